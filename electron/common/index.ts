@@ -1,0 +1,5 @@
+export * from './error-codes.js';
+export * from './ipc-contract.js';
+export * from './job-state.js';
+export * from './mask.js';
+export * from './settings-schema.js';

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { ERROR_CODES, type ErrorInfo } from './error-codes.js';
+import { jobSnapshotSchema } from './job-state.js';
+import { regionMaskSchema } from './mask.js';
+import { OUTPUT_FORMATS, settingsPatchSchema, settingsSchema } from './settings-schema.js';
+
+/**
+ * The one IPC contract. For each channel: its wire name, request schema, response schema,
+ * and whether it streams progress (job updates arrive on JOB_UPDATE_EVENT).
+ * Main validates every request against it; the preload exposes one method per entry;
+ * the renderer's api.ts is typed from it.
+ */
+
+const imageIdSchema = z.string().regex(/^img_[a-z0-9]{8,32}$/, 'not an image id');
+const jobIdSchema = z.string().regex(/^job_[a-z0-9]{8,32}$/, 'not a job id');
+
+export const metadataSummarySchema = z.object({
+  format: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** EXIF orientation 1..8 as stored in the file (width/height above are already oriented). */
+  orientation: z.number().int().min(1).max(8),
+  bitDepth: z.union([z.literal(8), z.literal(16), z.literal(32)]),
+  channels: z.number().int().min(1).max(5),
+  space: z.string(),
+  hasAlpha: z.boolean(),
+  iccProfileName: z.string().nullable(),
+  camera: z.string().nullable(),
+  lens: z.string().nullable(),
+  exposure: z.string().nullable(),
+  takenAt: z.string().nullable(),
+  fileSizeBytes: z.number().int().nonnegative(),
+});
+
+export const executionProviderInfoSchema = z.object({
+  active: z.string(),
+  tried: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string().nullable() })),
+});
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  placeholder: z.boolean(),
+  description: z.string(),
+  parameters: z.number().int().nonnegative(),
+  source: z.enum(['bundled', 'user']),
+});
+
+export const ipcContract = {
+  appInfo: {
+    channel: 'app:info',
+    request: z.object({}).strict(),
+    response: z.object({
+      name: z.string(),
+      version: z.string(),
+      platform: z.string(),
+      engine: z.object({ runtime: z.string(), version: z.string() }),
+      executionProvider: executionProviderInfoSchema.nullable(),
+    }),
+    progress: false,
+  },
+  openImage: {
+    channel: 'image:open',
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: z.object({
+      imageId: imageIdSchema,
+      path: z.string(),
+      fileName: z.string(),
+      metadata: metadataSummarySchema,
+      /** Custom-protocol URL of a screen-size, oriented sRGB preview. */
+      previewUrl: z.string(),
+      previewWidth: z.number().int().positive(),
+      previewHeight: z.number().int().positive(),
+    }),
+    progress: false,
+  },
+  deblur: {
+    channel: 'job:deblur',
+    request: z
+      .object({
+        imageId: imageIdSchema,
+        mask: regionMaskSchema.optional(),
+        strength: z.number().min(0).max(1),
+        modelId: z.string().min(1).max(200),
+      })
+      .strict(),
+    response: z.object({ jobId: jobIdSchema }),
+    progress: true,
+  },
+  jobStatus: {
+    channel: 'job:status',
+    request: z.object({ jobId: jobIdSchema }).strict(),
+    response: jobSnapshotSchema,
+    progress: false,
+  },
+  cancelJob: {
+    channel: 'job:cancel',
+    request: z.object({ jobId: jobIdSchema }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+    progress: false,
+  },
+  save: {
+    channel: 'job:save',
+    request: z
+      .object({
+        jobId: jobIdSchema,
+        /** Absent: next to the original with the settings' suffix. */
+        path: z.string().min(1).max(4096).optional(),
+        format: z.enum(OUTPUT_FORMATS).default('same'),
+        quality: z.number().int().min(1).max(100).optional(),
+        /** Only an explicit user choice may replace an existing file (never the original by accident). */
+        overwrite: z.boolean().default(false),
+      })
+      .strict(),
+    response: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
+    progress: false,
+  },
+  listModels: {
+    channel: 'models:list',
+    request: z.object({}).strict(),
+    response: z.array(modelInfoSchema),
+    progress: false,
+  },
+  getSettings: {
+    channel: 'settings:get',
+    request: z.object({}).strict(),
+    response: settingsSchema,
+    progress: false,
+  },
+  setSettings: {
+    channel: 'settings:set',
+    request: settingsPatchSchema,
+    response: settingsSchema,
+    progress: false,
+  },
+} as const;
+
+/** Main → renderer push channel carrying JobSnapshot updates for progress-streaming channels. */
+export const JOB_UPDATE_EVENT = 'job:update';
+
+export type IpcContract = typeof ipcContract;
+export type ChannelName = keyof IpcContract;
+export const CHANNEL_NAMES = Object.keys(ipcContract) as ChannelName[];
+
+export type IpcRequest<K extends ChannelName> = z.input<IpcContract[K]['request']>;
+export type IpcParsedRequest<K extends ChannelName> = z.output<IpcContract[K]['request']>;
+export type IpcResponse<K extends ChannelName> = z.output<IpcContract[K]['response']>;
+
+/** Every IPC reply is a Result so error codes survive the trip (Electron strips thrown errors). */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+
+export function ipcResultSchema<T extends z.ZodType>(value: T) {
+  return z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: errorInfoSchema }),
+  ]);
+}
+
+/** The API the preload exposes on `window.unshake`: one method per channel plus job updates. */
+export type UnshakeApi = {
+  [K in ChannelName]: (request: IpcRequest<K>) => Promise<IpcResult<IpcResponse<K>>>;
+} & {
+  onJobUpdate(listener: (job: z.output<typeof jobSnapshotSchema>) => void): () => void;
+};
+
+export type MetadataSummary = z.infer<typeof metadataSummarySchema>;
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type ExecutionProviderInfo = z.infer<typeof executionProviderInfoSchema>;
+export type OpenImageResult = IpcResponse<'openImage'>;
+export type AppInfo = IpcResponse<'appInfo'>;

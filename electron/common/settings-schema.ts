@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const OUTPUT_FORMATS = ['same', 'jpeg', 'png', 'tiff', 'webp'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Field rules without defaults, so a partial patch never resets unrelated settings. */
+const settingsFields = {
+  defaultModelId: z.string().min(1).max(200),
+  defaultStrength: z.number().min(0).max(1),
+  outputFormat: z.enum(OUTPUT_FORMATS),
+  jpegQuality: z.number().int().min(1).max(100),
+  outputSuffix: z.string().min(1).max(64).regex(/^[^/\\:*?"<>|]+$/, 'must be a valid file-name part'),
+  maxMegapixels: z.number().positive().max(2_000),
+  preferredExecutionProvider: z.enum(['auto', 'cpu']),
+};
+
+export const settingsSchema = z.object(settingsFields).strict();
+export const settingsPatchSchema = z.object(settingsFields).partial().strict();
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const DEFAULT_SETTINGS: Settings = {
+  defaultModelId: 'base',
+  defaultStrength: 1,
+  outputFormat: 'same',
+  jpegQuality: 95,
+  outputSuffix: '-unshaken',
+  maxMegapixels: 250,
+  preferredExecutionProvider: 'auto',
+};

@@ -1,0 +1,52 @@
+import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = [
+  'fs', 'fs/promises', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'stream',
+  'http', 'https', 'net', 'util', 'events', 'buffer', 'zlib', 'module', 'process',
+];
+const nodeImportPatterns = [{ group: ['node:*', ...NODE_BUILTINS], message: 'The renderer must not import Node modules: go through src/lib/api.ts.' }];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'coverage/**', 'model/base/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  // Boundaries (DESIGN.md): the engine and the shared contract never import electron.
+  {
+    files: ['model/**/*.ts', 'electron/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'model/ and electron/common must stay Electron-free.' }] }],
+    },
+  },
+  // electron/common is pure: no Node either, so the renderer can share it.
+  {
+    files: ['electron/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/common must stay Electron-free.' }], patterns: nodeImportPatterns }],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'electron', message: 'The renderer reaches main only through src/lib/api.ts.' }],
+        patterns: [...nodeImportPatterns, { group: ['**/model/**', '**/electron/main/**', '**/electron/preload/**', '**/electron/workers/**'], message: 'The renderer may import only electron/common and its own code.' }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,40 @@
+/**
+ * In-memory image types shared by image IO, the inference pipeline and the CLI.
+ * Pixels are interleaved, already rotated to EXIF orientation 1 ("oriented"), and kept in the
+ * file's own bit depth so a 16-bit TIFF/PNG round-trips without quantisation.
+ */
+export type BitDepth = 8 | 16;
+
+export interface RasterImage {
+  width: number;
+  height: number;
+  /** 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA). CMYK sources are converted on decode. */
+  channels: 1 | 2 | 3 | 4;
+  bitDepth: BitDepth;
+  /** Uint8Array for 8-bit, Uint16Array for 16-bit; length = width * height * channels. */
+  pixels: Uint8Array | Uint16Array;
+}
+
+/** What must survive a decode → encode round trip besides the pixels. */
+export interface SourceMetadata {
+  path: string;
+  /** sharp's format name: jpeg, png, tiff, webp, heif, ... */
+  format: string;
+  /** Orientation stored in the file (1..8); pixels in RasterImage are already oriented. */
+  orientation: number;
+  /** Colour space of the file as stored (srgb, b-w, cmyk, rgb16, grey16, ...). */
+  space: string;
+  /** Embedded ICC profile bytes, if any. */
+  icc: Buffer | null;
+  /** Raw EXIF block (as sharp reports it), if any. */
+  exif: Buffer | null;
+  /** XMP packet, if any. */
+  xmp: Buffer | null;
+  hasAlpha: boolean;
+  fileSizeBytes: number;
+}
+
+export interface DecodedImage {
+  raster: RasterImage;
+  source: SourceMetadata;
+}
