@@ -10,7 +10,7 @@ const NODE_BUILTINS = [
 const nodeImportPatterns = [{ group: ['node:*', ...NODE_BUILTINS], message: 'The renderer must not import Node modules: go through src/lib/api.ts.' }];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'coverage/**', 'model/base/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'out/**', 'release/**', 'node_modules/**', 'coverage/**', '.unshake-cache/**', 'test-results/**', 'model/base/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

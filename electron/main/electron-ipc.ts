@@ -1,0 +1,25 @@
+import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { CHANNEL_NAMES, ipcContract, type IpcResult } from '../common/ipc-contract.js';
+import type { IpcDispatch } from './ipc/dispatch.js';
+import { isTrustedSender, type SenderCheckOptions } from './ipc/sender-check.js';
+
+/**
+ * Registers one ipcMain.handle per contract channel. Each call is sender-checked (only our
+ * renderer's frame), then validated and run by the dispatcher, and always answers a Result.
+ */
+export function registerIpcHandlers(dispatch: IpcDispatch, options: SenderCheckOptions): () => void {
+  for (const name of CHANNEL_NAMES) {
+    const { channel } = ipcContract[name];
+    ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown): Promise<IpcResult<unknown>> => {
+      const frameUrl = event.senderFrame?.url;
+      if (!frameUrl || !isTrustedSender(frameUrl, options)) {
+        console.warn(`[ipc] refused ${channel} from ${frameUrl ?? 'a destroyed frame'}`);
+        return Promise.resolve({ ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This page may not talk to Unshake.' } });
+      }
+      return dispatch(channel, payload);
+    });
+  }
+  return () => {
+    for (const name of CHANNEL_NAMES) ipcMain.removeHandler(ipcContract[name].channel);
+  };
+}

@@ -1,0 +1,33 @@
+import { utilityProcess } from 'electron';
+import type { FromWorkerMessage } from '../workers/engine-protocol.js';
+import type { EngineClient } from './engine/engine-client.js';
+import { createProcessEngine, type ProcessEngineOptions } from './engine/process-engine.js';
+import { resolveWorkerEntry } from './engine/worker-entry.js';
+
+/**
+ * The engine as an Electron utility process (the packaged app): ORT and sharp stay off the
+ * main thread, and a native crash takes down only this process.
+ */
+export function createUtilityProcessEngine(options: ProcessEngineOptions = {}): EngineClient {
+  const entry = resolveWorkerEntry();
+  return createProcessEngine(() => {
+    const child = utilityProcess.fork(entry.path, [], {
+      serviceName: 'Unshake engine',
+      stdio: 'inherit',
+      execArgv: entry.execArgv,
+    });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      postMessage: (message) => child.postMessage(message),
+      onMessage: (listener) => child.on('message', (message: FromWorkerMessage) => listener(message)),
+      onExit: (listener) => {
+        child.once('exit', (code) => listener(code));
+      },
+      kill: () => {
+        child.kill();
+      },
+    };
+  }, options);
+}

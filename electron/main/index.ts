@@ -1,0 +1,75 @@
+import { app, type BrowserWindow } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JOB_UPDATE_EVENT } from '../common/ipc-contract.js';
+import { createAppRequestHandler } from './app-protocol.js';
+import { registerIpcHandlers } from './electron-ipc.js';
+import { hardenSession, registerSchemes } from './electron-session.js';
+import { createElectronSettingsStore } from './electron-settings.js';
+import { createUtilityProcessEngine } from './electron-utility-engine.js';
+import { createMainWindow } from './electron-window.js';
+import { APP_ENTRY_URL } from './ipc/sender-check.js';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './security.js';
+import { startServices, type Services } from './services/start-services.js';
+
+/**
+ * App lifecycle. Runs from the bundle dist/electron/main/index.js, next to
+ * dist/electron/preload/index.cjs and dist/renderer/. All real work is in startServices.
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+// The dev server is only honoured in an unpackaged app: a packaged one never loads http.
+const devServerUrl = app.isPackaged ? undefined : process.env.UNSHAKE_DEV_SERVER_URL;
+const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
+
+let window: BrowserWindow | null = null;
+let services: Services | null = null;
+
+async function start(): Promise<void> {
+  services = await startServices({
+    userDataDir: app.getPath('userData'),
+    engine: createUtilityProcessEngine(),
+    settings: createElectronSettingsStore(),
+    appVersion: app.getVersion(),
+  });
+  hardenSession({
+    app: createAppRequestHandler(path.resolve(here, '../../renderer')),
+    image: services.handleImageRequest,
+    contentSecurityPolicy: devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
+  });
+  registerIpcHandlers(services.dispatch, devServerOrigin ? { devServerOrigin } : {});
+  services.onJobUpdate((job) => {
+    if (window && !window.isDestroyed()) window.webContents.send(JOB_UPDATE_EVENT, job);
+  });
+  window = createMainWindow(path.join(here, '../preload/index.cjs'), devServerUrl ?? APP_ENTRY_URL, {
+    devTools: !app.isPackaged,
+  });
+  window.on('closed', () => (window = null));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerSchemes();
+  app.enableSandbox();
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  // One window is the whole app, on macOS too: closing it ends the session and the engine.
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (!services) return;
+    const closing = services;
+    services = null;
+    event.preventDefault();
+    void closing.close().finally(() => app.quit());
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('[main] failed to start:', error);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,133 @@
+import PQueue from 'p-queue';
+import {
+  canTransition,
+  isTerminal,
+  type JobKind,
+  type JobProgress,
+  type JobSnapshot,
+  type JobState,
+} from '../../common/job-state.js';
+import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
+import { newId } from '../ids.js';
+import type { JobJournal } from './job-journal.js';
+
+export interface JobContext {
+  jobId: string;
+  /** Aborted when the job is cancelled; pass it down to the engine. */
+  signal: AbortSignal;
+  progress(progress: JobProgress): void;
+}
+
+export type JobRunner = (context: JobContext) => Promise<void>;
+
+export interface JobManager {
+  /** Queues the job and returns its first snapshot (status 'queued'). */
+  enqueue(kind: JobKind, run: JobRunner, input?: unknown): JobSnapshot;
+  get(id: string): JobSnapshot | undefined;
+  /** Cancels a queued or running job; false if it is unknown or already finished. */
+  cancel(id: string): boolean;
+  onUpdate(listener: (job: JobSnapshot) => void): () => void;
+  /**
+   * Stops every job and waits for the running one, WITHOUT recording them as cancelled: the
+   * journal keeps them as queued/running, i.e. interrupted, which is what a resume looks for.
+   */
+  close(): Promise<void>;
+}
+
+interface JobRecord {
+  snapshot: JobSnapshot;
+  controller: AbortController;
+}
+
+/**
+ * Runs jobs one at a time (one engine, and ORT already uses every core) through the shared
+ * state machine. Every change goes to listeners; status changes also go to the journal.
+ */
+export function createJobManager(options: { journal?: JobJournal; now?: () => number } = {}): JobManager {
+  const now = options.now ?? Date.now;
+  const queue = new PQueue({ concurrency: 1 });
+  const jobs = new Map<string, JobRecord>();
+  const listeners = new Set<(job: JobSnapshot) => void>();
+
+  const notify = (snapshot: JobSnapshot) => {
+    for (const listener of listeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        console.error('[jobs] update listener failed:', error);
+      }
+    }
+  };
+  const publish = (snapshot: JobSnapshot, input?: unknown) => {
+    notify(snapshot);
+    options.journal?.append(input === undefined ? { snapshot } : { snapshot, input });
+  };
+
+  /** Applies a state change if the state machine allows it; returns whether it did. */
+  let closing = false;
+  const transition = (record: JobRecord, state: JobState): boolean => {
+    const from = record.snapshot.state.status;
+    if (closing || !canTransition(from, state.status)) return false;
+    record.snapshot = { ...record.snapshot, state, updatedAt: now() };
+    if (from === state.status) {
+      // Progress ticks reach listeners but not the journal, which keeps only status changes.
+      notify(record.snapshot);
+    } else {
+      publish(record.snapshot);
+    }
+    return true;
+  };
+
+  const execute = async (record: JobRecord, run: JobRunner) => {
+    if (!transition(record, { status: 'running', progress: { fraction: 0, stage: 'Starting' } })) return;
+    const { signal } = record.controller;
+    try {
+      await run({
+        jobId: record.snapshot.id,
+        signal,
+        progress: (progress) => transition(record, { status: 'running', progress }),
+      });
+      transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'done' });
+    } catch (error) {
+      transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'failed', error: toErrorInfo(error) });
+    }
+  };
+
+  return {
+    enqueue(kind, run, input) {
+      if (closing) throw new UnshakeError('INTERNAL', 'Unshake is shutting down; no new jobs start.');
+      const at = now();
+      const record: JobRecord = {
+        snapshot: { id: newId('job'), kind, state: { status: 'queued' }, createdAt: at, updatedAt: at },
+        controller: new AbortController(),
+      };
+      const queued = record.snapshot;
+      jobs.set(queued.id, record);
+      publish(queued, input);
+      // A job cancelled while queued is dropped by p-queue (its add() rejects): already handled.
+      queue.add(() => execute(record, run), { signal: record.controller.signal }).catch(() => {});
+      // add() may start the job at once; the caller still gets the 'queued' snapshot.
+      return queued;
+    },
+    get: (id) => jobs.get(id)?.snapshot,
+    cancel(id) {
+      const record = jobs.get(id);
+      if (!record || isTerminal(record.snapshot.state.status)) return false;
+      // Cancelled at once for the UI; the abort then stops the worker, and anything the
+      // runner reports afterwards is refused by the state machine.
+      transition(record, { status: 'cancelled' });
+      record.controller.abort();
+      return true;
+    },
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closing = true;
+      for (const record of jobs.values()) record.controller.abort();
+      await queue.onIdle();
+      await options.journal?.flush();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { ExecutionProviderInfo } from '../../common/ipc-contract.js';
+import type { EngineClient } from '../engine/engine-client.js';
+import type { ImageRegistry } from '../images/image-registry.js';
+import type { JobManager } from '../jobs/job-manager.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+
+/** A finished deblur: where its lossless result lies and which photo it came from. */
+export interface JobResult {
+  imageId: string;
+  sourcePath: string;
+  sourceFormat: string;
+  resultPath: string;
+}
+
+/** What every service (one file per IPC command) may use. Built once by startServices. */
+export interface ServiceContext {
+  engine: EngineClient;
+  settings: SettingsStore;
+  images: ImageRegistry;
+  jobs: JobManager;
+  results: Map<string, JobResult>;
+  paths: { userDataDir: string; resultsDir: string; userModelsDir: string };
+  appVersion: string;
+  /** Facts learned from the engine as it runs, reported by appInfo. */
+  engineState: {
+    runtime: { runtime: string; version: string } | null;
+    executionProvider: ExecutionProviderInfo | null;
+  };
+}

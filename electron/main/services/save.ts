@@ -1,0 +1,42 @@
+import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+import { defaultOutputPath } from '../../../model/src/image/encode.js';
+import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
+import type { ServiceContext } from './context.js';
+import { findJob } from './job-status.js';
+import { requireAbsolutePath } from './paths.js';
+
+/**
+ * Writes a finished job's result in the user's format, next to the original by default
+ * ("photo-unshaken.jpg"), with the original's EXIF/ICC. encodeImage in the worker writes
+ * atomically, refuses an existing file unless overwrite was chosen, and never writes over the
+ * original (same device + inode, so links and other spellings are caught too).
+ */
+export function createSaveService(context: ServiceContext): (request: IpcParsedRequest<'save'>) => Promise<IpcResponse<'save'>> {
+  return async (request) => {
+    const job = findJob(context, request.jobId);
+    const result = context.results.get(request.jobId);
+    if (job.state.status !== 'done' || !result) {
+      throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
+    }
+    const settings = context.settings.get();
+    const format = resolveOutputFormat(result.sourceFormat, request.format, request.path);
+    const outPath = request.path
+      ? requireAbsolutePath(request.path, 'output path')
+      : defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
+    return context.engine.request('encode', {
+      resultPath: result.resultPath,
+      sourcePath: result.sourcePath,
+      outPath,
+      format,
+      quality: request.quality ?? settings.jpegQuality,
+      overwrite: request.overwrite,
+      maxMegapixels: settings.maxMegapixels,
+    });
+  };
+}
+
+/** "IMG_1.JPEG" saved as JPEG stays "IMG_1-unshaken.JPEG" rather than becoming ".jpg". */
+function keepsSourceExtension(sourcePath: string, format: string): boolean {
+  return formatFromPath(sourcePath) === format;
+}

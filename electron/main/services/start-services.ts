@@ -1,0 +1,97 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { IpcResult } from '../../common/ipc-contract.js';
+import type { JobSnapshot } from '../../common/job-state.js';
+import type { EngineClient } from '../engine/engine-client.js';
+import { createImageRequestHandler, type ImageSource } from '../images/image-protocol.js';
+import { createImageRegistry } from '../images/image-registry.js';
+import { createIpcDispatcher } from '../ipc/dispatch.js';
+import { createJobJournal } from '../jobs/job-journal.js';
+import { createJobManager } from '../jobs/job-manager.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { createAppInfoService } from './app-info.js';
+import { createCancelJobService } from './cancel-job.js';
+import type { ServiceContext } from './context.js';
+import { createDeblurService } from './deblur.js';
+import { createGetSettingsService } from './get-settings.js';
+import { createJobStatusService } from './job-status.js';
+import { createListModelsService } from './list-models.js';
+import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
+import { createSaveService } from './save.js';
+import { createSetSettingsService } from './set-settings.js';
+
+export interface StartServicesOptions {
+  userDataDir: string;
+  /** Owned from here on: close() stops it. */
+  engine: EngineClient;
+  settings: SettingsStore;
+  appVersion: string;
+}
+
+export interface Services {
+  /** Validated IPC entry point; takes the wire channel ('image:open') or the contract key. */
+  dispatch: (channel: string, payload: unknown) => Promise<IpcResult<unknown>>;
+  onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
+  /** Body of the unshake-image:// protocol handler. */
+  handleImageRequest(url: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything main does, as plain Node: Electron's index.ts, the tests and the e2e harness all
+ * go through this one function, so the harness exercises the same code the app runs.
+ */
+export async function startServices(options: StartServicesOptions): Promise<Services> {
+  const resultsDir = path.join(options.userDataDir, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const jobs = createJobManager({ journal: createJobJournal(path.join(options.userDataDir, 'jobs.jsonl')) });
+  const context: ServiceContext = {
+    engine: options.engine,
+    settings: options.settings,
+    images: createImageRegistry(),
+    jobs,
+    results: new Map(),
+    paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
+    appVersion: options.appVersion,
+    engineState: { runtime: null, executionProvider: null },
+  };
+
+  const dispatch = createIpcDispatcher({
+    appInfo: createAppInfoService(context),
+    openImage: createOpenImageService(context),
+    deblur: createDeblurService(context),
+    jobStatus: createJobStatusService(context),
+    cancelJob: createCancelJobService(context),
+    save: createSaveService(context),
+    listModels: createListModelsService(context),
+    getSettings: createGetSettingsService(context),
+    setSettings: createSetSettingsService(context),
+  });
+
+  return {
+    dispatch,
+    onJobUpdate: (listener) => jobs.onUpdate(listener),
+    handleImageRequest: createImageRequestHandler(imageSource(context)),
+    async close() {
+      await jobs.close();
+      await options.engine.close();
+    },
+  };
+}
+
+/** Previews of opened images, and of finished results (made once, on first request). */
+function imageSource(context: ServiceContext): ImageSource {
+  const resultPreviews = new Map<string, Promise<Uint8Array>>();
+  return async (kind, id) => {
+    if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
+    const result = context.results.get(id);
+    if (!result) return undefined;
+    let preview = resultPreviews.get(id);
+    if (!preview) {
+      preview = context.engine.request('preview', { path: result.resultPath, maxEdge: PREVIEW_MAX_EDGE }).then((p) => p.jpeg);
+      preview.catch(() => resultPreviews.delete(id));
+      resultPreviews.set(id, preview);
+    }
+    return preview;
+  };
+}

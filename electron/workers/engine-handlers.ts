@@ -1,0 +1,101 @@
+import { env as ortEnv } from 'onnxruntime-node';
+import type { JobProgress } from '../common/job-state.js';
+import { UnshakeError } from '../../model/src/errors.js';
+import { fromNetworkRgb, toNetworkRgb } from '../../model/src/image/colour.js';
+import { decodeImage } from '../../model/src/image/decode.js';
+import { encodeImage } from '../../model/src/image/encode.js';
+import { rasteriseMask } from '../../model/src/image/mask-raster.js';
+import { readMetadataSummary } from '../../model/src/image/metadata.js';
+import { makePreview } from '../../model/src/image/preview.js';
+import { deblurRgb } from '../../model/src/infer/deblur.js';
+import { listModels, resolveModel } from '../../model/src/models/library.js';
+import { bundledWeightsDir } from './worker-paths.js';
+import {
+  engineRequestSchemas,
+  type EngineCommand,
+  type EngineRequest,
+  type EngineResponse,
+} from './engine-protocol.js';
+
+export interface CommandContext {
+  signal: AbortSignal;
+  onProgress: (progress: JobProgress) => void;
+}
+
+type Handler<T extends EngineCommand> = (request: EngineRequest<T>, context: CommandContext) => Promise<EngineResponse<T>>;
+
+// Share of the progress bar given to decoding before the tiles and to writing after them.
+const DECODE_SHARE = 0.05;
+const WRITE_SHARE = 0.05;
+
+const handlers: { [T in EngineCommand]: Handler<T> } = {
+  info: async () => ({ runtime: 'onnxruntime-node', version: ortEnv.versions.node ?? ortEnv.versions.common }),
+  inspect: async ({ path }) => readMetadataSummary(path),
+  preview: async ({ path, maxEdge }) => {
+    const preview = await makePreview(path, maxEdge);
+    return { jpeg: new Uint8Array(preview.jpeg), width: preview.width, height: preview.height };
+  },
+  deblur: async (request, { signal, onProgress }) => {
+    onProgress({ fraction: 0, stage: 'Decoding' });
+    const model = await resolveModel(request.modelId, modelDirs(request.userModelsDir));
+    const { raster, source } = await decodeImage(request.path, { maxMegapixels: request.maxMegapixels });
+    throwIfAborted(signal);
+    const mask = request.mask ? rasteriseMask(request.mask, raster.width, raster.height) : undefined;
+    onProgress({ fraction: DECODE_SHARE, stage: 'Deblurring' });
+    const result = await deblurRgb(toNetworkRgb(raster), raster.width, raster.height, {
+      model,
+      mask,
+      strength: request.strength,
+      preferredProvider: request.preferredProvider,
+      signal,
+      onProgress: ({ tile, tiles }) =>
+        onProgress({
+          fraction: DECODE_SHARE + (1 - DECODE_SHARE - WRITE_SHARE) * (tile / Math.max(tiles, 1)),
+          stage: `Tile ${tile} of ${tiles}`,
+        }),
+    });
+    throwIfAborted(signal);
+    onProgress({ fraction: 1 - WRITE_SHARE, stage: 'Writing result' });
+    // PNG keeps 8 and 16 bits and alpha losslessly; the user's format is chosen at save time.
+    await encodeImage(fromNetworkRgb(result.rgb, raster), source, { path: request.outPath, format: 'png', overwrite: true });
+    return {
+      outPath: request.outPath,
+      width: raster.width,
+      height: raster.height,
+      tiles: result.tiles,
+      executionProvider: result.executionProvider,
+    };
+  },
+  encode: async (request) => {
+    const [result, original] = await Promise.all([
+      decodeImage(request.resultPath, { maxMegapixels: request.maxMegapixels }),
+      decodeImage(request.sourcePath, { maxMegapixels: request.maxMegapixels }),
+    ]);
+    return encodeImage(result.raster, original.source, {
+      path: request.outPath,
+      format: request.format,
+      quality: request.quality,
+      overwrite: request.overwrite,
+    });
+  },
+  models: async ({ userModelsDir }) => listModels(modelDirs(userModelsDir)),
+};
+
+function modelDirs(userModelsDir: string) {
+  const bundledDir = bundledWeightsDir();
+  return bundledDir ? { userModelsDir, bundledDir } : { userModelsDir };
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
+}
+
+/** Validate one request's payload, then run it. Bad payloads are INVALID_REQUEST replies. */
+export async function runEngineCommand(command: EngineCommand, payload: unknown, context: CommandContext): Promise<unknown> {
+  const parsed = engineRequestSchemas[command].safeParse(payload);
+  if (!parsed.success) {
+    throw new UnshakeError('INVALID_REQUEST', `Bad ${command} request for the engine: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  const handler = handlers[command] as Handler<EngineCommand>;
+  return handler(parsed.data as never, context);
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { ErrorInfo } from '../common/error-codes.js';
+import type { ExecutionProviderInfo, MetadataSummary, ModelInfo } from '../common/ipc-contract.js';
+import type { JobProgress } from '../common/job-state.js';
+import { regionMaskSchema } from '../common/mask.js';
+import { OUTPUT_FORMATS } from '../common/settings-schema.js';
+
+/**
+ * Messages between main and the engine worker. Requests are id-tagged so several can be in
+ * flight (a preview while a deblur runs); `cancel` aborts the request with the same id.
+ * The worker validates what it receives, so a bad message is an error reply, never a crash.
+ */
+const absolutePath = z.string().min(1).max(4096);
+
+export const engineRequestSchemas = {
+  info: z.object({}).strict(),
+  inspect: z.object({ path: absolutePath }).strict(),
+  preview: z.object({ path: absolutePath, maxEdge: z.number().int().positive() }).strict(),
+  deblur: z
+    .object({
+      path: absolutePath,
+      /** Where the lossless result goes (userData/results/<jobId>.png). */
+      outPath: absolutePath,
+      mask: regionMaskSchema.optional(),
+      strength: z.number().min(0).max(1),
+      modelId: z.string().min(1),
+      userModelsDir: absolutePath,
+      maxMegapixels: z.number().positive(),
+      preferredProvider: z.enum(['auto', 'cpu']),
+    })
+    .strict(),
+  encode: z
+    .object({
+      resultPath: absolutePath,
+      /** The original photo: its EXIF/ICC/format are what the output keeps. */
+      sourcePath: absolutePath,
+      outPath: absolutePath,
+      format: z.enum(OUTPUT_FORMATS),
+      quality: z.number().int().min(1).max(100).optional(),
+      overwrite: z.boolean(),
+      maxMegapixels: z.number().positive(),
+    })
+    .strict(),
+  models: z.object({ userModelsDir: absolutePath }).strict(),
+} as const;
+
+export type EngineCommand = keyof typeof engineRequestSchemas;
+export type EngineRequest<T extends EngineCommand> = z.infer<(typeof engineRequestSchemas)[T]>;
+
+export interface EngineResponses {
+  info: { runtime: string; version: string };
+  inspect: MetadataSummary;
+  /** Uint8Array rather than Buffer: structured clone drops Buffer's prototype. */
+  preview: { jpeg: Uint8Array; width: number; height: number };
+  deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo };
+  encode: { path: string; bytes: number };
+  models: ModelInfo[];
+}
+export type EngineResponse<T extends EngineCommand> = EngineResponses[T];
+
+const commandNames = Object.keys(engineRequestSchemas) as [EngineCommand, ...EngineCommand[]];
+
+/** What main sends. The payload is checked per command by the worker. */
+export const toWorkerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('request'), id: z.number().int(), command: z.enum(commandNames), payload: z.unknown() }),
+  z.object({ type: z.literal('cancel'), id: z.number().int() }),
+]);
+export type ToWorkerMessage = z.infer<typeof toWorkerMessageSchema>;
+
+export type FromWorkerMessage =
+  | { type: 'ready'; pid: number }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'error'; id: number; error: ErrorInfo }
+  | { type: 'progress'; id: number; progress: JobProgress };

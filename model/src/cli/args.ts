@@ -1,0 +1,41 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UnshakeError } from '../errors.js';
+
+/** node's parseArgs, with its errors turned into INVALID_REQUEST plus the command's usage. */
+export function parseCommand<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UnshakeError('INVALID_REQUEST', `${reason}\nusage: ${usage}`);
+  }
+}
+
+/** A number option within [min, max] (and an integer if asked), or undefined when absent. */
+export function numberOption(
+  name: string,
+  value: string | undefined,
+  range: { min: number; max: number; integer?: boolean },
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < range.min || n > range.max || (range.integer && !Number.isInteger(n))) {
+    const kind = range.integer ? 'an integer' : 'a number';
+    throw new UnshakeError('INVALID_REQUEST', `--${name} must be ${kind} from ${range.min} to ${range.max}, got "${value}".`);
+  }
+  return n;
+}
+
+/** One required positional argument. */
+export function onePositional(positionals: string[], what: string, usage: string): string {
+  if (positionals.length !== 1) {
+    throw new UnshakeError('INVALID_REQUEST', `expected exactly one ${what}, got ${positionals.length}.\nusage: ${usage}`);
+  }
+  return positionals[0]!;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}

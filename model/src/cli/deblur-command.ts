@@ -1,0 +1,84 @@
+import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
+import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
+import { UnshakeError } from '../errors.js';
+import { deblurFile } from '../infer/deblur-file.js';
+import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
+
+const USAGE =
+  'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
+  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu]';
+
+export async function deblurCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(
+    {
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        model: { type: 'string', short: 'm' },
+        strength: { type: 'string', short: 's' },
+        region: { type: 'string' },
+        feather: { type: 'string' },
+        invert: { type: 'boolean' },
+        format: { type: 'string' },
+        quality: { type: 'string' },
+        overwrite: { type: 'boolean' },
+        'tile-size': { type: 'string' },
+        cpu: { type: 'boolean' },
+      },
+    },
+    USAGE,
+  );
+  const input = onePositional(positionals, 'input image', USAGE);
+  const format = parseFormat(values.format);
+  const result = await deblurFile(input, {
+    outPath: values.out,
+    modelId: values.model,
+    strength: numberOption('strength', values.strength, { min: 0, max: 1 }),
+    mask: parseRegion(values.region, values.feather, values.invert ?? false),
+    format,
+    quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
+    overwrite: values.overwrite ?? false,
+    tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
+    preferredProvider: values.cpu ? 'cpu' : 'auto',
+    onProgress: ({ tile, tiles }) => process.stderr.write(`deblur: tile ${tile}/${tiles}\n`),
+  });
+  console.log(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
+  console.log(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
+  console.log(`execution provider: ${describeProvider(result.executionProvider)}`);
+  return 0;
+}
+
+function parseFormat(value: string | undefined): OutputFormat | undefined {
+  if (value === undefined) return undefined;
+  const format = value === 'jpg' ? 'jpeg' : value;
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
+    throw new UnshakeError('INVALID_REQUEST', `--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}".`);
+  }
+  return format as OutputFormat;
+}
+
+function parseRegion(region: string | undefined, feather: string | undefined, invert: boolean): RegionMask | undefined {
+  if (region === undefined) {
+    if (feather !== undefined || invert) throw new UnshakeError('INVALID_REQUEST', '--feather and --invert need --region x,y,w,h.');
+    return undefined;
+  }
+  const parts = region.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+    throw new UnshakeError('INVALID_REQUEST', `--region must be x,y,width,height in pixels, got "${region}".`);
+  }
+  const [x, y, width, height] = parts as [number, number, number, number];
+  const mask = regionMaskSchema.safeParse({
+    shapes: [{ kind: 'rect', x, y, width, height }],
+    feather: numberOption('feather', feather, { min: 0, max: 2000 }) ?? 0,
+    invert,
+  });
+  if (!mask.success) throw new UnshakeError('INVALID_REQUEST', `--region "${region}" is not a valid rectangle: ${mask.error.issues[0]?.message}.`);
+  return mask.data;
+}
+
+export function describeProvider(ep: ExecutionProviderInfo): string {
+  const skipped = ep.tried.filter((t) => !t.ok).map((t) => `${t.name} skipped: ${t.reason}`);
+  return skipped.length ? `${ep.active} (${skipped.join('; ')})` : ep.active;
+}

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { UnshakeError } from '../errors.js';
+import { evaluatePairs } from '../eval/evaluate.js';
+import { findPairs } from '../eval/pairs.js';
+import { formatTable, summarise } from '../eval/report.js';
+import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
+import { describeProvider } from './deblur-command.js';
+import { numberOption, parseCommand } from './args.js';
+
+const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu]';
+
+export async function evalCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(
+    {
+      args: argv,
+      options: {
+        set: { type: 'string' },
+        model: { type: 'string', short: 'm' },
+        json: { type: 'string' },
+        limit: { type: 'string' },
+        'tile-size': { type: 'string' },
+        cpu: { type: 'boolean' },
+      },
+    },
+    USAGE,
+  );
+  if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
+  const all = await findPairs(values.set);
+  const pairs = all.slice(0, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }) ?? all.length);
+  const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS);
+  process.stderr.write(`eval: ${pairs.length} pair(s) from ${values.set} with model "${model.manifest.id}"\n`);
+  const { results, executionProvider } = await evaluatePairs(pairs, {
+    model,
+    tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
+    preferredProvider: values.cpu ? 'cpu' : 'auto',
+    onPair: (r, i, n) =>
+      process.stderr.write(`eval: ${i + 1}/${n} ${r.name}: ${r.input.psnr.toFixed(2)} → ${r.output.psnr.toFixed(2)} dB (${r.seconds.toFixed(2)} s)\n`),
+  });
+  const summary = summarise(results);
+  console.log(formatTable(results, summary));
+  if (executionProvider) console.log(`execution provider: ${describeProvider(executionProvider)}`);
+  if (values.json) {
+    const report = {
+      set: path.resolve(values.set),
+      model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },
+      executionProvider,
+      date: new Date().toISOString(),
+      summary,
+      pairs: results,
+    };
+    // Infinity (identical images) is not JSON; write it as null.
+    const json = JSON.stringify(report, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+    await writeFileAtomic(path.resolve(values.json), `${json}\n`);
+    console.log(`wrote ${path.resolve(values.json)}`);
+  }
+  return 0;
+}

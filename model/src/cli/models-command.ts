@@ -1,0 +1,22 @@
+import { listModels } from '../models/library.js';
+import { parseCommand } from './args.js';
+
+const USAGE = 'unshake models [--user-dir <folder>] [--json]';
+
+export async function modelsCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommand(
+    { args: argv, options: { 'user-dir': { type: 'string' }, json: { type: 'boolean' } } },
+    USAGE,
+  );
+  const models = await listModels({ userModelsDir: values['user-dir'] });
+  if (values.json) {
+    console.log(JSON.stringify(models, null, 2));
+    return 0;
+  }
+  for (const m of models) {
+    const flags = [m.source, m.placeholder ? 'placeholder' : null, `${m.parameters.toLocaleString('en')} parameters`].filter(Boolean);
+    console.log(`${m.id.padEnd(16)} ${m.name} [${flags.join(', ')}]`);
+    console.log(`${' '.repeat(17)}${m.description}`);
+  }
+  return 0;
+}

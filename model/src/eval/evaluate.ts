@@ -1,0 +1,97 @@
+import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
+import { UnshakeError } from '../errors.js';
+import { fromNetworkRgb, toNetworkRgb } from '../image/colour.js';
+import { decodeImage } from '../image/decode.js';
+import type { RasterImage } from '../image/types.js';
+import { deblurRgb, type DeblurRgbOptions } from '../infer/deblur.js';
+import type { ResolvedModel } from '../models/library.js';
+import { luminance, psnr, ssim } from './metrics.js';
+import type { ImagePair } from './pairs.js';
+
+export interface QualityScores {
+  psnr: number;
+  /** SSIM averaged over colour channels (one channel for gray images). */
+  ssim: number;
+  /** SSIM of BT.601 luma (equals `ssim` for gray images). */
+  ssimY: number;
+}
+
+export interface PairResult {
+  name: string;
+  width: number;
+  height: number;
+  input: QualityScores;
+  output: QualityScores;
+  seconds: number;
+}
+
+export interface EvalOptions {
+  model: ResolvedModel;
+  tileSize?: number;
+  preferredProvider?: DeblurRgbOptions['preferredProvider'];
+  signal?: AbortSignal;
+  onPair?: (result: PairResult, index: number, total: number) => void;
+}
+
+/**
+ * Score the model on blurred/sharp pairs through the same engine as the app: the output is
+ * quantised to the file's bit depth (as a saved result would be) before it is compared.
+ */
+export async function evaluatePairs(
+  pairs: ImagePair[],
+  options: EvalOptions,
+): Promise<{ results: PairResult[]; executionProvider: ExecutionProviderInfo | null }> {
+  const results: PairResult[] = [];
+  let executionProvider: ExecutionProviderInfo | null = null;
+  for (const [index, pair] of pairs.entries()) {
+    const [blurred, sharp] = await Promise.all([decodeImage(pair.blurred), decodeImage(pair.sharp)]);
+    const { raster } = blurred;
+    if (raster.width !== sharp.raster.width || raster.height !== sharp.raster.height) {
+      throw new UnshakeError('INVALID_REQUEST', `${pair.name}: blurred and sharp images differ in size.`);
+    }
+    const started = performance.now();
+    const deblurred = await deblurRgb(toNetworkRgb(raster), raster.width, raster.height, {
+      model: options.model,
+      strength: 1,
+      tileSize: options.tileSize,
+      preferredProvider: options.preferredProvider,
+      signal: options.signal,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    executionProvider = deblurred.executionProvider;
+    const output = fromNetworkRgb(deblurred.rgb, raster);
+    const result: PairResult = {
+      name: pair.name,
+      width: raster.width,
+      height: raster.height,
+      input: scores(raster, sharp.raster),
+      output: scores(output, sharp.raster),
+      seconds,
+    };
+    results.push(result);
+    options.onPair?.(result, index, pairs.length);
+  }
+  return { results, executionProvider };
+}
+
+/** Colour samples in 0..1 without alpha: 1 channel for gray, 3 for RGB. */
+function colourSamples(raster: RasterImage): { data: Float32Array; channels: 1 | 3 } {
+  const gray = raster.channels <= 2;
+  if (!gray) return { data: toNetworkRgb(raster), channels: 3 };
+  const max = raster.bitDepth === 16 ? 65535 : 255;
+  const data = new Float32Array(raster.width * raster.height);
+  for (let i = 0; i < data.length; i++) data[i] = raster.pixels[i * raster.channels]! / max;
+  return { data, channels: 1 };
+}
+
+function scores(image: RasterImage, reference: RasterImage): QualityScores {
+  const a = colourSamples(image);
+  const b = colourSamples(reference);
+  const { width: w, height: h } = image;
+  const ssimRgb = ssim(a.data, b.data, w, h, a.channels);
+  return {
+    psnr: psnr(a.data, b.data, 1),
+    ssim: ssimRgb,
+    ssimY: a.channels === 1 ? ssimRgb : ssim(luminance(a.data), luminance(b.data), w, h, 1),
+  };
+}

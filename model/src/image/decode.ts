@@ -1,0 +1,109 @@
+import sharp, { type Sharp, type OutputInfo } from 'sharp';
+import { UnshakeError } from '../errors.js';
+import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
+import type { BitDepth, DecodedImage, RasterImage } from './types.js';
+
+/**
+ * Decode a photo once, full resolution: pixels rotated upright by EXIF orientation, in the
+ * file's own bit depth and channel layout, with the metadata needed to write it back.
+ *
+ * RGB and gray files keep their own values; the embedded ICC profile is carried in
+ * `source.icc`, not applied (see colour.ts for why). CMYK (and Lab and other non-RGB spaces)
+ * cannot go through an RGB network, so those are converted to sRGB here through their
+ * embedded profile (sharp's built-in CMYK profile when there is none) and written back as
+ * sRGB-tagged RGB; converting back to CMYK on save would need the printer's intent, which
+ * we do not know.
+ */
+export type DecodeOptions = ProbeOptions;
+
+/** Colour spaces whose values we keep as stored; everything else is converted to sRGB. */
+const KEPT_SPACES: ReadonlySet<string> = new Set(['srgb', 'rgb', 'b-w', 'rgb16', 'grey16']);
+
+/** True when decode converts the source's colours to sRGB (so its own ICC no longer applies). */
+export function isConvertedOnDecode(space: string): boolean {
+  return !KEPT_SPACES.has(space);
+}
+
+interface DecodePlan {
+  converted: boolean;
+  gray: boolean;
+  hasAlpha: boolean;
+  bitDepth: BitDepth;
+  channels: RasterImage['channels'];
+}
+
+export async function decodeImage(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const { path: absolute, meta, fileSizeBytes } = await probeImage(path, options);
+  const space = meta.space ?? 'srgb';
+  const plan = planDecode(space, meta.depth, meta.hasAlpha ?? false);
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await decodePipeline(absolute, plan).toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw decodeError(error, absolute);
+  }
+  return {
+    raster: toRaster(decoded.data, decoded.info, plan),
+    source: {
+      path: absolute,
+      format: meta.format ?? 'unknown',
+      orientation: meta.orientation ?? 1,
+      space,
+      icc: meta.icc ?? null,
+      exif: meta.exif ?? null,
+      xmp: meta.xmp ?? null,
+      hasAlpha: plan.hasAlpha,
+      fileSizeBytes,
+    },
+  };
+}
+
+function planDecode(space: string, depth: string | undefined, hasAlpha: boolean): DecodePlan {
+  const converted = isConvertedOnDecode(space);
+  const gray = !converted && (space === 'b-w' || space === 'grey16');
+  // Anything deeper than 8 bits (16-bit ints, 32-bit float TIFF) is kept as 16 bits.
+  const bitDepth: BitDepth = depth === undefined || depth === 'uchar' || depth === 'char' ? 8 : 16;
+  const channels = ((gray ? 1 : 3) + (hasAlpha ? 1 : 0)) as RasterImage['channels'];
+  return { converted, gray, hasAlpha, bitDepth, channels };
+}
+
+function decodePipeline(path: string, plan: DecodePlan): Sharp {
+  const image = sharp(path, { ...STRICT_INPUT, autoOrient: true, ignoreIcc: !plan.converted });
+  if (plan.bitDepth === 16) {
+    return image.toColourspace(plan.gray ? 'grey16' : 'rgb16').raw({ depth: 'ushort' });
+  }
+  // sharp drops the alpha band when asked for 8-bit 'b-w' raw output, so gray + alpha is
+  // decoded as RGBA (gray copied exactly into R, G, B) and packed back to 2 channels below.
+  const packGrayAlpha = plan.gray && plan.hasAlpha;
+  return image.toColourspace(plan.gray && !packGrayAlpha ? 'b-w' : 'srgb').raw();
+}
+
+function toRaster(data: Buffer, info: OutputInfo, plan: DecodePlan): RasterImage {
+  const { width, height } = info;
+  const packGrayAlpha = plan.bitDepth === 8 && plan.gray && plan.hasAlpha;
+  const expected = packGrayAlpha ? 4 : plan.channels;
+  if (info.channels !== expected) {
+    throw new UnshakeError(
+      'UNSUPPORTED_FORMAT',
+      `The image decoded to ${info.channels} channels where ${expected} were expected; this channel layout is not supported.`,
+    );
+  }
+  if (plan.bitDepth === 16) {
+    // Raw ushort output is host-endian; view it without copying when aligned.
+    const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
+    const pixels = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+    return { width, height, channels: plan.channels, bitDepth: 16, pixels };
+  }
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const pixels = packGrayAlpha ? packGrayAndAlpha(bytes, width * height) : bytes;
+  return { width, height, channels: plan.channels, bitDepth: 8, pixels };
+}
+
+function packGrayAndAlpha(rgba: Uint8Array, count: number): Uint8Array {
+  const out = new Uint8Array(count * 2);
+  for (let i = 0; i < count; i++) {
+    out[i * 2] = rgba[i * 4]!;
+    out[i * 2 + 1] = rgba[i * 4 + 3]!;
+  }
+  return out;
+}

@@ -1,0 +1,131 @@
+import { lstat, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Sharp } from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
+import { DEFAULT_SETTINGS, type OutputFormat } from '../../../electron/common/settings-schema.js';
+import { UnshakeError } from '../errors.js';
+import { rasterPipeline } from './carrier.js';
+import { isGray, toEightBit } from './colour.js';
+import { isConvertedOnDecode } from './decode.js';
+import { bareExif, exifWithOrientation } from './exif.js';
+import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
+import { iccColourSpace, srgbIccProfile } from './icc.js';
+import type { RasterImage, SourceMetadata } from './types.js';
+
+export { defaultOutputPath } from './output-path.js';
+
+export interface EncodeOptions {
+  path: string;
+  format?: OutputFormat;
+  /** 1..100 for JPEG and WebP; default 95. */
+  quality?: number;
+  /** Replace an existing file (never the source itself). */
+  overwrite?: boolean;
+}
+
+export interface EncodeResult {
+  path: string;
+  bytes: number;
+}
+
+/**
+ * Write an (oriented) raster with the source's ICC profile, EXIF (orientation reset to 1)
+ * and XMP. PNG and TIFF keep 16 bits; JPEG and WebP get 16 → 8 rounding. The file is encoded
+ * in memory, then written with write-file-atomic (temp file + fsync + rename), so a failure
+ * leaves no partial output. TIFF output carries ICC and XMP but not EXIF (libvips' TIFF writer
+ * has no EXIF block). IPTC is not carried over.
+ */
+export async function encodeImage(raster: RasterImage, source: SourceMetadata, options: EncodeOptions): Promise<EncodeResult> {
+  const target = resolve(options.path);
+  await checkTarget(target, source.path, options.overwrite ?? false);
+  const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
+  let data: Buffer;
+  try {
+    data = await encodeToBuffer(raster, source, format, options.quality ?? DEFAULT_SETTINGS.jpegQuality);
+  } catch (error) {
+    throw writeFailed(target, error);
+  }
+  try {
+    await writeFileAtomic(target, data);
+  } catch (error) {
+    throw writeFailed(target, error);
+  }
+  return { path: target, bytes: data.length };
+}
+
+async function encodeToBuffer(raster: RasterImage, source: SourceMetadata, format: WritableFormat, quality: number): Promise<Buffer> {
+  const expected = raster.width * raster.height * raster.channels;
+  if (raster.pixels.length !== expected) {
+    throw new Error(`raster has ${raster.pixels.length} samples, expected ${expected}`);
+  }
+  const image = SIXTEEN_BIT_FORMATS.has(format) ? raster : toEightBit(raster);
+  // WebP has no gray mode: libvips writes gray as RGB, where a GRAY profile would be invalid.
+  const grayOut = isGray(image) && format !== 'webp';
+  const icc = await outputIcc(source, grayOut);
+  const exifSource = format === 'tiff' ? null : bareExif(source.exif);
+  const exif = exifSource ? exifWithOrientation(exifSource, 1) : null;
+  let pipeline = await rasterPipeline(image, { icc, exif });
+  if (icc) pipeline = pipeline.keepIccProfile();
+  if (exif) pipeline = pipeline.keepExif();
+  if (source.xmp) pipeline = pipeline.withXmp(source.xmp.toString('utf8'));
+  const sixteen = image.bitDepth === 16;
+  pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
+  return withFormat(pipeline, format, quality).toBuffer();
+}
+
+/**
+ * The profile to embed: the original bytes when they describe the pixels we write, sRGB when
+ * decode converted the source (CMYK, Lab) to sRGB, and none when the original profile cannot
+ * describe the output (a GRAY profile on RGB output, say).
+ */
+async function outputIcc(source: SourceMetadata, grayOut: boolean): Promise<Buffer | null> {
+  if (isConvertedOnDecode(source.space)) return grayOut ? null : srgbIccProfile();
+  return iccColourSpace(source.icc) === (grayOut ? 'GRAY' : 'RGB') ? source.icc : null;
+}
+
+function withFormat(pipeline: Sharp, format: WritableFormat, quality: number): Sharp {
+  switch (format) {
+    case 'jpeg':
+      // JPEG has no alpha: flatten onto white as most viewers would show it.
+      return pipeline
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0' });
+    case 'png':
+      return pipeline.png({ compressionLevel: 6 });
+    case 'tiff':
+      return pipeline.tiff({ compression: 'lzw', predictor: 'horizontal' });
+    case 'webp':
+      return pipeline.webp({ quality });
+  }
+}
+
+async function checkTarget(target: string, sourcePath: string, overwrite: boolean): Promise<void> {
+  const existing = await lstat(target).catch(() => null);
+  const sameAsSource = target === resolve(sourcePath) || (existing !== null && (await sameFile(target, sourcePath)));
+  if (sameAsSource) {
+    throw new UnshakeError(
+      'OUTPUT_EXISTS',
+      `${basename(target)} is the original photo; Unshake never writes over an original: choose another file name.`,
+    );
+  }
+  if (existing?.isDirectory()) {
+    throw new UnshakeError('WRITE_FAILED', `${target} is a folder: choose a file name for the output.`);
+  }
+  if (existing && !overwrite) {
+    throw new UnshakeError('OUTPUT_EXISTS', `${target} already exists: choose another name or confirm that it may be replaced.`);
+  }
+}
+
+/** Same file through a symlink or hard link: compare device and inode, not names. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  const [sa, sb] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+function writeFailed(target: string, error: unknown): UnshakeError {
+  if (error instanceof UnshakeError) return error;
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new UnshakeError('WRITE_FAILED', `Could not write ${target} (${detail}); nothing was written. Check the folder exists and has free space.`, {
+    cause: error,
+  });
+}

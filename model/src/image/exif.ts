@@ -1,0 +1,41 @@
+/**
+ * EXIF block helpers. sharp reports EXIF from JPEG/WebP with the APP1 "Exif\0\0" prefix and
+ * from PNG without it; everything here works on the bare TIFF structure (II*\0 / MM\0*).
+ */
+
+const EXIF_PREFIX = Buffer.from('Exif\0\0', 'latin1');
+const ORIENTATION_TAG = 0x0112;
+const SHORT = 3;
+
+/** The bare TIFF-structured EXIF (no "Exif\0\0" prefix), or null if it is not EXIF. */
+export function bareExif(exif: Buffer | null): Buffer | null {
+  if (!exif) return null;
+  const body = exif.subarray(0, 6).equals(EXIF_PREFIX) ? exif.subarray(6) : exif;
+  const order = body.toString('latin1', 0, 2);
+  return body.length >= 8 && (order === 'II' || order === 'MM') ? body : null;
+}
+
+/**
+ * A copy of the EXIF with the IFD0 Orientation tag rewritten in place (same size, so no
+ * offsets move). Used to reset orientation to 1 after the pixels were rotated upright:
+ * libvips takes the orientation it writes from this tag, and sharp's only setter for it
+ * (withMetadata) would also force an sRGB profile over the original one.
+ */
+export function exifWithOrientation(exif: Buffer, orientation: number): Buffer {
+  const copy = Buffer.from(exif);
+  const little = copy.toString('latin1', 0, 2) === 'II';
+  const u16 = (at: number) => (little ? copy.readUInt16LE(at) : copy.readUInt16BE(at));
+  const u32 = (at: number) => (little ? copy.readUInt32LE(at) : copy.readUInt32BE(at));
+  const ifd0 = u32(4);
+  if (ifd0 + 2 > copy.length) return copy;
+  const count = u16(ifd0);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd0 + 2 + i * 12;
+    if (entry + 12 > copy.length) break;
+    if (u16(entry) !== ORIENTATION_TAG || u16(entry + 2) !== SHORT) continue;
+    // A single SHORT sits left-aligned in the 4-byte value field.
+    if (little) copy.writeUInt16LE(orientation, entry + 8);
+    else copy.writeUInt16BE(orientation, entry + 8);
+  }
+  return copy;
+}

@@ -1,0 +1,59 @@
+import { extname } from 'node:path';
+import type { OutputFormat } from '../../../electron/common/settings-schema.js';
+import { UnshakeError } from '../errors.js';
+
+/**
+ * Which files we read and write. Input is limited to raster photo formats sharp's prebuilt
+ * libvips decodes; SVG/PDF and friends are refused even though sharp can rasterise them,
+ * because there is no camera shake to remove in a vector drawing.
+ */
+export const SUPPORTED_INPUT_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'png', 'webp', 'tiff', 'gif', 'heif']);
+
+export const WRITABLE_FORMATS = ['jpeg', 'png', 'tiff', 'webp'] as const;
+export type WritableFormat = (typeof WRITABLE_FORMATS)[number];
+
+/** Formats that can hold 16 bits per channel; the others get a rounded 16 → 8 conversion. */
+export const SIXTEEN_BIT_FORMATS: ReadonlySet<WritableFormat> = new Set(['png', 'tiff']);
+
+const EXTENSIONS: Record<WritableFormat, readonly string[]> = {
+  jpeg: ['.jpg', '.jpeg', '.jpe'],
+  png: ['.png'],
+  tiff: ['.tif', '.tiff'],
+  webp: ['.webp'],
+};
+
+export function isWritableFormat(format: string): format is WritableFormat {
+  return (WRITABLE_FORMATS as readonly string[]).includes(format);
+}
+
+/** The preferred file extension (with dot) for a format. */
+export function extensionFor(format: WritableFormat): string {
+  return EXTENSIONS[format][0]!;
+}
+
+/** The writable format a path's extension names, or null for unknown extensions. */
+export function formatFromPath(path: string): WritableFormat | null {
+  const ext = extname(path).toLowerCase();
+  return WRITABLE_FORMATS.find((format) => EXTENSIONS[format].includes(ext)) ?? null;
+}
+
+/**
+ * Decide the output format. An explicit format wins, but must agree with a recognised
+ * extension in the output path (a JPEG named .png would confuse every other program).
+ * 'same' follows the output path's extension when it names a format, else the source
+ * format, else PNG (lossless) for sources we cannot write, such as GIF or HEIF.
+ */
+export function resolveOutputFormat(sourceFormat: string, requested: OutputFormat, outputPath?: string): WritableFormat {
+  const fromPath = outputPath ? formatFromPath(outputPath) : null;
+  if (requested !== 'same') {
+    if (fromPath && fromPath !== requested) {
+      throw new UnshakeError(
+        'INVALID_REQUEST',
+        `The output file name ${outputPath} does not match the chosen format ${requested}: use a ${extensionFor(requested)} name or pick the format that matches it.`,
+      );
+    }
+    return requested;
+  }
+  if (fromPath) return fromPath;
+  return isWritableFormat(sourceFormat) ? sourceFormat : 'png';
+}

@@ -1,0 +1,55 @@
+import exifr from 'exifr';
+import type { MetadataSummary } from '../../../electron/common/ipc-contract.js';
+import { bareExif } from './exif.js';
+import { cameraName, EXIF_SUMMARY_TAGS, exposureText, lensName, takenAtIso, type ExifTags } from './exif-format.js';
+import { iccDescription } from './icc.js';
+import { probeImage, type ProbeOptions } from './probe.js';
+
+/**
+ * What the editor's side panel shows about a file, from its header only (no pixel decode).
+ * Fails with the same codes as decodeImage for unusable files; for a valid image, missing or
+ * broken EXIF just gives nulls.
+ */
+export async function readMetadataSummary(path: string, options: ProbeOptions = {}): Promise<MetadataSummary> {
+  const { meta, fileSizeBytes } = await probeImage(path, options);
+  const tags = await readExifTags(meta.exif ?? null);
+  const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
+  return {
+    format: meta.format ?? 'unknown',
+    width: meta.autoOrient?.width ?? meta.width ?? 1,
+    height: meta.autoOrient?.height ?? meta.height ?? 1,
+    orientation,
+    bitDepth: bitDepthOf(meta.depth),
+    channels: meta.channels ?? 3,
+    space: meta.space ?? 'srgb',
+    hasAlpha: meta.hasAlpha ?? false,
+    iccProfileName: iccDescription(meta.icc ?? null),
+    camera: cameraName(tags),
+    lens: lensName(tags),
+    exposure: exposureText(tags),
+    takenAt: takenAtIso(tags),
+    fileSizeBytes,
+  };
+}
+
+/**
+ * EXIF tags via exifr from the block sharp extracted. Going through sharp's buffer (rather
+ * than exifr on the file) covers every format sharp reads, WebP included, which exifr's file
+ * parsers do not.
+ */
+async function readExifTags(exif: Buffer | null): Promise<ExifTags> {
+  const bare = bareExif(exif);
+  if (!bare) return {};
+  try {
+    const tags: unknown = await exifr.parse(bare, { pick: [...EXIF_SUMMARY_TAGS], reviveValues: false, translateValues: false });
+    return typeof tags === 'object' && tags !== null ? (tags as ExifTags) : {};
+  } catch {
+    return {};
+  }
+}
+
+function bitDepthOf(depth: string | undefined): MetadataSummary['bitDepth'] {
+  if (depth === 'ushort' || depth === 'short') return 16;
+  if (depth === 'float' || depth === 'uint' || depth === 'int' || depth === 'double') return 32;
+  return 8;
+}

@@ -1,0 +1,129 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import sharp, { type Metadata, type SharpOptions } from 'sharp';
+import { UnshakeError } from '../errors.js';
+import { SUPPORTED_INPUT_FORMATS } from './formats.js';
+
+/** Default refusal threshold (issue 4): beyond this, decoding would risk running out of memory. */
+export const DEFAULT_MAX_MEGAPIXELS = 250;
+
+export interface ProbeOptions {
+  maxMegapixels?: number;
+}
+
+export interface ProbedImage {
+  /** Absolute path of the file. */
+  path: string;
+  /** sharp's header-only metadata (no pixels decoded). */
+  meta: Metadata;
+  fileSizeBytes: number;
+}
+
+/** Input options every full decode uses: strict about broken data, our own pixel limit. */
+export const STRICT_INPUT: SharpOptions = {
+  // 'error' also catches truncation ('truncated' is implied) but tolerates libjpeg warnings such
+  // as stray bytes before a marker, which many real camera files carry.
+  failOn: 'error',
+  // We check the pixel count ourselves (with a clear message) before decoding.
+  limitInputPixels: false,
+};
+
+/**
+ * Check a path is a readable, non-empty, supported image within the pixel limit, reading only
+ * the file header. Every failure a user can cause becomes an UnshakeError naming the file.
+ */
+export async function probeImage(path: string, options: ProbeOptions = {}): Promise<ProbedImage> {
+  const absolute = resolve(path);
+  const name = basename(absolute);
+  const fileSizeBytes = await checkFile(absolute, name);
+  let meta: Metadata;
+  try {
+    meta = await sharp(absolute, STRICT_INPUT).metadata();
+  } catch (error) {
+    throw headerError(error, name);
+  }
+  if (!meta.format || !SUPPORTED_INPUT_FORMATS.has(meta.format)) {
+    throw new UnshakeError(
+      'UNSUPPORTED_FORMAT',
+      `${name} is a ${meta.format ?? 'unknown'} file, which Unshake does not open: use JPEG, PNG, TIFF, WebP, HEIF or GIF.`,
+    );
+  }
+  if (!meta.width || !meta.height) {
+    throw new UnshakeError('CORRUPT_IMAGE', `${name} has no valid image size in its header: the file is damaged; use another copy.`);
+  }
+  checkPixelLimit(meta.width * meta.height, options.maxMegapixels ?? DEFAULT_MAX_MEGAPIXELS, name);
+  return { path: absolute, meta, fileSizeBytes };
+}
+
+/** Map a failure of the full pixel decode (after a good header) to an UnshakeError. */
+export function decodeError(error: unknown, path: string): UnshakeError {
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  // e.g. HEIC with HEVC: the header parses, but this libvips build has no decoder for it.
+  if (/unsupported|no decoder|codec/i.test(detail ?? '')) {
+    return new UnshakeError(
+      'UNSUPPORTED_FORMAT',
+      `${basename(path)} uses a compression this build cannot decode (${detail}): convert it to JPEG, PNG or TIFF first.`,
+      { cause: error },
+    );
+  }
+  return new UnshakeError(
+    'CORRUPT_IMAGE',
+    `${basename(path)} could not be decoded; it looks truncated or corrupt (${detail}). Copy the original file again or re-export it.`,
+    { cause: error },
+  );
+}
+
+async function checkFile(path: string, name: string): Promise<number> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new UnshakeError('FILE_NOT_FOUND', `${path} does not exist: check the path or pick the file again.`, { cause: error });
+    }
+    throw new UnshakeError('FILE_UNREADABLE', `${path} cannot be read (${code ?? 'unknown error'}): check its permissions.`, { cause: error });
+  }
+  if (info.isDirectory()) {
+    throw new UnshakeError('FILE_UNREADABLE', `${path} is a folder, not an image file: pick an image inside it.`);
+  }
+  if (!info.isFile()) {
+    throw new UnshakeError('FILE_UNREADABLE', `${path} is not a regular file: pick an image file.`);
+  }
+  if (info.size === 0) {
+    throw new UnshakeError('FILE_EMPTY', `${name} is empty (0 bytes): the copy or download did not finish; get the file again.`);
+  }
+  try {
+    await access(path, constants.R_OK);
+  } catch (error) {
+    throw new UnshakeError('FILE_UNREADABLE', `${path} cannot be read: check its permissions.`, { cause: error });
+  }
+  return info.size;
+}
+
+function headerError(error: unknown, name: string): UnshakeError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format/i.test(message)) {
+    return new UnshakeError(
+      'UNSUPPORTED_FORMAT',
+      `${name} is not an image Unshake can read (unknown format): use JPEG, PNG, TIFF, WebP, HEIF or GIF.`,
+      { cause: error },
+    );
+  }
+  return new UnshakeError(
+    'CORRUPT_IMAGE',
+    `${name} has a damaged header (${message.split('\n')[0]}): copy the original file again or re-export it.`,
+    { cause: error },
+  );
+}
+
+function checkPixelLimit(pixels: number, maxMegapixels: number, name: string): void {
+  const megapixels = pixels / 1e6;
+  if (megapixels > maxMegapixels) {
+    throw new UnshakeError(
+      'IMAGE_TOO_LARGE',
+      `${name} has ${megapixels.toFixed(1)} megapixels, above the ${maxMegapixels} MP limit: downscale it or raise the limit in settings.`,
+    );
+  }
+}

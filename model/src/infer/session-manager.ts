@@ -1,0 +1,118 @@
+import os from 'node:os';
+import ort from 'onnxruntime-node';
+import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
+import { UnshakeError } from '../errors.js';
+import type { ModelManifest } from '../models/manifest.js';
+
+/**
+ * One lazily created ORT session per (model file, EP preference), reused across calls.
+ * Each platform has an EP chain; a provider that fails to initialise is recorded with ORT's
+ * reason and the next one is tried, so every result can say which EP ran and why.
+ */
+export type EpPreference = 'auto' | 'cpu';
+
+export interface SessionHandle {
+  session: ort.InferenceSession;
+  executionProvider: ExecutionProviderInfo;
+}
+
+const CHAINS: Partial<Record<NodeJS.Platform, readonly string[]>> = {
+  linux: ['cuda', 'cpu'],
+  win32: ['cuda', 'dml', 'cpu'],
+  darwin: ['coreml', 'cpu'],
+};
+
+export function executionProviderChain(platform: NodeJS.Platform, preferred: EpPreference = 'auto'): string[] {
+  if (preferred === 'cpu') return ['cpu'];
+  return [...(CHAINS[platform] ?? ['cpu'])];
+}
+
+const cache = new Map<string, Promise<SessionHandle>>();
+
+export function getSession(
+  modelPath: string,
+  options: { preferred?: EpPreference; manifest?: ModelManifest } = {},
+): Promise<SessionHandle> {
+  const preferred = options.preferred ?? 'auto';
+  const key = `${preferred}\u0000${modelPath}`;
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = createSession(modelPath, executionProviderChain(process.platform, preferred));
+    // A failed creation must not poison the cache: the next call retries (e.g. after a re-install).
+    pending.catch(() => cache.delete(key));
+    cache.set(key, pending);
+  }
+  return options.manifest ? pending.then((h) => validateAgainstManifest(h, options.manifest!)) : pending;
+}
+
+/** Release every cached session (tests, model re-import, worker shutdown). */
+export async function releaseSessions(): Promise<void> {
+  const handles = await Promise.allSettled([...cache.values()]);
+  cache.clear();
+  for (const h of handles) if (h.status === 'fulfilled') await h.value.session.release();
+}
+
+async function createSession(modelPath: string, chain: string[]): Promise<SessionHandle> {
+  // ORT prints a provider's load failure (e.g. CUDA libraries absent) to stderr from its process-wide
+  // logger, read once at first use; the failure is reported through `tried` instead.
+  ort.env.logLevel = 'fatal';
+  const tried: ExecutionProviderInfo['tried'] = [];
+  let lastError: unknown;
+  for (const name of chain) {
+    try {
+      const session = await ort.InferenceSession.create(modelPath, {
+        executionProviders: [name],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: os.availableParallelism(),
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      });
+      tried.push({ name, ok: true, reason: null });
+      return { session, executionProvider: { active: name, tried } };
+    } catch (error) {
+      lastError = error;
+      tried.push({ name, ok: false, reason: explain(error) });
+    }
+  }
+  // The CPU provider is always present, so reaching here means the file itself is not a usable model.
+  const reason = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new UnshakeError('MODEL_INVALID', `The model file ${modelPath} could not be loaded by ONNX Runtime: ${reason}`, {
+    cause: lastError,
+  });
+}
+
+function validateAgainstManifest(handle: SessionHandle, manifest: ModelManifest): SessionHandle {
+  const { session } = handle;
+  const { inputName, outputName, channels } = manifest.io;
+  const fail = (why: string): never => {
+    throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" does not match its manifest: ${why}.`);
+  };
+  if (session.inputNames.length !== 1 || session.inputNames[0] !== inputName) {
+    fail(`expected one input "${inputName}", found ${JSON.stringify(session.inputNames)}`);
+  }
+  if (!session.outputNames.includes(outputName)) {
+    fail(`expected an output "${outputName}", found ${JSON.stringify(session.outputNames)}`);
+  }
+  for (const meta of [session.inputMetadata[0], session.outputMetadata[session.outputNames.indexOf(outputName)]]) {
+    if (!meta?.isTensor) return fail(`"${meta?.name ?? '?'}" is not a tensor`);
+    if (meta.type !== 'float32') fail(`"${meta.name}" is ${meta.type}, expected float32`);
+    const shape = meta.shape;
+    if (shape.length !== 4) fail(`"${meta.name}" has rank ${shape.length}, expected 4 (NCHW)`);
+    if (typeof shape[1] === 'number' && shape[1] !== channels) {
+      fail(`"${meta.name}" has ${shape[1]} channels, expected ${channels}`);
+    }
+    // A fixed H or W would make tiling impossible at any other size.
+    if (typeof shape[2] === 'number' || typeof shape[3] === 'number') {
+      fail(`"${meta.name}" has a fixed height/width (${shape.join('x')}); the engine needs dynamic H and W`);
+    }
+  }
+  return handle;
+}
+
+function explain(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // ORT's wording for a provider whose libraries (or GPU driver) are absent is cryptic.
+  return /failed to load shared library/i.test(message)
+    ? `${message} (its runtime libraries or GPU driver are not installed on this machine)`
+    : message;
+}

@@ -1,0 +1,128 @@
+/**
+ * Tile geometry and blending weights. A tile is a window the network sees; only its *valid*
+ * part (the window minus `margin` pixels of context on every side that has a neighbour or
+ * more image beyond it) contributes to the result. Neighbouring valid parts overlap by `blend`
+ * pixels, cross-faded with raised-cosine weights normalised to sum to exactly 1, so a network
+ * that is local within `margin` gives the whole-image result and any other shows no seam.
+ */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One window along an axis: [start, end) is fed to the network, [validStart, validEnd) is kept. */
+export interface AxisSpan {
+  start: number;
+  end: number;
+  validStart: number;
+  validEnd: number;
+  /** Normalised blend weight for each position in [validStart, validEnd). */
+  weights: Float32Array;
+}
+
+export interface Tile {
+  /** Window fed to the network (inside the image). */
+  window: Rect;
+  /** Pixels this tile writes (valid part ∩ region). */
+  valid: Rect;
+  xSpan: AxisSpan;
+  ySpan: AxisSpan;
+}
+
+export interface TileGeometry {
+  /** Window edge, a multiple of sizeMultiple. */
+  tileSize: number;
+  margin: number;
+  blend: number;
+  sizeMultiple: number;
+}
+
+/** Blend width: enough pixels for a smooth cross-fade, at least the receptive-field margin. */
+export function tileGeometry(options: { tileSize: number; margin: number; sizeMultiple: number }): TileGeometry {
+  const { margin, sizeMultiple } = options;
+  const blend = Math.max(8, margin);
+  // A window must keep some valid pixels after losing 2 margins and one blend overlap.
+  const minimum = 2 * margin + blend + sizeMultiple;
+  const tileSize = roundUp(Math.max(options.tileSize, minimum), sizeMultiple);
+  return { tileSize, margin, blend, sizeMultiple };
+}
+
+export function roundUp(value: number, multiple: number): number {
+  return Math.ceil(value / multiple) * multiple;
+}
+
+/** Windows along one axis of `length` pixels that together produce [from, to). */
+export function planAxis(length: number, from: number, to: number, g: TileGeometry): AxisSpan[] {
+  const { tileSize: t, margin: m, blend: b } = g;
+  if (length <= t) return withWeights([{ start: 0, end: length, validStart: 0, validEnd: length }], b);
+  const stride = t - 2 * m - b;
+  const spans: Omit<AxisSpan, 'weights'>[] = [];
+  for (let start = Math.max(0, from - m); ; start += stride) {
+    start = Math.min(start, length - t);
+    const end = start + t;
+    const validStart = start === 0 ? 0 : start + m;
+    const validEnd = end === length ? length : end - m;
+    spans.push({ start, end, validStart, validEnd });
+    if (validEnd >= to) break;
+  }
+  return withWeights(spans, b);
+}
+
+/** Raised-cosine ramp, strictly positive so every valid pixel has some weight. */
+function ramp(distance: number, blend: number): number {
+  return distance >= blend ? 1 : 0.5 - 0.5 * Math.cos((Math.PI * (distance + 0.5)) / blend);
+}
+
+function withWeights(spans: Omit<AxisSpan, 'weights'>[], blend: number): AxisSpan[] {
+  const raw = spans.map((s, i) => {
+    const w = new Float32Array(s.validEnd - s.validStart);
+    for (let k = 0; k < w.length; k++) {
+      const up = i > 0 ? ramp(k, blend) : 1;
+      const down = i < spans.length - 1 ? ramp(w.length - 1 - k, blend) : 1;
+      w[k] = Math.min(up, down);
+    }
+    return w;
+  });
+  // Normalise per position so the weights of overlapping spans sum to 1.
+  const lo = spans[0]?.validStart ?? 0;
+  const hi = spans[spans.length - 1]?.validEnd ?? 0;
+  const total = new Float64Array(hi - lo);
+  spans.forEach((s, i) => raw[i]!.forEach((w, k) => (total[s.validStart + k - lo]! += w)));
+  return spans.map((s, i) => {
+    const weights = raw[i]!.map((w, k) => w / total[s.validStart + k - lo]!);
+    return { ...s, weights };
+  });
+}
+
+/** All tiles needed to produce `region` of a width×height image, row by row. */
+export function planTiles(width: number, height: number, region: Rect, g: TileGeometry): Tile[] {
+  const xs = planAxis(width, region.x, region.x + region.width, g);
+  const ys = planAxis(height, region.y, region.y + region.height, g);
+  const tiles: Tile[] = [];
+  for (const ySpan of ys) {
+    for (const xSpan of xs) {
+      const x0 = Math.max(xSpan.validStart, region.x);
+      const y0 = Math.max(ySpan.validStart, region.y);
+      const x1 = Math.min(xSpan.validEnd, region.x + region.width);
+      const y1 = Math.min(ySpan.validEnd, region.y + region.height);
+      if (x1 <= x0 || y1 <= y0) continue;
+      tiles.push({
+        window: { x: xSpan.start, y: ySpan.start, width: xSpan.end - xSpan.start, height: ySpan.end - ySpan.start },
+        valid: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 },
+        xSpan,
+        ySpan,
+      });
+    }
+  }
+  return tiles;
+}
+
+/** Mirror an index into [0, n) without repeating the edge pixel (numpy/ONNX "reflect"). */
+export function reflectIndex(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  const k = ((i % period) + period) % period;
+  return k < n ? k : period - k;
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelInfo } from '../../../electron/common/ipc-contract.js';
+import { UnshakeError } from '../errors.js';
+import { modelManifestSchema, type ModelManifest } from './manifest.js';
+
+/**
+ * The model library: bundled generators in model/weights plus the user's imported ones, each a
+ * `<id>.manifest.json` next to its ONNX file.
+ *
+ * The id "base" (the settings default) is an alias for the best bundled model: the trained
+ * `unshake-base` when it ships, else any other bundled non-placeholder model, else the
+ * placeholder. So existing settings pick up the trained model without a migration.
+ */
+export const BASE_MODEL_ALIAS = 'base';
+const PREFERRED_BASE_ID = 'unshake-base';
+const MANIFEST_SUFFIX = '.manifest.json';
+
+export interface LibraryOptions {
+  userModelsDir?: string;
+  /** Override for packaged apps/tests; defaults to model/weights next to this source tree. */
+  bundledDir?: string;
+}
+
+export interface ResolvedModel {
+  manifest: ModelManifest;
+  onnxPath: string;
+  source: 'bundled' | 'user';
+}
+
+type Entry =
+  | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source'] }
+  | { ok: false; id: string; reason: string; source: ResolvedModel['source'] };
+
+export function bundledModelsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
+}
+
+/** Valid manifests whose ONNX file exists (checksums are verified when a model is resolved). */
+export async function listModels(options: LibraryOptions = {}): Promise<ModelInfo[]> {
+  const valid = (await loadEntries(options)).filter((e) => e.ok);
+  const present = await Promise.all(valid.map((e) => stat(path.join(e.dir, e.manifest.file)).then((s) => s.isFile(), () => false)));
+  const entries = valid.filter((_, i) => present[i]);
+  const infos = entries.map((e) => toInfo(e.manifest, e.source));
+  const base = pickBase(entries);
+  if (!base || entries.some((e) => e.manifest.id === BASE_MODEL_ALIAS)) return infos;
+  const alias: ModelInfo = {
+    ...toInfo(base.manifest, 'bundled'),
+    id: BASE_MODEL_ALIAS,
+    name: `Base model (currently ${base.manifest.name})`,
+    description: `Always the best bundled model. Currently: ${base.manifest.description}`,
+  };
+  return [alias, ...infos];
+}
+
+export async function resolveModel(id: string, options: LibraryOptions = {}): Promise<ResolvedModel> {
+  const entries = await loadEntries(options);
+  const valid = entries.filter((e) => e.ok);
+  // A bundled model literally called "base" wins; otherwise the alias picks the best bundled one.
+  const entry = entries.find((e) => (e.ok ? e.manifest.id : e.id) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(valid) : undefined);
+  if (!entry) {
+    const known = valid.map((e) => e.manifest.id).join(', ') || 'none';
+    throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed (available: ${known}).`);
+  }
+  if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${entry.id}" has an invalid manifest: ${entry.reason}`);
+  const { manifest, dir, source } = entry;
+  const onnxPath = path.join(dir, manifest.file);
+  const bytes = await readFile(onnxPath).catch(() => {
+    throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" names ${manifest.file}, which is missing from ${dir}.`);
+  });
+  if (manifest.sha256 && createHash('sha256').update(bytes).digest('hex') !== manifest.sha256) {
+    throw new UnshakeError('MODEL_INVALID', `The model file ${manifest.file} does not match its manifest checksum; it may be damaged. Re-install or re-import it.`);
+  }
+  return { manifest, onnxPath, source };
+}
+
+function toInfo(m: ModelManifest, source: ResolvedModel['source']): ModelInfo {
+  return { id: m.id, name: m.name, placeholder: m.placeholder, description: m.description, parameters: m.parameters, source };
+}
+
+function pickBase<E extends Entry & { ok: true }>(entries: E[]): E | undefined {
+  const bundled = entries.filter((e) => e.source === 'bundled');
+  return (
+    bundled.find((e) => e.manifest.id === PREFERRED_BASE_ID) ??
+    bundled.find((e) => !e.manifest.placeholder) ??
+    bundled[0]
+  );
+}
+
+async function loadEntries(options: LibraryOptions): Promise<Entry[]> {
+  const bundled = await loadDir(options.bundledDir ?? bundledModelsDir(), 'bundled');
+  const user = options.userModelsDir ? await loadDir(options.userModelsDir, 'user') : [];
+  // Bundled ids (and the alias) win: an imported file must not silently replace a shipped model.
+  const taken = new Set([BASE_MODEL_ALIAS, ...bundled.map((e) => (e.ok ? e.manifest.id : e.id))]);
+  return [...bundled, ...user.filter((e) => !taken.has(e.ok ? e.manifest.id : e.id))];
+}
+
+async function loadDir(dir: string, source: ResolvedModel['source']): Promise<Entry[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files = names.filter((n) => n.endsWith(MANIFEST_SUFFIX)).sort();
+  return Promise.all(files.map((name) => loadManifest(dir, name, source)));
+}
+
+async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {
+  const id = name.slice(0, -MANIFEST_SUFFIX.length);
+  try {
+    const parsed = modelManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, name), 'utf8')));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, id, source, reason: `${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}` };
+    }
+    const manifest = parsed.data;
+    // The ONNX file must sit next to the manifest: no paths that escape the models folder.
+    if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) {
+      return { ok: false, id, source, reason: `file "${manifest.file}" must be a plain file name next to the manifest` };
+    }
+    return { ok: true, manifest, dir, source };
+  } catch (error) {
+    return { ok: false, id, source, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

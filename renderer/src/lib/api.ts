@@ -1,0 +1,79 @@
+import type {
+  AppInfo,
+  ChannelName,
+  ErrorCode,
+  IpcRequest,
+  IpcResponse,
+  IpcResult,
+  JobSnapshot,
+  ModelInfo,
+  OpenImageResult,
+  Settings,
+  SettingsPatch,
+  UnshakeApi,
+} from '../../../electron/common/index.js';
+
+/**
+ * The only door from the renderer to main. It reads the preload's `window.unshake`, unwraps
+ * IpcResult replies into values, and throws ApiError for failures so callers can use try/catch
+ * and still show the stable error code. Nothing else in the renderer touches window.unshake.
+ */
+
+/** What the preload exposes: one method per IPC channel, job updates, and drag & drop paths. */
+export type PreloadApi = UnshakeApi & {
+  /** Electron's webUtils.getPathForFile: the file's path on disk, '' when it has none. */
+  pathForFile(file: File): string;
+};
+
+declare global {
+  interface Window {
+    unshake?: PreloadApi;
+  }
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function bridge(): PreloadApi {
+  const preload = window.unshake;
+  if (!preload) {
+    throw new ApiError('INTERNAL', 'Unshake’s app bridge is missing: open the editor from the Unshake app, not a plain browser.');
+  }
+  return preload;
+}
+
+async function call<K extends ChannelName>(channel: K, request: IpcRequest<K>): Promise<IpcResponse<K>> {
+  // The mapped type loses the link between K and its method, so name the method's type once here.
+  const method = bridge()[channel] as (request: IpcRequest<K>) => Promise<IpcResult<IpcResponse<K>>>;
+  let result: IpcResult<IpcResponse<K>>;
+  try {
+    result = await method(request);
+  } catch (error) {
+    // Only a broken bridge rejects; main itself always answers with a Result.
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ApiError('INTERNAL', `The app did not answer (${channel}): ${detail}`);
+  }
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message);
+  return result.value;
+}
+
+export const api = {
+  appInfo: (): Promise<AppInfo> => call('appInfo', {}),
+  openImage: (path: string): Promise<OpenImageResult> => call('openImage', { path }),
+  deblur: (request: IpcRequest<'deblur'>): Promise<IpcResponse<'deblur'>> => call('deblur', request),
+  jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),
+  cancelJob: (jobId: string): Promise<IpcResponse<'cancelJob'>> => call('cancelJob', { jobId }),
+  save: (request: IpcRequest<'save'>): Promise<IpcResponse<'save'>> => call('save', request),
+  listModels: (): Promise<ModelInfo[]> => call('listModels', {}),
+  getSettings: (): Promise<Settings> => call('getSettings', {}),
+  setSettings: (patch: SettingsPatch): Promise<Settings> => call('setSettings', patch),
+  onJobUpdate: (listener: (job: JobSnapshot) => void): (() => void) => bridge().onJobUpdate(listener),
+  pathForFile: (file: File): string => bridge().pathForFile(file),
+};

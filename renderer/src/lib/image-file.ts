@@ -1,0 +1,33 @@
+import { ApiError } from './api.js';
+
+/**
+ * First check of what the user dropped or picked, before asking main: one file, and one that
+ * looks like a photo. Main still sniffs the bytes and has the last word (a renamed text file
+ * fails there with the same code).
+ */
+const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'gif'];
+const FORMATS_SENTENCE = 'JPEG, PNG, TIFF, WebP, HEIF/AVIF or GIF';
+
+/** For <input type="file" accept>: MIME families plus extensions for files without a MIME type. */
+export const IMAGE_ACCEPT = ['image/*', ...IMAGE_EXTENSIONS.map((ext) => `.${ext}`)].join(',');
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+export function looksLikeImage(file: File): boolean {
+  return file.type.startsWith('image/') || IMAGE_EXTENSIONS.includes(extensionOf(file.name));
+}
+
+/** The single photo among what was dropped, or an ApiError a banner can show as is. */
+export function singleImageFile(files: FileList | readonly File[] | null | undefined): File {
+  const list = files ? Array.from(files) : [];
+  const [file] = list;
+  if (!file) throw new ApiError('INVALID_REQUEST', `Nothing to open: drop a photo file (${FORMATS_SENTENCE}).`);
+  if (list.length > 1) throw new ApiError('INVALID_REQUEST', 'Drop one photo at a time.');
+  if (!looksLikeImage(file)) {
+    throw new ApiError('UNSUPPORTED_FORMAT', `“${file.name}” is not a photo Unshake can open. Use ${FORMATS_SENTENCE}.`);
+  }
+  return file;
+}

@@ -1,0 +1,34 @@
+import type { AppInfo, ModelInfo, Settings } from '../../../electron/common/index.js';
+import { api } from '../lib/api.js';
+import { errors } from './errors.svelte.js';
+
+/** App-wide facts from main: engine and execution provider, the model library, the settings. */
+class AppState {
+  info = $state<AppInfo | null>(null);
+  models = $state<ModelInfo[]>([]);
+  settings = $state<Settings | null>(null);
+
+  /** Each answer is shown as soon as it arrives: the engine's info can take a while to start. */
+  async load(): Promise<void> {
+    await Promise.all([
+      this.refreshInfo(),
+      this.guard(async () => (this.models = await api.listModels())),
+      this.guard(async () => (this.settings = await api.getSettings())),
+    ]);
+  }
+
+  /** The execution provider is only known once a session ran, so ask again after a job. */
+  async refreshInfo(): Promise<void> {
+    await this.guard(async () => (this.info = await api.appInfo()));
+  }
+
+  private async guard(task: () => Promise<unknown>): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+}
+
+export const app = new AppState();

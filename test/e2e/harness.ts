@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build, createServer, preview, type Connect, type Plugin } from 'vite';
+import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
+import type { Services } from '../../electron/main/services/start-services.js';
+import { dropFileInPage, installPreloadShim } from './page-shim.js';
+
+/**
+ * E2E harness: the real renderer (Vite dev server) in Debian Chromium, with `window.unshake`
+ * bound to the real Node services. The ONLY difference from Electron: previews are served by a
+ * same-origin middleware at /__unshake-image/… instead of Electron's protocol.handle for
+ * unshake-image://, so preview URLs in replies are rewritten on the way to the page. Both call
+ * the same services.handleImageRequest.
+ */
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** The part of the real services (what Electron's main wires to IPC) the harness drives. */
+export type E2eServices = Pick<Services, 'dispatch' | 'onJobUpdate' | 'handleImageRequest'>;
+
+const IMAGE_SCHEME = 'unshake-image://';
+const IMAGE_ROUTE = '/__unshake-image/';
+
+/** Deep-rewrites unshake-image:// URLs in a reply to the harness's same-origin route. */
+export function rewriteImageUrls(value: unknown): unknown {
+  if (typeof value === 'string') return value.startsWith(IMAGE_SCHEME) ? IMAGE_ROUTE + value.slice(IMAGE_SCHEME.length) : value;
+  if (Array.isArray(value)) return value.map(rewriteImageUrls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, rewriteImageUrls(inner)]));
+  }
+  return value;
+}
+
+function imageRoutePlugin(services: E2eServices): Plugin {
+  const mount = (middlewares: Connect.Server) => {
+    middlewares.use(IMAGE_ROUTE, (req, res, next) => {
+      // connect strips the mount path: req.url is "/<rest>" of unshake-image://<rest>.
+      const rest = (req.url ?? '/').replace(/^\//, '');
+      services
+        .handleImageRequest(IMAGE_SCHEME + rest)
+        .then(async (response) => {
+          res.statusCode = response.status;
+          response.headers.forEach((value, key) => res.setHeader(key, value));
+          res.end(Buffer.from(await response.arrayBuffer()));
+        })
+        .catch(next);
+    });
+  };
+  return {
+    name: 'unshake-e2e-image-route',
+    configureServer: (server) => mount(server.middlewares),
+    configurePreviewServer: (server) => mount(server.middlewares),
+  };
+}
+
+export interface RendererServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const CONFIG_FILE = path.join(repoRoot, 'vite.config.ts');
+
+async function serverAt(url: string | undefined, close: () => Promise<void>): Promise<RendererServer> {
+  if (!url) {
+    await close();
+    throw new Error('Vite started without a local URL');
+  }
+  return { url, close };
+}
+
+/** The renderer as `npm run dev` serves it (dev CSP: see renderer/vite-dev-csp.ts). */
+export async function startRendererServer(services: E2eServices): Promise<RendererServer> {
+  const server = await createServer({
+    configFile: CONFIG_FILE,
+    server: { port: 0, strictPort: false, host: '127.0.0.1' },
+    plugins: [imageRoutePlugin(services)],
+    logLevel: 'warn',
+    clearScreen: false,
+  });
+  await server.listen();
+  return serverAt(server.resolvedUrls?.local[0], () => server.close());
+}
+
+/** The production build (exact CSP, linked CSS), built into outDir and served by `vite preview`. */
+export async function startBuiltRenderer(services: E2eServices, outDir: string): Promise<RendererServer> {
+  await build({ configFile: CONFIG_FILE, build: { outDir, emptyOutDir: true }, logLevel: 'warn', clearScreen: false });
+  const server = await preview({
+    configFile: CONFIG_FILE,
+    build: { outDir },
+    preview: { port: 0, strictPort: false, host: '127.0.0.1' },
+    plugins: [imageRoutePlugin(services)],
+    logLevel: 'warn',
+    clearScreen: false,
+  });
+  return serverAt(server.resolvedUrls?.local[0], () => server.close());
+}
+
+/** Debian Chromium, never a downloaded browser; a missing one fails loudly with the fix. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Debian Chromium is missing at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\`.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface AppPage {
+  page: Page;
+  /** Uncaught errors thrown in the page so far. */
+  pageErrors: string[];
+  /** CSP violations the page reported so far ("directive blocked-uri source:line"). */
+  cspViolations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Opens the renderer with the preload API bound to the services, as Electron's preload would. */
+export async function openApp(browser: Browser, url: string, services: E2eServices): Promise<AppPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.exposeBinding('__unshakeDispatch', async (_source, channel: string, payload: unknown) =>
+    rewriteImageUrls(await services.dispatch(channel, payload)),
+  );
+  const channels = CHANNEL_NAMES.map((name): [string, string] => [name, ipcContract[name].channel]);
+  await page.addInitScript(installPreloadShim, channels);
+  // Main pushes JOB_UPDATE to the window; here each update is delivered by evaluating in the page.
+  const unsubscribe = services.onJobUpdate((job) => {
+    page.evaluate((snapshot) => (globalThis as { __unshakeJobUpdate?: (job: unknown) => void }).__unshakeJobUpdate?.(snapshot), job).catch(() => {
+      // The page may already be closing; a lost update then matters to no one.
+    });
+  });
+  await page.goto(url);
+  return {
+    page,
+    pageErrors,
+    cspViolations: () => page.evaluate(() => [...((globalThis as { __unshakeCspViolations?: string[] }).__unshakeCspViolations ?? [])]),
+    close: async () => {
+      unsubscribe();
+      await context.close();
+    },
+  };
+}
+
+/** Tells the page's pathForFile where a File with this name lives, as Electron's webUtils would. */
+export async function attachPath(page: Page, filePath: string): Promise<void> {
+  await page.evaluate(
+    ([name, full]) => (globalThis as { __unshakeAttachPath?: (fileName: string, path: string) => void }).__unshakeAttachPath?.(name, full),
+    [path.basename(filePath), filePath] as const,
+  );
+}
+
+/** Drops the file at `filePath` onto `selector` with a real DragEvent carrying a page-built File. */
+export async function dropFile(page: Page, selector: string, filePath: string, mimeType: string): Promise<void> {
+  const base64 = (await readFile(filePath)).toString('base64');
+  await page.evaluate(dropFileInPage, { selector, fileName: path.basename(filePath), mimeType, base64, path: filePath });
+}

@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.js';
+import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
+import { attachPath, dropFile, launchChromium, openApp, repoRoot, startBuiltRenderer, startRendererServer, type AppPage, type RendererServer } from './harness.js';
+
+/**
+ * The renderer in Debian Chromium with window.unshake bound to the real services and engine
+ * process: drop a real photo, see its preview and metadata, deblur and save it, and get clear
+ * errors for files that are not photos. All of it under the app's CSP, with no page errors.
+ */
+
+const SOURCE_PHOTO = path.resolve(repoRoot, '../shared/data/gopro-official/Flower_blur1.png');
+const SCREENSHOT = path.join(repoRoot, 'test-results', 'e2e-open-image.png');
+const CANVAS = '[data-testid="canvas"]';
+
+type ImageProbe = { complete: boolean; naturalWidth: number; currentSrc: string };
+type PageDocument = { document: { querySelector(selector: string): ImageProbe | null } };
+
+const text = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"]`).textContent({ timeout: 5_000 });
+
+/** Waits until the preview <img> shows decoded pixels (not just an element with a src). */
+async function loadedPreview(page: Page): Promise<{ naturalWidth: number; src: string }> {
+  const handle = await page.waitForFunction((selector) => {
+    const img = (globalThis as unknown as PageDocument).document.querySelector(selector);
+    return img && img.complete && img.naturalWidth > 0 ? { naturalWidth: img.naturalWidth, src: img.currentSrc } : null;
+  }, '[data-testid="preview"]');
+  return (await handle.jsonValue()) as { naturalWidth: number; src: string };
+}
+
+describe('renderer e2e in Chromium with the real services', () => {
+  let workDir = '';
+  let photo = '';
+  let services: Services | undefined;
+  let server: RendererServer | undefined;
+  let browser: Browser | undefined;
+  let app: AppPage | undefined;
+  let built: RendererServer | undefined;
+  let builtApp: AppPage | undefined;
+  let originalPreviewSrc = '';
+
+  const page = (): Page => {
+    if (!app) throw new Error('the app page did not open');
+    return app.page;
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(SOURCE_PHOTO)) {
+      throw new Error(`Test photo missing: ${SOURCE_PHOTO}. Fetch the shared data set (../shared/data/fetch-photos.sh).`);
+    }
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-'));
+    // Work on a copy: Save writes next to the photo, and the shared data set stays untouched.
+    photo = path.join(workDir, path.basename(SOURCE_PHOTO));
+    await copyFile(SOURCE_PHOTO, photo);
+    const userDataDir = path.join(workDir, 'user-data');
+    await mkdir(userDataDir);
+    services = await startServices({
+      userDataDir,
+      engine: createChildProcessEngine(),
+      settings: createConfSettingsStore(userDataDir),
+      appVersion: '0.0.0-e2e',
+    });
+    server = await startRendererServer(services);
+    browser = await launchChromium();
+    app = await openApp(browser, server.url, services);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await builtApp?.close();
+    await browser?.close();
+    await server?.close();
+    await built?.close();
+    await services?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('the drop zone works from the keyboard: Enter opens the file picker', async () => {
+    // The first appInfo starts the engine process, which takes a few seconds on a cold machine.
+    await expect.poll(() => text(page(), 'status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    expect(await page().getByRole('button', { name: 'Deblur', exact: true }).isDisabled()).toBe(true);
+
+    await page().getByTestId('drop-zone').focus();
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), page().keyboard.press('Enter')]);
+    expect(chooser.isMultiple()).toBe(false);
+    await attachPath(page(), photo);
+    await chooser.setFiles(photo);
+    await expect.poll(() => text(page(), 'meta-file')).toBe('Flower_blur1.png');
+  });
+
+  it('opens a dropped photo: preview pixels and its true metadata', async () => {
+    await dropFile(page(), CANVAS, photo, 'image/png');
+
+    const preview = await loadedPreview(page());
+    expect(preview.naturalWidth).toBe(1280);
+    expect(preview.src).toContain('/__unshake-image/preview/img_');
+    originalPreviewSrc = preview.src;
+    expect(await text(page(), 'meta-dimensions')).toBe('1280 × 720');
+    expect(await text(page(), 'meta-format')).toBe('PNG');
+    expect(await text(page(), 'meta-file')).toBe('Flower_blur1.png');
+    expect(await text(page(), 'meta-bit-depth')).toMatch(/^8-bit /);
+    expect(await text(page(), 'meta-orientation')).toBe('Normal (1)');
+    expect(await page().getByRole('button', { name: 'Deblur', exact: true }).isEnabled()).toBe(true);
+  });
+
+  it('deblurs with streamed progress, shows the CPU provider, saves next to the photo and shows the result', async () => {
+    // Record every job update the page receives, to prove progress streams through onJobUpdate.
+    await page().evaluate(() => {
+      const g = globalThis as unknown as { unshake: { onJobUpdate(l: (job: { state: { status: string } }) => void): void }; __seen: string[] };
+      g.__seen = [];
+      g.unshake.onJobUpdate((job) => g.__seen.push(job.state.status));
+    });
+    await page().getByRole('button', { name: 'Deblur', exact: true }).click();
+
+    await expect.poll(() => text(page(), 'job-status'), { timeout: 60_000 }).toBe('Done');
+    const seen = await page().evaluate(() => (globalThis as unknown as { __seen: string[] }).__seen);
+    expect(seen).toContain('running');
+    expect(seen.at(-1)).toBe('done');
+    await expect.poll(() => text(page(), 'execution-provider')).toBe('cpu');
+
+    await page().getByRole('button', { name: 'Save', exact: true }).click();
+    const expected = path.join(workDir, 'Flower_blur1-unshaken.png');
+    await expect.poll(() => text(page(), 'saved-path'), { timeout: 30_000 }).toBe(expected);
+    expect((await stat(expected)).size).toBeGreaterThan(0);
+    // The canvas now shows the saved result, with Before/After to compare.
+    await expect.poll(async () => (await loadedPreview(page())).src).not.toBe(originalPreviewSrc);
+    expect(await page().getByRole('button', { name: 'After' }).getAttribute('aria-pressed')).toBe('true');
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page().screenshot({ path: SCREENSHOT });
+  });
+
+  it('refuses a dropped text file with UNSUPPORTED_FORMAT and a clear message', async () => {
+    const notes = path.join(workDir, 'notes.txt');
+    await writeFile(notes, 'not a photo\n');
+    await dropFile(page(), CANVAS, notes, 'text/plain');
+
+    await expect.poll(() => text(page(), 'error-code')).toBe('UNSUPPORTED_FORMAT');
+    expect(await text(page(), 'error-banner')).toContain('“notes.txt” is not a photo Unshake can open');
+    await page().getByRole('button', { name: 'Dismiss error' }).click();
+    await expect.poll(() => page().getByTestId('error-banner').count()).toBe(0);
+    // The open photo is untouched.
+    expect(await text(page(), 'meta-file')).toBe('Flower_blur1.png');
+  });
+
+  it('a text file disguised as .png reaches the engine, which refuses it with UNSUPPORTED_FORMAT', async () => {
+    const disguised = path.join(workDir, 'disguised.png');
+    await writeFile(disguised, 'still not a photo\n');
+    await dropFile(page(), CANVAS, disguised, 'image/png');
+
+    await expect.poll(() => text(page(), 'error-code'), { timeout: 15_000 }).toBe('UNSUPPORTED_FORMAT');
+    expect(await text(page(), 'error-banner')).toContain('disguised.png is not an image Unshake can read');
+    expect(await text(page(), 'meta-file')).toBe('Flower_blur1.png');
+  });
+
+  it('ran with no page errors and no Content-Security-Policy violations', async () => {
+    expect(app?.pageErrors).toEqual([]);
+    expect(await app?.cspViolations()).toEqual([]);
+  });
+
+  it('the production build runs under the exact CSP of main: styles load, no violations', async () => {
+    if (!browser || !services) throw new Error('setup failed');
+    built = await startBuiltRenderer(services, path.join(workDir, 'renderer-dist'));
+    const html = await (await fetch(built.url)).text();
+    expect(html).toContain(`content="${CONTENT_SECURITY_POLICY}"`);
+
+    builtApp = await openApp(browser, built.url, services);
+    const builtPage = builtApp.page;
+    await dropFile(builtPage, CANVAS, photo, 'image/png');
+    expect((await loadedPreview(builtPage)).naturalWidth).toBe(1280);
+    expect(await text(builtPage, 'meta-dimensions')).toBe('1280 × 720');
+    // The linked stylesheet applied (the dark theme), so style-src 'self' let it through.
+    const background = await builtPage.evaluate(() => {
+      const g = globalThis as unknown as { getComputedStyle(el: unknown): { backgroundColor: string }; document: { body: unknown } };
+      return g.getComputedStyle(g.document.body).backgroundColor;
+    });
+    expect(background).toBe('rgb(22, 24, 28)');
+    expect(builtApp.pageErrors).toEqual([]);
+    expect(await builtApp.cspViolations()).toEqual([]);
+  });
+});

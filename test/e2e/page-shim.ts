@@ -1,0 +1,87 @@
+import type { JobSnapshot } from '../../electron/common/index.js';
+
+/**
+ * Code that runs *inside* the page (serialised by Playwright), so it may use only page globals,
+ * typed here by hand because the test tsconfig has no DOM lib.
+ */
+
+interface CspViolationEvent {
+  violatedDirective: string;
+  blockedURI: string;
+  sourceFile: string;
+  lineNumber: number;
+}
+
+interface ShimGlobals {
+  unshake?: unknown;
+  __unshakeDispatch(channel: string, payload: unknown): Promise<unknown>;
+  __unshakeJobUpdate?: (job: JobSnapshot) => void;
+  __unshakeAttachPath?: (fileName: string, path: string) => void;
+  __unshakeCspViolations?: string[];
+  addEventListener(type: string, listener: (event: CspViolationEvent) => void): void;
+}
+
+/**
+ * Builds `window.unshake` exactly as the preload does: one method per contract channel that
+ * forwards (channel wire name, request) to main and returns main's IpcResult untouched, plus
+ * onJobUpdate and pathForFile. Here "main" is the `__unshakeDispatch` binding to the real services.
+ * Also records CSP violations so the test can prove the UI runs under the strict policy.
+ */
+export function installPreloadShim(channels: Array<[name: string, wire: string]>): void {
+  const page = globalThis as unknown as ShimGlobals;
+  const listeners = new Set<(job: JobSnapshot) => void>();
+  // In Electron, webUtils.getPathForFile reads the path from the File; here the test names it.
+  const paths = new Map<string, string>();
+  const violations: string[] = [];
+
+  const api: Record<string, unknown> = {};
+  for (const [name, wire] of channels) {
+    api[name] = (request: unknown) => page.__unshakeDispatch(wire, request);
+  }
+  api.onJobUpdate = (listener: (job: JobSnapshot) => void) => {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  };
+  api.pathForFile = (file: { name: string }) => paths.get(file.name) ?? '';
+
+  page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));
+  page.__unshakeAttachPath = (fileName, path) => paths.set(fileName, path);
+  page.__unshakeCspViolations = violations;
+  page.addEventListener('securitypolicyviolation', (event) =>
+    violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`),
+  );
+  page.unshake = Object.freeze(api);
+}
+
+interface DropGlobals {
+  __unshakeAttachPath(fileName: string, path: string): void;
+  document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
+  File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+  DataTransfer: new () => { items: { add(file: unknown): unknown } };
+  DragEvent: new (type: string, init: { bubbles: boolean; cancelable: boolean; dataTransfer: unknown }) => unknown;
+}
+
+export interface DropSpec {
+  selector: string;
+  fileName: string;
+  mimeType: string;
+  base64: string;
+  /** Path on disk that pathForFile reports for this file, as Electron would. */
+  path: string;
+}
+
+/** Drags a File built in the page over the target and drops it, like a drag from the desktop. */
+export function dropFileInPage(spec: DropSpec): void {
+  const page = globalThis as unknown as DropGlobals;
+  const target = page.document.querySelector(spec.selector);
+  if (!target) throw new Error(`drop target ${spec.selector} not found`);
+  const bytes = Uint8Array.from(atob(spec.base64), (char) => char.charCodeAt(0));
+  const transfer = new page.DataTransfer();
+  transfer.items.add(new page.File([bytes], spec.fileName, { type: spec.mimeType }));
+  page.__unshakeAttachPath(spec.fileName, spec.path);
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    target.dispatchEvent(new page.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+  }
+}

@@ -1,0 +1,69 @@
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, sharedData } from './cli-run.js';
+
+let tmp: string;
+let photo: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-cli-bad-'));
+  photo = path.join(tmp, 'photo.png');
+  await copyFile(sharedData('levin', 'im1_kernel1_img.png'), photo);
+  const bytes = await readFile(photo);
+  await writeFile(path.join(tmp, 'truncated.png'), bytes.subarray(0, Math.floor(bytes.length / 2)));
+  await writeFile(path.join(tmp, 'notes.png'), 'this is a text file, not a picture\n');
+  await writeFile(path.join(tmp, 'empty.jpg'), '');
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+/** Runs a failing command and checks the contract: exit 1, one `error [CODE]` line, no stack, nothing written. */
+async function expectFailure(args: string[], code: string | RegExp): Promise<string> {
+  const before = (await readdir(tmp)).sort();
+  const r = await runCli(args);
+  expect(r.code).toBe(1);
+  const match = r.stderr.match(/^error \[([A-Z_]+)\]: (.+)$/m);
+  expect(match, r.stderr).not.toBeNull();
+  expect(match![1]).toMatch(code);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect((await readdir(tmp)).sort()).toEqual(before);
+  return match![2]!;
+}
+
+const out = () => path.join(tmp, 'out.png');
+
+describe('unshake deblur on bad input', () => {
+  it('missing file → FILE_NOT_FOUND', async () => {
+    const message = await expectFailure(['deblur', path.join(tmp, 'nope.png'), '--out', out()], 'FILE_NOT_FOUND');
+    expect(message).toContain('nope.png');
+  });
+
+  it('a text file → not an image', async () => {
+    await expectFailure(['deblur', path.join(tmp, 'notes.png'), '--out', out()], /UNSUPPORTED_FORMAT|CORRUPT_IMAGE/);
+  });
+
+  it('a truncated PNG → CORRUPT_IMAGE', async () => {
+    await expectFailure(['deblur', path.join(tmp, 'truncated.png'), '--out', out()], 'CORRUPT_IMAGE');
+  });
+
+  it('an empty file → FILE_EMPTY', async () => {
+    await expectFailure(['deblur', path.join(tmp, 'empty.jpg'), '--out', out()], 'FILE_EMPTY');
+  });
+
+  it('bad options and unknown models → INVALID_REQUEST / MODEL_NOT_FOUND', async () => {
+    await expectFailure(['deblur', photo, '--out', out(), '--strength', '2'], 'INVALID_REQUEST');
+    await expectFailure(['deblur', photo, '--out', out(), '--region', '1,2,3'], 'INVALID_REQUEST');
+    await expectFailure(['deblur', photo, '--bogus'], 'INVALID_REQUEST');
+    await expectFailure(['deblur', photo, '--out', out(), '--model', 'no-such-model'], 'MODEL_NOT_FOUND');
+  });
+
+  it('never replaces an existing file without --overwrite, nor the original', async () => {
+    const existing = path.join(tmp, 'taken.png');
+    await writeFile(existing, 'keep me');
+    await expectFailure(['deblur', photo, '--out', existing], 'OUTPUT_EXISTS');
+    expect(await readFile(existing, 'utf8')).toBe('keep me');
+    await expectFailure(['deblur', photo, '--out', photo, '--overwrite'], 'OUTPUT_EXISTS');
+    await rm(existing);
+  });
+});

@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, sharedData } from './cli-run.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-cli-eval-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+/** input_psnr_db column of a set's index.tsv, by blurred file name. */
+async function indexPsnr(set: string): Promise<Map<string, number>> {
+  const [header, ...rows] = (await readFile(path.join(set, 'index.tsv'), 'utf8')).trim().split('\n');
+  const cols = header!.split('\t');
+  return new Map(rows.map((r) => r.split('\t')).map((c) => [c[cols.indexOf('blurred')]!, Number(c[cols.indexOf('input_psnr_db')])]));
+}
+
+describe('unshake models / eval / bench / train', () => {
+  it('models lists the placeholder and the base alias', async () => {
+    const r = await runCli(['models', '--json']);
+    expect(r.code).toBe(0);
+    const models = JSON.parse(r.stdout) as { id: string; name: string; placeholder: boolean }[];
+    expect(models[0]!.id).toBe('base');
+    expect(models.find((m) => m.id === 'placeholder')).toMatchObject({ placeholder: true, name: 'Placeholder (unsharp, untrained)' });
+  });
+
+  it('eval on gopro-official prints a table and writes JSON whose input PSNR matches the dataset index', async () => {
+    const set = sharedData('gopro-official');
+    const json = path.join(tmp, 'gopro.json');
+    const r = await runCli(['eval', '--set', set, '--model', 'placeholder', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\| image\s+\| PSNR in \| PSNR out/);
+    expect(r.stdout).toMatch(/\| mean \(2\)/);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.model.id).toBe('placeholder');
+    expect(report.pairs).toHaveLength(2);
+    const expected = await indexPsnr(set);
+    for (const pair of report.pairs) {
+      expect(pair.input.psnr).toBeCloseTo(expected.get(pair.name)!, 2);
+      expect(pair.input.ssim).toBeGreaterThan(0.5);
+      expect(pair.input.ssim).toBeLessThan(1);
+      expect(pair.output.psnr).not.toBe(pair.input.psnr);
+    }
+    expect(report.summary.gainDb).toBeCloseTo(report.summary.output.psnr - report.summary.input.psnr, 9);
+  });
+
+  it('eval handles grayscale sets (Levin) and --limit', async () => {
+    const set = sharedData('levin');
+    const json = path.join(tmp, 'levin.json');
+    const r = await runCli(['eval', '--set', set, '--limit', '2', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.pairs).toHaveLength(2);
+    const expected = await indexPsnr(set);
+    for (const pair of report.pairs) {
+      expect(pair.input.psnr).toBeCloseTo(expected.get(pair.name)!, 2);
+      expect(pair.input.ssimY).toBe(pair.input.ssim);
+    }
+  });
+
+  it('eval without a usable set fails cleanly', async () => {
+    const r = await runCli(['eval', '--set', tmp]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error \[INVALID_REQUEST\]: No blurred\/sharp pairs/m);
+  });
+
+  it('bench measures roofline, network and end-to-end speed', async () => {
+    const json = path.join(tmp, 'bench.json');
+    const r = await runCli(['bench', '--sizes', '0.3', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/MatMul roofline/);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.roofline.gflops).toBeGreaterThan(0.5);
+    expect(report.network.secondsPerMegapixel).toBeGreaterThan(0);
+    expect(report.endToEnd).toHaveLength(1);
+    expect(report.endToEnd[0].megapixels).toBeCloseTo(0.3, 1);
+    expect(report.endToEnd[0].overheadRatio).toBeGreaterThan(0);
+    expect(report.executionProvider.active).toBe('cpu');
+    expect(report.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  it('train says it is not implemented yet with exit code 2', async () => {
+    const r = await runCli(['train']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not implemented yet — tracked in issue 6/);
+  });
+});

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import type { EngineClient } from '../../electron/main/engine/engine-client.js';
+import { repoRoot, sharedPhoto } from './worker-helpers.js';
+
+/**
+ * The esbuild bundles the packaged app runs: the worker bundle must work as plain ESM in Node
+ * (bundled CommonJS deps need require/__filename shims) and find the shipped weights; the
+ * preload must be one self-contained CJS file that requires nothing but electron.
+ */
+const PHOTO = sharedPhoto('real-blur/lai_flower.jpg');
+// Two levels below the repo, like dist/electron, so the bundle's relative weights path holds.
+const outRoot = path.join(repoRoot, '.unshake-cache', 'electron');
+
+describe('bundled Electron entry points', () => {
+  let engine: EngineClient | undefined;
+
+  beforeAll(async () => {
+    // @ts-expect-error: a plain .mjs build script without type declarations
+    const { buildElectron } = (await import('../../scripts/build-electron.mjs')) as {
+      buildElectron(options: { quiet: boolean; outRoot: string }): Promise<string>;
+    };
+    await buildElectron({ quiet: true, outRoot });
+    engine = createChildProcessEngine({ entry: { path: path.join(outRoot, 'workers', 'engine-worker.js'), execArgv: [] } });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('writes main (ESM), preload (CJS) and the worker', () => {
+    for (const file of ['main/index.js', 'preload/index.cjs', 'workers/engine-worker.js']) {
+      expect(existsSync(path.join(outRoot, file)), file).toBe(true);
+    }
+    const preload = readFileSync(path.join(outRoot, 'preload', 'index.cjs'), 'utf8');
+    const required = new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]));
+    expect([...required]).toEqual(['electron']);
+    expect(preload).toContain('exposeInMainWorld');
+  });
+
+  it('runs the bundled worker in plain Node: models, deblur and encode', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-bundle-'));
+    const models = await engine!.request('models', { userModelsDir: path.join(dir, 'models') });
+    expect(models.map((m) => m.id)).toContain('placeholder');
+    const resultPath = path.join(dir, 'result.png');
+    const result = await engine!.request('deblur', {
+      path: PHOTO, outPath: resultPath, strength: 1, modelId: 'placeholder',
+      userModelsDir: path.join(dir, 'models'), maxMegapixels: 100, preferredProvider: 'cpu',
+    });
+    expect(result).toMatchObject({ width: 701, height: 494, executionProvider: { active: 'cpu' } });
+    const saved = await engine!.request('encode', {
+      resultPath, sourcePath: PHOTO, outPath: path.join(dir, 'out.webp'), format: 'webp', overwrite: false, maxMegapixels: 100,
+    });
+    expect((await sharp(saved.path).metadata()).format).toBe('webp');
+  });
+});

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IpcResult } from '../../electron/common/ipc-contract.js';
+import type { JobSnapshot, JobStatus } from '../../electron/common/job-state.js';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import type { EngineClient } from '../../electron/main/engine/engine-client.js';
+import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const dataDir = path.resolve(repoRoot, '../shared/data');
+
+/** A real photo from the shared data set; fails loudly (not skips) when the set is absent. */
+export function sharedPhoto(relative: string): string {
+  const file = path.join(dataDir, relative);
+  if (!existsSync(file)) {
+    throw new Error(`Test photo missing: ${file}. These tests need ../shared/data next to the repo (see ../shared/data/fetch-photos.sh).`);
+  }
+  return file;
+}
+
+export interface ServicesUnderTest {
+  services: Services;
+  engine: EngineClient;
+  workDir: string;
+  userDataDir: string;
+}
+
+/** The same wiring the e2e harness uses: real services over a real child-process engine. */
+export async function startTestServices(prefix: string): Promise<ServicesUnderTest> {
+  const workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-${prefix}-`));
+  const userDataDir = path.join(workDir, 'user-data');
+  await mkdir(userDataDir);
+  const engine = createChildProcessEngine();
+  const services = await startServices({ userDataDir, engine, settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
+  return { services, engine, workDir, userDataDir };
+}
+
+/** Unwraps an ok result, or fails the test with the error it carried. */
+export function ok<T>(result: IpcResult<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+/** Collects a job's updates until it reaches a terminal status. */
+export function followJob(services: Services, jobId: string): Promise<JobSnapshot[]> {
+  const terminal: JobStatus[] = ['done', 'failed', 'cancelled'];
+  return new Promise((resolve) => {
+    const seen: JobSnapshot[] = [];
+    const off = services.onJobUpdate((job) => {
+      if (job.id !== jobId) return;
+      seen.push(job);
+      if (terminal.includes(job.state.status)) {
+        off();
+        resolve(seen);
+      }
+    });
+  });
+}
+
+/** Resolves on the job's first per-tile progress update: proof it is mid-inference. */
+export function firstTile(services: Services, jobId: string): Promise<JobSnapshot> {
+  return new Promise((resolve) => {
+    const off = services.onJobUpdate((job) => {
+      if (job.id === jobId && job.state.status === 'running' && job.state.progress.stage.startsWith('Tile ')) {
+        off();
+        resolve(job);
+      }
+    });
+  });
+}

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppInfo, OpenImageResult } from '../../electron/common/ipc-contract.js';
+import { resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
+import { readJobJournal } from '../../electron/main/jobs/job-journal.js';
+import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+
+/**
+ * main's services over the REAL engine worker (child process, tsx): open a real photo, serve its
+ * preview, refuse bad files without losing the worker, deblur with progress, save next to the
+ * original with its EXIF/ICC, and the error codes a user can meet on the way.
+ */
+const PHOTO = sharedPhoto('real-blur/lai_lion.jpg');
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('services with the real engine worker', () => {
+  let t: ServicesUnderTest;
+  let photosDir = '';
+
+  beforeAll(async () => {
+    t = await startTestServices('services');
+    photosDir = path.join(t.workDir, 'photos');
+    await mkdir(photosDir);
+  });
+  afterAll(async () => {
+    const pid = t?.engine.workerPid();
+    await t?.services.close();
+    if (pid) expect(() => process.kill(pid, 0), 'the worker outlived close()').toThrow();
+  });
+
+  const open = (file: string) => t.services.dispatch('image:open', { path: file });
+
+  it('opens a real photo: metadata, and a JPEG preview served only by id', async () => {
+    const opened = ok<OpenImageResult>(await open(PHOTO));
+    expect(opened.imageId).toMatch(/^img_[a-z0-9]+$/);
+    expect(opened.fileName).toBe('lai_lion.jpg');
+    expect(opened.metadata).toMatchObject({ format: 'jpeg', width: 1200, height: 900, bitDepth: 8, orientation: 1 });
+    expect(opened.previewUrl).toBe(`unshake-image://preview/${opened.imageId}`);
+
+    const response = await t.services.handleImageRequest(opened.previewUrl);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/jpeg');
+    const preview = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+    expect(preview).toMatchObject({ format: 'jpeg', width: opened.previewWidth, height: opened.previewHeight });
+
+    for (const url of ['unshake-image://preview/img_00000000deadbeef', `unshake-image://preview/${PHOTO}`, 'unshake-image://preview/../../etc/passwd']) {
+      expect((await t.services.handleImageRequest(url)).status, url).toBe(404);
+    }
+  });
+
+  it('refuses bad files with clear codes, and the same worker serves the next request', async () => {
+    const text = path.join(photosDir, 'notes.jpg');
+    await writeFile(text, 'this is not a photo, just text pretending to be one\n'.repeat(20));
+    const empty = path.join(photosDir, 'empty.png');
+    await writeFile(empty, '');
+    const truncated = path.join(photosDir, 'truncated.jpg');
+    const bytes = await readFile(PHOTO);
+    await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.4)));
+
+    ok(await open(PHOTO));
+    const pid = t.engine.workerPid();
+    expect(pid).toBeGreaterThan(0);
+    const cases: [string, string][] = [
+      [path.join(photosDir, 'missing.jpg'), 'FILE_NOT_FOUND'],
+      [text, 'UNSUPPORTED_FORMAT'],
+      [empty, 'FILE_EMPTY'],
+      [truncated, 'CORRUPT_IMAGE'],
+      ['relative/photo.jpg', 'INVALID_REQUEST'],
+    ];
+    for (const [file, code] of cases) {
+      const result = await open(file);
+      expect(result.ok, file).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code, `${file}: ${result.error.message}`).toBe(code);
+        expect(result.error.message.length).toBeGreaterThan(10);
+      }
+      expect(ok<OpenImageResult>(await open(PHOTO)).metadata.width).toBe(1200);
+    }
+    expect(t.engine.workerPid()).toBe(pid);
+  });
+
+  it('deblurs a selection with progress, then saves next to the original keeping EXIF and ICC', async () => {
+    const shaky = path.join(photosDir, 'shaky.jpg');
+    await sharp(PHOTO)
+      .withExif({ IFD0: { Make: 'UnshakeTest', Model: 'Shaky Cam 1' } })
+      .withIccProfile('p3')
+      .jpeg({ quality: 92 })
+      .toFile(shaky);
+    const originalHash = sha256(shaky);
+    const opened = ok<OpenImageResult>(await open(shaky));
+    expect(opened.metadata.camera).toContain('UnshakeTest');
+
+    const { jobId } = ok<{ jobId: string }>(
+      await t.services.dispatch('job:deblur', {
+        imageId: opened.imageId,
+        strength: 1,
+        modelId: 'placeholder',
+        mask: { shapes: [{ kind: 'rect', x: 100, y: 100, width: 900, height: 600 }], feather: 8 },
+      }),
+    );
+    const updates = await followJob(t.services, jobId);
+    const last = updates.at(-1);
+    expect(last?.state, JSON.stringify(last?.state)).toEqual({ status: 'done' });
+    const stages = updates.flatMap((u) => (u.state.status === 'running' ? [u.state.progress] : []));
+    expect(stages.some((p) => /^Tile 1 of \d+$/.test(p.stage))).toBe(true);
+    const fractions = stages.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(ok<{ state: unknown }>(await t.services.dispatch('job:status', { jobId })).state).toEqual({ status: 'done' });
+
+    const after = await t.services.handleImageRequest(resultPreviewUrl(jobId));
+    expect(after.status).toBe(200);
+    expect((await sharp(Buffer.from(await after.arrayBuffer())).metadata()).width).toBe(opened.previewWidth);
+
+    const saved = ok<{ path: string; bytes: number }>(await t.services.dispatch('job:save', { jobId }));
+    expect(saved.path).toBe(path.join(photosDir, 'shaky-unshaken.jpg'));
+    expect(sha256(shaky)).toBe(originalHash);
+    const out = await sharp(saved.path).metadata();
+    expect(out).toMatchObject({ format: 'jpeg', width: 1200, height: 900 });
+    expect(saved.bytes).toBe(readFileSync(saved.path).length);
+    expect(await exifr.parse(saved.path, ['Make', 'Model'])).toMatchObject({ Make: 'UnshakeTest', Model: 'Shaky Cam 1' });
+    expect(out.icc?.equals((await sharp(shaky).metadata()).icc!)).toBe(true);
+    // The pixels changed inside the selection (the placeholder sharpens), not outside it.
+    const [a, b] = await Promise.all([shaky, saved.path].map((f) => sharp(f).raw().toBuffer()));
+    const diffAt = (x: number, y: number) => Math.abs(a![(y * 1200 + x) * 3]! - b![(y * 1200 + x) * 3]!);
+    let inside = 0;
+    for (let y = 300; y < 500; y++) for (let x = 400; x < 700; x++) inside += diffAt(x, y);
+    expect(inside).toBeGreaterThan(0);
+
+    const png = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId, format: 'png' }));
+    expect(png.path).toBe(path.join(photosDir, 'shaky-unshaken.png'));
+    expect((await sharp(png.path).metadata()).format).toBe('png');
+
+    const overOriginal = await t.services.dispatch('job:save', { jobId, path: shaky, overwrite: true });
+    expect(overOriginal).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
+    const overExisting = await t.services.dispatch('job:save', { jobId, path: saved.path });
+    expect(overExisting).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
+    expect(sha256(shaky)).toBe(originalHash);
+    expect((await readdir(photosDir)).filter((f) => f.startsWith('shaky'))).toHaveLength(3);
+
+    const info = ok<AppInfo>(await t.services.dispatch('app:info', {}));
+    expect(info.engine.runtime).toBe('onnxruntime-node');
+    expect(info.executionProvider?.active).toBeTruthy();
+
+    const journal = await readJobJournal(path.join(t.userDataDir, 'jobs.jsonl'));
+    const mine = journal.filter((e) => e.snapshot.id === jobId).map((e) => e.snapshot.state.status);
+    expect(mine).toEqual(['queued', 'running', 'done']);
+    expect(existsSync(path.join(t.userDataDir, 'results', `${jobId}.png`))).toBe(true);
+  });
+
+  it('answers the errors of a job that cannot run or be saved', async () => {
+    const opened = ok<OpenImageResult>(await open(PHOTO));
+    const unknownImage = await t.services.dispatch('job:deblur', { imageId: 'img_00000000deadbeef', strength: 1, modelId: 'placeholder' });
+    expect(unknownImage).toMatchObject({ ok: false, error: { code: 'IMAGE_NOT_OPEN' } });
+
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'no-such-model' }));
+    const last = (await followJob(t.services, jobId)).at(-1);
+    expect(last?.state).toMatchObject({ status: 'failed', error: { code: 'MODEL_NOT_FOUND' } });
+    expect(await t.services.dispatch('job:save', { jobId })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_DONE' } });
+    expect(await t.services.dispatch('job:cancel', { jobId })).toEqual({ ok: true, value: { cancelled: false } });
+    expect(await t.services.dispatch('job:status', { jobId: 'job_00000000deadbeef' })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_FOUND' } });
+    expect(existsSync(path.join(t.userDataDir, 'results', `${jobId}.png`))).toBe(false);
+  });
+
+  it('lists the bundled models and round-trips settings', async () => {
+    const models = ok<{ id: string; placeholder: boolean }[]>(await t.services.dispatch('models:list', {}));
+    expect(models.map((m) => m.id)).toContain('placeholder');
+    expect(ok<{ jpegQuality: number }>(await t.services.dispatch('settings:set', { jpegQuality: 88 })).jpegQuality).toBe(88);
+    expect(ok<{ jpegQuality: number }>(await t.services.dispatch('settings:get', {})).jpegQuality).toBe(88);
+  });
+});

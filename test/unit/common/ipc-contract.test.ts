@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, ipcContract, ipcResultSchema } from '../../../electron/common/ipc-contract.js';
+import { regionMaskSchema } from '../../../electron/common/mask.js';
+import { DEFAULT_SETTINGS, settingsPatchSchema, settingsSchema } from '../../../electron/common/settings-schema.js';
+
+const IMAGE_ID = 'img_abc123def456';
+const JOB_ID = 'job_abc123def456';
+
+describe('IPC contract', () => {
+  it('has a unique wire name for every channel', () => {
+    const wireNames = CHANNEL_NAMES.map((name) => ipcContract[name].channel);
+    expect(new Set(wireNames).size).toBe(CHANNEL_NAMES.length);
+    expect(CHANNEL_NAMES).toEqual(
+      expect.arrayContaining(['appInfo', 'openImage', 'deblur', 'jobStatus', 'cancelJob', 'save', 'listModels', 'getSettings', 'setSettings']),
+    );
+  });
+
+  it('marks only deblur as streaming progress', () => {
+    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur']);
+  });
+
+  it('accepts a well-formed deblur request with a feathered region', () => {
+    const parsed = ipcContract.deblur.request.parse({
+      imageId: IMAGE_ID,
+      strength: 0.75,
+      modelId: 'base',
+      mask: { shapes: [{ kind: 'rect', x: 10, y: 20, width: 300, height: 200 }], feather: 12 },
+    });
+    expect(parsed.mask?.invert).toBe(false);
+    expect(parsed.mask?.feather).toBe(12);
+  });
+
+  it.each([
+    ['strength above 1', { imageId: IMAGE_ID, strength: 1.5, modelId: 'base' }],
+    ['negative strength', { imageId: IMAGE_ID, strength: -0.1, modelId: 'base' }],
+    ['a path instead of an image id', { imageId: '/etc/passwd', strength: 1, modelId: 'base' }],
+    ['an unknown extra key', { imageId: IMAGE_ID, strength: 1, modelId: 'base', exec: 'rm -rf' }],
+    ['a missing model id', { imageId: IMAGE_ID, strength: 1 }],
+    ['an empty mask', { imageId: IMAGE_ID, strength: 1, modelId: 'base', mask: { shapes: [] } }],
+  ])('rejects a deblur request with %s', (_label, payload) => {
+    expect(ipcContract.deblur.request.safeParse(payload).success).toBe(false);
+  });
+
+  it('rejects an openImage request without a path or with a non-string path', () => {
+    expect(ipcContract.openImage.request.safeParse({}).success).toBe(false);
+    expect(ipcContract.openImage.request.safeParse({ path: 42 }).success).toBe(false);
+    expect(ipcContract.openImage.request.safeParse({ path: '' }).success).toBe(false);
+    expect(ipcContract.openImage.request.safeParse({ path: '/photos/a.jpg' }).success).toBe(true);
+  });
+
+  it('defaults save to the same format and never overwrites unless asked', () => {
+    const parsed = ipcContract.save.request.parse({ jobId: JOB_ID });
+    expect(parsed).toEqual({ jobId: JOB_ID, format: 'same', overwrite: false });
+    expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, format: 'bmp' }).success).toBe(false);
+    expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, quality: 0 }).success).toBe(false);
+  });
+
+  it('wraps responses in a Result with a known error code', () => {
+    const schema = ipcResultSchema(ipcContract.cancelJob.response);
+    expect(schema.safeParse({ ok: true, value: { cancelled: true } }).success).toBe(true);
+    expect(schema.safeParse({ ok: false, error: { code: 'JOB_NOT_FOUND', message: 'No such job.' } }).success).toBe(true);
+    expect(schema.safeParse({ ok: false, error: { code: 'E_WHATEVER', message: 'x' } }).success).toBe(false);
+  });
+});
+
+describe('region masks', () => {
+  it('accepts every shape kind and defaults brush strokes to painting', () => {
+    const mask = regionMaskSchema.parse({
+      shapes: [
+        { kind: 'ellipse', cx: 5, cy: 5, rx: 3, ry: 2 },
+        { kind: 'polygon', points: [[0, 0], [10, 0], [5, 8]] },
+        { kind: 'brush', points: [[1, 1], [4, 4]], radius: 6 },
+      ],
+    });
+    const brush = mask.shapes[2];
+    expect(brush?.kind === 'brush' && brush.erase).toBe(false);
+  });
+
+  it('rejects degenerate shapes', () => {
+    expect(regionMaskSchema.safeParse({ shapes: [{ kind: 'polygon', points: [[0, 0], [1, 1]] }] }).success).toBe(false);
+    expect(regionMaskSchema.safeParse({ shapes: [{ kind: 'rect', x: 0, y: 0, width: 0, height: 5 }] }).success).toBe(false);
+    expect(regionMaskSchema.safeParse({ shapes: [{ kind: 'ellipse', cx: Number.NaN, cy: 0, rx: 1, ry: 1 }] }).success).toBe(false);
+  });
+});
+
+describe('settings schema', () => {
+  it('validates the defaults', () => {
+    expect(settingsSchema.parse(DEFAULT_SETTINGS)).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('keeps a patch partial: an empty patch changes nothing', () => {
+    expect(settingsPatchSchema.parse({})).toEqual({});
+    expect(settingsPatchSchema.parse({ jpegQuality: 90 })).toEqual({ jpegQuality: 90 });
+  });
+
+  it('rejects unsafe suffixes and out-of-range values', () => {
+    expect(settingsPatchSchema.safeParse({ outputSuffix: '../evil' }).success).toBe(false);
+    expect(settingsPatchSchema.safeParse({ jpegQuality: 101 }).success).toBe(false);
+    expect(settingsPatchSchema.safeParse({ unknownKey: 1 }).success).toBe(false);
+  });
+});

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNEL_NAMES, ipcContract, type ChannelName, type IpcResult } from '../../../electron/common/ipc-contract.js';
+import { DEFAULT_SETTINGS } from '../../../electron/common/settings-schema.js';
+import { createIpcDispatcher, type IpcHandlerMap } from '../../../electron/main/ipc/dispatch.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+
+const IMAGE_ID = 'img_0123456789abcdef';
+const JOB_ID = 'job_0123456789abcdef';
+
+const metadata = {
+  format: 'jpeg', width: 640, height: 480, orientation: 1, bitDepth: 8, channels: 3, space: 'srgb', hasAlpha: false,
+  iccProfileName: null, camera: null, lens: null, exposure: null, takenAt: null, fileSizeBytes: 1234,
+} as const;
+
+/** Handlers that answer within the contract and record what they were given (already parsed). */
+function recordingHandlers(seen: unknown[]): IpcHandlerMap {
+  const record = <T>(value: T) => async (request: unknown) => {
+    seen.push(request);
+    return value;
+  };
+  return {
+    appInfo: record({ name: 'Unshake', version: '0.1.0', platform: 'linux', engine: { runtime: 'ort', version: '1' }, executionProvider: null }),
+    openImage: record({ imageId: IMAGE_ID, path: '/p/a.jpg', fileName: 'a.jpg', metadata, previewUrl: `unshake-image://preview/${IMAGE_ID}`, previewWidth: 640, previewHeight: 480 }),
+    deblur: record({ jobId: JOB_ID }),
+    jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
+    cancelJob: record({ cancelled: true }),
+    save: record({ path: '/p/a-unshaken.jpg', bytes: 10 }),
+    listModels: record([]),
+    getSettings: record(DEFAULT_SETTINGS),
+    setSettings: record(DEFAULT_SETTINGS),
+  };
+}
+
+const VALID: Record<ChannelName, unknown> = {
+  appInfo: {},
+  openImage: { path: '/photos/a.jpg' },
+  deblur: { imageId: IMAGE_ID, strength: 0.5, modelId: 'base', mask: { shapes: [{ kind: 'rect', x: 0, y: 0, width: 10, height: 10 }] } },
+  jobStatus: { jobId: JOB_ID },
+  cancelJob: { jobId: JOB_ID },
+  save: { jobId: JOB_ID, format: 'png' },
+  listModels: {},
+  getSettings: {},
+  setSettings: { jpegQuality: 90 },
+};
+
+const INVALID: [ChannelName, string, unknown][] = [
+  ...CHANNEL_NAMES.map((name): [ChannelName, string, unknown] => [name, 'an extra key', { ...(VALID[name] as object), injected: true }]),
+  ...CHANNEL_NAMES.map((name): [ChannelName, string, unknown] => [name, 'a non-object payload', 'hello']),
+  ...CHANNEL_NAMES.map((name): [ChannelName, string, unknown] => [name, 'null', null]),
+  ['openImage', 'an empty path', { path: '' }],
+  ['openImage', 'a numeric path', { path: 42 }],
+  ['deblur', 'a path as image id', { imageId: '../../etc/passwd', strength: 1, modelId: 'base' }],
+  ['deblur', 'an uppercase image id', { imageId: 'img_ABCDEF123456', strength: 1, modelId: 'base' }],
+  ['deblur', 'a string strength', { imageId: IMAGE_ID, strength: '1', modelId: 'base' }],
+  ['deblur', 'strength above 1', { imageId: IMAGE_ID, strength: 2, modelId: 'base' }],
+  ['deblur', 'a bad mask shape', { imageId: IMAGE_ID, strength: 1, modelId: 'base', mask: { shapes: [{ kind: 'star' }] } }],
+  ['jobStatus', 'an image id as job id', { jobId: IMAGE_ID }],
+  ['cancelJob', 'a missing job id', {}],
+  ['save', 'an unknown format', { jobId: JOB_ID, format: 'bmp' }],
+  ['save', 'quality 0', { jobId: JOB_ID, quality: 0 }],
+  ['save', 'overwrite as a string', { jobId: JOB_ID, overwrite: 'yes' }],
+  ['setSettings', 'a suffix with a slash', { outputSuffix: '../x' }],
+  ['setSettings', 'an unknown setting', { theme: 'dark' }],
+];
+
+describe('IPC dispatcher', () => {
+  it.each(CHANNEL_NAMES)('accepts a valid %s request by wire name and by key', async (name) => {
+    const seen: unknown[] = [];
+    const dispatch = createIpcDispatcher(recordingHandlers(seen));
+    for (const channel of [ipcContract[name].channel, name]) {
+      const result = await dispatch(channel, VALID[name]);
+      expect(result.ok, JSON.stringify(result)).toBe(true);
+    }
+    expect(seen).toHaveLength(2);
+  });
+
+  it('passes the parsed request (with schema defaults) to the handler', async () => {
+    const seen: unknown[] = [];
+    await createIpcDispatcher(recordingHandlers(seen))('job:save', { jobId: JOB_ID });
+    expect(seen[0]).toEqual({ jobId: JOB_ID, format: 'same', overwrite: false });
+  });
+
+  it.each(INVALID)('rejects %s with %s as INVALID_REQUEST, without calling the handler', async (name, _label, payload) => {
+    const seen: unknown[] = [];
+    const result = await createIpcDispatcher(recordingHandlers(seen))(ipcContract[name].channel, payload);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('INVALID_REQUEST');
+    expect(result.error.message).toContain(ipcContract[name].channel);
+    expect(seen).toHaveLength(0);
+  });
+
+  it('names the offending field in the message', async () => {
+    const result = await createIpcDispatcher(recordingHandlers([]))('job:deblur', { imageId: IMAGE_ID, strength: 3, modelId: 'base' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(!result.ok && result.error.message).toMatch(/strength/);
+  });
+
+  it.each([['no:such-channel'], ['__proto__'], ['constructor'], ['']])('answers unknown channel %j with INVALID_REQUEST', async (channel) => {
+    const result = await createIpcDispatcher(recordingHandlers([]))(channel, {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  });
+
+  it('passes an UnshakeError code through, and turns other throws into INTERNAL', async () => {
+    const handlers = recordingHandlers([]);
+    handlers.jobStatus = async () => {
+      throw new UnshakeError('JOB_NOT_FOUND', 'There is no such job.');
+    };
+    handlers.cancelJob = async () => {
+      throw new TypeError('x is undefined');
+    };
+    const dispatch = createIpcDispatcher(handlers);
+    expect(await dispatch('job:status', { jobId: JOB_ID })).toEqual({ ok: false, error: { code: 'JOB_NOT_FOUND', message: 'There is no such job.' } });
+    const internal = await dispatch('job:cancel', { jobId: JOB_ID });
+    expect(internal).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('answers INTERNAL when a handler breaks the response contract', async () => {
+    const handlers = recordingHandlers([]);
+    handlers.deblur = async () => ({ jobId: 'not-a-job-id' });
+    const result: IpcResult<unknown> = await createIpcDispatcher(handlers)('job:deblur', VALID.deblur);
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('never rejects, even for a handler that rejects with a non-Error', async () => {
+    const handlers = recordingHandlers([]);
+    handlers.listModels = () => Promise.reject('plain string');
+    const result = await createIpcDispatcher(handlers)('models:list', {});
+    expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+});

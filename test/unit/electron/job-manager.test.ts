@@ -1,0 +1,168 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { canTransition, isTerminal, type JobSnapshot, type JobStatus } from '../../../electron/common/job-state.js';
+import { createJobJournal, readJobJournal } from '../../../electron/main/jobs/job-journal.js';
+import { createJobManager, type JobContext, type JobManager } from '../../../electron/main/jobs/job-manager.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Resolves with the job's snapshot the first time it reaches `status`. */
+function reach(jobs: JobManager, id: string, status: JobStatus): Promise<JobSnapshot> {
+  const now = jobs.get(id);
+  if (now?.state.status === status) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const off = jobs.onUpdate((job) => {
+      if (job.id === id && job.state.status === status) {
+        off();
+        resolve(job);
+      }
+    });
+  });
+}
+
+describe('job state machine', () => {
+  const ALL: JobStatus[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
+  const ALLOWED = new Set([
+    'queued>running', 'queued>cancelled', 'queued>failed',
+    'running>running', 'running>done', 'running>failed', 'running>cancelled',
+  ]);
+
+  it.each(ALL.flatMap((from) => ALL.map((to) => [from, to] as const)))('%s → %s', (from, to) => {
+    expect(canTransition(from, to)).toBe(ALLOWED.has(`${from}>${to}`));
+  });
+
+  it('has exactly three terminal states', () => {
+    expect(ALL.filter(isTerminal)).toEqual(['done', 'failed', 'cancelled']);
+  });
+});
+
+describe('job manager', () => {
+  it('runs queued → running(progress) → done and journals status changes only', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-jobs-')), 'jobs.jsonl');
+    const jobs = createJobManager({ journal: createJobJournal(file) });
+    const seen: string[] = [];
+    jobs.onUpdate((job) => seen.push(job.state.status === 'running' ? `running:${job.state.progress.stage}` : job.state.status));
+    const gate = deferred();
+    const job = jobs.enqueue('deblur', async ({ progress }) => {
+      progress({ fraction: 0.5, stage: 'Tile 1 of 2' });
+      await gate.promise;
+      progress({ fraction: 1, stage: 'Tile 2 of 2' });
+    }, { path: '/photos/a.jpg' });
+    expect(job.state.status).toBe('queued');
+    expect(job.id).toMatch(/^job_[a-z0-9]{8,32}$/);
+    await reach(jobs, job.id, 'running');
+    gate.resolve();
+    await reach(jobs, job.id, 'done');
+    expect(seen).toEqual(['queued', 'running:Starting', 'running:Tile 1 of 2', 'running:Tile 2 of 2', 'done']);
+    await jobs.close();
+    const journal = await readJobJournal(file);
+    expect(journal.map((e) => e.snapshot.state.status)).toEqual(['queued', 'running', 'done']);
+    expect(journal[0]?.input).toEqual({ path: '/photos/a.jpg' });
+  });
+
+  it('runs one job at a time, in order', async () => {
+    const jobs = createJobManager();
+    const order: string[] = [];
+    const firstGate = deferred();
+    const a = jobs.enqueue('deblur', async () => {
+      order.push('a:start');
+      await firstGate.promise;
+      order.push('a:end');
+    });
+    const b = jobs.enqueue('deblur', async () => {
+      order.push('b:start');
+    });
+    await reach(jobs, a.id, 'running');
+    expect(jobs.get(b.id)?.state.status).toBe('queued');
+    firstGate.resolve();
+    await reach(jobs, b.id, 'done');
+    expect(order).toEqual(['a:start', 'a:end', 'b:start']);
+  });
+
+  it('cancels a queued job without ever running it', async () => {
+    const jobs = createJobManager();
+    const gate = deferred();
+    const a = jobs.enqueue('deblur', () => gate.promise);
+    let bRan = false;
+    const b = jobs.enqueue('deblur', async () => {
+      bRan = true;
+    });
+    await reach(jobs, a.id, 'running');
+    expect(jobs.cancel(b.id)).toBe(true);
+    expect(jobs.get(b.id)?.state.status).toBe('cancelled');
+    gate.resolve();
+    await reach(jobs, a.id, 'done');
+    await jobs.close();
+    expect(bRan).toBe(false);
+    expect(jobs.cancel(b.id)).toBe(false);
+  });
+
+  it('cancels a running job through its signal and ignores what it reports afterwards', async () => {
+    const jobs = createJobManager();
+    const started = deferred<JobContext>();
+    const job = jobs.enqueue('deblur', (context) => {
+      started.resolve(context);
+      return new Promise<void>((_resolve, reject) => {
+        context.signal.addEventListener('abort', () => reject(new UnshakeError('CANCELLED', 'stopped')));
+      });
+    });
+    const context = await started.promise;
+    expect(jobs.cancel(job.id)).toBe(true);
+    expect(context.signal.aborted).toBe(true);
+    expect(jobs.get(job.id)?.state.status).toBe('cancelled');
+    context.progress({ fraction: 0.9, stage: 'late' });
+    await jobs.close();
+    expect(jobs.get(job.id)?.state).toEqual({ status: 'cancelled' });
+  });
+
+  it('fails with the error code and message of what went wrong', async () => {
+    const jobs = createJobManager();
+    const bad = jobs.enqueue('deblur', async () => {
+      throw new UnshakeError('CORRUPT_IMAGE', 'The file is damaged.');
+    });
+    const broken = jobs.enqueue('deblur', async () => {
+      throw new RangeError('index out of range');
+    });
+    expect((await reach(jobs, bad.id, 'failed')).state).toEqual({
+      status: 'failed',
+      error: { code: 'CORRUPT_IMAGE', message: 'The file is damaged.' },
+    });
+    const failed = await reach(jobs, broken.id, 'failed');
+    expect(failed.state.status === 'failed' && failed.state.error.code).toBe('INTERNAL');
+    expect(jobs.cancel(bad.id)).toBe(false);
+  });
+
+  it('on close, stops jobs but journals them as interrupted (queued/running), not cancelled', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-jobs-')), 'jobs.jsonl');
+    const jobs = createJobManager({ journal: createJobJournal(file) });
+    const started = deferred<JobContext>();
+    const running = jobs.enqueue('deblur', (context) => {
+      started.resolve(context);
+      return new Promise<void>((_resolve, reject) => context.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    });
+    const waiting = jobs.enqueue('deblur', async () => {});
+    const context = await started.promise;
+    await jobs.close();
+    expect(context.signal.aborted).toBe(true);
+    const last = new Map((await readJobJournal(file)).map((e) => [e.snapshot.id, e.snapshot.state.status]));
+    expect(last.get(running.id)).toBe('running');
+    expect(last.get(waiting.id)).toBe('queued');
+    expect(() => jobs.enqueue('deblur', async () => {})).toThrow(UnshakeError);
+  });
+
+  it('keeps going when a listener throws', async () => {
+    const jobs = createJobManager();
+    jobs.onUpdate(() => {
+      throw new Error('listener bug');
+    });
+    const job = jobs.enqueue('deblur', async ({ progress }) => progress({ fraction: 1, stage: 'x' }));
+    expect((await reach(jobs, job.id, 'done')).state.status).toBe('done');
+  });
+});

@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type SettingsPatch } from '../../../electron/common/settings-schema.js';
+import { createConfSettingsStore } from '../../../electron/main/settings/conf-settings.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+
+const freshDir = () => mkdtempSync(path.join(os.tmpdir(), 'unshake-settings-'));
+
+describe('conf settings store', () => {
+  it('starts from the defaults', () => {
+    expect(createConfSettingsStore(freshDir()).get()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('merges a patch, persists it, and a new store reads it back', () => {
+    const dir = freshDir();
+    const next = createConfSettingsStore(dir).set({ jpegQuality: 80, outputSuffix: '-sharp' });
+    expect(next).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80, outputSuffix: '-sharp' });
+    expect(createConfSettingsStore(dir).get()).toEqual(next);
+    expect(JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8'))).toMatchObject({ jpegQuality: 80 });
+  });
+
+  it.each<[string, unknown]>([
+    ['quality 0', { jpegQuality: 0 }],
+    ['a suffix with a path separator', { outputSuffix: 'a/b' }],
+    ['an unknown key', { theme: 'dark' }],
+  ])('refuses %s with INVALID_REQUEST and keeps the old value', (_label, patch) => {
+    const store = createConfSettingsStore(freshDir());
+    let error: unknown;
+    try {
+      store.set(patch as SettingsPatch);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UnshakeError);
+    expect((error as UnshakeError).code).toBe('INVALID_REQUEST');
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+  });
+
+  it('reads an unparsable settings file as the defaults instead of crashing', () => {
+    const dir = freshDir();
+    writeFileSync(path.join(dir, 'settings.json'), '{"jpegQuality": 7');
+    const store = createConfSettingsStore(dir);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    expect(store.set({ jpegQuality: 70 }).jpegQuality).toBe(70);
+  });
+
+  it('keeps valid fields of a hand-edited file and defaults the broken ones', () => {
+    const dir = freshDir();
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ jpegQuality: 'high', defaultStrength: 0.4, outputSuffix: '../x', junk: 1 }));
+    expect(createConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, defaultStrength: 0.4 });
+  });
+});

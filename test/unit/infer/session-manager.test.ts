@@ -1,0 +1,61 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UnshakeError } from '../../../model/src/errors.js';
+import { executionProviderChain, getSession, releaseSessions } from '../../../model/src/infer/session-manager.js';
+import { resolveModel } from '../../../model/src/models/library.js';
+
+afterAll(() => releaseSessions());
+
+describe('ORT session manager', () => {
+  it('runs the placeholder on CPU and reports why the GPU provider was skipped', async () => {
+    const { manifest, onnxPath } = await resolveModel('placeholder');
+    const { session, executionProvider } = await getSession(onnxPath, { manifest });
+    expect(executionProvider.active).toBe('cpu');
+    const names = executionProvider.tried.map((t) => t.name);
+    expect(names).toEqual(executionProviderChain(process.platform));
+    if (process.platform === 'linux') {
+      // This machine has no CUDA runtime: the failure is recorded with ORT's reason, then CPU runs.
+      expect(executionProvider.tried[0]).toMatchObject({ name: 'cuda', ok: false });
+      expect(executionProvider.tried[0]!.reason).toMatch(/\w{5,}/);
+    }
+    expect(executionProvider.tried.at(-1)).toEqual({ name: 'cpu', ok: true, reason: null });
+
+    const input = new Float32Array(3 * 12 * 20).map((_, i) => Math.sin(i) * 0.5);
+    const out = await session.run({ blurred: new ort.Tensor('float32', input, [1, 3, 12, 20]) });
+    expect(out.sharp!.dims).toEqual([1, 3, 12, 20]);
+    const data = out.sharp!.data as Float32Array;
+    expect(Math.max(...data)).toBeLessThanOrEqual(1);
+    expect(Math.min(...data)).toBeGreaterThanOrEqual(-1);
+    expect(data.some((v, i) => Math.abs(v - input[i]!) > 1e-3)).toBe(true);
+  });
+
+  it('caches one session per model and preference', async () => {
+    const { manifest, onnxPath } = await resolveModel('placeholder');
+    const a = await getSession(onnxPath, { manifest });
+    const b = await getSession(onnxPath);
+    const cpu = await getSession(onnxPath, { preferred: 'cpu' });
+    expect(b.session).toBe(a.session);
+    expect(cpu.session).not.toBe(a.session);
+    expect(cpu.executionProvider.tried).toEqual([{ name: 'cpu', ok: true, reason: null }]);
+  });
+
+  it('rejects a model whose I/O does not match its manifest, and a file that is not ONNX', async () => {
+    const { manifest, onnxPath } = await resolveModel('placeholder');
+    const wrong = { ...manifest, io: { ...manifest.io, inputName: 'image' } };
+    const error = await getSession(onnxPath, { manifest: wrong }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnshakeError);
+    expect(error).toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining('"image"') });
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-ort-'));
+    try {
+      const garbage = path.join(dir, 'garbage.onnx');
+      await writeFile(garbage, 'this is not a protobuf model');
+      await expect(getSession(garbage)).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

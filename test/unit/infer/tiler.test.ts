@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { planAxis, planTiles, reflectIndex, tileGeometry } from '../../../model/src/infer/tiler.js';
+
+const g = tileGeometry({ tileSize: 32, margin: 2, sizeMultiple: 4 });
+
+describe('tiler geometry', () => {
+  it('rounds tiles to the size multiple and keeps room for margins and blending', () => {
+    expect(g).toEqual({ tileSize: 32, margin: 2, blend: 8, sizeMultiple: 4 });
+    expect(tileGeometry({ tileSize: 10, margin: 16, sizeMultiple: 8 }).tileSize).toBe(56);
+  });
+
+  it('covers the requested span with weights summing to exactly 1 and context >= margin', () => {
+    for (const [length, from, to] of [[150, 0, 150], [150, 37, 90], [33, 0, 33], [500, 499, 500]] as const) {
+      const spans = planAxis(length, from, to, g);
+      const total = new Float64Array(length);
+      for (const s of spans) {
+        expect(s.start).toBeGreaterThanOrEqual(0);
+        expect(s.end).toBeLessThanOrEqual(length);
+        if (s.validStart > 0) expect(s.validStart - s.start).toBeGreaterThanOrEqual(g.margin);
+        if (s.validEnd < length) expect(s.end - s.validEnd).toBeGreaterThanOrEqual(g.margin);
+        s.weights.forEach((w, k) => (total[s.validStart + k]! += w));
+      }
+      for (let i = from; i < to; i++) expect(total[i]).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('cross-fades neighbours smoothly over the overlap', () => {
+    const [a, b] = planAxis(150, 0, 150, g);
+    const overlapStart = b!.validStart;
+    const wa = a!.weights.slice(overlapStart - a!.validStart);
+    expect(wa.length).toBe(g.blend);
+    for (let k = 1; k < wa.length; k++) expect(wa[k]).toBeLessThan(wa[k - 1]!);
+  });
+
+  it('plans only the tiles a region needs', () => {
+    const all = planTiles(150, 110, { x: 0, y: 0, width: 150, height: 110 }, g);
+    const few = planTiles(150, 110, { x: 60, y: 40, width: 10, height: 10 }, g);
+    expect(few.length).toBeLessThan(all.length);
+    expect(few.length).toBeGreaterThan(0);
+    for (const t of few) {
+      expect(t.valid.x).toBeGreaterThanOrEqual(60);
+      expect(t.valid.x + t.valid.width).toBeLessThanOrEqual(70);
+    }
+  });
+
+  it('reflects indices like numpy reflect, for any size', () => {
+    expect([-2, -1, 0, 3, 4, 5, 6].map((i) => reflectIndex(i, 4))).toEqual([2, 1, 0, 3, 2, 1, 0]);
+    expect(reflectIndex(7, 1)).toBe(0);
+    expect(reflectIndex(9, 2)).toBe(1);
+  });
+});

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnshakeError } from '../../../model/src/errors.js';
+import { bundledModelsDir, listModels, resolveModel } from '../../../model/src/models/library.js';
+
+let tmp: string;
+const placeholderManifest = async () => JSON.parse(await readFile(path.join(bundledModelsDir(), 'placeholder.manifest.json'), 'utf8'));
+
+/** A model folder holding a copy of the placeholder under `id`, with manifest overrides. */
+async function modelDir(name: string, models: Record<string, object>): Promise<string> {
+  const dir = path.join(tmp, name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const base = await placeholderManifest();
+  for (const [id, overrides] of Object.entries(models)) {
+    await copyFile(path.join(bundledModelsDir(), 'placeholder.onnx'), path.join(dir, `${id}.onnx`));
+    await writeFile(path.join(dir, `${id}.manifest.json`), JSON.stringify({ ...base, id, file: `${id}.onnx`, ...overrides }));
+  }
+  return dir;
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(UnshakeError);
+  return (error as UnshakeError).code;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-lib-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+describe('model library', () => {
+  it('lists the bundled placeholder first behind a "base" alias', async () => {
+    const models = await listModels({ bundledDir: await modelDir('only-placeholder', { placeholder: {} }) });
+    expect(models.map((m) => m.id)).toEqual(['base', 'placeholder']);
+    expect(models[0]).toMatchObject({ placeholder: true, source: 'bundled', parameters: 76 });
+    expect(models[0]!.name).toContain('Placeholder (unsharp, untrained)');
+    const shipped = await listModels();
+    expect(shipped[0]!.id).toBe('base');
+    expect(shipped.map((m) => m.id)).toContain('placeholder');
+  });
+
+  it('resolves "base" in the shipped weights folder to the trained model, else the placeholder', async () => {
+    const trained = existsSync(path.join(bundledModelsDir(), 'unshake-base.manifest.json'));
+    const model = await resolveModel('base');
+    const id = trained ? 'unshake-base' : 'placeholder';
+    expect(model.manifest.id).toBe(id);
+    expect(model.onnxPath).toBe(path.join(bundledModelsDir(), `${id}.onnx`));
+  });
+
+  it('resolves "base" to unshake-base once it is bundled, else to a non-placeholder', async () => {
+    const trained = await modelDir('bundled-trained', { placeholder: {}, 'unshake-base': { placeholder: false }, zeta: { placeholder: false } });
+    expect((await resolveModel('base', { bundledDir: trained })).manifest.id).toBe('unshake-base');
+    const other = await modelDir('bundled-other', { placeholder: {}, zeta: { placeholder: false } });
+    expect((await resolveModel('base', { bundledDir: other })).manifest.id).toBe('zeta');
+  });
+
+  it('adds user models but never lets them shadow a bundled id', async () => {
+    const user = await modelDir('user', { mine: { name: 'Mine' }, placeholder: { name: 'Impostor' }, base: { name: 'Alias thief' } });
+    const models = await listModels({ userModelsDir: user });
+    expect(models.map((m) => `${m.id}:${m.source}`)).toEqual([
+      'base:bundled',
+      ...(await listModels()).slice(1).map((m) => `${m.id}:bundled`),
+      'mine:user',
+    ]);
+    expect((await resolveModel('placeholder', { userModelsDir: user })).manifest.name).not.toBe('Impostor');
+    expect((await resolveModel('base', { userModelsDir: user })).manifest.id).toBe('placeholder');
+    expect((await resolveModel('mine', { userModelsDir: user })).source).toBe('user');
+  });
+
+  it('gives MODEL_NOT_FOUND for unknown ids and MODEL_INVALID for broken models', async () => {
+    expect(await codeOf(resolveModel('nope'))).toBe('MODEL_NOT_FOUND');
+    const user = await modelDir('broken', {
+      badschema: { io: { inputName: 'blurred' } },
+      escape: { file: '../placeholder.onnx' },
+      checksum: { sha256: 'f'.repeat(64) },
+      missing: { file: 'gone.onnx' },
+    });
+    await writeFile(path.join(user, 'garbage.manifest.json'), '{ not json');
+    for (const id of ['badschema', 'escape', 'checksum', 'missing', 'garbage']) {
+      expect(await codeOf(resolveModel(id, { userModelsDir: user })), id).toBe('MODEL_INVALID');
+    }
+    // Broken entries are left out of the list instead of breaking it (checksums are checked on use).
+    expect((await listModels({ userModelsDir: user })).map((m) => m.id).slice(-1)).toEqual(['checksum']);
+    expect((await listModels({ userModelsDir: user })).map((m) => m.id)).not.toContain('missing');
+  });
+});
