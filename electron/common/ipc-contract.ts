@@ -165,6 +165,16 @@ export type UnshakeApi = {
   onJobUpdate(listener: (job: z.output<typeof jobSnapshotSchema>) => void): () => void;
 };
 
+/**
+ * Exactly what the preload puts on `window.unshake`: the channels plus the dropped file's path
+ * (Electron's webUtils.getPathForFile; '' when the file has no path on disk). The file type is
+ * a parameter because electron/common is also compiled without the DOM lib: the preload and the
+ * renderer say `PreloadApi<File>`, Node-side code (the e2e page shim) keeps the structural default.
+ */
+export type PreloadApi<DroppedFile extends { readonly name: string } = { readonly name: string }> = UnshakeApi & {
+  pathForFile(file: DroppedFile): string;
+};
+
 export type MetadataSummary = z.infer<typeof metadataSummarySchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 export type ExecutionProviderInfo = z.infer<typeof executionProviderInfoSchema>;

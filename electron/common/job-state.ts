@@ -15,10 +15,24 @@ export const jobProgressSchema = z.object({
   stage: z.string(),
 });
 
+/**
+ * What a finished deblur produced, for before/after before any Save: a screen-size preview
+ * served by main's image protocol (never a file path) and its pixel size.
+ */
+export const jobResultPreviewSchema = z
+  .object({
+    // Only main's own protocol, for this kind of id: a reply can never point the page at file://.
+    previewUrl: z.string().regex(/^unshake-image:\/\/result\/job_[a-z0-9]{8,32}$/, 'not a result preview URL'),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+  })
+  .strict();
+
 export const jobStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('queued') }),
   z.object({ status: z.literal('running'), progress: jobProgressSchema }),
-  z.object({ status: z.literal('done') }),
+  // The result lives on `done` itself, so no other state can carry one.
+  z.object({ status: z.literal('done'), result: jobResultPreviewSchema.optional() }),
   z.object({
     status: z.literal('failed'),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
@@ -35,6 +49,7 @@ export const jobSnapshotSchema = z.object({
 });
 
 export type JobProgress = z.infer<typeof jobProgressSchema>;
+export type JobResultPreview = z.infer<typeof jobResultPreviewSchema>;
 export type JobState = z.infer<typeof jobStateSchema>;
 export type JobStatus = JobState['status'];
 export type JobSnapshot = z.infer<typeof jobSnapshotSchema>;

@@ -22,6 +22,12 @@ const devServerUrl = app.isPackaged ? undefined : process.env.UNSHAKE_DEV_SERVER
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
 
 let window: BrowserWindow | null = null;
+
+// A stray rejection (a listener, a late worker reply) must be logged, never take the app down
+// with the user's unsaved work: every IPC path already answers with a Result.
+process.on('unhandledRejection', (reason) => {
+  console.error('[main] unhandled rejection:', reason);
+});
 let services: Services | null = null;
 
 async function start(): Promise<void> {

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { CHANNEL_NAMES, ipcContract, JOB_UPDATE_EVENT, type UnshakeApi } from '../common/ipc-contract.js';
+import { CHANNEL_NAMES, ipcContract, JOB_UPDATE_EVENT, type PreloadApi, type UnshakeApi } from '../common/ipc-contract.js';
 import type { JobSnapshot } from '../common/job-state.js';
 
 /**
@@ -7,16 +7,11 @@ import type { JobSnapshot } from '../common/job-state.js';
  * cannot drift, plus job updates and the dropped file's path. Nothing else crosses: no
  * ipcRenderer, no event objects. Bundled to one CJS file (sandboxed preloads cannot require).
  */
-export type PreloadApi = UnshakeApi & {
-  /** The real path of a File from a drop (File.path no longer exists in Electron). */
-  pathForFile(file: File): string;
-};
-
 const invokers = Object.fromEntries(
   CHANNEL_NAMES.map((name) => [name, (request: unknown) => ipcRenderer.invoke(ipcContract[name].channel, request)]),
 ) as unknown as UnshakeApi;
 
-const api: PreloadApi = {
+const api: PreloadApi<File> = {
   ...invokers,
   onJobUpdate(listener) {
     const handler = (_event: IpcRendererEvent, job: JobSnapshot) => listener(job);
@@ -25,6 +20,7 @@ const api: PreloadApi = {
       ipcRenderer.removeListener(JOB_UPDATE_EVENT, handler);
     };
   },
+  // The real path of a dropped File (File.path no longer exists in Electron).
   pathForFile: (file) => webUtils.getPathForFile(file),
 };
 

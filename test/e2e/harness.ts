@@ -12,7 +12,7 @@ import { dropFileInPage, installPreloadShim } from './page-shim.js';
  * E2E harness: the real renderer (Vite dev server) in Debian Chromium, with `window.unshake`
  * bound to the real Node services. The ONLY difference from Electron: previews are served by a
  * same-origin middleware at /__unshake-image/… instead of Electron's protocol.handle for
- * unshake-image://, so preview URLs in replies are rewritten on the way to the page. Both call
+ * unshake-image://, so image URLs in replies and job updates are rewritten on the way to the page. Both call
  * the same services.handleImageRequest.
  */
 
@@ -130,9 +130,11 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
   );
   const channels = CHANNEL_NAMES.map((name): [string, string] => [name, ipcContract[name].channel]);
   await page.addInitScript(installPreloadShim, channels);
-  // Main pushes JOB_UPDATE to the window; here each update is delivered by evaluating in the page.
+  // Main pushes JOB_UPDATE to the window; here each update is delivered by evaluating in the page
+  // (rewritten like replies: a finished job's snapshot carries its result preview URL).
   const unsubscribe = services.onJobUpdate((job) => {
-    page.evaluate((snapshot) => (globalThis as { __unshakeJobUpdate?: (job: unknown) => void }).__unshakeJobUpdate?.(snapshot), job).catch(() => {
+    const snapshot = rewriteImageUrls(job);
+    page.evaluate((update) => (globalThis as { __unshakeJobUpdate?: (job: unknown) => void }).__unshakeJobUpdate?.(update), snapshot).catch(() => {
       // The page may already be closing; a lost update then matters to no one.
     });
   });

@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.js';
@@ -12,26 +13,41 @@ import { attachPath, dropFile, launchChromium, openApp, repoRoot, startBuiltRend
 
 /**
  * The renderer in Debian Chromium with window.unshake bound to the real services and engine
- * process: drop a real photo, see its preview and metadata, deblur and save it, and get clear
- * errors for files that are not photos. All of it under the app's CSP, with no page errors.
+ * process: drop a real photo, see its preview and metadata, deblur it and compare before/after
+ * before saving, save it, and get clear errors for files that are not photos. All of it under the app's CSP, with no page errors.
  */
 
 const SOURCE_PHOTO = path.resolve(repoRoot, '../shared/data/gopro-official/Flower_blur1.png');
 const SCREENSHOT = path.join(repoRoot, 'test-results', 'e2e-open-image.png');
 const CANVAS = '[data-testid="canvas"]';
+const STAGE = '[data-testid="compare-stage"]';
+const RESULT_PREVIEW = '[data-testid="result-preview"]';
+/** The fix must show on screen: the placeholder at 100 % measures ≈ 1.8; the same image gives 0. */
+const MIN_VISIBLE_DIFF = 0.5;
 
 type ImageProbe = { complete: boolean; naturalWidth: number; currentSrc: string };
 type PageDocument = { document: { querySelector(selector: string): ImageProbe | null } };
 
 const text = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"]`).textContent({ timeout: 5_000 });
 
-/** Waits until the preview <img> shows decoded pixels (not just an element with a src). */
-async function loadedPreview(page: Page): Promise<{ naturalWidth: number; src: string }> {
-  const handle = await page.waitForFunction((selector) => {
-    const img = (globalThis as unknown as PageDocument).document.querySelector(selector);
+/** Waits until the <img> shows decoded pixels (not just an element with a src). */
+async function loadedImage(page: Page, selector: string): Promise<{ naturalWidth: number; src: string }> {
+  const handle = await page.waitForFunction((target) => {
+    const img = (globalThis as unknown as PageDocument).document.querySelector(target);
     return img && img.complete && img.naturalWidth > 0 ? { naturalWidth: img.naturalWidth, src: img.currentSrc } : null;
-  }, '[data-testid="preview"]');
+  }, selector);
   return (await handle.jsonValue()) as { naturalWidth: number; src: string };
+}
+
+const loadedPreview = (page: Page) => loadedImage(page, '[data-testid="preview"]');
+
+/** Mean absolute difference of two same-size screenshots, 0..255 per channel. */
+async function meanAbsDiff(a: Buffer, b: Buffer): Promise<number> {
+  const [x, y] = await Promise.all([a, b].map((png) => sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true })));
+  if (!x || !y || x.info.width !== y.info.width || x.info.height !== y.info.height) throw new Error('screenshots differ in size');
+  let sum = 0;
+  for (let i = 0; i < x.data.length; i++) sum += Math.abs(x.data[i]! - y.data[i]!);
+  return sum / x.data.length;
 }
 
 describe('renderer e2e in Chromium with the real services', () => {
@@ -43,12 +59,19 @@ describe('renderer e2e in Chromium with the real services', () => {
   let app: AppPage | undefined;
   let built: RendererServer | undefined;
   let builtApp: AppPage | undefined;
+  let chosenPreviewSrc = '';
   let originalPreviewSrc = '';
 
   const page = (): Page => {
     if (!app) throw new Error('the app page did not open');
     return app.page;
   };
+  const savedPath = () => path.join(workDir, 'Flower_blur1-unshaken.png');
+  const showing = () => page().locator(STAGE).getAttribute('data-showing');
+  /** The photo as shown, with the Before/After buttons (hover, focus) masked out. */
+  const stageShot = (file?: string) =>
+    page().locator(STAGE).screenshot({ mask: [page().getByRole('group', { name: 'Compare before and after' })], ...(file ? { path: file } : {}) });
+  const pressed = (name: string) => page().getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
 
   beforeAll(async () => {
     if (!existsSync(SOURCE_PHOTO)) {
@@ -92,11 +115,14 @@ describe('renderer e2e in Chromium with the real services', () => {
     await attachPath(page(), photo);
     await chooser.setFiles(photo);
     await expect.poll(() => text(page(), 'meta-file')).toBe('Flower_blur1.png');
+    chosenPreviewSrc = (await loadedPreview(page())).src;
   });
 
   it('opens a dropped photo: preview pixels and its true metadata', async () => {
     await dropFile(page(), CANVAS, photo, 'image/png');
 
+    // Every open is a new image id: wait for the drop's own preview, not the one already shown.
+    await expect.poll(async () => (await loadedPreview(page())).src, { timeout: 15_000 }).not.toBe(chosenPreviewSrc);
     const preview = await loadedPreview(page());
     expect(preview.naturalWidth).toBe(1280);
     expect(preview.src).toContain('/__unshake-image/preview/img_');
@@ -106,10 +132,11 @@ describe('renderer e2e in Chromium with the real services', () => {
     expect(await text(page(), 'meta-file')).toBe('Flower_blur1.png');
     expect(await text(page(), 'meta-bit-depth')).toMatch(/^8-bit /);
     expect(await text(page(), 'meta-orientation')).toBe('Normal (1)');
-    expect(await page().getByRole('button', { name: 'Deblur', exact: true }).isEnabled()).toBe(true);
+    // The toolbar enables Deblur once the open has settled: poll rather than race it.
+    await expect.poll(() => page().getByRole('button', { name: 'Deblur', exact: true }).isEnabled()).toBe(true);
   });
 
-  it('deblurs with streamed progress, shows the CPU provider, saves next to the photo and shows the result', async () => {
+  it('deblurs with streamed progress and shows the result at once, before any Save', async () => {
     // Record every job update the page receives, to prove progress streams through onJobUpdate.
     await page().evaluate(() => {
       const g = globalThis as unknown as { unshake: { onJobUpdate(l: (job: { state: { status: string } }) => void): void }; __seen: string[] };
@@ -124,15 +151,48 @@ describe('renderer e2e in Chromium with the real services', () => {
     expect(seen.at(-1)).toBe('done');
     await expect.poll(() => text(page(), 'execution-provider')).toBe('cpu');
 
-    await page().getByRole('button', { name: 'Save', exact: true }).click();
-    const expected = path.join(workDir, 'Flower_blur1-unshaken.png');
-    await expect.poll(() => text(page(), 'saved-path'), { timeout: 30_000 }).toBe(expected);
-    expect((await stat(expected)).size).toBeGreaterThan(0);
-    // The canvas now shows the saved result, with Before/After to compare.
-    await expect.poll(async () => (await loadedPreview(page())).src).not.toBe(originalPreviewSrc);
-    expect(await page().getByRole('button', { name: 'After' }).getAttribute('aria-pressed')).toBe('true');
+    // "After" is the job's result preview, decoded, with nothing written next to the photo yet.
+    const after = await loadedImage(page(), RESULT_PREVIEW);
+    expect(after.src).toMatch(/\/__unshake-image\/result\/job_[a-z0-9]+$/);
+    expect(after.naturalWidth).toBe(1280);
+    expect(existsSync(savedPath())).toBe(false);
+    expect(await pressed('After')).toBe('true');
+    expect(await page().getByRole('button', { name: 'Save', exact: true }).isEnabled()).toBe(true);
+    // Synced fit: before and after occupy the very same box, so toggling never shifts the photo.
+    expect(await page().locator(RESULT_PREVIEW).boundingBox()).toEqual(await page().locator('[data-testid="preview"]').boundingBox());
+    const afterShot = await stageShot();
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page().screenshot({ path: SCREENSHOT });
+    await stageShot(SCREENSHOT.replace('.png', '-after.png'));
+
+    // "\" toggles (as in Lightroom): the canvas then shows the original's pixels.
+    await page().keyboard.press('\\');
+    await expect.poll(() => showing()).toBe('before');
+    expect(await pressed('Before')).toBe('true');
+    expect((await loadedPreview(page())).src).toBe(originalPreviewSrc);
+    const beforeShot = await stageShot(SCREENSHOT.replace('.png', '-before.png'));
+    expect(await meanAbsDiff(beforeShot, afterShot)).toBeGreaterThan(MIN_VISIBLE_DIFF);
+
+    // Holding it peeks (auto-repeat marks the hold) and letting go comes back.
+    await page().keyboard.down('\\');
+    await page().keyboard.down('\\');
+    await expect.poll(() => showing()).toBe('after');
+    await page().keyboard.up('\\');
+    await expect.poll(() => showing()).toBe('before');
+    await page().getByRole('button', { name: 'After', exact: true }).click();
+    await expect.poll(() => showing()).toBe('after');
+    expect(await meanAbsDiff(await stageShot(), afterShot)).toBe(0);
+  });
+
+  it('Save stays explicit: it writes next to the photo and keeps showing the result', async () => {
+    const shownBefore = (await loadedImage(page(), RESULT_PREVIEW)).src;
+    await page().getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => text(page(), 'saved-path'), { timeout: 30_000 }).toBe(savedPath());
+    expect((await stat(savedPath())).size).toBeGreaterThan(0);
+    expect((await sharp(savedPath()).metadata()).width).toBe(1280);
+    expect((await loadedImage(page(), RESULT_PREVIEW)).src).toBe(shownBefore);
+    expect(await showing()).toBe('after');
+    expect(await page().getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
   });
 
   it('refuses a dropped text file with UNSUPPORTED_FORMAT and a clear message', async () => {

@@ -1,4 +1,4 @@
-import type { JobSnapshot } from '../../electron/common/index.js';
+import type { JobSnapshot, PreloadApi } from '../../electron/common/index.js';
 
 /**
  * Code that runs *inside* the page (serialised by Playwright), so it may use only page globals,
@@ -44,7 +44,8 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
       listeners.delete(listener);
     };
   };
-  api.pathForFile = (file: { name: string }) => paths.get(file.name) ?? '';
+  const pathForFile: PreloadApi['pathForFile'] = (file) => paths.get(file.name) ?? '';
+  api.pathForFile = pathForFile;
 
   page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));
   page.__unshakeAttachPath = (fileName, path) => paths.set(fileName, path);

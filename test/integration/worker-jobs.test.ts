@@ -68,11 +68,16 @@ describe('jobs on the real engine worker: cancel and crash', () => {
     expect(ok(await t.services.dispatch('job:status', { jobId: queued }))).toMatchObject({ state: { status: 'cancelled' } });
 
     const next = await deblur();
-    expect((await followJob(t.services, next)).at(-1)?.state).toEqual({ status: 'done' });
+    // The result preview fits the screen-preview edge (2048), not the 2400×1800 result itself.
+    expect((await followJob(t.services, next)).at(-1)?.state).toEqual({
+      status: 'done',
+      result: { previewUrl: `unshake-image://result/${next}`, width: 2048, height: 1536 },
+    });
     const files = await results();
     expect(files).toContain(`${next}.png`);
     expect(files.filter((f) => f.startsWith(running) || f.startsWith(queued))).toEqual([]);
     expect(await t.services.dispatch('job:save', { jobId: running })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_DONE' } });
+    expect((await t.services.handleImageRequest(`unshake-image://result/${running}`)).status).toBe(404);
   });
 
   it('fails a job whose worker dies with WORKER_CRASHED, and restarts the worker for the next', async () => {
@@ -88,7 +93,7 @@ describe('jobs on the real engine worker: cancel and crash', () => {
     expect(await results()).not.toContain(`${doomed}.png`);
 
     const next = await deblur();
-    expect((await followJob(t.services, next)).at(-1)?.state).toEqual({ status: 'done' });
+    expect((await followJob(t.services, next)).at(-1)?.state).toMatchObject({ status: 'done', result: { width: 2048 } });
     expect(t.engine.workerPid()).not.toBe(pid);
     // The image registry lives in main, so the photo is still open after the restart.
     expect((await t.services.handleImageRequest(`unshake-image://preview/${imageId}`)).status).toBe(200);

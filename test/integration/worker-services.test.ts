@@ -105,16 +105,23 @@ describe('services with the real engine worker', () => {
     );
     const updates = await followJob(t.services, jobId);
     const last = updates.at(-1);
-    expect(last?.state, JSON.stringify(last?.state)).toEqual({ status: 'done' });
+    // `done` already says what to show as "after", before any Save.
+    const done = { status: 'done', result: { previewUrl: resultPreviewUrl(jobId), width: opened.previewWidth, height: opened.previewHeight } };
+    expect(last?.state, JSON.stringify(last?.state)).toEqual(done);
     const stages = updates.flatMap((u) => (u.state.status === 'running' ? [u.state.progress] : []));
     expect(stages.some((p) => /^Tile 1 of \d+$/.test(p.stage))).toBe(true);
     const fractions = stages.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
-    expect(ok<{ state: unknown }>(await t.services.dispatch('job:status', { jobId })).state).toEqual({ status: 'done' });
+    expect(ok<{ state: unknown }>(await t.services.dispatch('job:status', { jobId })).state).toEqual(done);
 
-    const after = await t.services.handleImageRequest(resultPreviewUrl(jobId));
+    const after = await t.services.handleImageRequest(done.result.previewUrl);
     expect(after.status).toBe(200);
-    expect((await sharp(Buffer.from(await after.arrayBuffer())).metadata()).width).toBe(opened.previewWidth);
+    const afterPixels = sharp(Buffer.from(await after.arrayBuffer()));
+    expect(await afterPixels.metadata()).toMatchObject({ format: 'jpeg', width: opened.previewWidth, height: opened.previewHeight });
+    // The result preview shows the result, not the original's preview again.
+    const beforePixels = sharp(Buffer.from(await (await t.services.handleImageRequest(opened.previewUrl)).arrayBuffer()));
+    const [beforeRaw, afterRaw] = await Promise.all([beforePixels.raw().toBuffer(), afterPixels.raw().toBuffer()]);
+    expect(afterRaw.equals(beforeRaw)).toBe(false);
 
     const saved = ok<{ path: string; bytes: number }>(await t.services.dispatch('job:save', { jobId }));
     expect(saved.path).toBe(path.join(photosDir, 'shaky-unshaken.jpg'));
@@ -147,8 +154,9 @@ describe('services with the real engine worker', () => {
     expect(info.executionProvider?.active).toBeTruthy();
 
     const journal = await readJobJournal(path.join(t.userDataDir, 'jobs.jsonl'));
-    const mine = journal.filter((e) => e.snapshot.id === jobId).map((e) => e.snapshot.state.status);
-    expect(mine).toEqual(['queued', 'running', 'done']);
+    const mine = journal.filter((e) => e.snapshot.id === jobId).map((e) => e.snapshot.state);
+    expect(mine.map((state) => state.status)).toEqual(['queued', 'running', 'done']);
+    expect(mine.at(-1)).toEqual(done);
     expect(existsSync(path.join(t.userDataDir, 'results', `${jobId}.png`))).toBe(true);
   });
 

@@ -4,6 +4,7 @@ import {
   isTerminal,
   type JobKind,
   type JobProgress,
+  type JobResultPreview,
   type JobSnapshot,
   type JobState,
 } from '../../common/job-state.js';
@@ -18,7 +19,8 @@ export interface JobContext {
   progress(progress: JobProgress): void;
 }
 
-export type JobRunner = (context: JobContext) => Promise<void>;
+/** A runner may hand back what it produced; it is published on the `done` state. */
+export type JobRunner = (context: JobContext) => Promise<JobResultPreview | void>;
 
 export interface JobManager {
   /** Queues the job and returns its first snapshot (status 'queued'). */
@@ -82,12 +84,12 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
     if (!transition(record, { status: 'running', progress: { fraction: 0, stage: 'Starting' } })) return;
     const { signal } = record.controller;
     try {
-      await run({
+      const result = await run({
         jobId: record.snapshot.id,
         signal,
         progress: (progress) => transition(record, { status: 'running', progress }),
       });
-      transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'done' });
+      transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'done', ...(result ? { result } : {}) });
     } catch (error) {
       transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'failed', error: toErrorInfo(error) });
     }

@@ -3,6 +3,7 @@ import type { EngineClient } from '../engine/engine-client.js';
 import type { ImageRegistry } from '../images/image-registry.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { ResultPreviews } from './result-previews.js';
 
 /** A finished deblur: where its lossless result lies and which photo it came from. */
 export interface JobResult {
@@ -19,6 +20,7 @@ export interface ServiceContext {
   images: ImageRegistry;
   jobs: JobManager;
   results: Map<string, JobResult>;
+  resultPreviews: ResultPreviews;
   paths: { userDataDir: string; resultsDir: string; userModelsDir: string };
   appVersion: string;
   /** Facts learned from the engine as it runs, reported by appInfo. */

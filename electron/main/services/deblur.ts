@@ -1,12 +1,15 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import type { JobResultPreview } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
+import { resultPreviewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
 
 /**
  * Queues a deblur of an opened image. The worker writes a lossless PNG of the result to
- * userData/results/<jobId>.png; save() later encodes it into the user's format.
+ * userData/results/<jobId>.png; save() later encodes it into the user's format. The `done`
+ * snapshot carries the result's preview so the renderer shows before/after before any Save.
  */
 export function createDeblurService(
   context: ServiceContext,
@@ -36,6 +39,7 @@ export function createDeblurService(
             { signal, onProgress: progress },
           );
           context.engineState.executionProvider = result.executionProvider;
+          const preview = await resultPreview(context, jobId, resultPath, signal);
           if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
           context.results.set(jobId, {
             imageId: image.imageId,
@@ -43,6 +47,7 @@ export function createDeblurService(
             sourceFormat: image.metadata.format,
             resultPath,
           });
+          return preview;
         } catch (error) {
           // No half-written or orphaned result for a job that did not finish.
           await rm(resultPath, { force: true });
@@ -53,4 +58,25 @@ export function createDeblurService(
     );
     return { jobId: job.id };
   };
+}
+
+/**
+ * Makes the result's screen preview now, while the job still shows as running, so `done` can
+ * say its size and the first request for it is instant. A failed preview does not fail the
+ * job: the result is still there to save, it just cannot be shown.
+ */
+async function resultPreview(
+  context: ServiceContext,
+  jobId: string,
+  resultPath: string,
+  signal: AbortSignal,
+): Promise<JobResultPreview | undefined> {
+  try {
+    const { width, height } = await context.resultPreviews.get(jobId, resultPath, signal);
+    return { previewUrl: resultPreviewUrl(jobId), width, height };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    console.warn(`[jobs] no preview for the result of ${jobId}:`, error);
+    return undefined;
+  }
 }

@@ -17,6 +17,7 @@ import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
 import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
+import { createResultPreviews } from './result-previews.js';
 import { createSaveService } from './save.js';
 import { createSetSettingsService } from './set-settings.js';
 
@@ -51,6 +52,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     images: createImageRegistry(),
     jobs,
     results: new Map(),
+    resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE),
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
     appVersion: options.appVersion,
     engineState: { runtime: null, executionProvider: null },
@@ -79,19 +81,11 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   };
 }
 
-/** Previews of opened images, and of finished results (made once, on first request). */
+/** Previews of opened images, and of finished results (made by the deblur job, or on demand). */
 function imageSource(context: ServiceContext): ImageSource {
-  const resultPreviews = new Map<string, Promise<Uint8Array>>();
   return async (kind, id) => {
     if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
     const result = context.results.get(id);
-    if (!result) return undefined;
-    let preview = resultPreviews.get(id);
-    if (!preview) {
-      preview = context.engine.request('preview', { path: result.resultPath, maxEdge: PREVIEW_MAX_EDGE }).then((p) => p.jpeg);
-      preview.catch(() => resultPreviews.delete(id));
-      resultPreviews.set(id, preview);
-    }
-    return preview;
+    return result ? (await context.resultPreviews.get(id, result.resultPath)).jpeg : undefined;
   };
 }

@@ -8,9 +8,9 @@ import type {
   JobSnapshot,
   ModelInfo,
   OpenImageResult,
+  PreloadApi,
   Settings,
   SettingsPatch,
-  UnshakeApi,
 } from '../../../electron/common/index.js';
 
 /**
@@ -19,15 +19,9 @@ import type {
  * and still show the stable error code. Nothing else in the renderer touches window.unshake.
  */
 
-/** What the preload exposes: one method per IPC channel, job updates, and drag & drop paths. */
-export type PreloadApi = UnshakeApi & {
-  /** Electron's webUtils.getPathForFile: the file's path on disk, '' when it has none. */
-  pathForFile(file: File): string;
-};
-
 declare global {
   interface Window {
-    unshake?: PreloadApi;
+    unshake?: PreloadApi<File>;
   }
 }
 
@@ -41,7 +35,7 @@ export class ApiError extends Error {
   }
 }
 
-function bridge(): PreloadApi {
+function bridge(): PreloadApi<File> {
   const preload = window.unshake;
   if (!preload) {
     throw new ApiError('INTERNAL', 'Unshake’s app bridge is missing: open the editor from the Unshake app, not a plain browser.');

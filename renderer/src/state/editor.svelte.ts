@@ -1,4 +1,4 @@
-import type { JobSnapshot, OpenImageResult } from '../../../electron/common/index.js';
+import type { JobResultPreview, JobSnapshot, OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
@@ -8,9 +8,9 @@ import { jobs } from './jobs.svelte.js';
 export type CanvasView = 'before' | 'after';
 
 /**
- * The one photo being edited: open → deblur (job) → save. The result is shown by opening the
- * saved file like any other image, because the IPC contract carries previews only for opened
- * files (main never hands the renderer raw pixels).
+ * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
+ * carries a preview of the result (served by main's image protocol), so before/after works as
+ * soon as the job is done; Save stays a separate, explicit step.
  */
 class EditorState {
   image = $state<OpenImageResult | null>(null);
@@ -18,7 +18,7 @@ class EditorState {
   jobId = $state<string | null>(null);
   saving = $state(false);
   saved = $state<{ path: string; bytes: number } | null>(null);
-  result = $state<OpenImageResult | null>(null);
+  /** Which side of the comparison the canvas shows once there is a result. */
   view = $state<CanvasView>('after');
   private chosenStrength = $state<number | null>(null);
   private chosenModel = $state<string | null>(null);
@@ -27,8 +27,8 @@ class EditorState {
   busy = $derived(this.job?.state.status === 'queued' || this.job?.state.status === 'running');
   canDeblur = $derived(this.image !== null && !this.opening && !this.busy && this.modelId !== '');
   canSave = $derived(this.job?.state.status === 'done' && !this.saving && this.saved === null);
-  /** What the canvas shows: the saved result when there is one and the user wants "after". */
-  shown = $derived(this.result && this.view === 'after' ? this.result : this.image);
+  /** The finished job's result preview: what "After" shows. */
+  result = $derived<JobResultPreview | null>(this.job?.state.status === 'done' ? (this.job.state.result ?? null) : null);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
   get strength(): number {
@@ -66,7 +66,6 @@ class EditorState {
       this.image = image;
       this.jobId = null;
       this.saved = null;
-      this.result = null;
       this.view = 'after';
     } catch (error) {
       errors.show(error);
@@ -78,17 +77,24 @@ class EditorState {
   async deblur(): Promise<void> {
     if (!this.image || !this.canDeblur) return;
     this.saved = null;
-    this.result = null;
     try {
       const { jobId } = await api.deblur({ imageId: this.image.imageId, strength: this.strength / 100, modelId: this.modelId });
       this.jobId = jobId;
       const final = await jobs.settled(jobId);
       if (final.state.status === 'failed') errors.show(new ApiError(final.state.error.code, final.state.error.message));
-      // The execution provider is decided when the first session loads: show what really ran.
-      if (final.state.status === 'done') await app.refreshInfo();
+      if (final.state.status === 'done') {
+        // Show the fix at once; the user compares with "\" or Before/After, then decides to save.
+        this.view = 'after';
+        // The execution provider is decided when the first session loads: show what really ran.
+        await app.refreshInfo();
+      }
     } catch (error) {
       errors.show(error);
     }
+  }
+
+  toggleView(): void {
+    this.view = this.view === 'after' ? 'before' : 'after';
   }
 
   async cancel(): Promise<void> {
@@ -105,8 +111,6 @@ class EditorState {
     this.saving = true;
     try {
       this.saved = await api.save({ jobId: this.jobId });
-      this.result = await api.openImage(this.saved.path);
-      this.view = 'after';
     } catch (error) {
       errors.show(error);
     } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canTransition, isTerminal, type JobSnapshot, type JobStatus } from '../../../electron/common/job-state.js';
+import { canTransition, isTerminal, jobSnapshotSchema, type JobSnapshot, type JobStatus } from '../../../electron/common/job-state.js';
 import { createJobJournal, readJobJournal } from '../../../electron/main/jobs/job-journal.js';
 import { createJobManager, type JobContext, type JobManager } from '../../../electron/main/jobs/job-manager.js';
 import { UnshakeError } from '../../../model/src/errors.js';
@@ -65,6 +65,33 @@ describe('job manager', () => {
     const journal = await readJobJournal(file);
     expect(journal.map((e) => e.snapshot.state.status)).toEqual(['queued', 'running', 'done']);
     expect(journal[0]?.input).toEqual({ path: '/photos/a.jpg' });
+  });
+
+  it('publishes what the runner produced on `done`, to listeners and the journal', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-jobs-')), 'jobs.jsonl');
+    const jobs = createJobManager({ journal: createJobJournal(file) });
+    const job = jobs.enqueue('deblur', async ({ jobId }) => ({ previewUrl: `unshake-image://result/${jobId}`, width: 640, height: 480 }));
+    const done = { status: 'done', result: { previewUrl: `unshake-image://result/${job.id}`, width: 640, height: 480 } };
+    expect((await reach(jobs, job.id, 'done')).state).toEqual(done);
+    expect(jobSnapshotSchema.parse(jobs.get(job.id)).state).toEqual(done);
+    await jobs.close();
+    expect((await readJobJournal(file)).at(-1)?.snapshot.state).toEqual(done);
+  });
+
+  it('a job cancelled while it finishes ends cancelled, without the result it returned', async () => {
+    const jobs = createJobManager();
+    const started = deferred<JobContext>();
+    const finish = deferred();
+    const job = jobs.enqueue('deblur', async (context) => {
+      started.resolve(context);
+      await finish.promise;
+      return { previewUrl: `unshake-image://result/${context.jobId}`, width: 8, height: 8 };
+    });
+    await started.promise;
+    expect(jobs.cancel(job.id)).toBe(true);
+    finish.resolve();
+    await jobs.close();
+    expect(jobs.get(job.id)?.state).toEqual({ status: 'cancelled' });
   });
 
   it('runs one job at a time, in order', async () => {
