@@ -3,11 +3,12 @@ import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask
 import { OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { deblurFile } from '../infer/deblur-file.js';
+import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
 
 const USAGE =
   'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
-  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu]';
+  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu] [--models-dir <folder>]';
 
 export async function deblurCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -26,6 +27,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
         overwrite: { type: 'boolean' },
         'tile-size': { type: 'string' },
         cpu: { type: 'boolean' },
+        'models-dir': { type: 'string' },
       },
     },
     USAGE,
@@ -35,6 +37,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   const result = await deblurFile(input, {
     outPath: values.out,
     modelId: values.model,
+    // Fine-tuned models from `npm run train` (and the app) are found here.
+    userModelsDir: values['models-dir'] ?? defaultModelsDir(),
     strength: numberOption('strength', values.strength, { min: 0, max: 1 }),
     mask: parseRegion(values.region, values.feather, values.invert ?? false),
     format,

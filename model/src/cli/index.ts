@@ -4,27 +4,27 @@ import { benchCommand } from './bench-command.js';
 import { deblurCommand } from './deblur-command.js';
 import { evalCommand } from './eval-command.js';
 import { modelsCommand } from './models-command.js';
-import { trainCommand } from './train-command.js';
+import { runTrainCommand } from '../train/cli-train.js';
 
 /**
  * `unshake <command>`: the engine's services from a terminal. Exit codes: 0 done, 1 error
- * (printed as `error [CODE]: message`, never a stack trace), 2 not implemented yet.
+ * (printed as `error [CODE]: message`, never a stack trace), 2 usage error.
  */
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   deblur: deblurCommand,
   models: modelsCommand,
   eval: evalCommand,
   bench: benchCommand,
-  train: trainCommand,
+  train: runTrainCommand,
 };
 
 const HELP = `usage: unshake <command> [options]
 commands:
   deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--format f] [--quality n] [--overwrite]
-  models      list installed models
+  models [--user-dir <folder>] [--json]   list bundled and fine-tuned models
   eval --set <folder> [--json <path>]   PSNR/SSIM of input vs output on blurred/sharp pairs
   bench [--sizes 12,48] [--json <path>] [--md <path>]
-  train       (not implemented yet)`;
+  train --pairs <folder> [--steps N] [--crop 256] [--out NAME] [--resume]   fine-tune on your own blurred/sharp pairs`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,4 +1,5 @@
 import { listModels } from '../models/library.js';
+import { defaultModelsDir } from '../models/user-models-dir.js';
 import { parseCommand } from './args.js';
 
 const USAGE = 'unshake models [--user-dir <folder>] [--json]';
@@ -8,7 +9,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     { args: argv, options: { 'user-dir': { type: 'string' }, json: { type: 'boolean' } } },
     USAGE,
   );
-  const models = await listModels({ userModelsDir: values['user-dir'] });
+  const models = await listModels({ userModelsDir: values['user-dir'] ?? defaultModelsDir() });
   if (values.json) {
     console.log(JSON.stringify(models, null, 2));
     return 0;

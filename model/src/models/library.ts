@@ -98,9 +98,15 @@ async function loadEntries(options: LibraryOptions): Promise<Entry[]> {
 }
 
 async function loadDir(dir: string, source: ResolvedModel['source']): Promise<Entry[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const files = names.filter((n) => n.endsWith(MANIFEST_SUFFIX)).sort();
-  return Promise.all(files.map((name) => loadManifest(dir, name, source)));
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const files = entries.filter((e) => e.isFile() && e.name.endsWith(MANIFEST_SUFFIX)).map((e) => e.name).sort();
+  const flat = await Promise.all(files.map((name) => loadManifest(dir, name, source)));
+  if (source === 'bundled') return flat;
+  // Fine-tuned models live one folder each (<id>/model.onnx + <id>.manifest.json, training.json);
+  // dot-folders hold training checkpoints and are not models.
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const nested = await Promise.all(folders.map((name) => loadDir(path.join(dir, name), 'bundled')));
+  return [...flat, ...nested.flat().map((e) => ({ ...e, source }))];
 }
 
 async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {

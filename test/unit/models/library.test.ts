@@ -59,6 +59,18 @@ describe('model library', () => {
     expect((await resolveModel('base', { bundledDir: other })).manifest.id).toBe('zeta');
   });
 
+  it('finds fine-tuned models in their own folder and ignores checkpoint dot-folders', async () => {
+    const user = path.join(tmp, 'user-nested');
+    await modelDir(path.join('user-nested', 'my-camera'), { 'my-camera': { placeholder: false, name: 'My camera' } });
+    await modelDir(path.join('user-nested', '.training'), { scratch: { placeholder: false } });
+    const ids = (await listModels({ userModelsDir: user })).map((m) => m.id);
+    expect(ids).toContain('my-camera');
+    expect(ids).not.toContain('scratch');
+    const resolved = await resolveModel('my-camera', { userModelsDir: user });
+    expect(resolved.source).toBe('user');
+    expect(resolved.onnxPath).toBe(path.join(user, 'my-camera', 'my-camera.onnx'));
+  });
+
   it('adds user models but never lets them shadow a bundled id', async () => {
     const user = await modelDir('user', { mine: { name: 'Mine' }, placeholder: { name: 'Impostor' }, base: { name: 'Alias thief' } });
     const models = await listModels({ userModelsDir: user });

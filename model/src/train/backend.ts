@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Picks the fastest TF.js backend that works here, fastest first, and records why each faster
+ * one was skipped so the CLI and the training panel can tell the user. The native packages are
+ * optional (their install downloads libtensorflow) and WebGPU needs packages that are not in
+ * package.json yet, so every one is a guarded dynamic import: "not installed" is a skip reason,
+ * never a crash.
+ */
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'cpu';
+
+export interface BackendAttempt {
+  name: BackendName;
+  ok: boolean;
+  reason: string | null;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  tried: BackendAttempt[];
+  /** Set for slow backends: say so before a long run. */
+  warning: string | null;
+}
+
+export interface BackendOptions {
+  /** Try only these, in this order (default: all four, fastest first). */
+  candidates?: BackendName[];
+  /** Accept a software WebGPU adapter (lavapipe, SwiftShader); default false as the brief asks for hardware. */
+  allowSoftwareAdapter?: boolean;
+}
+
+const ORDER: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'cpu'];
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|basic render/i;
+const CPU_WARNING =
+  'Training on the pure JavaScript CPU backend: about 100× slower than PyTorch on the same CPU (tens of seconds ' +
+  'per batch-4 step of the base generator at 64²). Install @tensorflow/tfjs-node, or use a GPU, for real runs.';
+
+/** Import a package by a runtime name so a missing optional dependency is a catchable error. */
+async function optionalImport(specifier: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new Error(`${specifier} is not installed`, { cause: error });
+    throw new Error(`${specifier} failed to load: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function activate(name: string): Promise<void> {
+  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
+  await tf.ready();
+}
+
+async function tryNativeGpu(): Promise<void> {
+  await optionalImport('@tensorflow/tfjs-node-gpu');
+  await activate('tensorflow');
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { description?: string; device?: string; vendor?: string; architecture?: string; isFallbackAdapter?: boolean };
+}
+interface GpuLike {
+  requestAdapter(options?: unknown): Promise<GpuAdapterLike | null>;
+}
+
+async function tryWebGpu(allowSoftware: boolean): Promise<void> {
+  const dawn = await optionalImport('webgpu');
+  const create = dawn.create as ((flags: string[]) => GpuLike) | undefined;
+  if (typeof create !== 'function') throw new Error('the webgpu package has no create() export');
+  // The TF.js backend looks for WebGPU constants (GPUBufferUsage, ...) and navigator.gpu globally.
+  Object.assign(globalThis, (dawn.globals as object | undefined) ?? {});
+  const gpu = create([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('no WebGPU adapter (no Vulkan, Metal or D3D12 driver found)');
+  const label = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
+  const fallback = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(label);
+  if (fallback && !allowSoftware) throw new Error(`only a software adapter is available (${label || 'fallback'}), not a hardware GPU`);
+  const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  await optionalImport('@tensorflow/tfjs-backend-webgpu');
+  await activate('webgpu');
+}
+
+async function tryNativeCpu(): Promise<void> {
+  await optionalImport('@tensorflow/tfjs-node');
+  await activate('tensorflow');
+}
+
+export async function loadBestBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+  const tried: BackendAttempt[] = [];
+  const attempts: Record<BackendName, () => Promise<void>> = {
+    'tensorflow-gpu': tryNativeGpu,
+    webgpu: () => tryWebGpu(options.allowSoftwareAdapter ?? false),
+    tensorflow: tryNativeCpu,
+    cpu: () => activate('cpu'),
+  };
+  for (const name of options.candidates ?? ORDER) {
+    try {
+      await attempts[name]();
+      tried.push({ name, ok: true, reason: null });
+      return { name, tried, warning: name === 'cpu' ? CPU_WARNING : null };
+    } catch (error) {
+      tried.push({ name, ok: false, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const why = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
+  throw new Error(`No TF.js backend could be started (${why}).`);
+}
+
+/** One line for logs and the CLI: "cpu (skipped tensorflow-gpu: … not installed; …)". */
+export function describeBackend(choice: BackendChoice): string {
+  const skipped = choice.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.reason}`);
+  return skipped.length ? `${choice.name} (skipped ${skipped.join('; ')})` : choice.name;
+}

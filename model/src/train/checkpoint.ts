@@ -1,0 +1,87 @@
+import { readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import writeFileAtomic from 'write-file-atomic';
+import { UnshakeError } from '../errors.js';
+
+/**
+ * Training checkpoints: one binary file of float32 tensors plus a JSON file that describes
+ * them and the run state. The binary is written first under a step-numbered name and the JSON
+ * (atomically) last, so a crash at any moment leaves the previous checkpoint intact and
+ * loadable; older binaries are removed only after the new JSON is in place.
+ */
+const STATE_FILE = 'checkpoint.json';
+
+export interface TensorEntry {
+  group: string;
+  name: string;
+  shape: number[];
+  offset: number;
+  length: number;
+}
+
+export interface CheckpointFile<S> {
+  version: 1;
+  bin: string;
+  tensors: TensorEntry[];
+  state: S;
+}
+
+export type TensorGroups = Record<string, Map<string, { shape: number[]; data: Float32Array }>>;
+
+export async function saveCheckpoint<S>(dir: string, step: number, state: S, groups: TensorGroups): Promise<string> {
+  const tensors: TensorEntry[] = [];
+  let offset = 0;
+  for (const [group, entries] of Object.entries(groups)) {
+    for (const [name, { shape, data }] of entries) {
+      tensors.push({ group, name, shape, offset, length: data.length });
+      offset += data.length;
+    }
+  }
+  const all = new Float32Array(offset);
+  for (const t of tensors) all.set(groups[t.group]!.get(t.name)!.data, t.offset);
+  const bin = `weights-${String(step).padStart(8, '0')}.bin`;
+  await writeFileAtomic(path.join(dir, bin), Buffer.from(all.buffer, all.byteOffset, all.byteLength));
+  const file: CheckpointFile<S> = { version: 1, bin, tensors, state };
+  await writeFileAtomic(path.join(dir, STATE_FILE), JSON.stringify(file, null, 1));
+  const stale = (await readdir(dir)).filter((n) => /^weights-\d+\.bin$/.test(n) && n !== bin);
+  await Promise.all(stale.map((n) => rm(path.join(dir, n), { force: true })));
+  return path.join(dir, STATE_FILE);
+}
+
+export async function loadCheckpoint<S>(dir: string): Promise<{ state: S; groups: TensorGroups } | null> {
+  const text = await readFile(path.join(dir, STATE_FILE), 'utf8').catch(() => null);
+  if (text === null) return null;
+  let file: CheckpointFile<S>;
+  let all: Float32Array;
+  try {
+    file = JSON.parse(text) as CheckpointFile<S>;
+    const bytes = await readFile(path.join(dir, file.bin));
+    all = new Float32Array(new Uint8Array(bytes).buffer);
+  } catch (error) {
+    throw new UnshakeError('FILE_UNREADABLE', `The training checkpoint in ${dir} is damaged (${(error as Error).message}); start a new run without --resume.`, { cause: error });
+  }
+  const groups: TensorGroups = {};
+  for (const t of file.tensors) {
+    if (t.offset + t.length > all.length) throw new UnshakeError('FILE_UNREADABLE', `The training checkpoint in ${dir} is truncated; start a new run without --resume.`);
+    (groups[t.group] ??= new Map()).set(t.name, { shape: t.shape, data: all.slice(t.offset, t.offset + t.length) });
+  }
+  return { state: file.state, groups };
+}
+
+/** Optimizer slots (Adam: iterations, first and second moments) in their fixed order. */
+export async function optimizerGroup(opt: tf.Optimizer): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
+  const weights = await opt.getWeights();
+  // TF.js Adam matches slots to variables by position, so the index is the stable key.
+  return new Map(weights.map((w, i) => [`${String(i).padStart(5, '0')}:${w.name}`, { shape: w.tensor.shape, data: Float32Array.from(w.tensor.dataSync()) }]));
+}
+
+export async function restoreOptimizer(opt: tf.Optimizer, group: Map<string, { shape: number[]; data: Float32Array }> | undefined): Promise<void> {
+  if (!group || group.size === 0) return;
+  const entries = [...group].sort(([a], [b]) => a.localeCompare(b));
+  await opt.setWeights(entries.map(([key, v]) => ({ name: key.slice(6), tensor: tf.tensor(v.data, v.shape, 'float32') })));
+}
+
+export function variableGroup(weights: Map<string, Float32Array>, variables: ReadonlyMap<string, tf.Variable>): Map<string, { shape: number[]; data: Float32Array }> {
+  return new Map([...weights].map(([name, data]) => [name, { shape: variables.get(name)!.shape, data }]));
+}

@@ -1,0 +1,32 @@
+import type { PairValidation } from './pairs.js';
+import type { Scores } from './train-validation.js';
+
+/** Text for `unshake train`: data report, live progress line, before/after table. */
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+export function formatDataReport(report: PairValidation, train: number, validation: number): string {
+  const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validation} held out`];
+  for (const p of report.valid.filter((v) => v.note)) lines.push(`  note ${p.name}: ${p.note}`);
+  for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
+  for (const u of report.unmatched) lines.push(`  skipped ${u.file}: ${u.reason}`);
+  return lines.join('\n');
+}
+
+export function formatProgress(step: number, total: number, losses: Record<string, number>, stepsPerSecond: number, etaSeconds: number): string {
+  const terms = Object.entries(losses).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
+  const pace = stepsPerSecond >= 1 ? `${stepsPerSecond.toFixed(2)} steps/s` : `${(1 / stepsPerSecond).toFixed(1)} s/step`;
+  return `step ${step}/${total}  ${terms}  ${pace}  ETA ${formatDuration(etaSeconds)}`;
+}
+
+export function formatScoreTable(rows: [string, Scores][]): string {
+  const head = `${''.padEnd(16)}${'PSNR (dB)'.padStart(10)}${'SSIM'.padStart(8)}`;
+  const body = rows.map(([label, s]) => `${label.padEnd(16)}${s.psnr.toFixed(2).padStart(10)}${s.ssim.toFixed(4).padStart(8)}`);
+  return [head, ...body].join('\n');
+}

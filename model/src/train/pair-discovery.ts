@@ -1,0 +1,94 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UnshakeError } from '../errors.js';
+
+/**
+ * Finds blurred/sharp pairs in the layouts photographers actually have, in this order:
+ * an `index.tsv` with `blurred` and `sharp` columns; `blur/` (or `blurred/`) + `sharp/`
+ * subfolders matched by file name (extension may differ); `name_blur.ext` / `name_sharp.ext`
+ * siblings. Files without a partner are reported, not silently dropped.
+ */
+export interface PairCandidate {
+  name: string;
+  blurred: string;
+  sharp: string;
+}
+
+export interface Discovery {
+  layout: 'index.tsv' | 'folders' | 'siblings';
+  pairs: PairCandidate[];
+  /** Files that have no partner, with a reason (shown in the validation report). */
+  unmatched: { file: string; reason: string }[];
+}
+
+const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|heic|heif|avif)$/i;
+const stem = (file: string) => path.basename(file).replace(/\.[^.]+$/, '');
+const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+
+async function images(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => IMAGE_EXT.test(n)).sort();
+}
+
+function fromIndex(dir: string, text: string): Discovery {
+  const [header, ...rows] = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const columns = (header ?? '').split('\t').map((c) => c.trim());
+  const b = columns.indexOf('blurred');
+  const s = columns.indexOf('sharp');
+  if (b < 0 || s < 0) {
+    throw new UnshakeError('INVALID_REQUEST', `${path.join(dir, 'index.tsv')} needs "blurred" and "sharp" columns (found: ${columns.join(', ')}).`);
+  }
+  const pairs = rows.map((row) => {
+    const cells = row.split('\t').map((c) => c.trim());
+    return { name: stem(cells[b] ?? ''), blurred: path.resolve(dir, cells[b] ?? ''), sharp: path.resolve(dir, cells[s] ?? '') };
+  });
+  return { layout: 'index.tsv', pairs, unmatched: [] };
+}
+
+async function fromFolders(blurDir: string, sharpDir: string): Promise<Discovery> {
+  const [blurred, sharp] = await Promise.all([images(blurDir), images(sharpDir)]);
+  const sharpByStem = new Map(sharp.map((n) => [stem(n), n]));
+  const pairs: PairCandidate[] = [];
+  const unmatched: Discovery['unmatched'] = [];
+  for (const n of blurred) {
+    const partner = sharpByStem.get(stem(n));
+    if (partner) pairs.push({ name: stem(n), blurred: path.join(blurDir, n), sharp: path.join(sharpDir, partner) });
+    else unmatched.push({ file: path.join(blurDir, n), reason: `no sharp/${stem(n)}.* to pair with` });
+    sharpByStem.delete(stem(n));
+  }
+  for (const n of sharpByStem.values()) unmatched.push({ file: path.join(sharpDir, n), reason: `no blur/${stem(n)}.* to pair with` });
+  return { layout: 'folders', pairs, unmatched };
+}
+
+async function fromSiblings(dir: string): Promise<Discovery> {
+  const files = await images(dir);
+  const tagged = (tag: string) => new Map(files.flatMap((n) => {
+    const m = new RegExp(`^(.*)[_-]${tag}$`, 'i').exec(stem(n));
+    return m ? [[m[1]!, n] as const] : [];
+  }));
+  const blurred = tagged('blur(?:red)?');
+  const sharp = tagged('sharp');
+  const pairs: PairCandidate[] = [];
+  const unmatched: Discovery['unmatched'] = [];
+  for (const [key, n] of blurred) {
+    const partner = sharp.get(key);
+    if (partner) pairs.push({ name: key, blurred: path.join(dir, n), sharp: path.join(dir, partner) });
+    else unmatched.push({ file: path.join(dir, n), reason: `no ${key}_sharp.* to pair with` });
+    sharp.delete(key);
+  }
+  for (const [key, n] of sharp) unmatched.push({ file: path.join(dir, n), reason: `no ${key}_blur.* to pair with` });
+  return { layout: 'siblings', pairs, unmatched };
+}
+
+export async function discoverPairs(folder: string): Promise<Discovery> {
+  const dir = path.resolve(folder);
+  if (!(await isDir(dir))) throw new UnshakeError('FILE_NOT_FOUND', `The pairs folder ${folder} does not exist or is not a folder.`);
+  const index = await readFile(path.join(dir, 'index.tsv'), 'utf8').catch(() => null);
+  if (index !== null) return fromIndex(dir, index);
+  for (const blurName of ['blur', 'blurred']) {
+    if ((await isDir(path.join(dir, blurName))) && (await isDir(path.join(dir, 'sharp')))) {
+      return fromFolders(path.join(dir, blurName), path.join(dir, 'sharp'));
+    }
+  }
+  return fromSiblings(dir);
+}

@@ -1,0 +1,70 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { modelManifestSchema } from '../../model/src/models/manifest.js';
+import { runTrainCommand } from '../../model/src/train/cli-train.js';
+import { makeGoproPairsFolder, placeholderPath } from '../unit/train/helpers.js';
+
+let work: string;
+let pairsDir: string;
+
+/** Run the command in-process and capture what it prints. */
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  try {
+    return { code: await runTrainCommand(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'unshake-train-cli-'));
+  pairsDir = path.join(work, 'pairs');
+  await makeGoproPairsFolder(pairsDir);
+});
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('unshake train', () => {
+  it('fine-tunes the placeholder on real pairs, prints progress and a before/after table, and saves a library model', async () => {
+    const modelsDir = path.join(work, 'models');
+    const { code, out, err } = await run([
+      '--pairs', pairsDir, '--base', placeholderPath, '--steps', '3', '--crop', '32', '--batch', '1', '--val-crop', '64',
+      '--perceptual', '0', '--adversarial', '0', '--out', 'My Camera', '--models-dir', modelsDir,
+    ]);
+    expect(err).not.toMatch(/error \[/);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^backend: cpu \(skipped tensorflow-gpu: /m);
+    expect(err).toMatch(/pairs: 3 valid \(folders\), 2 for training, 1 held out/);
+    expect(err).toMatch(/^mode: full \(all weights\)$/m);
+    expect(err).toMatch(/step 3\/3 {2}total [\d.e+-]+ {2}l1 [\d.e+-]+ .*ETA 0s/);
+    expect(out).toMatch(/PSNR \(dB\)\s+SSIM\nblurred input\s+\d+\.\d\d\s+0\.\d{4}\nbase model\s+\d+\.\d\d\s+0\.\d{4}\nfine-tuned\s+\d+\.\d\d\s+0\.\d{4}/);
+    expect(out).toContain(`saved "my-camera" to ${path.join(modelsDir, 'my-camera')}`);
+    const manifest = modelManifestSchema.parse(JSON.parse(await readFile(path.join(modelsDir, 'my-camera', 'my-camera.manifest.json'), 'utf8')));
+    expect(manifest.name).toBe('My Camera');
+  });
+
+  it('refuses sharp-only folders (synthetic blur) with a clear "not yet supported"', async () => {
+    const { code, err } = await run(['--sharp', pairsDir]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--sharp .* is not yet supported; use --pairs/);
+  });
+
+  it('explains usage errors and a missing folder', async () => {
+    expect((await run([])).err).toMatch(/--pairs DIR is required/);
+    const missing = await run(['--pairs', path.join(work, 'nope'), '--base', placeholderPath, '--models-dir', path.join(work, 'm2')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/error \[FILE_NOT_FOUND\]: The pairs folder .*nope does not exist/);
+    const noDecoder = await run(['--pairs', pairsDir, '--base', placeholderPath, '--mode', 'decoder', '--models-dir', path.join(work, 'm3')]);
+    expect(noDecoder.code).toBe(1);
+    expect(noDecoder.err).toMatch(/mode: decoder \(encoder frozen/);
+    expect(noDecoder.err).toMatch(/error \[MODEL_INVALID\]: This model has no ConvTranspose decoder/);
+    expect((await run(['--pairs', pairsDir, '--mode', 'fast'])).err).toMatch(/--mode must be "full" or "decoder"/);
+  });
+});

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { describeBackend, loadBestBackend } from '../../../model/src/train/backend.js';
+
+const installed = async (name: string) => import(name).then(() => true, () => false);
+
+describe('loadBestBackend', () => {
+  it('tries the faster backends first, says why each was skipped, and ends on one that runs', async () => {
+    const choice = await loadBestBackend();
+    const names = choice.tried.map((t) => t.name);
+    expect(names).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow', 'cpu'].slice(0, names.length));
+    expect(choice.tried.at(-1)).toEqual({ name: choice.name, ok: true, reason: null });
+    for (const skipped of choice.tried.slice(0, -1)) {
+      expect(skipped.ok).toBe(false);
+      expect(skipped.reason).toMatch(/\S/);
+    }
+    // On a machine without the optional packages the reason names the missing package.
+    if (!(await installed('@tensorflow/tfjs-node-gpu'))) expect(choice.tried[0]!.reason).toMatch(/@tensorflow\/tfjs-node-gpu is not installed/);
+    if (names.includes('webgpu') && !(await installed('webgpu'))) {
+      expect(choice.tried.find((t) => t.name === 'webgpu')!.reason).toMatch(/webgpu is not installed/);
+    }
+    expect(tf.getBackend()).toBe(choice.name === 'tensorflow-gpu' ? 'tensorflow' : choice.name);
+    // The chosen backend really computes.
+    expect(Array.from(tf.tidy(() => tf.add(tf.tensor([1, 2]), 1)).dataSync())).toEqual([2, 3]);
+    expect(describeBackend(choice)).toContain(choice.name);
+    expect(choice.warning === null).toBe(choice.name !== 'cpu');
+  });
+
+  it('honours a restricted candidate list', async () => {
+    const choice = await loadBestBackend({ candidates: ['cpu'] });
+    expect(choice).toMatchObject({ name: 'cpu', tried: [{ name: 'cpu', ok: true, reason: null }] });
+    expect(choice.warning).toMatch(/slower/);
+  });
+});

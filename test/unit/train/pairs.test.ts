@@ -1,0 +1,131 @@
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { augment, CropSampler } from '../../../model/src/train/crop-sampler.js';
+import { discoverPairs } from '../../../model/src/train/pair-discovery.js';
+import { splitPairs, validatePairs, type TrainingPair } from '../../../model/src/train/pairs.js';
+import { Rng } from '../../../model/src/train/random.js';
+import { sharedData } from './helpers.js';
+
+let tmp: string;
+let texture: Buffer; // 160×160 RGB noise, smoothed a little so shifts are measurable
+
+/** A 96×80 window of the texture at (left, top), optionally blurred, as PNG. */
+async function windowPng(left: number, top: number, blur: boolean, width = 96, height = 80): Promise<Buffer> {
+  const img = sharp(texture, { raw: { width: 160, height: 160, channels: 3 } }).extract({ left, top, width, height });
+  return (blur ? img.blur(1.2) : img).png().toBuffer();
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-pairs-'));
+  texture = await sharp({ create: { width: 160, height: 160, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .blur(1)
+    .raw()
+    .toBuffer();
+});
+
+describe('pair discovery and validation', () => {
+  it('checks blur/ + sharp/ folders pair by pair and says why each bad one is skipped', async () => {
+    const dir = path.join(tmp, 'folders');
+    await mkdir(path.join(dir, 'blur'), { recursive: true });
+    await mkdir(path.join(dir, 'sharp'), { recursive: true });
+    const put = (sub: string, name: string, data: Buffer | string) => writeFile(path.join(dir, sub, name), data);
+    await put('blur', 'good.png', await windowPng(20, 20, true));
+    await put('sharp', 'good.png', await windowPng(20, 20, false));
+    await put('blur', 'bigger.png', await windowPng(30, 30, true));
+    await put('sharp', 'bigger.png', await windowPng(28, 28, false, 100, 84)); // 4 px larger, same centre
+    await put('blur', 'shifted.png', await windowPng(40, 40, true));
+    await put('sharp', 'shifted.png', await windowPng(52, 40, false)); // content moved by 12 px
+    await put('blur', 'broken.png', 'not an image');
+    await put('sharp', 'broken.png', await windowPng(0, 0, false));
+    await put('blur', 'huge-diff.png', await windowPng(0, 0, true, 96, 80));
+    await put('sharp', 'huge-diff.png', await windowPng(0, 0, false, 60, 80));
+    await copyFile(path.join(dir, 'blur/good.png'), path.join(dir, 'blur/again.png'));
+    await copyFile(path.join(dir, 'sharp/good.png'), path.join(dir, 'sharp/again.png'));
+    await put('blur', 'lonely.png', await windowPng(0, 0, true));
+
+    const report = await validatePairs(dir);
+    expect(report.layout).toBe('folders');
+    const reasons = Object.fromEntries(report.rejected.map((r) => [r.name, r.reason]));
+    expect(reasons.broken).toMatch(/^unreadable: .*broken\.png/);
+    expect(reasons.shifted).toMatch(/misaligned: the sharp image is shifted by about -12, 0 px \(limit 8 px\)/);
+    expect(reasons['huge-diff']).toMatch(/size mismatch: blurred 96×80, sharp 60×80/);
+    // "again" sorts before "good", so "good" is the one reported as the copy.
+    expect(reasons.good).toBe('duplicate of pair "again"');
+    const bigger = report.valid.find((p) => p.name === 'bigger')!;
+    expect(bigger.note).toMatch(/differ by 4×4 px; both centre-cropped to 96×80/);
+    expect(bigger.sharpRegion).toEqual({ left: 2, top: 2, width: 96, height: 80 });
+    expect(bigger.shift).toEqual({ dx: 0, dy: 0 });
+    expect(report.valid.map((p) => p.name).sort()).toEqual(['again', 'bigger']);
+    expect(report.unmatched).toEqual([{ file: path.join(dir, 'blur/lonely.png'), reason: 'no sharp/lonely.* to pair with' }]);
+  });
+
+  it('pairs *_blur / *_sharp siblings and applies EXIF orientation before comparing', async () => {
+    const dir = path.join(tmp, 'siblings');
+    await mkdir(dir);
+    // The blurred JPEG is stored sideways with orientation 6 (camera held vertically); upright it matches the PNG.
+    const sideways = await sharp(await windowPng(10, 10, true)).rotate(-90).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+    await writeFile(path.join(dir, 'street_blur.jpg'), sideways);
+    await writeFile(path.join(dir, 'street_sharp.png'), await windowPng(10, 10, false));
+    const report = await validatePairs(dir);
+    expect(report.layout).toBe('siblings');
+    expect(report.rejected).toEqual([]);
+    expect(report.valid).toHaveLength(1);
+    expect(report.valid[0]!.blurRegion).toEqual({ left: 0, top: 0, width: 96, height: 80 });
+  });
+
+  it('reads index.tsv (gopro-train-pairs) and holds out 20 % (at least one pair)', async () => {
+    const dir = sharedData('gopro-train-pairs');
+    const found = await discoverPairs(dir);
+    expect(found.layout).toBe('index.tsv');
+    const report = await validatePairs(dir);
+    expect(report.rejected).toEqual([]);
+    expect(report.valid.length).toBe(found.pairs.length);
+    const split = splitPairs(report.valid, 0.2, 7);
+    expect(split.validation).toHaveLength(Math.max(1, Math.round(found.pairs.length * 0.2)));
+    expect(new Set([...split.train, ...split.validation].map((p) => p.name)).size).toBe(found.pairs.length);
+    expect(splitPairs(report.valid, 0.2, 7).validation.map((p) => p.name)).toEqual(split.validation.map((p) => p.name));
+  });
+
+  it('never starts on zero pairs', () => {
+    expect(() => splitPairs([])).toThrow(/No valid training pairs/);
+  });
+});
+
+describe('streaming crops', () => {
+  it('cuts the same random crop, flip and rotation from both images, caching a bounded number of decoded pairs', async () => {
+    const files = await Promise.all([0, 1, 2].map(async (i) => {
+      const file = path.join(tmp, `same-${i}.png`);
+      await writeFile(file, await windowPng(i * 20, i * 10, false));
+      return file;
+    }));
+    const region = { left: 0, top: 0, width: 96, height: 80 };
+    // Blurred and sharp are the same file, so any mismatch in crop/augmentation shows as a difference.
+    const pairs: TrainingPair[] = files.map((f, i) => ({ name: `p${i}`, blurred: f, sharp: f, blurRegion: region, sharpRegion: region, shift: { dx: 0, dy: 0 }, note: null }));
+    const sampler = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3), cacheSize: 1 });
+    for (let step = 0; step < 4; step++) {
+      const batch = await sampler.nextBatch();
+      expect(batch.shape).toEqual([3, 32, 32, 3]);
+      expect(Array.from(batch.blurred)).toEqual(Array.from(batch.sharp));
+      expect(Math.min(...batch.blurred)).toBeGreaterThanOrEqual(-1);
+      expect(Math.max(...batch.blurred)).toBeLessThanOrEqual(1);
+      expect(sampler.cachedPairs).toBeLessThanOrEqual(1);
+    }
+    const again = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3) });
+    const other = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(4) });
+    const first = await again.nextBatch();
+    expect(Array.from(first.blurred)).toEqual(Array.from((await new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3) }).nextBatch()).blurred));
+    expect(Array.from(first.blurred)).not.toEqual(Array.from((await other.nextBatch()).blurred));
+  });
+
+  it('flips and rotates square crops exactly', () => {
+    // 2×2 RGB crop with pixels a b / c d (one value per pixel repeated over channels).
+    const px = (...v: number[]) => Uint8Array.from(v.flatMap((x) => [x, x, x]));
+    const src = px(1, 2, 3, 4);
+    expect(augment(src, 2, false, 1)).toEqual(px(3, 1, 4, 2));
+    expect(augment(src, 2, true, 0)).toEqual(px(2, 1, 4, 3));
+    expect(augment(src, 2, false, 4)).toEqual(src);
+  });
+});
