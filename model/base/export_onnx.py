@@ -1,0 +1,149 @@
+"""Checkpoint -> ONNX generator + manifest (the app's I/O convention; see architecture.py).
+
+  python3 model/base/export_onnx.py --ckpt /work/ckpt/base/best.pt --out-dir /work/ckpt/base/export
+  python3 model/base/export_onnx.py --ckpt /work/ckpt/base/best.pt --ship   # -> model/weights/base.*
+Checks: onnx.checker, op types against what ORT's CPU, CUDA and DirectML providers all run,
+and torch-vs-ONNX max abs difference through onnxruntime (Python if importable, else
+onnxruntime-node through `node`, which is what the app runs).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from architecture import Generator, GeneratorConfig, count_params, gmac_per_megapixel  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WEIGHTS = REPO_ROOT / "model" / "weights"
+PORTABLE_OPS = {"Conv", "ConvTranspose", "Relu", "LeakyRelu", "Concat", "Add", "Tanh", "Clip",
+                "Pad", "Mul", "Sub", "Constant", "Identity"}
+NODE_CHECK = """
+import * as ort from 'onnxruntime-node';
+import fs from 'node:fs';
+const [model, inp, h, w] = process.argv.slice(1);
+const b = fs.readFileSync(inp);
+const x = new ort.Tensor('float32', new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4), [1, 3, +h, +w]);
+const s = await ort.InferenceSession.create(model);
+const y = (await s.run({ blurred: x })).sharp;
+fs.writeFileSync(inp + '.out', Buffer.from(y.data.buffer, y.data.byteOffset, y.data.byteLength));
+"""
+
+
+def load_generator(ckpt: Path) -> tuple[Generator, dict]:
+    state = torch.load(ckpt, map_location="cpu")
+    g = Generator(GeneratorConfig(**state.get("config", {})))
+    g.load_state_dict(state["gen"])
+    return g.eval(), state
+
+
+def receptive_field_half_width(cfg: GeneratorConfig, size: int = 256) -> int:
+    """Theoretical RF: with all weights positive and ReLUs open, every input pixel that can
+    influence the centre output gets a non-zero gradient (taken before tanh, which saturates)."""
+    g = Generator(cfg).double()
+    with torch.no_grad():
+        for p in g.parameters():
+            p.copy_(torch.rand_like(p) * 0.1 + 0.01)
+    pre_tanh: list[torch.Tensor] = []
+    hook = g.tail.register_forward_hook(lambda _m, _i, out: pre_tanh.append(out))
+    x = torch.zeros(1, 3, size, size, dtype=torch.float64, requires_grad=True)
+    g(x)
+    hook.remove()
+    pre_tanh[0][0, 0, size // 2, size // 2].backward()
+    ys, xs = np.nonzero(x.grad[0].abs().sum(0).numpy())
+    c = size // 2
+    return int(max(c - ys.min(), ys.max() - c, c - xs.min(), xs.max() - c))
+
+
+def export(g: Generator, path: Path) -> list[str]:
+    torch.onnx.export(
+        g, torch.zeros(1, 3, 256, 256), str(path), input_names=["blurred"], output_names=["sharp"],
+        dynamic_axes={"blurred": {2: "height", 3: "width"}, "sharp": {2: "height", 3: "width"}},
+        opset_version=17, do_constant_folding=True)
+    m = onnx.load(str(path))
+    onnx.checker.check_model(m)
+    ops = sorted({n.op_type for n in m.graph.node})
+    bad = set(ops) - PORTABLE_OPS
+    if bad:
+        raise SystemExit(f"exported graph uses ops outside the portable set: {sorted(bad)}")
+    return ops
+
+
+def ort_max_diff(g: Generator, path: Path, h: int = 180, w: int = 244) -> tuple[float, str]:
+    """Run one random image (odd-sized multiple of 4) through torch and onnxruntime."""
+    x = torch.rand(1, 3, h, w, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    with torch.no_grad():
+        ref = g(x).numpy()
+    try:
+        import onnxruntime as ort  # not packaged for this Python here; the Node path is the real one
+        out = ort.InferenceSession(str(path)).run(["sharp"], {"blurred": x.numpy()})[0]
+        return float(np.abs(out - ref).max()), "onnxruntime (python)"
+    except ImportError:
+        pass
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = Path(tmp) / "x.bin"
+        x.numpy().astype("<f4").tofile(inp)
+        r = subprocess.run(["node", "--input-type=module", "-e", NODE_CHECK, str(path), str(inp), str(h), str(w)],
+                           cwd=REPO_ROOT, capture_output=True, text=True)
+        if r.returncode != 0:
+            return math.nan, f"onnxruntime-node failed: {r.stderr.strip()[:300]}"
+        out = np.fromfile(str(inp) + ".out", dtype="<f4").reshape(ref.shape)
+    return float(np.abs(out - ref).max()), "onnxruntime-node (CPU EP)"
+
+
+def manifest(g: Generator, onnx_path: Path, rf: int, state: dict, tile: int) -> dict:
+    return {
+        "id": "unshake-base",
+        "name": "Unshake base (Improved-DeblurGAN, CPU-trained)",
+        "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock, "
+                        f"factorised transposed-conv decoder, tanh residual), {count_params(g):,} parameters, "
+                        f"trained {state['step']} steps on GoPro-style camera shake. See MODEL_CARD.md."),
+        "placeholder": False,
+        "file": onnx_path.name,
+        "sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
+        "parameters": count_params(g),
+        "io": {"inputName": "blurred", "outputName": "sharp", "layout": "NCHW", "channels": 3,
+               "colorSpace": "srgb", "range": [-1, 1], "sizeMultiple": 4,
+               "receptiveFieldMargin": rf, "preferredTileSize": tile},
+        "gmacPerMegapixel": round(gmac_per_megapixel(g), 2),
+    }
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
+    p.add_argument("--out-dir", type=Path, default=Path("/work/ckpt/base/export"))
+    p.add_argument("--ship", action="store_true", help="write model/weights/unshake-base.onnx + manifest")
+    p.add_argument("--tile", type=int, default=512)
+    a = p.parse_args()
+    out_dir = WEIGHTS if a.ship else a.out_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    g, state = load_generator(a.ckpt)
+    onnx_path = out_dir / "unshake-base.onnx"
+    tmp = onnx_path.with_suffix(".onnx.tmp")
+    ops = export(g, tmp)
+    tmp.replace(onnx_path)  # never leave a half-written model where the app looks for one
+    diff, how = ort_max_diff(g, onnx_path)
+    rf = receptive_field_half_width(g.cfg)
+    man = manifest(g, onnx_path, rf, state, a.tile)
+    (out_dir / "unshake-base.manifest.json").write_text(json.dumps(man, indent=2) + "\n")
+    print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB) from step {state['step']}")
+    print(f"ops: {', '.join(ops)}")
+    print(f"params {man['parameters']:,}; GMAC/MP {man['gmacPerMegapixel']}; receptive-field half-width {rf} px")
+    print(f"torch vs ONNX max abs diff {diff:.2e} via {how}")
+    if not diff <= 1e-3:
+        raise SystemExit("ONNX output does not match PyTorch within 1e-3")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Synthetic camera shake (parameters: synthesis-spec.json, mirrored by the TS fine-tuner).
+
+sharp sRGB u8 -> linear -> boost highlights (they clip after blurring, as in real photos)
+-> convolve with a shake kernel (Boracchi & Foi trajectory or a measured kernel, resized to the
+spec's extent) -> Poisson-Gaussian noise -> clip -> sRGB -> u8 -> optional JPEG.
+Kernels sum to 1, so mean linear brightness is preserved apart from clipping and noise.
+  python3 model/base/synth.py --check 200   # brightness / length statistics
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from data import DATA, SRGB_TO_LINEAR, gradient_energy, linear_to_srgb, load_rgb, quantize_u8
+
+SPEC = Path(__file__).resolve().parent / "synthesis-spec.json"
+
+
+def uniform(rng: np.random.Generator, lo_hi: list[float]) -> float:
+    return float(rng.uniform(lo_hi[0], lo_hi[1]))
+
+
+def trajectory(rng: np.random.Generator, t: dict) -> np.ndarray:
+    """Boracchi & Foi (2012) random camera path: inertia, centripetal pull, Gaussian jitter
+    and rare abrupt shakes. Returns complex positions; the shape only (see scale_path)."""
+    n, length = t["samples"], t["pathLength"]
+    anxiety, centripetal = uniform(rng, t["anxiety"]), uniform(rng, t["centripetal"])
+    gauss, big = uniform(rng, t["gaussianTerm"]), uniform(rng, t["freqBigShakes"])
+    step = length / (n - 1)
+    v = np.exp(1j * rng.uniform(0, 2 * np.pi)) * (anxiety if anxiety > 0 else step)
+    x = np.zeros(n, dtype=np.complex128)
+    shakes = rng.random(n) < big * anxiety
+    noise = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    for k in range(n - 1):
+        jump = 2 * v * np.exp(1j * (np.pi + (rng.random() - 0.5))) if shakes[k] else 0
+        v = v + jump + anxiety * (gauss * noise[k] - centripetal * x[k]) * step
+        v = v / (abs(v) + 1e-12) * step
+        x[k + 1] = x[k] + v
+    return x
+
+
+def scale_path(points: np.ndarray, extent: float) -> np.ndarray:
+    """The raw path curls, so its length says little about the blur; scale the path so the
+    larger side of its bounding box is `extent` px (the spec calibrates this to real shake)."""
+    span = max(np.ptp(points.real), np.ptp(points.imag), 1e-6)
+    return points * (extent / span)
+
+
+def rasterize(points: np.ndarray) -> np.ndarray:
+    """Bilinear splat of path samples into a normalised PSF (equal time per sample)."""
+    p = points - points.mean()
+    r = int(np.ceil(max(np.abs(p.real).max(), np.abs(p.imag).max()))) + 1
+    k = np.zeros((2 * r + 2, 2 * r + 2))
+    xs, ys = p.real + r, p.imag + r
+    x0, y0 = np.floor(xs).astype(int), np.floor(ys).astype(int)
+    fx, fy = xs - x0, ys - y0
+    for dy, dx, w in ((0, 0, (1 - fx) * (1 - fy)), (0, 1, fx * (1 - fy)), (1, 0, (1 - fx) * fy), (1, 1, fx * fy)):
+        np.add.at(k, (y0 + dy, x0 + dx), w)
+    return k / k.sum()
+
+
+def resize_kernel(k: np.ndarray, extent: float) -> np.ndarray:
+    """Scale a measured kernel so its support spans ~extent px (real shake is mostly < 30 px)."""
+    scale = min(1.0, extent / max(k.shape))
+    size = max(3, int(round(max(k.shape) * scale)) | 1)
+    out = np.asarray(Image.fromarray(k.astype(np.float32), mode="F").resize((size, size), Image.BILINEAR))
+    out = np.clip(out, 0, None).astype(np.float64)
+    return out / out.sum()
+
+
+def fft_convolve_valid(img: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """'valid' 2-D convolution of each channel of img (H, W, C) with k, via FFT."""
+    h, w = img.shape[:2]
+    kh, kw = k.shape
+    fh, fw = h + kh - 1, w + kw - 1
+    fk = np.fft.rfft2(k, s=(fh, fw))
+    out = np.fft.irfft2(np.fft.rfft2(img, s=(fh, fw), axes=(0, 1)) * fk[..., None], s=(fh, fw), axes=(0, 1))
+    return out[kh - 1:h, kw - 1:w]
+
+
+@dataclass
+class ShakeSynthesizer:
+    spec: dict
+    photos: list[np.ndarray]
+    bank: list[np.ndarray]
+
+    @classmethod
+    def load(cls, spec_path: Path | None = None) -> "ShakeSynthesizer":
+        spec = json.loads((spec_path or SPEC).read_text())
+        photos = [load_rgb(p) for src in spec["sources"] for p in sorted((DATA / src).iterdir())
+                  if p.suffix.lower() in (".png", ".jpg", ".jpeg")]
+        if not photos:
+            raise FileNotFoundError(f"no photos under {DATA} for {spec['sources']}")
+        raw = json.loads((DATA / spec["bank"]["file"]).read_text())
+        bank = [np.asarray(v["data"], dtype=np.float64) for v in raw.values()
+                if any(t in v["type"] for t in spec["bank"]["types"])]
+        return cls(spec, photos, bank)
+
+    def kernel(self, rng: np.random.Generator) -> np.ndarray:
+        mix = self.spec["kernelMix"]
+        if rng.random() < mix["trajectory"] / (mix["trajectory"] + mix["bank"]):
+            t = self.spec["trajectory"]
+            path = trajectory(rng, t)
+            path = path[: max(2, int(len(path) * uniform(rng, t["exposure"])))]
+            return rasterize(scale_path(path, uniform(rng, t["extentPx"])))
+        b = self.spec["bank"]
+        k = resize_kernel(self.bank[int(rng.integers(len(self.bank)))], uniform(rng, b["maxExtentPx"]))
+        return np.rot90(k, int(rng.integers(4))) if b["randomRotate90"] else k
+
+    def degrade(self, rng: np.random.Generator, sharp_big: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """sharp_big: u8 crop larger than the output by the kernel size - 1. Returns u8 blurred."""
+        lin = SRGB_TO_LINEAR[sharp_big].astype(np.float64)
+        sat = self.spec["saturation"]
+        if rng.random() < sat["probability"]:
+            # Pixels near white were likely clipped by the camera: give them more energy than 1.
+            lin = np.where(lin > sat["threshold"], lin * uniform(rng, sat["gain"]), lin)
+        blurred = fft_convolve_valid(lin, k)
+        nz = self.spec["noise"]
+        peak = uniform(rng, nz["poissonPeak"])
+        blurred = rng.poisson(np.clip(blurred, 0, None) * peak) / peak
+        blurred = blurred + rng.normal(0, uniform(rng, nz["gaussianSigma"]), blurred.shape)
+        u8 = quantize_u8(linear_to_srgb(np.clip(blurred, 0, 1)))
+        jp = self.spec["jpeg"]
+        if rng.random() < jp["probability"]:
+            buf = io.BytesIO()
+            Image.fromarray(u8).save(buf, format="JPEG", quality=int(rng.integers(jp["quality"][0], jp["quality"][1] + 1)))
+            u8 = np.asarray(Image.open(buf).convert("RGB"))
+        return u8
+
+    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        k = self.kernel(rng)
+        kh, kw = k.shape
+        for _ in range(10):
+            photo = self.photos[int(rng.integers(len(self.photos)))]
+            h, w = photo.shape[:2]
+            y, x = int(rng.integers(0, h - size - kh + 2)), int(rng.integers(0, w - size - kw + 2))
+            big = photo[y:y + size + kh - 1, x:x + size + kw - 1]
+            sharp = big[kh // 2:kh // 2 + size, kw // 2:kw // 2 + size]
+            if gradient_energy(sharp) >= self.spec["crop"]["minGradientEnergy"]:
+                break
+        return self.degrade(rng, big, k), np.ascontiguousarray(sharp)
+
+
+def check(n: int, seed: int = 0) -> None:
+    s, rng = ShakeSynthesizer.load(), np.random.default_rng(seed)
+    d_lin, d_u8, ext = [], [], []
+    for _ in range(n):
+        k = s.kernel(rng)
+        ys, xs = np.nonzero(k > k.max() * 0.05)
+        ext.append(max(ys.ptp(), xs.ptp()) + 1)
+    for _ in range(n):
+        b, sh = s.sample(rng, 128)
+        d_lin.append(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean())
+        d_u8.append(b.astype(float).mean() - sh.astype(float).mean())
+    print(f"kernel extent px: median {np.median(ext):.0f}, p90 {np.percentile(ext, 90):.0f}, max {max(ext)}")
+    print(f"mean brightness blurred - sharp: linear {np.mean(d_lin):+.5f}, 8-bit {np.mean(d_u8):+.3f} grey levels")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--check", type=int, default=100, help="samples for the statistics")
+    check(ap.parse_args().check)

@@ -1,0 +1,231 @@
+"""Train the base generator on CPU or GPU, with full resume and a wall-clock budget.
+
+Phases: "content" (Charbonnier, optional perceptual) then "gan" (WGAN-GP + 100 x VGG conv3_3
+perceptual + small Charbonnier, critic updated n_critic times per generator step, as the paper).
+Run (CPU, see README.md for the environment):
+  python3 model/base/train.py --minutes 110 --batch 8 --size 128
+Re-running the same command resumes from <ckpt-dir>/latest.pt.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from architecture import Generator, GeneratorConfig, PatchCritic, count_params  # noqa: E402
+from data import TrainSampler, load_pairs  # noqa: E402
+from losses import VGGConv33, charbonnier, critic_loss, generator_adv_loss, perceptual  # noqa: E402
+from metrics import evaluate_pairs  # noqa: E402
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ckpt-dir", type=Path, default=Path("/work/ckpt/base"))
+    p.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget; saves and stops in time")
+    p.add_argument("--max-steps", type=int, default=10 ** 9)
+    p.add_argument("--phase", choices=["content", "gan"], default="content")
+    p.add_argument("--batch", type=int, default=8)
+    p.add_argument("--size", type=int, default=128, help="square crop edge, multiple of 4")
+    p.add_argument("--lr", type=float, default=6e-4)
+    p.add_argument("--warmup", type=int, default=300)
+    p.add_argument("--cosine-steps", type=int, default=8000, help="cosine horizon (steps) after warm-up")
+    p.add_argument("--mix", default="frames=0.8,pairs=0.2", help="source weights: frames, pairs, synth")
+    p.add_argument("--perceptual", type=float, default=0.0, help="weight of VGG conv3_3 L2 (gan: 100)")
+    p.add_argument("--content", type=float, default=1.0, help="weight of the Charbonnier term")
+    p.add_argument("--n-critic", type=int, default=5)
+    p.add_argument("--val-every", type=int, default=1000)
+    p.add_argument("--val-pairs", type=int, default=4, help="how many GOPR0374 pairs to validate on")
+    p.add_argument("--val-crop", type=int, default=0, help="centre crop edge for validation (0 = whole image)")
+    p.add_argument("--ckpt-every", type=int, default=500)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--init", type=Path, help="start generator weights from this checkpoint (new run)")
+    return p.parse_args(argv)
+
+
+def center_crop(img: np.ndarray, size: int) -> np.ndarray:
+    if size <= 0:
+        return img
+    h, w = img.shape[:2]
+    y, x = (h - size) // 2, (w - size) // 2
+    return img[y:y + size, x:x + size]
+
+
+def lr_at(step: int, a: argparse.Namespace) -> float:
+    if step < a.warmup:
+        return a.lr * (step + 1) / a.warmup
+    t = min(1.0, (step - a.warmup) / max(1, a.cosine_steps))
+    return a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * t)))  # floor at 2 % of peak
+
+
+def save_atomic(obj: dict, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)  # a crash mid-write never leaves a truncated checkpoint
+
+
+class Trainer:
+    def __init__(self, a: argparse.Namespace) -> None:
+        self.a = a
+        self.dev = torch.device(a.device)
+        a.ckpt_dir.mkdir(parents=True, exist_ok=True)
+        self.gen = Generator(GeneratorConfig()).to(self.dev)
+        self.opt = torch.optim.Adam(self.gen.parameters(), lr=a.lr, betas=(0.9, 0.999))
+        self.critic = self.copt = self.vgg = None
+        if a.phase == "gan":
+            self.critic = PatchCritic().to(self.dev)
+            self.copt = torch.optim.Adam(self.critic.parameters(), lr=1e-4, betas=(0.5, 0.999))
+        if a.perceptual > 0:
+            self.vgg = VGGConv33().to(self.dev).eval()
+        self.step, self.best = 0, -1.0
+        self.last_val, self.last_val_step = {}, -1
+        self.rng = np.random.default_rng(a.seed)
+        torch.manual_seed(a.seed)
+        mix = {k: float(v) for k, v in (kv.split("=") for kv in a.mix.split(","))}
+        self.sampler = TrainSampler(mix, a.size)
+        self.val = [(n, center_crop(b, a.val_crop), center_crop(s, a.val_crop))
+                    for n, b, s in load_pairs(validation=True)[: a.val_pairs]]
+        self.log_path = a.ckpt_dir / "log.csv"
+        self._resume()
+
+    def _state(self) -> dict:
+        return {"gen": self.gen.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
+                "best": self.best, "config": self.gen.cfg.to_dict(), "args": vars(self.a),
+                "np_rng": self.rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                "critic": self.critic.state_dict() if self.critic else None,
+                "copt": self.copt.state_dict() if self.copt else None}
+
+    def _resume(self) -> None:
+        latest = self.a.ckpt_dir / "latest.pt"
+        if latest.exists():
+            s = torch.load(latest, map_location=self.dev)
+            self.gen.load_state_dict(s["gen"])
+            self.step, self.best = s["step"], s["best"]
+            self.rng.bit_generator.state = s["np_rng"]
+            torch.set_rng_state(s["torch_rng"])
+            if s["args"]["phase"] == self.a.phase:  # a phase switch starts fresh optimisers
+                self.opt.load_state_dict(s["opt"])
+                if self.critic and s.get("critic"):
+                    self.critic.load_state_dict(s["critic"])
+                    self.copt.load_state_dict(s["copt"])
+            print(f"resumed from {latest} at step {self.step} (best val PSNR {self.best:.3f})", flush=True)
+        elif self.a.init:
+            self.gen.load_state_dict(torch.load(self.a.init, map_location=self.dev)["gen"])
+            print(f"initialised generator from {self.a.init}", flush=True)
+
+    def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        b, s = self.sampler.batch(self.rng, self.a.batch)
+        return torch.from_numpy(b), torch.from_numpy(s)
+
+    def _gen_loss(self, out: torch.Tensor, sharp: torch.Tensor) -> dict[str, torch.Tensor]:
+        terms = {"content": self.a.content * charbonnier(out, sharp)}
+        if self.vgg is not None:
+            terms["perceptual"] = self.a.perceptual * perceptual(self.vgg, out, sharp)
+        if self.critic is not None:
+            terms["adv"] = generator_adv_loss(self.critic, out)
+        return terms
+
+    def train_step(self, blurred: torch.Tensor, sharp: torch.Tensor) -> dict[str, float]:
+        blurred, sharp = blurred.to(self.dev), sharp.to(self.dev)
+        for g in self.opt.param_groups:
+            g["lr"] = lr_at(self.step, self.a)
+        logs: dict[str, float] = {}
+        if self.critic is not None:
+            # Critic steps reuse this batch's fake (detached): n_critic x fresh generator
+            # forwards would cost n_critic x the generator time on CPU.
+            with torch.no_grad():
+                fake = self.gen(blurred)
+            for _ in range(self.a.n_critic):
+                closs = critic_loss(self.critic, sharp, fake)
+                self.copt.zero_grad(set_to_none=True)
+                closs.backward()
+                self.copt.step()
+            logs["critic"] = float(closs)
+        out = self.gen(blurred)
+        terms = self._gen_loss(out, sharp)
+        loss = sum(terms.values())
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        self.step += 1
+        logs.update({k: float(v) for k, v in terms.items()})
+        logs["loss"] = float(loss)
+        return logs
+
+    def validate(self) -> dict:
+        gen_cpu = self.gen if self.dev.type == "cpu" else Generator(self.gen.cfg).eval()
+        if gen_cpu is not self.gen:
+            gen_cpu.load_state_dict(self.gen.state_dict())
+        r = evaluate_pairs(gen_cpu, self.val)
+        self.last_val, self.last_val_step = r, self.step
+        if r["out_psnr"] > self.best:
+            self.best = r["out_psnr"]
+            save_atomic(self._state(), self.a.ckpt_dir / "best.pt")
+        return r
+
+    def log(self, row: dict) -> None:
+        new = not self.log_path.exists()
+        fields = ["step", "wall_s", "lr", "loss", "content", "perceptual", "adv", "critic",
+                  "val_in_psnr", "val_out_psnr", "val_in_ssim", "val_out_ssim", "step_s"]
+        with self.log_path.open("a", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+            if new:
+                w.writeheader()
+            w.writerow(row)
+
+    def run(self) -> None:
+        a, t0 = self.a, time.time()
+        deadline = t0 + a.minutes * 60
+        print(f"generator {count_params(self.gen):,} params; phase {a.phase}; batch {a.batch}x{a.size}^2; "
+              f"device {self.dev}", flush=True)
+        pool = ThreadPoolExecutor(1)  # prepares the next batch while this one trains
+        nxt = pool.submit(self._batch)
+        acc: dict[str, list[float]] = {}
+        t_last, n_last, step_s = time.time(), 0, 0.0
+        while self.step < a.max_steps and time.time() < deadline - 60:  # 60 s reserve to validate/save
+            blurred, sharp = nxt.result()
+            nxt = pool.submit(self._batch)
+            for k, v in self.train_step(blurred, sharp).items():
+                acc.setdefault(k, []).append(v)
+            n_last += 1
+            if self.step % 50 == 0:
+                step_s = (time.time() - t_last) / n_last
+                row = {"step": self.step, "wall_s": round(time.time() - t0), "lr": f"{lr_at(self.step, a):.2e}",
+                       "step_s": f"{step_s:.3f}", **{k: f"{np.mean(v):.5f}" for k, v in acc.items()}}
+                if self.step % a.val_every == 0:
+                    r = self.validate()
+                    row.update({"val_in_psnr": f"{r['in_psnr']:.3f}", "val_out_psnr": f"{r['out_psnr']:.3f}",
+                                "val_in_ssim": f"{r['in_ssim']:.4f}", "val_out_ssim": f"{r['out_ssim']:.4f}"})
+                print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+                self.log(row)
+                acc, t_last, n_last = {}, time.time(), 0
+            if self.step % a.ckpt_every == 0:
+                save_atomic(self._state(), a.ckpt_dir / "latest.pt")
+        pool.shutdown(wait=True)
+        r = self.last_val if self.last_val_step == self.step else self.validate()
+        self.log({"step": self.step, "wall_s": round(time.time() - t0), "val_in_psnr": f"{r['in_psnr']:.3f}",
+                  "val_out_psnr": f"{r['out_psnr']:.3f}", "val_in_ssim": f"{r['in_ssim']:.4f}",
+                  "val_out_ssim": f"{r['out_ssim']:.4f}"})
+        save_atomic(self._state(), a.ckpt_dir / "latest.pt")
+        print(f"stopped at step {self.step}: val PSNR in {r['in_psnr']:.3f} -> out {r['out_psnr']:.3f} dB, "
+              f"SSIM {r['in_ssim']:.4f} -> {r['out_ssim']:.4f}; best {self.best:.3f}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    a = parse_args(argv)
+    torch.set_num_threads(a.threads)
+    Trainer(a).run()
+
+
+if __name__ == "__main__":
+    main()
