@@ -80,7 +80,10 @@ describe('model library', () => {
       'mine:user',
     ]);
     expect((await resolveModel('placeholder', { userModelsDir: user })).manifest.name).not.toBe('Impostor');
-    expect((await resolveModel('base', { userModelsDir: user })).manifest.id).toBe('placeholder');
+    const base = await resolveModel('base', { userModelsDir: user });
+    expect(base.source).toBe('bundled');
+    expect(base.manifest.id).toBe((await resolveModel('base')).manifest.id);
+    expect(base.manifest.name).not.toBe('Alias thief');
     expect((await resolveModel('mine', { userModelsDir: user })).source).toBe('user');
   });
 
