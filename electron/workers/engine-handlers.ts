@@ -1,13 +1,12 @@
 import { env as ortEnv } from 'onnxruntime-node';
 import type { JobProgress } from '../common/job-state.js';
 import { UnshakeError } from '../../model/src/errors.js';
-import { fromNetworkRgb, toNetworkRgb } from '../../model/src/image/colour.js';
 import { decodeImage } from '../../model/src/image/decode.js';
 import { encodeImage } from '../../model/src/image/encode.js';
 import { rasteriseMask } from '../../model/src/image/mask-raster.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { makePreview } from '../../model/src/image/preview.js';
-import { deblurRgb } from '../../model/src/infer/deblur.js';
+import { deblurRaster } from '../../model/src/infer/deblur.js';
 import { listModels, resolveModel } from '../../model/src/models/library.js';
 import { bundledWeightsDir } from './worker-paths.js';
 import {
@@ -42,12 +41,13 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     throwIfAborted(signal);
     const mask = request.mask ? rasteriseMask(request.mask, raster.width, raster.height) : undefined;
     onProgress({ fraction: DECODE_SHARE, stage: 'Deblurring' });
-    const result = await deblurRgb(toNetworkRgb(raster), raster.width, raster.height, {
+    const result = await deblurRaster(raster, {
       model,
       mask,
       strength: request.strength,
       preferredProvider: request.preferredProvider,
       signal,
+      inPlace: true,
       onProgress: ({ tile, tiles }) =>
         onProgress({
           fraction: DECODE_SHARE + (1 - DECODE_SHARE - WRITE_SHARE) * (tile / Math.max(tiles, 1)),
@@ -57,7 +57,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     throwIfAborted(signal);
     onProgress({ fraction: 1 - WRITE_SHARE, stage: 'Writing result' });
     // PNG keeps 8 and 16 bits and alpha losslessly; the user's format is chosen at save time.
-    await encodeImage(fromNetworkRgb(result.rgb, raster), source, { path: request.outPath, format: 'png', overwrite: true });
+    await encodeImage(result.raster, source, { path: request.outPath, format: 'png', overwrite: true });
     return {
       outPath: request.outPath,
       width: raster.width,

@@ -1,136 +1,132 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import sharp from 'sharp';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
-import { deblurFile } from '../infer/deblur-file.js';
 import { getSession, type EpPreference } from '../infer/session-manager.js';
 import type { ResolvedModel } from '../models/library.js';
-import { encodeModel, node, tensorInfo } from '../models/onnx-writer.js';
+import { endToEndInChild, type EndToEndPoint } from './bench-end-to-end.js';
+import { bestPoint, compareGraphOptimisation, sweepNetwork, type GraphOptimisationPoint, type NetworkPoint } from './bench-network.js';
+import { photoLikeJpeg } from './bench-photo.js';
+import { matmulRoofline, type Roofline } from './bench-roofline.js';
 
 /**
- * Machine-relative speed measurements (issue 4): a MatMul roofline, the network's own time per
- * megapixel at its preferred tile, and end-to-end decode → deblur → encode time per megapixel.
+ * Machine-relative speed and memory (issue 4): (a) MatMul roofline, (b) the network's GMAC/MP
+ * and GMAC/s as a share of it over tile sizes × threads, (c) end-to-end s/MP and the share
+ * outside the network, (d) peak RSS per photo size, each in its own process, (e) the EP.
  */
+export interface BenchOptions {
+  /** Photo sizes in megapixels for the end-to-end runs. */
+  sizes: number[];
+  tileSizes?: number[];
+  threads?: number[];
+  preferred?: EpPreference;
+  userModelsDir?: string;
+  photosDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface Target {
+  value: number | null;
+  target: number;
+  met: boolean | null;
+}
+
 export interface BenchReport {
-  machine: { cpus: number; cpuModel: string; platform: string };
-  model: { id: string; placeholder: boolean; gmacPerMegapixel: number | null; tileSize: number };
+  date: string;
+  /** 1-minute load average before and after: numbers taken on a busy machine are not comparable. */
+  loadAverage: { before: number; after: number };
+  machine: { cpus: number; cpuModel: string; platform: string; totalMemoryBytes: number; onnxruntime: string };
+  model: { id: string; name: string; placeholder: boolean; parameters: number; gmacPerMegapixel: number; manifestGmacPerMegapixel: number | null; receptiveFieldMargin: number };
   executionProvider: ExecutionProviderInfo;
-  roofline: { matmulSize: number; gflops: number };
-  network: { secondsPerMegapixel: number; gmacPerSecond: number | null; rooflineShare: number | null };
-  endToEnd: { megapixels: number; seconds: number; secondsPerMegapixel: number; overheadRatio: number; tiles: number }[];
-  peakRssBytes: number;
+  roofline: Roofline;
+  network: { points: NetworkPoint[]; best: NetworkPoint };
+  graphOptimisation: GraphOptimisationPoint[];
+  endToEnd: EndToEndPoint[];
+  targets: { endToEndOverNetwork: Target; rooflineShare: Target; peakRss100MpBytes: Target };
 }
 
-const MATMUL_N = 2048;
+const DEFAULT_TILES = [256, 384, 512, 768, 1024];
 
-/** Best-of-n seconds for `run` (after one warm-up), stopping early once `budget` seconds are spent. */
-async function timeBest(run: () => Promise<unknown>, n = 5, budget = 3): Promise<number> {
-  await run();
-  let best = Infinity;
-  const start = performance.now();
-  for (let i = 0; i < n && (performance.now() - start) / 1000 < budget; i++) {
-    const t = performance.now();
-    await run();
-    best = Math.min(best, (performance.now() - t) / 1000);
-  }
-  return best;
-}
-
-async function matmulGflops(dir: string, preferred: EpPreference): Promise<number> {
-  const file = path.join(dir, 'matmul.onnx');
-  const n = MATMUL_N;
-  await writeFile(
-    file,
-    encodeModel({
-      name: 'roofline_matmul',
-      inputs: [tensorInfo('a', [n, n]), tensorInfo('b', [n, n])],
-      outputs: [tensorInfo('c', [n, n])],
-      initializers: [],
-      nodes: [node('MatMul', ['a', 'b'], ['c'])],
-    }),
-  );
-  const { session } = await getSession(file, { preferred });
-  const data = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 1000);
-  const feeds = { a: new ort.Tensor('float32', data, [n, n]), b: new ort.Tensor('float32', data, [n, n]) };
-  const seconds = await timeBest(() => session.run(feeds));
-  await session.release();
-  return (2 * n ** 3) / seconds / 1e9;
-}
-
-async function networkSecondsPerMp(model: ResolvedModel, preferred: EpPreference): Promise<{ s: number; ep: ExecutionProviderInfo }> {
-  const { session, executionProvider } = await getSession(model.onnxPath, { manifest: model.manifest, preferred });
-  const t = model.manifest.io.preferredTileSize;
-  const input = Float32Array.from({ length: 3 * t * t }, (_, i) => Math.sin(i * 0.01) * 0.8);
-  const feeds = { [model.manifest.io.inputName]: new ort.Tensor('float32', input, [1, 3, t, t]) };
-  const seconds = await timeBest(() => session.run(feeds));
-  return { s: seconds / ((t * t) / 1e6), ep: executionProvider };
-}
-
-/** A photo-like JPEG (smoothed noise) of about `megapixels`, 4:3. */
-async function syntheticPhoto(dir: string, megapixels: number): Promise<string> {
-  const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
-  const height = Math.round((width * 3) / 4);
-  const file = path.join(dir, `bench-${megapixels}mp.jpg`);
-  await sharp({ create: { width, height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
-    .blur(1.5)
-    .jpeg({ quality: 92 })
-    .toFile(file);
-  return file;
-}
-
-export async function runBench(
-  model: ResolvedModel,
-  options: { sizes: number[]; preferred?: EpPreference; log?: (line: string) => void },
-): Promise<BenchReport> {
+export async function runBench(model: ResolvedModel, options: BenchOptions): Promise<BenchReport> {
   const preferred = options.preferred ?? 'auto';
   const log = options.log ?? (() => {});
+  const cores = os.availableParallelism();
+  const loadBefore = os.loadavg()[0]!;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-bench-'));
   try {
-    log(`roofline: ${MATMUL_N}² MatMul…`);
-    const gflops = await matmulGflops(dir, preferred);
-    log(`network: ${model.manifest.io.preferredTileSize}² tiles of "${model.manifest.id}"…`);
-    const net = await networkSecondsPerMp(model, preferred);
-    const gmac = model.manifest.gmacPerMegapixel ?? null;
-    const gmacPerSecond = gmac === null ? null : gmac / net.s;
-    const endToEnd: BenchReport['endToEnd'] = [];
+    log(`roofline: 2048² MatMul, ${cores} thread(s)…`);
+    const roofline = await matmulRoofline(dir, { preferred, threads: cores });
+    log(`network "${model.manifest.id}" over tile sizes × threads…`);
+    const points = await sweepNetwork(model, {
+      tileSizes: options.tileSizes ?? DEFAULT_TILES,
+      threads: options.threads ?? [...new Set([1, cores])],
+      preferred,
+      rooflineGflops: roofline.gflops,
+      log,
+    });
+    const best = bestPoint(points);
+    log(`graph optimisation levels at tile ${best.tileSize}²…`);
+    const graphOptimisation = await compareGraphOptimisation(model, dir, best);
+    const { executionProvider } = await getSession(model.onnxPath, { manifest: model.manifest, preferred, threads: best.threads });
+    const endToEnd: EndToEndPoint[] = [];
     for (const mp of options.sizes) {
-      log(`end to end: ${mp} MP photo…`);
-      const file = await syntheticPhoto(dir, mp);
-      const r = await deblurFile(file, { outPath: path.join(dir, 'out.jpg'), overwrite: true, modelId: model.manifest.id, preferredProvider: preferred });
-      const realMp = (r.width * r.height) / 1e6;
-      endToEnd.push({ megapixels: realMp, seconds: r.seconds, secondsPerMegapixel: r.seconds / realMp, overheadRatio: r.seconds / realMp / net.s, tiles: r.tiles });
+      log(`end to end: ${mp} MP photo-like JPEG (own process)…`);
+      const input = await photoLikeJpeg(dir, mp, options.photosDir);
+      const point = await endToEndInChild(
+        input,
+        {
+          outPath: path.join(dir, `out-${mp}.jpg`),
+          overwrite: true,
+          modelId: model.manifest.id,
+          userModelsDir: options.userModelsDir,
+          tileSize: best.tileSize,
+          threads: best.threads,
+          preferredProvider: preferred,
+        },
+        best.inputSecondsPerMegapixel,
+      );
+      endToEnd.push(point);
+      log(`  ${point.seconds.toFixed(1)} s, ${point.secondsPerMegapixel.toFixed(3)} s/MP, ${(point.maxRssBytes / 2 ** 20).toFixed(0)} MiB peak`);
+      await rm(input, { force: true });
     }
+    const worst = endToEnd.reduce<number | null>((m, e) => Math.max(m ?? 0, e.overIsolatedNetwork), null);
+    const big = endToEnd.find((e) => e.megapixels >= 95);
     return {
-      machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', platform: `${process.platform}-${process.arch}` },
-      model: { id: model.manifest.id, placeholder: model.manifest.placeholder, gmacPerMegapixel: gmac, tileSize: model.manifest.io.preferredTileSize },
-      executionProvider: net.ep,
-      roofline: { matmulSize: MATMUL_N, gflops },
-      network: { secondsPerMegapixel: net.s, gmacPerSecond, rooflineShare: gmacPerSecond === null ? null : (2 * gmacPerSecond) / gflops },
+      date: new Date().toISOString(),
+      loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
+      machine: {
+        cpus: cores,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        platform: `${process.platform}-${process.arch}`,
+        totalMemoryBytes: os.totalmem(),
+        onnxruntime: ort.env.versions.common ?? 'unknown',
+      },
+      model: {
+        id: model.manifest.id,
+        name: model.manifest.name,
+        placeholder: model.manifest.placeholder,
+        parameters: model.manifest.parameters,
+        gmacPerMegapixel: best.gmacPerTile / ((best.tileSize * best.tileSize) / 1e6),
+        manifestGmacPerMegapixel: model.manifest.gmacPerMegapixel ?? null,
+        receptiveFieldMargin: model.manifest.io.receptiveFieldMargin,
+      },
+      executionProvider,
+      roofline,
+      network: { points, best },
+      graphOptimisation,
       endToEnd,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      targets: {
+        endToEndOverNetwork: target(worst, 1.15, (v) => v <= 1.15),
+        rooflineShare: target(best.rooflineShare, 0.4, (v) => v >= 0.4),
+        peakRss100MpBytes: target(big?.maxRssBytes ?? null, 2 * 1024 ** 3, (v) => v <= 2 * 1024 ** 3),
+      },
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-export function benchMarkdown(r: BenchReport): string {
-  const pct = (v: number | null) => (v === null ? 'n/a' : `${(100 * v).toFixed(1)} %`);
-  const lines = [
-    `Machine: ${r.machine.cpuModel}, ${r.machine.cpus} threads, ${r.machine.platform}; EP: ${r.executionProvider.active}`,
-    `Model: ${r.model.id}${r.model.placeholder ? ' (placeholder)' : ''}, tile ${r.model.tileSize}², ${r.model.gmacPerMegapixel ?? '?'} GMAC/MP`,
-    '',
-    '| measure | value |',
-    '|---|---:|',
-    `| MatMul roofline (${r.roofline.matmulSize}²) | ${r.roofline.gflops.toFixed(1)} GFLOP/s |`,
-    `| network time | ${r.network.secondsPerMegapixel.toFixed(3)} s/MP |`,
-    `| network throughput | ${r.network.gmacPerSecond?.toFixed(2) ?? 'n/a'} GMAC/s (${pct(r.network.rooflineShare)} of roofline) |`,
-    ...r.endToEnd.map(
-      (e) => `| end to end, ${e.megapixels.toFixed(1)} MP | ${e.secondsPerMegapixel.toFixed(3)} s/MP (${e.overheadRatio.toFixed(2)}× network; ${pct(1 - 1 / e.overheadRatio)} outside it) |`,
-    ),
-    `| peak RSS | ${(r.peakRssBytes / 1024 ** 2).toFixed(0)} MiB |`,
-  ];
-  return lines.join('\n');
+function target(value: number | null, goal: number, ok: (v: number) => boolean): Target {
+  return { value, target: goal, met: value === null ? null : ok(value) };
 }

@@ -1,9 +1,9 @@
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
-import { fromNetworkRgb, toNetworkRgb } from '../image/colour.js';
+import { toNetworkRgb } from '../image/colour.js';
 import { decodeImage } from '../image/decode.js';
 import type { RasterImage } from '../image/types.js';
-import { deblurRgb, type DeblurRgbOptions } from '../infer/deblur.js';
+import { deblurRaster, type DeblurOptions } from '../infer/deblur.js';
 import type { ResolvedModel } from '../models/library.js';
 import { luminance, psnr, ssim } from './metrics.js';
 import type { ImagePair } from './pairs.js';
@@ -28,7 +28,7 @@ export interface PairResult {
 export interface EvalOptions {
   model: ResolvedModel;
   tileSize?: number;
-  preferredProvider?: DeblurRgbOptions['preferredProvider'];
+  preferredProvider?: DeblurOptions['preferredProvider'];
   signal?: AbortSignal;
   onPair?: (result: PairResult, index: number, total: number) => void;
 }
@@ -50,7 +50,8 @@ export async function evaluatePairs(
       throw new UnshakeError('INVALID_REQUEST', `${pair.name}: blurred and sharp images differ in size.`);
     }
     const started = performance.now();
-    const deblurred = await deblurRgb(toNetworkRgb(raster), raster.width, raster.height, {
+    // Quantised to the file's bit depth, as a saved result would be.
+    const deblurred = await deblurRaster(raster, {
       model: options.model,
       strength: 1,
       tileSize: options.tileSize,
@@ -59,7 +60,7 @@ export async function evaluatePairs(
     });
     const seconds = (performance.now() - started) / 1000;
     executionProvider = deblurred.executionProvider;
-    const output = fromNetworkRgb(deblurred.rgb, raster);
+    const output = deblurred.raster;
     const result: PairResult = {
       name: pair.name,
       width: raster.width,

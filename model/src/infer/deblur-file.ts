@@ -4,12 +4,11 @@ import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contrac
 import type { RegionMask } from '../../../electron/common/mask.js';
 import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
-import { fromNetworkRgb, toNetworkRgb } from '../image/colour.js';
 import { decodeImage } from '../image/decode.js';
 import { defaultOutputPath, encodeImage } from '../image/encode.js';
 import { rasteriseMask } from '../image/mask-raster.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
-import { deblurRgb, type TileProgress } from './deblur.js';
+import { deblurRaster, type DeblurStats, type TileProgress } from './deblur.js';
 import type { EpPreference } from './session-manager.js';
 
 export interface DeblurFileOptions {
@@ -23,6 +22,7 @@ export interface DeblurFileOptions {
   overwrite?: boolean;
   maxMegapixels?: number;
   tileSize?: number;
+  threads?: number;
   userModelsDir?: string;
   preferredProvider?: EpPreference;
   signal?: AbortSignal;
@@ -34,7 +34,11 @@ export interface DeblurFileResult {
   bytes: number;
   executionProvider: ExecutionProviderInfo;
   seconds: number;
+  /** Where the time went (seconds): the network's own share is `networkSeconds`. */
+  timings: { decode: number; deblur: number; encode: number; networkSeconds: number };
   tiles: number;
+  tileSize: number;
+  accumulator: DeblurStats['accumulator'];
   width: number;
   height: number;
   model: { id: string; name: string; placeholder: boolean };
@@ -42,7 +46,10 @@ export interface DeblurFileResult {
 
 const EXTENSIONS: Record<Exclude<OutputFormat, 'same'>, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' };
 
-/** decode → network RGB → tiled deblur → back to the file's bit depth → atomic encode. */
+/**
+ * decode → streaming tiled deblur in the file's own bit depth, in place (one copy of the photo in
+ * memory) → atomic encode. On failure or cancel nothing is written.
+ */
 export async function deblurFile(inPath: string, options: DeblurFileOptions = {}): Promise<DeblurFileResult> {
   const started = performance.now();
   const format = options.format ?? 'same';
@@ -57,30 +64,44 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists; pass overwrite to replace it.`);
   }
   const model = await resolveModel(options.modelId ?? BASE_MODEL_ALIAS, { userModelsDir: options.userModelsDir });
+  const decodeStart = performance.now();
   const { raster, source } = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
+  const decoded = performance.now();
   const mask = options.mask ? rasteriseMask(options.mask, raster.width, raster.height) : undefined;
-  const result = await deblurRgb(toNetworkRgb(raster), raster.width, raster.height, {
+  const result = await deblurRaster(raster, {
     model,
     mask,
     strength: options.strength ?? 1,
     tileSize: options.tileSize,
+    threads: options.threads,
     preferredProvider: options.preferredProvider,
     signal: options.signal,
     onProgress: options.onProgress,
+    inPlace: true,
   });
   if (options.signal?.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
-  const written = await encodeImage(fromNetworkRgb(result.rgb, raster), source, {
+  const deblurred = performance.now();
+  const written = await encodeImage(result.raster, source, {
     path: outPath,
     format,
     quality: options.quality,
     overwrite: options.overwrite ?? false,
   });
+  const done = performance.now();
   return {
     outPath: written.path,
     bytes: written.bytes,
     executionProvider: result.executionProvider,
-    seconds: (performance.now() - started) / 1000,
+    seconds: (done - started) / 1000,
+    timings: {
+      decode: (decoded - decodeStart) / 1000,
+      deblur: (deblurred - decoded) / 1000,
+      encode: (done - deblurred) / 1000,
+      networkSeconds: result.networkSeconds,
+    },
     tiles: result.tiles,
+    tileSize: result.tileSize,
+    accumulator: result.accumulator,
     width: raster.width,
     height: raster.height,
     model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },

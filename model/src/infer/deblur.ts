@@ -1,11 +1,15 @@
 import ort from 'onnxruntime-node';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
+import { maxValue } from '../image/colour.js';
 import { maskBounds } from '../image/mask-raster.js';
+import type { RasterImage } from '../image/types.js';
 import type { ModelManifest } from '../models/manifest.js';
+import { BandAccumulator } from './band-accumulator.js';
 import { getSession, type EpPreference } from './session-manager.js';
-import { accumulateTile, blendIntoOriginal, clearRect, readTile } from './tile-io.js';
-import { planTiles, roundUp, tileGeometry, type Rect } from './tiler.js';
+import { readTile, type SampleImage } from './tile-io.js';
+import { chooseTileSize } from './tile-size.js';
+import { planBands, roundUp, tileGeometry, type Rect } from './tiler.js';
 
 export interface TileProgress {
   /** Tiles finished so far (1-based after the first tile). */
@@ -13,74 +17,119 @@ export interface TileProgress {
   tiles: number;
 }
 
-export interface DeblurRgbOptions {
+export interface DeblurOptions {
   model: { manifest: ModelManifest; onnxPath: string };
   /** Per-pixel weight 0..1 (already rasterised and feathered); absent = whole image. */
   mask?: Float32Array;
   /** 0 = original, 1 = full network output. */
   strength: number;
-  /** Window edge in pixels; defaults to the manifest's preferred tile size. */
+  /** Window edge in pixels; default from the manifest and free memory (tile-size.ts). */
   tileSize?: number;
   preferredProvider?: EpPreference;
+  /** ORT intra-op threads; default: every core. */
+  threads?: number;
   signal?: AbortSignal;
   onProgress?: (p: TileProgress) => void;
 }
+export type DeblurRgbOptions = DeblurOptions;
 
-export interface DeblurRgbResult {
-  rgb: Float32Array;
+export interface DeblurStats {
   executionProvider: ExecutionProviderInfo;
   tiles: number;
+  tileSize: number;
+  /** Seconds spent inside session.run (the network's own time). */
+  networkSeconds: number;
+  /** The streaming accumulator: the only image-sized float buffer, one band high. */
+  accumulator: { rows: number; width: number; bytes: number };
+}
+
+export interface DeblurRasterResult extends DeblurStats {
+  raster: RasterImage;
+}
+
+export interface DeblurRgbResult extends DeblurStats {
+  rgb: Float32Array;
 }
 
 /**
- * Run the generator tile by tile over the part of an interleaved RGB 0..1 image the mask
- * selects and blend it in: result = original + strength × mask × (deblurred − original).
- * The input array is not modified; memory is the output copy plus one tile.
+ * Deblur a decoded raster in its own bit depth: result = original + strength × mask ×
+ * (deblurred − original), alpha untouched. With `inPlace` the raster itself becomes the result
+ * (no second copy of a 100 MP photo); it is then partly modified if the run fails or is cancelled.
  */
-export async function deblurRgb(
-  rgb: Float32Array,
-  width: number,
-  height: number,
-  options: DeblurRgbOptions,
-): Promise<DeblurRgbResult> {
+export async function deblurRaster(raster: RasterImage, options: DeblurOptions & { inPlace?: boolean }): Promise<DeblurRasterResult> {
+  const { width, height, channels, pixels } = raster;
+  validate(pixels.length, width * height * channels, width, height, options);
+  const target = options.inPlace ? raster : { ...raster, pixels: pixels.slice() };
+  const max = maxValue(raster.bitDepth);
+  const stats = await streamDeblur({ width, height, channels, samples: pixels, max }, { width, height, channels, samples: target.pixels, max }, options);
+  return { ...stats, raster: target };
+}
+
+/** The same on interleaved RGB floats 0..1 (tests, metrics); the input array is not modified. */
+export async function deblurRgb(rgb: Float32Array, width: number, height: number, options: DeblurOptions): Promise<DeblurRgbResult> {
+  validate(rgb.length, width * height * 3, width, height, options);
+  const result = rgb.slice();
+  const stats = await streamDeblur({ width, height, channels: 3, samples: rgb, max: 1 }, { width, height, channels: 3, samples: result, max: 1 }, options);
+  return { ...stats, rgb: result };
+}
+
+/**
+ * Tiles run band by band (top to bottom); each band's outputs are blended in a BandAccumulator
+ * and rows no later window reads are written to `target` at once. Only tiles whose valid part
+ * touches the mask run; every other pixel of `target` is left as it is.
+ */
+async function streamDeblur(source: SampleImage, target: SampleImage, options: DeblurOptions): Promise<DeblurStats> {
   const { manifest, onnxPath } = options.model;
-  validateInput(rgb, width, height, options);
+  const { io } = manifest;
   const { executionProvider, session } = await getSession(onnxPath, {
     manifest,
     ...(options.preferredProvider ? { preferred: options.preferredProvider } : {}),
+    ...(options.threads ? { threads: options.threads } : {}),
   });
-  const region = options.mask ? maskBounds(options.mask, width, height) : { x: 0, y: 0, width, height };
-  const result = rgb.slice();
-  if (!region) return { rgb: result, executionProvider, tiles: 0 };
-
-  const { io } = manifest;
+  const { width, height } = source;
   const geometry = tileGeometry({
-    tileSize: options.tileSize ?? io.preferredTileSize,
+    tileSize: chooseTileSize({ io, ...(options.tileSize ? { requested: options.tileSize } : {}) }),
     margin: io.receptiveFieldMargin,
     sizeMultiple: io.sizeMultiple,
   });
-  const tiles = planTiles(width, height, region, geometry).filter((t) => !options.mask || touchesMask(options.mask, width, t.valid));
-  clearRect(result, width, region);
-  for (const [index, tile] of tiles.entries()) {
-    if (options.signal?.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
-    const padW = roundUp(tile.window.width, io.sizeMultiple);
-    const padH = roundUp(tile.window.height, io.sizeMultiple);
-    const input = readTile(rgb, width, height, tile.window, padW, padH, io.range);
-    const output = await runTile(session, manifest, input, padW, padH);
-    accumulateTile(result, width, output, padW, padH, tile, io.range);
-    options.onProgress?.({ tile: index + 1, tiles: tiles.length });
+  const stats: DeblurStats = { executionProvider, tiles: 0, tileSize: geometry.tileSize, networkSeconds: 0, accumulator: { rows: 0, width: 0, bytes: 0 } };
+  const region = options.mask ? maskBounds(options.mask, width, height) : { x: 0, y: 0, width, height };
+  if (!region || options.strength === 0) return stats;
+
+  const bands = planBands(width, height, region, geometry).map((b) => ({
+    ...b,
+    tiles: b.tiles.filter((t) => !options.mask || touchesMask(options.mask, width, t.valid)),
+  }));
+  const total = bands.reduce((n, b) => n + b.tiles.length, 0);
+  const rows = Math.min(geometry.tileSize, height);
+  const acc = new BandAccumulator(region, rows, bands[0]?.ySpan.start ?? 0);
+  stats.accumulator = { rows, width: region.width, bytes: acc.data.byteLength };
+  const blend = { strength: options.strength, mask: options.mask };
+  for (const [b, band] of bands.entries()) {
+    for (const tile of band.tiles) {
+      if (options.signal?.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
+      const padW = roundUp(tile.window.width, io.sizeMultiple);
+      const padH = roundUp(tile.window.height, io.sizeMultiple);
+      const input = readTile(source, tile.window, padW, padH, io.range);
+      const started = performance.now();
+      const output = await runTile(session, manifest, input, padW, padH);
+      stats.networkSeconds += (performance.now() - started) / 1000;
+      acc.add(output, padW, padH, tile, io.range);
+      stats.tiles++;
+      options.onProgress?.({ tile: stats.tiles, tiles: total });
+    }
+    // Rows above the next band's first window row are final and no longer read as input.
+    acc.flush(bands[b + 1]?.ySpan.start ?? height, source, target, blend);
   }
-  // Skipped tiles lie where the mask is 0, so their pixels are restored from the original here.
-  blendIntoOriginal(result, rgb, width, region, options.strength, options.mask);
-  return { rgb: result, executionProvider, tiles: tiles.length };
+  return stats;
 }
 
-function validateInput(rgb: Float32Array, width: number, height: number, options: DeblurRgbOptions): void {
+function validate(length: number, expected: number, width: number, height: number, options: DeblurOptions): void {
   const bad = (why: string): never => {
     throw new UnshakeError('INVALID_REQUEST', `Cannot deblur: ${why}.`);
   };
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) bad(`invalid size ${width}×${height}`);
-  if (rgb.length !== width * height * 3) bad(`expected ${width * height * 3} RGB values, got ${rgb.length}`);
+  if (length !== expected) bad(`expected ${expected} samples, got ${length}`);
   if (options.mask && options.mask.length !== width * height) bad(`mask has ${options.mask.length} values for ${width * height} pixels`);
   if (!(options.strength >= 0 && options.strength <= 1)) bad(`strength must be between 0 and 1, got ${options.strength}`);
 }
@@ -92,13 +141,7 @@ function touchesMask(mask: Float32Array, width: number, rect: Rect): boolean {
   return false;
 }
 
-async function runTile(
-  session: ort.InferenceSession,
-  manifest: ModelManifest,
-  input: Float32Array,
-  padW: number,
-  padH: number,
-): Promise<Float32Array> {
+async function runTile(session: ort.InferenceSession, manifest: ModelManifest, input: Float32Array, padW: number, padH: number): Promise<Float32Array> {
   const { inputName, outputName } = manifest.io;
   let tensor: ort.Tensor | undefined;
   try {

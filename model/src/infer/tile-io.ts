@@ -1,94 +1,54 @@
-import { reflectIndex, type Rect, type Tile } from './tiler.js';
+import { reflectIndex, type Rect } from './tiler.js';
 
 /**
- * Moving pixels between the interleaved RGB 0..1 image and the network's planar NCHW tensors:
- * gather a reflect-padded window scaled to the model's range, scatter a weighted output back.
+ * Building the network's planar NCHW input for one window straight from the image's own
+ * samples (8-bit, 16-bit or float), so no full-image float copy ever exists.
  */
 export type ValueRange = readonly [number, number];
 
+/** Interleaved samples with the value that means full intensity (255, 65535, or 1 for float). */
+export interface SampleImage {
+  width: number;
+  height: number;
+  /** 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA; gray feeds the network as R = G = B, alpha never does. */
+  channels: 1 | 2 | 3 | 4;
+  samples: Uint8Array | Uint16Array | Float32Array;
+  /** Full-scale value; 1 means float samples, which are stored unrounded. */
+  max: number;
+}
+
+export function isGraySamples(image: Pick<SampleImage, 'channels'>): boolean {
+  return image.channels <= 2;
+}
+
 /** NCHW (N=1) float tensor data for `window`, reflect-padded to padW×padH, scaled to `range`. */
-export function readTile(
-  rgb: Float32Array,
-  width: number,
-  height: number,
-  window: Rect,
-  padW: number,
-  padH: number,
-  range: ValueRange,
-): Float32Array {
+export function readTile(image: SampleImage, window: Rect, padW: number, padH: number, range: ValueRange): Float32Array {
+  const { width, height, channels, samples } = image;
   const [lo, hi] = range;
-  const scale = hi - lo;
+  const scale = (hi - lo) / image.max;
   const plane = padW * padH;
   const out = new Float32Array(3 * plane);
-  const cols = Int32Array.from({ length: padW }, (_, tx) => reflectIndex(window.x + tx, width));
+  const gray = isGraySamples(image);
+  const cols = Int32Array.from({ length: padW }, (_, tx) => reflectIndex(window.x + tx, width) * channels);
   for (let ty = 0; ty < padH; ty++) {
-    const row = reflectIndex(window.y + ty, height) * width;
-    for (let tx = 0; tx < padW; tx++) {
-      const src = (row + cols[tx]!) * 3;
-      const dst = ty * padW + tx;
-      out[dst] = lo + rgb[src]! * scale;
-      out[dst + plane] = lo + rgb[src + 1]! * scale;
-      out[dst + 2 * plane] = lo + rgb[src + 2]! * scale;
-    }
-  }
-  return out;
-}
-
-/** Add weight × network output (back in 0..1) over the tile's valid rect into `acc`. */
-export function accumulateTile(
-  acc: Float32Array,
-  width: number,
-  output: Float32Array,
-  padW: number,
-  padH: number,
-  tile: Tile,
-  range: ValueRange,
-): void {
-  const [lo, hi] = range;
-  const inv = 1 / (hi - lo);
-  const plane = padW * padH;
-  const { valid, window, xSpan, ySpan } = tile;
-  for (let y = valid.y; y < valid.y + valid.height; y++) {
-    const wy = ySpan.weights[y - ySpan.validStart]!;
-    const srcRow = (y - window.y) * padW - window.x;
-    for (let x = valid.x; x < valid.x + valid.width; x++) {
-      const w = wy * xSpan.weights[x - xSpan.validStart]! * inv;
-      const src = srcRow + x;
-      const dst = (y * width + x) * 3;
-      acc[dst] = acc[dst]! + w * (output[src]! - lo);
-      acc[dst + 1] = acc[dst + 1]! + w * (output[src + plane]! - lo);
-      acc[dst + 2] = acc[dst + 2]! + w * (output[src + 2 * plane]! - lo);
-    }
-  }
-}
-
-/** Zero `rect` of an interleaved RGB buffer (the accumulation target). */
-export function clearRect(buffer: Float32Array, width: number, rect: Rect): void {
-  for (let y = rect.y; y < rect.y + rect.height; y++) {
-    buffer.fill(0, (y * width + rect.x) * 3, (y * width + rect.x + rect.width) * 3);
-  }
-}
-
-/**
- * Within `rect`: result = original + strength × mask × (deblurred − original), clamped to 0..1.
- * `result` holds the deblurred values on entry. Pixels with mask 0 get the original exactly.
- */
-export function blendIntoOriginal(
-  result: Float32Array,
-  original: Float32Array,
-  width: number,
-  rect: Rect,
-  strength: number,
-  mask: Float32Array | undefined,
-): void {
-  for (let y = rect.y; y < rect.y + rect.height; y++) {
-    for (let x = rect.x; x < rect.x + rect.width; x++) {
-      const p = y * width + x;
-      const k = strength * (mask ? mask[p]! : 1);
-      for (let c = p * 3; c < p * 3 + 3; c++) {
-        const o = original[c]!;
-        result[c] = k === 0 ? o : Math.min(1, Math.max(0, o + k * (result[c]! - o)));
+    const row = reflectIndex(window.y + ty, height) * width * channels;
+    const first = ty * padW;
+    // Separate loops keep the per-pixel work branch-free.
+    if (gray) {
+      for (let tx = 0, dst = first; tx < padW; tx++, dst++) {
+        const v = lo + samples[row + cols[tx]!]! * scale;
+        out[dst] = v;
+        out[dst + plane] = v;
+        out[dst + 2 * plane] = v;
+      }
+    } else {
+      for (let tx = 0, dst = first; tx < padW; tx++, dst++) {
+        const src = row + cols[tx]!;
+        out[dst] = lo + samples[src]! * scale;
+        out[dst + plane] = lo + samples[src + 1]! * scale;
+        out[dst + 2 * plane] = lo + samples[src + 2]! * scale;
       }
     }
   }
+  return out;
 }

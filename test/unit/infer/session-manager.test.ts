@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
@@ -54,6 +54,36 @@ describe('ORT session manager', () => {
       const garbage = path.join(dir, 'garbage.onnx');
       await writeFile(garbage, 'this is not a protobuf model');
       await expect(getSession(garbage)).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps an ORT-optimised copy on disk, keyed by model, runtime and EP, and reuses it', async () => {
+    const { manifest, onnxPath } = await resolveModel('placeholder');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-ortcache-'));
+    const input = new Float32Array(3 * 16 * 24).map((_, i) => Math.cos(i * 0.3) * 0.7);
+    const run = async () => {
+      const { session } = await getSession(onnxPath, { manifest, preferred: 'cpu', optimizedCacheDir: dir, threads: 1 });
+      const out = await session.run({ blurred: new ort.Tensor('float32', input, [1, 3, 16, 24]) });
+      return out.sharp!.data as Float32Array;
+    };
+    try {
+      const fresh = await run();
+      const files = await readdir(dir);
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(new RegExp(`^${manifest.sha256!.slice(0, 32)}-ort[\\d.]+-cpu-${process.platform}-${process.arch}\\.onnx$`));
+      const written = await stat(path.join(dir, files[0]!));
+      await releaseSessions();
+      const cached = await run();
+      expect(Array.from(cached)).toEqual(Array.from(fresh));
+      // Loaded, not rewritten.
+      expect((await stat(path.join(dir, files[0]!))).mtimeMs).toBe(written.mtimeMs);
+      // A damaged entry is evicted and rebuilt rather than failing the session.
+      await releaseSessions();
+      await writeFile(path.join(dir, files[0]!), 'garbage');
+      expect(Array.from(await run())).toEqual(Array.from(fresh));
+      expect((await stat(path.join(dir, files[0]!))).size).toBeGreaterThan(100);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

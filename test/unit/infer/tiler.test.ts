@@ -32,6 +32,16 @@ describe('tiler geometry', () => {
     for (let k = 1; k < wa.length; k++) expect(wa[k]).toBeLessThan(wa[k - 1]!);
   });
 
+  it('uses the fewest windows, all shrunk to one size, instead of pushing the last one back', () => {
+    const big = tileGeometry({ tileSize: 2048, margin: 46, sizeMultiple: 4 });
+    expect(big.blend).toBe(16);
+    const spans = planAxis(4000, 0, 4000, big);
+    expect(spans.map((s) => s.end - s.start)).toEqual([1408, 1408, 1408]);
+    expect(spans.at(-1)!.end).toBe(4000);
+    // Neighbours still overlap by 2 × margin + blend at least.
+    for (let i = 1; i < spans.length; i++) expect(spans[i - 1]!.end - spans[i]!.start).toBeGreaterThanOrEqual(2 * 46 + 16);
+  });
+
   it('plans only the tiles a region needs', () => {
     const all = planTiles(150, 110, { x: 0, y: 0, width: 150, height: 110 }, g);
     const few = planTiles(150, 110, { x: 60, y: 40, width: 10, height: 10 }, g);

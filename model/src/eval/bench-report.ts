@@ -1,0 +1,64 @@
+import type { BenchReport, Target } from './bench.js';
+
+/** The bench as Markdown: ratios first (they compare across machines), then the detail. */
+export function benchMarkdown(r: BenchReport): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const mib = (v: number) => `${(v / 2 ** 20).toFixed(0)} MiB`;
+  const verdict = (t: Target) => (t.met === null ? 'not measured' : t.met ? 'met' : '**not met**');
+  const { best } = r.network;
+  const { targets } = r;
+  const lines = [
+    `Measured ${r.date} on ${r.machine.cpuModel} (${r.machine.cpus} threads, ${mib(r.machine.totalMemoryBytes)} RAM, ${r.machine.platform}),`,
+    `onnxruntime-node ${r.machine.onnxruntime}, EP **${r.executionProvider.active}**` +
+      ` (tried: ${r.executionProvider.tried.map((t) => `${t.name} ${t.ok ? 'ok' : 'failed'}`).join(', ')}).` +
+      ` Load average ${r.loadAverage.before.toFixed(2)} before, ${r.loadAverage.after.toFixed(2)} after.`,
+    `Model "${r.model.id}"${r.model.placeholder ? ' (placeholder)' : ''}: ${r.model.parameters.toLocaleString('en')} parameters,` +
+      ` ${r.model.gmacPerMegapixel.toFixed(2)} GMAC/MP counted from the graph (manifest: ${r.model.manifestGmacPerMegapixel ?? 'n/a'}),` +
+      ` receptive-field margin ${r.model.receptiveFieldMargin} px.`,
+    '',
+    '## Ratios (compare these across machines)',
+    '',
+    '| ratio | value | target | |',
+    '|---|---:|---:|---|',
+    `| network GFLOP/s ÷ MatMul roofline (tile ${best.tileSize}², ${best.threads} thr) | ${pct(best.rooflineShare)} | ≥ 40 % | ${verdict(targets.rooflineShare)} |`,
+    ...r.endToEnd.map(
+      (e) =>
+        `| end-to-end ÷ network-alone time per MP, ${e.megapixels.toFixed(0)} MP | ${e.overIsolatedNetwork.toFixed(2)}× | ≤ 1.15× | ${e.overIsolatedNetwork <= 1.15 ? 'met' : '**not met**'} |`,
+    ),
+    ...r.endToEnd.map(
+      (e) => `| end-to-end ÷ time inside session.run, ${e.megapixels.toFixed(0)} MP | ${e.overNetworkRun.toFixed(2)}× (${pct(1 - 1 / e.overNetworkRun)} outside the network) | | |`,
+    ),
+    `| peak RSS, 100 MP photo | ${targets.peakRss100MpBytes.value === null ? 'not run' : mib(targets.peakRss100MpBytes.value)} | ≤ 2048 MiB | ${verdict(targets.peakRss100MpBytes)} |`,
+    '',
+    '## Roofline',
+    '',
+    `${r.roofline.matmulSize}² fp32 MatMul, ${r.roofline.threads} threads: **${r.roofline.gflops.toFixed(1)} GFLOP/s** (median of ${r.roofline.runs}, ${r.roofline.medianSeconds.toFixed(3)} s each).`,
+    '',
+    '## Network alone: tile size × threads',
+    '',
+    'One tile through `session.run` (median after a warm-up). Useful = share of an interior tile that reaches the output (tiles overlap by 2 × margin + blend).',
+    '',
+    '| tile | threads | s/tile | GMAC/s | % roofline | useful | s/MP in | s/MP out |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.network.points.map(
+      (p) =>
+        `| ${p.tileSize}² | ${p.threads} | ${p.medianSeconds.toFixed(3)} | ${p.gmacPerSecond.toFixed(1)} | ${pct(p.rooflineShare)} | ${pct(p.usefulFraction)} | ${p.inputSecondsPerMegapixel.toFixed(3)} | ${p.outputSecondsPerMegapixel.toFixed(3)}${p === best ? ' ←' : ''} |`,
+    ),
+    '',
+    '## Graph optimisation (ORT), at the best tile',
+    '',
+    '| level | session create s | run s/tile |',
+    '|---|---:|---:|',
+    ...r.graphOptimisation.map((g) => `| ${g.level} | ${g.createSeconds.toFixed(3)} | ${g.runSeconds.toFixed(3)} |`),
+    '',
+    '## End to end (decode → deblur → encode to JPEG, each size in its own process)',
+    '',
+    '| photo | total s | s/MP | decode s | deblur s | in session.run s | encode s | tiles | peak RSS | accumulator |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...r.endToEnd.map(
+      (e) =>
+        `| ${e.megapixels.toFixed(1)} MP | ${e.seconds.toFixed(1)} | ${e.secondsPerMegapixel.toFixed(3)} | ${e.timings.decode.toFixed(2)} | ${e.timings.deblur.toFixed(1)} | ${e.timings.networkSeconds.toFixed(1)} | ${e.timings.encode.toFixed(2)} | ${e.tiles} (${e.tileSize}²) | ${mib(e.maxRssBytes)} | ${mib(e.accumulatorBytes)} |`,
+    ),
+  ];
+  return lines.join('\n');
+}

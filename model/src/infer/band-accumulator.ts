@@ -1,0 +1,113 @@
+import type { SampleImage, ValueRange } from './tile-io.js';
+import { isGraySamples } from './tile-io.js';
+import type { Rect, Tile } from './tiler.js';
+
+/**
+ * The only float image buffer of the streaming engine: weighted network outputs for the rows
+ * of one band of tiles (at most one window high) across the region's width. Rows that no later
+ * band can touch are blended into the target in its own bit depth and the window slides down,
+ * so memory is tileSize × regionWidth × 12 bytes whatever the image height.
+ */
+export interface BlendSettings {
+  /** 0 = original, 1 = full network output. */
+  strength: number;
+  /** Per-pixel weight 0..1 over the whole image; absent = 1 everywhere. */
+  mask: Float32Array | undefined;
+}
+
+export class BandAccumulator {
+  readonly data: Float32Array;
+  /** Image row stored at the accumulator's row 0. */
+  private top: number;
+  private readonly rowLength: number;
+
+  constructor(
+    private readonly region: Rect,
+    readonly capacityRows: number,
+    top: number,
+  ) {
+    this.rowLength = region.width * 3;
+    this.data = new Float32Array(capacityRows * this.rowLength);
+    this.top = top;
+  }
+
+  /** Add weight × network output (back in 0..1) over the tile's valid rect. */
+  add(output: Float32Array, padW: number, padH: number, tile: Tile, range: ValueRange): void {
+    const [lo, hi] = range;
+    const inv = 1 / (hi - lo);
+    const plane = padW * padH;
+    const { valid, window, xSpan, ySpan } = tile;
+    const acc = this.data;
+    if (valid.y < this.top || valid.y + valid.height > this.top + this.capacityRows) {
+      throw new RangeError(`tile rows ${valid.y}..${valid.y + valid.height} fall outside the band at ${this.top}`);
+    }
+    for (let y = valid.y; y < valid.y + valid.height; y++) {
+      const wy = ySpan.weights[y - ySpan.validStart]! * inv;
+      const srcRow = (y - window.y) * padW - window.x;
+      const dstRow = (y - this.top) * this.rowLength - this.region.x * 3;
+      for (let x = valid.x; x < valid.x + valid.width; x++) {
+        const w = wy * xSpan.weights[x - xSpan.validStart]!;
+        const src = srcRow + x;
+        const dst = dstRow + x * 3;
+        acc[dst] = acc[dst]! + w * (output[src]! - lo);
+        acc[dst + 1] = acc[dst + 1]! + w * (output[src + plane]! - lo);
+        acc[dst + 2] = acc[dst + 2]! + w * (output[src + 2 * plane]! - lo);
+      }
+    }
+  }
+
+  /**
+   * Blend the finished rows above `until` into `target`:
+   * result = original + strength × mask × (deblurred − original), clamped, in the target's
+   * depth. Pixels whose weight is 0 are not written, so they stay bit-exact. `source` and
+   * `target` may be the same image: each sample is read before it is written.
+   */
+  flush(until: number, source: SampleImage, target: SampleImage, blend: BlendSettings): void {
+    const { region } = this;
+    const last = Math.min(until, region.y + region.height);
+    for (let y = Math.max(this.top, region.y); y < last; y++) this.blendRow(y, source, target, blend);
+    const done = Math.max(0, until - this.top);
+    if (done >= this.capacityRows) this.data.fill(0);
+    else {
+      this.data.copyWithin(0, done * this.rowLength);
+      this.data.fill(0, (this.capacityRows - done) * this.rowLength);
+    }
+    this.top = until;
+  }
+
+  private blendRow(y: number, source: SampleImage, target: SampleImage, { strength, mask }: BlendSettings): void {
+    const { width, channels, max } = source;
+    const src = source.samples;
+    const out = target.samples;
+    // Float targets (max 1) keep exact values; integer ones round to the nearest level.
+    const half = max === 1 ? 0 : 0.5;
+    const inv = 1 / max;
+    const gray = isGraySamples(source);
+    const acc = this.data;
+    const x0 = this.region.x;
+    const x1 = x0 + this.region.width;
+    // Hot loop (one call per pixel row of a 100 MP photo): no closures, one branch per pixel.
+    for (let x = x0, a = (y - this.top) * this.rowLength; x < x1; x++, a += 3) {
+      const p = y * width + x;
+      const k = mask ? strength * mask[p]! : strength;
+      if (!(k > 0)) continue;
+      const s = p * channels;
+      if (gray) {
+        // Three estimates of one gray value: equal weights average their errors best.
+        const o = src[s]! * inv;
+        out[s] = toLevel(o + k * ((acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3 - o), max, half);
+      } else {
+        for (let c = 0; c < 3; c++) {
+          const o = src[s + c]! * inv;
+          out[s + c] = toLevel(o + k * (acc[a + c]! - o), max, half);
+        }
+      }
+    }
+  }
+}
+
+/** Clamp to 0..1 (NaN from a broken network becomes 0) and scale; half = 0.5 rounds to a level. */
+function toLevel(v: number, max: number, half: number): number {
+  const u = v > 0 ? (v < 1 ? v : 1) : 0;
+  return half === 0 ? u : Math.floor(u * max + half);
+}

@@ -1,0 +1,42 @@
+import os from 'node:os';
+import type { ModelManifest } from '../models/manifest.js';
+
+/**
+ * Tile edge from the manifest's preferred size, capped so one tile's working set fits in a
+ * share of free memory (and never more than MAX_TILE_BYTES), rounded down to the model's size
+ * multiple.
+ *
+ * ORT does not report a graph's activation memory, so the working set is estimated: input and
+ * output (6 floats/px) plus ACTIVATION_FLOATS_PER_PIXEL for the intermediate tensors ORT keeps
+ * alive at once. The base generator measured ~185 floats/px (740 bytes/px at 1024², RSS growth
+ * of one session, docs/decisions.md); 256 leaves room for imported, wider models.
+ */
+export const ACTIVATION_FLOATS_PER_PIXEL = 256;
+/** Share of free memory one tile may use: the decoded photo and the OS need the rest. */
+const FREE_MEMORY_SHARE = 0.25;
+/**
+ * Absolute cap: with a 100 MP photo (300 MB raster, ~600 MB for the encoder's metadata carrier)
+ * a bigger tile would break the 2 GB peak-RSS budget (issue 4). 1.25 GiB still admits 1024².
+ */
+const MAX_TILE_BYTES = 1.25 * 1024 ** 3;
+const MIN_TILE = 64;
+
+export interface TileSizeInput {
+  io: Pick<ModelManifest['io'], 'preferredTileSize' | 'sizeMultiple'>;
+  /** Explicit request (CLI --tile-size, bench); still capped by memory. */
+  requested?: number;
+  freeBytes?: number;
+}
+
+export function tileBytes(edge: number): number {
+  return edge * edge * 4 * (6 + ACTIVATION_FLOATS_PER_PIXEL);
+}
+
+export function chooseTileSize({ io, requested, freeBytes = os.freemem() }: TileSizeInput): number {
+  const wanted = requested ?? io.preferredTileSize;
+  // Never below MIN_TILE for lack of memory: tiny tiles waste most of their pixels on margins.
+  const budget = Math.min(freeBytes * FREE_MEMORY_SHARE, MAX_TILE_BYTES);
+  const fits = Math.max(MIN_TILE, Math.floor(Math.sqrt(budget / tileBytes(1))));
+  const edge = Math.min(wanted, fits);
+  return Math.max(io.sizeMultiple, Math.floor(edge / io.sizeMultiple) * io.sizeMultiple);
+}

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEngineCommand } from '../../../electron/workers/engine-handlers.js';
+import { deblurFile } from '../../../model/src/infer/deblur-file.js';
+import { releaseSessions } from '../../../model/src/infer/session-manager.js';
+
+/** The file pipeline on the streaming engine: timings, in-place result, and the pixel limit. */
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const photo = path.resolve(repoRoot, '../shared/data/gopro-official/Flower_blur1.png');
+let dir = '';
+let input = '';
+
+beforeAll(async () => {
+  if (!existsSync(photo)) throw new Error(`Test photo missing: ${photo} (expected ../shared/data next to the repo)`);
+  dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-deblur-file-'));
+  input = path.join(dir, 'in.jpg');
+  await sharp(photo).extract({ left: 200, top: 100, width: 300, height: 200 }).jpeg({ quality: 95 }).toFile(input);
+});
+afterAll(async () => {
+  await releaseSessions();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('deblurFile on the streaming engine', () => {
+  it('writes the result and says where the time went', async () => {
+    const outPath = path.join(dir, 'out.png');
+    const result = await deblurFile(input, { outPath, modelId: 'placeholder', tileSize: 64, preferredProvider: 'cpu' });
+    expect(result).toMatchObject({ width: 300, height: 200, tileSize: 64 });
+    expect(result.tiles).toBeGreaterThan(6);
+    const { decode, deblur, encode, networkSeconds } = result.timings;
+    expect(networkSeconds).toBeGreaterThan(0);
+    expect(networkSeconds).toBeLessThanOrEqual(deblur);
+    expect(decode + deblur + encode).toBeLessThanOrEqual(result.seconds);
+    expect(result.accumulator).toEqual({ rows: 64, width: 300, bytes: 64 * 300 * 12 });
+    const [a, b] = await Promise.all([sharp(input).raw().toBuffer(), sharp(outPath).raw().toBuffer()]);
+    expect(b.length).toBe(a.length);
+    expect(a.equals(b)).toBe(false);
+  });
+
+  it('refuses a photo above the pixel limit before decoding, and leaves no output', async () => {
+    const outPath = path.join(dir, 'big.png');
+    const error = await deblurFile(input, { outPath, modelId: 'placeholder', maxMegapixels: 0.05 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/0\.1 megapixels, above the 0\.05 MP limit/) });
+    expect(existsSync(outPath)).toBe(false);
+  });
+
+  it('the worker passes its maxMegapixels (from settings) to the same check', async () => {
+    const outPath = path.join(dir, 'worker.png');
+    const request = { path: input, outPath, strength: 1, modelId: 'placeholder', userModelsDir: path.join(dir, 'models'), preferredProvider: 'cpu' };
+    const context = { signal: new AbortController().signal, onProgress: () => {} };
+    await expect(runEngineCommand('deblur', { ...request, maxMegapixels: 0.05 }, context)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    expect(await readdir(dir)).not.toContain('worker.png');
+    await expect(runEngineCommand('deblur', { ...request, maxMegapixels: 1 }, context)).resolves.toMatchObject({ width: 300, height: 200 });
+    expect(existsSync(outPath)).toBe(true);
+  });
+});
