@@ -5,10 +5,12 @@ sharp sRGB u8 -> linear -> boost highlights (they clip after blurring, as in rea
 spec's extent) -> Poisson-Gaussian noise -> clip -> sRGB -> u8 -> optional JPEG.
 Kernels sum to 1, so mean linear brightness is preserved apart from clipping and noise.
   python3 model/base/synth.py --check 200   # brightness / length statistics
+  python3 model/base/synth.py --golden test/fixtures/synth-golden.json   # cross-check fixture for the TS port
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import json
 from dataclasses import dataclass
@@ -84,6 +86,14 @@ def fft_convolve_valid(img: np.ndarray, k: np.ndarray) -> np.ndarray:
     return out[kh - 1:h, kw - 1:w]
 
 
+def blur_linear(sharp_big: np.ndarray, k: np.ndarray, gain: float | None, threshold: float) -> np.ndarray:
+    """The deterministic part of the recipe: u8 sRGB -> linear -> highlight boost -> valid blur."""
+    lin = SRGB_TO_LINEAR[sharp_big].astype(np.float64)
+    if gain is not None:
+        lin = np.where(lin > threshold, lin * gain, lin)
+    return fft_convolve_valid(lin, k)
+
+
 @dataclass
 class ShakeSynthesizer:
     spec: dict
@@ -103,24 +113,25 @@ class ShakeSynthesizer:
         return cls(spec, photos, bank)
 
     def kernel(self, rng: np.random.Generator) -> np.ndarray:
+        return self.kernel_and_source(rng)[0]
+
+    def kernel_and_source(self, rng: np.random.Generator) -> tuple[np.ndarray, str]:
         mix = self.spec["kernelMix"]
         if rng.random() < mix["trajectory"] / (mix["trajectory"] + mix["bank"]):
             t = self.spec["trajectory"]
             path = trajectory(rng, t)
             path = path[: max(2, int(len(path) * uniform(rng, t["exposure"])))]
-            return rasterize(scale_path(path, uniform(rng, t["extentPx"])))
+            return rasterize(scale_path(path, uniform(rng, t["extentPx"]))), "trajectory"
         b = self.spec["bank"]
         k = resize_kernel(self.bank[int(rng.integers(len(self.bank)))], uniform(rng, b["maxExtentPx"]))
-        return np.rot90(k, int(rng.integers(4))) if b["randomRotate90"] else k
+        return (np.rot90(k, int(rng.integers(4))) if b["randomRotate90"] else k), "bank"
 
     def degrade(self, rng: np.random.Generator, sharp_big: np.ndarray, k: np.ndarray) -> np.ndarray:
         """sharp_big: u8 crop larger than the output by the kernel size - 1. Returns u8 blurred."""
-        lin = SRGB_TO_LINEAR[sharp_big].astype(np.float64)
         sat = self.spec["saturation"]
-        if rng.random() < sat["probability"]:
-            # Pixels near white were likely clipped by the camera: give them more energy than 1.
-            lin = np.where(lin > sat["threshold"], lin * uniform(rng, sat["gain"]), lin)
-        blurred = fft_convolve_valid(lin, k)
+        # Pixels near white were likely clipped by the camera: give them more energy than 1.
+        gain = uniform(rng, sat["gain"]) if rng.random() < sat["probability"] else None
+        blurred = blur_linear(sharp_big, k, gain, sat["threshold"])
         nz = self.spec["noise"]
         peak = uniform(rng, nz["poissonPeak"])
         blurred = rng.poisson(np.clip(blurred, 0, None) * peak) / peak
@@ -162,7 +173,80 @@ def check(n: int, seed: int = 0) -> None:
     print(f"mean brightness blurred - sharp: linear {np.mean(d_lin):+.5f}, 8-bit {np.mean(d_u8):+.3f} grey levels")
 
 
+# Fixture for the TypeScript port (test/unit/train/synth-*.test.ts). The two sides draw from
+# different RNGs, so only the deterministic chain is compared exactly (noise and JPEG off);
+# the random parts are compared through distribution statistics.
+GOLDEN_PHOTO = "photos-extra/Kodak24/kodim08.png"  # PNG: both sides decode it bit-exactly
+GOLDEN_CROP = {"left": 56, "top": 168, "size": 48}  # textured, with highlights above the threshold
+GOLDEN_GAIN = 2.5
+GOLDEN_RESIZE = [("levin09_k4", 13.7), ("lai2016_kernel_04", 21.3)]
+
+
+def _kernel_json(k: np.ndarray) -> dict:
+    return {"width": int(k.shape[1]), "height": int(k.shape[0]), "data": [float(v) for v in k.ravel()]}
+
+
+def _extent(k: np.ndarray) -> int:
+    ys, xs = np.nonzero(k > k.max() * 0.05)
+    return int(max(np.ptp(ys), np.ptp(xs)) + 1)
+
+
+def golden(out: Path, seed: int = 0) -> None:
+    s = ShakeSynthesizer.load()
+    raw = json.loads((DATA / s.spec["bank"]["file"]).read_text())
+    line = np.full((1, 7), 1 / 7)
+    ell = np.zeros((5, 5))
+    ell[:, 0], ell[4, :] = [1, 2, 3, 4, 5], [5, 4, 3, 2, 1]  # asymmetric: catches a flipped kernel
+    ell /= ell.sum()
+    bank_name, bank_extent = GOLDEN_RESIZE[0]
+    kernels = [("line-7x1", line, None), ("l-shape-5x5", ell, None),
+               (f"{bank_name}-rot90", np.rot90(resize_kernel(np.asarray(raw[bank_name]["data"]), bank_extent), 1),
+                {"name": bank_name, "extent": bank_extent, "rot90": 1})]
+    photo = load_rgb(DATA / GOLDEN_PHOTO)
+    c, thr = GOLDEN_CROP, s.spec["saturation"]["threshold"]
+    chain = []
+    for name, k, bank in kernels:
+        kh, kw = k.shape
+        y, x = c["top"] - kh // 2, c["left"] - kw // 2  # as sample(): the sharp crop is big[kh//2:, kw//2:]
+        big = photo[y:y + c["size"] + kh - 1, x:x + c["size"] + kw - 1]
+        for gain in (None, GOLDEN_GAIN):
+            u8 = quantize_u8(linear_to_srgb(np.clip(blur_linear(big, k, gain, thr), 0, 1)))
+            chain.append({"name": name, "kernel": _kernel_json(k), "bank": bank, "saturationGain": gain,
+                          "u8": base64.b64encode(u8.tobytes()).decode()})
+    resized = [{"name": n, "extent": e, **_kernel_json(resize_kernel(np.asarray(raw[n]["data"]), e))} for n, e in GOLDEN_RESIZE]
+    t = np.linspace(0, 3 * np.pi, 60)
+    points = t * np.exp(1j * t) + 0.3j * t  # a fixed curl
+    path = {"points": [[float(p.real), float(p.imag)] for p in points], "extent": 9.3,
+            **_kernel_json(rasterize(scale_path(points, 9.3)))}
+
+    rng = np.random.default_rng(seed)
+    draws = [s.kernel_and_source(rng) for _ in range(500)]
+    ext = [_extent(k) for k, _ in draws]
+    kernel_stats = {"draws": len(draws), "seed": seed, "medianExtent": float(np.median(ext)),
+                    "p90Extent": float(np.percentile(ext, 90)), "bankShare": sum(src == "bank" for _, src in draws) / len(draws)}
+    d_lin, d_u8 = [], []
+    for _ in range(200):
+        b, sh = s.sample(rng, 64)
+        d_lin.append(float(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean()))
+        d_u8.append(float(b.astype(float).mean() - sh.astype(float).mean()))
+    brightness = {"samples": len(d_u8), "crop": 64, "seed": seed, "meanLinear": float(np.mean(d_lin)),
+                  "meanU8": float(np.mean(d_u8)), "medianU8": float(np.median(d_u8)),
+                  "p10U8": float(np.percentile(d_u8, 10)), "p90U8": float(np.percentile(d_u8, 90))}
+    fixture = {"generatedBy": "python3 model/base/synth.py --golden test/fixtures/synth-golden.json",
+               "specVersion": s.spec["version"], "photo": GOLDEN_PHOTO, "crop": c, "saturationThreshold": thr,
+               "chain": chain, "resize": resized, "rasterize": path, "kernelStats": kernel_stats, "brightness": brightness}
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
+    tmp.replace(out)  # atomic: a failed run never leaves half a fixture
+    print(f"wrote {out} ({out.stat().st_size // 1024} kB): kernels {kernel_stats}, brightness {brightness}")
+
+
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", type=int, default=100, help="samples for the statistics")
-    check(ap.parse_args().check)
+    ap.add_argument("--golden", type=Path, help="write the TS cross-check fixture here instead")
+    args = ap.parse_args()
+    if args.golden:
+        golden(args.golden)
+    else:
+        check(args.check)

@@ -49,6 +49,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--base", type=int, default=32, help="generator head width (encoder: 2x, 4x)")
+    p.add_argument("--growth", type=int, default=32, help="channels each dense layer adds")
+    p.add_argument("--dense-conv", choices=["separable", "full"], default="separable",
+                   help="DenseBlock convs: depthwise-separable (paper) or full 3x3")
     p.add_argument("--init", type=Path, help="start generator weights from this checkpoint (new run)")
     return p.parse_args(argv)
 
@@ -79,7 +83,7 @@ class Trainer:
         self.a = a
         self.dev = torch.device(a.device)
         a.ckpt_dir.mkdir(parents=True, exist_ok=True)
-        self.gen = Generator(GeneratorConfig()).to(self.dev)
+        self.gen = Generator(GeneratorConfig(base=a.base, growth=a.growth, dense_conv=a.dense_conv)).to(self.dev)
         self.opt = torch.optim.Adam(self.gen.parameters(), lr=a.lr, betas=(0.9, 0.999))
         self.critic = self.copt = self.vgg = None
         if a.phase == "gan":
@@ -109,6 +113,10 @@ class Trainer:
         latest = self.a.ckpt_dir / "latest.pt"
         if latest.exists():
             s = torch.load(latest, map_location=self.dev)
+            saved = {**GeneratorConfig().to_dict(), **s.get("config", {})}
+            if saved != self.gen.cfg.to_dict():
+                raise SystemExit(f"{latest} holds a generator {saved}; pass the same --base/--growth/--dense-conv "
+                                 f"(got {self.gen.cfg.to_dict()}) or use another --ckpt-dir")
             self.gen.load_state_dict(s["gen"])
             self.step, self.best = s["step"], s["best"]
             self.rng.bit_generator.state = s["np_rng"]
@@ -120,7 +128,7 @@ class Trainer:
                     self.copt.load_state_dict(s["copt"])
             print(f"resumed from {latest} at step {self.step} (best val PSNR {self.best:.3f})", flush=True)
         elif self.a.init:
-            self.gen.load_state_dict(torch.load(self.a.init, map_location=self.dev)["gen"])
+            self.gen.load_state_dict(torch.load(self.a.init, map_location=self.dev)["gen"])  # shapes must match
             print(f"initialised generator from {self.a.init}", flush=True)
 
     def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:

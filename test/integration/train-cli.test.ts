@@ -50,10 +50,10 @@ describe('unshake train', () => {
     expect(manifest.name).toBe('My Camera');
   });
 
-  it('refuses sharp-only folders (synthetic blur) with a clear "not yet supported"', async () => {
-    const { code, err } = await run(['--sharp', pairsDir]);
+  it('refuses --pairs together with --sharp (one data source per run)', async () => {
+    const { code, err } = await run(['--pairs', pairsDir, '--sharp', pairsDir]);
     expect(code).toBe(2);
-    expect(err).toMatch(/--sharp .* is not yet supported; use --pairs/);
+    expect(err).toMatch(/--pairs and --sharp cannot be used together/);
   });
 
   it('explains usage errors and a missing folder', async () => {

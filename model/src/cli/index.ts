@@ -24,7 +24,7 @@ commands:
   models [--user-dir <folder>] [--json]   list bundled and fine-tuned models
   eval --set <folder> [--json <path>]   PSNR/SSIM of input vs output on blurred/sharp pairs
   bench [--sizes 12,48] [--json <path>] [--md <path>]
-  train --pairs <folder> [--steps N] [--crop 256] [--out NAME] [--resume]   fine-tune on your own blurred/sharp pairs`;
+  train --pairs <folder> | --sharp <folder> [--steps N] [--crop 256] [--out NAME] [--resume]   fine-tune on your own blurred/sharp pairs, or on sharp photos with synthetic shake`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,5 +1,8 @@
 import type { PairValidation } from './pairs.js';
+import type { SharpFolderReport } from './synth/sharp-folder.js';
+import type { SynthesisInfo } from './synth/synthesis-spec.js';
 import type { Scores } from './train-validation.js';
+import type { DataEvent } from './training-data.js';
 
 /** Text for `unshake train`: data report, live progress line, before/after table. */
 
@@ -17,6 +20,21 @@ export function formatDataReport(report: PairValidation, train: number, validati
   for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
   for (const u of report.unmatched) lines.push(`  skipped ${u.file}: ${u.reason}`);
   return lines.join('\n');
+}
+
+export function formatSharpReport(report: SharpFolderReport, synthesis: SynthesisInfo, train: number, validation: number): string {
+  const lines = [
+    `sharp-only photos: ${report.valid.length} usable, ${train} for training, ${validation} held out`,
+    `  synthetic camera shake: spec v${synthesis.specVersion} (${synthesis.specFile}), seed ${synthesis.seed}, ` +
+      (synthesis.bankNote ? 'random trajectories only' : `random trajectories + ${synthesis.bankKernels} measured kernels`),
+  ];
+  if (synthesis.bankNote) lines.push(`  note: ${synthesis.bankNote}`);
+  for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
+  return lines.join('\n');
+}
+
+export function formatDataEvent(e: DataEvent): string {
+  return e.source === 'pairs' ? formatDataReport(e.report, e.train, e.validation) : formatSharpReport(e.report, e.synthesis, e.train, e.validation);
 }
 
 export function formatProgress(step: number, total: number, losses: Record<string, number>, stepsPerSecond: number, etaSeconds: number): string {

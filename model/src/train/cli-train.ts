@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import { describeBackend, loadBestBackend } from './backend.js';
-import { formatDataReport, formatDuration, formatProgress, formatScoreTable } from './cli-train-format.js';
+import { formatDataEvent, formatDuration, formatProgress, formatScoreTable } from './cli-train-format.js';
 import { trainModel, type TrainEvent } from './trainer.js';
 
 const USAGE =
@@ -71,12 +71,15 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     process.stderr.write(`error [INVALID_REQUEST]: ${(error as Error).message}\nusage: ${USAGE}\n`);
     return 2;
   }
-  if (values.sharp !== undefined) {
-    process.stderr.write('error [INVALID_REQUEST]: --sharp (sharp-only folders with synthetic camera-shake blur) is not yet supported; use --pairs with blurred/sharp pairs.\n');
+  if (values.pairs !== undefined && values.sharp !== undefined) {
+    process.stderr.write(
+      'error [INVALID_REQUEST]: --pairs and --sharp cannot be used together: train either on blurred/sharp pairs or on sharp-only photos (synthetic camera shake).\n' +
+        `usage: ${USAGE}\n`,
+    );
     return 2;
   }
-  if (!values.pairs) {
-    process.stderr.write(`error [INVALID_REQUEST]: --pairs DIR is required.\nusage: ${USAGE}\n`);
+  if (!values.pairs && !values.sharp) {
+    process.stderr.write(`error [INVALID_REQUEST]: one of --sharp DIR (sharp-only photos) or --pairs DIR is required.\nusage: ${USAGE}\n`);
     return 2;
   }
   const controller = new AbortController();
@@ -96,7 +99,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const criticWidth = num('critic-width', values['critic-width'], 1, 512) ?? (backend.name === 'cpu' ? 16 : 64);
     process.stderr.write(`critic width ${criticWidth}${backend.name === 'cpu' && !values['critic-width'] ? ' (reduced for the CPU backend; --critic-width 64 is the paper\'s)' : ''}\n`);
     const onEvent = (e: TrainEvent) => {
-      if (e.type === 'data') process.stderr.write(`${formatDataReport(e.report, e.train, e.validation)}\n${e.note ? `note: ${e.note}\n` : ''}`);
+      if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
       if (e.type === 'resumed') process.stderr.write(`resumed at step ${e.step}\n`);
       if (e.type === 'validation') process.stderr.write(`${live ? '\n' : ''}validation @${e.step}: PSNR ${e.current.psnr.toFixed(2)} dB, SSIM ${e.current.ssim.toFixed(4)} (base ${e.base.psnr.toFixed(2)} dB)\n`);
       if (e.type === 'checkpoint') process.stderr.write(`${live ? '\n' : ''}checkpoint @${e.step} (${e.reason}): ${e.path}\n`);
@@ -110,7 +113,8 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const { model, summary } = await trainModel({
       baseOnnxPath: base.onnx,
       baseManifest: base.manifest,
-      pairsDir: values.pairs,
+      pairsDir: values.pairs || undefined,
+      sharpDir: values.sharp || undefined,
       modelsDir: path.resolve(values['models-dir'] ?? defaultModelsDir()),
       outId: slug(outName),
       outName,
@@ -135,9 +139,11 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       onEvent,
     });
     const v = summary.validation;
+    const d = summary.data;
+    const heldOut = d.source === 'pairs' ? `${d.validationPairs.length} pair(s)` : `${d.validationPhotos.length} photo(s) with synthetic shake`;
     process.stdout.write(
       `\nfine-tuned ${summary.steps} steps on ${summary.backend} in ${formatDuration((performance.now() - started) / 1000)}; ` +
-        `held-out ${summary.data.validationPairs.length} pair(s), centre crops ≤ ${v.crop} px\n` +
+        `held-out ${heldOut}, centre crops ≤ ${v.crop} px\n` +
         `${formatScoreTable([['blurred input', v.input], ['base model', v.base], ['fine-tuned', v.fineTuned]])}\n` +
         `saved "${model.manifest.id}" to ${model.dir}\n`,
     );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnshakeError } from '../errors.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
+import type { SynthesisInfo } from './synth/synthesis-spec.js';
 import { writeWeightsToOnnx } from './tf-to-onnx.js';
 
 /**
@@ -12,9 +13,22 @@ import { writeWeightsToOnnx } from './tf-to-onnx.js';
  * held-out scores). The manifest is written last so a half-written folder is never listed, and
  * the folder is removed if anything fails. A base model is never a target: the id must be new.
  */
+/** What the model was trained on: real pairs, or sharp-only photos with synthetic shake. */
+export type TrainingDataSummary =
+  | { source: 'pairs'; folder: string; layout: string; trainPairs: string[]; validationPairs: string[]; rejected: { name: string; reason: string }[] }
+  | {
+      source: 'synthetic';
+      folder: string;
+      layout: 'sharp-only';
+      trainPhotos: string[];
+      validationPhotos: string[];
+      rejected: { name: string; reason: string }[];
+      synthesis: SynthesisInfo;
+    };
+
 export interface TrainingSummary {
   baseModel: { id: string; file: string; sha256: string };
-  data: { folder: string; layout: string; trainPairs: string[]; validationPairs: string[]; rejected: { name: string; reason: string }[] };
+  data: TrainingDataSummary;
   steps: number;
   /** 'full' or 'decoder' (decoder and tail only). */
   mode: string;
@@ -70,6 +84,11 @@ export async function assertNewModelId(modelsDir: string, id: string, baseOnnxPa
   }
 }
 
+function describeData(d: TrainingDataSummary): string {
+  if (d.source === 'pairs') return `${d.trainPairs.length} pair(s)`;
+  return `${d.trainPhotos.length} sharp-only photo(s) with synthetic camera shake (spec v${d.synthesis.specVersion}, seed ${d.synthesis.seed})`;
+}
+
 export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel> {
   const dir = modelDir(req.modelsDir, req.id);
   await assertNewModelId(req.modelsDir, req.id, '');
@@ -79,7 +98,7 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
     id: req.id,
     name: req.name,
     description:
-      `Fine-tuned from ${req.baseManifest.name} on ${req.summary.data.trainPairs.length} pair(s) for ${req.summary.steps} steps. ` +
+      `Fine-tuned from ${req.baseManifest.name} on ${describeData(req.summary.data)} for ${req.summary.steps} steps. ` +
       `Held-out PSNR ${fineTuned.psnr.toFixed(2)} dB (base ${base.psnr.toFixed(2)} dB, blurred input ${input.psnr.toFixed(2)} dB).`,
     placeholder: false,
     file: ONNX_FILE,

@@ -6,25 +6,30 @@ import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { loadCheckpoint, optimizerGroup, restoreOptimizer, saveCheckpoint, variableGroup } from './checkpoint.js';
 import { createCritic, type PatchCritic } from './critic.js';
-import { CropSampler } from './crop-sampler.js';
 import { DEFAULT_LOSS_WEIGHTS, type LossWeights } from './losses.js';
 import { assertNewModelId, exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
 import { buildGenerator, decoderWeightNames, type TrainableGenerator } from './onnx-to-tf.js';
-import { splitPairs, validatePairs, type PairValidation, type TrainingPair } from './pairs.js';
 import { Rng } from './random.js';
 import { disposeNets, trainStep } from './train-step.js';
-import { loadValidationSet, scoreSet, type Scores } from './train-validation.js';
+import { scoreSet, type Scores } from './train-validation.js';
+import { dataSourceOf, prepareTrainingData, type DataEvent, type DataSourceKind } from './training-data.js';
 import { loadVgg, type VggFeatures } from './vgg.js';
 
 /**
- * The fine-tuning loop: validate pairs → score the base model on held-out crops → train with
- * progress events, checkpoints every N steps and on cancel (resumable) → export a new model
- * into the user's library. The caller picks the TF.js backend first (backend.ts).
+ * The fine-tuning loop: validate the data (pairs, or sharp-only photos for synthetic shake) →
+ * score the base model on held-out crops → train with progress events, checkpoints every N
+ * steps and on cancel (resumable) → export a new model into the user's library. The caller
+ * picks the TF.js backend first (backend.ts).
  */
 export interface TrainOptions {
   baseOnnxPath: string;
   baseManifest: ModelManifest;
-  pairsDir: string;
+  /** Exactly one of pairsDir (blurred/sharp pairs) and sharpDir (sharp-only photos). */
+  pairsDir?: string;
+  sharpDir?: string;
+  /** Synthetic-shake spec and shared data folder (kernel bank) for sharpDir; repo defaults. */
+  synthesisSpecPath?: string;
+  sharedDataDir?: string;
   modelsDir: string;
   outId: string;
   outName?: string;
@@ -51,7 +56,7 @@ export interface TrainOptions {
 export type TrainMode = 'full' | 'decoder';
 
 export type TrainEvent =
-  | { type: 'data'; report: PairValidation; train: number; validation: number; note: string | null }
+  | DataEvent
   | { type: 'validation'; step: number; input: Scores; base: Scores; current: Scores }
   | { type: 'step'; step: number; total: number; losses: Record<string, number>; stepsPerSecond: number; etaSeconds: number }
   | { type: 'checkpoint'; step: number; path: string; reason: 'interval' | 'cancel' }
@@ -65,6 +70,9 @@ export interface TrainResult {
 interface RunState {
   step: number;
   rng: number;
+  /** Absent in checkpoints from before sharp-only folders existed (those were pairs). */
+  source?: DataSourceKind;
+  seed?: number;
   baseSha256: string;
   outId: string;
   train: string[];
@@ -97,19 +105,12 @@ async function checkpoint(run: Run, dir: string, state: RunState): Promise<strin
 
 const plain = (g: Map<string, { data: Float32Array }> | undefined) => new Map([...(g ?? [])].map(([k, v]) => [k, v.data]));
 
-function pick(valid: TrainingPair[], names: string[]): TrainingPair[] {
-  return names.map((n) => {
-    const p = valid.find((v) => v.name === n);
-    if (!p) throw new UnshakeError('INVALID_REQUEST', `The pair "${n}" of the interrupted run is no longer valid in the pairs folder; start a new run.`);
-    return p;
-  });
-}
-
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const crop = o.crop ?? 256;
   const batch = o.batch ?? 4;
   const weights: LossWeights = { ...DEFAULT_LOSS_WEIGHTS, ...o.weights };
   const emit = o.onEvent ?? (() => {});
+  const source = dataSourceOf(o);
   const runDir = runDirFor(o.modelsDir, o.outId);
   await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath);
   const saved = await loadCheckpoint<RunState>(runDir);
@@ -121,17 +122,29 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (saved && saved.state.baseSha256 !== baseSha256) {
     throw new UnshakeError('INVALID_REQUEST', 'The interrupted run started from a different base model file; start a new run.');
   }
+  if (saved && (saved.state.source ?? 'pairs') !== source) {
+    throw new UnshakeError('INVALID_REQUEST', `The interrupted run trained on ${saved.state.source === 'sharp' ? 'sharp-only photos (--sharp)' : 'pairs (--pairs)'}; resume it with the same kind of folder.`);
+  }
   const decoderNames = o.mode === 'decoder' ? decoderWeightNames(baseBytes) : new Set<string>();
-  const report = await validatePairs(o.pairsDir, { minSize: crop });
-  const split = saved
-    ? { train: pick(report.valid, saved.state.train), validation: pick(report.valid, saved.state.validation), note: null }
-    : splitPairs(report.valid, o.validationFraction ?? 0.2, o.seed ?? 1);
-  emit({ type: 'data', report, train: split.train.length, validation: split.validation.length, note: split.note });
-  const valSet = await loadValidationSet(split.validation, o.validationCrop ?? 256);
+  // A resumed run keeps its seed: it fixes the synthetic validation items.
+  const seed = saved?.state.seed ?? o.seed ?? 1;
+  const data = await prepareTrainingData({
+    pairsDir: o.pairsDir,
+    sharpDir: o.sharpDir,
+    crop,
+    batch,
+    validationFraction: o.validationFraction ?? 0.2,
+    validationCrop: o.validationCrop ?? 256,
+    seed,
+    synthesisSpecPath: o.synthesisSpecPath,
+    sharedDataDir: o.sharedDataDir,
+    saved: saved ? { train: saved.state.train, validation: saved.state.validation } : undefined,
+  }, emit);
+  const valSet = data.validationSet;
 
   const run: Run = {
     gen: buildGenerator(baseBytes, o.mode === 'decoder' ? { trainable: (n) => decoderNames.has(n) } : {}),
-    critic: weights.adversarial > 0 ? createCritic(o.criticWidth ?? 64, o.seed ?? 1) : null,
+    critic: weights.adversarial > 0 ? createCritic(o.criticWidth ?? 64, seed) : null,
     vgg: null,
     genOpt: tf.train.adam(o.learningRate ?? 1e-4, 0.9, 0.999),
     criticOpt: weights.adversarial > 0 ? tf.train.adam(1e-4, 0.5, 0.999) : null,
@@ -140,11 +153,13 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     if (weights.perceptual > 0) run.vgg = await loadVgg(o.vggDir);
     const state: RunState = saved?.state ?? {
       step: 0,
-      rng: (o.seed ?? 1) * 7919,
+      rng: seed * 7919,
+      source,
+      seed,
       baseSha256,
       outId: o.outId,
-      train: split.train.map((p) => p.name),
-      validation: split.validation.map((p) => p.name),
+      train: data.train,
+      validation: data.validation,
       baseline: { input: scoreSet(null, valSet), base: scoreSet(run.gen, valSet) },
     };
     if (saved) {
@@ -158,7 +173,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     }
     await mkdir(runDir, { recursive: true });
     const rng = new Rng(state.rng);
-    const sampler = new CropSampler(split.train, { crop, batch, rng });
+    const sampler = data.sampler(rng);
     const nets = { ...run, weights, criticSteps: o.criticSteps ?? 1 };
     const startStep = state.step;
     const started = performance.now();
@@ -184,13 +199,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     emit({ type: 'validation', step: state.step, ...state.baseline, current: fineTuned });
     const summary: TrainingSummary = {
       baseModel: { id: o.baseManifest.id, file: path.basename(o.baseOnnxPath), sha256: baseSha256 },
-      data: {
-        folder: path.resolve(o.pairsDir),
-        layout: report.layout,
-        trainPairs: state.train,
-        validationPairs: state.validation,
-        rejected: report.rejected.map((r) => ({ name: r.name, reason: r.reason })),
-      },
+      data: data.summary,
       steps: state.step,
       mode: o.mode ?? 'full',
       crop,

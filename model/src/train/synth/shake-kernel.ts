@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Rng } from '../random.js';
+import { uniformIn } from './random-variates.js';
+import { maxTrajectoryKernelSize, rasterizePath, scalePath, shakeTrajectory, truncatePath, type Kernel } from './shake-trajectory.js';
+import type { SynthesisSpec } from './synthesis-spec.js';
+
+/**
+ * Blur kernels for synthetic shake: a Boracchi–Foi trajectory or a measured kernel from the
+ * bank (../shared/data/kernels/kernels.json) resized to the spec's extent and turned by a
+ * random multiple of 90°, mixed as the spec's kernelMix says (model/base/synth.py `kernel`).
+ */
+export interface BankKernel {
+  name: string;
+  kernel: Kernel;
+}
+
+export interface KernelBank {
+  kernels: BankKernel[];
+  /** Why the bank is empty (the packaged app may ship without it), else null. */
+  note: string | null;
+}
+
+const bankFileSchema = z.record(z.string(), z.object({ type: z.string(), data: z.array(z.array(z.number()).min(1)).min(1) }));
+
+/** The bank's kernels whose type mentions one of the spec's types, in file order (as Python). */
+export async function loadKernelBank(spec: SynthesisSpec, dataDir: string): Promise<KernelBank> {
+  const file = path.join(dataDir, spec.bank.file);
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return { kernels: [], note: `no kernel bank at ${file}: synthetic blur uses random trajectories only` };
+  const parsed = bankFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) return { kernels: [], note: `the kernel bank ${file} is malformed: synthetic blur uses random trajectories only` };
+  const kernels = Object.entries(parsed.data)
+    .filter(([, v]) => spec.bank.types.some((t) => v.type.includes(t)))
+    .map(([name, v]) => ({ name, kernel: { width: v.data[0]!.length, height: v.data.length, data: Float64Array.from(v.data.flat()) } }));
+  return { kernels, note: kernels.length ? null : `the kernel bank ${file} has no kernels of type ${spec.bank.types.join(', ')}: random trajectories only` };
+}
+
+/**
+ * PIL's BILINEAR resampling of a float ("F" mode) image along one axis: a triangle filter
+ * widened by the shrink factor (so shrinking averages, not skips), double-precision weights,
+ * float32 results (Pillow's Resample.c, precompute_coeffs + ImagingResample*_32bpc).
+ */
+function resampleAxis(src: Float32Array, width: number, height: number, outSize: number, horizontal: boolean): Float32Array {
+  const inSize = horizontal ? width : height;
+  const scale = inSize / outSize;
+  const filterScale = Math.max(1, scale);
+  const support = filterScale;
+  const invScale = 1 / filterScale;
+  const out = new Float32Array(horizontal ? outSize * height : width * outSize);
+  for (let o = 0; o < outSize; o++) {
+    const centre = (o + 0.5) * scale;
+    const lo = Math.max(0, Math.trunc(centre - support + 0.5));
+    const hi = Math.min(inSize, Math.trunc(centre + support + 0.5));
+    const weights: number[] = [];
+    for (let i = lo; i < hi; i++) weights.push(Math.max(0, 1 - Math.abs((i - centre + 0.5) * invScale)));
+    const total = weights.reduce((s, w) => s + w, 0);
+    const norm = weights.map((w) => (total !== 0 ? w / total : w));
+    const lines = horizontal ? height : width;
+    for (let line = 0; line < lines; line++) {
+      let acc = 0;
+      for (let j = 0; j < norm.length; j++) acc += src[horizontal ? line * width + lo + j : (lo + j) * width + line]! * norm[j]!;
+      out[horizontal ? line * outSize + o : o * width + line] = acc;
+    }
+  }
+  return out;
+}
+
+/** Python's round(): halves go to the even neighbour. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Size (px, odd, ≥ 3) a bank kernel gets at `extent` (synth.py resize_kernel). */
+export function resizedKernelSize(k: Kernel, extent: number): number {
+  const side = Math.max(k.width, k.height);
+  return Math.max(3, roundHalfEven(side * Math.min(1, extent / side)) | 1);
+}
+
+/** Scale a measured kernel so its support spans ~extent px, exactly as PIL does in synth.py. */
+export function resizeKernel(k: Kernel, extent: number): Kernel {
+  const size = resizedKernelSize(k, extent);
+  let img: Float32Array = Float32Array.from(k.data);
+  // Pillow returns a copy for an unchanged size, and resamples horizontally first.
+  if (k.width !== size || k.height !== size) {
+    if (k.width !== size) img = resampleAxis(img, k.width, k.height, size, true);
+    if (k.height !== size) img = resampleAxis(img, size, k.height, size, false);
+  }
+  const data = Float64Array.from(img, (v) => Math.max(0, v));
+  const total = data.reduce((s, v) => s + v, 0);
+  for (let i = 0; i < data.length; i++) data[i]! /= total;
+  return { width: size, height: size, data };
+}
+
+/** numpy.rot90(k, turns): counter-clockwise quarter turns. */
+export function rot90(k: Kernel, turns: number): Kernel {
+  let cur = k;
+  for (let t = 0; t < ((turns % 4) + 4) % 4; t++) {
+    const { width: w, height: h, data } = cur;
+    const out = new Float64Array(data.length);
+    // out has shape (w, h): out[i][j] = in[j][w - 1 - i]
+    for (let i = 0; i < w; i++) for (let j = 0; j < h; j++) out[i * h + j] = data[j * w + (w - 1 - i)]!;
+    cur = { width: h, height: w, data: out };
+  }
+  return cur;
+}
+
+export type KernelSource = 'trajectory' | 'bank';
+
+/** One random kernel and where it came from. */
+export function drawKernel(rng: Rng, spec: SynthesisSpec, bank: readonly BankKernel[]): { kernel: Kernel; source: KernelSource } {
+  const mix = spec.kernelMix;
+  if (bank.length === 0 || rng.next() < mix.trajectory / (mix.trajectory + mix.bank)) {
+    const t = spec.trajectory;
+    const full = shakeTrajectory(rng, t);
+    const path = truncatePath(full, Math.max(2, Math.trunc(full.re.length * uniformIn(rng, t.exposure))));
+    return { kernel: rasterizePath(scalePath(path, uniformIn(rng, t.extentPx))), source: 'trajectory' };
+  }
+  const picked = bank[rng.int(bank.length)]!.kernel;
+  const resized = resizeKernel(picked, uniformIn(rng, spec.bank.maxExtentPx));
+  return { kernel: spec.bank.randomRotate90 ? rot90(resized, rng.int(4)) : resized, source: 'bank' };
+}
+
+/** The largest kernel side drawKernel can return: photos need this much margin around a crop. */
+export function maxKernelSize(spec: SynthesisSpec, bank: readonly BankKernel[]): number {
+  const bankMax = Math.max(0, ...bank.map((b) => resizedKernelSize(b.kernel, spec.bank.maxExtentPx[1])));
+  return Math.max(maxTrajectoryKernelSize(spec.trajectory), bankMax);
+}
+
+/** Side (px) of the part of a kernel above 5 % of its peak, as synth.py's statistics measure it. */
+export function kernelExtent(k: Kernel): number {
+  const peak = Math.max(...k.data);
+  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let y = 0; y < k.height; y++) {
+    for (let x = 0; x < k.width; x++) {
+      if (k.data[y * k.width + x]! > peak * 0.05) [x0, x1, y0, y1] = [Math.min(x0, x), Math.max(x1, x), Math.min(y0, y), Math.max(y1, y)];
+    }
+  }
+  return Math.max(x1 - x0, y1 - y0) + 1;
+}

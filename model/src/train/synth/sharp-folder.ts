@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { UnshakeError } from '../../errors.js';
+import { Rng } from '../random.js';
+
+/**
+ * Finds the usable photos in a folder of sharp-only photos (synthetic shake is added later).
+ * Each file is checked before training starts and every rejected file gets a reason the user
+ * can act on: empty, unreadable or truncated, too small for a crop plus the largest blur
+ * kernel, or a byte-identical duplicate. Sizes are upright (EXIF orientation applied).
+ */
+export interface SharpPhoto {
+  /** File name inside the folder (unique, stable across runs: checkpoints store it). */
+  name: string;
+  file: string;
+  /** Upright size in pixels. */
+  width: number;
+  height: number;
+}
+
+export interface RejectedPhoto {
+  name: string;
+  file: string;
+  reason: string;
+}
+
+export interface SharpFolderReport {
+  folder: string;
+  valid: SharpPhoto[];
+  rejected: RejectedPhoto[];
+}
+
+const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|heic|heif|avif)$/i;
+
+async function fileHash(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Upright size of a readable photo, or the reason it cannot be used. */
+async function check(file: string, minSize: number): Promise<{ width: number; height: number } | string> {
+  let width: number;
+  let height: number;
+  try {
+    const meta = await sharp(file).metadata();
+    if (!meta.width || !meta.height) return 'unreadable: no image dimensions';
+    const swap = (meta.orientation ?? 1) >= 5; // EXIF orientations 5–8 turn the image by 90°
+    [width, height] = swap ? [meta.height, meta.width] : [meta.width, meta.height];
+  } catch (error) {
+    return `unreadable: ${(error as Error).message}`;
+  }
+  if (width < minSize || height < minSize) return `too small: ${width}×${height}, needs at least ${minSize}×${minSize} px`;
+  try {
+    // Decode every pixel (shrunk on load): headers of truncated files read fine, pixels do not.
+    await sharp(file).rotate().resize({ width: 64, height: 64, fit: 'inside' }).raw().toBuffer();
+  } catch (error) {
+    return `damaged or truncated: ${(error as Error).message}`;
+  }
+  return { width, height };
+}
+
+/**
+ * `minSize`: the crop plus the largest kernel's margin. Files are checked one at a time, so
+ * memory stays bounded for folders of large photos; sub-folders and hidden files are skipped.
+ */
+export async function validateSharpFolder(folder: string, options: { minSize: number }): Promise<SharpFolderReport> {
+  const dir = path.resolve(folder);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new UnshakeError('FILE_NOT_FOUND', `The sharp-photos folder ${folder} does not exist or is not a folder.`);
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const seen = new Map<string, string>();
+  const valid: SharpPhoto[] = [];
+  const rejected: RejectedPhoto[] = [];
+  for (const name of entries) {
+    const file = path.join(dir, name);
+    const reject = (reason: string) => rejected.push({ name, file, reason });
+    if (!IMAGE_EXT.test(name)) {
+      reject('not a photo (expected .jpg, .png, .tif, .webp, .heic or .avif)');
+      continue;
+    }
+    if ((await stat(file)).size === 0) {
+      reject('empty file (0 bytes)');
+      continue;
+    }
+    const hash = await fileHash(file);
+    const twin = seen.get(hash);
+    if (twin) {
+      reject(`duplicate of ${twin}`);
+      continue;
+    }
+    const result = await check(file, options.minSize);
+    if (typeof result === 'string') {
+      reject(result);
+      continue;
+    }
+    seen.set(hash, name); // only usable photos count as originals
+    valid.push({ name, file, ...result });
+  }
+  return { folder: dir, valid, rejected };
+}
+
+export interface PhotoSplit {
+  train: SharpPhoto[];
+  validation: SharpPhoto[];
+  note: string | null;
+}
+
+/** Seeded split with at least one held-out photo. A single photo is used for both (said so). */
+export function splitSharpPhotos(valid: readonly SharpPhoto[], fraction = 0.2, seed = 1): PhotoSplit {
+  if (valid.length === 0) {
+    throw new UnshakeError('INVALID_REQUEST', 'No usable sharp photos: every file was rejected or the folder has none (see the report above).');
+  }
+  if (valid.length === 1) {
+    return { train: [...valid], validation: [...valid], note: 'Only one usable photo: it is used for training and validation, so the validation scores are not held out.' };
+  }
+  const shuffled = new Rng(seed).shuffle(valid);
+  const n = Math.min(valid.length - 1, Math.max(1, Math.round(valid.length * fraction)));
+  return { train: shuffled.slice(n), validation: shuffled.slice(0, n), note: null };
+}

@@ -1,0 +1,145 @@
+import { augment, decodeRegion, type CropBatch } from '../crop-sampler.js';
+import type { Rng } from '../random.js';
+import { rgbToNetwork } from '../tensor-image.js';
+import type { SharpPhoto } from './sharp-folder.js';
+import { degrade, drawShakeParams, type RgbImage, type ShakeParams } from './shake-degrade.js';
+import { drawKernel, type BankKernel, type KernelSource } from './shake-kernel.js';
+import type { Kernel } from './shake-trajectory.js';
+import type { SynthesisSpec } from './synthesis-spec.js';
+
+/**
+ * Training batches from sharp-only photos: each sample draws a shake kernel, a textured crop
+ * (plus the kernel's margin) from a random photo, and blurs it with the spec's recipe
+ * (synth.py `sample`); then the same flip / rot90 goes to both. Same interface as CropSampler.
+ * Every random choice comes from the one Rng, in a fixed order, so a checkpointed rng state
+ * resumes the exact stream. Only a few decoded photos are cached (LRU).
+ */
+export interface ShakeSynthesis {
+  spec: SynthesisSpec;
+  bank: readonly BankKernel[];
+}
+
+export interface SyntheticSample {
+  blurred: Uint8Array;
+  sharp: Uint8Array;
+  photo: string;
+  source: KernelSource;
+  kernel: Kernel;
+  params: ShakeParams;
+}
+
+/** A rectangle of an interleaved RGB image. */
+export function cutRgb(img: RgbImage, left: number, top: number, width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const from = ((top + y) * img.width + left) * 3;
+    data.set(img.data.subarray(from, from + width * 3), y * width * 3);
+  }
+  return { width, height, data };
+}
+
+/** Mean absolute finite difference of the grey image, 0..1 scale (data.py gradient_energy). */
+export function gradientEnergy(img: RgbImage): number {
+  const { width: w, height: h, data } = img;
+  const grey = new Float64Array(w * h);
+  for (let i = 0; i < w * h; i++) grey[i] = (data[3 * i]! + data[3 * i + 1]! + data[3 * i + 2]!) / 3 / 255;
+  let dy = 0;
+  let dx = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (y + 1 < h) dy += Math.abs(grey[(y + 1) * w + x]! - grey[y * w + x]!);
+      if (x + 1 < w) dx += Math.abs(grey[y * w + x + 1]! - grey[y * w + x]!);
+    }
+  }
+  return (h > 1 ? dy / ((h - 1) * w) : 0) + (w > 1 ? dx / (h * (w - 1)) : 0);
+}
+
+/** The sharp crop inside a kernel-sized margin, where synth.py puts it (offset kh//2, kw//2). */
+export function sharpInside(big: RgbImage, k: Kernel, size: number): RgbImage {
+  return cutRgb(big, Math.floor(k.width / 2), Math.floor(k.height / 2), size, size);
+}
+
+export async function decodeUpright(photo: SharpPhoto): Promise<RgbImage> {
+  const data = await decodeRegion(photo.file, { left: 0, top: 0, width: photo.width, height: photo.height });
+  return { width: photo.width, height: photo.height, data };
+}
+
+export interface SynthSamplerOptions {
+  crop: number;
+  batch: number;
+  rng: Rng;
+  cacheSize?: number;
+}
+
+/** Up to this many crops are tried for texture before the last one is used (as synth.py). */
+const CROP_TRIES = 10;
+
+export class SynthSampler {
+  private readonly cache = new Map<string, RgbImage>();
+
+  constructor(
+    private readonly photos: readonly SharpPhoto[],
+    private readonly synth: ShakeSynthesis,
+    private readonly options: SynthSamplerOptions,
+  ) {
+    if (photos.length === 0) throw new Error('SynthSampler needs at least one photo');
+  }
+
+  private async load(photo: SharpPhoto): Promise<RgbImage> {
+    const hit = this.cache.get(photo.file);
+    if (hit) {
+      this.cache.delete(photo.file); // re-insert so Map order tracks recency
+      this.cache.set(photo.file, hit);
+      return hit;
+    }
+    const decoded = await decodeUpright(photo);
+    this.cache.set(photo.file, decoded);
+    while (this.cache.size > (this.options.cacheSize ?? 2)) this.cache.delete(this.cache.keys().next().value!);
+    return decoded;
+  }
+
+  /** Number of decoded photos held right now (bounded by cacheSize). */
+  get cachedPhotos(): number {
+    return this.cache.size;
+  }
+
+  /** One blurred/sharp pair of `size` px, before augmentation. */
+  async sample(size = this.options.crop): Promise<SyntheticSample> {
+    const { rng } = this.options;
+    const { spec, bank } = this.synth;
+    const { kernel, source } = drawKernel(rng, spec, bank);
+    let big: RgbImage | null = null;
+    let photo = this.photos[0]!;
+    for (let attempt = 0; attempt < CROP_TRIES; attempt++) {
+      photo = this.photos[rng.int(this.photos.length)]!;
+      const img = await this.load(photo);
+      const spanX = img.width - size - kernel.width + 2;
+      const spanY = img.height - size - kernel.height + 2;
+      if (spanX < 1 || spanY < 1) {
+        throw new RangeError(`${photo.name} (${img.width}×${img.height}) is too small for a ${size}-px crop and a ${kernel.width}-px kernel`);
+      }
+      const top = rng.int(spanY);
+      const left = rng.int(spanX);
+      big = cutRgb(img, left, top, size + kernel.width - 1, size + kernel.height - 1);
+      if (gradientEnergy(sharpInside(big, kernel, size)) >= spec.crop.minGradientEnergy) break;
+    }
+    const params = drawShakeParams(rng, spec);
+    const blurred = await degrade(rng, big!, kernel, params, spec.saturation.threshold);
+    return { blurred: blurred.data, sharp: sharpInside(big!, kernel, size).data, photo: photo.name, source, kernel, params };
+  }
+
+  async nextBatch(): Promise<CropBatch> {
+    const { crop, batch, rng } = this.options;
+    const per = crop * crop * 3;
+    const blurred = new Float32Array(batch * per);
+    const sharpOut = new Float32Array(batch * per);
+    for (let i = 0; i < batch; i++) {
+      const s = await this.sample();
+      const mirror = rng.next() < 0.5;
+      const turns = rng.int(4);
+      blurred.set(rgbToNetwork(augment(s.blurred, crop, mirror, turns)), i * per);
+      sharpOut.set(rgbToNetwork(augment(s.sharp, crop, mirror, turns)), i * per);
+    }
+    return { blurred, sharp: sharpOut, shape: [batch, crop, crop, 3] };
+  }
+}

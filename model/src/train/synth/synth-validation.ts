@@ -1,0 +1,38 @@
+import { decodeRegion } from '../crop-sampler.js';
+import { Rng } from '../random.js';
+import { rgbToNetwork, toUnitRange } from '../tensor-image.js';
+import type { ValidationItem } from '../train-validation.js';
+import type { SharpPhoto } from './sharp-folder.js';
+import { degrade, drawShakeParams } from './shake-degrade.js';
+import { drawKernel } from './shake-kernel.js';
+import { sharpInside, type ShakeSynthesis } from './synth-sampler.js';
+
+/**
+ * Held-out items for sharp-only folders: one synthetic blurred/sharp centre crop per held-out
+ * photo. Each photo's randomness is seeded by (seed, file name) alone, so the items are the
+ * same every time — before, during and after training, and after a resume — and base vs
+ * fine-tuned scores compare like for like.
+ */
+function itemSeed(seed: number, name: string): number {
+  let h = 0x811c9dc5; // FNV-1a
+  for (const ch of `${seed}\u0000${name}`) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  return h;
+}
+
+export async function syntheticValidationSet(photos: readonly SharpPhoto[], synth: ShakeSynthesis, size: number, seed: number): Promise<ValidationItem[]> {
+  const items: ValidationItem[] = [];
+  for (const photo of photos) {
+    const rng = new Rng(itemSeed(seed, photo.name));
+    const { kernel } = drawKernel(rng, synth.spec, synth.bank);
+    const edge = Math.floor(Math.min(size, photo.width - kernel.width + 1, photo.height - kernel.height + 1) / 4) * 4;
+    const width = edge + kernel.width - 1;
+    const height = edge + kernel.height - 1;
+    const region = { left: Math.floor((photo.width - width) / 2), top: Math.floor((photo.height - height) / 2), width, height };
+    const big = { width, height, data: await decodeRegion(photo.file, region) };
+    const params = drawShakeParams(rng, synth.spec);
+    const blurred = await degrade(rng, big, kernel, params, synth.spec.saturation.threshold);
+    const target = toUnitRange(rgbToNetwork(sharpInside(big, kernel, edge).data));
+    items.push({ name: photo.name, edge, blurred: blurred.data, target });
+  }
+  return items;
+}

@@ -1,0 +1,137 @@
+import { copyFile, mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../model/src/train/random.js';
+import { validateSharpFolder, type SharpPhoto } from '../../../model/src/train/synth/sharp-folder.js';
+import { SRGB_TO_LINEAR } from '../../../model/src/train/synth/shake-degrade.js';
+import { drawKernel, kernelExtent, loadKernelBank, maxKernelSize } from '../../../model/src/train/synth/shake-kernel.js';
+import { SynthSampler, type ShakeSynthesis } from '../../../model/src/train/synth/synth-sampler.js';
+import { syntheticValidationSet } from '../../../model/src/train/synth/synth-validation.js';
+import { loadSynthesisSpec } from '../../../model/src/train/synth/synthesis-spec.js';
+import { repoRoot, sharedData } from './helpers.js';
+
+interface GoldenStats {
+  kernelStats: { draws: number; medianExtent: number; p90Extent: number; bankShare: number };
+  brightness: { samples: number; crop: number; meanLinear: number; meanU8: number; medianU8: number };
+}
+
+let synth: ShakeSynthesis;
+let photos: SharpPhoto[];
+let golden: GoldenStats;
+
+const CROP = 48;
+const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q; // numpy's default (linear) percentile
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+
+function mean(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]!;
+  return s / v.length;
+}
+
+beforeAll(async () => {
+  const spec = await loadSynthesisSpec();
+  synth = { spec, bank: (await loadKernelBank(spec, sharedData('.'))).kernels };
+  golden = JSON.parse(await readFile(path.join(repoRoot, 'test/fixtures/synth-golden.json'), 'utf8')) as GoldenStats;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-synth-'));
+  for (const name of ['101085.jpg', '108005.jpg', '12084.jpg']) await copyFile(path.join(sharedData('photos-extra/CBSD68'), name), path.join(dir, name));
+  photos = (await validateSharpFolder(dir, { minSize: CROP + maxKernelSize(spec, synth.bank) - 1 })).valid;
+  expect(photos).toHaveLength(3);
+});
+
+describe('synthetic-shake sampler', () => {
+  const sampler = (seed: number, cacheSize = 2) => new SynthSampler(photos, synth, { crop: CROP, batch: 2, rng: new Rng(seed), cacheSize });
+
+  it('gives byte-identical batches for a seed, other batches for another seed, and resumes from a saved rng state', async () => {
+    const a = sampler(7);
+    const b = sampler(7, 1); // the cache size must not change the stream
+    const first = await a.nextBatch();
+    expect(first.shape).toEqual([2, CROP, CROP, 3]);
+    const firstB = await b.nextBatch();
+    expect(bytes(firstB.blurred).equals(bytes(first.blurred))).toBe(true);
+    expect(bytes(firstB.sharp).equals(bytes(first.sharp))).toBe(true);
+    expect(bytes(first.blurred).equals(bytes(first.sharp))).toBe(false);
+
+    const other = await sampler(8).nextBatch();
+    expect(bytes(other.sharp).equals(bytes(first.sharp))).toBe(false);
+
+    // Checkpoint mid-stream: a new sampler on the saved state gives the same next batch.
+    const saved = new Rng(0);
+    const rng = new Rng(7);
+    const stream = new SynthSampler(photos, synth, { crop: CROP, batch: 2, rng });
+    await stream.nextBatch();
+    saved.state = rng.state;
+    const next = await stream.nextBatch();
+    const resumed = await new SynthSampler(photos, synth, { crop: CROP, batch: 2, rng: new Rng(saved.state) }).nextBatch();
+    expect(bytes(resumed.blurred).equals(bytes(next.blurred))).toBe(true);
+    expect(bytes(resumed.sharp).equals(bytes(next.sharp))).toBe(true);
+    expect(bytes(next.sharp).equals(bytes(first.sharp))).toBe(false);
+    expect(a.cachedPhotos).toBeLessThanOrEqual(2);
+    expect(b.cachedPhotos).toBe(1);
+  });
+
+  it('builds the same synthetic validation items every time for a seed', async () => {
+    const once = await syntheticValidationSet(photos, synth, 64, 3);
+    const again = await syntheticValidationSet(photos, synth, 64, 3);
+    const otherSeed = await syntheticValidationSet(photos, synth, 64, 4);
+    expect(once.map((i) => i.edge)).toEqual([64, 64, 64]);
+    for (let i = 0; i < once.length; i++) {
+      expect(Buffer.from(again[i]!.blurred).equals(Buffer.from(once[i]!.blurred))).toBe(true);
+      expect(Buffer.from(again[i]!.target.buffer).equals(Buffer.from(once[i]!.target.buffer))).toBe(true);
+      expect(Buffer.from(otherSeed[i]!.blurred).equals(Buffer.from(once[i]!.blurred))).toBe(false);
+    }
+  });
+
+  it('draws kernels with the Python recipe\'s extent distribution and bank share', () => {
+    const { draws, medianExtent, p90Extent, bankShare } = golden.kernelStats;
+    const rng = new Rng(11);
+    const all = Array.from({ length: draws }, () => drawKernel(rng, synth.spec, synth.bank));
+    const extents = all.map((d) => kernelExtent(d.kernel));
+    const share = all.filter((d) => d.source === 'bank').length / draws;
+    expect(Math.abs(quantile(extents, 0.5) - medianExtent)).toBeLessThanOrEqual(2);
+    expect(Math.abs(quantile(extents, 0.9) - p90Extent)).toBeLessThanOrEqual(3);
+    expect(Math.abs(share - bankShare)).toBeLessThanOrEqual(0.08);
+    for (const { kernel } of all) expect(Math.abs(kernel.data.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-9);
+    expect(Math.max(...all.map((d) => Math.max(d.kernel.width, d.kernel.height)))).toBeLessThanOrEqual(maxKernelSize(synth.spec, synth.bank));
+  });
+
+  it('keeps mean brightness like the Python recipe (blurring must not darken)', async () => {
+    const { samples, crop, meanLinear, meanU8, medianU8 } = golden.brightness;
+    const sourcePhotos: SharpPhoto[] = [];
+    for (const src of synth.spec.sources) {
+      const dir = sharedData(src);
+      const files = (await readdir(dir)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
+      sourcePhotos.push(...files.map((f) => ({ name: `${src}/${f}`, file: path.join(dir, f), width: 0, height: 0 })));
+    }
+    const probed = (await withHeaderSizes(sourcePhotos)).filter((p) => p.width >= crop + 60 && p.height >= crop + 60);
+    const s = new SynthSampler(probed, synth, { crop, batch: 1, rng: new Rng(5), cacheSize: 8 });
+    const dU8: number[] = [];
+    const dLin: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const { blurred, sharp } = await s.sample();
+      dU8.push(mean(blurred) - mean(sharp));
+      dLin.push(mean(Array.from(blurred, (v) => SRGB_TO_LINEAR[v]!)) - mean(Array.from(sharp, (v) => SRGB_TO_LINEAR[v]!)));
+    }
+    // Python: about +4 grey levels (linear blur brightens in sRGB terms; boosted highlights add light).
+    expect(Math.sign(mean(dU8))).toBe(Math.sign(meanU8));
+    expect(Math.abs(mean(dU8) - meanU8)).toBeLessThan(1.5);
+    expect(Math.abs(quantile(dU8, 0.5) - medianU8)).toBeLessThan(1.5);
+    expect(Math.abs(mean(dLin) - meanLinear)).toBeLessThan(0.004);
+  });
+});
+
+/** Sizes straight from the headers (these are upright PNG/JPEG files; nothing to validate). */
+function withHeaderSizes(list: SharpPhoto[]): Promise<SharpPhoto[]> {
+  return Promise.all(list.map(async (p) => {
+    const m = await sharp(p.file).metadata();
+    return { ...p, width: m.width, height: m.height };
+  }));
+}

@@ -1,0 +1,53 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadKernelBank } from '../../../model/src/train/synth/shake-kernel.js';
+import { defaultSharedDataDir, defaultSynthesisSpecPath, loadSynthesisSpec } from '../../../model/src/train/synth/synthesis-spec.js';
+import { repoRoot, sharedData } from './helpers.js';
+
+let work: string;
+let specText: string;
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'unshake-synth-spec-'));
+  specText = await readFile(defaultSynthesisSpecPath(), 'utf8');
+});
+
+describe('synthesis spec and kernel bank', () => {
+  it('reads model/base/synthesis-spec.json itself (no copied numbers) and the shared kernel bank', async () => {
+    const spec = await loadSynthesisSpec();
+    expect(spec).toEqual(JSON.parse(specText));
+    expect(defaultSharedDataDir()).toBe(process.env.UNSHAKE_DATA ? path.resolve(process.env.UNSHAKE_DATA) : path.resolve(repoRoot, '../shared/data'));
+    const bank = await loadKernelBank(spec, sharedData('.'));
+    expect(bank.note).toBeNull();
+    // Every kernel whose type mentions "motion" (synth.py's filter), in file order.
+    const raw = JSON.parse(await readFile(path.join(sharedData('kernels'), 'kernels.json'), 'utf8')) as Record<string, { type: string }>;
+    expect(bank.kernels.map((k) => k.name)).toEqual(Object.keys(raw).filter((n) => raw[n]!.type.includes('motion')));
+    expect(bank.kernels.length).toBeGreaterThan(10);
+    const levin = bank.kernels.find((k) => k.name === 'levin09_k1')!.kernel;
+    expect([levin.width, levin.height]).toEqual([19, 19]);
+  });
+
+  it('an injected spec path is used, and a broken spec is a clear error', async () => {
+    const copy = path.join(work, 'spec.json');
+    await writeFile(copy, specText.replace('"version": 1', '"version": 7'));
+    expect((await loadSynthesisSpec(copy)).version).toBe(7);
+    await expect(loadSynthesisSpec(path.join(work, 'missing.json'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    await writeFile(path.join(work, 'bad.json'), '{ nope');
+    await expect(loadSynthesisSpec(path.join(work, 'bad.json'))).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringMatching(/not valid JSON/) });
+    const wrong = JSON.parse(specText) as { noise: { poissonPeak: number[] } };
+    wrong.noise.poissonPeak = [3000, 300];
+    await writeFile(path.join(work, 'wrong.json'), JSON.stringify(wrong));
+    await expect(loadSynthesisSpec(path.join(work, 'wrong.json'))).rejects.toMatchObject({ message: expect.stringMatching(/invalid at "noise\.poissonPeak"/) });
+    // A field the TS port does not implement yet must not be ignored silently.
+    await writeFile(path.join(work, 'newer.json'), JSON.stringify({ ...JSON.parse(specText), vignetting: { probability: 0.2 } }));
+    await expect(loadSynthesisSpec(path.join(work, 'newer.json'))).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringMatching(/vignetting/) });
+  });
+
+  it('without a kernel bank (a packaged app may lack it) synthesis falls back to trajectories, with a note', async () => {
+    const bank = await loadKernelBank(await loadSynthesisSpec(), work);
+    expect(bank.kernels).toEqual([]);
+    expect(bank.note).toMatch(/no kernel bank at .*kernels\.json: synthetic blur uses random trajectories only/);
+  });
+});
