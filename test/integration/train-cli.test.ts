@@ -40,7 +40,7 @@ describe('unshake train', () => {
     ]);
     expect(err).not.toMatch(/error \[/);
     expect(code).toBe(0);
-    expect(err).toMatch(/^backend: cpu \(skipped tensorflow-gpu: /m);
+    expect(err).toMatch(/^backend: (cpu|webgpu on .+ \(software renderer\)) \(skipped tensorflow-gpu: /m);
     expect(err).toMatch(/pairs: 3 valid \(folders\), 2 for training, 1 held out/);
     expect(err).toMatch(/^mode: full \(all weights\)$/m);
     expect(err).toMatch(/step 3\/3 {2}total [\d.e+-]+ {2}l1 [\d.e+-]+ .*ETA 0s/);

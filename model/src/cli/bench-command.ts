@@ -1,14 +1,16 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnshakeError } from '../errors.js';
-import { runBench } from '../eval/bench.js';
+import { runBench, type BenchReport } from '../eval/bench.js';
+import { benchTraining } from '../eval/bench-training.js';
 import { benchMarkdown } from '../eval/bench-report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { parseCommand } from './args.js';
 
 const USAGE =
   'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--full] [--tiles 256,384,512,768,1024] ' +
-  '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu]';
+  '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only]';
 
 /** Comma-separated positive numbers within [min, max]. */
 function numberList(name: string, value: string | undefined, min: number, max: number): number[] | undefined {
@@ -35,6 +37,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         md: { type: 'string', default: 'docs/bench.md' },
         'no-write': { type: 'boolean' },
         cpu: { type: 'boolean' },
+        'no-train': { type: 'boolean' },
+        'train-only': { type: 'boolean' },
       },
     },
     USAGE,
@@ -44,14 +48,25 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (values.full && !sizes.includes(100)) sizes.push(100);
   const userModelsDir = values['models-dir'] ? path.resolve(values['models-dir']) : undefined;
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir });
-  const report = await runBench(model, {
-    sizes,
-    tileSizes: numberList('tiles', values.tiles, 32, 4096),
-    threads: numberList('threads', values.threads, 1, 256),
-    preferred: values.cpu ? 'cpu' : 'auto',
-    userModelsDir,
-    log: (line) => process.stderr.write(`bench: ${line}\n`),
-  });
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  let report: BenchReport;
+  if (values['train-only']) {
+    // Re-time fine-tuning only, keeping the inference sections of the last full bench.
+    const previous = await readFile(path.resolve(values.json), 'utf8').catch(() => {
+      throw new UnshakeError('FILE_NOT_FOUND', `--train-only updates ${values.json}, which does not exist yet: run the full bench first.`);
+    });
+    report = { ...(JSON.parse(previous) as BenchReport), training: await benchTraining(model.onnxPath, { log }) };
+  } else {
+    report = await runBench(model, {
+      sizes,
+      tileSizes: numberList('tiles', values.tiles, 32, 4096),
+      threads: numberList('threads', values.threads, 1, 256),
+      preferred: values.cpu ? 'cpu' : 'auto',
+      userModelsDir,
+      training: !values['no-train'],
+      log,
+    });
+  }
   const markdown = benchMarkdown(report);
   console.log(markdown);
   if (!values['no-write']) {

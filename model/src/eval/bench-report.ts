@@ -1,4 +1,5 @@
 import type { BenchReport, Target } from './bench.js';
+import type { TrainingBench } from './bench-training.js';
 
 /** The bench as Markdown: ratios first (they compare across machines), then the detail. */
 export function benchMarkdown(r: BenchReport): string {
@@ -59,6 +60,29 @@ export function benchMarkdown(r: BenchReport): string {
       (e) =>
         `| ${e.megapixels.toFixed(1)} MP | ${e.seconds.toFixed(1)} | ${e.secondsPerMegapixel.toFixed(3)} | ${e.timings.decode.toFixed(2)} | ${e.timings.deblur.toFixed(1)} | ${e.timings.networkSeconds.toFixed(1)} | ${e.timings.encode.toFixed(2)} | ${e.tiles} (${e.tileSize}²) | ${mib(e.maxRssBytes)} | ${mib(e.accumulatorBytes)} |`,
     ),
+    ...(r.training ? ['', ...trainingMarkdown(r.training)] : []),
   ];
   return lines.join('\n');
+}
+
+/** Fine-tuning seconds per step for each TF.js backend (issue 6). */
+export function trainingMarkdown(t: TrainingBench): string[] {
+  const rows = t.rows.flatMap((row) =>
+    row.available
+      ? row.results.map(
+          (r) =>
+            `| ${row.description ?? row.backend} | ${r.size}² | ${r.mode} | ${r.criticWidth ?? '–'} | ${r.secondsPerStep.toFixed(2)}${r.timedSteps === 0 ? ' (first step)' : ''} | ${r.firstStepSeconds.toFixed(2)} |`,
+        )
+      : [`| ${row.backend} | | | | not available: ${row.reason ?? 'unknown'} | |`],
+  );
+  return [
+    `## Fine-tuning (TF.js), model ${t.model}, batch ${t.batch}`,
+    '',
+    'One training step = critic update + generator update with the default losses (L1 + 100 × VGG19 conv3_3 + WGAN-GP), in its own process per backend. ' +
+      '"decoder" trains only the decoder and tail (the light mode). When the first step alone exceeds 20 s it is the measurement (marked); otherwise the mean of 2 later steps.',
+    '',
+    '| backend | crop | mode | critic width | s/step | first step s |',
+    '|---|---:|---|---:|---:|---:|',
+    ...rows,
+  ];
 }

@@ -9,6 +9,7 @@ import { endToEndInChild, type EndToEndPoint } from './bench-end-to-end.js';
 import { bestPoint, compareGraphOptimisation, sweepNetwork, type GraphOptimisationPoint, type NetworkPoint } from './bench-network.js';
 import { photoLikeJpeg } from './bench-photo.js';
 import { matmulRoofline, type Roofline } from './bench-roofline.js';
+import { benchTraining, type TrainingBench } from './bench-training.js';
 
 /**
  * Machine-relative speed and memory (issue 4): (a) MatMul roofline, (b) the network's GMAC/MP
@@ -23,6 +24,8 @@ export interface BenchOptions {
   preferred?: EpPreference;
   userModelsDir?: string;
   photosDir?: string;
+  /** Also time fine-tuning steps per TF.js backend (default true). */
+  training?: boolean;
   log?: (line: string) => void;
 }
 
@@ -44,6 +47,7 @@ export interface BenchReport {
   graphOptimisation: GraphOptimisationPoint[];
   endToEnd: EndToEndPoint[];
   targets: { endToEndOverNetwork: Target; rooflineShare: Target; peakRss100MpBytes: Target };
+  training?: TrainingBench;
 }
 
 const DEFAULT_TILES = [256, 384, 512, 768, 1024];
@@ -90,6 +94,7 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
       log(`  ${point.seconds.toFixed(1)} s, ${point.secondsPerMegapixel.toFixed(3)} s/MP, ${(point.maxRssBytes / 2 ** 20).toFixed(0)} MiB peak`);
       await rm(input, { force: true });
     }
+    const training = options.training === false ? undefined : await benchTraining(model.onnxPath, { log });
     const worst = endToEnd.reduce<number | null>((m, e) => Math.max(m ?? 0, e.overIsolatedNetwork), null);
     const big = endToEnd.find((e) => e.megapixels >= 95);
     return {
@@ -121,6 +126,7 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
         rooflineShare: target(best.rooflineShare, 0.4, (v) => v >= 0.4),
         peakRss100MpBytes: target(big?.maxRssBytes ?? null, 2 * 1024 ** 3, (v) => v <= 2 * 1024 ** 3),
       },
+      ...(training ? { training } : {}),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -23,6 +23,12 @@ export interface TrainBenchOptions {
   vggDir?: string;
   /** 'decoder' trains only the decoder and tail (the lighter mode). */
   mode?: 'full' | 'decoder';
+  /**
+   * When the first (warm-up) step alone takes longer than this, it is the measurement: on a
+   * backend that needs minutes per step, warm-up is a rounding error and a second step would
+   * double the bench. Default: always time `steps` more steps.
+   */
+  firstStepSuffices?: number;
 }
 
 export interface TrainBenchResult {
@@ -32,6 +38,11 @@ export interface TrainBenchResult {
   losses: 'full' | 'l1';
   mode: 'full' | 'decoder';
   secondsPerStep: number;
+  /** The first step (optimizer slots, kernel compilation) on its own. */
+  firstStepSeconds: number;
+  /** Steps timed after the first; 0 = secondsPerStep is the first step's time. */
+  timedSteps: number;
+  criticWidth: number | null;
 }
 
 export async function benchTrainStep(onnxPath: string, options: TrainBenchOptions = {}): Promise<TrainBenchResult> {
@@ -56,11 +67,15 @@ export async function benchTrainStep(onnxPath: string, options: TrainBenchOption
   const noise = () => Float32Array.from({ length: batch * size * size * 3 }, () => rng.next() * 2 - 1);
   const data = { blurred: noise(), sharp: noise(), shape: [batch, size, size, 3] as [number, number, number, number] };
   try {
-    trainStep(nets, data, 1);
-    const timed = options.steps ?? 1;
+    const t0 = performance.now();
+    await trainStep(nets, data, 1);
+    const firstStepSeconds = (performance.now() - t0) / 1000;
+    const timed = firstStepSeconds > (options.firstStepSuffices ?? Infinity) ? 0 : (options.steps ?? 1);
     const started = performance.now();
-    for (let i = 0; i < timed; i++) trainStep(nets, data, i + 2);
-    return { backend: tf.getBackend(), size, batch, losses, mode, secondsPerStep: (performance.now() - started) / 1000 / timed };
+    for (let i = 0; i < timed; i++) await trainStep(nets, data, i + 2);
+    const secondsPerStep = timed ? (performance.now() - started) / 1000 / timed : firstStepSeconds;
+    const criticWidth = full ? (options.criticWidth ?? 64) : null;
+    return { backend: tf.getBackend(), size, batch, losses, mode, secondsPerStep, firstStepSeconds, timedSteps: timed, criticWidth };
   } finally {
     disposeNets(nets);
   }

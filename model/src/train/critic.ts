@@ -13,7 +13,7 @@ export interface PatchCritic {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** [N, H, W, 3] in [-1, 1] → patch scores [N, h, w, 1]. Call inside tf.tidy or a gradient function. */
   apply(x: tf.Tensor4D): tf.Tensor4D;
-  readWeights(): Map<string, Float32Array>;
+  readWeights(): Promise<Map<string, Float32Array>>;
   assignWeights(weights: ReadonlyMap<string, Float32Array>): void;
   dispose(): void;
 }

@@ -19,7 +19,7 @@ export interface TrainableGenerator {
   /** NHWC batch → NHWC batch. Intermediates are not tidied: call inside tf.tidy or a gradient function. */
   apply(x: tf.Tensor4D): tf.Tensor4D;
   /** Current weights as float32 copies in ONNX layout (for export and checkpoints). */
-  readWeights(): Map<string, Float32Array>;
+  readWeights(): Promise<Map<string, Float32Array>>;
   /** Overwrite weights by name (from a checkpoint); every name must exist with the right size. */
   assignWeights(weights: ReadonlyMap<string, Float32Array>): void;
   dispose(): void;

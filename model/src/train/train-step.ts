@@ -17,7 +17,8 @@ export interface StepNets {
 }
 
 const trainableOf = (vars: ReadonlyMap<string, tf.Variable>) => [...vars.values()].filter((v) => v.trainable);
-const read = (t: tf.Tensor) => t.dataSync()[0]!;
+// Async reads: the WebGPU backend has no synchronous GPU read-back in Node (no OffscreenCanvas).
+const read = async (t: tf.Tensor) => (await t.data())[0]!;
 
 /**
  * One WGAN-GP step: `criticSteps` critic updates on this batch's (detached) fake, then one
@@ -25,7 +26,7 @@ const read = (t: tf.Tensor) => t.dataSync()[0]!;
  * fresh generator forwards would multiply the (dominant, on CPU) generator cost.
  * Every tensor made here is disposed before returning; the loss values come back as numbers.
  */
-export function trainStep(nets: StepNets, batch: CropBatch, seed: number): Record<string, number> {
+export async function trainStep(nets: StepNets, batch: CropBatch, seed: number): Promise<Record<string, number>> {
   const { gen, critic, criticOpt, weights } = nets;
   const x = tf.tensor4d(batch.blurred, batch.shape);
   const y = tf.tensor4d(batch.sharp, batch.shape);
@@ -36,7 +37,7 @@ export function trainStep(nets: StepNets, batch: CropBatch, seed: number): Recor
       const vars = trainableOf(critic.variables);
       for (let i = 0; i < nets.criticSteps; i++) {
         const cost = criticOpt.minimize(() => criticLoss(critic, y, fake, weights.gradientPenalty, seed * 16 + i), true, vars)!;
-        losses.critic = read(cost);
+        losses.critic = await read(cost);
         cost.dispose();
       }
       fake.dispose();
@@ -47,10 +48,10 @@ export function trainStep(nets: StepNets, batch: CropBatch, seed: number): Recor
       for (const [name, t] of Object.entries(terms)) if (t) kept.push([name, tf.keep(t)]);
       return total;
     }, true, trainableOf(gen.variables))!;
-    losses.total = read(cost);
+    losses.total = await read(cost);
     cost.dispose();
     for (const [name, t] of kept) {
-      losses[name] = read(t);
+      losses[name] = await read(t);
       t.dispose();
     }
   } finally {

@@ -37,14 +37,17 @@ function mean(all: Scores[]): Scores {
 }
 
 /** Mean PSNR/SSIM of the generator's output (or of the blurred input when `gen` is null). */
-export function scoreSet(gen: TrainableGenerator | null, items: readonly ValidationItem[]): Scores {
-  return mean(
-    items.map((item) => {
-      const out = tf.tidy(() => {
-        const x = cropTensor(item.blurred, item.edge, item.edge);
-        return (gen ? gen.apply(x) : x).dataSync() as Float32Array;
-      });
-      return score(toUnitRange(out), item);
-    }),
-  );
+export async function scoreSet(gen: TrainableGenerator | null, items: readonly ValidationItem[]): Promise<Scores> {
+  const all: Scores[] = [];
+  for (const item of items) {
+    const out = tf.tidy(() => {
+      const x = cropTensor(item.blurred, item.edge, item.edge);
+      return gen ? gen.apply(x) : x;
+    });
+    // Async read-back: WebGPU cannot read synchronously in Node.
+    const data = (await out.data()) as Float32Array;
+    out.dispose();
+    all.push(score(toUnitRange(data), item));
+  }
+  return mean(all);
 }

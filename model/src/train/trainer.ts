@@ -94,10 +94,10 @@ export function runDirFor(modelsDir: string, id: string): string {
 
 async function checkpoint(run: Run, dir: string, state: RunState): Promise<string> {
   const groups = {
-    generator: variableGroup(run.gen.readWeights(), run.gen.variables),
+    generator: variableGroup(await run.gen.readWeights(), run.gen.variables),
     genOpt: await optimizerGroup(run.genOpt),
     ...(run.critic && run.criticOpt
-      ? { critic: variableGroup(run.critic.readWeights(), run.critic.variables), criticOpt: await optimizerGroup(run.criticOpt) }
+      ? { critic: variableGroup(await run.critic.readWeights(), run.critic.variables), criticOpt: await optimizerGroup(run.criticOpt) }
       : {}),
   };
   return saveCheckpoint(dir, state.step, state, groups);
@@ -160,7 +160,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       outId: o.outId,
       train: data.train,
       validation: data.validation,
-      baseline: { input: scoreSet(null, valSet), base: scoreSet(run.gen, valSet) },
+      baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet) },
     };
     if (saved) {
       run.gen.assignWeights(plain(saved.groups.generator));
@@ -183,19 +183,19 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'cancel' });
         throw new UnshakeError('CANCELLED', `Training was cancelled at step ${state.step} of ${o.steps}; a checkpoint was saved, continue with --resume.`);
       }
-      const losses = trainStep(nets, await sampler.nextBatch(), state.step + 1);
+      const losses = await trainStep(nets, await sampler.nextBatch(), state.step + 1);
       state.step++;
       state.rng = rng.state;
       const rate = (state.step - startStep) / ((performance.now() - started) / 1000);
       emit({ type: 'step', step: state.step, total: o.steps, losses, stepsPerSecond: rate, etaSeconds: (o.steps - state.step) / rate });
       if (o.validateEvery && state.step % o.validateEvery === 0 && state.step < o.steps) {
-        emit({ type: 'validation', step: state.step, ...state.baseline, current: scoreSet(run.gen, valSet) });
+        emit({ type: 'validation', step: state.step, ...state.baseline, current: await scoreSet(run.gen, valSet) });
       }
       if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && state.step < o.steps) {
         emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'interval' });
       }
     }
-    const fineTuned = scoreSet(run.gen, valSet);
+    const fineTuned = await scoreSet(run.gen, valSet);
     emit({ type: 'validation', step: state.step, ...state.baseline, current: fineTuned });
     const summary: TrainingSummary = {
       baseModel: { id: o.baseManifest.id, file: path.basename(o.baseOnnxPath), sha256: baseSha256 },
@@ -211,7 +211,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     };
     const model = await exportFineTuned({
       baseBytes,
-      weights: run.gen.readWeights(),
+      weights: await run.gen.readWeights(),
       modelsDir: o.modelsDir,
       id: o.outId,
       name: o.outName ?? o.outId,

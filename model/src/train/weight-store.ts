@@ -1,9 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnshakeError } from '../errors.js';
 
-/** Copy-out / copy-in of a named set of variables (generator, critic) for export and checkpoints. */
-export function readVariables(variables: ReadonlyMap<string, tf.Variable>): Map<string, Float32Array> {
-  return new Map([...variables].map(([name, v]) => [name, v.dataSync() as Float32Array]));
+/**
+ * Copy-out / copy-in of a named set of variables (generator, critic) for export and checkpoints.
+ * Reads are asynchronous: the WebGPU backend cannot read GPU buffers synchronously in Node.
+ */
+export async function readVariables(variables: ReadonlyMap<string, tf.Variable>): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>();
+  for (const [name, v] of variables) out.set(name, (await v.data()) as Float32Array);
+  return out;
 }
 
 export function assignVariables(variables: ReadonlyMap<string, tf.Variable>, weights: ReadonlyMap<string, Float32Array>, what: string): void {

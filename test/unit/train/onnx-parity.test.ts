@@ -62,7 +62,7 @@ describe.each(models)('TF.js graph from %s', (label, load) => {
     const bytes = await load();
     if (!bytes) return ctx.skip(`${label} is not in model/weights yet (issue 5)`);
     const gen = buildGenerator(bytes);
-    const copy = writeWeightsToOnnx(bytes, gen.readWeights());
+    const copy = writeWeightsToOnnx(bytes, await gen.readWeights());
     gen.dispose();
     const before = decodeModel(bytes);
     const after = decodeModel(copy);
@@ -79,7 +79,7 @@ describe('fine-tuned weights round trip', () => {
     const gen = buildGenerator(bytes);
     // Stand-in for training: move every weight, so stale data in the copy would show.
     for (const v of gen.variables.values()) v.assign(tf.tidy(() => tf.add(v, tf.randomNormal(v.shape, 0, 0.05, 'float32', 7))));
-    const tuned = writeWeightsToOnnx(bytes, gen.readWeights());
+    const tuned = writeWeightsToOnnx(bytes, await gen.readWeights());
     const ours = tfForward(gen);
     gen.dispose();
     expect(maxAbsDiff(ours, await ortForward(tuned, 'tuned'))).toBeLessThanOrEqual(1e-3);

@@ -50,10 +50,10 @@ describe('trainStep', () => {
   it('keeps the tensor count flat over many WGAN-GP + L1 steps (no leaks)', async () => {
     const n = nets(null);
     const batches = await Promise.all(Array.from({ length: 4 }, () => sampler.nextBatch()));
-    const first = trainStep(n, batches[0]!, 1); // creates the optimizer slots once
+    const first = await trainStep(n, batches[0]!, 1); // creates the optimizer slots once
     const after1 = tf.memory().numTensors;
     let last = first;
-    for (let step = 2; step <= 10; step++) last = trainStep(n, batches[step % 4]!, step);
+    for (let step = 2; step <= 10; step++) last = await trainStep(n, batches[step % 4]!, step);
     expect(tf.memory().numTensors).toBe(after1);
     for (const key of ['critic', 'l1', 'adversarial', 'total']) expect(Number.isFinite(last[key])).toBe(true);
     expect(last.total).not.toBe(first.total); // the weights actually moved
@@ -65,10 +65,10 @@ describe('trainStep', () => {
     // Critic off and 16-px crops: this test is about the VGG path, which is slow on pure-JS CPU.
     const n = { ...nets(vgg), critic: null, criticOpt: null };
     const batch = await new CropSampler(pairs, { crop: 16, batch: 1, rng: new Rng(2) }).nextBatch();
-    trainStep(n, batch, 1);
+    await trainStep(n, batch, 1);
     const after1 = tf.memory().numTensors;
-    const losses = trainStep(n, batch, 2);
-    trainStep(n, batch, 3);
+    const losses = await trainStep(n, batch, 2);
+    await trainStep(n, batch, 3);
     expect(tf.memory().numTensors).toBe(after1);
     expect(losses.perceptual).toBeGreaterThan(0);
     disposeNets(n);
@@ -77,9 +77,9 @@ describe('trainStep', () => {
   it('lowers the L1 loss on a fixed batch (the gradients point the right way)', async () => {
     const n = { ...nets(null), critic: null, criticOpt: null, weights: { l1: 1, perceptual: 0, adversarial: 0, gradientPenalty: 0 } };
     const batch = await sampler.nextBatch();
-    const start = trainStep(n, batch, 1).l1!;
+    const start = (await trainStep(n, batch, 1)).l1!;
     let end = start;
-    for (let step = 2; step <= 12; step++) end = trainStep(n, batch, step).l1!;
+    for (let step = 2; step <= 12; step++) end = (await trainStep(n, batch, step)).l1!;
     expect(end).toBeLessThan(start);
     disposeNets(n);
   });
@@ -92,11 +92,11 @@ describe('decoder-only mode', () => {
     expect([...decoder].sort()).toEqual(['tail.bias', 'tail.weight', 'up1.cols.bias', 'up1.cols.weight', 'up1.rows.bias', 'up1.rows.weight', 'up2.cols.bias', 'up2.cols.weight', 'up2.rows.bias', 'up2.rows.weight']);
     const gen = buildGenerator(bytes, { trainable: (name) => decoder.has(name) });
     const n = { ...nets(null), gen, critic: null, criticOpt: null, weights: { l1: 1, perceptual: 0, adversarial: 0, gradientPenalty: 0 } };
-    const before = gen.readWeights();
+    const before = await gen.readWeights();
     const batch = await sampler.nextBatch();
-    trainStep(n, batch, 1);
-    trainStep(n, batch, 2);
-    const after = gen.readWeights();
+    await trainStep(n, batch, 1);
+    await trainStep(n, batch, 2);
+    const after = await gen.readWeights();
     for (const [name, values] of before) {
       const same = Array.from(values).every((v, i) => v === after.get(name)![i]);
       expect([name, same]).toEqual([name, !decoder.has(name)]);

@@ -1,0 +1,37 @@
+import { pathToFileURL } from 'node:url';
+import { describeBackend, loadBestBackend, type BackendName } from '../train/backend.js';
+import { benchTrainStep, type TrainBenchOptions } from '../train/bench-train.js';
+
+/**
+ * Child-process entry for one training-step measurement on one TF.js backend: backends register
+ * globally and some cannot be unloaded, so each runs alone. argv[2]: JSON TrainChildRequest.
+ * Prints one JSON line: { ok: true, backend, result } or { ok: false, reason }.
+ */
+export interface TrainChildRequest {
+  backend: BackendName;
+  onnxPath: string;
+  options: TrainBenchOptions;
+}
+
+async function main(): Promise<void> {
+  const request = JSON.parse(process.argv[2] ?? '{}') as TrainChildRequest;
+  let choice;
+  try {
+    // 'accept': the bench measures whatever adapter WebGPU finds and says if it is software.
+    choice = await loadBestBackend({ candidates: [request.backend], softwareAdapter: 'accept' });
+  } catch (error) {
+    process.stdout.write(`${JSON.stringify({ ok: false, reason: error instanceof Error ? error.message : String(error) })}\n`);
+    return;
+  }
+  const slow = choice.name === 'cpu' || choice.software === true;
+  // The CLI's critic width for this backend (16 on CPU-bound ones), so the number is what a user waits.
+  const result = await benchTrainStep(request.onnxPath, { criticWidth: slow ? 16 : 64, ...request.options });
+  process.stdout.write(`${JSON.stringify({ ok: true, backend: describeBackend(choice), adapter: choice.adapter ?? null, software: choice.software ?? false, result })}\n`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
