@@ -65,6 +65,36 @@ def receptive_field_half_width(cfg: GeneratorConfig, size: int = 256) -> int:
     return int(max(c - ys.min(), ys.max() - c, c - xs.min(), xs.max() - c))
 
 
+def effective_margin(g: Generator, theoretical: int, tol_grey: float = 0.25, safety: int = 8) -> tuple[int, int]:
+    """Tile margin the engine needs, measured: cut real photos (photos-extra, never eval sets) at a
+    window edge and find the farthest distance from the cut where the output still differs from
+    the uncut run by more than tol_grey 8-bit levels. The theoretical RF (every pixel with a
+    non-zero path) is far wider than what a trained net's weights actually carry, and overlap
+    costs time quadratically (issue 4). Returns (margin with safety, rounded to 4, capped by
+    the theoretical RF; the measured distance)."""
+    from data import DATA, load_rgb
+    photos = sorted((DATA / "photos-extra" / "Kodak24").iterdir())[:4]
+    size, cut, worst = 320, 64, 0
+    with torch.no_grad():
+        for path in photos:
+            img = np.ascontiguousarray(load_rgb(path)[:size, :size])
+            x = torch.from_numpy(img).permute(2, 0, 1)[None].float() / 127.5 - 1
+            full = g(x)
+            for dim in (2, 3):
+                for side in ("start", "end"):
+                    sl = [slice(None)] * 4
+                    sl[dim] = slice(cut, None) if side == "start" else slice(0, size - cut)
+                    part = g(x[tuple(sl)])
+                    diff = ((part - full[tuple(sl)]).abs() * 127.5).amax(dim=(0, 1, 5 - dim))
+                    if side == "end":
+                        diff = diff.flip(0)  # distance from the cut edge
+                    over = torch.nonzero(diff > tol_grey)
+                    if len(over):
+                        worst = max(worst, int(over.max()) + 1)
+    margin = min(theoretical, ((worst + safety + 3) // 4) * 4)
+    return margin, worst
+
+
 def export(g: Generator, path: Path) -> list[str]:
     torch.onnx.export(
         g, torch.zeros(1, 3, 256, 256), str(path), input_names=["blurred"], output_names=["sharp"],
@@ -105,7 +135,8 @@ def manifest(g: Generator, onnx_path: Path, rf: int, state: dict, tile: int) -> 
     return {
         "id": "unshake-base",
         "name": "Unshake base (Improved-DeblurGAN, CPU-trained)",
-        "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock, "
+        "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock of "
+                        f"{'full 3x3' if g.cfg.dense_conv == 'full' else 'depthwise-separable'} convs, "
                         f"factorised transposed-conv decoder, tanh residual), {count_params(g):,} parameters, "
                         f"trained {state['step']} steps on GoPro-style camera shake. See MODEL_CARD.md."),
         "placeholder": False,
@@ -124,7 +155,9 @@ def main() -> None:
     p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
     p.add_argument("--out-dir", type=Path, default=Path("/work/ckpt/base/export"))
     p.add_argument("--ship", action="store_true", help="write model/weights/unshake-base.onnx + manifest")
-    p.add_argument("--tile", type=int, default=512)
+    # 1024: the best s/MP of `npm run bench`'s tile sweep (docs/bench.md); the engine still caps it
+    # by free memory (model/src/infer/tile-size.ts).
+    p.add_argument("--tile", type=int, default=1024)
     a = p.parse_args()
     out_dir = WEIGHTS if a.ship else a.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -135,11 +168,14 @@ def main() -> None:
     tmp.replace(onnx_path)  # never leave a half-written model where the app looks for one
     diff, how = ort_max_diff(g, onnx_path)
     rf = receptive_field_half_width(g.cfg)
-    man = manifest(g, onnx_path, rf, state, a.tile)
+    margin, reach = effective_margin(g, rf)
+    man = manifest(g, onnx_path, margin, state, a.tile)
+    man["io"]["theoreticalReceptiveField"] = rf
     (out_dir / "unshake-base.manifest.json").write_text(json.dumps(man, indent=2) + "\n")
     print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB) from step {state['step']}")
     print(f"ops: {', '.join(ops)}")
-    print(f"params {man['parameters']:,}; GMAC/MP {man['gmacPerMegapixel']}; receptive-field half-width {rf} px")
+    print(f"params {man['parameters']:,}; GMAC/MP {man['gmacPerMegapixel']}; receptive-field half-width {rf} px "
+          f"(theoretical); outputs move > 0.25 grey levels up to {reach} px from a cut -> tile margin {margin} px")
     print(f"torch vs ONNX max abs diff {diff:.2e} via {how}")
     if not diff <= 1e-3:
         raise SystemExit("ONNX output does not match PyTorch within 1e-3")

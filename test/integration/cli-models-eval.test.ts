@@ -69,7 +69,7 @@ describe('unshake models / eval / bench / train', () => {
   it('bench measures roofline, network and end-to-end speed', async () => {
     const json = path.join(tmp, 'bench.json');
     const md = path.join(tmp, 'bench.md');
-    const r = await runCli(['bench', '--model', 'placeholder', '--sizes', '0.3', '--tiles', '128,256', '--threads', '1', '--json', json, '--md', md]);
+    const r = await runCli(['bench', '--model', 'placeholder', '--sizes', '0.3', '--tiles', '128,256', '--threads', '1', '--json', json, '--md', md, '--no-train']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/MatMul roofline/);
     expect(await readFile(md, 'utf8')).toContain('## Ratios');
@@ -90,6 +90,7 @@ describe('unshake models / eval / bench / train', () => {
     expect(e2e.maxRssBytes).toBeLessThan(1024 ** 3);
     expect(report.executionProvider.active).toBe('cpu');
     expect(report.targets.peakRss100MpBytes.met).toBeNull();
+    expect(report.training).toBeUndefined(); // --no-train: fine-tuning speed is bench-training.test.ts's job
   });
 
   it('train is wired to the fine-tuner: without a data folder it explains its usage', async () => {

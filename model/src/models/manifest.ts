@@ -24,8 +24,14 @@ export const modelManifestSchema = z.object({
     range: z.tuple([z.number(), z.number()]),
     /** Height and width must be multiples of this (the engine reflect-pads). */
     sizeMultiple: z.number().int().positive(),
-    /** Pixels of context each output pixel depends on; tiles overlap by at least this. */
+    /**
+     * Context (pixels) each output pixel needs; tiles overlap by at least this. Measured for the
+     * shipped model (outputs move ≤ 0.25 grey levels beyond it, plus a safety band; see
+     * model/base/export_onnx.py), never more than the theoretical receptive field.
+     */
     receptiveFieldMargin: z.number().int().nonnegative(),
+    /** Half-width of the theoretical receptive field (every pixel with a path to the output). */
+    theoreticalReceptiveField: z.number().int().nonnegative().optional(),
     /** Suggested tile edge (pixels) for CPU inference. */
     preferredTileSize: z.number().int().positive(),
   }),
