@@ -96,7 +96,9 @@ async function tryWebGpu(allowSoftware: boolean): Promise<{ adapter: string; sof
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
   await optionalImport('@tensorflow/tfjs-backend-webgpu');
   await activate('webgpu');
-  return { adapter: label || 'unnamed adapter', software };
+  // For people: the driver's own description ("llvmpipe: Mesa 25.0.7 …", "NVIDIA GeForce …").
+  const shown = adapter.info?.description || adapter.info?.device || [adapter.info?.vendor, adapter.info?.architecture].filter(Boolean).join(' ');
+  return { adapter: shown || 'unnamed adapter', software };
 }
 
 async function tryNativeCpu(): Promise<void> {
