@@ -120,12 +120,14 @@ class TrainSampler:
     """
 
     def __init__(self, weights: dict[str, float], size: int, min_energy: float = 0.004,
-                 synth_spec: Path | None = None) -> None:
+                 synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13)) -> None:
         self.size, self.min_energy = size, min_energy
         self.names = [k for k, v in weights.items() if v > 0]
         p = np.array([weights[k] for k in self.names], dtype=np.float64)
         self.probs = p / p.sum()
         self.frames = FrameAverager.load() if "frames" in self.names else None
+        if self.frames is not None:
+            self.frames.min_frames, self.frames.max_frames = frames
         self.pairs = load_pairs(validation=False) if "pairs" in self.names else None
         self.synth = None
         if "synth" in self.names:

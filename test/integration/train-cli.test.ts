@@ -5,23 +5,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { modelManifestSchema } from '../../model/src/models/manifest.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
 import { makeGoproPairsFolder, placeholderPath } from '../unit/train/helpers.js';
+import { captureOutput } from './capture-output.js';
 
 let work: string;
 let pairsDir: string;
 
 /** Run the command in-process and capture what it prints. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await runTrainCommand(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (argv: string[]) => captureOutput(() => runTrainCommand(argv));
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'unshake-train-cli-'));

@@ -9,6 +9,7 @@ import type { TrainingSummary } from '../../model/src/train/model-export.js';
 import { runDirFor, trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
 import { repoRoot, sharedData } from '../unit/train/helpers.js';
+import { captureOutput } from './capture-output.js';
 
 /** Fine-tuning on sharp-only photos (synthetic camera shake) through the CLI and the trainer. */
 let work: string;
@@ -17,18 +18,7 @@ let base: string;
 
 const PHOTOS = ['101085.jpg', '102061.jpg', '108005.jpg', '12084.jpg'];
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  try {
-    return { code: await runTrainCommand(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (argv: string[]) => captureOutput(() => runTrainCommand(argv));
 
 beforeAll(async () => {
   await loadBestBackend({ candidates: ['cpu'] });

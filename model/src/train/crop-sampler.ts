@@ -82,20 +82,36 @@ export class CropSampler {
 
   async nextBatch(): Promise<CropBatch> {
     const { crop, batch, rng } = this.options;
-    const per = crop * crop * 3;
-    const blurred = new Float32Array(batch * per);
-    const sharpOut = new Float32Array(batch * per);
-    for (let i = 0; i < batch; i++) {
+    return assembleBatch(crop, batch, rng, async () => {
       const d = await this.load(this.pairs[rng.int(this.pairs.length)]!);
       const left = rng.int(d.width - crop + 1);
       const top = rng.int(d.height - crop + 1);
-      const mirror = rng.next() < 0.5;
-      const turns = rng.int(4);
-      blurred.set(rgbToNetwork(augment(cut(d.blurred, d.width, left, top, crop), crop, mirror, turns)), i * per);
-      sharpOut.set(rgbToNetwork(augment(cut(d.sharp, d.width, left, top, crop), crop, mirror, turns)), i * per);
-    }
-    return { blurred, sharp: sharpOut, shape: [batch, crop, crop, 3] };
+      return { blurred: cut(d.blurred, d.width, left, top, crop), sharp: cut(d.sharp, d.width, left, top, crop) };
+    });
   }
+}
+
+/**
+ * A batch from `draw` (one square RGB crop pair per call), each pair given the same random
+ * mirror / rot90, drawn from `rng` after the crop so every sampler consumes the stream alike.
+ */
+export async function assembleBatch(
+  crop: number,
+  batch: number,
+  rng: Rng,
+  draw: () => Promise<{ blurred: Uint8Array; sharp: Uint8Array }>,
+): Promise<CropBatch> {
+  const per = crop * crop * 3;
+  const blurred = new Float32Array(batch * per);
+  const sharpOut = new Float32Array(batch * per);
+  for (let i = 0; i < batch; i++) {
+    const pair = await draw();
+    const mirror = rng.next() < 0.5;
+    const turns = rng.int(4);
+    blurred.set(rgbToNetwork(augment(pair.blurred, crop, mirror, turns)), i * per);
+    sharpOut.set(rgbToNetwork(augment(pair.sharp, crop, mirror, turns)), i * per);
+  }
+  return { blurred, sharp: sharpOut, shape: [batch, crop, crop, 3] };
 }
 
 /** Centre crop (edge a multiple of 4, at most `size`) of a held-out pair, for validation scores. */

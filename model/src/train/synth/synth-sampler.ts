@@ -1,6 +1,5 @@
-import { augment, decodeRegion, type CropBatch } from '../crop-sampler.js';
+import { assembleBatch, decodeRegion, type CropBatch } from '../crop-sampler.js';
 import type { Rng } from '../random.js';
-import { rgbToNetwork } from '../tensor-image.js';
 import type { SharpPhoto } from './sharp-folder.js';
 import { degrade, drawShakeParams, type RgbImage, type ShakeParams } from './shake-degrade.js';
 import { drawKernel, type BankKernel, type KernelSource } from './shake-kernel.js';
@@ -130,16 +129,6 @@ export class SynthSampler {
 
   async nextBatch(): Promise<CropBatch> {
     const { crop, batch, rng } = this.options;
-    const per = crop * crop * 3;
-    const blurred = new Float32Array(batch * per);
-    const sharpOut = new Float32Array(batch * per);
-    for (let i = 0; i < batch; i++) {
-      const s = await this.sample();
-      const mirror = rng.next() < 0.5;
-      const turns = rng.int(4);
-      blurred.set(rgbToNetwork(augment(s.blurred, crop, mirror, turns)), i * per);
-      sharpOut.set(rgbToNetwork(augment(s.sharp, crop, mirror, turns)), i * per);
-    }
-    return { blurred, sharp: sharpOut, shape: [batch, crop, crop, 3] };
+    return assembleBatch(crop, batch, rng, () => this.sample());
   }
 }
