@@ -9,7 +9,7 @@ import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { parseCommand } from './args.js';
 
 const USAGE =
-  'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--full] [--tiles 256,384,512,768,1024] ' +
+  'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--sizes16 24] [--full] [--tiles 256,384,512,768,1024] ' +
   '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only]';
 
 /** Comma-separated positive numbers within [min, max]. */
@@ -30,6 +30,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         model: { type: 'string', short: 'm' },
         'models-dir': { type: 'string' },
         sizes: { type: 'string', default: '12,48' },
+        sizes16: { type: 'string' },
         full: { type: 'boolean' },
         tiles: { type: 'string' },
         threads: { type: 'string' },
@@ -44,8 +45,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     USAGE,
   );
   const sizes = numberList('sizes', values.sizes, 0.01, 250) ?? [];
-  // --full adds the 100 MP photo whose peak RSS the issue bounds (minutes on a small CPU).
+  const sizes16 = numberList('sizes16', values.sizes16, 0.01, 250) ?? [];
+  // --full adds the 100 MP photos whose peak RSS the issue bounds, 8-bit JPEG and 16-bit PNG
+  // (minutes on a small CPU).
   if (values.full && !sizes.includes(100)) sizes.push(100);
+  if (values.full && !sizes16.includes(100)) sizes16.push(100);
   const userModelsDir = values['models-dir'] ? path.resolve(values['models-dir']) : undefined;
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir });
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
@@ -59,6 +63,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   } else {
     report = await runBench(model, {
       sizes,
+      sizes16,
       tileSizes: numberList('tiles', values.tiles, 32, 4096),
       threads: numberList('threads', values.threads, 1, 256),
       preferred: values.cpu ? 'cpu' : 'auto',

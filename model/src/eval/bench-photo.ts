@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
 
 /**
  * Photo-like test input of a given size without shipping large files: a real photo from
- * ../shared/data/photos-extra upscaled to W×H (4:3) with Gaussian grain overlaid (so JPEG
- * decode/encode cost is that of a real, detailed photo, not of flat colour), EXIF and an sRGB
- * ICC profile attached as a camera would, JPEG quality 92.
+ * ../shared/data/photos-extra upscaled to W×H (4:3) with Gaussian grain overlaid (so decode and
+ * encode cost is that of a real, detailed photo, not of flat colour), EXIF and an sRGB ICC
+ * profile attached as a camera would. JPEG quality 92, or a 16-bit PNG as a raw converter
+ * would export it.
  */
 export function defaultPhotosDir(): string {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -17,6 +18,20 @@ export function defaultPhotosDir(): string {
 }
 
 export async function photoLikeJpeg(dir: string, megapixels: number, photosDir = defaultPhotosDir()): Promise<string> {
+  const file = path.join(dir, `photo-${megapixels}mp.jpg`);
+  await (await photoLike(megapixels, photosDir)).jpeg({ quality: 92 }).toFile(file);
+  return file;
+}
+
+/** 16-bit RGB PNG (fast zlib level): the bench's bounded-memory case for 16-bit photos. The
+ * grain composite adds an alpha band, which a camera export would not have: dropped. */
+export async function photoLikePng16(dir: string, megapixels: number, photosDir = defaultPhotosDir()): Promise<string> {
+  const file = path.join(dir, `photo-${megapixels}mp-16bit.png`);
+  await (await photoLike(megapixels, photosDir)).removeAlpha().toColourspace('rgb16').png({ compressionLevel: 1 }).toFile(file);
+  return file;
+}
+
+async function photoLike(megapixels: number, photosDir: string): Promise<Sharp> {
   if (!existsSync(photosDir)) {
     throw new UnshakeError('FILE_NOT_FOUND', `The bench needs real photos in ${photosDir} (the shared data folder next to the repo).`);
   }
@@ -24,14 +39,10 @@ export async function photoLikeJpeg(dir: string, megapixels: number, photosDir =
   if (photos.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `No JPEG or PNG photos in ${photosDir}.`);
   const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
   const height = Math.round((width * 3) / 4);
-  const file = path.join(dir, `photo-${megapixels}mp.jpg`);
   const grain = { create: { width, height, channels: 3 as const, background: '#808080', noise: { type: 'gaussian' as const, mean: 128, sigma: 10 } } };
-  await sharp(path.join(photosDir, photos[0]!), { limitInputPixels: false })
+  return sharp(path.join(photosDir, photos[0]!), { limitInputPixels: false })
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .composite([{ input: grain, blend: 'overlay' }])
     .withExif({ IFD0: { Make: 'Unshake bench', Model: `${megapixels} MP synthetic` } })
-    .withIccProfile('srgb')
-    .jpeg({ quality: 92 })
-    .toFile(file);
-  return file;
+    .withIccProfile('srgb');
 }

@@ -1,4 +1,4 @@
-import type { BenchReport, Target } from './bench.js';
+import type { BenchEndToEnd, BenchReport, Target } from './bench.js';
 import type { TrainingBench } from './bench-training.js';
 
 /** The bench as Markdown: ratios first (they compare across machines), then the detail. */
@@ -8,6 +8,8 @@ export function benchMarkdown(r: BenchReport): string {
   const verdict = (t: Target) => (t.met === null ? 'not measured' : t.met ? 'met' : '**not met**');
   const { best } = r.network;
   const { targets } = r;
+  // Older reports have no bit depth: their runs were all 8-bit JPEG.
+  const photo = (e: BenchEndToEnd) => `${e.megapixels.toFixed(0)} MP${e.bitDepth === 16 ? ' 16-bit PNG' : ''}`;
   const lines = [
     `Measured ${r.date} on ${r.machine.cpuModel} (${r.machine.cpus} threads, ${mib(r.machine.totalMemoryBytes)} RAM, ${r.machine.platform}),`,
     `onnxruntime-node ${r.machine.onnxruntime}, EP **${r.executionProvider.active}**` +
@@ -24,12 +26,12 @@ export function benchMarkdown(r: BenchReport): string {
     `| network GFLOP/s ÷ MatMul roofline (tile ${best.tileSize}², ${best.threads} thr) | ${pct(best.rooflineShare)} | ≥ 40 % | ${verdict(targets.rooflineShare)} |`,
     ...r.endToEnd.map(
       (e) =>
-        `| end-to-end ÷ network-alone time per MP, ${e.megapixels.toFixed(0)} MP | ${e.overIsolatedNetwork.toFixed(2)}× | ≤ 1.15× | ${e.overIsolatedNetwork <= 1.15 ? 'met' : '**not met**'} |`,
+        `| end-to-end ÷ network-alone time per MP, ${photo(e)} | ${e.overIsolatedNetwork.toFixed(2)}× | ≤ 1.15× | ${e.overIsolatedNetwork <= 1.15 ? 'met' : '**not met**'} |`,
     ),
     ...r.endToEnd.map(
-      (e) => `| end-to-end ÷ time inside session.run, ${e.megapixels.toFixed(0)} MP | ${e.overNetworkRun.toFixed(2)}× (${pct(1 - 1 / e.overNetworkRun)} outside the network) | | |`,
+      (e) => `| end-to-end ÷ time inside session.run, ${photo(e)} | ${e.overNetworkRun.toFixed(2)}× (${pct(1 - 1 / e.overNetworkRun)} outside the network) | | |`,
     ),
-    `| peak RSS, 100 MP photo | ${targets.peakRss100MpBytes.value === null ? 'not run' : mib(targets.peakRss100MpBytes.value)} | ≤ 2048 MiB | ${verdict(targets.peakRss100MpBytes)} |`,
+    `| peak RSS, 100 MP photo (worse of 8-bit JPEG and 16-bit PNG when both ran) | ${targets.peakRss100MpBytes.value === null ? 'not run' : mib(targets.peakRss100MpBytes.value)} | ≤ 2048 MiB | ${verdict(targets.peakRss100MpBytes)} |`,
     '',
     '## Roofline',
     '',
@@ -52,13 +54,13 @@ export function benchMarkdown(r: BenchReport): string {
     '|---|---:|---:|',
     ...r.graphOptimisation.map((g) => `| ${g.level} | ${g.createSeconds.toFixed(3)} | ${g.runSeconds.toFixed(3)} |`),
     '',
-    '## End to end (decode → deblur → encode to JPEG, each size in its own process)',
+    '## End to end (decode → deblur → encode, same format out as in, each photo in its own process)',
     '',
-    '| photo | total s | s/MP | decode s | deblur s | in session.run s | encode s | tiles | peak RSS | accumulator |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| photo | bits | total s | s/MP | decode s | deblur s | in session.run s | encode s | tiles | peak RSS | accumulator |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.endToEnd.map(
       (e) =>
-        `| ${e.megapixels.toFixed(1)} MP | ${e.seconds.toFixed(1)} | ${e.secondsPerMegapixel.toFixed(3)} | ${e.timings.decode.toFixed(2)} | ${e.timings.deblur.toFixed(1)} | ${e.timings.networkSeconds.toFixed(1)} | ${e.timings.encode.toFixed(2)} | ${e.tiles} (${e.tileSize}²) | ${mib(e.maxRssBytes)} | ${mib(e.accumulatorBytes)} |`,
+        `| ${e.megapixels.toFixed(1)} MP | ${e.bitDepth ?? 8}-bit ${(e.format ?? 'jpeg').toUpperCase()} | ${e.seconds.toFixed(1)} | ${e.secondsPerMegapixel.toFixed(3)} | ${e.timings.decode.toFixed(2)} | ${e.timings.deblur.toFixed(1)} | ${e.timings.networkSeconds.toFixed(1)} | ${e.timings.encode.toFixed(2)} | ${e.tiles} (${e.tileSize}²) | ${mib(e.maxRssBytes)} | ${mib(e.accumulatorBytes)} |`,
     ),
     ...(r.training ? ['', ...trainingMarkdown(r.training)] : []),
   ];

@@ -1,28 +1,37 @@
-import { crc32, deflateSync } from 'node:zlib';
+import { rm } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
-import type { RasterImage } from './types.js';
+import { tempPathBeside } from './atomic-file.js';
+import { writeCarrierPng, type CarrierMetadata } from './carrier-file.js';
+import type { BitDepth, RasterImage } from './types.js';
 
 /**
- * Turn a raster plus the original ICC/EXIF bytes into a sharp pipeline whose input already
- * carries that metadata, so `keepIccProfile()`/`keepExif()` can write it out unchanged.
+ * Run `use` with a sharp pipeline over `raster` at `bitDepth` whose input already carries the
+ * original ICC/EXIF bytes, so `keepIccProfile()`/`keepExif()` write them out unchanged.
  *
  * Why a carrier: sharp has no way to attach ICC or EXIF *bytes* to raw pixels.
  * `withIccProfile()` converts the pixels into the profile (we want them untouched) and
- * `withExif()` takes string key/value pairs only (losing types and unknown tags). So the raw
- * pixels are first wrapped by sharp in an uncompressed PNG (~80 ms for 12 MP), and the two
- * standard chunks iCCP (zlib-compressed profile) and eXIf (bare EXIF) are spliced in after
- * IHDR. libvips reads both back as the image's own metadata.
+ * `withExif()` takes string key/value pairs only (losing types and unknown tags). So the pixels
+ * are streamed into an uncompressed PNG temp file with the standard iCCP and eXIf chunks after
+ * IHDR (carrier-file.ts), which libvips reads back as the image's own metadata, row by row.
+ * The same file does the 16 → 8-bit rounding band by band, so no raster-sized copy is made.
+ * The temp file sits beside `target` and is removed when `use` settles, also on errors.
+ * Without metadata or depth change, sharp reads the raster's own memory directly.
  */
-export async function rasterPipeline(raster: RasterImage, meta: { icc: Buffer | null; exif: Buffer | null }): Promise<Sharp> {
-  const raw = rawInput(raster);
-  if (!meta.icc && !meta.exif) return raw;
-  const png = await raw.png({ compressionLevel: 0, adaptiveFiltering: false }).toBuffer();
-  const chunks: Buffer[] = [];
-  if (meta.icc) chunks.push(pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(meta.icc)])));
-  if (meta.exif) chunks.push(pngChunk('eXIf', meta.exif));
-  // 8-byte signature + IHDR chunk (4 length + 4 type + 13 data + 4 CRC) = 33 bytes.
-  const carrier = Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
-  return sharp(carrier, { limitInputPixels: false });
+export async function withRasterPipeline<T>(
+  raster: RasterImage,
+  meta: CarrierMetadata,
+  options: { bitDepth: BitDepth; target: string },
+  use: (pipeline: Sharp) => Promise<T>,
+): Promise<T> {
+  if (!meta.icc && !meta.exif && options.bitDepth === raster.bitDepth) return use(rawInput(raster));
+  const carrier = tempPathBeside(options.target, 'carrier', '.png');
+  try {
+    await writeCarrierPng(raster, carrier, meta, options.bitDepth);
+    return await use(sharp(carrier, { limitInputPixels: false }));
+  } finally {
+    // Retries: on Windows a file libvips has only just closed may briefly refuse deletion (EBUSY).
+    await rm(carrier, { force: true, maxRetries: 3 });
+  }
 }
 
 /** sharp input over the raster's own memory; the typed array tells sharp the sample depth. */
@@ -33,13 +42,4 @@ function rawInput(raster: RasterImage): Sharp {
   const gray = channels <= 2;
   if (bitDepth === 16) return image.toColourspace(gray ? 'grey16' : 'rgb16');
   return image.toColourspace(gray ? 'b-w' : 'srgb');
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-  return Buffer.concat([head, data, crc]);
 }

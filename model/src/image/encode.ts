@@ -1,11 +1,11 @@
 import { lstat, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Sharp } from 'sharp';
-import writeFileAtomic from 'write-file-atomic';
 import { DEFAULT_SETTINGS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
-import { rasterPipeline } from './carrier.js';
-import { isGray, toEightBit } from './colour.js';
+import { writeAtomically } from './atomic-file.js';
+import { withRasterPipeline } from './carrier.js';
+import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { bareExif, exifWithOrientation } from './exif.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
@@ -30,47 +30,53 @@ export interface EncodeResult {
 
 /**
  * Write an (oriented) raster with the source's ICC profile, EXIF (orientation reset to 1)
- * and XMP. PNG and TIFF keep 16 bits; JPEG and WebP get 16 → 8 rounding. The file is encoded
- * in memory, then written with write-file-atomic (temp file + fsync + rename), so a failure
- * leaves no partial output. TIFF output carries ICC and XMP but not EXIF (libvips' TIFF writer
- * has no EXIF block). IPTC is not carried over.
+ * and XMP. PNG and TIFF keep 16 bits; JPEG and WebP get 16 → 8 rounding. libvips streams the
+ * file into a temp file beside the target, which is fsynced and renamed over it (atomic-file.ts),
+ * so a failure leaves no partial output, and no raster-sized buffer is made on the way (the
+ * metadata carrier is a streamed temp file too, carrier.ts). TIFF output carries ICC and XMP but
+ * not EXIF (libvips' TIFF writer has no EXIF block). IPTC is not carried over.
  */
 export async function encodeImage(raster: RasterImage, source: SourceMetadata, options: EncodeOptions): Promise<EncodeResult> {
   const target = resolve(options.path);
   await checkTarget(target, source.path, options.overwrite ?? false);
   const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
-  let data: Buffer;
+  const quality = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
   try {
-    data = await encodeToBuffer(raster, source, format, options.quality ?? DEFAULT_SETTINGS.jpegQuality);
+    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp }));
+    return { path: target, bytes };
   } catch (error) {
     throw writeFailed(target, error);
   }
-  try {
-    await writeFileAtomic(target, data);
-  } catch (error) {
-    throw writeFailed(target, error);
-  }
-  return { path: target, bytes: data.length };
 }
 
-async function encodeToBuffer(raster: RasterImage, source: SourceMetadata, format: WritableFormat, quality: number): Promise<Buffer> {
+interface FileJob {
+  format: WritableFormat;
+  quality: number;
+  target: string;
+  /** Where libvips writes; writeAtomically renames it over `target`. */
+  temp: string;
+}
+
+async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, target, temp }: FileJob): Promise<void> {
   const expected = raster.width * raster.height * raster.channels;
   if (raster.pixels.length !== expected) {
     throw new Error(`raster has ${raster.pixels.length} samples, expected ${expected}`);
   }
-  const image = SIXTEEN_BIT_FORMATS.has(format) ? raster : toEightBit(raster);
+  const bitDepth = SIXTEEN_BIT_FORMATS.has(format) ? raster.bitDepth : 8;
   // WebP has no gray mode: libvips writes gray as RGB, where a GRAY profile would be invalid.
-  const grayOut = isGray(image) && format !== 'webp';
+  const grayOut = isGray(raster) && format !== 'webp';
   const icc = await outputIcc(source, grayOut);
   const exifSource = format === 'tiff' ? null : bareExif(source.exif);
   const exif = exifSource ? exifWithOrientation(exifSource, 1) : null;
-  let pipeline = await rasterPipeline(image, { icc, exif });
-  if (icc) pipeline = pipeline.keepIccProfile();
-  if (exif) pipeline = pipeline.keepExif();
-  if (source.xmp) pipeline = pipeline.withXmp(source.xmp.toString('utf8'));
-  const sixteen = image.bitDepth === 16;
-  pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
-  return withFormat(pipeline, format, quality, image.width * image.height).toBuffer();
+  await withRasterPipeline(raster, { icc, exif }, { bitDepth, target }, async (input) => {
+    let pipeline = input;
+    if (icc) pipeline = pipeline.keepIccProfile();
+    if (exif) pipeline = pipeline.keepExif();
+    if (source.xmp) pipeline = pipeline.withXmp(source.xmp.toString('utf8'));
+    const sixteen = bitDepth === 16;
+    pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
+    await withFormat(pipeline, format, quality, raster.width * raster.height).toFile(temp);
+  });
 }
 
 /**

@@ -15,7 +15,7 @@ export const ACTIVATION_FLOATS_PER_PIXEL = 256;
 /** Share of free memory one tile may use: the decoded photo and the OS need the rest. */
 const FREE_MEMORY_SHARE = 0.25;
 /**
- * Absolute cap: with a 100 MP photo (300 MB raster, ~600 MB for the encoder's metadata carrier)
+ * Absolute cap: with a 100 MP photo (300 MB raster at 8 bits, 600 MB at 16) plus ORT's arena
  * a bigger tile would break the 2 GB peak-RSS budget (issue 4). 1.25 GiB still admits 1024².
  */
 const MAX_TILE_BYTES = 1.25 * 1024 ** 3;

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+
+/**
+ * A unique hidden name next to `target` (same folder, so same file system: rename is atomic
+ * and a large temp file lands on the disk that must hold the result anyway), ending in `ext`
+ * (by default the target's) so tools that look at names see the right type.
+ */
+export function tempPathBeside(target: string, tag: string, ext = extname(target)): string {
+  const name = basename(target);
+  return join(dirname(target), `.${name}.unshake-${tag}-${randomBytes(6).toString('hex')}${ext}`);
+}
+
+/**
+ * Write a file the way write-file-atomic does, but let `write` produce it on disk (a streaming
+ * encoder) instead of handing over a Buffer: `write(tempPath)` creates a temp file beside the
+ * target, which is fsynced and renamed over the target. The target is either the complete new
+ * file or untouched; the temp file is removed on every failure. An existing target's mode is
+ * kept. Returns the final file's size in bytes.
+ */
+export async function writeAtomically(target: string, write: (tempPath: string) => Promise<void>): Promise<number> {
+  const temp = tempPathBeside(target, 'encode');
+  try {
+    await write(temp);
+    const handle = await open(temp, 'r+');
+    let bytes: number;
+    try {
+      await handle.sync();
+      bytes = (await handle.stat()).size;
+    } finally {
+      await handle.close();
+    }
+    const previous = await stat(target).catch(() => null);
+    if (previous?.isFile()) await chmod(temp, previous.mode & 0o7777);
+    await rename(temp, target);
+    return bytes;
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
