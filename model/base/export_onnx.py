@@ -155,9 +155,10 @@ def main() -> None:
     p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
     p.add_argument("--out-dir", type=Path, default=Path("/work/ckpt/base/export"))
     p.add_argument("--ship", action="store_true", help="write model/weights/unshake-base.onnx + manifest")
-    # 1024: the best s/MP of `npm run bench`'s tile sweep (docs/bench.md); the engine still caps it
-    # by free memory (model/src/infer/tile-size.ts).
-    p.add_argument("--tile", type=int, default=1024)
+    # 512: with the measured margin (12 px) the bench's best tile moved between runs (1024² with the
+    # 46-px margin, 256² at 12 px on a faster run); 512² stayed within ~15 % of the best in both
+    # (docs/decisions.md). The engine still caps it by free memory (model/src/infer/tile-size.ts).
+    p.add_argument("--tile", type=int, default=512)
     a = p.parse_args()
     out_dir = WEIGHTS if a.ship else a.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
