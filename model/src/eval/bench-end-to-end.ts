@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { UnshakeError } from '../errors.js';
 import type { DeblurFileOptions, DeblurFileResult } from '../infer/deblur-file.js';
 import type { ChildRequest } from './bench-child.js';
+import { runBenchChild } from './bench-run-child.js';
 
 /**
  * decode → deblur → encode of one photo in a fresh child process (see bench-child.ts), so its
@@ -28,22 +25,10 @@ export interface EndToEndPoint {
   accumulatorBytes: number;
 }
 
-const run = promisify(execFile);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export async function endToEndInChild(input: string, options: DeblurFileOptions, isolatedSecondsPerMegapixel: number): Promise<EndToEndPoint> {
-  const child = fileURLToPath(new URL(`./bench-child${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-  // From source (npm run bench), the child needs tsx's loader too.
-  const loader = child.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const request: ChildRequest = { input, options };
-  let stdout: string;
-  try {
-    ({ stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: repoRoot, maxBuffer: 1 << 20 }));
-  } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
-    throw new UnshakeError('INTERNAL', `The bench run for ${path.basename(input)} failed: ${detail}`, { cause: error });
-  }
-  const r = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as DeblurFileResult & { maxRssBytes: number };
+  const r = await runBenchChild<DeblurFileResult & { maxRssBytes: number }>('bench-child', request, `for ${path.basename(input)}`);
   const megapixels = (r.width * r.height) / 1e6;
   const secondsPerMegapixel = r.seconds / megapixels;
   return {

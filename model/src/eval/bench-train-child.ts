@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { describeBackend, loadBestBackend, type BackendName } from '../train/backend.js';
+import { defaultCriticWidth, describeBackend, loadBestBackend, type BackendName } from '../train/backend.js';
 import { benchTrainStep, type TrainBenchOptions } from '../train/bench-train.js';
 
 /**
@@ -23,9 +23,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ok: false, reason: error instanceof Error ? error.message : String(error) })}\n`);
     return;
   }
-  const slow = choice.name === 'cpu' || choice.software === true;
-  // The CLI's critic width for this backend (16 on CPU-bound ones), so the number is what a user waits.
-  const result = await benchTrainStep(request.onnxPath, { criticWidth: slow ? 16 : 64, ...request.options });
+  // The CLI's critic width for this backend, so the number is what a user waits.
+  const result = await benchTrainStep(request.onnxPath, { criticWidth: defaultCriticWidth(choice), ...request.options });
   process.stdout.write(`${JSON.stringify({ ok: true, backend: describeBackend(choice), adapter: choice.adapter ?? null, software: choice.software ?? false, result })}\n`);
 }
 

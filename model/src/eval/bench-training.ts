@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { UnshakeError } from '../errors.js';
 import type { BackendName } from '../train/backend.js';
 import type { TrainBenchResult } from '../train/bench-train.js';
 import type { TrainChildRequest } from './bench-train-child.js';
+import { runBenchChild } from './bench-run-child.js';
 
 /**
  * Fine-tuning speed per TF.js backend (issue 6): seconds per batch-4 training step of the model
@@ -31,23 +28,13 @@ export interface TrainingBench {
 }
 
 const BACKENDS: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'cpu'];
-const run = promisify(execFile);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The doubled crop has four times the pixels: run it only when 4 × the small step is under a minute. */
 const BIG_STEP_BUDGET_S = 60;
 
 type ChildReply = { ok: false; reason: string } | { ok: true; backend: string; software: boolean; result: TrainBenchResult };
 
-async function inChild(request: TrainChildRequest): Promise<ChildReply> {
-  const child = fileURLToPath(new URL(`./bench-train-child${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-  const loader = child.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  try {
-    const { stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: repoRoot, maxBuffer: 1 << 20 });
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildReply;
-  } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
-    throw new UnshakeError('INTERNAL', `The training bench on ${request.backend} failed: ${detail}`, { cause: error });
-  }
+function inChild(request: TrainChildRequest): Promise<ChildReply> {
+  return runBenchChild<ChildReply>('bench-train-child', request, `of training on ${request.backend}`);
 }
 
 export async function benchTraining(onnxPath: string, options: { batch?: number; size?: number; backends?: BackendName[]; vggDir?: string; log?: (line: string) => void } = {}): Promise<TrainingBench> {

@@ -146,6 +146,19 @@ export async function loadBestBackend(options: BackendOptions = {}): Promise<Bac
   throw new Error(`No TF.js backend could be started (${why}).`);
 }
 
+/** A backend that runs on the CPU (pure JS, or WebGPU over a software renderer). */
+export function isCpuBound(choice: Pick<BackendChoice, 'name' | 'software'>): boolean {
+  return choice.name === 'cpu' || choice.software === true;
+}
+
+/**
+ * Default critic width: the paper's 64, or 16 on a CPU-bound backend, where the width-64 critic
+ * costs about a minute per step and 16 is 16× cheaper.
+ */
+export function defaultCriticWidth(choice: Pick<BackendChoice, 'name' | 'software'>): number {
+  return isCpuBound(choice) ? 16 : 64;
+}
+
 /** One line for logs and the CLI: "cpu (skipped tensorflow-gpu: … not installed; …)". */
 export function describeBackend(choice: BackendChoice): string {
   const skipped = choice.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.reason}`);

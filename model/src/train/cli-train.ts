@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
-import { describeBackend, loadBestBackend } from './backend.js';
+import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
 import { formatDataEvent, formatDuration, formatProgress, formatScoreTable } from './cli-train-format.js';
 import { trainModel, type TrainEvent } from './trainer.js';
 
@@ -95,10 +95,8 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const mode = values.mode ?? 'full';
     if (mode !== 'full' && mode !== 'decoder') throw new UnshakeError('INVALID_REQUEST', `--mode must be "full" or "decoder", got "${mode}".`);
     process.stderr.write(`mode: ${mode === 'full' ? 'full (all weights)' : 'decoder (encoder frozen; decoder and tail trained)'}\n`);
-    // The paper's width-64 critic costs ≈ 1 min per step on the pure-JS backend; 16 is 16× cheaper.
-    const slowBackend = backend.name === 'cpu' || backend.software === true;
-    const criticWidth = num('critic-width', values['critic-width'], 1, 512) ?? (slowBackend ? 16 : 64);
-    process.stderr.write(`critic width ${criticWidth}${slowBackend && !values['critic-width'] ? ' (reduced for a CPU-bound backend; --critic-width 64 is the paper\'s)' : ''}\n`);
+    const criticWidth = num('critic-width', values['critic-width'], 1, 512) ?? defaultCriticWidth(backend);
+    process.stderr.write(`critic width ${criticWidth}${isCpuBound(backend) && !values['critic-width'] ? ' (reduced for a CPU-bound backend; --critic-width 64 is the paper\'s)' : ''}\n`);
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
       if (e.type === 'resumed') process.stderr.write(`resumed at step ${e.step}\n`);
