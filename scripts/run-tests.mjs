@@ -32,5 +32,7 @@ if (existsSync(reportPath)) {
 const code = run.status ?? 1;
 // A suite that failed to load counts as a failure even if no single test failed.
 if (code !== 0 && failed === 0) failed = 1;
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+if (skipped) console.log(`${skipped} skipped (see above for why)`);
+// The totals, alone on the last line, in exactly this form.
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(code !== 0 ? code : passed === 0 ? 1 : 0);

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
  * from the (large) bench process reports the parent's size at spawn; VmHWM belongs to the new
  * address space only. Other platforms fall back to maxRSS.
  */
-function peakRssBytes(): number {
+export function peakRssBytes(): number {
   try {
     const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
     if (hwm) return Number(hwm[1]) * 1024;

@@ -40,8 +40,10 @@ export async function sweepNetwork(
     for (const requested of options.tileSizes) {
       const g = tileGeometry({ tileSize: requested, margin: io.receptiveFieldMargin, sizeMultiple: io.sizeMultiple });
       const t = g.tileSize;
-      const feeds = { [io.inputName]: new ort.Tensor('float32', photoLikeTile(t), [1, 3, t, t]) };
-      const timing = await timeMedian(() => session.run(feeds), { runs: 5, budgetSeconds: 6 });
+      const feeds = { [io.inputName]: new ort.Tensor('float32', photoLikeInput(t, t), [1, 3, t, t]) };
+      // Into a preallocated output, as the engine runs it (tile buffers, deblur.ts).
+      const fetches = { [io.outputName]: new ort.Tensor('float32', new Float32Array(3 * t * t), [1, 3, t, t]) };
+      const timing = await timeMedian(() => session.run(feeds, fetches), { runs: 5, budgetSeconds: 6 });
       const gmacPerTile = countMacs(bytes, t, t).macs / 1e9;
       const gmacPerSecond = gmacPerTile / timing.median;
       const usefulFraction = ((t - 2 * g.margin - g.blend) / t) ** 2;
@@ -78,7 +80,7 @@ export interface GraphOptimisationPoint {
 export async function compareGraphOptimisation(model: ResolvedModel, dir: string, at: { tileSize: number; threads: number }): Promise<GraphOptimisationPoint[]> {
   const { io } = model.manifest;
   const t = at.tileSize;
-  const feeds = { [io.inputName]: new ort.Tensor('float32', photoLikeTile(t), [1, 3, t, t]) };
+  const feeds = { [io.inputName]: new ort.Tensor('float32', photoLikeInput(t, t), [1, 3, t, t]) };
   const cached = path.join(dir, 'optimised.onnx');
   const base = { executionProviders: ['cpu'], intraOpNumThreads: at.threads, interOpNumThreads: 1, executionMode: 'sequential' as const };
   const runs: { level: GraphOptimisationPoint['level']; file: string; options: ort.InferenceSession.SessionOptions }[] = [
@@ -100,12 +102,12 @@ export async function compareGraphOptimisation(model: ResolvedModel, dir: string
   return out;
 }
 
-/** Smooth structure plus fine texture in [-1, 1]; values do not change dense-conv speed. */
-function photoLikeTile(t: number): Float32Array {
-  const data = new Float32Array(3 * t * t);
+/** Smooth structure plus fine texture in [-1, 1], NCHW; values do not change dense-conv speed. */
+export function photoLikeInput(width: number, height: number): Float32Array {
+  const data = new Float32Array(3 * width * height);
   for (let i = 0; i < data.length; i++) {
-    const x = i % t;
-    const y = Math.floor(i / t) % t;
+    const x = i % width;
+    const y = Math.floor(i / width) % height;
     data[i] = 0.6 * Math.sin(x * 0.05 + y * 0.03) + 0.2 * Math.sin(i * 1.7);
   }
   return data;

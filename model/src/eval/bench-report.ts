@@ -9,7 +9,7 @@ export function benchMarkdown(r: BenchReport): string {
   const { best } = r.network;
   const { targets } = r;
   // Older reports have no bit depth: their runs were all 8-bit JPEG.
-  const photo = (e: BenchEndToEnd) => `${e.megapixels.toFixed(0)} MP${e.bitDepth === 16 ? ' 16-bit PNG' : ''}`;
+  const photo = (e: BenchEndToEnd) => `${e.megapixels.toFixed(0)} MP${e.bitDepth === 16 ? ' 16-bit PNG' : ''}${e.appTile ? ` (app's tile ${e.tileSize}²)` : ''}`;
   const lines = [
     `Measured ${r.date} on ${r.machine.cpuModel} (${r.machine.cpus} threads, ${mib(r.machine.totalMemoryBytes)} RAM, ${r.machine.platform}),`,
     `onnxruntime-node ${r.machine.onnxruntime}, EP **${r.executionProvider.active}**` +
@@ -21,12 +21,20 @@ export function benchMarkdown(r: BenchReport): string {
     '',
     '## Ratios (compare these across machines)',
     '',
+    "The end-to-end target's reference is the network alone on one whole, untiled image (section below): what the engine adds on top — " +
+      'recomputed tile overlaps, gather and blend, decode, colour, encode — is the ratio. Small tiles run faster per pixel than a whole ' +
+      'image (their activations stay in cache), which only tiling achieves; the ratio against that best tile is shown too.',
+    '',
     '| ratio | value | target | |',
     '|---|---:|---:|---|',
     `| network GFLOP/s ÷ MatMul roofline (tile ${best.tileSize}², ${best.threads} thr) | ${pct(best.rooflineShare)} | ≥ 40 % | ${verdict(targets.rooflineShare)} |`,
+    ...r.endToEnd.map((e) => {
+      const value = e.overUntiledNetwork;
+      const verdictOf = value === undefined ? 'not measured' : e.bitDepth === 16 ? 'reported (16-bit PNG: outside the target)' : value <= 1.15 ? 'met' : '**not met**';
+      return `| end-to-end ÷ untiled network time per MP, ${photo(e)} | ${value === undefined ? '–' : `${value.toFixed(2)}×`} | ≤ 1.15× | ${verdictOf} |`;
+    }),
     ...r.endToEnd.map(
-      (e) =>
-        `| end-to-end ÷ network-alone time per MP, ${photo(e)} | ${e.overIsolatedNetwork.toFixed(2)}× | ≤ 1.15× | ${e.overIsolatedNetwork <= 1.15 ? 'met' : '**not met**'} |`,
+      (e) => `| end-to-end ÷ network on its best tile (${best.tileSize}²) per input MP, ${photo(e)} | ${e.overIsolatedNetwork.toFixed(2)}× | | |`,
     ),
     ...r.endToEnd.map(
       (e) => `| end-to-end ÷ time inside session.run, ${photo(e)} | ${e.overNetworkRun.toFixed(2)}× (${pct(1 - 1 / e.overNetworkRun)} outside the network) | | |`,
@@ -48,6 +56,7 @@ export function benchMarkdown(r: BenchReport): string {
         `| ${p.tileSize}² | ${p.threads} | ${p.medianSeconds.toFixed(3)} | ${p.gmacPerSecond.toFixed(1)} | ${pct(p.rooflineShare)} | ${pct(p.usefulFraction)} | ${p.inputSecondsPerMegapixel.toFixed(3)} | ${p.outputSecondsPerMegapixel.toFixed(3)}${p === best ? ' ←' : ''} |`,
     ),
     '',
+    ...untiledMarkdown(r),
     '## Graph optimisation (ORT), at the best tile',
     '',
     '| level | session create s | run s/tile |',
@@ -60,11 +69,31 @@ export function benchMarkdown(r: BenchReport): string {
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.endToEnd.map(
       (e) =>
-        `| ${e.megapixels.toFixed(1)} MP | ${e.bitDepth ?? 8}-bit ${(e.format ?? 'jpeg').toUpperCase()} | ${e.seconds.toFixed(1)} | ${e.secondsPerMegapixel.toFixed(3)} | ${e.timings.decode.toFixed(2)} | ${e.timings.deblur.toFixed(1)} | ${e.timings.networkSeconds.toFixed(1)} | ${e.timings.encode.toFixed(2)} | ${e.tiles} (${e.tileSize}²) | ${mib(e.maxRssBytes)} | ${mib(e.accumulatorBytes)} |`,
+        `| ${e.megapixels.toFixed(1)} MP${e.appTile ? ' (app tile)' : ''} | ${e.bitDepth ?? 8}-bit ${(e.format ?? 'jpeg').toUpperCase()} | ${e.seconds.toFixed(1)} | ${e.secondsPerMegapixel.toFixed(3)} | ${e.timings.decode.toFixed(2)} | ${e.timings.deblur.toFixed(1)} | ${e.timings.networkSeconds.toFixed(1)} | ${e.timings.encode.toFixed(2)} | ${e.tiles} (${e.tileSize}²) | ${mib(e.maxRssBytes)} | ${mib(e.accumulatorBytes)} |`,
     ),
     ...(r.training ? ['', ...trainingMarkdown(r.training)] : []),
   ];
   return lines.join('\n');
+}
+
+/** The reference of the end-to-end target: the network on one whole image, no engine around it. */
+function untiledMarkdown(r: BenchReport): string[] {
+  const u = r.network.untiled;
+  if (!u) return [];
+  const row = (when: string, p: typeof u.before) =>
+    `| ${when} | ${p.width}×${p.height} (${p.megapixels.toFixed(1)} MP) | ${p.firstSeconds.toFixed(2)} | ${p.seconds.toFixed(2)} | ${p.secondsPerMegapixel.toFixed(3)} | ${(p.maxRssBytes / 2 ** 20).toFixed(0)} MiB |`;
+  return [
+    '## Network alone, untiled (the end-to-end reference)',
+    '',
+    'One `session.run` over a whole image in its own process, engine session options, preallocated output; the warm run counts. ' +
+      `Reference: **${u.secondsPerMegapixel.toFixed(3)} s/MP** (mean of the runs before and after the end-to-end photos).`,
+    '',
+    '| when | image | first run s | warm run s | s/MP | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|',
+    row('before', u.before),
+    row('after', u.after),
+    '',
+  ];
 }
 
 /** Fine-tuning seconds per step for each TF.js backend (issue 6). */

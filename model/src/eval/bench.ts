@@ -4,12 +4,14 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { getSession, type EpPreference } from '../infer/session-manager.js';
+import { chooseTileSize } from '../infer/tile-size.js';
 import type { ResolvedModel } from '../models/library.js';
 import { endToEndInChild, type EndToEndPoint } from './bench-end-to-end.js';
 import { bestPoint, compareGraphOptimisation, sweepNetwork, type GraphOptimisationPoint, type NetworkPoint } from './bench-network.js';
 import { photoLikeJpeg, photoLikePng16 } from './bench-photo.js';
 import { matmulRoofline, type Roofline } from './bench-roofline.js';
 import { benchTraining, type TrainingBench } from './bench-training.js';
+import { untiledNetwork, type UntiledPoint } from './bench-untiled.js';
 
 /**
  * Machine-relative speed and memory (issue 4): (a) MatMul roofline, (b) the network's GMAC/MP
@@ -37,8 +39,17 @@ export interface Target {
   met: boolean | null;
 }
 
-/** One end-to-end run and the photo it ran on (reports before 16-bit runs lack the last two). */
-export type BenchEndToEnd = EndToEndPoint & { bitDepth?: 8 | 16; format?: 'jpeg' | 'png' };
+/**
+ * One end-to-end run and the photo it ran on (reports before 16-bit runs lack bitDepth/format,
+ * reports before the untiled reference lack overUntiledNetwork).
+ */
+export type BenchEndToEnd = EndToEndPoint & {
+  bitDepth?: 8 | 16;
+  format?: 'jpeg' | 'png';
+  overUntiledNetwork?: number;
+  /** Run at the tile the app picks (manifest + memory), not the sweep's best. */
+  appTile?: boolean;
+};
 
 export interface BenchReport {
   date: string;
@@ -48,7 +59,12 @@ export interface BenchReport {
   model: { id: string; name: string; placeholder: boolean; parameters: number; gmacPerMegapixel: number; manifestGmacPerMegapixel: number | null; receptiveFieldMargin: number };
   executionProvider: ExecutionProviderInfo;
   roofline: Roofline;
-  network: { points: NetworkPoint[]; best: NetworkPoint };
+  network: {
+    points: NetworkPoint[];
+    best: NetworkPoint;
+    /** The network alone on a whole image, run before and after the end-to-end photos. */
+    untiled?: { before: UntiledPoint; after: UntiledPoint; secondsPerMegapixel: number };
+  };
   graphOptimisation: GraphOptimisationPoint[];
   endToEnd: BenchEndToEnd[];
   targets: { endToEndOverNetwork: Target; rooflineShare: Target; peakRss100MpBytes: Target };
@@ -78,13 +94,22 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
     log(`graph optimisation levels at tile ${best.tileSize}²…`);
     const graphOptimisation = await compareGraphOptimisation(model, dir, best);
     const { executionProvider } = await getSession(model.onnxPath, { manifest: model.manifest, preferred, threads: best.threads });
+    const untiledRun = () =>
+      untiledNetwork(model, { megapixels: Math.max(...options.sizes, ...(options.sizes16 ?? []), 1), threads: best.threads, preferred });
+    log('network alone on a whole untiled image (own process)…');
+    const untiledBefore = await untiledRun();
+    log(`  ${untiledBefore.width}×${untiledBefore.height}: ${untiledBefore.secondsPerMegapixel.toFixed(3)} s/MP`);
     const endToEnd: BenchEndToEnd[] = [];
-    const cases = [
+    const cases: { mp: number; bitDepth: 8 | 16; format: 'jpeg' | 'png'; appTile?: boolean }[] = [
       ...options.sizes.map((mp) => ({ mp, bitDepth: 8 as const, format: 'jpeg' as const })),
       ...(options.sizes16 ?? []).map((mp) => ({ mp, bitDepth: 16 as const, format: 'png' as const })),
     ];
-    for (const { mp, bitDepth, format } of cases) {
-      log(`end to end: ${mp} MP photo-like ${bitDepth}-bit ${format.toUpperCase()} (own process)…`);
+    // The runs above use the sweep's best tile; users get the manifest's (capped by memory):
+    // the smallest photo once more at that tile, so the table shows what the app does too.
+    const appTile = chooseTileSize({ io: model.manifest.io });
+    if (options.sizes.length > 0 && appTile !== best.tileSize) cases.push({ mp: Math.min(...options.sizes), bitDepth: 8, format: 'jpeg', appTile: true });
+    for (const { mp, bitDepth, format, appTile: atAppTile } of cases) {
+      log(`end to end: ${mp} MP photo-like ${bitDepth}-bit ${format.toUpperCase()}${atAppTile ? ` at the app's tile ${appTile}²` : ''} (own process)…`);
       const input = bitDepth === 16 ? await photoLikePng16(dir, mp, options.photosDir) : await photoLikeJpeg(dir, mp, options.photosDir);
       const point = await endToEndInChild(
         input,
@@ -93,18 +118,27 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
           overwrite: true,
           modelId: model.manifest.id,
           userModelsDir: options.userModelsDir,
-          tileSize: best.tileSize,
+          ...(atAppTile ? {} : { tileSize: best.tileSize }),
           threads: best.threads,
           preferredProvider: preferred,
         },
         best.inputSecondsPerMegapixel,
       );
-      endToEnd.push({ ...point, bitDepth, format });
+      endToEnd.push({ ...point, bitDepth, format, ...(atAppTile ? { appTile: true } : {}) });
       log(`  ${point.seconds.toFixed(1)} s, ${point.secondsPerMegapixel.toFixed(3)} s/MP, ${(point.maxRssBytes / 2 ** 20).toFixed(0)} MiB peak`);
       await rm(input, { force: true });
     }
+    log('network alone on a whole untiled image again (the machine may have drifted)…');
+    const untiledAfter = await untiledRun();
+    log(`  ${untiledAfter.width}×${untiledAfter.height}: ${untiledAfter.secondsPerMegapixel.toFixed(3)} s/MP`);
+    const untiled = { before: untiledBefore, after: untiledAfter, secondsPerMegapixel: (untiledBefore.secondsPerMegapixel + untiledAfter.secondsPerMegapixel) / 2 };
+    for (const e of endToEnd) e.overUntiledNetwork = e.secondsPerMegapixel / untiled.secondsPerMegapixel;
     const training = options.training === false ? undefined : await benchTraining(model.onnxPath, { log });
-    const worst = endToEnd.reduce<number | null>((m, e) => Math.max(m ?? 0, e.overIsolatedNetwork), null);
+    // The issue's target is for camera photos (8-bit JPEG); 16-bit PNG runs are reported beside
+    // it: their zlib encode alone is a quarter of the time and no engine work can hide it.
+    const worst = endToEnd
+      .filter((e) => e.bitDepth !== 16)
+      .reduce<number | null>((m, e) => Math.max(m ?? 0, e.overUntiledNetwork ?? Number.POSITIVE_INFINITY), null);
     // The 100 MP bound holds for every photo: the worse of the 8- and 16-bit runs counts.
     const bigPeak = endToEnd.filter((e) => e.megapixels >= 95).reduce<number | null>((m, e) => Math.max(m ?? 0, e.maxRssBytes), null);
     return {
@@ -128,7 +162,7 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
       },
       executionProvider,
       roofline,
-      network: { points, best },
+      network: { points, best, untiled },
       graphOptimisation,
       endToEnd,
       targets: {

@@ -41,17 +41,22 @@ export class BandAccumulator {
     if (valid.y < this.top || valid.y + valid.height > this.top + this.capacityRows) {
       throw new RangeError(`tile rows ${valid.y}..${valid.y + valid.height} fall outside the band at ${this.top}`);
     }
+    // Hot loop: locals only (V8 cannot hoist property loads out of it), one array per plane.
+    const r = output.subarray(0, plane);
+    const g = output.subarray(plane, 2 * plane);
+    const b = output.subarray(2 * plane, 3 * plane);
+    const xWeights = xSpan.weights.subarray(valid.x - xSpan.validStart, valid.x - xSpan.validStart + valid.width);
+    const columns = valid.width;
     for (let y = valid.y; y < valid.y + valid.height; y++) {
       const wy = ySpan.weights[y - ySpan.validStart]! * inv;
-      const srcRow = (y - window.y) * padW - window.x;
-      const dstRow = (y - this.top) * this.rowLength - this.region.x * 3;
-      for (let x = valid.x; x < valid.x + valid.width; x++) {
-        const w = wy * xSpan.weights[x - xSpan.validStart]!;
-        const src = srcRow + x;
-        const dst = dstRow + x * 3;
-        acc[dst] = acc[dst]! + w * (output[src]! - lo);
-        acc[dst + 1] = acc[dst + 1]! + w * (output[src + plane]! - lo);
-        acc[dst + 2] = acc[dst + 2]! + w * (output[src + 2 * plane]! - lo);
+      const offset = wy * lo;
+      let src = (y - window.y) * padW + valid.x - window.x;
+      let dst = (y - this.top) * this.rowLength + (valid.x - this.region.x) * 3;
+      for (let k = 0; k < columns; k++, src++, dst += 3) {
+        const w = xWeights[k]!;
+        acc[dst] = acc[dst]! + w * (wy * r[src]! - offset);
+        acc[dst + 1] = acc[dst + 1]! + w * (wy * g[src]! - offset);
+        acc[dst + 2] = acc[dst + 2]! + w * (wy * b[src]! - offset);
       }
     }
   }
@@ -81,33 +86,55 @@ export class BandAccumulator {
     const out = target.samples;
     // Float targets (max 1) keep exact values; integer ones round to the nearest level.
     const half = max === 1 ? 0 : 0.5;
+    const scale = max === 1 ? 1 : max;
     const inv = 1 / max;
-    const gray = isGraySamples(source);
     const acc = this.data;
     const x0 = this.region.x;
     const x1 = x0 + this.region.width;
-    // Hot loop (one call per pixel row of a 100 MP photo): no closures, one branch per pixel.
-    for (let x = x0, a = (y - this.top) * this.rowLength; x < x1; x++, a += 3) {
+    const a0 = (y - this.top) * this.rowLength;
+    // Hot loop (one call per pixel row of a 100 MP photo): locals only, branches hoisted.
+    if (isGraySamples(source)) {
+      for (let x = x0, a = a0; x < x1; x++, a += 3) {
+        const p = y * width + x;
+        const k = mask ? strength * mask[p]! : strength;
+        if (!(k > 0)) continue;
+        const s = p * channels;
+        // Three estimates of one gray value: equal weights average their errors best.
+        const o = src[s]! * inv;
+        const v = o + k * ((acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3 - o);
+        out[s] = quantise(v, scale, half);
+      }
+      return;
+    }
+    if (!mask && strength === 1) {
+      // The common case (whole photo, full strength): the result is the network's output.
+      for (let x = x0, a = a0, s = (y * width + x0) * channels; x < x1; x++, a += 3, s += channels) {
+        out[s] = quantise(acc[a]!, scale, half);
+        out[s + 1] = quantise(acc[a + 1]!, scale, half);
+        out[s + 2] = quantise(acc[a + 2]!, scale, half);
+      }
+      return;
+    }
+    for (let x = x0, a = a0; x < x1; x++, a += 3) {
       const p = y * width + x;
       const k = mask ? strength * mask[p]! : strength;
       if (!(k > 0)) continue;
       const s = p * channels;
-      if (gray) {
-        // Three estimates of one gray value: equal weights average their errors best.
-        const o = src[s]! * inv;
-        out[s] = toLevel(o + k * ((acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3 - o), max, half);
-      } else {
-        for (let c = 0; c < 3; c++) {
-          const o = src[s + c]! * inv;
-          out[s + c] = toLevel(o + k * (acc[a + c]! - o), max, half);
-        }
-      }
+      const r = src[s]! * inv;
+      const g = src[s + 1]! * inv;
+      const b = src[s + 2]! * inv;
+      out[s] = quantise(r + k * (acc[a]! - r), scale, half);
+      out[s + 1] = quantise(g + k * (acc[a + 1]! - g), scale, half);
+      out[s + 2] = quantise(b + k * (acc[a + 2]! - b), scale, half);
     }
   }
 }
 
-/** Clamp to 0..1 (NaN from a broken network becomes 0) and scale; half = 0.5 rounds to a level. */
-function toLevel(v: number, max: number, half: number): number {
+/**
+ * Clamp to 0..1 (NaN from a broken network becomes 0) and scale; half = 0.5 rounds to a level,
+ * half = 0 (float targets, scale 1) keeps the value exactly.
+ */
+function quantise(v: number, scale: number, half: number): number {
   const u = v > 0 ? (v < 1 ? v : 1) : 0;
-  return half === 0 ? u : Math.floor(u * max + half);
+  return half === 0 ? u : Math.floor(u * scale + half);
 }

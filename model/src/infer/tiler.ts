@@ -41,12 +41,15 @@ export interface TileGeometry {
 
 /**
  * Blend width: enough pixels for a smooth cross-fade. The margin already gives every kept pixel
- * its full receptive field, so tiles agree up to float rounding and a wide blend only costs
- * recomputed pixels: 8 to 16 px (more than 16 bought nothing visible, measured in decisions.md).
+ * its full receptive field, so tiles agree up to float rounding and a wider blend only costs
+ * recomputed pixels (more than 16 bought nothing visible, measured in decisions.md); 8 px, and
+ * with the base model's 12-px margin a 4000-px axis then fits 4 windows of 1024 instead of 5.
  */
+export const BLEND_PX = 8;
+
 export function tileGeometry(options: { tileSize: number; margin: number; sizeMultiple: number }): TileGeometry {
   const { margin, sizeMultiple } = options;
-  const blend = Math.min(16, Math.max(8, margin));
+  const blend = BLEND_PX;
   // A window must keep some valid pixels after losing 2 margins and one blend overlap.
   const minimum = 2 * margin + blend + sizeMultiple;
   const tileSize = roundUp(Math.max(options.tileSize, minimum), sizeMultiple);

@@ -6,7 +6,7 @@ const g = tileGeometry({ tileSize: 32, margin: 2, sizeMultiple: 4 });
 describe('tiler geometry', () => {
   it('rounds tiles to the size multiple and keeps room for margins and blending', () => {
     expect(g).toEqual({ tileSize: 32, margin: 2, blend: 8, sizeMultiple: 4 });
-    expect(tileGeometry({ tileSize: 10, margin: 16, sizeMultiple: 8 }).tileSize).toBe(56);
+    expect(tileGeometry({ tileSize: 10, margin: 16, sizeMultiple: 8 }).tileSize).toBe(48);
   });
 
   it('covers the requested span with weights summing to exactly 1 and context >= margin', () => {
@@ -34,12 +34,12 @@ describe('tiler geometry', () => {
 
   it('uses the fewest windows, all shrunk to one size, instead of pushing the last one back', () => {
     const big = tileGeometry({ tileSize: 2048, margin: 46, sizeMultiple: 4 });
-    expect(big.blend).toBe(16);
+    expect(big.blend).toBe(8);
     const spans = planAxis(4000, 0, 4000, big);
-    expect(spans.map((s) => s.end - s.start)).toEqual([1408, 1408, 1408]);
+    expect(spans.map((s) => s.end - s.start)).toEqual([1400, 1400, 1400]);
     expect(spans.at(-1)!.end).toBe(4000);
     // Neighbours still overlap by 2 × margin + blend at least.
-    for (let i = 1; i < spans.length; i++) expect(spans[i - 1]!.end - spans[i]!.start).toBeGreaterThanOrEqual(2 * 46 + 16);
+    for (let i = 1; i < spans.length; i++) expect(spans[i - 1]!.end - spans[i]!.start).toBeGreaterThanOrEqual(2 * 46 + 8);
   });
 
   it('plans only the tiles a region needs', () => {
