@@ -155,10 +155,12 @@ def main() -> None:
     p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
     p.add_argument("--out-dir", type=Path, default=Path("/work/ckpt/base/export"))
     p.add_argument("--ship", action="store_true", help="write model/weights/unshake-base.onnx + manifest")
-    # 512: with the measured margin (12 px) the bench's best tile moved between runs (1024² with the
-    # 46-px margin, 256² at 12 px on a faster run); 512² stayed within ~15 % of the best in both
-    # (docs/decisions.md). The engine still caps it by free memory (model/src/infer/tile-size.ts).
-    p.add_argument("--tile", type=int, default=512)
+    # 256: with the measured 12-px margin and the 8-px blend, 256² tiles were the fastest end to end
+    # in all three bench runs since (docs/bench.md): they run 1.2-1.7x faster per pixel than 512² or
+    # 1024² (activations stay in cache), which outweighs their 23 % recomputed overlap; at 512² a
+    # 12 MP photo took 1.31x the untiled network, at 256² 0.99x (docs/decisions.md).
+    # The engine still caps it by free memory (model/src/infer/tile-size.ts).
+    p.add_argument("--tile", type=int, default=256)
     a = p.parse_args()
     out_dir = WEIGHTS if a.ship else a.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -80,9 +80,21 @@ describe('unshake models / eval / bench / train', () => {
     expect(report.network.points).toHaveLength(2);
     expect(report.network.best.outputSecondsPerMegapixel).toBeGreaterThan(0);
     expect(report.graphOptimisation.map((g: { level: string }) => g.level)).toContain('all, loaded from cache');
-    expect(report.endToEnd).toHaveLength(1);
-    const [e2e] = report.endToEnd;
+    // The photo at the app's tile (the placeholder asks for 512², the image is smaller), then once
+    // more at the sweep's best tile, which differs.
+    expect(report.endToEnd).toHaveLength(2);
+    const [e2e, atSweepTile] = report.endToEnd;
+    expect(e2e.sweepTile).toBeUndefined();
+    expect(atSweepTile.sweepTile).toBe(true);
+    expect(atSweepTile.tileSize).toBe(report.network.best.tileSize);
     expect(e2e.megapixels).toBeCloseTo(0.3, 1);
+    // The target's reference: the network alone on a whole untiled image, before and after.
+    const { untiled } = report.network;
+    expect(untiled.before.megapixels).toBeGreaterThan(0.2);
+    expect(untiled.secondsPerMegapixel).toBeCloseTo((untiled.before.secondsPerMegapixel + untiled.after.secondsPerMegapixel) / 2, 6);
+    expect(e2e.overUntiledNetwork).toBeCloseTo(e2e.secondsPerMegapixel / untiled.secondsPerMegapixel, 6);
+    expect(report.targets.endToEndOverNetwork.value).toBe(e2e.overUntiledNetwork);
+    expect(await readFile(md, 'utf8')).toContain('Network alone, untiled');
     expect(e2e.timings.networkSeconds).toBeGreaterThan(0);
     expect(e2e.overNetworkRun).toBeGreaterThan(1);
     // Peak RSS comes from the run's own child process: more than the engine, far less than a leak.

@@ -10,7 +10,7 @@ import { parseCommand } from './args.js';
 
 const USAGE =
   'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--sizes16 24] [--full] [--tiles 256,384,512,768,1024] ' +
-  '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only]';
+  '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only | --keep-training]';
 
 /** Comma-separated positive numbers within [min, max]. */
 function numberList(name: string, value: string | undefined, min: number, max: number): number[] | undefined {
@@ -40,6 +40,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         cpu: { type: 'boolean' },
         'no-train': { type: 'boolean' },
         'train-only': { type: 'boolean' },
+        'keep-training': { type: 'boolean' },
       },
     },
     USAGE,
@@ -54,23 +55,32 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir });
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   let report: BenchReport;
-  if (values['train-only']) {
-    // Re-time fine-tuning only, keeping the inference sections of the last full bench.
+  const previousReport = async (flag: string): Promise<BenchReport> => {
     const previous = await readFile(path.resolve(values.json), 'utf8').catch(() => {
-      throw new UnshakeError('FILE_NOT_FOUND', `--train-only updates ${values.json}, which does not exist yet: run the full bench first.`);
+      throw new UnshakeError('FILE_NOT_FOUND', `--${flag} uses ${values.json}, which does not exist yet: run the full bench first.`);
     });
-    report = { ...(JSON.parse(previous) as BenchReport), training: await benchTraining(model.onnxPath, { log }) };
-  } else {
-    report = await runBench(model, {
+    return JSON.parse(previous) as BenchReport;
+  };
+  const inference = (training: boolean) =>
+    runBench(model, {
       sizes,
       sizes16,
       tileSizes: numberList('tiles', values.tiles, 32, 4096),
       threads: numberList('threads', values.threads, 1, 256),
       preferred: values.cpu ? 'cpu' : 'auto',
       userModelsDir,
-      training: !values['no-train'],
+      training,
       log,
     });
+  if (values['train-only']) {
+    // Re-time fine-tuning only, keeping the inference sections of the last full bench.
+    report = { ...(await previousReport('train-only')), training: await benchTraining(model.onnxPath, { log }) };
+  } else if (values['keep-training']) {
+    // Re-time inference only, keeping the last bench's fine-tuning section (and its date).
+    const { training } = await previousReport('keep-training');
+    report = { ...(await inference(false)), ...(training ? { training } : {}) };
+  } else {
+    report = await inference(!values['no-train']);
   }
   const markdown = benchMarkdown(report);
   console.log(markdown);

@@ -22,6 +22,8 @@ export interface TrainingBenchRow {
 }
 
 export interface TrainingBench {
+  /** When these steps were timed (absent in reports before 2026-12-01). */
+  date?: string;
   model: string;
   batch: number;
   rows: TrainingBenchRow[];
@@ -63,5 +65,5 @@ export async function benchTraining(onnxPath: string, options: { batch?: number;
     }
     rows.push({ backend, available: true, reason: null, description: first.backend, software: first.software, results });
   }
-  return { model: path.basename(onnxPath), batch, rows };
+  return { date: new Date().toISOString(), model: path.basename(onnxPath), batch, rows };
 }
