@@ -6,6 +6,7 @@ import { encodeImage } from '../../model/src/image/encode.js';
 import { rasteriseMask } from '../../model/src/image/mask-raster.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { makePreview } from '../../model/src/image/preview.js';
+import { workingSpaceForSource } from '../../model/src/image/working-space.js';
 import { deblurRaster } from '../../model/src/infer/deblur.js';
 import { listModels, resolveModel } from '../../model/src/models/library.js';
 import { bundledWeightsDir } from './worker-paths.js';
@@ -44,6 +45,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     const result = await deblurRaster(raster, {
       model,
       mask,
+      workingSpace: workingSpaceForSource(source, raster.channels),
       strength: request.strength,
       preferredProvider: request.preferredProvider,
       signal,

@@ -3,6 +3,7 @@ import { UnshakeError } from '../errors.js';
 import { toNetworkRgb } from '../image/colour.js';
 import { decodeImage } from '../image/decode.js';
 import type { RasterImage } from '../image/types.js';
+import { workingSpaceForSource } from '../image/working-space.js';
 import { deblurRaster, type DeblurOptions } from '../infer/deblur.js';
 import type { ResolvedModel } from '../models/library.js';
 import { luminance, psnr, ssim } from './metrics.js';
@@ -53,6 +54,7 @@ export async function evaluatePairs(
     // Quantised to the file's bit depth, as a saved result would be.
     const deblurred = await deblurRaster(raster, {
       model: options.model,
+      workingSpace: workingSpaceForSource(blurred.source, raster.channels),
       strength: 1,
       tileSize: options.tileSize,
       preferredProvider: options.preferredProvider,

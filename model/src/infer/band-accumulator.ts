@@ -1,3 +1,4 @@
+import type { WorkingSpace } from '../image/working-space.js';
 import type { SampleImage, ValueRange } from './tile-io.js';
 import { isGraySamples } from './tile-io.js';
 import type { Rect, Tile } from './tiler.js';
@@ -13,6 +14,8 @@ export interface BlendSettings {
   strength: number;
   /** Per-pixel weight 0..1 over the whole image; absent = 1 everywhere. */
   mask: Float32Array | undefined;
+  /** The photo's own RGB space when it is not sRGB: the network's sRGB output is converted back. */
+  workingSpace?: WorkingSpace | undefined;
 }
 
 export class BandAccumulator {
@@ -80,7 +83,7 @@ export class BandAccumulator {
     this.top = until;
   }
 
-  private blendRow(y: number, source: SampleImage, target: SampleImage, { strength, mask }: BlendSettings): void {
+  private blendRow(y: number, source: SampleImage, target: SampleImage, { strength, mask, workingSpace }: BlendSettings): void {
     const { width, channels, max } = source;
     const src = source.samples;
     const out = target.samples;
@@ -103,6 +106,22 @@ export class BandAccumulator {
         const o = src[s]! * inv;
         const v = o + k * ((acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3 - o);
         out[s] = quantise(v, scale, half);
+      }
+      return;
+    }
+    if (workingSpace) {
+      // Back from sRGB first (the tone curves are not linear), then the same blend.
+      const own = new Float64Array(3);
+      for (let x = x0, a = a0; x < x1; x++, a += 3) {
+        const p = y * width + x;
+        const k = mask ? strength * mask[p]! : strength;
+        if (!(k > 0)) continue;
+        const s = p * channels;
+        workingSpace.srgbToSource(acc[a]!, acc[a + 1]!, acc[a + 2]!, own);
+        for (let c = 0; c < 3; c++) {
+          const o = src[s + c]! * inv;
+          out[s + c] = quantise(o + k * (own[c]! - o), scale, half);
+        }
       }
       return;
     }

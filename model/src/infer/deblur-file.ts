@@ -7,6 +7,7 @@ import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import { defaultOutputPath, encodeImage } from '../image/encode.js';
 import { rasteriseMask } from '../image/mask-raster.js';
+import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { deblurRaster, type DeblurStats, type TileProgress } from './deblur.js';
 import type { EpPreference } from './session-manager.js';
@@ -71,6 +72,7 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   const result = await deblurRaster(raster, {
     model,
     mask,
+    workingSpace: workingSpaceForSource(source, raster.channels),
     strength: options.strength ?? 1,
     tileSize: options.tileSize,
     threads: options.threads,

@@ -4,6 +4,7 @@ import { UnshakeError } from '../errors.js';
 import { maxValue } from '../image/colour.js';
 import { maskBounds } from '../image/mask-raster.js';
 import type { RasterImage } from '../image/types.js';
+import type { WorkingSpace } from '../image/working-space.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { BandAccumulator } from './band-accumulator.js';
 import { getSession, type EpPreference } from './session-manager.js';
@@ -23,6 +24,11 @@ export interface DeblurOptions {
   mask?: Float32Array;
   /** 0 = original, 1 = full network output. */
   strength: number;
+  /**
+   * The photo's RGB space when it is not sRGB (workingSpaceForSource): the network then sees
+   * sRGB and its output is converted back. Absent: the samples are sRGB already.
+   */
+  workingSpace?: WorkingSpace | undefined;
   /** Window edge in pixels; default from the manifest and free memory (tile-size.ts). */
   tileSize?: number;
   preferredProvider?: EpPreference;
@@ -104,7 +110,7 @@ async function streamDeblur(source: SampleImage, target: SampleImage, options: D
   const rows = Math.min(geometry.tileSize, height);
   const acc = new BandAccumulator(region, rows, bands[0]?.ySpan.start ?? 0);
   stats.accumulator = { rows, width: region.width, bytes: acc.data.byteLength };
-  const blend = { strength: options.strength, mask: options.mask };
+  const blend = { strength: options.strength, mask: options.mask, workingSpace: options.workingSpace };
   const buffers = new TileBuffers();
   for (const [b, band] of bands.entries()) {
     for (const tile of band.tiles) {
@@ -112,7 +118,7 @@ async function streamDeblur(source: SampleImage, target: SampleImage, options: D
       const padW = roundUp(tile.window.width, io.sizeMultiple);
       const padH = roundUp(tile.window.height, io.sizeMultiple);
       const { input, output } = buffers.get(padW, padH);
-      readTile(source, tile.window, padW, padH, io.range, input);
+      readTile(source, tile.window, padW, padH, io.range, input, options.workingSpace);
       const started = performance.now();
       await runTile(session, manifest, input, output, padW, padH);
       stats.networkSeconds += (performance.now() - started) / 1000;

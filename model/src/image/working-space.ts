@@ -1,0 +1,168 @@
+import { evalCurve, invertCurve, parseMatrixTrc, type MatrixTrcProfile, type ToneCurve } from './icc-matrix.js';
+import { isConvertedOnDecode } from './decode.js';
+import { iccDescription } from './icc.js';
+import type { SourceMetadata } from './types.js';
+
+/**
+ * The network was trained on sRGB. A photo in another RGB space (Adobe RGB, Display P3,
+ * ProPhoto) is converted to sRGB for the network and its output converted back, in float and
+ * unclamped (out-of-gamut colours become sRGB values below 0 or above 1 and come back intact),
+ * so the file keeps its own space and profile and a pixel the network leaves alone comes back to
+ * its own level. Only the pixels' *values* change space: sharp/lcms could convert whole integer
+ * images only, clipping wide-gamut colours and shifting every pixel on the way back.
+ *
+ * Tone curves go through lookup tables (65,536 intervals, linearly interpolated; the inverse
+ * curves, steep near black, are tabulated over √y): 16-bit levels of an Adobe RGB profile come
+ * back within 2e-5 (1.3 levels) of themselves (working-space.test.ts).
+ */
+const LUT_INTERVALS = 65536;
+/**
+ * Tables cover [0, 2], not [0, 1]: white in a wide-gamut profile lands a hair above 1 in sRGB
+ * (primaries are stored to 16 fractional bits) and network outputs overshoot a little; both
+ * would otherwise leave the tables for the exact, ~20× slower formulas (measured: 1.6 s of a
+ * 12 MP Display P3 photo).
+ */
+const TABLE_MAX = 2;
+const SQRT_MAX = Math.SQRT2;
+
+/** sRGB's primaries adapted to D50: the rXYZ/gXYZ/bXYZ of the ICC sRGB profile, row-major. */
+const SRGB_TO_XYZ_D50 = [0.4360747, 0.3850649, 0.1430804, 0.2225045, 0.7168786, 0.0606169, 0.0139322, 0.0971045, 0.7141733];
+const XYZ_D50_TO_SRGB = invert3(SRGB_TO_XYZ_D50);
+
+const SRGB_CURVE: ToneCurve = { kind: 'para', type: 3, p: [2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045] };
+/** sRGB decode over x ∈ [0, 1] and encode over √y ∈ [0, 1]. */
+const SRGB_DECODE = tabulate((x) => evalCurve(SRGB_CURVE, x));
+const SRGB_ENCODE_SQRT = tabulate((t) => invertCurve(SRGB_CURVE, t * t), SQRT_MAX);
+
+export class WorkingSpace {
+  /** Linear source RGB → linear sRGB, and back (row-major 3×3). */
+  private readonly toSrgb: number[];
+  private readonly fromSrgb: number[];
+  private readonly decodeTables: Float64Array[];
+  private readonly encodeTables: Float64Array[];
+  private readonly levelTables = new Map<number, Float32Array[]>();
+
+  constructor(
+    private readonly profile: MatrixTrcProfile,
+    readonly description: string,
+  ) {
+    this.toSrgb = multiply3(XYZ_D50_TO_SRGB, profile.toXyz);
+    this.fromSrgb = invert3(this.toSrgb);
+    this.decodeTables = profile.curves.map((c) => tabulate((x) => evalCurve(c, x)));
+    this.encodeTables = profile.curves.map((c) => tabulate((t) => invertCurve(c, t * t), SQRT_MAX));
+  }
+
+  /** Linear light of every level 0..max of each channel (integer samples), cached per depth. */
+  levels(max: number): Float32Array[] {
+    let tables = this.levelTables.get(max);
+    if (!tables) {
+      tables = this.profile.curves.map((c) => Float32Array.from({ length: max + 1 }, (_, level) => evalCurve(c, level / max)));
+      this.levelTables.set(max, tables);
+    }
+    return tables;
+  }
+
+  /** Source-encoded value (0..1, float samples) of channel c → linear light. */
+  decode(c: number, x: number): number {
+    const sign = x < 0 ? -1 : 1;
+    const v = sign * x;
+    return sign * (v <= TABLE_MAX ? lookup(this.decodeTables[c]!, v) : evalCurve(this.profile.curves[c]!, v));
+  }
+
+  /** Linear source RGB → sRGB-encoded values in `out`. */
+  linearToSrgb(r: number, g: number, b: number, out: Float64Array): void {
+    const m = this.toSrgb;
+    out[0] = srgbEncode(m[0]! * r + m[1]! * g + m[2]! * b);
+    out[1] = srgbEncode(m[3]! * r + m[4]! * g + m[5]! * b);
+    out[2] = srgbEncode(m[6]! * r + m[7]! * g + m[8]! * b);
+  }
+
+  /** sRGB-encoded values → source-encoded values (0..1 when in gamut) in `out`. */
+  srgbToSource(r: number, g: number, b: number, out: Float64Array): void {
+    const m = this.fromSrgb;
+    const lr = srgbDecode(r);
+    const lg = srgbDecode(g);
+    const lb = srgbDecode(b);
+    out[0] = this.encode(0, m[0]! * lr + m[1]! * lg + m[2]! * lb);
+    out[1] = this.encode(1, m[3]! * lr + m[4]! * lg + m[5]! * lb);
+    out[2] = this.encode(2, m[6]! * lr + m[7]! * lg + m[8]! * lb);
+  }
+
+  // Not recursive (the mirror is a sign), so V8 can inline these per-pixel calls.
+  private encode(c: number, y: number): number {
+    const sign = y < 0 ? -1 : 1;
+    const v = sign * y;
+    return sign * (v <= TABLE_MAX ? lookup(this.encodeTables[c]!, Math.sqrt(v), SQRT_MAX) : invertCurve(this.profile.curves[c]!, v));
+  }
+}
+
+/**
+ * The conversion a decoded photo needs, or undefined when it is already sRGB: no profile (sRGB
+ * assumed), an sRGB profile, or a file decode converted to sRGB (CMYK, Lab). Gray photos and
+ * LUT-based RGB profiles keep their own values (docs/decisions.md).
+ */
+export function workingSpaceForSource(source: Pick<SourceMetadata, 'icc' | 'space'>, channels: number): WorkingSpace | undefined {
+  if (isConvertedOnDecode(source.space) || channels < 3) return undefined;
+  return workingSpaceFor(source.icc) ?? undefined;
+}
+
+export function workingSpaceFor(icc: Buffer | null): WorkingSpace | null {
+  const profile = parseMatrixTrc(icc);
+  if (!profile || isSrgb(profile)) return null;
+  try {
+    return new WorkingSpace(profile, iccDescription(icc) ?? 'embedded RGB profile');
+  } catch {
+    return null; // degenerate primaries: the values are used as they are
+  }
+}
+
+/** Within 2e-3 of sRGB's primaries and curve: no conversion (the round trip would only add noise). */
+function isSrgb(profile: MatrixTrcProfile): boolean {
+  const m = multiply3(XYZ_D50_TO_SRGB, profile.toXyz);
+  if (m.some((v, i) => Math.abs(v - (i % 4 === 0 ? 1 : 0)) > 2e-3)) return false;
+  return profile.curves.every((c) => Array.from({ length: 33 }, (_, i) => i / 32).every((x) => Math.abs(evalCurve(c, x) - evalCurve(SRGB_CURVE, x)) < 2e-3));
+}
+
+// Out-of-gamut values (below 0, mirrored; above 1, analytic) are common in wide-gamut photos:
+// the mirror keeps them on the tables.
+function srgbEncode(y: number): number {
+  const sign = y < 0 ? -1 : 1;
+  const v = sign * y;
+  return sign * (v <= TABLE_MAX ? lookup(SRGB_ENCODE_SQRT, Math.sqrt(v), SQRT_MAX) : invertCurve(SRGB_CURVE, v));
+}
+
+function srgbDecode(x: number): number {
+  const sign = x < 0 ? -1 : 1;
+  const v = sign * x;
+  return sign * (v <= TABLE_MAX ? lookup(SRGB_DECODE, v) : evalCurve(SRGB_CURVE, v));
+}
+
+/** f over [0, TABLE_MAX] (√-domain tables: over √ of that, see the callers). */
+function tabulate(f: (x: number) => number, max = TABLE_MAX): Float64Array {
+  return Float64Array.from({ length: LUT_INTERVALS + 1 }, (_, i) => f((i / LUT_INTERVALS) * max));
+}
+
+/** Linear interpolation in a table over [0, max]; x must lie in it. */
+function lookup(table: Float64Array, x: number, max = TABLE_MAX): number {
+  const pos = (x / max) * LUT_INTERVALS;
+  const i = pos < LUT_INTERVALS ? Math.floor(pos) : LUT_INTERVALS - 1;
+  return table[i]! + (pos - i) * (table[i + 1]! - table[i]!);
+}
+
+function multiply3(a: number[], b: number[]): number[] {
+  return Array.from({ length: 9 }, (_, k) => {
+    const row = Math.floor(k / 3);
+    const col = k % 3;
+    return a[row * 3]! * b[col]! + a[row * 3 + 1]! * b[3 + col]! + a[row * 3 + 2]! * b[6 + col]!;
+  });
+}
+
+function invert3(m: number[]): number[] {
+  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
+  const A = e * i - f * h;
+  const B = -(d * i - f * g);
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (Math.abs(det) < 1e-12) throw new RangeError('the profile primaries are degenerate (singular matrix)');
+  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det);
+}

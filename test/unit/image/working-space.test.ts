@@ -1,0 +1,136 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { evalCurve, invertCurve, parseMatrixTrc } from '../../../model/src/image/icc-matrix.js';
+import { srgbIccProfile } from '../../../model/src/image/icc.js';
+import { workingSpaceFor } from '../../../model/src/image/working-space.js';
+
+/** The ICC profile sharp embeds for one of its built-in RGB names ('srgb', 'p3'). */
+async function builtInProfile(name: string): Promise<Buffer> {
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).withIccProfile(name).png().toBuffer();
+  const { icc } = await sharp(png).metadata();
+  if (!icc) throw new Error(`sharp attached no ${name} profile`);
+  return icc;
+}
+
+/**
+ * A minimal v2 matrix/TRC RGB profile written by hand (header, tag table, XYZ and curv tags):
+ * Adobe RGB (1998)'s D50 primaries with one shared curve, either curv gamma 563/256 (the Adobe
+ * way) or a 1,024-entry table (of sRGB's curve).
+ */
+function adobeLikeProfile(curve: 'gamma' | 'table'): Buffer {
+  const primaries = [
+    ['rXYZ', [0.60974, 0.31111, 0.01947]],
+    ['gXYZ', [0.20528, 0.62567, 0.06087]],
+    ['bXYZ', [0.14919, 0.06322, 0.74457]],
+  ] as const;
+  const xyz = (v: readonly number[]) => {
+    const b = Buffer.alloc(20);
+    b.write('XYZ ', 0, 'latin1');
+    v.forEach((x, i) => b.writeInt32BE(Math.round(x * 65536), 8 + 4 * i));
+    return b;
+  };
+  const entries = curve === 'gamma' ? 1 : 1024;
+  const curv = Buffer.alloc(12 + 2 * entries + (entries % 2 ? 2 : 0));
+  curv.write('curv', 0, 'latin1');
+  curv.writeUInt32BE(entries, 8);
+  if (curve === 'gamma') curv.writeUInt16BE(563, 12);
+  // The table is sRGB's curve (a linear toe keeps it strictly increasing at 16 bits, so it can be inverted).
+  else for (let i = 0; i < entries; i++) curv.writeUInt16BE(Math.round(65535 * srgbDecode(i / (entries - 1))), 12 + 2 * i);
+  const blobs: [string, Buffer][] = [...primaries.map(([sig, v]) => [sig, xyz(v)] as [string, Buffer]), ['rTRC', curv], ['gTRC', curv], ['bTRC', curv]];
+  const tableSize = 4 + 12 * blobs.length;
+  const header = Buffer.alloc(128);
+  header.write('RGB ', 16, 'latin1');
+  header.write('XYZ ', 20, 'latin1');
+  header.write('acsp', 36, 'latin1');
+  header[8] = 2;
+  const table = Buffer.alloc(tableSize);
+  table.writeUInt32BE(blobs.length, 0);
+  let offset = 128 + tableSize;
+  const data: Buffer[] = [];
+  // The three TRC tags share one curve, as real profiles do.
+  const shared = new Map<Buffer, number>();
+  blobs.forEach(([sig, blob], i) => {
+    let at = shared.get(blob);
+    if (at === undefined) {
+      at = offset;
+      shared.set(blob, at);
+      data.push(blob);
+      offset += blob.length;
+    }
+    table.write(sig, 4 + 12 * i, 'latin1');
+    table.writeUInt32BE(at, 8 + 12 * i);
+    table.writeUInt32BE(blob.length, 12 + 12 * i);
+  });
+  const icc = Buffer.concat([header, table, ...data]);
+  icc.writeUInt32BE(icc.length, 0);
+  return icc;
+}
+
+const srgbEncode = (y: number) => (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055);
+const srgbDecode = (x: number) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+
+describe('matrix/TRC profiles and the sRGB working space', () => {
+  it('needs no conversion for no profile, an sRGB profile or a non-RGB one', async () => {
+    expect(workingSpaceFor(null)).toBeNull();
+    expect(workingSpaceFor(await srgbIccProfile())).toBeNull();
+    const cmyk = adobeLikeProfile('gamma');
+    cmyk.write('CMYK', 16, 'latin1');
+    expect(workingSpaceFor(cmyk)).toBeNull();
+    expect(workingSpaceFor(Buffer.from('not a profile'))).toBeNull();
+  });
+
+  it('reads Display P3 and maps its pure red to the known, out-of-gamut sRGB values', async () => {
+    const space = workingSpaceFor(await builtInProfile('p3'));
+    expect(space).not.toBeNull();
+    const out = new Float64Array(3);
+    space!.linearToSrgb(1, 0, 0, out);
+    // P3 → sRGB (linear, D65 and D50 alike): red = (1.2249, −0.0420, −0.0197).
+    // (Within 0.01 encoded: profiles store primaries as s15Fixed16, adapted to D50.)
+    expect(out[0]).toBeCloseTo(srgbEncode(1.2249), 2);
+    expect(out[1]).toBeCloseTo(-srgbEncode(0.042), 2);
+    expect(Math.abs(out[2]! + srgbEncode(0.0197))).toBeLessThan(0.01);
+    // …and comes back exactly, although it is outside [0, 1] in sRGB.
+    space!.srgbToSource(out[0]!, out[1]!, out[2]!, out);
+    expect(Array.from(out).map((v) => Number(v.toFixed(5)) + 0)).toEqual([1, 0, 0]);
+  });
+
+  it.each(['gamma', 'table'] as const)('round-trips 16-bit levels of an Adobe-RGB-like %s profile within 2e-5 (1.3 levels)', (kind) => {
+    const icc = adobeLikeProfile(kind);
+    const profile = parseMatrixTrc(icc)!;
+    expect(profile.curves[0].kind).toBe(kind);
+    expect(evalCurve(profile.curves[0], 0.5)).toBeCloseTo(kind === 'gamma' ? 0.5 ** (563 / 256) : srgbDecode(0.5), 4);
+    expect(invertCurve(profile.curves[0], evalCurve(profile.curves[0], 0.3))).toBeCloseTo(0.3, 6);
+    const space = workingSpaceFor(icc)!;
+    const levels = space.levels(65535);
+    const out = new Float64Array(3);
+    let worst = 0;
+    for (let v = 0; v <= 65535; v += 7) {
+      const [r, g, b] = [v, 65535 - v, (v * 31) % 65536];
+      space.linearToSrgb(levels[0]![r]!, levels[1]![g]!, levels[2]![b]!, out);
+      space.srgbToSource(out[0]!, out[1]!, out[2]!, out);
+      worst = Math.max(worst, Math.abs(out[0]! - r / 65535), Math.abs(out[1]! - g / 65535), Math.abs(out[2]! - b / 65535));
+    }
+    expect(worst).toBeLessThan(2e-5);
+  });
+
+  it('agrees with lcms (sharp) converting a real photo from Display P3 to sRGB', async () => {
+    const photo = new URL('../../../../shared/data/photos-extra/Kodak24/kodim23.png', import.meta.url).pathname;
+    // sharp converts the sRGB photo into P3 and embeds the profile, as an editor exporting P3 would.
+    const p3 = await sharp(photo).resize(96, 64).withIccProfile('p3').png().toBuffer();
+    const own = await sharp(p3, { ignoreIcc: true }).raw().toBuffer();
+    const lcms = await sharp(p3).withIccProfile('srgb').raw().toBuffer();
+    const { icc } = await sharp(p3).metadata();
+    const space = workingSpaceFor(icc!)!;
+    expect(space.description).toMatch(/P3/);
+    const levels = space.levels(255);
+    const out = new Float64Array(3);
+    let worst = 0;
+    for (let i = 0; i < own.length; i += 3) {
+      space.linearToSrgb(levels[0]![own[i]!]!, levels[1]![own[i + 1]!]!, levels[2]![own[i + 2]!]!, out);
+      // lcms clips to the sRGB gamut; compare in gamut only.
+      for (let c = 0; c < 3; c++) if (out[c]! > 0 && out[c]! < 1) worst = Math.max(worst, Math.abs(out[c]! * 255 - lcms[i + c]!));
+    }
+    // lcms rounds to 8 bits; we do not.
+    expect(worst).toBeLessThan(1);
+  });
+});
