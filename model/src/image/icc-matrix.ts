@@ -33,6 +33,14 @@ export function parseMatrixTrc(icc: Buffer | null): MatrixTrcProfile | null {
   return { toXyz: [r[0]!, g[0]!, b[0]!, r[1]!, g[1]!, b[1]!, r[2]!, g[2]!, b[2]!], curves: curves as MatrixTrcProfile['curves'] };
 }
 
+/** The gray tone curve (kTRC) of a GRAY profile (ICC.1:2010 §8.3.4), or null. */
+export function parseGrayTrc(icc: Buffer | null): ToneCurve | null {
+  if (!icc || iccColourSpace(icc) !== 'GRAY') return null;
+  const tags = tagTable(icc);
+  if (tags.has('A2B0')) return null;
+  return readCurve(icc, tags.get('kTRC'));
+}
+
 /** Encoded device value → linear light. Below 0 the curve is mirrored so out-of-range values survive. */
 export function evalCurve(curve: ToneCurve, x: number): number {
   if (x < 0) return -evalCurve(curve, -x);

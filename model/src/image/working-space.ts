@@ -1,4 +1,4 @@
-import { evalCurve, invertCurve, parseMatrixTrc, type MatrixTrcProfile, type ToneCurve } from './icc-matrix.js';
+import { evalCurve, invertCurve, parseGrayTrc, parseMatrixTrc, type MatrixTrcProfile, type ToneCurve } from './icc-matrix.js';
 import { isConvertedOnDecode } from './decode.js';
 import { iccDescription } from './icc.js';
 import type { SourceMetadata } from './types.js';
@@ -47,6 +47,8 @@ export class WorkingSpace {
   constructor(
     private readonly profile: MatrixTrcProfile,
     readonly description: string,
+    /** A GRAY profile: for 1- and 2-channel photos. */
+    readonly gray = false,
   ) {
     this.toSrgb = multiply3(XYZ_D50_TO_SRGB, profile.toXyz);
     this.fromSrgb = invert3(this.toSrgb);
@@ -100,19 +102,26 @@ export class WorkingSpace {
 
 /**
  * The conversion a decoded photo needs, or undefined when it is already sRGB: no profile (sRGB
- * assumed), an sRGB profile, or a file decode converted to sRGB (CMYK, Lab). Gray photos and
- * LUT-based RGB profiles keep their own values (docs/decisions.md).
+ * assumed), an sRGB profile, a file decode converted to sRGB (CMYK, Lab), or a profile that does
+ * not describe these pixels (an RGB profile on gray pixels, say). LUT-based profiles keep their
+ * own values (docs/decisions.md).
  */
 export function workingSpaceForSource(source: Pick<SourceMetadata, 'icc' | 'space'>, channels: number): WorkingSpace | undefined {
-  if (isConvertedOnDecode(source.space) || channels < 3) return undefined;
-  return workingSpaceFor(source.icc) ?? undefined;
+  if (isConvertedOnDecode(source.space)) return undefined;
+  const space = workingSpaceFor(source.icc);
+  return space && space.gray === channels <= 2 ? space : undefined;
 }
 
+/**
+ * For RGB matrix/TRC and GRAY profiles. A gray photo is sRGB gray (R = G = B) to the network:
+ * its curve is converted, its (neutral) primaries are sRGB's.
+ */
 export function workingSpaceFor(icc: Buffer | null): WorkingSpace | null {
-  const profile = parseMatrixTrc(icc);
+  const grayCurve = parseGrayTrc(icc);
+  const profile = grayCurve ? { toXyz: SRGB_TO_XYZ_D50, curves: [grayCurve, grayCurve, grayCurve] as MatrixTrcProfile['curves'] } : parseMatrixTrc(icc);
   if (!profile || isSrgb(profile)) return null;
   try {
-    return new WorkingSpace(profile, iccDescription(icc) ?? 'embedded RGB profile');
+    return new WorkingSpace(profile, iccDescription(icc) ?? 'embedded profile', grayCurve !== null);
   } catch {
     return null; // degenerate primaries: the values are used as they are
   }

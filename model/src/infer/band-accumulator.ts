@@ -95,6 +95,7 @@ export class BandAccumulator {
     const x0 = this.region.x;
     const x1 = x0 + this.region.width;
     const a0 = (y - this.top) * this.rowLength;
+    const own = new Float64Array(3);
     // Hot loop (one call per pixel row of a 100 MP photo): locals only, branches hoisted.
     if (isGraySamples(source)) {
       for (let x = x0, a = a0; x < x1; x++, a += 3) {
@@ -104,14 +105,18 @@ export class BandAccumulator {
         const s = p * channels;
         // Three estimates of one gray value: equal weights average their errors best.
         const o = src[s]! * inv;
-        const v = o + k * ((acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3 - o);
+        let mean = (acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3;
+        if (workingSpace) {
+          workingSpace.srgbToSource(mean, mean, mean, own);
+          mean = own[0]!;
+        }
+        const v = o + k * (mean - o);
         out[s] = quantise(v, scale, half);
       }
       return;
     }
     if (workingSpace) {
       // Back from sRGB first (the tone curves are not linear), then the same blend.
-      const own = new Float64Array(3);
       for (let x = x0, a = a0; x < x1; x++, a += 3) {
         const p = y * width + x;
         const k = mask ? strength * mask[p]! : strength;

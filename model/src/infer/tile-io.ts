@@ -43,7 +43,7 @@ export function readTile(
   const plane = padW * padH;
   if (into && into.length !== 3 * plane) throw new RangeError(`tile buffer holds ${into.length} floats, ${3 * plane} needed`);
   const out = into ?? new Float32Array(3 * plane);
-  if (workingSpace && !isGraySamples(image)) {
+  if (workingSpace) {
     readTileInSrgb(image, window, padW, padH, range, out, workingSpace);
     return out;
   }
@@ -88,7 +88,7 @@ export function readTile(
   return out;
 }
 
-/** readTile for a photo in another RGB space: each pixel converted to sRGB for the network. */
+/** readTile for a photo in another RGB or gray space: each pixel converted to sRGB for the network. */
 function readTileInSrgb(image: SampleImage, window: Rect, padW: number, padH: number, range: ValueRange, out: Float32Array, space: WorkingSpace): void {
   const { width, height, channels, samples, max } = image;
   const [lo, hi] = range;
@@ -97,14 +97,16 @@ function readTileInSrgb(image: SampleImage, window: Rect, padW: number, padH: nu
   // Integer samples: linear light per level from a table; float samples (tests): per value.
   const levels = max === 1 ? null : space.levels(max);
   const srgb = new Float64Array(3);
+  const rgbStep = isGraySamples(image) ? 0 : 1;
   const cols = Int32Array.from({ length: padW }, (_, tx) => reflectIndex(window.x + tx, width) * channels);
   for (let ty = 0; ty < padH; ty++) {
     const row = reflectIndex(window.y + ty, height) * width * channels;
     for (let tx = 0, dst = ty * padW; tx < padW; tx++, dst++) {
       const src = row + cols[tx]!;
       const r = samples[src]!;
-      const g = samples[src + 1]!;
-      const b = samples[src + 2]!;
+      // Gray feeds R = G = B.
+      const g = samples[src + rgbStep]!;
+      const b = samples[src + 2 * rgbStep]!;
       if (levels) space.linearToSrgb(levels[0]![r]!, levels[1]![g]!, levels[2]![b]!, srgb);
       else space.linearToSrgb(space.decode(0, r), space.decode(1, g), space.decode(2, b), srgb);
       out[dst] = lo + srgb[0]! * span;

@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { evalCurve, invertCurve, parseMatrixTrc } from '../../../model/src/image/icc-matrix.js';
 import { srgbIccProfile } from '../../../model/src/image/icc.js';
-import { workingSpaceFor } from '../../../model/src/image/working-space.js';
+import { workingSpaceFor, workingSpaceForSource } from '../../../model/src/image/working-space.js';
+import { adobeLikeProfile, grayProfile } from '../../fixtures/icc-profiles.js';
 
 /** The ICC profile sharp embeds for one of its built-in RGB names ('srgb', 'p3'). */
 async function builtInProfile(name: string): Promise<Buffer> {
@@ -12,70 +13,28 @@ async function builtInProfile(name: string): Promise<Buffer> {
   return icc;
 }
 
-/**
- * A minimal v2 matrix/TRC RGB profile written by hand (header, tag table, XYZ and curv tags):
- * Adobe RGB (1998)'s D50 primaries with one shared curve, either curv gamma 563/256 (the Adobe
- * way) or a 1,024-entry table (of sRGB's curve).
- */
-function adobeLikeProfile(curve: 'gamma' | 'table'): Buffer {
-  const primaries = [
-    ['rXYZ', [0.60974, 0.31111, 0.01947]],
-    ['gXYZ', [0.20528, 0.62567, 0.06087]],
-    ['bXYZ', [0.14919, 0.06322, 0.74457]],
-  ] as const;
-  const xyz = (v: readonly number[]) => {
-    const b = Buffer.alloc(20);
-    b.write('XYZ ', 0, 'latin1');
-    v.forEach((x, i) => b.writeInt32BE(Math.round(x * 65536), 8 + 4 * i));
-    return b;
-  };
-  const entries = curve === 'gamma' ? 1 : 1024;
-  const curv = Buffer.alloc(12 + 2 * entries + (entries % 2 ? 2 : 0));
-  curv.write('curv', 0, 'latin1');
-  curv.writeUInt32BE(entries, 8);
-  if (curve === 'gamma') curv.writeUInt16BE(563, 12);
-  // The table is sRGB's curve (a linear toe keeps it strictly increasing at 16 bits, so it can be inverted).
-  else for (let i = 0; i < entries; i++) curv.writeUInt16BE(Math.round(65535 * srgbDecode(i / (entries - 1))), 12 + 2 * i);
-  const blobs: [string, Buffer][] = [...primaries.map(([sig, v]) => [sig, xyz(v)] as [string, Buffer]), ['rTRC', curv], ['gTRC', curv], ['bTRC', curv]];
-  const tableSize = 4 + 12 * blobs.length;
-  const header = Buffer.alloc(128);
-  header.write('RGB ', 16, 'latin1');
-  header.write('XYZ ', 20, 'latin1');
-  header.write('acsp', 36, 'latin1');
-  header[8] = 2;
-  const table = Buffer.alloc(tableSize);
-  table.writeUInt32BE(blobs.length, 0);
-  let offset = 128 + tableSize;
-  const data: Buffer[] = [];
-  // The three TRC tags share one curve, as real profiles do.
-  const shared = new Map<Buffer, number>();
-  blobs.forEach(([sig, blob], i) => {
-    let at = shared.get(blob);
-    if (at === undefined) {
-      at = offset;
-      shared.set(blob, at);
-      data.push(blob);
-      offset += blob.length;
-    }
-    table.write(sig, 4 + 12 * i, 'latin1');
-    table.writeUInt32BE(at, 8 + 12 * i);
-    table.writeUInt32BE(blob.length, 12 + 12 * i);
-  });
-  const icc = Buffer.concat([header, table, ...data]);
-  icc.writeUInt32BE(icc.length, 0);
-  return icc;
-}
-
 const srgbEncode = (y: number) => (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055);
 const srgbDecode = (x: number) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
 
 describe('matrix/TRC profiles and the sRGB working space', () => {
+  it('reads a GRAY profile for gray photos only', () => {
+    const icc = grayProfile(1.8);
+    const space = workingSpaceFor(icc);
+    expect(space?.gray).toBe(true);
+    expect(workingSpaceForSource({ icc, space: 'b-w' }, 1)?.gray).toBe(true);
+    expect(workingSpaceForSource({ icc, space: 'b-w' }, 2)).toBeDefined();
+    expect(workingSpaceForSource({ icc, space: 'srgb' }, 3)).toBeUndefined();
+    expect(workingSpaceForSource({ icc: adobeLikeProfile(2.2), space: 'b-w' }, 1)).toBeUndefined();
+    // A gray level maps to sRGB gray with the same luminance.
+    const out = new Float64Array(3);
+    space!.linearToSrgb(0.5 ** 1.8, 0.5 ** 1.8, 0.5 ** 1.8, out);
+    for (const v of out) expect(v).toBeCloseTo(srgbEncode(0.5 ** 1.8), 4);
+  });
+
   it('needs no conversion for no profile, an sRGB profile or a non-RGB one', async () => {
     expect(workingSpaceFor(null)).toBeNull();
     expect(workingSpaceFor(await srgbIccProfile())).toBeNull();
-    const cmyk = adobeLikeProfile('gamma');
-    cmyk.write('CMYK', 16, 'latin1');
-    expect(workingSpaceFor(cmyk)).toBeNull();
+    expect(workingSpaceFor(adobeLikeProfile(563 / 256, 'CMYK'))).toBeNull();
     expect(workingSpaceFor(Buffer.from('not a profile'))).toBeNull();
   });
 
@@ -95,7 +54,8 @@ describe('matrix/TRC profiles and the sRGB working space', () => {
   });
 
   it.each(['gamma', 'table'] as const)('round-trips 16-bit levels of an Adobe-RGB-like %s profile within 1e-4 (6.5 levels, near black only)', (kind) => {
-    const icc = adobeLikeProfile(kind);
+    // The table is sRGB's curve (its linear toe keeps it strictly increasing at 16 bits, so it can be inverted).
+    const icc = adobeLikeProfile(kind === 'gamma' ? 563 / 256 : Array.from({ length: 1024 }, (_, i) => srgbDecode(i / 1023)));
     const profile = parseMatrixTrc(icc)!;
     expect(profile.curves[0].kind).toBe(kind);
     expect(evalCurve(profile.curves[0], 0.5)).toBeCloseTo(kind === 'gamma' ? 0.5 ** (563 / 256) : srgbDecode(0.5), 4);

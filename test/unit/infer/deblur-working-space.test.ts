@@ -9,6 +9,7 @@ import { workingSpaceForSource } from '../../../model/src/image/working-space.js
 import { deblurRaster } from '../../../model/src/infer/deblur.js';
 import { releaseSessions } from '../../../model/src/infer/session-manager.js';
 import { resolveModel, type ResolvedModel } from '../../../model/src/models/library.js';
+import { grayProfile } from '../../fixtures/icc-profiles.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /**
@@ -43,6 +44,9 @@ async function lcmsReference(): Promise<Uint8Array> {
   // Raw pixels are sRGB to sharp: withIccProfile('p3') converts them into P3.
   return new Uint8Array(await sharp(Buffer.from(result), { raw: { width, height, channels: 3 } }).withIccProfile('p3').raw().toBuffer());
 }
+
+const srgbEncode = (y: number) => (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055);
+const srgbDecode = (x: number) => (x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
 
 function offBy(a: ArrayLike<number>, b: ArrayLike<number>, levels: number): number {
   let n = 0;
@@ -94,8 +98,28 @@ describe('deblurring a photo in another RGB space', () => {
     expect(changedInside).toBeGreaterThan(1000);
   });
 
-  it('converts nothing for sRGB, gray or CMYK-converted photos', async () => {
+  it('runs a gray photo with a gamma-1.8 profile as sRGB gray', async () => {
+    const { width, height } = p3.raster;
+    const gray = new Uint8Array(await sharp(photo).extract({ left: 300, top: 200, width, height }).greyscale().raw().toBuffer());
+    const raster: RasterImage = { width, height, channels: 1, bitDepth: 8, pixels: gray };
+    const space = workingSpaceForSource({ icc: grayProfile(1.8), space: 'b-w' }, 1);
+    expect(space?.gray).toBe(true);
+    // Reference by formula: level → linear (γ 1.8) → sRGB gray, the engine on that, and back.
+    const gamma = 461 / 256; // the profile stores γ as u8Fixed8
+    const toSrgb = (v: number) => Math.round(255 * srgbEncode((v / 255) ** gamma));
+    const fromSrgb = (v: number) => Math.round(255 * srgbDecode(v / 255) ** (1 / gamma));
+    const inSrgb = await deblur({ ...raster, pixels: gray.map(toSrgb) });
+    const reference = inSrgb.map(fromSrgb);
+    const ours = await deblur(raster, { workingSpace: space });
+    const naive = await deblur(raster);
+    // Two 8-bit roundings on the reference's way (at most ~2 levels in the shadows, where γ 1.8 is steep).
+    expect(meanAndMax(ours, reference).max).toBeLessThanOrEqual(3);
+    expect(offBy(naive, reference, 2)).toBeGreaterThan(3 * offBy(ours, reference, 2));
+  });
+
+  it('converts nothing for sRGB, mismatched or CMYK-converted photos', async () => {
     expect(workingSpaceForSource({ icc: null, space: 'srgb' }, 3)).toBeUndefined();
+    // An RGB profile on gray pixels does not describe them.
     expect(workingSpaceForSource(p3.source, 1)).toBeUndefined();
     expect(workingSpaceForSource({ ...p3.source, space: 'cmyk' }, 3)).toBeUndefined();
   });
