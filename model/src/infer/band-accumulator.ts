@@ -14,7 +14,7 @@ export interface BlendSettings {
   strength: number;
   /** Per-pixel weight 0..1 over the whole image; absent = 1 everywhere. */
   mask: Float32Array | undefined;
-  /** The photo's own RGB space when it is not sRGB: the network's sRGB output is converted back. */
+  /** The photo's own space when it is not sRGB: the network's sRGB output is converted back. */
   workingSpace?: WorkingSpace | undefined;
 }
 
@@ -89,7 +89,6 @@ export class BandAccumulator {
     const out = target.samples;
     // Float targets (max 1) keep exact values; integer ones round to the nearest level.
     const half = max === 1 ? 0 : 0.5;
-    const scale = max === 1 ? 1 : max;
     const inv = 1 / max;
     const acc = this.data;
     const x0 = this.region.x;
@@ -111,31 +110,16 @@ export class BandAccumulator {
           mean = own[0]!;
         }
         const v = o + k * (mean - o);
-        out[s] = quantise(v, scale, half);
+        out[s] = toLevel(v, max, half);
       }
       return;
     }
-    if (workingSpace) {
-      // Back from sRGB first (the tone curves are not linear), then the same blend.
-      for (let x = x0, a = a0; x < x1; x++, a += 3) {
-        const p = y * width + x;
-        const k = mask ? strength * mask[p]! : strength;
-        if (!(k > 0)) continue;
-        const s = p * channels;
-        workingSpace.srgbToSource(acc[a]!, acc[a + 1]!, acc[a + 2]!, own);
-        for (let c = 0; c < 3; c++) {
-          const o = src[s + c]! * inv;
-          out[s + c] = quantise(o + k * (own[c]! - o), scale, half);
-        }
-      }
-      return;
-    }
-    if (!mask && strength === 1) {
+    if (!mask && strength === 1 && !workingSpace) {
       // The common case (whole photo, full strength): the result is the network's output.
       for (let x = x0, a = a0, s = (y * width + x0) * channels; x < x1; x++, a += 3, s += channels) {
-        out[s] = quantise(acc[a]!, scale, half);
-        out[s + 1] = quantise(acc[a + 1]!, scale, half);
-        out[s + 2] = quantise(acc[a + 2]!, scale, half);
+        out[s] = toLevel(acc[a]!, max, half);
+        out[s + 1] = toLevel(acc[a + 1]!, max, half);
+        out[s + 2] = toLevel(acc[a + 2]!, max, half);
       }
       return;
     }
@@ -144,21 +128,28 @@ export class BandAccumulator {
       const k = mask ? strength * mask[p]! : strength;
       if (!(k > 0)) continue;
       const s = p * channels;
+      let nr = acc[a]!;
+      let ng = acc[a + 1]!;
+      let nb = acc[a + 2]!;
+      if (workingSpace) {
+        // Back from sRGB first (the tone curves are not linear), then the same blend.
+        workingSpace.srgbToSource(nr, ng, nb, own);
+        nr = own[0]!;
+        ng = own[1]!;
+        nb = own[2]!;
+      }
       const r = src[s]! * inv;
       const g = src[s + 1]! * inv;
       const b = src[s + 2]! * inv;
-      out[s] = quantise(r + k * (acc[a]! - r), scale, half);
-      out[s + 1] = quantise(g + k * (acc[a + 1]! - g), scale, half);
-      out[s + 2] = quantise(b + k * (acc[a + 2]! - b), scale, half);
+      out[s] = toLevel(r + k * (nr - r), max, half);
+      out[s + 1] = toLevel(g + k * (ng - g), max, half);
+      out[s + 2] = toLevel(b + k * (nb - b), max, half);
     }
   }
 }
 
-/**
- * Clamp to 0..1 (NaN from a broken network becomes 0) and scale; half = 0.5 rounds to a level,
- * half = 0 (float targets, scale 1) keeps the value exactly.
- */
-function quantise(v: number, scale: number, half: number): number {
+/** Clamp to 0..1 (NaN from a broken network becomes 0) and scale; half = 0.5 rounds to a level. */
+function toLevel(v: number, max: number, half: number): number {
   const u = v > 0 ? (v < 1 ? v : 1) : 0;
-  return half === 0 ? u : Math.floor(u * scale + half);
+  return half === 0 ? u : Math.floor(u * max + half);
 }
