@@ -53,31 +53,19 @@ export function readTile(
   const b = out.subarray(2 * plane);
   const gray = isGraySamples(image);
   const cols = Int32Array.from({ length: padW }, (_, tx) => reflectIndex(window.x + tx, width) * channels);
-  // Columns inside the image need no mirror table: their samples are consecutive.
-  const inside = window.x >= 0 ? Math.max(0, Math.min(padW, width - window.x)) : 0;
   for (let ty = 0; ty < padH; ty++) {
     const row = reflectIndex(window.y + ty, height) * width * channels;
     const first = ty * padW;
+    // Separate loops keep the per-pixel work branch-free.
     if (gray) {
-      for (let tx = 0, src = row + window.x * channels, dst = first; tx < inside; tx++, dst++, src += channels) {
-        const v = lo + samples[src]! * scale;
-        r[dst] = v;
-        g[dst] = v;
-        b[dst] = v;
-      }
-      for (let tx = inside, dst = first + inside; tx < padW; tx++, dst++) {
+      for (let tx = 0, dst = first; tx < padW; tx++, dst++) {
         const v = lo + samples[row + cols[tx]!]! * scale;
         r[dst] = v;
         g[dst] = v;
         b[dst] = v;
       }
     } else {
-      for (let tx = 0, src = row + window.x * channels, dst = first; tx < inside; tx++, dst++, src += channels) {
-        r[dst] = lo + samples[src]! * scale;
-        g[dst] = lo + samples[src + 1]! * scale;
-        b[dst] = lo + samples[src + 2]! * scale;
-      }
-      for (let tx = inside, dst = first + inside; tx < padW; tx++, dst++) {
+      for (let tx = 0, dst = first; tx < padW; tx++, dst++) {
         const src = row + cols[tx]!;
         r[dst] = lo + samples[src]! * scale;
         g[dst] = lo + samples[src + 1]! * scale;
