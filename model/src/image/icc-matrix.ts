@@ -1,4 +1,4 @@
-import { iccColourSpace } from './icc.js';
+import { iccColourSpace, iccTags, type IccTag } from './icc.js';
 
 /**
  * Matrix/TRC RGB profiles (ICC.1:2010 §8.3.3): three XYZ primaries and one tone curve per
@@ -23,7 +23,7 @@ const PARA_PARAMETERS = [1, 3, 4, 5, 7];
 
 export function parseMatrixTrc(icc: Buffer | null): MatrixTrcProfile | null {
   if (!icc || iccColourSpace(icc) !== 'RGB' || icc.toString('latin1', 20, 24) !== 'XYZ ') return null;
-  const tags = tagTable(icc);
+  const tags = iccTags(icc);
   // A CMM prefers A2B0 where a profile has one; a matrix beside it is only an approximation.
   if (tags.has('A2B0')) return null;
   const primaries = ['rXYZ', 'gXYZ', 'bXYZ'].map((sig) => readXyz(icc, tags.get(sig)));
@@ -36,7 +36,7 @@ export function parseMatrixTrc(icc: Buffer | null): MatrixTrcProfile | null {
 /** The gray tone curve (kTRC) of a GRAY profile (ICC.1:2010 §8.3.4), or null. */
 export function parseGrayTrc(icc: Buffer | null): ToneCurve | null {
   if (!icc || iccColourSpace(icc) !== 'GRAY') return null;
-  const tags = tagTable(icc);
+  const tags = iccTags(icc);
   if (tags.has('A2B0')) return null;
   return readCurve(icc, tags.get('kTRC'));
 }
@@ -78,9 +78,9 @@ export function invertCurve(curve: ToneCurve, y: number): number {
   if (y < 0) return -invertCurve(curve, -y);
   if (curve.kind === 'gamma') return y ** (1 / curve.gamma);
   if (curve.kind === 'para') return invertParametric(curve.type, curve.p, y);
+  if (y >= evalCurve(curve, 1)) return 1; // a table ends at 1: clamp
   let lo = 0;
   let hi = 1;
-  if (y >= evalCurve(curve, 1)) return 1; // a table ends at 1: clamp
   for (let i = 0; i < 48; i++) {
     const mid = (lo + hi) / 2;
     if (evalCurve(curve, mid) < y) lo = mid;
@@ -107,24 +107,12 @@ function invertParametric(type: number, p: number[], y: number): number {
   return ((v > 0 ? v : 0) ** (1 / g) - b) / a;
 }
 
-function tagTable(icc: Buffer): Map<string, { offset: number; size: number }> {
-  const tags = new Map<string, { offset: number; size: number }>();
-  const count = icc.readUInt32BE(128);
-  for (let i = 0; i < count && 132 + i * 12 + 12 <= icc.length; i++) {
-    const entry = 132 + i * 12;
-    const offset = icc.readUInt32BE(entry + 4);
-    const size = icc.readUInt32BE(entry + 8);
-    if (offset + size <= icc.length) tags.set(icc.toString('latin1', entry, entry + 4), { offset, size });
-  }
-  return tags;
-}
-
-function readXyz(icc: Buffer, tag: { offset: number; size: number } | undefined): number[] | null {
+function readXyz(icc: Buffer, tag: IccTag | undefined): number[] | null {
   if (!tag || tag.size < 20 || icc.toString('latin1', tag.offset, tag.offset + 4) !== 'XYZ ') return null;
   return [0, 1, 2].map((k) => icc.readInt32BE(tag.offset + 8 + 4 * k) / 65536);
 }
 
-function readCurve(icc: Buffer, tag: { offset: number; size: number } | undefined): ToneCurve | null {
+function readCurve(icc: Buffer, tag: IccTag | undefined): ToneCurve | null {
   if (!tag || tag.size < 12) return null;
   const type = icc.toString('latin1', tag.offset, tag.offset + 4);
   if (type === 'curv') {

@@ -12,17 +12,29 @@ export function iccColourSpace(icc: Buffer | null): string | null {
   return icc.toString('latin1', 16, 20).trim();
 }
 
+export interface IccTag {
+  offset: number;
+  size: number;
+}
+
+/** The tag table (§7.3) of a valid profile: signature → where its data lies inside the bytes. */
+export function iccTags(icc: Buffer): Map<string, IccTag> {
+  const tags = new Map<string, IccTag>();
+  const count = icc.readUInt32BE(128);
+  for (let i = 0; i < count && 132 + i * 12 + 12 <= icc.length; i++) {
+    const entry = 132 + i * 12;
+    const offset = icc.readUInt32BE(entry + 4);
+    const size = icc.readUInt32BE(entry + 8);
+    if (offset + size <= icc.length) tags.set(icc.toString('latin1', entry, entry + 4), { offset, size });
+  }
+  return tags;
+}
+
 /** The profile's description ('desc' tag, v2 text or v4 multi-language), or null. */
 export function iccDescription(icc: Buffer | null): string | null {
   if (!iccColourSpace(icc) || !icc) return null;
-  const count = icc.readUInt32BE(128);
-  for (let i = 0; i < count; i++) {
-    const entry = 132 + i * 12;
-    if (entry + 12 > icc.length) return null;
-    if (icc.toString('latin1', entry, entry + 4) !== 'desc') continue;
-    return readTextTag(icc, icc.readUInt32BE(entry + 4), icc.readUInt32BE(entry + 8));
-  }
-  return null;
+  const desc = iccTags(icc).get('desc');
+  return desc ? readTextTag(icc, desc.offset, desc.size) : null;
 }
 
 function readTextTag(icc: Buffer, offset: number, size: number): string | null {
