@@ -10,10 +10,10 @@ import type { UntiledRequest, UntiledResult } from './bench-untiled-child.js';
  * 4:3 image (bench-untiled-child.ts). This is the reference for the issue's end-to-end target:
  * everything the engine does on top — tiling (recomputed overlaps, gather and blend), decode,
  * colour, encode — must add ≤ 15 %. The image is as large as the biggest photo benched, but at
- * most what fits in a share of free memory (the base generator needs ≈ 1.06 KB/px of activations
- * untiled: 12.7 GB RSS at 12 MP, measured), and never above 12 MP: per-pixel time is flat from
- * about 1 MP up (1.05 s/MP at 1 MP, 3 MP and 12 MP, measured), so a bigger run adds nothing but
- * memory.
+ * most what fits in a share of free memory (the base generator needs ≈ 0.9–1.1 KB/px untiled:
+ * 7.6 GiB RSS at 9.4 MP, 12.7 GiB at 12 MP, measured), and never above 12 MP: per-pixel time is
+ * flat from about 1 MP up (1.05–1.07 s/MP at 1, 3 and 12 MP, measured), so a bigger run adds
+ * nothing but memory.
  */
 export interface UntiledPoint extends UntiledResult {
   megapixels: number;
