@@ -125,6 +125,10 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  // Arm file-chooser interception now, long before any click: a waitForEvent('filechooser') only
+  // arms it as the click is sent, and a picker the page opens first is cancelled by headless
+  // Chromium and never reported (puppeteer/puppeteer#6040; seen once in CI).
+  page.on('filechooser', () => {});
   await page.exposeBinding('__unshakeDispatch', async (_source, channel: string, payload: unknown) =>
     rewriteImageUrls(await services.dispatch(channel, payload)),
   );

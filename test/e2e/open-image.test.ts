@@ -109,8 +109,8 @@ describe('renderer e2e in Chromium with the real services', () => {
     await expect.poll(() => text(page(), 'status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
     expect(await page().getByRole('button', { name: 'Deblur', exact: true }).isDisabled()).toBe(true);
 
-    await page().getByTestId('drop-zone').focus();
-    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), page().keyboard.press('Enter')]);
+    // locator.press focuses the button and presses in one action: nothing can take focus between.
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), page().getByTestId('drop-zone').press('Enter')]);
     expect(chooser.isMultiple()).toBe(false);
     await attachPath(page(), photo);
     await chooser.setFiles(photo);
