@@ -76,6 +76,24 @@ def resize_kernel(k: np.ndarray, extent: float) -> np.ndarray:
     return out / out.sum()
 
 
+def center_kernel(k: np.ndarray) -> np.ndarray:
+    """Move a kernel's centroid onto the centre pixel of an odd-sized kernel (bilinear splat of
+    each tap, which keeps the centroid exact). Measured kernels sit up to ~7 px off centre; left
+    there, the blurred crop is shifted against its sharp target and a model trained on it
+    learns to smear instead of sharpen."""
+    ys, xs = np.nonzero(k > 0)
+    w = k[ys, xs]
+    dy, dx = ys - (w * ys).sum() / w.sum(), xs - (w * xs).sum() / w.sum()
+    r = int(np.ceil(max(np.abs(dy).max(), np.abs(dx).max()))) + 1
+    out = np.zeros((2 * r + 1, 2 * r + 1))
+    py, px = dy + r, dx + r
+    y0, x0 = np.floor(py).astype(int), np.floor(px).astype(int)
+    fy, fx = py - y0, px - x0
+    for oy, ox, f in ((0, 0, (1 - fy) * (1 - fx)), (0, 1, (1 - fy) * fx), (1, 0, fy * (1 - fx)), (1, 1, fy * fx)):
+        np.add.at(out, (y0 + oy, x0 + ox), w * f)
+    return out / out.sum()
+
+
 def fft_convolve_valid(img: np.ndarray, k: np.ndarray) -> np.ndarray:
     """'valid' 2-D convolution of each channel of img (H, W, C) with k, via FFT."""
     h, w = img.shape[:2]
@@ -123,7 +141,7 @@ class ShakeSynthesizer:
             path = path[: max(2, int(len(path) * uniform(rng, t["exposure"])))]
             return rasterize(scale_path(path, uniform(rng, t["extentPx"]))), "trajectory"
         b = self.spec["bank"]
-        k = resize_kernel(self.bank[int(rng.integers(len(self.bank)))], uniform(rng, b["maxExtentPx"]))
+        k = center_kernel(resize_kernel(self.bank[int(rng.integers(len(self.bank)))], uniform(rng, b["maxExtentPx"])))
         return (np.rot90(k, int(rng.integers(4))) if b["randomRotate90"] else k), "bank"
 
     def degrade(self, rng: np.random.Generator, sharp_big: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -200,7 +218,7 @@ def golden(out: Path, seed: int = 0) -> None:
     ell /= ell.sum()
     bank_name, bank_extent = GOLDEN_RESIZE[0]
     kernels = [("line-7x1", line, None), ("l-shape-5x5", ell, None),
-               (f"{bank_name}-rot90", np.rot90(resize_kernel(np.asarray(raw[bank_name]["data"]), bank_extent), 1),
+               (f"{bank_name}-rot90", np.rot90(center_kernel(resize_kernel(np.asarray(raw[bank_name]["data"]), bank_extent)), 1),
                 {"name": bank_name, "extent": bank_extent, "rot90": 1})]
     photo = load_rgb(DATA / GOLDEN_PHOTO)
     c, thr = GOLDEN_CROP, s.spec["saturation"]["threshold"]
@@ -214,6 +232,8 @@ def golden(out: Path, seed: int = 0) -> None:
             chain.append({"name": name, "kernel": _kernel_json(k), "bank": bank, "saturationGain": gain,
                           "u8": base64.b64encode(u8.tobytes()).decode()})
     resized = [{"name": n, "extent": e, **_kernel_json(resize_kernel(np.asarray(raw[n]["data"]), e))} for n, e in GOLDEN_RESIZE]
+    centered = [{"name": n, "extent": e, **_kernel_json(center_kernel(resize_kernel(np.asarray(raw[n]["data"]), e)))}
+                for n, e in GOLDEN_RESIZE]
     t = np.linspace(0, 3 * np.pi, 60)
     points = t * np.exp(1j * t) + 0.3j * t  # a fixed curl
     path = {"points": [[float(p.real), float(p.imag)] for p in points], "extent": 9.3,
@@ -234,7 +254,7 @@ def golden(out: Path, seed: int = 0) -> None:
                   "p10U8": float(np.percentile(d_u8, 10)), "p90U8": float(np.percentile(d_u8, 90))}
     fixture = {"generatedBy": "python3 model/base/synth.py --golden test/fixtures/synth-golden.json",
                "specVersion": s.spec["version"], "photo": GOLDEN_PHOTO, "crop": c, "saturationThreshold": thr,
-               "chain": chain, "resize": resized, "rasterize": path, "kernelStats": kernel_stats, "brightness": brightness}
+               "chain": chain, "resize": resized, "center": centered, "rasterize": path, "kernelStats": kernel_stats, "brightness": brightness}
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
     tmp.replace(out)  # atomic: a failed run never leaves half a fixture

@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blurLinear, linearToSrgbU8, type RgbImage } from '../../../model/src/train/synth/shake-degrade.js';
-import { loadKernelBank, resizeKernel, rot90 } from '../../../model/src/train/synth/shake-kernel.js';
+import { centerKernel, loadKernelBank, resizeKernel, rot90 } from '../../../model/src/train/synth/shake-kernel.js';
 import { rasterizePath, scalePath, type Kernel } from '../../../model/src/train/synth/shake-trajectory.js';
 import { cutRgb } from '../../../model/src/train/synth/synth-sampler.js';
 import { defaultSynthesisSpecPath, loadSynthesisSpec, type SynthesisSpec } from '../../../model/src/train/synth/synthesis-spec.js';
@@ -26,6 +26,7 @@ interface Golden {
   saturationThreshold: number;
   chain: { name: string; kernel: GoldenKernel; bank: { name: string; extent: number; rot90: number } | null; saturationGain: number | null; u8: string }[];
   resize: (GoldenKernel & { name: string; extent: number })[];
+  center: (GoldenKernel & { name: string; extent: number })[];
   rasterize: GoldenKernel & { points: [number, number][]; extent: number };
 }
 
@@ -35,6 +36,15 @@ let bank: Map<string, Kernel>;
 let photo: RgbImage;
 
 const toKernel = (k: GoldenKernel): Kernel => ({ width: k.width, height: k.height, data: Float64Array.from(k.data) });
+
+/** Distance (px, larger axis) of a kernel's centroid from its geometric centre. */
+function centroidOffset(k: Kernel): number {
+  let [total, sy, sx] = [0, 0, 0];
+  k.data.forEach((w, i) => {
+    [total, sy, sx] = [total + w, sy + w * Math.floor(i / k.width), sx + w * (i % k.width)];
+  });
+  return Math.max(Math.abs(sy / total - (k.height - 1) / 2), Math.abs(sx / total - (k.width - 1) / 2));
+}
 
 beforeAll(async () => {
   golden = JSON.parse(await readFile(path.join(repoRoot, 'test/fixtures/synth-golden.json'), 'utf8')) as Golden;
@@ -61,6 +71,33 @@ describe('synthetic shake matches the Python recipe', () => {
     }
   });
 
+  it('centres resized bank kernels as Python does (within 1e-12 of the same resize)', () => {
+    expect(golden.center.map((g) => g.name)).toEqual(golden.resize.map((g) => g.name));
+    golden.center.forEach((g, i) => {
+      // From Python's own resize, so only the centring is compared here.
+      const k = centerKernel(toKernel(golden.resize[i]!));
+      expect([k.width, k.height]).toEqual([g.width, g.height]);
+      expect(maxAbsDiff(k.data, g.data)).toBeLessThan(1e-12);
+    });
+  });
+
+  it('puts every bank kernel’s centroid on its centre pixel, at every extent the spec allows', () => {
+    const [lo, hi] = spec.bank.maxExtentPx;
+    let worstBefore = 0;
+    for (const kernel of bank.values()) {
+      for (const extent of [lo!, (lo! + hi!) / 2, hi!]) {
+        const resized = resizeKernel(kernel, extent);
+        worstBefore = Math.max(worstBefore, centroidOffset(resized));
+        const centred = centerKernel(resized);
+        expect(centred.width % 2).toBe(1);
+        expect(centroidOffset(centred)).toBeLessThan(1e-9);
+        expect(centred.data.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 12);
+      }
+    }
+    // The bank really is off centre: without centring, blur would shift crops by pixels.
+    expect(worstBefore).toBeGreaterThan(2);
+  });
+
   it('rasterises a fixed path into the same kernel', () => {
     const g = golden.rasterize;
     const points = { re: Float64Array.from(g.points, (p) => p[0]), im: Float64Array.from(g.points, (p) => p[1]) };
@@ -73,8 +110,8 @@ describe('synthetic shake matches the Python recipe', () => {
     expect(golden.chain.length).toBe(6);
     const { left, top, size } = golden.crop;
     for (const c of golden.chain) {
-      // Bank cases are rebuilt from the bank here, so resize + rot90 are checked through the chain too.
-      const kernel = c.bank ? rot90(resizeKernel(bank.get(c.bank.name)!, c.bank.extent), c.bank.rot90) : toKernel(c.kernel);
+      // Bank cases are rebuilt from the bank here, so resize + centring + rot90 are checked through the chain too.
+      const kernel = c.bank ? rot90(centerKernel(resizeKernel(bank.get(c.bank.name)!, c.bank.extent)), c.bank.rot90) : toKernel(c.kernel);
       expect(maxAbsDiff(kernel.data, c.kernel.data)).toBeLessThan(1e-4);
       const big = cutRgb(photo, left - Math.floor(kernel.width / 2), top - Math.floor(kernel.height / 2), size + kernel.width - 1, size + kernel.height - 1);
       const blurred = blurLinear(big, kernel, c.saturationGain, spec.saturation.threshold);

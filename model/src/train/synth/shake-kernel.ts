@@ -94,6 +94,46 @@ export function resizeKernel(k: Kernel, extent: number): Kernel {
   return { width: size, height: size, data };
 }
 
+/**
+ * Move a kernel's centroid onto the centre pixel of an odd-sized kernel, as synth.py
+ * center_kernel does: each tap is splatted bilinearly, which keeps the centroid exact.
+ * Measured kernels sit up to ~7 px off centre; left there, a blurred crop is shifted against
+ * its sharp target and the model learns to smear instead of sharpen.
+ */
+export function centerKernel(k: Kernel): Kernel {
+  let [total, sy, sx] = [0, 0, 0];
+  for (let y = 0; y < k.height; y++) {
+    for (let x = 0; x < k.width; x++) {
+      const w = k.data[y * k.width + x]!;
+      if (w > 0) [total, sy, sx] = [total + w, sy + w * y, sx + w * x];
+    }
+  }
+  const [cy, cx] = [sy / total, sx / total];
+  let reach = 0;
+  for (let y = 0; y < k.height; y++) {
+    for (let x = 0; x < k.width; x++) if (k.data[y * k.width + x]! > 0) reach = Math.max(reach, Math.abs(y - cy), Math.abs(x - cx));
+  }
+  const r = Math.ceil(reach) + 1;
+  const size = 2 * r + 1;
+  const out = new Float64Array(size * size);
+  for (let y = 0; y < k.height; y++) {
+    for (let x = 0; x < k.width; x++) {
+      const w = k.data[y * k.width + x]!;
+      if (!(w > 0)) continue;
+      const [py, px] = [y - cy + r, x - cx + r];
+      const [y0, x0] = [Math.floor(py), Math.floor(px)];
+      const [fy, fx] = [py - y0, px - x0];
+      out[y0 * size + x0]! += w * (1 - fy) * (1 - fx);
+      out[y0 * size + x0 + 1]! += w * (1 - fy) * fx;
+      out[(y0 + 1) * size + x0]! += w * fy * (1 - fx);
+      out[(y0 + 1) * size + x0 + 1]! += w * fy * fx;
+    }
+  }
+  const sum = out.reduce((a, v) => a + v, 0);
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return { width: size, height: size, data: out };
+}
+
 /** numpy.rot90(k, turns): counter-clockwise quarter turns. */
 export function rot90(k: Kernel, turns: number): Kernel {
   let cur = k;
@@ -119,13 +159,26 @@ export function drawKernel(rng: Rng, spec: SynthesisSpec, bank: readonly BankKer
     return { kernel: rasterizePath(scalePath(path, uniformIn(rng, t.extentPx))), source: 'trajectory' };
   }
   const picked = bank[rng.int(bank.length)]!.kernel;
-  const resized = resizeKernel(picked, uniformIn(rng, spec.bank.maxExtentPx));
+  const resized = centerKernel(resizeKernel(picked, uniformIn(rng, spec.bank.maxExtentPx)));
   return { kernel: spec.bank.randomRotate90 ? rot90(resized, rng.int(4)) : resized, source: 'bank' };
+}
+
+/**
+ * The largest side a bank kernel has after resizing to any extent in [lo, hi] and centring.
+ * Resized sizes are odd integers, so trying each reachable size is exact (centring can grow
+ * a kernel by up to twice its centroid's offset).
+ */
+function maxCenteredBankSize(k: Kernel, [lo, hi]: readonly number[]): number {
+  // One extent per reachable size: the resize, and so the centring, depends on the size alone.
+  const extentBySize = new Map<number, number>();
+  for (let e = lo!; e < hi!; e += 0.5) if (!extentBySize.has(resizedKernelSize(k, e))) extentBySize.set(resizedKernelSize(k, e), e);
+  extentBySize.set(resizedKernelSize(k, hi!), hi!);
+  return Math.max(...[...extentBySize.values()].map((e) => centerKernel(resizeKernel(k, e)).width));
 }
 
 /** The largest kernel side drawKernel can return: photos need this much margin around a crop. */
 export function maxKernelSize(spec: SynthesisSpec, bank: readonly BankKernel[]): number {
-  const bankMax = Math.max(0, ...bank.map((b) => resizedKernelSize(b.kernel, spec.bank.maxExtentPx[1])));
+  const bankMax = Math.max(0, ...bank.map((b) => maxCenteredBankSize(b.kernel, spec.bank.maxExtentPx)));
   return Math.max(maxTrajectoryKernelSize(spec.trajectory), bankMax);
 }
 
