@@ -83,7 +83,8 @@ def load_pairs(validation: bool) -> list[tuple[str, np.ndarray, np.ndarray]]:
 @dataclass
 class FrameAverager:
     """GoPro recipe: mean of 7..13 consecutive 240 fps frames in linear light = blurred, the
-    middle frame = sharp (odd counts only, so there is one middle frame). Frames stay uint8 in memory (299 x 1280x720x3 = 0.8 GB)."""
+    middle frame = sharp (odd counts only, so there is one middle frame). Frames stay uint8
+    in memory (299 x 1280x720x3 = 0.8 GB)."""
 
     frames: np.ndarray  # (N, H, W, 3) uint8
     min_frames: int = 7

@@ -54,17 +54,25 @@ def scale_path(points: np.ndarray, extent: float) -> np.ndarray:
     return points * (extent / span)
 
 
+def splat_centred(dy: np.ndarray, dx: np.ndarray, w: np.ndarray, even_side: bool = False) -> np.ndarray:
+    """Bilinear splat of weighted points, given relative to their centre, into a normalised
+    kernel whose pixel (r, r) is that centre; r leaves a pixel beyond the farthest point.
+    Odd side 2r + 1, or 2r + 2 (`even_side`: the trajectory kernels' side, last row and column empty)."""
+    r = int(np.ceil(max(np.abs(dy).max(), np.abs(dx).max()))) + 1
+    side = 2 * r + (2 if even_side else 1)
+    k = np.zeros((side, side))
+    py, px = dy + r, dx + r
+    y0, x0 = np.floor(py).astype(int), np.floor(px).astype(int)
+    fy, fx = py - y0, px - x0
+    for oy, ox, f in ((0, 0, (1 - fx) * (1 - fy)), (0, 1, fx * (1 - fy)), (1, 0, (1 - fx) * fy), (1, 1, fx * fy)):
+        np.add.at(k, (y0 + oy, x0 + ox), w * f)
+    return k / k.sum()
+
+
 def rasterize(points: np.ndarray) -> np.ndarray:
     """Bilinear splat of path samples into a normalised PSF (equal time per sample)."""
     p = points - points.mean()
-    r = int(np.ceil(max(np.abs(p.real).max(), np.abs(p.imag).max()))) + 1
-    k = np.zeros((2 * r + 2, 2 * r + 2))
-    xs, ys = p.real + r, p.imag + r
-    x0, y0 = np.floor(xs).astype(int), np.floor(ys).astype(int)
-    fx, fy = xs - x0, ys - y0
-    for dy, dx, w in ((0, 0, (1 - fx) * (1 - fy)), (0, 1, fx * (1 - fy)), (1, 0, (1 - fx) * fy), (1, 1, fx * fy)):
-        np.add.at(k, (y0 + dy, x0 + dx), w)
-    return k / k.sum()
+    return splat_centred(p.imag, p.real, np.ones(len(p)), even_side=True)
 
 
 def resize_kernel(k: np.ndarray, extent: float) -> np.ndarray:
@@ -83,15 +91,7 @@ def center_kernel(k: np.ndarray) -> np.ndarray:
     learns to smear instead of sharpen."""
     ys, xs = np.nonzero(k > 0)
     w = k[ys, xs]
-    dy, dx = ys - (w * ys).sum() / w.sum(), xs - (w * xs).sum() / w.sum()
-    r = int(np.ceil(max(np.abs(dy).max(), np.abs(dx).max()))) + 1
-    out = np.zeros((2 * r + 1, 2 * r + 1))
-    py, px = dy + r, dx + r
-    y0, x0 = np.floor(py).astype(int), np.floor(px).astype(int)
-    fy, fx = py - y0, px - x0
-    for oy, ox, f in ((0, 0, (1 - fy) * (1 - fx)), (0, 1, (1 - fy) * fx), (1, 0, fy * (1 - fx)), (1, 1, fy * fx)):
-        np.add.at(out, (y0 + oy, x0 + ox), w * f)
-    return out / out.sum()
+    return splat_centred(ys - (w * ys).sum() / w.sum(), xs - (w * xs).sum() / w.sum(), w)
 
 
 def fft_convolve_valid(img: np.ndarray, k: np.ndarray) -> np.ndarray:

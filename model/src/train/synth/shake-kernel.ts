@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Rng } from '../random.js';
 import { uniformIn } from './random-variates.js';
-import { maxTrajectoryKernelSize, rasterizePath, scalePath, shakeTrajectory, truncatePath, type Kernel } from './shake-trajectory.js';
+import { maxTrajectoryKernelSize, rasterizePath, scalePath, shakeTrajectory, splatCentred, truncatePath, type Kernel } from './shake-trajectory.js';
 import type { SynthesisSpec } from './synthesis-spec.js';
 
 /**
@@ -101,37 +101,17 @@ export function resizeKernel(k: Kernel, extent: number): Kernel {
  * its sharp target and the model learns to smear instead of sharpen.
  */
 export function centerKernel(k: Kernel): Kernel {
-  let [total, sy, sx] = [0, 0, 0];
-  for (let y = 0; y < k.height; y++) {
-    for (let x = 0; x < k.width; x++) {
-      const w = k.data[y * k.width + x]!;
-      if (w > 0) [total, sy, sx] = [total + w, sy + w * y, sx + w * x];
-    }
-  }
-  const [cy, cx] = [sy / total, sx / total];
-  let reach = 0;
-  for (let y = 0; y < k.height; y++) {
-    for (let x = 0; x < k.width; x++) if (k.data[y * k.width + x]! > 0) reach = Math.max(reach, Math.abs(y - cy), Math.abs(x - cx));
-  }
-  const r = Math.ceil(reach) + 1;
-  const size = 2 * r + 1;
-  const out = new Float64Array(size * size);
-  for (let y = 0; y < k.height; y++) {
-    for (let x = 0; x < k.width; x++) {
-      const w = k.data[y * k.width + x]!;
-      if (!(w > 0)) continue;
-      const [py, px] = [y - cy + r, x - cx + r];
-      const [y0, x0] = [Math.floor(py), Math.floor(px)];
-      const [fy, fx] = [py - y0, px - x0];
-      out[y0 * size + x0]! += w * (1 - fy) * (1 - fx);
-      out[y0 * size + x0 + 1]! += w * (1 - fy) * fx;
-      out[(y0 + 1) * size + x0]! += w * fy * (1 - fx);
-      out[(y0 + 1) * size + x0 + 1]! += w * fy * fx;
-    }
-  }
-  const sum = out.reduce((a, v) => a + v, 0);
-  for (let i = 0; i < out.length; i++) out[i]! /= sum;
-  return { width: size, height: size, data: out };
+  const [ys, xs, ws]: [number[], number[], number[]] = [[], [], []];
+  k.data.forEach((w, i) => {
+    if (!(w > 0)) return;
+    ys.push(Math.floor(i / k.width));
+    xs.push(i % k.width);
+    ws.push(w);
+  });
+  const total = ws.reduce((a, w) => a + w, 0);
+  const cy = ws.reduce((a, w, i) => a + w * ys[i]!, 0) / total;
+  const cx = ws.reduce((a, w, i) => a + w * xs[i]!, 0) / total;
+  return splatCentred(ys.map((y) => y - cy), xs.map((x) => x - cx), ws);
 }
 
 /** numpy.rot90(k, turns): counter-clockwise quarter turns. */

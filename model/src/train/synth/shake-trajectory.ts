@@ -69,31 +69,39 @@ export function scalePath(p: ShakePath, extent: number): ShakePath {
   return { re: p.re.map((v) => v * factor), im: p.im.map((v) => v * factor) };
 }
 
+/**
+ * Bilinear splat of weighted points, given relative to their centre, into a normalised kernel
+ * whose pixel (r, r) is that centre; r leaves a pixel beyond the farthest point (synth.py
+ * splat_centred). Odd side 2r + 1, or 2r + 2 (`evenSide`: the trajectory kernels' side, whose
+ * last row and column stay empty).
+ */
+export function splatCentred(dy: ArrayLike<number>, dx: ArrayLike<number>, weights: ArrayLike<number> | null, evenSide = false): Kernel {
+  let reach = 0;
+  for (let i = 0; i < dy.length; i++) reach = Math.max(reach, Math.abs(dx[i]!), Math.abs(dy[i]!));
+  const r = Math.ceil(reach) + 1;
+  const size = 2 * r + (evenSide ? 2 : 1);
+  const data = new Float64Array(size * size);
+  for (let i = 0; i < dy.length; i++) {
+    const w = weights ? weights[i]! : 1;
+    const [ys, xs] = [dy[i]! + r, dx[i]! + r];
+    const [y0, x0] = [Math.floor(ys), Math.floor(xs)];
+    const [fy, fx] = [ys - y0, xs - x0];
+    data[y0 * size + x0]! += w * ((1 - fx) * (1 - fy));
+    data[y0 * size + x0 + 1]! += w * (fx * (1 - fy));
+    data[(y0 + 1) * size + x0]! += w * ((1 - fx) * fy);
+    data[(y0 + 1) * size + x0 + 1]! += w * (fx * fy);
+  }
+  const total = data.reduce((s, v) => s + v, 0);
+  for (let i = 0; i < data.length; i++) data[i]! /= total;
+  return { width: size, height: size, data };
+}
+
 /** Bilinear splat of the positions into a normalised PSF (equal time per sample). */
 export function rasterizePath(p: ShakePath): Kernel {
   const n = p.re.length;
   const meanRe = p.re.reduce((s, v) => s + v, 0) / n;
   const meanIm = p.im.reduce((s, v) => s + v, 0) / n;
-  let reach = 0;
-  for (let i = 0; i < n; i++) reach = Math.max(reach, Math.abs(p.re[i]! - meanRe), Math.abs(p.im[i]! - meanIm));
-  const r = Math.ceil(reach) + 1;
-  const size = 2 * r + 2;
-  const data = new Float64Array(size * size);
-  for (let i = 0; i < n; i++) {
-    const xs = p.re[i]! - meanRe + r;
-    const ys = p.im[i]! - meanIm + r;
-    const x0 = Math.floor(xs);
-    const y0 = Math.floor(ys);
-    const fx = xs - x0;
-    const fy = ys - y0;
-    data[y0 * size + x0]! += (1 - fx) * (1 - fy);
-    data[y0 * size + x0 + 1]! += fx * (1 - fy);
-    data[(y0 + 1) * size + x0]! += (1 - fx) * fy;
-    data[(y0 + 1) * size + x0 + 1]! += fx * fy;
-  }
-  const total = data.reduce((s, v) => s + v, 0);
-  for (let i = 0; i < data.length; i++) data[i]! /= total;
-  return { width: size, height: size, data };
+  return splatCentred(p.im.map((v) => v - meanIm), p.re.map((v) => v - meanRe), null, true);
 }
 
 /** The largest kernel a trajectory can give (px): the path fits a box of the largest extent. */
