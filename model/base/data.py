@@ -125,7 +125,8 @@ class TrainSampler:
     """
 
     def __init__(self, weights: dict[str, float], size: int, min_energy: float = 0.004,
-                 synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13)) -> None:
+                 synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13),
+                 photo_dirs: tuple[Path, ...] = ()) -> None:
         self.size, self.min_energy = size, min_energy
         self.names = [k for k, v in weights.items() if v > 0]
         p = np.array([weights[k] for k in self.names], dtype=np.float64)
@@ -137,7 +138,7 @@ class TrainSampler:
         self.synth = None
         if "synth" in self.names:
             from synth import ShakeSynthesizer  # local import: optional dependency of the run
-            self.synth = ShakeSynthesizer.load(synth_spec)
+            self.synth = ShakeSynthesizer.load(synth_spec, photo_dirs)
 
     def _draw(self, rng: np.random.Generator, source: str) -> tuple[np.ndarray, np.ndarray]:
         if source == "frames":

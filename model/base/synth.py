@@ -119,9 +119,14 @@ class ShakeSynthesizer:
     bank: list[np.ndarray]
 
     @classmethod
-    def load(cls, spec_path: Path | None = None) -> "ShakeSynthesizer":
+    def load(cls, spec_path: Path | None = None, extra_dirs: tuple[Path, ...] = ()) -> "ShakeSynthesizer":
+        """extra_dirs: more sharp photos beside the spec's sources (e.g. fetch-photos.sh output)."""
         spec = json.loads((spec_path or SPEC).read_text())
-        photos = [load_rgb(p) for src in spec["sources"] for p in sorted((DATA / src).iterdir())
+        dirs = [DATA / src for src in spec["sources"]] + list(extra_dirs)
+        missing = [str(d) for d in dirs if not d.is_dir()]
+        if missing:
+            raise FileNotFoundError(f"photo folder(s) not found: {', '.join(missing)}")
+        photos = [load_rgb(p) for d in dirs for p in sorted(d.iterdir())
                   if p.suffix.lower() in (".png", ".jpg", ".jpeg")]
         if not photos:
             raise FileNotFoundError(f"no photos under {DATA} for {spec['sources']}")

@@ -56,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--growth", type=int, default=32, help="channels each dense layer adds")
     p.add_argument("--dense-conv", choices=["separable", "full"], default="separable",
                    help="DenseBlock convs: depthwise-separable (paper) or full 3x3")
+    p.add_argument("--photos", type=Path, action="append", default=[],
+                   help="extra folder of sharp photos for the synth source (repeatable; e.g. fetch-photos.sh DEST)")
     p.add_argument("--init", type=Path, help="start generator weights from this checkpoint (new run)")
     return p.parse_args(argv)
 
@@ -100,7 +102,7 @@ class Trainer:
         torch.manual_seed(a.seed)
         mix = {k: float(v) for k, v in (kv.split("=") for kv in a.mix.split(","))}
         lo, hi = (int(v) for v in a.frames.split(","))
-        self.sampler = TrainSampler(mix, a.size, frames=(lo, hi))
+        self.sampler = TrainSampler(mix, a.size, frames=(lo, hi), photo_dirs=tuple(a.photos))
         self.val = [(n, center_crop(b, a.val_crop), center_crop(s, a.val_crop))
                     for n, b, s in load_pairs(validation=True)[: a.val_pairs]]
         self.log_path = a.ckpt_dir / "log.csv"
