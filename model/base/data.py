@@ -80,6 +80,12 @@ def load_pairs(validation: bool) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return [(r["blurred"], load_rgb(PAIRS_DIR / r["blurred"]), load_rgb(PAIRS_DIR / r["sharp"])) for r in rows]
 
 
+def average_frames(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, H, W, 3) uint8 consecutive frames -> (blurred, sharp): their mean in linear light,
+    rounded to 8 bits, and the middle frame."""
+    return quantize_u8(linear_to_srgb(SRGB_TO_LINEAR[stack].mean(axis=0))), stack[len(stack) // 2]
+
+
 @dataclass
 class FrameAverager:
     """GoPro recipe: mean of 7..13 consecutive 240 fps frames in linear light = blurred, the
@@ -106,9 +112,7 @@ class FrameAverager:
         n = lo + 2 * int(rng.integers(0, (self.max_frames - lo) // 2 + 1))
         s = int(rng.integers(0, n_total - n + 1))
         y, x = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
-        stack = self.frames[s:s + n, y:y + size, x:x + size]
-        blurred = quantize_u8(linear_to_srgb(SRGB_TO_LINEAR[stack].mean(axis=0)))
-        return blurred, stack[n // 2]
+        return average_frames(self.frames[s:s + n, y:y + size, x:x + size])
 
 
 def random_crop(rng: np.random.Generator, size: int, *imgs: np.ndarray) -> list[np.ndarray]:

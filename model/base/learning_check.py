@@ -20,7 +20,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig  # noqa: E402
-from data import SRGB_TO_LINEAR, FrameAverager, gradient_energy, linear_to_srgb, quantize_u8, to_model  # noqa: E402
+from data import FrameAverager, average_frames, gradient_energy, to_model  # noqa: E402
 from losses import charbonnier  # noqa: E402
 
 
@@ -33,11 +33,11 @@ def heavy_blur_crops(count: int, size: int, seed: int) -> tuple[torch.Tensor, to
         n = int(rng.choice([11, 15, 21]))
         s = int(rng.integers(190, len(frames) - n))
         y, x = int(rng.integers(0, frames.shape[1] - size)), int(rng.integers(0, frames.shape[2] - size))
-        stack = frames[s:s + n, y:y + size, x:x + size]
-        if gradient_energy(stack[n // 2]) < 0.01:
+        b, t = average_frames(frames[s:s + n, y:y + size, x:x + size])
+        if gradient_energy(t) < 0.01:
             continue
-        blurred.append(to_model(quantize_u8(linear_to_srgb(SRGB_TO_LINEAR[stack].mean(axis=0)))))
-        sharp.append(to_model(stack[n // 2]))
+        blurred.append(to_model(b))
+        sharp.append(to_model(t))
     return torch.from_numpy(np.stack(blurred)), torch.from_numpy(np.stack(sharp))
 
 

@@ -129,7 +129,7 @@ class ShakeSynthesizer:
         photos = [load_rgb(p) for d in dirs for p in sorted(d.iterdir())
                   if p.suffix.lower() in (".png", ".jpg", ".jpeg")]
         if not photos:
-            raise FileNotFoundError(f"no photos under {DATA} for {spec['sources']}")
+            raise FileNotFoundError(f"no .png/.jpg photos in {', '.join(str(d) for d in dirs)}")
         raw = json.loads((DATA / spec["bank"]["file"]).read_text())
         bank = [np.asarray(v["data"], dtype=np.float64) for v in raw.values()
                 if any(t in v["type"] for t in spec["bank"]["types"])]

@@ -151,7 +151,10 @@ export function drawKernel(rng: Rng, spec: SynthesisSpec, bank: readonly BankKer
 function maxCenteredBankSize(k: Kernel, [lo, hi]: readonly number[]): number {
   // One extent per reachable size: the resize, and so the centring, depends on the size alone.
   const extentBySize = new Map<number, number>();
-  for (let e = lo!; e < hi!; e += 0.5) if (!extentBySize.has(resizedKernelSize(k, e))) extentBySize.set(resizedKernelSize(k, e), e);
+  for (let e = lo!; e < hi!; e += 0.5) {
+    const size = resizedKernelSize(k, e);
+    if (!extentBySize.has(size)) extentBySize.set(size, e);
+  }
   extentBySize.set(resizedKernelSize(k, hi!), hi!);
   return Math.max(...[...extentBySize.values()].map((e) => centerKernel(resizeKernel(k, e)).width));
 }
