@@ -1,7 +1,8 @@
 """Improved-DeblurGAN generator and PatchGAN critic (SEED.md, DESIGN.md "The generator").
 
 I/O convention (the app's engine relies on it): NCHW float32 RGB sRGB in [-1, 1],
-H and W multiples of 4, output = clamp(input + tanh(g(input)), -1, 1).
+H and W multiples of 4, output = clamp(input + tanh(g(input)), -1, 1), or with residual="linear"
+the same sum taken in linear light: srgb(clamp(linear(input) + tanh(g(input)), 0, 1)).
 No normalisation layers: instance norm makes results depend on the evaluated size
 (issue 5), and plain Conv/ConvTranspose/ReLU/Concat/Add/Tanh/Clip run on every ORT provider.
 """
@@ -21,6 +22,11 @@ class GeneratorConfig:
     # "separable" (the paper) or "full" 3x3 convs inside the DenseBlock: the issue's 0.8 M-parameter
     # variant; it learns faster per step at ~3x the MACs (see README "Runs").
     dense_conv: str = "separable"
+    # Where the residual is added: "srgb" (the shipped weights) or "linear" light. Blur is a local
+    # mean in linear light, so there the sharp image keeps the blurred one's local brightness and
+    # a zero-mean residual suffices; in sRGB a blurred edge is brighter than its sharp version
+    # (the curve is concave) and the small net learned that as a global darkening (docs/decisions.md).
+    residual: str = "srgb"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -63,6 +69,16 @@ def init_variance_preserving(model: nn.Module) -> None:
             continue
         if m.bias is not None:
             nn.init.zeros_(m.bias)
+
+
+def srgb_to_linear(s: torch.Tensor) -> torch.Tensor:
+    """sRGB [0, 1] -> linear light (IEC 61966-2-1). The clamp keeps pow's unused branch finite."""
+    return torch.where(s < 0.04045, s / 12.92, ((s.clamp(min=0.04045) + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(v: torch.Tensor) -> torch.Tensor:
+    """linear light [0, 1] -> sRGB; the linear toe keeps the gradient finite near black."""
+    return torch.where(v < 0.0031308, v * 12.92, 1.055 * v.clamp(min=0.0031308) ** (1 / 2.4) - 0.055)
 
 
 class UpBlock(nn.Module):
@@ -112,7 +128,11 @@ class Generator(nn.Module):
         # Skip connections (added, not concatenated, to keep the decoder narrow).
         d = self.up1(d + e2) + e1
         d = self.up2(d) + e0
-        return torch.clamp(x + torch.tanh(self.tail(d)), -1.0, 1.0)
+        residual = torch.tanh(self.tail(d))
+        if self.cfg.residual == "linear":
+            lin = torch.clamp(srgb_to_linear((x + 1) * 0.5) + residual, 0.0, 1.0)
+            return linear_to_srgb(lin) * 2 - 1
+        return torch.clamp(x + residual, -1.0, 1.0)
 
 
 class PatchCritic(nn.Module):

@@ -27,7 +27,9 @@ from architecture import Generator, GeneratorConfig, count_params, gmac_per_mega
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = REPO_ROOT / "model" / "weights"
 PORTABLE_OPS = {"Conv", "ConvTranspose", "Relu", "LeakyRelu", "Concat", "Add", "Tanh", "Clip",
-                "Pad", "Mul", "Sub", "Constant", "Identity"}
+                "Pad", "Mul", "Sub", "Constant", "Identity",
+                # the linear-light residual's sRGB curve (architecture.py); all three providers run them
+                "Div", "Pow", "Less", "Where"}
 NODE_CHECK = """
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs';
@@ -137,7 +139,8 @@ def manifest(g: Generator, onnx_path: Path, rf: int, state: dict, tile: int) -> 
         "name": "Unshake base (Improved-DeblurGAN, CPU-trained)",
         "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock of "
                         f"{'full 3x3' if g.cfg.dense_conv == 'full' else 'depthwise-separable'} convs, "
-                        f"factorised transposed-conv decoder, tanh residual), {count_params(g):,} parameters, "
+                        f"factorised transposed-conv decoder, tanh residual"
+                        f"{' added in linear light' if g.cfg.residual == 'linear' else ''}), {count_params(g):,} parameters, "
                         f"trained {state['step']} steps on GoPro-style camera shake. See MODEL_CARD.md."),
         "placeholder": False,
         "file": onnx_path.name,

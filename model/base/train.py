@@ -56,6 +56,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--growth", type=int, default=32, help="channels each dense layer adds")
     p.add_argument("--dense-conv", choices=["separable", "full"], default="separable",
                    help="DenseBlock convs: depthwise-separable (paper) or full 3x3")
+    p.add_argument("--residual", choices=["srgb", "linear"], default="linear",
+                   help="add the generator's residual in sRGB or in linear light (architecture.py)")
+    p.add_argument("--synth-spec", type=Path, default=None,
+                   help="synthetic-shake spec JSON for the synth source (default: synthesis-spec.json)")
     p.add_argument("--photos", type=Path, action="append", default=[],
                    help="extra folder of sharp photos for the synth source (repeatable; e.g. fetch-photos.sh DEST)")
     p.add_argument("--init", type=Path, help="start generator weights from this checkpoint (new run)")
@@ -88,7 +92,8 @@ class Trainer:
         self.a = a
         self.dev = torch.device(a.device)
         a.ckpt_dir.mkdir(parents=True, exist_ok=True)
-        self.gen = Generator(GeneratorConfig(base=a.base, growth=a.growth, dense_conv=a.dense_conv)).to(self.dev)
+        self.gen = Generator(GeneratorConfig(base=a.base, growth=a.growth, dense_conv=a.dense_conv,
+                                              residual=a.residual)).to(self.dev)
         self.opt = torch.optim.Adam(self.gen.parameters(), lr=a.lr, betas=(0.9, 0.999))
         self.critic = self.copt = self.vgg = None
         if a.phase == "gan":
@@ -102,7 +107,8 @@ class Trainer:
         torch.manual_seed(a.seed)
         mix = {k: float(v) for k, v in (kv.split("=") for kv in a.mix.split(","))}
         lo, hi = (int(v) for v in a.frames.split(","))
-        self.sampler = TrainSampler(mix, a.size, frames=(lo, hi), photo_dirs=tuple(a.photos))
+        self.sampler = TrainSampler(mix, a.size, synth_spec=a.synth_spec, frames=(lo, hi),
+                                    photo_dirs=tuple(a.photos))
         self.val = [(n, center_crop(b, a.val_crop), center_crop(s, a.val_crop))
                     for n, b, s in load_pairs(validation=True)[: a.val_pairs]]
         self.log_path = a.ckpt_dir / "log.csv"
@@ -121,7 +127,7 @@ class Trainer:
             s = torch.load(latest, map_location=self.dev)
             saved = {**GeneratorConfig().to_dict(), **s.get("config", {})}
             if saved != self.gen.cfg.to_dict():
-                raise SystemExit(f"{latest} holds a generator {saved}; pass the same --base/--growth/--dense-conv "
+                raise SystemExit(f"{latest} holds a generator {saved}; pass the same --base/--growth/--dense-conv/--residual "
                                  f"(got {self.gen.cfg.to_dict()}) or use another --ckpt-dir")
             self.gen.load_state_dict(s["gen"])
             self.step, self.best = s["step"], s["best"]

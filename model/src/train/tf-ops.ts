@@ -108,6 +108,20 @@ function binary(fn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpFn {
   };
 }
 
+/** A comparison is a mask: zero gradient (TF.js registers none for Less, so the tape would fail). */
+const lessWithoutGradient = tf.customGrad((a: tf.Tensor, b: tf.Tensor) => ({
+  value: tf.less(a, b),
+  gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)],
+}));
+
+/** Where(condition, a, b): constants broadcast like binary operands (the linear-light residual's sRGB curve). */
+function where(node: GraphNode, ctx: OpContext): tf.Tensor {
+  const names = node.inputs as [string, string, string];
+  const activation = names.find((n) => ctx.isActivation(n)) ?? names[0];
+  const [condition, a, b] = names.map((n) => operand(ctx, n, activation)) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  return tf.where(condition, a, b);
+}
+
 function scalarInput(node: GraphNode, ctx: OpContext, index: number, fallback: number): number {
   const name = node.inputs[index];
   if (!name) return fallback;
@@ -156,6 +170,9 @@ export const OPS: Readonly<Record<string, OpFn>> = {
   Sub: binary(tf.sub),
   Mul: binary(tf.mul),
   Div: binary(tf.div),
+  Pow: binary(tf.pow),
+  Less: binary((a, b) => lessWithoutGradient(a, b)),
+  Where: where,
   Clip: clip,
   Pad: pad,
   Concat: concat,

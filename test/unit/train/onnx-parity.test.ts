@@ -41,6 +41,7 @@ beforeAll(async () => {
 const models: [string, () => Promise<Uint8Array | null>][] = [
   ['placeholder.onnx', async () => new Uint8Array(await readFile(placeholderPath))],
   ['tiny generator', async () => buildTinyGeneratorOnnx(3)],
+  ['tiny generator with a linear-light residual', async () => buildTinyGeneratorOnnx(3, 4, 'linear')],
   ['base.onnx', async () => (basePath ? new Uint8Array(await readFile(basePath)) : null)],
 ];
 
