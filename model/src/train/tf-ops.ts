@@ -109,10 +109,10 @@ function binary(fn: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor): OpFn {
 }
 
 /** A comparison is a mask: zero gradient (TF.js registers none for Less, so the tape would fail). */
-const lessWithoutGradient = tf.customGrad((a: tf.Tensor, b: tf.Tensor) => ({
-  value: tf.less(a, b),
-  gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)],
-}));
+const lessWithoutGradient = tf.customGrad((...inputs) => {
+  const [a, b] = inputs as [tf.Tensor, tf.Tensor];
+  return { value: tf.less(a, b), gradFunc: () => [tf.zerosLike(a), tf.zerosLike(b)] };
+});
 
 /** Where(condition, a, b): constants broadcast like binary operands (the linear-light residual's sRGB curve). */
 function where(node: GraphNode, ctx: OpContext): tf.Tensor {
