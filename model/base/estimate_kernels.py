@@ -1,56 +1,64 @@
-"""Measure the camera-shake kernels of real blurred/sharp pairs, to calibrate synthesis-spec.json.
+"""Measure the camera-shake kernels of real blurred/sharp pairs (alignment.py), to calibrate
+synthesis-spec.json and to see where each sharp target sits against its blur.
 
-For each pair of gopro-train-pairs/ it estimates one global kernel K with blurred = K * sharp
-(grey, linear light, Hann-windowed Wiener least squares) and prints its extent (the box of taps
-above 10 % of the peak). Camera shake is global, so a pair whose blur comes from the camera
-gives a crisp line or arc; object motion and parallax give a blurry star around a small peak.
+Per pair of gopro-train-pairs/: the extent of its global kernel (taps above 10 % of the peak),
+its centroid (where the target sits against the blur), and the PSNR a perfect, input-aligned
+deblurrer would score against the dataset's target (the target moved to the blur's centroid,
+scored against the target). Camera shake is global, so a camera-shake pair gives a crisp line
+or arc; object motion and parallax give a blurry star around a small peak.
   python3 model/base/estimate_kernels.py                      # all pairs
   python3 model/base/estimate_kernels.py --png /tmp/k.png     # also save the kernels side by side
   python3 model/base/estimate_kernels.py --spec synthesis-spec.json   # and the spec's extents
+  python3 model/base/estimate_kernels.py --centred-set /work/ckpt/val-centred
+      # write the GOPR0374 pairs with centred targets, for `npm run eval -- --set DIR`
 """
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from data import PAIRS_DIR, SRGB_TO_LINEAR, load_rgb, read_pairs_index
-
-RADIUS = 60  # px: larger than any GoPro-pair blur measured (52 px)
-
-
-def estimate_kernel(blurred: np.ndarray, sharp: np.ndarray, radius: int = RADIUS) -> np.ndarray:
-    """u8 HWC pair -> normalised (2r+1)² kernel (negative taps dropped)."""
-    b, s = (SRGB_TO_LINEAR[im].mean(axis=2) for im in (blurred, sharp))
-    b, s = b - b.mean(), s - s.mean()
-    window = np.outer(np.hanning(b.shape[0]), np.hanning(b.shape[1]))  # no edge wrap-around
-    fb, fs = np.fft.fft2(b * window), np.fft.fft2(s * window)
-    damping = 1e-6 * np.abs(fs).max() ** 2  # Wiener term: keeps frequencies sharp lacks from exploding
-    k = np.fft.fftshift(np.real(np.fft.ifft2(np.conj(fs) * fb / (np.abs(fs) ** 2 + damping))))
-    cy, cx = k.shape[0] // 2, k.shape[1] // 2
-    k = k[cy - radius:cy + radius + 1, cx - radius:cx + radius + 1].clip(0)
-    return k / k.sum()
+from alignment import centroid, estimate_kernel, extent, fourier_shift
+from data import PAIRS_DIR, VAL_SEQUENCE, load_rgb, read_pairs_index
+from metrics import psnr_u8
 
 
-def extent(k: np.ndarray, level: float = 0.1) -> tuple[int, int]:
-    """(width, height) in px of the taps above `level` x the peak."""
-    ys, xs = np.nonzero(k > level * k.max())
-    return int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1
+def write_centred_set(out: Path) -> None:
+    """index.tsv + centred targets; the blurred column points at the original files."""
+    out.mkdir(parents=True, exist_ok=True)
+    lines = ["blurred\tsharp\tcentroid_dy\tcentroid_dx"]
+    for row in read_pairs_index():
+        if row["sequence"] != VAL_SEQUENCE:
+            continue
+        blurred, sharp = load_rgb(PAIRS_DIR / row["blurred"]), load_rgb(PAIRS_DIR / row["sharp"])
+        dy, dx = centroid(estimate_kernel(blurred, sharp))
+        name = row["sharp"].replace("_gt.png", "_gt-centred.png")
+        Image.fromarray(fourier_shift(sharp, dy, dx)).save(out / name)
+        lines.append(f"{os.path.relpath(PAIRS_DIR / row['blurred'], out)}\t{name}\t{dy:.3f}\t{dx:.3f}")
+    (out / "index.tsv").write_text("\n".join(lines) + "\n")
+    print(f"wrote {len(lines) - 1} pairs to {out}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--png", type=Path, help="save the kernels side by side (peak = white)")
     ap.add_argument("--spec", type=Path, help="also print this synthesis spec's kernel extents")
+    ap.add_argument("--centred-set", type=Path, help="write the GOPR0374 pairs with centred targets here")
     a = ap.parse_args()
+    if a.centred_set:
+        write_centred_set(a.centred_set)
+        return
     tiles = []
-    print("pair\tinput_psnr_db\twidth_px\theight_px")
+    print("pair\tinput_psnr_db\twidth_px\theight_px\tcentroid_dy\tcentroid_dx\tcentred_target_psnr_db")
     for row in read_pairs_index():
-        k = estimate_kernel(load_rgb(PAIRS_DIR / row["blurred"]), load_rgb(PAIRS_DIR / row["sharp"]))
-        w, h = extent(k)
-        print(f"{row['blurred']}\t{row['input_psnr_db']}\t{w}\t{h}")
+        blurred, sharp = load_rgb(PAIRS_DIR / row["blurred"]), load_rgb(PAIRS_DIR / row["sharp"])
+        k = estimate_kernel(blurred, sharp)
+        (w, h), (dy, dx) = extent(k), centroid(k)
+        ceiling = psnr_u8(fourier_shift(sharp, dy, dx), sharp)
+        print(f"{row['blurred']}\t{row['input_psnr_db']}\t{w}\t{h}\t{dy:+.2f}\t{dx:+.2f}\t{ceiling:.2f}")
         tiles.append((k / k.max() * 255).astype(np.uint8))
     if a.png:
         Image.fromarray(np.concatenate(tiles, axis=1)).save(a.png)

@@ -1,7 +1,8 @@
 """Whole-image PSNR/SSIM of blurred input vs generator output (PyTorch side).
 
   python3 model/base/evaluate.py --ckpt /work/ckpt/base/best.pt [--sets val,gopro-official,levin]
-Sets: val = the four GOPR0374 pairs of gopro-train-pairs/ (never trained on);
+Sets: val = the four GOPR0374 pairs of gopro-train-pairs/ (never trained on); val-centred = the
+same with each target moved onto its blur's centroid (alignment.py);
 gopro-official/ and levin/ (grey images run as 3 equal channels) are evaluation-only sets.
 """
 from __future__ import annotations
@@ -38,9 +39,9 @@ def main() -> None:
     print("| set | images | input PSNR | output PSNR | gain | input SSIM | output SSIM |")
     print("|---|---|---|---|---|---|---|")
     for name in a.sets.split(","):
-        pairs = load_pairs(validation=True) if name == "val" else load_index_set(name)
+        pairs = load_pairs(True, centred=name == "val-centred") if name.startswith("val") else load_index_set(name)
         r = evaluate_pairs(g, pairs)
-        label = "GOPR0374 validation" if name == "val" else name
+        label = {"val": "GOPR0374 validation", "val-centred": "GOPR0374 validation, centred targets"}.get(name, name)
         print(f"| {label} | {len(pairs)} | {r['in_psnr']:.2f} | {r['out_psnr']:.2f} | "
               f"{r['out_psnr'] - r['in_psnr']:+.2f} | {r['in_ssim']:.4f} | {r['out_ssim']:.4f} |", flush=True)
         if a.per_image:
