@@ -199,12 +199,10 @@ class Trainer:
 
     def log(self, row: dict) -> None:
         new = not self.log_path.exists()
-        fields = LOG_FIELDS
-        if not new:  # a log begun by an older version keeps its columns
-            with self.log_path.open() as f:
-                fields = next(csv.reader(f))
+        if not new:
+            upgrade_log_header(self.log_path)
         with self.log_path.open("a", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+            w = csv.DictWriter(f, fieldnames=LOG_FIELDS, extrasaction="ignore")
             if new:
                 w.writeheader()
             w.writerow(row)
@@ -248,6 +246,23 @@ class Trainer:
 BEST_METRIC = "val_out_psnr_c"  # what best.pt maximises
 LOG_FIELDS = ["step", "wall_s", "lr", "loss", "content", "perceptual", "adv", "critic",
               "val_in_psnr", "val_out_psnr", "val_in_ssim", "val_out_ssim", "val_in_psnr_c", "val_out_psnr_c", "step_s"]
+
+
+def upgrade_log_header(path: Path) -> None:
+    """A log begun by an older version (fewer columns) is rewritten with LOG_FIELDS, its rows
+    kept and the new columns left empty, so resumed runs append matching rows."""
+    with path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+        f.seek(0)
+        header = next(csv.reader(f), [])
+    if header == LOG_FIELDS:
+        return
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=LOG_FIELDS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    tmp.replace(path)
 
 
 def val_columns(r: dict) -> dict:

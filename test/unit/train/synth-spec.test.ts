@@ -29,6 +29,14 @@ describe('synthesis spec and kernel bank', () => {
     expect([levin.width, levin.height]).toEqual([19, 19]);
   });
 
+  it("the base recipe's GoPro-calibrated variant has the same fields (synthesis-spec-gopro.json)", async () => {
+    const variant = await loadSynthesisSpec(path.join(repoRoot, 'model/base/synthesis-spec-gopro.json'));
+    const shared = JSON.parse(specText) as typeof variant;
+    expect(Object.keys(variant).sort()).toEqual(Object.keys(shared).sort());
+    expect(variant.trajectory.extentPx).toEqual([6, 56]);
+    expect(variant.trajectory.centripetal).toEqual([0, 0]);
+  });
+
   it('an injected spec path is used, and a broken spec is a clear error', async () => {
     const copy = path.join(work, 'spec.json');
     await writeFile(copy, specText.replace('"version": 1', '"version": 7'));
