@@ -111,11 +111,15 @@ class Trainer:
                                     photo_dirs=tuple(a.photos))
         # The dataset's targets and the same moved onto each blur's centroid (alignment.py): an
         # input-aligned model is scored 1.9-2.6 px off on the first, so best.pt follows the second.
-        crop = lambda pairs: [(n, center_crop(b, a.val_crop), center_crop(s, a.val_crop)) for n, b, s in pairs[: a.val_pairs]]
-        self.val = crop(load_pairs(validation=True))
-        self.val_centred = crop(load_pairs(validation=True, centred=True))
+        self.val = self._val_crops(load_pairs(validation=True))
+        self.val_centred = self._val_crops(load_pairs(validation=True, centred=True))
         self.log_path = a.ckpt_dir / "log.csv"
+        if self.log_path.exists():
+            upgrade_log_header(self.log_path)
         self._resume()
+
+    def _val_crops(self, pairs: list) -> list:
+        return [(n, center_crop(b, self.a.val_crop), center_crop(s, self.a.val_crop)) for n, b, s in pairs[: self.a.val_pairs]]
 
     def _state(self) -> dict:
         return {"gen": self.gen.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
@@ -199,8 +203,6 @@ class Trainer:
 
     def log(self, row: dict) -> None:
         new = not self.log_path.exists()
-        if not new:
-            upgrade_log_header(self.log_path)
         with self.log_path.open("a", newline="") as f:
             w = csv.DictWriter(f, fieldnames=LOG_FIELDS, extrasaction="ignore")
             if new:
