@@ -60,3 +60,8 @@ def centred_target(blurred: np.ndarray, sharp: np.ndarray) -> tuple[np.ndarray, 
     """The sharp target moved onto the blur's centroid, and the (dy, dx) it was moved by."""
     dy, dx = centroid(estimate_kernel(blurred, sharp))
     return fourier_shift(sharp, dy, dx), (dy, dx)
+
+
+def centred_pairs(pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, blurred, sharp) pairs with each target moved onto its blur's centroid."""
+    return [(n, b, centred_target(b, s)[0]) for n, b, s in pairs]

@@ -74,16 +74,11 @@ def read_pairs_index() -> list[dict[str, str]]:
         return list(csv.DictReader(f, delimiter="\t"))
 
 
-def load_pairs(validation: bool, centred: bool = False) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(name, blurred u8 HWC, sharp u8 HWC); validation = the four GOPR0374 pairs.
-    centred: each target moved onto its blur's centroid (alignment.py: the dataset's even frame
-    counts put it half a frame off, which an input-aligned model cannot know)."""
+def load_pairs(validation: bool) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, blurred u8 HWC, sharp u8 HWC); validation = the four GOPR0374 pairs
+    (alignment.centred_pairs gives the same with centred targets)."""
     rows = [r for r in read_pairs_index() if (r["sequence"] == VAL_SEQUENCE) == validation]
-    pairs = [(r["blurred"], load_rgb(PAIRS_DIR / r["blurred"]), load_rgb(PAIRS_DIR / r["sharp"])) for r in rows]
-    if centred:
-        from alignment import centred_target  # local: alignment imports this module
-        pairs = [(n, b, centred_target(b, s)[0]) for n, b, s in pairs]
-    return pairs
+    return [(r["blurred"], load_rgb(PAIRS_DIR / r["blurred"]), load_rgb(PAIRS_DIR / r["sharp"])) for r in rows]
 
 
 def average_frames(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

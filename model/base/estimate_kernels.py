@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from alignment import centroid, estimate_kernel, extent, fourier_shift
+from alignment import centred_target, centroid, estimate_kernel, extent, fourier_shift
 from data import PAIRS_DIR, VAL_SEQUENCE, load_rgb, read_pairs_index
 from metrics import psnr_u8
 
@@ -33,10 +33,9 @@ def write_centred_set(out: Path) -> None:
     for row in read_pairs_index():
         if row["sequence"] != VAL_SEQUENCE:
             continue
-        blurred, sharp = load_rgb(PAIRS_DIR / row["blurred"]), load_rgb(PAIRS_DIR / row["sharp"])
-        dy, dx = centroid(estimate_kernel(blurred, sharp))
+        target, (dy, dx) = centred_target(load_rgb(PAIRS_DIR / row["blurred"]), load_rgb(PAIRS_DIR / row["sharp"]))
         name = row["sharp"].replace("_gt.png", "_gt-centred.png")
-        Image.fromarray(fourier_shift(sharp, dy, dx)).save(out / name)
+        Image.fromarray(target).save(out / name)
         lines.append(f"{os.path.relpath(PAIRS_DIR / row['blurred'], out)}\t{name}\t{dy:.3f}\t{dx:.3f}")
     (out / "index.tsv").write_text("\n".join(lines) + "\n")
     print(f"wrote {len(lines) - 1} pairs to {out}")

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from alignment import centred_pairs  # noqa: E402
 from data import DATA, load_pairs, load_rgb  # noqa: E402
 from export_onnx import load_generator  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
@@ -39,7 +40,10 @@ def main() -> None:
     print("| set | images | input PSNR | output PSNR | gain | input SSIM | output SSIM |")
     print("|---|---|---|---|---|---|---|")
     for name in a.sets.split(","):
-        pairs = load_pairs(True, centred=name == "val-centred") if name.startswith("val") else load_index_set(name)
+        if name.startswith("val"):
+            pairs = centred_pairs(load_pairs(True)) if name == "val-centred" else load_pairs(True)
+        else:
+            pairs = load_index_set(name)
         r = evaluate_pairs(g, pairs)
         label = {"val": "GOPR0374 validation", "val-centred": "GOPR0374 validation, centred targets"}.get(name, name)
         print(f"| {label} | {len(pairs)} | {r['in_psnr']:.2f} | {r['out_psnr']:.2f} | "

@@ -51,9 +51,9 @@ def restore_u8(model: torch.nn.Module, blurred_u8: np.ndarray) -> np.ndarray:
 
 
 def evaluate_pairs(model: torch.nn.Module, pairs: list[tuple[str, np.ndarray, np.ndarray]],
-                   centred: list[tuple[str, np.ndarray, np.ndarray]] | None = None) -> dict:
+                   centred_targets: list[np.ndarray] | None = None) -> dict:
     """Mean input and output PSNR/SSIM over (name, blurred, sharp) pairs, plus per-pair rows.
-    centred: the same pairs with other targets (alignment.py), scored from the same outputs as
+    centred_targets: one other target per pair (alignment.py), scored from the same outputs as
     in_psnr_c / out_psnr_c."""
     model.eval()
     rows = []
@@ -61,10 +61,10 @@ def evaluate_pairs(model: torch.nn.Module, pairs: list[tuple[str, np.ndarray, np
         out = restore_u8(model, blurred)
         rows.append({"name": name, "in_psnr": psnr_u8(blurred, sharp), "out_psnr": psnr_u8(out, sharp),
                      "in_ssim": ssim_u8(blurred, sharp), "out_ssim": ssim_u8(out, sharp)})
-        if centred:
-            target = centred[i][2]
+        if centred_targets:
+            target = centred_targets[i]
             rows[-1].update({"in_psnr_c": psnr_u8(blurred, target), "out_psnr_c": psnr_u8(out, target)})
     model.train()
-    keys = ["in_psnr", "out_psnr", "in_ssim", "out_ssim"] + (["in_psnr_c", "out_psnr_c"] if centred else [])
+    keys = ["in_psnr", "out_psnr", "in_ssim", "out_ssim"] + (["in_psnr_c", "out_psnr_c"] if centred_targets else [])
     mean = {k: float(np.mean([r[k] for r in rows])) for k in keys}
     return {**mean, "rows": rows}

@@ -22,6 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, PatchCritic, count_params  # noqa: E402
+from alignment import centred_pairs  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
 from losses import VGGConv33, charbonnier, critic_loss, generator_adv_loss, perceptual  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
@@ -111,15 +112,16 @@ class Trainer:
                                     photo_dirs=tuple(a.photos))
         # The dataset's targets and the same moved onto each blur's centroid (alignment.py): an
         # input-aligned model is scored 1.9-2.6 px off on the first, so best.pt follows the second.
-        self.val = self._val_crops(load_pairs(validation=True))
-        self.val_centred = self._val_crops(load_pairs(validation=True, centred=True))
+        full = load_pairs(validation=True)[: a.val_pairs]
+        self.val = self._val_crops(full)
+        self.val_centred_targets = [s for _, _, s in self._val_crops(centred_pairs(full))]
         self.log_path = a.ckpt_dir / "log.csv"
         if self.log_path.exists():
             upgrade_log_header(self.log_path)
         self._resume()
 
     def _val_crops(self, pairs: list) -> list:
-        return [(n, center_crop(b, self.a.val_crop), center_crop(s, self.a.val_crop)) for n, b, s in pairs[: self.a.val_pairs]]
+        return [(n, center_crop(b, self.a.val_crop), center_crop(s, self.a.val_crop)) for n, b, s in pairs]
 
     def _state(self) -> dict:
         return {"gen": self.gen.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
@@ -194,7 +196,7 @@ class Trainer:
         gen_cpu = self.gen if self.dev.type == "cpu" else Generator(self.gen.cfg).eval()
         if gen_cpu is not self.gen:
             gen_cpu.load_state_dict(self.gen.state_dict())
-        r = evaluate_pairs(gen_cpu, self.val, centred=self.val_centred)
+        r = evaluate_pairs(gen_cpu, self.val, centred_targets=self.val_centred_targets)
         self.last_val, self.last_val_step = r, self.step
         if r["out_psnr_c"] > self.best:
             self.best = r["out_psnr_c"]
