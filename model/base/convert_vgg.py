@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from losses import VGG_PT
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SRC = REPO_ROOT.parent / "shared" / "weights" / "vgg19-block3"
-DEFAULT_OUT = Path("/work/ckpt/vgg19-block3.pt")
+DEFAULT_OUT = VGG_PT  # where losses.py reads it
 
 
 def convert(src: Path) -> dict[str, torch.Tensor]:

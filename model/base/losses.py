@@ -1,12 +1,14 @@
 """Losses: Charbonnier content, VGG19 conv3_3 perceptual (L2), WGAN-GP critic/generator terms."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import torch
 from torch import nn
 
-VGG_PT = Path("/work/ckpt/vgg19-block3.pt")  # made by convert_vgg.py; outside the repo (9 MB)
+# made by convert_vgg.py; outside the repo (9 MB). UNSHAKE_VGG_PT: where a lent GPU machine unpacked it.
+VGG_PT = Path(os.environ.get("UNSHAKE_VGG_PT", "/work/ckpt/vgg19-block3.pt"))
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 
 

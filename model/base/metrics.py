@@ -41,13 +41,15 @@ def model_to_u8(t: torch.Tensor) -> np.ndarray:
 
 @torch.no_grad()
 def restore_u8(model: torch.nn.Module, blurred_u8: np.ndarray) -> np.ndarray:
-    """Whole-image inference with reflect padding to a multiple of 4 (as the app's engine)."""
+    """Whole-image inference with reflect padding to a multiple of 4 (as the app's engine),
+    on the device the model's weights are on."""
     h, w = blurred_u8.shape[:2]
     x = torch.from_numpy(blurred_u8.astype(np.float32) / 127.5 - 1.0).permute(2, 0, 1)[None]
+    x = x.to(next(model.parameters()).device)
     ph, pw = (-h) % 4, (-w) % 4
     if ph or pw:
         x = F.pad(x, (0, pw, 0, ph), mode="reflect")
-    return model_to_u8(model(x)[:, :, :h, :w])
+    return model_to_u8(model(x)[:, :, :h, :w].cpu())
 
 
 def evaluate_pairs(model: torch.nn.Module, pairs: list[tuple[str, np.ndarray, np.ndarray]],

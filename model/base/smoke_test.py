@@ -1,22 +1,23 @@
 """Smoke test of the recipe on CPU (~1 min): a few content steps and one GAN+perceptual
-step from scratch into a temp folder, resume, export to ONNX (checker + op list +
-onnxruntime-node parity), and the manifest through the app's zod schema.
+step from scratch into a temp folder, resume (with data workers and bf16 autocast), export to
+ONNX (checker + op list + onnxruntime-node parity), the manifest through the app's zod schema,
+and the lent-GPU path (device_pack.py + device_train.sh, on CPU).
   python3 model/base/smoke_test.py     (exit code 0 = pass)
 """
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import torch
-
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import train  # noqa: E402
+from checkpoints import load_checkpoint  # noqa: E402
 from losses import VGG_PT  # noqa: E402
 
 ZOD_CHECK = """
@@ -27,8 +28,8 @@ if (!r.success) { console.error(JSON.stringify(r.error.issues)); process.exit(1)
 """
 
 
-def run(cmd: list[str]) -> str:
-    r = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+def run(cmd: list[str], env: dict[str, str] | None = None) -> str:
+    r = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise SystemExit(f"FAILED: {' '.join(cmd)}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
     return r.stdout
@@ -40,14 +41,15 @@ def main() -> None:
         common = ["--ckpt-dir", str(ck), "--batch", "2", "--size", "64", "--mix", "pairs=1,synth=1",
                   "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1", "--val-every", "1000"]
         train.main(common + ["--max-steps", "2"])
-        first = torch.load(ck / "latest.pt")
+        first = load_checkpoint(ck / "latest.pt")
         assert first["step"] == 2, first["step"]
-        # Resume must continue the step count, not restart it.
-        train.main(common + ["--max-steps", "3"])
-        assert torch.load(ck / "latest.pt")["step"] == 3
+        # Resume must continue the step count, not restart it; this leg also runs the GPU
+        # machine's paths on CPU: forked data workers and bf16 autocast.
+        train.main(common + ["--max-steps", "3", "--workers", "2", "--amp", "bf16"])
+        assert load_checkpoint(ck / "latest.pt")["step"] == 3
         if VGG_PT.exists():
             train.main(common + ["--max-steps", "4", "--phase", "gan", "--perceptual", "100", "--n-critic", "1"])
-            assert torch.load(ck / "latest.pt")["step"] == 4
+            assert load_checkpoint(ck / "latest.pt")["step"] == 4
         else:
             print(f"skipped GAN step: {VGG_PT} missing (run convert_vgg.py)")
         out = Path(tmp) / "export"
@@ -55,7 +57,26 @@ def main() -> None:
         man = out / "unshake-base.manifest.json"
         assert json.loads(man.read_text())["io"]["inputName"] == "blurred"
         run(["npx", "tsx", "--eval", ZOD_CHECK, str(man)])
+        device_round_trip(Path(tmp), ck / "latest.pt")
     print("smoke test passed")
+
+
+def device_round_trip(tmp: Path, ckpt: Path) -> None:
+    """The lent-GPU path on CPU: pack the data, then device_train.sh resumes the carried
+    checkpoint from the unpacked tar and returns checkpoint and logs through $OUT."""
+    pack, out = tmp / "pack", tmp / "device-out"
+    print(run([sys.executable, str(HERE / "device_pack.py"), "--out", str(pack), "--budget-mib", "40",
+               "--max-frames", "30"]))
+    (pack / "ckpt").mkdir()
+    (pack / "ckpt" / "latest.pt").write_bytes(ckpt.read_bytes())
+    out.mkdir()
+    start = load_checkpoint(ckpt)["step"]
+    env = {**os.environ, "PACK": str(pack), "OUT": str(out), "PYTHON": sys.executable}
+    run(["bash", str(HERE / "device_train.sh"), "1.5", "--device", "cpu", "--batch", "2", "--size", "64",
+         "--mix", "frames=1,pairs=1,synth=1", "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1",
+         "--max-steps", str(start + 2)], env)
+    assert load_checkpoint(out / "latest.pt")["step"] == start + 2
+    assert "resumed from" in (out / "train.log").read_text()
 
 
 if __name__ == "__main__":

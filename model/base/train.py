@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, PatchCritic, count_params  # noqa: E402
 from alignment import centred_pairs  # noqa: E402
+from batches import batch_stream  # noqa: E402
+from checkpoints import load_checkpoint, save_atomic  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
 from losses import VGGConv33, charbonnier, critic_loss, generator_adv_loss, perceptual  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
@@ -50,6 +51,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--workers", type=int, default=0,
+                   help="data worker processes (0 = one thread; a GPU needs many, batches.py)")
+    p.add_argument("--amp", choices=["off", "bf16"], default="off",
+                   help="bf16 autocast for the forward passes (GPU; emulated and slow on this CPU)")
     # GOPR0477 averages of 7-13 frames give 32 dB inputs on average, 20-28 frames ~24.8 dB like the
     # GOPR0374 validation pairs (24.35 dB): the range sets how large a blur the model sees.
     p.add_argument("--frames", default="7,13", help="min,max consecutive frames averaged per blurred sample")
@@ -80,12 +85,6 @@ def lr_at(step: int, a: argparse.Namespace) -> float:
         return a.lr * (step + 1) / a.warmup
     t = min(1.0, (step - a.warmup) / max(1, a.cosine_steps))
     return a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * t)))  # floor at 2 % of peak
-
-
-def save_atomic(obj: dict, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)  # a crash mid-write never leaves a truncated checkpoint
 
 
 class Trainer:
@@ -133,7 +132,7 @@ class Trainer:
     def _resume(self) -> None:
         latest = self.a.ckpt_dir / "latest.pt"
         if latest.exists():
-            s = torch.load(latest, map_location=self.dev)
+            s = load_checkpoint(latest, self.dev)
             saved = {**GeneratorConfig().to_dict(), **s.get("config", {})}
             if saved != self.gen.cfg.to_dict():
                 raise SystemExit(f"{latest} holds a generator {saved}; pass the same --base/--growth/--dense-conv/--residual "
@@ -150,12 +149,11 @@ class Trainer:
                     self.copt.load_state_dict(s["copt"])
             print(f"resumed from {latest} at step {self.step} (best {BEST_METRIC} {self.best:.3f})", flush=True)
         elif self.a.init:
-            self.gen.load_state_dict(torch.load(self.a.init, map_location=self.dev)["gen"])  # shapes must match
+            self.gen.load_state_dict(load_checkpoint(self.a.init, self.dev)["gen"])  # shapes must match
             print(f"initialised generator from {self.a.init}", flush=True)
 
-    def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        b, s = self.sampler.batch(self.rng, self.a.batch)
-        return torch.from_numpy(b), torch.from_numpy(s)
+    def _autocast(self):
+        return torch.autocast(self.dev.type, dtype=torch.bfloat16) if self.a.amp == "bf16" else nullcontext()
 
     def _gen_loss(self, out: torch.Tensor, sharp: torch.Tensor) -> dict[str, torch.Tensor]:
         terms = {"content": self.a.content * charbonnier(out, sharp)}
@@ -166,23 +164,24 @@ class Trainer:
         return terms
 
     def train_step(self, blurred: torch.Tensor, sharp: torch.Tensor) -> dict[str, float]:
-        blurred, sharp = blurred.to(self.dev), sharp.to(self.dev)
+        blurred, sharp = blurred.to(self.dev, non_blocking=True), sharp.to(self.dev, non_blocking=True)
         for g in self.opt.param_groups:
             g["lr"] = lr_at(self.step, self.a)
         logs: dict[str, float] = {}
         if self.critic is not None:
             # Critic steps reuse this batch's fake (detached): n_critic x fresh generator
             # forwards would cost n_critic x the generator time on CPU.
-            with torch.no_grad():
-                fake = self.gen(blurred)
+            with torch.no_grad(), self._autocast():
+                fake = self.gen(blurred).float()
             for _ in range(self.a.n_critic):
                 closs = critic_loss(self.critic, sharp, fake)
                 self.copt.zero_grad(set_to_none=True)
                 closs.backward()
                 self.copt.step()
             logs["critic"] = float(closs)
-        out = self.gen(blurred)
-        terms = self._gen_loss(out, sharp)
+        with self._autocast():
+            out = self.gen(blurred)
+        terms = self._gen_loss(out.float(), sharp)  # losses in float32
         loss = sum(terms.values())
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -193,10 +192,8 @@ class Trainer:
         return logs
 
     def validate(self) -> dict:
-        gen_cpu = self.gen if self.dev.type == "cpu" else Generator(self.gen.cfg).eval()
-        if gen_cpu is not self.gen:
-            gen_cpu.load_state_dict(self.gen.state_dict())
-        r = evaluate_pairs(gen_cpu, self.val, centred_targets=self.val_centred_targets)
+        # On the training device, in float32 (metrics.restore_u8 follows the model's device).
+        r = evaluate_pairs(self.gen, self.val, centred_targets=self.val_centred_targets)
         self.last_val, self.last_val_step = r, self.step
         if r["out_psnr_c"] > self.best:
             self.best = r["out_psnr_c"]
@@ -216,13 +213,12 @@ class Trainer:
         deadline = t0 + a.minutes * 60
         print(f"generator {count_params(self.gen):,} params; phase {a.phase}; batch {a.batch}x{a.size}^2; "
               f"device {self.dev}", flush=True)
-        pool = ThreadPoolExecutor(1)  # prepares the next batch while this one trains
-        nxt = pool.submit(self._batch)
+        batches = batch_stream(self.sampler, a.batch, self.rng, workers=a.workers, seed=a.seed,
+                               start_step=self.step, pin_memory=self.dev.type == "cuda")
         acc: dict[str, list[float]] = {}
         t_last, n_last, step_s = time.time(), 0, 0.0
         while self.step < a.max_steps and time.time() < deadline - 60:  # 60 s reserve to validate/save
-            blurred, sharp = nxt.result()
-            nxt = pool.submit(self._batch)
+            blurred, sharp = next(batches)
             for k, v in self.train_step(blurred, sharp).items():
                 acc.setdefault(k, []).append(v)
             n_last += 1
@@ -238,7 +234,8 @@ class Trainer:
                 acc, t_last, n_last = {}, time.time(), 0
             if self.step % a.ckpt_every == 0:
                 save_atomic(self._state(), a.ckpt_dir / "latest.pt")
-        pool.shutdown(wait=True)
+        if hasattr(batches, "close"):
+            batches.close()  # joins the prefetch thread
         r = self.last_val if self.last_val_step == self.step else self.validate()
         self.log({"step": self.step, "wall_s": round(time.time() - t0), **val_columns(r)})
         save_atomic(self._state(), a.ckpt_dir / "latest.pt")
@@ -279,6 +276,7 @@ def val_columns(r: dict) -> dict:
 def main(argv: list[str] | None = None) -> None:
     a = parse_args(argv)
     torch.set_num_threads(a.threads)
+    torch.backends.cudnn.benchmark = True  # fixed crop size: let cuDNN pick the fastest kernels
     Trainer(a).run()
 
 

@@ -1,0 +1,58 @@
+"""Training batches, prepared while the previous step trains.
+
+workers = 0: one background thread (the CPU runs: the data work is small beside a 0.6 s step,
+and the batches follow the run's own RNG, so a run is reproducible from its seed).
+workers > 0: that many forked processes (a GPU step takes milliseconds, and one thread making
+synthetic shake at ~60 ms per 256² sample would leave the GPU idle most of the time). Each
+worker draws from its own RNG seeded by (seed, start step, worker id), so a resumed run draws
+new batches rather than repeating the ones it already trained on.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, IterableDataset, get_worker_info
+
+from data import TrainSampler
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+class _WorkerBatches(IterableDataset):
+    def __init__(self, sampler: TrainSampler, batch: int, seed: int, start_step: int) -> None:
+        super().__init__()
+        self.sampler, self.batch, self.seed, self.start_step = sampler, batch, seed, start_step
+
+    def __iter__(self) -> Iterator[Batch]:
+        info = get_worker_info()
+        rng = np.random.default_rng([self.seed, self.start_step, info.id if info else 0])
+        while True:
+            b, s = self.sampler.batch(rng, self.batch)
+            yield torch.from_numpy(b), torch.from_numpy(s)
+
+
+def _threaded(sampler: TrainSampler, batch: int, rng: np.random.Generator) -> Iterator[Batch]:
+    def make() -> Batch:
+        b, s = sampler.batch(rng, batch)
+        return torch.from_numpy(b), torch.from_numpy(s)
+
+    with ThreadPoolExecutor(1) as pool:
+        nxt = pool.submit(make)
+        while True:
+            ready = nxt.result()
+            nxt = pool.submit(make)
+            yield ready
+
+
+def batch_stream(sampler: TrainSampler, batch: int, rng: np.random.Generator, *, workers: int = 0,
+                 seed: int = 0, start_step: int = 0, pin_memory: bool = False) -> Iterator[Batch]:
+    """Endless (blurred, sharp) float32 NCHW batches in [-1, 1]. rng drives the threaded path only."""
+    if workers <= 0:
+        return _threaded(sampler, batch, rng)
+    loader = DataLoader(_WorkerBatches(sampler, batch, seed, start_step), batch_size=None,
+                        num_workers=workers, prefetch_factor=4, persistent_workers=True,
+                        pin_memory=pin_memory, multiprocessing_context="fork")
+    return iter(loader)
