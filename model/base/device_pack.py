@@ -41,10 +41,17 @@ class BudgetTar:
     def __init__(self, path: Path, budget: int) -> None:
         self.tar, self.budget, self.used = tarfile.open(path, "w"), budget, 0
 
+    @staticmethod
+    def member_size(n: int) -> int:
+        return 512 + -(-n // 512) * 512  # header + padded payload
+
+    def fits(self, *sizes: int) -> bool:
+        return self.used + sum(self.member_size(n) for n in sizes) <= self.budget
+
     def add(self, arcname: str, data: bytes) -> bool:
-        size = 512 + -(-len(data) // 512) * 512  # header + padded payload
-        if self.used + size > self.budget:
+        if not self.fits(len(data)):
             return False
+        size = self.member_size(len(data))
         info = tarfile.TarInfo(arcname)
         info.size = len(data)
         self.tar.addfile(info, io.BytesIO(data))
@@ -96,8 +103,10 @@ def pack(out: Path, budget: int, photo_dirs: list[Path], max_frames: int, vgg: b
         return ok
 
     def put_pair(row: dict[str, str]) -> bool:
-        return all(put("pairs", f"gopro-train-pairs/{row[k]}", (PAIRS_DIR / row[k]).read_bytes())
-                   for k in ("blurred", "sharp"))
+        files = [PAIRS_DIR / row[k] for k in ("blurred", "sharp")]
+        if not tar.fits(*(f.stat().st_size for f in files)):
+            return False  # both or neither
+        return all(put("pairs", f"gopro-train-pairs/{f.name}", f.read_bytes()) for f in files)
 
     rows, frame_files = read_pairs_index(), images(FRAMES_DIR)
     known = {f.name for f in frame_files}
