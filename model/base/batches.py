@@ -21,6 +21,11 @@ from data import TrainSampler
 Batch = tuple[torch.Tensor, torch.Tensor]
 
 
+def _draw(sampler: TrainSampler, rng: np.random.Generator, batch: int) -> Batch:
+    b, s = sampler.batch(rng, batch)
+    return torch.from_numpy(b), torch.from_numpy(s)
+
+
 class _WorkerBatches(IterableDataset):
     def __init__(self, sampler: TrainSampler, batch: int, seed: int, start_step: int) -> None:
         super().__init__()
@@ -30,20 +35,15 @@ class _WorkerBatches(IterableDataset):
         info = get_worker_info()
         rng = np.random.default_rng([self.seed, self.start_step, info.id if info else 0])
         while True:
-            b, s = self.sampler.batch(rng, self.batch)
-            yield torch.from_numpy(b), torch.from_numpy(s)
+            yield _draw(self.sampler, rng, self.batch)
 
 
 def _threaded(sampler: TrainSampler, batch: int, rng: np.random.Generator) -> Iterator[Batch]:
-    def make() -> Batch:
-        b, s = sampler.batch(rng, batch)
-        return torch.from_numpy(b), torch.from_numpy(s)
-
     with ThreadPoolExecutor(1) as pool:
-        nxt = pool.submit(make)
+        nxt = pool.submit(_draw, sampler, rng, batch)
         while True:
             ready = nxt.result()
-            nxt = pool.submit(make)
+            nxt = pool.submit(_draw, sampler, rng, batch)
             yield ready
 
 

@@ -40,6 +40,11 @@ def load_rgb(path: Path) -> np.ndarray:
         return np.asarray(im.convert("RGB"), dtype=np.uint8)
 
 
+def image_files(folder: Path) -> list[Path]:
+    """The PNG and JPEG files of a folder, sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
+
+
 def to_model(u8_hwc: np.ndarray) -> np.ndarray:
     """uint8 HWC -> float32 CHW in [-1, 1]."""
     return (u8_hwc.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1).copy()

@@ -27,7 +27,7 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from data import DATA, FRAMES_DIR, PAIRS_DIR, read_pairs_index  # noqa: E402
+from data import DATA, FRAMES_DIR, PAIRS_DIR, image_files, read_pairs_index  # noqa: E402
 from losses import VGG_PT  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -77,10 +77,6 @@ def pair_frames(row: dict[str, str]) -> set[str]:
     return {f"{i:06d}.jpg" for i in range(s + 1, s + n + 1)}
 
 
-def images(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".png", ".jpg", ".jpeg"))
-
-
 def pack(out: Path, budget: int, photo_dirs: list[Path], max_frames: int, vgg: bool) -> dict[str, list[int]]:
     """Returns {kind: [files, bytes]} of what went in."""
     for required in (FRAMES_DIR, DATA / "kernels" / "kernels.json"):
@@ -108,7 +104,7 @@ def pack(out: Path, budget: int, photo_dirs: list[Path], max_frames: int, vgg: b
             return False  # both or neither
         return all(put("pairs", f"gopro-train-pairs/{f.name}", f.read_bytes()) for f in files)
 
-    rows, frame_files = read_pairs_index(), images(FRAMES_DIR)
+    rows, frame_files = read_pairs_index(), image_files(FRAMES_DIR)
     known = {f.name for f in frame_files}
     later = [r for r in rows if pair_frames(r) <= known]  # the GOPR0477 pairs made of these frames
     for r in (r for r in rows if r not in later):
@@ -118,7 +114,7 @@ def pack(out: Path, budget: int, photo_dirs: list[Path], max_frames: int, vgg: b
         raise SystemExit(f"--budget-mib {budget // MIB} is too small for the kernel bank")
     for src in sorted((DATA / "photos-extra").iterdir()):
         if src.is_dir():
-            for f in images(src):
+            for f in image_files(src):
                 put("photos-extra", f"photos-extra/{src.name}/{f.stem}.jpg", jpeg_q95(f))
     packed: set[str] = set()
     for f in frame_files[:max_frames]:
@@ -134,7 +130,7 @@ def pack(out: Path, budget: int, photo_dirs: list[Path], max_frames: int, vgg: b
     tar.budget += INDEX_RESERVE
     put("pairs", "gopro-train-pairs/index.tsv", index.getvalue().encode())
     for n, d in enumerate(photo_dirs):
-        for f in images(d):
+        for f in image_files(d):
             put("photos-fetched", f"photos-fetched/{n}/{f.name}", f.read_bytes())
     tar.close()
     tmp.replace(out / "data.tar")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from data import DATA, SRGB_TO_LINEAR, gradient_energy, linear_to_srgb, load_rgb, quantize_u8
+from data import DATA, SRGB_TO_LINEAR, gradient_energy, image_files, linear_to_srgb, load_rgb, quantize_u8
 
 SPEC = Path(__file__).resolve().parent / "synthesis-spec.json"
 
@@ -140,8 +140,7 @@ class ShakeSynthesizer:
         missing = [str(d) for d in dirs if not d.is_dir()]
         if missing:
             raise FileNotFoundError(f"photo folder(s) not found: {', '.join(missing)}")
-        photos = [load_rgb(p) for d in dirs for p in sorted(d.iterdir())
-                  if p.suffix.lower() in (".png", ".jpg", ".jpeg")]
+        photos = [load_rgb(p) for d in dirs for p in image_files(d)]
         if not photos:
             raise FileNotFoundError(f"no .png/.jpg photos in {', '.join(str(d) for d in dirs)}")
         raw = json.loads((DATA / spec["bank"]["file"]).read_text())
@@ -199,9 +198,7 @@ def check(n: int, seed: int = 0) -> None:
     s, rng = ShakeSynthesizer.load(), np.random.default_rng(seed)
     d_lin, d_u8, ext = [], [], []
     for _ in range(n):
-        k = s.kernel(rng)
-        ys, xs = np.nonzero(k > k.max() * 0.05)
-        ext.append(max(np.ptp(ys), np.ptp(xs)) + 1)
+        ext.append(_extent(s.kernel(rng)))
     for _ in range(n):
         b, sh = s.sample(rng, 128)
         d_lin.append(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean())
