@@ -56,9 +56,10 @@ def fourier_shift(img_u8: np.ndarray, dy: float, dx: float, pad: int = 32) -> np
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
-def centred_target(blurred: np.ndarray, sharp: np.ndarray) -> tuple[np.ndarray, tuple[float, float]]:
+def centred_target(blurred: np.ndarray, sharp: np.ndarray,
+                   radius: int = RADIUS) -> tuple[np.ndarray, tuple[float, float]]:
     """The sharp target moved onto the blur's centroid, and the (dy, dx) it was moved by."""
-    dy, dx = centroid(estimate_kernel(blurred, sharp))
+    dy, dx = centroid(estimate_kernel(blurred, sharp, radius))
     return fourier_shift(sharp, dy, dx), (dy, dx)
 
 

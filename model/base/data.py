@@ -103,8 +103,12 @@ class FrameAverager:
     max_frames: int = 13
 
     @classmethod
-    def load(cls, directory: Path = FRAMES_DIR) -> "FrameAverager":
+    def load(cls, directory: Path = FRAMES_DIR, frame_range: tuple[int, int] | None = None) -> "FrameAverager":
+        """frame_range (first, end) keeps a stretch of the sequence, so another stretch can be held
+        out (capacity_probe.py)."""
         files = sorted(directory.glob("*.jpg"))
+        if frame_range is not None:
+            files = files[frame_range[0]:frame_range[1]]
         if not files:
             raise FileNotFoundError(f"no frames in {directory}")
         return cls(np.stack([load_rgb(p) for p in files]))
@@ -136,12 +140,12 @@ class TrainSampler:
 
     def __init__(self, weights: dict[str, float], size: int, min_energy: float = 0.004,
                  synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13),
-                 photo_dirs: tuple[Path, ...] = ()) -> None:
+                 photo_dirs: tuple[Path, ...] = (), frame_range: tuple[int, int] | None = None) -> None:
         self.size, self.min_energy = size, min_energy
         self.names = [k for k, v in weights.items() if v > 0]
         p = np.array([weights[k] for k in self.names], dtype=np.float64)
         self.probs = p / p.sum()
-        self.frames = FrameAverager.load() if "frames" in self.names else None
+        self.frames = FrameAverager.load(frame_range=frame_range) if "frames" in self.names else None
         if self.frames is not None:
             self.frames.min_frames, self.frames.max_frames = frames
         self.pairs = load_pairs(validation=False) if "pairs" in self.names else None

@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PIL import Image
+
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
@@ -58,7 +60,24 @@ def main() -> None:
         assert json.loads(man.read_text())["io"]["inputName"] == "blurred"
         run(["npx", "tsx", "--eval", ZOD_CHECK, str(man)])
         device_round_trip(Path(tmp), ck / "latest.pt")
+        probe_and_centred_sets(Path(tmp))
     print("smoke test passed")
+
+
+def probe_and_centred_sets(tmp: Path) -> None:
+    """capacity_probe.py trains on a stretch of the frames and scores the held-out stretch;
+    estimate_kernels.py writes the centred Levin set (one grey target per blurred image)."""
+    probe = tmp / "probe"
+    run([sys.executable, str(HERE / "capacity_probe.py"), "--chunk", "2", "--chunks", "1", "--", "--ckpt-dir",
+         str(probe), "--mix", "frames=1", "--batch", "2", "--size", "64", "--val-pairs", "1", "--val-crop", "128"])
+    rows = (probe / "probe.csv").read_text().splitlines()
+    assert len(rows) == 2 and rows[1].startswith("2,"), rows
+    levin = tmp / "levin-centred"
+    run([sys.executable, str(HERE / "estimate_kernels.py"), "--from", "levin", "--centred-set", str(levin)])
+    index = (levin / "index.tsv").read_text().splitlines()
+    assert len(index) == 33, len(index)
+    with Image.open(levin / index[1].split("\t")[1]) as target:
+        assert target.mode == "L" and target.size == (255, 255), (target.mode, target.size)
 
 
 def device_round_trip(tmp: Path, ckpt: Path) -> None:
