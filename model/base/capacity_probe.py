@@ -25,7 +25,10 @@ TRAIN_FRAMES = (0, 226)  # 4 frames of gap before the held-out stretch: no share
 HELD_OUT_FIRST = 230
 # (start within the held-out stretch, frame count): odd counts, no overlap, inputs 23.4-24.5 dB
 HELD_OUT = ((0, 13), (16, 11), (32, 11), (52, 13))
-FIELDS = ["step", "held_in_psnr", "held_out_psnr", "held_in_ssim", "held_out_ssim", "val_in_psnr_c", "val_out_psnr_c"]
+# held_out_*: the raw training weights; *_ema: their moving average (train.py --ema; empty without);
+# val_out_psnr_c: the GOPR0374 centred score of the shipped weights (the average where kept)
+FIELDS = ["step", "held_in_psnr", "held_out_psnr", "held_in_ssim", "held_out_ssim", "held_out_psnr_ema",
+          "held_out_ssim_ema", "val_in_psnr_c", "val_out_psnr_c"]
 
 
 def held_out_pairs() -> list[tuple[str, object, object]]:
@@ -35,6 +38,21 @@ def held_out_pairs() -> list[tuple[str, object, object]]:
         blurred, sharp = average_frames(frames[start:start + n])
         pairs.append((f"frames {HELD_OUT_FIRST + start}+{n}", blurred, sharp))
     return pairs
+
+
+def upgrade_header(path: Path) -> None:
+    """A probe.csv begun before the moving-average columns gets them (empty), so a run resumed with
+    --ema appends matching rows."""
+    if not path.exists():
+        return
+    with path.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and set(FIELDS) <= set(rows[0]):
+        return
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=FIELDS, restval="")
+        w.writeheader()
+        w.writerows(rows)
 
 
 def main() -> None:
@@ -54,18 +72,23 @@ def main() -> None:
         a.max_steps = (trainer.step // own.chunk + 1) * own.chunk
         trainer.run()
         r = evaluate_pairs(trainer.gen, held)
+        ema = evaluate_pairs(trainer.ema, held) if trainer.ema is not None else None
         v = trainer.last_val
         row = {"step": trainer.step, "held_in_psnr": f"{r['in_psnr']:.3f}", "held_out_psnr": f"{r['out_psnr']:.3f}",
                "held_in_ssim": f"{r['in_ssim']:.4f}", "held_out_ssim": f"{r['out_ssim']:.4f}",
+               "held_out_psnr_ema": f"{ema['out_psnr']:.3f}" if ema else "",
+               "held_out_ssim_ema": f"{ema['out_ssim']:.4f}" if ema else "",
                "val_in_psnr_c": f"{v['in_psnr_c']:.3f}", "val_out_psnr_c": f"{v['out_psnr_c']:.3f}"}
+        upgrade_header(out)
         new = not out.exists()
         with out.open("a", newline="") as f:
             w = csv.DictWriter(f, fieldnames=FIELDS)
             if new:
                 w.writeheader()
             w.writerow(row)
+        ema_gain = ema["out_psnr"] - ema["in_psnr"] if ema else 0.0
         print(f"probe step {trainer.step}: held-out {r['in_psnr']:.3f} -> {r['out_psnr']:.3f} dB "
-              f"({r['out_psnr'] - r['in_psnr']:+.3f}); GOPR0374 centred "
+              f"({r['out_psnr'] - r['in_psnr']:+.3f}{f'; average {ema_gain:+.3f}' if ema else ''}); GOPR0374 centred "
               f"{v['in_psnr_c']:.3f} -> {v['out_psnr_c']:.3f}", flush=True)
 
 

@@ -20,3 +20,9 @@ def load_checkpoint(path: Path, device: str | torch.device = "cpu") -> dict:
     if not Path(path).is_file():
         raise FileNotFoundError(f"checkpoint not found: {path}")
     return torch.load(path, map_location=device, weights_only=False)
+
+
+def generator_weights(state: dict) -> dict:
+    """The weights a checkpoint ships: the moving average where the run kept one (train.py --ema),
+    else the raw training weights."""
+    return state.get("ema") or state["gen"]

@@ -23,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, count_params, gmac_per_megapixel  # noqa: E402
-from checkpoints import load_checkpoint  # noqa: E402
+from checkpoints import generator_weights, load_checkpoint  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = REPO_ROOT / "model" / "weights"
@@ -46,7 +46,7 @@ fs.writeFileSync(inp + '.out', Buffer.from(y.data.buffer, y.data.byteOffset, y.d
 def load_generator(ckpt: Path) -> tuple[Generator, dict]:
     state = load_checkpoint(ckpt)
     g = Generator(GeneratorConfig(**state.get("config", {})))
-    g.load_state_dict(state["gen"])
+    g.load_state_dict(generator_weights(state))
     return g.eval(), state
 
 

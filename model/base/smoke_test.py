@@ -65,13 +65,20 @@ def main() -> None:
 
 
 def probe_and_centred_sets(tmp: Path) -> None:
-    """capacity_probe.py trains on a stretch of the frames and scores the held-out stretch;
-    estimate_kernels.py writes the centred Levin set (one grey target per blurred image)."""
+    """capacity_probe.py trains on a stretch of the frames and scores the held-out stretch (here
+    with a dilated DenseBlock and a moving average, which export then ships: its parity check
+    runs the dilated graph in onnxruntime-node); estimate_kernels.py writes the centred Levin set
+    (one grey target per blurred image)."""
     probe = tmp / "probe"
     run([sys.executable, str(HERE / "capacity_probe.py"), "--chunk", "2", "--chunks", "1", "--", "--ckpt-dir",
-         str(probe), "--mix", "frames=1", "--batch", "2", "--size", "64", "--val-pairs", "1", "--val-crop", "128"])
+         str(probe), "--mix", "frames=1", "--batch", "2", "--size", "64", "--val-pairs", "1", "--val-crop", "128",
+         "--dilations", "1,2", "--ema", "0.9"])
     rows = (probe / "probe.csv").read_text().splitlines()
-    assert len(rows) == 2 and rows[1].startswith("2,"), rows
+    assert len(rows) == 2 and rows[1].startswith("2,") and ",," not in rows[1], rows
+    state = load_checkpoint(probe / "latest.pt")
+    assert state["config"]["dilations"] == "1,2" and state["ema"] is not None
+    print(run([sys.executable, str(HERE / "export_onnx.py"), "--ckpt", str(probe / "latest.pt"),
+               "--out-dir", str(tmp / "probe-export")]))
     levin = tmp / "levin-centred"
     run([sys.executable, str(HERE / "estimate_kernels.py"), "--from", "levin", "--centred-set", str(levin)])
     index = (levin / "index.tsv").read_text().splitlines()

@@ -9,6 +9,7 @@ Re-running the same command resumes from <ckpt-dir>/latest.pt.
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import math
 import sys
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, PatchCritic, count_params  # noqa: E402
 from alignment import centred_pairs  # noqa: E402
 from batches import batch_stream  # noqa: E402
-from checkpoints import load_checkpoint, save_atomic  # noqa: E402
+from checkpoints import generator_weights, load_checkpoint, save_atomic  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
 from losses import VGGConv33, charbonnier, critic_loss, generator_adv_loss, perceptual  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
@@ -63,12 +64,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--growth", type=int, default=32, help="channels each dense layer adds")
     p.add_argument("--dense-conv", choices=["separable", "full"], default="separable",
                    help="DenseBlock convs: depthwise-separable (paper) or full 3x3")
+    p.add_argument("--dilations", default="1",
+                   help="dilation cycle of the DenseBlock's 3x3 convs, e.g. 1,2,4 (architecture.py)")
     p.add_argument("--residual", choices=["srgb", "linear"], default="linear",
                    help="add the generator's residual in sRGB or in linear light (architecture.py)")
     p.add_argument("--synth-spec", type=Path, default=None,
                    help="synthetic-shake spec JSON for the synth source (default: synthesis-spec.json)")
     p.add_argument("--photos", type=Path, action="append", default=[],
                    help="extra folder of sharp photos for the synth source (repeatable; e.g. fetch-photos.sh DEST)")
+    p.add_argument("--ema", type=float, default=0.0,
+                   help="keep an exponential moving average of the generator with this decay (e.g. 0.999); "
+                        "validation, best.pt and export then use it (0 = off)")
     p.add_argument("--init", type=Path, help="start generator weights from this checkpoint (new run)")
     return p.parse_args(argv)
 
@@ -94,8 +100,11 @@ class Trainer:
         self.dev = torch.device(a.device)
         a.ckpt_dir.mkdir(parents=True, exist_ok=True)
         self.gen = Generator(GeneratorConfig(base=a.base, growth=a.growth, dense_conv=a.dense_conv,
-                                              residual=a.residual)).to(self.dev)
+                                              residual=a.residual, dilations=a.dilations)).to(self.dev)
         self.opt = torch.optim.Adam(self.gen.parameters(), lr=a.lr, betas=(0.9, 0.999))
+        # Moving average of the weights: a single checkpoint's score moves by up to 0.2 dB between
+        # neighbouring steps at a high LR (README "Runs of the ninth session"); the average does not.
+        self.ema = copy.deepcopy(self.gen).requires_grad_(False) if a.ema > 0 else None
         self.critic = self.copt = self.vgg = None
         if a.phase == "gan":
             self.critic = PatchCritic().to(self.dev)
@@ -129,6 +138,7 @@ class Trainer:
                 "best": self.best, "best_metric": BEST_METRIC, "config": self.gen.cfg.to_dict(), "args": vars(self.a),
                 "np_rng": self.rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
                 "critic": self.critic.state_dict() if self.critic else None,
+                "ema": self.ema.state_dict() if self.ema else None,
                 "copt": self.copt.state_dict() if self.copt else None}
 
     def _resume(self) -> None:
@@ -137,9 +147,11 @@ class Trainer:
             s = load_checkpoint(latest, self.dev)
             saved = {**GeneratorConfig().to_dict(), **s.get("config", {})}
             if saved != self.gen.cfg.to_dict():
-                raise SystemExit(f"{latest} holds a generator {saved}; pass the same --base/--growth/--dense-conv/--residual "
+                raise SystemExit(f"{latest} holds a generator {saved}; pass the same --base/--growth/--dense-conv/--residual/--dilations "
                                  f"(got {self.gen.cfg.to_dict()}) or use another --ckpt-dir")
             self.gen.load_state_dict(s["gen"])
+            if self.ema is not None:  # a run that starts keeping an average starts it from here
+                self.ema.load_state_dict(s.get("ema") or s["gen"])
             # best.pt was chosen by another score before the centred targets: start that anew
             self.step, self.best = s["step"], s["best"] if s.get("best_metric") == BEST_METRIC else -1.0
             self.rng.bit_generator.state = s["np_rng"]
@@ -151,7 +163,9 @@ class Trainer:
                     self.copt.load_state_dict(s["copt"])
             print(f"resumed from {latest} at step {self.step} (best {BEST_METRIC} {self.best:.3f})", flush=True)
         elif self.a.init:
-            self.gen.load_state_dict(load_checkpoint(self.a.init, self.dev)["gen"])  # shapes must match
+            self.gen.load_state_dict(generator_weights(load_checkpoint(self.a.init, self.dev)))  # shapes must match
+            if self.ema is not None:
+                self.ema.load_state_dict(self.gen.state_dict())
             print(f"initialised generator from {self.a.init}", flush=True)
 
     def _autocast(self):
@@ -189,13 +203,28 @@ class Trainer:
         loss.backward()
         self.opt.step()
         self.step += 1
+        self._update_ema()
         logs.update({k: float(v) for k, v in terms.items()})
         logs["loss"] = float(loss)
         return logs
 
+    def _update_ema(self) -> None:
+        if self.ema is None:
+            return
+        # TF's ExponentialMovingAverage warm-up: early on the average follows the weights closely.
+        d = min(self.a.ema, (1 + self.step) / (10 + self.step))
+        with torch.no_grad():
+            for e, p in zip(self.ema.parameters(), self.gen.parameters()):
+                e.mul_(d).add_(p.detach(), alpha=1 - d)
+
+    @property
+    def shipped(self) -> Generator:
+        """The generator that validation scores and export ships: the average, where kept."""
+        return self.ema if self.ema is not None else self.gen
+
     def validate(self) -> dict:
         # On the training device, in float32 (metrics.restore_u8 follows the model's device).
-        r = evaluate_pairs(self.gen, self.val, centred_targets=self.val_centred_targets)
+        r = evaluate_pairs(self.shipped, self.val, centred_targets=self.val_centred_targets)
         self.last_val, self.last_val_step = r, self.step
         if r["out_psnr_c"] > self.best:
             self.best = r["out_psnr_c"]

@@ -9,9 +9,10 @@ import * as tf from '@tensorflow/tfjs';
  * 0.5 s → 0.09 s. Native and WebGPU backends keep
  * TF.js's own gradients. These ops are differentiated once (generator training), not twice.
  */
-export function useFastCpuGradients(dilations: [number, number]): boolean {
+export function useFastCpuGradients(): boolean {
   if (process.env.UNSHAKE_TFJS_CONV === 'native') return false; // for benchmarks: TF.js's own kernels
-  return tf.getBackend() === 'cpu' && dilations[0] === 1 && dilations[1] === 1;
+  // Undilated convs only: tf-ops.ts turns a dilated one into an undilated one first (atrous).
+  return tf.getBackend() === 'cpu';
 }
 
 /**

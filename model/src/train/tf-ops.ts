@@ -51,24 +51,45 @@ function conv(node: GraphNode, ctx: OpContext): tf.Tensor {
   const dilations = pair(ints(node.attrs.dilations, [1, 1]), node, 'dilations');
   const group = num(node.attrs.group, 1);
   const input = autoPad === 'NOTSET' ? padSpatial(x, ints(node.attrs.pads, [0, 0, 0, 0])) : x;
-  const channels = x.shape[3];
+  const plain = (t: tf.Tensor4D): tf.Tensor4D => undilatedConv(t, w, { strides, pad, group, channels: x.shape[3] });
   let y: tf.Tensor4D;
-  const fast = pad === 'valid' && useFastCpuGradients(dilations);
-  if (group === 1 && fast && strides[0] === 1 && strides[1] === 1) {
-    y = fastConv2d(input, convKernelToHwio(w));
-  } else if (group === 1) {
-    y = tf.conv2d(input, convKernelToHwio(w), strides, pad, 'NHWC', dilations);
-  } else if (group === channels && fast && w.shape[0] === channels) {
-    y = fastDepthwise(input, depthwiseKernelToTf(w, channels), strides);
-  } else if (group === channels) {
-    y = tf.depthwiseConv2d(input, depthwiseKernelToTf(w, channels), strides, pad, 'NHWC', dilations);
-  } else {
-    // Grouped (neither plain nor depthwise): one conv per group, outputs concatenated.
-    const xs = tf.split(input, group, 3) as tf.Tensor4D[];
-    const ws = tf.split(w, group, 0) as tf.Tensor4D[];
-    y = tf.concat(xs.map((xi, i) => tf.conv2d(xi, convKernelToHwio(ws[i]!), strides, pad, 'NHWC', dilations)), 3);
-  }
+  if (dilations[0] === 1 && dilations[1] === 1) y = plain(input);
+  else if (pad !== 'valid' || strides[0] !== 1 || strides[1] !== 1) unsupported(node, 'dilations > 1 with strides or auto_pad');
+  else y = atrous(input, [w.shape[2], w.shape[3]], dilations, plain);
   return node.inputs[2] ? tf.add(y, ctx.tensor(node.inputs[2])) : y;
+}
+
+interface ConvShape {
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  group: number;
+  channels: number;
+}
+
+function undilatedConv(input: tf.Tensor4D, w: tf.Tensor4D, { strides, pad, group, channels }: ConvShape): tf.Tensor4D {
+  const fast = pad === 'valid' && useFastCpuGradients();
+  if (group === 1 && fast && strides[0] === 1 && strides[1] === 1) return fastConv2d(input, convKernelToHwio(w));
+  if (group === 1) return tf.conv2d(input, convKernelToHwio(w), strides, pad, 'NHWC');
+  if (group === channels && fast && w.shape[0] === channels) return fastDepthwise(input, depthwiseKernelToTf(w, channels), strides);
+  if (group === channels) return tf.depthwiseConv2d(input, depthwiseKernelToTf(w, channels), strides, pad, 'NHWC');
+  // Grouped (neither plain nor depthwise): one conv per group, outputs concatenated.
+  const xs = tf.split(input, group, 3) as tf.Tensor4D[];
+  const ws = tf.split(w, group, 0) as tf.Tensor4D[];
+  return tf.concat(xs.map((xi, i) => tf.conv2d(xi, convKernelToHwio(ws[i]!), strides, pad, 'NHWC')), 3);
+}
+
+/**
+ * A dilated "valid" convolution as TF's atrous_conv2d computes it: space-to-batch by the
+ * dilation, the undilated conv, batch-to-space, then the rows and columns the zero padding
+ * added are cut off. TF.js has no gradient for conv2d or depthwiseConv2d with dilations > 1;
+ * these ops all have one, so dilated DenseBlocks (model/base --dilations) can be fine-tuned.
+ */
+export function atrous(input: tf.Tensor4D, kernel: [number, number], [dh, dw]: [number, number],
+  convValid: (x: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w] = input.shape;
+  const packed = tf.spaceToBatchND(input, [dh, dw], [[0, (dh - (h % dh)) % dh], [0, (dw - (w % dw)) % dw]]) as tf.Tensor4D;
+  const y = tf.batchToSpaceND(convValid(packed), [dh, dw], [[0, 0], [0, 0]]) as tf.Tensor4D;
+  return tf.slice(y, [0, 0, 0, 0], [n, h - (kernel[0] - 1) * dh, w - (kernel[1] - 1) * dw, y.shape[3]]);
 }
 
 function convTranspose(node: GraphNode, ctx: OpContext): tf.Tensor {
@@ -88,7 +109,7 @@ function convTranspose(node: GraphNode, ctx: OpContext): tf.Tensor {
   const fullH = (h - 1) * sh + kh + oh;
   const fullW = (wd - 1) * sw + kw + ow;
   const kernel = convTransposeKernelToTf(w);
-  const full = useFastCpuGradients([1, 1])
+  const full = useFastCpuGradients()
     ? fastConvTranspose(x, kernel, [n, fullH, fullW, cout], [sh, sw])
     : tf.conv2dTranspose(x, kernel, [n, fullH, fullW, cout], [sh, sw], 'valid');
   const y = tf.slice(full, [0, pt, pl, 0], [n, fullH - pt - pb, fullW - pl - pr, cout]);

@@ -1,16 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fastConv2d, fastConvTranspose, fastDepthwise } from '../../../model/src/train/cpu-conv.js';
-import { maxAbsDiff } from './helpers.js';
-
-/** Gradients of sum(f(x, w) · r) for a fixed random r, with respect to x and w. */
-function grads(f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D): Float32Array[] {
-  return tf.tidy(() => {
-    const r = tf.randomNormal(f(x, w).shape, 0, 1, 'float32', 3);
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r)))([x, w]);
-    return g.map((t) => t.dataSync() as Float32Array);
-  });
-}
+import { grads, maxAbsDiff } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -50,4 +51,13 @@ export async function makeGoproPairsFolder(pairsDir: string): Promise<void> {
     await sharp(path.join(src, `${name}.png`)).extract(region).png().toFile(path.join(pairsDir, 'blur', `${name}.png`));
     await sharp(path.join(src, `${name}_gt.png`)).extract(region).png().toFile(path.join(pairsDir, 'sharp', `${name}.png`));
   }
+}
+
+/** Gradients of sum(f(x, w) · r) for a fixed random r, with respect to x and w. */
+export function grads(f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D, x: tf.Tensor4D, w: tf.Tensor4D): Float32Array[] {
+  return tf.tidy(() => {
+    const r = tf.randomNormal(f(x, w).shape, 0, 1, 'float32', 3);
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r)))([x, w]);
+    return g.map((t) => t.dataSync() as Float32Array);
+  });
 }

@@ -42,6 +42,7 @@ const models: [string, () => Promise<Uint8Array | null>][] = [
   ['placeholder.onnx', async () => new Uint8Array(await readFile(placeholderPath))],
   ['tiny generator', async () => buildTinyGeneratorOnnx(3)],
   ['tiny generator with a linear-light residual', async () => buildTinyGeneratorOnnx(3, 4, 'linear')],
+  ['tiny generator with a dilated dense layer', async () => buildTinyGeneratorOnnx(3, 4, 'srgb', 3)],
   ['base.onnx', async () => (basePath ? new Uint8Array(await readFile(basePath)) : null)],
 ];
 
