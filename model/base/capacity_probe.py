@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import FrameAverager, average_frames  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
-from train import Trainer, parse_args  # noqa: E402
+from train import Trainer, parse_args, upgrade_log_header  # noqa: E402
 
 TRAIN_FRAMES = (0, 226)  # 4 frames of gap before the held-out stretch: no shared frame
 HELD_OUT_FIRST = 230
@@ -38,21 +38,6 @@ def held_out_pairs() -> list[tuple[str, object, object]]:
         blurred, sharp = average_frames(frames[start:start + n])
         pairs.append((f"frames {HELD_OUT_FIRST + start}+{n}", blurred, sharp))
     return pairs
-
-
-def upgrade_header(path: Path) -> None:
-    """A probe.csv begun before the moving-average columns gets them (empty), so a run resumed with
-    --ema appends matching rows."""
-    if not path.exists():
-        return
-    with path.open(newline="") as f:
-        rows = list(csv.DictReader(f))
-    if rows and set(FIELDS) <= set(rows[0]):
-        return
-    with path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS, restval="")
-        w.writeheader()
-        w.writerows(rows)
 
 
 def main() -> None:
@@ -79,7 +64,8 @@ def main() -> None:
                "held_out_psnr_ema": f"{ema['out_psnr']:.3f}" if ema else "",
                "held_out_ssim_ema": f"{ema['out_ssim']:.4f}" if ema else "",
                "val_in_psnr_c": f"{v['in_psnr_c']:.3f}", "val_out_psnr_c": f"{v['out_psnr_c']:.3f}"}
-        upgrade_header(out)
+        if out.exists():  # begun before the moving-average columns: add them, empty
+            upgrade_log_header(out, FIELDS)
         new = not out.exists()
         with out.open("a", newline="") as f:
             w = csv.DictWriter(f, fieldnames=FIELDS)

@@ -280,18 +280,18 @@ LOG_FIELDS = ["step", "wall_s", "lr", "loss", "content", "perceptual", "adv", "c
               "val_in_psnr", "val_out_psnr", "val_in_ssim", "val_out_ssim", "val_in_psnr_c", "val_out_psnr_c", "step_s"]
 
 
-def upgrade_log_header(path: Path) -> None:
-    """A log begun by an older version (fewer columns) is rewritten with LOG_FIELDS, its rows
+def upgrade_log_header(path: Path, fields: list[str] = LOG_FIELDS) -> None:
+    """A log begun by an older version (fewer columns) is rewritten with these fields, its rows
     kept and the new columns left empty, so resumed runs append matching rows."""
     with path.open(newline="") as f:
         rows = list(csv.DictReader(f))
         f.seek(0)
         header = next(csv.reader(f), [])
-    if header == LOG_FIELDS:
+    if header == fields:
         return
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=LOG_FIELDS, extrasaction="ignore")
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
     tmp.replace(path)
