@@ -14,6 +14,7 @@ import numpy as np
 from data import SRGB_TO_LINEAR
 
 RADIUS = 60  # px: larger than any GoPro-pair blur measured (52 px)
+LEVIN_RADIUS = 25  # px: Levin's kernels are at most 27 px wide, its images 255 px
 
 
 def estimate_kernel(blurred: np.ndarray, sharp: np.ndarray, radius: int = RADIUS) -> np.ndarray:
@@ -63,6 +64,7 @@ def centred_target(blurred: np.ndarray, sharp: np.ndarray,
     return fourier_shift(sharp, dy, dx), (dy, dx)
 
 
-def centred_pairs(pairs: list[tuple[str, np.ndarray, np.ndarray]]) -> list[tuple[str, np.ndarray, np.ndarray]]:
+def centred_pairs(pairs: list[tuple[str, np.ndarray, np.ndarray]],
+                  radius: int = RADIUS) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(name, blurred, sharp) pairs with each target moved onto its blur's centroid."""
-    return [(n, b, centred_target(b, s)[0]) for n, b, s in pairs]
+    return [(n, b, centred_target(b, s, radius)[0]) for n, b, s in pairs]

@@ -24,12 +24,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from alignment import RADIUS, centred_target, centroid, estimate_kernel, extent, fourier_shift
+from alignment import LEVIN_RADIUS, RADIUS, centred_target, centroid, estimate_kernel, extent, fourier_shift
 from data import DATA, PAIRS_DIR, VAL_SEQUENCE, load_rgb, read_pairs_index
 from metrics import psnr_u8
 
 LEVIN_DIR = DATA / "levin"
-LEVIN_RADIUS = 25  # px: Levin's kernels are at most 27 px wide, its images 255 px
 
 
 def source_pairs(source: str) -> list[tuple[str, Path, Path, str]]:

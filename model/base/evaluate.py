@@ -3,7 +3,8 @@
   python3 model/base/evaluate.py --ckpt /work/ckpt/base/best.pt [--sets val,gopro-official,levin]
 Sets: val = the four GOPR0374 pairs of gopro-train-pairs/ (never trained on); val-centred = the
 same with each target moved onto its blur's centroid (alignment.py);
-gopro-official/ and levin/ (grey images run as 3 equal channels) are evaluation-only sets.
+gopro-official/ and levin/ (grey images run as 3 equal channels) are evaluation-only sets;
+levin-centred = Levin with centred targets (as `estimate_kernels.py --from levin --centred-set`).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from alignment import centred_pairs  # noqa: E402
+from alignment import LEVIN_RADIUS, centred_pairs  # noqa: E402
 from data import DATA, load_pairs, load_rgb  # noqa: E402
 from export_onnx import load_generator  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
@@ -42,10 +43,13 @@ def main() -> None:
     for name in a.sets.split(","):
         if name.startswith("val"):
             pairs = centred_pairs(load_pairs(True)) if name == "val-centred" else load_pairs(True)
+        elif name == "levin-centred":
+            pairs = centred_pairs(load_index_set("levin"), LEVIN_RADIUS)
         else:
             pairs = load_index_set(name)
         r = evaluate_pairs(g, pairs)
-        label = {"val": "GOPR0374 validation", "val-centred": "GOPR0374 validation, centred targets"}.get(name, name)
+        label = {"val": "GOPR0374 validation", "val-centred": "GOPR0374 validation, centred targets",
+                 "levin-centred": "Levin, centred targets"}.get(name, name)
         print(f"| {label} | {len(pairs)} | {r['in_psnr']:.2f} | {r['out_psnr']:.2f} | "
               f"{r['out_psnr'] - r['in_psnr']:+.2f} | {r['in_ssim']:.4f} | {r['out_ssim']:.4f} |", flush=True)
         if a.per_image:
