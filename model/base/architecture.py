@@ -30,7 +30,7 @@ class GeneratorConfig:
     # Dilation of each dense layer's 3x3, as a cycle ("1,2,4" = 1,2,4,1,2,4,...). All 1 (the
     # shipped weights) gives the DenseBlock a 19 px receptive field at 1/4 scale (~100 px in the
     # image, less in effect) against real shake of 30-60 px; a cycle widens it at no cost in
-    # parameters or MACs (README "Runs of the ninth session").
+    # parameters or MACs; it learnt no faster in the capacity probes (README "Capacity probes").
     dilations: str = "1"
 
     def dilation_of(self, layer: int) -> int:
