@@ -86,9 +86,13 @@ def load_pairs(validation: bool) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return [(r["blurred"], load_rgb(PAIRS_DIR / r["blurred"]), load_rgb(PAIRS_DIR / r["sharp"])) for r in rows]
 
 
-def average_frames(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(n, H, W, 3) uint8 consecutive frames -> (blurred, sharp): their mean in linear light,
-    rounded to 8 bits, and the middle frame."""
+def average_frames(stack: np.ndarray, space: str = "linear") -> tuple[np.ndarray, np.ndarray]:
+    """(n, H, W, 3) uint8 consecutive frames -> (blurred, sharp): their mean rounded to 8 bits,
+    and the middle frame. space "linear" averages in linear light (physics; the generator
+    repository's pairs); "srgb" averages the stored values, as the official GoPro `blur` set and
+    Levin's set behave (their blurs keep the sRGB mean, docs/decisions.md "Blur domain")."""
+    if space == "srgb":
+        return quantize_u8(stack.astype(np.float32).mean(axis=0) / 255.0), stack[len(stack) // 2]
     return quantize_u8(linear_to_srgb(SRGB_TO_LINEAR[stack].mean(axis=0))), stack[len(stack) // 2]
 
 
@@ -101,6 +105,7 @@ class FrameAverager:
     frames: np.ndarray  # (N, H, W, 3) uint8
     min_frames: int = 7
     max_frames: int = 13
+    space: str = "linear"  # average_frames
 
     @classmethod
     def load(cls, directory: Path = FRAMES_DIR, frame_range: tuple[int, int] | None = None) -> "FrameAverager":
@@ -122,7 +127,7 @@ class FrameAverager:
         n = lo + 2 * int(rng.integers(0, (self.max_frames - lo) // 2 + 1))
         s = int(rng.integers(0, n_total - n + 1))
         y, x = int(rng.integers(0, h - size + 1)), int(rng.integers(0, w - size + 1))
-        return average_frames(self.frames[s:s + n, y:y + size, x:x + size])
+        return average_frames(self.frames[s:s + n, y:y + size, x:x + size], self.space)
 
 
 def random_crop(rng: np.random.Generator, size: int, *imgs: np.ndarray) -> list[np.ndarray]:
@@ -140,7 +145,8 @@ class TrainSampler:
 
     def __init__(self, weights: dict[str, float], size: int, min_energy: float = 0.004,
                  synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13),
-                 photo_dirs: tuple[Path, ...] = (), frame_range: tuple[int, int] | None = None) -> None:
+                 photo_dirs: tuple[Path, ...] = (), frame_range: tuple[int, int] | None = None,
+                 frame_space: str = "linear") -> None:
         self.size, self.min_energy = size, min_energy
         self.names = [k for k, v in weights.items() if v > 0]
         p = np.array([weights[k] for k in self.names], dtype=np.float64)
@@ -148,6 +154,7 @@ class TrainSampler:
         self.frames = FrameAverager.load(frame_range=frame_range) if "frames" in self.names else None
         if self.frames is not None:
             self.frames.min_frames, self.frames.max_frames = frames
+            self.frames.space = frame_space
         self.pairs = load_pairs(validation=False) if "pairs" in self.names else None
         self.synth = None
         if "synth" in self.names:

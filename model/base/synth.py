@@ -1,6 +1,8 @@
 """Synthetic camera shake (parameters: synthesis-spec.json, mirrored by the TS fine-tuner).
 
-sharp sRGB u8 -> linear -> boost highlights (they clip after blurring, as in real photos)
+sharp sRGB u8 -> linear (the spec's colour.transfer: "srgb" = the sRGB EOTF, physics;
+"identity" = stored values as they are, which is how the official GoPro blur set and Levin's
+blurs behave: they keep the sRGB mean, docs/decisions.md "Blur domain") -> boost highlights (they clip after blurring, as in real photos)
 -> convolve with a shake kernel (Boracchi & Foi trajectory or a measured kernel, resized to the
 spec's extent) -> Poisson-Gaussian noise -> clip -> sRGB -> u8 -> optional JPEG.
 Kernels sum to 1, so mean linear brightness is preserved apart from clipping and noise.
@@ -118,9 +120,22 @@ def fft_convolve_valid(img: np.ndarray, k: np.ndarray) -> np.ndarray:
     return out[:, kh - 1:h, kw - 1:w].transpose(1, 2, 0)
 
 
-def blur_linear(sharp_big: np.ndarray, k: np.ndarray, gain: float | None, threshold: float) -> np.ndarray:
-    """The deterministic part of the recipe: u8 sRGB -> linear -> highlight boost -> valid blur."""
-    lin = SRGB_TO_LINEAR[sharp_big].astype(np.float64)
+IDENTITY_TO_LINEAR = np.arange(256, dtype=np.float32) / 255.0
+
+
+def decode(u8: np.ndarray, transfer: str) -> np.ndarray:
+    return (SRGB_TO_LINEAR if transfer == "srgb" else IDENTITY_TO_LINEAR)[u8].astype(np.float64)
+
+
+def encode_u8(lin: np.ndarray, transfer: str) -> np.ndarray:
+    x = np.clip(lin, 0, 1)
+    return quantize_u8(linear_to_srgb(x) if transfer == "srgb" else x)
+
+
+def blur_linear(sharp_big: np.ndarray, k: np.ndarray, gain: float | None, threshold: float,
+                transfer: str = "srgb") -> np.ndarray:
+    """The deterministic part of the recipe: u8 -> linear (per transfer) -> highlight boost -> valid blur."""
+    lin = decode(sharp_big, transfer)
     if gain is not None:
         lin = np.where(lin > threshold, lin * gain, lin)
     return fft_convolve_valid(lin, k)
@@ -167,12 +182,13 @@ class ShakeSynthesizer:
         sat = self.spec["saturation"]
         # Pixels near white were likely clipped by the camera: give them more energy than 1.
         gain = uniform(rng, sat["gain"]) if rng.random() < sat["probability"] else None
-        blurred = blur_linear(sharp_big, k, gain, sat["threshold"])
+        transfer = self.spec["colour"]["transfer"]
+        blurred = blur_linear(sharp_big, k, gain, sat["threshold"], transfer)
         nz = self.spec["noise"]
         peak = uniform(rng, nz["poissonPeak"])
         blurred = rng.poisson(np.clip(blurred, 0, None) * peak) / peak
         blurred = blurred + rng.normal(0, uniform(rng, nz["gaussianSigma"]), blurred.shape)
-        u8 = quantize_u8(linear_to_srgb(np.clip(blurred, 0, 1)))
+        u8 = encode_u8(blurred, transfer)
         jp = self.spec["jpeg"]
         if rng.random() < jp["probability"]:
             buf = io.BytesIO()
@@ -225,6 +241,21 @@ def _extent(k: np.ndarray) -> int:
     return int(max(np.ptp(ys), np.ptp(xs)) + 1)
 
 
+STORED_SPEC = "synthesis-spec-gopro-stored.json"
+
+
+def _brightness(s: "ShakeSynthesizer", rng: np.random.Generator, seed: int) -> dict:
+    """Mean-brightness change, blurred - sharp, over 200 random 64-px samples."""
+    d_lin, d_u8 = [], []
+    for _ in range(200):
+        b, sh = s.sample(rng, 64)
+        d_lin.append(float(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean()))
+        d_u8.append(float(b.astype(float).mean() - sh.astype(float).mean()))
+    return {"samples": len(d_u8), "crop": 64, "seed": seed, "meanLinear": float(np.mean(d_lin)),
+            "meanU8": float(np.mean(d_u8)), "medianU8": float(np.median(d_u8)),
+            "p10U8": float(np.percentile(d_u8, 10)), "p90U8": float(np.percentile(d_u8, 90))}
+
+
 def golden(out: Path, seed: int = 0) -> None:
     s = ShakeSynthesizer.load()
     raw = json.loads((DATA / s.spec["bank"]["file"]).read_text())
@@ -243,10 +274,11 @@ def golden(out: Path, seed: int = 0) -> None:
         kh, kw = k.shape
         y, x = c["top"] - kh // 2, c["left"] - kw // 2  # as sample(): the sharp crop is big[kh//2:, kw//2:]
         big = photo[y:y + c["size"] + kh - 1, x:x + c["size"] + kw - 1]
-        for gain in (None, GOLDEN_GAIN):
-            u8 = quantize_u8(linear_to_srgb(np.clip(blur_linear(big, k, gain, thr), 0, 1)))
-            chain.append({"name": name, "kernel": _kernel_json(k), "bank": bank, "saturationGain": gain,
-                          "u8": base64.b64encode(u8.tobytes()).decode()})
+        for transfer in ("srgb", "identity"):
+            for gain in (None, GOLDEN_GAIN):
+                u8 = encode_u8(blur_linear(big, k, gain, thr, transfer), transfer)
+                chain.append({"name": name, "kernel": _kernel_json(k), "bank": bank, "saturationGain": gain,
+                              "transfer": transfer, "u8": base64.b64encode(u8.tobytes()).decode()})
     resized = [{"name": n, "extent": e, **_kernel_json(resize_kernel(np.asarray(raw[n]["data"]), e))} for n, e in GOLDEN_RESIZE]
     centered = [{"name": n, "extent": e, **_kernel_json(center_kernel(resize_kernel(np.asarray(raw[n]["data"]), e)))}
                 for n, e in GOLDEN_RESIZE]
@@ -260,21 +292,18 @@ def golden(out: Path, seed: int = 0) -> None:
     ext = [_extent(k) for k, _ in draws]
     kernel_stats = {"draws": len(draws), "seed": seed, "medianExtent": float(np.median(ext)),
                     "p90Extent": float(np.percentile(ext, 90)), "bankShare": sum(src == "bank" for _, src in draws) / len(draws)}
-    d_lin, d_u8 = [], []
-    for _ in range(200):
-        b, sh = s.sample(rng, 64)
-        d_lin.append(float(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean()))
-        d_u8.append(float(b.astype(float).mean() - sh.astype(float).mean()))
-    brightness = {"samples": len(d_u8), "crop": 64, "seed": seed, "meanLinear": float(np.mean(d_lin)),
-                  "meanU8": float(np.mean(d_u8)), "medianU8": float(np.median(d_u8)),
-                  "p10U8": float(np.percentile(d_u8, 10)), "p90U8": float(np.percentile(d_u8, 90))}
+    brightness = _brightness(s, rng, seed)
+    # The stored-value variant (colour.transfer identity) through the whole random chain.
+    stored = ShakeSynthesizer.load(SPEC.with_name(STORED_SPEC))
+    brightness_stored = {"spec": STORED_SPEC, **_brightness(stored, np.random.default_rng(seed), seed)}
     fixture = {"generatedBy": "python3 model/base/synth.py --golden test/fixtures/synth-golden.json",
                "specVersion": s.spec["version"], "photo": GOLDEN_PHOTO, "crop": c, "saturationThreshold": thr,
-               "chain": chain, "resize": resized, "center": centered, "rasterize": path, "kernelStats": kernel_stats, "brightness": brightness}
+               "chain": chain, "resize": resized, "center": centered, "rasterize": path, "kernelStats": kernel_stats, "brightness": brightness,
+               "brightnessStored": brightness_stored}
     tmp = out.with_suffix(".tmp")
     tmp.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
     tmp.replace(out)  # atomic: a failed run never leaves half a fixture
-    print(f"wrote {out} ({out.stat().st_size // 1024} kB): kernels {kernel_stats}, brightness {brightness}")
+    print(f"wrote {out} ({out.stat().st_size // 1024} kB): kernels {kernel_stats}, brightness {brightness}, stored {brightness_stored}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # GOPR0477 averages of 7-13 frames give 32 dB inputs on average, 20-28 frames ~24.8 dB like the
     # GOPR0374 validation pairs (24.35 dB): the range sets how large a blur the model sees.
     p.add_argument("--frames", default="7,13", help="min,max consecutive frames averaged per blurred sample")
+    p.add_argument("--frame-average", choices=["linear", "srgb"], default="linear",
+                   help="average the frames in linear light or in stored sRGB values (data.average_frames)")
     p.add_argument("--frame-range", default="", help="first,end: train on this stretch of the 299 frames only")
     p.add_argument("--base", type=int, default=32, help="generator head width (encoder: 2x, 4x)")
     p.add_argument("--growth", type=int, default=32, help="channels each dense layer adds")
@@ -119,7 +121,8 @@ class Trainer:
         lo, hi = (int(v) for v in a.frames.split(","))
         frame_range = tuple(int(v) for v in a.frame_range.split(",")) if a.frame_range else None
         self.sampler = TrainSampler(mix, a.size, synth_spec=a.synth_spec, frames=(lo, hi),
-                                    photo_dirs=tuple(a.photos), frame_range=frame_range)
+                                    photo_dirs=tuple(a.photos), frame_range=frame_range,
+                                    frame_space=a.frame_average)
         # The dataset's targets and the same moved onto each blur's centroid (alignment.py): an
         # input-aligned model is scored 1.9-2.6 px off on the first, so best.pt follows the second.
         full = load_pairs(validation=True)[: a.val_pairs]

@@ -42,7 +42,7 @@ describe('unshake train --sharp', () => {
     expect(err).not.toMatch(/error \[/);
     expect(code).toBe(0);
     expect(err).toMatch(/sharp-only photos: 4 usable, 3 for training, 1 held out/);
-    expect(err).toMatch(/synthetic camera shake: spec v1 \(.*synthesis-spec\.json\), seed 1, random trajectories \+ \d+ measured kernels/);
+    expect(err).toMatch(/synthetic camera shake: spec v1 \(.*synthesis-spec\.json\), seed 1, blurred in linear light, random trajectories \+ \d+ measured kernels/);
     expect(err).toMatch(/step 3\/3 /);
     expect(out).toMatch(/held-out 1 photo\(s\) with synthetic shake/);
     const manifest = modelManifestSchema.parse(JSON.parse(await readFile(path.join(modelsDir, 'x', 'x.manifest.json'), 'utf8')));
@@ -51,8 +51,34 @@ describe('unshake train --sharp', () => {
     expect(summary.data).toMatchObject({ source: 'synthetic', layout: 'sharp-only', folder: sharpDir, rejected: [] });
     if (summary.data.source !== 'synthetic') throw new Error('not synthetic');
     expect([...summary.data.trainPhotos, ...summary.data.validationPhotos].sort()).toEqual(PHOTOS);
-    expect(summary.data.synthesis).toMatchObject({ specVersion: 1, seed: 1, bankNote: null, specFile: path.join(repoRoot, 'model/base/synthesis-spec.json') });
+    expect(summary.data.synthesis).toMatchObject({ specVersion: 1, seed: 1, bankNote: null, transfer: 'srgb', specFile: path.join(repoRoot, 'model/base/synthesis-spec.json') });
     expect(summary.data.synthesis.bankKernels).toBeGreaterThan(10);
+  });
+
+  it('takes another synthesis spec with --synth-spec (stored-value blur) and names a broken one', async () => {
+    const modelsDir = path.join(work, 'models-spec');
+    const stored = path.join(repoRoot, 'model/base/synthesis-spec-gopro-stored.json');
+    const common = ['--steps', '2', '--crop', '48', '--batch', '1', '--l1', '1', '--perceptual', '0', '--adversarial', '0', '--base', base, '--models-dir', modelsDir, '--val-crop', '64'];
+    const ok = await run(['--sharp', sharpDir, '--synth-spec', stored, '--out', 's', ...common]);
+    expect(ok.err).not.toMatch(/error \[/);
+    expect(ok.code).toBe(0);
+    expect(ok.err).toContain(`(${stored}), seed 1, blurred on stored sRGB values,`);
+    const summary = JSON.parse(await readFile(path.join(modelsDir, 's', 'training.json'), 'utf8')) as TrainingSummary;
+    if (summary.data.source !== 'synthetic') throw new Error('not synthetic');
+    expect(summary.data.synthesis).toMatchObject({ specFile: stored, transfer: 'identity' });
+
+    const broken = path.join(work, 'broken-spec.json');
+    const spec = JSON.parse(await readFile(stored, 'utf8')) as { colour: { transfer: string } };
+    spec.colour.transfer = 'gamma-1.8';
+    await writeFile(broken, JSON.stringify(spec));
+    const bad = await run(['--sharp', sharpDir, '--synth-spec', broken, '--out', 'b', ...common]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/error \[FILE_UNREADABLE\]: The synthetic-shake spec .*broken-spec\.json is invalid at "colour\.transfer"/);
+    await expect(stat(runDirFor(modelsDir, 'b'))).rejects.toThrow();
+
+    const pairs = await run(['--pairs', sharpDir, '--synth-spec', stored]);
+    expect(pairs.code).toBe(2);
+    expect(pairs.err).toMatch(/--synth-spec applies to --sharp/);
   });
 
   it('needs exactly one of --pairs and --sharp, and never trains on zero usable photos', async () => {

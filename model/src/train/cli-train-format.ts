@@ -26,6 +26,7 @@ export function formatSharpReport(report: SharpFolderReport, synthesis: Synthesi
   const lines = [
     `sharp-only photos: ${report.valid.length} usable, ${train} for training, ${validation} held out`,
     `  synthetic camera shake: spec v${synthesis.specVersion} (${synthesis.specFile}), seed ${synthesis.seed}, ` +
+      `blurred ${synthesis.transfer === 'srgb' ? 'in linear light' : 'on stored sRGB values'}, ` +
       (synthesis.bankNote ? 'random trajectories only' : `random trajectories + ${synthesis.bankKernels} measured kernels`),
   ];
   if (synthesis.bankNote) lines.push(`  note: ${synthesis.bankNote}`);

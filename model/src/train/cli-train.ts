@@ -12,7 +12,7 @@ import { trainModel, type TrainEvent } from './trainer.js';
 const USAGE =
   'unshake train --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +
   '[--base FILE.onnx] [--lr 1e-4] [--l1 W] [--perceptual W] [--adversarial W] [--critic-width 64] [--checkpoint-every 100] ' +
-  '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder]';
+  '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json]';
 
 const BUNDLED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
 const BASE_CANDIDATES = ['unshake-base.onnx', 'base.onnx', 'placeholder.onnx'];
@@ -56,7 +56,7 @@ function parse(argv: string[]) {
     options: {
       pairs: str, sharp: str, steps: str, crop: str, batch: str, out: str, resume: { type: 'boolean' }, 'models-dir': str,
       base: str, lr: str, l1: str, perceptual: str, adversarial: str, 'critic-width': str, 'checkpoint-every': str,
-      'val-crop': str, vgg: str, seed: str, mode: str,
+      'val-crop': str, vgg: str, seed: str, mode: str, 'synth-spec': str,
     },
   });
   return values;
@@ -76,6 +76,10 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       'error [INVALID_REQUEST]: --pairs and --sharp cannot be used together: train either on blurred/sharp pairs or on sharp-only photos (synthetic camera shake).\n' +
         `usage: ${USAGE}\n`,
     );
+    return 2;
+  }
+  if (values['synth-spec'] !== undefined && !values.sharp) {
+    process.stderr.write(`error [INVALID_REQUEST]: --synth-spec applies to --sharp (synthetic camera shake) only.\nusage: ${USAGE}\n`);
     return 2;
   }
   if (!values.pairs && !values.sharp) {
@@ -134,6 +138,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       seed: num('seed', values.seed, 0, 2 ** 31),
       resume: values.resume ?? false,
       vggDir: values.vgg,
+      synthesisSpecPath: values['synth-spec'],
       signal: controller.signal,
       onEvent,
     });

@@ -122,7 +122,7 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
   const synth = { spec, bank: bank.kernels };
   // A training crop needs the largest kernel's margin around it.
   const report = await validateSharpFolder(dir, { minSize: o.crop + maxKernelSize(spec, bank.kernels) - 1 });
-  const synthesis: SynthesisInfo = { specVersion: spec.version, specFile, seed: o.seed, bankKernels: bank.kernels.length, bankNote: bank.note };
+  const synthesis: SynthesisInfo = { specVersion: spec.version, specFile, transfer: spec.colour.transfer, seed: o.seed, bankKernels: bank.kernels.length, bankNote: bank.note };
   const split = splitAndReport(
     () => (o.saved
       ? { train: pick(report.valid, o.saved.train, 'photo'), validation: pick(report.valid, o.saved.validation, 'photo'), note: null }

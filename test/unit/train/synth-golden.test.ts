@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blurLinear, linearToSrgbU8, type RgbImage } from '../../../model/src/train/synth/shake-degrade.js';
+import { blurLinear, encodeU8, type RgbImage, type Transfer } from '../../../model/src/train/synth/shake-degrade.js';
 import { centerKernel, loadKernelBank, resizeKernel, rot90 } from '../../../model/src/train/synth/shake-kernel.js';
 import { rasterizePath, scalePath, type Kernel } from '../../../model/src/train/synth/shake-trajectory.js';
 import { cutRgb } from '../../../model/src/train/synth/synth-sampler.js';
@@ -24,7 +24,7 @@ interface Golden {
   photo: string;
   crop: { left: number; top: number; size: number };
   saturationThreshold: number;
-  chain: { name: string; kernel: GoldenKernel; bank: { name: string; extent: number; rot90: number } | null; saturationGain: number | null; u8: string }[];
+  chain: { name: string; kernel: GoldenKernel; bank: { name: string; extent: number; rot90: number } | null; saturationGain: number | null; transfer: Transfer; u8: string }[];
   resize: (GoldenKernel & { name: string; extent: number })[];
   center: (GoldenKernel & { name: string; extent: number })[];
   rasterize: GoldenKernel & { points: [number, number][]; extent: number };
@@ -106,26 +106,27 @@ describe('synthetic shake matches the Python recipe', () => {
     expect(maxAbsDiff(k.data, g.data)).toBeLessThan(1e-9);
   });
 
-  it('blurs a real crop in linear light to within 1 grey level, with and without highlight boost', () => {
-    expect(golden.chain.length).toBe(6);
+  it('blurs a real crop in linear light to within 1 grey level, with and without highlight boost, through both transfers', () => {
+    expect(golden.chain.length).toBe(12);
+    expect(new Set(golden.chain.map((c) => c.transfer))).toEqual(new Set(['srgb', 'identity']));
     const { left, top, size } = golden.crop;
     for (const c of golden.chain) {
       // Bank cases are rebuilt from the bank here, so resize + centring + rot90 are checked through the chain too.
       const kernel = c.bank ? rot90(centerKernel(resizeKernel(bank.get(c.bank.name)!, c.bank.extent)), c.bank.rot90) : toKernel(c.kernel);
       expect(maxAbsDiff(kernel.data, c.kernel.data)).toBeLessThan(1e-4);
       const big = cutRgb(photo, left - Math.floor(kernel.width / 2), top - Math.floor(kernel.height / 2), size + kernel.width - 1, size + kernel.height - 1);
-      const blurred = blurLinear(big, kernel, c.saturationGain, spec.saturation.threshold);
+      const blurred = blurLinear(big, kernel, c.saturationGain, spec.saturation.threshold, c.transfer);
       expect([blurred.width, blurred.height]).toEqual([size, size]);
-      const u8 = linearToSrgbU8(blurred.data);
+      const u8 = encodeU8(blurred.data, c.transfer);
       const expected = new Uint8Array(Buffer.from(c.u8, 'base64'));
-      expect(maxAbsDiff(u8, expected), `${c.name}, gain ${c.saturationGain}`).toBeLessThanOrEqual(1);
+      expect(maxAbsDiff(u8, expected), `${c.name}, gain ${c.saturationGain}, ${c.transfer}`).toBeLessThanOrEqual(1);
       // The case must actually blur: a no-op or a shifted copy would differ from the sharp crop less.
       expect(maxAbsDiff(expected, cutRgb(photo, left, top, size, size).data)).toBeGreaterThan(10);
     }
   });
 
   it('the highlight boost changes the output (the fixture crop has highlights above the threshold)', () => {
-    const [off, on] = golden.chain.filter((c) => c.name === 'l-shape-5x5');
+    const [off, on] = golden.chain.filter((c) => c.name === 'l-shape-5x5' && c.transfer === 'srgb');
     expect(maxAbsDiff(Buffer.from(off!.u8, 'base64'), Buffer.from(on!.u8, 'base64'))).toBeGreaterThan(5);
   });
 });

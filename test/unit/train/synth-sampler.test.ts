@@ -15,6 +15,7 @@ import { repoRoot, sharedData } from './helpers.js';
 interface GoldenStats {
   kernelStats: { draws: number; medianExtent: number; p90Extent: number; bankShare: number };
   brightness: { samples: number; crop: number; meanLinear: number; meanU8: number; medianU8: number };
+  brightnessStored: { spec: string; samples: number; crop: number; meanU8: number; medianU8: number };
 }
 
 let synth: ShakeSynthesis;
@@ -104,29 +105,47 @@ describe('synthetic-shake sampler', () => {
   });
 
   it('keeps mean brightness like the Python recipe (blurring must not darken)', async () => {
-    const { samples, crop, meanLinear, meanU8, medianU8 } = golden.brightness;
-    const sourcePhotos: SharpPhoto[] = [];
-    for (const src of synth.spec.sources) {
-      const dir = sharedData(src);
-      const files = (await readdir(dir)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
-      sourcePhotos.push(...files.map((f) => ({ name: `${src}/${f}`, file: path.join(dir, f), width: 0, height: 0 })));
-    }
-    const probed = (await withHeaderSizes(sourcePhotos)).filter((p) => p.width >= crop + 60 && p.height >= crop + 60);
-    const s = new SynthSampler(probed, synth, { crop, batch: 1, rng: new Rng(5), cacheSize: 8 });
-    const dU8: number[] = [];
-    const dLin: number[] = [];
-    for (let i = 0; i < samples; i++) {
-      const { blurred, sharp } = await s.sample();
-      dU8.push(mean(blurred) - mean(sharp));
-      dLin.push(mean(Array.from(blurred, (v) => SRGB_TO_LINEAR[v]!)) - mean(Array.from(sharp, (v) => SRGB_TO_LINEAR[v]!)));
-    }
+    const { dU8, dLin } = await brightnessShifts(synth, golden.brightness.samples, golden.brightness.crop);
+    const { meanLinear, meanU8, medianU8 } = golden.brightness;
     // Python: about +4 grey levels (linear blur brightens in sRGB terms; boosted highlights add light).
     expect(Math.sign(mean(dU8))).toBe(Math.sign(meanU8));
     expect(Math.abs(mean(dU8) - meanU8)).toBeLessThan(1.5);
     expect(Math.abs(quantile(dU8, 0.5) - medianU8)).toBeLessThan(1.5);
     expect(Math.abs(mean(dLin) - meanLinear)).toBeLessThan(0.004);
   });
+
+  it('blurs stored values under colour.transfer identity: the sRGB mean stays, as the Python recipe', async () => {
+    const g = golden.brightnessStored;
+    const spec = await loadSynthesisSpec(path.join(repoRoot, 'model/base', g.spec));
+    expect(spec.colour.transfer).toBe('identity');
+    const stored = { spec, bank: (await loadKernelBank(spec, sharedData('.'))).kernels };
+    const { dU8 } = await brightnessShifts(stored, g.samples, g.crop);
+    // Python: median +0.1 grey levels (only boosted highlights add light), where sRGB-EOTF blur gives +2.4.
+    expect(Math.abs(quantile(dU8, 0.5) - g.medianU8)).toBeLessThan(0.75);
+    expect(Math.abs(mean(dU8) - g.meanU8)).toBeLessThan(1.5);
+    expect(quantile(dU8, 0.5)).toBeLessThan(golden.brightness.medianU8 - 1);
+  });
 });
+
+/** Blurred − sharp mean brightness (8-bit levels and linear light) over random samples of the spec's sources. */
+async function brightnessShifts(synthesis: ShakeSynthesis, samples: number, crop: number): Promise<{ dU8: number[]; dLin: number[] }> {
+  const sourcePhotos: SharpPhoto[] = [];
+  for (const src of synthesis.spec.sources) {
+    const dir = sharedData(src);
+    const files = (await readdir(dir)).filter((f) => /\.(png|jpe?g)$/i.test(f)).sort();
+    sourcePhotos.push(...files.map((f) => ({ name: `${src}/${f}`, file: path.join(dir, f), width: 0, height: 0 })));
+  }
+  const probed = (await withHeaderSizes(sourcePhotos)).filter((p) => Math.min(p.width, p.height) >= crop + maxKernelSize(synthesis.spec, synthesis.bank));
+  const s = new SynthSampler(probed, synthesis, { crop, batch: 1, rng: new Rng(5), cacheSize: 8 });
+  const dU8: number[] = [];
+  const dLin: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const { blurred, sharp } = await s.sample();
+    dU8.push(mean(blurred) - mean(sharp));
+    dLin.push(mean(Array.from(blurred, (v) => SRGB_TO_LINEAR[v]!)) - mean(Array.from(sharp, (v) => SRGB_TO_LINEAR[v]!)));
+  }
+  return { dU8, dLin };
+}
 
 /** Sizes straight from the headers (these are upright PNG/JPEG files; nothing to validate). */
 function withHeaderSizes(list: SharpPhoto[]): Promise<SharpPhoto[]> {

@@ -6,16 +6,24 @@ import type { SynthesisSpec } from './synthesis-spec.js';
 
 /**
  * Blurs a sharp crop the way a shaking camera would (model/base/synth.py `degrade`):
- * u8 sRGB → linear light (photons add up there) → highlights above the threshold boosted
+ * u8 → linear light (photons add up there; the spec's colour.transfer says how: the sRGB EOTF,
+ * or the stored values as they are) → highlights above the threshold boosted
  * (they were clipped by the camera) → 'valid' convolution with the kernel → Poisson–Gaussian
- * noise → clip → sRGB → round to u8 → optional JPEG round trip through sharp.
+ * noise → clip → back through the transfer → round to u8 → optional JPEG round trip through sharp.
  */
+
+export type Transfer = SynthesisSpec['colour']['transfer'];
 
 /** sRGB EOTF per 8-bit code, as float32 (data.py SRGB_TO_LINEAR). */
 export const SRGB_TO_LINEAR = Float32Array.from({ length: 256 }, (_, i) => {
   const v = Math.fround(i / 255);
   return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
 });
+
+/** Stored values taken as light (synth.py IDENTITY_TO_LINEAR, float32). */
+const IDENTITY_TO_LINEAR = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+
+const decodeTable = (transfer: Transfer) => (transfer === 'srgb' ? SRGB_TO_LINEAR : IDENTITY_TO_LINEAR);
 
 /** The random choices of one degradation; null turns a stage off (the golden tests do). */
 export interface ShakeParams {
@@ -46,11 +54,12 @@ export interface RgbImage {
  * (true convolution, as synth.py's FFT one). Direct, skipping zero taps: shake kernels are
  * thin curves, so a 54-px kernel has a few hundred taps, not 2916.
  */
-export function blurLinear(big: RgbImage, k: Kernel, gain: number | null, threshold: number): { width: number; height: number; data: Float64Array } {
+export function blurLinear(big: RgbImage, k: Kernel, gain: number | null, threshold: number, transfer: Transfer): { width: number; height: number; data: Float64Array } {
   const width = big.width - k.width + 1;
   const height = big.height - k.height + 1;
   if (width < 1 || height < 1) throw new RangeError(`crop ${big.width}×${big.height} is smaller than the ${k.width}×${k.height} kernel`);
-  const lin = Float64Array.from(big.data, (v) => SRGB_TO_LINEAR[v]!);
+  const table = decodeTable(transfer);
+  const lin = Float64Array.from(big.data, (v) => table[v]!);
   if (gain !== null) for (let i = 0; i < lin.length; i++) if (lin[i]! > threshold) lin[i]! *= gain;
   const out = new Float64Array(width * height * 3);
   const rowLength = width * 3;
@@ -96,6 +105,13 @@ export function linearToSrgbU8(lin: Float64Array): Uint8Array {
   return out;
 }
 
+/** Clip to [0, 1] → back through the transfer → 8-bit codes (synth.py encode_u8). */
+export function encodeU8(lin: Float64Array, transfer: Transfer): Uint8Array {
+  if (transfer === 'srgb') return linearToSrgbU8(lin);
+  // float64 throughout, as numpy does for the identity path
+  return Uint8Array.from(lin, (v) => rintHalfEven(Math.min(1, Math.max(0, v)) * 255));
+}
+
 /** Encode as JPEG at `quality` and decode again (the artefacts a camera or an editor adds). */
 export async function jpegRoundTrip(img: RgbImage, quality: number): Promise<Uint8Array> {
   const raw = { width: img.width, height: img.height, channels: 3 as const };
@@ -105,9 +121,10 @@ export async function jpegRoundTrip(img: RgbImage, quality: number): Promise<Uin
 }
 
 /** The whole chain; random noise comes from `rng` after the params were drawn. */
-export async function degrade(rng: Rng, big: RgbImage, k: Kernel, params: ShakeParams, threshold: number): Promise<RgbImage> {
-  const blurred = blurLinear(big, k, params.saturationGain, threshold);
+export async function degrade(rng: Rng, big: RgbImage, k: Kernel, params: ShakeParams, spec: Pick<SynthesisSpec, 'saturation' | 'colour'>): Promise<RgbImage> {
+  const { transfer } = spec.colour;
+  const blurred = blurLinear(big, k, params.saturationGain, spec.saturation.threshold, transfer);
   addSensorNoise(rng, blurred.data, params.poissonPeak, params.gaussianSigma);
-  const u8 = { width: blurred.width, height: blurred.height, data: linearToSrgbU8(blurred.data) };
+  const u8 = { width: blurred.width, height: blurred.height, data: encodeU8(blurred.data, transfer) };
   return params.jpegQuality === null ? u8 : { ...u8, data: await jpegRoundTrip(u8, params.jpegQuality) };
 }

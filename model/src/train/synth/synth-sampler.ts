@@ -123,7 +123,7 @@ export class SynthSampler {
       if (gradientEnergy(sharpInside(big, kernel, size)) >= spec.crop.minGradientEnergy) break;
     }
     const params = drawShakeParams(rng, spec);
-    const blurred = await degrade(rng, big!, kernel, params, spec.saturation.threshold);
+    const blurred = await degrade(rng, big!, kernel, params, spec);
     return { blurred: blurred.data, sharp: sharpInside(big!, kernel, size).data, photo: photo.name, source, kernel, params };
   }
 

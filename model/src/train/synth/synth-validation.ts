@@ -30,7 +30,7 @@ export async function syntheticValidationSet(photos: readonly SharpPhoto[], synt
     const region = { left: Math.floor((photo.width - width) / 2), top: Math.floor((photo.height - height) / 2), width, height };
     const big = { width, height, data: await decodeRegion(photo.file, region) };
     const params = drawShakeParams(rng, synth.spec);
-    const blurred = await degrade(rng, big, kernel, params, synth.spec.saturation.threshold);
+    const blurred = await degrade(rng, big, kernel, params, synth.spec);
     const target = toUnitRange(rgbToNetwork(sharpInside(big, kernel, edge).data));
     items.push({ name: photo.name, edge, blurred: blurred.data, target });
   }

@@ -16,7 +16,10 @@ const probability = z.number().min(0).max(1);
 export const synthesisSpecSchema = z.strictObject({
   version: z.number().int().positive(),
   description: z.string().optional(),
-  colour: z.strictObject({ transfer: z.literal('srgb'), quantizeBits: z.literal(8) }),
+  // transfer: how stored 8-bit values map to the light the blur adds up. 'srgb' = the sRGB EOTF
+  // (physics); 'identity' = the stored values themselves, as the official GoPro and Levin blurs
+  // behave (they keep the sRGB mean; docs/decisions.md "Blur domain").
+  colour: z.strictObject({ transfer: z.enum(['srgb', 'identity']), quantizeBits: z.literal(8) }),
   kernelMix: z.strictObject({ trajectory: z.number().nonnegative(), bank: z.number().nonnegative() }).refine((m) => m.trajectory + m.bank > 0, 'kernelMix weights must not both be 0'),
   trajectory: z.strictObject({
     method: z.literal('boracchi-foi-2012'),
@@ -43,6 +46,8 @@ export type SynthesisSpec = z.infer<typeof synthesisSpecSchema>;
 export interface SynthesisInfo {
   specVersion: number;
   specFile: string;
+  /** colour.transfer: where the blur adds light up ('srgb' = linear light, 'identity' = stored values). */
+  transfer: SynthesisSpec['colour']['transfer'];
   seed: number;
   /** Measured kernels in use (0: trajectories only, see bankNote). */
   bankKernels: number;
