@@ -82,9 +82,9 @@ def main() -> None:
     if a.png:
         Image.fromarray(np.concatenate(tiles, axis=1)).save(a.png)
     if a.spec:
-        from synth import ShakeSynthesizer, _extent  # local: loads the photos only when asked
+        from synth import ShakeSynthesizer, kernel_extent  # local: loads the photos only when asked
         s, rng = ShakeSynthesizer.load(a.spec), np.random.default_rng(0)
-        ext = [_extent(s.kernel(rng)) for _ in range(300)]
+        ext = [kernel_extent(s.kernel(rng)) for _ in range(300)]
         print(f"spec {a.spec.name}: extent p10 {np.percentile(ext, 10):.0f}, median {np.median(ext):.0f}, "
               f"p90 {np.percentile(ext, 90):.0f} px (300 draws)")
 

@@ -40,7 +40,10 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ck = Path(tmp) / "ckpt"
-        common = ["--ckpt-dir", str(ck), "--batch", "2", "--size", "64", "--mix", "pairs=1,synth=1",
+        # The synthetic source draws from the warp spec (kernels, measured kernels and warped
+        # frames, blurred on stored values), and the frames are averaged in sRGB: every source kind.
+        common = ["--ckpt-dir", str(ck), "--batch", "2", "--size", "64", "--mix", "pairs=1,synth=1,frames=1",
+                  "--synth-spec", str(HERE / "synthesis-spec-gopro-warp.json"), "--frame-average", "srgb",
                   "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1", "--val-every", "1000"]
         train.main(common + ["--max-steps", "2"])
         first = load_checkpoint(ck / "latest.pt")

@@ -22,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from data import DATA, SRGB_TO_LINEAR, gradient_energy, image_files, linear_to_srgb, load_rgb, quantize_u8
+from shake_warp import Warp, draw_warp, warp_average, warp_margin
 
 SPEC = Path(__file__).resolve().parent / "synthesis-spec.json"
 
@@ -132,13 +133,16 @@ def encode_u8(lin: np.ndarray, transfer: str) -> np.ndarray:
     return quantize_u8(linear_to_srgb(x) if transfer == "srgb" else x)
 
 
+def boosted_linear(u8: np.ndarray, gain: float | None, threshold: float, transfer: str) -> np.ndarray:
+    """u8 -> linear (per transfer) -> highlights above the threshold times gain."""
+    lin = decode(u8, transfer)
+    return lin if gain is None else np.where(lin > threshold, lin * gain, lin)
+
+
 def blur_linear(sharp_big: np.ndarray, k: np.ndarray, gain: float | None, threshold: float,
                 transfer: str = "srgb") -> np.ndarray:
-    """The deterministic part of the recipe: u8 -> linear (per transfer) -> highlight boost -> valid blur."""
-    lin = decode(sharp_big, transfer)
-    if gain is not None:
-        lin = np.where(lin > threshold, lin * gain, lin)
-    return fft_convolve_valid(lin, k)
+    """The deterministic part of the recipe: boosted_linear -> valid blur."""
+    return fft_convolve_valid(boosted_linear(sharp_big, gain, threshold, transfer), k)
 
 
 @dataclass
@@ -163,27 +167,39 @@ class ShakeSynthesizer:
                 if any(t in v["type"] for t in spec["bank"]["types"])]
         return cls(spec, photos, bank)
 
-    def kernel(self, rng: np.random.Generator) -> np.ndarray:
-        return self.kernel_and_source(rng)[0]
+    def kernel(self, rng: np.random.Generator) -> np.ndarray | Warp:
+        return self.shake_and_source(rng)[0]
 
-    def kernel_and_source(self, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    def shake_and_source(self, rng: np.random.Generator) -> tuple[np.ndarray | Warp, str]:
+        """A kernel (random trajectory or measured), or a path of warps (spec "warp"). With no
+        warp weight the draws are those of the kernel-only recipe."""
         mix = self.spec["kernelMix"]
-        if rng.random() < mix["trajectory"] / (mix["trajectory"] + mix["bank"]):
+        total = mix["trajectory"] + mix["bank"] + mix.get("warp", 0.0)
+        r = rng.random()
+        if r < mix["trajectory"] / total or r >= (mix["trajectory"] + mix["bank"]) / total:
             t = self.spec["trajectory"]
             path = trajectory(rng, t)
             path = path[: max(2, int(len(path) * uniform(rng, t["exposure"])))]
-            return rasterize(scale_path(path, uniform(rng, t["extentPx"]))), "trajectory"
+            if r < mix["trajectory"] / total:
+                return rasterize(scale_path(path, uniform(rng, t["extentPx"]))), "trajectory"
+            w = self.spec["warp"]
+            return draw_warp(rng, w, scale_path(path, uniform(rng, w["extentPx"]))), "warp"
         b = self.spec["bank"]
         k = center_kernel(resize_kernel(self.bank[int(rng.integers(len(self.bank)))], uniform(rng, b["maxExtentPx"])))
         return (np.rot90(k, int(rng.integers(4))) if b["randomRotate90"] else k), "bank"
 
-    def degrade(self, rng: np.random.Generator, sharp_big: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """sharp_big: u8 crop larger than the output by the kernel size - 1. Returns u8 blurred."""
+    def degrade(self, rng: np.random.Generator, sharp_big: np.ndarray, k: np.ndarray | Warp,
+                place: tuple[int, int, int, int, int, int] | None = None) -> np.ndarray:
+        """sharp_big: u8 crop larger than the output by the kernel size - 1 (a warp: by its
+        margin on each side; place = top, left, photo h, photo w, margin, size). Returns u8 blurred."""
         sat = self.spec["saturation"]
         # Pixels near white were likely clipped by the camera: give them more energy than 1.
         gain = uniform(rng, sat["gain"]) if rng.random() < sat["probability"] else None
         transfer = self.spec["colour"]["transfer"]
-        blurred = blur_linear(sharp_big, k, gain, sat["threshold"], transfer)
+        if isinstance(k, Warp):
+            blurred = warp_average(boosted_linear(sharp_big, gain, sat["threshold"], transfer), k, *place)
+        else:
+            blurred = blur_linear(sharp_big, k, gain, sat["threshold"], transfer)
         nz = self.spec["noise"]
         peak = uniform(rng, nz["poissonPeak"])
         blurred = rng.poisson(np.clip(blurred, 0, None) * peak) / peak
@@ -198,23 +214,24 @@ class ShakeSynthesizer:
 
     def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
         k = self.kernel(rng)
-        kh, kw = k.shape
         for _ in range(10):
             photo = self.photos[int(rng.integers(len(self.photos)))]
             h, w = photo.shape[:2]
+            # A warp needs its margin on every side, like an odd kernel of side 2m + 1.
+            kh, kw = (2 * warp_margin(k, h, w) + 1,) * 2 if isinstance(k, Warp) else k.shape
             y, x = int(rng.integers(0, h - size - kh + 2)), int(rng.integers(0, w - size - kw + 2))
             big = photo[y:y + size + kh - 1, x:x + size + kw - 1]
             sharp = big[kh // 2:kh // 2 + size, kw // 2:kw // 2 + size]
             if gradient_energy(sharp) >= self.spec["crop"]["minGradientEnergy"]:
                 break
-        return self.degrade(rng, big, k), np.ascontiguousarray(sharp)
+        return self.degrade(rng, big, k, (y, x, h, w, kh // 2, size)), np.ascontiguousarray(sharp)
 
 
 def check(n: int, seed: int = 0) -> None:
     s, rng = ShakeSynthesizer.load(), np.random.default_rng(seed)
     d_lin, d_u8, ext = [], [], []
     for _ in range(n):
-        ext.append(_extent(s.kernel(rng)))
+        ext.append(kernel_extent(s.kernel(rng)))
     for _ in range(n):
         b, sh = s.sample(rng, 128)
         d_lin.append(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean())
@@ -223,87 +240,9 @@ def check(n: int, seed: int = 0) -> None:
     print(f"mean brightness blurred - sharp: linear {np.mean(d_lin):+.5f}, 8-bit {np.mean(d_u8):+.3f} grey levels")
 
 
-# Fixture for the TypeScript port (test/unit/train/synth-*.test.ts). The two sides draw from
-# different RNGs, so only the deterministic chain is compared exactly (noise and JPEG off);
-# the random parts are compared through distribution statistics.
-GOLDEN_PHOTO = "photos-extra/Kodak24/kodim08.png"  # PNG: both sides decode it bit-exactly
-GOLDEN_CROP = {"left": 56, "top": 168, "size": 48}  # textured, with highlights above the threshold
-GOLDEN_GAIN = 2.5
-GOLDEN_RESIZE = [("levin09_k4", 13.7), ("lai2016_kernel_04", 21.3)]
-
-
-def _kernel_json(k: np.ndarray) -> dict:
-    return {"width": int(k.shape[1]), "height": int(k.shape[0]), "data": [float(v) for v in k.ravel()]}
-
-
-def _extent(k: np.ndarray) -> int:
+def kernel_extent(k: np.ndarray) -> int:
     ys, xs = np.nonzero(k > k.max() * 0.05)
     return int(max(np.ptp(ys), np.ptp(xs)) + 1)
-
-
-STORED_SPEC = "synthesis-spec-gopro-stored.json"
-
-
-def _brightness(s: "ShakeSynthesizer", rng: np.random.Generator, seed: int) -> dict:
-    """Mean-brightness change, blurred - sharp, over 200 random 64-px samples."""
-    d_lin, d_u8 = [], []
-    for _ in range(200):
-        b, sh = s.sample(rng, 64)
-        d_lin.append(float(SRGB_TO_LINEAR[b].mean() - SRGB_TO_LINEAR[sh].mean()))
-        d_u8.append(float(b.astype(float).mean() - sh.astype(float).mean()))
-    return {"samples": len(d_u8), "crop": 64, "seed": seed, "meanLinear": float(np.mean(d_lin)),
-            "meanU8": float(np.mean(d_u8)), "medianU8": float(np.median(d_u8)),
-            "p10U8": float(np.percentile(d_u8, 10)), "p90U8": float(np.percentile(d_u8, 90))}
-
-
-def golden(out: Path, seed: int = 0) -> None:
-    s = ShakeSynthesizer.load()
-    raw = json.loads((DATA / s.spec["bank"]["file"]).read_text())
-    line = np.full((1, 7), 1 / 7)
-    ell = np.zeros((5, 5))
-    ell[:, 0], ell[4, :] = [1, 2, 3, 4, 5], [5, 4, 3, 2, 1]  # asymmetric: catches a flipped kernel
-    ell /= ell.sum()
-    bank_name, bank_extent = GOLDEN_RESIZE[0]
-    kernels = [("line-7x1", line, None), ("l-shape-5x5", ell, None),
-               (f"{bank_name}-rot90", np.rot90(center_kernel(resize_kernel(np.asarray(raw[bank_name]["data"]), bank_extent)), 1),
-                {"name": bank_name, "extent": bank_extent, "rot90": 1})]
-    photo = load_rgb(DATA / GOLDEN_PHOTO)
-    c, thr = GOLDEN_CROP, s.spec["saturation"]["threshold"]
-    chain = []
-    for name, k, bank in kernels:
-        kh, kw = k.shape
-        y, x = c["top"] - kh // 2, c["left"] - kw // 2  # as sample(): the sharp crop is big[kh//2:, kw//2:]
-        big = photo[y:y + c["size"] + kh - 1, x:x + c["size"] + kw - 1]
-        for transfer in ("srgb", "identity"):
-            for gain in (None, GOLDEN_GAIN):
-                u8 = encode_u8(blur_linear(big, k, gain, thr, transfer), transfer)
-                chain.append({"name": name, "kernel": _kernel_json(k), "bank": bank, "saturationGain": gain,
-                              "transfer": transfer, "u8": base64.b64encode(u8.tobytes()).decode()})
-    resized = [{"name": n, "extent": e, **_kernel_json(resize_kernel(np.asarray(raw[n]["data"]), e))} for n, e in GOLDEN_RESIZE]
-    centered = [{"name": n, "extent": e, **_kernel_json(center_kernel(resize_kernel(np.asarray(raw[n]["data"]), e)))}
-                for n, e in GOLDEN_RESIZE]
-    t = np.linspace(0, 3 * np.pi, 60)
-    points = t * np.exp(1j * t) + 0.3j * t  # a fixed curl
-    path = {"points": [[float(p.real), float(p.imag)] for p in points], "extent": 9.3,
-            **_kernel_json(rasterize(scale_path(points, 9.3)))}
-
-    rng = np.random.default_rng(seed)
-    draws = [s.kernel_and_source(rng) for _ in range(500)]
-    ext = [_extent(k) for k, _ in draws]
-    kernel_stats = {"draws": len(draws), "seed": seed, "medianExtent": float(np.median(ext)),
-                    "p90Extent": float(np.percentile(ext, 90)), "bankShare": sum(src == "bank" for _, src in draws) / len(draws)}
-    brightness = _brightness(s, rng, seed)
-    # The stored-value variant (colour.transfer identity) through the whole random chain.
-    stored = ShakeSynthesizer.load(SPEC.with_name(STORED_SPEC))
-    brightness_stored = {"spec": STORED_SPEC, **_brightness(stored, np.random.default_rng(seed), seed)}
-    fixture = {"generatedBy": "python3 model/base/synth.py --golden test/fixtures/synth-golden.json",
-               "specVersion": s.spec["version"], "photo": GOLDEN_PHOTO, "crop": c, "saturationThreshold": thr,
-               "chain": chain, "resize": resized, "center": centered, "rasterize": path, "kernelStats": kernel_stats, "brightness": brightness,
-               "brightnessStored": brightness_stored}
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(fixture, separators=(",", ":")) + "\n")
-    tmp.replace(out)  # atomic: a failed run never leaves half a fixture
-    print(f"wrote {out} ({out.stat().st_size // 1024} kB): kernels {kernel_stats}, brightness {brightness}, stored {brightness_stored}")
 
 
 if __name__ == "__main__":
@@ -312,6 +251,7 @@ if __name__ == "__main__":
     ap.add_argument("--golden", type=Path, help="write the TS cross-check fixture here instead")
     args = ap.parse_args()
     if args.golden:
+        from synth_golden import golden  # the fixture builder; imports this module
         golden(args.golden)
     else:
         check(args.check)

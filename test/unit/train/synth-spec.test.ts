@@ -37,6 +37,17 @@ describe('synthesis spec and kernel bank', () => {
     expect(variant.trajectory.centripetal).toEqual([0, 0]);
   });
 
+  it('the stored-value and warp variants load, and a warp share without a "warp" section is refused', async () => {
+    const stored = await loadSynthesisSpec(path.join(repoRoot, 'model/base/synthesis-spec-gopro-stored.json'));
+    expect(stored.colour.transfer).toBe('identity');
+    const warp = await loadSynthesisSpec(path.join(repoRoot, 'model/base/synthesis-spec-gopro-warp.json'));
+    expect(warp.kernelMix.warp).toBeGreaterThan(0);
+    expect(warp.warp?.poses).toBeGreaterThanOrEqual(2);
+    const { warp: _section, ...noSection } = JSON.parse(await readFile(path.join(repoRoot, 'model/base/synthesis-spec-gopro-warp.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(work, 'no-warp.json'), JSON.stringify(noSection));
+    await expect(loadSynthesisSpec(path.join(work, 'no-warp.json'))).rejects.toMatchObject({ code: 'FILE_UNREADABLE', message: expect.stringMatching(/invalid at "warp": kernelMix\.warp needs a "warp" section/) });
+  });
+
   it('an injected spec path is used, and a broken spec is a clear error', async () => {
     const copy = path.join(work, 'spec.json');
     await writeFile(copy, specText.replace('"version": 1', '"version": 7'));

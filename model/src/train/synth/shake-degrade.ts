@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import type { Rng } from '../random.js';
 import { integerIn, poisson, standardNormals, uniformIn } from './random-variates.js';
+import type { Shake } from './shake-kernel.js';
 import type { Kernel } from './shake-trajectory.js';
+import { warpAverage, type WarpPlace } from './shake-warp.js';
 import type { SynthesisSpec } from './synthesis-spec.js';
 
 /**
@@ -54,13 +56,19 @@ export interface RgbImage {
  * (true convolution, as synth.py's FFT one). Direct, skipping zero taps: shake kernels are
  * thin curves, so a 54-px kernel has a few hundred taps, not 2916.
  */
+/** u8 → linear light (per transfer) → highlights above the threshold times gain (synth.py boosted_linear). */
+export function boostedLinear(data: Uint8Array, gain: number | null, threshold: number, transfer: Transfer): Float64Array {
+  const table = decodeTable(transfer);
+  const lin = Float64Array.from(data, (v) => table[v]!);
+  if (gain !== null) for (let i = 0; i < lin.length; i++) if (lin[i]! > threshold) lin[i]! *= gain;
+  return lin;
+}
+
 export function blurLinear(big: RgbImage, k: Kernel, gain: number | null, threshold: number, transfer: Transfer): { width: number; height: number; data: Float64Array } {
   const width = big.width - k.width + 1;
   const height = big.height - k.height + 1;
   if (width < 1 || height < 1) throw new RangeError(`crop ${big.width}×${big.height} is smaller than the ${k.width}×${k.height} kernel`);
-  const table = decodeTable(transfer);
-  const lin = Float64Array.from(big.data, (v) => table[v]!);
-  if (gain !== null) for (let i = 0; i < lin.length; i++) if (lin[i]! > threshold) lin[i]! *= gain;
+  const lin = boostedLinear(big.data, gain, threshold, transfer);
   const out = new Float64Array(width * height * 3);
   const rowLength = width * 3;
   for (let a = 0; a < k.height; a++) {
@@ -120,10 +128,16 @@ export async function jpegRoundTrip(img: RgbImage, quality: number): Promise<Uin
   return new Uint8Array(data);
 }
 
-/** The whole chain; random noise comes from `rng` after the params were drawn. */
-export async function degrade(rng: Rng, big: RgbImage, k: Kernel, params: ShakeParams, spec: Pick<SynthesisSpec, 'saturation' | 'colour'>): Promise<RgbImage> {
+/**
+ * The whole chain; random noise comes from `rng` after the params were drawn. A warp shake needs
+ * `place` (where the big crop sits in its photo, shake-warp.ts).
+ */
+export async function degrade(rng: Rng, big: RgbImage, shake: Shake, params: ShakeParams, spec: Pick<SynthesisSpec, 'saturation' | 'colour'>, place?: WarpPlace): Promise<RgbImage> {
   const { transfer } = spec.colour;
-  const blurred = blurLinear(big, k, params.saturationGain, spec.saturation.threshold, transfer);
+  const { threshold } = spec.saturation;
+  const blurred = shake.source === 'warp'
+    ? { width: place!.size, height: place!.size, data: warpAverage(boostedLinear(big.data, params.saturationGain, threshold, transfer), shake.warp, place!) }
+    : blurLinear(big, shake.kernel, params.saturationGain, threshold, transfer);
   addSensorNoise(rng, blurred.data, params.poissonPeak, params.gaussianSigma);
   const u8 = { width: blurred.width, height: blurred.height, data: encodeU8(blurred.data, transfer) };
   return params.jpegQuality === null ? u8 : { ...u8, data: await jpegRoundTrip(u8, params.jpegQuality) };

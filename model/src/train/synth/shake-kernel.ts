@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Rng } from '../random.js';
 import { uniformIn } from './random-variates.js';
 import { maxTrajectoryKernelSize, rasterizePath, scalePath, shakeTrajectory, splatCentred, truncatePath, type Kernel } from './shake-trajectory.js';
+import { drawWarp, type Warp } from './shake-warp.js';
 import type { SynthesisSpec } from './synthesis-spec.js';
 
 /**
@@ -127,16 +128,28 @@ export function rot90(k: Kernel, turns: number): Kernel {
   return cur;
 }
 
-export type KernelSource = 'trajectory' | 'bank';
+export type KernelSource = 'trajectory' | 'bank' | 'warp';
 
-/** One random kernel and where it came from. */
-export function drawKernel(rng: Rng, spec: SynthesisSpec, bank: readonly BankKernel[]): { kernel: Kernel; source: KernelSource } {
+/** One random shake: a kernel (random trajectory or measured), or a path of warps. */
+export type Shake = { source: 'trajectory' | 'bank'; kernel: Kernel } | { source: 'warp'; warp: Warp };
+
+/**
+ * One random shake and where it came from (synth.py shake_and_source). With no warp weight (and
+ * no bank) the draws are exactly those of the kernel-only recipe, so old streams still resume.
+ */
+export function drawShake(rng: Rng, spec: SynthesisSpec, bank: readonly BankKernel[]): Shake {
   const mix = spec.kernelMix;
-  if (bank.length === 0 || rng.next() < mix.trajectory / (mix.trajectory + mix.bank)) {
+  const bankWeight = bank.length === 0 ? 0 : mix.bank;
+  const warpWeight = mix.warp ?? 0;
+  const total = mix.trajectory + bankWeight + warpWeight;
+  const r = bankWeight === 0 && warpWeight === 0 ? 0 : rng.next();
+  if (r < mix.trajectory / total || r >= (mix.trajectory + bankWeight) / total) {
     const t = spec.trajectory;
     const full = shakeTrajectory(rng, t);
     const path = truncatePath(full, Math.max(2, Math.trunc(full.re.length * uniformIn(rng, t.exposure))));
-    return { kernel: rasterizePath(scalePath(path, uniformIn(rng, t.extentPx))), source: 'trajectory' };
+    if (r < mix.trajectory / total) return { kernel: rasterizePath(scalePath(path, uniformIn(rng, t.extentPx))), source: 'trajectory' };
+    const w = spec.warp!;
+    return { warp: drawWarp(rng, w, scalePath(path, uniformIn(rng, w.extentPx))), source: 'warp' };
   }
   const picked = bank[rng.int(bank.length)]!.kernel;
   const resized = centerKernel(resizeKernel(picked, uniformIn(rng, spec.bank.maxExtentPx)));
@@ -162,7 +175,10 @@ function maxCenteredBankSize(k: Kernel, [lo, hi]: readonly number[]): number {
 /** The largest kernel side drawKernel can return: photos need this much margin around a crop. */
 export function maxKernelSize(spec: SynthesisSpec, bank: readonly BankKernel[]): number {
   const bankMax = Math.max(0, ...bank.map((b) => maxCenteredBankSize(b.kernel, spec.bank.maxExtentPx)));
-  return Math.max(maxTrajectoryKernelSize(spec.trajectory), bankMax);
+  // A warp's centred path stays within its extent of the mean pose in each axis (roll adds a
+  // photo-size-dependent part that the sampler checks per photo).
+  const warpMax = spec.kernelMix.warp && spec.warp ? 2 * (Math.ceil(Math.SQRT2 * spec.warp.extentPx[1]) + 2) + 1 : 0;
+  return Math.max(maxTrajectoryKernelSize(spec.trajectory), bankMax, warpMax);
 }
 
 /** Side (px) of the part of a kernel above 5 % of its peak, as synth.py's statistics measure it. */

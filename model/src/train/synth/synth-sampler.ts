@@ -2,7 +2,8 @@ import { assembleBatch, decodeRegion, type CropBatch } from '../crop-sampler.js'
 import type { Rng } from '../random.js';
 import type { SharpPhoto } from './sharp-folder.js';
 import { degrade, drawShakeParams, type RgbImage, type ShakeParams } from './shake-degrade.js';
-import { drawKernel, type BankKernel, type KernelSource } from './shake-kernel.js';
+import { drawShake, type BankKernel, type KernelSource, type Shake } from './shake-kernel.js';
+import { warpMargin, type WarpPlace } from './shake-warp.js';
 import type { Kernel } from './shake-trajectory.js';
 import type { SynthesisSpec } from './synthesis-spec.js';
 
@@ -23,7 +24,7 @@ export interface SyntheticSample {
   sharp: Uint8Array;
   photo: string;
   source: KernelSource;
-  kernel: Kernel;
+  shake: Shake;
   params: ShakeParams;
 }
 
@@ -54,8 +55,21 @@ export function gradientEnergy(img: RgbImage): number {
 }
 
 /** The sharp crop inside a kernel-sized margin, where synth.py puts it (offset kh//2, kw//2). */
-export function sharpInside(big: RgbImage, k: Kernel, size: number): RgbImage {
+export function sharpInside(big: RgbImage, k: Pick<Kernel, 'width' | 'height'>, size: number): RgbImage {
   return cutRgb(big, Math.floor(k.width / 2), Math.floor(k.height / 2), size, size);
+}
+
+/** The margin a shake needs around a crop of this photo, as the sides of a kernel (a warp: 2m + 1). */
+export function shakeFootprint(shake: Shake, photoWidth: number, photoHeight: number): { width: number; height: number } {
+  if (shake.source !== 'warp') return shake.kernel;
+  const side = 2 * warpMargin(shake.warp, photoHeight, photoWidth) + 1;
+  return { width: side, height: side };
+}
+
+/** Where a warp's big crop sits (undefined for a kernel, which needs none). */
+export function warpPlace(shake: Shake, img: { width: number; height: number }, top: number, left: number, footprint: { width: number }, size: number): WarpPlace | undefined {
+  if (shake.source !== 'warp') return undefined;
+  return { top, left, photoHeight: img.height, photoWidth: img.width, margin: Math.floor(footprint.width / 2), size };
 }
 
 export async function decodeUpright(photo: SharpPhoto): Promise<RgbImage> {
@@ -106,25 +120,29 @@ export class SynthSampler {
   async sample(size = this.options.crop): Promise<SyntheticSample> {
     const { rng } = this.options;
     const { spec, bank } = this.synth;
-    const { kernel, source } = drawKernel(rng, spec, bank);
+    const shake = drawShake(rng, spec, bank);
     let big: RgbImage | null = null;
     let photo = this.photos[0]!;
+    let place: WarpPlace | undefined;
+    let footprint = { width: 1, height: 1 };
     for (let attempt = 0; attempt < CROP_TRIES; attempt++) {
       photo = this.photos[rng.int(this.photos.length)]!;
       const img = await this.load(photo);
-      const spanX = img.width - size - kernel.width + 2;
-      const spanY = img.height - size - kernel.height + 2;
+      footprint = shakeFootprint(shake, img.width, img.height);
+      const spanX = img.width - size - footprint.width + 2;
+      const spanY = img.height - size - footprint.height + 2;
       if (spanX < 1 || spanY < 1) {
-        throw new RangeError(`${photo.name} (${img.width}×${img.height}) is too small for a ${size}-px crop and a ${kernel.width}-px kernel`);
+        throw new RangeError(`${photo.name} (${img.width}×${img.height}) is too small for a ${size}-px crop and a ${footprint.width}-px shake`);
       }
       const top = rng.int(spanY);
       const left = rng.int(spanX);
-      big = cutRgb(img, left, top, size + kernel.width - 1, size + kernel.height - 1);
-      if (gradientEnergy(sharpInside(big, kernel, size)) >= spec.crop.minGradientEnergy) break;
+      big = cutRgb(img, left, top, size + footprint.width - 1, size + footprint.height - 1);
+      place = warpPlace(shake, img, top, left, footprint, size);
+      if (gradientEnergy(sharpInside(big, footprint, size)) >= spec.crop.minGradientEnergy) break;
     }
     const params = drawShakeParams(rng, spec);
-    const blurred = await degrade(rng, big!, kernel, params, spec);
-    return { blurred: blurred.data, sharp: sharpInside(big!, kernel, size).data, photo: photo.name, source, kernel, params };
+    const blurred = await degrade(rng, big!, shake, params, spec, place);
+    return { blurred: blurred.data, sharp: sharpInside(big!, footprint, size).data, photo: photo.name, source: shake.source, shake, params };
   }
 
   async nextBatch(): Promise<CropBatch> {

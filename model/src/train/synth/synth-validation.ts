@@ -4,8 +4,8 @@ import { rgbToNetwork, toUnitRange } from '../tensor-image.js';
 import type { ValidationItem } from '../train-validation.js';
 import type { SharpPhoto } from './sharp-folder.js';
 import { degrade, drawShakeParams } from './shake-degrade.js';
-import { drawKernel } from './shake-kernel.js';
-import { sharpInside, type ShakeSynthesis } from './synth-sampler.js';
+import { drawShake } from './shake-kernel.js';
+import { shakeFootprint, sharpInside, warpPlace, type ShakeSynthesis } from './synth-sampler.js';
 
 /**
  * Held-out items for sharp-only folders: one synthetic blurred/sharp centre crop per held-out
@@ -23,15 +23,17 @@ export async function syntheticValidationSet(photos: readonly SharpPhoto[], synt
   const items: ValidationItem[] = [];
   for (const photo of photos) {
     const rng = new Rng(itemSeed(seed, photo.name));
-    const { kernel } = drawKernel(rng, synth.spec, synth.bank);
-    const edge = Math.floor(Math.min(size, photo.width - kernel.width + 1, photo.height - kernel.height + 1) / 4) * 4;
-    const width = edge + kernel.width - 1;
-    const height = edge + kernel.height - 1;
+    const shake = drawShake(rng, synth.spec, synth.bank);
+    const footprint = shakeFootprint(shake, photo.width, photo.height);
+    const edge = Math.floor(Math.min(size, photo.width - footprint.width + 1, photo.height - footprint.height + 1) / 4) * 4;
+    const width = edge + footprint.width - 1;
+    const height = edge + footprint.height - 1;
     const region = { left: Math.floor((photo.width - width) / 2), top: Math.floor((photo.height - height) / 2), width, height };
     const big = { width, height, data: await decodeRegion(photo.file, region) };
     const params = drawShakeParams(rng, synth.spec);
-    const blurred = await degrade(rng, big, kernel, params, synth.spec);
-    const target = toUnitRange(rgbToNetwork(sharpInside(big, kernel, edge).data));
+    const place = warpPlace(shake, photo, region.top, region.left, footprint, edge);
+    const blurred = await degrade(rng, big, shake, params, synth.spec, place);
+    const target = toUnitRange(rgbToNetwork(sharpInside(big, footprint, edge).data));
     items.push({ name: photo.name, edge, blurred: blurred.data, target });
   }
   return items;

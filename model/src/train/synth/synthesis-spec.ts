@@ -20,7 +20,10 @@ export const synthesisSpecSchema = z.strictObject({
   // (physics); 'identity' = the stored values themselves, as the official GoPro and Levin blurs
   // behave (they keep the sRGB mean; docs/decisions.md "Blur domain").
   colour: z.strictObject({ transfer: z.enum(['srgb', 'identity']), quantizeBits: z.literal(8) }),
-  kernelMix: z.strictObject({ trajectory: z.number().nonnegative(), bank: z.number().nonnegative() }).refine((m) => m.trajectory + m.bank > 0, 'kernelMix weights must not both be 0'),
+  // warp: share of shakes drawn as a path of warps (shake-warp.ts) instead of one kernel.
+  kernelMix: z
+    .strictObject({ trajectory: z.number().nonnegative(), bank: z.number().nonnegative(), warp: z.number().nonnegative().optional() })
+    .refine((m) => m.trajectory + m.bank + (m.warp ?? 0) > 0, 'kernelMix weights must not all be 0'),
   trajectory: z.strictObject({
     method: z.literal('boracchi-foi-2012'),
     samples: z.number().int().min(2),
@@ -32,13 +35,14 @@ export const synthesisSpecSchema = z.strictObject({
     freqBigShakes: range,
     exposure: range,
   }),
+  warp: z.strictObject({ poses: z.number().int().min(2), extentPx: range, rollDeg: range }).optional(),
   bank: z.strictObject({ file: z.string().min(1), types: z.array(z.string().min(1)).min(1), maxExtentPx: range, randomRotate90: z.boolean() }),
   saturation: z.strictObject({ probability, threshold: z.number().min(0), gain: range }),
   noise: z.strictObject({ poissonPeak: range, gaussianSigma: range }),
   jpeg: z.strictObject({ probability, quality: range }),
   crop: z.strictObject({ minGradientEnergy: z.number().min(0) }),
   sources: z.array(z.string()),
-});
+}).refine((s) => !s.kernelMix.warp || s.warp !== undefined, { message: 'kernelMix.warp needs a "warp" section', path: ['warp'] });
 
 export type SynthesisSpec = z.infer<typeof synthesisSpecSchema>;
 
