@@ -134,10 +134,31 @@ def ort_max_diff(g: Generator, path: Path, h: int = 180, w: int = 244) -> tuple[
     return float(np.abs(out - ref).max()), "onnxruntime-node (CPU EP)"
 
 
+LICENSE = ("Weights: research use only. The training data's licences are unknown or not stated "
+           "(../shared/data/SOURCES.md); see MODEL_CARD.md.")
+
+
+def training_summary(state: dict) -> dict:
+    """What the weights were trained on, from the run's own arguments (saved in the checkpoint)."""
+    a = state.get("args") or {}
+    get = a.get if isinstance(a, dict) else (lambda k, d=None: getattr(a, k, d))
+    spec = get("synth_spec")
+    space = "stored sRGB values" if get("frame_average") == "srgb" else "linear light"
+    return {"steps": int(state["step"]), "mix": str(get("mix", "")), "crop": int(get("size", 0) or 0),
+            "batch": int(get("batch", 0) or 0),
+            "frames": f"averages of {get('frames', '7,13')} consecutive GOPR0477_11_00 frames in {space}",
+            "synthesisSpec": Path(spec).name if spec else "synthesis-spec.json",
+            "emaDecay": float(get("ema", 0.0) or 0.0),
+            "heldOut": "never trained on gopro-official, Levin or the GOPR0374 validation pairs"}
+
+
 def manifest(g: Generator, onnx_path: Path, rf: int, state: dict, tile: int) -> dict:
     return {
         "id": "unshake-base",
         "name": "Unshake base (Improved-DeblurGAN, CPU-trained)",
+        "version": f"0.{int(state['step'])}.0",
+        "license": LICENSE,
+        "training": training_summary(state),
         "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock of "
                         f"{'full 3x3' if g.cfg.dense_conv == 'full' else 'depthwise-separable'} convs, "
                         f"factorised transposed-conv decoder, tanh residual"

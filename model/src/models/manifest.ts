@@ -9,6 +9,11 @@ export const modelManifestSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
   name: z.string().min(1),
   description: z.string(),
+  /** The weights' version (the base recipe writes 0.<training steps>.0). */
+  version: z.string().optional(),
+  license: z.string().optional(),
+  /** What the weights were trained on (model/base/export_onnx.py training_summary). */
+  training: z.object({ steps: z.number().int().nonnegative(), mix: z.string() }).passthrough().optional(),
   /** True for the untrained stand-in generator shipped until trained weights exist. */
   placeholder: z.boolean(),
   file: z.string().min(1),
