@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
+import sharp, { type Stats } from 'sharp';
 import { deblurFile } from '../model/src/infer/deblur-file.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,7 +44,11 @@ try {
       .composite([{ input: before, left: 0, top: 0 }, { input: after, left: EDGE * 2 + 8, top: 0 }])
       .jpeg({ quality: 90 })
       .toFile(target);
-    console.log(`wrote ${target}`);
+    // Whole-photo colour check: a deblurrer should move no channel's mean (no tint, no darkening).
+    const [inStats, outStats] = await Promise.all([sharp(input).removeAlpha().stats(), sharp(output).removeAlpha().stats()]);
+    const shift = outStats.channels.map((c, i) => (c.mean - inStats.channels[i]!.mean).toFixed(2)).join(' / ');
+    const sharpness = (st: Stats) => st.sharpness.toFixed(2);
+    console.log(`wrote ${target}; whole photo: mean shift R/G/B ${shift} levels, sharpness ${sharpness(inStats)} → ${sharpness(outStats)}`);
   }
 } finally {
   await rm(work, { recursive: true, force: true });

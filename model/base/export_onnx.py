@@ -180,12 +180,12 @@ def main() -> None:
     p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
     p.add_argument("--out-dir", type=Path, default=Path("/work/ckpt/base/export"))
     p.add_argument("--ship", action="store_true", help="write model/weights/unshake-base.onnx + manifest")
-    # 256: with the measured 12-px margin and the 8-px blend, 256² tiles were the fastest end to end
-    # in all three bench runs since (docs/bench.md): they run 1.2-1.7x faster per pixel than 512² or
-    # 1024² (activations stay in cache), which outweighs their 23 % recomputed overlap; at 512² a
-    # 12 MP photo took 1.31x the untiled network, at 256² 0.99x (docs/decisions.md).
+    # 1024: the tile that fits the measured margin. With the old 12-px margin 256² tiles were the
+    # fastest end to end (their activations stay in cache); the run-18 model needs a 40-px margin
+    # (outputs still move > 1 grey level 28 px from a cut), so a 256² tile recomputes 53 % of its
+    # pixels: 1.47-1.70 s/MP end to end at 256², 1.09 at 768², 0.92 at 1024² (docs/decisions.md).
     # The engine still caps it by free memory (model/src/infer/tile-size.ts).
-    p.add_argument("--tile", type=int, default=256)
+    p.add_argument("--tile", type=int, default=1024)
     a = p.parse_args()
     out_dir = WEIGHTS if a.ship else a.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,8 @@ from data import DATA, SRGB_TO_LINEAR, gradient_energy, image_files, linear_to_s
 from shake_warp import Warp, draw_warp, warp_average, warp_margin
 
 SPEC = Path(__file__).resolve().parent / "synthesis-spec.json"
+# A shake drawn too big for most photos would otherwise spin: give up with a clear error after this many.
+PHOTO_DRAWS = 100
 
 
 def uniform(rng: np.random.Generator, lo_hi: list[float]) -> float:
@@ -212,13 +214,25 @@ class ShakeSynthesizer:
             u8 = np.asarray(Image.open(buf).convert("RGB"))
         return u8
 
-    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
-        k = self.kernel(rng)
-        for _ in range(10):
+    def _fitting_photo(self, rng: np.random.Generator, k: np.ndarray | Warp, size: int) -> tuple[np.ndarray, int, int]:
+        """A random photo with room for the crop plus the shake's margin, and that margin as kernel
+        sides. A photo too small for this draw's shake is passed over (small photos still serve
+        smaller shakes); draws that fit consume the random stream exactly as before."""
+        for _ in range(PHOTO_DRAWS):
             photo = self.photos[int(rng.integers(len(self.photos)))]
             h, w = photo.shape[:2]
             # A warp needs its margin on every side, like an odd kernel of side 2m + 1.
             kh, kw = (2 * warp_margin(k, h, w) + 1,) * 2 if isinstance(k, Warp) else k.shape
+            if h >= size + kh - 1 and w >= size + kw - 1:
+                return photo, kh, kw
+        raise ValueError(f"no photo of {len(self.photos)} drawn in {PHOTO_DRAWS} tries has room for a "
+                         f"{size}-px crop and a {kw}x{kh}-px shake: use larger photos or a smaller --size")
+
+    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        k = self.kernel(rng)
+        for _ in range(10):
+            photo, kh, kw = self._fitting_photo(rng, k, size)
+            h, w = photo.shape[:2]
             y, x = int(rng.integers(0, h - size - kh + 2)), int(rng.integers(0, w - size - kw + 2))
             big = photo[y:y + size + kh - 1, x:x + size + kw - 1]
             sharp = big[kh // 2:kh // 2 + size, kw // 2:kw // 2 + size]

@@ -69,16 +69,21 @@ export function planAxis(length: number, from: number, to: number, g: TileGeomet
   const { margin: m, blend: b, sizeMultiple } = g;
   if (length <= g.tileSize) return withWeights([{ start: 0, end: length, validStart: 0, validEnd: length }], b);
   const overlap = 2 * m + b;
-  const lo = Math.max(0, from - m);
+  // Every window starts on the whole image's sampling grid (a multiple of sizeMultiple): the
+  // network's stride-2 stages are not shift-invariant, and a window off that grid gave outputs
+  // up to 19 grey levels away from the whole image's with the run-18 model (docs/decisions.md).
+  const alignDown = (v: number) => Math.floor(v / sizeMultiple) * sizeMultiple;
+  const lo = alignDown(Math.max(0, from - m));
   const span = Math.min(length, to + m) - lo;
   const count = Math.max(1, Math.ceil((span - overlap) / (g.tileSize - overlap)));
   const minimum = overlap + sizeMultiple;
   const t = Math.min(g.tileSize, Math.max(minimum, roundUp(Math.ceil((span + (count - 1) * overlap) / count), sizeMultiple)));
-  const stride = t - overlap;
+  const stride = alignDown(t - overlap);
   const spans: Omit<AxisSpan, 'weights'>[] = [];
   for (let start = lo; ; start += stride) {
-    start = Math.min(start, length - t);
-    const end = start + t;
+    // The last window ends at the image's edge, which pads it as it pads the whole image.
+    start = Math.min(start, roundUp(length - t, sizeMultiple));
+    const end = Math.min(start + t, length);
     const validStart = start === 0 ? 0 : start + m;
     const validEnd = end === length ? length : end - m;
     spans.push({ start, end, validStart, validEnd });

@@ -10,7 +10,7 @@ describe('tiler geometry', () => {
   });
 
   it('covers the requested span with weights summing to exactly 1 and context >= margin', () => {
-    for (const [length, from, to] of [[150, 0, 150], [150, 37, 90], [33, 0, 33], [500, 499, 500]] as const) {
+    for (const [length, from, to] of [[150, 0, 150], [150, 37, 90], [33, 0, 33], [500, 499, 500], [255, 0, 255], [257, 3, 254], [101, 0, 101]] as const) {
       const spans = planAxis(length, from, to, g);
       const total = new Float64Array(length);
       for (const s of spans) {
@@ -18,6 +18,9 @@ describe('tiler geometry', () => {
         expect(s.end).toBeLessThanOrEqual(length);
         if (s.validStart > 0) expect(s.validStart - s.start).toBeGreaterThanOrEqual(g.margin);
         if (s.validEnd < length) expect(s.end - s.validEnd).toBeGreaterThanOrEqual(g.margin);
+        // On the whole image's sampling grid, and never over the tile size (odd lengths too).
+        expect(s.start % g.sizeMultiple).toBe(0);
+        expect(s.end - s.start).toBeLessThanOrEqual(g.tileSize);
         s.weights.forEach((w, k) => (total[s.validStart + k]! += w));
       }
       for (let i = from; i < to; i++) expect(total[i]).toBeCloseTo(1, 6);

@@ -7,7 +7,7 @@ import { Rng } from '../../../model/src/train/random.js';
 import { validateSharpFolder, type SharpPhoto } from '../../../model/src/train/synth/sharp-folder.js';
 import { SRGB_TO_LINEAR } from '../../../model/src/train/synth/shake-degrade.js';
 import { drawShake, kernelExtent, loadKernelBank, maxKernelSize, type Shake } from '../../../model/src/train/synth/shake-kernel.js';
-import { SynthSampler, type ShakeSynthesis } from '../../../model/src/train/synth/synth-sampler.js';
+import { shakeFootprint, SynthSampler, type ShakeSynthesis } from '../../../model/src/train/synth/synth-sampler.js';
 import { syntheticValidationSet } from '../../../model/src/train/synth/synth-validation.js';
 import { loadSynthesisSpec } from '../../../model/src/train/synth/synthesis-spec.js';
 import { repoRoot, sharedData } from './helpers.js';
@@ -124,6 +124,25 @@ describe('synthetic-shake sampler', () => {
     expect(Math.abs(quantile(dU8, 0.5) - g.medianU8)).toBeLessThan(0.75);
     expect(Math.abs(mean(dU8) - g.meanU8)).toBeLessThan(1.5);
     expect(quantile(dU8, 0.5)).toBeLessThan(golden.brightness.medianU8 - 1);
+  });
+
+  it('passes over a photo too small for the drawn shake, and says so clearly when none fits', async () => {
+    const small = (await withHeaderSizes([{ name: 'small.jpg', file: path.join(sharedData('photos-extra/CBSD68'), '101085.jpg'), width: 0, height: 0 }]))[0]!;
+    const large = (await withHeaderSizes([{ name: 'large.png', file: path.join(sharedData('photos-extra/Kodak24'), 'kodim01.png'), width: 0, height: 0 }]))[0]!;
+    // A crop that leaves the small photo room for short shakes only: long ones must come from the large photo.
+    const crop = Math.min(small.width, small.height) - 20;
+    const s = new SynthSampler([small, large], synth, { crop, batch: 1, rng: new Rng(11), cacheSize: 2 });
+    const used = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const sample = await s.sample();
+      const photo = sample.photo === small.name ? small : large;
+      const footprint = shakeFootprint(sample.shake, photo.width, photo.height);
+      expect(Math.min(photo.width, photo.height)).toBeGreaterThanOrEqual(crop + Math.max(footprint.width, footprint.height) - 1);
+      used.add(`${sample.photo}:${footprint.width > 21 || footprint.height > 21 ? 'long' : 'short'}`);
+    }
+    expect(used.has('large.png:long')).toBe(true);
+    const onlySmall = new SynthSampler([small], synth, { crop: Math.min(small.width, small.height), batch: 1, rng: new Rng(11) });
+    await expect(onlySmall.sample()).rejects.toThrow(/No photo of 1 drawn in 100 tries has room for a 321-px crop/);
   });
 });
 

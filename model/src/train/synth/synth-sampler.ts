@@ -86,6 +86,8 @@ export interface SynthSamplerOptions {
 
 /** Up to this many crops are tried for texture before the last one is used (as synth.py). */
 const CROP_TRIES = 10;
+/** A shake drawn too big for most photos would otherwise spin: give up with a clear error (as synth.py). */
+const PHOTO_DRAWS = 100;
 
 export class SynthSampler {
   private readonly cache = new Map<string, RgbImage>();
@@ -116,6 +118,25 @@ export class SynthSampler {
     return this.cache.size;
   }
 
+  /**
+   * A random photo with room for the crop plus this shake's margin (synth.py `_fitting_photo`):
+   * a photo too small for this draw's shake is passed over, so small photos still serve smaller
+   * shakes, and draws that fit consume the random stream exactly as before.
+   */
+  private async fittingPhoto(shake: Shake, size: number): Promise<{ photo: SharpPhoto; img: RgbImage; footprint: { width: number; height: number } }> {
+    const { rng } = this.options;
+    let footprint = { width: 1, height: 1 };
+    for (let draw = 0; draw < PHOTO_DRAWS; draw++) {
+      const photo = this.photos[rng.int(this.photos.length)]!;
+      const img = await this.load(photo);
+      footprint = shakeFootprint(shake, img.width, img.height);
+      if (img.width >= size + footprint.width - 1 && img.height >= size + footprint.height - 1) return { photo, img, footprint };
+    }
+    throw new RangeError(
+      `No photo of ${this.photos.length} drawn in ${PHOTO_DRAWS} tries has room for a ${size}-px crop and a ${footprint.width}-px shake: add larger photos or train on smaller crops.`,
+    );
+  }
+
   /** One blurred/sharp pair of `size` px, before augmentation. */
   async sample(size = this.options.crop): Promise<SyntheticSample> {
     const { rng } = this.options;
@@ -126,14 +147,12 @@ export class SynthSampler {
     let place: WarpPlace | undefined;
     let footprint = { width: 1, height: 1 };
     for (let attempt = 0; attempt < CROP_TRIES; attempt++) {
-      photo = this.photos[rng.int(this.photos.length)]!;
-      const img = await this.load(photo);
-      footprint = shakeFootprint(shake, img.width, img.height);
+      const fitting = await this.fittingPhoto(shake, size);
+      photo = fitting.photo;
+      footprint = fitting.footprint;
+      const img = fitting.img;
       const spanX = img.width - size - footprint.width + 2;
       const spanY = img.height - size - footprint.height + 2;
-      if (spanX < 1 || spanY < 1) {
-        throw new RangeError(`${photo.name} (${img.width}×${img.height}) is too small for a ${size}-px crop and a ${footprint.width}-px shake`);
-      }
       const top = rng.int(spanY);
       const left = rng.int(spanX);
       big = cutRgb(img, left, top, size + footprint.width - 1, size + footprint.height - 1);
