@@ -78,15 +78,31 @@ interface GpuLike {
 
 class SoftwareAdapterError extends Error {}
 
-/** Sets up WebGPU through Dawn; returns the adapter's label and whether it is software. */
-async function tryWebGpu(allowSoftware: boolean): Promise<{ adapter: string; software: boolean }> {
+/**
+ * One Dawn instance and adapter per process. TF.js keeps the device it made from the first
+ * navigator.gpu; a second create() used to replace it, leaving the instance under that live
+ * device unreferenced, and its garbage collection killed the process (seen under load when one
+ * process trained twice, as the utility process and the test workers do).
+ */
+let dawnAdapter: Promise<{ gpu: GpuLike; adapter: GpuAdapterLike | null }> | null = null;
+
+async function openDawn(): Promise<{ gpu: GpuLike; adapter: GpuAdapterLike | null }> {
   const dawn = await optionalImport('webgpu');
   const create = dawn.create as ((flags: string[]) => GpuLike) | undefined;
   if (typeof create !== 'function') throw new Error('the webgpu package has no create() export');
   // The TF.js backend looks for WebGPU constants (GPUBufferUsage, ...) and navigator.gpu globally.
   Object.assign(globalThis, (dawn.globals as object | undefined) ?? {});
   const gpu = create([]);
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+}
+
+/** Sets up WebGPU through Dawn; returns the adapter's label and whether it is software. */
+async function tryWebGpu(allowSoftware: boolean): Promise<{ adapter: string; software: boolean }> {
+  dawnAdapter ??= openDawn().catch((error: unknown) => {
+    dawnAdapter = null; // a failed import or request may succeed later (e.g. a driver installed meanwhile)
+    throw error;
+  });
+  const { gpu, adapter } = await dawnAdapter;
   if (!adapter) throw new Error('no WebGPU adapter (no Vulkan, Metal or D3D12 driver found)');
   const label = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
   const software = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(label);

@@ -71,6 +71,19 @@ describe.skipIf(unavailable !== null)(`WebGPU training backend${unavailable ? ` 
     await tf.setBackend('cpu');
   });
 
+  it('keeps one Dawn instance per process, so a second load does not orphan the device TF.js holds', async () => {
+    const gpuNow = () => (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+    await loadBestBackend({ candidates: ['webgpu'], softwareAdapter: 'accept' });
+    const first = gpuNow();
+    expect(first).toBeDefined();
+    await loadBestBackend({ candidates: ['webgpu'], softwareAdapter: 'accept' });
+    expect(gpuNow()).toBe(first);
+    // Still trains on the device made from that instance.
+    const { losses } = await twoSteps();
+    expect(Number.isFinite(losses[1]!['total'])).toBe(true);
+    await tf.setBackend('cpu');
+  });
+
   it('refuses a software adapter when asked to, with the reason', async () => {
     const choice = await loadBestBackend({ candidates: ['webgpu', 'cpu'], softwareAdapter: 'refuse' });
     if (choice.name === 'webgpu') {
