@@ -133,7 +133,7 @@ export class SynthSampler {
       if (img.width >= size + footprint.width - 1 && img.height >= size + footprint.height - 1) return { photo, img, footprint };
     }
     throw new RangeError(
-      `No photo of ${this.photos.length} drawn in ${PHOTO_DRAWS} tries has room for a ${size}-px crop and a ${footprint.width}-px shake: add larger photos or train on smaller crops.`,
+      `No photo of ${this.photos.length} drawn in ${PHOTO_DRAWS} tries has room for a ${size}-px crop and a ${footprint.width}×${footprint.height}-px shake: add larger photos or train on smaller crops.`,
     );
   }
 
@@ -148,9 +148,8 @@ export class SynthSampler {
     let footprint = { width: 1, height: 1 };
     for (let attempt = 0; attempt < CROP_TRIES; attempt++) {
       const fitting = await this.fittingPhoto(shake, size);
-      photo = fitting.photo;
-      footprint = fitting.footprint;
-      const img = fitting.img;
+      ({ photo, footprint } = fitting);
+      const { img } = fitting;
       const spanX = img.width - size - footprint.width + 2;
       const spanY = img.height - size - footprint.height + 2;
       const top = rng.int(spanY);
