@@ -146,7 +146,7 @@ class TrainSampler:
     def __init__(self, weights: dict[str, float], size: int, min_energy: float = 0.004,
                  synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13),
                  photo_dirs: tuple[Path, ...] = (), frame_range: tuple[int, int] | None = None,
-                 frame_space: str = "linear") -> None:
+                 frame_space: str = "linear", centre_pairs: bool = False) -> None:
         self.size, self.min_energy = size, min_energy
         self.names = [k for k, v in weights.items() if v > 0]
         p = np.array([weights[k] for k in self.names], dtype=np.float64)
@@ -156,6 +156,11 @@ class TrainSampler:
             self.frames.min_frames, self.frames.max_frames = frames
             self.frames.space = frame_space
         self.pairs = load_pairs(validation=False) if "pairs" in self.names else None
+        if self.pairs is not None and centre_pairs:
+            # The pairs average 8 frames and take frame S + 4 as the target, half a frame off the
+            # blur's centre in time (~2 px here): such a target teaches the net to keep some blur.
+            from alignment import centred_pairs  # local import: alignment imports this module
+            self.pairs = centred_pairs(self.pairs)
         self.synth = None
         if "synth" in self.names:
             from synth import ShakeSynthesizer  # local import: optional dependency of the run

@@ -5,6 +5,8 @@ Sets: val = the four GOPR0374 pairs of gopro-train-pairs/ (never trained on); va
 same with each target moved onto its blur's centroid (alignment.py);
 gopro-official/ and levin/ (grey images run as 3 equal channels) are evaluation-only sets;
 levin-centred = Levin with centred targets (as `estimate_kernels.py --from levin --centred-set`).
+--strength A scores input + A x (output - input) (the app's strength slider past 1 included);
+--self-ensemble averages the outputs of the 8 flips/transposes (test-time augmentation).
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import torch
+from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from alignment import LEVIN_RADIUS, centred_pairs  # noqa: E402
@@ -30,13 +34,48 @@ def load_index_set(name: str) -> list[tuple[str, np.ndarray, np.ndarray]]:
     return [(r["blurred"], load_rgb(folder / r["blurred"]), load_rgb(folder / r["sharp"])) for r in rows]
 
 
+class Strength(nn.Module):
+    """input + a x (g(input) - input): what the app's strength does to the whole image."""
+
+    def __init__(self, g: nn.Module, a: float) -> None:
+        super().__init__()
+        self.g, self.a = g, a
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.a * (self.g(x) - x)
+
+
+class SelfEnsemble(nn.Module):
+    """Mean of g over the 8 flips/transposes of the input, each output turned back."""
+
+    def __init__(self, g: nn.Module) -> None:
+        super().__init__()
+        self.g = g
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outs = []
+        for k in range(8):
+            y = x.flip(2) if k & 1 else x
+            y = y.flip(3) if k & 2 else y
+            y = y.transpose(2, 3) if k & 4 else y
+            o = self.g(y)
+            o = o.transpose(2, 3) if k & 4 else o
+            o = o.flip(3) if k & 2 else o
+            outs.append(o.flip(2) if k & 1 else o)
+        return torch.stack(outs).mean(0)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
     p.add_argument("--sets", default="val,gopro-official")
     p.add_argument("--per-image", action="store_true")
+    p.add_argument("--strength", type=float, default=1.0)
+    p.add_argument("--self-ensemble", action="store_true")
     a = p.parse_args()
     g, state = load_generator(a.ckpt)
+    g = SelfEnsemble(g) if a.self_ensemble else g
+    g = Strength(g, a.strength) if a.strength != 1.0 else g
     print(f"checkpoint {a.ckpt} (step {state['step']})\n")
     print("| set | images | input PSNR | output PSNR | gain | input SSIM | output SSIM |")
     print("|---|---|---|---|---|---|---|")

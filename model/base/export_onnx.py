@@ -138,17 +138,26 @@ LICENSE = ("Weights: research use only. The training data's licences are unknown
            "(../shared/data/SOURCES.md); see MODEL_CARD.md.")
 
 
+def total_steps(state: dict) -> int:
+    """This run's steps plus those of the weights it started from (train.py --init)."""
+    return int(state["step"]) + int(state.get("init_steps", 0))
+
+
 def training_summary(state: dict) -> dict:
     """What the weights were trained on, from the run's own arguments (saved in the checkpoint)."""
     a = state.get("args") or {}
     get = a.get if isinstance(a, dict) else (lambda k, d=None: getattr(a, k, d))
     spec = get("synth_spec")
     space = "stored sRGB values" if get("frame_average") == "srgb" else "linear light"
-    return {"steps": int(state["step"]), "mix": str(get("mix", "")), "crop": int(get("size", 0) or 0),
+    return {"steps": total_steps(state), "mix": str(get("mix", "")), "crop": int(get("size", 0) or 0),
             "batch": int(get("batch", 0) or 0),
             "frames": f"averages of {get('frames', '7,13')} consecutive GOPR0477_11_00 frames in {space}",
             "synthesisSpec": Path(spec).name if spec else "synthesis-spec.json",
             "emaDecay": float(get("ema", 0.0) or 0.0),
+            "losses": f"Charbonnier {get('content', 1.0)}, spectral L1 {get('frequency', 0.0) or 0.0}, "
+                      f"perceptual {get('perceptual', 0.0) or 0.0} ({get('phase', 'content')} phase)",
+            "centredPairs": bool(get("centre_pairs", False)),
+            "continuedFromSteps": int(state.get("init_steps", 0)),
             "heldOut": "never trained on gopro-official, Levin or the GOPR0374 validation pairs"}
 
 
@@ -156,14 +165,14 @@ def manifest(g: Generator, onnx_path: Path, rf: int, state: dict, tile: int) -> 
     return {
         "id": "unshake-base",
         "name": "Unshake base (Improved-DeblurGAN, CPU-trained)",
-        "version": f"0.{int(state['step'])}.0",
+        "version": f"0.{total_steps(state)}.0",
         "license": LICENSE,
         "training": training_summary(state),
         "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock of "
                         f"{'full 3x3' if g.cfg.dense_conv == 'full' else 'depthwise-separable'} convs, "
                         f"factorised transposed-conv decoder, tanh residual"
                         f"{' added in linear light' if g.cfg.residual == 'linear' else ''}), {count_params(g):,} parameters, "
-                        f"trained {state['step']} steps on GoPro-style camera shake. See MODEL_CARD.md."),
+                        f"trained {total_steps(state)} steps on GoPro-style camera shake. See MODEL_CARD.md."),
         "placeholder": False,
         "file": onnx_path.name,
         "sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),
@@ -200,7 +209,7 @@ def main() -> None:
     man = manifest(g, onnx_path, margin, state, a.tile)
     man["io"]["theoreticalReceptiveField"] = rf
     (out_dir / "unshake-base.manifest.json").write_text(json.dumps(man, indent=2) + "\n")
-    print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB) from step {state['step']}")
+    print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB) from step {state['step']} ({total_steps(state)} in all)")
     print(f"ops: {', '.join(ops)}")
     print(f"params {man['parameters']:,}; GMAC/MP {man['gmacPerMegapixel']}; receptive-field half-width {rf} px "
           f"(theoretical); outputs move > 0.25 grey levels up to {reach} px from a cut -> tile margin {margin} px")

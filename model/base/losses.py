@@ -1,4 +1,4 @@
-"""Losses: Charbonnier content, VGG19 conv3_3 perceptual (L2), WGAN-GP critic/generator terms."""
+"""Losses: Charbonnier content, frequency L1, VGG19 conv3_3 perceptual (L2), WGAN-GP critic/generator terms."""
 from __future__ import annotations
 
 import os
@@ -15,6 +15,15 @@ CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 def charbonnier(x: torch.Tensor, y: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
     """Smooth L1: L1's robustness to outliers with a defined gradient at 0."""
     return torch.sqrt((x - y) ** 2 + eps * eps).mean()
+
+
+def frequency_l1(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """L1 between the 2-D spectra (real and imaginary parts, orthonormal FFT, so on the pixels'
+    scale by Parseval): a pixel loss averages a small net's residual towards the low frequencies
+    it finds easy; this weighs the fine detail that deblurring must restore as much (MIMO-UNet's
+    frequency loss, Cho et al. 2021)."""
+    d = torch.fft.rfft2(x, norm="ortho") - torch.fft.rfft2(y, norm="ortho")
+    return torch.view_as_real(d).abs().mean()
 
 
 class VGGConv33(nn.Module):

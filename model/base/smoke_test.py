@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import torch
 from PIL import Image
 
 HERE = Path(__file__).resolve().parent
@@ -20,7 +21,7 @@ REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import train  # noqa: E402
 from checkpoints import load_checkpoint  # noqa: E402
-from losses import VGG_PT  # noqa: E402
+from losses import VGG_PT, frequency_l1  # noqa: E402
 
 ZOD_CHECK = """
 import { readFileSync } from 'node:fs';
@@ -50,8 +51,11 @@ def main() -> None:
         assert first["step"] == 2, first["step"]
         # Resume must continue the step count, not restart it; this leg also runs the GPU
         # machine's paths on CPU: forked data workers and bf16 autocast.
-        train.main(common + ["--max-steps", "3", "--workers", "2", "--amp", "bf16"])
+        # …and the spectral loss with centred training pairs.
+        train.main(common + ["--max-steps", "3", "--workers", "2", "--amp", "bf16", "--frequency", "0.1", "--centre-pairs"])
         assert load_checkpoint(ck / "latest.pt")["step"] == 3
+        x = torch.rand(1, 3, 16, 16)
+        assert float(frequency_l1(x, x)) == 0.0 and float(frequency_l1(x, x.flip(3))) > 0.0
         if VGG_PT.exists():
             train.main(common + ["--max-steps", "4", "--phase", "gan", "--perceptual", "100", "--n-critic", "1"])
             assert load_checkpoint(ck / "latest.pt")["step"] == 4
@@ -62,6 +66,7 @@ def main() -> None:
         man = out / "unshake-base.manifest.json"
         assert json.loads(man.read_text())["io"]["inputName"] == "blurred"
         run(["npx", "tsx", "--eval", ZOD_CHECK, str(man)])
+        warm_start_counts_steps(common, ck)
         device_round_trip(Path(tmp), ck / "latest.pt")
         probe_and_centred_sets(Path(tmp))
     photos_too_small()
@@ -112,6 +117,21 @@ def probe_and_centred_sets(tmp: Path) -> None:
     assert len(index) == 33, len(index)
     with Image.open(levin / index[1].split("\t")[1]) as target:
         assert target.mode == "L" and target.size == (255, 255), (target.mode, target.size)
+
+
+def warm_start_counts_steps(common: list[str], ck: Path) -> None:
+    """A run started with --init counts the steps its weights had, and the export's version and
+    training summary say all of them (run 21 continued run 18)."""
+    warm = ck.parent / "warm"
+    args = [warm.as_posix() if v == str(ck) else v for v in common]
+    train.main(args + ["--init", str(ck / "latest.pt"), "--max-steps", "1"])
+    state = load_checkpoint(warm / "latest.pt")
+    before = load_checkpoint(ck / "latest.pt")["step"]
+    assert (state["step"], state["init_steps"]) == (1, before), (state["step"], state["init_steps"])
+    out = ck.parent / "warm-export"
+    run([sys.executable, str(HERE / "export_onnx.py"), "--ckpt", str(warm / "latest.pt"), "--out-dir", str(out)])
+    man = json.loads((out / "unshake-base.manifest.json").read_text())
+    assert man["version"] == f"0.{before + 1}.0" and man["training"]["continuedFromSteps"] == before, man["version"]
 
 
 def device_round_trip(tmp: Path, ckpt: Path) -> None:

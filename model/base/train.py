@@ -26,7 +26,7 @@ from alignment import centred_pairs  # noqa: E402
 from batches import batch_stream  # noqa: E402
 from checkpoints import generator_weights, load_checkpoint, save_atomic  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
-from losses import VGGConv33, charbonnier, critic_loss, generator_adv_loss, perceptual  # noqa: E402
+from losses import VGGConv33, charbonnier, critic_loss, frequency_l1, generator_adv_loss, perceptual  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
 
 
@@ -44,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--mix", default="frames=0.8,pairs=0.2", help="source weights: frames, pairs, synth")
     p.add_argument("--perceptual", type=float, default=0.0, help="weight of VGG conv3_3 L2 (gan: 100)")
     p.add_argument("--content", type=float, default=1.0, help="weight of the Charbonnier term")
+    p.add_argument("--frequency", type=float, default=0.0, help="weight of the spectral L1 term (losses.frequency_l1)")
+    p.add_argument("--centre-pairs", action="store_true",
+                   help="train on the GoPro pairs with each target moved onto its blur's centroid (alignment.py)")
     p.add_argument("--n-critic", type=int, default=5)
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--val-pairs", type=int, default=4, help="how many GOPR0374 pairs to validate on")
@@ -114,6 +117,8 @@ class Trainer:
         if a.perceptual > 0:
             self.vgg = VGGConv33().to(self.dev).eval()
         self.step, self.best = 0, -1.0
+        # Steps the --init weights had already trained: the exported version counts all of them.
+        self.init_steps = 0
         self.last_val, self.last_val_step = {}, -1
         self.rng = np.random.default_rng(a.seed)
         torch.manual_seed(a.seed)
@@ -122,7 +127,7 @@ class Trainer:
         frame_range = tuple(int(v) for v in a.frame_range.split(",")) if a.frame_range else None
         self.sampler = TrainSampler(mix, a.size, synth_spec=a.synth_spec, frames=(lo, hi),
                                     photo_dirs=tuple(a.photos), frame_range=frame_range,
-                                    frame_space=a.frame_average)
+                                    frame_space=a.frame_average, centre_pairs=a.centre_pairs)
         # The dataset's targets and the same moved onto each blur's centroid (alignment.py): an
         # input-aligned model is scored 1.9-2.6 px off on the first, so best.pt follows the second.
         full = load_pairs(validation=True)[: a.val_pairs]
@@ -138,7 +143,7 @@ class Trainer:
 
     def _state(self) -> dict:
         return {"gen": self.gen.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
-                "best": self.best, "best_metric": BEST_METRIC, "config": self.gen.cfg.to_dict(), "args": vars(self.a),
+                "best": self.best, "best_metric": BEST_METRIC, "init_steps": self.init_steps, "config": self.gen.cfg.to_dict(), "args": vars(self.a),
                 "np_rng": self.rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
                 "critic": self.critic.state_dict() if self.critic else None,
                 "ema": self.ema.state_dict() if self.ema else None,
@@ -157,6 +162,7 @@ class Trainer:
                 self.ema.load_state_dict(s.get("ema") or s["gen"])
             # best.pt was chosen by another score before the centred targets: start that anew
             self.step, self.best = s["step"], s["best"] if s.get("best_metric") == BEST_METRIC else -1.0
+            self.init_steps = int(s.get("init_steps", 0))
             self.rng.bit_generator.state = s["np_rng"]
             torch.set_rng_state(s["torch_rng"])
             if s["args"]["phase"] == self.a.phase:  # a phase switch starts fresh optimisers
@@ -166,7 +172,9 @@ class Trainer:
                     self.copt.load_state_dict(s["copt"])
             print(f"resumed from {latest} at step {self.step} (best {BEST_METRIC} {self.best:.3f})", flush=True)
         elif self.a.init:
-            self.gen.load_state_dict(generator_weights(load_checkpoint(self.a.init, self.dev)))  # shapes must match
+            init = load_checkpoint(self.a.init, self.dev)
+            self.gen.load_state_dict(generator_weights(init))  # shapes must match
+            self.init_steps = int(init.get("step", 0)) + int(init.get("init_steps", 0))
             if self.ema is not None:
                 self.ema.load_state_dict(self.gen.state_dict())
             print(f"initialised generator from {self.a.init}", flush=True)
@@ -176,6 +184,8 @@ class Trainer:
 
     def _gen_loss(self, out: torch.Tensor, sharp: torch.Tensor) -> dict[str, torch.Tensor]:
         terms = {"content": self.a.content * charbonnier(out, sharp)}
+        if self.a.frequency > 0:
+            terms["frequency"] = self.a.frequency * frequency_l1(out, sharp)
         if self.vgg is not None:
             terms["perceptual"] = self.a.perceptual * perceptual(self.vgg, out, sharp)
         if self.critic is not None:
@@ -279,7 +289,7 @@ class Trainer:
 
 
 BEST_METRIC = "val_out_psnr_c"  # what best.pt maximises
-LOG_FIELDS = ["step", "wall_s", "lr", "loss", "content", "perceptual", "adv", "critic",
+LOG_FIELDS = ["step", "wall_s", "lr", "loss", "content", "frequency", "perceptual", "adv", "critic",
               "val_in_psnr", "val_out_psnr", "val_in_ssim", "val_out_ssim", "val_in_psnr_c", "val_out_psnr_c", "step_s"]
 
 
