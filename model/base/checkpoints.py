@@ -26,3 +26,8 @@ def generator_weights(state: dict) -> dict:
     """The weights a checkpoint ships: the moving average where the run kept one (train.py --ema),
     else the raw training weights."""
     return state.get("ema") or state["gen"]
+
+
+def total_steps(state: dict) -> int:
+    """A checkpoint's own steps plus those of the weights its run started from (train.py --init)."""
+    return int(state.get("step", 0)) + int(state.get("init_steps", 0))

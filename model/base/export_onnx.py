@@ -23,7 +23,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, count_params, gmac_per_megapixel  # noqa: E402
-from checkpoints import generator_weights, load_checkpoint  # noqa: E402
+from checkpoints import generator_weights, load_checkpoint, total_steps  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = REPO_ROOT / "model" / "weights"
@@ -136,11 +136,6 @@ def ort_max_diff(g: Generator, path: Path, h: int = 180, w: int = 244) -> tuple[
 
 LICENSE = ("Weights: research use only. The training data's licences are unknown or not stated "
            "(../shared/data/SOURCES.md); see MODEL_CARD.md.")
-
-
-def total_steps(state: dict) -> int:
-    """This run's steps plus those of the weights it started from (train.py --init)."""
-    return int(state["step"]) + int(state.get("init_steps", 0))
 
 
 def training_summary(state: dict) -> dict:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, PatchCritic, count_params  # noqa: E402
 from alignment import centred_pairs  # noqa: E402
 from batches import batch_stream  # noqa: E402
-from checkpoints import generator_weights, load_checkpoint, save_atomic  # noqa: E402
+from checkpoints import generator_weights, load_checkpoint, save_atomic, total_steps  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
 from losses import VGGConv33, charbonnier, critic_loss, frequency_l1, generator_adv_loss, perceptual  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
@@ -174,7 +174,7 @@ class Trainer:
         elif self.a.init:
             init = load_checkpoint(self.a.init, self.dev)
             self.gen.load_state_dict(generator_weights(init))  # shapes must match
-            self.init_steps = int(init.get("step", 0)) + int(init.get("init_steps", 0))
+            self.init_steps = total_steps(init)
             if self.ema is not None:
                 self.ema.load_state_dict(self.gen.state_dict())
             print(f"initialised generator from {self.a.init}", flush=True)
