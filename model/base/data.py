@@ -139,14 +139,16 @@ def random_crop(rng: np.random.Generator, size: int, *imgs: np.ndarray) -> list[
 class TrainSampler:
     """Mixes sources by weight; rejects textureless crops (no signal to learn deblurring from).
 
-    weights: {"frames": w, "pairs": w, "synth": w}; a source with weight 0 is not loaded.
+    weights: {"frames": w, "pairs": w, "synth": w, "mild": w}; a source with weight 0 is not loaded.
+    "mild" is synthetic shake from mild_spec (0-8 px, some none) on the same photos: nearly sharp
+    inputs, which the net must learn to leave alone (length_sweep.py).
     min_energy 0.004 drops the flattest ~5 % of GoPro crops (their median is ~0.007).
     """
 
     def __init__(self, weights: dict[str, float], size: int, min_energy: float = 0.004,
                  synth_spec: Path | None = None, frames: tuple[int, int] = (7, 13),
                  photo_dirs: tuple[Path, ...] = (), frame_range: tuple[int, int] | None = None,
-                 frame_space: str = "linear", centre_pairs: bool = False) -> None:
+                 frame_space: str = "linear", centre_pairs: bool = False, mild_spec: Path | None = None) -> None:
         self.size, self.min_energy = size, min_energy
         self.names = [k for k, v in weights.items() if v > 0]
         p = np.array([weights[k] for k in self.names], dtype=np.float64)
@@ -161,10 +163,12 @@ class TrainSampler:
             # blur's centre in time (~2 px here): such a target teaches the net to keep some blur.
             from alignment import centred_pairs  # local import: alignment imports this module
             self.pairs = centred_pairs(self.pairs)
-        self.synth = None
-        if "synth" in self.names:
-            from synth import ShakeSynthesizer  # local import: optional dependency of the run
+        self.synth = self.mild = None
+        if "synth" in self.names or "mild" in self.names:
+            from synth import MILD_SPEC, ShakeSynthesizer  # local import: optional dependency of the run
             self.synth = ShakeSynthesizer.load(synth_spec, photo_dirs)
+            if "mild" in self.names:  # the same photos in memory, another spec
+                self.mild = self.synth.with_spec(mild_spec or MILD_SPEC)
 
     def _draw(self, rng: np.random.Generator, source: str) -> tuple[np.ndarray, np.ndarray]:
         if source == "frames":
@@ -173,7 +177,7 @@ class TrainSampler:
             _, b, s = self.pairs[int(rng.integers(len(self.pairs)))]
             b, s = random_crop(rng, self.size, b, s)
             return b, s
-        return self.synth.sample(rng, self.size)
+        return (self.mild if source == "mild" else self.synth).sample(rng, self.size)
 
     def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         source = self.names[int(rng.choice(len(self.names), p=self.probs))]

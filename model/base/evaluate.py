@@ -6,7 +6,8 @@ same with each target moved onto its blur's centroid (alignment.py);
 gopro-official/ and levin/ (grey images run as 3 equal channels) are evaluation-only sets;
 levin-centred = Levin with centred targets (as `estimate_kernels.py --from levin --centred-set`).
 --strength A scores input + A x (output - input) (the app's strength slider past 1 included);
---self-ensemble averages the outputs of the 8 flips/transposes (test-time augmentation).
+--self-ensemble averages the outputs of the 8 flips/transposes (test-time augmentation);
+--coarse-to-fine first deblurs a half-size copy and adds its upsampled residual; --passes N runs g N times.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,6 +67,35 @@ class SelfEnsemble(nn.Module):
         return torch.stack(outs).mean(0)
 
 
+class CoarseToFine(nn.Module):
+    """g at half size first (shake twice as short there, inside the net's reach), its residual
+    upsampled onto the input, then g at full size: a test of whether reach limits the model."""
+
+    def __init__(self, g: nn.Module) -> None:
+        super().__init__()
+        self.g = g
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        small = F.interpolate(x, scale_factor=0.5, mode="area")
+        h, w = small.shape[-2:]
+        padded = F.pad(small, (0, -w % 4, 0, -h % 4), mode="replicate")  # the net's 4-px multiple
+        residual = (self.g(padded) - padded)[..., :h, :w]
+        return self.g(x + F.interpolate(residual, size=x.shape[-2:], mode="bilinear", align_corners=False))
+
+
+class Repeated(nn.Module):
+    """g applied n times in a row."""
+
+    def __init__(self, g: nn.Module, n: int) -> None:
+        super().__init__()
+        self.g, self.n = g, n
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for _ in range(self.n):
+            x = self.g(x)
+        return x
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ckpt", type=Path, default=Path("/work/ckpt/base/best.pt"))
@@ -72,9 +103,13 @@ def main() -> None:
     p.add_argument("--per-image", action="store_true")
     p.add_argument("--strength", type=float, default=1.0)
     p.add_argument("--self-ensemble", action="store_true")
+    p.add_argument("--coarse-to-fine", action="store_true")
+    p.add_argument("--passes", type=int, default=1)
     a = p.parse_args()
     g, state = load_generator(a.ckpt)
     g = SelfEnsemble(g) if a.self_ensemble else g
+    g = CoarseToFine(g) if a.coarse_to_fine else g
+    g = Repeated(g, a.passes) if a.passes > 1 else g
     g = Strength(g, a.strength) if a.strength != 1.0 else g
     print(f"checkpoint {a.ckpt} (step {state['step']})\n")
     print("| set | images | input PSNR | output PSNR | gain | input SSIM | output SSIM |")

@@ -42,8 +42,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ck = Path(tmp) / "ckpt"
         # The synthetic source draws from the warp spec (kernels, measured kernels and warped
-        # frames, blurred on stored values), and the frames are averaged in sRGB: every source kind.
-        common = ["--ckpt-dir", str(ck), "--batch", "2", "--size", "64", "--mix", "pairs=1,synth=1,frames=1",
+        # frames, blurred on stored values), the frames are averaged in sRGB, and the mild source
+        # draws 0-8 px shake: every source kind.
+        common = ["--ckpt-dir", str(ck), "--batch", "2", "--size", "64", "--mix", "pairs=1,synth=1,frames=1,mild=1",
                   "--synth-spec", str(HERE / "synthesis-spec-gopro-warp.json"), "--frame-average", "srgb",
                   "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1", "--val-every", "1000"]
         train.main(common + ["--max-steps", "2"])
@@ -70,7 +71,20 @@ def main() -> None:
         device_round_trip(Path(tmp), ck / "latest.pt")
         probe_and_centred_sets(Path(tmp))
     photos_too_small()
+    mild_shake_is_short()
     print("smoke test passed")
+
+
+def mild_shake_is_short() -> None:
+    """The mild source shares the main source's photos and draws shake of at most ~9 px."""
+    import numpy as np
+    from synth import MILD_SPEC, ShakeSynthesizer, kernel_extent
+    main_synth = ShakeSynthesizer.load(HERE / "synthesis-spec-gopro-clean-warp.json")
+    mild = main_synth.with_spec(MILD_SPEC)
+    assert mild.photos is main_synth.photos
+    rng = np.random.default_rng(0)
+    extents = [kernel_extent(mild.kernel(rng)) for _ in range(200)]
+    assert max(extents) <= 10 and min(extents) == 1, (min(extents), max(extents))
 
 
 def photos_too_small() -> None:

@@ -25,6 +25,7 @@ from data import DATA, SRGB_TO_LINEAR, gradient_energy, image_files, linear_to_s
 from shake_warp import Warp, draw_warp, warp_average, warp_margin
 
 SPEC = Path(__file__).resolve().parent / "synthesis-spec.json"
+MILD_SPEC = Path(__file__).resolve().parent / "synthesis-spec-mild.json"
 # A shake drawn too big for most photos would otherwise spin: give up with a clear error after this many.
 PHOTO_DRAWS = 100
 
@@ -147,6 +148,13 @@ def blur_linear(sharp_big: np.ndarray, k: np.ndarray, gain: float | None, thresh
     return fft_convolve_valid(boosted_linear(sharp_big, gain, threshold, transfer), k)
 
 
+def load_bank(spec: dict) -> list[np.ndarray]:
+    """The measured kernels of the types the spec names."""
+    raw = json.loads((DATA / spec["bank"]["file"]).read_text())
+    return [np.asarray(v["data"], dtype=np.float64) for v in raw.values()
+            if any(t in v["type"] for t in spec["bank"]["types"])]
+
+
 @dataclass
 class ShakeSynthesizer:
     spec: dict
@@ -164,10 +172,12 @@ class ShakeSynthesizer:
         photos = [load_rgb(p) for d in dirs for p in image_files(d)]
         if not photos:
             raise FileNotFoundError(f"no .png/.jpg photos in {', '.join(str(d) for d in dirs)}")
-        raw = json.loads((DATA / spec["bank"]["file"]).read_text())
-        bank = [np.asarray(v["data"], dtype=np.float64) for v in raw.values()
-                if any(t in v["type"] for t in spec["bank"]["types"])]
-        return cls(spec, photos, bank)
+        return cls(spec, photos, load_bank(spec))
+
+    def with_spec(self, spec_path: Path) -> "ShakeSynthesizer":
+        """Another spec's shake on the same photos (no second copy of them in memory)."""
+        spec = json.loads(spec_path.read_text())
+        return ShakeSynthesizer(spec, self.photos, load_bank(spec))
 
     def kernel(self, rng: np.random.Generator) -> np.ndarray | Warp:
         return self.shake_and_source(rng)[0]

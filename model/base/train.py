@@ -41,7 +41,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=6e-4)
     p.add_argument("--warmup", type=int, default=300)
     p.add_argument("--cosine-steps", type=int, default=8000, help="cosine horizon (steps) after warm-up")
-    p.add_argument("--mix", default="frames=0.8,pairs=0.2", help="source weights: frames, pairs, synth")
+    p.add_argument("--mix", default="frames=0.8,pairs=0.2", help="source weights: frames, pairs, synth, mild")
     p.add_argument("--perceptual", type=float, default=0.0, help="weight of VGG conv3_3 L2 (gan: 100)")
     p.add_argument("--content", type=float, default=1.0, help="weight of the Charbonnier term")
     p.add_argument("--frequency", type=float, default=0.0, help="weight of the spectral L1 term (losses.frequency_l1)")
@@ -75,6 +75,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="add the generator's residual in sRGB or in linear light (architecture.py)")
     p.add_argument("--synth-spec", type=Path, default=None,
                    help="synthetic-shake spec JSON for the synth source (default: synthesis-spec.json)")
+    p.add_argument("--mild-spec", type=Path, default=None,
+                   help="spec for the mild source (default: synthesis-spec-mild.json, 0-8 px shake)")
     p.add_argument("--photos", type=Path, action="append", default=[],
                    help="extra folder of sharp photos for the synth source (repeatable; e.g. fetch-photos.sh DEST)")
     p.add_argument("--ema", type=float, default=0.0,
@@ -127,7 +129,8 @@ class Trainer:
         frame_range = tuple(int(v) for v in a.frame_range.split(",")) if a.frame_range else None
         self.sampler = TrainSampler(mix, a.size, synth_spec=a.synth_spec, frames=(lo, hi),
                                     photo_dirs=tuple(a.photos), frame_range=frame_range,
-                                    frame_space=a.frame_average, centre_pairs=a.centre_pairs)
+                                    frame_space=a.frame_average, centre_pairs=a.centre_pairs,
+                                    mild_spec=a.mild_spec)
         # The dataset's targets and the same moved onto each blur's centroid (alignment.py): an
         # input-aligned model is scored 1.9-2.6 px off on the first, so best.pt follows the second.
         full = load_pairs(validation=True)[: a.val_pairs]
