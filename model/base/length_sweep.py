@@ -3,7 +3,7 @@
   python3 model/base/length_sweep.py --ckpt model/base/checkpoints/run21-best-step6408.pt [--csv out.csv]
 
 Blurs held-out sharp images (the four GOPR0374 targets and the two gopro-official targets: never
-trained on) with straight-line kernels of each length at four angles, in stored sRGB values (as
+trained on) with straight-line kernels of each length at four angles (length 1: no blur at all), in stored sRGB values (as
 the evaluation blurs are, docs/decisions.md "Blur domain"), runs the generator on the whole
 blurred image and scores PSNR on the centre (a margin of the longest kernel cut off, so borders
 do not count), 8-bit rounded as a file would be. Prints mean input PSNR, output PSNR and gain per
@@ -26,7 +26,7 @@ from export_onnx import load_generator  # noqa: E402
 from metrics import psnr_u8, restore_u8  # noqa: E402
 from synth import fft_convolve_valid  # noqa: E402
 
-LENGTHS = (3, 6, 10, 15, 21, 28, 36, 45, 56)
+LENGTHS = (1, 3, 6, 10, 15, 21, 28, 36, 45, 56)
 ANGLES = (0.0, 45.0, 90.0, 135.0)
 
 
@@ -64,14 +64,16 @@ def main() -> None:
     p.add_argument("--ckpt", type=Path, required=True)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--csv", type=Path, help="also write one row per image, length and angle")
+    p.add_argument("--lengths", default=",".join(map(str, LENGTHS)), help="comma-separated shake lengths (px)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     g, state = load_generator(a.ckpt)
     g.eval()
     images = targets()
-    margin = max(LENGTHS) // 2 + 8
+    lengths = [int(v) for v in a.lengths.split(",")]
+    margin = max(lengths) // 2 + 8
     rows = []
-    for length in LENGTHS:
+    for length in lengths:
         for angle in ANGLES:
             k = line_kernel(length, angle)
             for name, sharp in images:
@@ -83,10 +85,13 @@ def main() -> None:
     print(f"checkpoint {a.ckpt} (step {state['step']}); {len(images)} images x {len(ANGLES)} angles per length\n")
     print("| length (px) | input PSNR | output PSNR | gain | worst gain | best gain |")
     print("|---|---|---|---|---|---|")
-    for length in LENGTHS:
+    for length in lengths:
         sel = [r for r in rows if r["length"] == length]
-        gains = [r["out_psnr"] - r["in_psnr"] for r in sel]
         i, o = np.mean([r["in_psnr"] for r in sel]), np.mean([r["out_psnr"] for r in sel])
+        if np.isinf(i):  # length 1: the input is the target; what is left to read is the damage done
+            print(f"| {length} (no blur) | ∞ | {o:.2f} | — | worst output {min(r['out_psnr'] for r in sel):.2f} | — |")
+            continue
+        gains = [r["out_psnr"] - r["in_psnr"] for r in sel]
         print(f"| {length} | {i:.2f} | {o:.2f} | {o - i:+.2f} | {min(gains):+.2f} | {max(gains):+.2f} |")
     if a.csv:
         with a.csv.open("w", newline="") as f:

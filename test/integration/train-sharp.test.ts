@@ -43,6 +43,7 @@ describe('unshake train --sharp', () => {
     expect(code).toBe(0);
     expect(err).toMatch(/sharp-only photos: 4 usable, 3 for training, 1 held out/);
     expect(err).toMatch(/synthetic camera shake: spec v1 \(.*synthesis-spec\.json\), seed 1, blurred in linear light, random trajectories \+ \d+ measured kernels/);
+    expect(err).toMatch(/10 % of samples with mild shake \(0–8 px, some none: .*synthesis-spec-mild\.json\), so sharp photos stay sharp/);
     expect(err).toMatch(/step 3\/3 /);
     expect(out).toMatch(/held-out 1 photo\(s\) with synthetic shake/);
     const manifest = modelManifestSchema.parse(JSON.parse(await readFile(path.join(modelsDir, 'x', 'x.manifest.json'), 'utf8')));
@@ -51,7 +52,7 @@ describe('unshake train --sharp', () => {
     expect(summary.data).toMatchObject({ source: 'synthetic', layout: 'sharp-only', folder: sharpDir, rejected: [] });
     if (summary.data.source !== 'synthetic') throw new Error('not synthetic');
     expect([...summary.data.trainPhotos, ...summary.data.validationPhotos].sort()).toEqual(PHOTOS);
-    expect(summary.data.synthesis).toMatchObject({ specVersion: 1, seed: 1, bankNote: null, transfer: 'srgb', specFile: path.join(repoRoot, 'model/base/synthesis-spec.json') });
+    expect(summary.data.synthesis).toMatchObject({ specVersion: 1, seed: 1, bankNote: null, transfer: 'srgb', specFile: path.join(repoRoot, 'model/base/synthesis-spec.json'), mildShare: 0.1, mildSpecFile: path.join(repoRoot, 'model/base/synthesis-spec-mild.json') });
     expect(summary.data.synthesis.bankKernels).toBeGreaterThan(10);
   });
 
@@ -59,13 +60,14 @@ describe('unshake train --sharp', () => {
     const modelsDir = path.join(work, 'models-spec');
     const stored = path.join(repoRoot, 'model/base/synthesis-spec-gopro-stored.json');
     const common = ['--steps', '2', '--crop', '48', '--batch', '1', '--l1', '1', '--perceptual', '0', '--adversarial', '0', '--base', base, '--models-dir', modelsDir, '--val-crop', '64'];
-    const ok = await run(['--sharp', sharpDir, '--synth-spec', stored, '--out', 's', ...common]);
+    const ok = await run(['--sharp', sharpDir, '--synth-spec', stored, '--mild-share', '0', '--out', 's', ...common]);
     expect(ok.err).not.toMatch(/error \[/);
     expect(ok.code).toBe(0);
     expect(ok.err).toContain(`(${stored}), seed 1, blurred on stored sRGB values,`);
     const summary = JSON.parse(await readFile(path.join(modelsDir, 's', 'training.json'), 'utf8')) as TrainingSummary;
     if (summary.data.source !== 'synthetic') throw new Error('not synthetic');
-    expect(summary.data.synthesis).toMatchObject({ specFile: stored, transfer: 'identity' });
+    expect(summary.data.synthesis).toMatchObject({ specFile: stored, transfer: 'identity', mildShare: 0, mildSpecFile: null });
+    expect(ok.err).not.toMatch(/mild shake/);
 
     const broken = path.join(work, 'broken-spec.json');
     const spec = JSON.parse(await readFile(stored, 'utf8')) as { colour: { transfer: string } };
@@ -79,6 +81,12 @@ describe('unshake train --sharp', () => {
     const pairs = await run(['--pairs', sharpDir, '--synth-spec', stored]);
     expect(pairs.code).toBe(2);
     expect(pairs.err).toMatch(/--synth-spec applies to --sharp/);
+    const mildOnPairs = await run(['--pairs', sharpDir, '--mild-share', '0.2']);
+    expect(mildOnPairs.code).toBe(2);
+    expect(mildOnPairs.err).toMatch(/--mild-share applies to --sharp/);
+    const tooMuch = await run(['--sharp', sharpDir, '--mild-share', '1.5', '--out', 'm', ...common]);
+    expect(tooMuch.code).toBe(1);
+    expect(tooMuch.err).toMatch(/--mild-share must be a number from 0 to 1, got "1\.5"/);
   });
 
   it('needs exactly one of --pairs and --sharp, and never trains on zero usable photos', async () => {

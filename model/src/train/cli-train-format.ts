@@ -29,6 +29,7 @@ export function formatSharpReport(report: SharpFolderReport, synthesis: Synthesi
       `blurred ${synthesis.transfer === 'srgb' ? 'in linear light' : 'on stored sRGB values'}, ` +
       (synthesis.bankNote ? 'random trajectories only' : `random trajectories + ${synthesis.bankKernels} measured kernels`),
   ];
+  if (synthesis.mildShare > 0) lines.push(`  ${Math.round(synthesis.mildShare * 100)} % of samples with mild shake (0–8 px, some none: ${synthesis.mildSpecFile}), so sharp photos stay sharp`);
   if (synthesis.bankNote) lines.push(`  note: ${synthesis.bankNote}`);
   for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
   return lines.join('\n');

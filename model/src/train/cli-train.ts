@@ -12,7 +12,7 @@ import { trainModel, type TrainEvent } from './trainer.js';
 const USAGE =
   'unshake train --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +
   '[--base FILE.onnx] [--lr 1e-4] [--l1 W] [--perceptual W] [--adversarial W] [--critic-width 64] [--checkpoint-every 100] ' +
-  '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json]';
+  '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json] [--mild-share 0.1]';
 
 const BUNDLED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
 const BASE_CANDIDATES = ['unshake-base.onnx', 'base.onnx', 'placeholder.onnx'];
@@ -56,7 +56,7 @@ function parse(argv: string[]) {
     options: {
       pairs: str, sharp: str, steps: str, crop: str, batch: str, out: str, resume: { type: 'boolean' }, 'models-dir': str,
       base: str, lr: str, l1: str, perceptual: str, adversarial: str, 'critic-width': str, 'checkpoint-every': str,
-      'val-crop': str, vgg: str, seed: str, mode: str, 'synth-spec': str,
+      'val-crop': str, vgg: str, seed: str, mode: str, 'synth-spec': str, 'mild-share': str,
     },
   });
   return values;
@@ -78,9 +78,11 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  if (values['synth-spec'] !== undefined && !values.sharp) {
-    process.stderr.write(`error [INVALID_REQUEST]: --synth-spec applies to --sharp (synthetic camera shake) only.\nusage: ${USAGE}\n`);
-    return 2;
+  for (const flag of ['synth-spec', 'mild-share'] as const) {
+    if (values[flag] !== undefined && !values.sharp) {
+      process.stderr.write(`error [INVALID_REQUEST]: --${flag} applies to --sharp (synthetic camera shake) only.\nusage: ${USAGE}\n`);
+      return 2;
+    }
   }
   if (!values.pairs && !values.sharp) {
     process.stderr.write(`error [INVALID_REQUEST]: one of --sharp DIR (sharp-only photos) or --pairs DIR is required.\nusage: ${USAGE}\n`);
@@ -139,6 +141,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       resume: values.resume ?? false,
       vggDir: values.vgg,
       synthesisSpecPath: values['synth-spec'],
+      mildShare: num('mild-share', values['mild-share'], 0, 1, false),
       signal: controller.signal,
       onEvent,
     });

@@ -30,6 +30,9 @@ export interface TrainOptions {
   /** Synthetic-shake spec and shared data folder (kernel bank) for sharpDir; repo defaults. */
   synthesisSpecPath?: string;
   sharedDataDir?: string;
+  /** Share of sharp-only samples with mild (0–8 px) shake, default 0.1, and its spec (repo default). */
+  mildShare?: number;
+  mildSpecPath?: string;
   modelsDir: string;
   outId: string;
   outName?: string;
@@ -138,6 +141,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     seed,
     synthesisSpecPath: o.synthesisSpecPath,
     sharedDataDir: o.sharedDataDir,
+    mildShare: o.mildShare,
+    mildSpecPath: o.mildSpecPath,
     saved: saved ? { train: saved.state.train, validation: saved.state.validation } : undefined,
   }, emit);
   const valSet = data.validationSet;

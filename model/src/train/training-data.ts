@@ -6,9 +6,9 @@ import { splitPairs, validatePairs, type PairValidation } from './pairs.js';
 import type { Rng } from './random.js';
 import { splitSharpPhotos, validateSharpFolder, type SharpFolderReport } from './synth/sharp-folder.js';
 import { loadKernelBank, maxKernelSize } from './synth/shake-kernel.js';
-import { SynthSampler } from './synth/synth-sampler.js';
+import { SynthSampler, type SynthSamplerOptions } from './synth/synth-sampler.js';
 import { syntheticValidationSet } from './synth/synth-validation.js';
-import { defaultSharedDataDir, defaultSynthesisSpecPath, loadSynthesisSpec, type SynthesisInfo } from './synth/synthesis-spec.js';
+import { DEFAULT_MILD_SHARE, defaultMildSpecPath, defaultSharedDataDir, defaultSynthesisSpecPath, loadSynthesisSpec, type SynthesisInfo } from './synth/synthesis-spec.js';
 import { loadValidationSet, type ValidationItem } from './train-validation.js';
 
 /**
@@ -38,6 +38,9 @@ export interface DataOptions {
   /** Injectable for the packaged app, which carries its own copies. */
   synthesisSpecPath?: string;
   sharedDataDir?: string;
+  /** Share of sharp-only samples with mild shake (default DEFAULT_MILD_SHARE; 0 = none) and its spec. */
+  mildShare?: number;
+  mildSpecPath?: string;
   /** The interrupted run's split, when resuming. */
   saved?: { train: string[]; validation: string[] };
 }
@@ -115,14 +118,22 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
   };
 }
 
+async function mildSynthesis(file: string, o: DataOptions, share: number): Promise<NonNullable<SynthSamplerOptions['mild']>> {
+  const spec = await loadSynthesisSpec(file);
+  return { synth: { spec, bank: (await loadKernelBank(spec, o.sharedDataDir ?? defaultSharedDataDir())).kernels }, share };
+}
+
 async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => void): Promise<TrainingData> {
   const specFile = path.resolve(o.synthesisSpecPath ?? defaultSynthesisSpecPath());
   const spec = await loadSynthesisSpec(specFile);
   const bank = await loadKernelBank(spec, o.sharedDataDir ?? defaultSharedDataDir());
   const synth = { spec, bank: bank.kernels };
+  const mildShare = o.mildShare ?? DEFAULT_MILD_SHARE;
+  const mildSpecFile = mildShare > 0 ? path.resolve(o.mildSpecPath ?? defaultMildSpecPath()) : null;
+  const mild = mildSpecFile ? await mildSynthesis(mildSpecFile, o, mildShare) : undefined;
   // A training crop needs the largest kernel's margin around it.
   const report = await validateSharpFolder(dir, { minSize: o.crop + maxKernelSize(spec, bank.kernels) - 1 });
-  const synthesis: SynthesisInfo = { specVersion: spec.version, specFile, transfer: spec.colour.transfer, seed: o.seed, bankKernels: bank.kernels.length, bankNote: bank.note };
+  const synthesis: SynthesisInfo = { specVersion: spec.version, specFile, transfer: spec.colour.transfer, seed: o.seed, bankKernels: bank.kernels.length, bankNote: bank.note, mildShare, mildSpecFile };
   const split = splitAndReport(
     () => (o.saved
       ? { train: pick(report.valid, o.saved.train, 'photo'), validation: pick(report.valid, o.saved.validation, 'photo'), note: null }
@@ -135,7 +146,7 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
     train: names(split.train),
     validation: names(split.validation),
     validationSet: await syntheticValidationSet(split.validation, synth, o.validationCrop, o.seed),
-    sampler: (rng) => new SynthSampler(split.train, synth, { crop: o.crop, batch: o.batch, rng }),
+    sampler: (rng) => new SynthSampler(split.train, synth, { crop: o.crop, batch: o.batch, rng, mild }),
     summary: {
       source: 'synthetic',
       folder: report.folder,

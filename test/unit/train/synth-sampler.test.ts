@@ -79,6 +79,30 @@ describe('synthetic-shake sampler', () => {
     expect(b.cachedPhotos).toBe(1);
   });
 
+  it('draws its mild share from the mild spec (0–9 px, some none), and a zero share leaves the stream as without one', async () => {
+    const mildSpec = await loadSynthesisSpec(path.join(repoRoot, 'model/base/synthesis-spec-mild.json'));
+    const mildSynth = { spec: mildSpec, bank: (await loadKernelBank(mildSpec, sharedData('.'))).kernels };
+    const withShare = (share: number, seed: number) => new SynthSampler(photos, synth, { crop: CROP, batch: 2, rng: new Rng(seed), mild: { synth: mildSynth, share } });
+    const all = withShare(1, 5);
+    const samples = [];
+    for (let i = 0; i < 12; i++) samples.push(await all.sample());
+    for (const s of samples) expect(s.shake.source === 'warp' ? Infinity : kernelExtent(s.shake.kernel)).toBeLessThanOrEqual(10);
+    // Some of them are no blur at all: the blurred crop differs from its target by noise and JPEG only.
+    const meanAbs = samples.map((s) => mean(s.blurred.map((v, i) => Math.abs(v - s.sharp[i]!))));
+    expect(Math.min(...meanAbs)).toBeLessThan(2);
+    const plain = await sampler(9).nextBatch();
+    const zero = await withShare(0, 9).nextBatch();
+    expect(bytes(zero.blurred).equals(bytes(plain.blurred))).toBe(true);
+    // The main spec's shake is longer: with no mild share the same draws give larger kernels.
+    const main = new SynthSampler(photos, synth, { crop: CROP, batch: 2, rng: new Rng(5) });
+    const mainExtents = [];
+    for (let i = 0; i < 12; i++) {
+      const { shake } = await main.sample();
+      mainExtents.push(shake.source === 'warp' ? 0 : kernelExtent(shake.kernel));
+    }
+    expect(Math.max(...mainExtents)).toBeGreaterThan(10);
+  });
+
   it('builds the same synthetic validation items every time for a seed', async () => {
     const once = await syntheticValidationSet(photos, synth, 64, 3);
     const again = await syntheticValidationSet(photos, synth, 64, 3);

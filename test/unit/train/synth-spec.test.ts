@@ -2,7 +2,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadKernelBank } from '../../../model/src/train/synth/shake-kernel.js';
+import { Rng } from '../../../model/src/train/random.js';
+import { drawShake, kernelExtent, loadKernelBank } from '../../../model/src/train/synth/shake-kernel.js';
 import { defaultSharedDataDir, defaultSynthesisSpecPath, loadSynthesisSpec } from '../../../model/src/train/synth/synthesis-spec.js';
 import { repoRoot, sharedData } from './helpers.js';
 
@@ -35,6 +36,21 @@ describe('synthesis spec and kernel bank', () => {
     expect(Object.keys(variant).sort()).toEqual(Object.keys(shared).sort());
     expect(variant.trajectory.extentPx).toEqual([6, 56]);
     expect(variant.trajectory.centripetal).toEqual([0, 0]);
+  });
+
+  it("the base recipe's mild variant (synthesis-spec-mild.json) loads and draws 0–9 px shake, some none at all", async () => {
+    const mild = await loadSynthesisSpec(path.join(repoRoot, 'model/base/synthesis-spec-mild.json'));
+    expect(Object.keys(mild).sort()).toEqual(Object.keys(JSON.parse(specText) as object).sort());
+    const bank = await loadKernelBank(mild, sharedData('.'));
+    const rng = new Rng(3);
+    const extents = Array.from({ length: 300 }, () => {
+      const shake = drawShake(rng, mild, bank.kernels);
+      if (shake.source === 'warp') throw new Error('the mild spec draws no warps');
+      return kernelExtent(shake.kernel);
+    });
+    expect(Math.max(...extents)).toBeLessThanOrEqual(10);
+    // A zero-extent path is a single tap: the sample is only the spec's noise and JPEG.
+    expect(extents.filter((e) => e === 1).length).toBeGreaterThan(5);
   });
 
   it('the stored-value and warp variants load, and a warp share without a "warp" section is refused', async () => {

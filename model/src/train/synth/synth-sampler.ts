@@ -82,6 +82,11 @@ export interface SynthSamplerOptions {
   batch: number;
   rng: Rng;
   cacheSize?: number;
+  /**
+   * A share of samples drawn with another spec's shake (the mild spec: 0–8 px, some none), so a
+   * fine-tuned net still leaves nearly sharp photos alone. Without it no extra random draw is made.
+   */
+  mild?: { synth: ShakeSynthesis; share: number };
 }
 
 /** Up to this many crops are tried for texture before the last one is used (as synth.py). */
@@ -139,8 +144,8 @@ export class SynthSampler {
 
   /** One blurred/sharp pair of `size` px, before augmentation. */
   async sample(size = this.options.crop): Promise<SyntheticSample> {
-    const { rng } = this.options;
-    const { spec, bank } = this.synth;
+    const { rng, mild } = this.options;
+    const { spec, bank } = mild && mild.share > 0 && rng.next() < mild.share ? mild.synth : this.synth;
     const shake = drawShake(rng, spec, bank);
     let big: RgbImage | null = null;
     let photo = this.photos[0]!;

@@ -56,6 +56,9 @@ export interface SynthesisInfo {
   /** Measured kernels in use (0: trajectories only, see bankNote). */
   bankKernels: number;
   bankNote: string | null;
+  /** Share of samples drawn from the mild spec (0: none), and that spec's file. */
+  mildShare: number;
+  mildSpecFile: string | null;
 }
 
 const repoRoot = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -63,6 +66,14 @@ const repoRoot = () => path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export function defaultSynthesisSpecPath(): string {
   return path.join(repoRoot(), 'model/base/synthesis-spec.json');
 }
+
+/** Short shake (0–8 px, some none): the share of samples that teaches the net to leave nearly sharp photos alone. */
+export function defaultMildSpecPath(): string {
+  return path.join(repoRoot(), 'model/base/synthesis-spec-mild.json');
+}
+
+/** The base recipe's share of mild samples (train.py --mix …,mild=0.1): run 24 measured what it buys. */
+export const DEFAULT_MILD_SHARE = 0.1;
 
 /** ../shared/data next to the repo, or UNSHAKE_DATA (the same override model/base/data.py reads). */
 export function defaultSharedDataDir(): string {
