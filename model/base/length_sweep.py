@@ -24,25 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import DATA, load_pairs, load_rgb  # noqa: E402
 from export_onnx import load_generator  # noqa: E402
 from metrics import psnr_u8, restore_u8  # noqa: E402
-from synth import fft_convolve_valid  # noqa: E402
+from synth import fft_convolve_valid, splat_centred  # noqa: E402
 
 LENGTHS = (1, 3, 6, 10, 15, 21, 28, 36, 45, 56)
 ANGLES = (0.0, 45.0, 90.0, 135.0)
 
 
 def line_kernel(length: int, angle_deg: float) -> np.ndarray:
-    """A straight shake of `length` px (end to end) at `angle_deg`, antialiased by supersampling,
-    odd side, centred, sum 1."""
-    side = length + 2 + (length + 1) % 2
-    k = np.zeros((side, side), np.float64)
-    t = np.linspace(-0.5, 0.5, 64 * max(length, 1))
+    """A straight shake of `length` px (end to end) at `angle_deg`: densely sampled points
+    splatted bilinearly about the centre (synth.splat_centred), odd side, sum 1."""
+    t = np.linspace(-0.5, 0.5, 64 * length) * (length - 1)
     a = np.deg2rad(angle_deg)
-    y, x = (side - 1) / 2 + t * (length - 1) * np.sin(a), (side - 1) / 2 + t * (length - 1) * np.cos(a)
-    y0, x0 = np.floor(y).astype(int), np.floor(x).astype(int)
-    fy, fx = y - y0, x - x0
-    for dy, dx, w in ((0, 0, (1 - fy) * (1 - fx)), (0, 1, (1 - fy) * fx), (1, 0, fy * (1 - fx)), (1, 1, fy * fx)):
-        np.add.at(k, (y0 + dy, x0 + dx), w)
-    return (k / k.sum()).astype(np.float32)
+    return splat_centred(t * np.sin(a), t * np.cos(a), np.ones_like(t)).astype(np.float32)
 
 
 def blur_stored(sharp_u8: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -68,7 +61,6 @@ def main() -> None:
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     g, state = load_generator(a.ckpt)
-    g.eval()
     images = targets()
     lengths = [int(v) for v in a.lengths.split(",")]
     margin = max(lengths) // 2 + 8
