@@ -16,23 +16,28 @@ py=${PYTHON:-python3}
 
 work=$(mktemp -d /tmp/unshake-device.XXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/data" "$work/ckpt"
+mkdir -p "$work/data" "$out"
 tar xf "$pack/data.tar" -C "$work/data"
-if [ -d "$pack/ckpt" ]; then cp "$pack"/ckpt/* "$work/ckpt/"; fi
-export UNSHAKE_DATA=$work/data PYTHONUNBUFFERED=1
+# Checkpoints are written straight into $OUT: a call stopped at its time limit still hands back
+# the last latest.pt (saved every --ckpt-every steps) and best.pt, not nothing.
+if [ -d "$pack/ckpt" ]; then cp "$pack"/ckpt/* "$out/"; fi
+# Leave two cores to the training process itself; the rest make batches. GNU nproc honours
+# OMP_NUM_THREADS (set below, and perhaps by the caller): with it set to 1 the first GPU call
+# counted 1 core and trained on one worker, 2.1 s a step instead of ~0.3 (README "Lent GPU").
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc)
+workers=$(( cores > 3 ? cores - 2 : 1 ))
+echo "data workers: $workers of $cores cores"
+# The data workers are separate processes: one BLAS/OpenMP thread each, or 14 of them oversubscribe 16 cores.
+export UNSHAKE_DATA=$work/data PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 if [ -f "$pack/vgg19-block3.pt" ]; then export UNSHAKE_VGG_PT=$PWD/$pack/vgg19-block3.pt; fi
 photos=()
 for d in "$work"/data/photos-fetched/*/; do [ -d "$d" ] && photos+=(--photos "$d"); done
-# Leave two cores to the training process itself; the rest make batches.
-workers=$(( $(nproc) > 3 ? $(nproc) - 2 : 1 ))
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no nvidia-smi"
 
 set +e
-"$py" model/base/train.py --ckpt-dir "$work/ckpt" --minutes "$minutes" --workers "$workers" "${photos[@]}" "$@" \
+"$py" model/base/train.py --ckpt-dir "$out" --minutes "$minutes" --workers "$workers" "${photos[@]}" "$@" \
   2>&1 | tee "$out/train.log"
 rc=${PIPESTATUS[0]}
 set -e
-# Whatever happened, return what exists: a checkpoint saved before a crash is still worth resuming.
-for f in latest.pt best.pt log.csv; do [ -f "$work/ckpt/$f" ] && cp "$work/ckpt/$f" "$out/"; done
 ls -la "$out"
 exit "$rc"

@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import train  # noqa: E402
+from batches import dihedral, echoed  # noqa: E402
 from checkpoints import load_checkpoint  # noqa: E402
 from losses import VGG_PT, frequency_l1  # noqa: E402
 
@@ -69,9 +70,12 @@ def main() -> None:
         run(["npx", "tsx", "--eval", ZOD_CHECK, str(man)])
         warm_start_counts_steps(common, ck)
         device_round_trip(Path(tmp), ck / "latest.pt")
+        step_probe_runs(Path(tmp))
         probe_and_centred_sets(Path(tmp))
     photos_too_small()
     mild_shake_is_short()
+    schedule_check()
+    echo_check()
     print("smoke test passed")
 
 
@@ -158,12 +162,46 @@ def device_round_trip(tmp: Path, ckpt: Path) -> None:
     (pack / "ckpt" / "latest.pt").write_bytes(ckpt.read_bytes())
     out.mkdir()
     start = load_checkpoint(ckpt)["step"]
-    env = {**os.environ, "PACK": str(pack), "OUT": str(out), "PYTHON": sys.executable}
-    run(["bash", str(HERE / "device_train.sh"), "1.5", "--device", "cpu", "--batch", "2", "--size", "64",
-         "--mix", "frames=1,pairs=1,synth=1", "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1",
-         "--max-steps", str(start + 2)], env)
+    # OMP_NUM_THREADS=1 as a caller might set it: the worker count must still see every core.
+    env = {**os.environ, "PACK": str(pack), "OUT": str(out), "PYTHON": sys.executable, "OMP_NUM_THREADS": "1"}
+    log = run(["bash", str(HERE / "device_train.sh"), "1.5", "--device", "cpu", "--batch", "2", "--size", "64",
+               "--mix", "frames=1,pairs=1,synth=1", "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1",
+               "--cosine-minutes", "1", "--echo", "2", "--max-steps", str(start + 2)], env)
     assert load_checkpoint(out / "latest.pt")["step"] == start + 2
     assert "resumed from" in (out / "train.log").read_text()
+    assert f"of {len(os.sched_getaffinity(0))} cores" in log, log[:500]
+
+
+def step_probe_runs(tmp: Path) -> None:
+    """step_probe.py (where a GPU call's time goes) measures every part and writes its JSON."""
+    probe = tmp / "probe.json"
+    run([sys.executable, str(HERE / "step_probe.py"), "--device", "cpu", "--batch", "2", "--size", "64",
+         "--workers", "1", "--samples", "1", "--stream-seconds", "1", "--json", str(probe)])
+    r = json.loads(probe.read_text())
+    assert set(r["sample_ms"]) == {"synth", "mild", "frames", "pairs"} and r["stream_batches_per_s"] > 0, r
+    assert r["gpu_step_ms"]["fp32"] > 0
+
+
+def echo_check() -> None:
+    """Data echoing: each batch first as made, then under distinct transforms, applied alike to
+    both halves of the pair; the 8 dihedral transforms are distinct."""
+    x = torch.arange(2 * 3 * 4 * 4, dtype=torch.float32).reshape(2, 3, 4, 4)
+    assert len({tuple(dihedral(x, k).flatten().tolist()) for k in range(8)}) == 8
+    got = list(echoed(iter([(x, 2 * x), (x + 1, 2 * x + 2)]), 3, seed=5))
+    assert len(got) == 6 and torch.equal(got[0][0], x) and torch.equal(got[3][0], x + 1)
+    assert all(torch.equal(s, 2 * b) for b, s in got)  # the pair transformed alike
+    views = {tuple(b.flatten().tolist()) for b, _ in got[:3]}
+    assert len(views) == 3, "echoes of one batch must differ"
+
+
+def schedule_check() -> None:
+    """The learning rate: step warm-up, then cosine by steps or by this call's wall clock."""
+    a = train.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-steps", "100"])
+    assert abs(train.lr_at(4, a) - 5e-4) < 1e-12 and abs(train.lr_at(110, a) - 2e-5) < 1e-12
+    t = train.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-minutes", "2"])
+    assert train.lr_at(4, t, 1e6) == train.lr_at(4, a)  # warm-up is counted in steps either way
+    assert abs(train.lr_at(500, t, 60.0) - 1e-3 * (0.02 + 0.98 * 0.5)) < 1e-12  # half the minutes
+    assert abs(train.lr_at(11, t, 120.0) - 2e-5) < 1e-12
 
 
 if __name__ == "__main__":

@@ -23,11 +23,12 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig, PatchCritic, count_params  # noqa: E402
 from alignment import centred_pairs  # noqa: E402
-from batches import batch_stream  # noqa: E402
+from batches import batch_stream, echoed  # noqa: E402
 from checkpoints import generator_weights, load_checkpoint, save_atomic, total_steps  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
 from losses import VGGConv33, charbonnier, critic_loss, frequency_l1, generator_adv_loss, perceptual  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
+from train_log import BEST_METRIC, LOG_FIELDS, upgrade_log_header, val_columns  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -41,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=6e-4)
     p.add_argument("--warmup", type=int, default=300)
     p.add_argument("--cosine-steps", type=int, default=8000, help="cosine horizon (steps) after warm-up")
+    p.add_argument("--cosine-minutes", type=float, default=0.0,
+                   help="cosine horizon in wall-clock minutes of this call instead of steps (one-call GPU "
+                        "budgets, where the step time is not known ahead); 0 = use --cosine-steps")
     p.add_argument("--mix", default="frames=0.8,pairs=0.2", help="source weights: frames, pairs, synth, mild")
     p.add_argument("--perceptual", type=float, default=0.0, help="weight of VGG conv3_3 L2 (gan: 100)")
     p.add_argument("--content", type=float, default=1.0, help="weight of the Charbonnier term")
@@ -55,6 +59,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--echo", type=int, default=1,
+                   help="train on each batch this many times, under other flips/rotations (batches.echoed; "
+                        "a GPU waiting on its data workers); 1 = off")
     p.add_argument("--workers", type=int, default=0,
                    help="data worker processes (0 = one thread; a GPU needs many, batches.py)")
     p.add_argument("--amp", choices=["off", "bf16"], default="off",
@@ -94,10 +101,15 @@ def center_crop(img: np.ndarray, size: int) -> np.ndarray:
     return img[y:y + size, x:x + size]
 
 
-def lr_at(step: int, a: argparse.Namespace) -> float:
+def lr_at(step: int, a: argparse.Namespace, elapsed_s: float = 0.0) -> float:
+    """Linear warm-up over a.warmup steps, then cosine to 2 % of the peak over a.cosine_steps steps,
+    or over a.cosine_minutes of wall clock (elapsed_s: seconds since this call's training began)."""
     if step < a.warmup:
         return a.lr * (step + 1) / a.warmup
-    t = min(1.0, (step - a.warmup) / max(1, a.cosine_steps))
+    if a.cosine_minutes > 0:
+        t = min(1.0, elapsed_s / (a.cosine_minutes * 60))
+    else:
+        t = min(1.0, (step - a.warmup) / max(1, a.cosine_steps))
     return a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * t)))  # floor at 2 % of peak
 
 
@@ -195,10 +207,10 @@ class Trainer:
             terms["adv"] = generator_adv_loss(self.critic, out)
         return terms
 
-    def train_step(self, blurred: torch.Tensor, sharp: torch.Tensor) -> dict[str, float]:
+    def train_step(self, blurred: torch.Tensor, sharp: torch.Tensor, elapsed_s: float = 0.0) -> dict[str, float]:
         blurred, sharp = blurred.to(self.dev, non_blocking=True), sharp.to(self.dev, non_blocking=True)
         for g in self.opt.param_groups:
-            g["lr"] = lr_at(self.step, self.a)
+            g["lr"] = lr_at(self.step, self.a, elapsed_s)
         logs: dict[str, float] = {}
         if self.critic is not None:
             # Critic steps reuse this batch's fake (detached): n_critic x fresh generator
@@ -220,7 +232,7 @@ class Trainer:
         self.opt.step()
         self.step += 1
         self._update_ema()
-        logs.update({k: float(v) for k, v in terms.items()})
+        logs.update({k: float(v.detach()) for k, v in terms.items()})
         logs["loss"] = float(loss)
         return logs
 
@@ -260,18 +272,19 @@ class Trainer:
         deadline = t0 + a.minutes * 60
         print(f"generator {count_params(self.gen):,} params; phase {a.phase}; batch {a.batch}x{a.size}^2; "
               f"device {self.dev}", flush=True)
-        batches = batch_stream(self.sampler, a.batch, self.rng, workers=a.workers, seed=a.seed,
-                               start_step=self.step, pin_memory=self.dev.type == "cuda")
+        stream = batch_stream(self.sampler, a.batch, self.rng, workers=a.workers, seed=a.seed,
+                              start_step=self.step, pin_memory=self.dev.type == "cuda")
+        batches = echoed(stream, a.echo, seed=a.seed + self.step) if a.echo > 1 else stream
         acc: dict[str, list[float]] = {}
         t_last, n_last, step_s = time.time(), 0, 0.0
         while self.step < a.max_steps and time.time() < deadline - 60:  # 60 s reserve to validate/save
             blurred, sharp = next(batches)
-            for k, v in self.train_step(blurred, sharp).items():
+            for k, v in self.train_step(blurred, sharp, time.time() - t0).items():
                 acc.setdefault(k, []).append(v)
             n_last += 1
             if self.step % 50 == 0:
                 step_s = (time.time() - t_last) / n_last
-                row = {"step": self.step, "wall_s": round(time.time() - t0), "lr": f"{lr_at(self.step, a):.2e}",
+                row = {"step": self.step, "wall_s": round(time.time() - t0), "lr": f"{lr_at(self.step, a, time.time() - t0):.2e}",
                        "step_s": f"{step_s:.3f}", **{k: f"{np.mean(v):.5f}" for k, v in acc.items()}}
                 if self.step % a.val_every == 0:
                     r = self.validate()
@@ -289,35 +302,6 @@ class Trainer:
         print(f"stopped at step {self.step}: val PSNR in {r['in_psnr']:.3f} -> out {r['out_psnr']:.3f} dB "
               f"(centred targets {r['in_psnr_c']:.3f} -> {r['out_psnr_c']:.3f}), "
               f"SSIM {r['in_ssim']:.4f} -> {r['out_ssim']:.4f}; best {self.best:.3f}", flush=True)
-
-
-BEST_METRIC = "val_out_psnr_c"  # what best.pt maximises
-LOG_FIELDS = ["step", "wall_s", "lr", "loss", "content", "frequency", "perceptual", "adv", "critic",
-              "val_in_psnr", "val_out_psnr", "val_in_ssim", "val_out_ssim", "val_in_psnr_c", "val_out_psnr_c", "step_s"]
-
-
-def upgrade_log_header(path: Path, fields: list[str] = LOG_FIELDS) -> None:
-    """A log begun by an older version (fewer columns) is rewritten with these fields, its rows
-    kept and the new columns left empty, so resumed runs append matching rows."""
-    with path.open(newline="") as f:
-        rows = list(csv.DictReader(f))
-        f.seek(0)
-        header = next(csv.reader(f), [])
-    if header == fields:
-        return
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    tmp.replace(path)
-
-
-def val_columns(r: dict) -> dict:
-    """Validation columns of a log row; _c = scored against the centred targets."""
-    return {"val_in_psnr": f"{r['in_psnr']:.3f}", "val_out_psnr": f"{r['out_psnr']:.3f}",
-            "val_in_ssim": f"{r['in_ssim']:.4f}", "val_out_ssim": f"{r['out_ssim']:.4f}",
-            "val_in_psnr_c": f"{r['in_psnr_c']:.3f}", "val_out_psnr_c": f"{r['out_psnr_c']:.3f}"}
 
 
 def main(argv: list[str] | None = None) -> None:
