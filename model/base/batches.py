@@ -6,6 +6,8 @@ workers > 0: that many forked processes (a GPU step takes milliseconds, and one 
 synthetic shake at ~60 ms per 256² sample would leave the GPU idle most of the time). Each
 worker draws from its own RNG seeded by (seed, start step, worker id), so a resumed run draws
 new batches rather than repeating the ones it already trained on.
+render_on (train.py --synth-on-device): the workers draw the synthetic shake, the training
+device renders it (device_shake.py), so a GPU is not left waiting on the CPU's warps.
 echoed(): each batch trained on more than once, under other flips/rotations ("data echoing"),
 for a GPU that its data workers cannot keep busy.
 """
@@ -19,45 +21,71 @@ import torch
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from data import TrainSampler
+from device_shake import render
 
 Batch = tuple[torch.Tensor, torch.Tensor]
+Parts = dict[str, torch.Tensor]
 
 
-def _draw(sampler: TrainSampler, rng: np.random.Generator, batch: int) -> Batch:
+def _draw(sampler: TrainSampler, rng: np.random.Generator, batch: int, parts: bool) -> Batch | Parts:
+    if parts:
+        return {k: torch.from_numpy(v) for k, v in sampler.batch_parts(rng, batch).items()}
     b, s = sampler.batch(rng, batch)
     return torch.from_numpy(b), torch.from_numpy(s)
 
 
 class _WorkerBatches(IterableDataset):
-    def __init__(self, sampler: TrainSampler, batch: int, seed: int, start_step: int) -> None:
+    def __init__(self, sampler: TrainSampler, batch: int, seed: int, start_step: int, parts: bool) -> None:
         super().__init__()
-        self.sampler, self.batch, self.seed, self.start_step = sampler, batch, seed, start_step
+        self.sampler, self.batch, self.seed, self.start_step, self.parts = sampler, batch, seed, start_step, parts
 
-    def __iter__(self) -> Iterator[Batch]:
+    def __iter__(self) -> Iterator[Batch | Parts]:
         info = get_worker_info()
         rng = np.random.default_rng([self.seed, self.start_step, info.id if info else 0])
         while True:
-            yield _draw(self.sampler, rng, self.batch)
+            yield _draw(self.sampler, rng, self.batch, self.parts)
 
 
-def _threaded(sampler: TrainSampler, batch: int, rng: np.random.Generator) -> Iterator[Batch]:
+def _threaded(sampler: TrainSampler, batch: int, rng: np.random.Generator, parts: bool) -> Iterator[Batch | Parts]:
     with ThreadPoolExecutor(1) as pool:
-        nxt = pool.submit(_draw, sampler, rng, batch)
+        nxt = pool.submit(_draw, sampler, rng, batch, parts)
         while True:
             ready = nxt.result()
-            nxt = pool.submit(_draw, sampler, rng, batch)
+            nxt = pool.submit(_draw, sampler, rng, batch, parts)
             yield ready
 
 
 def batch_stream(sampler: TrainSampler, batch: int, rng: np.random.Generator, *, workers: int = 0,
-                 seed: int = 0, start_step: int = 0, pin_memory: bool = False) -> Iterator[Batch]:
-    """Endless (blurred, sharp) float32 NCHW batches in [-1, 1]. rng drives the threaded path only."""
+                 seed: int = 0, start_step: int = 0, pin_memory: bool = False,
+                 render_on: torch.device | None = None) -> Iterator[Batch]:
+    """Endless (blurred, sharp) float32 NCHW batches in [-1, 1]. rng drives the threaded path only.
+    render_on: the synthetic samples come from the workers as device_shake jobs and are rendered
+    on that device (the batch is then on it already)."""
+    parts = render_on is not None
     if workers <= 0:
-        return _threaded(sampler, batch, rng)
-    loader = DataLoader(_WorkerBatches(sampler, batch, seed, start_step), batch_size=None,
-                        num_workers=workers, prefetch_factor=4, persistent_workers=True,
-                        pin_memory=pin_memory, multiprocessing_context="fork")
-    return iter(loader)
+        stream = _threaded(sampler, batch, rng, parts)
+    else:
+        loader = DataLoader(_WorkerBatches(sampler, batch, seed, start_step, parts), batch_size=None,
+                            num_workers=workers, prefetch_factor=4, persistent_workers=True,
+                            pin_memory=pin_memory, multiprocessing_context="fork")
+        stream = iter(loader)
+    return rendered(stream, sampler.size, render_on) if parts else stream
+
+
+def rendered(stream: Iterator[Parts], size: int, device: torch.device) -> Iterator[Batch]:
+    """Parts (batch_parts as tensors) -> whole batches on `device`: the finished samples moved
+    there, the shake jobs rendered there (device_shake.render) and appended."""
+    try:
+        for parts in stream:
+            t = {k: v.to(device, non_blocking=True) for k, v in parts.items()}
+            blurred, sharp = (t.pop(k).permute(0, 3, 1, 2).float() / 127.5 - 1 for k in ("blurred", "sharp"))
+            if t["canvas"].shape[0]:
+                b, s = render(t, size)
+                blurred, sharp = torch.cat([blurred, b]), torch.cat([sharp, s])
+            yield blurred, sharp
+    finally:
+        if hasattr(stream, "close"):
+            stream.close()
 
 
 def dihedral(x: torch.Tensor, k: int) -> torch.Tensor:

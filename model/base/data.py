@@ -179,15 +179,43 @@ class TrainSampler:
             return b, s
         return (self.mild if source == "mild" else self.synth).sample(rng, self.size)
 
+    def _source(self, rng: np.random.Generator) -> str:
+        return self.names[int(rng.choice(len(self.names), p=self.probs))]
+
     def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        source = self.names[int(rng.choice(len(self.names), p=self.probs))]
+        blurred, sharp = self._finished(rng, self._source(rng))
+        return to_model(blurred), to_model(sharp)
+
+    def _finished(self, rng: np.random.Generator, source: str) -> tuple[np.ndarray, np.ndarray]:
+        """A textured, flipped (blurred, sharp) pair from one source, uint8 HWC."""
         for _ in range(10):
             blurred, sharp = self._draw(rng, source)
             if gradient_energy(sharp) >= self.min_energy:
                 break
-        blurred, sharp = augment(rng, blurred, sharp)
-        return to_model(blurred), to_model(sharp)
+        return tuple(augment(rng, blurred, sharp))
 
     def batch(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         pairs = [self.sample(rng) for _ in range(n)]
         return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+
+    def batch_parts(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+        """A batch for `train.py --synth-on-device`: the frames and pairs samples finished
+        ("blurred", "sharp": uint8 NHWC, a quarter of float32's bytes to pass between processes
+        and to the device; batches.rendered converts them there), the synthetic ones as
+        device_shake jobs to render there."""
+        from device_shake import draw_job, jobs  # local import: device_shake imports synth, which imports this
+        done, drawn = [], []
+        for _ in range(n):
+            source = self._source(rng)
+            if source not in ("synth", "mild"):
+                done.append(self._finished(rng, source))
+                continue
+            synth = self.mild if source == "mild" else self.synth
+            for _ in range(10):
+                placed = synth.place(rng, self.size)
+                if gradient_energy(placed.sharp(self.size)) >= self.min_energy:
+                    break
+            drawn.append(draw_job(rng, synth, placed))
+        empty = np.zeros((0, self.size, self.size, 3), np.uint8)
+        return {"blurred": np.stack([d[0] for d in done]) if done else empty,
+                "sharp": np.stack([d[1] for d in done]) if done else empty, **jobs(drawn, self.size)}

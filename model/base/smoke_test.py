@@ -1,7 +1,8 @@
 """Smoke test of the recipe on CPU (~1 min): a few content steps and one GAN+perceptual
 step from scratch into a temp folder, resume (with data workers and bf16 autocast), export to
 ONNX (checker + op list + onnxruntime-node parity), the manifest through the app's zod schema,
-and the lent-GPU path (device_pack.py + device_train.sh, on CPU).
+the lent-GPU path (device_pack.py + device_train.sh, on CPU), and the synthetic shake rendered
+on the training device against synth.py (device_shake_check.py).
   python3 model/base/smoke_test.py     (exit code 0 = pass)
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+import device_shake_check  # noqa: E402
 import train  # noqa: E402
 from batches import dihedral, echoed  # noqa: E402
 from checkpoints import load_checkpoint  # noqa: E402
@@ -63,6 +65,9 @@ def main() -> None:
             assert load_checkpoint(ck / "latest.pt")["step"] == 4
         else:
             print(f"skipped GAN step: {VGG_PT} missing (run convert_vgg.py)")
+        # The lent GPU's data path: workers draw shake jobs, the training device renders them.
+        train.main(common + ["--max-steps", "6", "--workers", "1", "--synth-on-device"])
+        assert load_checkpoint(ck / "latest.pt")["step"] == 6
         out = Path(tmp) / "export"
         print(run([sys.executable, str(HERE / "export_onnx.py"), "--ckpt", str(ck / "latest.pt"), "--out-dir", str(out)]))
         man = out / "unshake-base.manifest.json"
@@ -72,6 +77,7 @@ def main() -> None:
         device_round_trip(Path(tmp), ck / "latest.pt")
         step_probe_runs(Path(tmp))
         probe_and_centred_sets(Path(tmp))
+    device_shake_check.check_all()
     photos_too_small()
     mild_shake_is_short()
     schedule_check()
@@ -166,7 +172,7 @@ def device_round_trip(tmp: Path, ckpt: Path) -> None:
     env = {**os.environ, "PACK": str(pack), "OUT": str(out), "PYTHON": sys.executable, "OMP_NUM_THREADS": "1"}
     log = run(["bash", str(HERE / "device_train.sh"), "1.5", "--device", "cpu", "--batch", "2", "--size", "64",
                "--mix", "frames=1,pairs=1,synth=1", "--val-pairs", "1", "--val-crop", "128", "--ckpt-every", "1",
-               "--cosine-minutes", "1", "--echo", "2", "--max-steps", str(start + 2)], env)
+               "--cosine-minutes", "1", "--echo", "2", "--synth-on-device", "--max-steps", str(start + 2)], env)
     assert load_checkpoint(out / "latest.pt")["step"] == start + 2
     assert "resumed from" in (out / "train.log").read_text()
     assert f"of {len(os.sched_getaffinity(0))} cores" in log, log[:500]
@@ -176,9 +182,10 @@ def step_probe_runs(tmp: Path) -> None:
     """step_probe.py (where a GPU call's time goes) measures every part and writes its JSON."""
     probe = tmp / "probe.json"
     run([sys.executable, str(HERE / "step_probe.py"), "--device", "cpu", "--batch", "2", "--size", "64",
-         "--workers", "1", "--samples", "1", "--stream-seconds", "1", "--json", str(probe)])
+         "--workers", "1", "--samples", "1", "--stream-seconds", "1", "--synth-on-device", "--json", str(probe)])
     r = json.loads(probe.read_text())
     assert set(r["sample_ms"]) == {"synth", "mild", "frames", "pairs"} and r["stream_batches_per_s"] > 0, r
+    assert r["synth_on_device"]["stream_batches_per_s"] > 0 and r["synth_on_device"]["render_ms_per_batch"] > 0, r
     assert r["gpu_step_ms"]["fp32"] > 0
 
 

@@ -1,6 +1,7 @@
 """Where a training step's time goes on a machine: sample making per source (one process), the
 generator step alone (random batch, fp32 and bf16 autocast), and the batch stream that train.py
-uses with N worker processes. Prints each figure as it is measured and writes them as JSON.
+uses with N worker processes (and, with --synth-on-device, the same with the synthetic shake
+rendered on the device). Prints each figure as it is measured and writes them as JSON.
 
   UNSHAKE_DATA=... python3 model/base/step_probe.py --batch 16 --size 256 --workers 14 --json out.json
 """
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from architecture import Generator, GeneratorConfig  # noqa: E402
 from batches import batch_stream  # noqa: E402
 from data import TrainSampler, augment, to_model  # noqa: E402
+from device_shake import render  # noqa: E402
 from losses import charbonnier, frequency_l1  # noqa: E402
 
 
@@ -66,15 +68,46 @@ def time_gpu_step(dev: torch.device, batch: int, size: int, amp: bool, steps: in
     return ms
 
 
-def time_stream(sampler: TrainSampler, batch: int, workers: int, seconds: float) -> float:
-    stream = batch_stream(sampler, batch, np.random.default_rng(0), workers=workers)
+def _sync(dev: torch.device) -> None:
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def time_parts(sampler: TrainSampler, batch: int, dev: torch.device, n: int = 5) -> dict[str, float]:
+    """--synth-on-device: a worker's share (batch_parts: draws, canvases, finished samples) and the
+    device's (device_shake.render), per batch, medians."""
+    rng, made, drawn = np.random.default_rng(1), [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        drawn.append({k: torch.from_numpy(v) for k, v in sampler.batch_parts(rng, batch).items()})
+        made.append(time.perf_counter() - t)
+    rendered_s = []
+    for parts in drawn:
+        t = {k: v.to(dev) for k, v in parts.items() if k not in ("blurred", "sharp")}
+        _sync(dev)
+        t0 = time.perf_counter()
+        render(t, sampler.size)
+        _sync(dev)
+        rendered_s.append(time.perf_counter() - t0)
+    out = {"worker_ms_per_batch": 1000 * float(np.median(made)), "render_ms_per_batch": 1000 * float(np.median(rendered_s[1:] or rendered_s))}
+    print(f"synth on device, batch {batch}: worker {out['worker_ms_per_batch']:.1f} ms, render "
+          f"{out['render_ms_per_batch']:.1f} ms (median, per batch)", flush=True)
+    return out
+
+
+def time_stream(sampler: TrainSampler, batch: int, workers: int, seconds: float,
+                render_on: torch.device | None = None) -> float:
+    stream = batch_stream(sampler, batch, np.random.default_rng(0), workers=workers, render_on=render_on)
     next(stream)  # workers started and warm
     t, n = time.perf_counter(), 0
     while time.perf_counter() - t < seconds:
         next(stream)
         n += 1
+    if render_on is not None:
+        _sync(render_on)
     rate = n / (time.perf_counter() - t)
-    print(f"batch stream, {workers} workers, batch {batch}: {rate:.2f} batches/s", flush=True)
+    where = f", synth rendered on {render_on}" if render_on is not None else ""
+    print(f"batch stream, {workers} workers, batch {batch}{where}: {rate:.2f} batches/s", flush=True)
     return rate
 
 
@@ -88,6 +121,8 @@ def main() -> None:
     p.add_argument("--mix", default="synth=0.5,mild=0.1,frames=0.3,pairs=0.1")
     p.add_argument("--synth-spec", type=Path, default=None)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--synth-on-device", action="store_true",
+                   help="also time train.py --synth-on-device: worker and render shares, and that stream")
     p.add_argument("--json", type=Path, default=None)
     a = p.parse_args()
     torch.backends.cudnn.benchmark = True
@@ -103,6 +138,9 @@ def main() -> None:
     print(f"data loaded in {res['load_s']:.1f} s", flush=True)
     res["sample_ms"] = time_sources(sampler, a.size, a.samples)
     res["stream_batches_per_s"] = time_stream(sampler, a.batch, a.workers, a.stream_seconds)
+    if a.synth_on_device:
+        res["synth_on_device"] = time_parts(sampler, a.batch, dev)
+        res["synth_on_device"]["stream_batches_per_s"] = time_stream(sampler, a.batch, a.workers, a.stream_seconds, dev)
     if a.json:
         a.json.write_text(json.dumps(res, indent=1))
 

@@ -156,6 +156,22 @@ def load_bank(spec: dict) -> list[np.ndarray]:
 
 
 @dataclass
+class Placement:
+    """shake: a kernel or a warp; the crop with its margin is photo[y:y + size + kh - 1,
+    x:x + size + kw - 1] (a warp: kh = kw = 2 margin + 1), the sharp target its centre part."""
+    shake: np.ndarray | Warp
+    photo: np.ndarray
+    y: int
+    x: int
+    kh: int
+    kw: int
+
+    def sharp(self, size: int) -> np.ndarray:
+        top, left = self.y + self.kh // 2, self.x + self.kw // 2
+        return self.photo[top:top + size, left:left + size]
+
+
+@dataclass
 class ShakeSynthesizer:
     spec: dict
     photos: list[np.ndarray]
@@ -238,17 +254,23 @@ class ShakeSynthesizer:
         raise ValueError(f"no photo of {len(self.photos)} drawn in {PHOTO_DRAWS} tries has room for a "
                          f"{size}-px crop and a {kw}x{kh}-px shake: use larger photos or a smaller --size")
 
-    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+    def place(self, rng: np.random.Generator, size: int) -> Placement:
+        """A shake and where it lands: a photo with room for it, and a textured crop in it."""
         k = self.kernel(rng)
         for _ in range(10):
             photo, kh, kw = self._fitting_photo(rng, k, size)
             h, w = photo.shape[:2]
             y, x = int(rng.integers(0, h - size - kh + 2)), int(rng.integers(0, w - size - kw + 2))
-            big = photo[y:y + size + kh - 1, x:x + size + kw - 1]
-            sharp = big[kh // 2:kh // 2 + size, kw // 2:kw // 2 + size]
-            if gradient_energy(sharp) >= self.spec["crop"]["minGradientEnergy"]:
+            placed = Placement(k, photo, y, x, kh, kw)
+            if gradient_energy(placed.sharp(size)) >= self.spec["crop"]["minGradientEnergy"]:
                 break
-        return self.degrade(rng, big, k, (y, x, h, w, kh // 2, size)), np.ascontiguousarray(sharp)
+        return placed
+
+    def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+        p = self.place(rng, size)
+        big = p.photo[p.y:p.y + size + p.kh - 1, p.x:p.x + size + p.kw - 1]
+        h, w = p.photo.shape[:2]
+        return self.degrade(rng, big, p.shake, (p.y, p.x, h, w, p.kh // 2, size)), np.ascontiguousarray(p.sharp(size))
 
 
 def check(n: int, seed: int = 0) -> None:

@@ -62,6 +62,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--echo", type=int, default=1,
                    help="train on each batch this many times, under other flips/rotations (batches.echoed; "
                         "a GPU waiting on its data workers); 1 = off")
+    p.add_argument("--synth-on-device", action="store_true",
+                   help="render the synth and mild samples on the training device (device_shake.py): the "
+                        "workers only draw them; for a GPU that would otherwise wait on its data workers")
     p.add_argument("--workers", type=int, default=0,
                    help="data worker processes (0 = one thread; a GPU needs many, batches.py)")
     p.add_argument("--amp", choices=["off", "bf16"], default="off",
@@ -273,7 +276,8 @@ class Trainer:
         print(f"generator {count_params(self.gen):,} params; phase {a.phase}; batch {a.batch}x{a.size}^2; "
               f"device {self.dev}", flush=True)
         stream = batch_stream(self.sampler, a.batch, self.rng, workers=a.workers, seed=a.seed,
-                              start_step=self.step, pin_memory=self.dev.type == "cuda")
+                              start_step=self.step, pin_memory=self.dev.type == "cuda",
+                              render_on=self.dev if a.synth_on_device else None)
         batches = echoed(stream, a.echo, seed=a.seed + self.step) if a.echo > 1 else stream
         acc: dict[str, list[float]] = {}
         t_last, n_last, step_s = time.time(), 0, 0.0
