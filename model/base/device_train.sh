@@ -32,7 +32,14 @@ export UNSHAKE_DATA=$work/data PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1 OPENBLAS_NUM
 if [ -f "$pack/vgg19-block3.pt" ]; then export UNSHAKE_VGG_PT=$PWD/$pack/vgg19-block3.pt; fi
 photos=()
 for d in "$work"/data/photos-fetched/*/; do [ -d "$d" ] && photos+=(--photos "$d"); done
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no nvidia-smi"
+if nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null; then
+  # ~10 s: how the step time grows with the batch (is the GPU full at 16?), for the next call's
+  # choice of --batch. Never fatal: the training below is what the call is for.
+  "$py" model/base/step_probe.py --step-only --step-batches 32,64 --json "$out/gpu-steps.json" \
+    || echo "step probe failed (ignored)"
+else
+  echo "no nvidia-smi"
+fi
 
 set +e
 "$py" model/base/train.py --ckpt-dir "$out" --minutes "$minutes" --workers "$workers" "${photos[@]}" "$@" \

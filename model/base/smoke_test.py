@@ -187,6 +187,11 @@ def step_probe_runs(tmp: Path) -> None:
     assert set(r["sample_ms"]) == {"synth", "mild", "frames", "pairs"} and r["stream_batches_per_s"] > 0, r
     assert r["synth_on_device"]["stream_batches_per_s"] > 0 and r["synth_on_device"]["render_ms_per_batch"] > 0, r
     assert r["gpu_step_ms"]["fp32"] > 0
+    quick = tmp / "steps.json"  # device_train.sh's batch-size probe before a GPU call trains
+    run([sys.executable, str(HERE / "step_probe.py"), "--device", "cpu", "--batch", "2", "--size", "32",
+         "--step-only", "--step-batches", "1,4", "--json", str(quick)])
+    r = json.loads(quick.read_text())
+    assert set(r["step_ms_by_batch"]) == {"1", "4"} and "sample_ms" not in r, r
 
 
 def echo_check() -> None:

@@ -123,6 +123,9 @@ def main() -> None:
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     p.add_argument("--synth-on-device", action="store_true",
                    help="also time train.py --synth-on-device: worker and render shares, and that stream")
+    p.add_argument("--step-batches", default="",
+                   help="also time the fp32 step at these batch sizes, e.g. 32,64 (is the GPU full at --batch?)")
+    p.add_argument("--step-only", action="store_true", help="time the generator step only, no data (seconds)")
     p.add_argument("--json", type=Path, default=None)
     a = p.parse_args()
     torch.backends.cudnn.benchmark = True
@@ -131,6 +134,12 @@ def main() -> None:
     res["gpu_step_ms"] = {"fp32": time_gpu_step(dev, a.batch, a.size, False)}
     if dev.type == "cuda":
         res["gpu_step_ms"]["bf16"] = time_gpu_step(dev, a.batch, a.size, True)
+    if a.step_batches:
+        res["step_ms_by_batch"] = {int(b): time_gpu_step(dev, int(b), a.size, False) for b in a.step_batches.split(",")}
+    if a.step_only:
+        if a.json:
+            a.json.write_text(json.dumps(res, indent=1))
+        return
     t = time.perf_counter()
     mix = {k: float(v) for k, v in (kv.split("=") for kv in a.mix.split(","))}
     sampler = TrainSampler(mix, a.size, synth_spec=a.synth_spec, frames=(13, 31), frame_space="srgb")
