@@ -35,7 +35,7 @@ for d in "$work"/data/photos-fetched/*/; do [ -d "$d" ] && photos+=(--photos "$d
 if nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null; then
   # ~10 s: how the step time grows with the batch (is the GPU full at 16?), for the next call's
   # choice of --batch. Never fatal: the training below is what the call is for.
-  "$py" model/base/step_probe.py --step-only --step-batches 32,64 --json "$out/gpu-steps.json" \
+  "$py" model/base/step_probe.py --step-only --step-batches 4,8,32,64 --json "$out/gpu-steps.json" \
     || echo "step probe failed (ignored)"
 else
   echo "no nvidia-smi"
