@@ -12,6 +12,8 @@ port, spec for spec; device_shake_check.py compares the two renderings on the sa
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -65,7 +67,7 @@ def jobs(drawn: list[dict], size: int) -> Jobs:
         out[key] = np.array([d[key] for d in drawn], dtype=dtype)
     for i, d in enumerate(drawn):
         p = d["place"]
-        top, left = p.y + p.kh // 2, p.x + p.kw // 2  # the sharp crop in the photo
+        top, left = p.top_left
         out["canvas"][i] = canvas(p.photo, top, left, size, pad)
         if isinstance(p.shake, Warp):
             h, w = p.photo.shape[:2]
@@ -141,11 +143,18 @@ def flip(x: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
     return out
 
 
+@functools.cache
+def _decode_luts(device: torch.device) -> torch.Tensor:
+    """u8 -> linear for colour.transfer "identity" (row 0) and "srgb" (row 1), made once per device
+    rather than copied to it every batch."""
+    return torch.stack([torch.arange(256, dtype=torch.float32) / 255, torch.from_numpy(SRGB_TO_LINEAR)]).to(device)
+
+
 def render_linear(t: dict[str, torch.Tensor], size: int) -> torch.Tensor:
     """The deterministic part: linear light, highlight boost, blur. (n, 3, size, size) float32."""
     pad = (t["canvas"].shape[1] - size) // 2
     u8 = t["canvas"].permute(0, 3, 1, 2).long()
-    luts = torch.stack([torch.arange(256, dtype=torch.float32) / 255, torch.from_numpy(SRGB_TO_LINEAR)]).to(u8.device)
+    luts = _decode_luts(u8.device)
     lin = torch.where(t["srgb"].view(-1, 1, 1, 1), luts[1][u8], luts[0][u8])
     lin = torch.where(lin > t["threshold"].view(-1, 1, 1, 1), lin * t["gain"].view(-1, 1, 1, 1), lin)
     out = torch.zeros(lin.shape[0], 3, size, size, device=lin.device)

@@ -45,11 +45,9 @@ def as_tensors(j: dict[str, np.ndarray], device: str = "cpu") -> dict[str, torch
 
 def reference_linear(d: dict, size: int) -> np.ndarray:
     p = d["place"]
-    big = p.photo[p.y:p.y + size + p.kh - 1, p.x:p.x + size + p.kw - 1]
-    lin = boosted_linear(big, None if d["gain"] == 1.0 else d["gain"], d["threshold"], "srgb" if d["srgb"] else "identity")
-    h, w = p.photo.shape[:2]
+    lin = boosted_linear(p.big(size), None if d["gain"] == 1.0 else d["gain"], d["threshold"], "srgb" if d["srgb"] else "identity")
     if isinstance(p.shake, Warp):
-        return warp_average(lin, p.shake, p.y, p.x, h, w, p.kh // 2, size)
+        return warp_average(lin, p.shake, *p.where(size))
     return fft_convolve_valid(lin, p.shake)
 
 
@@ -71,10 +69,7 @@ def degradation_matches(synth: ShakeSynthesizer, size: int = 96, n: int = 24) ->
     rng = np.random.default_rng(3)
     cpu = []
     for d in drawn:
-        p = d["place"]
-        big = p.photo[p.y:p.y + size + p.kh - 1, p.x:p.x + size + p.kw - 1]
-        h, w = p.photo.shape[:2]
-        cpu.append(psnr(synth.degrade(rng, big, p.shake, (p.y, p.x, h, w, p.kh // 2, size)), p.sharp(size)))
+        cpu.append(psnr(synth.degrade_placed(rng, d["place"], size), d["place"].sharp(size)))
     for d in drawn:
         d["flip"] = 0
     torch.manual_seed(0)
@@ -145,10 +140,7 @@ def timing(size: int, batch: int, device: str) -> None:
     t_draw = (time.perf_counter() - t) / batch
     t = time.perf_counter()
     for d in drawn:
-        p = d["place"]
-        big = p.photo[p.y:p.y + size + p.kh - 1, p.x:p.x + size + p.kw - 1]
-        h, w = p.photo.shape[:2]
-        synth.degrade(np.random.default_rng(0), big, p.shake, (p.y, p.x, h, w, p.kh // 2, size))
+        synth.degrade_placed(np.random.default_rng(0), d["place"], size)
     t_cpu = (time.perf_counter() - t) / batch
     tt = as_tensors(j, device)
     render(tt, size)  # warm

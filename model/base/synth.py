@@ -166,9 +166,23 @@ class Placement:
     kh: int
     kw: int
 
+    @property
+    def top_left(self) -> tuple[int, int]:
+        """Where the sharp crop starts in the photo."""
+        return self.y + self.kh // 2, self.x + self.kw // 2
+
     def sharp(self, size: int) -> np.ndarray:
-        top, left = self.y + self.kh // 2, self.x + self.kw // 2
+        top, left = self.top_left
         return self.photo[top:top + size, left:left + size]
+
+    def big(self, size: int) -> np.ndarray:
+        """The crop with the shake's margin: degrade's input."""
+        return self.photo[self.y:self.y + size + self.kh - 1, self.x:self.x + size + self.kw - 1]
+
+    def where(self, size: int) -> tuple[int, int, int, int, int, int]:
+        """degrade's `place` (and warp_average's arguments after the warp): top, left, photo h, w, margin, size."""
+        h, w = self.photo.shape[:2]
+        return self.y, self.x, h, w, self.kh // 2, size
 
 
 @dataclass
@@ -266,11 +280,12 @@ class ShakeSynthesizer:
                 break
         return placed
 
+    def degrade_placed(self, rng: np.random.Generator, p: Placement, size: int) -> np.ndarray:
+        return self.degrade(rng, p.big(size), p.shake, p.where(size))
+
     def sample(self, rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
         p = self.place(rng, size)
-        big = p.photo[p.y:p.y + size + p.kh - 1, p.x:p.x + size + p.kw - 1]
-        h, w = p.photo.shape[:2]
-        return self.degrade(rng, big, p.shake, (p.y, p.x, h, w, p.kh // 2, size)), np.ascontiguousarray(p.sharp(size))
+        return self.degrade_placed(rng, p, size), np.ascontiguousarray(p.sharp(size))
 
 
 def check(n: int, seed: int = 0) -> None:
