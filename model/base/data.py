@@ -9,6 +9,7 @@ import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -18,6 +19,7 @@ DATA = Path(os.environ.get("UNSHAKE_DATA", REPO_ROOT.parent / "shared" / "data")
 FRAMES_DIR = DATA / "gopro-frames" / "GOPR0477_11_00"
 PAIRS_DIR = DATA / "gopro-train-pairs"
 VAL_SEQUENCE = "GOPR0374_11_00"  # its frames are not in gopro-frames/, so it is unseen
+T = TypeVar("T")
 
 # sRGB <-> linear light. Blur happens in linear light (photons add up), so averaging
 # gamma-encoded values would darken highlights and shift colours.
@@ -188,11 +190,17 @@ class TrainSampler:
 
     def _finished(self, rng: np.random.Generator, source: str) -> tuple[np.ndarray, np.ndarray]:
         """A textured, flipped (blurred, sharp) pair from one source, uint8 HWC."""
-        for _ in range(10):
-            blurred, sharp = self._draw(rng, source)
-            if gradient_energy(sharp) >= self.min_energy:
-                break
+        blurred, sharp = self._textured(lambda: self._draw(rng, source), lambda drawn: drawn[1])
         return tuple(augment(rng, blurred, sharp))
+
+    def _textured(self, draw: Callable[[], T], sharp_of: Callable[[T], np.ndarray]) -> T:
+        """Draws until the sharp crop has texture, 10 tries at most (then keeps the last: a photo
+        that is flat all over must not stall the run)."""
+        for _ in range(10):
+            drawn = draw()
+            if gradient_energy(sharp_of(drawn)) >= self.min_energy:
+                break
+        return drawn
 
     def batch(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         pairs = [self.sample(rng) for _ in range(n)]
@@ -211,10 +219,7 @@ class TrainSampler:
                 done.append(self._finished(rng, source))
                 continue
             synth = self.mild if source == "mild" else self.synth
-            for _ in range(10):
-                placed = synth.place(rng, self.size)
-                if gradient_energy(placed.sharp(self.size)) >= self.min_energy:
-                    break
+            placed = self._textured(lambda: synth.place(rng, self.size), lambda p: p.sharp(self.size))
             drawn.append(draw_job(rng, synth, placed))
         empty = np.zeros((0, self.size, self.size, 3), np.uint8)
         return {"blurred": np.stack([d[0] for d in done]) if done else empty,

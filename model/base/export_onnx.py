@@ -138,6 +138,11 @@ LICENSE = ("Weights: research use only. The training data's licences are unknown
            "(../shared/data/SOURCES.md); see MODEL_CARD.md.")
 
 
+def content_loss_name(option: str | None) -> str:
+    # checkpoints from before --content-loss carry no such argument: they trained on Charbonnier
+    return "per-image RMSE" if option == "rmse" else "Charbonnier"
+
+
 def training_summary(state: dict) -> dict:
     """What the weights were trained on, from the run's own arguments (saved in the checkpoint)."""
     a = state.get("args") or {}
@@ -149,7 +154,7 @@ def training_summary(state: dict) -> dict:
             "frames": f"averages of {get('frames', '7,13')} consecutive GOPR0477_11_00 frames in {space}",
             "synthesisSpec": Path(spec).name if spec else "synthesis-spec.json",
             "emaDecay": float(get("ema", 0.0) or 0.0),
-            "losses": f"Charbonnier {get('content', 1.0)}, spectral L1 {get('frequency', 0.0) or 0.0}, "
+            "losses": f"{content_loss_name(get('content_loss'))} {get('content', 1.0)}, spectral L1 {get('frequency', 0.0) or 0.0}, "
                       f"perceptual {get('perceptual', 0.0) or 0.0} ({get('phase', 'content')} phase)",
             "centredPairs": bool(get("centre_pairs", False)),
             "continuedFromSteps": int(state.get("init_steps", 0)),

@@ -1,4 +1,4 @@
-"""Losses: Charbonnier content, frequency L1, VGG19 conv3_3 perceptual (L2), WGAN-GP critic/generator terms."""
+"""Losses: Charbonnier or per-image RMSE content, frequency L1, VGG19 conv3_3 perceptual (L2), WGAN-GP critic/generator terms."""
 from __future__ import annotations
 
 import os
@@ -15,6 +15,13 @@ CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)
 def charbonnier(x: torch.Tensor, y: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
     """Smooth L1: L1's robustness to outliers with a defined gradient at 0."""
     return torch.sqrt((x - y) ** 2 + eps * eps).mean()
+
+
+def per_image_rmse(x: torch.Tensor, y: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
+    """Mean over the batch of each image's root-mean-square error. Within an image it is L2, whose
+    optimum is the mean PSNR scores, where Charbonnier's is the median; its gradient has L1's size
+    (err / rmse), so it can stand in for Charbonnier beside the spectral term without reweighting."""
+    return torch.sqrt(((x - y) ** 2).flatten(1).mean(1) + eps * eps).mean()
 
 
 def frequency_l1(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -24,7 +24,7 @@ import device_shake_check  # noqa: E402
 import train  # noqa: E402
 from batches import dihedral, echoed  # noqa: E402
 from checkpoints import load_checkpoint  # noqa: E402
-from losses import VGG_PT, frequency_l1  # noqa: E402
+from losses import VGG_PT, frequency_l1, per_image_rmse  # noqa: E402
 
 ZOD_CHECK = """
 import { readFileSync } from 'node:fs';
@@ -60,6 +60,9 @@ def main() -> None:
         assert load_checkpoint(ck / "latest.pt")["step"] == 3
         x = torch.rand(1, 3, 16, 16)
         assert float(frequency_l1(x, x)) == 0.0 and float(frequency_l1(x, x.flip(3))) > 0.0
+        # per image: an image off by 0.5 everywhere and an exact one average to 0.25 (+ eps)
+        pair = torch.stack([x[0] + 0.5, x[0]])
+        assert abs(float(per_image_rmse(pair, torch.cat([x, x]))) - 0.25) < 1e-3
         if VGG_PT.exists():
             train.main(common + ["--max-steps", "4", "--phase", "gan", "--perceptual", "100", "--n-critic", "1"])
             assert load_checkpoint(ck / "latest.pt")["step"] == 4
@@ -145,10 +148,11 @@ def probe_and_centred_sets(tmp: Path) -> None:
 
 def warm_start_counts_steps(common: list[str], ck: Path) -> None:
     """A run started with --init counts the steps its weights had, and the export's version and
-    training summary say all of them (run 21 continued run 18)."""
+    training summary say all of them (run 21 continued run 18); this one trains on per-image RMSE,
+    which the summary names."""
     warm = ck.parent / "warm"
     args = [warm.as_posix() if v == str(ck) else v for v in common]
-    train.main(args + ["--init", str(ck / "latest.pt"), "--max-steps", "1"])
+    train.main(args + ["--init", str(ck / "latest.pt"), "--max-steps", "1", "--content-loss", "rmse"])
     state = load_checkpoint(warm / "latest.pt")
     before = load_checkpoint(ck / "latest.pt")["step"]
     assert (state["step"], state["init_steps"]) == (1, before), (state["step"], state["init_steps"])
@@ -156,6 +160,7 @@ def warm_start_counts_steps(common: list[str], ck: Path) -> None:
     run([sys.executable, str(HERE / "export_onnx.py"), "--ckpt", str(warm / "latest.pt"), "--out-dir", str(out)])
     man = json.loads((out / "unshake-base.manifest.json").read_text())
     assert man["version"] == f"0.{before + 1}.0" and man["training"]["continuedFromSteps"] == before, man["version"]
+    assert man["training"]["losses"].startswith("per-image RMSE 1.0,"), man["training"]["losses"]
 
 
 def device_round_trip(tmp: Path, ckpt: Path) -> None:

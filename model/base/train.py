@@ -26,7 +26,8 @@ from alignment import centred_pairs  # noqa: E402
 from batches import batch_stream, echoed  # noqa: E402
 from checkpoints import generator_weights, load_checkpoint, save_atomic, total_steps  # noqa: E402
 from data import TrainSampler, load_pairs  # noqa: E402
-from losses import VGGConv33, charbonnier, critic_loss, frequency_l1, generator_adv_loss, perceptual  # noqa: E402
+from losses import (  # noqa: E402
+    VGGConv33, charbonnier, critic_loss, frequency_l1, generator_adv_loss, per_image_rmse, perceptual)
 from metrics import evaluate_pairs  # noqa: E402
 from train_log import BEST_METRIC, LOG_FIELDS, upgrade_log_header, val_columns  # noqa: E402
 
@@ -47,7 +48,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "budgets, where the step time is not known ahead); 0 = use --cosine-steps")
     p.add_argument("--mix", default="frames=0.8,pairs=0.2", help="source weights: frames, pairs, synth, mild")
     p.add_argument("--perceptual", type=float, default=0.0, help="weight of VGG conv3_3 L2 (gan: 100)")
-    p.add_argument("--content", type=float, default=1.0, help="weight of the Charbonnier term")
+    p.add_argument("--content", type=float, default=1.0, help="weight of the content term")
+    p.add_argument("--content-loss", choices=["charbonnier", "rmse"], default="charbonnier",
+                   help="content term: Charbonnier (smooth L1) or per-image RMSE (L2, what PSNR measures)")
     p.add_argument("--frequency", type=float, default=0.0, help="weight of the spectral L1 term (losses.frequency_l1)")
     p.add_argument("--centre-pairs", action="store_true",
                    help="train on the GoPro pairs with each target moved onto its blur's centroid (alignment.py)")
@@ -201,7 +204,8 @@ class Trainer:
         return torch.autocast(self.dev.type, dtype=torch.bfloat16) if self.a.amp == "bf16" else nullcontext()
 
     def _gen_loss(self, out: torch.Tensor, sharp: torch.Tensor) -> dict[str, torch.Tensor]:
-        terms = {"content": self.a.content * charbonnier(out, sharp)}
+        content = per_image_rmse if self.a.content_loss == "rmse" else charbonnier
+        terms = {"content": self.a.content * content(out, sharp)}
         if self.a.frequency > 0:
             terms["frequency"] = self.a.frequency * frequency_l1(out, sharp)
         if self.vgg is not None:
