@@ -18,6 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from architecture import linear_to_srgb
 from data import SRGB_TO_LINEAR
 from jpeg_torch import jpeg_round_trip
 from shake_warp import Warp
@@ -81,11 +82,6 @@ def jobs(drawn: list[dict], size: int) -> Jobs:
             y0, x0 = pad - (kh - 1) // 2, pad - (kw - 1) // 2
             out["kernel"][i, y0:y0 + kh, x0:x0 + kw] = p.shake
     return out
-
-
-def srgb_encode(x: torch.Tensor) -> torch.Tensor:
-    x = x.clamp(0, 1)
-    return torch.where(x <= 0.0031308, x * 12.92, 1.055 * x.clamp_min(1e-12) ** (1 / 2.4) - 0.055)
 
 
 def convolve(lin: torch.Tensor, kernel: torch.Tensor, pad: int, size: int) -> torch.Tensor:
@@ -172,7 +168,7 @@ def render(t: dict[str, torch.Tensor], size: int) -> tuple[torch.Tensor, torch.T
     lin = render_linear(t, size)
     peak, sigma = t["peak"].view(-1, 1, 1, 1), t["sigma"].view(-1, 1, 1, 1)
     noisy = torch.poisson(lin.clamp_min(0) * peak) / peak + torch.randn_like(lin) * sigma
-    enc = torch.where(t["srgb"].view(-1, 1, 1, 1), srgb_encode(noisy), noisy.clamp(0, 1))
+    enc = torch.where(t["srgb"].view(-1, 1, 1, 1), linear_to_srgb(noisy.clamp(0, 1)), noisy.clamp(0, 1))
     u8 = (enc * 255).round().clamp(0, 255)
     jp = (t["quality"] > 0).nonzero().flatten()
     if jp.numel():

@@ -23,15 +23,12 @@ from batches import rendered
 from data import DATA, TrainSampler, augment, image_files, load_rgb
 from device_shake import draw_job, flip, jobs, render, render_linear
 from jpeg_torch import jpeg_round_trip
+from metrics import psnr_u8
 from shake_warp import Warp, warp_average
 from synth import ShakeSynthesizer, boosted_linear, fft_convolve_valid
 
 HERE = Path(__file__).resolve().parent
 WARP_SPEC = HERE / "synthesis-spec-gopro-clean-warp.json"
-
-
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    return float(10 * np.log10(255.0 ** 2 / np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)))
 
 
 def draws(synth: ShakeSynthesizer, n: int, size: int, seed: int = 1) -> list[dict]:
@@ -69,12 +66,12 @@ def degradation_matches(synth: ShakeSynthesizer, size: int = 96, n: int = 24) ->
     rng = np.random.default_rng(3)
     cpu = []
     for d in drawn:
-        cpu.append(psnr(synth.degrade_placed(rng, d["place"], size), d["place"].sharp(size)))
+        cpu.append(psnr_u8(synth.degrade_placed(rng, d["place"], size), d["place"].sharp(size)))
     for d in drawn:
         d["flip"] = 0
     torch.manual_seed(0)
     b, s = render(as_tensors(jobs(drawn, size)), size)
-    dev = [psnr((bb + 1) * 127.5, (ss + 1) * 127.5) for bb, ss in zip(b.numpy(), s.numpy())]
+    dev = [psnr_u8((bb + 1) * 127.5, (ss + 1) * 127.5) for bb, ss in zip(b.numpy(), s.numpy())]
     assert abs(np.mean(cpu) - np.mean(dev)) < 0.5, f"synth.py {np.mean(cpu):.2f} dB, device {np.mean(dev):.2f} dB"
     for d, ss in zip(drawn, s.numpy()):  # the targets are the placements' sharp crops
         assert np.array_equal(np.rint((ss.transpose(1, 2, 0) + 1) * 127.5), d["place"].sharp(size))
@@ -90,7 +87,7 @@ def jpeg_matches_pillow() -> None:
             pil = np.asarray(Image.open(buf).convert("RGB"))
             ours = jpeg_round_trip(torch.from_numpy(im).permute(2, 0, 1)[None].float(), torch.tensor([q]))
             ours = ours[0].permute(1, 2, 0).numpy()
-            assert abs(psnr(ours, im) - psnr(pil, im)) < 0.75 and psnr(ours, pil) > 42, (f.name, q, psnr(ours, im), psnr(pil, im))
+            assert abs(psnr_u8(ours, im) - psnr_u8(pil, im)) < 0.75 and psnr_u8(ours, pil) > 42, (f.name, q, psnr_u8(ours, im), psnr_u8(pil, im))
 
 
 class _Fixed:
