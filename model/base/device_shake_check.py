@@ -26,6 +26,7 @@ from jpeg_torch import jpeg_round_trip
 from metrics import psnr_u8
 from shake_warp import Warp, warp_average
 from synth import ShakeSynthesizer, boosted_linear, fft_convolve_valid
+from timing import device_seconds
 
 HERE = Path(__file__).resolve().parent
 WARP_SPEC = HERE / "synthesis-spec-gopro-clean-warp.json"
@@ -141,13 +142,7 @@ def timing(size: int, batch: int, device: str) -> None:
     t_cpu = (time.perf_counter() - t) / batch
     tt = as_tensors(j, device)
     render(tt, size)  # warm
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
-    t = time.perf_counter()
-    render(tt, size)
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
-    t_dev = (time.perf_counter() - t) / batch
+    t_dev = device_seconds(device, render, tt, size) / batch
     warps = int(j["is_warp"].sum())
     print(f"{batch} samples of {size}² ({warps} warps): draw + canvas {1000 * t_draw:.1f} ms/sample, synth.py degrade "
           f"{1000 * t_cpu:.1f} ms/sample, device render on {device} {1000 * t_dev:.1f} ms/sample "

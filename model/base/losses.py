@@ -73,7 +73,8 @@ def perceptual(vgg: VGGConv33, out: torch.Tensor, target: torch.Tensor) -> torch
 
 def gradient_penalty(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
     """WGAN-GP (Gulrajani et al. 2017): (||grad D(x_hat)|| - 1)^2 on random interpolates."""
-    a = torch.rand(real.size(0), 1, 1, 1)
+    # on real's device: a CPU tensor of this shape cannot broadcast against CUDA ones
+    a = torch.rand(real.size(0), 1, 1, 1, device=real.device)
     x_hat = (a * real + (1 - a) * fake).requires_grad_(True)
     d = critic(x_hat)
     (grad,) = torch.autograd.grad(d.sum(), x_hat, create_graph=True)

@@ -23,6 +23,7 @@ from batches import batch_stream  # noqa: E402
 from data import TrainSampler, augment, to_model  # noqa: E402
 from device_shake import render  # noqa: E402
 from losses import charbonnier, frequency_l1  # noqa: E402
+from timing import device_seconds, sync  # noqa: E402
 
 
 def time_sources(sampler: TrainSampler, size: int, n: int) -> dict[str, float]:
@@ -54,23 +55,14 @@ def time_gpu_step(dev: torch.device, batch: int, size: int, amp: bool, steps: in
         loss.backward()
         opt.step()
 
-    for _ in range(5):
-        step()
-    if dev.type == "cuda":
-        torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(steps):
-        step()
-    if dev.type == "cuda":
-        torch.cuda.synchronize()
-    ms = 1000 * (time.perf_counter() - t) / steps
+    def steps_of(n: int) -> None:
+        for _ in range(n):
+            step()
+
+    steps_of(5)  # warm
+    ms = 1000 * device_seconds(dev, steps_of, steps) / steps
     print(f"generator step batch {batch}x{size}^2 {'bf16' if amp else 'fp32'}: {ms:.1f} ms", flush=True)
     return ms
-
-
-def _sync(dev: torch.device) -> None:
-    if dev.type == "cuda":
-        torch.cuda.synchronize()
 
 
 def time_parts(sampler: TrainSampler, batch: int, dev: torch.device, n: int = 5) -> dict[str, float]:
@@ -83,12 +75,8 @@ def time_parts(sampler: TrainSampler, batch: int, dev: torch.device, n: int = 5)
         made.append(time.perf_counter() - t)
     rendered_s = []
     for parts in drawn:
-        t = {k: v.to(dev) for k, v in parts.items() if k not in ("blurred", "sharp")}
-        _sync(dev)
-        t0 = time.perf_counter()
-        render(t, sampler.size)
-        _sync(dev)
-        rendered_s.append(time.perf_counter() - t0)
+        on_device = {k: v.to(dev) for k, v in parts.items() if k not in ("blurred", "sharp")}
+        rendered_s.append(device_seconds(dev, render, on_device, sampler.size))
     out = {"worker_ms_per_batch": 1000 * float(np.median(made)), "render_ms_per_batch": 1000 * float(np.median(rendered_s[1:] or rendered_s))}
     print(f"synth on device, batch {batch}: worker {out['worker_ms_per_batch']:.1f} ms, render "
           f"{out['render_ms_per_batch']:.1f} ms (median, per batch)", flush=True)
@@ -104,7 +92,7 @@ def time_stream(sampler: TrainSampler, batch: int, workers: int, seconds: float,
         next(stream)
         n += 1
     if render_on is not None:
-        _sync(render_on)
+        sync(render_on)
     rate = n / (time.perf_counter() - t)
     where = f", synth rendered on {render_on}" if render_on is not None else ""
     print(f"batch stream, {workers} workers, batch {batch}{where}: {rate:.2f} batches/s", flush=True)
