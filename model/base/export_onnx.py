@@ -149,13 +149,15 @@ def training_summary(state: dict) -> dict:
     get = a.get if isinstance(a, dict) else (lambda k, d=None: getattr(a, k, d))
     spec = get("synth_spec")
     space = "stored sRGB values" if get("frame_average") == "srgb" else "linear light"
+    # runs from before --adversarial weighted the WGAN term 1
+    adversarial = f", adversarial {get('adversarial', 1.0)}" if get("phase") == "gan" else ""
     return {"steps": total_steps(state), "mix": str(get("mix", "")), "crop": int(get("size", 0) or 0),
             "batch": int(get("batch", 0) or 0),
             "frames": f"averages of {get('frames', '7,13')} consecutive GOPR0477_11_00 frames in {space}",
             "synthesisSpec": Path(spec).name if spec else "synthesis-spec.json",
             "emaDecay": float(get("ema", 0.0) or 0.0),
             "losses": f"{content_loss_name(get('content_loss'))} {get('content', 1.0)}, spectral L1 {get('frequency', 0.0) or 0.0}, "
-                      f"perceptual {get('perceptual', 0.0) or 0.0} ({get('phase', 'content')} phase)",
+                      f"perceptual {get('perceptual', 0.0) or 0.0}{adversarial} ({get('phase', 'content')} phase)",
             "centredPairs": bool(get("centre_pairs", False)),
             "continuedFromSteps": int(state.get("init_steps", 0)),
             "heldOut": "never trained on gopro-official, Levin or the GOPR0374 validation pairs"}

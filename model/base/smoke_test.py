@@ -24,6 +24,7 @@ import device_shake_check  # noqa: E402
 import train  # noqa: E402
 from batches import dihedral, echoed  # noqa: E402
 from checkpoints import load_checkpoint  # noqa: E402
+from export_onnx import training_summary  # noqa: E402
 from losses import VGG_PT, frequency_l1, per_image_rmse  # noqa: E402
 
 ZOD_CHECK = """
@@ -64,8 +65,12 @@ def main() -> None:
         pair = torch.stack([x[0] + 0.5, x[0]])
         assert abs(float(per_image_rmse(pair, torch.cat([x, x]))) - 0.25) < 1e-3
         if VGG_PT.exists():
-            train.main(common + ["--max-steps", "4", "--phase", "gan", "--perceptual", "100", "--n-critic", "1"])
-            assert load_checkpoint(ck / "latest.pt")["step"] == 4
+            train.main(common + ["--max-steps", "4", "--phase", "gan", "--perceptual", "100", "--n-critic", "1",
+                                 "--adversarial", "0.5"])
+            gan = load_checkpoint(ck / "latest.pt")
+            assert gan["step"] == 4
+            losses = training_summary(gan)["losses"]
+            assert losses.endswith("perceptual 100.0, adversarial 0.5 (gan phase)"), losses
         else:
             print(f"skipped GAN step: {VGG_PT} missing (run convert_vgg.py)")
         # The lent GPU's data path: workers draw shake jobs, the training device renders them.

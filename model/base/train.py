@@ -54,6 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--frequency", type=float, default=0.0, help="weight of the spectral L1 term (losses.frequency_l1)")
     p.add_argument("--centre-pairs", action="store_true",
                    help="train on the GoPro pairs with each target moved onto its blur's centroid (alignment.py)")
+    p.add_argument("--adversarial", type=float, default=1.0, help="weight of the WGAN generator term (gan phase)")
     p.add_argument("--n-critic", type=int, default=5)
     p.add_argument("--val-every", type=int, default=1000)
     p.add_argument("--val-pairs", type=int, default=4, help="how many GOPR0374 pairs to validate on")
@@ -211,7 +212,7 @@ class Trainer:
         if self.vgg is not None:
             terms["perceptual"] = self.a.perceptual * perceptual(self.vgg, out, sharp)
         if self.critic is not None:
-            terms["adv"] = generator_adv_loss(self.critic, out)
+            terms["adv"] = self.a.adversarial * generator_adv_loss(self.critic, out)
         return terms
 
     def train_step(self, blurred: torch.Tensor, sharp: torch.Tensor, elapsed_s: float = 0.0) -> dict[str, float]:
