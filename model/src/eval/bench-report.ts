@@ -111,7 +111,7 @@ export function trainingMarkdown(t: TrainingBench): string[] {
   return [
     `## Fine-tuning (TF.js), model ${t.model}, batch ${t.batch}${t.date ? ` (timed ${t.date})` : ''}`,
     '',
-    'One training step = critic update + generator update with the default losses (L1 + 100 × VGG19 conv3_3 + WGAN-GP), in its own process per backend. ' +
+    'One training step = critic update + generator update with the default losses (L1 + VGG19 conv3_3 perceptual + WGAN-GP; their weights, which do not change the time, in model/src/train/losses.ts), in its own process per backend. ' +
       '"decoder" trains only the decoder and tail (the light mode). When the first step alone exceeds 20 s it is the measurement (marked); otherwise the mean of 2 later steps.',
     '',
     '| backend | crop | mode | critic width | s/step | first step s |',

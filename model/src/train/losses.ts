@@ -36,7 +36,7 @@ export function l1Loss(out: tf.Tensor, target: tf.Tensor): tf.Scalar {
  * Mean squared difference of conv3_3 features, divided by 255². The weights expect caffe input
  * (0–255), whose features are ~255× those of the [0, 1]-scaled input DeblurGAN's weight of 100
  * was tuned for; the division restores that scale (measured on a whole GoPro pair: raw MSE ≈ 1e4,
- * scaled ≈ 0.15, next to an L1 of ≈ 0.07; on textured 128² training crops ≈ 0.9).
+ * scaled ≈ 0.15, next to an L1 of ≈ 0.07; the base model's output on its 128² training crops ≈ 0.9).
  * model/base/losses.py divides the same way.
  */
 export function perceptualLoss(vgg: VggFeatures, out: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
