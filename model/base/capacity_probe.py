@@ -21,7 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import FrameAverager, average_frames  # noqa: E402
 from metrics import evaluate_pairs  # noqa: E402
-from train import Trainer, parse_args  # noqa: E402
+from train import Trainer  # noqa: E402
+from train_args import parse_args  # noqa: E402
 from train_log import upgrade_log_header  # noqa: E402
 
 TRAIN_FRAMES = (0, 226)  # 4 frames of gap before the held-out stretch: no shared frame

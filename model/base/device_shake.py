@@ -22,7 +22,8 @@ from architecture import linear_to_srgb
 from data import SRGB_TO_LINEAR
 from jpeg_torch import jpeg_round_trip
 from shake_warp import Warp
-from synth import Placement, ShakeSynthesizer, uniform
+from shake_kernel import uniform
+from synth import Placement, ShakeSynthesizer
 
 Jobs = dict[str, np.ndarray]
 

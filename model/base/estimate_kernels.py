@@ -82,7 +82,8 @@ def main() -> None:
     if a.png:
         Image.fromarray(np.concatenate(tiles, axis=1)).save(a.png)
     if a.spec:
-        from synth import ShakeSynthesizer, kernel_extent  # local: loads the photos only when asked
+        from shake_kernel import kernel_extent
+        from synth import ShakeSynthesizer  # local: loads the photos only when asked
         s, rng = ShakeSynthesizer.load(a.spec), np.random.default_rng(0)
         ext = [kernel_extent(s.kernel(rng)) for _ in range(300)]
         print(f"spec {a.spec.name}: extent p10 {np.percentile(ext, 10):.0f}, median {np.median(ext):.0f}, "

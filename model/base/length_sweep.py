@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import DATA, load_pairs, load_rgb  # noqa: E402
 from export_onnx import load_generator  # noqa: E402
 from metrics import psnr_u8, restore_u8  # noqa: E402
-from synth import fft_convolve_valid, splat_centred  # noqa: E402
+from shake_kernel import splat_centred  # noqa: E402
+from synth import fft_convolve_valid  # noqa: E402
 
 LENGTHS = (1, 3, 6, 10, 15, 21, 28, 36, 45, 56)
 ANGLES = (0.0, 45.0, 90.0, 135.0)
@@ -32,7 +33,7 @@ ANGLES = (0.0, 45.0, 90.0, 135.0)
 
 def line_kernel(length: int, angle_deg: float) -> np.ndarray:
     """A straight shake of `length` px (end to end) at `angle_deg`: densely sampled points
-    splatted bilinearly about the centre (synth.splat_centred), odd side, sum 1."""
+    splatted bilinearly about the centre (shake_kernel.splat_centred), odd side, sum 1."""
     t = np.linspace(-0.5, 0.5, 64 * length) * (length - 1)
     a = np.deg2rad(angle_deg)
     return splat_centred(t * np.sin(a), t * np.cos(a), np.ones_like(t)).astype(np.float32)

@@ -22,6 +22,7 @@ REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 import device_shake_check  # noqa: E402
 import train  # noqa: E402
+import train_args  # noqa: E402
 from batches import dihedral, echoed  # noqa: E402
 from checkpoints import load_checkpoint  # noqa: E402
 from export_onnx import training_summary  # noqa: E402
@@ -96,7 +97,8 @@ def main() -> None:
 def mild_shake_is_short() -> None:
     """The mild source shares the main source's photos and draws shake of at most ~9 px."""
     import numpy as np
-    from synth import MILD_SPEC, ShakeSynthesizer, kernel_extent
+    from shake_kernel import kernel_extent
+    from synth import MILD_SPEC, ShakeSynthesizer
     main_synth = ShakeSynthesizer.load(HERE / "synthesis-spec-gopro-clean-warp.json")
     mild = main_synth.with_spec(MILD_SPEC)
     assert mild.photos is main_synth.photos
@@ -218,12 +220,12 @@ def echo_check() -> None:
 
 def schedule_check() -> None:
     """The learning rate: step warm-up, then cosine by steps or by this call's wall clock."""
-    a = train.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-steps", "100"])
-    assert abs(train.lr_at(4, a) - 5e-4) < 1e-12 and abs(train.lr_at(110, a) - 2e-5) < 1e-12
-    t = train.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-minutes", "2"])
-    assert train.lr_at(4, t, 1e6) == train.lr_at(4, a)  # warm-up is counted in steps either way
-    assert abs(train.lr_at(500, t, 60.0) - 1e-3 * (0.02 + 0.98 * 0.5)) < 1e-12  # half the minutes
-    assert abs(train.lr_at(11, t, 120.0) - 2e-5) < 1e-12
+    a = train_args.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-steps", "100"])
+    assert abs(train_args.lr_at(4, a) - 5e-4) < 1e-12 and abs(train_args.lr_at(110, a) - 2e-5) < 1e-12
+    t = train_args.parse_args(["--lr", "1e-3", "--warmup", "10", "--cosine-minutes", "2"])
+    assert train_args.lr_at(4, t, 1e6) == train_args.lr_at(4, a)  # warm-up is counted in steps either way
+    assert abs(train_args.lr_at(500, t, 60.0) - 1e-3 * (0.02 + 0.98 * 0.5)) < 1e-12  # half the minutes
+    assert abs(train_args.lr_at(11, t, 120.0) - 2e-5) < 1e-12
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from data import DATA, SRGB_TO_LINEAR, load_rgb
+from shake_kernel import center_kernel, kernel_extent, rasterize, resize_kernel, scale_path
 from shake_warp import Warp, resample_path, roll_path, warp_average, warp_margin
-from synth import (SPEC, ShakeSynthesizer, blur_linear, boosted_linear, center_kernel, encode_u8, kernel_extent,
-                   rasterize, resize_kernel, scale_path)
+from synth import SPEC, ShakeSynthesizer, blur_linear, boosted_linear, encode_u8
 
 # Fixture for the TypeScript port (test/unit/train/synth-*.test.ts). The two sides draw from
 # different RNGs, so only the deterministic chain is compared exactly (noise and JPEG off);

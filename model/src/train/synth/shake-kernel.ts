@@ -74,13 +74,13 @@ export function roundHalfEven(v: number): number {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-/** Size (px, odd, ≥ 3) a bank kernel gets at `extent` (synth.py resize_kernel). */
+/** Size (px, odd, ≥ 3) a bank kernel gets at `extent` (shake_kernel.py resize_kernel). */
 export function resizedKernelSize(k: Kernel, extent: number): number {
   const side = Math.max(k.width, k.height);
   return Math.max(3, roundHalfEven(side * Math.min(1, extent / side)) | 1);
 }
 
-/** Scale a measured kernel so its support spans ~extent px, exactly as PIL does in synth.py. */
+/** Scale a measured kernel so its support spans ~extent px, exactly as PIL does in shake_kernel.py. */
 export function resizeKernel(k: Kernel, extent: number): Kernel {
   const size = resizedKernelSize(k, extent);
   let img: Float32Array = Float32Array.from(k.data);
@@ -96,7 +96,7 @@ export function resizeKernel(k: Kernel, extent: number): Kernel {
 }
 
 /**
- * Move a kernel's centroid onto the centre pixel of an odd-sized kernel, as synth.py
+ * Move a kernel's centroid onto the centre pixel of an odd-sized kernel, as shake_kernel.py
  * center_kernel does: each tap is splatted bilinearly, which keeps the centroid exact.
  * Measured kernels sit up to ~7 px off centre; left there, a blurred crop is shifted against
  * its sharp target and the model learns to smear instead of sharpen.
@@ -181,7 +181,7 @@ export function maxKernelSize(spec: SynthesisSpec, bank: readonly BankKernel[]):
   return Math.max(maxTrajectoryKernelSize(spec.trajectory), bankMax, warpMax);
 }
 
-/** Side (px) of the part of a kernel above 5 % of its peak, as synth.py's statistics measure it. */
+/** Side (px) of the part of a kernel above 5 % of its peak (shake_kernel.py kernel_extent, synth.py's statistics). */
 export function kernelExtent(k: Kernel): number {
   const peak = Math.max(...k.data);
   let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];

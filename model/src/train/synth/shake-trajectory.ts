@@ -4,7 +4,7 @@ import type { SynthesisSpec } from './synthesis-spec.js';
 
 /**
  * Random camera-shake paths (Boracchi & Foi 2012) and their rasterisation into a blur kernel:
- * a port of trajectory / scale_path / rasterize in model/base/synth.py. The two sides draw
+ * a port of trajectory / scale_path / rasterize in model/base/shake_kernel.py. The two sides draw
  * from different generators, so a given seed gives different paths in Python and here; the
  * deterministic steps match exactly and the distributions are compared in the tests.
  */
@@ -71,7 +71,7 @@ export function scalePath(p: ShakePath, extent: number): ShakePath {
 
 /**
  * Bilinear splat of weighted points, given relative to their centre, into a normalised kernel
- * whose pixel (r, r) is that centre; r leaves a pixel beyond the farthest point (synth.py
+ * whose pixel (r, r) is that centre; r leaves a pixel beyond the farthest point (shake_kernel.py
  * splat_centred). Odd side 2r + 1, or 2r + 2 (`evenSide`: the trajectory kernels' side, whose
  * last row and column stay empty).
  */
