@@ -7,6 +7,8 @@ export function benchMarkdown(r: BenchReport): string {
   const mib = (v: number) => `${(v / 2 ** 20).toFixed(0)} MiB`;
   const verdict = (t: Target) => (t.met === null ? 'not measured' : t.met ? 'met' : '**not met**');
   const { best } = r.network;
+  // By value: a report read back from bench.json (--train-only) holds the best point as its own copy.
+  const isBest = (p: typeof best) => p.tileSize === best.tileSize && p.threads === best.threads;
   const { targets } = r;
   // Older reports have no bit depth: their runs were all 8-bit JPEG.
   const photo = (e: BenchEndToEnd) => `${e.megapixels.toFixed(0)} MP${e.bitDepth === 16 ? ' 16-bit PNG' : ''}${e.sweepTile ? ` (sweep's best tile ${e.tileSize}²)` : ''}`;
@@ -55,7 +57,7 @@ export function benchMarkdown(r: BenchReport): string {
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...r.network.points.map(
       (p) =>
-        `| ${p.tileSize}² | ${p.threads} | ${p.medianSeconds.toFixed(3)} | ${p.gmacPerSecond.toFixed(1)} | ${pct(p.rooflineShare)} | ${pct(p.usefulFraction)} | ${p.inputSecondsPerMegapixel.toFixed(3)} | ${p.outputSecondsPerMegapixel.toFixed(3)}${p === best ? ' ←' : ''} |`,
+        `| ${p.tileSize}² | ${p.threads} | ${p.medianSeconds.toFixed(3)} | ${p.gmacPerSecond.toFixed(1)} | ${pct(p.rooflineShare)} | ${pct(p.usefulFraction)} | ${p.inputSecondsPerMegapixel.toFixed(3)} | ${p.outputSecondsPerMegapixel.toFixed(3)}${isBest(p) ? ' ←' : ''} |`,
     ),
     '',
     ...untiledMarkdown(r),
