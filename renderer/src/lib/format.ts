@@ -45,3 +45,22 @@ export function formatDate(iso: string): string {
 export function formatFormat(format: string): string {
   return format.toUpperCase();
 }
+
+// sharp/libvips interpretations as a photographer names the colour model (Photoshop's "RGB/8").
+const COLOUR_MODELS: Record<string, string> = {
+  srgb: 'RGB',
+  rgb: 'RGB',
+  rgb16: 'RGB',
+  scrgb: 'RGB',
+  'b-w': 'Grayscale',
+  grey16: 'Grayscale',
+  cmyk: 'CMYK',
+  lab: 'Lab',
+  labs: 'Lab',
+  labq: 'Lab',
+};
+
+/** "8-bit RGB", "16-bit Grayscale + alpha": depth per channel, colour model, alpha. */
+export function formatPixelFormat(bitDepth: number, space: string, hasAlpha: boolean): string {
+  return `${bitDepth}-bit ${COLOUR_MODELS[space] ?? space.toUpperCase()}${hasAlpha ? ' + alpha' : ''}`;
+}
