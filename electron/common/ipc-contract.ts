@@ -106,7 +106,8 @@ export const ipcContract = {
         jobId: jobIdSchema,
         /** Absent: next to the original with the settings' suffix. */
         path: z.string().min(1).max(4096).optional(),
-        format: z.enum(OUTPUT_FORMATS).default('same'),
+        /** Absent: the settings' output format, or the extension of `path` when one is given. */
+        format: z.enum(OUTPUT_FORMATS).optional(),
         quality: z.number().int().min(1).max(100).optional(),
         /** Only an explicit user choice may replace an existing file (never the original by accident). */
         overwrite: z.boolean().default(false),

@@ -9,7 +9,8 @@ const settingsFields = {
   defaultStrength: z.number().min(0).max(1),
   outputFormat: z.enum(OUTPUT_FORMATS),
   jpegQuality: z.number().int().min(1).max(100),
-  outputSuffix: z.string().min(1).max(64).regex(/^[^/\\:*?"<>|]+$/, 'must be a valid file-name part'),
+  // Control characters too: a NUL cuts the name short in libvips and leaves a stray file.
+  outputSuffix: z.string().min(1).max(64).regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part'),
   maxMegapixels: z.number().positive().max(2_000),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),
 };

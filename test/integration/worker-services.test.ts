@@ -141,13 +141,22 @@ describe('services with the real engine worker', () => {
     const png = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId, format: 'png' }));
     expect(png.path).toBe(path.join(photosDir, 'shaky-unshaken.png'));
     expect((await sharp(png.path).metadata()).format).toBe('png');
+    // The preferred output format (settings) applies when the save names none; a typed name's
+    // extension wins over it.
+    ok(await t.services.dispatch('settings:set', { outputFormat: 'webp' }));
+    const preferred = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId }));
+    expect(preferred.path).toBe(path.join(photosDir, 'shaky-unshaken.webp'));
+    expect((await sharp(preferred.path).metadata()).format).toBe('webp');
+    const named = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId, path: path.join(photosDir, 'shaky-named.tiff') }));
+    expect((await sharp(named.path).metadata()).format).toBe('tiff');
+    ok(await t.services.dispatch('settings:set', { outputFormat: 'same' }));
 
     const overOriginal = await t.services.dispatch('job:save', { jobId, path: shaky, overwrite: true });
     expect(overOriginal).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
     const overExisting = await t.services.dispatch('job:save', { jobId, path: saved.path });
     expect(overExisting).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
     expect(sha256(shaky)).toBe(originalHash);
-    expect((await readdir(photosDir)).filter((f) => f.startsWith('shaky'))).toHaveLength(3);
+    expect((await readdir(photosDir)).filter((f) => f.startsWith('shaky'))).toHaveLength(5);
 
     const info = ok<AppInfo>(await t.services.dispatch('app:info', {}));
     expect(info.engine.runtime).toBe('onnxruntime-node');

@@ -42,8 +42,9 @@ function wrapChild(child: ChildProcess): WorkerHandle {
         listener(code);
       };
       child.once('exit', (code) => report(code));
-      // A failed spawn or a broken channel emits 'error' and may never emit 'exit'.
-      child.once('error', () => {
+      // A failed spawn or a broken channel emits 'error' and may never emit 'exit'. Every send
+      // into a closed channel emits one more: 'on', or the second would be an uncaught error.
+      child.on('error', () => {
         child.kill('SIGKILL');
         report(child.exitCode);
       });

@@ -81,8 +81,10 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
   };
 
   const execute = async (record: JobRecord, run: JobRunner) => {
-    if (!transition(record, { status: 'running', progress: { fraction: 0, stage: 'Starting' } })) return;
     const { signal } = record.controller;
+    // Cancelled, or stopped by close(), while queued: never started (close leaves it 'queued' = interrupted).
+    if (signal.aborted) return;
+    if (!transition(record, { status: 'running', progress: { fraction: 0, stage: 'Starting' } })) return;
     try {
       const result = await run({
         jobId: record.snapshot.id,
@@ -106,8 +108,10 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       const queued = record.snapshot;
       jobs.set(queued.id, record);
       publish(queued, input);
-      // A job cancelled while queued is dropped by p-queue (its add() rejects): already handled.
-      queue.add(() => execute(record, run), { signal: record.controller.signal }).catch(() => {});
+      // No abort signal for p-queue: it would free the slot the moment a running job is cancelled,
+      // and the next job would start beside one still stopping in the worker. A job cancelled
+      // while queued is skipped by execute instead.
+      void queue.add(() => execute(record, run));
       // add() may start the job at once; the caller still gets the 'queued' snapshot.
       return queued;
     },

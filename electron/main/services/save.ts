@@ -20,7 +20,9 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
       throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
     }
     const settings = context.settings.get();
-    const format = resolveOutputFormat(result.sourceFormat, request.format, request.path);
+    // A name the user typed (Save As) speaks for itself; otherwise the preferred output format.
+    const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
+    const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
     const outPath = request.path
       ? requireAbsolutePath(request.path, 'output path')
       : defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));

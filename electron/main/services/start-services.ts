@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcResult } from '../../common/ipc-contract.js';
 import type { JobSnapshot } from '../../common/job-state.js';
@@ -43,7 +43,10 @@ export interface Services {
  * go through this one function, so the harness exercises the same code the app runs.
  */
 export async function startServices(options: StartServicesOptions): Promise<Services> {
+  // Results (full-size lossless PNGs) are reachable only from this run's memory: what an earlier
+  // run left, after a crash or a kill, is garbage. One instance at a time (index.ts's lock).
   const resultsDir = path.join(options.userDataDir, 'results');
+  await rm(resultsDir, { recursive: true, force: true });
   await mkdir(resultsDir, { recursive: true });
   const jobs = createJobManager({ journal: createJobJournal(path.join(options.userDataDir, 'jobs.jsonl')) });
   const context: ServiceContext = {
@@ -77,6 +80,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     async close() {
       await jobs.close();
       await options.engine.close();
+      await rm(resultsDir, { recursive: true, force: true });
     },
   };
 }

@@ -50,7 +50,7 @@ describe('IPC contract', () => {
 
   it('defaults save to the same format and never overwrites unless asked', () => {
     const parsed = ipcContract.save.request.parse({ jobId: JOB_ID });
-    expect(parsed).toEqual({ jobId: JOB_ID, format: 'same', overwrite: false });
+    expect(parsed).toEqual({ jobId: JOB_ID, overwrite: false });
     expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, format: 'bmp' }).success).toBe(false);
     expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, quality: 0 }).success).toBe(false);
   });

@@ -77,7 +77,7 @@ describe('IPC dispatcher', () => {
   it('passes the parsed request (with schema defaults) to the handler', async () => {
     const seen: unknown[] = [];
     await createIpcDispatcher(recordingHandlers(seen))('job:save', { jobId: JOB_ID });
-    expect(seen[0]).toEqual({ jobId: JOB_ID, format: 'same', overwrite: false });
+    expect(seen[0]).toEqual({ jobId: JOB_ID, overwrite: false });
   });
 
   it.each(INVALID)('rejects %s with %s as INVALID_REQUEST, without calling the handler', async (name, _label, payload) => {

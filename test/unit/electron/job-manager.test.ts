@@ -113,6 +113,59 @@ describe('job manager', () => {
     expect(order).toEqual(['a:start', 'a:end', 'b:start']);
   });
 
+  it('close() waits for a cancelled job’s runner to stop, and starts nothing queued', async () => {
+    const jobs = createJobManager();
+    const started = deferred<JobContext>();
+    const stopped = deferred();
+    const order: string[] = [];
+    // Like a worker inside one long ORT call: it notices the abort only when that call returns.
+    const a = jobs.enqueue('deblur', async (context) => {
+      started.resolve(context);
+      await stopped.promise;
+      order.push('a:stopped');
+    });
+    const b = jobs.enqueue('deblur', async () => {
+      order.push('b:start');
+    });
+    await started.promise;
+    expect(jobs.cancel(a.id)).toBe(true);
+    const closing = jobs.close();
+    // close() must wait for A's runner, and B was queued before close: it never starts.
+    let closed = false;
+    void closing.then(() => (closed = true));
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(jobs.get(b.id)?.state.status).toBe('queued');
+    expect(closed).toBe(false);
+    stopped.resolve();
+    await closing;
+    expect(order).toEqual(['a:stopped']);
+    expect(jobs.get(a.id)?.state.status).toBe('cancelled');
+  });
+
+  it('after a cancel, the next job starts only once the cancelled runner has returned', async () => {
+    const jobs = createJobManager();
+    const started = deferred<JobContext>();
+    const stopped = deferred();
+    const order: string[] = [];
+    const a = jobs.enqueue('deblur', async (context) => {
+      started.resolve(context);
+      await stopped.promise;
+      order.push('a:stopped');
+    });
+    const b = jobs.enqueue('deblur', async () => {
+      order.push('b:start');
+    });
+    await started.promise;
+    jobs.cancel(a.id);
+    // Give p-queue every chance to start B early (it did when it held A's abort signal).
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(jobs.get(b.id)?.state.status).toBe('queued');
+    stopped.resolve();
+    await reach(jobs, b.id, 'done');
+    expect(order).toEqual(['a:stopped', 'b:start']);
+    await jobs.close();
+  });
+
   it('cancels a queued job without ever running it', async () => {
     const jobs = createJobManager();
     const gate = deferred();

@@ -24,6 +24,8 @@ describe('conf settings store', () => {
   it.each<[string, unknown]>([
     ['quality 0', { jpegQuality: 0 }],
     ['a suffix with a path separator', { outputSuffix: 'a/b' }],
+    ['a suffix with a NUL', { outputSuffix: '-a\u0000b' }],
+    ['a suffix with a line break', { outputSuffix: '-a\nb' }],
     ['an unknown key', { theme: 'dark' }],
   ])('refuses %s with INVALID_REQUEST and keeps the old value', (_label, patch) => {
     const store = createConfSettingsStore(freshDir());
