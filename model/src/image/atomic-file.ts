@@ -8,9 +8,15 @@ import { basename, dirname, extname, join } from 'node:path';
  * (by default the target's) so tools that look at names see the right type.
  */
 export function tempPathBeside(target: string, tag: string, ext = extname(target)): string {
-  const name = basename(target);
-  return join(dirname(target), `.${name}.unshake-${tag}-${randomBytes(6).toString('hex')}${ext}`);
+  const unique = `.unshake-${tag}-${randomBytes(6).toString('hex')}${ext}`;
+  // File systems cap a name at 255 bytes: a target name near the cap shortens its copy in the
+  // temp name (whole characters), never the unique tail.
+  let name = basename(target);
+  while (Buffer.byteLength(`.${name}${unique}`) > MAX_NAME_BYTES) name = Array.from(name).slice(0, -1).join('');
+  return join(dirname(target), `.${name}${unique}`);
 }
+
+const MAX_NAME_BYTES = 255;
 
 /**
  * Write a file the way write-file-atomic does, but let `write` produce it on disk (a streaming

@@ -11,6 +11,7 @@ import { bareExif, exifWithOrientation } from './exif.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
+import { xmpWithOrientation } from './xmp.js';
 
 export { defaultOutputPath } from './output-path.js';
 
@@ -65,14 +66,18 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   const bitDepth = SIXTEEN_BIT_FORMATS.has(format) ? raster.bitDepth : 8;
   // WebP has no gray mode: libvips writes gray as RGB, where a GRAY profile would be invalid.
   const grayOut = isGray(raster) && format !== 'webp';
-  const icc = await outputIcc(source, grayOut);
+  // So gray in its own profile (gamma 1.0, dot gain…) goes to WebP converted into sRGB through
+  // that profile: dropped with its values kept, the tones would shift.
+  const grayToSrgb = isGray(raster) && !grayOut && !isConvertedOnDecode(source.space) && iccColourSpace(source.icc) === 'GRAY';
+  const icc = grayToSrgb ? source.icc : await outputIcc(source, grayOut);
   const exifSource = format === 'tiff' ? null : bareExif(source.exif);
   const exif = exifSource ? exifWithOrientation(exifSource, 1) : null;
   await withRasterPipeline(raster, { icc, exif }, { bitDepth, target }, async (input) => {
     let pipeline = input;
-    if (icc) pipeline = pipeline.keepIccProfile();
+    if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
+    else if (icc) pipeline = pipeline.keepIccProfile();
     if (exif) pipeline = pipeline.keepExif();
-    if (source.xmp) pipeline = pipeline.withXmp(source.xmp.toString('utf8'));
+    if (source.xmp) pipeline = pipeline.withXmp(xmpWithOrientation(source.xmp.toString('utf8'), 1));
     const sixteen = bitDepth === 16;
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
     await withFormat(pipeline, format, quality, raster.width * raster.height).toFile(temp);

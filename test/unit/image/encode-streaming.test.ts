@@ -43,8 +43,13 @@ async function realRaster16(width: number, height: number): Promise<RasterImage>
   return { width, height, channels: 3, bitDepth: 16, pixels };
 }
 
+/** XMP as cameras and Lightroom write it: it repeats the (sideways) orientation, in both forms. */
 function withXmp(source: SourceMetadata): SourceMetadata {
-  const xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:format="unshake-test"/></rdf:RDF></x:xmpmeta>';
+  const xmp =
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+    '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/" dc:format="unshake-test" tiff:Orientation="6"/>' +
+    '<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/"><tiff:Orientation>6</tiff:Orientation></rdf:Description>' +
+    '</rdf:RDF></x:xmpmeta>';
   return { ...source, xmp: Buffer.from(xmp, 'utf8') };
 }
 
@@ -66,6 +71,8 @@ describe('encode through temp files keeps every piece of metadata', () => {
       const meta = await sharp(target).metadata();
       expect(meta.icc?.equals(source.icc!)).toBe(true);
       expect(meta.xmp?.toString('utf8')).toContain('unshake-test');
+      // The pixels are upright now: XMP says so too, or apps that trust it turn the photo again.
+      expect(meta.xmp?.toString('utf8').match(/tiff:Orientation(="\d+"|>\d+<)/g)).toEqual(['tiff:Orientation="1"', 'tiff:Orientation>1<']);
       if (ext !== 'tif') {
         expect(meta.orientation).toBe(1);
         // From the EXIF block sharp found (exifr cannot open WebP files itself).
@@ -90,6 +97,19 @@ describe('encode through temp files keeps every piece of metadata', () => {
     const viaCarrier = await encodeImage(raster, source, { path: join(folder, 'carrier.jpg'), quality: 100 });
     const viaCopy = await encodeImage(toEightBit(raster), source, { path: join(folder, 'copy.jpg'), quality: 100 });
     expect((await readFile(viaCarrier.path)).equals(await readFile(viaCopy.path))).toBe(true);
+  });
+});
+
+describe('long file names', () => {
+  it('a name near the 255-byte cap saves (the temp name beside it shortens its copy), with nothing left behind', async () => {
+    const folder = await caseDir('long-name');
+    // 249 bytes with the extension, multi-byte characters included: the temp name must not cut one.
+    const name = `${'é'.repeat(40)}${'x'.repeat(165)}.jpg`;
+    expect(Buffer.byteLength(name)).toBe(249);
+    const target = join(folder, name);
+    await encodeImage(await realRaster16(64, 48), withXmp(photo.source), { path: target });
+    expect(await readdir(folder)).toEqual([name]);
+    expect((await sharp(target).metadata()).format).toBe('jpeg');
   });
 });
 
