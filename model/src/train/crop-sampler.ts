@@ -61,16 +61,18 @@ export class CropSampler {
   }
 
   private async load(pair: TrainingPair): Promise<Decoded> {
-    const hit = this.cache.get(pair.name);
+    // Keyed by the files, not the display name: two index.tsv rows may share a file name.
+    const key = `${pair.blurred}\n${pair.sharp}`;
+    const hit = this.cache.get(key);
     if (hit) {
       // LRU: re-insert so Map order tracks recency.
-      this.cache.delete(pair.name);
-      this.cache.set(pair.name, hit);
+      this.cache.delete(key);
+      this.cache.set(key, hit);
       return hit;
     }
     const [blurred, sharpPx] = await Promise.all([decodeRegion(pair.blurred, pair.blurRegion), decodeRegion(pair.sharp, pair.sharpRegion)]);
     const decoded = { blurred, sharp: sharpPx, width: pair.blurRegion.width, height: pair.blurRegion.height };
-    this.cache.set(pair.name, decoded);
+    this.cache.set(key, decoded);
     while (this.cache.size > (this.options.cacheSize ?? 2)) this.cache.delete(this.cache.keys().next().value!);
     return decoded;
   }

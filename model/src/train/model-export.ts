@@ -3,6 +3,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnshakeError } from '../errors.js';
+import { listModels } from '../models/library.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import type { SynthesisInfo } from './synth/synthesis-spec.js';
 import { writeWeightsToOnnx } from './tf-to-onnx.js';
@@ -71,9 +72,15 @@ export function modelDir(modelsDir: string, id: string): string {
 }
 
 /** Fails early (before a long run) when the id is taken or not a valid model id. */
-export async function assertNewModelId(modelsDir: string, id: string, baseOnnxPath: string): Promise<void> {
+export async function assertNewModelId(modelsDir: string, id: string, baseOnnxPath: string, bundledDir?: string): Promise<void> {
   if (!modelManifestSchema.shape.id.safeParse(id).success) {
     throw new UnshakeError('INVALID_REQUEST', `"${id}" cannot be a model id: use lower-case letters, digits, ".", "_" or "-" (max 64).`);
+  }
+  // The library hides a user model named like a bundled one (or the "base" alias): it would be
+  // saved and never found.
+  const bundled = await listModels(bundledDir === undefined ? {} : { bundledDir });
+  if (bundled.some((m) => m.id === id)) {
+    throw new UnshakeError('OUTPUT_EXISTS', `"${id}" is the name of a model that ships with Unshake; choose another name with --out.`);
   }
   const dir = modelDir(modelsDir, id);
   if (path.resolve(dir, ONNX_FILE) === path.resolve(baseOnnxPath)) {

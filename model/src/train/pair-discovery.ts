@@ -40,7 +40,10 @@ function fromIndex(dir: string, text: string): Discovery {
   }
   const pairs = rows.map((row) => {
     const cells = row.split('\t').map((c) => c.trim());
-    return { name: stem(cells[b] ?? ''), blurred: path.resolve(dir, cells[b] ?? ''), sharp: path.resolve(dir, cells[s] ?? '') };
+    // Named by the blurred file's path as listed, less its extension: rows from different
+    // folders often share a file name (seqA/blur/000047.png, seqB/blur/000047.png).
+    const blurred = cells[b] ?? '';
+    return { name: blurred.replace(/\\/g, '/').replace(/\.[^./]+$/, ''), blurred: path.resolve(dir, blurred), sharp: path.resolve(dir, cells[s] ?? '') };
   });
   return { layout: 'index.tsv', pairs, unmatched: [] };
 }

@@ -24,6 +24,8 @@ export interface TrainingPair extends PairCandidate {
   sharpRegion: Region;
   /** Estimated misalignment (px, upright, full resolution) that was accepted. */
   shift: { dx: number; dy: number };
+  /** SHA-256 of the sharp file: pairs that share one target are split together (splitPairs). */
+  sharpHash: string;
   note: string | null;
 }
 
@@ -130,13 +132,20 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   if (width < o.minSize || height < o.minSize) return `too small: ${width}×${height} is under the ${o.minSize}-px crop size`;
   const blurRegion = centred(blur, width, height);
   const sharpRegion = centred(sharpP, width, height);
-  const shift = await estimateShift(pair, blurRegion, sharpRegion);
+  let shift: { dx: number; dy: number };
+  try {
+    shift = await estimateShift(pair, blurRegion, sharpRegion);
+  } catch (error) {
+    // The header read fine but the pixels do not (a cut-short download): this pair fails alone.
+    const which = await greyThumb(pair.blurred, blurRegion, 8, 8).then(() => pair.sharp, () => pair.blurred);
+    return `damaged or truncated: ${which} (${(error as Error).message})`;
+  }
   const distance = Math.hypot(shift.dx, shift.dy);
   if (distance > o.maxShift) {
     return `misaligned: the sharp image is shifted by about ${shift.dx}, ${shift.dy} px (limit ${o.maxShift} px)`;
   }
   const note = dw || dh ? `sizes differ by ${dw}×${dh} px; both centre-cropped to ${width}×${height}` : null;
-  return { ...pair, blurRegion, sharpRegion, shift: { dx: shift.dx, dy: shift.dy }, note };
+  return { ...pair, blurRegion, sharpRegion, shift: { dx: shift.dx, dy: shift.dy }, sharpHash: sharpP.hash, note };
 }
 
 export async function validatePairs(folder: string, options: ValidationOptions = {}): Promise<PairValidation> {
@@ -160,15 +169,28 @@ export interface Split {
   note: string | null;
 }
 
-/** Seeded split; at least one held-out pair. With a single pair it is used for both (said so). */
+/**
+ * Seeded split; at least one held-out pair. Pairs that share a sharp image (one tripod frame,
+ * several handheld shots) show one scene and stay on one side: held out apart, their validation
+ * score would be measured on a training target. With one scene it is used for both (said so).
+ */
 export function splitPairs(valid: TrainingPair[], fraction = 0.2, seed = 1): Split {
   if (valid.length === 0) {
     throw new UnshakeError('INVALID_REQUEST', 'No valid training pairs: every pair was rejected or none were found (see the report above).');
   }
-  if (valid.length === 1) {
-    return { train: valid, validation: valid, note: 'Only one valid pair: it is used for training and validation, so the validation scores are not held out.' };
+  const byTarget = new Map<string, TrainingPair[]>();
+  for (const p of valid) byTarget.set(p.sharpHash, [...(byTarget.get(p.sharpHash) ?? []), p]);
+  const scenes = [...byTarget.values()];
+  if (scenes.length === 1) {
+    const note = valid.length === 1
+      ? 'Only one valid pair: it is used for training and validation, so the validation scores are not held out.'
+      : `All ${valid.length} valid pairs share one sharp image: they are used for training and validation, so the validation scores are not held out.`;
+    return { train: valid, validation: valid, note };
   }
-  const shuffled = new Rng(seed).shuffle(valid);
-  const n = Math.min(valid.length - 1, Math.max(1, Math.round(valid.length * fraction)));
-  return { train: shuffled.slice(n), validation: shuffled.slice(0, n), note: null };
+  const shuffled = new Rng(seed).shuffle(scenes);
+  const wanted = Math.min(valid.length - 1, Math.max(1, Math.round(valid.length * fraction)));
+  const validation: TrainingPair[] = [];
+  let taken = 0;
+  while (validation.length < wanted && taken < shuffled.length - 1) validation.push(...shuffled[taken++]!);
+  return { train: shuffled.slice(taken).flat(), validation, note: null };
 }

@@ -89,6 +89,62 @@ describe('pair discovery and validation', () => {
     expect(splitPairs(report.valid, 0.2, 7).validation.map((p) => p.name)).toEqual(split.validation.map((p) => p.name));
   });
 
+  it('a pair whose file is cut short fails alone, named, after its header read fine', async () => {
+    const dir = path.join(tmp, 'truncated');
+    await mkdir(path.join(dir, 'blur'), { recursive: true });
+    await mkdir(path.join(dir, 'sharp'), { recursive: true });
+    const put = (sub: string, name: string, data: Buffer) => writeFile(path.join(dir, sub, name), data);
+    await put('blur', 'ok.png', await windowPng(20, 20, true));
+    await put('sharp', 'ok.png', await windowPng(20, 20, false));
+    const whole = await sharp(await windowPng(30, 30, false)).jpeg({ quality: 95 }).toBuffer();
+    await put('blur', 'cut.png', await windowPng(30, 30, true));
+    await put('sharp', 'cut.jpg', whole.subarray(0, Math.floor(whole.length / 2))); // a download cut in half
+    const report = await validatePairs(dir);
+    expect(report.valid.map((p) => p.name)).toEqual(['ok']);
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]!.reason).toMatch(/^damaged or truncated: .*sharp\/cut\.jpg \(/);
+  });
+
+  it('names index.tsv pairs by their listed path, so rows from different folders with one file name stay apart', async () => {
+    const dir = path.join(tmp, 'index-same-names');
+    for (const seq of ['seqA', 'seqB', 'seqC']) {
+      await mkdir(path.join(dir, seq, 'blur'), { recursive: true });
+      await mkdir(path.join(dir, seq, 'sharp'), { recursive: true });
+    }
+    const at = { seqA: 10, seqB: 40, seqC: 60 } as const;
+    for (const [seq, offset] of Object.entries(at)) {
+      await writeFile(path.join(dir, seq, 'blur', '000047.png'), await windowPng(offset, offset, true));
+      await writeFile(path.join(dir, seq, 'sharp', '000047.png'), await windowPng(offset, offset, false));
+    }
+    const rows = Object.keys(at).map((seq) => `${seq}/blur/000047.png\t${seq}/sharp/000047.png`);
+    await writeFile(path.join(dir, 'index.tsv'), ['blurred\tsharp', ...rows].join('\n'));
+    const report = await validatePairs(dir);
+    expect(report.valid.map((p) => p.name)).toEqual(['seqA/blur/000047', 'seqB/blur/000047', 'seqC/blur/000047']);
+    // The sampler decodes each pair's own files (it cached them by the shared name before).
+    const sampler = new CropSampler(report.valid, { crop: 80, batch: 3, rng: new Rng(5), cacheSize: 3 });
+    for (let i = 0; i < 4; i++) await sampler.nextBatch();
+    expect(sampler.cachedPairs).toBe(3);
+  });
+
+  it('keeps pairs that share one sharp image (tripod reference, several handheld shots) on one side of the split', () => {
+    const region = { left: 0, top: 0, width: 64, height: 64 };
+    const pair = (name: string, target: string): TrainingPair => ({
+      name, blurred: `/p/${name}.jpg`, sharp: `/p/${target}.png`, blurRegion: region, sharpRegion: region, shift: { dx: 0, dy: 0 }, sharpHash: target, note: null,
+    });
+    const pairs = [pair('shot1', 'tripod'), pair('shot2', 'tripod'), pair('shot3', 'tripod'), pair('a', 'a'), pair('b', 'b'), pair('c', 'c')];
+    for (let seed = 1; seed <= 20; seed++) {
+      const split = splitPairs(pairs, 0.2, seed);
+      const side = (name: string) => (split.train.some((p) => p.name === name) ? 'train' : 'validation');
+      expect(new Set(['shot1', 'shot2', 'shot3'].map(side)).size, `seed ${seed}`).toBe(1);
+      expect(split.train.length + split.validation.length).toBe(pairs.length);
+      expect(split.train.length).toBeGreaterThan(0);
+      expect(split.validation.length).toBeGreaterThan(0);
+    }
+    const oneScene = splitPairs(pairs.slice(0, 3));
+    expect(oneScene.validation).toHaveLength(3);
+    expect(oneScene.note).toMatch(/All 3 valid pairs share one sharp image/);
+  });
+
   it('never starts on zero pairs', () => {
     expect(() => splitPairs([])).toThrow(/No valid training pairs/);
   });
@@ -103,7 +159,7 @@ describe('streaming crops', () => {
     }));
     const region = { left: 0, top: 0, width: 96, height: 80 };
     // Blurred and sharp are the same file, so any mismatch in crop/augmentation shows as a difference.
-    const pairs: TrainingPair[] = files.map((f, i) => ({ name: `p${i}`, blurred: f, sharp: f, blurRegion: region, sharpRegion: region, shift: { dx: 0, dy: 0 }, note: null }));
+    const pairs: TrainingPair[] = files.map((f, i) => ({ name: `p${i}`, blurred: f, sharp: f, blurRegion: region, sharpRegion: region, shift: { dx: 0, dy: 0 }, sharpHash: `h${i}`, note: null }));
     const sampler = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3), cacheSize: 1 });
     for (let step = 0; step < 4; step++) {
       const batch = await sampler.nextBatch();

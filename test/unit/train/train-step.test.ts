@@ -28,6 +28,7 @@ beforeAll(async () => {
     blurRegion: region,
     sharpRegion: region,
     shift: { dx: 0, dy: 0 },
+    sharpHash: 'gopro',
     note: null,
   };
   pairs = [pair];
