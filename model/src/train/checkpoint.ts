@@ -49,24 +49,57 @@ export async function saveCheckpoint<S>(dir: string, step: number, state: S, gro
   return path.join(dir, STATE_FILE);
 }
 
+/**
+ * The checkpoint in dir, or null when there is none. A damaged one (unreadable JSON, a missing
+ * or short weights file) is a FILE_UNREADABLE error whose message says what is wrong; the
+ * caller adds what the user can do about it.
+ */
 export async function loadCheckpoint<S>(dir: string): Promise<{ state: S; groups: TensorGroups } | null> {
   const text = await readFile(path.join(dir, STATE_FILE), 'utf8').catch(() => null);
   if (text === null) return null;
-  let file: CheckpointFile<S>;
+  const damaged = (what: string, cause?: unknown) => new UnshakeError('FILE_UNREADABLE', `The training checkpoint in ${dir} is damaged: ${what}.`, { cause });
+  const file = parseCheckpointFile<S>(text);
+  if (!file) throw damaged(`${STATE_FILE} is not a valid checkpoint description`);
   let all: Float32Array;
   try {
-    file = JSON.parse(text) as CheckpointFile<S>;
     const bytes = await readFile(path.join(dir, file.bin));
     all = new Float32Array(new Uint8Array(bytes).buffer);
   } catch (error) {
-    throw new UnshakeError('FILE_UNREADABLE', `The training checkpoint in ${dir} is damaged (${(error as Error).message}); start a new run without --resume.`, { cause: error });
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw damaged(missing ? `its weights file ${file.bin} is missing` : `its weights file ${file.bin} cannot be read (${(error as Error).message})`, error);
   }
   const groups: TensorGroups = {};
   for (const t of file.tensors) {
-    if (t.offset + t.length > all.length) throw new UnshakeError('FILE_UNREADABLE', `The training checkpoint in ${dir} is truncated; start a new run without --resume.`);
+    if (t.offset + t.length > all.length) throw damaged(`its weights file ${file.bin} is shorter than ${STATE_FILE} says (truncated)`);
     (groups[t.group] ??= new Map()).set(t.name, { shape: t.shape, data: all.slice(t.offset, t.offset + t.length) });
   }
   return { state: file.state, groups };
+}
+
+function parseCheckpointFile<S>(text: string): CheckpointFile<S> | null {
+  try {
+    const file = JSON.parse(text) as Partial<CheckpointFile<S>> | null;
+    const ok = file && typeof file.bin === 'string' && /^[\w.-]+$/.test(file.bin) && Array.isArray(file.tensors) && typeof file.state === 'object' && file.state !== null;
+    return ok ? (file as CheckpointFile<S>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The runs with a checkpoint among the subfolders of root (one run per folder), each with its
+ * saved state, or null for a state that cannot be read. Only checkpoint.json is read.
+ */
+export async function listCheckpoints<S>(root: string): Promise<{ id: string; dir: string; state: S | null }[]> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const runs = await Promise.all(
+    entries.filter((e) => e.isDirectory()).map(async (e) => {
+      const dir = path.join(root, e.name);
+      const text = await readFile(path.join(dir, STATE_FILE), 'utf8').catch(() => null);
+      return text === null ? null : { id: e.name, dir, state: parseCheckpointFile<S>(text)?.state ?? null };
+    }),
+  );
+  return runs.filter((r) => r !== null).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Optimizer slots (Adam: iterations, first and second moments) in their fixed order. */

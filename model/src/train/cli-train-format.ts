@@ -39,6 +39,10 @@ export function formatDataEvent(e: DataEvent): string {
   return e.source === 'pairs' ? formatDataReport(e.report, e.train, e.validation) : formatSharpReport(e.report, e.synthesis, e.train, e.validation);
 }
 
+export function formatMode(mode: 'full' | 'decoder'): string {
+  return `mode: ${mode === 'full' ? 'full (all weights)' : 'decoder (encoder frozen; decoder and tail trained)'}`;
+}
+
 export function formatProgress(step: number, total: number, losses: Record<string, number>, stepsPerSecond: number, etaSeconds: number): string {
   const terms = Object.entries(losses).map(([k, v]) => `${k} ${v.toPrecision(4)}`).join('  ');
   const pace = stepsPerSecond >= 1 ? `${stepsPerSecond.toFixed(2)} steps/s` : `${(1 / stepsPerSecond).toFixed(1)} s/step`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -6,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
-import { formatDataEvent, formatDuration, formatProgress, formatScoreTable } from './cli-train-format.js';
-import { trainModel, type TrainEvent } from './trainer.js';
+import { formatDataEvent, formatDuration, formatMode, formatProgress, formatScoreTable } from './cli-train-format.js';
+import { interruptedRuns, trainingRunsDir, trainModel, type TrainEvent } from './trainer.js';
 
 const USAGE =
   'unshake train --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +
@@ -45,6 +46,26 @@ function num(name: string, value: string | undefined, min: number, max: number, 
     throw new UnshakeError('INVALID_REQUEST', `--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${value}".`);
   }
   return n;
+}
+
+/**
+ * `--resume` without `--out`: the one interrupted run started from this base model (the default
+ * name has the start date in it, so it cannot be rebuilt on a later day).
+ */
+async function runToResume(modelsDir: string, base: { onnx: string; manifest: ModelManifest }): Promise<string> {
+  const sha256 = createHash('sha256').update(await readFile(base.onnx)).digest('hex');
+  const runs = await interruptedRuns(modelsDir);
+  const mine = runs.filter((r) => r.baseSha256 === sha256).map((r) => r.id);
+  if (mine.length === 1) return mine[0]!;
+  const where = trainingRunsDir(modelsDir);
+  if (mine.length > 1) {
+    throw new UnshakeError(
+      'INVALID_REQUEST',
+      `There are ${mine.length} interrupted runs of "${base.manifest.id}" in ${where}: ${mine.join(', ')}. Say which one to resume with --out, e.g. --resume --out ${mine[0]}.`,
+    );
+  }
+  const others = runs.length ? ` (${runs.map((r) => r.id).join(', ')} there started from another base model or are damaged; name one with --out to resume it)` : '';
+  throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run of "${base.manifest.id}" to resume in ${where}${others}.`);
 }
 
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64);
@@ -96,16 +117,23 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const base = await resolveBase(values.base);
     const backend = await loadBestBackend();
     process.stderr.write(`backend: ${describeBackend(backend)}\n${backend.warning ? `warning: ${backend.warning}\n` : ''}`);
-    const outName = values.out ?? `${base.manifest.id}-finetuned-${new Date().toISOString().slice(0, 10)}`;
+    const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
+    const resume = values.resume ?? false;
+    const outName = values.out ?? (resume ? undefined : `${base.manifest.id}-finetuned-${new Date().toISOString().slice(0, 10)}`);
+    const outId = outName === undefined ? await runToResume(modelsDir, base) : slug(outName);
+    process.stderr.write(`${resume ? 'resuming' : 'training'} "${outId}"\n`);
     const steps = num('steps', values.steps, 1, 1e7) ?? 1000;
-    const mode = values.mode ?? 'full';
-    if (mode !== 'full' && mode !== 'decoder') throw new UnshakeError('INVALID_REQUEST', `--mode must be "full" or "decoder", got "${mode}".`);
-    process.stderr.write(`mode: ${mode === 'full' ? 'full (all weights)' : 'decoder (encoder frozen; decoder and tail trained)'}\n`);
-    const criticWidth = num('critic-width', values['critic-width'], 1, 512) ?? defaultCriticWidth(backend);
-    process.stderr.write(`critic width ${criticWidth}${isCpuBound(backend) && !values['critic-width'] ? ' (reduced for a CPU-bound backend; --critic-width 64 is the paper\'s)' : ''}\n`);
+    const mode = values.mode;
+    if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UnshakeError('INVALID_REQUEST', `--mode must be "full" or "decoder", got "${mode}".`);
+    const criticWidth = num('critic-width', values['critic-width'], 1, 512);
+    // A resumed run keeps its own mode and critic width: they are printed once it has been read.
+    if (!resume) {
+      process.stderr.write(`${formatMode(mode ?? 'full')}\ncritic width ${criticWidth ?? defaultCriticWidth(backend)}`);
+      process.stderr.write(`${isCpuBound(backend) && criticWidth === undefined ? ' (reduced for a CPU-bound backend; --critic-width 64 is the paper\'s)' : ''}\n`);
+    }
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
-      if (e.type === 'resumed') process.stderr.write(`resumed at step ${e.step}\n`);
+      if (e.type === 'resumed') process.stderr.write(`resumed at step ${e.step}\n${formatMode(e.mode)}\ncrop ${e.crop} px, critic width ${e.criticWidth}\n`);
       if (e.type === 'validation') process.stderr.write(`${live ? '\n' : ''}validation @${e.step}: PSNR ${e.current.psnr.toFixed(2)} dB, SSIM ${e.current.ssim.toFixed(4)} (base ${e.base.psnr.toFixed(2)} dB)\n`);
       if (e.type === 'checkpoint') process.stderr.write(`${live ? '\n' : ''}checkpoint @${e.step} (${e.reason}): ${e.path}\n`);
       if (e.type === 'step') {
@@ -120,8 +148,8 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       baseManifest: base.manifest,
       pairsDir: values.pairs || undefined,
       sharpDir: values.sharp || undefined,
-      modelsDir: path.resolve(values['models-dir'] ?? defaultModelsDir()),
-      outId: slug(outName),
+      modelsDir,
+      outId,
       outName,
       steps,
       crop: num('crop', values.crop, 16, 4096),
@@ -133,12 +161,13 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
         ...(values.adversarial === undefined ? {} : { adversarial: num('adversarial', values.adversarial, 0, 1e6, false)! }),
       },
       criticWidth,
+      defaultCriticWidth: defaultCriticWidth(backend),
       mode,
       checkpointEvery: num('checkpoint-every', values['checkpoint-every'], 1, 1e7) ?? 100,
       validateEvery: Math.max(1, Math.floor(steps / 5)),
       validationCrop: num('val-crop', values['val-crop'], 16, 4096),
       seed: num('seed', values.seed, 0, 2 ** 31),
-      resume: values.resume ?? false,
+      resume,
       vggDir: values.vgg,
       synthesisSpecPath: values['synth-spec'],
       mildShare: num('mild-share', values['mild-share'], 0, 1, false),

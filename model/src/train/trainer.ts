@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
-import { loadCheckpoint, optimizerGroup, restoreOptimizer, saveCheckpoint, variableGroup } from './checkpoint.js';
+import { listCheckpoints, loadCheckpoint, optimizerGroup, restoreOptimizer, saveCheckpoint, variableGroup } from './checkpoint.js';
 import { createCritic, type PatchCritic } from './critic.js';
 import { DEFAULT_LOSS_WEIGHTS, type LossWeights } from './losses.js';
 import { assertNewModelId, exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
@@ -41,7 +41,10 @@ export interface TrainOptions {
   batch?: number;
   learningRate?: number;
   weights?: Partial<LossWeights>;
+  /** A resumed run keeps the crop, critic width and mode it started with; a different one is refused. */
   criticWidth?: number;
+  /** The critic width of a new run when criticWidth is not given (CLI: by backend); default 64. */
+  defaultCriticWidth?: number;
   /** 'decoder': train only the decoder and tail (lighter on slow backends); default 'full'. */
   mode?: TrainMode;
   criticSteps?: number;
@@ -63,7 +66,7 @@ export type TrainEvent =
   | { type: 'validation'; step: number; input: Scores; base: Scores; current: Scores }
   | { type: 'step'; step: number; total: number; losses: Record<string, number>; stepsPerSecond: number; etaSeconds: number }
   | { type: 'checkpoint'; step: number; path: string; reason: 'interval' | 'cancel' }
-  | { type: 'resumed'; step: number };
+  | { type: 'resumed'; step: number; mode: TrainMode; crop: number; criticWidth: number };
 
 export interface TrainResult {
   model: ExportedModel;
@@ -81,7 +84,14 @@ interface RunState {
   train: string[];
   validation: string[];
   baseline: { input: Scores; base: Scores };
+  /** Absent in checkpoints from before they were recorded: such a run takes what is passed. */
+  mode?: TrainMode;
+  crop?: number;
+  criticWidth?: number;
+  outName?: string;
 }
+
+type RunSettings = Required<Pick<RunState, 'mode' | 'crop' | 'criticWidth'>>;
 
 interface Run {
   gen: TrainableGenerator;
@@ -91,8 +101,61 @@ interface Run {
   criticOpt: tf.Optimizer | null;
 }
 
+/** Where interrupted runs keep their checkpoints: a dot-folder, so the library skips it. */
+export function trainingRunsDir(modelsDir: string): string {
+  return path.join(modelsDir, '.training');
+}
+
 export function runDirFor(modelsDir: string, id: string): string {
-  return path.join(modelsDir, '.training', id);
+  return path.join(trainingRunsDir(modelsDir), id);
+}
+
+/** The interrupted runs under modelsDir, with their base model's SHA-256 (null: damaged). */
+export async function interruptedRuns(modelsDir: string): Promise<{ id: string; dir: string; baseSha256: string | null }[]> {
+  const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
+  return runs.map(({ id, dir, state }) => ({ id, dir, baseSha256: typeof state?.baseSha256 === 'string' ? state.baseSha256 : null }));
+}
+
+/** The saved run under runDir, if any; a damaged one is reported with where it is and what to do. */
+async function loadRun(o: TrainOptions, runDir: string) {
+  try {
+    return await loadCheckpoint<RunState>(runDir);
+  } catch (error) {
+    if (!(error instanceof UnshakeError) || error.code !== 'FILE_UNREADABLE') throw error;
+    const blocked = o.resume ? `The interrupted run "${o.outId}" cannot be resumed from it.` : `It belongs to an interrupted run "${o.outId}", so no new run can start under that name.`;
+    const advice = `To start "${o.outId}" over, delete the folder ${runDir}; or keep it and train under another --out name.`;
+    throw new UnshakeError('FILE_UNREADABLE', `${error.message} ${blocked} ${advice}`, { cause: error });
+  }
+}
+
+/**
+ * Mode, crop and critic width: a resumed run keeps those it started with (its weights and crop
+ * stream depend on them), and an explicit different value is refused. Older checkpoints did not
+ * record them: those runs take what is passed, as before.
+ */
+function runSettings(o: TrainOptions, saved: RunState | undefined): RunSettings {
+  const pick = <T extends string | number>(flag: string, given: T | undefined, kept: T | undefined, fallback: T): T => {
+    if (given !== undefined && kept !== undefined && given !== kept) {
+      throw new UnshakeError(
+        'INVALID_REQUEST',
+        `The interrupted run "${o.outId}" was started with --${flag} ${kept} and cannot continue with --${flag} ${given}. ` +
+          `Resume it without --${flag} (it keeps ${kept}), or start a new run under another --out name.`,
+      );
+    }
+    return given ?? kept ?? fallback;
+  };
+  const settings: RunSettings = {
+    mode: pick('mode', o.mode, saved?.mode, 'full'),
+    crop: pick('crop', o.crop, saved?.crop, 256),
+    criticWidth: pick('critic-width', o.criticWidth, saved?.criticWidth, o.defaultCriticWidth ?? 64),
+  };
+  const m = o.baseManifest.io.sizeMultiple;
+  if (settings.crop % m !== 0) {
+    const below = Math.floor(settings.crop / m) * m;
+    const sizes = [below, below + m].filter((s) => s > 0).map((s) => `--crop ${s}`);
+    throw new UnshakeError('INVALID_REQUEST', `Training crops for the model "${o.baseManifest.id}" must be a multiple of ${m} px; ${settings.crop} is not. Use ${sizes.join(' or ')}.`);
+  }
+  return settings;
 }
 
 async function checkpoint(run: Run, dir: string, state: RunState): Promise<string> {
@@ -109,16 +172,16 @@ async function checkpoint(run: Run, dir: string, state: RunState): Promise<strin
 const plain = (g: Map<string, { data: Float32Array }> | undefined) => new Map([...(g ?? [])].map(([k, v]) => [k, v.data]));
 
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
-  const crop = o.crop ?? 256;
   const batch = o.batch ?? 4;
   const weights: LossWeights = { ...DEFAULT_LOSS_WEIGHTS, ...o.weights };
   const emit = o.onEvent ?? (() => {});
   const source = dataSourceOf(o);
   const runDir = runDirFor(o.modelsDir, o.outId);
   await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath);
-  const saved = await loadCheckpoint<RunState>(runDir);
-  if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume or choose another name.`);
+  const saved = await loadRun(o, runDir);
+  if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume --out ${o.outId} or choose another name.`);
   if (!saved && o.resume) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run for "${o.outId}" to resume in ${o.modelsDir}.`);
+  const { mode, crop, criticWidth } = runSettings(o, saved?.state);
 
   const baseBytes = new Uint8Array(await readFile(o.baseOnnxPath));
   const baseSha256 = createHash('sha256').update(baseBytes).digest('hex');
@@ -128,7 +191,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   if (saved && (saved.state.source ?? 'pairs') !== source) {
     throw new UnshakeError('INVALID_REQUEST', `The interrupted run trained on ${saved.state.source === 'sharp' ? 'sharp-only photos (--sharp)' : 'pairs (--pairs)'}; resume it with the same kind of folder.`);
   }
-  const decoderNames = o.mode === 'decoder' ? decoderWeightNames(baseBytes) : new Set<string>();
+  const decoderNames = mode === 'decoder' ? decoderWeightNames(baseBytes) : new Set<string>();
   // A resumed run keeps its seed: it fixes the synthetic validation items.
   const seed = saved?.state.seed ?? o.seed ?? 1;
   const data = await prepareTrainingData({
@@ -148,15 +211,16 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   const valSet = data.validationSet;
 
   const run: Run = {
-    gen: buildGenerator(baseBytes, o.mode === 'decoder' ? { trainable: (n) => decoderNames.has(n) } : {}),
-    critic: weights.adversarial > 0 ? createCritic(o.criticWidth ?? 64, seed) : null,
+    gen: buildGenerator(baseBytes, mode === 'decoder' ? { trainable: (n) => decoderNames.has(n) } : {}),
+    critic: weights.adversarial > 0 ? createCritic(criticWidth, seed) : null,
     vgg: null,
     genOpt: tf.train.adam(o.learningRate ?? 1e-4, 0.9, 0.999),
     criticOpt: weights.adversarial > 0 ? tf.train.adam(1e-4, 0.5, 0.999) : null,
   };
   try {
     if (weights.perceptual > 0) run.vgg = await loadVgg(o.vggDir);
-    const state: RunState = saved?.state ?? {
+    // Recorded on resume too, so an older checkpoint saved again keeps them from now on.
+    const state: RunState = saved ? { outName: o.outName, ...saved.state, mode, crop, criticWidth } : {
       step: 0,
       rng: seed * 7919,
       source,
@@ -166,13 +230,17 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       train: data.train,
       validation: data.validation,
       baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet) },
+      mode,
+      crop,
+      criticWidth,
+      outName: o.outName,
     };
     if (saved) {
       run.gen.assignWeights(plain(saved.groups.generator));
       run.critic?.assignWeights(plain(saved.groups.critic));
       await restoreOptimizer(run.genOpt, saved.groups.genOpt);
       if (run.criticOpt) await restoreOptimizer(run.criticOpt, saved.groups.criticOpt);
-      emit({ type: 'resumed', step: state.step });
+      emit({ type: 'resumed', step: state.step, mode, crop, criticWidth });
     } else {
       emit({ type: 'validation', step: 0, ...state.baseline, current: state.baseline.base });
     }
@@ -186,7 +254,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       if (o.signal?.aborted) {
         state.rng = rng.state;
         emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'cancel' });
-        throw new UnshakeError('CANCELLED', `Training was cancelled at step ${state.step} of ${o.steps}; a checkpoint was saved, continue with --resume.`);
+        throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${o.steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
       }
       const losses = await trainStep(nets, await sampler.nextBatch(), state.step + 1);
       state.step++;
@@ -206,7 +274,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       baseModel: { id: o.baseManifest.id, file: path.basename(o.baseOnnxPath), sha256: baseSha256 },
       data: data.summary,
       steps: state.step,
-      mode: o.mode ?? 'full',
+      mode,
       crop,
       batch,
       backend: tf.getBackend(),
@@ -219,7 +287,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       weights: await run.gen.readWeights(),
       modelsDir: o.modelsDir,
       id: o.outId,
-      name: o.outName ?? o.outId,
+      name: state.outName ?? o.outName ?? o.outId,
       baseManifest: o.baseManifest,
       parameters: run.gen.parameterCount,
       summary,
