@@ -1,6 +1,7 @@
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, sharedData } from './cli-run.js';
 
@@ -15,6 +16,10 @@ beforeAll(async () => {
   await writeFile(path.join(tmp, 'truncated.png'), bytes.subarray(0, Math.floor(bytes.length / 2)));
   await writeFile(path.join(tmp, 'notes.png'), 'this is a text file, not a picture\n');
   await writeFile(path.join(tmp, 'empty.jpg'), '');
+  // A little-endian TIFF cut in half (its directory is lost), and a big-endian one cut short.
+  const tiff = await sharp(photo).tiff().toBuffer();
+  await writeFile(path.join(tmp, 'truncated.tif'), tiff.subarray(0, Math.floor(tiff.length / 2)));
+  await writeFile(path.join(tmp, 'truncated-be.tif'), Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, 0x00, 0x0c]));
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
@@ -40,11 +45,19 @@ describe('unshake deblur on bad input', () => {
   });
 
   it('a text file → not an image', async () => {
-    await expectFailure(['deblur', path.join(tmp, 'notes.png'), '--out', out()], /UNSUPPORTED_FORMAT|CORRUPT_IMAGE/);
+    // No image signature: not mistaken for a damaged photo.
+    await expectFailure(['deblur', path.join(tmp, 'notes.png'), '--out', out()], 'UNSUPPORTED_FORMAT');
   });
 
   it('a truncated PNG → CORRUPT_IMAGE', async () => {
     await expectFailure(['deblur', path.join(tmp, 'truncated.png'), '--out', out()], 'CORRUPT_IMAGE');
+  });
+
+  it('a truncated TIFF (either byte order) → CORRUPT_IMAGE, not "unknown format"', async () => {
+    for (const name of ['truncated.tif', 'truncated-be.tif']) {
+      const message = await expectFailure(['deblur', path.join(tmp, name), '--out', out()], 'CORRUPT_IMAGE');
+      expect(message).toBe(`${name} is a TIFF file, but it could not be read: it is probably truncated or damaged. Copy the original file again or re-export it.`);
+    }
   });
 
   it('an empty file → FILE_EMPTY', async () => {
@@ -55,6 +68,12 @@ describe('unshake deblur on bad input', () => {
     await expectFailure(['deblur', photo, '--out', out(), '--strength', '2'], 'INVALID_REQUEST');
     await expectFailure(['deblur', photo, '--out', out(), '--region', '1,2,3'], 'INVALID_REQUEST');
     await expectFailure(['deblur', photo, '--bogus'], 'INVALID_REQUEST');
+    // An empty field is not 0 (Number('') is): each bad field is named.
+    expect(await expectFailure(['deblur', photo, '--out', out(), '--region', '10,,30,40'], 'INVALID_REQUEST')).toBe(
+      '--region must be four numbers x,y,width,height in pixels, e.g. --region 100,50,800,600; y is empty in "10,,30,40".',
+    );
+    expect(await expectFailure(['deblur', photo, '--out', out(), '--region', '10,20,30,'], 'INVALID_REQUEST')).toMatch(/; height is empty in "10,20,30,"\.$/);
+    expect(await expectFailure(['deblur', photo, '--out', out(), '--region', '10,20,wide,40'], 'INVALID_REQUEST')).toMatch(/; width is "wide", not a number in/);
     await expectFailure(['deblur', photo, '--out', out(), '--model', 'no-such-model'], 'MODEL_NOT_FOUND');
   });
 

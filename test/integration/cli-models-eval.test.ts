@@ -1,8 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, sharedData } from './cli-run.js';
+import { repoRoot, runCli, sharedData, type CliResult } from './cli-run.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -15,6 +18,27 @@ async function indexPsnr(set: string): Promise<Map<string, number>> {
   const [header, ...rows] = (await readFile(path.join(set, 'index.tsv'), 'utf8')).trim().split('\n');
   const cols = header!.split('\t');
   return new Map(rows.map((r) => r.split('\t')).map((c) => [c[cols.indexOf('blurred')]!, Number(c[cols.indexOf('input_psnr_db')])]));
+}
+
+/** runCli with extra environment variables (XDG_CONFIG_HOME moves the default models folder on Linux). */
+function runCliWithEnv(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'model/src/cli/index.ts', ...args], { cwd: repoRoot, env: { ...process.env, UNSHAKE_DEBUG: '', ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** A fine-tuned model as `npm run train` saves it: `<modelsDir>/<id>/model.onnx` + `<id>.manifest.json` (the placeholder's graph). */
+async function installUserModel(modelsDir: string, id: string): Promise<void> {
+  const dir = path.join(modelsDir, id);
+  await mkdir(dir, { recursive: true });
+  const weights = path.resolve(repoRoot, 'model/weights');
+  await copyFile(path.join(weights, 'placeholder.onnx'), path.join(dir, 'model.onnx'));
+  const manifest = JSON.parse(await readFile(path.join(weights, 'placeholder.manifest.json'), 'utf8'));
+  const sha256 = createHash('sha256').update(await readFile(path.join(dir, 'model.onnx'))).digest('hex');
+  const own = { ...manifest, id, name: `Fine-tuned ${id}`, placeholder: false, file: 'model.onnx', sha256 };
+  await writeFile(path.join(dir, `${id}.manifest.json`), JSON.stringify(own, null, 2));
 }
 
 describe('unshake models / eval / bench / train', () => {
@@ -57,6 +81,50 @@ describe('unshake models / eval / bench / train', () => {
     for (const pair of report.pairs) {
       expect(pair.input.psnr).toBeCloseTo(expected.get(pair.name)!, 2);
       expect(pair.input.ssimY).toBe(pair.input.ssim);
+    }
+  });
+
+  it('eval finds fine-tuned user models in the default models folder and with --models-dir', async () => {
+    const config = path.join(tmp, 'config');
+    await installUserModel(path.join(config, 'unshake', 'models'), 'my-tuned');
+    const elsewhere = path.join(tmp, 'elsewhere');
+    await installUserModel(elsewhere, 'other-tuned');
+    const set = sharedData('levin');
+    for (const [args, id] of [
+      [['--model', 'my-tuned'], 'my-tuned'],
+      [['--model', 'other-tuned', '--models-dir', elsewhere], 'other-tuned'],
+    ] as const) {
+      const json = path.join(tmp, `${id}.json`);
+      const r = await runCliWithEnv(['eval', '--set', set, '--limit', '1', '--cpu', '--json', json, ...args], { XDG_CONFIG_HOME: config });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`with model "${id}"`);
+      expect(JSON.parse(await readFile(json, 'utf8')).model).toMatchObject({ id, name: `Fine-tuned ${id}`, placeholder: false });
+    }
+  });
+
+  it('eval scores a pair whose blurred and sharp images differ in gray/RGB layout as RGB', async () => {
+    // Levin's gray images, one side re-saved as RGB (R = G = B): the scores must equal the
+    // gray-vs-gray ones the dataset's index lists, whichever side is the RGB one.
+    const levin = sharedData('levin');
+    const set = path.join(tmp, 'mixed');
+    await mkdir(set, { recursive: true });
+    await copyFile(path.join(levin, 'im1_kernel1_img.png'), path.join(set, 'blur-gray.png'));
+    await copyFile(path.join(levin, 'gt', 'im1.png'), path.join(set, 'sharp-gray.png'));
+    await sharp(path.join(levin, 'im1_kernel1_img.png')).toColourspace('srgb').png().toFile(path.join(set, 'blur-rgb.png'));
+    await sharp(path.join(levin, 'gt', 'im1.png')).toColourspace('srgb').png().toFile(path.join(set, 'sharp-rgb.png'));
+    expect((await sharp(path.join(set, 'blur-rgb.png')).metadata()).channels).toBe(3);
+    expect((await sharp(path.join(set, 'sharp-gray.png')).metadata()).channels).toBe(1);
+    await writeFile(path.join(set, 'index.tsv'), 'blurred\tsharp\nblur-rgb.png\tsharp-gray.png\nblur-gray.png\tsharp-rgb.png\n');
+    const json = path.join(tmp, 'mixed.json');
+    const r = await runCli(['eval', '--set', set, '--model', 'placeholder', '--cpu', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.pairs.map((p: { name: string }) => p.name)).toEqual(['blur-rgb.png', 'blur-gray.png']);
+    const expected = (await indexPsnr(levin)).get('im1_kernel1_img.png')!;
+    for (const pair of report.pairs) {
+      expect(pair.input.psnr).toBeCloseTo(expected, 2);
+      expect(pair.input.ssim).toBeCloseTo(pair.input.ssimY, 6);
+      expect(pair.output.psnr).toBeGreaterThan(0);
     }
   });
 

@@ -1,10 +1,14 @@
+import path from 'node:path';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
-import { deblurFile } from '../infer/deblur-file.js';
+import { defaultOutputPath } from '../image/encode.js';
+import { extensionFor } from '../image/formats.js';
+import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
+import { withInterruptCleanup } from './interrupt-cleanup.js';
 
 const USAGE =
   'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
@@ -34,8 +38,12 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   );
   const input = onePositional(positionals, 'input image', USAGE);
   const format = parseFormat(values.format);
-  const result = await deblurFile(input, {
-    outPath: values.out,
+  // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
+  const outPath = path.resolve(
+    values.out ?? defaultOutputPath(input, undefined, format === undefined || format === 'same' ? undefined : extensionFor(format)),
+  );
+  const options: DeblurFileOptions = {
+    outPath,
     modelId: values.model,
     // Fine-tuned models from `npm run train` (and the app) are found here.
     userModelsDir: values['models-dir'] ?? defaultModelsDir(),
@@ -46,8 +54,12 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     overwrite: values.overwrite ?? false,
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     preferredProvider: values.cpu ? 'cpu' : 'auto',
-    onProgress: ({ tile, tiles }) => process.stderr.write(`deblur: tile ${tile}/${tiles}\n`),
-  });
+    onProgress: ({ tile, tiles }) => {
+      process.stderr.write(`deblur: tile ${tile}/${tiles}\n`);
+      if (tile === tiles) process.stderr.write(`deblur: saving ${outPath}\n`);
+    },
+  };
+  const result = await withInterruptCleanup(outPath, () => deblurFile(input, options));
   console.log(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
   console.log(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
   console.log(`execution provider: ${describeProvider(result.executionProvider)}`);
@@ -68,10 +80,7 @@ function parseRegion(region: string | undefined, feather: string | undefined, in
     if (feather !== undefined || invert) throw new UnshakeError('INVALID_REQUEST', '--feather and --invert need --region x,y,w,h.');
     return undefined;
   }
-  const parts = region.split(',').map((p) => Number(p.trim()));
-  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
-    throw new UnshakeError('INVALID_REQUEST', `--region must be x,y,width,height in pixels, got "${region}".`);
-  }
+  const parts = parseRegionNumbers(region);
   const [x, y, width, height] = parts as [number, number, number, number];
   const mask = regionMaskSchema.safeParse({
     shapes: [{ kind: 'rect', x, y, width, height }],
@@ -80,6 +89,23 @@ function parseRegion(region: string | undefined, feather: string | undefined, in
   });
   if (!mask.success) throw new UnshakeError('INVALID_REQUEST', `--region "${region}" is not a valid rectangle: ${mask.error.issues[0]?.message}.`);
   return mask.data;
+}
+
+const REGION_FIELDS = ['x', 'y', 'width', 'height'] as const;
+
+/** Four numbers; an empty or non-numeric field is named rather than read as 0 (Number('') is 0). */
+function parseRegionNumbers(region: string): number[] {
+  const fields = region.split(',').map((p) => p.trim());
+  const usage = `--region must be four numbers x,y,width,height in pixels, e.g. --region 100,50,800,600`;
+  if (fields.length !== 4) throw new UnshakeError('INVALID_REQUEST', `${usage}; got ${fields.length} field(s) in "${region}".`);
+  return fields.map((field, i) => {
+    const n = Number(field);
+    if (field === '' || !Number.isFinite(n)) {
+      const what = field === '' ? 'is empty' : `is "${field}", not a number`;
+      throw new UnshakeError('INVALID_REQUEST', `${usage}; ${REGION_FIELDS[i]} ${what} in "${region}".`);
+    }
+    return n;
+  });
 }
 
 export function describeProvider(ep: ExecutionProviderInfo): string {

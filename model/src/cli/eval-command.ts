@@ -5,10 +5,11 @@ import { evaluatePairs } from '../eval/evaluate.js';
 import { findPairs } from '../eval/pairs.js';
 import { formatTable, summarise } from '../eval/report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
+import { defaultModelsDir } from '../models/user-models-dir.js';
 import { describeProvider } from './deblur-command.js';
 import { numberOption, parseCommand } from './args.js';
 
-const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu]';
+const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu] [--models-dir <folder>]';
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
@@ -21,6 +22,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
         limit: { type: 'string' },
         'tile-size': { type: 'string' },
         cpu: { type: 'boolean' },
+        'models-dir': { type: 'string' },
       },
     },
     USAGE,
@@ -28,7 +30,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
   const all = await findPairs(values.set);
   const pairs = all.slice(0, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }) ?? all.length);
-  const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS);
+  // Fine-tuned models from `npm run train` (and the app) are found here, as for `deblur`.
+  const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir: values['models-dir'] ?? defaultModelsDir() });
   process.stderr.write(`eval: ${pairs.length} pair(s) from ${values.set} with model "${model.manifest.id}"\n`);
   const { results, executionProvider } = await evaluatePairs(pairs, {
     model,

@@ -21,7 +21,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 const HELP = `usage: unshake <command> [options]
 commands:
   deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--format f] [--quality n] [--overwrite]
-  models [--user-dir <folder>] [--json]   list bundled and fine-tuned models
+  models [--models-dir <folder>] [--json]   list bundled and fine-tuned models
   eval --set <folder> [--json <path>]   PSNR/SSIM of input vs output on blurred/sharp pairs
   bench [--sizes 12,48] [--json <path>] [--md <path>]
   train --pairs <folder> | --sharp <folder> [--steps N] [--crop 256] [--out NAME] [--resume]   fine-tune on your own blurred/sharp pairs, or on sharp photos with synthetic shake`;

@@ -2,14 +2,14 @@ import { listModels } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { parseCommand } from './args.js';
 
-const USAGE = 'unshake models [--user-dir <folder>] [--json]';
+const USAGE = 'unshake models [--models-dir <folder>] [--json]';
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
-    { args: argv, options: { 'user-dir': { type: 'string' }, json: { type: 'boolean' } } },
+    { args: argv, options: { 'models-dir': { type: 'string' }, json: { type: 'boolean' } } },
     USAGE,
   );
-  const models = await listModels({ userModelsDir: values['user-dir'] ?? defaultModelsDir() });
+  const models = await listModels({ userModelsDir: values['models-dir'] ?? defaultModelsDir() });
   if (values.json) {
     console.log(JSON.stringify(models, null, 2));
     return 0;

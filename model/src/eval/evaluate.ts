@@ -1,6 +1,6 @@
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
-import { toNetworkRgb } from '../image/colour.js';
+import { isGray, toNetworkRgb } from '../image/colour.js';
 import { decodeImage } from '../image/decode.js';
 import type { RasterImage } from '../image/types.js';
 import { workingSpaceForSource } from '../image/working-space.js';
@@ -77,19 +77,26 @@ export async function evaluatePairs(
   return { results, executionProvider };
 }
 
-/** Colour samples in 0..1 without alpha: 1 channel for gray, 3 for RGB. */
-function colourSamples(raster: RasterImage): { data: Float32Array; channels: 1 | 3 } {
-  const gray = raster.channels <= 2;
-  if (!gray) return { data: toNetworkRgb(raster), channels: 3 };
+/**
+ * Colour samples in 0..1 without alpha: 1 channel for gray, 3 for RGB. With `asRgb`, gray is
+ * copied to R, G and B, as the network sees it (toNetworkRgb).
+ */
+function colourSamples(raster: RasterImage, asRgb: boolean): { data: Float32Array; channels: 1 | 3 } {
+  if (asRgb || !isGray(raster)) return { data: toNetworkRgb(raster), channels: 3 };
   const max = raster.bitDepth === 16 ? 65535 : 255;
   const data = new Float32Array(raster.width * raster.height);
   for (let i = 0; i < data.length; i++) data[i] = raster.pixels[i * raster.channels]! / max;
   return { data, channels: 1 };
 }
 
+/**
+ * Gray against gray is scored on the one channel; when only one side is gray (a pair saved by
+ * different tools), both are scored as RGB with the gray one expanded, as the engine runs gray.
+ */
 function scores(image: RasterImage, reference: RasterImage): QualityScores {
-  const a = colourSamples(image);
-  const b = colourSamples(reference);
+  const asRgb = !isGray(image) || !isGray(reference);
+  const a = colourSamples(image, asRgb);
+  const b = colourSamples(reference, asRgb);
   const { width: w, height: h } = image;
   const ssimRgb = ssim(a.data, b.data, w, h, a.channels);
   return {

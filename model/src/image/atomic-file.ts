@@ -17,6 +17,13 @@ export function tempPathBeside(target: string, tag: string, ext = extname(target
 }
 
 const MAX_NAME_BYTES = 255;
+const TEMP_NAME = /^\.(.+)\.unshake-[a-z]+-[0-9a-f]{12}(?:\.[^.]*)?$/;
+
+/** Whether `fileName` (in target's folder) is a temp file tempPathBeside made for `target`. */
+export function isTempBeside(target: string, fileName: string): boolean {
+  const copied = TEMP_NAME.exec(fileName)?.[1];
+  return copied !== undefined && basename(target).startsWith(copied);
+}
 
 /**
  * Write a file the way write-file-atomic does, but let `write` produce it on disk (a streaming

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, open, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
@@ -41,7 +41,7 @@ export async function probeImage(path: string, options: ProbeOptions = {}): Prom
   try {
     meta = await sharp(absolute, STRICT_INPUT).metadata();
   } catch (error) {
-    throw headerError(error, name);
+    throw headerError(error, name, await sniffFormat(absolute));
   }
   if (!meta.format || !SUPPORTED_INPUT_FORMATS.has(meta.format)) {
     throw new UnshakeError(
@@ -102,9 +102,19 @@ async function checkFile(path: string, name: string): Promise<number> {
   return info.size;
 }
 
-function headerError(error: unknown, name: string): UnshakeError {
+function headerError(error: unknown, name: string, signature: string | null): UnshakeError {
   const message = error instanceof Error ? error.message : String(error);
+  const detail = message.split('\n')[0];
   if (/unsupported image format/i.test(message)) {
+    // libvips says "unsupported" when it cannot even parse the header, e.g. a TIFF cut short
+    // before its directory. The file's signature tells a damaged photo from a foreign file.
+    if (signature) {
+      return new UnshakeError(
+        'CORRUPT_IMAGE',
+        `${name} is a ${signature} file, but it could not be read: it is probably truncated or damaged. Copy the original file again or re-export it.`,
+        { cause: error },
+      );
+    }
     return new UnshakeError(
       'UNSUPPORTED_FORMAT',
       `${name} is not an image Unshake can read (unknown format): use JPEG, PNG, TIFF, WebP, HEIF or GIF.`,
@@ -113,9 +123,42 @@ function headerError(error: unknown, name: string): UnshakeError {
   }
   return new UnshakeError(
     'CORRUPT_IMAGE',
-    `${name} has a damaged header (${message.split('\n')[0]}): copy the original file again or re-export it.`,
+    `${name} has a damaged header (${detail}): copy the original file again or re-export it.`,
     { cause: error },
   );
+}
+
+/** ISO-BMFF brands libheif (sharp's "heif") opens: HEIC/HEIF and AVIF. */
+const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs', 'mif1', 'msf1', 'avif', 'avis']);
+
+/** The supported format (SUPPORTED_INPUT_FORMATS) whose signature starts `bytes`, for messages; null if none. */
+function formatFromSignature(bytes: Uint8Array): string | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...bytes.subarray(from, to));
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0xff, 0xd8, 0xff)) return 'JPEG';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'PNG';
+  // Little- and big-endian TIFF, classic (42) and BigTIFF (43).
+  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a) || starts(0x49, 0x49, 0x2b, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2b)) {
+    return 'TIFF';
+  }
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'WebP';
+  if (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a') return 'GIF';
+  if (ascii(4, 8) === 'ftyp' && HEIF_BRANDS.has(ascii(8, 12))) return 'HEIF';
+  return null;
+}
+
+async function sniffFormat(path: string): Promise<string | null> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { buffer, bytesRead } = await handle.read(Buffer.alloc(16), 0, 16, 0);
+      return formatFromSignature(buffer.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
 }
 
 function checkPixelLimit(pixels: number, maxMegapixels: number, name: string): void {

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, watch } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from './cli-run.js';
+
+/**
+ * Ctrl-C / SIGTERM during `unshake deblur`: the encoder's hidden temp files beside the output
+ * (`.out.png.unshake-encode-….png` and the metadata carrier `.out.png.unshake-carrier-….png`)
+ * must not be left behind, and the process exits 130 / 143 with a short note.
+ */
+let tmp: string;
+let photo: string;
+let photoSha: string;
+const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-cli-sigint-'));
+  photo = path.join(tmp, 'big.jpg');
+  // 24 MP of noise: the PNG encode takes seconds, so the signal lands while it runs. EXIF makes
+  // the encoder write the metadata carrier temp file as well.
+  await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+    .withExif({ IFD0: { Make: 'Unshake test' } })
+    .jpeg({ quality: 90 })
+    .toFile(photo);
+  photoSha = await sha(photo);
+}, 60_000);
+afterEach(async () => expect(await sha(photo)).toBe(photoSha));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+const encodeTemp = /^\.out\.png\.unshake-encode-[0-9a-f]{12}\.png$/;
+
+interface Interrupted {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/**
+ * Run the real CLI and send `signal` once the encode has begun: after the "saving" progress
+ * line, as soon as the encoder's temp file exists in the folder (seen through fs.watch, no sleeps).
+ */
+function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM', extra: string[] = []): Promise<Interrupted> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'model/src/cli/index.ts', 'deblur', photo, '--out', path.join(tmp, 'out.png'), '--model', 'placeholder', '--cpu', ...extra],
+      { cwd: repoRoot, env: { ...process.env, UNSHAKE_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let saving = false;
+    let sent = false;
+    const older = new Set(readdirSync(tmp));
+    const watcher = watch(tmp);
+    const maybeSend = () => {
+      if (sent || !saving || !readdirSync(tmp).some((n) => encodeTemp.test(n) && !older.has(n))) return;
+      sent = true;
+      child.kill(signal);
+    };
+    watcher.on('change', maybeSend);
+    child.stdout.resume();
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!saving && /^deblur: saving /m.test(stderr)) {
+        saving = true;
+        maybeSend();
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code, exitSignal) => {
+      watcher.close();
+      if (!sent) reject(new Error(`the CLI ended before the encode was seen (code ${code}):\n${stderr}`));
+      else resolve({ code, signal: exitSignal, stderr });
+    });
+  });
+}
+
+describe('unshake deblur interrupted while saving (real process, 24 MP)', () => {
+  it('Ctrl-C removes the temp files, writes nothing and exits 130', async () => {
+    // A stale temp file from some earlier crash is not this run's: it is left alone.
+    const stale = path.join(tmp, '.out.png.unshake-encode-000000000000.png');
+    await writeFile(stale, 'not ours');
+    try {
+      const r = await deblurAndInterrupt('SIGINT');
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/^interrupted \(SIGINT\): stopped before .*out\.png was written; the original is untouched\. Removed 2 temporary file\(s\)\.$/m);
+      expect(r.stderr).not.toMatch(/error \[/);
+      expect((await readdir(tmp)).sort()).toEqual([path.basename(stale), 'big.jpg']);
+      expect(await readFile(stale, 'utf8')).toBe('not ours');
+    } finally {
+      await rm(stale, { force: true });
+    }
+  }, 120_000);
+
+  it('SIGTERM with --overwrite keeps the existing output unchanged and exits 143', async () => {
+    const out = path.join(tmp, 'out.png');
+    await writeFile(out, 'previous result');
+    const r = await deblurAndInterrupt('SIGTERM', ['--overwrite']);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(143);
+    expect(r.stderr).toMatch(/^interrupted \(SIGTERM\): stopped before .*out\.png was written \(the existing file is unchanged\)/m);
+    expect((await readdir(tmp)).sort()).toEqual(['big.jpg', 'out.png']);
+    expect(await readFile(out, 'utf8')).toBe('previous result');
+  }, 120_000);
+});
