@@ -113,12 +113,15 @@ describe('job manager', () => {
     expect(order).toEqual(['a:start', 'a:end', 'b:start']);
   });
 
-  it('close() waits for a cancelled job’s runner to stop, and starts nothing queued', async () => {
+  /**
+   * Job A, running, like a worker inside one long ORT call: it notices the abort only when
+   * `stopped` resolves. Job B queued behind it. A is cancelled.
+   */
+  async function cancelStuckJob() {
     const jobs = createJobManager();
     const started = deferred<JobContext>();
     const stopped = deferred();
     const order: string[] = [];
-    // Like a worker inside one long ORT call: it notices the abort only when that call returns.
     const a = jobs.enqueue('deblur', async (context) => {
       started.resolve(context);
       await stopped.promise;
@@ -129,11 +132,20 @@ describe('job manager', () => {
     });
     await started.promise;
     expect(jobs.cancel(a.id)).toBe(true);
+    return { jobs, a, b, stopped, order };
+  }
+
+  /** Every chance for p-queue to start the next job early (it did while it held A's abort signal). */
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  }
+
+  it('close() waits for a cancelled job’s runner to stop, and starts nothing queued', async () => {
+    const { jobs, a, b, stopped, order } = await cancelStuckJob();
     const closing = jobs.close();
-    // close() must wait for A's runner, and B was queued before close: it never starts.
     let closed = false;
     void closing.then(() => (closed = true));
-    for (let i = 0; i < 20; i++) await Promise.resolve();
+    await settle();
     expect(jobs.get(b.id)?.state.status).toBe('queued');
     expect(closed).toBe(false);
     stopped.resolve();
@@ -143,22 +155,8 @@ describe('job manager', () => {
   });
 
   it('after a cancel, the next job starts only once the cancelled runner has returned', async () => {
-    const jobs = createJobManager();
-    const started = deferred<JobContext>();
-    const stopped = deferred();
-    const order: string[] = [];
-    const a = jobs.enqueue('deblur', async (context) => {
-      started.resolve(context);
-      await stopped.promise;
-      order.push('a:stopped');
-    });
-    const b = jobs.enqueue('deblur', async () => {
-      order.push('b:start');
-    });
-    await started.promise;
-    jobs.cancel(a.id);
-    // Give p-queue every chance to start B early (it did when it held A's abort signal).
-    for (let i = 0; i < 20; i++) await Promise.resolve();
+    const { jobs, b, stopped, order } = await cancelStuckJob();
+    await settle();
     expect(jobs.get(b.id)?.state.status).toBe('queued');
     stopped.resolve();
     await reach(jobs, b.id, 'done');
