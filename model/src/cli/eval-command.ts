@@ -28,7 +28,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     USAGE,
   );
   if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
-  const all = await findPairs(values.set);
+  const { pairs: all, unmatched } = await findPairs(values.set);
+  for (const u of unmatched) process.stderr.write(`eval: skipped ${u.file}: ${u.reason}\n`);
   const pairs = all.slice(0, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }) ?? all.length);
   // Fine-tuned models from `npm run train` (and the app) are found here, as for `deblur`.
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir: values['models-dir'] ?? defaultModelsDir() });

@@ -8,10 +8,17 @@ export interface EvalSummary {
   gainDb: number;
 }
 
+/**
+ * Identical images score ∞ dB. In means and gains a pair's PSNR counts as at most this, so one
+ * already-sharp pair in a set does not turn the mean into ∞ and the gain into −∞ or NaN.
+ */
+export const PSNR_CAP_DB = 100;
+const capped = (psnr: number) => Math.min(psnr, PSNR_CAP_DB);
+
 export function summarise(results: PairResult[]): EvalSummary {
   const mean = (pick: (r: PairResult) => number) => results.reduce((s, r) => s + pick(r), 0) / Math.max(1, results.length);
-  const input = { psnr: mean((r) => r.input.psnr), ssim: mean((r) => r.input.ssim), ssimY: mean((r) => r.input.ssimY) };
-  const output = { psnr: mean((r) => r.output.psnr), ssim: mean((r) => r.output.ssim), ssimY: mean((r) => r.output.ssimY) };
+  const input = { psnr: mean((r) => capped(r.input.psnr)), ssim: mean((r) => r.input.ssim), ssimY: mean((r) => r.input.ssimY) };
+  const output = { psnr: mean((r) => capped(r.output.psnr)), ssim: mean((r) => r.output.ssim), ssimY: mean((r) => r.output.ssimY) };
   return { pairs: results.length, input, output, gainDb: output.psnr - input.psnr };
 }
 
@@ -19,7 +26,7 @@ const HEADER = ['image', 'PSNR in', 'PSNR out', 'Δ dB', 'SSIM in', 'SSIM out', 
 
 function row(name: string, input: QualityScores, output: QualityScores): string[] {
   const db = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '∞');
-  return [name, db(input.psnr), db(output.psnr), (output.psnr - input.psnr).toFixed(2), input.ssim.toFixed(4), output.ssim.toFixed(4), input.ssimY.toFixed(4), output.ssimY.toFixed(4)];
+  return [name, db(input.psnr), db(output.psnr), (capped(output.psnr) - capped(input.psnr)).toFixed(2), input.ssim.toFixed(4), output.ssim.toFixed(4), input.ssimY.toFixed(4), output.ssimY.toFixed(4)];
 }
 
 /** A plain-text table (per image, then the mean) that also reads as Markdown. */

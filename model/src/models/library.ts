@@ -40,9 +40,7 @@ export function bundledModelsDir(): string {
 
 /** Valid manifests whose ONNX file exists (checksums are verified when a model is resolved). */
 export async function listModels(options: LibraryOptions = {}): Promise<ModelInfo[]> {
-  const valid = (await loadEntries(options)).filter((e) => e.ok);
-  const present = await Promise.all(valid.map((e) => stat(path.join(e.dir, e.manifest.file)).then((s) => s.isFile(), () => false)));
-  const entries = valid.filter((_, i) => present[i]);
+  const entries = await withFiles((await loadEntries(options)).filter((e) => e.ok));
   const infos = entries.map((e) => toInfo(e.manifest, e.source));
   const base = pickBase(entries);
   if (!base || entries.some((e) => e.manifest.id === BASE_MODEL_ALIAS)) return infos;
@@ -59,7 +57,9 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   const entries = await loadEntries(options);
   const valid = entries.filter((e) => e.ok);
   // A bundled model literally called "base" wins; otherwise the alias picks the best bundled one.
-  const entry = entries.find((e) => (e.ok ? e.manifest.id : e.id) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(valid) : undefined);
+  // The alias picks among models whose file is there, as listModels does: a bundled model with
+  // its ONNX file missing must not hide the working one the list offered.
+  const entry = entries.find((e) => (e.ok ? e.manifest.id : e.id) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined);
   if (!entry) {
     const known = valid.map((e) => e.manifest.id).join(', ') || 'none';
     throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed (available: ${known}).`);
@@ -78,6 +78,12 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
 
 function toInfo(m: ModelManifest, source: ResolvedModel['source']): ModelInfo {
   return { id: m.id, name: m.name, placeholder: m.placeholder, description: m.description, parameters: m.parameters, source };
+}
+
+/** The entries whose ONNX file exists. */
+async function withFiles<E extends Entry & { ok: true }>(entries: E[]): Promise<E[]> {
+  const present = await Promise.all(entries.map((e) => stat(path.join(e.dir, e.manifest.file)).then((s) => s.isFile(), () => false)));
+  return entries.filter((_, i) => present[i]);
 }
 
 function pickBase<E extends Entry & { ok: true }>(entries: E[]): E | undefined {

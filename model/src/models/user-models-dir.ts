@@ -7,11 +7,14 @@ import path from 'node:path';
  */
 export function defaultModelsDir(): string {
   const home = os.homedir();
+  // An empty or relative variable is ignored, as Electron and the XDG spec do: it would make the
+  // library relative to wherever the CLI was started.
+  const absolute = (value: string | undefined) => (value && path.isAbsolute(value) ? value : undefined);
   const root =
     process.platform === 'win32'
-      ? (process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'))
+      ? (absolute(process.env.APPDATA) ?? path.join(home, 'AppData', 'Roaming'))
       : process.platform === 'darwin'
         ? path.join(home, 'Library', 'Application Support')
-        : (process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'));
+        : (absolute(process.env.XDG_CONFIG_HOME) ?? path.join(home, '.config'));
   return path.join(root, 'unshake', 'models');
 }

@@ -103,4 +103,32 @@ describe('model library', () => {
     expect((await listModels({ userModelsDir: user })).map((m) => m.id).slice(-1)).toEqual(['checksum']);
     expect((await listModels({ userModelsDir: user })).map((m) => m.id)).not.toContain('missing');
   });
+
+  it('resolves "base" as the list shows it: a bundled model whose ONNX file is missing does not hide the working one', async () => {
+    const dir = await modelDir('base-file-missing', { placeholder: {}, 'unshake-base': { placeholder: false } });
+    await rm(path.join(dir, 'unshake-base.onnx'));
+    const listed = await listModels({ bundledDir: dir });
+    expect(listed.map((m) => m.id)).toEqual(['base', 'placeholder']);
+    expect((await resolveModel('base', { bundledDir: dir })).manifest.id).toBe('placeholder');
+    expect(await codeOf(resolveModel('unshake-base', { bundledDir: dir }))).toBe('MODEL_INVALID');
+  });
+});
+
+describe('the default user models folder', () => {
+  it('ignores an empty or relative XDG_CONFIG_HOME, as Electron does (the CLI and the app share one library)', async () => {
+    const { defaultModelsDir } = await import('../../../model/src/models/user-models-dir.js');
+    const saved = process.env.XDG_CONFIG_HOME;
+    try {
+      process.env.XDG_CONFIG_HOME = '';
+      const fallback = defaultModelsDir();
+      expect(path.isAbsolute(fallback)).toBe(true);
+      process.env.XDG_CONFIG_HOME = 'relative/config';
+      expect(defaultModelsDir()).toBe(fallback);
+      process.env.XDG_CONFIG_HOME = path.join(tmp, 'config');
+      expect(defaultModelsDir()).toBe(process.platform === 'linux' ? path.join(tmp, 'config', 'unshake', 'models') : fallback);
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CONFIG_HOME;
+      else process.env.XDG_CONFIG_HOME = saved;
+    }
+  });
 });

@@ -1,0 +1,65 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findPairs } from '../../../model/src/eval/pairs.js';
+import { summarise, formatTable } from '../../../model/src/eval/report.js';
+import type { PairResult } from '../../../model/src/eval/evaluate.js';
+
+let tmp: string;
+const png = (shade: number) => sharp({ create: { width: 8, height: 8, channels: 3, background: { r: shade, g: shade, b: shade } } }).png().toBuffer();
+const jpg = (shade: number) => sharp({ create: { width: 8, height: 8, channels: 3, background: { r: shade, g: shade, b: shade } } }).jpeg().toBuffer();
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-eval-pairs-'));
+});
+
+async function put(file: string, data: Buffer | string): Promise<string> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, data);
+  return file;
+}
+
+describe('eval --set finds pairs as the fine-tuner does', () => {
+  it('matches blur/ and sharp/ by name whatever the extension, and reports files without a partner', async () => {
+    const set = path.join(tmp, 'folders');
+    await put(path.join(set, 'blur/a.jpg'), await jpg(90));
+    await put(path.join(set, 'sharp/a.png'), await png(100));
+    await put(path.join(set, 'blur/b.png'), await png(90));
+    await put(path.join(set, 'sharp/b.png'), await png(100));
+    await put(path.join(set, 'blur/lonely.png'), await png(90));
+    const { pairs, unmatched } = await findPairs(set);
+    expect(pairs.map((p) => [p.name, path.basename(p.sharp)])).toEqual([['blur/a.jpg', 'a.png'], ['blur/b.png', 'b.png']]);
+    expect(unmatched).toEqual([{ file: path.join(set, 'blur/lonely.png'), reason: 'no sharp/lonely.* to pair with' }]);
+  });
+
+  it('reads index.tsv with comment lines and absolute paths, and keeps same-named files of different folders apart', async () => {
+    const set = path.join(tmp, 'index');
+    const elsewhere = await put(path.join(tmp, 'elsewhere', 'ref.png'), await png(100));
+    for (const seq of ['seqA', 'seqB']) {
+      await put(path.join(set, seq, 'blur', '000047.png'), await png(90));
+      await put(path.join(set, seq, 'sharp', '000047.png'), await png(100));
+    }
+    await put(path.join(set, 'index.tsv'), ['# pairs from camera X', 'blurred\tsharp', 'seqA/blur/000047.png\tseqA/sharp/000047.png', `seqB/blur/000047.png\t${elsewhere}`].join('\n'));
+    const { pairs } = await findPairs(set);
+    expect(pairs.map((p) => p.name)).toEqual(['seqA/blur/000047.png', 'seqB/blur/000047.png']);
+    expect(pairs[1]!.sharp).toBe(elsewhere);
+  });
+});
+
+describe('eval summary', () => {
+  it('a pair already identical to its target (∞ dB) counts as 100 dB, so the mean and gain stay numbers', () => {
+    const scores = (psnr: number) => ({ psnr, ssim: 1, ssimY: 1 });
+    const results: PairResult[] = [
+      { name: 'sharp.png', width: 8, height: 8, input: scores(Infinity), output: scores(Infinity), seconds: 0 },
+      { name: 'shaken.png', width: 8, height: 8, input: scores(24), output: scores(26), seconds: 0 },
+    ];
+    const summary = summarise(results);
+    expect(summary.input.psnr).toBe(62);
+    expect(summary.gainDb).toBe(1);
+    const table = formatTable(results, summary);
+    expect(table).toMatch(/\| sharp\.png +\| +∞ \| +∞ \| +0\.00 \|/);
+    expect(table).not.toMatch(/NaN|Infinity/);
+  });
+});
