@@ -1,7 +1,7 @@
 """Checkpoint -> ONNX generator + manifest (the app's I/O convention; see architecture.py).
 
   python3 model/base/export_onnx.py --ckpt /work/ckpt/base/best.pt --out-dir /work/ckpt/base/export
-  python3 model/base/export_onnx.py --ckpt /work/ckpt/base/best.pt --ship   # -> model/weights/base.*
+  python3 model/base/export_onnx.py --ckpt /work/ckpt/base/best.pt --ship   # -> model/weights/unshake-base.*
 Checks: onnx.checker, op types against what ORT's CPU, CUDA and DirectML providers all run,
 and torch-vs-ONNX max abs difference through onnxruntime (Python if importable, else
 onnxruntime-node through `node`, which is what the app runs).

@@ -85,4 +85,12 @@ describe('unshake deblur on bad input', () => {
     await expectFailure(['deblur', photo, '--out', photo, '--overwrite'], 'OUTPUT_EXISTS');
     await rm(existing);
   });
+
+  it('every command answers --help with its usage (exit 0) instead of "unknown option"', async () => {
+    for (const command of ['deblur', 'models', 'eval', 'bench', 'train']) {
+      const r = await runCli([command, '--help']);
+      expect(r.code, command).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: unshake ${command} `));
+    }
+  });
 });

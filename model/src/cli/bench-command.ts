@@ -8,7 +8,7 @@ import { benchMarkdown } from '../eval/bench-report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { parseCommand } from './args.js';
 
-const USAGE =
+export const USAGE =
   'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--sizes16 24] [--full] [--tiles 256,384,512,768,1024] ' +
   '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only | --keep-training]';
 

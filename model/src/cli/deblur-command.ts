@@ -10,7 +10,7 @@ import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
-const USAGE =
+export const USAGE =
   'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
   '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu] [--models-dir <folder>]';
 

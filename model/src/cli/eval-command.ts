@@ -9,7 +9,7 @@ import { defaultModelsDir } from '../models/user-models-dir.js';
 import { describeProvider } from './deblur-command.js';
 import { numberOption, parseCommand } from './args.js';
 
-const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu] [--models-dir <folder>]';
+export const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu] [--models-dir <folder>]';
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(

@@ -1,21 +1,22 @@
 import { pathToFileURL } from 'node:url';
 import { toErrorInfo } from '../errors.js';
-import { benchCommand } from './bench-command.js';
-import { deblurCommand } from './deblur-command.js';
-import { evalCommand } from './eval-command.js';
-import { modelsCommand } from './models-command.js';
-import { runTrainCommand } from '../train/cli-train.js';
+import { benchCommand, USAGE as BENCH_USAGE } from './bench-command.js';
+import { deblurCommand, USAGE as DEBLUR_USAGE } from './deblur-command.js';
+import { evalCommand, USAGE as EVAL_USAGE } from './eval-command.js';
+import { modelsCommand, USAGE as MODELS_USAGE } from './models-command.js';
+import { runTrainCommand, USAGE as TRAIN_USAGE } from '../train/cli-train.js';
 
 /**
  * `unshake <command>`: the engine's services from a terminal. Exit codes: 0 done, 1 error
- * (printed as `error [CODE]: message`, never a stack trace), 2 usage error.
+ * (printed as `error [CODE]: message`, never a stack trace); `train` also 2 for a usage error
+ * and 130 when cancelled.
  */
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  deblur: deblurCommand,
-  models: modelsCommand,
-  eval: evalCommand,
-  bench: benchCommand,
-  train: runTrainCommand,
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  deblur: { run: deblurCommand, usage: DEBLUR_USAGE },
+  models: { run: modelsCommand, usage: MODELS_USAGE },
+  eval: { run: evalCommand, usage: EVAL_USAGE },
+  bench: { run: benchCommand, usage: BENCH_USAGE },
+  train: { run: runTrainCommand, usage: TRAIN_USAGE },
 };
 
 const HELP = `usage: unshake <command> [options]
@@ -37,8 +38,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error [INVALID_REQUEST]: unknown command "${name}".\n${HELP}`);
     return 1;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: ${command.usage}`);
+    return 0;
+  }
   try {
-    return await command(rest);
+    return await command.run(rest);
   } catch (error) {
     const info = toErrorInfo(error);
     console.error(`error [${info.code}]: ${info.message}`);

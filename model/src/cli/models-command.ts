@@ -2,7 +2,7 @@ import { listModels } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { parseCommand } from './args.js';
 
-const USAGE = 'unshake models [--models-dir <folder>] [--json]';
+export const USAGE = 'unshake models [--models-dir <folder>] [--json]';
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(

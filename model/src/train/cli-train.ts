@@ -10,7 +10,7 @@ import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from
 import { formatDataEvent, formatDuration, formatMode, formatProgress, formatScoreTable } from './cli-train-format.js';
 import { interruptedRuns, trainingRunsDir, trainModel, type TrainEvent } from './trainer.js';
 
-const USAGE =
+export const USAGE =
   'unshake train --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +
   '[--base FILE.onnx] [--lr 1e-4] [--l1 W] [--perceptual W] [--adversarial W] [--critic-width 64] [--checkpoint-every 100] ' +
   '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json] [--mild-share 0.1]';
