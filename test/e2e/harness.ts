@@ -154,6 +154,11 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
   };
 }
 
+/** How many of the page's requests to main are still unanswered (0: it has handled every reply). */
+export function pendingRequests(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as { __unshakePendingRequests?: () => number }).__unshakePendingRequests?.() ?? 0);
+}
+
 /** Tells the page's pathForFile where a File with this name lives, as Electron's webUtils would. */
 export async function attachPath(page: Page, filePath: string): Promise<void> {
   await page.evaluate(

@@ -18,6 +18,7 @@ interface ShimGlobals {
   __unshakeJobUpdate?: (job: JobSnapshot) => void;
   __unshakeAttachPath?: (fileName: string, path: string) => void;
   __unshakeCspViolations?: string[];
+  __unshakePendingRequests?: () => number;
   addEventListener(type: string, listener: (event: CspViolationEvent) => void): void;
 }
 
@@ -25,7 +26,8 @@ interface ShimGlobals {
  * Builds `window.unshake` exactly as the preload does: one method per contract channel that
  * forwards (channel wire name, request) to main and returns main's IpcResult untouched, plus
  * onJobUpdate and pathForFile. Here "main" is the `__unshakeDispatch` binding to the real services.
- * Also records CSP violations so the test can prove the UI runs under the strict policy.
+ * Also records CSP violations so the test can prove the UI runs under the strict policy, and
+ * counts the requests still unanswered so a test can tell when the page has handled every reply.
  */
 export function installPreloadShim(channels: Array<[name: string, wire: string]>): void {
   const page = globalThis as unknown as ShimGlobals;
@@ -33,10 +35,16 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
   // In Electron, webUtils.getPathForFile reads the path from the File; here the test names it.
   const paths = new Map<string, string>();
   const violations: string[] = [];
+  let pending = 0;
 
   const api: Record<string, unknown> = {};
   for (const [name, wire] of channels) {
-    api[name] = (request: unknown) => page.__unshakeDispatch(wire, request);
+    api[name] = (request: unknown) => {
+      pending += 1;
+      // The page reacts to a reply in microtasks, which all run before the test's next evaluate:
+      // a test that reads 0 knows the page has handled every reply.
+      return page.__unshakeDispatch(wire, request).finally(() => (pending -= 1));
+    };
   }
   api.onJobUpdate = (listener: (job: JobSnapshot) => void) => {
     listeners.add(listener);
@@ -50,6 +58,7 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
   page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));
   page.__unshakeAttachPath = (fileName, path) => paths.set(fileName, path);
   page.__unshakeCspViolations = violations;
+  page.__unshakePendingRequests = () => pending;
   page.addEventListener('securitypolicyviolation', (event) =>
     violations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`),
   );

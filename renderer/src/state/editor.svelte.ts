@@ -16,16 +16,21 @@ class EditorState {
   image = $state<OpenImageResult | null>(null);
   opening = $state(false);
   jobId = $state<string | null>(null);
+  /** A Deblur request is on its way to main and its job id not back yet. */
+  starting = $state(false);
   saving = $state(false);
   saved = $state<{ path: string; bytes: number } | null>(null);
   /** Which side of the comparison the canvas shows once there is a result. */
   view = $state<CanvasView>('after');
   private chosenStrength = $state<number | null>(null);
   private chosenModel = $state<string | null>(null);
+  /** Counts opens, so a slower earlier one cannot replace the photo a later one opened. */
+  private opens = 0;
 
   job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : null);
   busy = $derived(this.job?.state.status === 'queued' || this.job?.state.status === 'running');
-  canDeblur = $derived(this.image !== null && !this.opening && !this.busy && this.modelId !== '');
+  // Not while saving: the new job would replace the result being saved under the user's eyes.
+  canDeblur = $derived(this.image !== null && !this.opening && !this.starting && !this.busy && !this.saving && this.modelId !== '');
   canSave = $derived(this.job?.state.status === 'done' && !this.saving && this.saved === null);
   /** The finished job's result preview: what "After" shows. */
   result = $derived<JobResultPreview | null>(this.job?.state.status === 'done' ? (this.job.state.result ?? null) : null);
@@ -60,27 +65,64 @@ class EditorState {
   }
 
   async openPath(path: string): Promise<void> {
+    // Opens can overlap (drop, then drop again): only the latest may show its photo or error.
+    const open = ++this.opens;
     this.opening = true;
     try {
       const image = await api.openImage(path);
+      if (open !== this.opens) return;
+      const previousJob = this.jobId;
       this.image = image;
       this.jobId = null;
       this.saved = null;
       this.view = 'after';
+      errors.dismiss();
+      // The old photo's job would hold the one engine for a result no one can see any more
+      // (a no-op if it already ended).
+      if (previousJob) await api.cancelJob(previousJob);
     } catch (error) {
-      errors.show(error);
+      if (open === this.opens) errors.show(error);
     } finally {
-      this.opening = false;
+      if (open === this.opens) this.opening = false;
     }
   }
 
   async deblur(): Promise<void> {
-    if (!this.image || !this.canDeblur) return;
-    this.saved = null;
+    const image = this.image;
+    if (!image || !this.canDeblur) return;
+    errors.dismiss();
+    const jobId = await this.startDeblur(image);
+    if (jobId) await this.follow(jobId);
+  }
+
+  /** Asks main for the job; null if it did not start or another photo was opened meanwhile. */
+  private async startDeblur(image: OpenImageResult): Promise<string | null> {
+    // Until the job id is back, busy cannot tell: this keeps a second click from starting another.
+    this.starting = true;
     try {
-      const { jobId } = await api.deblur({ imageId: this.image.imageId, strength: this.strength / 100, modelId: this.modelId });
+      const { jobId } = await api.deblur({ imageId: image.imageId, strength: this.strength / 100, modelId: this.modelId });
+      if (this.image?.imageId !== image.imageId) {
+        // Another photo was opened while the request was on its way: no one would see this result.
+        await api.cancelJob(jobId);
+        return null;
+      }
       this.jobId = jobId;
+      // Only now: a request that fails must leave an already saved result saved.
+      this.saved = null;
+      return jobId;
+    } catch (error) {
+      if (this.image?.imageId === image.imageId) errors.show(error);
+      return null;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Waits for the job to end and shows how, unless another photo has replaced it meanwhile. */
+  private async follow(jobId: string): Promise<void> {
+    try {
       const final = await jobs.settled(jobId);
+      if (this.jobId !== jobId) return;
       if (final.state.status === 'failed') errors.show(new ApiError(final.state.error.code, final.state.error.message));
       if (final.state.status === 'done') {
         // Show the fix at once; the user compares with "\" or Before/After, then decides to save.
@@ -89,7 +131,7 @@ class EditorState {
         await app.refreshInfo();
       }
     } catch (error) {
-      errors.show(error);
+      if (this.jobId === jobId) errors.show(error);
     }
   }
 
@@ -107,10 +149,13 @@ class EditorState {
   }
 
   async save(): Promise<void> {
-    if (!this.jobId || !this.canSave) return;
+    const jobId = this.jobId;
+    if (!jobId || !this.canSave) return;
     this.saving = true;
     try {
-      this.saved = await api.save({ jobId: this.jobId });
+      const saved = await api.save({ jobId });
+      // Another photo may have been opened meanwhile: this path belongs to its old result.
+      if (this.jobId === jobId) this.saved = saved;
     } catch (error) {
       errors.show(error);
     } finally {

@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
+import {
+  dropFile,
+  launchChromium,
+  openApp,
+  pendingRequests,
+  repoRoot,
+  startRendererServer,
+  type AppPage,
+  type E2eServices,
+  type RendererServer,
+} from './harness.js';
+
+/**
+ * The editor when a person is faster than main: double clicks, a Deblur or Save still on its
+ * way, a second photo dropped before the first has opened or finished deblurring. The real
+ * services and engine answer; the test only holds some replies back, to put them in a known
+ * order, and asserts the state once the page has handled every reply (never after a sleep).
+ */
+
+const DATA = path.resolve(repoRoot, '../shared/data/gopro-official');
+const CANVAS = '[data-testid="canvas"]';
+/** Registry size in main (createImageRegistry): opening this many more forgets an image. */
+const OPEN_IMAGES_KEPT = 200;
+
+type Hold = { channel: string; matches: (payload: unknown) => boolean; released: Promise<void> };
+
+describe('editor races in Chromium with the real services', () => {
+  let workDir = '';
+  const file = (name: string) => path.join(workDir, name);
+  let real: Services | undefined;
+  let server: RendererServer | undefined;
+  let browser: Browser | undefined;
+  let app: AppPage | undefined;
+  const holds = new Set<Hold>();
+
+  /** Holds the replies on `channel` (for payloads that match) until the returned release is called. */
+  function holdReplies(channel: string, matches: (payload: unknown) => boolean = () => true): () => void {
+    let release = () => {};
+    const hold = { channel, matches, released: new Promise<void>((resolve) => (release = resolve)) };
+    holds.add(hold);
+    return () => {
+      holds.delete(hold);
+      release();
+    };
+  }
+  const forPath = (name: string) => (payload: unknown) => (payload as { path?: string }).path === file(name);
+
+  const page = (): Page => {
+    if (!app) throw new Error('the app page did not open');
+    return app.page;
+  };
+  const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
+  const button = (name: string) => page().getByRole('button', { name, exact: true });
+  const deblurButton = () => page().locator('header button.primary');
+  const saveButton = () => page().getByRole('button', { name: /^Sav(e|ing…)$/ });
+  const banners = () => page().getByTestId('error-banner').count();
+  const openingNotes = () => page().getByRole('status').filter({ hasText: 'Opening…' }).count();
+  const jobItems = () => page().locator('[data-testid="job-panel"] li');
+  /** The newest job in the panel (it lists newest first). */
+  const newestJobStatus = () => jobItems().first().getAttribute('data-status');
+  const drop = (name: string, type = 'image/png') => dropFile(page(), CANVAS, file(name), type);
+  /** Resolves once the page has had, and handled, the reply to every request it made. */
+  const settled = () => expect.poll(() => pendingRequests(page())).toBe(0);
+  const opened = async (name: string) => {
+    await expect.poll(() => text('meta-file'), { timeout: 15_000 }).toBe(name);
+    await expect.poll(() => deblurButton().isEnabled()).toBe(true);
+  };
+
+  beforeAll(async () => {
+    const flower = path.join(DATA, 'Flower_blur1.png');
+    const istanbul = path.join(DATA, 'Istanbul_blur1.png');
+    if (!existsSync(flower) || !existsSync(istanbul)) {
+      throw new Error(`Test photos missing in ${DATA}. Fetch the shared data set (../shared/data/fetch-photos.sh).`);
+    }
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-races-'));
+    // Small photos deblur in well under a second. The big one takes about a minute here, while
+    // opening another photo beside it takes seconds at most: its job is surely still running
+    // when the test acts on it, and is cancelled right then.
+    await sharp(flower).resize(320, 180).png().toFile(file('flower.png'));
+    await sharp(istanbul).resize(320, 180).png().toFile(file('istanbul.png'));
+    await sharp(flower).resize(7680, 4320).jpeg({ quality: 70 }).toFile(file('big.jpg'));
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } }).png().toFile(file('tiny.png'));
+    await writeFile(file('notes.txt'), 'not a photo\n');
+    const userDataDir = file('user-data');
+    await mkdir(userDataDir);
+    const main = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
+    real = main;
+    const services: E2eServices = {
+      // Main does the work at once; only the reply waits while a hold matches.
+      dispatch: async (channel, payload) => {
+        const reply = await main.dispatch(channel, payload);
+        for (const hold of [...holds]) if (hold.channel === channel && hold.matches(payload)) await hold.released;
+        return reply;
+      },
+      onJobUpdate: main.onJobUpdate,
+      handleImageRequest: main.handleImageRequest,
+    };
+    server = await startRendererServer(services);
+    browser = await launchChromium();
+    app = await openApp(browser, server.url, services);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await browser?.close();
+    await server?.close();
+    await real?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('a photo that opens dismisses the error banner of the file before', async () => {
+    // The first appInfo starts the engine process, which takes a few seconds on a cold machine.
+    await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    await drop('notes.txt', 'text/plain');
+    await expect.poll(() => text('error-code')).toBe('UNSUPPORTED_FORMAT');
+    await drop('flower.png');
+    await opened('flower.png');
+    expect(await banners()).toBe(0);
+  });
+
+  it('a double click on Deblur starts one job, and starting it dismisses the banner', async () => {
+    await drop('notes.txt', 'text/plain');
+    await expect.poll(() => banners()).toBe(1);
+    // Both clicks in one task, before the page can re-render the button as disabled.
+    await deblurButton().evaluate((element) => {
+      const deblur = element as unknown as { click(): void };
+      deblur.click();
+      deblur.click();
+    });
+    await expect.poll(() => text('job-status'), { timeout: 30_000 }).toBe('Done');
+    await settled();
+    expect(await jobItems().count()).toBe(1);
+    expect(await banners()).toBe(0);
+  });
+
+  it('Deblur is disabled while a Save runs, and the save is recorded for its result', async () => {
+    const release = holdReplies('job:save');
+    try {
+      await saveButton().click();
+      await expect.poll(() => saveButton().textContent()).toContain('Saving…');
+      expect(await deblurButton().isDisabled()).toBe(true);
+    } finally {
+      release();
+    }
+    await expect.poll(() => text('saved-path')).toBe(file('flower-unshaken.png'));
+    expect(await saveButton().isDisabled()).toBe(true);
+    expect(await deblurButton().isEnabled()).toBe(true);
+  });
+
+  it('a Deblur request that fails leaves the saved result saved', async () => {
+    // Main forgets the oldest open image once enough others are opened (as a long batch would).
+    if (!real) throw new Error('the services did not start');
+    for (let i = 0; i < OPEN_IMAGES_KEPT; i++) await real.dispatch('image:open', { path: file('tiny.png') });
+    await deblurButton().click();
+    await expect.poll(() => text('error-code')).toBe('IMAGE_NOT_OPEN');
+    await settled();
+    expect(await saveButton().isDisabled()).toBe(true);
+    expect(await text('saved-path')).toBe(file('flower-unshaken.png'));
+  });
+
+  it('of two overlapping opens the later one wins, however slow the earlier one is', async () => {
+    // The earlier open answers last.
+    const releaseFlower = holdReplies('image:open', forPath('flower.png'));
+    try {
+      await drop('flower.png');
+      await drop('istanbul.png');
+      await opened('istanbul.png');
+    } finally {
+      releaseFlower();
+    }
+    await settled();
+    expect(await text('meta-file')).toBe('istanbul.png');
+
+    // The earlier open answers first: it neither shows its photo nor ends "Opening…".
+    const releaseIstanbul = holdReplies('image:open', forPath('istanbul.png'));
+    try {
+      await drop('flower.png');
+      await drop('istanbul.png');
+      await expect.poll(() => pendingRequests(page())).toBe(1);
+      expect(await text('meta-file')).toBe('istanbul.png');
+      expect(await openingNotes()).toBe(1);
+    } finally {
+      releaseIstanbul();
+    }
+    await settled();
+    expect(await openingNotes()).toBe(0);
+    await opened('istanbul.png');
+  });
+
+  it('opening another photo cancels the running deblur of the one before', async () => {
+    await drop('big.jpg', 'image/jpeg');
+    await opened('big.jpg');
+    await deblurButton().click();
+    await expect.poll(() => button('Cancel').isVisible()).toBe(true);
+
+    await drop('flower.png');
+    await opened('flower.png');
+    await expect.poll(() => newestJobStatus()).toBe('cancelled');
+    expect(await button('Cancel').count()).toBe(0);
+    expect(await page().getByTestId('job-status').count()).toBe(0);
+
+    // The new photo's deblur runs, with nothing of the old job over it.
+    await deblurButton().click();
+    await expect.poll(() => text('job-status'), { timeout: 30_000 }).toBe('Done');
+    await settled();
+    expect(await newestJobStatus()).toBe('done');
+    expect(await banners()).toBe(0);
+  });
+
+  it('a photo opened while the Deblur request is on its way cancels that job', async () => {
+    await drop('big.jpg', 'image/jpeg');
+    await opened('big.jpg');
+    const releaseDeblur = holdReplies('job:deblur');
+    try {
+      await deblurButton().click();
+      await expect.poll(() => jobItems().first().getAttribute('data-status')).toMatch(/queued|running/);
+      await drop('flower.png');
+      await expect.poll(() => text('meta-file')).toBe('flower.png');
+    } finally {
+      releaseDeblur();
+    }
+    await settled();
+    expect(await page().getByTestId('job-status').count()).toBe(0);
+    // The cancel's reply and the job's update are separate messages: either may come first.
+    await expect.poll(() => newestJobStatus()).toBe('cancelled');
+    expect(await deblurButton().isEnabled()).toBe(true);
+  });
+
+  it('ran with no page errors', () => {
+    expect(app?.pageErrors).toEqual([]);
+  });
+});
