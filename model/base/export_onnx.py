@@ -204,20 +204,26 @@ def main() -> None:
     onnx_path = out_dir / "unshake-base.onnx"
     tmp = onnx_path.with_suffix(".onnx.tmp")
     ops = export(g, tmp)
-    tmp.replace(onnx_path)  # never leave a half-written model where the app looks for one
-    diff, how = ort_max_diff(g, onnx_path)
+    # Checked before it replaces anything: a model that does not match PyTorch never ships.
+    diff, how = ort_max_diff(g, tmp)
+    print(f"torch vs ONNX max abs diff {diff:.2e} via {how}")
+    if not diff <= 1e-3:
+        tmp.unlink()
+        raise SystemExit("ONNX output does not match PyTorch within 1e-3; nothing was written")
     rf = receptive_field_half_width(g.cfg)
     margin, reach = effective_margin(g, rf)
-    man = manifest(g, onnx_path, margin, state, a.tile)
+    man = manifest(g, tmp, margin, state, a.tile)
+    man["file"] = onnx_path.name
     man["io"]["theoreticalReceptiveField"] = rf
-    (out_dir / "unshake-base.manifest.json").write_text(json.dumps(man, indent=2) + "\n")
+    man_tmp = out_dir / "unshake-base.manifest.json.tmp"
+    man_tmp.write_text(json.dumps(man, indent=2) + "\n")
+    # Model first, then its manifest, each by rename: the app never sees a half-written file.
+    tmp.replace(onnx_path)
+    man_tmp.replace(out_dir / "unshake-base.manifest.json")
     print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB) from step {state['step']} ({total_steps(state)} in all)")
     print(f"ops: {', '.join(ops)}")
     print(f"params {man['parameters']:,}; GMAC/MP {man['gmacPerMegapixel']}; receptive-field half-width {rf} px "
           f"(theoretical); outputs move > 0.25 grey levels up to {reach} px from a cut -> tile margin {margin} px")
-    print(f"torch vs ONNX max abs diff {diff:.2e} via {how}")
-    if not diff <= 1e-3:
-        raise SystemExit("ONNX output does not match PyTorch within 1e-3")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ def main() -> None:
         train.main(common + ["--max-steps", "2"])
         first = load_checkpoint(ck / "latest.pt")
         assert first["step"] == 2, first["step"]
+        validation_and_best(common, Path(tmp) / "val-ckpt")
         # Resume must continue the step count, not restart it; this leg also runs the GPU
         # machine's paths on CPU: forked data workers and bf16 autocast.
         # …and the spectral loss with centred training pairs.
@@ -89,6 +90,7 @@ def main() -> None:
     device_shake_check.check_all()
     photos_too_small()
     mild_shake_is_short()
+    no_evaluation_kernels()
     schedule_check()
     echo_check()
     print("smoke test passed")
@@ -105,6 +107,41 @@ def mild_shake_is_short() -> None:
     rng = np.random.default_rng(0)
     extents = [kernel_extent(mild.kernel(rng)) for _ in range(200)]
     assert max(extents) <= 10 and min(extents) == 1, (min(extents), max(extents))
+
+
+def validation_and_best(common: list[str], ck: Path) -> None:
+    """--val-every is honoured at any interval (it was only at multiples of 50), and a resume
+    whose latest.pt is older than best.pt keeps best.pt's score (a worse model replaced it)."""
+    from checkpoints import save_atomic
+    # The same run in another folder, validating every 2 steps (argparse keeps the last value given).
+    args = common + ["--ckpt-dir", str(ck)]
+    train.main(args + ["--max-steps", "3", "--val-every", "2", "--ckpt-every", "1000"])
+    rows = (ck / "log.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    validated = [r.split(",")[0] for r in rows[1:] if r.split(",")[header.index("val_out_psnr_c")]]
+    assert validated == ["2", "3"], validated
+    best = load_checkpoint(ck / "best.pt")["best"]
+    stale = load_checkpoint(ck / "latest.pt")
+    stale["best"] = -1.0  # as if killed after a validation, before the next latest.pt
+    save_atomic(stale, ck / "latest.pt")
+    resumed = train.Trainer(train_args.parse_args(args + ["--max-steps", "3"]))
+    assert resumed.best == best, (resumed.best, best)
+
+
+def no_evaluation_kernels() -> None:
+    """Levin's 8 kernels made the Levin test blurs: no spec's bank may hold them (their type says
+    "motion" like the training kernels'; every shipped spec asked for "motion")."""
+    import json
+    import numpy as np
+    from data import DATA
+    from synth import load_bank
+    raw = json.loads((DATA / "kernels" / "kernels.json").read_text())
+    levin = [np.asarray(v["data"]) for k, v in raw.items() if k.startswith("levin09_")]
+    assert len(levin) == 8
+    for spec_file in sorted(HERE.glob("synthesis-spec*.json")):
+        bank = load_bank(json.loads(spec_file.read_text()))
+        assert bank, spec_file.name
+        assert not any(k.shape == l.shape and np.array_equal(k, l) for k in bank for l in levin), spec_file.name
 
 
 def photos_too_small() -> None:

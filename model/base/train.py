@@ -87,6 +87,8 @@ class Trainer:
         return {"gen": self.gen.state_dict(), "opt": self.opt.state_dict(), "step": self.step,
                 "best": self.best, "best_metric": BEST_METRIC, "init_steps": self.init_steps, "config": self.gen.cfg.to_dict(), "args": vars(self.a),
                 "np_rng": self.rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                # The GPU's own generator (synthetic-shake noise, the penalty's weights) resumes too.
+                "cuda_rng": torch.cuda.get_rng_state_all() if self.dev.type == "cuda" else None,
                 "critic": self.critic.state_dict() if self.critic else None,
                 "ema": self.ema.state_dict() if self.ema else None,
                 "copt": self.copt.state_dict() if self.copt else None}
@@ -104,9 +106,15 @@ class Trainer:
                 self.ema.load_state_dict(s.get("ema") or s["gen"])
             # best.pt was chosen by another score before the centred targets: start that anew
             self.step, self.best = s["step"], s["best"] if s.get("best_metric") == BEST_METRIC else -1.0
+            # A run stopped after a validation but before its next latest.pt has a newer best.pt:
+            # never let a worse model replace it.
+            self.best = max(self.best, self._saved_best())
             self.init_steps = int(s.get("init_steps", 0))
             self.rng.bit_generator.state = s["np_rng"]
-            torch.set_rng_state(s["torch_rng"])
+            # Loaded onto the training device; the CPU generator takes CPU bytes only.
+            torch.set_rng_state(s["torch_rng"].cpu())
+            if s.get("cuda_rng") is not None and self.dev.type == "cuda":
+                torch.cuda.set_rng_state_all([t.cpu() for t in s["cuda_rng"]])
             if s["args"]["phase"] == self.a.phase:  # a phase switch starts fresh optimisers
                 self.opt.load_state_dict(s["opt"])
                 if self.critic and s.get("critic"):
@@ -120,6 +128,13 @@ class Trainer:
             if self.ema is not None:
                 self.ema.load_state_dict(self.gen.state_dict())
             print(f"initialised generator from {self.a.init}", flush=True)
+
+    def _saved_best(self) -> float:
+        best = self.a.ckpt_dir / "best.pt"
+        if not best.exists():
+            return -1.0
+        b = load_checkpoint(best, torch.device("cpu"))
+        return float(b["best"]) if b.get("best_metric") == BEST_METRIC else -1.0
 
     def _autocast(self):
         return torch.autocast(self.dev.type, dtype=torch.bfloat16) if self.a.amp == "bf16" else nullcontext()
@@ -211,11 +226,12 @@ class Trainer:
             for k, v in self.train_step(blurred, sharp, time.time() - t0).items():
                 acc.setdefault(k, []).append(v)
             n_last += 1
-            if self.step % 50 == 0:
+            validate_now = self.step % a.val_every == 0  # any interval, not only multiples of 50
+            if self.step % 50 == 0 or validate_now:
                 step_s = (time.time() - t_last) / n_last
                 row = {"step": self.step, "wall_s": round(time.time() - t0), "lr": f"{lr_at(self.step, a, time.time() - t0):.2e}",
                        "step_s": f"{step_s:.3f}", **{k: f"{np.mean(v):.5f}" for k, v in acc.items()}}
-                if self.step % a.val_every == 0:
+                if validate_now:
                     r = self.validate()
                     row.update(val_columns(r))
                 print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
