@@ -20,7 +20,7 @@ from synth import SPEC, ShakeSynthesizer, blur_linear, boosted_linear, encode_u8
 GOLDEN_PHOTO = "photos-extra/Kodak24/kodim08.png"  # PNG: both sides decode it bit-exactly
 GOLDEN_CROP = {"left": 56, "top": 168, "size": 48}  # textured, with highlights above the threshold
 GOLDEN_GAIN = 2.5
-GOLDEN_RESIZE = [("levin09_k4", 13.7), ("lai2016_kernel_04", 21.3)]
+GOLDEN_RESIZE = [("kernels12_k10", 13.7), ("lai2016_kernel_04", 21.3)]
 
 
 def _kernel_json(k: np.ndarray) -> dict:

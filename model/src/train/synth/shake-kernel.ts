@@ -25,7 +25,13 @@ export interface KernelBank {
 
 const bankFileSchema = z.record(z.string(), z.object({ type: z.string(), data: z.array(z.array(z.number()).min(1)).min(1) }));
 
-/** The bank's kernels whose type mentions one of the spec's types, in file order (as Python). */
+/**
+ * Levin et al.'s 8 kernels made the Levin test set's blurs: evaluation data, never training data,
+ * whatever a spec's types say (as synth.py's EVALUATION_KERNELS).
+ */
+export const EVALUATION_KERNEL_PREFIXES = ['levin09_'] as const;
+
+/** The bank's kernels whose type mentions one of the spec's types, less the evaluation sets' own, in file order (as Python). */
 export async function loadKernelBank(spec: SynthesisSpec, dataDir: string): Promise<KernelBank> {
   const file = path.join(dataDir, spec.bank.file);
   const text = await readFile(file, 'utf8').catch(() => null);
@@ -33,7 +39,7 @@ export async function loadKernelBank(spec: SynthesisSpec, dataDir: string): Prom
   const parsed = bankFileSchema.safeParse(JSON.parse(text));
   if (!parsed.success) return { kernels: [], note: `the kernel bank ${file} is malformed: synthetic blur uses random trajectories only` };
   const kernels = Object.entries(parsed.data)
-    .filter(([, v]) => spec.bank.types.some((t) => v.type.includes(t)))
+    .filter(([name, v]) => spec.bank.types.some((t) => v.type.includes(t)) && !EVALUATION_KERNEL_PREFIXES.some((p) => name.startsWith(p)))
     .map(([name, v]) => ({ name, kernel: { width: v.data[0]!.length, height: v.data.length, data: Float64Array.from(v.data.flat()) } }));
   return { kernels, note: kernels.length ? null : `the kernel bank ${file} has no kernels of type ${spec.bank.types.join(', ')}: random trajectories only` };
 }
