@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
-import { runDirFor } from '../../model/src/train/trainer.js';
+import { runDirFor } from '../../model/src/train/train-run.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder, repoRoot } from '../unit/train/helpers.js';
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../model/src/models/manifest.js';
 import { loadBestBackend } from '../../model/src/train/backend.js';
-import { runDirFor, trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
+import { runDirFor } from '../../model/src/train/train-run.js';
+import { trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder, repoRoot } from '../unit/train/helpers.js';
 

@@ -8,7 +8,8 @@ import { UnshakeError } from '../../model/src/errors.js';
 import { getSession } from '../../model/src/infer/session-manager.js';
 import { modelManifestSchema, type ModelManifest } from '../../model/src/models/manifest.js';
 import { loadBestBackend } from '../../model/src/train/backend.js';
-import { runDirFor, trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
+import { runDirFor } from '../../model/src/train/train-run.js';
+import { trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 

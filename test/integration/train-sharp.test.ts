@@ -6,7 +6,8 @@ import { modelManifestSchema, type ModelManifest } from '../../model/src/models/
 import { loadBestBackend } from '../../model/src/train/backend.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
 import type { TrainingSummary } from '../../model/src/train/model-export.js';
-import { runDirFor, trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
+import { runDirFor } from '../../model/src/train/train-run.js';
+import { trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
 import { repoRoot, sharedData } from '../unit/train/helpers.js';
 import { captureOutput } from './capture-output.js';

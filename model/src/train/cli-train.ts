@@ -8,7 +8,8 @@ import { toErrorInfo, UnshakeError } from '../errors.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
 import { formatDataEvent, formatDuration, formatMode, formatProgress, formatScoreTable } from './cli-train-format.js';
-import { interruptedRuns, trainingRunsDir, trainModel, type TrainEvent } from './trainer.js';
+import { interruptedRuns, trainingRunsDir } from './train-run.js';
+import { trainModel, type TrainEvent } from './trainer.js';
 
 export const USAGE =
   'unshake train --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +

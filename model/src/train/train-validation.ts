@@ -32,6 +32,14 @@ function score(output: Float32Array, item: ValidationItem): Scores {
   return { psnr: psnr(output, item.target), ssim: ssim(output, item.target, item.edge, item.edge, 3) };
 }
 
+/**
+ * Rounded to the 8-bit levels a saved file would hold, as the input already is and as `npm run
+ * eval` and the base recipe's metrics score an output: unrounded, the model gained ~0.05 dB for free.
+ */
+function asEightBit(unit: Float32Array): Float32Array {
+  return unit.map((v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255);
+}
+
 function mean(all: Scores[]): Scores {
   return { psnr: all.reduce((s, x) => s + x.psnr, 0) / all.length, ssim: all.reduce((s, x) => s + x.ssim, 0) / all.length };
 }
@@ -47,7 +55,7 @@ export async function scoreSet(gen: TrainableGenerator | null, items: readonly V
     // Async read-back: WebGPU cannot read synchronously in Node.
     const data = (await out.data()) as Float32Array;
     out.dispose();
-    all.push(score(toUnitRange(data), item));
+    all.push(score(asEightBit(toUnitRange(data)), item));
   }
   return mean(all);
 }
