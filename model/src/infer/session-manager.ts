@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import ort from 'onnxruntime-node';
 import { cachedModelPath, commitCachedModel, discardCachedModel, evictCachedModel } from './optimized-model-cache.js';
@@ -6,7 +7,7 @@ import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
 
 /**
- * One lazily created ORT session per (model file, EP preference), reused across calls.
+ * One lazily created ORT session per (model file and its contents, EP chain), reused across calls.
  * Each platform has an EP chain; a provider that fails to initialise is recorded with ORT's
  * reason and the next one is tried, so every result can say which EP ran and why.
  */
@@ -29,6 +30,14 @@ export function executionProviderChain(platform: NodeJS.Platform, preferred: EpP
 }
 
 const cache = new Map<string, Promise<SessionHandle>>();
+/** The cache key each model path was last opened under: a changed file supersedes its old key. */
+const keyByPath = new Map<string, string>();
+/**
+ * Providers whose libraries failed to load in this process, with ORT's reason: that cannot change
+ * until a restart, so later chains skip them. Without this 'auto' (which fell back to CPU) and
+ * 'cpu' built two identical CPU sessions, each with its own ~400 MB arena.
+ */
+const unloadable = new Map<string, string>();
 
 export interface SessionOptions {
   preferred?: EpPreference;
@@ -45,25 +54,60 @@ export function setOptimizedModelCacheDir(dir: string | undefined): void {
   defaultCacheDir = dir;
 }
 
-export function getSession(modelPath: string, options: SessionOptions = {}): Promise<SessionHandle> {
+export async function getSession(modelPath: string, options: SessionOptions = {}): Promise<SessionHandle> {
   const preferred = options.preferred ?? 'auto';
   const threads = options.threads ?? os.availableParallelism();
   const cacheDir = options.optimizedCacheDir ?? defaultCacheDir;
-  const key = [preferred, threads, cacheDir ?? '', modelPath].join('\u0000');
+  const full = executionProviderChain(process.platform, preferred);
+  const skipped = full.filter((ep) => unloadable.has(ep)).map((name) => ({ name, ok: false, reason: unloadable.get(name)! }));
+  const chain = full.filter((ep) => !unloadable.has(ep));
+  // The file's identity is in the key: a model re-imported or retrained under the same path is
+  // a new network, not the session built from the old bytes.
+  const identity = await fileIdentity(modelPath);
+  const keyFor = (eps: string[]) => [eps.join('>'), threads, cacheDir ?? '', modelPath, identity].join('\u0000');
+  const key = keyFor(chain);
   let pending = cache.get(key);
   if (!pending) {
-    pending = createSession(modelPath, executionProviderChain(process.platform, preferred), { threads, cacheDir });
+    pending = createSession(modelPath, chain, { threads, cacheDir });
     // A failed creation must not poison the cache: the next call retries (e.g. after a re-install).
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
+    dropSuperseded(modelPath, key);
+    const created = await pending;
+    // Providers found unloadable just now: the shorter chain that skips them is this session too.
+    const reduced = chain.filter((ep) => !unloadable.has(ep));
+    if (reduced.length < chain.length && !cache.has(keyFor(reduced))) {
+      const tried = created.executionProvider.tried.filter((t) => !unloadable.has(t.name));
+      cache.set(keyFor(reduced), Promise.resolve({ session: created.session, executionProvider: { active: created.executionProvider.active, tried } }));
+    }
   }
-  return options.manifest ? pending.then((h) => validateAgainstManifest(h, options.manifest!)) : pending;
+  const handle = await pending;
+  const withSkipped = skipped.length ? { ...handle, executionProvider: { ...handle.executionProvider, tried: [...skipped, ...handle.executionProvider.tried] } } : handle;
+  return options.manifest ? validateAgainstManifest(withSkipped, options.manifest) : withSkipped;
 }
 
-/** Release every cached session (tests, model re-import, worker shutdown). */
+async function fileIdentity(file: string): Promise<string> {
+  const s = await stat(file).catch(() => null);
+  return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` : 'missing';
+}
+
+/**
+ * Sessions of an older version of the same file can never be asked for again: forget them.
+ * Not released here (a run may still be using one); ORT frees a session when it is collected.
+ */
+function dropSuperseded(modelPath: string, key: string): void {
+  const previous = keyByPath.get(modelPath);
+  keyByPath.set(modelPath, key);
+  if (!previous || previous === key) return;
+  const stale = previous.split('\u0000').at(-1);
+  for (const k of [...cache.keys()]) if (k.split('\u0000').at(-2) === modelPath && k.split('\u0000').at(-1) === stale) cache.delete(k);
+}
+
+/** Release every cached session (tests, worker shutdown). */
 export async function releaseSessions(): Promise<void> {
   const handles = await Promise.allSettled([...cache.values()]);
   cache.clear();
+  keyByPath.clear();
   for (const h of handles) if (h.status === 'fulfilled') await h.value.session.release();
 }
 
@@ -81,6 +125,8 @@ async function createSession(modelPath: string, chain: string[], config: CreateC
     } catch (error) {
       lastError = error;
       tried.push({ name, ok: false, reason: explain(error) });
+      // Missing libraries stay missing for this process; other failures may be this model's own.
+      if (isUnloadable(error)) unloadable.set(name, explain(error));
     }
   }
   // The CPU provider is always present, so reaching here means the file itself is not a usable model.
@@ -159,10 +205,14 @@ function validateAgainstManifest(handle: SessionHandle, manifest: ModelManifest)
   return handle;
 }
 
+function isUnloadable(error: unknown): boolean {
+  return /failed to load shared library/i.test(error instanceof Error ? error.message : String(error));
+}
+
 function explain(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // ORT's wording for a provider whose libraries (or GPU driver) are absent is cryptic.
-  return /failed to load shared library/i.test(message)
+  return isUnloadable(error)
     ? `${message} (its runtime libraries or GPU driver are not installed on this machine)`
     : message;
 }

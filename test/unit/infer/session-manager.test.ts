@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
@@ -32,14 +32,36 @@ describe('ORT session manager', () => {
     expect(data.some((v, i) => Math.abs(v - input[i]!) > 1e-3)).toBe(true);
   });
 
-  it('caches one session per model and preference', async () => {
+  it('caches one session per model and EP chain; where no GPU provider loads, "auto" and "cpu" share it', async () => {
     const { manifest, onnxPath } = await resolveModel('placeholder');
     const a = await getSession(onnxPath, { manifest });
     const b = await getSession(onnxPath);
     const cpu = await getSession(onnxPath, { preferred: 'cpu' });
     expect(b.session).toBe(a.session);
-    expect(cpu.session).not.toBe(a.session);
+    expect(b.executionProvider).toEqual(a.executionProvider);
     expect(cpu.executionProvider.tried).toEqual([{ name: 'cpu', ok: true, reason: null }]);
+    // Two CPU sessions would hold two ORT arenas (~400 MB each for the base model) for one network.
+    if (a.executionProvider.active === 'cpu') expect(cpu.session).toBe(a.session);
+    else expect(cpu.session).not.toBe(a.session);
+  });
+
+  it('a model file replaced at the same path (re-imported, retrained) gets a new session', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-reimport-'));
+    try {
+      const file = path.join(dir, 'model.onnx');
+      const run = async () => {
+        const { session } = await getSession(file, { preferred: 'cpu', threads: 1 });
+        const input = new Float32Array(3 * 16 * 16).map((_, i) => Math.sin(i * 0.7) * 0.6);
+        return Array.from((await session.run({ blurred: new ort.Tensor('float32', input, [1, 3, 16, 16]) })).sharp!.data as Float32Array);
+      };
+      await copyFile((await resolveModel('placeholder')).onnxPath, file);
+      const placeholder = await run();
+      await copyFile((await resolveModel('unshake-base')).onnxPath, file);
+      const base = await run();
+      expect(base).not.toEqual(placeholder);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a model whose I/O does not match its manifest, and a file that is not ONNX', async () => {
