@@ -16,6 +16,10 @@ export function createUtilityProcessEngine(options: ProcessEngineOptions = {}): 
       stdio: 'inherit',
       execArgv: entry.execArgv,
     });
+    // A V8 fatal error in the worker: 'exit' follows whatever happens, and the engine restarts
+    // from there; listened to so it is logged with its location (an EventEmitter 'error' with
+    // no listener would throw in main).
+    child.on('error', (type, location) => console.error(`[engine] worker ${type} at ${location}`));
     return {
       get pid() {
         return child.pid;
