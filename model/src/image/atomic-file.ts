@@ -12,7 +12,8 @@ export function tempPathBeside(target: string, tag: string, ext = extname(target
   // File systems cap a name at 255 bytes: a target name near the cap shortens its copy in the
   // temp name (whole characters), never the unique tail.
   let name = basename(target);
-  while (Buffer.byteLength(`.${name}${unique}`) > MAX_NAME_BYTES) name = Array.from(name).slice(0, -1).join('');
+  while (name && Buffer.byteLength(`.${name}${unique}`) > MAX_NAME_BYTES) name = Array.from(name).slice(0, -1).join('');
+  if (!name) throw new Error(`the file name ${basename(target)} has an extension too long for a temporary file beside it`);
   return join(dirname(target), `.${name}${unique}`);
 }
 
@@ -22,7 +23,10 @@ const TEMP_NAME = /^\.(.+)\.unshake-[a-z]+-[0-9a-f]{12}(?:\.[^.]*)?$/;
 /** Whether `fileName` (in target's folder) is a temp file tempPathBeside made for `target`. */
 export function isTempBeside(target: string, fileName: string): boolean {
   const copied = TEMP_NAME.exec(fileName)?.[1];
-  return copied !== undefined && basename(target).startsWith(copied);
+  if (copied === undefined) return false;
+  // A shortened copy only where the name was cut at the cap: '.a.unshake-…' is not photo 'a-x.jpg''s.
+  const cut = Buffer.byteLength(fileName) > MAX_NAME_BYTES - 4;
+  return copied === basename(target) || (cut && basename(target).startsWith(copied));
 }
 
 /**

@@ -30,8 +30,8 @@ export function executionProviderChain(platform: NodeJS.Platform, preferred: EpP
 }
 
 const cache = new Map<string, Promise<SessionHandle>>();
-/** The cache key each model path was last opened under: a changed file supersedes its old key. */
-const keyByPath = new Map<string, string>();
+/** The file identity each model path was last opened with: a changed file supersedes the old one. */
+const identityByPath = new Map<string, string>();
 /**
  * Providers whose libraries failed to load in this process, with ORT's reason: that cannot change
  * until a restart, so later chains skip them. Without this 'auto' (which fell back to CPU) and
@@ -72,7 +72,7 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
     // A failed creation must not poison the cache: the next call retries (e.g. after a re-install).
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
-    dropSuperseded(modelPath, key);
+    dropSuperseded(modelPath, identity);
     const created = await pending;
     // Providers found unloadable just now: the shorter chain that skips them is this session too.
     const reduced = chain.filter((ep) => !unloadable.has(ep));
@@ -95,20 +95,25 @@ async function fileIdentity(file: string): Promise<string> {
  * Sessions of an older version of the same file can never be asked for again: forget them.
  * Not released here (a run may still be using one); ORT frees a session when it is collected.
  */
-function dropSuperseded(modelPath: string, key: string): void {
-  const previous = keyByPath.get(modelPath);
-  keyByPath.set(modelPath, key);
-  if (!previous || previous === key) return;
-  const stale = previous.split('\u0000').at(-1);
-  for (const k of [...cache.keys()]) if (k.split('\u0000').at(-2) === modelPath && k.split('\u0000').at(-1) === stale) cache.delete(k);
+function dropSuperseded(modelPath: string, identity: string): void {
+  const previous = identityByPath.get(modelPath);
+  identityByPath.set(modelPath, identity);
+  // Same file, another chain or thread count: its sessions stay.
+  if (previous === undefined || previous === identity) return;
+  for (const k of [...cache.keys()]) {
+    const parts = k.split('\u0000');
+    if (parts.at(-2) === modelPath && parts.at(-1) === previous) cache.delete(k);
+  }
 }
 
 /** Release every cached session (tests, worker shutdown). */
 export async function releaseSessions(): Promise<void> {
   const handles = await Promise.allSettled([...cache.values()]);
   cache.clear();
-  keyByPath.clear();
-  for (const h of handles) if (h.status === 'fulfilled') await h.value.session.release();
+  identityByPath.clear();
+  // An entry may alias another's session (a chain that skips unloadable providers): release each once.
+  const sessions = new Set(handles.flatMap((h) => (h.status === 'fulfilled' ? [h.value.session] : [])));
+  for (const session of sessions) await session.release();
 }
 
 async function createSession(modelPath: string, chain: string[], config: CreateConfig): Promise<SessionHandle> {

@@ -83,8 +83,14 @@ function splitAndReport<T>(
 }
 
 function pick<T extends { name: string }>(valid: readonly T[], names: string[], what: string): T[] {
+  // Runs interrupted before index.tsv pairs were named by path saved the bare file stem: such a
+  // name still finds its pair when exactly one pair has that stem.
+  const byStem = (n: string) => {
+    const matches = valid.filter((v) => v.name.split('/').at(-1) === n);
+    return matches.length === 1 ? matches[0] : undefined;
+  };
   return names.map((n) => {
-    const found = valid.find((v) => v.name === n);
+    const found = valid.find((v) => v.name === n) ?? byStem(n);
     if (!found) throw new UnshakeError('INVALID_REQUEST', `The ${what} "${n}" of the interrupted run is no longer valid in the folder; start a new run.`);
     return found;
   });

@@ -2,13 +2,13 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeAtomically } from '../../../model/src/image/atomic-file.js';
+import { isTempBeside, tempPathBeside, writeAtomically } from '../../../model/src/image/atomic-file.js';
 import { toEightBit } from '../../../model/src/image/colour.js';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { bareExif } from '../../../model/src/image/exif.js';
@@ -110,6 +110,22 @@ describe('long file names', () => {
     await encodeImage(await realRaster16(64, 48), withXmp(photo.source), { path: target });
     expect(await readdir(folder)).toEqual([name]);
     expect((await sharp(target).metadata()).format).toBe('jpeg');
+  });
+});
+
+describe('temp names beside an output', () => {
+  it('are recognised as this output\'s only: a shortened copy of the name only where it was cut at the cap', () => {
+    const short = tempPathBeside('/photos/photo.jpg', 'encode');
+    expect(isTempBeside('/photos/photo.jpg', basename(short))).toBe(true);
+    // A parallel save of "photo.jpg" is not "photo.jpg.png"'s, nor "a"'s temp file "a-unshaken.jpg"'s.
+    expect(isTempBeside('/photos/photo.jpg.png', basename(short))).toBe(false);
+    expect(isTempBeside('/photos/a-unshaken.jpg', basename(tempPathBeside('/photos/a', 'encode')))).toBe(false);
+    const long = `/photos/${'x'.repeat(240)}.jpg`;
+    expect(isTempBeside(long, basename(tempPathBeside(long, 'carrier', '.png')))).toBe(true);
+  });
+
+  it('an extension too long to leave room for one fails with a message instead of looping', () => {
+    expect(() => tempPathBeside(`/photos/x.${'a'.repeat(240)}`, 'encode')).toThrow(/extension too long/);
   });
 });
 

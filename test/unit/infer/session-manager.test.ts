@@ -43,6 +43,11 @@ describe('ORT session manager', () => {
     // Two CPU sessions would hold two ORT arenas (~400 MB each for the base model) for one network.
     if (a.executionProvider.active === 'cpu') expect(cpu.session).toBe(a.session);
     else expect(cpu.session).not.toBe(a.session);
+    // Another thread count is another session, and switching back finds the first one again.
+    const one = await getSession(onnxPath, { preferred: 'cpu', threads: 1 });
+    const two = await getSession(onnxPath, { preferred: 'cpu', threads: 2 });
+    expect((await getSession(onnxPath, { preferred: 'cpu', threads: 1 })).session).toBe(one.session);
+    expect((await getSession(onnxPath, { preferred: 'cpu', threads: 2 })).session).toBe(two.session);
   });
 
   it('a model file replaced at the same path (re-imported, retrained) gets a new session', async () => {

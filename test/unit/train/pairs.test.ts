@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { augment, CropSampler } from '../../../model/src/train/crop-sampler.js';
 import { discoverPairs } from '../../../model/src/train/pair-discovery.js';
 import { splitPairs, validatePairs, type TrainingPair } from '../../../model/src/train/pairs.js';
+import { prepareTrainingData } from '../../../model/src/train/training-data.js';
 import { Rng } from '../../../model/src/train/random.js';
 import { sharedData } from './helpers.js';
 
@@ -124,6 +125,22 @@ describe('pair discovery and validation', () => {
     const sampler = new CropSampler(report.valid, { crop: 80, batch: 3, rng: new Rng(5), cacheSize: 3 });
     for (let i = 0; i < 4; i++) await sampler.nextBatch();
     expect(sampler.cachedPairs).toBe(3);
+  });
+
+  it('resumes a run saved before pairs were named by path: a bare file stem still finds its one pair', async () => {
+    const dir = path.join(tmp, 'index-old-names');
+    for (const [seq, stem, offset] of [['seqA', 'a1', 10], ['seqB', 'b1', 40]] as const) {
+      await mkdir(path.join(dir, seq, 'blur'), { recursive: true });
+      await mkdir(path.join(dir, seq, 'sharp'), { recursive: true });
+      await writeFile(path.join(dir, seq, 'blur', `${stem}.png`), await windowPng(offset, offset, true));
+      await writeFile(path.join(dir, seq, 'sharp', `${stem}.png`), await windowPng(offset, offset, false));
+    }
+    await writeFile(path.join(dir, 'index.tsv'), 'blurred\tsharp\nseqA/blur/a1.png\tseqA/sharp/a1.png\nseqB/blur/b1.png\tseqB/sharp/b1.png\n');
+    const data = await prepareTrainingData(
+      { pairsDir: dir, crop: 32, batch: 1, validationFraction: 0.5, validationCrop: 32, seed: 1, saved: { train: ['a1'], validation: ['b1'] } },
+      () => {},
+    );
+    expect([data.train, data.validation]).toEqual([['seqA/blur/a1'], ['seqB/blur/b1']]);
   });
 
   it('keeps pairs that share one sharp image (tripod reference, several handheld shots) on one side of the split', () => {
