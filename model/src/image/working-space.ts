@@ -6,7 +6,8 @@ import type { SourceMetadata } from './types.js';
 /**
  * The network was trained on sRGB. A photo in another RGB space (Adobe RGB, Display P3,
  * ProPhoto) is converted to sRGB for the network and its output converted back, in float and
- * unclamped (out-of-gamut colours become sRGB values below 0 or above 1 and come back intact),
+ * unclamped (out-of-gamut colours become sRGB values below 0 or above 1 and come back intact:
+ * the network clamps its output to sRGB's range, so band-accumulator.ts adds the excess back),
  * so the file keeps its own space and profile and a pixel the network leaves alone comes back to
  * its own level. Only the pixels' *values* change space: sharp/lcms could convert whole integer
  * images only, clipping wide-gamut colours and shifting every pixel on the way back.

@@ -95,6 +95,15 @@ export class BandAccumulator {
     const x1 = x0 + this.region.width;
     const a0 = (y - this.top) * this.rowLength;
     const own = new Float64Array(3);
+    const seen = new Float64Array(3);
+    const levels = workingSpace && max !== 1 ? workingSpace.levels(max) : null;
+    // The input in sRGB, unclamped, as readTileInSrgb gave it to the network.
+    const inputInSrgb = (s: number, gray: boolean): void => {
+      const ws = workingSpace!;
+      const c = (i: number) => (gray ? 0 : i);
+      const lin = (i: number) => (levels ? levels[c(i)]![src[s + c(i)]!]! : ws.decode(c(i), src[s + c(i)]!));
+      ws.linearToSrgb(lin(0), lin(1), lin(2), seen);
+    };
     // Hot loop (one call per pixel row of a 100 MP photo): locals only, branches hoisted.
     if (isGraySamples(source)) {
       for (let x = x0, a = a0; x < x1; x++, a += 3) {
@@ -106,6 +115,8 @@ export class BandAccumulator {
         const o = src[s]! * inv;
         let mean = (acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3;
         if (workingSpace) {
+          inputInSrgb(s, true);
+          mean += outOfGamut(seen[0]!);
           workingSpace.srgbToSource(mean, mean, mean, own);
           mean = own[0]!;
         }
@@ -132,7 +143,13 @@ export class BandAccumulator {
       let ng = acc[a + 1]!;
       let nb = acc[a + 2]!;
       if (workingSpace) {
-        // Back from sRGB first (the tone curves are not linear), then the same blend.
+        // The network's output is clamped to sRGB's gamut: what the input had beyond it (a
+        // wide-gamut colour, P3 green, Adobe RGB cyan) is added back, so a pixel the network
+        // leaves alone keeps its colour. Then back from sRGB (the tone curves are not linear).
+        inputInSrgb(s, false);
+        nr += outOfGamut(seen[0]!);
+        ng += outOfGamut(seen[1]!);
+        nb += outOfGamut(seen[2]!);
         workingSpace.srgbToSource(nr, ng, nb, own);
         nr = own[0]!;
         ng = own[1]!;
@@ -146,6 +163,11 @@ export class BandAccumulator {
       out[s + 2] = toLevel(b + k * (nb - b), max, half);
     }
   }
+}
+
+/** How far an sRGB value lies outside 0..1 (what a clamped network output cannot carry). */
+function outOfGamut(v: number): number {
+  return v < 0 ? v : v > 1 ? v - 1 : 0;
 }
 
 /** Clamp to 0..1 (NaN from a broken network becomes 0) and scale; half = 0.5 rounds to a level. */

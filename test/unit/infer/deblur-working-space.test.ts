@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCarrierPng } from '../../../model/src/image/carrier-file.js';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { rasteriseMask } from '../../../model/src/image/mask-raster.js';
 import type { DecodedImage, RasterImage } from '../../../model/src/image/types.js';
@@ -115,6 +116,27 @@ describe('deblurring a photo in another RGB space', () => {
     // Two 8-bit roundings on the reference's way (at most ~2 levels in the shadows, where γ 1.8 is steep).
     expect(meanAndMax(ours, reference).max).toBeLessThanOrEqual(3);
     expect(offBy(naive, reference, 2)).toBeGreaterThan(3 * offBy(ours, reference, 2));
+  });
+
+  it('keeps wide-gamut colours the network leaves alone, though its output is clamped to sRGB', async () => {
+    // Flat patches of saturated Display P3 colours (outside sRGB) and an ordinary one: a flat
+    // patch has nothing to deblur, so the trained model must hand each colour back as it was.
+    const base = await resolveModel('unshake-base');
+    const colours = [[0, 255, 0], [255, 0, 0], [60, 180, 90], [230, 200, 40]];
+    const size = 32;
+    const pixels = new Uint8Array(colours.length * size * size * 3);
+    colours.forEach((c, i) => { for (let p = 0; p < size * size; p++) pixels.set(c, (i * size * size + p) * 3); });
+    // These values *are* P3 (the profile is attached, the pixels not converted into it).
+    const file = path.join(tempDir(), 'p3-flat.png');
+    await writeCarrierPng({ width: size, height: size * colours.length, channels: 3, bitDepth: 8, pixels }, file, { icc: p3.source.icc, exif: null });
+    const flat = await decodeImage(file);
+    expect(Array.from(flat.raster.pixels.slice(0, 3))).toEqual(colours[0]);
+    const space = workingSpaceForSource(flat.source, 3);
+    const out = (await deblurRaster(flat.raster, { model: base, strength: 1, workingSpace: space })).raster.pixels;
+    colours.forEach((c, i) => {
+      const centre = ((i * size + size / 2) * size + size / 2) * 3;
+      for (let ch = 0; ch < 3; ch++) expect(Math.abs(out[centre + ch]! - c[ch]!), `P3 ${c.join(',')}`).toBeLessThanOrEqual(2);
+    });
   });
 
   it('converts nothing for sRGB, mismatched or CMYK-converted photos', async () => {
