@@ -149,7 +149,7 @@ describe('renderer e2e in Chromium with the real services', () => {
     const seen = await page().evaluate(() => (globalThis as unknown as { __seen: string[] }).__seen);
     expect(seen).toContain('running');
     expect(seen.at(-1)).toBe('done');
-    await expect.poll(() => text(page(), 'execution-provider')).toBe('cpu');
+    await expect.poll(() => text(page(), 'execution-provider')).toBe('CPU');
 
     // "After" is the job's result preview, decoded, with nothing written next to the photo yet.
     const after = await loadedImage(page(), RESULT_PREVIEW);

@@ -7,6 +7,9 @@ import { jobs } from './jobs.svelte.js';
 
 export type CanvasView = 'before' | 'after';
 
+/** The settings a deblur ran with: what the result on screen was made with. */
+export type DeblurSettings = { strength: number; modelId: string };
+
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
  * carries a preview of the result (served by main's image protocol), so before/after works as
@@ -24,6 +27,8 @@ class EditorState {
   view = $state<CanvasView>('after');
   private chosenStrength = $state<number | null>(null);
   private chosenModel = $state<string | null>(null);
+  /** The strength (percent) and model the current job was started with. */
+  madeWith = $state<DeblurSettings | null>(null);
   /** Counts opens, so a slower earlier one cannot replace the photo a later one opened. */
   private opens = 0;
 
@@ -31,9 +36,17 @@ class EditorState {
   busy = $derived(this.job?.state.status === 'queued' || this.job?.state.status === 'running');
   // Not while saving: the new job would replace the result being saved under the user's eyes.
   canDeblur = $derived(this.image !== null && !this.opening && !this.starting && !this.busy && !this.saving && this.modelId !== '');
-  canSave = $derived(this.job?.state.status === 'done' && !this.saving && this.saved === null);
   /** The finished job's result preview: what "After" shows. */
   result = $derived<JobResultPreview | null>(this.job?.state.status === 'done' ? (this.job.state.result ?? null) : null);
+  /**
+   * The result on screen no longer matches the slider or model: it was made with other settings.
+   * Save would write what the user has moved away from, so it waits for another Deblur (or for
+   * the settings to come back to the result's).
+   */
+  stale = $derived(
+    this.result !== null && this.madeWith !== null && (this.madeWith.strength !== this.strength || this.madeWith.modelId !== this.modelId),
+  );
+  canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && this.saved === null);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
   get strength(): number {
@@ -74,6 +87,7 @@ class EditorState {
       const previousJob = this.jobId;
       this.image = image;
       this.jobId = null;
+      this.madeWith = null;
       this.saved = null;
       this.view = 'after';
       errors.dismiss();
@@ -99,14 +113,17 @@ class EditorState {
   private async startDeblur(image: OpenImageResult): Promise<string | null> {
     // Until the job id is back, busy cannot tell: this keeps a second click from starting another.
     this.starting = true;
+    // What this job is made with, read once: the slider may move while the request is on its way.
+    const settings: DeblurSettings = { strength: this.strength, modelId: this.modelId };
     try {
-      const { jobId } = await api.deblur({ imageId: image.imageId, strength: this.strength / 100, modelId: this.modelId });
+      const { jobId } = await api.deblur({ imageId: image.imageId, strength: settings.strength / 100, modelId: settings.modelId });
       if (this.image?.imageId !== image.imageId) {
         // Another photo was opened while the request was on its way: no one would see this result.
         await api.cancelJob(jobId);
         return null;
       }
       this.jobId = jobId;
+      this.madeWith = settings;
       // Only now: a request that fails must leave an already saved result saved.
       this.saved = null;
       return jobId;

@@ -1,0 +1,184 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
+import { dropFile, launchChromium, openApp, repoRoot, startRendererServer, type AppPage, type RendererServer } from './harness.js';
+
+/**
+ * What a photographer sees around the photo, in Chromium with the real services: a result made
+ * with other settings than the slider shows is flagged and cannot be saved; the Before/After
+ * toggle never covers the photo (landscape and portrait, at common window sizes); the progress
+ * bar's track shows against what it sits on.
+ */
+
+const DATA = path.resolve(repoRoot, '../shared/data/gopro-official');
+const CANVAS = '[data-testid="canvas"]';
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 1024, height: 640 },
+  { width: 1920, height: 1080 },
+] as const;
+
+type Box = { x: number; y: number; width: number; height: number };
+const intersects = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+type ProbeElement = { parentElement: ProbeElement | null; getAttribute(name: string): string | null; closest(selector: string): ProbeElement | null };
+type ProbeWindow = {
+  document: { querySelectorAll(selector: string): Iterable<ProbeElement>; querySelector(selector: string): (ProbeElement & { complete: boolean; naturalWidth: number }) | null };
+  getComputedStyle(el: ProbeElement): { backgroundColor: string };
+};
+
+describe('editor UX in Chromium with the real services', () => {
+  let workDir = '';
+  const file = (name: string) => path.join(workDir, name);
+  let services: Services | undefined;
+  let server: RendererServer | undefined;
+  let browser: Browser | undefined;
+  let app: AppPage | undefined;
+
+  const page = (): Page => {
+    if (!app) throw new Error('the app page did not open');
+    return app.page;
+  };
+  const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
+  const button = (name: string) => page().getByRole('button', { name, exact: true });
+  const slider = () => page().locator('input[type="range"]');
+  const notice = () => page().getByTestId('stale-notice');
+
+  async function open(name: string, mimeType: string): Promise<void> {
+    await dropFile(page(), CANVAS, file(name), mimeType);
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe(name);
+    await expect.poll(() => button('Deblur').isEnabled(), { timeout: 30_000 }).toBe(true);
+  }
+
+  async function resultShown(): Promise<void> {
+    await page().waitForFunction(
+      () => {
+        const img = (globalThis as unknown as ProbeWindow).document.querySelector('[data-testid="result-preview"]');
+        return img !== null && img.complete && img.naturalWidth > 0;
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+  }
+
+  /** At each window size, the toggle and the photo are both on screen and do not overlap. */
+  async function expectToggleClearOfPhoto(): Promise<void> {
+    const toggle = page().getByRole('group', { name: 'Compare before and after' });
+    const photo = page().getByTestId('result-preview');
+    for (const size of SIZES) {
+      await page().setViewportSize(size);
+      await expect.poll(() => page().evaluate(() => (globalThis as unknown as { innerWidth: number }).innerWidth)).toBe(size.width);
+      const [toggleBox, photoBox] = await Promise.all([toggle.boundingBox(), photo.boundingBox()]);
+      expect(toggleBox, `toggle at ${size.width}×${size.height}`).not.toBeNull();
+      expect(photoBox, `photo at ${size.width}×${size.height}`).not.toBeNull();
+      expect(photoBox!.height, `photo at ${size.width}×${size.height}`).toBeGreaterThan(size.height / 3);
+      expect(intersects(toggleBox!, photoBox!), `toggle over the photo at ${size.width}×${size.height}`).toBe(false);
+    }
+    await page().setViewportSize({ width: 1280, height: 800 });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(DATA, 'Flower_blur1.png'))) {
+      throw new Error(`Test photos missing in ${DATA}. Fetch the shared data set (../shared/data/fetch-photos.sh).`);
+    }
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-ux-'));
+    await copyFile(path.join(DATA, 'Flower_blur1.png'), file('Flower_blur1.png'));
+    // An upright portrait, large enough that its deblur runs for a while (tiles, progress).
+    await sharp(path.join(DATA, 'Istanbul_blur1.png')).resize(1400, 2100, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(file('portrait.jpg'));
+    const userDataDir = file('user-data');
+    await mkdir(userDataDir);
+    services = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
+    server = await startRendererServer(services);
+    browser = await launchChromium();
+    app = await openApp(browser, server.url, services);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await browser?.close();
+    await server?.close();
+    await services?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('says in plain words where deblurring runs', async () => {
+    await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    expect(await text('execution-provider')).toBe('Processor chosen at the first deblur');
+  });
+
+  it('a result made at another strength is flagged as out of date and cannot be saved', async () => {
+    await open('Flower_blur1.png', 'image/png');
+    const madeAt = Number(await slider().inputValue());
+    await button('Deblur').click();
+    await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
+    await resultShown();
+    await expect.poll(() => text('execution-provider')).toBe('CPU');
+    expect(await text('status-bar')).toContain('Runs on CPU');
+    expect(await button('Save').isEnabled()).toBe(true);
+    expect(await notice().count()).toBe(0);
+
+    // The keyboard moves the slider one step: the result on screen is no longer what it says.
+    const down = madeAt > 0 ? 'ArrowLeft' : 'ArrowRight';
+    const up = madeAt > 0 ? 'ArrowRight' : 'ArrowLeft';
+    const moved = madeAt > 0 ? madeAt - 1 : madeAt + 1;
+    await slider().press(down);
+    await expect.poll(() => button('Save').isDisabled()).toBe(true);
+    await expect.poll(() => notice().textContent()).toBe(`Made at ${madeAt} % — Deblur again to apply ${moved} %`);
+    expect(await button('Deblur').isEnabled()).toBe(true);
+
+    // Back at the result's strength, the result is current again.
+    await slider().press(up);
+    await expect.poll(() => button('Save').isEnabled()).toBe(true);
+    expect(await notice().count()).toBe(0);
+  });
+
+  it('the Before/After toggle never covers a landscape photo', async () => {
+    await expectToggleClearOfPhoto();
+  });
+
+  it('the progress track shows against the status bar and the job card; the toggle never covers a portrait', async () => {
+    await open('portrait.jpg', 'image/jpeg');
+    await button('Deblur').click();
+    // Measured in the page the moment the bars appear: no race with the job finishing.
+    const handle = await page().waitForFunction(
+      () => {
+        const w = globalThis as unknown as ProbeWindow;
+        const bars = [...w.document.querySelectorAll('[role="progressbar"]')];
+        if (bars.length < 2) return null;
+        const opaque = (el: ProbeElement | null): string => {
+          for (let at = el; at; at = at.parentElement) {
+            const colour = w.getComputedStyle(at).backgroundColor;
+            if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') return colour;
+          }
+          return 'none';
+        };
+        return bars.map((bar) => ({
+          where: bar.closest('[data-testid="status-bar"]') ? 'status bar' : 'job card',
+          track: w.getComputedStyle(bar).backgroundColor,
+          container: opaque(bar.parentElement),
+        }));
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const bars = (await handle.jsonValue()) as { where: string; track: string; container: string }[];
+    expect(bars.map((bar) => bar.where).sort()).toEqual(['job card', 'status bar']);
+    for (const bar of bars) expect(bar.track, `track in the ${bar.where}`).not.toBe(bar.container);
+
+    await expect.poll(() => text('job-status'), { timeout: 180_000 }).toBe('Done');
+    await resultShown();
+    await expectToggleClearOfPhoto();
+  });
+
+  it('ran with no page errors and no Content-Security-Policy violations', async () => {
+    expect(app?.pageErrors).toEqual([]);
+    expect(await app?.cspViolations()).toEqual([]);
+  });
+});
