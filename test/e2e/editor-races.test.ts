@@ -2,23 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
-import { startServices, type Services } from '../../electron/main/services/start-services.js';
-import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
-import {
-  dropFile,
-  launchChromium,
-  openApp,
-  pendingRequests,
-  repoRoot,
-  startRendererServer,
-  type AppPage,
-  type E2eServices,
-  type RendererServer,
-} from './harness.js';
+import type { Services } from '../../electron/main/services/start-services.js';
+import { dropFile, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
 
 /**
  * The editor when a person is faster than main: double clicks, a Deblur or Save still on its
@@ -38,8 +26,7 @@ describe('editor races in Chromium with the real services', () => {
   let workDir = '';
   const file = (name: string) => path.join(workDir, name);
   let real: Services | undefined;
-  let server: RendererServer | undefined;
-  let browser: Browser | undefined;
+  let session: E2eSession | undefined;
   let app: AppPage | undefined;
   const holds = new Set<Hold>();
 
@@ -94,9 +81,7 @@ describe('editor races in Chromium with the real services', () => {
     await writeFile(file('notes.txt'), 'not a photo\n');
     const userDataDir = file('user-data');
     await mkdir(userDataDir);
-    const main = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
-    real = main;
-    const services: E2eServices = {
+    session = await startE2eSession(userDataDir, (main) => ({
       // Main does the work at once; only the reply waits while a hold matches.
       dispatch: async (channel, payload) => {
         const reply = await main.dispatch(channel, payload);
@@ -105,17 +90,13 @@ describe('editor races in Chromium with the real services', () => {
       },
       onJobUpdate: main.onJobUpdate,
       handleImageRequest: main.handleImageRequest,
-    };
-    server = await startRendererServer(services);
-    browser = await launchChromium();
-    app = await openApp(browser, server.url, services);
+    }));
+    real = session.services;
+    app = session.app;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await browser?.close();
-    await server?.close();
-    await real?.close();
+    await session?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 

@@ -2,13 +2,10 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
-import { startServices, type Services } from '../../electron/main/services/start-services.js';
-import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
-import { dropFile, launchChromium, openApp, repoRoot, startRendererServer, type AppPage, type RendererServer } from './harness.js';
+import { dropFile, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
 
 /**
  * What a photographer sees around the photo, in Chromium with the real services: a result made
@@ -37,9 +34,7 @@ type ProbeWindow = {
 describe('editor UX in Chromium with the real services', () => {
   let workDir = '';
   const file = (name: string) => path.join(workDir, name);
-  let services: Services | undefined;
-  let server: RendererServer | undefined;
-  let browser: Browser | undefined;
+  let session: E2eSession | undefined;
   let app: AppPage | undefined;
 
   const page = (): Page => {
@@ -94,17 +89,12 @@ describe('editor UX in Chromium with the real services', () => {
     await sharp(path.join(DATA, 'Istanbul_blur1.png')).resize(1400, 2100, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(file('portrait.jpg'));
     const userDataDir = file('user-data');
     await mkdir(userDataDir);
-    services = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
-    server = await startRendererServer(services);
-    browser = await launchChromium();
-    app = await openApp(browser, server.url, services);
+    session = await startE2eSession(userDataDir);
+    app = session.app;
   });
 
   afterAll(async () => {
-    await app?.close();
-    await browser?.close();
-    await server?.close();
-    await services?.close();
+    await session?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, createServer, preview, type Connect, type Plugin } from 'vite';
 import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
-import type { Services } from '../../electron/main/services/start-services.js';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { dropFileInPage, installPreloadShim } from './page-shim.js';
 
 /**
@@ -171,4 +173,33 @@ export async function attachPath(page: Page, filePath: string): Promise<void> {
 export async function dropFile(page: Page, selector: string, filePath: string, mimeType: string): Promise<void> {
   const base64 = (await readFile(filePath)).toString('base64');
   await page.evaluate(dropFileInPage, { selector, fileName: path.basename(filePath), mimeType, base64, path: filePath });
+}
+
+/** One e2e session: real services over a real engine process, the renderer, Chromium, the page. */
+export interface E2eSession {
+  services: Services;
+  app: AppPage;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an e2e session on `userDataDir`. `wrap` lets a test put itself between the page and
+ * the services (e.g. to hold a reply back); the services themselves stay the real ones.
+ */
+export async function startE2eSession(userDataDir: string, wrap: (services: Services) => E2eServices = (s) => s): Promise<E2eSession> {
+  const services = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
+  const facing = wrap(services);
+  const server = await startRendererServer(facing);
+  const browser = await launchChromium();
+  const app = await openApp(browser, server.url, facing);
+  return {
+    services,
+    app,
+    close: async () => {
+      await app.close();
+      await browser.close();
+      await server.close();
+      await services.close();
+    },
+  };
 }
