@@ -30,7 +30,9 @@ export function createUtilityProcessEngine(options: ProcessEngineOptions = {}): 
         child.once('exit', (code) => listener(code));
       },
       kill: () => {
-        child.kill();
+        // Before it has spawned, kill() does nothing (Electron returns false): kill it once it has.
+        if (child.pid === undefined) child.once('spawn', () => child.kill());
+        else child.kill();
       },
     };
   }, options);

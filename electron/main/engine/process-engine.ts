@@ -149,7 +149,14 @@ export function createProcessEngine(spawn: SpawnWorker, options: ProcessEngineOp
       live = null;
       if (!worker) return;
       worker.handle.kill();
-      await worker.exited;
+      // Quitting must end even if the process never reports its exit.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, EXIT_WAIT_MS)));
+      await Promise.race([worker.exited, gaveUp]);
+      clearTimeout(timer);
     },
   };
 }
+
+/** How long close() waits for a killed worker's exit before it stops waiting. */
+const EXIT_WAIT_MS = 5_000;

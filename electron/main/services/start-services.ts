@@ -61,13 +61,23 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     engineState: { runtime: null, executionProvider: null },
   };
 
+  // Saves are engine requests, not jobs: quitting waits for them, or a photo being written is lost.
+  const saving = new Set<Promise<unknown>>();
+  const save = createSaveService(context);
+  const trackedSave: typeof save = (request) => {
+    const pending = save(request);
+    saving.add(pending);
+    void pending.finally(() => saving.delete(pending)).catch(() => {});
+    return pending;
+  };
+
   const dispatch = createIpcDispatcher({
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
     deblur: createDeblurService(context),
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
-    save: createSaveService(context),
+    save: trackedSave,
     listModels: createListModelsService(context),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
@@ -78,8 +88,12 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     onJobUpdate: (listener) => jobs.onUpdate(listener),
     handleImageRequest: createImageRequestHandler(imageSource(context)),
     async close() {
-      await jobs.close();
+      await Promise.allSettled([...saving]);
+      // The engine first: it fails the running job's request at once, so the job settles now
+      // instead of after the worker's 15-s cancel grace (a quit during a deblur took that long).
+      const stopping = jobs.close();
       await options.engine.close();
+      await stopping;
       await rm(resultsDir, { recursive: true, force: true });
     },
   };

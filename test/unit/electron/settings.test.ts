@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,12 +40,17 @@ describe('conf settings store', () => {
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
   });
 
-  it('reads an unparsable settings file as the defaults instead of crashing', () => {
+  it('reads an unparsable settings file as the defaults, keeping the broken file aside', () => {
     const dir = freshDir();
-    writeFileSync(path.join(dir, 'settings.json'), '{"jpegQuality": 7');
+    const cut = '{"outputFormat":"png","jpegQuality":80,"outputSuffix":"-sh';
+    writeFileSync(path.join(dir, 'settings.json'), cut);
     const store = createConfSettingsStore(dir);
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
     expect(store.set({ jpegQuality: 70 }).jpegQuality).toBe(70);
+    // The user's choices are still on disk to recover: the defaults did not overwrite them.
+    const aside = readdirSync(dir).filter((n) => /^settings\.corrupt-.+\.json$/.test(n));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(path.join(dir, aside[0]!), 'utf8')).toBe(cut);
   });
 
   it('keeps valid fields of a hand-edited file and defaults the broken ones', () => {
