@@ -1,4 +1,4 @@
-import { app, type BrowserWindow } from 'electron';
+import { app, dialog, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JOB_UPDATE_EVENT } from '../common/ipc-contract.js';
@@ -76,6 +76,9 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((error: unknown) => {
       console.error('[main] failed to start:', error);
+      // A packaged app has no terminal: say why before going.
+      const reason = error instanceof Error ? error.message : String(error);
+      dialog.showErrorBox('Unshake could not start', `${reason}\n\nReinstalling Unshake usually fixes this.`);
       app.exit(1);
     });
 }
