@@ -93,4 +93,35 @@ describe('unshake deblur on bad input', () => {
       expect(r.stdout).toMatch(new RegExp(`^usage: unshake ${command} `));
     }
   });
+
+  it('refuses an output it cannot write before any deblurring: a GIF/HEIC name, a missing folder, a region outside the photo', async () => {
+    const beforeWork = async (args: string[], code: string, message: RegExp) => {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^error \\[${code}\\]: `, 'm'));
+      expect(r.stderr).toMatch(message);
+      // Refused up front: not after minutes of tiles.
+      expect(r.stderr).not.toMatch(/^deblur: tile /m);
+    };
+    await beforeWork(['deblur', photo, '--out', path.join(tmp, 'out.gif')], 'INVALID_REQUEST', /cannot write GIF files .*\.png, \.jpg, \.tif or \.webp/);
+    await beforeWork(['deblur', photo, '--out', path.join(tmp, 'out.heic')], 'INVALID_REQUEST', /cannot write HEIC files/);
+    await beforeWork(['deblur', photo, '--out', path.join(tmp, 'no-such-folder', 'out.png')], 'WRITE_FAILED', /folder .*no-such-folder does not exist/);
+    await beforeWork(['deblur', photo, '--region', '5000,5000,10,10'], 'INVALID_REQUEST', /region lies outside the photo \(255 × 255 px\)/);
+    await beforeWork(['deblur', photo, '--out', tmp], 'WRITE_FAILED', /is a folder: choose a file name/);
+    expect(await readdir(tmp)).not.toContain('no-such-folder');
+  });
+
+  it('says that only the first page of a multi-page TIFF is deblurred', async () => {
+    const pages = path.join(tmp, 'pages.tif');
+    const one = await sharp(photo).raw().toBuffer({ resolveWithObject: true });
+    await sharp(Buffer.concat([one.data, one.data]), { raw: { width: one.info.width, height: one.info.height * 2, channels: one.info.channels, pageHeight: one.info.height } })
+      .tiff().toFile(pages);
+    expect((await sharp(pages).metadata()).pages).toBe(2);
+    const out = path.join(tmp, 'pages-out.tif');
+    const r = await runCli(['deblur', pages, '--out', out, '--model', 'placeholder']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^note: pages\.tif has 2 pages or frames; only the first is deblurred and saved\.$/m);
+    await rm(out);
+    await rm(pages);
+  });
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import sharp from 'sharp';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
@@ -38,6 +39,9 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   );
   const input = onePositional(positionals, 'input image', USAGE);
   const format = parseFormat(values.format);
+  // A multi-page TIFF or an animated GIF: say what happens to the other pages, not silently.
+  const pages = await sharp(input).metadata().then((m) => m.pages ?? 1, () => 1);
+  if (pages > 1) process.stderr.write(`note: ${path.basename(input)} has ${pages} pages or frames; only the first is deblurred and saved.\n`);
   // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
   const outPath = path.resolve(
     values.out ?? defaultOutputPath(input, undefined, format === undefined || format === 'same' ? undefined : extensionFor(format)),
@@ -109,6 +113,10 @@ function parseRegionNumbers(region: string): number[] {
 }
 
 export function describeProvider(ep: ExecutionProviderInfo): string {
-  const skipped = ep.tried.filter((t) => !t.ok).map((t) => `${t.name} skipped: ${t.reason}`);
+  // A provider whose libraries are absent is the usual case on a machine without that GPU: say
+  // so in words; any other failure keeps ONNX Runtime's reason (UNSHAKE_DEBUG shows it always).
+  const skipped = ep.tried
+    .filter((t) => !t.ok)
+    .map((t) => (/not installed on this machine/.test(t.reason ?? '') && !process.env.UNSHAKE_DEBUG ? `${t.name} skipped: not installed on this machine` : `${t.name} skipped: ${t.reason}`));
   return skipped.length ? `${ep.active} (${skipped.join('; ')})` : ep.active;
 }

@@ -1,5 +1,5 @@
 import { lstat, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Sharp } from 'sharp';
 import { DEFAULT_SETTINGS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
@@ -117,6 +117,20 @@ function withFormat(pipeline: Sharp, format: WritableFormat, quality: number, pi
     case 'webp':
       return pipeline.webp({ quality });
   }
+}
+
+/**
+ * Everything about the output that can be known before any work: the format its name allows, its
+ * folder, and that it neither is the original nor replaces a file unasked. deblurFile calls it
+ * before minutes of inference; encodeImage checks again when it writes (links included).
+ */
+export async function checkOutput(target: string, source: Pick<SourceMetadata, 'path' | 'format'>, options: Pick<EncodeOptions, 'format' | 'overwrite'>): Promise<WritableFormat> {
+  const absolute = resolve(target);
+  const format = resolveOutputFormat(source.format, options.format ?? 'same', absolute);
+  const folder = await stat(dirname(absolute)).catch(() => null);
+  if (!folder?.isDirectory()) throw new UnshakeError('WRITE_FAILED', `The folder ${dirname(absolute)} does not exist: create it or choose another place for the output.`);
+  await checkTarget(absolute, source.path, options.overwrite ?? false);
+  return format;
 }
 
 async function checkTarget(target: string, sourcePath: string, overwrite: boolean): Promise<void> {

@@ -31,6 +31,9 @@ export function extensionFor(format: WritableFormat): string {
   return EXTENSIONS[format][0]!;
 }
 
+/** Image types Unshake reads (or cameras make) but cannot write: an output named so is refused. */
+const UNWRITABLE_EXTENSIONS: Record<string, string> = { '.gif': 'GIF', '.heic': 'HEIC', '.heif': 'HEIF', '.avif': 'AVIF', '.bmp': 'BMP', '.jxl': 'JPEG XL' };
+
 /** The writable format a path's extension names, or null for unknown extensions. */
 export function formatFromPath(path: string): WritableFormat | null {
   const ext = extname(path).toLowerCase();
@@ -45,6 +48,11 @@ export function formatFromPath(path: string): WritableFormat | null {
  */
 export function resolveOutputFormat(sourceFormat: string, requested: OutputFormat, outputPath?: string): WritableFormat {
   const fromPath = outputPath ? formatFromPath(outputPath) : null;
+  const unwritable = outputPath ? UNWRITABLE_EXTENSIONS[extname(outputPath).toLowerCase()] : undefined;
+  if (unwritable) {
+    // Written as PNG under that name, every other program would be misled.
+    throw new UnshakeError('INVALID_REQUEST', `Unshake cannot write ${unwritable} files (${outputPath}): name the output .png, .jpg, .tif or .webp.`);
+  }
   if (requested !== 'same') {
     if (fromPath && fromPath !== requested) {
       throw new UnshakeError(

@@ -1,11 +1,10 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import type { RegionMask } from '../../../electron/common/mask.js';
 import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
-import { defaultOutputPath, encodeImage } from '../image/encode.js';
+import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
 import { rasteriseMask } from '../image/mask-raster.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
@@ -61,14 +60,15 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   if (path.resolve(inPath) === outPath) {
     throw new UnshakeError('OUTPUT_EXISTS', `${path.basename(outPath)} is the original photo; Unshake never writes over an original.`);
   }
-  if (!options.overwrite && (await exists(outPath))) {
-    throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists; pass overwrite to replace it.`);
-  }
   const model = await resolveModel(options.modelId ?? BASE_MODEL_ALIAS, { userModelsDir: options.userModelsDir });
   const decodeStart = performance.now();
   const { raster, source } = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
   const decoded = performance.now();
+  await checkOutput(outPath, source, { format, overwrite: options.overwrite ?? false });
   const mask = options.mask ? rasteriseMask(options.mask, raster.width, raster.height) : undefined;
+  if (mask && !mask.some((v) => v > 0)) {
+    throw new UnshakeError('INVALID_REQUEST', `The selected region lies outside the photo (${raster.width} × ${raster.height} px): nothing would change.`);
+  }
   const result = await deblurRaster(raster, {
     model,
     mask,
@@ -108,11 +108,4 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     height: raster.height,
     model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },
   };
-}
-
-async function exists(p: string): Promise<boolean> {
-  return access(p).then(
-    () => true,
-    () => false,
-  );
 }
