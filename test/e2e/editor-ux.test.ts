@@ -98,9 +98,17 @@ describe('editor UX in Chromium with the real services', () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  it('says in plain words where deblurring runs', async () => {
+  it('says in plain words where deblurring runs, and names models short enough to read', async () => {
     await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
     expect(await text('execution-provider')).toBe('Processor chosen at the first deblur');
+    // The full names ("Unshake base (Improved-DeblurGAN, CPU-trained)") were cut off in the toolbar.
+    const options = await page().locator('select option').allTextContents();
+    expect(options).toEqual(['Base model — Unshake base', 'Placeholder', 'Unshake base']);
+    const select = await page().locator('select').evaluate((el) => {
+      const e = el as unknown as { scrollWidth: number; clientWidth: number };
+      return { scroll: e.scrollWidth, client: e.clientWidth };
+    });
+    expect(select.scroll).toBeLessThanOrEqual(select.client);
   });
 
   it('a result made at another strength is flagged as out of date and cannot be saved', async () => {

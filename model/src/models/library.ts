@@ -47,7 +47,7 @@ export async function listModels(options: LibraryOptions = {}): Promise<ModelInf
   const alias: ModelInfo = {
     ...toInfo(base.manifest, 'bundled'),
     id: BASE_MODEL_ALIAS,
-    name: `Base model (currently ${base.manifest.name})`,
+    name: `Base model — ${base.manifest.name}`,
     description: `Always the best bundled model. Currently: ${base.manifest.description}`,
   };
   return [alias, ...infos];
