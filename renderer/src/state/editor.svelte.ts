@@ -29,6 +29,8 @@ class EditorState {
   private chosenModel = $state<string | null>(null);
   /** The strength (percent) and model the current job was started with. */
   madeWith = $state<DeblurSettings | null>(null);
+  /** Per job of this session: the photo it deblurred and where its result was saved. */
+  jobNotes = $state<Record<string, { fileName: string; savedPath?: string }>>({});
   /** Counts opens, so a slower earlier one cannot replace the photo a later one opened. */
   private opens = 0;
 
@@ -124,6 +126,7 @@ class EditorState {
       }
       this.jobId = jobId;
       this.madeWith = settings;
+      this.jobNotes[jobId] = { fileName: image.fileName };
       // Only now: a request that fails must leave an already saved result saved.
       this.saved = null;
       return jobId;
@@ -172,6 +175,8 @@ class EditorState {
     try {
       const saved = await api.save({ jobId });
       // Another photo may have been opened meanwhile: this path belongs to its old result.
+      const note = this.jobNotes[jobId];
+      if (note) note.savedPath = saved.path;
       if (this.jobId === jobId) this.saved = saved;
     } catch (error) {
       errors.show(error);
