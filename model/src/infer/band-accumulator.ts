@@ -1,6 +1,6 @@
 import type { WorkingSpace } from '../image/working-space.js';
 import type { SampleImage, ValueRange } from './tile-io.js';
-import { isGraySamples } from './tile-io.js';
+import { isGraySamples, pixelInSrgb } from './tile-io.js';
 import type { Rect, Tile } from './tiler.js';
 
 /**
@@ -95,15 +95,9 @@ export class BandAccumulator {
     const x1 = x0 + this.region.width;
     const a0 = (y - this.top) * this.rowLength;
     const own = new Float64Array(3);
+    // The input in sRGB, unclamped, as readTileInSrgb gave it to the network.
     const seen = new Float64Array(3);
     const levels = workingSpace && max !== 1 ? workingSpace.levels(max) : null;
-    // The input in sRGB, unclamped, as readTileInSrgb gave it to the network.
-    const inputInSrgb = (s: number, gray: boolean): void => {
-      const ws = workingSpace!;
-      const c = (i: number) => (gray ? 0 : i);
-      const lin = (i: number) => (levels ? levels[c(i)]![src[s + c(i)]!]! : ws.decode(c(i), src[s + c(i)]!));
-      ws.linearToSrgb(lin(0), lin(1), lin(2), seen);
-    };
     // Hot loop (one call per pixel row of a 100 MP photo): locals only, branches hoisted.
     if (isGraySamples(source)) {
       for (let x = x0, a = a0; x < x1; x++, a += 3) {
@@ -115,7 +109,7 @@ export class BandAccumulator {
         const o = src[s]! * inv;
         let mean = (acc[a]! + acc[a + 1]! + acc[a + 2]!) / 3;
         if (workingSpace) {
-          inputInSrgb(s, true);
+          pixelInSrgb(workingSpace, src, s, 0, levels, seen);
           mean += outOfGamut(seen[0]!);
           workingSpace.srgbToSource(mean, mean, mean, own);
           mean = own[0]!;
@@ -146,7 +140,7 @@ export class BandAccumulator {
         // The network's output is clamped to sRGB's gamut: what the input had beyond it (a
         // wide-gamut colour, P3 green, Adobe RGB cyan) is added back, so a pixel the network
         // leaves alone keeps its colour. Then back from sRGB (the tone curves are not linear).
-        inputInSrgb(s, false);
+        pixelInSrgb(workingSpace, src, s, 1, levels, seen);
         nr += outOfGamut(seen[0]!);
         ng += outOfGamut(seen[1]!);
         nb += outOfGamut(seen[2]!);

@@ -76,6 +76,26 @@ export function readTile(
   return out;
 }
 
+/**
+ * The sRGB values (0..1, unclamped: out-of-gamut colours go past either end) of the pixel whose
+ * first sample is at `src`; `rgbStep` 0 reads a gray pixel as R = G = B. `levels` are the
+ * space's per-level tables for integer samples, null for float samples.
+ */
+export function pixelInSrgb(
+  space: WorkingSpace,
+  samples: SampleImage['samples'],
+  src: number,
+  rgbStep: 0 | 1,
+  levels: Float32Array[] | null,
+  out: Float64Array,
+): void {
+  const r = samples[src]!;
+  const g = samples[src + rgbStep]!;
+  const b = samples[src + 2 * rgbStep]!;
+  if (levels) space.linearToSrgb(levels[0]![r]!, levels[1]![g]!, levels[2]![b]!, out);
+  else space.linearToSrgb(space.decode(0, r), space.decode(1, g), space.decode(2, b), out);
+}
+
 /** readTile for a photo in another RGB or gray space: each pixel converted to sRGB for the network. */
 function readTileInSrgb(image: SampleImage, window: Rect, padW: number, padH: number, range: ValueRange, out: Float32Array, space: WorkingSpace): void {
   const { width, height, channels, samples, max } = image;
@@ -90,13 +110,7 @@ function readTileInSrgb(image: SampleImage, window: Rect, padW: number, padH: nu
   for (let ty = 0; ty < padH; ty++) {
     const row = reflectIndex(window.y + ty, height) * width * channels;
     for (let tx = 0, dst = ty * padW; tx < padW; tx++, dst++) {
-      const src = row + cols[tx]!;
-      const r = samples[src]!;
-      // Gray feeds R = G = B.
-      const g = samples[src + rgbStep]!;
-      const b = samples[src + 2 * rgbStep]!;
-      if (levels) space.linearToSrgb(levels[0]![r]!, levels[1]![g]!, levels[2]![b]!, srgb);
-      else space.linearToSrgb(space.decode(0, r), space.decode(1, g), space.decode(2, b), srgb);
+      pixelInSrgb(space, samples, row + cols[tx]!, rgbStep, levels, srgb);
       out[dst] = lo + srgb[0]! * span;
       out[dst + plane] = lo + srgb[1]! * span;
       out[dst + 2 * plane] = lo + srgb[2]! * span;
