@@ -59,31 +59,33 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
   const threads = options.threads ?? os.availableParallelism();
   const cacheDir = options.optimizedCacheDir ?? defaultCacheDir;
   const full = executionProviderChain(process.platform, preferred);
-  const skipped = full.filter((ep) => unloadable.has(ep)).map((name) => ({ name, ok: false, reason: unloadable.get(name)! }));
-  const chain = full.filter((ep) => !unloadable.has(ep));
+  const loadable = () => full.filter((ep) => !unloadable.has(ep));
   // The file's identity is in the key: a model re-imported or retrained under the same path is
   // a new network, not the session built from the old bytes.
   const identity = await fileIdentity(modelPath);
   const keyFor = (eps: string[]) => [eps.join('>'), threads, cacheDir ?? '', modelPath, identity].join('\u0000');
-  const key = keyFor(chain);
+  const key = keyFor(loadable());
   let pending = cache.get(key);
   if (!pending) {
-    pending = createSession(modelPath, chain, { threads, cacheDir });
+    pending = createSession(modelPath, loadable(), { threads, cacheDir });
     // A failed creation must not poison the cache: the next call retries (e.g. after a re-install).
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
     dropSuperseded(modelPath, identity);
-    const created = await pending;
-    // Providers found unloadable just now: the shorter chain that skips them is this session too.
-    const reduced = chain.filter((ep) => !unloadable.has(ep));
-    if (reduced.length < chain.length && !cache.has(keyFor(reduced))) {
-      const tried = created.executionProvider.tried.filter((t) => !unloadable.has(t.name));
-      cache.set(keyFor(reduced), Promise.resolve({ session: created.session, executionProvider: { active: created.executionProvider.active, tried } }));
-    }
+    // Providers found unloadable while it was created: the chain that skips them is this session.
+    await pending;
+    if (!cache.has(keyFor(loadable()))) cache.set(keyFor(loadable()), pending);
   }
   const handle = await pending;
-  const withSkipped = skipped.length ? { ...handle, executionProvider: { ...handle.executionProvider, tried: [...skipped, ...handle.executionProvider.tried] } } : handle;
-  return options.manifest ? validateAgainstManifest(withSkipped, options.manifest) : withSkipped;
+  // Report this request's chain, in order: each provider as this session tried it, or as
+  // unloadable in this process (whichever chain first found that out).
+  const tried = full.flatMap((name) => {
+    const own = handle.executionProvider.tried.find((t) => t.name === name);
+    if (own) return [own];
+    return unloadable.has(name) ? [{ name, ok: false, reason: unloadable.get(name)! }] : [];
+  });
+  const reported = { ...handle, executionProvider: { ...handle.executionProvider, tried } };
+  return options.manifest ? validateAgainstManifest(reported, options.manifest) : reported;
 }
 
 async function fileIdentity(file: string): Promise<string> {
