@@ -9,6 +9,8 @@ export type CanvasView = 'before' | 'after';
 
 /** The settings a deblur ran with: what the result on screen was made with. */
 export type DeblurSettings = { strength: number; modelId: string };
+export type SavedFile = { path: string; bytes: number };
+export type JobNote = { fileName: string; madeWith: DeblurSettings; saved?: SavedFile };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -22,15 +24,15 @@ class EditorState {
   /** A Deblur request is on its way to main and its job id not back yet. */
   starting = $state(false);
   saving = $state(false);
-  saved = $state<{ path: string; bytes: number } | null>(null);
   /** Which side of the comparison the canvas shows once there is a result. */
   view = $state<CanvasView>('after');
   private chosenStrength = $state<number | null>(null);
   private chosenModel = $state<string | null>(null);
-  /** The strength (percent) and model the current job was started with. */
-  madeWith = $state<DeblurSettings | null>(null);
-  /** Per job of this session: the photo it deblurred and where its result was saved. */
-  jobNotes = $state<Record<string, { fileName: string; savedPath?: string }>>({});
+  /** Per job of this session: its photo, the settings it ran with, and where it was saved. */
+  jobNotes = $state<Record<string, JobNote>>({});
+  /** The current job's: what the result on screen was made with, and where it was saved. */
+  madeWith = $derived<DeblurSettings | null>(this.jobId ? (this.jobNotes[this.jobId]?.madeWith ?? null) : null);
+  saved = $derived<SavedFile | null>(this.jobId ? (this.jobNotes[this.jobId]?.saved ?? null) : null);
   /** Counts opens, so a slower earlier one cannot replace the photo a later one opened. */
   private opens = 0;
 
@@ -89,8 +91,6 @@ class EditorState {
       const previousJob = this.jobId;
       this.image = image;
       this.jobId = null;
-      this.madeWith = null;
-      this.saved = null;
       this.view = 'after';
       errors.dismiss();
       // The old photo's job would hold the one engine for a result no one can see any more
@@ -124,11 +124,9 @@ class EditorState {
         await api.cancelJob(jobId);
         return null;
       }
+      // Only now: a request that fails must leave the current (perhaps saved) result as it is.
+      this.jobNotes[jobId] = { fileName: image.fileName, madeWith: settings };
       this.jobId = jobId;
-      this.madeWith = settings;
-      this.jobNotes[jobId] = { fileName: image.fileName };
-      // Only now: a request that fails must leave an already saved result saved.
-      this.saved = null;
       return jobId;
     } catch (error) {
       if (this.image?.imageId === image.imageId) errors.show(error);
@@ -173,11 +171,9 @@ class EditorState {
     if (!jobId || !this.canSave) return;
     this.saving = true;
     try {
-      const saved = await api.save({ jobId });
-      // Another photo may have been opened meanwhile: this path belongs to its old result.
+      // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.savedPath = saved.path;
-      if (this.jobId === jobId) this.saved = saved;
+      if (note) note.saved = await api.save({ jobId });
     } catch (error) {
       errors.show(error);
     } finally {
