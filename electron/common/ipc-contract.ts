@@ -44,6 +44,8 @@ export const modelInfoSchema = z.object({
   description: z.string(),
   parameters: z.number().int().nonnegative(),
   source: z.enum(['bundled', 'user']),
+  /** For an alias ("base"): the id of the model it runs now, so the two count as one. */
+  aliasOf: z.string().optional(),
 });
 
 export const ipcContract = {
@@ -109,6 +111,12 @@ export const ipcContract = {
         /** Absent: the settings' output format, or the extension of `path` when one is given. */
         format: z.enum(OUTPUT_FORMATS).optional(),
         quality: z.number().int().min(1).max(100).optional(),
+        /**
+         * Strength to save at, 0–1; absent: the strength the deblur ran with. Lower than that, the
+         * result is blended with the original again (no second run of the network); higher needs
+         * another deblur.
+         */
+        strength: z.number().min(0).max(1).optional(),
         /** Only an explicit user choice may replace an existing file (never the original by accident). */
         overwrite: z.boolean().default(false),
       })

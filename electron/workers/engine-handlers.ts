@@ -5,6 +5,7 @@ import { decodeImage } from '../../model/src/image/decode.js';
 import { encodeImage } from '../../model/src/image/encode.js';
 import { rasteriseMask } from '../../model/src/image/mask-raster.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
+import { keepShareOfChange } from '../../model/src/image/partial-result.js';
 import { makePreview } from '../../model/src/image/preview.js';
 import { workingSpaceForSource } from '../../model/src/image/working-space.js';
 import { deblurRaster } from '../../model/src/infer/deblur.js';
@@ -73,7 +74,9 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       decodeImage(request.resultPath, { maxMegapixels: request.maxMegapixels }),
       decodeImage(request.sourcePath, { maxMegapixels: request.maxMegapixels }),
     ]);
-    return encodeImage(result.raster, original.source, {
+    // A lower strength than the job ran at: blended from the result, the network is not run again.
+    const raster = request.keep === undefined || request.keep === 1 ? result.raster : keepShareOfChange(original.raster, result.raster, request.keep);
+    return encodeImage(raster, original.source, {
       path: request.outPath,
       format: request.format,
       quality: request.quality,

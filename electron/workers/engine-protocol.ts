@@ -39,6 +39,8 @@ export const engineRequestSchemas = {
       quality: z.number().int().min(1).max(100).optional(),
       overwrite: z.boolean(),
       maxMegapixels: z.number().positive(),
+      /** Share of the result's change to keep (strength ÷ the job's strength); absent: all of it. */
+      keep: z.number().min(0).max(1).optional(),
     })
     .strict(),
   models: z.object({ userModelsDir: absolutePath }).strict(),

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropFile, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
 
 /**
- * What a photographer sees around the photo, in Chromium with the real services: a result made
- * with other settings than the slider shows is flagged and cannot be saved; the Before/After
+ * What a photographer sees around the photo, in Chromium with the real services: the strength
+ * slider applies to a finished result at once (and Save writes it as shown); a result made with
+ * another model is flagged and cannot be saved; the Before/After
  * toggle never covers the photo (landscape and portrait, at common window sizes); the progress
  * bar's track shows against what it sits on.
  */
@@ -111,9 +112,9 @@ describe('editor UX in Chromium with the real services', () => {
     expect(select.scroll).toBeLessThanOrEqual(select.client);
   });
 
-  it('a result made at another strength is flagged as out of date and cannot be saved', async () => {
+  it('the strength slider applies to the result at once; only another model makes the result out of date', async () => {
     await open('Flower_blur1.png', 'image/png');
-    const madeAt = Number(await slider().inputValue());
+    await slider().fill('100');
     await button('Deblur').click();
     await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
     await resultShown();
@@ -121,18 +122,44 @@ describe('editor UX in Chromium with the real services', () => {
     expect(await text('status-bar')).toContain('Runs on CPU');
     expect(await button('Save').isEnabled()).toBe(true);
     expect(await notice().count()).toBe(0);
+    const after = page().getByTestId('result-preview');
+    const before = page().getByTestId('preview');
+    const opacity = () => after.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity);
+    const visible = (locator: typeof after) => locator.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { visibility: string } }).getComputedStyle(el).visibility);
+    expect(await opacity()).toBe('1');
 
-    // The keyboard moves the slider one step: the result on screen is no longer what it says.
-    const down = madeAt > 0 ? 'ArrowLeft' : 'ArrowRight';
-    const up = madeAt > 0 ? 'ArrowRight' : 'ArrowLeft';
-    const moved = madeAt > 0 ? madeAt - 1 : madeAt + 1;
-    await slider().press(down);
+    // The keyboard moves the slider: the result is shown over the original at that strength, with
+    // no second run, and it can be saved as shown.
+    for (let i = 0; i < 35; i++) await slider().press('ArrowLeft');
+    await expect.poll(opacity).toBe('0.65');
+    expect(await visible(before)).toBe('visible');
+    expect(await notice().count()).toBe(0);
+    expect(await button('Save').isEnabled()).toBe(true);
+    expect(await page().getByRole('img', { name: 'After: Flower_blur1.png, deblurred at 65 %' }).count()).toBe(1);
+    const jobsBefore = await page().getByTestId('job-panel').locator('li').count();
+    await button('Save').click();
+    await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('Flower_blur1-unshaken.png'));
+    expect(await page().getByTestId('job-panel').locator('li').count()).toBe(jobsBefore);
+    // Saved as shown: Save waits for another strength, then writes a second file, never over the first.
     await expect.poll(() => button('Save').isDisabled()).toBe(true);
-    await expect.poll(() => notice().textContent()).toBe(`Made at ${madeAt} % — Deblur again to apply ${moved} %`);
-    expect(await button('Deblur').isEnabled()).toBe(true);
+    await slider().press('ArrowRight');
+    await expect.poll(() => button('Save').isEnabled()).toBe(true);
+    const [original, saved] = await Promise.all(
+      [file('Flower_blur1.png'), file('Flower_blur1-unshaken.png')].map((f) => sharp(f).raw().toBuffer()),
+    );
+    expect(saved!.equals(original!)).toBe(false);
 
-    // Back at the result's strength, the result is current again.
-    await slider().press(up);
+    // The Base model alias and the model it runs are one model: no notice, nothing to redo.
+    const select = page().locator('select');
+    await select.selectOption({ label: 'Unshake base' });
+    expect(await notice().count()).toBe(0);
+    expect(await button('Save').isEnabled()).toBe(true);
+    // Another model: the result on screen is flagged and cannot be saved until Deblur runs again.
+    await select.selectOption({ label: 'Placeholder' });
+    await expect.poll(() => button('Save').isDisabled()).toBe(true);
+    await expect.poll(() => notice().textContent()).toBe('Made with Base model — Unshake base. Deblur again to use Placeholder.');
+    expect(await button('Deblur').isEnabled()).toBe(true);
+    await select.selectOption({ label: 'Base model — Unshake base' });
     await expect.poll(() => button('Save').isEnabled()).toBe(true);
     expect(await notice().count()).toBe(0);
   });

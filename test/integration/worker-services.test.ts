@@ -183,6 +183,41 @@ describe('services with the real engine worker', () => {
     expect(existsSync(path.join(t.userDataDir, 'results', `${jobId}.png`))).toBe(false);
   });
 
+  it('saves a result at a lower strength without a second deblur, and refuses a higher one', async () => {
+    const photo = path.join(photosDir, 'strength.png');
+    await sharp(PHOTO).extract({ left: 300, top: 200, width: 400, height: 300 }).png().toFile(photo);
+    const opened = ok<OpenImageResult>(await open(photo));
+    const run = async (strength: number) => {
+      const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength, modelId: 'placeholder' }));
+      expect((await followJob(t.services, jobId)).at(-1)?.state.status).toBe('done');
+      return jobId;
+    };
+    const save = (jobId: string, name: string, strength?: number) =>
+      t.services.dispatch('job:save', { jobId, path: path.join(photosDir, name), ...(strength === undefined ? {} : { strength }) });
+    const pixels = (file: string) => sharp(file).raw().toBuffer();
+
+    const full = await run(1);
+    const fullPath = ok<{ path: string }>(await save(full, 'full.png')).path;
+    const partPath = ok<{ path: string }>(await save(full, 'part.png', 0.4)).path;
+    const direct = await run(0.4);
+    const directPath = ok<{ path: string }>(await save(direct, 'direct.png')).path;
+    const [original, atFull, part, atDirect] = await Promise.all([photo, fullPath, partPath, directPath].map(pixels));
+    // The 40 % save is what a 40 % run writes (one level of rounding apart), not the full result.
+    let maxOff = 0;
+    let changed = 0;
+    for (let i = 0; i < original!.length; i++) {
+      maxOff = Math.max(maxOff, Math.abs(part![i]! - atDirect![i]!));
+      if (part![i] !== atFull![i]) changed++;
+    }
+    expect(maxOff).toBeLessThanOrEqual(1);
+    expect(changed).toBeGreaterThan(1000);
+
+    // More than the job ran with cannot be blended: it says so, and writes nothing.
+    const higher = await save(direct, 'higher.png', 0.8);
+    expect(higher).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/made at 40 %.*deblur again/) } });
+    expect(existsSync(path.join(photosDir, 'higher.png'))).toBe(false);
+  });
+
   it('lists the bundled models and round-trips settings', async () => {
     const models = ok<{ id: string; placeholder: boolean }[]>(await t.services.dispatch('models:list', {}));
     expect(models.map((m) => m.id)).toContain('placeholder');

@@ -11,6 +11,8 @@ export interface JobResult {
   sourcePath: string;
   sourceFormat: string;
   resultPath: string;
+  /** The strength (0–1) the deblur ran with: a save may ask for less, never more. */
+  strength: number;
 }
 
 /** What every service (one file per IPC command) may use. Built once by startServices. */

@@ -46,6 +46,7 @@ export function createDeblurService(
             sourcePath: image.path,
             sourceFormat: image.metadata.format,
             resultPath,
+            strength: request.strength,
           });
           return preview;
         } catch (error) {

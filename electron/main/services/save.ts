@@ -19,6 +19,7 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
     if (job.state.status !== 'done' || !result) {
       throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
     }
+    const keep = shareToKeep(result.strength, request.strength);
     const settings = context.settings.get();
     // A name the user typed (Save As) speaks for itself; otherwise the preferred output format.
     const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
@@ -34,8 +35,23 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
       quality: request.quality ?? settings.jpegQuality,
       overwrite: request.overwrite,
       maxMegapixels: settings.maxMegapixels,
+      ...(keep < 1 ? { keep } : {}),
     });
   };
+}
+
+/**
+ * The share of the result's change a save at `wanted` keeps. Less than the job's strength is a
+ * blend of its result with the original; more would amplify the result's rounding and cannot
+ * be made without the network, so it asks for another deblur.
+ */
+function shareToKeep(made: number, wanted: number | undefined): number {
+  if (wanted === undefined || wanted === made) return 1;
+  const percent = (v: number) => `${Math.round(v * 100)} %`;
+  if (wanted > made) {
+    throw new UnshakeError('INVALID_REQUEST', `This result was made at ${percent(made)}; to save it at ${percent(wanted)}, deblur again at that strength.`);
+  }
+  return wanted / made;
 }
 
 /** "IMG_1.JPEG" saved as JPEG stays "IMG_1-unshaken.JPEG" rather than becoming ".jpg". */

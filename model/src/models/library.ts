@@ -49,6 +49,7 @@ export async function listModels(options: LibraryOptions = {}): Promise<ModelInf
     id: BASE_MODEL_ALIAS,
     name: `Base model — ${base.manifest.name}`,
     description: `Always the best bundled model. Currently: ${base.manifest.description}`,
+    aliasOf: base.manifest.id,
   };
   return [alias, ...infos];
 }

@@ -8,14 +8,20 @@ import { jobs } from './jobs.svelte.js';
 export type CanvasView = 'before' | 'after';
 
 /** The settings a deblur ran with: what the result on screen was made with. */
-export type DeblurSettings = { strength: number; modelId: string };
-export type SavedFile = { path: string; bytes: number };
+export type DeblurSettings = { modelId: string };
+/** A saved file, and the strength (percent) it was saved at. */
+export type SavedFile = { path: string; bytes: number; strength: number };
 export type JobNote = { fileName: string; madeWith: DeblurSettings; saved?: SavedFile };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
  * carries a preview of the result (served by main's image protocol), so before/after works as
  * soon as the job is done; Save stays a separate, explicit step.
+ *
+ * Deblur always runs the network at full strength; the slider is applied afterwards — on screen
+ * as the result's opacity over the original, on Save by blending in the engine — so trying
+ * another strength is instant instead of another run (the engine's blend is linear, so both
+ * give what a run at that strength would, within one level).
  */
 class EditorState {
   image = $state<OpenImageResult | null>(null);
@@ -30,7 +36,7 @@ class EditorState {
   private chosenModel = $state<string | null>(null);
   /** Per job of this session: its photo, the settings it ran with, and where it was saved. */
   jobNotes = $state<Record<string, JobNote>>({});
-  /** The current job's: what the result on screen was made with, and where it was saved. */
+  /** The current job's: what the result on screen was made with, and where it was last saved. */
   madeWith = $derived<DeblurSettings | null>(this.jobId ? (this.jobNotes[this.jobId]?.madeWith ?? null) : null);
   saved = $derived<SavedFile | null>(this.jobId ? (this.jobNotes[this.jobId]?.saved ?? null) : null);
   /** Counts opens, so a slower earlier one cannot replace the photo a later one opened. */
@@ -43,14 +49,14 @@ class EditorState {
   /** The finished job's result preview: what "After" shows. */
   result = $derived<JobResultPreview | null>(this.job?.state.status === 'done' ? (this.job.state.result ?? null) : null);
   /**
-   * The result on screen no longer matches the slider or model: it was made with other settings.
-   * Save would write what the user has moved away from, so it waits for another Deblur (or for
-   * the settings to come back to the result's).
+   * The result on screen was made with another model than the picker shows. Save would write what
+   * the user has moved away from, so it waits for another Deblur (or for the picker to come back).
+   * An alias ("Base model") and the model it runs count as one.
    */
-  stale = $derived(
-    this.result !== null && this.madeWith !== null && (this.madeWith.strength !== this.strength || this.madeWith.modelId !== this.modelId),
-  );
-  canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && this.saved === null);
+  stale = $derived(this.result !== null && this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
+  /** Saved already at this strength: another Save would only write a copy. */
+  savedAsShown = $derived(this.saved !== null && this.saved.strength === this.strength);
+  canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
   get strength(): number {
@@ -115,10 +121,11 @@ class EditorState {
   private async startDeblur(image: OpenImageResult): Promise<string | null> {
     // Until the job id is back, busy cannot tell: this keeps a second click from starting another.
     this.starting = true;
-    // What this job is made with, read once: the slider may move while the request is on its way.
-    const settings: DeblurSettings = { strength: this.strength, modelId: this.modelId };
+    // What this job is made with, read once: the picker may change while the request is on its way.
+    const settings: DeblurSettings = { modelId: this.modelId };
     try {
-      const { jobId } = await api.deblur({ imageId: image.imageId, strength: settings.strength / 100, modelId: settings.modelId });
+      // Full strength: the slider is applied to the result afterwards (class comment).
+      const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId });
       if (this.image?.imageId !== image.imageId) {
         // Another photo was opened while the request was on its way: no one would see this result.
         await api.cancelJob(jobId);
@@ -171,15 +178,23 @@ class EditorState {
     if (!jobId || !this.canSave) return;
     this.saving = true;
     try {
+      // The strength read once: the slider may move while the file is written.
+      const strength = this.strength;
+      const saved = await api.save({ jobId, strength: strength / 100 });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.saved = await api.save({ jobId });
+      if (note) note.saved = { ...saved, strength };
     } catch (error) {
       errors.show(error);
     } finally {
       this.saving = false;
     }
   }
+}
+
+/** The model an id runs: an alias's target, else the id itself. */
+function runsAs(id: string): string {
+  return app.models.find((model) => model.id === id)?.aliasOf ?? id;
 }
 
 export const editor = new EditorState();
