@@ -30,9 +30,13 @@ export interface ResolvedModel {
   source: 'bundled' | 'user';
 }
 
+/** `named`: the manifest sits where its id says (`<id>.manifest.json`, in folder `<id>/` if nested). */
 type Entry =
-  | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source'] }
-  | { ok: false; id: string; reason: string; source: ResolvedModel['source'] };
+  | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source']; named: boolean }
+  | { ok: false; id: string; reason: string; source: ResolvedModel['source']; named: boolean };
+
+/** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 export function bundledModelsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
@@ -60,7 +64,7 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   // A bundled model literally called "base" wins; otherwise the alias picks the best bundled one.
   // The alias picks among models whose file is there, as listModels does: a bundled model with
   // its ONNX file missing must not hide the working one the list offered.
-  const entry = entries.find((e) => (e.ok ? e.manifest.id : e.id) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined);
+  const entry = entries.find((e) => idOf(e) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined);
   if (!entry) {
     const known = valid.map((e) => e.manifest.id).join(', ') || 'none';
     throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed (available: ${known}).`);
@@ -68,13 +72,23 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${entry.id}" has an invalid manifest: ${entry.reason}`);
   const { manifest, dir, source } = entry;
   const onnxPath = path.join(dir, manifest.file);
-  const bytes = await readFile(onnxPath).catch(() => {
-    throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" names ${manifest.file}, which is missing from ${dir}.`);
-  });
+  const bytes = await readModelFile(manifest, onnxPath);
   if (manifest.sha256 && createHash('sha256').update(bytes).digest('hex') !== manifest.sha256) {
     throw new UnshakeError('MODEL_INVALID', `The model file ${manifest.file} does not match its manifest checksum; it may be damaged. Re-install or re-import it.`);
   }
   return { manifest, onnxPath, source };
+}
+
+async function readModelFile(manifest: ModelManifest, onnxPath: string): Promise<Buffer> {
+  const fail = (why: string): never => {
+    throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" cannot be used: its file ${onnxPath} ${why}.`);
+  };
+  const size = await stat(onnxPath).then(
+    (s) => (s.isFile() ? s.size : fail('is not a file')),
+    (error: NodeJS.ErrnoException) => fail(error.code === 'ENOENT' ? 'is missing' : `cannot be read (${error.message})`),
+  );
+  if (size > MAX_MODEL_BYTES) fail(`is ${(size / 2 ** 30).toFixed(1)} GiB; ONNX models cannot exceed 2 GiB`);
+  return readFile(onnxPath).catch((error: Error) => fail(`cannot be read (${error.message})`));
 }
 
 function toInfo(m: ModelManifest, source: ResolvedModel['source']): ModelInfo {
@@ -100,8 +114,25 @@ async function loadEntries(options: LibraryOptions): Promise<Entry[]> {
   const bundled = await loadDir(options.bundledDir ?? bundledModelsDir(), 'bundled');
   const user = options.userModelsDir ? await loadDir(options.userModelsDir, 'user') : [];
   // Bundled ids (and the alias) win: an imported file must not silently replace a shipped model.
-  const taken = new Set([BASE_MODEL_ALIAS, ...bundled.map((e) => (e.ok ? e.manifest.id : e.id))]);
-  return [...bundled, ...user.filter((e) => !taken.has(e.ok ? e.manifest.id : e.id))];
+  const taken = new Set([BASE_MODEL_ALIAS, ...bundled.map(idOf)]);
+  return [...bundled, ...oneEntryPerId(user.filter((e) => !taken.has(idOf(e))))];
+}
+
+const idOf = (e: Entry): string => (e.ok ? e.manifest.id : e.id);
+
+/**
+ * A copied model folder ("backup of crop-64", "crop-64 (copy)") carries the same id as the
+ * original. Two entries with one id broke the app's picker and let the copy shadow a model
+ * trained later under that name, so each id is one model: the one stored where its id says,
+ * else the first in name order. The others are not listed.
+ */
+function oneEntryPerId(entries: Entry[]): Entry[] {
+  const chosen = new Map<string, Entry>();
+  for (const e of entries) {
+    const held = chosen.get(idOf(e));
+    if (!held || (e.named && !held.named)) chosen.set(idOf(e), e);
+  }
+  return entries.filter((e) => chosen.get(idOf(e)) === e);
 }
 
 async function loadDir(dir: string, source: ResolvedModel['source']): Promise<Entry[]> {
@@ -112,8 +143,10 @@ async function loadDir(dir: string, source: ResolvedModel['source']): Promise<En
   // Fine-tuned models live one folder each (<id>/model.onnx + <id>.manifest.json, training.json);
   // dot-folders hold training checkpoints and are not models.
   const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
-  const nested = await Promise.all(folders.map((name) => loadDir(path.join(dir, name), 'bundled')));
-  return [...flat, ...nested.flat().map((e) => ({ ...e, source }))];
+  const nested = await Promise.all(
+    folders.map(async (name) => (await loadDir(path.join(dir, name), 'bundled')).map((e) => ({ ...e, source, named: e.named && idOf(e) === name }))),
+  );
+  return [...flat, ...nested.flat()];
 }
 
 async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {
@@ -122,15 +155,15 @@ async function loadManifest(dir: string, name: string, source: ResolvedModel['so
     const parsed = modelManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, name), 'utf8')));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { ok: false, id, source, reason: `${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}` };
+      return { ok: false, id, source, named: true, reason: `${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}` };
     }
     const manifest = parsed.data;
     // The ONNX file must sit next to the manifest: no paths that escape the models folder.
     if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) {
-      return { ok: false, id, source, reason: `file "${manifest.file}" must be a plain file name next to the manifest` };
+      return { ok: false, id, source, named: true, reason: `file "${manifest.file}" must be a plain file name next to the manifest` };
     }
-    return { ok: true, manifest, dir, source };
+    return { ok: true, manifest, dir, source, named: manifest.id === id };
   } catch (error) {
-    return { ok: false, id, source, reason: error instanceof Error ? error.message : String(error) };
+    return { ok: false, id, source, named: true, reason: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,43 @@ describe('model library', () => {
     // Broken entries are left out of the list instead of breaking it (checksums are checked on use).
     expect((await listModels({ userModelsDir: user })).map((m) => m.id).slice(-1)).toEqual(['checksum']);
     expect((await listModels({ userModelsDir: user })).map((m) => m.id)).not.toContain('missing');
+  });
+
+  it('lists one model per id: a copied model folder never shadows the model stored under its own name', async () => {
+    const user = path.join(tmp, 'user-copies');
+    // "backup of crop" sorts first; the copy's manifest still says crop. Then a newer "crop".
+    await modelDir(path.join('user-copies', 'backup of crop'), { crop: { placeholder: false, name: 'Old crop' } });
+    await modelDir(path.join('user-copies', 'crop'), { crop: { placeholder: false, name: 'New crop' } });
+    await modelDir(path.join('user-copies', 'other (copy)'), { other: { placeholder: false, name: 'Other' } });
+    const listed = (await listModels({ userModelsDir: user })).filter((m) => m.source === 'user');
+    expect(listed.map((m) => `${m.id}:${m.name}`)).toEqual(['crop:New crop', 'other:Other']);
+    const resolved = await resolveModel('crop', { userModelsDir: user });
+    expect(resolved.manifest.name).toBe('New crop');
+    expect(resolved.onnxPath).toBe(path.join(user, 'crop', 'crop.onnx'));
+    // A copy whose original is gone is still the model of that id.
+    expect((await resolveModel('other', { userModelsDir: user })).manifest.name).toBe('Other');
+  });
+
+  it('says why a model file cannot be used: missing, not a file, or too large for ONNX', async () => {
+    const user = await modelDir('unusable', { gone: {}, folder: {}, huge: {} });
+    await rm(path.join(user, 'gone.onnx'));
+    await rm(path.join(user, 'folder.onnx'));
+    await mkdir(path.join(user, 'folder.onnx'));
+    // Sparse: 3 GiB of nothing on disk.
+    await rm(path.join(user, 'huge.onnx'));
+    await writeFile(path.join(user, 'huge.onnx'), '');
+    await truncate(path.join(user, 'huge.onnx'), 3 * 2 ** 30);
+    const message = (id: string) => resolveModel(id, { userModelsDir: user }).then(() => '', (e: Error) => e.message);
+    expect(await message('gone')).toMatch(/gone\.onnx is missing/);
+    expect(await message('folder')).toMatch(/folder\.onnx is not a file/);
+    expect(await message('huge')).toMatch(/huge\.onnx is 3\.0 GiB; ONNX models cannot exceed 2 GiB/);
+  });
+
+  it('says which model the "base" alias runs, so the two count as one', async () => {
+    const [alias, ...rest] = await listModels();
+    expect(alias!.id).toBe('base');
+    expect(alias!.aliasOf).toBe((await resolveModel('base')).manifest.id);
+    expect(rest.every((m) => m.aliasOf === undefined)).toBe(true);
   });
 
   it('resolves "base" as the list shows it: a bundled model whose ONNX file is missing does not hide the working one', async () => {
