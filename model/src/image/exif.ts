@@ -5,7 +5,9 @@
 
 const EXIF_PREFIX = Buffer.from('Exif\0\0', 'latin1');
 const ORIENTATION_TAG = 0x0112;
+const BYTE = 1;
 const SHORT = 3;
+const LONG = 4;
 
 /** The bare TIFF-structured EXIF (no "Exif\0\0" prefix), or null if it is not EXIF. */
 export function bareExif(exif: Buffer | null): Buffer | null {
@@ -32,10 +34,17 @@ export function exifWithOrientation(exif: Buffer, orientation: number): Buffer {
   for (let i = 0; i < count; i++) {
     const entry = ifd0 + 2 + i * 12;
     if (entry + 12 > copy.length) break;
-    if (u16(entry) !== ORIENTATION_TAG || u16(entry + 2) !== SHORT) continue;
-    // A single SHORT sits left-aligned in the 4-byte value field.
-    if (little) copy.writeUInt16LE(orientation, entry + 8);
-    else copy.writeUInt16BE(orientation, entry + 8);
+    if (u16(entry) !== ORIENTATION_TAG) continue;
+    // One value sits left-aligned in the 4-byte value field. The standard type is SHORT, but some
+    // writers store LONG or BYTE, and libvips honours those too: rewrite whichever it is.
+    const type = u16(entry + 2);
+    if (type === SHORT) {
+      if (little) copy.writeUInt16LE(orientation, entry + 8);
+      else copy.writeUInt16BE(orientation, entry + 8);
+    } else if (type === LONG) {
+      if (little) copy.writeUInt32LE(orientation, entry + 8);
+      else copy.writeUInt32BE(orientation, entry + 8);
+    } else if (type === BYTE) copy.writeUInt8(orientation, entry + 8);
   }
   return copy;
 }
