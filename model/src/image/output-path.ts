@@ -16,10 +16,20 @@ export function defaultOutputPath(sourcePath: string, suffix = '-unshaken', ext?
   const originalExt = extname(absolute);
   const sameExt = formatFromPath(absolute) ? originalExt : '.png';
   const extension = ext === undefined ? sameExt : ext.startsWith('.') ? ext : `.${ext}`;
-  const stem = join(dirname(absolute), basename(absolute, originalExt) + suffix);
-  let candidate = stem + extension;
-  for (let n = 2; existsSync(candidate) || candidate === absolute; n++) {
-    candidate = `${stem}-${n}${extension}`;
-  }
+  const folder = dirname(absolute);
+  const name = basename(absolute, originalExt);
+  // File systems cap a name at 255 bytes: a long original's name is shortened (whole characters)
+  // so the suffix, a counter and the extension still fit, instead of failing after the deblur.
+  const fit = (tail: string) => join(folder, shortened(name, MAX_NAME_BYTES - Buffer.byteLength(suffix + tail + extension)) + suffix + tail + extension);
+  let candidate = fit('');
+  for (let n = 2; existsSync(candidate) || candidate === absolute; n++) candidate = fit(`-${n}`);
   return candidate;
+}
+
+const MAX_NAME_BYTES = 255;
+
+function shortened(name: string, maxBytes: number): string {
+  let chars = Array.from(name);
+  while (chars.length > 1 && Buffer.byteLength(chars.join('')) > maxBytes) chars = chars.slice(0, -1);
+  return chars.join('');
 }
