@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, link, lstat, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 
 /**
@@ -35,8 +35,18 @@ export function isTempBeside(target: string, fileName: string): boolean {
  * target, which is fsynced and renamed over the target. The target is either the complete new
  * file or untouched; the temp file is removed on every failure. An existing target's mode is
  * kept. Returns the final file's size in bytes.
+ *
+ * With `replace: false` an existing target is never replaced, even one that appears while the
+ * file is written (two saves to one default name at once): the temp file is hard-linked to the
+ * target, which fails with EEXIST where a rename would silently replace it. File systems without
+ * hard links (FAT and exFAT memory cards) fall back to a check just before the rename.
  */
-export async function writeAtomically(target: string, write: (tempPath: string) => Promise<void>): Promise<number> {
+export async function writeAtomically(
+  target: string,
+  write: (tempPath: string) => Promise<void>,
+  options: { replace?: boolean } = {},
+): Promise<number> {
+  const replace = options.replace ?? true;
   const temp = tempPathBeside(target, 'encode');
   try {
     await write(temp);
@@ -48,6 +58,10 @@ export async function writeAtomically(target: string, write: (tempPath: string) 
     } finally {
       await handle.close();
     }
+    if (!replace) {
+      await publishWithoutReplacing(temp, target);
+      return bytes;
+    }
     const previous = await stat(target).catch(() => null);
     if (previous?.isFile()) await chmod(temp, previous.mode & 0o7777);
     await rename(temp, target);
@@ -56,4 +70,19 @@ export async function writeAtomically(target: string, write: (tempPath: string) 
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** Error codes of a file system that has no hard links. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+async function publishWithoutReplacing(temp: string, target: string): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (await lstat(target).then(() => true, () => false)) throw Object.assign(new Error(`${target} exists`), { code: 'EEXIST' });
+    await rename(temp, target);
+    return;
+  }
+  await rm(temp, { force: true });
 }
