@@ -31,9 +31,9 @@ const WRITE_SHARE = 0.05;
 
 const handlers: { [T in EngineCommand]: Handler<T> } = {
   info: async () => ({ runtime: 'onnxruntime-node', version: ortEnv.versions.node ?? ortEnv.versions.common }),
-  inspect: async ({ path }) => readMetadataSummary(path),
-  preview: async ({ path, maxEdge }) => {
-    const preview = await makePreview(path, maxEdge);
+  inspect: async ({ path, maxMegapixels }) => readMetadataSummary(path, { maxMegapixels }),
+  preview: async ({ path, maxEdge, maxMegapixels }) => {
+    const preview = await makePreview(path, maxEdge, { maxMegapixels });
     return { jpeg: new Uint8Array(preview.jpeg), width: preview.width, height: preview.height };
   },
   deblur: async (request, { signal, onProgress }) => {

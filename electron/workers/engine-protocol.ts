@@ -14,8 +14,9 @@ const absolutePath = z.string().min(1).max(4096);
 
 export const engineRequestSchemas = {
   info: z.object({}).strict(),
-  inspect: z.object({ path: absolutePath }).strict(),
-  preview: z.object({ path: absolutePath, maxEdge: z.number().int().positive() }).strict(),
+  /** maxMegapixels: the settings' limit, so a user who raised it can open the photo. */
+  inspect: z.object({ path: absolutePath, maxMegapixels: z.number().positive() }).strict(),
+  preview: z.object({ path: absolutePath, maxEdge: z.number().int().positive(), maxMegapixels: z.number().positive() }).strict(),
   deblur: z
     .object({
       path: absolutePath,

@@ -18,13 +18,19 @@ export interface ResultPreviews {
  * Keeps the previews of the most recent results only, so a long session does not hold every
  * one in memory; an evicted or failed one is simply made again on the next request.
  */
-export function createResultPreviews(engine: EngineClient, maxEdge: number, maxEntries = 16): ResultPreviews {
+export function createResultPreviews(
+  engine: EngineClient,
+  maxEdge: number,
+  /** The settings' megapixel limit now: a result is as large as the photo it was made from. */
+  maxMegapixels: () => number,
+  maxEntries = 16,
+): ResultPreviews {
   const previews = new Map<string, Promise<ResultPreview>>();
   return {
     get(jobId, resultPath, signal) {
       const known = previews.get(jobId);
       if (known) return known;
-      const made = engine.request('preview', { path: resultPath, maxEdge }, signal ? { signal } : {});
+      const made = engine.request('preview', { path: resultPath, maxEdge, maxMegapixels: maxMegapixels() }, signal ? { signal } : {});
       previews.set(jobId, made);
       made.catch(() => {
         if (previews.get(jobId) === made) previews.delete(jobId);

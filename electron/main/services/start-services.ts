@@ -55,7 +55,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     images: createImageRegistry(),
     jobs,
     results: new Map(),
-    resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE),
+    resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
     appVersion: options.appVersion,
     engineState: { runtime: null, executionProvider: null },

@@ -166,7 +166,7 @@ function checkPixelLimit(pixels: number, maxMegapixels: number, name: string): v
   if (megapixels > maxMegapixels) {
     throw new UnshakeError(
       'IMAGE_TOO_LARGE',
-      `${name} has ${megapixels.toFixed(1)} megapixels, above the ${maxMegapixels} MP limit: downscale it or raise the limit in settings.`,
+      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels; Unshake works on photos of up to ${maxMegapixels} megapixels, so that deblurring cannot run out of memory. Downscale it first.`,
     );
   }
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { rasteriseMask } from '../../../model/src/image/mask-raster.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => releaseSessions());
 
-async function variant(name: string, build: (image: sharp.Sharp) => sharp.Sharp): Promise<DecodedImage> {
+async function variant(name: string, build: (image: Sharp) => Sharp): Promise<DecodedImage> {
   const file = path.join(tempDir(), name);
   await build(sharp(photo).extract({ left: 380, top: 260, width: 240, height: 180 })).toFile(file);
   return decodeImage(file);
@@ -38,7 +38,7 @@ async function variant(name: string, build: (image: sharp.Sharp) => sharp.Sharp)
 
 async function deblurAt(decoded: DecodedImage, strength: number): Promise<RasterImage> {
   const { raster, source } = decoded;
-  const mask = rasteriseMask({ shapes: [{ kind: 'rect', x: 40, y: 30, width: 150, height: 110 }], feather: 12 }, raster.width, raster.height);
+  const mask = rasteriseMask({ shapes: [{ kind: 'rect', x: 40, y: 30, width: 150, height: 110 }], feather: 12, invert: false }, raster.width, raster.height);
   const result = await deblurRaster(raster, { model, strength, mask, workingSpace: workingSpaceForSource(source, raster.channels) });
   return result.raster;
 }
@@ -54,7 +54,7 @@ function compare(a: RasterImage, b: RasterImage): { max: number; changed: number
   return { max, changed };
 }
 
-const cases: [string, (image: sharp.Sharp) => sharp.Sharp][] = [
+const cases: [string, (image: Sharp) => Sharp][] = [
   ['8-bit sRGB JPEG', (image) => image.jpeg({ quality: 95 })],
   ['16-bit RGBA PNG', (image) => image.ensureAlpha(0.8).toColourspace('rgb16').png()],
   ['Display P3 PNG', (image) => image.withIccProfile('p3').png()],

@@ -44,7 +44,7 @@ describe('deblurFile on the streaming engine', () => {
   it('refuses a photo above the pixel limit before decoding, and leaves no output', async () => {
     const outPath = path.join(dir, 'big.png');
     const error = await deblurFile(input, { outPath, modelId: 'placeholder', maxMegapixels: 0.05 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/0\.1 megapixels, above the 0\.05 MP limit/) });
+    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/is 0\.1 megapixels; Unshake works on photos of up to 0\.05 megapixels/) });
     expect(existsSync(outPath)).toBe(false);
   });
 
@@ -56,5 +56,13 @@ describe('deblurFile on the streaming engine', () => {
     expect(await readdir(dir)).not.toContain('worker.png');
     await expect(runEngineCommand('deblur', { ...request, maxMegapixels: 1 }, context)).resolves.toMatchObject({ width: 300, height: 200 });
     expect(existsSync(outPath)).toBe(true);
+  });
+
+  it('opening uses the settings’ limit too: inspect and preview take it from the request', async () => {
+    const context = { signal: new AbortController().signal, onProgress: () => {} };
+    for (const [command, extra] of [['inspect', {}], ['preview', { maxEdge: 64 }]] as const) {
+      await expect(runEngineCommand(command, { path: input, maxMegapixels: 0.05, ...extra }, context), command).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+      await expect(runEngineCommand(command, { path: input, maxMegapixels: 1, ...extra }, context), command).resolves.toBeTruthy();
+    }
   });
 });
