@@ -7,12 +7,14 @@ import { rasteriseMask } from '../../model/src/image/mask-raster.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
 import { makePreview } from '../../model/src/image/preview.js';
+import type { RasterImage } from '../../model/src/image/types.js';
 import { workingSpaceForSource } from '../../model/src/image/working-space.js';
 import { deblurRaster } from '../../model/src/infer/deblur.js';
 import { listModels, resolveModel } from '../../model/src/models/library.js';
 import { bundledWeightsDir } from './worker-paths.js';
 import {
   engineRequestSchemas,
+  sourceFromWire,
   type EngineCommand,
   type EngineRequest,
   type EngineResponse,
@@ -67,16 +69,18 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       height: raster.height,
       tiles: result.tiles,
       executionProvider: result.executionProvider,
+      source,
     };
   },
   encode: async (request) => {
-    const [result, original] = await Promise.all([
-      decodeImage(request.resultPath, { maxMegapixels: request.maxMegapixels }),
-      decodeImage(request.sourcePath, { maxMegapixels: request.maxMegapixels }),
-    ]);
+    const source = sourceFromWire(request.source);
+    const result = await decodeImage(request.resultPath, { maxMegapixels: request.maxMegapixels });
     // A lower strength than the job ran at: blended from the result, the network is not run again.
-    const raster = request.keep === undefined || request.keep === 1 ? result.raster : keepShareOfChange(original.raster, result.raster, request.keep);
-    return encodeImage(raster, original.source, {
+    const raster =
+      request.keep === undefined || request.keep === 1
+        ? result.raster
+        : keepShareOfChange(await originalPixels(source.path, request.maxMegapixels), result.raster, request.keep);
+    return encodeImage(raster, source, {
       path: request.outPath,
       format: request.format,
       quality: request.quality,
@@ -89,6 +93,19 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
 function modelDirs(userModelsDir: string) {
   const bundledDir = bundledWeightsDir();
   return bundledDir ? { userModelsDir, bundledDir } : { userModelsDir };
+}
+
+/** The original's pixels, which only a save below the job's strength needs. */
+async function originalPixels(path: string, maxMegapixels: number): Promise<RasterImage> {
+  try {
+    return (await decodeImage(path, { maxMegapixels })).raster;
+  } catch (error) {
+    if (!(error instanceof UnshakeError) || error.code !== 'FILE_NOT_FOUND') throw error;
+    throw new UnshakeError(
+      'FILE_NOT_FOUND',
+      `The original photo ${path} is no longer there, and saving below the strength the deblur ran at blends with it. Put it back, or save at the deblur's strength.`,
+    );
+  }
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -4,6 +4,7 @@ import type { ExecutionProviderInfo, MetadataSummary, ModelInfo } from '../commo
 import type { JobProgress } from '../common/job-state.js';
 import { regionMaskSchema } from '../common/mask.js';
 import { OUTPUT_FORMATS } from '../common/settings-schema.js';
+import type { SourceMetadata } from '../../model/src/image/types.js';
 
 /**
  * Messages between main and the engine worker. Requests are id-tagged so several can be in
@@ -11,6 +12,34 @@ import { OUTPUT_FORMATS } from '../common/settings-schema.js';
  * The worker validates what it receives, so a bad message is an error reply, never a crash.
  */
 const absolutePath = z.string().min(1).max(4096);
+const bytes = z.custom<Uint8Array<ArrayBufferLike>>((value) => value instanceof Uint8Array, 'expected bytes');
+
+/**
+ * What a save needs of the original besides pixels (format, profile, EXIF, XMP), captured when
+ * the deblur read it: a result then saves at full strength even after the original went away
+ * (a memory card ejected, a share offline), and without decoding the original a second time.
+ */
+export const sourceMetadataSchema = z
+  .object({
+    path: absolutePath,
+    format: z.string(),
+    orientation: z.number().int(),
+    space: z.string(),
+    icc: bytes.nullable(),
+    exif: bytes.nullable(),
+    xmp: bytes.nullable(),
+    hasAlpha: z.boolean(),
+    fileSizeBytes: z.number().nonnegative(),
+    lossless: z.boolean().optional(),
+  })
+  .strict();
+export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;
+
+/** The engine's SourceMetadata again: structured clone turned its Buffers into plain Uint8Arrays. */
+export function sourceFromWire(wire: SourceMetadataWire): SourceMetadata {
+  const buffer = (b: Uint8Array | null) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null);
+  return { ...wire, icc: buffer(wire.icc), exif: buffer(wire.exif), xmp: buffer(wire.xmp) };
+}
 
 export const engineRequestSchemas = {
   info: z.object({}).strict(),
@@ -33,8 +62,8 @@ export const engineRequestSchemas = {
   encode: z
     .object({
       resultPath: absolutePath,
-      /** The original photo: its EXIF/ICC/format are what the output keeps. */
-      sourcePath: absolutePath,
+      /** The original photo as the deblur read it: its EXIF/ICC/format are what the output keeps. */
+      source: sourceMetadataSchema,
       outPath: absolutePath,
       format: z.enum(OUTPUT_FORMATS),
       quality: z.number().int().min(1).max(100).optional(),
@@ -55,7 +84,7 @@ export interface EngineResponses {
   inspect: MetadataSummary;
   /** Uint8Array rather than Buffer: structured clone drops Buffer's prototype. */
   preview: { jpeg: Uint8Array; width: number; height: number };
-  deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo };
+  deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo; source: SourceMetadataWire };
   encode: { path: string; bytes: number };
   models: ModelInfo[];
 }

@@ -53,7 +53,7 @@ describe('bundled Electron entry points', () => {
     });
     expect(result).toMatchObject({ width: 701, height: 494, executionProvider: { active: 'cpu' } });
     const saved = await engine!.request('encode', {
-      resultPath, sourcePath: PHOTO, outPath: path.join(dir, 'out.webp'), format: 'webp', overwrite: false, maxMegapixels: 100,
+      resultPath, source: result.source, outPath: path.join(dir, 'out.webp'), format: 'webp', overwrite: false, maxMegapixels: 100,
     });
     expect((await sharp(saved.path).metadata()).format).toBe('webp');
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo, OpenImageResult } from '../../electron/common/ipc-contract.js';
 import { resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
 import { readJobJournal } from '../../electron/main/jobs/job-journal.js';
+import { decodeImage } from '../../model/src/image/decode.js';
 import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
@@ -185,16 +186,18 @@ describe('services with the real engine worker', () => {
 
   it('saves a result at a lower strength without a second deblur, and refuses a higher one', async () => {
     const photo = path.join(photosDir, 'strength.png');
-    await sharp(PHOTO).extract({ left: 300, top: 200, width: 400, height: 300 }).png().toFile(photo);
+    await sharp(PHOTO).extract({ left: 300, top: 200, width: 400, height: 300 }).withIccProfile('p3').png().toFile(photo);
     const opened = ok<OpenImageResult>(await open(photo));
     const run = async (strength: number) => {
-      const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength, modelId: 'placeholder' }));
+      // The shipped model (its output is clamped to the range, so no clipped highlight differs).
+      const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength, modelId: 'base' }));
       expect((await followJob(t.services, jobId)).at(-1)?.state.status).toBe('done');
       return jobId;
     };
     const save = (jobId: string, name: string, strength?: number) =>
       t.services.dispatch('job:save', { jobId, path: path.join(photosDir, name), ...(strength === undefined ? {} : { strength }) });
-    const pixels = (file: string) => sharp(file).raw().toBuffer();
+    // The stored values: sharp's raw() would convert the P3 pixels to sRGB (rounding once more).
+    const pixels = async (file: string) => Buffer.from((await decodeImage(file)).raster.pixels);
 
     const full = await run(1);
     const fullPath = ok<{ path: string }>(await save(full, 'full.png')).path;
@@ -216,6 +219,16 @@ describe('services with the real engine worker', () => {
     const higher = await save(direct, 'higher.png', 0.8);
     expect(higher).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/made at 40 %.*deblur again/) } });
     expect(existsSync(path.join(photosDir, 'higher.png'))).toBe(false);
+
+    // The original gone (a card ejected): the result still saves at its own strength, with the
+    // original's metadata; a lower strength needs the original's pixels and says so.
+    const { icc } = await sharp(photo).metadata();
+    await rm(photo);
+    const afterGone = ok<{ path: string }>(await save(full, 'after-gone.png')).path;
+    expect((await pixels(afterGone)).equals(atFull!)).toBe(true);
+    expect((await sharp(afterGone).metadata()).icc?.equals(icc!)).toBe(true);
+    const lower = await save(full, 'lower-gone.png', 0.5);
+    expect(lower).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND', message: expect.stringMatching(/no longer there.*save at the deblur's strength/) } });
   });
 
   it('lists the bundled models and round-trips settings', async () => {

@@ -1,4 +1,5 @@
 import type { ExecutionProviderInfo } from '../../common/ipc-contract.js';
+import type { SourceMetadataWire } from '../../workers/engine-protocol.js';
 import type { EngineClient } from '../engine/engine-client.js';
 import type { ImageRegistry } from '../images/image-registry.js';
 import type { JobManager } from '../jobs/job-manager.js';
@@ -10,6 +11,8 @@ export interface JobResult {
   imageId: string;
   sourcePath: string;
   sourceFormat: string;
+  /** The original as the deblur read it (format, profile, EXIF): what a save keeps. */
+  source: SourceMetadataWire;
   resultPath: string;
   /** The strength (0–1) the deblur ran with: a save may ask for less, never more. */
   strength: number;

@@ -45,6 +45,7 @@ export function createDeblurService(
             imageId: image.imageId,
             sourcePath: image.path,
             sourceFormat: image.metadata.format,
+            source: result.source,
             resultPath,
             strength: request.strength,
           });

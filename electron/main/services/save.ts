@@ -29,7 +29,7 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
       : defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
     return context.engine.request('encode', {
       resultPath: result.resultPath,
-      sourcePath: result.sourcePath,
+      source: result.source,
       outPath,
       format,
       quality: request.quality ?? settings.jpegQuality,
