@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -200,6 +200,30 @@ describe('editor UX in Chromium with the real services', () => {
     await expect.poll(() => text('job-status'), { timeout: 180_000 }).toBe('Done');
     await resultShown();
     await expectToggleClearOfPhoto();
+  });
+
+  it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {
+    const weights = path.join(repoRoot, 'model', 'weights');
+    const dir = path.join(file('user-data'), 'models', 'my-camera');
+    await mkdir(dir, { recursive: true });
+    await copyFile(path.join(weights, 'placeholder.onnx'), path.join(dir, 'my-camera.onnx'));
+    const manifest = JSON.parse(await readFile(path.join(weights, 'placeholder.manifest.json'), 'utf8')) as object;
+    await writeFile(
+      path.join(dir, 'my-camera.manifest.json'),
+      JSON.stringify({ ...manifest, id: 'my-camera', name: 'My camera', file: 'my-camera.onnx', placeholder: false }),
+    );
+    const options = () => page().locator('select option').allTextContents();
+    const focus = () => page().evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): boolean }).dispatchEvent(new Event('focus')));
+    expect(await options()).not.toContain('My camera');
+    await focus();
+    await expect.poll(options).toContain('My camera');
+    await page().locator('select').selectOption({ label: 'My camera' });
+
+    // Deleted (in a file manager): gone from the list, and the picker is back on the default.
+    await rm(dir, { recursive: true });
+    await focus();
+    await expect.poll(options).not.toContain('My camera');
+    expect(await page().locator('select').inputValue()).toBe('base');
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {

@@ -175,6 +175,11 @@ export async function dropFile(page: Page, selector: string, filePath: string, m
   await page.evaluate(dropFileInPage, { selector, fileName: path.basename(filePath), mimeType, base64, path: filePath });
 }
 
+/** Drops the folder at `folderPath` as Chromium hands one over: a File of 0 bytes with no type. */
+export async function dropFolder(page: Page, selector: string, folderPath: string): Promise<void> {
+  await page.evaluate(dropFileInPage, { selector, fileName: path.basename(folderPath), mimeType: '', base64: '', path: folderPath });
+}
+
 /** One e2e session: real services over a real engine process, the renderer, Chromium, the page. */
 export interface E2eSession {
   services: Services;

@@ -16,16 +16,34 @@ function extensionOf(name: string): string {
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
+// Files the drop zone saw as folders (its drag entries say so); a File alone cannot tell.
+const folders = new WeakSet<File>();
+
+export function markFolder(file: File): void {
+  folders.add(file);
+}
+
+/**
+ * A dropped folder is a File with no type, whatever its name ("Holiday.jpg" too), and often of
+ * 0 bytes; where the drop zone could not ask its entry, that is the sign. An empty file of an
+ * unknown type reads as one too, and is no photo either.
+ */
+export function looksLikeFolder(file: File): boolean {
+  return folders.has(file) || (file.size === 0 && file.type === '');
+}
+
 export function looksLikeImage(file: File): boolean {
   return file.type.startsWith('image/') || IMAGE_EXTENSIONS.includes(extensionOf(file.name));
 }
 
 /** The single photo among what was dropped, or an ApiError a banner can show as is. */
-export function singleImageFile(files: FileList | readonly File[] | null | undefined): File {
+export function singleImageFile(files: ArrayLike<File> | null | undefined): File {
   const list = files ? Array.from(files) : [];
   const [file] = list;
   if (!file) throw new ApiError('INVALID_REQUEST', `Nothing to open: drop a photo file (${FORMATS_SENTENCE}).`);
   if (list.length > 1) throw new ApiError('INVALID_REQUEST', 'Drop one photo at a time.');
+  // Before the extension check, which would call a folder "not a photo" and list formats.
+  if (looksLikeFolder(file)) throw new ApiError('FILE_UNREADABLE', `“${file.name}” is a folder; pick a photo inside it.`);
   if (!looksLikeImage(file)) {
     throw new ApiError('UNSUPPORTED_FORMAT', `“${file.name}” is not a photo Unshake can open. Use ${FORMATS_SENTENCE}.`);
   }

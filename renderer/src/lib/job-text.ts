@@ -1,5 +1,6 @@
-import type { JobKind, JobSnapshot } from '../../../electron/common/index.js';
+import type { JobKind, JobSnapshot, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
 import { formatPercent } from './format.js';
+import { modelLabel } from './model-label.js';
 
 /** One line a person can read for a job in any state; shared by the status bar and job panel. */
 export function describeJob(job: JobSnapshot): string {
@@ -26,4 +27,64 @@ const KIND_LABELS: Record<JobKind, string> = {
 
 export function jobKindLabel(kind: JobKind): string {
   return KIND_LABELS[kind];
+}
+
+/**
+ * What a screen reader hears about a job: one sentence per state, never its progress (a 24 MP
+ * deblur streams dozens of updates). Failures say only that: the error banner, an alert, says why.
+ */
+export function announceJob(job: JobSnapshot, fileName: string | null, savedAs: string | null): string {
+  const kind = jobKindLabel(job.kind);
+  const photo = fileName ? `: ${fileName}` : '';
+  switch (job.state.status) {
+    case 'queued':
+    case 'running':
+      return `${kind} started${photo}`;
+    case 'done':
+      return savedAs ? `Saved as ${savedAs}` : `${kind} done${photo}`;
+    case 'failed':
+      return `${kind} failed`;
+    case 'cancelled':
+      return `${kind} cancelled`;
+  }
+}
+
+/**
+ * What a result was made with ("60 % · Unshake base"): the model, and once saved the strength the
+ * file has (Deblur runs at full strength; the slider applies on screen and at Save). Two saves of
+ * one photo differ here.
+ */
+export function describeMadeWith(modelId: string, models: readonly ModelInfo[], savedStrength?: number): string {
+  const model = models.find((candidate) => candidate.id === modelId);
+  const name = model ? modelLabel(model) : modelId;
+  return savedStrength === undefined ? name : `${savedStrength} % · ${name}`;
+}
+
+/** The last part of a path, for either separator (main may run on Windows). */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+// Mirrors model/src/image/formats.ts (a Node module the renderer cannot import); a unit test
+// holds the two to the same answers.
+const WRITABLE_EXTENSIONS: Record<string, readonly string[]> = {
+  jpeg: ['.jpg', '.jpeg', '.jpe'],
+  png: ['.png'],
+  tiff: ['.tif', '.tiff'],
+  webp: ['.webp'],
+};
+
+/**
+ * The name Save gives a result by default, as main's save service picks it: next to the original,
+ * the settings' suffix, the original's extension when the output keeps its format. Main adds "-2",
+ * "-3"… when the name is taken, which only it can know.
+ */
+export function defaultSaveName(fileName: string, sourceFormat: string, settings: { outputFormat: OutputFormat; outputSuffix: string }): string {
+  const dot = fileName.lastIndexOf('.');
+  const extension = dot > 0 ? fileName.slice(dot) : '';
+  const stem = fileName.slice(0, fileName.length - extension.length);
+  const format = settings.outputFormat !== 'same' ? settings.outputFormat : Object.hasOwn(WRITABLE_EXTENSIONS, sourceFormat) ? sourceFormat : 'png';
+  const formatExtensions = WRITABLE_EXTENSIONS[format] ?? ['.png'];
+  const keepsExtension = formatExtensions.includes(extension.toLowerCase());
+  return stem + settings.outputSuffix + (keepsExtension ? extension : formatExtensions[0]);
 }

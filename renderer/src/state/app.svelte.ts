@@ -10,11 +10,22 @@ class AppState {
 
   /** Each answer is shown as soon as it arrives: the engine's info can take a while to start. */
   async load(): Promise<void> {
-    await Promise.all([
-      this.refreshInfo(),
-      this.guard(async () => (this.models = await api.listModels())),
-      this.guard(async () => (this.settings = await api.getSettings())),
-    ]);
+    await Promise.all([this.refreshInfo(), this.refreshModels(), this.guard(async () => (this.settings = await api.getSettings()))]);
+  }
+
+  /** The library changes outside the app (a fine-tune from the CLI, a model folder deleted). */
+  async refreshModels(): Promise<void> {
+    await this.guard(async () => (this.models = await api.listModels()));
+  }
+
+  /**
+   * Lists the models again whenever the window gets the focus back: a model trained in a terminal
+   * appears, a deleted one goes, without a restart. Returns the unsubscribe.
+   */
+  watchModels(target: Pick<Window, 'addEventListener' | 'removeEventListener'>): () => void {
+    const refresh = () => void this.refreshModels();
+    target.addEventListener('focus', refresh);
+    return () => target.removeEventListener('focus', refresh);
   }
 
   /** The execution provider is only known once a session ran, so ask again after a job. */

@@ -66,9 +66,10 @@ class EditorState {
     this.chosenStrength = percent;
   }
 
-  /** The model to run: the user's pick, else the settings' default if installed, else the first. */
+  /** The model to run: the user's pick while installed, else the settings' default if installed, else the first. */
   get modelId(): string {
-    if (this.chosenModel !== null) return this.chosenModel;
+    // A picked model deleted since (the list is refreshed on focus) would only fail to load.
+    if (this.chosenModel !== null && app.models.some((model) => model.id === this.chosenModel)) return this.chosenModel;
     const preferred = app.models.find((model) => model.id === app.settings?.defaultModelId);
     return (preferred ?? app.models[0])?.id ?? '';
   }

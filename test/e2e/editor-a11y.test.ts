@@ -1,0 +1,299 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropFile, dropFolder, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+
+/**
+ * Accessibility and the words around the photo, in Chromium with the real services: the toolbar
+ * fits the smallest window; filled buttons keep their contrast; screen readers hear each job's
+ * state changes (never its progress) and each save; focus never falls to <body>; errors say what
+ * is true (a folder, the size limit) with their code kept quiet; job cards tell saves apart.
+ * Set UNSHAKE_E2E_SHOTS to a folder to keep screenshots of each state checked, to look at.
+ */
+
+const CANVAS = '[data-testid="canvas"]';
+const PHOTO = 'ladybird.jpg';
+const SIZES = [
+  { width: 800, height: 600 },
+  { width: 1024, height: 640 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;
+const SHOTS = process.env.UNSHAKE_E2E_SHOTS;
+
+// Page-side code runs in Chromium; the test tsconfig has no DOM lib, so it is typed by hand.
+type Rect = { left: number; right: number; top: number; bottom: number };
+type PageElement = {
+  tagName: string;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  getBoundingClientRect(): Rect;
+  getAttribute(name: string): string | null;
+  matches(selector: string): boolean;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+};
+type PageWindow = {
+  innerWidth: number;
+  document: { activeElement: PageElement | null; body: PageElement; querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): Iterable<PageElement> };
+  getComputedStyle(el: PageElement): { color: string; backgroundColor: string; fontSize: string };
+  MutationObserver: new (callback: () => void) => { observe(target: PageElement, options: Record<string, boolean>): void };
+  __announced?: string[];
+  __liveViolations?: string[];
+  __liveObserved?: boolean;
+};
+
+/** WCAG contrast of two opaque computed colours ("rgb(r, g, b)"). */
+function contrast(foreground: string, background: string): number {
+  const luminance = (colour: string): number => {
+    const [r, g, b] = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+  return (light! + 0.05) / (dark! + 0.05);
+}
+
+describe('editor accessibility in Chromium with the real services', () => {
+  let workDir = '';
+  const file = (name: string) => path.join(workDir, name);
+  let session: E2eSession | undefined;
+  let app: AppPage | undefined;
+
+  const page = (): Page => {
+    if (!app) throw new Error('the app page did not open');
+    return app.page;
+  };
+  const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
+  const button = (name: string) => page().getByRole('button', { name, exact: true });
+  const shot = async (name: string) => {
+    if (SHOTS) await page().screenshot({ path: path.join(SHOTS, `a11y-${name}.png`) });
+  };
+  const focused = () =>
+    page().evaluate(() => {
+      const active = (globalThis as unknown as PageWindow).document.activeElement;
+      return active ? (active.getAttribute('data-testid') ?? active.tagName.toLowerCase()) : null;
+    });
+
+  /** The Deblur/After button's text against its fill, as drawn now. */
+  async function fillContrast(name: string): Promise<number> {
+    const style = await button(name).evaluate((el) => {
+      const { color, backgroundColor } = (globalThis as unknown as PageWindow).getComputedStyle(el as unknown as PageElement);
+      return { color, backgroundColor };
+    });
+    return contrast(style.color, style.backgroundColor);
+  }
+
+  /** Everything in the toolbar that is off screen, cut, outside the bar, or over something else. */
+  function toolbarProblems(): Promise<string[]> {
+    return page().evaluate(() => {
+      const w = globalThis as unknown as PageWindow;
+      const bar = w.document.querySelector('header');
+      if (!bar) return ['no toolbar'];
+      const barBox = bar.getBoundingClientRect();
+      const problems: string[] = [];
+      if (bar.scrollWidth > bar.clientWidth + 1) problems.push('the toolbar scrolls sideways');
+      const parts = [...bar.querySelectorAll('.brand, button, select, input, output, label > span')].map((el) => ({
+        el,
+        name: `${el.tagName.toLowerCase()} "${(el.textContent ?? '').trim().slice(0, 30)}"`,
+        box: el.getBoundingClientRect(),
+      }));
+      for (const { el, name, box } of parts) {
+        if (box.left < -0.5 || box.right > w.innerWidth + 0.5) problems.push(`${name} runs off screen (${Math.round(box.left)}–${Math.round(box.right)})`);
+        if (box.top < barBox.top - 0.5 || box.bottom > barBox.bottom + 0.5) problems.push(`${name} sticks out of the toolbar`);
+        if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) problems.push(`${name} is cut (${el.scrollWidth} > ${el.clientWidth})`);
+      }
+      // Only leaf controls: a label's span and its input never nest.
+      for (const [i, a] of parts.entries()) {
+        for (const b of parts.slice(i + 1)) {
+          const overlap = a.box.left < b.box.right - 0.5 && b.box.left < a.box.right - 0.5 && a.box.top < b.box.bottom - 0.5 && b.box.top < a.box.bottom - 0.5;
+          if (overlap) problems.push(`${a.name} overlaps ${b.name}`);
+        }
+      }
+      return problems;
+    });
+  }
+
+  async function expectToolbarFits(state: string): Promise<void> {
+    for (const size of SIZES) {
+      await page().setViewportSize(size);
+      await expect.poll(() => page().evaluate(() => (globalThis as unknown as PageWindow).innerWidth)).toBe(size.width);
+      await shot(`${state}-${size.width}x${size.height}`);
+      expect(await toolbarProblems(), `toolbar at ${size.width}×${size.height}, ${state}`).toEqual([]);
+    }
+    await page().setViewportSize({ width: 1280, height: 800 });
+  }
+
+  /**
+   * Records, from now on, every text a live region takes (what a screen reader would read) and
+   * any control or progress bar found inside one (each change of those would be read too).
+   * A later call starts the record afresh.
+   */
+  function recordLiveRegions(): Promise<void> {
+    return page().evaluate(() => {
+      const w = globalThis as unknown as PageWindow;
+      const REGIONS = ['[aria-live]:not([aria-live="off"])', '[role="status"]', '[role="alert"]', '[role="log"]', 'output:not([aria-hidden="true"])'];
+      const last = new Map<PageElement, string>();
+      w.__announced = [];
+      w.__liveViolations = [];
+      const check = () => {
+        for (const region of w.document.querySelectorAll(REGIONS.join(', '))) {
+          const said = (region.textContent ?? '').replace(/\s+/g, ' ').trim();
+          if (last.get(region) !== said && said) w.__announced!.push(said);
+          last.set(region, said);
+          for (const inner of region.querySelectorAll('button, [role="progressbar"]')) {
+            w.__liveViolations!.push(`${inner.tagName.toLowerCase()} "${(inner.textContent ?? '').trim()}" inside a live region`);
+          }
+        }
+      };
+      check();
+      w.__announced = [];
+      w.__liveViolations = [];
+      if (w.__liveObserved) return;
+      w.__liveObserved = true;
+      new w.MutationObserver(check).observe(w.document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+  }
+
+  const recorded = () =>
+    page().evaluate(() => {
+      const w = globalThis as unknown as PageWindow;
+      return { announced: w.__announced ?? [], violations: [...new Set(w.__liveViolations ?? [])] };
+    });
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-a11y-'));
+    // Small, so each deblur takes a few seconds on two cores.
+    await sharp(path.join(repoRoot, 'assets/samples/shaken-ladybird.jpg')).resize(480, 300).jpeg({ quality: 90 }).toFile(file(PHOTO));
+    await mkdir(file('My Photos'));
+    await mkdir(file('Holiday.jpg'));
+    const userDataDir = file('user-data');
+    await mkdir(userDataDir);
+    session = await startE2eSession(userDataDir);
+    app = session.app;
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('the toolbar fits every window size down to the 800 × 600 minimum: nothing off screen, cut or overlapping', async () => {
+    // The first appInfo starts the engine process, which takes a few seconds on a cold machine;
+    // the model names set the picker's width.
+    await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    await expect.poll(() => page().locator('select option').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    await expectToolbarFits('empty');
+  });
+
+  it('a dropped folder is called a folder, whatever its name; the code stays quiet; dismissing gives focus back', async () => {
+    await button('Open…').focus();
+    for (const name of ['My Photos', 'Holiday.jpg']) {
+      await dropFolder(page(), CANVAS, file(name));
+      await expect.poll(() => text('error-banner')).toContain(`“${name}” is a folder; pick a photo inside it.`);
+      expect(await text('error-code')).toBe('FILE_UNREADABLE');
+    }
+    expect(await text('error-banner')).not.toMatch(/JPEG|is not a photo/);
+    await shot('folder');
+
+    // The code is smaller and sits beside the message, not under it as a second headline.
+    const layout = await page().evaluate(() => {
+      const w = globalThis as unknown as PageWindow;
+      const message = w.document.querySelector('[data-testid="error-banner"] .message')!;
+      const code = w.document.querySelector('[data-testid="error-code"]')!;
+      const size = (node: PageElement) => parseFloat(w.getComputedStyle(node).fontSize);
+      return { messageBottom: message.getBoundingClientRect().bottom, codeTop: code.getBoundingClientRect().top, messageSize: size(message), codeSize: size(code) };
+    });
+    expect(layout.codeSize).toBeLessThan(layout.messageSize);
+    expect(layout.codeTop).toBeLessThan(layout.messageBottom);
+
+    await button('Dismiss error').click();
+    await expect.poll(() => page().getByTestId('error-banner').count()).toBe(0);
+    expect(await focused()).toBe('open-button');
+  });
+
+  it('a photo over the size limit says the limit and why, and sends no one to a Settings screen', async () => {
+    if (!session) throw new Error('the session did not start');
+    await session.services.dispatch('settings:set', { maxMegapixels: 0.05 });
+    try {
+      await dropFile(page(), CANVAS, file(PHOTO), 'image/jpeg');
+      await expect.poll(() => text('error-code'), { timeout: 30_000 }).toBe('IMAGE_TOO_LARGE');
+      const message = await page().getByTestId('error-banner').locator('.message').textContent();
+      // Main and the engine each check the limit; whichever speaks, it names the limit and why.
+      expect(message).toContain('0.1 megapixels');
+      expect(message).toContain('up to 0.05 megapixels');
+      expect(message).toContain('memory');
+      expect(message).not.toMatch(/settings/i);
+      await shot('too-large');
+    } finally {
+      await session.services.dispatch('settings:set', { maxMegapixels: 250 });
+    }
+    await button('Dismiss error').click();
+  });
+
+  it('filled buttons keep 4.5:1 contrast, hovered too; the strength readout is not read out twice', async () => {
+    await dropFile(page(), CANVAS, file(PHOTO), 'image/jpeg');
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe(PHOTO);
+    await expect.poll(() => button('Deblur').isEnabled(), { timeout: 30_000 }).toBe(true);
+    expect(await fillContrast('Deblur')).toBeGreaterThanOrEqual(4.5);
+    await button('Deblur').hover();
+    expect(await fillContrast('Deblur')).toBeGreaterThanOrEqual(4.5);
+    await page().mouse.move(0, 0);
+    // An <output> is a live status: the slider's own value text already speaks each step.
+    expect(await page().locator('output').getAttribute('aria-hidden')).toBe('true');
+  });
+
+  it('a deblur is announced when it starts and ends, never its progress; Cancel and the bars stay out of live regions', async () => {
+    await recordLiveRegions();
+    await button('Deblur').click();
+    await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
+    const { announced, violations } = await recorded();
+    expect(violations).toEqual([]);
+    expect(announced.every((said) => [`Deblur started: ${PHOTO}`, `Deblur done: ${PHOTO}`].includes(said)), announced.join(' | ')).toBe(true);
+    expect(announced.at(-1)).toBe(`Deblur done: ${PHOTO}`);
+
+    // The pressed After button is a filled button too.
+    await expect.poll(() => button('After').getAttribute('aria-pressed')).toBe('true');
+    expect(await fillContrast('After')).toBeGreaterThanOrEqual(4.5);
+    await button('After').hover();
+    expect(await fillContrast('After')).toBeGreaterThanOrEqual(4.5);
+    await page().mouse.move(0, 0);
+    await expectToolbarFits('result');
+  });
+
+  it('Save says where it writes, announces the file, and hands focus on instead of dropping it', async () => {
+    expect(await button('Save').getAttribute('title')).toContain('next to the original as ladybird-unshaken.jpg');
+    await recordLiveRegions();
+    await button('Save').press('Enter');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-unshaken.jpg');
+    expect((await recorded()).announced).toEqual(['Saved as ladybird-unshaken.jpg']);
+    await expect.poll(() => button('Save').isDisabled()).toBe(true);
+    expect(await focused()).toBe('open-button');
+    await shot('saved');
+  });
+
+  it('job cards name their photo with spaces, and say what each save was made with', async () => {
+    // A second result, with another model, saved at another strength.
+    await page().locator('select').selectOption({ label: 'Placeholder' });
+    await button('Deblur').click();
+    await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
+    await page().locator('input[type="range"]').fill('60');
+    await button('Save').click();
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-unshaken-2.jpg');
+
+    await shot('two-saves');
+    const cards = page().getByTestId('job-panel').locator('li');
+    expect((await cards.locator('.kind').allTextContents()).map((title) => title.trim())).toEqual([`Deblur · ${PHOTO}`, `Deblur · ${PHOTO}`]);
+    expect(await cards.getByTestId('job-made-with').allTextContents()).toEqual(['60 % · Placeholder', '100 % · Base model — Unshake base']);
+  });
+
+  it('ran with no page errors and no Content-Security-Policy violations', async () => {
+    expect(app?.pageErrors).toEqual([]);
+    expect(await app?.cspViolations()).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { JobSnapshot, JobState, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
+import { defaultOutputPath } from '../../../model/src/image/output-path.js';
+import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
+import { announceJob, baseName, defaultSaveName, describeMadeWith } from '../../../renderer/src/lib/job-text.js';
+
+const model = (id: string, name: string, placeholder = false): ModelInfo => ({ id, name, placeholder, description: '', parameters: 1, source: 'bundled' });
+const MODELS = [
+  model('base', 'Base model — Unshake base (Improved-DeblurGAN, CPU-trained)'),
+  model('unshake-base', 'Unshake base (Improved-DeblurGAN, CPU-trained)'),
+  model('placeholder', 'Placeholder', true),
+  model('tiny', 'Tiny (test weights)', true),
+];
+
+const job = (state: JobState): JobSnapshot => ({ id: 'job_abcdefgh', kind: 'deblur', state, createdAt: 0, updatedAt: 0 });
+
+describe('job cards: what each result was made with', () => {
+  it('names the model short, as the picker does, and once saved the strength the file has', () => {
+    expect(describeMadeWith('unshake-base', MODELS)).toBe('Unshake base');
+    expect(describeMadeWith('unshake-base', MODELS, 100)).toBe('100 % · Unshake base');
+    expect(describeMadeWith('base', MODELS, 60)).toBe('60 % · Base model — Unshake base');
+    expect(describeMadeWith('tiny', MODELS, 0)).toBe('0 % · Tiny (placeholder)');
+    // A model removed since (or not listed yet) still says which it was.
+    expect(describeMadeWith('gone', MODELS, 5)).toBe('5 % · gone');
+  });
+});
+
+describe('what screen readers hear about a job', () => {
+  it('one sentence per state, the same all through a running job', () => {
+    const progress = (fraction: number): JobState => ({ status: 'running', progress: { stage: `Tile ${Math.ceil(fraction * 10)} of 10`, fraction } });
+    const said = [job({ status: 'queued' }), job(progress(0.1)), job(progress(0.9))].map((snapshot) => announceJob(snapshot, 'lion.jpg', null));
+    expect(new Set(said)).toEqual(new Set(['Deblur started: lion.jpg']));
+    expect(announceJob(job({ status: 'done' }), 'lion.jpg', null)).toBe('Deblur done: lion.jpg');
+    expect(announceJob(job({ status: 'done' }), 'lion.jpg', 'lion-unshaken.jpg')).toBe('Saved as lion-unshaken.jpg');
+    expect(announceJob(job({ status: 'cancelled' }), 'lion.jpg', null)).toBe('Deblur cancelled');
+    // The error banner (an alert) reads the reason; this only says that it failed.
+    expect(announceJob(job({ status: 'failed', error: { code: 'INFERENCE_FAILED', message: 'boom' } }), 'lion.jpg', null)).toBe('Deblur failed');
+  });
+
+  it('names a saved file by its last path part, either separator', () => {
+    expect(baseName('/home/ann/lion-unshaken.jpg')).toBe('lion-unshaken.jpg');
+    expect(baseName('C:\\Users\\ann\\lion-unshaken.jpg')).toBe('lion-unshaken.jpg');
+  });
+});
+
+describe('the Save tooltip names the file main will write', () => {
+  /** What main's save service picks for a job of this photo (save.ts), where no file is in the way yet. */
+  function mainWouldWrite(fileName: string, sourceFormat: string, outputFormat: OutputFormat, suffix: string): string {
+    const source = path.join('/no-such-folder-unshake', fileName);
+    const format = resolveOutputFormat(sourceFormat, outputFormat);
+    const keeps = formatFromPath(source) === format;
+    return path.basename(defaultOutputPath(source, suffix, keeps ? undefined : extensionFor(format)));
+  }
+
+  const CASES: Array<[fileName: string, sourceFormat: string]> = [
+    ['lion.jpg', 'jpeg'],
+    ['IMG_1.JPEG', 'jpeg'],
+    ['scan.tif', 'tiff'],
+    ['flower.png', 'png'],
+    ['anim.gif', 'gif'],
+    ['phone.heic', 'heif'],
+    ['renamed.jpg', 'png'],
+    ['no-extension', 'jpeg'],
+    ['two.dots.webp', 'webp'],
+  ];
+  const FORMATS: OutputFormat[] = ['same', 'jpeg', 'png', 'tiff', 'webp'];
+
+  it('agrees with main for every output format setting', () => {
+    for (const [fileName, sourceFormat] of CASES) {
+      for (const outputFormat of FORMATS) {
+        const expected = mainWouldWrite(fileName, sourceFormat, outputFormat, '-unshaken');
+        expect(defaultSaveName(fileName, sourceFormat, { outputFormat, outputSuffix: '-unshaken' }), `${fileName} as ${outputFormat}`).toBe(expected);
+      }
+    }
+    expect(defaultSaveName('lion.jpg', 'jpeg', { outputFormat: 'same', outputSuffix: ' (sharp)' })).toBe('lion (sharp).jpg');
+  });
+});
