@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import sharp, { type Sharp, type OutputInfo } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
@@ -54,8 +55,33 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       xmp: meta.xmp ?? null,
       hasAlpha: plan.hasAlpha,
       fileSizeBytes,
+      lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),
     },
   };
+}
+
+/**
+ * Whether a WebP's (first) image is VP8L, WebP's lossless coding. sharp's metadata does not say,
+ * so the RIFF chunks are walked from the file's start: 'VP8L' or 'VP8 ' comes first in a simple
+ * file, after VP8X, ICCP, ANIM or ALPH chunks in an extended one, inside ANMF in an animated one.
+ */
+export async function isLosslessWebp(path: string): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(8);
+    // 'RIFF', size, 'WEBP', then chunks: fourcc and little-endian size, payloads padded to even.
+    for (let pos = 12, chunks = 0; chunks < 32; chunks++) {
+      if ((await file.read(header, 0, 8, pos)).bytesRead < 8) return false;
+      const fourcc = header.toString('latin1', 0, 4);
+      if (fourcc === 'VP8L' || fourcc === 'VP8 ') return fourcc === 'VP8L';
+      const size = header.readUInt32LE(4);
+      // An animation frame's payload is a 16-byte frame header followed by the frame's own chunks.
+      pos += fourcc === 'ANMF' ? 8 + 16 : 8 + size + (size & 1);
+    }
+    return false;
+  } finally {
+    await file.close();
+  }
 }
 
 function planDecode(space: string, depth: string | undefined, hasAlpha: boolean): DecodePlan {

@@ -31,7 +31,8 @@ export interface EncodeResult {
 
 /**
  * Write an (oriented) raster with the source's ICC profile, EXIF (orientation reset to 1)
- * and XMP. PNG and TIFF keep 16 bits; JPEG and WebP get 16 → 8 rounding. libvips streams the
+ * and XMP. PNG and TIFF keep 16 bits; JPEG and WebP get 16 → 8 rounding; a lossless WebP source
+ * gives a lossless WebP (its own format, 'same', must not add loss). libvips streams the
  * file into a temp file beside the target, which is fsynced and renamed over it (atomic-file.ts),
  * so a failure leaves no partial output, and no raster-sized buffer is made on the way (the
  * metadata carrier is a streamed temp file too, carrier.ts). TIFF output carries ICC and XMP but
@@ -80,7 +81,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     if (source.xmp) pipeline = pipeline.withXmp(xmpWithOrientation(source.xmp.toString('utf8'), 1));
     const sixteen = bitDepth === 16;
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
-    await withFormat(pipeline, format, quality, raster.width * raster.height).toFile(temp);
+    await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true }).toFile(temp);
   });
 }
 
@@ -101,7 +102,8 @@ async function outputIcc(source: SourceMetadata, grayOut: boolean): Promise<Buff
  */
 const OPTIMISE_JPEG_CODING_MAX_PIXELS = 50e6;
 
-function withFormat(pipeline: Sharp, format: WritableFormat, quality: number, pixels: number): Sharp {
+/** `lossless`: the source was a lossless WebP; a WebP output stays lossless (quality is ignored). */
+function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, lossless }: { quality: number; pixels: number; lossless: boolean }): Sharp {
   switch (format) {
     case 'jpeg':
       // JPEG has no alpha: flatten onto white as most viewers would show it.
@@ -115,7 +117,8 @@ function withFormat(pipeline: Sharp, format: WritableFormat, quality: number, pi
     case 'tiff':
       return pipeline.tiff({ compression: 'lzw', predictor: 'horizontal' });
     case 'webp':
-      return pipeline.webp({ quality });
+      // exact: keep the colour under fully transparent pixels, which lossless mode may otherwise alter.
+      return lossless ? pipeline.webp({ lossless: true, exact: true }) : pipeline.webp({ quality });
   }
 }
 

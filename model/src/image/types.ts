@@ -32,6 +32,11 @@ export interface SourceMetadata {
   xmp: Buffer | null;
   hasAlpha: boolean;
   fileSizeBytes: number;
+  /**
+   * The source is a lossless WebP (VP8L): a WebP output is then written lossless too, so saving
+   * in its own format does not add compression loss. Absent or false: lossy or not WebP.
+   */
+  lossless?: boolean;
 }
 
 export interface DecodedImage {
