@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 const point = z.tuple([z.number().finite(), z.number().finite()]);
 
+export const MAX_BRUSH_RADIUS = 5_000;
+
 export const maskShapeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('rect'),
@@ -25,7 +27,11 @@ export const maskShapeSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('brush'),
     points: z.array(point).min(1).max(100_000),
-    radius: z.number().positive(),
+    /** Capped so one stroke's rows stay bounded: wider than any photo edge a brush is useful on. */
+    radius: z
+      .number()
+      .positive()
+      .max(MAX_BRUSH_RADIUS, { error: `A brush radius must be at most ${MAX_BRUSH_RADIUS} px: select larger areas with a rectangle, ellipse or polygon.` }),
     /** Erase removes the stroke from the selection instead of adding it. */
     erase: z.boolean().default(false),
   }),

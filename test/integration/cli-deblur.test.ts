@@ -66,4 +66,16 @@ describe('unshake deblur (real process, real photo)', () => {
     expect(outsideChanged).toBe(0);
     expect(insideChanged).toBeGreaterThan(10_000);
   });
+
+  it('raises a --tile-size below the model\'s minimum, says so on one line, and runs the few tiles that needs', async () => {
+    const out = path.join(tmp, 'flower-tiny-tiles.png');
+    const r = await runCli(['deblur', input, '--out', out, '--region', '600,300,20,20', '--tile-size', '16']);
+    expect(r.code, r.stderr).toBe(0);
+    const notes = r.stderr.split('\n').filter((line) => line.includes('--tile-size'));
+    expect(notes).toEqual([
+      'note: --tile-size 16 raised to 196 px: this model needs 44 px of context on each side of a tile, so smaller tiles would spend most of their work on overlap.',
+    ]);
+    // A 20 × 20 region fits one window of the raised size (at 100 px it took 3 × 3).
+    expect(r.stderr).toMatch(/^deblur: tile 1\/1$/m);
+  });
 });

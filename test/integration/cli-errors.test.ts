@@ -111,6 +111,15 @@ describe('unshake deblur on bad input', () => {
     expect(await readdir(tmp)).not.toContain('no-such-folder');
   });
 
+  it('an empty selection names its cause: no whole pixel, an inverted whole photo, a feather too wide', async () => {
+    const region = (...args: string[]) => expectFailure(['deblur', photo, '--out', out(), ...args], 'INVALID_REQUEST');
+    expect(await region('--region', '10.6,10.6,0.5,0.5')).toMatch(/^The selected region covers no whole pixel: a pixel is selected when its centre lies inside/);
+    expect(await region('--region', '0,0,255,255', '--invert')).toBe(
+      'The inverted selection covers nothing: the region covers the whole photo (255 × 255 px): nothing would change.',
+    );
+    expect(await region('--region', '100,100,1,1', '--feather', '2000')).toMatch(/^The feather \(2000 px\) is too wide for so small a region \(1 px\)/);
+  });
+
   it('says that only the first page of a multi-page TIFF is deblurred', async () => {
     const pages = path.join(tmp, 'pages.tif');
     const one = await sharp(photo).raw().toBuffer({ resolveWithObject: true });

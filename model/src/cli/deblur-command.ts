@@ -58,6 +58,11 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     overwrite: values.overwrite ?? false,
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     preferredProvider: values.cpu ? 'cpu' : 'auto',
+    onTileSizeRaised: ({ requested, used, margin }) => {
+      process.stderr.write(
+        `note: --tile-size ${requested} raised to ${used} px: this model needs ${margin} px of context on each side of a tile, so smaller tiles would spend most of their work on overlap.\n`,
+      );
+    },
     onProgress: ({ tile, tiles }) => {
       process.stderr.write(`deblur: tile ${tile}/${tiles}\n`);
       if (tile === tiles) process.stderr.write(`deblur: saving ${outPath}\n`);

@@ -5,11 +5,12 @@ import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
-import { rasteriseMask } from '../image/mask-raster.js';
+import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { deblurRaster, type DeblurStats, type TileProgress } from './deblur.js';
 import type { EpPreference } from './session-manager.js';
+import { minimumTileSize } from './tiler.js';
 
 export interface DeblurFileOptions {
   /** Absent: next to the original with the default suffix. */
@@ -27,6 +28,8 @@ export interface DeblurFileOptions {
   preferredProvider?: EpPreference;
   signal?: AbortSignal;
   onProgress?: (p: TileProgress) => void;
+  /** Called before any work when `tileSize` is below the model's minimum and is raised to it. */
+  onTileSizeRaised?: (raised: { requested: number; used: number; margin: number }) => void;
 }
 
 export interface DeblurFileResult {
@@ -61,14 +64,17 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     throw new UnshakeError('OUTPUT_EXISTS', `${path.basename(outPath)} is the original photo; Unshake never writes over an original.`);
   }
   const model = await resolveModel(options.modelId ?? BASE_MODEL_ALIAS, { userModelsDir: options.userModelsDir });
+  const { receptiveFieldMargin: margin, sizeMultiple } = model.manifest.io;
+  const minimumTile = minimumTileSize(margin, sizeMultiple);
+  if (options.tileSize !== undefined && options.tileSize < minimumTile) {
+    options.onTileSizeRaised?.({ requested: options.tileSize, used: minimumTile, margin });
+  }
   const decodeStart = performance.now();
   const { raster, source } = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
   const decoded = performance.now();
   await checkOutput(outPath, source, { format, overwrite: options.overwrite ?? false });
   const mask = options.mask ? rasteriseMask(options.mask, raster.width, raster.height) : undefined;
-  if (mask && !mask.some((v) => v > 0)) {
-    throw new UnshakeError('INVALID_REQUEST', `The selected region lies outside the photo (${raster.width} × ${raster.height} px): nothing would change.`);
-  }
+  if (options.mask && mask) assertMaskSelectsPixels(options.mask, mask, raster.width, raster.height);
   const result = await deblurRaster(raster, {
     model,
     mask,

@@ -1,10 +1,12 @@
 import os from 'node:os';
 import type { ModelManifest } from '../models/manifest.js';
+import { minimumTileSize } from './tiler.js';
 
 /**
  * Tile edge from the manifest's preferred size, capped so one tile's working set fits in a
  * share of free memory (and never more than MAX_TILE_BYTES), rounded down to the model's size
- * multiple.
+ * multiple. Low memory never takes it below the tiler's minimum (minimumTileSize): smaller
+ * windows spend most of their pixels on overlap, and a ~40 MB tile is cheaper than that.
  *
  * ORT does not report a graph's activation memory, so the working set is estimated: input and
  * output (6 floats/px) plus ACTIVATION_FLOATS_PER_PIXEL for the intermediate tensors ORT keeps
@@ -22,7 +24,7 @@ const MAX_TILE_BYTES = 1.25 * 1024 ** 3;
 const MIN_TILE = 64;
 
 export interface TileSizeInput {
-  io: Pick<ModelManifest['io'], 'preferredTileSize' | 'sizeMultiple'>;
+  io: Pick<ModelManifest['io'], 'preferredTileSize' | 'sizeMultiple' | 'receptiveFieldMargin'>;
   /** Explicit request (CLI --tile-size, bench); still capped by memory. */
   requested?: number;
   freeBytes?: number;
@@ -34,9 +36,10 @@ export function tileBytes(edge: number): number {
 
 export function chooseTileSize({ io, requested, freeBytes = os.freemem() }: TileSizeInput): number {
   const wanted = requested ?? io.preferredTileSize;
-  // Never below MIN_TILE for lack of memory: tiny tiles waste most of their pixels on margins.
+  // Never below the minimum for lack of memory: tiny tiles waste most of their pixels on margins.
+  const floor = Math.max(MIN_TILE, minimumTileSize(io.receptiveFieldMargin, io.sizeMultiple));
   const budget = Math.min(freeBytes * FREE_MEMORY_SHARE, MAX_TILE_BYTES);
-  const fits = Math.max(MIN_TILE, Math.floor(Math.sqrt(budget / tileBytes(1))));
+  const fits = Math.max(floor, Math.floor(Math.sqrt(budget / tileBytes(1))));
   const edge = Math.min(wanted, fits);
   return Math.max(io.sizeMultiple, Math.floor(edge / io.sizeMultiple) * io.sizeMultiple);
 }

@@ -49,11 +49,19 @@ export const BLEND_PX = 8;
 
 export function tileGeometry(options: { tileSize: number; margin: number; sizeMultiple: number }): TileGeometry {
   const { margin, sizeMultiple } = options;
-  const blend = BLEND_PX;
-  // A window must keep some valid pixels after losing 2 margins and one blend overlap.
-  const minimum = 2 * margin + blend + sizeMultiple;
-  const tileSize = roundUp(Math.max(options.tileSize, minimum), sizeMultiple);
-  return { tileSize, margin, blend, sizeMultiple };
+  const tileSize = roundUp(Math.max(options.tileSize, minimumTileSize(margin, sizeMultiple)), sizeMultiple);
+  return { tileSize, margin, blend: BLEND_PX, sizeMultiple };
+}
+
+/**
+ * The smallest window edge worth running: two overlaps (2 margins + blend each) plus one size
+ * multiple, so a window keeps about half its width as output and a run computes at most ~4× its
+ * pixels. At one overlap plus one multiple (the bare geometric minimum) a window kept 4 px: a
+ * 400 × 300 photo took 3,876 tiles with the base model, hundreds of times the work.
+ */
+export function minimumTileSize(margin: number, sizeMultiple: number): number {
+  const overlap = 2 * margin + BLEND_PX;
+  return roundUp(2 * overlap + sizeMultiple, sizeMultiple);
 }
 
 export function roundUp(value: number, multiple: number): number {

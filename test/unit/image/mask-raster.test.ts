@@ -81,6 +81,65 @@ describe('rasteriseMask', () => {
     expect(area(m)).toBeCloseTo(20 * H, 1);
   });
 
+  describe('feather ramp', () => {
+    // A vertical edge at x = 20 (pixels 20.. selected), read along one row.
+    const FW = 60;
+    const ramp = (feather: number) => {
+      const m = rasteriseMask(mask([{ kind: 'rect', x: 20, y: -5, width: 100, height: H + 10 }], { feather }), FW, H);
+      return Array.from(m.subarray(15 * FW, 16 * FW));
+    };
+    const soft = (row: number[]) => row.flatMap((v, x) => (v > 0 && v < 1 ? [x] : []));
+    // The fix's weight that reaches past the edge: E[max(0, X)] of the blur kernel, in pixels.
+    const spill = (row: number[]) => row.slice(0, 20).reduce((a, b) => a + b, 0);
+
+    it('reaches feather px either side of the edge: 1, 2, 4 and 8 px give ramps 2, 4, 8 and 16 px wide', () => {
+      for (const feather of [1, 2, 4, 8]) {
+        const row = ramp(feather);
+        expect(soft(row), `feather ${feather}`).toEqual(Array.from({ length: 2 * feather }, (_, i) => 20 - feather + i));
+        // Monotone, symmetric about the edge, exactly 0 and 1 beyond the ramp.
+        for (let x = 1; x < FW; x++) expect(row[x]).toBeGreaterThanOrEqual(row[x - 1]!);
+        for (let k = 0; k < feather; k++) expect(row[19 - k]! + row[20 + k]!).toBeCloseTo(1, 6);
+        expect([row[19 - feather], row[20 + feather]]).toEqual([0, 1]);
+      }
+    });
+
+    it('widens continuously with the feather, fractional feathers included', () => {
+      const feathers = [0.1, 0.25, 0.5, 0.9, 1, 1.5, 2, 3, 4, 4.4, 4.6, 5, 7.4, 7.6, 8];
+      const spills = feathers.map((f) => spill(ramp(f)));
+      for (let i = 1; i < feathers.length; i++) expect(spills[i], `feather ${feathers[i]}`).toBeGreaterThan(spills[i - 1]! + 1e-3);
+      // The reach is the feather rounded up: 4.4 and 4.6 both reach 5 px, with different weights.
+      expect(soft(ramp(4.4))).toEqual(soft(ramp(4.6)));
+      expect(soft(ramp(4.4))[0]).toBe(15);
+    });
+
+    it('a sub-pixel feather softens the two pixels at the edge by about f: the outer taps of a box of radius f', () => {
+      for (const f of [0.1, 0.25, 0.5, 0.9]) {
+        const row = ramp(f);
+        expect(soft(row)).toEqual([19, 20]);
+        expect(row[19]).toBeCloseTo(f / (1 + 2 * f), 6);
+        expect(row[20]).toBeCloseTo((1 + f) / (1 + 2 * f), 6);
+      }
+      // Continuous at 0 and at 1 (where the next pixel starts to take weight).
+      expect(ramp(1e-4)[19]).toBeLessThan(2e-4);
+      expect(ramp(0.999)[19]).toBeCloseTo(ramp(1)[19]!, 3);
+    });
+
+    it('keeps the whole-pixel meaning for multiples of 3 (three box blurs of feather / 3)', () => {
+      // Feather 6: three boxes of radius 2, as always; the ramp's outermost pixel takes (1/5)³.
+      const row = ramp(6);
+      expect(soft(row)).toEqual(Array.from({ length: 12 }, (_, i) => 14 + i));
+      expect(row[14]).toBeCloseTo(1 / 125, 6);
+    });
+
+    it('inverting a feathered mask gives exactly 1 − m', () => {
+      const shapes: RegionMask['shapes'] = [{ kind: 'ellipse', cx: 20, cy: 15, rx: 9, ry: 6 }];
+      const m = rasteriseMask(mask(shapes, { feather: 2.5 }), W, H);
+      const inv = rasteriseMask(mask(shapes, { feather: 2.5, invert: true }), W, H);
+      for (let i = 0; i < m.length; i++) expect(inv[i]).toBe(Math.fround(1 - m[i]!));
+      expect(m.some((v) => v > 0 && v < 1)).toBe(true);
+    });
+  });
+
   it('invert selects the complement', () => {
     const shapes: RegionMask['shapes'] = [{ kind: 'ellipse', cx: 20, cy: 15, rx: 6, ry: 6 }];
     const m = rasteriseMask(mask(shapes), W, H);

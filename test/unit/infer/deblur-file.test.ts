@@ -58,6 +58,20 @@ describe('deblurFile on the streaming engine', () => {
     expect(existsSync(outPath)).toBe(true);
   });
 
+  it('the worker refuses a selection that selects nothing, saying why, before any tile runs', async () => {
+    const outPath = path.join(dir, 'empty-mask.png');
+    const request = { path: input, outPath, strength: 1, modelId: 'placeholder', userModelsDir: path.join(dir, 'models'), preferredProvider: 'cpu', maxMegapixels: 1 };
+    const progress: string[] = [];
+    const context = { signal: new AbortController().signal, onProgress: (p: { stage: string }) => progress.push(p.stage) };
+    const mask = { shapes: [{ kind: 'rect', x: 0, y: 0, width: 300, height: 200 }], feather: 0, invert: true };
+    await expect(runEngineCommand('deblur', { ...request, mask }, context)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringMatching(/inverted selection covers nothing/),
+    });
+    expect(progress.some((stage) => stage.startsWith('Tile'))).toBe(false);
+    expect(existsSync(outPath)).toBe(false);
+  });
+
   it('opening uses the settings’ limit too: inspect and preview take it from the request', async () => {
     const context = { signal: new AbortController().signal, onProgress: () => {} };
     for (const [command, extra] of [['inspect', {}], ['preview', { maxEdge: 64 }]] as const) {

@@ -108,7 +108,7 @@ describe('streaming deblurRaster', () => {
 });
 
 describe('tile size', () => {
-  const io = { preferredTileSize: 512, sizeMultiple: 8 };
+  const io = { preferredTileSize: 512, sizeMultiple: 8, receptiveFieldMargin: 2 };
   it('takes the manifest size when memory allows, else the largest that fits, as a size multiple', () => {
     expect(chooseTileSize({ io, freeBytes: 16 * 1024 ** 3 })).toBe(512);
     const tight = chooseTileSize({ io, freeBytes: 4 * tileBytes(300) });
@@ -118,6 +118,9 @@ describe('tile size', () => {
     expect(tileBytes(1)).toBe(4 * (6 + ACTIVATION_FLOATS_PER_PIXEL));
     // Never a uselessly small tile, and an explicit request still respects memory.
     expect(chooseTileSize({ io, freeBytes: 1024 })).toBe(64);
+    // With a wide margin (the base model's 44 px) low memory stops at the tiler's minimum instead:
+    // 2 × (2 × 44 + 8) + 4 = 196 px, where a 64-px cap would be raised to 100 and keep 4 px a window.
+    expect(chooseTileSize({ io: { preferredTileSize: 1024, sizeMultiple: 4, receptiveFieldMargin: 44 }, freeBytes: 1024 })).toBe(196);
     expect(chooseTileSize({ io, requested: 48, freeBytes: 16 * 1024 ** 3 })).toBe(48);
     expect(chooseTileSize({ io, requested: 4096, freeBytes: 4 * tileBytes(300) })).toBe(tight);
     // However much memory is free, a tile stays small enough for 100 MP within 2 GB.

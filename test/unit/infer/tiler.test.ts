@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { planAxis, planTiles, reflectIndex, tileGeometry } from '../../../model/src/infer/tiler.js';
+import { minimumTileSize, planAxis, planTiles, reflectIndex, tileGeometry } from '../../../model/src/infer/tiler.js';
 
 const g = tileGeometry({ tileSize: 32, margin: 2, sizeMultiple: 4 });
 
 describe('tiler geometry', () => {
   it('rounds tiles to the size multiple and keeps room for margins and blending', () => {
     expect(g).toEqual({ tileSize: 32, margin: 2, blend: 8, sizeMultiple: 4 });
-    expect(tileGeometry({ tileSize: 10, margin: 16, sizeMultiple: 8 }).tileSize).toBe(48);
+    // Two overlaps (2 × 16 + 8 each) plus one multiple: 88.
+    expect(tileGeometry({ tileSize: 10, margin: 16, sizeMultiple: 8 }).tileSize).toBe(88);
+  });
+
+  it('raises a tiny tile to one that keeps about half its width, so a small --tile-size costs a few tiles, not thousands', () => {
+    // The base model's geometry: margin 44, size multiple 4 (overlap 2 × 44 + 8 = 96).
+    const [margin, sizeMultiple, overlap] = [44, 4, 96];
+    expect(minimumTileSize(margin, sizeMultiple)).toBe(196);
+    const tiny = tileGeometry({ tileSize: 16, margin, sizeMultiple });
+    expect(tiny.tileSize).toBe(196);
+    expect(tiny.tileSize - overlap).toBeGreaterThanOrEqual(tiny.tileSize / 2);
+    // Each window adds at least tileSize − overlap = 100 new pixels per axis: ⌈(400 − 96) / 100⌉ × ⌈(300 − 96) / 100⌉ = 12.
+    // The bare minimum of one overlap + one multiple (100 px, 4 new pixels a window) gave 3,876.
+    const tiles = planTiles(400, 300, { x: 0, y: 0, width: 400, height: 300 }, tiny);
+    expect(tiles.length).toBeLessThanOrEqual(Math.ceil((400 - overlap) / 100) * Math.ceil((300 - overlap) / 100));
+    const networkPixels = tiles.reduce((n, t) => n + t.window.width * t.window.height, 0);
+    expect(networkPixels / (400 * 300)).toBeLessThan(4);
   });
 
   it('covers the requested span with weights summing to exactly 1 and context >= margin', () => {
