@@ -3,10 +3,10 @@ import type { JobProgress } from '../common/job-state.js';
 import { UnshakeError } from '../../model/src/errors.js';
 import { decodeImage } from '../../model/src/image/decode.js';
 import { encodeImage } from '../../model/src/image/encode.js';
-import { rasteriseMask } from '../../model/src/image/mask-raster.js';
+import { assertMaskSelectsPixels, rasteriseMask } from '../../model/src/image/mask-raster.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
-import { makePreview } from '../../model/src/image/preview.js';
+import { makeCrop, makePreview } from '../../model/src/image/preview.js';
 import type { RasterImage } from '../../model/src/image/types.js';
 import { workingSpaceForSource } from '../../model/src/image/working-space.js';
 import { deblurRaster } from '../../model/src/infer/deblur.js';
@@ -38,12 +38,18 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     const preview = await makePreview(path, maxEdge, { maxMegapixels });
     return { jpeg: new Uint8Array(preview.jpeg), width: preview.width, height: preview.height };
   },
+  crop: async ({ path, region, maxMegapixels }) => {
+    const crop = await makeCrop(path, region, { maxMegapixels });
+    return { jpeg: new Uint8Array(crop.jpeg), width: crop.width, height: crop.height };
+  },
   deblur: async (request, { signal, onProgress }) => {
     onProgress({ fraction: 0, stage: 'Decoding' });
     const model = await resolveModel(request.modelId, modelDirs(request.userModelsDir));
     const { raster, source } = await decodeImage(request.path, { maxMegapixels: request.maxMegapixels });
     throwIfAborted(signal);
     const mask = request.mask ? rasteriseMask(request.mask, raster.width, raster.height) : undefined;
+    // A selection with no weight anywhere would run every tile for nothing: say why instead.
+    if (request.mask && mask) assertMaskSelectsPixels(request.mask, mask, raster.width, raster.height);
     onProgress({ fraction: DECODE_SHARE, stage: 'Deblurring' });
     const result = await deblurRaster(raster, {
       model,

@@ -46,6 +46,14 @@ export const engineRequestSchemas = {
   /** maxMegapixels: the settings' limit, so a user who raised it can open the photo. */
   inspect: z.object({ path: absolutePath, maxMegapixels: z.number().positive() }).strict(),
   preview: z.object({ path: absolutePath, maxEdge: z.number().int().positive(), maxMegapixels: z.number().positive() }).strict(),
+  /** A full-resolution region of the upright photo, for the editor's 100 % view. */
+  crop: z
+    .object({
+      path: absolutePath,
+      region: z.object({ left: z.number().int().min(0), top: z.number().int().min(0), width: z.number().int().positive(), height: z.number().int().positive() }).strict(),
+      maxMegapixels: z.number().positive(),
+    })
+    .strict(),
   deblur: z
     .object({
       path: absolutePath,
@@ -84,6 +92,7 @@ export interface EngineResponses {
   inspect: MetadataSummary;
   /** Uint8Array rather than Buffer: structured clone drops Buffer's prototype. */
   preview: { jpeg: Uint8Array; width: number; height: number };
+  crop: { jpeg: Uint8Array; width: number; height: number };
   deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo; source: SourceMetadataWire };
   encode: { path: string; bytes: number };
   models: ModelInfo[];

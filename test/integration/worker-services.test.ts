@@ -6,7 +6,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo, OpenImageResult } from '../../electron/common/ipc-contract.js';
-import { resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
+import { cropUrl, resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
 import { readJobJournal } from '../../electron/main/jobs/job-journal.js';
 import { decodeImage } from '../../model/src/image/decode.js';
 import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
@@ -229,6 +229,39 @@ describe('services with the real engine worker', () => {
     expect((await sharp(afterGone).metadata()).icc?.equals(icc!)).toBe(true);
     const lower = await save(full, 'lower-gone.png', 0.5);
     expect(lower).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND', message: expect.stringMatching(/no longer there.*save at the deblur's strength/) } });
+  });
+
+  it('serves full-resolution crops of the photo and of its result for the 100 % view: upright, in sRGB', async () => {
+    // Stored sideways (EXIF 6) in Display P3: the crop must be of the upright photo, converted.
+    const photo = path.join(photosDir, 'sideways.jpg');
+    await sharp(PHOTO).rotate(-90).withMetadata({ orientation: 6 }).withIccProfile('p3').jpeg({ quality: 95 }).toFile(photo);
+    const opened = ok<OpenImageResult>(await open(photo));
+    expect([opened.metadata.width, opened.metadata.height]).toEqual([1200, 900]);
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
+    expect((await followJob(t.services, jobId)).at(-1)?.state.status).toBe('done');
+
+    const region = { left: 700, top: 500, width: 400, height: 300 };
+    const crop = async (id: string) => {
+      const response = await t.services.handleImageRequest(cropUrl(id, region));
+      expect(response.status).toBe(200);
+      return sharp(Buffer.from(await response.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    };
+    const expected = (file: string) =>
+      sharp(file).autoOrient().extract(region).withIccProfile('srgb').raw().toBuffer();
+    const resultFile = path.join(t.userDataDir, 'results', `${jobId}.png`);
+    for (const [id, file] of [[opened.imageId, photo], [jobId, resultFile]] as const) {
+      const got = await crop(id);
+      expect([got.info.width, got.info.height]).toEqual([400, 300]);
+      const want = await expected(file);
+      let off = 0;
+      for (let i = 0; i < want.length; i++) off += Math.abs(got.data[i]! - want[i]!);
+      // JPEG at quality 92 in between: a few levels on average, never a shifted or rotated crop.
+      expect(off / want.length, id).toBeLessThan(3);
+    }
+    // Past the photo's edge the crop is clipped; wholly outside it there is nothing to show.
+    const clipped = await t.services.handleImageRequest(cropUrl(opened.imageId, { left: 1000, top: 800, width: 400, height: 300 }));
+    expect((await sharp(Buffer.from(await clipped.arrayBuffer())).metadata()).width).toBe(200);
+    expect((await t.services.handleImageRequest(cropUrl(opened.imageId, { left: 5000, top: 0, width: 10, height: 10 }))).status).toBe(404);
   });
 
   it('lists the bundled models and round-trips settings', async () => {

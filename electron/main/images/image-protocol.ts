@@ -2,30 +2,54 @@
 export const IMAGE_SCHEME = 'unshake-image';
 
 const ID_PATTERN = /^(img|job)_[a-z0-9]{8,32}$/;
+/** A crop's edge: a 4K screen at 2× is 7680 device pixels wide. */
+const MAX_CROP_EDGE = 8192;
 
-export type ImageUrlKind = 'preview' | 'result';
+export type ImageUrlKind = 'preview' | 'result' | 'crop';
+export interface CropRegion {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+export interface ImageTarget {
+  kind: ImageUrlKind;
+  id: string;
+  /** For 'crop': the full-resolution region of the photo (img_…) or of the result (job_…). */
+  region?: CropRegion;
+}
 
 export const previewUrl = (imageId: string) => `${IMAGE_SCHEME}://preview/${imageId}`;
 /** The deblurred result of a finished job, at preview size (for before/after). */
 export const resultPreviewUrl = (jobId: string) => `${IMAGE_SCHEME}://result/${jobId}`;
+/** A full-resolution region of an opened photo or of a result, for the 100 % view. */
+export const cropUrl = (id: string, r: CropRegion) => `${IMAGE_SCHEME}://crop/${id}/${r.left}/${r.top}/${r.width}/${r.height}`;
 
-/** Only `unshake-image://preview/img_…` and `…://result/job_…`; anything else is null. */
-export function parseImageUrl(url: string): { kind: ImageUrlKind; id: string } | null {
+/**
+ * Only `unshake-image://preview/img_…`, `…://result/job_…` and `…://crop/(img|job)_…/x/y/w/h`
+ * (non-negative integers, edges at most MAX_CROP_EDGE); anything else is null.
+ */
+export function parseImageUrl(url: string): ImageTarget | null {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return null;
   }
-  if (parsed.protocol !== `${IMAGE_SCHEME}:` || parsed.search || parsed.username || parsed.password) return null;
+  if (parsed.protocol !== `${IMAGE_SCHEME}:` || parsed.search || parsed.hash || parsed.username || parsed.password) return null;
   const kind = parsed.host;
-  const id = parsed.pathname.replace(/^\//, '');
-  if (kind !== 'preview' && kind !== 'result') return null;
-  if (!ID_PATTERN.test(id) || !id.startsWith(kind === 'preview' ? 'img_' : 'job_')) return null;
-  return { kind, id };
+  const [id = '', ...numbers] = parsed.pathname.replace(/^\//, '').split('/');
+  if (!ID_PATTERN.test(id)) return null;
+  if (kind === 'preview' || kind === 'result') {
+    return numbers.length === 0 && id.startsWith(kind === 'preview' ? 'img_' : 'job_') ? { kind, id } : null;
+  }
+  if (kind !== 'crop' || numbers.length !== 4 || !numbers.every((n) => /^(0|[1-9][0-9]{0,8})$/.test(n))) return null;
+  const [left, top, width, height] = numbers.map(Number) as [number, number, number, number];
+  if (width < 1 || height < 1 || width > MAX_CROP_EDGE || height > MAX_CROP_EDGE) return null;
+  return { kind, id, region: { left, top, width, height } };
 }
 
-export type ImageSource = (kind: ImageUrlKind, id: string) => Promise<Uint8Array | undefined>;
+export type ImageSource = (target: ImageTarget) => Promise<Uint8Array | undefined>;
 
 /**
  * protocol.handle body. It maps ids to bytes the services already hold, never a URL to a path,
@@ -34,7 +58,7 @@ export type ImageSource = (kind: ImageUrlKind, id: string) => Promise<Uint8Array
 export function createImageRequestHandler(source: ImageSource): (url: string) => Promise<Response> {
   return async (url) => {
     const target = parseImageUrl(url);
-    const bytes = target ? await source(target.kind, target.id).catch(() => undefined) : undefined;
+    const bytes = target ? await source(target).catch(() => undefined) : undefined;
     if (!bytes) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
     return new Response(new Uint8Array(bytes), {
       status: 200,

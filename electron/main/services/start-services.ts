@@ -99,10 +99,19 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   };
 }
 
-/** Previews of opened images, and of finished results (made by the deblur job, or on demand). */
+/**
+ * Previews of opened images, and of finished results (made by the deblur job, or on demand); and
+ * full-resolution crops of either, made by the engine from the file the id names.
+ */
 function imageSource(context: ServiceContext): ImageSource {
-  return async (kind, id) => {
+  return async ({ kind, id, region }) => {
     if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
+    if (kind === 'crop' && region) {
+      const path = id.startsWith('img_') ? context.images.get(id)?.path : context.results.get(id)?.resultPath;
+      if (!path) return undefined;
+      const { maxMegapixels } = context.settings.get();
+      return (await context.engine.request('crop', { path, region, maxMegapixels })).jpeg;
+    }
     const result = context.results.get(id);
     return result ? (await context.resultPreviews.get(id, result.resultPath)).jpeg : undefined;
   };

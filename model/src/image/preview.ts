@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { UnshakeError } from '../errors.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 
 export interface Preview {
@@ -22,6 +23,44 @@ export async function makePreview(path: string, maxEdge = 2048, options: ProbeOp
       // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
       .withIccProfile('srgb')
       .jpeg({ quality: 88 })
+      .toBuffer({ resolveWithObject: true });
+    return { jpeg: data, width: info.width, height: info.height };
+  } catch (error) {
+    throw decodeError(error, absolute);
+  }
+}
+
+/** A rectangle of the upright full-resolution photo, in pixels. */
+export interface CropRegion {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * A region of the photo at full resolution (one image pixel per output pixel), upright and in
+ * sRGB like makePreview: what the editor's 100 % view shows, where sharpness is judged. The region
+ * is clipped to the photo; a region wholly outside it is an INVALID_REQUEST.
+ */
+export async function makeCrop(path: string, region: CropRegion, options: ProbeOptions = {}): Promise<Preview> {
+  const { path: absolute, meta } = await probeImage(path, options);
+  const oriented = (meta.orientation ?? 1) >= 5;
+  const fullWidth = oriented ? meta.height! : meta.width!;
+  const fullHeight = oriented ? meta.width! : meta.height!;
+  const left = Math.max(0, region.left);
+  const top = Math.max(0, region.top);
+  const width = Math.min(region.left + region.width, fullWidth) - left;
+  const height = Math.min(region.top + region.height, fullHeight) - top;
+  if (width <= 0 || height <= 0) {
+    throw new UnshakeError('INVALID_REQUEST', `The region ${region.left},${region.top} ${region.width}×${region.height} lies outside the ${fullWidth}×${fullHeight} photo.`);
+  }
+  try {
+    const { data, info } = await sharp(absolute, { ...STRICT_INPUT, autoOrient: true })
+      .extract({ left, top, width, height })
+      .flatten({ background: '#ffffff' })
+      .withIccProfile('srgb')
+      .jpeg({ quality: 92 })
       .toBuffer({ resolveWithObject: true });
     return { jpeg: data, width: info.width, height: info.height };
   } catch (error) {

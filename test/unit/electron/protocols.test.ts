@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppRequestHandler, resolveAppAsset } from '../../../electron/main/app-protocol.js';
-import { createImageRequestHandler, parseImageUrl, previewUrl, resultPreviewUrl } from '../../../electron/main/images/image-protocol.js';
+import { createImageRequestHandler, cropUrl, parseImageUrl, previewUrl, resultPreviewUrl } from '../../../electron/main/images/image-protocol.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'unshake-app-'));
@@ -55,9 +55,12 @@ describe('unshake-image:// protocol', () => {
   const IMG = 'img_0123456789abcdef';
   const JOB = 'job_0123456789abcdef';
 
-  it('parses only preview/img_… and result/job_… URLs', () => {
+  it('parses only preview/img_…, result/job_… and crop/(img|job)_…/x/y/w/h URLs', () => {
     expect(parseImageUrl(previewUrl(IMG))).toEqual({ kind: 'preview', id: IMG });
     expect(parseImageUrl(resultPreviewUrl(JOB))).toEqual({ kind: 'result', id: JOB });
+    const region = { left: 0, top: 1200, width: 1920, height: 1080 };
+    expect(parseImageUrl(cropUrl(IMG, region))).toEqual({ kind: 'crop', id: IMG, region });
+    expect(parseImageUrl(cropUrl(JOB, region))).toEqual({ kind: 'crop', id: JOB, region });
     for (const bad of [
       `unshake-image://preview/${JOB}`,
       `unshake-image://result/${IMG}`,
@@ -66,6 +69,17 @@ describe('unshake-image:// protocol', () => {
       `unshake-image://preview/${IMG}/x`,
       `unshake-image://preview/${IMG}?path=/etc/passwd`,
       `unshake-image://file/${IMG}`,
+      `unshake-image://crop/${IMG}`,
+      `unshake-image://crop/${IMG}/0/0/100`,
+      `unshake-image://crop/${IMG}/0/0/100/100/7`,
+      `unshake-image://crop/${IMG}/-1/0/100/100`,
+      `unshake-image://crop/${IMG}/0/0/0/100`,
+      `unshake-image://crop/${IMG}/0/0/100/9000`,
+      `unshake-image://crop/${IMG}/01/0/100/100`,
+      `unshake-image://crop/${IMG}/1e3/0/100/100`,
+      `unshake-image://crop/${IMG}/0/0/100/100?x=1`,
+      `unshake-image://crop/../etc/0/0/100/100`,
+      `unshake-image://crop/%2Fetc%2Fpasswd/0/0/100/100`,
       `file:///etc/passwd`,
       'garbage',
     ]) {
@@ -75,7 +89,7 @@ describe('unshake-image:// protocol', () => {
 
   it('serves the bytes its source has, and 404s unknown ids without asking for bad ones', async () => {
     const asked: string[] = [];
-    const handle = createImageRequestHandler(async (kind, id) => {
+    const handle = createImageRequestHandler(async ({ kind, id }) => {
       asked.push(`${kind}:${id}`);
       return id === IMG ? new Uint8Array([0xff, 0xd8, 0xff]) : undefined;
     });
