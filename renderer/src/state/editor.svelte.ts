@@ -6,6 +6,9 @@ import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 
 export type CanvasView = 'before' | 'after';
+/** Fit the whole photo, or show it at 100 % (one photo pixel per screen pixel) around a point. */
+export type Zoom = 'fit' | 'actual';
+export type Point = { x: number; y: number };
 
 /** The settings a deblur ran with: what the result on screen was made with. */
 export type DeblurSettings = { modelId: string };
@@ -32,6 +35,9 @@ class EditorState {
   saving = $state(false);
   /** Which side of the comparison the canvas shows once there is a result. */
   view = $state<CanvasView>('after');
+  zoom = $state<Zoom>('fit');
+  /** At 100 %: the photo pixel at the middle of the view (both sides show the same place). */
+  centre = $state<Point>({ x: 0, y: 0 });
   private chosenStrength = $state<number | null>(null);
   private chosenModel = $state<string | null>(null);
   /** Per job of this session: its photo, the settings it ran with, and where it was saved. */
@@ -99,6 +105,7 @@ class EditorState {
       this.image = image;
       this.jobId = null;
       this.view = 'after';
+      this.zoom = 'fit';
       errors.dismiss();
       // The old photo's job would hold the one engine for a result no one can see any more
       // (a no-op if it already ended).
@@ -163,6 +170,19 @@ class EditorState {
 
   toggleView(): void {
     this.view = this.view === 'after' ? 'before' : 'after';
+  }
+
+  /** 100 % around `at` (photo pixels; default: the photo's middle), or back to fit. */
+  showActualSize(at?: Point): void {
+    if (!this.image) return;
+    const { width, height } = this.image.metadata;
+    this.centre = at ?? { x: width / 2, y: height / 2 };
+    this.zoom = 'actual';
+  }
+
+  toggleZoom(): void {
+    if (this.zoom === 'actual') this.zoom = 'fit';
+    else this.showActualSize();
   }
 
   async cancel(): Promise<void> {

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropFile, repoRoot, startE2eSession, type E2eSession } from './harness.js';
+
+/**
+ * The 100 % view, in Chromium with the real services: sharpness is judged at one photo pixel per
+ * screen pixel, which a fitted 2048-px preview cannot show. Z (or the Fit/100 % buttons, or a
+ * double-click on the photo) switches; the crop on screen is the photo's own pixels at that
+ * place, upright; dragging moves both sides together and Before/After keeps the place.
+ */
+const PHOTO = path.resolve(repoRoot, '../shared/data/photos-extra/DIV2K-valid/0803.jpg');
+const CANVAS = '[data-testid="canvas"]';
+
+type Region = { left: number; top: number; width: number; height: number };
+type CropImage = { complete: boolean; naturalWidth: number; naturalHeight: number; getAttribute(name: string): string | null };
+type ProbeWindow = { document: { querySelector(selector: string): CropImage | null } };
+
+describe('the 100 % view in Chromium with the real services', () => {
+  let workDir = '';
+  let session: E2eSession | undefined;
+  const photo = () => path.join(workDir, 'sideways.jpg');
+  const page = (): Page => {
+    if (!session) throw new Error('the app page did not open');
+    return session.app.page;
+  };
+  /** The photo's size as shown: stored sideways, so width and height swap. */
+  const upright = async () => {
+    const { width, height } = await sharp(photo()).metadata();
+    return { width: height!, height: width! };
+  };
+  const view = async (): Promise<Region> => {
+    const [left, top, width, height] = (await page().locator('.window').getAttribute('data-view'))!.split(',').map(Number);
+    return { left: left!, top: top!, width: width!, height: height! };
+  };
+
+  /** Waits for the sharp crop of `side` showing `region`, and returns its URL. */
+  async function cropShown(side: 'before' | 'after', region: Region): Promise<string> {
+    const suffix = `/${region.left}/${region.top}/${region.width}/${region.height}`;
+    const handle = await page().waitForFunction(
+      ([selector, end]) => {
+        const img = (globalThis as unknown as ProbeWindow).document.querySelector(selector);
+        const src = img?.getAttribute('src') ?? '';
+        return img && img.complete && img.naturalWidth > 0 && src.endsWith(end) ? src : null;
+      },
+      [`[data-testid="detail-${side}-crop"]`, suffix] as const,
+      { timeout: 60_000 },
+    );
+    return (await handle.jsonValue()) as string;
+  }
+
+  /** The crop's pixels as main serves them, against the photo's own pixels there (upright, sRGB). */
+  async function expectPhotoPixels(src: string, file: string, region: Region): Promise<void> {
+    const response = await session!.services.handleImageRequest(src.replace('/__unshake-image/', 'unshake-image://'));
+    expect(response.status).toBe(200);
+    const got = await sharp(Buffer.from(await response.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    expect([got.info.width, got.info.height]).toEqual([region.width, region.height]);
+    const want = await sharp(file).autoOrient().extract(region).withIccProfile('srgb').raw().toBuffer();
+    let off = 0;
+    for (let i = 0; i < want.length; i++) off += Math.abs(got.data[i]! - want[i]!);
+    expect(off / want.length).toBeLessThan(3);
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(PHOTO)) throw new Error(`Test photo missing: ${PHOTO} (expected ../shared/data next to the repo)`);
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-detail-'));
+    // Stored sideways (EXIF 6), larger than the window: the view must pan over the upright photo.
+    await sharp(PHOTO).resize(2400).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(photo());
+    const userDataDir = path.join(workDir, 'user-data');
+    await mkdir(userDataDir);
+    session = await startE2eSession(userDataDir);
+    await page().setViewportSize({ width: 1280, height: 800 });
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('Z shows the photo at 100 % around its middle, with the photo’s own pixels', async () => {
+    await dropFile(page(), CANVAS, photo(), 'image/jpeg');
+    await expect.poll(() => page().getByTestId('meta-file').textContent(), { timeout: 30_000 }).toBe('sideways.jpg');
+    const { width, height } = await upright();
+    expect(width).toBeGreaterThan(height);
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+    expect(await page().getByRole('button', { name: '100 %' }).getAttribute('aria-pressed')).toBe('true');
+    const shown = await view();
+    // One photo pixel per screen pixel (device pixel ratio 1 here), centred on the photo.
+    const box = (await page().getByTestId('detail-view').boundingBox())!;
+    expect(shown.width).toBe(Math.min(width, Math.round(box.width)));
+    expect(shown.height).toBe(Math.min(height, Math.round(box.height)));
+    expect(Math.abs(shown.left + shown.width / 2 - width / 2)).toBeLessThanOrEqual(1);
+    expect(Math.abs(shown.top + shown.height / 2 - height / 2)).toBeLessThanOrEqual(1);
+    await expectPhotoPixels(await cropShown('before', shown), photo(), shown);
+  });
+
+  it('dragging moves the view over the photo, and the sharp crop follows once it rests', async () => {
+    const before = await view();
+    const box = (await page().locator('.window').boundingBox())!;
+    await page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page().mouse.down();
+    await page().mouse.move(box.x + box.width / 2 + 150, box.y + box.height / 2 + 60, { steps: 5 });
+    await page().mouse.up();
+    const after = await view();
+    // Dragging right and down shows what lies left of and above the old view.
+    expect(after.left).toBe(Math.max(0, before.left - 150));
+    expect(after.top).toBe(Math.max(0, before.top - 60));
+    expect(after.left).toBeLessThan(before.left);
+    await expectPhotoPixels(await cropShown('before', after), photo(), after);
+    // The arrow keys move it too, a quarter of the view per press.
+    await page().locator('.window').focus();
+    await page().keyboard.press('ArrowRight');
+    expect((await view()).left).toBe(after.left + Math.round(after.width / 4));
+  });
+
+  it('after a deblur both sides show the same place; Before/After keeps it; Fit and double-click switch back and forth', async () => {
+    const place = await view();
+    await page().getByRole('button', { name: 'Deblur', exact: true }).click();
+    await expect.poll(() => page().getByTestId('job-status').textContent(), { timeout: 180_000 }).toBe('Done');
+    const afterSrc = await cropShown('after', place);
+    expect(afterSrc).toMatch(/\/crop\/job_[a-z0-9]+\//);
+    expect(await page().getByTestId('detail-after').isVisible()).toBe(true);
+    await page().keyboard.press('\\');
+    await expect.poll(() => page().getByTestId('detail-after').isVisible()).toBe(false);
+    expect(await view()).toEqual(place);
+
+    await page().getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
+    // A double-click on the fitted photo's top-left quarter shows that place at 100 %.
+    const stage = (await page().getByTestId('compare-stage').boundingBox())!;
+    await page().mouse.dblclick(stage.x + stage.width / 2 - 100, stage.y + stage.height / 2 - 60);
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+    const zoomed = await view();
+    const { width } = await upright();
+    expect(zoomed.left + zoomed.width / 2).toBeLessThan(width / 2);
+    expect(session?.app.pageErrors).toEqual([]);
+    expect(await session?.app.cspViolations()).toEqual([]);
+  });
+});
