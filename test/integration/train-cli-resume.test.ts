@@ -57,6 +57,7 @@ beforeAll(async () => {
   cancelMessage = await interrupted(path.join(work, 'one'), DAY_ONE);
   await interrupted(path.join(work, 'two'), 'run-a');
   await interrupted(path.join(work, 'two'), 'run-b');
+  await interrupted(path.join(work, 'three'), 'light');
 });
 
 describe('unshake train --resume without --out', () => {
@@ -86,5 +87,22 @@ describe('unshake train --resume without --out', () => {
     const chosen = await cli(path.join(work, 'two'), baseOnnx, ['--out', 'run-b']);
     expect(chosen.err).not.toMatch(/error \[/);
     expect(chosen.out).toContain('saved "run-b"');
+  });
+
+  it('`--resume` alone keeps the batch, steps, loss weights and held-out crop the run started with; a different one is a usage error (2)', async () => {
+    const bare = (extra: string[]) =>
+      captureOutput(() => runTrainCommand(['--pairs', path.join(work, 'pairs'), '--base', baseOnnx, '--models-dir', path.join(work, 'three'), '--resume', '--out', 'light', ...extra]));
+    const changed = await bare(['--batch', '4']);
+    expect(changed.code).toBe(2);
+    expect(changed.err).toContain('error [INVALID_REQUEST]: The interrupted run "light" was started with --batch 1 and cannot continue with --batch 4.');
+
+    const { code, out, err } = await bare([]);
+    expect(err).not.toMatch(/error \[/);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^batch 1, 2 steps, learning rate 0\.0001, loss weights L1 100 \/ perceptual 0 \/ adversarial 0, held-out crops ≤ 32 px$/m);
+    expect(err).toMatch(/^step 2\/2 {2}total [\d.e+-]+ {2}l1 [\d.e+-]+ {2}/m);
+    expect(err).not.toMatch(/^step .*(critic|adversarial|perceptual)/m);
+    // Base and fine-tuned scores on the same crops.
+    expect(out).toMatch(/fine-tuned 2 steps on .*; held-out 1 pair\(s\), centre crops ≤ 32 px/);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { modelManifestSchema } from '../../model/src/models/manifest.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
+import { trainModel } from '../../model/src/train/trainer.js';
 import { makeGoproPairsFolder, placeholderPath } from '../unit/train/helpers.js';
 import { captureOutput } from './capture-output.js';
 
@@ -56,5 +57,50 @@ describe('unshake train', () => {
     expect(noDecoder.err).toMatch(/mode: decoder \(encoder frozen/);
     expect(noDecoder.err).toMatch(/error \[MODEL_INVALID\]: This model has no ConvTranspose decoder/);
     expect((await run(['--pairs', pairsDir, '--mode', 'fast'])).err).toMatch(/--mode must be "full" or "decoder"/);
+  });
+
+  it('refuses a crop the critic cannot score as a usage error (2) naming the smallest that works, before reading the data', async () => {
+    const small = await run(['--pairs', pairsDir, '--base', placeholderPath, '--crop', '16', '--models-dir', path.join(work, 'm4')]);
+    expect(small.code).toBe(2);
+    expect(small.err).toMatch(/error \[INVALID_REQUEST\]: --crop 16 is too small for the adversarial loss: its critic needs crops of at least 24 px\. Use --crop 24, or train without the critic: --adversarial 0\./);
+    expect(small.err).not.toMatch(/^pairs: /m);
+  });
+});
+
+describe('a model name without Latin letters', () => {
+  const date = new Date().toISOString().slice(0, 10);
+  const light = ['--pairs', '', '--base', placeholderPath, '--steps', '1', '--crop', '32', '--batch', '1', '--val-crop', '32', '--perceptual', '0', '--adversarial', '0'];
+  const args = (modelsDir: string, extra: string[]) => [...light.map((a) => a || pairsDir), '--models-dir', modelsDir, ...extra];
+
+  it('gets a dated id (a free one) and keeps the typed name as the model’s name', async () => {
+    const modelsDir = path.join(work, 'models-jp');
+    for (const id of [`placeholder-finetuned-${date}`, `placeholder-finetuned-${date}-2`]) {
+      const { code, out, err } = await run(args(modelsDir, ['--out', '日本の夏']));
+      expect(err).not.toMatch(/error \[/);
+      expect(code).toBe(0);
+      expect(err).toContain(`training "${id}"\nnote: "日本の夏" has no letters a model id can use (a-z, 0-9, ".", "_", "-"), so the model gets this id; "日本の夏" stays its name`);
+      expect(out).toContain(`saved "${id}" to ${path.join(modelsDir, id)}`);
+      const manifest = modelManifestSchema.parse(JSON.parse(await readFile(path.join(modelsDir, id, `${id}.manifest.json`), 'utf8')));
+      expect(manifest).toMatchObject({ id, name: '日本の夏' });
+    }
+  });
+
+  it('is how --resume finds its interrupted run again', async () => {
+    const modelsDir = path.join(work, 'models-jp-resume');
+    const id = `placeholder-finetuned-${date}`;
+    const controller = new AbortController();
+    const manifest = modelManifestSchema.parse(JSON.parse(await readFile(placeholderPath.replace(/\.onnx$/, '.manifest.json'), 'utf8')));
+    await expect(trainModel({
+      baseOnnxPath: placeholderPath, baseManifest: manifest, pairsDir, modelsDir, outId: id, outName: '日本の夏', steps: 2, crop: 32, batch: 1,
+      validationCrop: 32, weights: { perceptual: 0, adversarial: 0 }, signal: controller.signal, onEvent: (e) => e.type === 'step' && controller.abort(),
+    })).rejects.toMatchObject({ code: 'CANCELLED' });
+
+    const { code, out, err } = await run(args(modelsDir, ['--out', '日本の夏', '--resume', '--steps', '2']));
+    expect(err).not.toMatch(/error \[/);
+    expect(code).toBe(0);
+    expect(err).toMatch(new RegExp(`^resuming "${id}"$`, 'm'));
+    expect(err).toMatch(/^resumed at step 1$/m);
+    expect(out).toContain(`saved "${id}"`);
+    expect(JSON.parse(await readFile(path.join(modelsDir, id, `${id}.manifest.json`), 'utf8'))).toMatchObject({ name: '日本の夏' });
   });
 });

@@ -11,7 +11,8 @@ import { makeGoproPairsFolder, repoRoot } from '../unit/train/helpers.js';
 
 /**
  * What a resume (or a new run under a taken name) refuses before any data is prepared: a
- * changed mode / crop / critic width, a crop the model cannot take, a damaged checkpoint.
+ * changed mode / crop / critic width / batch / loss weight / learning rate / held-out crop, a
+ * crop the model or the critic cannot take, a damaged checkpoint.
  */
 let work: string;
 let base: Omit<TrainOptions, 'outId' | 'modelsDir'>;
@@ -60,8 +61,33 @@ describe('resuming a run', () => {
 
     const events: TrainEvent[] = [];
     const { summary } = await trainModel({ ...o, mode: undefined, crop: undefined, criticWidth: undefined, resume: true, onEvent: (e) => events.push(e) });
-    expect(events.find((e) => e.type === 'resumed')).toEqual({ type: 'resumed', step: 1, mode: 'decoder', crop: 32, criticWidth: 4 });
+    expect(events.find((e) => e.type === 'resumed')).toMatchObject({ type: 'resumed', step: 1, mode: 'decoder', crop: 32, criticWidth: 4 });
     expect(summary).toMatchObject({ mode: 'decoder', crop: 32, steps: 3 });
+  });
+
+  it('keeps its batch, loss weights, learning rate and held-out crop, refuses different explicit ones, and takes a new --steps', async () => {
+    const o: TrainOptions = {
+      ...base, modelsDir: path.join(work, 'm-kept'), outId: 'kept', batch: 2, learningRate: 1e-3, weights: { l1: 50, perceptual: 0, adversarial: 0 }, validationCrop: 48, steps: 5,
+    };
+    await interrupted(o);
+    await refused({ ...o, batch: 4, resume: true }, 'INVALID_REQUEST', /^The interrupted run "kept" was started with --batch 2 and cannot continue with --batch 4\. Resume it without --batch/);
+    await refused({ ...o, learningRate: 1e-4, resume: true }, 'INVALID_REQUEST', /started with --lr 0\.001 and cannot continue with --lr 0\.0001/);
+    await refused({ ...o, weights: { adversarial: 1 }, resume: true }, 'INVALID_REQUEST', /started with --adversarial 0 and cannot continue with --adversarial 1/);
+    await refused({ ...o, weights: { l1: 100 }, resume: true }, 'INVALID_REQUEST', /started with --l1 50 and cannot continue with --l1 100/);
+    await refused({ ...o, validationCrop: 256, resume: true }, 'INVALID_REQUEST', /started with --val-crop 48 and cannot continue with --val-crop 256/);
+
+    // As `--resume` alone passes them: none of these flags. --steps may change (3 of the 5).
+    const events: TrainEvent[] = [];
+    const resumed = { ...o, batch: undefined, learningRate: undefined, weights: undefined, validationCrop: undefined, steps: 3, resume: true };
+    const { summary } = await trainModel({ ...resumed, onEvent: (e) => events.push(e) });
+    expect(events.find((e) => e.type === 'resumed')).toMatchObject({
+      step: 1, batch: 2, steps: 3, learningRate: 1e-3, validationCrop: 48, weights: { l1: 50, perceptual: 0, adversarial: 0, gradientPenalty: 10 },
+    });
+    const steps = events.filter((e) => e.type === 'step');
+    expect(steps.map((e) => [e.step, e.total])).toEqual([[2, 3], [3, 3]]);
+    // No critic came back: the light loss stayed light.
+    expect(steps.every((e) => !('critic' in e.losses) && !('adversarial' in e.losses))).toBe(true);
+    expect(summary).toMatchObject({ batch: 2, steps: 3, learningRate: 1e-3, lossWeights: { l1: 50, perceptual: 0, adversarial: 0 }, validation: { crop: 48 } });
   });
 
   it('resumes a checkpoint from before these settings were recorded with what is passed, as before', async () => {
@@ -69,7 +95,7 @@ describe('resuming a run', () => {
     await interrupted(o);
     const file = path.join(runDirFor(o.modelsDir, 'old'), 'checkpoint.json');
     const json = JSON.parse(await readFile(file, 'utf8')) as { state: Record<string, unknown> };
-    for (const key of ['mode', 'crop', 'criticWidth', 'outName']) delete json.state[key];
+    for (const key of ['mode', 'crop', 'criticWidth', 'outName', 'batch', 'steps', 'learningRate', 'weights', 'validationCrop']) delete json.state[key];
     await writeFile(file, JSON.stringify(json));
     const { summary } = await trainModel({ ...o, resume: true });
     expect(summary).toMatchObject({ mode: 'full', crop: 32, steps: 3 });
@@ -83,6 +109,20 @@ describe('the crop size', () => {
     expect(message).toContain('"tiny"');
     await refused({ ...o, crop: 2 }, 'INVALID_REQUEST', /Use --crop 4\.$/);
     await expect(stat(path.join(work, 'm-crop'))).rejects.toThrow();
+  });
+});
+
+describe('the crop size with the adversarial loss', () => {
+  it('is refused below what the critic can score, naming the smallest crop that works, before any data is prepared', async () => {
+    const o: TrainOptions = { ...base, modelsDir: path.join(work, 'm-critic'), outId: 'c' };
+    const smallest = 'Use --crop 24, or train without the critic: --adversarial 0.';
+    expect(await refused({ ...o, crop: 16 }, 'INVALID_REQUEST', /^--crop 16 is too small for the adversarial loss: its critic needs crops of at least 24 px\./)).toContain(smallest);
+    expect(await refused({ ...o, crop: 20 }, 'INVALID_REQUEST', /^--crop 20 is too small/)).toContain(smallest);
+    await refused({ ...o, crop: 28 }, 'INVALID_REQUEST', /^--crop 28 does not fit the critic of the adversarial loss\. Use --crop 24 or --crop 32, or train without the critic: --adversarial 0\.$/);
+    await expect(stat(path.join(work, 'm-critic'))).rejects.toThrow();
+    // Without the critic a 16-px crop trains.
+    const { summary } = await trainModel({ ...o, crop: 16, steps: 1, weights: { perceptual: 0, adversarial: 0 } });
+    expect(summary).toMatchObject({ crop: 16, steps: 1 });
   });
 });
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import writeFileAtomic from 'write-file-atomic';
@@ -47,6 +47,11 @@ export async function saveCheckpoint<S>(dir: string, step: number, state: S, gro
   const stale = (await readdir(dir)).filter((n) => /^weights-\d+\.bin$/.test(n) && n !== bin);
   await Promise.all(stale.map((n) => rm(path.join(dir, n), { force: true })));
   return path.join(dir, STATE_FILE);
+}
+
+/** Whether dir holds a checkpoint (its description file; it may still be damaged). */
+export function hasCheckpoint(dir: string): Promise<boolean> {
+  return stat(path.join(dir, STATE_FILE)).then(() => true, () => false);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { PairValidation } from './pairs.js';
+import type { RunSettings } from './run-settings.js';
 import type { SharpFolderReport } from './synth/sharp-folder.js';
 import type { SynthesisInfo } from './synth/synthesis-spec.js';
 import type { Scores } from './train-validation.js';
@@ -41,6 +42,14 @@ export function formatDataEvent(e: DataEvent): string {
 
 export function formatMode(mode: 'full' | 'decoder'): string {
   return `mode: ${mode === 'full' ? 'full (all weights)' : 'decoder (encoder frozen; decoder and tail trained)'}`;
+}
+
+/** What a resumed run keeps besides its mode, crop and critic width. */
+export function formatRunSettings(s: RunSettings): string {
+  const w = s.weights;
+  const mild = s.mildShare === undefined ? '' : `, mild-shake share ${s.mildShare}`;
+  return `batch ${s.batch}, ${s.steps} steps, learning rate ${s.learningRate}, loss weights L1 ${w.l1} / perceptual ${w.perceptual} / adversarial ${w.adversarial}, ` +
+    `held-out crops ≤ ${s.validationCrop} px${mild}`;
 }
 
 export function formatProgress(step: number, total: number, losses: Record<string, number>, stepsPerSecond: number, etaSeconds: number): string {

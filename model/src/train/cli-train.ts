@@ -1,50 +1,28 @@
 import { createHash } from 'node:crypto';
-import { defaultModelsDir } from '../models/user-models-dir.js';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toErrorInfo, UnshakeError } from '../errors.js';
-import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
+import { defaultModelsDir } from '../models/user-models-dir.js';
 import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
-import { formatDataEvent, formatDuration, formatMode, formatProgress, formatScoreTable } from './cli-train-format.js';
+import { resolveBase, type BaseModel } from './base-model.js';
+import { formatDataEvent, formatMode, formatProgress, formatRunSettings, formatScoreTable, formatDuration } from './cli-train-format.js';
+import { datedId, freeDatedId, slug } from './model-name.js';
+import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
-import { trainModel, type TrainEvent } from './trainer.js';
+import { trainModel, type TrainEvent, type TrainResult } from './trainer.js';
+import { UsageError } from './usage-error.js';
 
 export const USAGE =
   'unshake train --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +
-  '[--base FILE.onnx] [--lr 1e-4] [--l1 W] [--perceptual W] [--adversarial W] [--critic-width 64] [--checkpoint-every 100] ' +
+  '[--base MODEL-ID | FILE.onnx] [--lr 1e-4] [--l1 W] [--perceptual W] [--adversarial W] [--critic-width 64] [--checkpoint-every 100] ' +
   '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json] [--mild-share 0.1]';
-
-const BUNDLED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
-const BASE_CANDIDATES = ['unshake-base.onnx', 'base.onnx', 'placeholder.onnx'];
-
-/** Electron's userData folder for "unshake", so CLI-made models appear in the app's library. */
-
-const exists = (p: string) => stat(p).then(() => true, () => false);
-
-/** The base ONNX and its manifest (`<stem>.manifest.json` next to it). */
-async function resolveBase(file: string | undefined): Promise<{ onnx: string; manifest: ModelManifest }> {
-  let onnx = file ? path.resolve(file) : undefined;
-  for (const name of file ? [] : BASE_CANDIDATES) {
-    if (await exists(path.join(BUNDLED_DIR, name))) {
-      onnx = path.join(BUNDLED_DIR, name);
-      break;
-    }
-  }
-  if (!onnx || !(await exists(onnx))) throw new UnshakeError('MODEL_NOT_FOUND', `No base model to fine-tune at ${onnx ?? BUNDLED_DIR}.`);
-  const manifestPath = onnx.replace(/\.onnx$/i, '.manifest.json');
-  const text = await readFile(manifestPath, 'utf8').catch(() => {
-    throw new UnshakeError('MODEL_INVALID', `The base model ${onnx} has no manifest at ${manifestPath}.`);
-  });
-  return { onnx, manifest: modelManifestSchema.parse(JSON.parse(text)) };
-}
 
 function num(name: string, value: string | undefined, min: number, max: number, integer = true): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new UnshakeError('INVALID_REQUEST', `--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${value}".`);
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got "${value}".`);
   }
   return n;
 }
@@ -53,7 +31,7 @@ function num(name: string, value: string | undefined, min: number, max: number, 
  * `--resume` without `--out`: the one interrupted run started from this base model (the default
  * name has the start date in it, so it cannot be rebuilt on a later day).
  */
-async function runToResume(modelsDir: string, base: { onnx: string; manifest: ModelManifest }): Promise<string> {
+async function runToResume(modelsDir: string, base: BaseModel): Promise<string> {
   const sha256 = createHash('sha256').update(await readFile(base.onnx)).digest('hex');
   const runs = await interruptedRuns(modelsDir);
   const mine = runs.filter((r) => r.baseSha256 === sha256).map((r) => r.id);
@@ -69,7 +47,23 @@ async function runToResume(modelsDir: string, base: { onnx: string; manifest: Mo
   throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run of "${base.manifest.id}" to resume in ${where}${others}.`);
 }
 
-const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64);
+/** `--resume --out 日本の夏`: the interrupted run that was started under that display name. */
+async function runNamed(modelsDir: string, name: string): Promise<string> {
+  const ids = (await interruptedRuns(modelsDir)).filter((r) => r.outName === name).map((r) => r.id);
+  if (ids.length === 1) return ids[0]!;
+  if (ids.length > 1) throw new UnshakeError('INVALID_REQUEST', `Several interrupted runs are named "${name}": ${ids.join(', ')}. Resume one by its id, e.g. --resume --out ${ids[0]}.`);
+  throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run named "${name}" in ${trainingRunsDir(modelsDir)}.`);
+}
+
+/** The run's model id, and a note when the typed name could not be one. */
+async function outIdFor(modelsDir: string, base: BaseModel, outName: string | undefined, resume: boolean): Promise<{ id: string; note?: string }> {
+  if (outName === undefined) return { id: resume ? await runToResume(modelsDir, base) : datedId(base.manifest.id) };
+  const id = slug(outName);
+  if (id) return { id };
+  if (resume) return { id: await runNamed(modelsDir, outName) };
+  const note = `"${outName}" has no letters a model id can use (a-z, 0-9, ".", "_", "-"), so the model gets this id; "${outName}" stays its name`;
+  return { id: await freeDatedId(modelsDir, base.manifest.id), note };
+}
 
 function parse(argv: string[]) {
   const str = { type: 'string' } as const;
@@ -84,59 +78,85 @@ function parse(argv: string[]) {
   return values;
 }
 
+type Values = ReturnType<typeof parse>;
+
+/** The command line's own mistakes, found before anything is loaded; null when there are none. */
+function usageProblem(values: Values): string | null {
+  if (values.pairs !== undefined && values.sharp !== undefined) {
+    return '--pairs and --sharp cannot be used together: train either on blurred/sharp pairs or on sharp-only photos (synthetic camera shake).';
+  }
+  for (const flag of ['synth-spec', 'mild-share'] as const) {
+    if (values[flag] !== undefined && !values.sharp) return `--${flag} applies to --sharp (synthetic camera shake) only.`;
+  }
+  if (!values.pairs && !values.sharp) return 'one of --sharp DIR (sharp-only photos) or --pairs DIR is required.';
+  return null;
+}
+
+function printResult({ model, summary, alreadyFinished }: TrainResult, seconds: number): void {
+  const v = summary.validation;
+  const d = summary.data;
+  const heldOut = d.source === 'pairs' ? `${d.validationPairs.length} pair(s)` : `${d.validationPhotos.length} photo(s) with synthetic shake`;
+  const what = alreadyFinished
+    ? `"${model.manifest.id}" had already finished (${summary.steps} steps on ${summary.backend}) when it was stopped; its leftover checkpoint was removed`
+    : `fine-tuned ${summary.steps} steps on ${summary.backend} in ${formatDuration(seconds)}`;
+  process.stdout.write(
+    `\n${what}; held-out ${heldOut}, centre crops ≤ ${v.crop} px\n` +
+      `${formatScoreTable([['blurred input', v.input], ['base model', v.base], ['fine-tuned', v.fineTuned]])}\n` +
+      `saved "${model.manifest.id}" to ${model.dir}\n`,
+  );
+}
+
 /** `npm run train -- …`: returns the exit code (0 done, 1 error, 2 usage / not supported, 130 cancelled). */
 export async function runTrainCommand(argv: string[]): Promise<number> {
-  let values: ReturnType<typeof parse>;
+  let values: Values;
   try {
     values = parse(argv);
   } catch (error) {
     process.stderr.write(`error [INVALID_REQUEST]: ${(error as Error).message}\nusage: ${USAGE}\n`);
     return 2;
   }
-  if (values.pairs !== undefined && values.sharp !== undefined) {
-    process.stderr.write(
-      'error [INVALID_REQUEST]: --pairs and --sharp cannot be used together: train either on blurred/sharp pairs or on sharp-only photos (synthetic camera shake).\n' +
-        `usage: ${USAGE}\n`,
-    );
-    return 2;
-  }
-  for (const flag of ['synth-spec', 'mild-share'] as const) {
-    if (values[flag] !== undefined && !values.sharp) {
-      process.stderr.write(`error [INVALID_REQUEST]: --${flag} applies to --sharp (synthetic camera shake) only.\nusage: ${USAGE}\n`);
-      return 2;
-    }
-  }
-  if (!values.pairs && !values.sharp) {
-    process.stderr.write(`error [INVALID_REQUEST]: one of --sharp DIR (sharp-only photos) or --pairs DIR is required.\nusage: ${USAGE}\n`);
+  const problem = usageProblem(values);
+  if (problem) {
+    process.stderr.write(`error [INVALID_REQUEST]: ${problem}\nusage: ${USAGE}\n`);
     return 2;
   }
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  let outId = '';
+  let lastSave: string | null = null;
+  const stopHandling = handleTrainingInterrupts(controller, () =>
+    lastSave
+      ? `nothing after ${lastSave} was kept; continue from there with --resume --out ${outId}.`
+      : 'this run had saved no checkpoint yet, so there is nothing to resume.',
+  );
   const live = process.stderr.isTTY;
   try {
-    const base = await resolveBase(values.base);
+    const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
+    const base = await resolveBase(values.base, modelsDir);
     const backend = await loadBestBackend();
     process.stderr.write(`backend: ${describeBackend(backend)}\n${backend.warning ? `warning: ${backend.warning}\n` : ''}`);
-    const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
     const resume = values.resume ?? false;
-    const outName = values.out ?? (resume ? undefined : `${base.manifest.id}-finetuned-${new Date().toISOString().slice(0, 10)}`);
-    const outId = outName === undefined ? await runToResume(modelsDir, base) : slug(outName);
-    process.stderr.write(`${resume ? 'resuming' : 'training'} "${outId}"\n`);
-    const steps = num('steps', values.steps, 1, 1e7) ?? 1000;
+    const named = await outIdFor(modelsDir, base, values.out, resume);
+    outId = named.id;
+    process.stderr.write(`${resume ? 'resuming' : 'training'} "${outId}"\n${named.note ? `note: ${named.note}\n` : ''}`);
     const mode = values.mode;
-    if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UnshakeError('INVALID_REQUEST', `--mode must be "full" or "decoder", got "${mode}".`);
+    if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UsageError(`--mode must be "full" or "decoder", got "${mode}".`);
     const criticWidth = num('critic-width', values['critic-width'], 1, 512);
-    // A resumed run keeps its own mode and critic width: they are printed once it has been read.
+    // A resumed run keeps its own settings: they are printed once it has been read.
     if (!resume) {
       process.stderr.write(`${formatMode(mode ?? 'full')}\ncritic width ${criticWidth ?? defaultCriticWidth(backend)}`);
       process.stderr.write(`${isCpuBound(backend) && criticWidth === undefined ? ' (reduced for a CPU-bound backend; --critic-width 64 is the paper\'s)' : ''}\n`);
     }
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
-      if (e.type === 'resumed') process.stderr.write(`resumed at step ${e.step}\n${formatMode(e.mode)}\ncrop ${e.crop} px, critic width ${e.criticWidth}\n`);
+      if (e.type === 'resumed') {
+        lastSave = `the checkpoint at step ${e.step} it resumed from`;
+        process.stderr.write(`resumed at step ${e.step}\n${formatMode(e.mode)}\ncrop ${e.crop} px, critic width ${e.criticWidth}\n${formatRunSettings(e)}\n`);
+      }
       if (e.type === 'validation') process.stderr.write(`${live ? '\n' : ''}validation @${e.step}: PSNR ${e.current.psnr.toFixed(2)} dB, SSIM ${e.current.ssim.toFixed(4)} (base ${e.base.psnr.toFixed(2)} dB)\n`);
-      if (e.type === 'checkpoint') process.stderr.write(`${live ? '\n' : ''}checkpoint @${e.step} (${e.reason}): ${e.path}\n`);
+      if (e.type === 'checkpoint') {
+        lastSave = `the checkpoint at step ${e.step}`;
+        process.stderr.write(`${live ? '\n' : ''}checkpoint @${e.step} (${e.reason}): ${e.path}\n`);
+      }
       if (e.type === 'step') {
         const line = formatProgress(e.step, e.total, e.losses, e.stepsPerSecond, e.etaSeconds);
         // A live line on a terminal; one line per step in logs and pipes.
@@ -144,15 +164,15 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       }
     };
     const started = performance.now();
-    const { model, summary } = await trainModel({
+    const result = await trainModel({
       baseOnnxPath: base.onnx,
       baseManifest: base.manifest,
       pairsDir: values.pairs || undefined,
       sharpDir: values.sharp || undefined,
       modelsDir,
       outId,
-      outName,
-      steps,
+      outName: values.out,
+      steps: num('steps', values.steps, 1, 1e7),
       crop: num('crop', values.crop, 16, 4096),
       batch: num('batch', values.batch, 1, 256),
       learningRate: num('lr', values.lr, 1e-8, 1, false),
@@ -165,7 +185,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       defaultCriticWidth: defaultCriticWidth(backend),
       mode,
       checkpointEvery: num('checkpoint-every', values['checkpoint-every'], 1, 1e7) ?? 100,
-      validateEvery: Math.max(1, Math.floor(steps / 5)),
+      validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
       validationCrop: num('val-crop', values['val-crop'], 16, 4096),
       seed: num('seed', values.seed, 0, 2 ** 31),
       resume,
@@ -175,22 +195,14 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       signal: controller.signal,
       onEvent,
     });
-    const v = summary.validation;
-    const d = summary.data;
-    const heldOut = d.source === 'pairs' ? `${d.validationPairs.length} pair(s)` : `${d.validationPhotos.length} photo(s) with synthetic shake`;
-    process.stdout.write(
-      `\nfine-tuned ${summary.steps} steps on ${summary.backend} in ${formatDuration((performance.now() - started) / 1000)}; ` +
-        `held-out ${heldOut}, centre crops ≤ ${v.crop} px\n` +
-        `${formatScoreTable([['blurred input', v.input], ['base model', v.base], ['fine-tuned', v.fineTuned]])}\n` +
-        `saved "${model.manifest.id}" to ${model.dir}\n`,
-    );
+    printResult(result, (performance.now() - started) / 1000);
     return 0;
   } catch (error) {
     const info = toErrorInfo(error);
     process.stderr.write(`\nerror [${info.code}]: ${info.message}\n`);
-    return info.code === 'CANCELLED' ? 130 : 1;
+    return error instanceof UsageError ? 2 : info.code === 'CANCELLED' ? 130 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopHandling();
   }
 }
 

@@ -19,6 +19,26 @@ export interface PatchCritic {
 }
 
 const SLOPE = 0.2;
+const KERNEL = 4;
+const PAD = 1;
+/** Strides of the five 4×4 convs (each padded by 1); createCritic builds these layers. */
+const STRIDES = [2, 2, 2, 1, 1] as const;
+
+/**
+ * Side of the patch-score map for a square input of `size` px, or 0 when there is none: the
+ * input is too small, or a stride-2 layer would get an odd padded side (criticConv's
+ * space-to-depth needs it even). An empty map gives the adversarial loss nothing to score.
+ */
+export function criticOutputSize(size: number): number {
+  let s = size;
+  for (const stride of STRIDES) {
+    const padded = s + 2 * PAD;
+    if (stride === 2 && padded % 2 !== 0) return 0;
+    s = Math.floor((padded - KERNEL) / stride) + 1;
+    if (s < 1) return 0;
+  }
+  return s;
+}
 
 export function leakyReluTwiceDifferentiable(x: tf.Tensor): tf.Tensor {
   return tf.sub(tf.relu(x), tf.mul(SLOPE, tf.relu(tf.neg(x))));
@@ -26,19 +46,20 @@ export function leakyReluTwiceDifferentiable(x: tf.Tensor): tf.Tensor {
 
 export function createCritic(width = 64, seed = 1): PatchCritic {
   const w = width;
-  const layers: [number, number, 1 | 2][] = [[3, w, 2], [w, 2 * w, 2], [2 * w, 4 * w, 2], [4 * w, 8 * w, 1], [8 * w, 1, 1]];
+  const channels = [3, w, 2 * w, 4 * w, 8 * w, 1];
+  const layers = STRIDES.map((stride, i) => [channels[i]!, channels[i + 1]!, stride] as const);
   const prefix = uniquePrefix('critic');
   const variables = new Map<string, tf.Variable>();
   layers.forEach(([cin, cout], i) => {
     // He-normal init scaled for the leaky slope, seeded so runs repeat.
-    const std = Math.sqrt(2 / ((1 + SLOPE * SLOPE) * cin * 16));
-    variables.set(`conv${i}.weight`, tf.variable(tf.randomNormal([4, 4, cin, cout], 0, std, 'float32', seed + i), true, `${prefix}/conv${i}.weight`));
+    const std = Math.sqrt(2 / ((1 + SLOPE * SLOPE) * cin * KERNEL * KERNEL));
+    variables.set(`conv${i}.weight`, tf.variable(tf.randomNormal([KERNEL, KERNEL, cin, cout], 0, std, 'float32', seed + i), true, `${prefix}/conv${i}.weight`));
     variables.set(`conv${i}.bias`, tf.variable(tf.zeros([cout]), true, `${prefix}/conv${i}.bias`));
   });
   const apply = (x: tf.Tensor4D): tf.Tensor4D => {
     let h: tf.Tensor4D = x;
     layers.forEach(([, , stride], i) => {
-      const padded = tf.pad(h, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+      const padded = tf.pad(h, [[0, 0], [PAD, PAD], [PAD, PAD], [0, 0]]);
       const y = tf.add(criticConv(padded, variables.get(`conv${i}.weight`) as tf.Variable<tf.Rank.R4>, stride), variables.get(`conv${i}.bias`)!);
       h = (i < layers.length - 1 ? leakyReluTwiceDifferentiable(y) : y) as tf.Tensor4D;
     });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnshakeError } from '../errors.js';
@@ -13,6 +13,8 @@ import { writeWeightsToOnnx } from './tf-to-onnx.js';
  * manifest `<id>.manifest.json` and a `training.json` sidecar (base model, data, steps,
  * held-out scores). The manifest is written last so a half-written folder is never listed, and
  * the folder is removed if anything fails. A base model is never a target: the id must be new.
+ * The manifest keeps the base model's licence (the weights derive from it) and records the base
+ * model's id, version and training next to the fine-tune's own.
  */
 /** What the model was trained on: real pairs, or sharp-only photos with synthetic shake. */
 export type TrainingDataSummary =
@@ -28,13 +30,15 @@ export type TrainingDataSummary =
     };
 
 export interface TrainingSummary {
-  baseModel: { id: string; file: string; sha256: string };
+  baseModel: { id: string; file: string; sha256: string; version?: string };
   data: TrainingDataSummary;
   steps: number;
   /** 'full' or 'decoder' (decoder and tail only). */
   mode: string;
   crop: number;
   batch: number;
+  /** Absent in models exported before it was recorded. */
+  learningRate?: number;
   backend: string;
   lossWeights: Record<string, number>;
   validation: { input: Scores; base: Scores; fineTuned: Scores; crop: number };
@@ -71,16 +75,22 @@ export function modelDir(modelsDir: string, id: string): string {
   return path.join(modelsDir, id);
 }
 
+export const isModelId = (id: string) => modelManifestSchema.shape.id.safeParse(id).success;
+
 /** Fails early (before a long run) when the id is taken or not a valid model id. */
 export async function assertNewModelId(modelsDir: string, id: string, baseOnnxPath: string, bundledDir?: string): Promise<void> {
-  if (!modelManifestSchema.shape.id.safeParse(id).success) {
+  if (!isModelId(id)) {
     throw new UnshakeError('INVALID_REQUEST', `"${id}" cannot be a model id: use lower-case letters, digits, ".", "_" or "-" (max 64).`);
   }
   // The library hides a user model named like a bundled one (or the "base" alias): it would be
-  // saved and never found.
-  const bundled = await listModels(bundledDir === undefined ? {} : { bundledDir });
-  if (bundled.some((m) => m.id === id)) {
+  // saved and never found. A user model with that id in any folder (a copied one, say) would
+  // make two models with one id.
+  const taken = (await listModels({ userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) })).find((m) => m.id === id);
+  if (taken?.source === 'bundled') {
     throw new UnshakeError('OUTPUT_EXISTS', `"${id}" is the name of a model that ships with Unshake; choose another name with --out.`);
+  }
+  if (taken) {
+    throw new UnshakeError('OUTPUT_EXISTS', `A model with the id "${id}" ("${taken.name}") is already in the library in ${modelsDir}; choose another name with --out.`);
   }
   const dir = modelDir(modelsDir, id);
   if (path.resolve(dir, ONNX_FILE) === path.resolve(baseOnnxPath)) {
@@ -96,31 +106,55 @@ function describeData(d: TrainingDataSummary): string {
   return `${d.trainPhotos.length} sharp-only photo(s) with synthetic camera shake (spec v${d.synthesis.specVersion}, seed ${d.synthesis.seed})`;
 }
 
+/**
+ * The base version with `+ft.<steps>` (semver build metadata, so it sorts with its base); a
+ * fine-tune of a fine-tune appends `.ft.<steps>`.
+ */
+export function fineTunedVersion(baseVersion: string | undefined, steps: number): string {
+  const v = baseVersion ?? '0.0.0';
+  return `${v}${v.includes('+') ? '.' : '+'}ft.${steps}`;
+}
+
+/** The manifest's training section, in the base recipe's terms (steps, data mix). */
+function trainingSection(base: ModelManifest, s: TrainingSummary): NonNullable<ModelManifest['training']> {
+  const mild = s.data.source === 'synthetic' ? s.data.synthesis.mildShare : 0;
+  return {
+    steps: s.steps,
+    mix: s.data.source === 'pairs' ? 'pairs=1' : `synth=${+(1 - mild).toFixed(4)},mild=${mild}`,
+    fineTune: { mode: s.mode, crop: s.crop, batch: s.batch, learningRate: s.learningRate, lossWeights: s.lossWeights, finishedAt: s.finishedAt },
+    baseModel: { id: base.id, ...(base.version === undefined ? {} : { version: base.version }), ...(base.training === undefined ? {} : { training: base.training }) },
+  };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function exportPaths(dir: string, id: string): Omit<ExportedModel, 'manifest'> {
+  return { dir, onnxPath: path.join(dir, ONNX_FILE), manifestPath: path.join(dir, `${id}.manifest.json`), summaryPath: path.join(dir, 'training.json') };
+}
+
 export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel> {
   const dir = modelDir(req.modelsDir, req.id);
   await assertNewModelId(req.modelsDir, req.id, '');
   const onnx = writeWeightsToOnnx(req.baseBytes, req.weights);
   const { input, base, fineTuned } = req.summary.validation;
+  const b = req.baseManifest;
   const manifest = modelManifestSchema.parse({
     id: req.id,
     name: req.name,
     description:
-      `Fine-tuned from ${req.baseManifest.name} on ${describeData(req.summary.data)} for ${req.summary.steps} steps. ` +
+      `Fine-tuned from ${b.name}${b.version ? ` ${b.version}` : ''} on ${describeData(req.summary.data)} for ${req.summary.steps} steps. ` +
       `Held-out PSNR ${fineTuned.psnr.toFixed(2)} dB (base ${base.psnr.toFixed(2)} dB, blurred input ${input.psnr.toFixed(2)} dB).`,
+    version: fineTunedVersion(b.version, req.summary.steps),
+    ...(b.license === undefined ? {} : { license: b.license }),
+    training: trainingSection(b, req.summary),
     placeholder: false,
     file: ONNX_FILE,
-    sha256: createHash('sha256').update(onnx).digest('hex'),
+    sha256: sha256(onnx),
     parameters: req.parameters,
-    io: req.baseManifest.io,
-    ...(req.baseManifest.gmacPerMegapixel === undefined ? {} : { gmacPerMegapixel: req.baseManifest.gmacPerMegapixel }),
+    io: b.io,
+    ...(b.gmacPerMegapixel === undefined ? {} : { gmacPerMegapixel: b.gmacPerMegapixel }),
   });
-  const out: ExportedModel = {
-    dir,
-    onnxPath: path.join(dir, ONNX_FILE),
-    manifestPath: path.join(dir, `${req.id}.manifest.json`),
-    summaryPath: path.join(dir, 'training.json'),
-    manifest,
-  };
+  const out: ExportedModel = { ...exportPaths(dir, req.id), manifest };
   await mkdir(dir, { recursive: true });
   try {
     await writeFileAtomic(out.onnxPath, Buffer.from(onnx));
@@ -131,4 +165,33 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
     throw new UnshakeError('WRITE_FAILED', `Could not save the fine-tuned model to ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return out;
+}
+
+/**
+ * The complete model a run exported under id (manifest, matching ONNX file, training.json), or
+ * null. A run stopped between its export and removing its checkpoint leaves one behind.
+ */
+export async function readExportedModel(modelsDir: string, id: string): Promise<{ model: ExportedModel; summary: TrainingSummary } | null> {
+  const paths = exportPaths(modelDir(modelsDir, id), id);
+  try {
+    const manifest = modelManifestSchema.parse(JSON.parse(await readFile(paths.manifestPath, 'utf8')));
+    const summary = JSON.parse(await readFile(paths.summaryPath, 'utf8')) as TrainingSummary;
+    const complete = manifest.id === id && manifest.file === ONNX_FILE && manifest.sha256 === sha256(await readFile(paths.onnxPath));
+    return complete && typeof summary.baseModel?.sha256 === 'string' ? { model: { ...paths, manifest }, summary } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True for a model folder that an export stopped half-way through left: no manifest (it is
+ * written last) and nothing but the export's own files and their temp files (write-file-atomic
+ * names them `<file>.<number>`). Anything else in it is not the export's to remove.
+ */
+export async function isPartialExport(modelsDir: string, id: string): Promise<boolean> {
+  const names = await readdir(modelDir(modelsDir, id)).catch(() => null);
+  if (!names) return false;
+  const own = [ONNX_FILE, 'training.json', `${id}.manifest.json`];
+  const ownOrTemp = (n: string) => own.some((f) => n === f || (n.startsWith(`${f}.`) && /^\d+$/.test(n.slice(f.length + 1))));
+  return !names.includes(own[2]!) && names.every(ownOrTemp);
 }

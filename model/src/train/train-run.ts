@@ -1,17 +1,21 @@
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
-import { listCheckpoints, loadCheckpoint } from './checkpoint.js';
+import { hasCheckpoint, listCheckpoints, loadCheckpoint } from './checkpoint.js';
+import { assertNewModelId, isPartialExport, readExportedModel, type ExportedModel, type TrainingSummary } from './model-export.js';
+import type { RunSettings } from './run-settings.js';
 import type { TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
 import type { DataSourceKind } from './training-data.js';
 
 /**
  * An interrupted fine-tuning run on disk: what its checkpoint records, where runs live, which
- * can be resumed, and the settings a resume must keep (trainer.ts runs them).
+ * can be resumed, and what a run finds under its id before it starts (trainer.ts runs it).
  */
 export type TrainMode = 'full' | 'decoder';
 
-export interface RunState {
+/** The settings (run-settings.ts) are absent in checkpoints from before they were recorded. */
+export interface RunState extends Partial<RunSettings> {
   step: number;
   rng: number;
   /** Absent in checkpoints from before sharp-only folders existed (those were pairs). */
@@ -22,14 +26,8 @@ export interface RunState {
   train: string[];
   validation: string[];
   baseline: { input: Scores; base: Scores };
-  /** Absent in checkpoints from before they were recorded: such a run takes what is passed. */
-  mode?: TrainMode;
-  crop?: number;
-  criticWidth?: number;
   outName?: string;
 }
-
-export type RunSettings = Required<Pick<RunState, 'mode' | 'crop' | 'criticWidth'>>;
 
 /** Where interrupted runs keep their checkpoints: a dot-folder, so the library skips it. */
 export function trainingRunsDir(modelsDir: string): string {
@@ -40,10 +38,15 @@ export function runDirFor(modelsDir: string, id: string): string {
   return path.join(trainingRunsDir(modelsDir), id);
 }
 
-/** The interrupted runs under modelsDir, with their base model's SHA-256 (null: damaged). */
-export async function interruptedRuns(modelsDir: string): Promise<{ id: string; dir: string; baseSha256: string | null }[]> {
+/** The interrupted runs under modelsDir, with their base model's SHA-256 (null: damaged) and name. */
+export async function interruptedRuns(modelsDir: string): Promise<{ id: string; dir: string; baseSha256: string | null; outName: string | null }[]> {
   const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
-  return runs.map(({ id, dir, state }) => ({ id, dir, baseSha256: typeof state?.baseSha256 === 'string' ? state.baseSha256 : null }));
+  return runs.map(({ id, dir, state }) => ({
+    id,
+    dir,
+    baseSha256: typeof state?.baseSha256 === 'string' ? state.baseSha256 : null,
+    outName: typeof state?.outName === 'string' ? state.outName : null,
+  }));
 }
 
 /** The saved run under runDir, if any; a damaged one is reported with where it is and what to do. */
@@ -58,32 +61,38 @@ export async function loadRun(o: TrainOptions, runDir: string) {
   }
 }
 
+type SavedRun = NonNullable<Awaited<ReturnType<typeof loadRun>>>;
+
 /**
- * Mode, crop and critic width: a resumed run keeps those it started with (its weights and crop
- * stream depend on them), and an explicit different value is refused. Older checkpoints did not
- * record them: those runs take what is passed, as before.
+ * What the run finds under its id: the checkpoint to resume, or (on --resume) the model that
+ * run already exported before it was stopped, whose stale checkpoint is then removed. A
+ * half-written export of the run being resumed is removed so the run can export again.
  */
-export function runSettings(o: TrainOptions, saved: RunState | undefined): RunSettings {
-  const pick = <T extends string | number>(flag: string, given: T | undefined, kept: T | undefined, fallback: T): T => {
-    if (given !== undefined && kept !== undefined && given !== kept) {
-      throw new UnshakeError(
-        'INVALID_REQUEST',
-        `The interrupted run "${o.outId}" was started with --${flag} ${kept} and cannot continue with --${flag} ${given}. ` +
-          `Resume it without --${flag} (it keeps ${kept}), or start a new run under another --out name.`,
-      );
+export async function openRun(o: TrainOptions): Promise<{ saved: SavedRun | null; finished: { model: ExportedModel; summary: TrainingSummary } | null }> {
+  const runDir = runDirFor(o.modelsDir, o.outId);
+  const early = o.resume ? await loadRun(o, runDir) : null;
+  if (early) {
+    const finished = await readExportedModel(o.modelsDir, o.outId);
+    if (finished && finished.summary.baseModel.sha256 === early.state.baseSha256) {
+      await removeRunDir(runDir);
+      return { saved: null, finished };
     }
-    return given ?? kept ?? fallback;
-  };
-  const settings: RunSettings = {
-    mode: pick('mode', o.mode, saved?.mode, 'full'),
-    crop: pick('crop', o.crop, saved?.crop, 256),
-    criticWidth: pick('critic-width', o.criticWidth, saved?.criticWidth, o.defaultCriticWidth ?? 64),
-  };
-  const m = o.baseManifest.io.sizeMultiple;
-  if (settings.crop % m !== 0) {
-    const below = Math.floor(settings.crop / m) * m;
-    const sizes = [below, below + m].filter((s) => s > 0).map((s) => `--crop ${s}`);
-    throw new UnshakeError('INVALID_REQUEST', `Training crops for the model "${o.baseManifest.id}" must be a multiple of ${m} px; ${settings.crop} is not. Use ${sizes.join(' or ')}.`);
+    if (await isPartialExport(o.modelsDir, o.outId)) await rm(path.join(o.modelsDir, o.outId), { recursive: true, force: true });
   }
-  return settings;
+  await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath);
+  const saved = early ?? (await loadRun(o, runDir));
+  if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume --out ${o.outId} or choose another name.`);
+  if (!saved && o.resume) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run for "${o.outId}" to resume in ${o.modelsDir}.`);
+  return { saved, finished: null };
+}
+
+/** A run's folder, then the runs folder when no other run is in progress. */
+export async function removeRunDir(runDir: string): Promise<void> {
+  await rm(runDir, { recursive: true, force: true });
+  await rmdir(path.dirname(runDir)).catch(() => {});
+}
+
+/** After a failure: a run folder without a checkpoint holds nothing to resume. */
+export async function removeRunDirWithoutCheckpoint(runDir: string): Promise<void> {
+  if (!(await hasCheckpoint(runDir))) await removeRunDir(runDir);
 }

@@ -1,19 +1,20 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { optimizerGroup, restoreOptimizer, saveCheckpoint, variableGroup } from './checkpoint.js';
 import { createCritic, type PatchCritic } from './critic.js';
-import { DEFAULT_LOSS_WEIGHTS, type LossWeights } from './losses.js';
-import { assertNewModelId, exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
+import type { LossWeights } from './losses.js';
+import { exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
 import { buildGenerator, decoderWeightNames, type TrainableGenerator } from './onnx-to-tf.js';
 import { Rng } from './random.js';
-import { loadRun, runDirFor, runSettings, type RunState, type TrainMode } from './train-run.js';
+import { runSettings, type RunSettings } from './run-settings.js';
+import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, runDirFor, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
 import { scoreSet, type Scores } from './train-validation.js';
-import { dataSourceOf, prepareTrainingData, type DataEvent } from './training-data.js';
+import { dataSourceOf, prepareTrainingData, type DataEvent, type DataSourceKind } from './training-data.js';
 import { loadVgg, type VggFeatures } from './vgg.js';
 
 /**
@@ -37,12 +38,13 @@ export interface TrainOptions {
   modelsDir: string;
   outId: string;
   outName?: string;
-  steps: number;
+  /** Total steps (default 1000; a resumed run keeps its own unless this is given). */
+  steps?: number;
+  /** A resumed run keeps these, and the loss weights, mode and critic width (run-settings.ts). */
   crop?: number;
   batch?: number;
   learningRate?: number;
   weights?: Partial<LossWeights>;
-  /** A resumed run keeps the crop, critic width and mode it started with; a different one is refused. */
   criticWidth?: number;
   /** The critic width of a new run when criticWidth is not given (CLI: by backend); default 64. */
   defaultCriticWidth?: number;
@@ -50,7 +52,8 @@ export interface TrainOptions {
   mode?: TrainMode;
   criticSteps?: number;
   checkpointEvery?: number;
-  validateEvery?: number;
+  /** Validate every N steps; a function gets the run's total steps. */
+  validateEvery?: number | ((steps: number) => number);
   validationFraction?: number;
   validationCrop?: number;
   seed?: number;
@@ -67,11 +70,13 @@ export type TrainEvent =
   | { type: 'validation'; step: number; input: Scores; base: Scores; current: Scores }
   | { type: 'step'; step: number; total: number; losses: Record<string, number>; stepsPerSecond: number; etaSeconds: number }
   | { type: 'checkpoint'; step: number; path: string; reason: 'interval' | 'cancel' }
-  | { type: 'resumed'; step: number; mode: TrainMode; crop: number; criticWidth: number };
+  | ({ type: 'resumed'; step: number } & RunSettings);
 
 export interface TrainResult {
   model: ExportedModel;
   summary: TrainingSummary;
+  /** --resume found the model this run had already exported, and removed its stale checkpoint. */
+  alreadyFinished?: boolean;
 }
 
 interface Run {
@@ -82,7 +87,9 @@ interface Run {
   criticOpt: tf.Optimizer | null;
 }
 
+/** The run folder is made with its first checkpoint, so a run that never saved one leaves none. */
 async function checkpoint(run: Run, dir: string, state: RunState): Promise<string> {
+  await mkdir(dir, { recursive: true });
   const groups = {
     generator: variableGroup(await run.gen.readWeights(), run.gen.variables),
     genOpt: await optimizerGroup(run.genOpt),
@@ -93,19 +100,28 @@ async function checkpoint(run: Run, dir: string, state: RunState): Promise<strin
   return saveCheckpoint(dir, state.step, state, groups);
 }
 
+type SavedRun = NonNullable<Awaited<ReturnType<typeof openRun>>['saved']>;
+
 const plain = (g: Map<string, { data: Float32Array }> | undefined) => new Map([...(g ?? [])].map(([k, v]) => [k, v.data]));
 
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
-  const batch = o.batch ?? 4;
-  const weights: LossWeights = { ...DEFAULT_LOSS_WEIGHTS, ...o.weights };
-  const emit = o.onEvent ?? (() => {});
   const source = dataSourceOf(o);
+  const { saved, finished } = await openRun(o);
+  if (finished) return { ...finished, alreadyFinished: true };
+  const settings = runSettings(o, saved?.state);
   const runDir = runDirFor(o.modelsDir, o.outId);
-  await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath);
-  const saved = await loadRun(o, runDir);
-  if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume --out ${o.outId} or choose another name.`);
-  if (!saved && o.resume) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run for "${o.outId}" to resume in ${o.modelsDir}.`);
-  const { mode, crop, criticWidth } = runSettings(o, saved?.state);
+  try {
+    return await train(o, source, saved, settings, runDir);
+  } catch (error) {
+    await removeRunDirWithoutCheckpoint(runDir);
+    throw error;
+  }
+}
+
+async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | null, settings: RunSettings, runDir: string): Promise<TrainResult> {
+  const { mode, crop, criticWidth, batch, weights, steps, validationCrop } = settings;
+  const validateEvery = typeof o.validateEvery === 'function' ? o.validateEvery(steps) : o.validateEvery;
+  const emit = o.onEvent ?? (() => {});
 
   const baseBytes = new Uint8Array(await readFile(o.baseOnnxPath));
   const baseSha256 = createHash('sha256').update(baseBytes).digest('hex');
@@ -124,11 +140,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     crop,
     batch,
     validationFraction: o.validationFraction ?? 0.2,
-    validationCrop: o.validationCrop ?? 256,
+    validationCrop,
     seed,
-    synthesisSpecPath: o.synthesisSpecPath,
+    synthesisSpecPath: settings.synthesisSpec,
     sharedDataDir: o.sharedDataDir,
-    mildShare: o.mildShare,
+    mildShare: settings.mildShare,
     mildSpecPath: o.mildSpecPath,
     saved: saved ? { train: saved.state.train, validation: saved.state.validation } : undefined,
   }, emit);
@@ -138,13 +154,13 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     gen: buildGenerator(baseBytes, mode === 'decoder' ? { trainable: (n) => decoderNames.has(n) } : {}),
     critic: weights.adversarial > 0 ? createCritic(criticWidth, seed) : null,
     vgg: null,
-    genOpt: tf.train.adam(o.learningRate ?? 1e-4, 0.9, 0.999),
+    genOpt: tf.train.adam(settings.learningRate, 0.9, 0.999),
     criticOpt: weights.adversarial > 0 ? tf.train.adam(1e-4, 0.5, 0.999) : null,
   };
   try {
     if (weights.perceptual > 0) run.vgg = await loadVgg(o.vggDir);
     // Recorded on resume too, so an older checkpoint saved again keeps them from now on.
-    const state: RunState = saved ? { outName: o.outName, ...saved.state, mode, crop, criticWidth } : {
+    const state: RunState = saved ? { outName: o.outName, ...saved.state, ...settings } : {
       step: 0,
       rng: seed * 7919,
       source,
@@ -154,9 +170,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       train: data.train,
       validation: data.validation,
       baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet) },
-      mode,
-      crop,
-      criticWidth,
+      ...settings,
       outName: o.outName,
     };
     if (saved) {
@@ -164,11 +178,10 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       run.critic?.assignWeights(plain(saved.groups.critic));
       await restoreOptimizer(run.genOpt, saved.groups.genOpt);
       if (run.criticOpt) await restoreOptimizer(run.criticOpt, saved.groups.criticOpt);
-      emit({ type: 'resumed', step: state.step, mode, crop, criticWidth });
+      emit({ type: 'resumed', step: state.step, ...settings });
     } else {
       emit({ type: 'validation', step: 0, ...state.baseline, current: state.baseline.base });
     }
-    await mkdir(runDir, { recursive: true });
     const rng = new Rng(state.rng);
     const sampler = data.sampler(rng);
     // One critic update per step, not the paper's 5 (train.py's --n-critic): the critic is much of
@@ -176,36 +189,41 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     const nets = { ...run, weights, criticSteps: o.criticSteps ?? 1 };
     const startStep = state.step;
     const started = performance.now();
-    while (state.step < o.steps) {
+    while (state.step < steps) {
+      // One turn of the event loop, so a Ctrl-C that came during the last step is seen now even
+      // on the CPU backend, whose steps never wait for I/O.
+      await new Promise((resolve) => setImmediate(resolve));
       if (o.signal?.aborted) {
         state.rng = rng.state;
         emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'cancel' });
-        throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${o.steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
+        throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
       }
       const losses = await trainStep(nets, await sampler.nextBatch(), state.step + 1);
       state.step++;
       state.rng = rng.state;
       const rate = (state.step - startStep) / ((performance.now() - started) / 1000);
-      emit({ type: 'step', step: state.step, total: o.steps, losses, stepsPerSecond: rate, etaSeconds: (o.steps - state.step) / rate });
-      if (o.validateEvery && state.step % o.validateEvery === 0 && state.step < o.steps) {
+      emit({ type: 'step', step: state.step, total: steps, losses, stepsPerSecond: rate, etaSeconds: (steps - state.step) / rate });
+      // Not when stopping: the checkpoint should follow the step at once.
+      if (validateEvery && state.step % validateEvery === 0 && state.step < steps && !o.signal?.aborted) {
         emit({ type: 'validation', step: state.step, ...state.baseline, current: await scoreSet(run.gen, valSet) });
       }
-      if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && state.step < o.steps) {
+      if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && state.step < steps && !o.signal?.aborted) {
         emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'interval' });
       }
     }
     const fineTuned = await scoreSet(run.gen, valSet);
     emit({ type: 'validation', step: state.step, ...state.baseline, current: fineTuned });
     const summary: TrainingSummary = {
-      baseModel: { id: o.baseManifest.id, file: path.basename(o.baseOnnxPath), sha256: baseSha256 },
+      baseModel: { id: o.baseManifest.id, file: path.basename(o.baseOnnxPath), sha256: baseSha256, ...(o.baseManifest.version === undefined ? {} : { version: o.baseManifest.version }) },
       data: data.summary,
       steps: state.step,
       mode,
       crop,
       batch,
+      learningRate: settings.learningRate,
       backend: tf.getBackend(),
       lossWeights: { ...weights },
-      validation: { ...state.baseline, fineTuned, crop: o.validationCrop ?? 256 },
+      validation: { ...state.baseline, fineTuned, crop: validationCrop },
       finishedAt: new Date().toISOString(),
     };
     const model = await exportFineTuned({
@@ -218,8 +236,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       parameters: run.gen.parameterCount,
       summary,
     });
-    await rm(runDir, { recursive: true, force: true });
-    await rmdir(path.dirname(runDir)).catch(() => {}); // only when no other run is in progress
+    await removeRunDir(runDir);
     return { model, summary };
   } finally {
     disposeNets(run);
