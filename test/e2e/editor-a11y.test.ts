@@ -277,7 +277,7 @@ describe('editor accessibility in Chromium with the real services', () => {
     await shot('saved');
   });
 
-  it('job cards name their photo with spaces, and say what each save was made with', async () => {
+  it('job cards name their photo with spaces, say which model made each result, and list its saves with their strengths', async () => {
     // A second result, with another model, saved at another strength.
     await page().locator('select').selectOption({ label: 'Placeholder' });
     await button('Deblur').click();
@@ -289,7 +289,14 @@ describe('editor accessibility in Chromium with the real services', () => {
     await shot('two-saves');
     const cards = page().getByTestId('job-panel').locator('li');
     expect((await cards.locator('.kind').allTextContents()).map((title) => title.trim())).toEqual([`Deblur · ${PHOTO}`, `Deblur · ${PHOTO}`]);
-    expect(await cards.getByTestId('job-made-with').allTextContents()).toEqual(['60 % · Placeholder', '100 % · Base model — Unshake base']);
+    expect(await cards.getByTestId('job-made-with').allTextContents()).toEqual(['Placeholder', 'Base model — Unshake base']);
+    const saves = async () => (await cards.getByTestId('job-save').allTextContents()).map((line) => line.replace(/\s+/g, ' ').trim());
+    expect(await saves()).toEqual([`Saved to ${file('ladybird-unshaken-2.jpg')} at 60 %`, `Saved to ${file('ladybird-unshaken.jpg')} at 100 %`]);
+    // The same result saved again at another strength: a second file, both listed on its card.
+    await page().locator('input[type="range"]').fill('80');
+    await button('Save').click();
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-unshaken-3.jpg');
+    expect((await saves()).slice(0, 2)).toEqual([`Saved to ${file('ladybird-unshaken-2.jpg')} at 60 %`, `Saved to ${file('ladybird-unshaken-3.jpg')} at 80 %`]);
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {

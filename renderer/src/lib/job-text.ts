@@ -50,14 +50,12 @@ export function announceJob(job: JobSnapshot, fileName: string | null, savedAs: 
 }
 
 /**
- * What a result was made with ("60 % · Unshake base"): the model, and once saved the strength the
- * file has (Deblur runs at full strength; the slider applies on screen and at Save). Two saves of
- * one photo differ here.
+ * Which model made a result, by its short name (Deblur runs at full strength; the strength belongs
+ * to each save, which the card lists with it).
  */
-export function describeMadeWith(modelId: string, models: readonly ModelInfo[], savedStrength?: number): string {
+export function describeMadeWith(modelId: string, models: readonly ModelInfo[]): string {
   const model = models.find((candidate) => candidate.id === modelId);
-  const name = model ? modelLabel(model) : modelId;
-  return savedStrength === undefined ? name : `${savedStrength} % · ${name}`;
+  return model ? modelLabel(model) : modelId;
 }
 
 /** The last part of a path, for either separator (main may run on Windows). */

@@ -14,7 +14,8 @@ export type Point = { x: number; y: number };
 export type DeblurSettings = { modelId: string };
 /** A saved file, and the strength (percent) it was saved at. */
 export type SavedFile = { path: string; bytes: number; strength: number };
-export type JobNote = { fileName: string; madeWith: DeblurSettings; saved?: SavedFile };
+/** One result can be saved several times, at different strengths: each save, oldest first. */
+export type JobNote = { fileName: string; madeWith: DeblurSettings; saves: SavedFile[] };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -44,7 +45,7 @@ class EditorState {
   jobNotes = $state<Record<string, JobNote>>({});
   /** The current job's: what the result on screen was made with, and where it was last saved. */
   madeWith = $derived<DeblurSettings | null>(this.jobId ? (this.jobNotes[this.jobId]?.madeWith ?? null) : null);
-  saved = $derived<SavedFile | null>(this.jobId ? (this.jobNotes[this.jobId]?.saved ?? null) : null);
+  saved = $derived<SavedFile | null>(this.jobId ? (this.jobNotes[this.jobId]?.saves.at(-1) ?? null) : null);
   /** Counts opens, so a slower earlier one cannot replace the photo a later one opened. */
   private opens = 0;
 
@@ -61,7 +62,7 @@ class EditorState {
    */
   stale = $derived(this.result !== null && this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
   /** Saved already at this strength: another Save would only write a copy. */
-  savedAsShown = $derived(this.saved !== null && this.saved.strength === this.strength);
+  savedAsShown = $derived(this.jobId !== null && (this.jobNotes[this.jobId]?.saves.some((s) => s.strength === this.strength) ?? false));
   canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
@@ -140,7 +141,7 @@ class EditorState {
         return null;
       }
       // Only now: a request that fails must leave the current (perhaps saved) result as it is.
-      this.jobNotes[jobId] = { fileName: image.fileName, madeWith: settings };
+      this.jobNotes[jobId] = { fileName: image.fileName, madeWith: settings, saves: [] };
       this.jobId = jobId;
       return jobId;
     } catch (error) {
@@ -204,7 +205,7 @@ class EditorState {
       const saved = await api.save({ jobId, strength: strength / 100 });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.saved = { ...saved, strength };
+      if (note) note.saves.push({ ...saved, strength });
     } catch (error) {
       errors.show(error);
     } finally {

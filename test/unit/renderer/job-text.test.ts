@@ -16,13 +16,12 @@ const MODELS = [
 const job = (state: JobState): JobSnapshot => ({ id: 'job_abcdefgh', kind: 'deblur', state, createdAt: 0, updatedAt: 0 });
 
 describe('job cards: what each result was made with', () => {
-  it('names the model short, as the picker does, and once saved the strength the file has', () => {
+  it('names the model short, as the picker does', () => {
     expect(describeMadeWith('unshake-base', MODELS)).toBe('Unshake base');
-    expect(describeMadeWith('unshake-base', MODELS, 100)).toBe('100 % · Unshake base');
-    expect(describeMadeWith('base', MODELS, 60)).toBe('60 % · Base model — Unshake base');
-    expect(describeMadeWith('tiny', MODELS, 0)).toBe('0 % · Tiny (placeholder)');
+    expect(describeMadeWith('base', MODELS)).toBe('Base model — Unshake base');
+    expect(describeMadeWith('tiny', MODELS)).toBe('Tiny (placeholder)');
     // A model removed since (or not listed yet) still says which it was.
-    expect(describeMadeWith('gone', MODELS, 5)).toBe('5 % · gone');
+    expect(describeMadeWith('gone', MODELS)).toBe('gone');
   });
 });
 
