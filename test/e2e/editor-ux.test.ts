@@ -202,6 +202,19 @@ describe('editor UX in Chromium with the real services', () => {
     await expectToggleClearOfPhoto();
   });
 
+  it('an earlier photo’s result comes back from its job card, as it was', async () => {
+    // The portrait is open now; the flower's card offers its result back.
+    expect(await text('meta-file')).toBe('portrait.jpg');
+    const show = page().getByRole('button', { name: 'Show Flower_blur1.png and its result' });
+    await show.click();
+    await expect.poll(() => text('meta-file')).toBe('Flower_blur1.png');
+    await resultShown();
+    expect(await page().getByTestId('result-preview').getAttribute('alt')).toMatch(/^After: Flower_blur1\.png/);
+    expect(await text('saved-path')).toBe(file('Flower_blur1-unshaken.png'));
+    expect(await show.count()).toBe(0);
+    expect(await page().getByRole('button', { name: 'Show portrait.jpg and its result' }).count()).toBe(1);
+  });
+
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {
     const weights = path.join(repoRoot, 'model', 'weights');
     const dir = path.join(file('user-data'), 'models', 'my-camera');

@@ -15,7 +15,7 @@ export type DeblurSettings = { modelId: string };
 /** A saved file, and the strength (percent) it was saved at. */
 export type SavedFile = { path: string; bytes: number; strength: number };
 /** One result can be saved several times, at different strengths: each save, oldest first. */
-export type JobNote = { fileName: string; madeWith: DeblurSettings; saves: SavedFile[] };
+export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -141,7 +141,7 @@ class EditorState {
         return null;
       }
       // Only now: a request that fails must leave the current (perhaps saved) result as it is.
-      this.jobNotes[jobId] = { fileName: image.fileName, madeWith: settings, saves: [] };
+      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [] };
       this.jobId = jobId;
       return jobId;
     } catch (error) {
@@ -167,6 +167,25 @@ class EditorState {
     } catch (error) {
       if (this.jobId === jobId) errors.show(error);
     }
+  }
+
+  /**
+   * Back to an earlier result of this session, from its job card: its photo and its result, as
+   * they were (main keeps both until quit). Opening another photo thus never loses a result.
+   */
+  async showJob(jobId: string): Promise<void> {
+    const note = this.jobNotes[jobId];
+    if (!note || jobId === this.jobId) return;
+    const previousJob = this.jobId;
+    // Like an open: a slower open still on its way must not replace this photo.
+    ++this.opens;
+    this.opening = false;
+    this.image = note.image;
+    this.jobId = jobId;
+    this.view = 'after';
+    this.zoom = 'fit';
+    errors.dismiss();
+    if (previousJob) await api.cancelJob(previousJob);
   }
 
   toggleView(): void {
