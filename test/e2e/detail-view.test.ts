@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFile, repoRoot, startE2eSession, type E2eSession } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dropFile, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The 100 % view, in Chromium with the real services: sharpness is judged at one photo pixel per
@@ -21,13 +18,12 @@ type CropImage = { complete: boolean; naturalWidth: number; naturalHeight: numbe
 type ProbeWindow = { document: { querySelector(selector: string): CropImage | null } };
 
 describe('the 100 % view in Chromium with the real services', () => {
-  let workDir = '';
-  let session: E2eSession | undefined;
-  const photo = () => path.join(workDir, 'sideways.jpg');
-  const page = (): Page => {
-    if (!session) throw new Error('the app page did not open');
-    return session.app.page;
-  };
+  const { file, page, app, services } = useE2eSession('detail', async (file) => {
+    if (!existsSync(PHOTO)) throw new Error(`Test photo missing: ${PHOTO} (expected ../shared/data next to the repo)`);
+    // Stored sideways (EXIF 6), larger than the window: the view must pan over the upright photo.
+    await sharp(PHOTO).resize(2400).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(file('sideways.jpg'));
+  });
+  const photo = () => file('sideways.jpg');
   /** The photo's size as shown: stored sideways, so width and height swap. */
   const upright = async () => {
     const { width, height } = await sharp(photo()).metadata();
@@ -55,7 +51,7 @@ describe('the 100 % view in Chromium with the real services', () => {
 
   /** The crop's pixels as main serves them, against the photo's own pixels there (upright, sRGB). */
   async function expectPhotoPixels(src: string, file: string, region: Region): Promise<void> {
-    const response = await session!.services.handleImageRequest(src.replace('/__unshake-image/', 'unshake-image://'));
+    const response = await services().handleImageRequest(src.replace('/__unshake-image/', 'unshake-image://'));
     expect(response.status).toBe(200);
     const got = await sharp(Buffer.from(await response.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
     expect([got.info.width, got.info.height]).toEqual([region.width, region.height]);
@@ -65,21 +61,7 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(off / want.length).toBeLessThan(3);
   }
 
-  beforeAll(async () => {
-    if (!existsSync(PHOTO)) throw new Error(`Test photo missing: ${PHOTO} (expected ../shared/data next to the repo)`);
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-detail-'));
-    // Stored sideways (EXIF 6), larger than the window: the view must pan over the upright photo.
-    await sharp(PHOTO).resize(2400).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(photo());
-    const userDataDir = path.join(workDir, 'user-data');
-    await mkdir(userDataDir);
-    session = await startE2eSession(userDataDir);
-    await page().setViewportSize({ width: 1280, height: 800 });
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
+  beforeAll(() => page().setViewportSize({ width: 1280, height: 800 }));
 
   it('Z shows the photo at 100 % around its middle, with the photo’s own pixels', async () => {
     await dropFile(page(), CANVAS, photo(), 'image/jpeg');
@@ -138,7 +120,7 @@ describe('the 100 % view in Chromium with the real services', () => {
     const zoomed = await view();
     const { width } = await upright();
     expect(zoomed.left + zoomed.width / 2).toBeLessThan(width / 2);
-    expect(session?.app.pageErrors).toEqual([]);
-    expect(await session?.app.cspViolations()).toEqual([]);
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
   });
 });

@@ -1,10 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFile, dropFolder, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Accessibility and the words around the photo, in Chromium with the real services: the toolbar
@@ -60,15 +58,12 @@ function contrast(foreground: string, background: string): number {
 }
 
 describe('editor accessibility in Chromium with the real services', () => {
-  let workDir = '';
-  const file = (name: string) => path.join(workDir, name);
-  let session: E2eSession | undefined;
-  let app: AppPage | undefined;
-
-  const page = (): Page => {
-    if (!app) throw new Error('the app page did not open');
-    return app.page;
-  };
+  const { file, page, app, services } = useE2eSession('a11y', async (file) => {
+    // Small, so each deblur takes a few seconds on two cores.
+    await sharp(path.join(repoRoot, 'assets/samples/shaken-ladybird.jpg')).resize(480, 300).jpeg({ quality: 90 }).toFile(file(PHOTO));
+    await mkdir(file('My Photos'));
+    await mkdir(file('Holiday.jpg'));
+  });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const button = (name: string) => page().getByRole('button', { name, exact: true });
   const shot = async (name: string) => {
@@ -166,23 +161,6 @@ describe('editor accessibility in Chromium with the real services', () => {
       return { announced: w.__announced ?? [], violations: [...new Set(w.__liveViolations ?? [])] };
     });
 
-  beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-a11y-'));
-    // Small, so each deblur takes a few seconds on two cores.
-    await sharp(path.join(repoRoot, 'assets/samples/shaken-ladybird.jpg')).resize(480, 300).jpeg({ quality: 90 }).toFile(file(PHOTO));
-    await mkdir(file('My Photos'));
-    await mkdir(file('Holiday.jpg'));
-    const userDataDir = file('user-data');
-    await mkdir(userDataDir);
-    session = await startE2eSession(userDataDir);
-    app = session.app;
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
-
   it('the toolbar fits every window size down to the 800 × 600 minimum: nothing off screen, cut or overlapping', async () => {
     // The first appInfo starts the engine process, which takes a few seconds on a cold machine;
     // the model names set the picker's width.
@@ -218,8 +196,7 @@ describe('editor accessibility in Chromium with the real services', () => {
   });
 
   it('a photo over the size limit says the limit and why, and sends no one to a Settings screen', async () => {
-    if (!session) throw new Error('the session did not start');
-    await session.services.dispatch('settings:set', { maxMegapixels: 0.05 });
+    await services().dispatch('settings:set', { maxMegapixels: 0.05 });
     try {
       await dropFile(page(), CANVAS, file(PHOTO), 'image/jpeg');
       await expect.poll(() => text('error-code'), { timeout: 30_000 }).toBe('IMAGE_TOO_LARGE');
@@ -231,7 +208,7 @@ describe('editor accessibility in Chromium with the real services', () => {
       expect(message).not.toMatch(/settings/i);
       await shot('too-large');
     } finally {
-      await session.services.dispatch('settings:set', { maxMegapixels: 250 });
+      await services().dispatch('settings:set', { maxMegapixels: 250 });
     }
     await button('Dismiss error').click();
   });
@@ -300,7 +277,7 @@ describe('editor accessibility in Chromium with the real services', () => {
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {
-    expect(app?.pageErrors).toEqual([]);
-    expect(await app?.cspViolations()).toEqual([]);
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
   });
 });

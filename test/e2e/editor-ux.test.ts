@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFile, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { dropFile, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * What a photographer sees around the photo, in Chromium with the real services: the strength
@@ -33,15 +31,14 @@ type ProbeWindow = {
 };
 
 describe('editor UX in Chromium with the real services', () => {
-  let workDir = '';
-  const file = (name: string) => path.join(workDir, name);
-  let session: E2eSession | undefined;
-  let app: AppPage | undefined;
-
-  const page = (): Page => {
-    if (!app) throw new Error('the app page did not open');
-    return app.page;
-  };
+  const { file, page, app } = useE2eSession('ux', async (file) => {
+    if (!existsSync(path.join(DATA, 'Flower_blur1.png'))) {
+      throw new Error(`Test photos missing in ${DATA}. Fetch the shared data set (../shared/data/fetch-photos.sh).`);
+    }
+    await copyFile(path.join(DATA, 'Flower_blur1.png'), file('Flower_blur1.png'));
+    // An upright portrait, large enough that its deblur runs for a while (tiles, progress).
+    await sharp(path.join(DATA, 'Istanbul_blur1.png')).resize(1400, 2100, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(file('portrait.jpg'));
+  });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const button = (name: string) => page().getByRole('button', { name, exact: true });
   const slider = () => page().locator('input[type="range"]');
@@ -79,25 +76,6 @@ describe('editor UX in Chromium with the real services', () => {
     }
     await page().setViewportSize({ width: 1280, height: 800 });
   }
-
-  beforeAll(async () => {
-    if (!existsSync(path.join(DATA, 'Flower_blur1.png'))) {
-      throw new Error(`Test photos missing in ${DATA}. Fetch the shared data set (../shared/data/fetch-photos.sh).`);
-    }
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-ux-'));
-    await copyFile(path.join(DATA, 'Flower_blur1.png'), file('Flower_blur1.png'));
-    // An upright portrait, large enough that its deblur runs for a while (tiles, progress).
-    await sharp(path.join(DATA, 'Istanbul_blur1.png')).resize(1400, 2100, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(file('portrait.jpg'));
-    const userDataDir = file('user-data');
-    await mkdir(userDataDir);
-    session = await startE2eSession(userDataDir);
-    app = session.app;
-  });
-
-  afterAll(async () => {
-    await session?.close();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
-  });
 
   it('says in plain words where deblurring runs, and names models short enough to read', async () => {
     await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
@@ -240,7 +218,7 @@ describe('editor UX in Chromium with the real services', () => {
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {
-    expect(app?.pageErrors).toEqual([]);
-    expect(await app?.cspViolations()).toEqual([]);
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
   });
 });

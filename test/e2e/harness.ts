@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, createServer, preview, type Connect, type Plugin } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
@@ -207,4 +209,38 @@ export async function startE2eSession(userDataDir: string, wrap: (services: Serv
       await services.close();
     },
   };
+}
+
+/** What a test file's e2e session gives its tests. */
+export interface E2eWorkspace {
+  /** A path in the file's own temp folder (removed afterwards). */
+  file(name: string): string;
+  page(): Page;
+  app(): AppPage;
+  services(): Services;
+}
+
+/**
+ * One session for a whole test file: a temp folder that `prepare` fills with photos, the real
+ * services on its user-data folder, the renderer in Chromium; all torn down after the file.
+ */
+export function useE2eSession(prefix: string, prepare: (file: (name: string) => string) => Promise<void> = async () => {}): E2eWorkspace {
+  let workDir = '';
+  let session: E2eSession | undefined;
+  const file = (name: string) => path.join(workDir, name);
+  const started = (): E2eSession => {
+    if (!session) throw new Error('the e2e session did not start');
+    return session;
+  };
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-e2e-${prefix}-`));
+    await prepare(file);
+    await mkdir(file('user-data'));
+    session = await startE2eSession(file('user-data'));
+  });
+  afterAll(async () => {
+    await session?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+  return { file, page: () => started().app.page, app: () => started().app, services: () => started().services };
 }
