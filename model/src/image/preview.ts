@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 
@@ -16,13 +16,17 @@ export interface Preview {
  */
 export async function makePreview(path: string, maxEdge = 2048, options: ProbeOptions = {}): Promise<Preview> {
   const { path: absolute } = await probeImage(path, options);
+  return screenJpeg(absolute, (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), 88);
+}
+
+/** The upright photo, cut or scaled by `shape`, as an sRGB JPEG over white (what screens show). */
+async function screenJpeg(absolute: string, shape: (image: Sharp) => Sharp, quality: number): Promise<Preview> {
   try {
-    const { data, info } = await sharp(absolute, { ...STRICT_INPUT, autoOrient: true })
-      .resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true })
+    const { data, info } = await shape(sharp(absolute, { ...STRICT_INPUT, autoOrient: true }))
       .flatten({ background: '#ffffff' })
       // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
       .withIccProfile('srgb')
-      .jpeg({ quality: 88 })
+      .jpeg({ quality })
       .toBuffer({ resolveWithObject: true });
     return { jpeg: data, width: info.width, height: info.height };
   } catch (error) {
@@ -55,15 +59,5 @@ export async function makeCrop(path: string, region: CropRegion, options: ProbeO
   if (width <= 0 || height <= 0) {
     throw new UnshakeError('INVALID_REQUEST', `The region ${region.left},${region.top} ${region.width}×${region.height} lies outside the ${fullWidth}×${fullHeight} photo.`);
   }
-  try {
-    const { data, info } = await sharp(absolute, { ...STRICT_INPUT, autoOrient: true })
-      .extract({ left, top, width, height })
-      .flatten({ background: '#ffffff' })
-      .withIccProfile('srgb')
-      .jpeg({ quality: 92 })
-      .toBuffer({ resolveWithObject: true });
-    return { jpeg: data, width: info.width, height: info.height };
-  } catch (error) {
-    throw decodeError(error, absolute);
-  }
+  return screenJpeg(absolute, (image) => image.extract({ left, top, width, height }), 92);
 }
