@@ -1,21 +1,22 @@
-import type { JobResultPreview, JobSnapshot, OpenImageResult } from '../../../electron/common/index.js';
+import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
+import { maskKey, selection } from './selection.svelte.js';
 
 export type CanvasView = 'before' | 'after';
 /** Fit the whole photo, or show it at 100 % (one photo pixel per screen pixel) around a point. */
 export type Zoom = 'fit' | 'actual';
 export type Point = { x: number; y: number };
 
-/** The settings a deblur ran with: what the result on screen was made with. */
-export type DeblurSettings = { modelId: string };
+/** The settings a deblur ran with: what the result on screen was made with (the selection as maskKey). */
+export type DeblurSettings = { modelId: string; selection: string };
 /** A saved file, and the strength (percent) it was saved at. */
 export type SavedFile = { path: string; bytes: number; strength: number };
 /** One result can be saved several times, at different strengths: each save, oldest first. */
-export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
+export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; mask: RegionMask | undefined; saves: SavedFile[] };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -56,11 +57,14 @@ class EditorState {
   /** The finished job's result preview: what "After" shows. */
   result = $derived<JobResultPreview | null>(this.job?.state.status === 'done' ? (this.job.state.result ?? null) : null);
   /**
-   * The result on screen was made with another model than the picker shows. Save would write what
-   * the user has moved away from, so it waits for another Deblur (or for the picker to come back).
-   * An alias ("Base model") and the model it runs count as one.
+   * The result on screen was made with another model than the picker shows, or another selection
+   * than the one drawn. Save would write what the user has moved away from, so it waits for
+   * another Deblur (or for the settings to come back). An alias ("Base model") and the model it
+   * runs count as one.
    */
-  stale = $derived(this.result !== null && this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
+  modelChanged = $derived(this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
+  selectionChanged = $derived(this.madeWith !== null && this.madeWith.selection !== maskKey(selection.mask));
+  stale = $derived(this.result !== null && (this.modelChanged || this.selectionChanged));
   /** Saved already at this strength: another Save would only write a copy. */
   savedAsShown = $derived(this.jobId !== null && (this.jobNotes[this.jobId]?.saves.some((s) => s.strength === this.strength) ?? false));
   canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
@@ -107,6 +111,7 @@ class EditorState {
       this.jobId = null;
       this.view = 'after';
       this.zoom = 'fit';
+      selection.clear();
       errors.dismiss();
       // The old photo's job would hold the one engine for a result no one can see any more
       // (a no-op if it already ended).
@@ -131,17 +136,18 @@ class EditorState {
     // Until the job id is back, busy cannot tell: this keeps a second click from starting another.
     this.starting = true;
     // What this job is made with, read once: the picker may change while the request is on its way.
-    const settings: DeblurSettings = { modelId: this.modelId };
+    const mask = selection.mask;
+    const settings: DeblurSettings = { modelId: this.modelId, selection: maskKey(mask) };
     try {
       // Full strength: the slider is applied to the result afterwards (class comment).
-      const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId });
+      const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId, ...(mask ? { mask } : {}) });
       if (this.image?.imageId !== image.imageId) {
         // Another photo was opened while the request was on its way: no one would see this result.
         await api.cancelJob(jobId);
         return null;
       }
       // Only now: a request that fails must leave the current (perhaps saved) result as it is.
-      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [] };
+      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, mask, saves: [] };
       this.jobId = jobId;
       return jobId;
     } catch (error) {
@@ -184,6 +190,8 @@ class EditorState {
     this.jobId = jobId;
     this.view = 'after';
     this.zoom = 'fit';
+    // With the selection it was made with, so it is current and can be saved.
+    selection.restore(note.mask);
     errors.dismiss();
     if (previousJob) await api.cancelJob(previousJob);
   }

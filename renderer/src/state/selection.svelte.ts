@@ -1,0 +1,55 @@
+import type { MaskShape, RegionMask } from '../../../electron/common/index.js';
+
+/** How a drag on the fitted photo selects: a rectangle, an ellipse, or a free-hand lasso. */
+export type SelectionTool = 'rect' | 'ellipse' | 'lasso';
+
+/** The largest feather the engine accepts (electron/common/mask.ts). */
+export const MAX_FEATHER = 2_000;
+
+/**
+ * The part of the photo to fix, in the upright photo's pixels (what the engine's region mask
+ * takes). No shapes means the whole photo. A new drag replaces the selection; with Shift it adds
+ * to it, as in other photo editors.
+ */
+class SelectionState {
+  /** The tool a drag on the photo uses; null: dragging does nothing (the whole photo, or keep the shapes). */
+  tool = $state<SelectionTool | null>(null);
+  shapes = $state<MaskShape[]>([]);
+  /** Soft edge in pixels over which the fix fades out. */
+  feather = $state(0);
+  /** Fix everything except the shapes. */
+  invert = $state(false);
+
+  /** The mask a deblur sends; undefined for the whole photo. */
+  get mask(): RegionMask | undefined {
+    if (this.shapes.length === 0) return undefined;
+    // An emptied number field binds null: no feather, rather than a request the engine refuses.
+    const feather = Math.min(MAX_FEATHER, Math.max(0, Number(this.feather) || 0));
+    return { shapes: $state.snapshot(this.shapes), feather, invert: this.invert };
+  }
+
+  /** A finished drag: replaces the selection, or joins it when `add` (Shift held). */
+  commit(shape: MaskShape, add: boolean): void {
+    this.shapes = add ? [...this.shapes, shape] : [shape];
+  }
+
+  /** The selection a result was made with, drawn again. */
+  restore(mask: RegionMask | undefined): void {
+    this.shapes = mask ? $state.snapshot(mask.shapes) : [];
+    this.feather = mask?.feather ?? this.feather;
+    this.invert = mask?.invert ?? false;
+  }
+
+  /** Back to the whole photo (a new photo starts here too). */
+  clear(): void {
+    this.shapes = [];
+    this.invert = false;
+  }
+}
+
+export const selection = new SelectionState();
+
+/** A stable text for a mask, to tell whether a result was made with the selection on screen. */
+export function maskKey(mask: RegionMask | undefined): string {
+  return mask ? JSON.stringify(mask) : 'whole photo';
+}

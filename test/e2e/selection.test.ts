@@ -1,0 +1,118 @@
+import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { dropFile, repoRoot, useE2eSession } from './harness.js';
+
+/**
+ * Fixing part of a photo, in Chromium with the real services: a rectangle or ellipse dragged on
+ * the fitted photo selects that part in the photo's own pixels, the deblur changes only it (the
+ * saved file is identical outside), Invert fixes the rest, and a result made with another
+ * selection than the one drawn cannot be saved until it is deblurred again.
+ */
+const DATA = path.resolve(repoRoot, '../shared/data/gopro-official');
+const CANVAS = '[data-testid="canvas"]';
+const PHOTO = 'Flower_blur1.png';
+const WIDTH = 1280;
+const HEIGHT = 720;
+
+describe('selecting the part of the photo to fix', () => {
+  const { file, page, app } = useE2eSession('selection', async (file) => {
+    if (!existsSync(path.join(DATA, PHOTO))) throw new Error(`Test photo missing in ${DATA} (expected ../shared/data next to the repo)`);
+    await copyFile(path.join(DATA, PHOTO), file(PHOTO));
+  });
+  const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
+  const button = (name: string) => page().getByRole('button', { name, exact: true });
+
+  /** Where a photo pixel lies on screen: the fitted photo (object-fit: contain) in the stage. */
+  async function onScreen(x: number, y: number): Promise<{ x: number; y: number }> {
+    const box = (await page().getByTestId('compare-stage').boundingBox())!;
+    const scale = Math.min(box.width / WIDTH, box.height / HEIGHT);
+    return { x: box.x + (box.width - WIDTH * scale) / 2 + x * scale, y: box.y + (box.height - HEIGHT * scale) / 2 + y * scale };
+  }
+
+  async function drag(from: [number, number], to: [number, number]): Promise<void> {
+    const a = await onScreen(...from);
+    const b = await onScreen(...to);
+    await page().mouse.move(a.x, a.y);
+    await page().mouse.down();
+    await page().mouse.move(b.x, b.y, { steps: 8 });
+    await page().mouse.up();
+  }
+
+  async function deblurAndSave(): Promise<Buffer> {
+    await button('Deblur').click();
+    await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
+    await button('Save').click();
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toMatch(/^Saved as /);
+    const saved = (await text('saved-path'))!;
+    return sharp(saved).raw().toBuffer();
+  }
+
+  /** Samples that differ from the original inside and outside a photo rectangle. */
+  async function changes(result: Buffer, rect: { x0: number; y0: number; x1: number; y1: number }) {
+    const original = await sharp(file(PHOTO)).raw().toBuffer();
+    let inside = 0;
+    let outside = 0;
+    for (let y = 0; y < HEIGHT; y++) {
+      for (let x = 0; x < WIDTH; x++) {
+        const i = (y * WIDTH + x) * 3;
+        const differs = result[i] !== original[i] || result[i + 1] !== original[i + 1] || result[i + 2] !== original[i + 2];
+        const within = x >= rect.x0 && x < rect.x1 && y >= rect.y0 && y < rect.y1;
+        if (differs && within) inside++;
+        if (differs && !within) outside++;
+      }
+    }
+    return { inside, outside };
+  }
+
+  it('a rectangle dragged on the photo selects those pixels, and only they change', async () => {
+    await dropFile(page(), CANVAS, file(PHOTO), 'image/png');
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe(PHOTO);
+    await button('Rectangle').click();
+    await drag([400, 200], [800, 500]);
+    const edge = page().getByTestId('selection-overlay').locator('rect.edge');
+    await expect.poll(() => edge.count()).toBe(1);
+    const [x, y, w, h] = await Promise.all(['x', 'y', 'width', 'height'].map((a) => edge.getAttribute(a).then(Number)));
+    // Screen pixels are coarser than photo pixels here (the photo is fitted smaller): within 3.
+    for (const [got, want] of [[x, 400], [y, 200], [x! + w!, 800], [y! + h!, 500]] as const) expect(Math.abs(got! - want)).toBeLessThan(3);
+
+    const result = await deblurAndSave();
+    // Feather 0: nothing outside the drawn rectangle moves, by a single level.
+    const { inside, outside } = await changes(result, { x0: Math.floor(x!), y0: Math.floor(y!), x1: Math.ceil(x! + w!), y1: Math.ceil(y! + h!) });
+    expect(outside).toBe(0);
+    expect(inside).toBeGreaterThan(1000);
+  });
+
+  it('another selection makes the result out of date; Invert fixes everything but the shape', async () => {
+    await page().getByRole('checkbox', { name: 'Invert' }).check();
+    await expect.poll(() => page().getByTestId('stale-notice').textContent()).toBe('Made with another selection. Deblur again to fix the part selected now.');
+    expect(await button('Save').isDisabled()).toBe(true);
+    const edge = page().getByTestId('selection-overlay').locator('rect.edge');
+    const [x, y, w, h] = await Promise.all(['x', 'y', 'width', 'height'].map((a) => edge.getAttribute(a).then(Number)));
+    const result = await deblurAndSave();
+    // The shape's own pixels stay as they were (one pixel in from its edge: the boundary pixels
+    // follow the mask's pixel-centre rule); the rest of the photo is fixed.
+    const { inside, outside } = await changes(result, { x0: Math.ceil(x!) + 1, y0: Math.ceil(y!) + 1, x1: Math.floor(x! + w!) - 1, y1: Math.floor(y! + h!) - 1 });
+    expect(inside).toBe(0);
+    expect(outside).toBeGreaterThan(1000);
+  });
+
+  it('an ellipse replaces the selection, Shift-drag adds a shape, and Whole photo clears it', async () => {
+    await button('Ellipse').click();
+    await drag([100, 100], [300, 250]);
+    const overlay = page().getByTestId('selection-overlay');
+    await expect.poll(() => overlay.locator('.edge').count()).toBe(1);
+    expect(await overlay.locator('ellipse.edge').count()).toBe(1);
+    await page().keyboard.down('Shift');
+    await drag([900, 400], [1100, 600]);
+    await page().keyboard.up('Shift');
+    await expect.poll(() => overlay.locator('.edge').count()).toBe(2);
+    await button('Whole photo').click();
+    await expect.poll(() => overlay.locator('.edge').count()).toBe(0);
+    expect(await page().getByRole('checkbox', { name: 'Invert' }).count()).toBe(0);
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
+  });
+});
