@@ -99,7 +99,7 @@ describe('selecting the part of the photo to fix', () => {
     expect(outside).toBeGreaterThan(1000);
   });
 
-  it('an ellipse replaces the selection, Shift-drag adds a shape, and Whole photo clears it', async () => {
+  it('an ellipse replaces the selection, Shift-drag adds a shape, a lasso traces a polygon, and Whole photo clears it', async () => {
     await button('Ellipse').click();
     await drag([100, 100], [300, 250]);
     const overlay = page().getByTestId('selection-overlay');
@@ -109,6 +109,16 @@ describe('selecting the part of the photo to fix', () => {
     await drag([900, 400], [1100, 600]);
     await page().keyboard.up('Shift');
     await expect.poll(() => overlay.locator('.edge').count()).toBe(2);
+    // A lasso follows the pointer: a triangle traced by hand becomes one polygon.
+    await button('Lasso').click();
+    const corners = await Promise.all([onScreen(500, 100), onScreen(700, 300), onScreen(400, 300)]);
+    await page().mouse.move(corners[0]!.x, corners[0]!.y);
+    await page().mouse.down();
+    for (const corner of [corners[1]!, corners[2]!, corners[0]!]) await page().mouse.move(corner.x, corner.y, { steps: 6 });
+    await page().mouse.up();
+    await expect.poll(() => overlay.locator('polygon.edge').count()).toBe(1);
+    expect((await overlay.locator('polygon.edge').getAttribute('points'))!.split(' ').length).toBeGreaterThan(10);
+    expect(await overlay.locator('.edge').count()).toBe(1);
     await button('Whole photo').click();
     await expect.poll(() => overlay.locator('.edge').count()).toBe(0);
     expect(await page().getByRole('checkbox', { name: 'Invert' }).count()).toBe(0);
