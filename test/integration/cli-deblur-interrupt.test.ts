@@ -16,6 +16,9 @@ import { repoRoot } from './cli-run.js';
 let tmp: string;
 let photo: string;
 let photoSha: string;
+/** The same size without EXIF or ICC (libvips then creates the output's temp file straight away, on its own thread), in a folder of its own. */
+let bareDir: string;
+let bare: string;
 const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 
 beforeAll(async () => {
@@ -28,9 +31,17 @@ beforeAll(async () => {
     .jpeg({ quality: 90 })
     .toFile(photo);
   photoSha = await sha(photo);
+  bareDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-cli-sigint-bare-'));
+  bare = path.join(bareDir, 'bare.jpg');
+  await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+    .jpeg({ quality: 90 })
+    .toFile(bare);
 }, 60_000);
 afterEach(async () => expect(await sha(photo)).toBe(photoSha));
-afterAll(() => rm(tmp, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+  await rm(bareDir, { recursive: true, force: true });
+});
 
 const encodeTemp = /^\.out\.png\.unshake-encode-[0-9a-f]{12}\.png$/;
 
@@ -43,21 +54,24 @@ interface Interrupted {
 /**
  * Run the real CLI and send `signal` once the encode has begun: after the "saving" progress
  * line, as soon as the encoder's temp file exists in the folder (seen through fs.watch, no sleeps).
+ * `at: 'saving'` sends it on the "saving" line itself, before the encode has made any file.
  */
-function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM', extra: string[] = []): Promise<Interrupted> {
+function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM', extra: string[] = [], { at = 'temp', input = photo }: { at?: 'temp' | 'saving'; input?: string } = {}): Promise<Interrupted> {
+  // The output and its temp files go beside the input.
+  const dir = path.dirname(input);
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'model/src/cli/index.ts', 'deblur', photo, '--out', path.join(tmp, 'out.png'), '--model', 'placeholder', '--cpu', ...extra],
+      ['--import', 'tsx', 'model/src/cli/index.ts', 'deblur', input, '--out', path.join(dir, 'out.png'), '--model', 'placeholder', '--cpu', ...extra],
       { cwd: repoRoot, env: { ...process.env, UNSHAKE_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     let saving = false;
     let sent = false;
-    const older = new Set(readdirSync(tmp));
-    const watcher = watch(tmp);
+    const older = new Set(readdirSync(dir));
+    const watcher = watch(dir);
     const maybeSend = () => {
-      if (sent || !saving || !readdirSync(tmp).some((n) => encodeTemp.test(n) && !older.has(n))) return;
+      if (sent || !saving || (at === 'temp' && !readdirSync(dir).some((n) => encodeTemp.test(n) && !older.has(n)))) return;
       sent = true;
       child.kill(signal);
     };
@@ -106,5 +120,19 @@ describe('unshake deblur interrupted while saving (real process, 24 MP)', () => 
     expect(r.stderr).toMatch(/^interrupted \(SIGTERM\): stopped before .*out\.png was written \(the existing file is unchanged\)/m);
     expect((await readdir(tmp)).sort()).toEqual(['big.jpg', 'out.png']);
     expect(await readFile(out, 'utf8')).toBe('previous result');
+  }, 120_000);
+
+  it('Ctrl-C while saving a photo without EXIF/ICC: it says it is stopping, waits for the encoder to remove its own temp file, publishes nothing', async () => {
+    // On the "saving" line (the encode not yet begun), and once libvips has created the temp file
+    // on its own thread: either way the save is abandoned, never finished behind the exit.
+    for (const at of ['saving', 'temp'] as const) {
+      const r = await deblurAndInterrupt('SIGINT', [], { at, input: bare });
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/^stopping \(SIGINT\): .*\n(?:.*\n)*interrupted \(SIGINT\): stopped before .*out\.png was written; the original is untouched\./m);
+      // The temp file seen at the signal is gone, removed by the encoder it belonged to.
+      if (at === 'temp') expect(r.stderr).toMatch(/the original is untouched\. Removed 1 temporary file\(s\)\.$/m);
+      expect(r.stderr).not.toMatch(/error \[|^wrote /m);
+      expect(await readdir(bareDir), at).toEqual(['bare.jpg']);
+    }
   }, 120_000);
 });

@@ -1,9 +1,10 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, sharedData } from './cli-run.js';
+import { repoRoot, runCli, sharedData } from './cli-run.js';
 
 let tmp: string;
 let photo: string;
@@ -42,6 +43,27 @@ describe('unshake deblur on bad input', () => {
   it('missing file → FILE_NOT_FOUND', async () => {
     const message = await expectFailure(['deblur', path.join(tmp, 'nope.png'), '--out', out()], 'FILE_NOT_FOUND');
     expect(message).toContain('nope.png');
+  });
+
+  it('an empty path (an unset shell variable) → FILE_NOT_FOUND that says so, not a crash in the decoder', async () => {
+    expect(await expectFailure(['deblur', ''], 'FILE_NOT_FOUND')).toMatch(/input path is empty/);
+  });
+
+  it('a FIFO → "not a regular file" at once, instead of waiting forever for a writer', async () => {
+    const fifo = path.join(tmp, 'fifo.jpg');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      // Bounded: without the check the CLI blocks in open(); the kill makes that a failure, not a hang.
+      const r = await new Promise<{ code: number | string | null | undefined; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'model/src/cli/index.ts', 'deblur', fifo, '--out', out()], { cwd: repoRoot, timeout: 20_000, killSignal: 'SIGKILL' }, (error, _stdout, stderr) =>
+          resolve({ code: error ? error.code : 0, stderr }),
+        );
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/^error \[FILE_UNREADABLE\]: .*fifo\.jpg is not a regular file: pick an image file\.$/m);
+    } finally {
+      await rm(fifo);
+    }
   });
 
   it('a text file → not an image', async () => {

@@ -264,6 +264,26 @@ describe('services with the real engine worker', () => {
     expect((await t.services.handleImageRequest(cropUrl(opened.imageId, { left: 5000, top: 0, width: 10, height: 10 }))).status).toBe(404);
   });
 
+  it('two saves of one photo at once to the default name end as two files, neither replacing the other', async () => {
+    const dir = path.join(photosDir, 'race');
+    await mkdir(dir);
+    const photo = path.join(dir, 'photo.jpg');
+    await sharp(PHOTO).resize(600).jpeg({ quality: 90 }).toFile(photo);
+    const opened = ok<OpenImageResult>(await open(photo));
+    // Two different results (two strengths), both finished before either is saved.
+    const jobs: string[] = [];
+    for (const strength of [0.3, 1]) {
+      const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength, modelId: 'placeholder' }));
+      expect((await followJob(t.services, jobId)).at(-1)?.state.status).toBe('done');
+      jobs.push(jobId);
+    }
+    // Both name photo-unshaken.jpg while it is free; the one that finds it taken moves to -2.
+    const saved = (await Promise.all(jobs.map((jobId) => t.services.dispatch('job:save', { jobId })))).map((r) => ok<{ path: string; bytes: number }>(r));
+    expect(saved.map((s) => s.path).sort()).toEqual([path.join(dir, 'photo-unshaken-2.jpg'), path.join(dir, 'photo-unshaken.jpg')]);
+    for (const s of saved) expect(readFileSync(s.path).length, s.path).toBe(s.bytes);
+    expect((await readdir(dir)).sort()).toEqual(['photo-unshaken-2.jpg', 'photo-unshaken.jpg', 'photo.jpg']);
+  });
+
   it('lists the bundled models and round-trips settings', async () => {
     const models = ok<{ id: string; placeholder: boolean }[]>(await t.services.dispatch('models:list', {}));
     expect(models.map((m) => m.id)).toContain('placeholder');

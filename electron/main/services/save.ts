@@ -2,6 +2,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import { UnshakeError } from '../../../model/src/errors.js';
 import { defaultOutputPath } from '../../../model/src/image/encode.js';
 import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
+import { withFreeDefaultName } from '../../../model/src/image/free-output-name.js';
 import type { ServiceContext } from './context.js';
 import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
@@ -10,7 +11,8 @@ import { requireAbsolutePath } from './paths.js';
  * Writes a finished job's result in the user's format, next to the original by default
  * ("photo-unshaken.jpg"), with the original's EXIF/ICC. encodeImage in the worker writes
  * atomically, refuses an existing file unless overwrite was chosen, and never writes over the
- * original (same device + inode, so links and other spellings are caught too).
+ * original (same device + inode, so links and other spellings are caught too). A default name
+ * taken meanwhile (two saves of one photo at once) moves on to the next free one.
  */
 export function createSaveService(context: ServiceContext): (request: IpcParsedRequest<'save'>) => Promise<IpcResponse<'save'>> {
   return async (request) => {
@@ -24,19 +26,22 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
     // A name the user typed (Save As) speaks for itself; otherwise the preferred output format.
     const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
     const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
-    const outPath = request.path
-      ? requireAbsolutePath(request.path, 'output path')
-      : defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
-    return context.engine.request('encode', {
-      resultPath: result.resultPath,
-      source: result.source,
-      outPath,
-      format,
-      quality: request.quality ?? settings.jpegQuality,
-      overwrite: request.overwrite,
-      maxMegapixels: settings.maxMegapixels,
-      ...(keep < 1 ? { keep } : {}),
-    });
+    const encode = (outPath: string, overwrite: boolean) =>
+      context.engine.request('encode', {
+        resultPath: result.resultPath,
+        source: result.source,
+        outPath,
+        format,
+        quality: request.quality ?? settings.jpegQuality,
+        overwrite,
+        maxMegapixels: settings.maxMegapixels,
+        ...(keep < 1 ? { keep } : {}),
+      });
+    if (request.path) return encode(requireAbsolutePath(request.path, 'output path'), request.overwrite);
+    const defaultName = () =>
+      defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
+    // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
+    return withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
   };
 }
 

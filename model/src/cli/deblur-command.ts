@@ -1,11 +1,11 @@
 import path from 'node:path';
-import sharp from 'sharp';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { defaultOutputPath } from '../image/encode.js';
 import { extensionFor } from '../image/formats.js';
+import { probeImage } from '../image/probe.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
@@ -38,16 +38,21 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     USAGE,
   );
   const input = onePositional(positionals, 'input image', USAGE);
+  // path.resolve('') is the current folder: an unset shell variable would read as "a folder".
+  if (input.trim() === '') throw new UnshakeError('FILE_NOT_FOUND', 'The input path is empty (an unset shell variable?): name a photo file.');
   const format = parseFormat(values.format);
+  // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
+  const { meta } = await probeImage(input);
   // A multi-page TIFF or an animated GIF: say what happens to the other pages, not silently.
-  const pages = await sharp(input).metadata().then((m) => m.pages ?? 1, () => 1);
+  const pages = meta.pages ?? 1;
   if (pages > 1) process.stderr.write(`note: ${path.basename(input)} has ${pages} pages or frames; only the first is deblurred and saved.\n`);
   // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
-  const outPath = path.resolve(
+  let outPath = path.resolve(
     values.out ?? defaultOutputPath(input, undefined, format === undefined || format === 'same' ? undefined : extensionFor(format)),
   );
   const options: DeblurFileOptions = {
     outPath,
+    outPathIsDefault: values.out === undefined,
     modelId: values.model,
     // Fine-tuned models from `npm run train` (and the app) are found here.
     userModelsDir: values['models-dir'] ?? defaultModelsDir(),
@@ -68,7 +73,18 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       if (tile === tiles) process.stderr.write(`deblur: saving ${outPath}\n`);
     },
   };
-  const result = await withInterruptCleanup(outPath, () => deblurFile(input, options));
+  const result = await withInterruptCleanup(outPath, ({ signal, watch }) =>
+    deblurFile(input, {
+      ...options,
+      signal,
+      onOutPath: (moved) => {
+        // Another run took the default name meanwhile (two deblurs of one photo at once).
+        process.stderr.write(`note: ${path.basename(outPath)} was taken meanwhile; saving as ${moved}\n`);
+        watch(moved);
+        outPath = moved;
+      },
+    }),
+  );
   console.log(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
   console.log(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
   console.log(`execution provider: ${describeProvider(result.executionProvider)}`);

@@ -15,50 +15,94 @@ function tempFiles(dir: string, target: string): string[] {
   }
 }
 
+/** How long the first signal waits for the work to stop and remove its own files. */
+const WAIT_FOR_WORK_MS = 30_000;
+
+/** What the work gets from withInterruptCleanup. */
+export interface InterruptScope {
+  /** Aborted on the first signal: the work stops, and a save in progress is not published. */
+  signal: AbortSignal;
+  /** The work now writes this target instead (a default name taken meanwhile): its temp files are ours too. */
+  watch(target: string): void;
+}
+
+interface Watched {
+  absolute: string;
+  dir: string;
+  /** Temp files for it that existed before: another run's, never removed. */
+  before: Set<string>;
+  existed: boolean;
+}
+
 /**
  * Run `work`, which writes `target`, so that Ctrl-C (SIGINT) or SIGTERM stop it without leaving
- * litter: the encoder removes its temp files only when its promise rejects, and a signal ends the
- * process before that. On a signal, the temp files for `target` that appeared since the start
- * (not older ones, which may belong to another run) are removed, a short note is printed and the
- * process exits with 130 (SIGINT) or 143 (SIGTERM). Everything is synchronous from the signal
- * to the exit, so no more of the run's JavaScript (which could start another temp file) runs in
- * between. `target` itself is never removed: it is either as before or, when the signal came
- * after the final rename, the complete new file. The original photo is never touched.
+ * litter. The first signal aborts the work and waits (up to 30 s) for it to settle: the encoder
+ * cannot be stopped midway, and libvips creates and finishes its temp file on its own thread, so
+ * only the encoder itself, once done, can remove that file (it then publishes nothing). A second
+ * signal, or the wait running out, skips that wait. Either way, the temp files for the target
+ * that appeared since the start (not older ones, which may belong to another run) are then
+ * removed synchronously as a safety net, a short note is printed and the process exits with 130
+ * (SIGINT) or 143 (SIGTERM). `target` itself is never removed: it is either as before or, when the
+ * signal came after it was published, the complete new file. The original photo is never touched.
  */
-export async function withInterruptCleanup<T>(target: string, work: () => Promise<T>): Promise<T> {
-  const absolute = resolve(target);
-  const dir = dirname(absolute);
-  const before = new Set(tempFiles(dir, absolute));
-  const existed = existsSync(absolute);
-  const stop = (signal: StopSignal) => {
-    let removed = 0;
-    for (const name of tempFiles(dir, absolute)) {
-      if (before.has(name)) continue;
+export async function withInterruptCleanup<T>(target: string, work: (scope: InterruptScope) => Promise<T>): Promise<T> {
+  const watched: Watched[] = [];
+  const watch = (file: string) => {
+    const absolute = resolve(file);
+    if (watched.some((w) => w.absolute === absolute)) return;
+    const dir = dirname(absolute);
+    watched.push({ absolute, dir, before: new Set(tempFiles(dir, absolute)), existed: existsSync(absolute) });
+  };
+  watch(target);
+  /** Paths of this run's temp files that exist now. */
+  const ours = () => watched.flatMap((w) => tempFiles(w.dir, w.absolute).filter((n) => !w.before.has(n)).map((n) => join(w.dir, n)));
+  const controller = new AbortController();
+  let stopping: StopSignal | undefined;
+  let seenAtSignal: string[] = [];
+
+  const finish = (signal: StopSignal): never => {
+    const found = [...new Set([...seenAtSignal, ...ours()])];
+    for (const file of ours()) {
       try {
-        rmSync(join(dir, name), { force: true });
-        removed++;
+        rmSync(file, { force: true });
       } catch {
         // Nothing more to do on the way out; the name is reported below.
       }
     }
-    const left = tempFiles(dir, absolute).filter((n) => !before.has(n));
+    const left = ours();
+    // Counted whoever removed them: the stopped encoder, or the loop above.
+    const gone = found.filter((file) => !existsSync(file)).length;
+    const { absolute, existed } = watched.at(-1)!;
     const written = !existed && existsSync(absolute);
     const outcome = written
       ? `${absolute} had already been written completely.`
       : `stopped before ${absolute} was written${existed ? ' (the existing file is unchanged)' : ''}; the original is untouched.`;
-    const cleanup = left.length
-      ? ` Could not remove ${left.map((n) => join(dir, n)).join(', ')}: delete it by hand.`
-      : removed
-        ? ` Removed ${removed} temporary file(s).`
-        : '';
+    const cleanup = left.length ? ` Could not remove ${left.join(', ')}: delete it by hand.` : gone ? ` Removed ${gone} temporary file(s).` : '';
     // writeSync: the process exits right after, before an asynchronous write could finish.
     writeSync(2, `\ninterrupted (${signal}): ${outcome}${cleanup}\n`);
     process.exit(EXIT_CODES[signal]);
   };
-  const handlers = (Object.keys(EXIT_CODES) as StopSignal[]).map((signal) => [signal, () => stop(signal)] as const);
+
+  const onSignal = (signal: StopSignal) => {
+    if (stopping) finish(signal);
+    stopping = signal;
+    seenAtSignal = ours();
+    controller.abort();
+    // At once: a save in progress may take seconds to finish and be removed.
+    writeSync(2, `\nstopping (${signal}): cancelling; a file being saved is finished and removed, not kept… (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
+    setTimeout(() => finish(signal), WAIT_FOR_WORK_MS);
+  };
+  const handlers = (Object.keys(EXIT_CODES) as StopSignal[]).map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
-    return await work();
+    const settled = await work({ signal: controller.signal, watch }).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    // Stopped: whatever the work returned or threw, the run ends here.
+    if (stopping) finish(stopping);
+    if (!settled.ok) throw settled.error;
+    return settled.value;
   } finally {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }

@@ -40,13 +40,17 @@ export function isTempBeside(target: string, fileName: string): boolean {
  * file is written (two saves to one default name at once): the temp file is hard-linked to the
  * target, which fails with EEXIST where a rename would silently replace it. File systems without
  * hard links (FAT and exFAT memory cards) fall back to a check just before the rename.
+ *
+ * `signal` aborted while `write` runs (Ctrl-C during a save; an encoder cannot be stopped midway)
+ * means the finished temp file is removed instead of published: the signal's reason is thrown.
  */
 export async function writeAtomically(
   target: string,
   write: (tempPath: string) => Promise<void>,
-  options: { replace?: boolean } = {},
+  options: { replace?: boolean; signal?: AbortSignal } = {},
 ): Promise<number> {
   const replace = options.replace ?? true;
+  options.signal?.throwIfAborted();
   const temp = tempPathBeside(target, 'encode');
   try {
     await write(temp);
@@ -58,6 +62,7 @@ export async function writeAtomically(
     } finally {
       await handle.close();
     }
+    options.signal?.throwIfAborted();
     if (!replace) {
       await publishWithoutReplacing(temp, target);
       return bytes;

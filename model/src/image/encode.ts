@@ -1,9 +1,9 @@
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Sharp } from 'sharp';
 import { DEFAULT_SETTINGS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
-import { writeAtomically } from './atomic-file.js';
+import { tempPathBeside, writeAtomically } from './atomic-file.js';
 import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
@@ -22,6 +22,8 @@ export interface EncodeOptions {
   quality?: number;
   /** Replace an existing file (never the source itself). */
   overwrite?: boolean;
+  /** Aborted (Ctrl-C): nothing is published, the temp file is removed, CANCELLED is thrown. */
+  signal?: AbortSignal;
 }
 
 export interface EncodeResult {
@@ -43,10 +45,15 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   await checkTarget(target, source.path, options.overwrite ?? false);
   const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
   const quality = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
+  const { overwrite = false, signal } = options;
   try {
-    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp }));
+    // replace: false publishes with a hard link, which fails (EEXIST) where a rename would
+    // silently replace a file another save created meanwhile under the same name.
+    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp }), { replace: overwrite, signal });
     return { path: target, bytes };
   } catch (error) {
+    if (signal?.aborted) throw new UnshakeError('CANCELLED', `The save was cancelled; ${target} was not written.`, { cause: error });
+    if ((error as NodeJS.ErrnoException | null)?.code === 'EEXIST' && !overwrite) throw outputExists(target);
     throw writeFailed(target, error);
   }
 }
@@ -133,11 +140,31 @@ export async function checkOutput(target: string, source: Pick<SourceMetadata, '
   const folder = await stat(dirname(absolute)).catch(() => null);
   if (!folder?.isDirectory()) throw new UnshakeError('WRITE_FAILED', `The folder ${dirname(absolute)} does not exist: create it or choose another place for the output.`);
   await checkTarget(absolute, source.path, options.overwrite ?? false);
+  await probeFolder(absolute);
   return format;
 }
 
+/**
+ * Create and remove a file beside `target`: a read-only volume (a locked SD card, EROFS) or a
+ * folder the user may not write is found before the deblur, also as root, where access() would
+ * answer yes for a read-only mount's folder.
+ */
+async function probeFolder(target: string): Promise<void> {
+  try {
+    const probe = tempPathBeside(target, 'probe');
+    await (await open(probe, 'wx')).close();
+    await rm(probe, { force: true });
+  } catch (error) {
+    throw writeFailed(target, error);
+  }
+}
+
 async function checkTarget(target: string, sourcePath: string, overwrite: boolean): Promise<void> {
-  const existing = await lstat(target).catch(() => null);
+  // A name over the file system's limit can never be written: say so now, not after the encode.
+  const existing = await lstat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENAMETOOLONG') throw writeFailed(target, error);
+    return null;
+  });
   const sameAsSource = target === resolve(sourcePath) || (existing !== null && (await sameFile(target, sourcePath)));
   if (sameAsSource) {
     throw new UnshakeError(
@@ -148,9 +175,11 @@ async function checkTarget(target: string, sourcePath: string, overwrite: boolea
   if (existing?.isDirectory()) {
     throw new UnshakeError('WRITE_FAILED', `${target} is a folder: choose a file name for the output.`);
   }
-  if (existing && !overwrite) {
-    throw new UnshakeError('OUTPUT_EXISTS', `${target} already exists: choose another name or confirm that it may be replaced.`);
-  }
+  if (existing && !overwrite) throw outputExists(target);
+}
+
+function outputExists(target: string): UnshakeError {
+  return new UnshakeError('OUTPUT_EXISTS', `${target} already exists: choose another name or confirm that it may be replaced.`);
 }
 
 /** Same file through a symlink or hard link: compare device and inode, not names. */
@@ -159,10 +188,28 @@ async function sameFile(a: string, b: string): Promise<boolean> {
   return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 
+/** The advice that fits the cause, from fs's errno code or the system error libvips quotes. */
 function writeFailed(target: string, error: unknown): UnshakeError {
   if (error instanceof UnshakeError) return error;
-  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-  return new UnshakeError('WRITE_FAILED', `Could not write ${target} (${detail}); nothing was written. Check the folder exists and has free space.`, {
-    cause: error,
-  });
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? LIBVIPS_ERRORS.find(([text]) => message.includes(text))?.[1];
+  const why = WRITE_ERRORS.get(code ?? '')?.(dirname(target)) ?? ` (${message.split('\n')[0]}); nothing was written. Check the folder exists and has free space.`;
+  return new UnshakeError('WRITE_FAILED', `Could not write ${target}${why}`, { cause: error });
 }
+
+const readOnly = (folder: string) => `: the folder ${folder} is read-only or you may not write there: choose another folder. Nothing was written.`;
+const WRITE_ERRORS = new Map<string, (folder: string) => string>([
+  ['EACCES', readOnly],
+  ['EPERM', readOnly],
+  ['EROFS', readOnly],
+  ['ENOSPC', () => ': the disk is full: free some space or choose another disk. Nothing was written.'],
+  ['ENAMETOOLONG', () => ': the name is too long: choose a shorter file name or folder path. Nothing was written.'],
+]);
+/** libvips has no errno on its errors, only strerror's text ("system error: No space left on device"). */
+const LIBVIPS_ERRORS: [string, string][] = [
+  ['Permission denied', 'EACCES'],
+  ['Operation not permitted', 'EPERM'],
+  ['Read-only file system', 'EROFS'],
+  ['No space left on device', 'ENOSPC'],
+  ['File name too long', 'ENAMETOOLONG'],
+];

@@ -5,6 +5,7 @@ import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
+import { withFreeDefaultName } from '../image/free-output-name.js';
 import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
@@ -15,6 +16,13 @@ import { minimumTileSize } from './tiler.js';
 export interface DeblurFileOptions {
   /** Absent: next to the original with the default suffix. */
   outPath?: string;
+  /**
+   * `outPath` is the default name, not one the user chose (the CLI without --out names it early
+   * for its Ctrl-C cleanup): when another save takes it meanwhile, the next free default name is
+   * used instead of failing, and onOutPath hears of it. Always so when `outPath` is absent.
+   */
+  outPathIsDefault?: boolean;
+  onOutPath?: (outPath: string) => void;
   modelId?: string;
   strength?: number;
   mask?: RegionMask;
@@ -56,9 +64,19 @@ const EXTENSIONS: Record<Exclude<OutputFormat, 'same'>, string> = { jpeg: '.jpg'
 export async function deblurFile(inPath: string, options: DeblurFileOptions = {}): Promise<DeblurFileResult> {
   const started = performance.now();
   const format = options.format ?? 'same';
-  const outPath = path.resolve(
-    options.outPath ?? defaultOutputPath(inPath, undefined, format === 'same' ? undefined : EXTENSIONS[format]),
-  );
+  const defaultName = () => path.resolve(defaultOutputPath(inPath, undefined, format === 'same' ? undefined : EXTENSIONS[format]));
+  let outPath = path.resolve(options.outPath ?? defaultName());
+  const isDefault = options.outPath === undefined || options.outPathIsDefault === true;
+  // A default name was free when chosen, so it never replaces a file: one taken meanwhile (two
+  // deblurs of one photo at once) moves on to the next free name.
+  const overwrite = !isDefault && (options.overwrite ?? false);
+  const toFreeName = <T>(write: (outPath: string) => Promise<T>): Promise<T> =>
+    isDefault
+      ? withFreeDefaultName(outPath, defaultName, write, (moved) => {
+          outPath = moved;
+          options.onOutPath?.(moved);
+        })
+      : write(outPath);
   // Fail before minutes of work, not after; the encoder checks again (links included) when it writes.
   if (path.resolve(inPath) === outPath) {
     throw new UnshakeError('OUTPUT_EXISTS', `${path.basename(outPath)} is the original photo; Unshake never writes over an original.`);
@@ -72,7 +90,7 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   const decodeStart = performance.now();
   const { raster, source } = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
   const decoded = performance.now();
-  await checkOutput(outPath, source, { format, overwrite: options.overwrite ?? false });
+  await toFreeName((target) => checkOutput(target, source, { format, overwrite }));
   const mask = options.mask ? rasteriseMask(options.mask, raster.width, raster.height) : undefined;
   if (options.mask && mask) assertMaskSelectsPixels(options.mask, mask, raster.width, raster.height);
   const result = await deblurRaster(raster, {
@@ -89,12 +107,9 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   });
   if (options.signal?.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
   const deblurred = performance.now();
-  const written = await encodeImage(result.raster, source, {
-    path: outPath,
-    format,
-    quality: options.quality,
-    overwrite: options.overwrite ?? false,
-  });
+  const written = await toFreeName((target) =>
+    encodeImage(result.raster, source, { path: target, format, quality: options.quality, overwrite, signal: options.signal }),
+  );
   const done = performance.now();
   return {
     outPath: written.path,
