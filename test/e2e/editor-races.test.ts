@@ -163,15 +163,20 @@ describe('editor races in Chromium with the real services', () => {
     await settled();
     expect(await text('meta-file')).toBe('istanbul.png');
 
-    // The earlier open answers first: it neither shows its photo nor ends "Opening…".
+    // The earlier open answers first: it neither shows its photo nor ends "Opening…". Both are
+    // held until both were dropped (a busy machine could answer the first before the second drop).
     const releaseIstanbul = holdReplies('image:open', forPath('istanbul.png'));
+    const releaseEarlier = holdReplies('image:open', forPath('flower.png'));
     try {
       await drop('flower.png');
       await drop('istanbul.png');
+      await expect.poll(() => pendingRequests(page())).toBe(2);
+      releaseEarlier();
       await expect.poll(() => pendingRequests(page())).toBe(1);
       expect(await text('meta-file')).toBe('istanbul.png');
       expect(await openingNotes()).toBe(1);
     } finally {
+      releaseEarlier();
       releaseIstanbul();
     }
     await settled();
