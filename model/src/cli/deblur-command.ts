@@ -1,3 +1,4 @@
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
@@ -9,11 +10,13 @@ import { probeImage } from '../image/probe.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
+import { batchInputs, deblurBatch, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
 export const USAGE =
   'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
-  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu] [--models-dir <folder>]';
+  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu] [--models-dir <folder>]\n' +
+  '       unshake deblur <folder|photo>... [--out-dir <folder>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
 
 export async function deblurCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -22,6 +25,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         out: { type: 'string', short: 'o' },
+        'out-dir': { type: 'string' },
         model: { type: 'string', short: 'm' },
         strength: { type: 'string', short: 's' },
         region: { type: 'string' },
@@ -37,10 +41,27 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
-  const input = onePositional(positionals, 'input image', USAGE);
   // path.resolve('') is the current folder: an unset shell variable would read as "a folder".
-  if (input.trim() === '') throw new UnshakeError('FILE_NOT_FOUND', 'The input path is empty (an unset shell variable?): name a photo file.');
+  if (positionals.some((p) => p.trim() === '')) throw new UnshakeError('FILE_NOT_FOUND', 'The input path is empty (an unset shell variable?): name a photo file.');
   const format = parseFormat(values.format);
+  const shared = {
+    modelId: values.model,
+    // Fine-tuned models from `npm run train` (and the app) are found here.
+    userModelsDir: values['models-dir'] ?? defaultModelsDir(),
+    strength: numberOption('strength', values.strength, { min: 0, max: 1 }),
+    mask: parseRegion(values.region, values.feather, values.invert ?? false),
+    quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
+    tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
+    preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),
+  };
+  if (positionals.length > 1 || values['out-dir'] !== undefined || (positionals.length === 1 && (await isFolder(positionals[0]!)))) {
+    if (values.out !== undefined || values.overwrite) {
+      throw new UnshakeError('INVALID_REQUEST', `--out and --overwrite name one result; a batch writes photo-unshaken.* files (use --out-dir for another folder) and never replaces one.\nusage: ${USAGE}`);
+    }
+    if (positionals.length === 0) throw new UnshakeError('INVALID_REQUEST', `name the photos or folders to deblur.\nusage: ${USAGE}`);
+    return runBatch(positionals, { outDir: values['out-dir'], format: format === 'same' ? undefined : format, deblur: shared });
+  }
+  const input = onePositional(positionals, 'input image', USAGE);
   // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
   const { meta } = await probeImage(input);
   // A multi-page TIFF or an animated GIF: say what happens to the other pages, not silently.
@@ -51,18 +72,11 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     values.out ?? defaultOutputPath(input, undefined, format === undefined || format === 'same' ? undefined : extensionFor(format)),
   );
   const options: DeblurFileOptions = {
+    ...shared,
     outPath,
     outPathIsDefault: values.out === undefined,
-    modelId: values.model,
-    // Fine-tuned models from `npm run train` (and the app) are found here.
-    userModelsDir: values['models-dir'] ?? defaultModelsDir(),
-    strength: numberOption('strength', values.strength, { min: 0, max: 1 }),
-    mask: parseRegion(values.region, values.feather, values.invert ?? false),
     format,
-    quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
     overwrite: values.overwrite ?? false,
-    tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
-    preferredProvider: values.cpu ? 'cpu' : 'auto',
     onTileSizeRaised: ({ requested, used, margin }) => {
       process.stderr.write(
         `note: --tile-size ${requested} raised to ${used} px: this model needs ${margin} px of context on each side of a tile, so smaller tiles would spend most of their work on overlap.\n`,
@@ -89,6 +103,19 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   console.log(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
   console.log(`execution provider: ${describeProvider(result.executionProvider)}`);
   return 0;
+}
+
+async function isFolder(arg: string): Promise<boolean> {
+  return (await stat(path.resolve(arg)).catch(() => null))?.isDirectory() ?? false;
+}
+
+async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Promise<number> {
+  const inputs = await batchInputs(args);
+  if (options.outDir) await mkdir(path.resolve(options.outDir), { recursive: true });
+  process.stderr.write(`batch: ${inputs.length} photo(s)${options.outDir ? ` into ${path.resolve(options.outDir)}` : ', each result next to its original'}\n`);
+  const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
+  console.log(`batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${inputs.length})`);
+  return summary.failed > 0 ? 1 : 0;
 }
 
 function parseFormat(value: string | undefined): OutputFormat | undefined {

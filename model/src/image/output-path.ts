@@ -13,17 +13,37 @@ import { formatFromPath } from './formats.js';
  */
 export function defaultOutputPath(sourcePath: string, suffix = '-unshaken', ext?: string): string {
   const absolute = resolve(sourcePath);
+  const named = outputNamer(absolute, suffix, ext, dirname(absolute));
+  let candidate = named('');
+  for (let n = 2; existsSync(candidate) || candidate === absolute; n++) candidate = named(`-${n}`);
+  return candidate;
+}
+
+/**
+ * The output name without a counter (photo-unshaken.jpg), in `folder` (default: the original's):
+ * what a batch writes, so running it again knows which photos are done.
+ */
+export function plainOutputPath(sourcePath: string, options: { suffix?: string; ext?: string; folder?: string } = {}): string {
+  const absolute = resolve(sourcePath);
+  return outputNamer(absolute, options.suffix ?? '-unshaken', options.ext, options.folder ? resolve(options.folder) : dirname(absolute))('');
+}
+
+/** Whether a file name is one of our outputs (photo-unshaken.jpg, photo-unshaken-2.jpg): never an input. */
+export function isOutputName(fileName: string, suffix = '-unshaken'): boolean {
+  const stem = basename(fileName, extname(fileName));
+  return new RegExp(`${suffix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`).test(stem);
+}
+
+/** Names an output for a tail ('' or '-2'); `ext` ('png' or '.png') replaces the original extension. */
+function outputNamer(absolute: string, suffix: string, ext: string | undefined, folder: string): (tail: string) => string {
   const originalExt = extname(absolute);
+  // A source we cannot write (photo.gif, photo.heic) gets '.png', as encodeImage's 'same' writes it.
   const sameExt = formatFromPath(absolute) ? originalExt : '.png';
   const extension = ext === undefined ? sameExt : ext.startsWith('.') ? ext : `.${ext}`;
-  const folder = dirname(absolute);
   const name = basename(absolute, originalExt);
   // File systems cap a name at 255 bytes: a long original's name is shortened (whole characters)
   // so the suffix, a counter and the extension still fit, instead of failing after the deblur.
-  const fit = (tail: string) => join(folder, shortened(name, MAX_NAME_BYTES - Buffer.byteLength(suffix + tail + extension)) + suffix + tail + extension);
-  let candidate = fit('');
-  for (let n = 2; existsSync(candidate) || candidate === absolute; n++) candidate = fit(`-${n}`);
-  return candidate;
+  return (tail) => join(folder, shortened(name, MAX_NAME_BYTES - Buffer.byteLength(suffix + tail + extension)) + suffix + tail + extension);
 }
 
 const MAX_NAME_BYTES = 255;

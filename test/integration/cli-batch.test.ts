@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, sharedData } from './cli-run.js';
+
+/**
+ * A batch from the real CLI: a folder of real photos with one damaged file. Each result is written
+ * under its plain name; the damaged photo fails alone; the same command run again (after a crash
+ * or Ctrl-C) does only what is left; our own results are never taken for inputs; originals are
+ * never touched.
+ */
+let dir = '';
+const inDir = () => path.join(dir, 'shoot');
+const outDir = () => path.join(dir, 'fixed');
+const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const lines = (stdout: string) => stdout.trim().split('\n');
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-batch-'));
+  await mkdir(inDir());
+  for (const name of ['kodim01', 'kodim02', 'kodim03']) {
+    await sharp(sharedData('photos-extra', 'Kodak24', `${name}.png`)).resize(240).jpeg({ quality: 90 }).toFile(path.join(inDir(), `${name}.jpg`));
+  }
+  const whole = await readFile(path.join(inDir(), 'kodim01.jpg'));
+  await writeFile(path.join(inDir(), 'damaged.jpg'), whole.subarray(0, whole.length / 3));
+  await writeFile(path.join(inDir(), 'notes.txt'), 'not a photo');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('deblur a folder from the CLI', () => {
+  it('writes every photo it can, reports the damaged one, and exits 1', async () => {
+    const before = await Promise.all(['kodim01.jpg', 'damaged.jpg'].map((f) => sha(path.join(inDir(), f))));
+    const r = await runCli(['deblur', inDir(), '--out-dir', outDir(), '--model', 'placeholder']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(lines(r.stdout).filter((l) => l.startsWith('['))).toEqual([
+      expect.stringMatching(/^\[1\/4\] damaged\.jpg: failed \[CORRUPT_IMAGE\] .*truncated or corrupt/),
+      expect.stringMatching(/^\[2\/4\] kodim01\.jpg: wrote .*kodim01-unshaken\.jpg/),
+      expect.stringMatching(/^\[3\/4\] kodim02\.jpg: wrote /),
+      expect.stringMatching(/^\[4\/4\] kodim03\.jpg: wrote /),
+    ]);
+    expect(lines(r.stdout).at(-1)).toBe('batch: 3 done, 1 failed, 0 already done (of 4)');
+    expect((await readdir(outDir())).sort()).toEqual(['kodim01-unshaken.jpg', 'kodim02-unshaken.jpg', 'kodim03-unshaken.jpg']);
+    const out = await sharp(path.join(outDir(), 'kodim02-unshaken.jpg')).metadata();
+    expect([out.format, out.width]).toEqual(['jpeg', 240]);
+    expect(await Promise.all(['kodim01.jpg', 'damaged.jpg'].map((f) => sha(path.join(inDir(), f))))).toEqual(before);
+  });
+
+  it('run again, it does only what is left: a result lost or never written', async () => {
+    await rm(path.join(outDir(), 'kodim02-unshaken.jpg'));
+    const kept = await sha(path.join(outDir(), 'kodim01-unshaken.jpg'));
+    const r = await runCli(['deblur', inDir(), '--out-dir', outDir(), '--model', 'placeholder']);
+    expect(r.code).toBe(1);
+    expect(lines(r.stdout).at(-1)).toBe('batch: 1 done, 1 failed, 2 already done (of 4)');
+    expect(r.stdout).toMatch(/\[2\/4\] kodim01\.jpg: already done/);
+    expect(r.stdout).toMatch(/\[3\/4\] kodim02\.jpg: wrote /);
+    expect(await sha(path.join(outDir(), 'kodim01-unshaken.jpg'))).toBe(kept);
+  });
+
+  it('next to the originals, its own results are never read as photos to deblur', async () => {
+    const photos = [path.join(inDir(), 'kodim01.jpg'), path.join(inDir(), 'kodim03.jpg')];
+    const first = await runCli(['deblur', ...photos, '--model', 'placeholder', '--format', 'png']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(lines(first.stdout).at(-1)).toBe('batch: 2 done, 0 failed, 0 already done (of 2)');
+    const again = await runCli(['deblur', inDir(), '--model', 'placeholder', '--format', 'png']);
+    // kodim01/03-unshaken.png are in the folder now, but only the four photos are inputs.
+    expect(lines(again.stdout).at(-1)).toBe('batch: 1 done, 1 failed, 2 already done (of 4)');
+    expect((await readdir(inDir())).filter((f) => f.includes('-unshaken')).sort()).toEqual([
+      'kodim01-unshaken.png',
+      'kodim02-unshaken.png',
+      'kodim03-unshaken.png',
+    ]);
+  });
+
+  it('refuses --out for a batch, and a folder with no photos', async () => {
+    const withOut = await runCli(['deblur', inDir(), '--out', path.join(dir, 'x.jpg')]);
+    expect(withOut.code).toBe(1);
+    expect(withOut.stderr).toMatch(/--out and --overwrite name one result; .*--out-dir/);
+    const empty = path.join(dir, 'empty');
+    await mkdir(empty);
+    const none = await runCli(['deblur', empty]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/holds no photos/);
+  });
+});
