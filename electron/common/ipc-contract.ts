@@ -89,6 +89,26 @@ export const ipcContract = {
     response: z.object({ jobId: jobIdSchema }),
     progress: true,
   },
+  batch: {
+    channel: 'job:batch',
+    request: z
+      .object({
+        /** Photos and folders (a folder: its photos, not its subfolders). */
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+        strength: z.number().min(0).max(1),
+        modelId: z.string().min(1).max(200),
+        /** Absent: each result next to its original. */
+        outDir: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    response: z.object({
+      /** One 'batch-item' job per photo still to do, in order. */
+      items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
+      /** Photos whose result is already there: done by an earlier (perhaps interrupted) batch. */
+      alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
+    }),
+    progress: true,
+  },
   jobStatus: {
     channel: 'job:status',
     request: z.object({ jobId: jobIdSchema }).strict(),

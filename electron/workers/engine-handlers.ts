@@ -10,6 +10,7 @@ import { makeCrop, makePreview } from '../../model/src/image/preview.js';
 import type { RasterImage } from '../../model/src/image/types.js';
 import { workingSpaceForSource } from '../../model/src/image/working-space.js';
 import { deblurRaster } from '../../model/src/infer/deblur.js';
+import { deblurFile } from '../../model/src/infer/deblur-file.js';
 import { listModels, resolveModel } from '../../model/src/models/library.js';
 import { bundledWeightsDir } from './worker-paths.js';
 import {
@@ -77,6 +78,26 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       executionProvider: result.executionProvider,
       source,
     };
+  },
+  deblurTo: async (request, { signal, onProgress }) => {
+    const { userModelsDir, ...dirs } = modelDirs(request.userModelsDir);
+    onProgress({ fraction: 0, stage: 'Decoding' });
+    const result = await deblurFile(request.path, {
+      ...dirs,
+      userModelsDir,
+      outPath: request.outPath,
+      modelId: request.modelId,
+      strength: request.strength,
+      format: request.format,
+      quality: request.quality,
+      overwrite: false,
+      maxMegapixels: request.maxMegapixels,
+      preferredProvider: request.preferredProvider,
+      signal,
+      onProgress: ({ tile, tiles }) =>
+        onProgress({ fraction: (1 - WRITE_SHARE) * (tile / Math.max(tiles, 1)), stage: tile === tiles ? 'Writing result' : `Tile ${tile} of ${tiles}` }),
+    });
+    return { outPath: result.outPath, bytes: result.bytes, executionProvider: result.executionProvider };
   },
   encode: async (request) => {
     const source = sourceFromWire(request.source);

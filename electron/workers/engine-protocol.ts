@@ -67,6 +67,20 @@ export const engineRequestSchemas = {
       preferredProvider: z.enum(['auto', 'cpu']),
     })
     .strict(),
+  /** A batch photo: deblurred and written straight to its result file (never over one). */
+  deblurTo: z
+    .object({
+      path: absolutePath,
+      outPath: absolutePath,
+      strength: z.number().min(0).max(1),
+      modelId: z.string().min(1),
+      userModelsDir: absolutePath,
+      maxMegapixels: z.number().positive(),
+      preferredProvider: z.enum(['auto', 'cpu']),
+      format: z.enum(OUTPUT_FORMATS),
+      quality: z.number().int().min(1).max(100),
+    })
+    .strict(),
   encode: z
     .object({
       resultPath: absolutePath,
@@ -95,6 +109,7 @@ export interface EngineResponses {
   crop: { jpeg: Uint8Array; width: number; height: number };
   deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo; source: SourceMetadataWire };
   encode: { path: string; bytes: number };
+  deblurTo: { outPath: string; bytes: number; executionProvider: ExecutionProviderInfo };
   models: ModelInfo[];
 }
 export type EngineResponse<T extends EngineCommand> = EngineResponses[T];

@@ -18,6 +18,7 @@ import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
 import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
+import { createBatchService } from './batch.js';
 import { createSaveService } from './save.js';
 import { createSetSettingsService } from './set-settings.js';
 
@@ -75,6 +76,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
     deblur: createDeblurService(context),
+    batch: createBatchService(context),
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
     save: trackedSave,

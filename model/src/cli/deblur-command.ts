@@ -10,7 +10,8 @@ import { probeImage } from '../image/probe.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
-import { batchInputs, deblurBatch, type BatchOptions } from './deblur-batch.js';
+import { photoFilesIn } from '../image/photo-files.js';
+import { deblurBatch, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
 export const USAGE =
@@ -110,7 +111,7 @@ async function isFolder(arg: string): Promise<boolean> {
 }
 
 async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Promise<number> {
-  const inputs = await batchInputs(args);
+  const inputs = await photoFilesIn(args);
   if (options.outDir) await mkdir(path.resolve(options.outDir), { recursive: true });
   process.stderr.write(`batch: ${inputs.length} photo(s)${options.outDir ? ` into ${path.resolve(options.outDir)}` : ', each result next to its original'}\n`);
   const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });

@@ -33,6 +33,8 @@ export interface DeblurFileOptions {
   tileSize?: number;
   threads?: number;
   userModelsDir?: string;
+  /** Where the shipped models are when not next to this source (the packed app's worker). */
+  bundledDir?: string;
   preferredProvider?: EpPreference;
   signal?: AbortSignal;
   onProgress?: (p: TileProgress) => void;
@@ -81,7 +83,7 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   if (path.resolve(inPath) === outPath) {
     throw new UnshakeError('OUTPUT_EXISTS', `${path.basename(outPath)} is the original photo; Unshake never writes over an original.`);
   }
-  const model = await resolveModel(options.modelId ?? BASE_MODEL_ALIAS, { userModelsDir: options.userModelsDir });
+  const model = await resolveModel(options.modelId ?? BASE_MODEL_ALIAS, { userModelsDir: options.userModelsDir, ...(options.bundledDir ? { bundledDir: options.bundledDir } : {}) });
   const { receptiveFieldMargin: margin, sizeMultiple } = model.manifest.io;
   const minimumTile = minimumTileSize(margin, sizeMultiple);
   if (options.tileSize !== undefined && options.tileSize < minimumTile) {

@@ -1,0 +1,78 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobSnapshot } from '../../electron/common/job-state.js';
+import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+
+/**
+ * A batch through main's services and the REAL engine worker: a dropped folder becomes one job
+ * per photo, each written straight to its result file; a damaged photo fails alone; dropping
+ * the folder again queues only what is left.
+ */
+type BatchReply = { items: { jobId: string; input: string; output: string }[]; alreadyDone: { input: string; output: string }[] };
+
+describe('batch through the services', () => {
+  let t: ServicesUnderTest;
+  let folder = '';
+  beforeAll(async () => {
+    t = await startTestServices('batch');
+    folder = path.join(t.workDir, 'card');
+    await mkdir(folder);
+    for (const name of ['kodim05', 'kodim06']) {
+      await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(200).withIccProfile('p3').png().toFile(path.join(folder, `${name}.png`));
+    }
+    const whole = await readFile(path.join(folder, 'kodim05.png'));
+    await writeFile(path.join(folder, 'cut.png'), whole.subarray(0, whole.length / 2));
+  });
+  afterAll(() => t?.services.close());
+
+  /** Each job's last state; one that already ended before anyone listened is read as it is. */
+  const run = (reply: BatchReply) =>
+    Promise.all(
+      reply.items.map(async (item) => {
+        const following = followJob(t.services, item.jobId).then((u) => u.at(-1)!);
+        const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId: item.jobId }));
+        return ['done', 'failed', 'cancelled'].includes(now.state.status) ? now : following;
+      }),
+    );
+
+  it('deblurs every photo of a folder into its own file; a damaged one fails alone', async () => {
+    const outDir = path.join(t.workDir, 'fixed');
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder', outDir }));
+    expect(reply.items.map((i) => path.basename(i.input))).toEqual(['cut.png', 'kodim05.png', 'kodim06.png']);
+    expect(reply.items.map((i) => i.output)).toEqual(['cut', 'kodim05', 'kodim06'].map((n) => path.join(outDir, `${n}-unshaken.png`)));
+    const ends: JobSnapshot[] = await run(reply);
+    expect(ends.map((e) => [e.kind, e.state.status])).toEqual([
+      ['batch-item', 'failed'],
+      ['batch-item', 'done'],
+      ['batch-item', 'done'],
+    ]);
+    expect(ends[0]!.state).toMatchObject({ error: { code: 'CORRUPT_IMAGE' } });
+    expect((await readdir(outDir)).sort()).toEqual(['kodim05-unshaken.png', 'kodim06-unshaken.png']);
+    // The original's profile goes with its result, and the pixels changed.
+    const [orig, out] = await Promise.all([path.join(folder, 'kodim06.png'), path.join(outDir, 'kodim06-unshaken.png')].map((f) => sharp(f).metadata()));
+    expect(out!.icc?.equals(orig!.icc!)).toBe(true);
+    const [a, b] = await Promise.all([path.join(folder, 'kodim06.png'), path.join(outDir, 'kodim06-unshaken.png')].map((f) => sharp(f).raw().toBuffer()));
+    expect(a!.equals(b!)).toBe(false);
+
+    // Dropped again: only the damaged photo is queued; the two results are reported as done.
+    const again = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder', outDir }));
+    expect(again.items.map((i) => path.basename(i.input))).toEqual(['cut.png']);
+    expect(again.alreadyDone.map((i) => path.basename(i.input))).toEqual(['kodim05.png', 'kodim06.png']);
+    await run(again);
+  });
+
+  it('next to the originals by default; a relative path or an empty folder is refused', async () => {
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [path.join(folder, 'kodim05.png')], strength: 0.5, modelId: 'placeholder' }));
+    expect(reply.items[0]!.output).toBe(path.join(folder, 'kodim05-unshaken.png'));
+    expect((await run(reply))[0]!.state.status).toBe('done');
+    expect(await t.services.dispatch('job:batch', { paths: ['card'], strength: 1, modelId: 'placeholder' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    const empty = path.join(t.workDir, 'empty');
+    await mkdir(empty);
+    expect(await t.services.dispatch('job:batch', { paths: [empty], strength: 1, modelId: 'placeholder' })).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_NOT_FOUND', message: expect.stringMatching(/holds no photos/) },
+    });
+  });
+});
