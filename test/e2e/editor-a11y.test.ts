@@ -169,14 +169,15 @@ describe('editor accessibility in Chromium with the real services', () => {
     await expectToolbarFits('empty');
   });
 
-  it('a dropped folder is called a folder, whatever its name; the code stays quiet; dismissing gives focus back', async () => {
+  it('a dropped folder is taken as a folder, whatever its name; the code stays quiet; dismissing gives focus back', async () => {
     await button('Open…').focus();
+    // Both are empty: a batch of nothing says so (a folder of photos is a batch: batch.test.ts).
     for (const name of ['My Photos', 'Holiday.jpg']) {
       await dropFolder(page(), CANVAS, file(name));
-      await expect.poll(() => text('error-banner')).toContain(`“${name}” is a folder; pick a photo inside it.`);
-      expect(await text('error-code')).toBe('FILE_UNREADABLE');
+      await expect.poll(() => text('error-banner')).toContain(`${name} holds no photos`);
+      expect(await text('error-code')).toBe('FILE_NOT_FOUND');
     }
-    expect(await text('error-banner')).not.toMatch(/JPEG|is not a photo/);
+    expect(await text('error-banner')).not.toMatch(/is not a photo/);
     await shot('folder');
 
     // The code is smaller and sits beside the message, not under it as a second headline.

@@ -1,7 +1,8 @@
 import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
-import { singleImageFile } from '../lib/image-file.js';
+import { looksLikeFolder, singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
+import { batch } from './batch.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { maskKey, selection } from './selection.svelte.js';
@@ -90,6 +91,9 @@ class EditorState {
 
   async openFile(files: FileList | readonly File[] | null | undefined): Promise<void> {
     try {
+      const list = files ? Array.from(files) : [];
+      // A folder or several photos are a batch: each result written next to its original.
+      if (list.length > 1 || (list[0] && looksLikeFolder(list[0]))) return await this.startBatch(list);
       const file = singleImageFile(files);
       const path = api.pathForFile(file);
       if (!path) throw new ApiError('FILE_NOT_FOUND', `“${file.name}” is not a file on disk; save it first, then drop it here.`);
@@ -97,6 +101,14 @@ class EditorState {
     } catch (error) {
       errors.show(error);
     }
+  }
+
+  private async startBatch(files: File[]): Promise<void> {
+    const paths = files.map((file) => api.pathForFile(file));
+    const missing = files.find((_, i) => !paths[i]);
+    if (missing) throw new ApiError('FILE_NOT_FOUND', `“${missing.name}” is not a file on disk; save it first, then drop it here.`);
+    const title = files.length === 1 ? files[0]!.name : `${files.length} items`;
+    await batch.start(paths, title, { strength: this.strength, modelId: this.modelId });
   }
 
   async openPath(path: string): Promise<void> {

@@ -1,0 +1,47 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { dropFolder, repoRoot, useE2eSession } from './harness.js';
+
+/**
+ * A folder dropped on the window is a batch, in Chromium with the real services: every photo is
+ * deblurred into its own file next to it, a damaged one fails alone and is named, and dropping
+ * the folder again (after a quit or crash) does only what is left.
+ */
+const CANVAS = '[data-testid="canvas"]';
+
+describe('batch from a dropped folder', () => {
+  const { file, page, app } = useE2eSession('batch', async (file) => {
+    await mkdir(file('card'));
+    for (const name of ['kodim07', 'kodim08']) {
+      await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24', `${name}.png`)).resize(220).jpeg({ quality: 90 }).toFile(file(`card/${name}.jpg`));
+    }
+    const whole = await readFile(file('card/kodim07.jpg'));
+    await writeFile(file('card/cut.jpg'), whole.subarray(0, whole.length / 3));
+  });
+  const summaries = () => page().getByTestId('batch-summary').allTextContents();
+
+  it('deblurs every photo next to its original; the damaged one fails alone and is named', async () => {
+    await expect.poll(() => page().getByTestId('status-bar').textContent(), { timeout: 30_000 }).toContain('onnxruntime');
+    await dropFolder(page(), CANVAS, file('card'));
+    await expect.poll(summaries, { timeout: 120_000 }).toEqual(['2 done · 1 failed']);
+    const run = page().getByTestId('batch-run');
+    expect(await run.locator('.title').textContent({ timeout: 5_000 })).toBe('card');
+    expect(await run.locator('ul.failures').getAttribute('aria-label', { timeout: 5_000 })).toBe('Photos that failed');
+    expect(await run.locator('ul.failures').textContent({ timeout: 5_000 })).toMatch(/cut\.jpg: .*truncated or corrupt/);
+    expect(await run.textContent({ timeout: 5_000 })).toContain('cut.jpg → cut-unshaken.jpg');
+    expect((await readdir(file('card'))).sort()).toEqual(['cut.jpg', 'kodim07-unshaken.jpg', 'kodim07.jpg', 'kodim08-unshaken.jpg', 'kodim08.jpg']);
+    // Batch photos are counted in their panel, not given a job card each; the editor is untouched.
+    expect(await page().getByTestId('job-panel').locator('li').count()).toBe(0);
+    expect(await page().getByTestId('drop-zone').count()).toBe(1);
+  });
+
+  it('the same folder again does only what is left', async () => {
+    await dropFolder(page(), CANVAS, file('card'));
+    await expect.poll(summaries, { timeout: 60_000 }).toEqual(['0 done · 1 failed · 2 already done before', '2 done · 1 failed']);
+    expect((await readdir(file('card'))).filter((f) => f.includes('-unshaken'))).toHaveLength(2);
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
+  });
+});
