@@ -15,8 +15,8 @@ describe('IPC contract', () => {
     );
   });
 
-  it('marks only deblur as streaming progress', () => {
-    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur']);
+  it('marks only the channels that start jobs (deblur, batch) as streaming progress', () => {
+    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur', 'batch']);
   });
 
   it('accepts a well-formed deblur request with a feathered region', () => {
