@@ -79,6 +79,13 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(Math.abs(shown.left + shown.width / 2 - width / 2)).toBeLessThanOrEqual(1);
     expect(Math.abs(shown.top + shown.height / 2 - height / 2)).toBeLessThanOrEqual(1);
     await expectPhotoPixels(await cropShown('before', shown), photo(), shown);
+    // The arrow keys pan at once, with no click on the photo first (they moved the strength before).
+    const strength = await page().locator('input[type="range"]').inputValue();
+    await page().keyboard.press('ArrowDown');
+    await expect.poll(async () => (await view()).top).toBe(shown.top + Math.round(shown.height / 4));
+    expect(await page().locator('input[type="range"]').inputValue()).toBe(strength);
+    await page().keyboard.press('ArrowUp');
+    await expect.poll(async () => (await view()).top).toBe(shown.top);
   });
 
   it('dragging moves the view over the photo, and the sharp crop follows once it rests', async () => {
@@ -111,6 +118,13 @@ describe('the 100 % view in Chromium with the real services', () => {
     await expect.poll(() => page().getByTestId('detail-after').isVisible()).toBe(false);
     expect(await view()).toEqual(place);
 
+    // Holding Z switches once (its key repeats used to flicker between Fit and 100 %).
+    // One press and three repeats: four switches would end back at 100 %.
+    for (let i = 0; i < 4; i++) await page().keyboard.down('z');
+    await page().keyboard.up('z');
+    await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
     await page().getByRole('button', { name: 'Fit', exact: true }).click();
     await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
     // A double-click on the fitted photo's top-left quarter shows that place at 100 %.

@@ -183,9 +183,13 @@ describe('editor UX in Chromium with the real services', () => {
   it('an earlier photo’s result comes back from its job card, as it was', async () => {
     // The portrait is open now; the flower's card offers its result back.
     expect(await text('meta-file')).toBe('portrait.jpg');
+    // Another model picked meanwhile: Show brings the one the result was made with back too.
+    await page().locator('select').selectOption({ label: 'Placeholder' });
     const show = page().getByRole('button', { name: 'Show Flower_blur1.png and its result' });
     await show.click();
     await expect.poll(() => text('meta-file')).toBe('Flower_blur1.png');
+    expect(await page().locator('select').inputValue()).toBe('base');
+    expect(await notice().count()).toBe(0);
     await resultShown();
     expect(await page().getByTestId('result-preview').getAttribute('alt')).toMatch(/^After: Flower_blur1\.png/);
     expect(await text('saved-path')).toBe(file('Flower_blur1-unshaken.png'));

@@ -78,11 +78,30 @@ describe('selecting the part of the photo to fix', () => {
     // Screen pixels are coarser than photo pixels here (the photo is fitted smaller): within 3.
     for (const [got, want] of [[x, 400], [y, 200], [x! + w!, 800], [y! + h!, 500]] as const) expect(Math.abs(got! - want)).toBeLessThan(3);
 
+    // With a tool chosen a double-click still shows that place at 100 %; there a drag pans, and
+    // the hint says how to get back to drawing.
+    const middle = await onScreen(600, 350);
+    await page().mouse.dblclick(middle.x, middle.y);
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+    expect(await page().getByTestId('selection-tools').textContent()).toContain('At 100 % a drag moves the photo: press Z or Fit to draw a selection');
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
+    expect(await edge.count()).toBe(1);
+
     const result = await deblurAndSave();
     // Feather 0: nothing outside the drawn rectangle moves, by a single level.
     const { inside, outside } = await changes(result, { x0: Math.floor(x!), y0: Math.floor(y!), x1: Math.ceil(x! + w!), y1: Math.ceil(y! + h!) });
     expect(outside).toBe(0);
     expect(inside).toBeGreaterThan(1000);
+  });
+
+  it('the feather field shows what will be used: kept within 0 to 2000', async () => {
+    const feather = page().getByLabel('Feather');
+    for (const [typed, used] of [['5000', '2000'], ['-25', '0'], ['2.6', '3'], ['0', '0']] as const) {
+      await feather.fill(typed);
+      await feather.blur();
+      await expect.poll(() => feather.inputValue()).toBe(used);
+    }
   });
 
   it('another selection makes the result out of date; Invert fixes everything but the shape', async () => {

@@ -1,4 +1,4 @@
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 
@@ -16,17 +16,17 @@ export interface Preview {
  */
 export async function makePreview(path: string, maxEdge = 2048, options: ProbeOptions = {}): Promise<Preview> {
   const { path: absolute } = await probeImage(path, options);
-  return screenJpeg(absolute, (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), 88);
+  return screenJpeg(absolute, (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), { quality: 88 });
 }
 
 /** The upright photo, cut or scaled by `shape`, as an sRGB JPEG over white (what screens show). */
-async function screenJpeg(absolute: string, shape: (image: Sharp) => Sharp, quality: number): Promise<Preview> {
+async function screenJpeg(absolute: string, shape: (image: Sharp) => Sharp, jpeg: JpegOptions): Promise<Preview> {
   try {
     const { data, info } = await shape(sharp(absolute, { ...STRICT_INPUT, autoOrient: true }))
       .flatten({ background: '#ffffff' })
       // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
       .withIccProfile('srgb')
-      .jpeg({ quality })
+      .jpeg(jpeg)
       .toBuffer({ resolveWithObject: true });
     return { jpeg: data, width: info.width, height: info.height };
   } catch (error) {
@@ -59,5 +59,6 @@ export async function makeCrop(path: string, region: CropRegion, options: ProbeO
   if (width <= 0 || height <= 0) {
     throw new UnshakeError('INVALID_REQUEST', `The region ${region.left},${region.top} ${region.width}×${region.height} lies outside the ${fullWidth}×${fullHeight} photo.`);
   }
-  return screenJpeg(absolute, (image) => image.extract({ left, top, width, height }), 92);
+  // Full-resolution colour (4:4:4): at 100 % halved chroma softened colour edges (22 levels off vs 14).
+  return screenJpeg(absolute, (image) => image.extract({ left, top, width, height }), { quality: 92, chromaSubsampling: '4:4:4' });
 }

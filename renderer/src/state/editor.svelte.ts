@@ -202,8 +202,9 @@ class EditorState {
     this.jobId = jobId;
     this.view = 'after';
     this.zoom = 'fit';
-    // With the selection it was made with, so it is current and can be saved.
+    // With the selection and model it was made with, so it is current and can be saved.
     selection.restore(note.mask);
+    if (app.models.some((model) => model.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
     errors.dismiss();
     if (previousJob) await api.cancelJob(previousJob);
   }

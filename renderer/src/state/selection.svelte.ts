@@ -28,6 +28,11 @@ class SelectionState {
     return { shapes: $state.snapshot(this.shapes), feather, invert: this.invert };
   }
 
+  /** The feather field's value as the engine will take it: a whole number from 0 to MAX_FEATHER. */
+  clampFeather(): void {
+    this.feather = Math.min(MAX_FEATHER, Math.max(0, Math.round(Number(this.feather) || 0)));
+  }
+
   /** A finished drag: replaces the selection, or joins it when `add` (Shift held). */
   commit(shape: MaskShape, add: boolean): void {
     this.shapes = add ? [...this.shapes, shape] : [shape];
