@@ -104,7 +104,7 @@ export const ipcContract = {
     response: z.object({
       /** One 'batch-item' job per photo still to do, in order. */
       items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
-      /** Photos whose result is already there: done by an earlier (perhaps interrupted) batch. */
+      /** Photos whose result is already there (an earlier, perhaps interrupted, batch) or queued by a batch still running. */
       alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
     }),
     progress: true,

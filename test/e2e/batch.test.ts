@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { dropFolder, dropFolders, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A folder dropped on the window is a batch, in Chromium with the real services: every photo is
@@ -19,6 +19,12 @@ describe('batch from a dropped folder', () => {
     }
     const whole = await readFile(file('card/kodim07.jpg'));
     await writeFile(file('card/cut.jpg'), whole.subarray(0, whole.length / 3));
+    // Two memory cards whose damaged photos have the same name.
+    for (const day of ['day1', 'day2']) {
+      await mkdir(file(day));
+      await writeFile(file(`${day}/IMG_0001.jpg`), whole.subarray(0, whole.length / 4));
+      await writeFile(file(`${day}/IMG_0002.jpg`), whole);
+    }
   });
   const summaries = () => page().getByTestId('batch-summary').allTextContents();
 
@@ -29,7 +35,7 @@ describe('batch from a dropped folder', () => {
     const run = page().getByTestId('batch-run');
     expect(await run.locator('.title').textContent({ timeout: 5_000 })).toBe('card');
     expect(await run.locator('ul.failures').getAttribute('aria-label', { timeout: 5_000 })).toBe('Photos that failed');
-    expect(await run.locator('ul.failures').textContent({ timeout: 5_000 })).toMatch(/cut\.jpg: .*truncated or corrupt/);
+    expect(await run.locator('ul.failures').textContent({ timeout: 5_000 })).toMatch(/cut\.jpg: could not be decoded; .*truncated or corrupt/);
     expect(await run.textContent({ timeout: 5_000 })).toContain('cut.jpg → cut-unshaken.jpg');
     expect((await readdir(file('card'))).sort()).toEqual(['cut.jpg', 'kodim07-unshaken.jpg', 'kodim07.jpg', 'kodim08-unshaken.jpg', 'kodim08.jpg']);
     // Batch photos are counted in their panel, not given a job card each; the editor is untouched.
@@ -39,8 +45,16 @@ describe('batch from a dropped folder', () => {
 
   it('the same folder again does only what is left', async () => {
     await dropFolder(page(), CANVAS, file('card'));
-    await expect.poll(summaries, { timeout: 60_000 }).toEqual(['0 done · 1 failed · 2 already done before', '2 done · 1 failed']);
+    await expect.poll(summaries, { timeout: 60_000 }).toEqual(['0 done · 1 failed · 2 already done or under way', '2 done · 1 failed']);
     expect((await readdir(file('card'))).filter((f) => f.includes('-unshaken'))).toHaveLength(2);
+  });
+
+  it('two folders dropped together whose damaged photos share a name: both named, counts kept current', async () => {
+    await dropFolders(page(), CANVAS, [file('day1'), file('day2')]);
+    await expect.poll(async () => (await summaries())[0], { timeout: 60_000 }).toBe('2 done · 2 failed');
+    const failures = await page().getByTestId('batch-run').first().locator('ul.failures li').allTextContents();
+    expect(failures.map((f) => f.split(':')[0])).toEqual(['day1/IMG_0001.jpg', 'day2/IMG_0001.jpg']);
+    expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('2 items');
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });

@@ -244,3 +244,28 @@ export function useE2eSession(prefix: string, prepare: (file: (name: string) => 
   });
   return { file, page: () => started().app.page, app: () => started().app, services: () => started().services };
 }
+
+/** Drops several folders at once (two memory cards), as Chromium hands them over: empty Files. */
+export async function dropFolders(page: Page, selector: string, folderPaths: readonly string[]): Promise<void> {
+  type DropWindow = {
+    document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
+    DataTransfer: new () => { items: { add(file: unknown): void } };
+    File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+    DragEvent: new (type: string, init: object) => unknown;
+    __unshakeAttachPath(name: string, path: string): void;
+  };
+  const folders = folderPaths.map((p) => ({ name: path.basename(p), path: p }));
+  await page.evaluate(
+    ({ selector, folders }) => {
+      const w = globalThis as unknown as DropWindow;
+      const transfer = new w.DataTransfer();
+      for (const folder of folders) {
+        transfer.items.add(new w.File([], folder.name, { type: '' }));
+        w.__unshakeAttachPath(folder.name, folder.path);
+      }
+      const target = w.document.querySelector(selector);
+      for (const type of ['dragenter', 'dragover', 'drop']) target?.dispatchEvent(new w.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    },
+    { selector, folders },
+  );
+}

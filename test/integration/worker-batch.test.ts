@@ -63,6 +63,49 @@ describe('batch through the services', () => {
     await run(again);
   });
 
+  it('a folder dropped again while its batch runs is not queued twice; a changed output format still counts earlier results', async () => {
+    const card = path.join(t.workDir, 'again');
+    await mkdir(card);
+    for (const name of ['kodim09', 'kodim10', 'kodim11']) {
+      await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(200).jpeg().toFile(path.join(card, `${name}.jpg`));
+    }
+    // A crash mid-write left the encoder's temp file beside a result: planning the batch removes it.
+    const stale = path.join(card, '.kodim11-unshaken.jpg.unshake-encode-0123456789ab.jpg');
+    await writeFile(stale, 'half a photo');
+    const first = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
+    const second = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
+    expect(first.items).toHaveLength(3);
+    expect(second.items).toHaveLength(0);
+    expect(second.alreadyDone.map((i) => path.basename(i.output))).toEqual(['kodim09-unshaken.jpg', 'kodim10-unshaken.jpg', 'kodim11-unshaken.jpg']);
+    expect((await run(first)).map((e) => e.state.status)).toEqual(['done', 'done', 'done']);
+    expect((await readdir(card)).filter((f) => f.startsWith('.'))).toEqual([]);
+
+    ok(await t.services.dispatch('settings:set', { outputFormat: 'png' }));
+    try {
+      const third = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
+      expect(third.items).toHaveLength(0);
+      expect(third.alreadyDone.map((i) => path.basename(i.output))).toEqual(['kodim09-unshaken.jpg', 'kodim10-unshaken.jpg', 'kodim11-unshaken.jpg']);
+    } finally {
+      ok(await t.services.dispatch('settings:set', { outputFormat: 'same' }));
+    }
+  });
+
+  it('a deblur of the photo in the editor runs next, not after the whole batch', async () => {
+    const card = path.join(t.workDir, 'long');
+    await mkdir(card);
+    for (const name of ['kodim12', 'kodim13', 'kodim14', 'kodim15']) {
+      await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(300).jpeg().toFile(path.join(card, `${name}.jpg`));
+    }
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
+    const opened = ok<{ imageId: string }>(await t.services.dispatch('image:open', { path: sharedPhoto('real-blur/lai_lion.jpg') }));
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
+    const ends = await run({ items: [...reply.items, { jobId, input: '', output: '' }], alreadyDone: [] });
+    const editor = ends.at(-1)!;
+    expect(editor.state.status).toBe('done');
+    // At most the batch photo already running finished before it.
+    expect(ends.slice(0, -1).filter((e) => e.updatedAt < editor.updatedAt).length).toBeLessThanOrEqual(1);
+  });
+
   it('next to the originals by default; a relative path or an empty folder is refused', async () => {
     const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [path.join(folder, 'kodim05.png')], strength: 0.5, modelId: 'placeholder' }));
     expect(reply.items[0]!.output).toBe(path.join(folder, 'kodim05-unshaken.png'));

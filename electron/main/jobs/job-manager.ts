@@ -111,7 +111,9 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       // No abort signal for p-queue: it would free the slot the moment a running job is cancelled,
       // and the next job would start beside one still stopping in the worker. A job cancelled
       // while queued is skipped by execute instead.
-      void queue.add(() => execute(record, run));
+      // A batch's photos wait behind what the editor asks for: a deblur of the photo on screen
+      // runs after the batch photo already running, not after the whole batch.
+      void queue.add(() => execute(record, run), { priority: kind === 'batch-item' ? 0 : 1 });
       // add() may start the job at once; the caller still gets the 'queued' snapshot.
       return queued;
     },

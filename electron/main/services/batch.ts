@@ -1,7 +1,11 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import { isTerminal } from '../../common/job-state.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
-import { photoFilesIn, planBatch, type BatchItem } from '../../../model/src/image/photo-files.js';
+import { existingResult, photoFilesIn, planBatch, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
 
@@ -13,44 +17,71 @@ import { requireAbsolutePath } from './paths.js';
  * what was left. A photo that fails (damaged, too large) fails alone: its job says why.
  */
 export function createBatchService(context: ServiceContext): (request: IpcParsedRequest<'batch'>) => Promise<IpcResponse<'batch'>> {
+  // Results queued or being written, by job: the same folder dropped again meanwhile does not
+  // queue them twice. A job leaves it when it ends, however it ends (a cancelled one never runs).
+  const pending = new Map<string, string>();
+  context.jobs.onUpdate((job) => {
+    if (isTerminal(job.state.status)) pending.delete(job.id);
+  });
+  const isPending = (output: string) => [...pending.values()].includes(output);
   return async (request) => {
     const paths = request.paths.map((p) => requireAbsolutePath(p, 'photo or folder path'));
     const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
     const settings = context.settings.get();
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
     const plan = planBatch(await photoFilesIn(paths), { ...(ext ? { ext } : {}), ...(outDir ? { folder: outDir } : {}) });
-    if (outDir) await mkdir(outDir, { recursive: true });
+    if (outDir) {
+      if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
+      await mkdir(outDir, { recursive: true });
+    }
     const alreadyDone: BatchItem[] = [];
     const items: IpcResponse<'batch'>['items'] = [];
     for (const item of plan) {
-      if (await stat(item.output).then(() => true, () => false)) {
-        alreadyDone.push(item);
+      const earlier = isPending(item.output) ? item.output : await existingResult(item);
+      if (earlier) {
+        alreadyDone.push({ ...item, output: earlier });
         continue;
       }
+      // A quit or crash mid-write left the encoder's temp file in the photographer's folder.
+      await removeTempFiles(item.output);
       const job = context.jobs.enqueue(
         'batch-item',
         async ({ signal, progress }) => {
-          const result = await context.engine.request(
-            'deblurTo',
-            {
-              path: item.input,
-              outPath: item.output,
-              strength: request.strength,
-              modelId: request.modelId,
-              userModelsDir: context.paths.userModelsDir,
-              maxMegapixels: settings.maxMegapixels,
-              preferredProvider: settings.preferredExecutionProvider,
-              format: settings.outputFormat,
-              quality: settings.jpegQuality,
-            },
-            { signal, onProgress: progress },
-          );
-          context.engineState.executionProvider = result.executionProvider;
+          try {
+            const result = await context.engine.request(
+              'deblurTo',
+              {
+                path: item.input,
+                outPath: item.output,
+                strength: request.strength,
+                modelId: request.modelId,
+                userModelsDir: context.paths.userModelsDir,
+                maxMegapixels: settings.maxMegapixels,
+                preferredProvider: settings.preferredExecutionProvider,
+                format: settings.outputFormat,
+                quality: settings.jpegQuality,
+              },
+              { signal, onProgress: progress },
+            );
+            context.engineState.executionProvider = result.executionProvider;
+          } catch (error) {
+            // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
+            await removeTempFiles(item.output);
+            throw error;
+          }
         },
         item,
       );
+      pending.set(job.id, item.output);
       items.push({ jobId: job.id, ...item });
     }
     return { items, alreadyDone };
   };
+}
+
+/** The encoder's hidden temp files for `output` (none are in use once its job has ended). */
+async function removeTempFiles(output: string): Promise<void> {
+  const folder = path.dirname(output);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  await Promise.all(names.filter((name) => isTempBeside(output, name)).map((name) => rm(path.join(folder, name), { force: true })));
 }

@@ -1,8 +1,7 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
-import { planBatch } from '../image/photo-files.js';
+import { existingResult, planBatch } from '../image/photo-files.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
@@ -34,9 +33,10 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   let index = 0;
   for (const { input, output: outPath } of items) {
     const name = `[${++index}/${items.length}] ${path.basename(input)}`;
-    if (await stat(outPath).then(() => true, () => false)) {
+    const earlier = await existingResult({ input, output: outPath });
+    if (earlier) {
       summary.skipped++;
-      options.log(`${name}: already done (${outPath})`);
+      options.log(`${name}: already done (${earlier})`);
       continue;
     }
     try {

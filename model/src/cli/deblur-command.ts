@@ -112,7 +112,11 @@ async function isFolder(arg: string): Promise<boolean> {
 
 async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Promise<number> {
   const inputs = await photoFilesIn(args);
-  if (options.outDir) await mkdir(path.resolve(options.outDir), { recursive: true });
+  if (options.outDir) {
+    const outDir = path.resolve(options.outDir);
+    if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `--out-dir ${outDir} is a file, not a folder.`);
+    await mkdir(outDir, { recursive: true });
+  }
   process.stderr.write(`batch: ${inputs.length} photo(s)${options.outDir ? ` into ${path.resolve(options.outDir)}` : ', each result next to its original'}\n`);
   const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
   console.log(`batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${inputs.length})`);

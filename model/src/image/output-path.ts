@@ -23,9 +23,10 @@ export function defaultOutputPath(sourcePath: string, suffix = '-unshaken', ext?
  * The output name without a counter (photo-unshaken.jpg), in `folder` (default: the original's):
  * what a batch writes, so running it again knows which photos are done.
  */
-export function plainOutputPath(sourcePath: string, options: { suffix?: string; ext?: string; folder?: string } = {}): string {
+export function plainOutputPath(sourcePath: string, options: { suffix?: string; ext?: string; folder?: string; counter?: number } = {}): string {
   const absolute = resolve(sourcePath);
-  return outputNamer(absolute, options.suffix ?? '-unshaken', options.ext, options.folder ? resolve(options.folder) : dirname(absolute))('');
+  const named = outputNamer(absolute, options.suffix ?? '-unshaken', options.ext, options.folder ? resolve(options.folder) : dirname(absolute));
+  return named(options.counter ? `-${options.counter}` : '');
 }
 
 /** Whether a file name is one of our outputs (photo-unshaken.jpg, photo-unshaken-2.jpg): never an input. */

@@ -1,33 +1,62 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
+import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath } from './output-path.js';
 
 /** File name extensions a folder is scanned for (what the app opens). */
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
 
+const isPhotoName = (name: string) => PHOTO_EXTENSIONS.has(path.extname(name).toLowerCase());
+const stemOf = (name: string) => path.basename(name, path.extname(name));
+/** Files (symbolic links to files too) in name order, numbers by value: IMG_2 before IMG_10. */
+const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+
 /**
- * The photos named by paths for a batch: files as given, folders scanned (not their subfolders)
- * for photo files in name order, leaving out our own results (photo-unshaken.jpg) and hidden
- * files. A file that is not a photo after all fails on its own when it is deblurred.
+ * The photos named by paths for a batch, each once: files as given, folders scanned (not their
+ * subfolders) for photo files in name order, leaving out hidden files and our own results — a
+ * `photo-unshaken.jpg` whose `photo.*` is beside it (a photographer's own "x-unshaken.jpg" with no
+ * x beside it is a photo). A file that is not a photo after all fails on its own when deblurred.
  */
 export async function photoFilesIn(paths: readonly string[]): Promise<string[]> {
   const photos: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
-    const info = await stat(absolute).catch(() => null);
-    if (!info?.isDirectory()) {
+    if ((await stat(absolute).catch(() => null))?.isDirectory()) {
+      photos.push(...(await photosInFolder(absolute)).map((name) => path.join(absolute, name)));
+    } else if (!(await isResultBesideItsPhoto(absolute))) {
+      // Selected by hand with its photo (select all in a file manager): not deblurred again.
       photos.push(absolute);
-      continue;
     }
-    const names = (await readdir(absolute, { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && PHOTO_EXTENSIONS.has(path.extname(e.name).toLowerCase()) && !isOutputName(e.name))
-      .map((e) => e.name)
-      .sort((a, b) => a.localeCompare(b));
-    if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `${absolute} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
-    photos.push(...names.map((name) => path.join(absolute, name)));
   }
-  return photos;
+  // A folder and one of its photos dropped together: that photo once.
+  return [...new Set(photos)];
+}
+
+async function photosInFolder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true });
+  const candidates: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.') || !isPhotoName(e.name)) continue;
+    // A link to a photo is a photo; a link to a folder (or nothing) is not.
+    const file = e.isFile() || (e.isSymbolicLink() && (await stat(path.join(folder, e.name)).then((s) => s.isFile(), () => false)));
+    if (file) candidates.push(e.name);
+  }
+  const stems = new Set(candidates.map(stemOf));
+  const names = candidates.filter((name) => !isOurResult(name, stems)).sort(byName);
+  if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
+  return names;
+}
+
+async function isResultBesideItsPhoto(file: string): Promise<boolean> {
+  if (!isOutputName(path.basename(file))) return false;
+  const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
+  return isOurResult(path.basename(file), new Set(names.filter(isPhotoName).map(stemOf)));
+}
+
+/** photo-unshaken.jpg or photo-unshaken-2.jpg whose photo (photo.*) is among `stems`. */
+function isOurResult(name: string, stems: ReadonlySet<string>): boolean {
+  return isOutputName(name) && stems.has(stemOf(name).replace(/-unshaken(-\d+)?$/, ''));
 }
 
 export interface BatchItem {
@@ -39,16 +68,26 @@ export interface BatchItem {
 /**
  * Each photo's result path: `ext` (with dot) replaces the extension when saving in another
  * format, `folder` puts every result there instead of next to its original. Two photos with one
- * result path (a.jpg from two folders into one output folder) are refused: the second would be
- * taken for done.
+ * result name (a.gif and a.png both give a-unshaken.png; a.jpg from two folders into one output
+ * folder) number the later ones -2, -3 in input order, which a rerun of the same batch repeats.
  */
 export function planBatch(inputs: readonly string[], options: { ext?: string; folder?: string } = {}): BatchItem[] {
-  const byOutput = new Map<string, string>();
-  for (const input of inputs) {
-    const output = plainOutputPath(input, options);
-    const clash = byOutput.get(output);
-    if (clash) throw new UnshakeError('INVALID_REQUEST', `${input} and ${clash} would both be saved as ${output}: give them separate output folders.`);
-    byOutput.set(output, input);
-  }
-  return [...byOutput].map(([output, input]) => ({ input, output }));
+  const taken = new Set<string>();
+  return inputs.map((input) => {
+    let output = plainOutputPath(input, options);
+    for (let n = 2; taken.has(output); n++) output = plainOutputPath(input, { ...options, counter: n });
+    taken.add(output);
+    return { input, output };
+  });
+}
+
+/**
+ * The result of an earlier run of this batch, if one is there: under the planned name, or under
+ * the same name in another writable format (the output format setting changed since).
+ */
+export async function existingResult(item: BatchItem): Promise<string | null> {
+  const stem = item.output.slice(0, item.output.length - path.extname(item.output).length);
+  const candidates = [item.output, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))];
+  for (const candidate of candidates) if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  return null;
 }

@@ -1,0 +1,38 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { photoFilesIn, planBatch } from '../../../model/src/image/photo-files.js';
+import { useTempDir } from '../../fixtures/make-images.js';
+
+/** Which files a batch takes from what was dropped, and where their results go. */
+const tempDir = useTempDir('unshake-photo-files-');
+const names = (files: string[]) => files.map((f) => path.relative(tempDir(), f));
+
+describe('photos of a batch', () => {
+  it('takes photos in number order, links to photos, a photographer’s own “-unshaken” names; never our results or hidden files', async () => {
+    const card = path.join(tempDir(), 'card');
+    await mkdir(card);
+    for (const name of ['IMG_10.jpg', 'IMG_2.jpg', 'IMG_2-unshaken.jpg', 'IMG_2-unshaken-2.png', 'x-unshaken.jpg', 'trip-unshaken-2019.jpg', '.hidden.jpg', 'notes.txt']) {
+      await writeFile(path.join(card, name), 'x');
+    }
+    await symlink(path.join(card, 'IMG_10.jpg'), path.join(card, 'link.jpg'));
+    await mkdir(path.join(card, 'sub.jpg'));
+    expect(names(await photoFilesIn([card]))).toEqual([
+      'card/IMG_2.jpg',
+      'card/IMG_10.jpg',
+      'card/link.jpg',
+      'card/trip-unshaken-2019.jpg',
+      'card/x-unshaken.jpg',
+    ]);
+    // A folder and one of its photos together: that photo once. A result selected by hand with
+    // its photo (select all): left out.
+    expect(names(await photoFilesIn([card, path.join(card, 'IMG_2.jpg'), path.join(card, 'IMG_2-unshaken.jpg')]))).toHaveLength(5);
+    expect(names(await photoFilesIn([path.join(card, 'IMG_2.jpg'), path.join(card, 'IMG_2-unshaken.jpg')]))).toEqual(['card/IMG_2.jpg']);
+  });
+
+  it('numbers results that would share a name, the same way on every run', () => {
+    const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { folder: '/out' });
+    expect(plan.map((i) => i.output)).toEqual(['/out/a-unshaken.png', '/out/a-unshaken-2.png', '/out/a-unshaken-3.png']);
+    expect(planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { folder: '/out' })).toEqual(plan);
+  });
+});
