@@ -3,15 +3,13 @@ import type { JobProgress } from '../common/job-state.js';
 import { UnshakeError } from '../../model/src/errors.js';
 import { decodeImage } from '../../model/src/image/decode.js';
 import { encodeImage } from '../../model/src/image/encode.js';
-import { assertMaskSelectsPixels, rasteriseMask } from '../../model/src/image/mask-raster.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
 import { makeCrop, makePreview } from '../../model/src/image/preview.js';
 import type { RasterImage } from '../../model/src/image/types.js';
-import { workingSpaceForSource } from '../../model/src/image/working-space.js';
-import { deblurRaster } from '../../model/src/infer/deblur.js';
+import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile } from '../../model/src/infer/deblur-file.js';
-import { listModels, resolveModel } from '../../model/src/models/library.js';
+import { listModels } from '../../model/src/models/library.js';
 import { bundledWeightsDir } from './worker-paths.js';
 import {
   engineRequestSchemas,
@@ -43,48 +41,30 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     const crop = await makeCrop(path, region, { maxMegapixels });
     return { jpeg: new Uint8Array(crop.jpeg), width: crop.width, height: crop.height };
   },
+  // The editor's deblur: a lossless PNG result in the photo's own depth and space, to be saved in
+  // the user's format later; its metadata goes back to main for that save.
   deblur: async (request, { signal, onProgress }) => {
     onProgress({ fraction: 0, stage: 'Decoding' });
-    const model = await resolveModel(request.modelId, modelDirs(request.userModelsDir));
-    const { raster, source } = await decodeImage(request.path, { maxMegapixels: request.maxMegapixels });
-    throwIfAborted(signal);
-    const mask = request.mask ? rasteriseMask(request.mask, raster.width, raster.height) : undefined;
-    // A selection with no weight anywhere would run every tile for nothing: say why instead.
-    if (request.mask && mask) assertMaskSelectsPixels(request.mask, mask, raster.width, raster.height);
-    onProgress({ fraction: DECODE_SHARE, stage: 'Deblurring' });
-    const result = await deblurRaster(raster, {
-      model,
-      mask,
-      workingSpace: workingSpaceForSource(source, raster.channels),
+    const result = await deblurFile(request.path, {
+      ...modelDirs(request.userModelsDir),
+      outPath: request.outPath,
+      modelId: request.modelId,
       strength: request.strength,
+      ...(request.mask ? { mask: request.mask } : {}),
+      format: 'png',
+      overwrite: true,
+      maxMegapixels: request.maxMegapixels,
       preferredProvider: request.preferredProvider,
       signal,
-      inPlace: true,
-      onProgress: ({ tile, tiles }) =>
-        onProgress({
-          fraction: DECODE_SHARE + (1 - DECODE_SHARE - WRITE_SHARE) * (tile / Math.max(tiles, 1)),
-          stage: `Tile ${tile} of ${tiles}`,
-        }),
+      onProgress: tileStages(onProgress),
     });
-    throwIfAborted(signal);
-    onProgress({ fraction: 1 - WRITE_SHARE, stage: 'Writing result' });
-    // PNG keeps 8 and 16 bits and alpha losslessly; the user's format is chosen at save time.
-    await encodeImage(result.raster, source, { path: request.outPath, format: 'png', overwrite: true });
-    return {
-      outPath: request.outPath,
-      width: raster.width,
-      height: raster.height,
-      tiles: result.tiles,
-      executionProvider: result.executionProvider,
-      source,
-    };
+    return { outPath: result.outPath, width: result.width, height: result.height, tiles: result.tiles, executionProvider: result.executionProvider, source: result.source };
   },
+  // A batch photo: straight to its result file in the user's format, never over a file.
   deblurTo: async (request, { signal, onProgress }) => {
-    const { userModelsDir, ...dirs } = modelDirs(request.userModelsDir);
     onProgress({ fraction: 0, stage: 'Decoding' });
     const result = await deblurFile(request.path, {
-      ...dirs,
-      userModelsDir,
+      ...modelDirs(request.userModelsDir),
       outPath: request.outPath,
       modelId: request.modelId,
       strength: request.strength,
@@ -94,8 +74,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       maxMegapixels: request.maxMegapixels,
       preferredProvider: request.preferredProvider,
       signal,
-      onProgress: ({ tile, tiles }) =>
-        onProgress({ fraction: (1 - WRITE_SHARE) * (tile / Math.max(tiles, 1)), stage: tile === tiles ? 'Writing result' : `Tile ${tile} of ${tiles}` }),
+      onProgress: tileStages(onProgress),
     });
     return { outPath: result.outPath, bytes: result.bytes, executionProvider: result.executionProvider };
   },
@@ -135,8 +114,12 @@ async function originalPixels(path: string, maxMegapixels: number): Promise<Rast
   }
 }
 
-function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
+/** Tile progress as the job's: decoding before the tiles, writing the file after them. */
+function tileStages(onProgress: CommandContext['onProgress']): (progress: TileProgress) => void {
+  return ({ tile, tiles }) => {
+    onProgress({ fraction: DECODE_SHARE + (1 - DECODE_SHARE - WRITE_SHARE) * (tile / Math.max(tiles, 1)), stage: `Tile ${tile} of ${tiles}` });
+    if (tile === tiles) onProgress({ fraction: 1 - WRITE_SHARE, stage: 'Writing result' });
+  };
 }
 
 /** Validate one request's payload, then run it. Bad payloads are INVALID_REQUEST replies. */

@@ -7,6 +7,7 @@ import { decodeImage } from '../image/decode.js';
 import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
 import { withFreeDefaultName } from '../image/free-output-name.js';
 import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
+import type { SourceMetadata } from '../image/types.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { deblurRaster, type DeblurStats, type TileProgress } from './deblur.js';
@@ -55,6 +56,8 @@ export interface DeblurFileResult {
   width: number;
   height: number;
   model: { id: string; name: string; placeholder: boolean };
+  /** The original as read (format, profile, EXIF): what a later save of this result keeps. */
+  source: SourceMetadata;
 }
 
 const EXTENSIONS: Record<Exclude<OutputFormat, 'same'>, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' };
@@ -130,5 +133,6 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     width: raster.width,
     height: raster.height,
     model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },
+    source,
   };
 }
