@@ -23,7 +23,6 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
   context.jobs.onUpdate((job) => {
     if (isTerminal(job.state.status)) pending.delete(job.id);
   });
-  const isPending = (output: string) => [...pending.values()].includes(output);
   return async (request) => {
     const paths = request.paths.map((p) => requireAbsolutePath(p, 'photo or folder path'));
     const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
@@ -34,16 +33,19 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
       if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
       await mkdir(outDir, { recursive: true });
     }
+    const queued = new Set(pending.values());
     const alreadyDone: BatchItem[] = [];
-    const items: IpcResponse<'batch'>['items'] = [];
+    const toDo: BatchItem[] = [];
     for (const item of plan) {
-      const earlier = isPending(item.output) ? item.output : await existingResult(item);
-      if (earlier) {
-        alreadyDone.push({ ...item, output: earlier });
-        continue;
-      }
-      // A quit or crash mid-write left the encoder's temp file in the photographer's folder.
-      await removeTempFiles(item.output);
+      const earlier = queued.has(item.output) ? item.output : await existingResult(item);
+      if (earlier) alreadyDone.push({ ...item, output: earlier });
+      else toDo.push(item);
+    }
+    // A quit or crash mid-write left the encoder's temp files in the photographer's folders (not
+    // those of outputs still queued: a running item may be writing one).
+    await removeTempFiles(toDo.map((item) => item.output));
+    const items: IpcResponse<'batch'>['items'] = [];
+    for (const item of toDo) {
       const job = context.jobs.enqueue(
         'batch-item',
         async ({ signal, progress }) => {
@@ -66,7 +68,7 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
             context.engineState.executionProvider = result.executionProvider;
           } catch (error) {
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
-            await removeTempFiles(item.output);
+            await removeTempFiles([item.output]);
             throw error;
           }
         },
@@ -79,9 +81,18 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
   };
 }
 
-/** The encoder's hidden temp files for `output` (none are in use once its job has ended). */
-async function removeTempFiles(output: string): Promise<void> {
-  const folder = path.dirname(output);
-  const names = await readdir(folder).catch(() => [] as string[]);
-  await Promise.all(names.filter((name) => isTempBeside(output, name)).map((name) => rm(path.join(folder, name), { force: true })));
+/** The encoder's hidden temp files for `outputs` (no job is writing them): one listing per folder. */
+async function removeTempFiles(outputs: readonly string[]): Promise<void> {
+  const byFolder = new Map<string, string[]>();
+  for (const output of outputs) {
+    const folder = path.dirname(output);
+    const list = byFolder.get(folder);
+    if (list) list.push(output);
+    else byFolder.set(folder, [output]);
+  }
+  for (const [folder, targets] of byFolder) {
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const stale = names.filter((name) => name.startsWith('.') && targets.some((target) => isTempBeside(target, name)));
+    await Promise.all(stale.map((name) => rm(path.join(folder, name), { force: true })));
+  }
 }
