@@ -12,12 +12,12 @@ export type CanvasView = 'before' | 'after';
 export type Zoom = 'fit' | 'actual';
 export type Point = { x: number; y: number };
 
-/** The settings a deblur ran with: what the result on screen was made with (the selection as maskKey). */
-export type DeblurSettings = { modelId: string; selection: string };
+/** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
+export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
 /** A saved file, and the strength (percent) it was saved at. */
 export type SavedFile = { path: string; bytes: number; strength: number };
 /** One result can be saved several times, at different strengths: each save, oldest first. */
-export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; mask: RegionMask | undefined; saves: SavedFile[] };
+export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -64,7 +64,7 @@ class EditorState {
    * runs count as one.
    */
   modelChanged = $derived(this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
-  selectionChanged = $derived(this.madeWith !== null && this.madeWith.selection !== maskKey(selection.mask));
+  selectionChanged = $derived(this.madeWith !== null && maskKey(this.madeWith.mask) !== maskKey(selection.mask));
   stale = $derived(this.result !== null && (this.modelChanged || this.selectionChanged));
   /** Saved already at this strength: another Save would only write a copy. */
   savedAsShown = $derived(this.jobId !== null && (this.jobNotes[this.jobId]?.saves.some((s) => s.strength === this.strength) ?? false));
@@ -149,7 +149,7 @@ class EditorState {
     this.starting = true;
     // What this job is made with, read once: the picker may change while the request is on its way.
     const mask = selection.mask;
-    const settings: DeblurSettings = { modelId: this.modelId, selection: maskKey(mask) };
+    const settings: DeblurSettings = { modelId: this.modelId, mask };
     try {
       // Full strength: the slider is applied to the result afterwards (class comment).
       const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId, ...(mask ? { mask } : {}) });
@@ -159,7 +159,7 @@ class EditorState {
         return null;
       }
       // Only now: a request that fails must leave the current (perhaps saved) result as it is.
-      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, mask, saves: [] };
+      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [] };
       this.jobId = jobId;
       return jobId;
     } catch (error) {
@@ -203,7 +203,7 @@ class EditorState {
     this.view = 'after';
     this.zoom = 'fit';
     // With the selection and model it was made with, so it is current and can be saved.
-    selection.restore(note.mask);
+    selection.restore(note.madeWith.mask);
     if (app.models.some((model) => model.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
     errors.dismiss();
     if (previousJob) await api.cancelJob(previousJob);
