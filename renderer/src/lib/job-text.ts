@@ -1,6 +1,5 @@
-import type { JobKind, JobSnapshot, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
+import type { JobKind, JobSnapshot, OutputFormat } from '../../../electron/common/index.js';
 import { formatPercent } from './format.js';
-import { modelLabel } from './model-label.js';
 
 /** One line a person can read for a job in any state; shared by the status bar and job panel. */
 export function describeJob(job: JobSnapshot): string {
@@ -47,15 +46,6 @@ export function announceJob(job: JobSnapshot, fileName: string | null, savedAs: 
     case 'cancelled':
       return `${kind} cancelled`;
   }
-}
-
-/**
- * Which model made a result, by its short name (Deblur runs at full strength; the strength belongs
- * to each save, which the card lists with it).
- */
-export function describeMadeWith(modelId: string, models: readonly ModelInfo[]): string {
-  const model = models.find((candidate) => candidate.id === modelId);
-  return model ? modelLabel(model) : modelId;
 }
 
 /** The last part of a path, for either separator (main may run on Windows). */

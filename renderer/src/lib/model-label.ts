@@ -9,3 +9,9 @@ export function modelLabel(model: Pick<ModelInfo, 'name' | 'placeholder'>): stri
   const short = model.name.split(' (')[0] || model.name;
   return model.placeholder && !/placeholder/i.test(short) ? `${short} (placeholder)` : short;
 }
+
+/** The short name of the model with `id` among `models`; a model removed since (or not listed yet) by its id. */
+export function modelLabelFor(id: string, models: readonly Pick<ModelInfo, 'id' | 'name' | 'placeholder'>[]): string {
+  const model = models.find((candidate) => candidate.id === id);
+  return model ? modelLabel(model) : id;
+}

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { JobSnapshot, JobState, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
 import { defaultOutputPath } from '../../../model/src/image/output-path.js';
 import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
-import { announceJob, baseName, defaultSaveName, describeMadeWith } from '../../../renderer/src/lib/job-text.js';
+import { announceJob, baseName, defaultSaveName } from '../../../renderer/src/lib/job-text.js';
+import { modelLabelFor } from '../../../renderer/src/lib/model-label.js';
 
 const model = (id: string, name: string, placeholder = false): ModelInfo => ({ id, name, placeholder, description: '', parameters: 1, source: 'bundled' });
 const MODELS = [
@@ -17,11 +18,11 @@ const job = (state: JobState): JobSnapshot => ({ id: 'job_abcdefgh', kind: 'debl
 
 describe('job cards: what each result was made with', () => {
   it('names the model short, as the picker does', () => {
-    expect(describeMadeWith('unshake-base', MODELS)).toBe('Unshake base');
-    expect(describeMadeWith('base', MODELS)).toBe('Base model — Unshake base');
-    expect(describeMadeWith('tiny', MODELS)).toBe('Tiny (placeholder)');
+    expect(modelLabelFor('unshake-base', MODELS)).toBe('Unshake base');
+    expect(modelLabelFor('base', MODELS)).toBe('Base model — Unshake base');
+    expect(modelLabelFor('tiny', MODELS)).toBe('Tiny (placeholder)');
     // A model removed since (or not listed yet) still says which it was.
-    expect(describeMadeWith('gone', MODELS)).toBe('gone');
+    expect(modelLabelFor('gone', MODELS)).toBe('gone');
   });
 });
 
