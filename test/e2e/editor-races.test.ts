@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../electron/main/services/start-services.js';
-import { dropFile, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+import { dropFile, dropFolder, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
 
 /**
  * The editor when a person is faster than main: double clicks, a Deblur or Save still on its
@@ -226,6 +226,27 @@ describe('editor races in Chromium with the real services', () => {
     // The cancel's reply and the job's update are separate messages: either may come first.
     await expect.poll(() => newestJobStatus(), { timeout: 30_000 }).toBe('cancelled');
     await expect.poll(() => deblurButton().isEnabled()).toBe(true);
+  });
+
+  it('a folder dropped while the window is still loading waits for the model list and settings', async () => {
+    await mkdir(file('card'));
+    await sharp(file('flower.png')).jpeg().toFile(file('card/flower.jpg'));
+    const releaseModels = holdReplies('models:list');
+    const releaseSettings = holdReplies('settings:get');
+    try {
+      await page().reload();
+      await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+      await dropFolder(page(), CANVAS, file('card'));
+      // Nothing to run with yet: no batch, and no error either.
+      expect(await page().getByTestId('batch-summary').count()).toBe(0);
+      expect(await banners()).toBe(0);
+    } finally {
+      releaseModels();
+      releaseSettings();
+    }
+    await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 60_000 }).toEqual(['1 done']);
+    expect(existsSync(file('card/flower-unshaken.jpg'))).toBe(true);
+    expect(await banners()).toBe(0);
   });
 
   it('ran with no page errors', () => {

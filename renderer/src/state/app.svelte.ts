@@ -8,9 +8,17 @@ class AppState {
   models = $state<ModelInfo[]>([]);
   settings = $state<Settings | null>(null);
 
+  private markLoaded: () => void = () => {};
+  /**
+   * Settles once the first model list and settings have been answered (or failed): what a folder
+   * dropped while the window is still loading waits for, instead of running with no model.
+   */
+  readonly loaded = new Promise<void>((resolve) => (this.markLoaded = resolve));
+
   /** Each answer is shown as soon as it arrives: the engine's info can take a while to start. */
   async load(): Promise<void> {
-    await Promise.all([this.refreshInfo(), this.refreshModels(), this.guard(async () => (this.settings = await api.getSettings()))]);
+    const library = Promise.all([this.refreshModels(), this.guard(async () => (this.settings = await api.getSettings()))]).then(() => this.markLoaded());
+    await Promise.all([this.refreshInfo(), library]);
   }
 
   /** The library changes outside the app (a fine-tune from the CLI, a model folder deleted). */

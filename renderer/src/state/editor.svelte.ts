@@ -108,6 +108,9 @@ class EditorState {
     const missing = files.find((_, i) => !paths[i]);
     if (missing) throw new ApiError('FILE_NOT_FOUND', `“${missing.name}” is not a file on disk; save it first, then drop it here.`);
     const title = files.length === 1 ? files[0]!.name : `${files.length} items`;
+    // Dropped while the window is still loading: the model and default strength are not known yet.
+    await app.loaded;
+    if (!this.modelId) throw new ApiError('MODEL_NOT_FOUND', 'No model to deblur with: none is installed, or the model list could not be read.');
     await batch.start(paths, title, { strength: this.strength, modelId: this.modelId });
   }
 
