@@ -3,3 +3,4 @@ export * from './ipc-contract.js';
 export * from './job-state.js';
 export * from './mask.js';
 export * from './settings-schema.js';
+export * from './training.js';

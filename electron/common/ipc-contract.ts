@@ -3,6 +3,7 @@ import { ERROR_CODES, type ErrorInfo } from './error-codes.js';
 import { jobSnapshotSchema } from './job-state.js';
 import { regionMaskSchema } from './mask.js';
 import { OUTPUT_FORMATS, settingsPatchSchema, settingsSchema } from './settings-schema.js';
+import { interruptedRunSchema, newTrainingRunSchema, trainingRunIdSchema } from './training.js';
 
 /**
  * The one IPC contract. For each channel: its wire name, request schema, response schema,
@@ -142,6 +143,33 @@ export const ipcContract = {
       })
       .strict(),
     response: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
+    progress: false,
+  },
+  /** Fine-tunes a model from the library on a folder; the new model joins the library when the job is done. */
+  trainStart: {
+    channel: 'train:start',
+    request: newTrainingRunSchema,
+    response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
+    progress: true,
+  },
+  /** Continues an interrupted (stopped, or cut off by a quit or crash) run from its last checkpoint. */
+  trainResume: {
+    channel: 'train:resume',
+    request: z.object({ runId: trainingRunIdSchema }).strict(),
+    response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
+    progress: true,
+  },
+  /** Interrupted runs that can be resumed (not those queued or running now). */
+  trainingRuns: {
+    channel: 'train:runs',
+    request: z.object({}).strict(),
+    response: z.array(interruptedRunSchema),
+    progress: false,
+  },
+  discardTrainingRun: {
+    channel: 'train:discard',
+    request: z.object({ runId: trainingRunIdSchema }).strict(),
+    response: z.object({ discarded: z.literal(true) }),
     progress: false,
   },
   listModels: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './error-codes.js';
+import { trainedModelSchema } from './training.js';
 
 /**
  * The one job state machine shared by single deblurs, batch items and training runs:
@@ -13,6 +14,8 @@ export const jobProgressSchema = z.object({
   fraction: z.number().min(0).max(1),
   /** Short human stage, e.g. "Decoding", "Tile 3 of 12". */
   stage: z.string(),
+  /** Lines that stay true while the job runs (a training run's backend, data and latest scores). */
+  detail: z.array(z.string().max(2000)).max(8).optional(),
 });
 
 /**
@@ -32,7 +35,7 @@ export const jobStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('queued') }),
   z.object({ status: z.literal('running'), progress: jobProgressSchema }),
   // The result lives on `done` itself, so no other state can carry one.
-  z.object({ status: z.literal('done'), result: jobResultPreviewSchema.optional() }),
+  z.object({ status: z.literal('done'), result: jobResultPreviewSchema.optional(), model: trainedModelSchema.optional() }),
   z.object({
     status: z.literal('failed'),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),

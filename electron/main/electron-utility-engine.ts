@@ -8,11 +8,11 @@ import { resolveWorkerEntry } from './engine/worker-entry.js';
  * The engine as an Electron utility process (the packaged app): ORT and sharp stay off the
  * main thread, and a native crash takes down only this process.
  */
-export function createUtilityProcessEngine(options: ProcessEngineOptions = {}): EngineClient {
+export function createUtilityProcessEngine(options: ProcessEngineOptions & { serviceName?: string } = {}): EngineClient {
   const entry = resolveWorkerEntry();
   return createProcessEngine(() => {
     const child = utilityProcess.fork(entry.path, [], {
-      serviceName: 'Unshake engine',
+      serviceName: options.serviceName ?? 'Unshake engine',
       stdio: 'inherit',
       execArgv: entry.execArgv,
     });

@@ -7,6 +7,7 @@ import { registerIpcHandlers } from './electron-ipc.js';
 import { hardenSession, registerSchemes } from './electron-session.js';
 import { createElectronSettingsStore } from './electron-settings.js';
 import { createUtilityProcessEngine } from './electron-utility-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from './engine/process-engine.js';
 import { createMainWindow } from './electron-window.js';
 import { APP_ENTRY_URL } from './ipc/sender-check.js';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './security.js';
@@ -34,6 +35,7 @@ async function start(): Promise<void> {
   services = await startServices({
     userDataDir: app.getPath('userData'),
     engine: createUtilityProcessEngine(),
+    trainingEngine: createUtilityProcessEngine({ ...TRAINING_ENGINE_OPTIONS, serviceName: 'Unshake training' }),
     settings: createElectronSettingsStore(),
     appVersion: app.getVersion(),
   });

@@ -10,6 +10,7 @@ import type { RasterImage } from '../../model/src/image/types.js';
 import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile } from '../../model/src/infer/deblur-file.js';
 import { listModels } from '../../model/src/models/library.js';
+import { discardTrainingRun, planTrainingRun, train, trainingRuns } from './training-handlers.js';
 import { bundledWeightsDir } from './worker-paths.js';
 import {
   engineRequestSchemas,
@@ -94,6 +95,10 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     });
   },
   models: async ({ userModelsDir }) => listModels(modelDirs(userModelsDir)),
+  train,
+  planTrainingRun,
+  trainingRuns,
+  discardTrainingRun,
 };
 
 function modelDirs(userModelsDir: string) {

@@ -4,6 +4,7 @@ import type { ExecutionProviderInfo, MetadataSummary, ModelInfo } from '../commo
 import type { JobProgress } from '../common/job-state.js';
 import { regionMaskSchema } from '../common/mask.js';
 import { OUTPUT_FORMATS } from '../common/settings-schema.js';
+import { newTrainingRunSchema, trainingRunIdSchema, type InterruptedRunInfo, type TrainedModel } from '../common/training.js';
 import type { SourceMetadata } from '../../model/src/image/types.js';
 
 /**
@@ -96,6 +97,15 @@ export const engineRequestSchemas = {
     })
     .strict(),
   models: z.object({ userModelsDir: absolutePath }).strict(),
+  /** A fine-tuning run (only ever sent to the training process): a new one, or an interrupted one resumed. */
+  train: z.discriminatedUnion('kind', [
+    newTrainingRunSchema.extend({ kind: z.literal('new'), userModelsDir: absolutePath, folder: absolutePath, runId: trainingRunIdSchema }).strict(),
+    z.object({ kind: z.literal('resume'), userModelsDir: absolutePath, runId: trainingRunIdSchema }).strict(),
+  ]),
+  /** The id a new run's model gets, refused at once when taken. */
+  planTrainingRun: z.object({ userModelsDir: absolutePath, baseModelId: z.string().min(1), name: z.string().min(1) }).strict(),
+  trainingRuns: z.object({ userModelsDir: absolutePath }).strict(),
+  discardTrainingRun: z.object({ userModelsDir: absolutePath, runId: trainingRunIdSchema }).strict(),
 } as const;
 
 export type EngineCommand = keyof typeof engineRequestSchemas;
@@ -111,6 +121,10 @@ export interface EngineResponses {
   encode: { path: string; bytes: number };
   deblurTo: { outPath: string; bytes: number; executionProvider: ExecutionProviderInfo };
   models: ModelInfo[];
+  train: TrainedModel;
+  planTrainingRun: { runId: string };
+  trainingRuns: InterruptedRunInfo[];
+  discardTrainingRun: { discarded: true };
 }
 export type EngineResponse<T extends EngineCommand> = EngineResponses[T];
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,4 +11,15 @@ export function bundledWeightsDir(moduleUrl: string = import.meta.url): string |
   if (moduleUrl.endsWith('.ts')) return undefined;
   const dir = path.resolve(path.dirname(fileURLToPath(moduleUrl)), '../../../model/weights');
   return dir.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+}
+
+/**
+ * The VGG19 block 1–3 weights for the perceptual loss in the packaged app: electron-builder puts
+ * them in the resources folder (resources/app.asar/dist/electron/workers → resources/vgg19-block3).
+ * Undefined from source, or where they are missing: the trainer's default (../shared/weights).
+ */
+export function bundledVggDir(moduleUrl: string = import.meta.url): string | undefined {
+  if (moduleUrl.endsWith('.ts')) return undefined;
+  const dir = path.resolve(path.dirname(fileURLToPath(moduleUrl)), '../../../../vgg19-block3');
+  return existsSync(dir) ? dir : undefined;
 }

@@ -81,8 +81,8 @@ describe('editor UX in Chromium with the real services', () => {
     await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
     expect(await text('execution-provider')).toBe('Processor chosen at the first deblur');
     // The full names ("Unshake base (Improved-DeblurGAN, CPU-trained)") were cut off in the toolbar.
-    const options = await page().locator('select option').allTextContents();
-    expect(options).toEqual(['Base model — Unshake base', 'Placeholder', 'Unshake base']);
+    // The model list is its own request: it may come after the engine's info.
+    await expect.poll(() => page().locator('select option').allTextContents()).toEqual(['Base model — Unshake base', 'Placeholder', 'Unshake base']);
     const select = await page().locator('select').evaluate((el) => {
       const e = el as unknown as { scrollWidth: number; clientWidth: number };
       return { scroll: e.scrollWidth, client: e.clientWidth };

@@ -8,6 +8,7 @@ import { build, createServer, preview, type Connect, type Plugin } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
 import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { dropFileInPage, installPreloadShim } from './page-shim.js';
@@ -194,7 +195,7 @@ export interface E2eSession {
  * the services (e.g. to hold a reply back); the services themselves stay the real ones.
  */
 export async function startE2eSession(userDataDir: string, wrap: (services: Services) => E2eServices = (s) => s): Promise<E2eSession> {
-  const services = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
+  const services = await startServices({ userDataDir, engine: createChildProcessEngine(), trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
   const facing = wrap(services);
   const server = await startRendererServer(facing);
   const browser = await launchChromium();
@@ -235,7 +236,7 @@ export function useE2eSession(prefix: string, prepare: (file: (name: string) => 
   beforeAll(async () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-e2e-${prefix}-`));
     await prepare(file);
-    await mkdir(file('user-data'));
+    await mkdir(file('user-data'), { recursive: true });
     session = await startE2eSession(file('user-data'));
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
@@ -86,6 +87,7 @@ describe('renderer e2e in Chromium with the real services', () => {
     services = await startServices({
       userDataDir,
       engine: createChildProcessEngine(),
+      trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS),
       settings: createConfSettingsStore(userDataDir),
       appVersion: '0.0.0-e2e',
     });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import { startServices } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 
@@ -15,7 +16,7 @@ describe('deblur results on disk (userData/results)', () => {
     await writeFile(path.join(resultsDir, 'job_0000000000stale.png'), 'a full-size result from a crashed run');
     await writeFile(path.join(resultsDir, '.job_0000000000stale.png.tmp'), 'half-written');
 
-    const services = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
+    const services = await startServices({ userDataDir, engine: createChildProcessEngine(), trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
     expect(await readdir(resultsDir)).toEqual([]);
     await services.close();
     expect(existsSync(resultsDir)).toBe(false);

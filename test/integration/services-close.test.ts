@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { OpenImageResult } from '../../electron/common/ipc-contract.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import { startServices } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { followJob, ok, sharedPhoto } from './worker-helpers.js';
@@ -17,7 +18,7 @@ describe('quitting (services.close) with the real engine worker', () => {
     await mkdir(userDataDir);
     const photo = path.join(work, 'lion.jpg');
     await copyFile(sharedPhoto('real-blur/lai_lion.jpg'), photo);
-    const services = await startServices({ userDataDir, engine: createChildProcessEngine(), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
+    const services = await startServices({ userDataDir, engine: createChildProcessEngine(), trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
     const opened = ok<OpenImageResult>(await services.dispatch('image:open', { path: photo }));
     const { jobId } = ok<{ jobId: string }>(await services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
     expect((await followJob(services, jobId)).at(-1)?.state.status).toBe('done');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { IpcResult } from '../../electron/common/ipc-contract.js';
 import type { JobSnapshot, JobStatus } from '../../electron/common/job-state.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import type { EngineClient } from '../../electron/main/engine/engine-client.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
@@ -35,7 +36,7 @@ export async function startTestServices(prefix: string): Promise<ServicesUnderTe
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
   const engine = createChildProcessEngine();
-  const services = await startServices({ userDataDir, engine, settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
+  const services = await startServices({ userDataDir, engine, trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
   return { services, engine, workDir, userDataDir };
 }
 

@@ -11,6 +11,13 @@ export interface ProcessEngineOptions {
   startTimeoutMs?: number;
 }
 
+/**
+ * The training process: a stopped run saves a checkpoint after the step it is in, which on a
+ * CPU-bound backend can take a minute or more, so it gets that long before it is killed (the last
+ * interval checkpoint is then what resumes).
+ */
+export const TRAINING_ENGINE_OPTIONS: ProcessEngineOptions = { cancelGraceMs: 180_000 };
+
 interface Pending {
   resolve(value: unknown): void;
   reject(error: UnshakeError): void;

@@ -8,6 +8,7 @@ import {
   type JobSnapshot,
   type JobState,
 } from '../../common/job-state.js';
+import type { TrainedModel } from '../../common/training.js';
 import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { newId } from '../ids.js';
 import type { JobJournal } from './job-journal.js';
@@ -19,8 +20,12 @@ export interface JobContext {
   progress(progress: JobProgress): void;
 }
 
-/** A runner may hand back what it produced; it is published on the `done` state. */
-export type JobRunner = (context: JobContext) => Promise<JobResultPreview | void>;
+/** What a runner may hand back: published on the `done` state (a deblur's preview, a trained model). */
+export interface JobOutcome {
+  result?: JobResultPreview;
+  model?: TrainedModel;
+}
+export type JobRunner = (context: JobContext) => Promise<JobOutcome | void>;
 
 export interface JobManager {
   /** Queues the job and returns its first snapshot (status 'queued'). */
@@ -42,12 +47,15 @@ interface JobRecord {
 }
 
 /**
- * Runs jobs one at a time (one engine, and ORT already uses every core) through the shared
- * state machine. Every change goes to listeners; status changes also go to the journal.
+ * Runs jobs through the shared state machine: deblurs and batch photos one at a time (one
+ * engine, and ORT already uses every core), training runs one at a time in their own queue
+ * beside them (a run takes minutes to hours in its own process; the editor stays usable).
+ * Every change goes to listeners; status changes also go to the journal.
  */
 export function createJobManager(options: { journal?: JobJournal; now?: () => number } = {}): JobManager {
   const now = options.now ?? Date.now;
   const queue = new PQueue({ concurrency: 1 });
+  const trainingQueue = new PQueue({ concurrency: 1 });
   const jobs = new Map<string, JobRecord>();
   const listeners = new Set<(job: JobSnapshot) => void>();
 
@@ -91,7 +99,7 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
         signal,
         progress: (progress) => transition(record, { status: 'running', progress }),
       });
-      transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'done', ...(result ? { result } : {}) });
+      transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'done', ...result });
     } catch (error) {
       transition(record, signal.aborted ? { status: 'cancelled' } : { status: 'failed', error: toErrorInfo(error) });
     }
@@ -113,7 +121,8 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       // while queued is skipped by execute instead.
       // A batch's photos wait behind what the editor asks for: a deblur of the photo on screen
       // runs after the batch photo already running, not after the whole batch.
-      void queue.add(() => execute(record, run), { priority: kind === 'batch-item' ? 0 : 1 });
+      if (kind === 'training') void trainingQueue.add(() => execute(record, run));
+      else void queue.add(() => execute(record, run), { priority: kind === 'batch-item' ? 0 : 1 });
       // add() may start the job at once; the caller still gets the 'queued' snapshot.
       return queued;
     },
@@ -134,7 +143,7 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
     async close() {
       closing = true;
       for (const record of jobs.values()) record.controller.abort();
-      await queue.onIdle();
+      await Promise.all([queue.onIdle(), trainingQueue.onIdle()]);
       await options.journal?.flush();
     },
   };

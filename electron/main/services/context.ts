@@ -21,6 +21,8 @@ export interface JobResult {
 /** What every service (one file per IPC command) may use. Built once by startServices. */
 export interface ServiceContext {
   engine: EngineClient;
+  /** A second engine process, for training runs only: a run never holds up a deblur. */
+  trainingEngine: EngineClient;
   settings: SettingsStore;
   images: ImageRegistry;
   jobs: JobManager;

@@ -49,7 +49,7 @@ export function createDeblurService(
             resultPath,
             strength: request.strength,
           });
-          return preview;
+          return { result: preview };
         } catch (error) {
           // No half-written or orphaned result for a job that did not finish.
           await rm(resultPath, { force: true });

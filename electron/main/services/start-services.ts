@@ -21,11 +21,14 @@ import { createResultPreviews } from './result-previews.js';
 import { createBatchService } from './batch.js';
 import { createSaveService } from './save.js';
 import { createSetSettingsService } from './set-settings.js';
+import { createTrainingServices } from './training.js';
 
 export interface StartServicesOptions {
   userDataDir: string;
   /** Owned from here on: close() stops it. */
   engine: EngineClient;
+  /** The training runs' process (the same worker, another instance); owned from here on too. */
+  trainingEngine: EngineClient;
   settings: SettingsStore;
   appVersion: string;
 }
@@ -52,6 +55,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const jobs = createJobManager({ journal: createJobJournal(path.join(options.userDataDir, 'jobs.jsonl')) });
   const context: ServiceContext = {
     engine: options.engine,
+    trainingEngine: options.trainingEngine,
     settings: options.settings,
     images: createImageRegistry(),
     jobs,
@@ -83,6 +87,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     listModels: createListModelsService(context),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
+    ...createTrainingServices(context),
   });
 
   return {
@@ -93,9 +98,12 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
       await Promise.allSettled([...saving]);
       // The engine first: it fails the running job's request at once, so the job settles now
       // instead of after the worker's 15-s cancel grace (a quit during a deblur took that long).
+      // A training run is asked to stop too: it saves a checkpoint after its current step (within
+      // the training engine's cancel grace), so the run resumes from there.
       const stopping = jobs.close();
       await options.engine.close();
       await stopping;
+      await options.trainingEngine.close();
       await rm(resultsDir, { recursive: true, force: true });
     },
   };

@@ -18,9 +18,10 @@ export interface BaseModel {
 const MANIFEST_SUFFIX = '.manifest.json';
 const isPath = (spec: string) => /\.onnx$/i.test(spec) || spec.includes('/') || spec.includes(path.sep);
 
-export async function resolveBase(spec: string | undefined, modelsDir: string): Promise<BaseModel> {
+/** bundledDir: where the shipped models are, for the packaged app (default: this source tree's). */
+export async function resolveBase(spec: string | undefined, modelsDir: string, bundledDir?: string): Promise<BaseModel> {
   if (spec !== undefined && isPath(spec)) return baseFromFile(path.resolve(spec));
-  const { onnxPath, manifest } = await resolveModel(spec ?? BASE_MODEL_ALIAS, { userModelsDir: modelsDir });
+  const { onnxPath, manifest } = await resolveModel(spec ?? BASE_MODEL_ALIAS, { userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) });
   return { onnx: onnxPath, manifest };
 }
 

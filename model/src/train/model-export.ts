@@ -87,17 +87,17 @@ export async function assertNewModelId(modelsDir: string, id: string, baseOnnxPa
   // make two models with one id.
   const taken = (await listModels({ userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) })).find((m) => m.id === id);
   if (taken?.source === 'bundled') {
-    throw new UnshakeError('OUTPUT_EXISTS', `"${id}" is the name of a model that ships with Unshake; choose another name with --out.`);
+    throw new UnshakeError('OUTPUT_EXISTS', `"${id}" is the name of a model that ships with Unshake; choose another name (--out NAME on the command line).`);
   }
   if (taken) {
-    throw new UnshakeError('OUTPUT_EXISTS', `A model with the id "${id}" ("${taken.name}") is already in the library in ${modelsDir}; choose another name with --out.`);
+    throw new UnshakeError('OUTPUT_EXISTS', `A model with the id "${id}" ("${taken.name}") is already in the library in ${modelsDir}; choose another name (--out NAME on the command line).`);
   }
   const dir = modelDir(modelsDir, id);
   if (path.resolve(dir, ONNX_FILE) === path.resolve(baseOnnxPath)) {
     throw new UnshakeError('OUTPUT_EXISTS', 'The fine-tuned model would replace its base model; choose another name.');
   }
   if (await stat(dir).then(() => true, () => false)) {
-    throw new UnshakeError('OUTPUT_EXISTS', `A model named "${id}" already exists in ${modelsDir}; choose another name with --out.`);
+    throw new UnshakeError('OUTPUT_EXISTS', `A model named "${id}" already exists in ${modelsDir}; choose another name (--out NAME on the command line).`);
   }
 }
 

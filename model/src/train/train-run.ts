@@ -27,6 +27,9 @@ export interface RunState extends Partial<RunSettings> {
   validation: string[];
   baseline: { input: Scores; base: Scores };
   outName?: string;
+  /** The pairs or sharp-photos folder, and the base model's id: what the app resumes with. Absent in older checkpoints. */
+  folder?: string;
+  baseId?: string;
 }
 
 /** Where interrupted runs keep their checkpoints: a dot-folder, so the library skips it. */
@@ -79,7 +82,7 @@ export async function openRun(o: TrainOptions): Promise<{ saved: SavedRun | null
     }
     if (await isPartialExport(o.modelsDir, o.outId)) await rm(path.join(o.modelsDir, o.outId), { recursive: true, force: true });
   }
-  await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath);
+  await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath, o.bundledDir);
   const saved = early ?? (await loadRun(o, runDir));
   if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume --out ${o.outId} or choose another name.`);
   if (!saved && o.resume) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run for "${o.outId}" to resume in ${o.modelsDir}.`);

@@ -36,6 +36,8 @@ export interface TrainOptions {
   mildShare?: number;
   mildSpecPath?: string;
   modelsDir: string;
+  /** The shipped models' folder in the packaged app: a new model's id must not be one of theirs. */
+  bundledDir?: string;
   outId: string;
   outName?: string;
   /** Total steps (default 1000; a resumed run keeps its own unless this is given). */
@@ -160,7 +162,8 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
   try {
     if (weights.perceptual > 0) run.vgg = await loadVgg(o.vggDir);
     // Recorded on resume too, so an older checkpoint saved again keeps them from now on.
-    const state: RunState = saved ? { outName: o.outName, ...saved.state, ...settings } : {
+    const recorded = { folder: path.resolve((o.pairsDir ?? o.sharpDir)!), baseId: o.baseManifest.id };
+    const state: RunState = saved ? { outName: o.outName, ...recorded, ...saved.state, ...settings } : {
       step: 0,
       rng: seed * 7919,
       source,
@@ -172,6 +175,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet) },
       ...settings,
       outName: o.outName,
+      ...recorded,
     };
     if (saved) {
       run.gen.assignWeights(plain(saved.groups.generator));

@@ -19,8 +19,21 @@ function extensionOf(name: string): string {
 // Files the drop zone saw as folders (its drag entries say so); a File alone cannot tell.
 const folders = new WeakSet<File>();
 
-export function markFolder(file: File): void {
+function markFolder(file: File): void {
   folders.add(file);
+}
+
+/** The files of a drop, folders marked: only the drag's entries know, and only during the drop. */
+export function droppedFiles(transfer: DataTransfer): File[] {
+  const files = Array.from(transfer.files);
+  const entries = Array.from(transfer.items)
+    .filter((item) => item.kind === 'file')
+    .map((item) => item.webkitGetAsEntry());
+  entries.forEach((entry, index) => {
+    const file = files[index];
+    if (entry?.isDirectory && file) markFolder(file);
+  });
+  return files;
 }
 
 /**

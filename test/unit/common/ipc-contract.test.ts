@@ -15,8 +15,23 @@ describe('IPC contract', () => {
     );
   });
 
-  it('marks only the channels that start jobs (deblur, batch) as streaming progress', () => {
-    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur', 'batch']);
+  it('marks only the channels that start jobs (deblur, batch, training) as streaming progress', () => {
+    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur', 'batch', 'trainStart', 'trainResume']);
+  });
+
+  it.each([
+    ['an empty name', { baseModelId: 'base', source: 'pairs', folder: '/p', name: '   ', steps: 10 }],
+    ['zero steps', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 0 }],
+    ['an unknown source', { baseModelId: 'base', source: 'video', folder: '/p', name: 'x', steps: 10 }],
+    ['an unknown advanced setting', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 10, settings: { lr: 1 } }],
+  ])('rejects a training request with %s', (_label, payload) => {
+    expect(ipcContract.trainStart.request.safeParse(payload).success).toBe(false);
+  });
+
+  it('takes only model-id-shaped run ids (no paths) for resume and discard', () => {
+    expect(ipcContract.trainResume.request.safeParse({ runId: 'street-shots' }).success).toBe(true);
+    expect(ipcContract.trainResume.request.safeParse({ runId: '../../etc' }).success).toBe(false);
+    expect(ipcContract.discardTrainingRun.request.safeParse({ runId: 'a/b' }).success).toBe(false);
   });
 
   it('accepts a well-formed deblur request with a feathered region', () => {

@@ -70,7 +70,7 @@ describe('job manager', () => {
   it('publishes what the runner produced on `done`, to listeners and the journal', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-jobs-')), 'jobs.jsonl');
     const jobs = createJobManager({ journal: createJobJournal(file) });
-    const job = jobs.enqueue('deblur', async ({ jobId }) => ({ previewUrl: `unshake-image://result/${jobId}`, width: 640, height: 480 }));
+    const job = jobs.enqueue('deblur', async ({ jobId }) => ({ result: { previewUrl: `unshake-image://result/${jobId}`, width: 640, height: 480 } }));
     const done = { status: 'done', result: { previewUrl: `unshake-image://result/${job.id}`, width: 640, height: 480 } };
     expect((await reach(jobs, job.id, 'done')).state).toEqual(done);
     expect(jobSnapshotSchema.parse(jobs.get(job.id)).state).toEqual(done);
@@ -85,7 +85,7 @@ describe('job manager', () => {
     const job = jobs.enqueue('deblur', async (context) => {
       started.resolve(context);
       await finish.promise;
-      return { previewUrl: `unshake-image://result/${context.jobId}`, width: 8, height: 8 };
+      return { result: { previewUrl: `unshake-image://result/${context.jobId}`, width: 8, height: 8 } };
     });
     await started.promise;
     expect(jobs.cancel(job.id)).toBe(true);
@@ -111,6 +111,19 @@ describe('job manager', () => {
     firstGate.resolve();
     await reach(jobs, b.id, 'done');
     expect(order).toEqual(['a:start', 'a:end', 'b:start']);
+  });
+
+  it('runs a training job beside the deblurs, and a second training run after the first', async () => {
+    const jobs = createJobManager();
+    const trainingGate = deferred();
+    const first = jobs.enqueue('training', () => trainingGate.promise);
+    const second = jobs.enqueue('training', async () => {});
+    const deblur = jobs.enqueue('deblur', async () => {});
+    await reach(jobs, deblur.id, 'done');
+    expect(jobs.get(first.id)?.state.status).toBe('running');
+    expect(jobs.get(second.id)?.state.status).toBe('queued');
+    trainingGate.resolve();
+    await reach(jobs, second.id, 'done');
   });
 
   /**

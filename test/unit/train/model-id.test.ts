@@ -29,7 +29,7 @@ describe('the name of a fine-tuned model', () => {
     expect((await listModels({ userModelsDir: modelsDir })).map((m) => m.id)).toContain('street-shots');
     await expect(assertNewModelId(modelsDir, 'street-shots', '')).rejects.toMatchObject({
       code: 'OUTPUT_EXISTS',
-      message: `A model with the id "street-shots" ("Street shots") is already in the library in ${modelsDir}; choose another name with --out.`,
+      message: `A model with the id "street-shots" ("Street shots") is already in the library in ${modelsDir}; choose another name (--out NAME on the command line).`,
     });
   });
 });

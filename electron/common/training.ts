@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Fine-tuning from the training panel: what a run may be asked (shared by the IPC contract and
+ * the engine protocol), what an interrupted run looks like, and what a finished one produced.
+ */
+export const TRAINING_SOURCES = ['pairs', 'sharp'] as const;
+
+/** The advanced settings a slow machine needs (smaller crops, a lighter critic); absent: the trainer's defaults. */
+export const fineTuneSettingsSchema = z
+  .object({
+    crop: z.number().int().min(16).max(1024).optional(),
+    batch: z.number().int().min(1).max(64).optional(),
+    perceptualWeight: z.number().min(0).max(1000).optional(),
+    criticWidth: z.number().int().min(1).max(256).optional(),
+    mode: z.enum(['full', 'decoder']).optional(),
+    checkpointEvery: z.number().int().min(1).max(1_000_000).optional(),
+  })
+  .strict();
+
+export const newTrainingRunSchema = z
+  .object({
+    baseModelId: z.string().min(1).max(200),
+    source: z.enum(TRAINING_SOURCES),
+    folder: z.string().min(1).max(4096),
+    name: z.string().trim().min(1, 'Give the new model a name.').max(200),
+    steps: z.number().int().min(1).max(1_000_000),
+    settings: fineTuneSettingsSchema.optional(),
+  })
+  .strict();
+
+/** An interrupted run's id is its model id to be (model ids are lower-case ASCII). */
+export const trainingRunIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a training run id');
+
+export const interruptedRunSchema = z.object({
+  id: trainingRunIdSchema,
+  name: z.string(),
+  step: z.number().int().nonnegative(),
+  steps: z.number().int().positive().nullable(),
+  source: z.enum(TRAINING_SOURCES),
+  /** null: recorded by an older version; such a run resumes only from the command line. */
+  folder: z.string().nullable(),
+  baseModelId: z.string().nullable(),
+});
+
+const scoresSchema = z.object({ psnr: z.number(), ssim: z.number() });
+
+/** What a finished training job made: the new model and its held-out scores. */
+export const trainedModelSchema = z
+  .object({
+    modelId: z.string(),
+    name: z.string(),
+    backend: z.string(),
+    steps: z.number().int().nonnegative(),
+    scores: z.object({ input: scoresSchema, base: scoresSchema, fineTuned: scoresSchema }),
+  })
+  .strict();
+
+export type TrainingSource = (typeof TRAINING_SOURCES)[number];
+export type FineTuneSettings = z.infer<typeof fineTuneSettingsSchema>;
+export type NewTrainingRun = z.infer<typeof newTrainingRunSchema>;
+export type InterruptedRunInfo = z.infer<typeof interruptedRunSchema>;
+export type TrainedModel = z.infer<typeof trainedModelSchema>;

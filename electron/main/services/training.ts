@@ -1,0 +1,80 @@
+import { stat } from 'node:fs/promises';
+import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+import type { EngineRequest } from '../engine/engine-client.js';
+import type { ServiceContext } from './context.js';
+import { requireAbsolutePath } from './paths.js';
+
+type Service<K extends 'trainStart' | 'trainResume' | 'trainingRuns' | 'discardTrainingRun'> = (request: IpcParsedRequest<K>) => Promise<IpcResponse<K>>;
+
+/**
+ * The training panel's commands. A run is a 'training' job in its own queue and its own process
+ * (context.trainingEngine), so the editor keeps deblurring meanwhile. Stopping it (job:cancel)
+ * saves a checkpoint at the next step; it is then an interrupted run, listed here until it is
+ * resumed or discarded. A quit or crash leaves the last interval checkpoint the same way.
+ */
+export function createTrainingServices(context: ServiceContext): {
+  trainStart: Service<'trainStart'>;
+  trainResume: Service<'trainResume'>;
+  trainingRuns: Service<'trainingRuns'>;
+  discardTrainingRun: Service<'discardTrainingRun'>;
+} {
+  const userModelsDir = context.paths.userModelsDir;
+  // Each run's latest job, and the runs whose process is still at work. A stopped job is
+  // 'cancelled' at once for the UI, but its process first finishes the step and writes the
+  // checkpoint: until then the run is neither listed nor resumed nor discarded.
+  const jobOfRun = new Map<string, string>();
+  const working = new Map<string, Promise<unknown>>();
+  const isUnderWay = (runId: string) => {
+    const status = context.jobs.get(jobOfRun.get(runId) ?? '')?.state.status;
+    return status === 'queued' || status === 'running';
+  };
+  /** Refuses a run that is queued or running; waits for one that is stopping. */
+  const whenIdle = async (runId: string) => {
+    if (isUnderWay(runId)) throw new UnshakeError('INVALID_REQUEST', 'That training run is already under way; stop it first.');
+    await working.get(runId)?.catch(() => {});
+  };
+
+  const enqueue = (runId: string, payload: EngineRequest<'train'>) => {
+    const job = context.jobs.enqueue(
+      'training',
+      async ({ signal, progress }) => {
+        const run = context.trainingEngine.request('train', payload, { signal, onProgress: progress });
+        working.set(runId, run);
+        try {
+          return { model: await run };
+        } finally {
+          working.delete(runId);
+        }
+      },
+      { runId, kind: payload.kind },
+    );
+    jobOfRun.set(runId, job.id);
+    return { jobId: job.id, runId };
+  };
+
+  return {
+    async trainStart(request) {
+      const folder = requireAbsolutePath(request.folder, 'training folder');
+      const info = await stat(folder).catch(() => null);
+      if (!info) throw new UnshakeError('FILE_NOT_FOUND', `The folder ${folder} does not exist (any more).`);
+      if (!info.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `${folder} is a file; choose the folder that holds the photos.`);
+      const { runId } = await context.trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: request.baseModelId, name: request.name });
+      await whenIdle(runId);
+      return enqueue(runId, { ...request, kind: 'new', folder, runId, userModelsDir });
+    },
+    async trainResume({ runId }) {
+      await whenIdle(runId);
+      return enqueue(runId, { kind: 'resume', runId, userModelsDir });
+    },
+    async trainingRuns() {
+      // A run being stopped is listed once its checkpoint is written.
+      await Promise.allSettled([...working].filter(([runId]) => !isUnderWay(runId)).map(([, run]) => run));
+      return (await context.trainingEngine.request('trainingRuns', { userModelsDir })).filter((run) => !isUnderWay(run.id));
+    },
+    async discardTrainingRun({ runId }) {
+      await whenIdle(runId);
+      return context.trainingEngine.request('discardTrainingRun', { userModelsDir, runId });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { CommandContext } from './engine-handlers.js';
+import type { EngineRequest, EngineResponse } from './engine-protocol.js';
+import { bundledVggDir, bundledWeightsDir } from './worker-paths.js';
+
+/**
+ * The training process's commands. TF.js (and Dawn, where it loads) is imported on the first
+ * training request only: the engine process that serves deblurs never loads it.
+ */
+const fineTuning = () => import('../../model/src/train/fine-tune.js');
+
+export async function train(request: EngineRequest<'train'>, { signal, onProgress }: CommandContext): Promise<EngineResponse<'train'>> {
+  const { fineTune } = await fineTuning();
+  const bundledDir = bundledWeightsDir();
+  const vggDir = bundledVggDir();
+  const library = { modelsDir: request.userModelsDir, ...(bundledDir ? { bundledDir } : {}) };
+  return fineTune(
+    request.kind === 'new'
+      ? {
+          ...library,
+          kind: 'new',
+          runId: request.runId,
+          baseModelId: request.baseModelId,
+          source: request.source,
+          folder: request.folder,
+          name: request.name,
+          steps: request.steps,
+          ...(request.settings ? { settings: request.settings } : {}),
+        }
+      : { ...library, kind: 'resume', runId: request.runId },
+    { signal, onProgress, ...(vggDir ? { vggDir } : {}) },
+  );
+}
+
+export async function planTrainingRun({ userModelsDir, baseModelId, name }: EngineRequest<'planTrainingRun'>): Promise<EngineResponse<'planTrainingRun'>> {
+  const bundledDir = bundledWeightsDir();
+  return { runId: await (await fineTuning()).planRunId({ modelsDir: userModelsDir, baseModelId, name, ...(bundledDir ? { bundledDir } : {}) }) };
+}
+
+export async function trainingRuns({ userModelsDir }: EngineRequest<'trainingRuns'>): Promise<EngineResponse<'trainingRuns'>> {
+  return (await fineTuning()).listInterruptedRuns(userModelsDir);
+}
+
+export async function discardTrainingRun({ userModelsDir, runId }: EngineRequest<'discardTrainingRun'>): Promise<EngineResponse<'discardTrainingRun'>> {
+  await (await fineTuning()).discardInterruptedRun(userModelsDir, runId);
+  return { discarded: true };
+}

@@ -1,0 +1,202 @@
+import { UnshakeError } from '../errors.js';
+import { describeBackend, defaultCriticWidth, loadBestBackend } from './backend.js';
+import { resolveBase } from './base-model.js';
+import { formatDuration } from './cli-train-format.js';
+import { assertNewModelId } from './model-export.js';
+import { freeDatedId, slug } from './model-name.js';
+import { listCheckpoints } from './checkpoint.js';
+import { interruptedRuns, removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
+import { trainModel, type TrainEvent, type TrainMode } from './trainer.js';
+import type { Scores } from './train-validation.js';
+
+/**
+ * Fine-tuning as the app's training panel asks for it: a new run from a model in the library on
+ * a folder, or an interrupted run resumed by its id, with plain-language progress. The CLI
+ * (cli-train.ts) exposes every knob; the panel the few a photographer needs, plus the advanced
+ * ones that make a run fit a slow machine.
+ */
+export interface FineTuneSettings {
+  crop?: number;
+  batch?: number;
+  perceptualWeight?: number;
+  criticWidth?: number;
+  mode?: TrainMode;
+  checkpointEvery?: number;
+}
+
+type Library = { modelsDir: string; bundledDir?: string };
+export type FineTuneRequest =
+  | (Library & { kind: 'new'; runId: string; baseModelId: string; source: 'pairs' | 'sharp'; folder: string; name: string; steps: number; settings?: FineTuneSettings })
+  | (Library & { kind: 'resume'; runId: string });
+
+export interface FineTuneProgress {
+  fraction: number;
+  stage: string;
+  /** What stays true for the run: the backend, the data, the latest held-out scores. */
+  detail: string[];
+}
+
+export interface FineTuneOptions {
+  vggDir?: string;
+  signal?: AbortSignal;
+  onProgress(progress: FineTuneProgress): void;
+}
+
+export interface FineTuneOutcome {
+  modelId: string;
+  name: string;
+  backend: string;
+  steps: number;
+  scores: { input: Scores; base: Scores; fineTuned: Scores };
+}
+
+/** An interrupted run as the panel lists it. */
+export interface InterruptedRun {
+  id: string;
+  name: string;
+  step: number;
+  steps: number | null;
+  source: 'pairs' | 'sharp';
+  /** null: a checkpoint from before folders were recorded, resumable only from the CLI. */
+  folder: string | null;
+  baseModelId: string | null;
+}
+
+const DEFAULT_CHECKPOINT_EVERY = 25;
+
+export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
+  const lines = { backend: '', data: '', scores: '' };
+  let fraction = 0;
+  const report = (stage: string) => options.onProgress({ fraction, stage, detail: Object.values(lines).filter(Boolean) });
+
+  const run = request.kind === 'new' ? await newRun(request) : await resumedRun(request);
+  report('Loading TensorFlow.js');
+  const backend = await loadBestBackend();
+  lines.backend = `Training on ${describeBackend(backend)}${backend.warning ? `. ${backend.warning}` : ''}`;
+  report('Checking the photos');
+
+  const onEvent = (e: TrainEvent) => {
+    if (e.type === 'data') {
+      lines.data = e.source === 'pairs'
+        ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${e.report.rejected.length ? `; ${e.report.rejected.length} skipped` : ''}`
+        : `${e.report.valid.length} sharp photos with synthetic camera shake: ${e.train} for training, ${e.validation} held out${e.report.rejected.length ? `; ${e.report.rejected.length} skipped` : ''}`;
+      report('Measuring the starting model');
+    } else if (e.type === 'validation') {
+      lines.scores = `Held-out PSNR: blurred ${e.input.psnr.toFixed(2)} dB, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
+      report(e.step === 0 ? 'Training' : `Step ${e.step}`);
+    } else if (e.type === 'resumed') {
+      report(`Resumed at step ${e.step}`);
+    } else if (e.type === 'step') {
+      fraction = Math.min(1, e.step / e.total);
+      const left = Number.isFinite(e.etaSeconds) && e.step < e.total ? ` · about ${formatDuration(e.etaSeconds)} left` : '';
+      report(e.step < e.total ? `Step ${e.step} of ${e.total}${left}` : 'Measuring and saving the new model');
+    } else if (e.type === 'checkpoint' && e.reason === 'cancel') {
+      report(`Stopped at step ${e.step}; saved to resume later`);
+    }
+  };
+
+  const result = await trainModel({
+    ...run.options,
+    modelsDir: request.modelsDir,
+    ...(request.bundledDir === undefined ? {} : { bundledDir: request.bundledDir }),
+    defaultCriticWidth: defaultCriticWidth(backend),
+    validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
+    ...(options.vggDir === undefined ? {} : { vggDir: options.vggDir }),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onEvent,
+  });
+  const { summary, model } = result;
+  return {
+    modelId: model.manifest.id,
+    name: model.manifest.name,
+    backend: summary.backend,
+    steps: summary.steps,
+    scores: { input: summary.validation.input, base: summary.validation.base, fineTuned: summary.validation.fineTuned },
+  };
+}
+
+type RunOptions = Omit<Parameters<typeof trainModel>[0], 'modelsDir'>;
+
+/**
+ * The id a new run will save its model under (from its name), checked before the run is queued
+ * so a taken name is refused at once: not a bundled or library model, not an interrupted run.
+ */
+export async function planRunId(r: Library & { baseModelId: string; name: string }): Promise<string> {
+  const name = r.name.trim();
+  if (!name) throw new UnshakeError('INVALID_REQUEST', 'Give the new model a name.');
+  const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
+  const id = slug(name) || (await freeDatedId(r.modelsDir, base.manifest.id));
+  const interrupted = (await listInterruptedRuns(r.modelsDir)).find((run) => run.id === id);
+  if (interrupted) {
+    throw new UnshakeError('OUTPUT_EXISTS', `An interrupted training run "${interrupted.name}" already uses that name: resume or discard it, or choose another name.`);
+  }
+  await assertNewModelId(r.modelsDir, id, base.onnx, r.bundledDir);
+  return id;
+}
+
+async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>): Promise<{ options: RunOptions }> {
+  const name = r.name.trim();
+  const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
+  const outId = r.runId;
+  const s = r.settings ?? {};
+  return {
+    options: {
+      baseOnnxPath: base.onnx,
+      baseManifest: base.manifest,
+      ...(r.source === 'pairs' ? { pairsDir: r.folder } : { sharpDir: r.folder }),
+      outId,
+      outName: name,
+      steps: r.steps,
+      checkpointEvery: s.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+      ...(s.crop === undefined ? {} : { crop: s.crop }),
+      ...(s.batch === undefined ? {} : { batch: s.batch }),
+      ...(s.criticWidth === undefined ? {} : { criticWidth: s.criticWidth }),
+      ...(s.mode === undefined ? {} : { mode: s.mode }),
+      ...(s.perceptualWeight === undefined ? {} : { weights: { perceptual: s.perceptualWeight } }),
+    },
+  };
+}
+
+async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Promise<{ options: RunOptions }> {
+  const run = (await listInterruptedRuns(r.modelsDir)).find((x) => x.id === r.runId);
+  if (!run) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${r.runId}" to resume.`);
+  if (!run.folder || !run.baseModelId) {
+    throw new UnshakeError('INVALID_REQUEST', `"${run.name}" was started by an older version that did not record its folder; resume it from the command line (npm run train -- --resume --out ${run.id} …).`);
+  }
+  const base = await resolveBase(run.baseModelId, r.modelsDir, r.bundledDir);
+  return {
+    options: {
+      baseOnnxPath: base.onnx,
+      baseManifest: base.manifest,
+      ...(run.source === 'pairs' ? { pairsDir: run.folder } : { sharpDir: run.folder }),
+      outId: run.id,
+      resume: true,
+      checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
+    },
+  };
+}
+
+/** The interrupted runs in the user's models folder, newest names first; damaged ones are left out. */
+export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
+  const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
+  return runs.flatMap(({ id, state }) => {
+    if (!state || typeof state.step !== 'number') return [];
+    return [{
+      id,
+      name: state.outName ?? id,
+      step: state.step,
+      steps: state.steps ?? null,
+      source: state.source ?? 'pairs',
+      folder: state.folder ?? null,
+      baseModelId: state.baseId ?? null,
+    }];
+  });
+}
+
+/** Deletes an interrupted run's checkpoint (its model was never exported). */
+export async function discardInterruptedRun(modelsDir: string, runId: string): Promise<void> {
+  if (!(await interruptedRuns(modelsDir)).some((r) => r.id === runId)) {
+    throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${runId}".`);
+  }
+  await removeRunDir(runDirFor(modelsDir, runId));
+}

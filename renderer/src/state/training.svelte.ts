@@ -1,0 +1,123 @@
+import type { FineTuneSettings, InterruptedRunInfo, JobSnapshot, TrainingSource } from '../../../electron/common/index.js';
+import { api, ApiError } from '../lib/api.js';
+import { looksLikeFolder } from '../lib/image-file.js';
+import { app } from './app.svelte.js';
+import { errors } from './errors.svelte.js';
+import { jobs } from './jobs.svelte.js';
+
+/** The advanced fields as typed (number inputs bind numbers; blank is null): blank keeps the trainer's default. */
+export type AdvancedFields = Record<'crop' | 'batch' | 'perceptualWeight' | 'criticWidth', number | null | undefined> & { decoderOnly: boolean };
+
+/** A folder's last name, whichever separator the platform uses. */
+const folderName = (folder: string) => folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? folder;
+
+/**
+ * The Fine-tune panel: the folder and kind of training data, the new model's name and length,
+ * the run this window started (its job lives in main; its state comes from the jobs store) and
+ * the interrupted runs that can be resumed.
+ */
+class TrainingState {
+  source = $state<TrainingSource>('pairs');
+  folder = $state<string | null>(null);
+  name = $state('');
+  steps = $state(300);
+  advanced = $state<AdvancedFields>({ crop: null, batch: null, perceptualWeight: null, criticWidth: null, decoderOnly: false });
+  runs = $state<InterruptedRunInfo[]>([]);
+  /** The training job started or resumed from this window, newest. */
+  jobId = $state<string | null>(null);
+  starting = $state(false);
+
+  job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : null);
+  busy = $derived(this.starting || (this.job !== null && (this.job.state.status === 'queued' || this.job.state.status === 'running')));
+  folderLabel = $derived(this.folder ? folderName(this.folder) : null);
+
+  /** A folder dropped on the panel: its path, and a name for the model if none was typed. */
+  useDropped(files: readonly File[] | null): void {
+    try {
+      const [file] = files ?? [];
+      if (!file || files!.length > 1 || !looksLikeFolder(file)) throw new ApiError('INVALID_REQUEST', 'Drop one folder: blurred/sharp pairs, or sharp photos.');
+      const path = api.pathForFile(file);
+      if (!path) throw new ApiError('FILE_NOT_FOUND', `“${file.name}” is not a folder on disk.`);
+      this.folder = path;
+      if (!this.name.trim()) this.name = folderName(path);
+      errors.dismiss();
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  async refreshRuns(): Promise<void> {
+    try {
+      this.runs = await api.trainingRuns();
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  async start(baseModelId: string): Promise<void> {
+    if (!this.folder) return;
+    await this.launch(() =>
+      api.trainStart({
+        baseModelId,
+        source: this.source,
+        folder: this.folder!,
+        name: this.name,
+        steps: this.steps,
+        ...(this.settings() ? { settings: this.settings()! } : {}),
+      }),
+    );
+  }
+
+  async resume(runId: string): Promise<void> {
+    await this.launch(() => api.trainResume(runId));
+  }
+
+  async discard(runId: string): Promise<void> {
+    try {
+      await api.discardTrainingRun(runId);
+    } catch (error) {
+      errors.show(error);
+    }
+    await this.refreshRuns();
+  }
+
+  /** Stops the run after its current step; it is saved and listed to resume. */
+  async stop(): Promise<void> {
+    if (!this.jobId) return;
+    try {
+      await api.cancelJob(this.jobId);
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  private async launch(request: () => Promise<{ jobId: string }>): Promise<void> {
+    this.starting = true;
+    let jobId: string;
+    try {
+      ({ jobId } = await request());
+      this.jobId = jobId;
+      errors.dismiss();
+    } catch (error) {
+      errors.show(error);
+      return;
+    } finally {
+      this.starting = false;
+    }
+    await this.refreshRuns();
+    const ended = await jobs.settled(jobId);
+    // The new model joins the picker; a stopped run joins the list of runs to resume.
+    if (ended.state.status === 'done') await app.refreshModels();
+    await this.refreshRuns();
+  }
+
+  private settings(): FineTuneSettings | null {
+    const a = this.advanced;
+    const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const entries = Object.entries({ crop: num(a.crop), batch: num(a.batch), perceptualWeight: num(a.perceptualWeight), criticWidth: num(a.criticWidth), mode: a.decoderOnly ? 'decoder' : undefined });
+    const given = entries.filter(([, v]) => v !== undefined);
+    return given.length ? (Object.fromEntries(given) as FineTuneSettings) : null;
+  }
+}
+
+export const training = new TrainingState();

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDirFor } from '../../model/src/train/train-run.js';
+import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
+import { makeGoproPairsFolder } from '../unit/train/helpers.js';
+import { dropFolder, repoRoot, useE2eSession } from './harness.js';
+
+/**
+ * The Fine-tune panel in Chromium with the real services: a folder of pairs dropped on it trains
+ * a new model in the training process (TF.js, real steps) from the model chosen in the toolbar;
+ * the model joins the picker and can be used; a stopped run is listed, resumes to its end or is
+ * discarded. The starting model is a tiny generator with the base model's ops, and the advanced
+ * settings make each step small, so a run takes seconds on the CPU.
+ */
+const TINY = 'tiny-camera';
+
+describe('fine-tuning from the training panel', () => {
+  const { file, page, app } = useE2eSession('training', async (file) => {
+    await makeGoproPairsFolder(file('pairs'));
+    const dir = file(`user-data/models/${TINY}`);
+    await mkdir(dir, { recursive: true });
+    const onnx = buildTinyGeneratorOnnx(3);
+    await writeFile(path.join(dir, 'model.onnx'), onnx);
+    const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
+    const sha256 = createHash('sha256').update(onnx).digest('hex');
+    await writeFile(path.join(dir, `${TINY}.manifest.json`), JSON.stringify({ ...manifest, id: TINY, name: 'Tiny camera', file: 'model.onnx', placeholder: false, sha256 }));
+  });
+  const panel = () => page().getByTestId('training-panel');
+  const status = () => page().getByTestId('training-status').getAttribute('data-status', { timeout: 5_000 });
+  const runs = () => panel().getByTestId('training-run').allTextContents();
+  const models = () => page().locator('header select option').allTextContents();
+  /** The user's models folder (the session's temp folder exists only once the tests run). */
+  const userModels = () => file('user-data/models');
+
+  /** The panel's form, filled for a small, fast run from the tiny model. */
+  async function fill(name: string, steps: number): Promise<void> {
+    await panel().getByTestId('training-name').fill(name);
+    await panel().getByTestId('training-steps').fill(String(steps));
+    const advanced = panel().locator('details.advanced');
+    if (!(await advanced.evaluate((d) => (d as unknown as { open: boolean }).open))) await advanced.locator('summary').click();
+    for (const [key, value] of [['crop', '32'], ['batch', '1'], ['perceptualWeight', '0'], ['criticWidth', '4']]) {
+      await panel().getByTestId(`training-${key}`).fill(value!);
+    }
+  }
+
+  it('trains a new model from the chosen one on a dropped folder of pairs; it joins the picker and can be used', async () => {
+    await expect.poll(() => page().getByTestId('status-bar').textContent(), { timeout: 30_000 }).toContain('onnxruntime');
+    await expect.poll(models).toContain('Tiny camera');
+    await page().locator('header select').selectOption({ label: 'Tiny camera' });
+    expect(await panel().getByTestId('training-start').isDisabled()).toBe(true);
+    await dropFolder(page(), '[data-testid="training-drop"]', file('pairs'));
+    expect(await panel().getByTestId('training-folder').textContent()).toBe('pairs');
+    // The folder's name is the model's name until one is typed.
+    expect(await panel().getByTestId('training-name').inputValue()).toBe('pairs');
+    await fill('Street shots', 4);
+    await panel().getByTestId('training-start').click();
+    await expect.poll(status, { timeout: 120_000 }).toBe('done');
+    const scores = await panel().getByTestId('training-scores').locator('td').allTextContents();
+    expect(scores).toHaveLength(3);
+    for (const score of scores) expect(score).toMatch(/^\d+\.\d\d dB$/);
+    expect(await panel().getByTestId('training-status').textContent()).toMatch(/“Street shots” is ready: 4 steps on \w+/);
+    expect(existsSync(path.join(userModels(), 'street-shots', 'model.onnx'))).toBe(true);
+    await expect.poll(models).toContain('Street shots');
+    // The deblur jobs' panel is for photos: a training run has no card there.
+    expect(await page().getByTestId('job-panel').locator('li').count()).toBe(0);
+    await panel().getByTestId('training-use').click();
+    expect(await page().locator('header select').inputValue()).toBe('street-shots');
+    expect(await runs()).toEqual([]);
+  });
+
+  it('a name already in the library is refused before anything runs', async () => {
+    await fill('Street shots', 4);
+    await panel().getByTestId('training-start').click();
+    await expect.poll(() => page().getByTestId('error-code').textContent({ timeout: 5_000 })).toBe('OUTPUT_EXISTS');
+    expect(await page().getByTestId('error-banner').textContent()).toContain('street-shots');
+  });
+
+  it('a stopped run keeps its checkpoint, is listed, and resumes to its end', async () => {
+    await page().locator('header select').selectOption({ label: 'Tiny camera' });
+    await fill('Night walk', 30);
+    await panel().getByTestId('training-start').click();
+    await expect.poll(() => panel().getByTestId('training-stage').textContent({ timeout: 5_000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^Step \d+ of 30/);
+    await panel().getByTestId('training-stop').click();
+    await expect.poll(status, { timeout: 60_000 }).toBe('cancelled');
+    await expect.poll(runs).toHaveLength(1);
+    const [listed] = await runs();
+    expect(listed).toMatch(/^Night walk\s+Stopped at step \d+ of 30 · \/.*\/pairs\s/);
+    expect(existsSync(path.join(runDirFor(userModels(), 'night-walk'), 'checkpoint.json'))).toBe(true);
+
+    await panel().getByRole('button', { name: 'Resume Night walk' }).click();
+    await expect.poll(status, { timeout: 180_000 }).toBe('done');
+    expect(await panel().getByTestId('training-status').textContent()).toContain('“Night walk” is ready: 30 steps');
+    await expect.poll(runs).toEqual([]);
+    expect(existsSync(runDirFor(userModels(), 'night-walk'))).toBe(false);
+    await expect.poll(models).toContain('Night walk');
+  });
+
+  it('a stopped run can be discarded: its checkpoint goes, no model is made', async () => {
+    await fill('Test shots', 60);
+    await panel().getByTestId('training-start').click();
+    await expect.poll(() => panel().getByTestId('training-stage').textContent({ timeout: 5_000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^Step \d+ of 60/);
+    await panel().getByTestId('training-stop').click();
+    await expect.poll(runs, { timeout: 60_000 }).toHaveLength(1);
+    await panel().getByRole('button', { name: 'Discard Test shots' }).click();
+    await expect.poll(runs).toEqual([]);
+    expect(existsSync(runDirFor(userModels(), 'test-shots'))).toBe(false);
+    expect(existsSync(path.join(userModels(), 'test-shots'))).toBe(false);
+    expect(await models()).not.toContain('Test shots');
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
+  });
+});
