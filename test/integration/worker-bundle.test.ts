@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import type { EngineClient } from '../../electron/main/engine/engine-client.js';
+import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
+import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 import { repoRoot, sharedPhoto } from './worker-helpers.js';
 
 /**
@@ -56,5 +58,26 @@ describe('bundled Electron entry points', () => {
       resultPath, source: result.source, outPath: path.join(dir, 'out.webp'), format: 'webp', overwrite: false, maxMegapixels: 100,
     });
     expect((await sharp(saved.path).metadata()).format).toBe('webp');
+  });
+
+  it('trains in the bundled worker: TF.js loads from the bundle on the first training request', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-bundle-train-'));
+    const userModelsDir = path.join(dir, 'models');
+    await makeGoproPairsFolder(path.join(dir, 'pairs'));
+    const base = await writeTinyGenerator(dir, 4);
+    const modelDir = path.join(userModelsDir, 'tiny');
+    await mkdir(modelDir, { recursive: true });
+    await copyFile(base, path.join(modelDir, 'tiny.onnx'));
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(path.join(modelDir, 'tiny.manifest.json'), JSON.stringify({ ...manifest, id: 'tiny', name: 'Tiny', file: 'tiny.onnx', sha256: undefined }));
+    const { runId } = await engine!.request('planTrainingRun', { userModelsDir, baseModelId: 'tiny', name: 'Bundled run' });
+    expect(runId).toBe('bundled-run');
+    const trained = await engine!.request('train', {
+      kind: 'new', userModelsDir, runId, baseModelId: 'tiny', source: 'pairs', folder: path.join(dir, 'pairs'), name: 'Bundled run', steps: 2,
+      settings: { crop: 32, batch: 1, perceptualWeight: 0, criticWidth: 4 },
+    });
+    expect(trained).toMatchObject({ modelId: 'bundled-run', name: 'Bundled run', steps: 2 });
+    expect((await engine!.request('models', { userModelsDir })).map((m) => m.id)).toContain('bundled-run');
+    expect(await engine!.request('trainingRuns', { userModelsDir })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { UnshakeError } from '../errors.js';
-import { describeBackend, defaultCriticWidth, loadBestBackend } from './backend.js';
+import { defaultCriticWidth, isCpuBound, loadBestBackend, type BackendChoice } from './backend.js';
 import { resolveBase } from './base-model.js';
 import { formatDuration } from './cli-train-format.js';
 import { assertNewModelId } from './model-export.js';
@@ -69,10 +69,10 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   let fraction = 0;
   const report = (stage: string) => options.onProgress({ fraction, stage, detail: Object.values(lines).filter(Boolean) });
 
-  const run = request.kind === 'new' ? await newRun(request) : await resumedRun(request);
   report('Loading TensorFlow.js');
   const backend = await loadBestBackend();
-  lines.backend = `Training on ${describeBackend(backend)}${backend.warning ? `. ${backend.warning}` : ''}`;
+  const run = request.kind === 'new' ? await newRun(request, isCpuBound(backend)) : await resumedRun(request);
+  lines.backend = plainBackend(backend);
   report('Checking the photos');
 
   const onEvent = (e: TrainEvent) => {
@@ -134,7 +134,14 @@ export async function planRunId(r: Library & { baseModelId: string; name: string
   return id;
 }
 
-async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>): Promise<{ options: RunOptions }> {
+/**
+ * Crop side for a new run without one on a CPU-bound backend: a step of the base generator takes
+ * about 9 s at 64² and 24 s at 128² on WebGPU over a software renderer here (docs/bench.md), and
+ * the trainer's 256² would be several minutes, so a few hundred steps would take days.
+ */
+export const CPU_BOUND_CROP = 64;
+
+async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: boolean): Promise<{ options: RunOptions }> {
   const name = r.name.trim();
   const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
   const outId = r.runId;
@@ -148,7 +155,7 @@ async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>): Promise<{ o
       outName: name,
       steps: r.steps,
       checkpointEvery: s.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
-      ...(s.crop === undefined ? {} : { crop: s.crop }),
+      ...(s.crop === undefined ? (cpuBound ? { crop: CPU_BOUND_CROP } : {}) : { crop: s.crop }),
       ...(s.batch === undefined ? {} : { batch: s.batch }),
       ...(s.criticWidth === undefined ? {} : { criticWidth: s.criticWidth }),
       ...(s.mode === undefined ? {} : { mode: s.mode }),
@@ -174,6 +181,22 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
       checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
     },
   };
+}
+
+/** Where the run trains, for a photographer (the CLI prints the backend's name and every skip reason). */
+export function plainBackend(b: Pick<BackendChoice, 'name' | 'adapter' | 'software'>): string {
+  switch (b.name) {
+    case 'tensorflow-gpu':
+      return 'Training on the graphics card (TensorFlow with CUDA).';
+    case 'webgpu':
+      return b.software
+        ? `Training on the processor through a software graphics driver (${b.adapter ?? 'WebGPU'}): about 10 s a step at 64 px here; a graphics card is much faster.`
+        : `Training on the graphics card (WebGPU on ${b.adapter ?? 'the GPU'}).`;
+    case 'tensorflow':
+      return 'Training on the processor (native TensorFlow).';
+    case 'cpu':
+      return 'Training on the processor in plain JavaScript: about a minute a step at 64 px here; a graphics card, or the native TensorFlow package, is much faster.';
+  }
 }
 
 /** The interrupted runs in the user's models folder, newest names first; damaged ones are left out. */

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { InterruptedRunInfo } from '../../electron/common/training.js';
+import type { JobSnapshot } from '../../electron/common/job-state.js';
+import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
+import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
+import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
+import { runDirFor } from '../../model/src/train/train-run.js';
+import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
+import { makeGoproPairsFolder } from '../unit/train/helpers.js';
+import { followJob, ok, repoRoot, startTestServices } from './worker-helpers.js';
+
+/** A tiny generator with the base model's ops, installed in the user's models folder. */
+async function installTinyModel(modelsDir: string): Promise<void> {
+  const dir = path.join(modelsDir, 'tiny');
+  await mkdir(dir, { recursive: true });
+  const onnx = buildTinyGeneratorOnnx(5);
+  await writeFile(path.join(dir, 'model.onnx'), onnx);
+  const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
+  const sha256 = createHash('sha256').update(onnx).digest('hex');
+  await writeFile(path.join(dir, 'tiny.manifest.json'), JSON.stringify({ ...manifest, id: 'tiny', name: 'Tiny', file: 'model.onnx', placeholder: false, sha256 }));
+}
+
+const SMALL = { crop: 32, batch: 1, perceptualWeight: 0, criticWidth: 4 };
+
+/** Resolves with the first update of the job that `matches`. */
+function firstUpdate(services: Services, jobId: string, matches: (job: JobSnapshot) => boolean): Promise<JobSnapshot> {
+  return new Promise((resolve) => {
+    const off = services.onJobUpdate((job) => {
+      if (job.id === jobId && matches(job)) {
+        off();
+        resolve(job);
+      }
+    });
+  });
+}
+
+describe('training runs through the services, with the real training process', () => {
+  it('quitting mid-run saves it at the step it reached; the next start lists it; an older checkpoint without its folder is refused with a way out', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-quit');
+    const modelsDir = path.join(userDataDir, 'models');
+    await installTinyModel(modelsDir);
+    await makeGoproPairsFolder(path.join(workDir, 'pairs'));
+    const started = ok<{ jobId: string; runId: string }>(
+      await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Quit mid-run', steps: 500, settings: SMALL }),
+    );
+    expect(started.runId).toBe('quit-mid-run');
+    const stepping = await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && /^Step [3-9] of 500/.test(job.state.progress.stage));
+    expect(stepping.state.status === 'running' && stepping.state.progress.detail?.[0]).toMatch(/^Training on /);
+    await services.close();
+
+    const checkpoint = JSON.parse(await readFile(path.join(runDirFor(modelsDir, 'quit-mid-run'), 'checkpoint.json'), 'utf8')) as { state: { step: number; folder: string; baseId: string } };
+    expect(checkpoint.state.step).toBeGreaterThanOrEqual(3);
+    expect(checkpoint.state).toMatchObject({ folder: path.join(workDir, 'pairs'), baseId: 'tiny' });
+
+    // An older version recorded neither the folder nor the base model.
+    const { state } = checkpoint as { state: Record<string, unknown> };
+    delete state.folder;
+    delete state.baseId;
+    await writeFile(path.join(runDirFor(modelsDir, 'quit-mid-run'), 'checkpoint.json'), JSON.stringify(checkpoint));
+
+    const again = await startServices({
+      userDataDir,
+      engine: createChildProcessEngine(),
+      trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS),
+      settings: createConfSettingsStore(userDataDir),
+      appVersion: '0.0.0-test',
+    });
+    try {
+      const runs = ok<InterruptedRunInfo[]>(await again.dispatch('train:runs', {}));
+      expect(runs).toEqual([{ id: 'quit-mid-run', name: 'Quit mid-run', step: checkpoint.state.step, steps: 500, source: 'pairs', folder: null, baseModelId: null }]);
+      const resumed = ok<{ jobId: string }>(await again.dispatch('train:resume', { runId: 'quit-mid-run' }));
+      const end = (await followJob(again, resumed.jobId)).at(-1)!;
+      expect(end.state).toMatchObject({ status: 'failed', error: { code: 'INVALID_REQUEST' } });
+      expect(end.state.status === 'failed' && end.state.error.message).toContain('resume it from the command line (npm run train -- --resume --out quit-mid-run');
+      // Discarding it removes its checkpoint.
+      ok(await again.dispatch('train:discard', { runId: 'quit-mid-run' }));
+      expect(ok<InterruptedRunInfo[]>(await again.dispatch('train:runs', {}))).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a folder that is not there, and a file given as the folder, before anything is queued', async () => {
+    const { services, workDir } = await startTestServices('training-folder');
+    try {
+      const start = (folder: string) => services.dispatch('train:start', { baseModelId: 'base', source: 'sharp', folder, name: 'x', steps: 1 });
+      expect(await start(path.join(workDir, 'missing'))).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND' } });
+      await writeFile(path.join(workDir, 'a.jpg'), 'x');
+      expect(await start(path.join(workDir, 'a.jpg'))).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('is a file') } });
+      expect(await start('relative/folder')).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    } finally {
+      await services.close();
+    }
+  });
+});
