@@ -98,10 +98,14 @@ describe('fine-tuning from the training panel', () => {
     await expect.poll(models).toContain('Night walk');
   });
 
-  it('a stopped run can be discarded: its checkpoint goes, no model is made', async () => {
+  it('a run is found again after a reload, stopped, and discarded: its checkpoint goes, no model is made', async () => {
     await fill('Test shots', 60);
     await panel().getByTestId('training-start').click();
-    await expect.poll(() => panel().getByTestId('training-stage').textContent({ timeout: 5_000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^Step \d+ of 60/);
+    const stage = () => panel().getByTestId('training-stage').textContent({ timeout: 5_000 }).catch(() => '');
+    await expect.poll(stage, { timeout: 60_000 }).toMatch(/^Step \d+ of 60/);
+    // A window reloaded mid-run (Electron's Ctrl+R) finds the run again from main's job updates.
+    await page().reload();
+    await expect.poll(stage, { timeout: 60_000 }).toMatch(/^Step \d+ of 60/);
     await panel().getByTestId('training-stop').click();
     await expect.poll(runs, { timeout: 60_000 }).toHaveLength(1);
     await panel().getByRole('button', { name: 'Discard Test shots' }).click();

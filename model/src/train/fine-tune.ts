@@ -67,7 +67,11 @@ const DEFAULT_CHECKPOINT_EVERY = 25;
 export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
   const lines = { backend: '', data: '', scores: '' };
   let fraction = 0;
-  const report = (stage: string) => options.onProgress({ fraction, stage, detail: Object.values(lines).filter(Boolean) });
+  let stage = '';
+  const report = (next: string = stage) => {
+    stage = next;
+    options.onProgress({ fraction, stage, detail: Object.values(lines).filter(Boolean) });
+  };
 
   report('Loading TensorFlow.js');
   const backend = await loadBestBackend();
@@ -83,7 +87,8 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
       report('Measuring the starting model');
     } else if (e.type === 'validation') {
       lines.scores = `Held-out PSNR: blurred ${e.input.psnr.toFixed(2)} dB, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
-      report(e.step === 0 ? 'Training' : `Step ${e.step}`);
+      // The step line stays (with its time left); only the scores change.
+      report(e.step === 0 ? 'Training' : undefined);
     } else if (e.type === 'resumed') {
       report(`Resumed at step ${e.step}`);
     } else if (e.type === 'step') {

@@ -27,7 +27,8 @@ class TrainingState {
   jobId = $state<string | null>(null);
   starting = $state(false);
 
-  job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : null);
+  // The run started here, else the newest one main reports (a window reloaded mid-run still shows it and can stop it).
+  job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : (jobs.list.find((job) => job.kind === 'training') ?? null));
   busy = $derived(this.starting || (this.job !== null && (this.job.state.status === 'queued' || this.job.state.status === 'running')));
   folderLabel = $derived(this.folder ? folderName(this.folder) : null);
 
@@ -83,9 +84,9 @@ class TrainingState {
 
   /** Stops the run after its current step; it is saved and listed to resume. */
   async stop(): Promise<void> {
-    if (!this.jobId) return;
+    if (!this.job) return;
     try {
-      await api.cancelJob(this.jobId);
+      await api.cancelJob(this.job.id);
     } catch (error) {
       errors.show(error);
     }
@@ -93,10 +94,8 @@ class TrainingState {
 
   private async launch(request: () => Promise<{ jobId: string }>): Promise<void> {
     this.starting = true;
-    let jobId: string;
     try {
-      ({ jobId } = await request());
-      this.jobId = jobId;
+      this.jobId = (await request()).jobId;
       errors.dismiss();
     } catch (error) {
       errors.show(error);
@@ -105,9 +104,11 @@ class TrainingState {
       this.starting = false;
     }
     await this.refreshRuns();
-    const ended = await jobs.settled(jobId);
-    // The new model joins the picker; a stopped run joins the list of runs to resume.
-    if (ended.state.status === 'done') await app.refreshModels();
+  }
+
+  /** When the run ends, however it was started: the new model joins the picker, a stopped run the list to resume. */
+  async ended(status: 'done' | 'failed' | 'cancelled'): Promise<void> {
+    if (status === 'done') await app.refreshModels();
     await this.refreshRuns();
   }
 
