@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
 import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { attachPath, dropFolder, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The Fine-tune panel in Chromium with the real services: a folder of pairs dropped on it trains
@@ -69,6 +69,20 @@ describe('fine-tuning from the training panel', () => {
     await panel().getByTestId('training-use').click();
     expect(await page().locator('header select').inputValue()).toBe('street-shots');
     expect(await runs()).toEqual([]);
+  });
+
+  it('Choose folder… picks the folder with the system picker, from the keyboard too', async () => {
+    await mkdir(file('other-card'));
+    await copyFile(file('pairs/sharp/GOPR0477_11_00_st_frame-165_n_avg-8.png'), file('other-card/sharp-1.png'));
+    await attachPath(page(), file('other-card/sharp-1.png'));
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), panel().getByTestId('training-choose').press('Enter')]);
+    await chooser.setFiles(file('other-card'));
+    await expect.poll(() => panel().getByTestId('training-folder').textContent()).toBe('other-card');
+    expect(await panel().getByTestId('training-folder').getAttribute('title')).toBe(file('other-card'));
+    // A name typed before stays.
+    expect(await panel().getByTestId('training-name').inputValue()).toBe('Street shots');
+    await dropFolder(page(), '[data-testid="training-drop"]', file('pairs'));
+    expect(await panel().getByTestId('training-folder').textContent()).toBe('pairs');
   });
 
   it('a name already in the library is refused before anything runs', async () => {

@@ -1,5 +1,7 @@
 import type { FineTuneSettings, InterruptedRunInfo, JobSnapshot, TrainingSource } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
+import { chooseFolderFiles } from '../lib/file-dialog.js';
+import { folderOfChosenFile } from '../lib/folder-path.js';
 import { looksLikeFolder } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
@@ -39,12 +41,31 @@ class TrainingState {
       if (!file || files!.length > 1 || !looksLikeFolder(file)) throw new ApiError('INVALID_REQUEST', 'Drop one folder: blurred/sharp pairs, or sharp photos.');
       const path = api.pathForFile(file);
       if (!path) throw new ApiError('FILE_NOT_FOUND', `“${file.name}” is not a folder on disk.`);
-      this.folder = path;
-      if (!this.name.trim()) this.name = folderName(path);
-      errors.dismiss();
+      this.useFolder(path);
     } catch (error) {
       errors.show(error);
     }
+  }
+
+  /** Choose folder…: the system's folder picker (the keyboard's way to what a drop does). */
+  async choose(): Promise<void> {
+    try {
+      const files = await chooseFolderFiles();
+      if (files === null) return;
+      const [file] = files;
+      if (!file) throw new ApiError('FILE_NOT_FOUND', 'That folder holds no files: choose the folder with your photos.');
+      const folder = folderOfChosenFile(api.pathForFile(file), file.webkitRelativePath);
+      if (!folder) throw new ApiError('FILE_NOT_FOUND', 'That folder is not on disk.');
+      this.useFolder(folder);
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  private useFolder(path: string): void {
+    this.folder = path;
+    if (!this.name.trim()) this.name = folderName(path);
+    errors.dismiss();
   }
 
   async refreshRuns(): Promise<void> {

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { folderOfChosenFile } from '../../../renderer/src/lib/folder-path.js';
+
+describe('the folder a folder picker chose, from one of its files', () => {
+  it.each([
+    ['/photos/Trip/blur/1.jpg', 'Trip/blur/1.jpg', '/photos/Trip'],
+    ['/photos/Trip/1.jpg', 'Trip/1.jpg', '/photos/Trip'],
+    ['C:\\Users\\ana\\Trip\\sharp\\1.jpg', 'Trip/sharp/1.jpg', 'C:\\Users\\ana\\Trip'],
+    ['/Trip/1.jpg', 'Trip/1.jpg', '/Trip'],
+  ])('%s in %s → %s', (full, relative, folder) => {
+    expect(folderOfChosenFile(full, relative)).toBe(folder);
+  });
+
+  it('has no answer for a file without a path on disk, or one not chosen from a folder', () => {
+    expect(folderOfChosenFile('', 'Trip/1.jpg')).toBe('');
+    expect(folderOfChosenFile('/a/1.jpg', '1.jpg')).toBe('');
+  });
+});
