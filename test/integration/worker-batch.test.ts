@@ -96,8 +96,9 @@ describe('batch through the services', () => {
     for (const name of ['kodim12', 'kodim13', 'kodim14', 'kodim15']) {
       await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(300).jpeg().toFile(path.join(card, `${name}.jpg`));
     }
-    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
+    // Opened first: an open is an engine request too, and batch photos would finish while it runs.
     const opened = ok<{ imageId: string }>(await t.services.dispatch('image:open', { path: sharedPhoto('real-blur/lai_lion.jpg') }));
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
     const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
     const ends = await run({ items: [...reply.items, { jobId, input: '', output: '' }], alreadyDone: [] });
     const editor = ends.at(-1)!;
