@@ -1,7 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 import { dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
 
 /**
@@ -37,6 +36,7 @@ describe.runIf(process.env.UNSHAKE_GUIDE_SHOTS)('user guide screenshots', () => 
     await mkdir(SHOTS_DIR, { recursive: true });
     await page().setViewportSize({ width: 1280, height: 800 });
     await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    await expect.poll(() => page().locator('header select option').count(), { timeout: 30_000 }).toBeGreaterThan(1);
     await shot('1-start');
 
     await dropFile(page(), CANVAS, file(PHOTO), 'image/jpeg');
@@ -57,9 +57,9 @@ describe.runIf(process.env.UNSHAKE_GUIDE_SHOTS)('user guide screenshots', () => 
   });
 
   it('fine-tune: a short run of the base model on a folder of pairs', async () => {
-    await makeGoproPairsFolder(file('My pairs'));
     const panel = page().getByTestId('training-panel');
-    await dropFolder(page(), '[data-testid="training-drop"]', file('My pairs'));
+    // Real GoPro pairs, read in place (training never writes into its data folder).
+    await dropFolder(page(), '[data-testid="training-drop"]', path.resolve(repoRoot, '../shared/data/gopro-train-pairs'));
     await panel.getByTestId('training-name').fill('My camera');
     await panel.getByTestId('training-steps').fill('3');
     // Tiny steps so the shot is made in seconds; the guide says what the defaults are.

@@ -45,6 +45,7 @@ export interface FineTuneOptions {
 export interface FineTuneOutcome {
   modelId: string;
   name: string;
+  /** Where it trained, in words ("the processor (JavaScript)"). */
   backend: string;
   steps: number;
   scores: { input: Scores; base: Scores; fineTuned: Scores };
@@ -114,7 +115,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   return {
     modelId: model.manifest.id,
     name: model.manifest.name,
-    backend: summary.backend,
+    backend: plainBackendName(backend),
     steps: summary.steps,
     scores: { input: summary.validation.input, base: summary.validation.base, fineTuned: summary.validation.fineTuned },
   };
@@ -202,6 +203,13 @@ export function plainBackend(b: Pick<BackendChoice, 'name' | 'adapter' | 'softwa
     case 'cpu':
       return 'Training on the processor in plain JavaScript: about a minute a step at 64 px here; a graphics card, or the native TensorFlow package, is much faster.';
   }
+}
+
+/** A few words for the finished run's line ("3 steps on the graphics card (WebGPU)"). */
+export function plainBackendName(b: Pick<BackendChoice, 'name' | 'software'>): string {
+  if (b.name === 'tensorflow-gpu') return 'the graphics card (TensorFlow with CUDA)';
+  if (b.name === 'webgpu') return b.software ? 'the processor (WebGPU, software driver)' : 'the graphics card (WebGPU)';
+  return b.name === 'tensorflow' ? 'the processor (native TensorFlow)' : 'the processor (JavaScript)';
 }
 
 /** The interrupted runs in the user's models folder, newest names first; damaged ones are left out. */
