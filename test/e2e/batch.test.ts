@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFolder, dropFolders, repoRoot, useE2eSession } from './harness.js';
+import { attachPath, dropFolder, dropFolders, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A folder dropped on the window is a batch, in Chromium with the real services: every photo is
@@ -47,6 +47,17 @@ describe('batch from a dropped folder', () => {
     await dropFolder(page(), CANVAS, file('card'));
     await expect.poll(summaries, { timeout: 60_000 }).toEqual(['0 done · 1 failed · 2 already done or under way', '2 done · 1 failed']);
     expect((await readdir(file('card'))).filter((f) => f.includes('-unshaken'))).toHaveLength(2);
+  });
+
+  it('Deblur a folder… starts a batch from the system folder picker, from the keyboard', async () => {
+    await mkdir(file('picked'));
+    await copyFile(file('card/kodim08.jpg'), file('picked/harbour.jpg'));
+    await attachPath(page(), file('picked/harbour.jpg'));
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), page().getByTestId('choose-batch-folder').press('Enter')]);
+    await chooser.setFiles(file('picked'));
+    await expect.poll(async () => (await summaries())[0], { timeout: 60_000 }).toBe('1 done');
+    expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('picked');
+    expect((await readdir(file('picked'))).sort()).toEqual(['harbour-unshaken.jpg', 'harbour.jpg']);
   });
 
   it('two folders dropped together whose damaged photos share a name: both named, counts kept current', async () => {

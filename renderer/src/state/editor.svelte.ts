@@ -1,5 +1,6 @@
 import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
+import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder, singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
@@ -103,11 +104,24 @@ class EditorState {
     }
   }
 
+  /** Deblur a folder…: the system's folder picker, then a batch of every photo in it. */
+  async chooseBatchFolder(): Promise<void> {
+    try {
+      const folder = await chooseFolder();
+      if (folder) await this.runBatch([folder.path], folder.name);
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
   private async startBatch(files: File[]): Promise<void> {
     const paths = files.map((file) => api.pathForFile(file));
     const missing = files.find((_, i) => !paths[i]);
     if (missing) throw new ApiError('FILE_NOT_FOUND', `“${missing.name}” is not a file on disk; save it first, then drop it here.`);
-    const title = files.length === 1 ? files[0]!.name : `${files.length} items`;
+    await this.runBatch(paths, files.length === 1 ? files[0]!.name : `${files.length} items`);
+  }
+
+  private async runBatch(paths: string[], title: string): Promise<void> {
     // Dropped while the window is still loading: the model and default strength are not known yet.
     await app.loaded;
     if (!this.modelId) throw new ApiError('MODEL_NOT_FOUND', 'No model to deblur with: none is installed, or the model list could not be read.');

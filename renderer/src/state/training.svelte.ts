@@ -1,7 +1,6 @@
 import type { FineTuneSettings, InterruptedRunInfo, JobSnapshot, TrainingSource } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
-import { chooseFolderFiles } from '../lib/file-dialog.js';
-import { folderOfChosenFile } from '../lib/folder-path.js';
+import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
@@ -50,13 +49,8 @@ class TrainingState {
   /** Choose folder…: the system's folder picker (the keyboard's way to what a drop does). */
   async choose(): Promise<void> {
     try {
-      const files = await chooseFolderFiles();
-      if (files === null) return;
-      const [file] = files;
-      if (!file) throw new ApiError('FILE_NOT_FOUND', 'That folder holds no files: choose the folder with your photos.');
-      const folder = folderOfChosenFile(api.pathForFile(file), file.webkitRelativePath);
-      if (!folder) throw new ApiError('FILE_NOT_FOUND', 'That folder is not on disk.');
-      this.useFolder(folder);
+      const folder = await chooseFolder();
+      if (folder) this.useFolder(folder.path);
     } catch (error) {
       errors.show(error);
     }
