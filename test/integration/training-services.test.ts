@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InterruptedRunInfo } from '../../electron/common/training.js';
@@ -11,7 +11,7 @@ import { createConfSettingsStore } from '../../electron/main/settings/conf-setti
 import { runDirFor } from '../../model/src/train/train-run.js';
 import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { followJob, ok, repoRoot, startTestServices } from './worker-helpers.js';
+import { followJob, ok, repoRoot, sharedPhoto, startTestServices } from './worker-helpers.js';
 
 /** A tiny generator with the base model's ops, installed in the user's models folder. */
 async function installTinyModel(modelsDir: string): Promise<void> {
@@ -81,6 +81,27 @@ describe('training runs through the services, with the real training process', (
       expect(ok<InterruptedRunInfo[]>(await again.dispatch('train:runs', {}))).toEqual([]);
     } finally {
       await again.close();
+    }
+  });
+
+  it('trains on sharp-only photos too: the data line names the synthetic shake, the model joins the library', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-sharp');
+    try {
+      await installTinyModel(path.join(userDataDir, 'models'));
+      const sharpDir = path.join(workDir, 'sharp');
+      await mkdir(sharpDir);
+      for (const name of ['101085.jpg', '102061.jpg', '108005.jpg']) await copyFile(sharedPhoto(`photos-extra/CBSD68/${name}`), path.join(sharpDir, name));
+      const started = ok<{ jobId: string }>(
+        await services.dispatch('train:start', { baseModelId: 'tiny', source: 'sharp', folder: sharpDir, name: 'Sharp only', steps: 2, settings: SMALL }),
+      );
+      const updates = await followJob(services, started.jobId);
+      const end = updates.at(-1)!;
+      expect(end.state).toMatchObject({ status: 'done', model: { modelId: 'sharp-only', name: 'Sharp only', steps: 2 } });
+      const details = updates.flatMap((u) => (u.state.status === 'running' ? (u.state.progress.detail ?? []) : []));
+      expect(details).toContain('3 sharp photos with synthetic camera shake: 2 for training, 1 held out');
+      expect(ok<{ id: string }[]>(await services.dispatch('models:list', {})).map((m) => m.id)).toContain('sharp-only');
+    } finally {
+      await services.close();
     }
   });
 
