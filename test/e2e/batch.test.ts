@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { attachPath, dropFolder, dropFolders, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, dropFolders, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A folder dropped on the window is a batch, in Chromium with the real services: every photo is
@@ -29,7 +29,7 @@ describe('batch from a dropped folder', () => {
   const summaries = () => page().getByTestId('batch-summary').allTextContents();
 
   it('deblurs every photo next to its original; the damaged one fails alone and is named', async () => {
-    await expect.poll(() => page().getByTestId('status-bar').textContent(), { timeout: 30_000 }).toContain('onnxruntime');
+    await appLoaded(page());
     await dropFolder(page(), CANVAS, file('card'));
     await expect.poll(summaries, { timeout: 120_000 }).toEqual(['2 done · 1 failed']);
     const run = page().getByTestId('batch-run');

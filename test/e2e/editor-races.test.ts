@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../electron/main/services/start-services.js';
-import { dropFile, dropFolder, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+import { appLoaded, dropFile, dropFolder, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
 
 /**
  * The editor when a person is faster than main: double clicks, a Deblur or Save still on its
@@ -102,7 +102,7 @@ describe('editor races in Chromium with the real services', () => {
 
   it('a photo that opens dismisses the error banner of the file before', async () => {
     // The first appInfo starts the engine process, which takes a few seconds on a cold machine.
-    await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    await appLoaded(page());
     await drop('notes.txt', 'text/plain');
     await expect.poll(() => text('error-code')).toBe('UNSUPPORTED_FORMAT');
     await drop('flower.png');
@@ -235,7 +235,7 @@ describe('editor races in Chromium with the real services', () => {
     const releaseSettings = holdReplies('settings:get');
     try {
       await page().reload();
-      await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+      await expect.poll(() => text('status-bar'), { timeout: 90_000 }).toContain('onnxruntime');
       await dropFolder(page(), CANVAS, file('card'));
       // Nothing to run with yet: no batch, and no error either.
       expect(await page().getByTestId('batch-summary').count()).toBe(0);

@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFile, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * What a photographer sees around the photo, in Chromium with the real services: the strength
@@ -78,7 +78,7 @@ describe('editor UX in Chromium with the real services', () => {
   }
 
   it('says in plain words where deblurring runs, and names models short enough to read', async () => {
-    await expect.poll(() => text('status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    await appLoaded(page());
     expect(await text('execution-provider')).toBe('Processor chosen at the first deblur');
     // The full names ("Unshake base (Improved-DeblurGAN, CPU-trained)") were cut off in the toolbar.
     // The model list is its own request: it may come after the engine's info.

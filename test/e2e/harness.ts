@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, createServer, preview, type Connect, type Plugin } from 'vite';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
@@ -157,6 +157,16 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
       await context.close();
     },
   };
+}
+
+/**
+ * Waits until the window has loaded: the engine's info is shown (the first request starts the
+ * engine process, which can take a minute beside another test file's work) and the model list
+ * has come (a request of its own, which may answer later).
+ */
+export async function appLoaded(page: Page): Promise<void> {
+  await expect.poll(() => page.getByTestId('status-bar').textContent(), { timeout: 90_000 }).toContain('onnxruntime');
+  await expect.poll(() => page.locator('header select option').first().textContent(), { timeout: 90_000 }).not.toBe('No models installed');
 }
 
 /** How many of the page's requests to main are still unanswered (0: it has handled every reply). */

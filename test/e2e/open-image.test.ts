@@ -10,7 +10,7 @@ import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engi
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
-import { attachPath, dropFile, launchChromium, openApp, repoRoot, startBuiltRenderer, startRendererServer, type AppPage, type RendererServer } from './harness.js';
+import { appLoaded, attachPath, dropFile, launchChromium, openApp, repoRoot, startBuiltRenderer, startRendererServer, type AppPage, type RendererServer } from './harness.js';
 
 /**
  * The renderer in Debian Chromium with window.unshake bound to the real services and engine
@@ -108,7 +108,7 @@ describe('renderer e2e in Chromium with the real services', () => {
 
   it('the drop zone works from the keyboard: Enter opens the file picker', async () => {
     // The first appInfo starts the engine process, which takes a few seconds on a cold machine.
-    await expect.poll(() => text(page(), 'status-bar'), { timeout: 30_000 }).toContain('onnxruntime');
+    await appLoaded(page());
     expect(await page().getByRole('button', { name: 'Deblur', exact: true }).isDisabled()).toBe(true);
 
     // locator.press focuses the button and presses in one action: nothing can take focus between.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
 import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { attachPath, dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The Fine-tune panel in Chromium with the real services: a folder of pairs dropped on it trains
@@ -47,7 +47,7 @@ describe('fine-tuning from the training panel', () => {
   }
 
   it('trains a new model from the chosen one on a dropped folder of pairs; it joins the picker and can be used', async () => {
-    await expect.poll(() => page().getByTestId('status-bar').textContent(), { timeout: 30_000 }).toContain('onnxruntime');
+    await appLoaded(page());
     await expect.poll(models).toContain('Tiny camera');
     await page().locator('header select').selectOption({ label: 'Tiny camera' });
     expect(await panel().getByTestId('training-start').isDisabled()).toBe(true);

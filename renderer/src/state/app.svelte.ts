@@ -1,4 +1,4 @@
-import type { AppInfo, ModelInfo, Settings } from '../../../electron/common/index.js';
+import type { AppInfo, ModelInfo, Settings, SettingsPatch } from '../../../electron/common/index.js';
 import { api } from '../lib/api.js';
 import { errors } from './errors.svelte.js';
 
@@ -19,6 +19,11 @@ class AppState {
   async load(): Promise<void> {
     const library = Promise.all([this.refreshModels(), this.guard(async () => (this.settings = await api.getSettings()))]).then(() => this.markLoaded());
     await Promise.all([this.refreshInfo(), library]);
+  }
+
+  /** Changes settings in main (which validates and stores them); the stored settings come back. */
+  async updateSettings(patch: SettingsPatch): Promise<void> {
+    await this.guard(async () => (this.settings = await api.setSettings(patch)));
   }
 
   /** The library changes outside the app (a fine-tune from the CLI, a model folder deleted). */

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { appLoaded, dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
+
+/**
+ * The Output panel in Chromium with the real services: the format and quality a photographer
+ * picks are what Save and a batch write, and they are still set after the window reloads.
+ */
+const CANVAS = '[data-testid="canvas"]';
+
+describe('output settings', () => {
+  const { file, page } = useE2eSession('output', async (file) => {
+    const source = path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24/kodim03.png');
+    await sharp(source).resize(240).jpeg({ quality: 92 }).toFile(file('hats.jpg'));
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(file('card'));
+    await sharp(source).resize(200).jpeg().toFile(file('card/a.jpg'));
+  });
+  const panel = () => page().getByTestId('output-settings');
+  const format = (name: string) => panel().getByRole('button', { name, exact: true });
+  const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
+
+  it('saves in the chosen format: PNG for a JPEG photo, from Save and from a batch', async () => {
+    await appLoaded(page());
+    await expect.poll(() => format('As photo').getAttribute('aria-pressed')).toBe('true');
+    await format('PNG').click();
+    await expect.poll(() => format('PNG').getAttribute('aria-pressed')).toBe('true');
+
+    await dropFile(page(), CANVAS, file('hats.jpg'), 'image/jpeg');
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('hats.jpg');
+    await page().getByRole('button', { name: 'Deblur', exact: true }).click();
+    await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
+    await page().getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('hats-unshaken.png'));
+    expect((await sharp(await readFile(file('hats-unshaken.png'))).metadata()).format).toBe('png');
+
+    await dropFolder(page(), CANVAS, file('card'));
+    await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 60_000 }).toEqual(['1 done']);
+    expect((await sharp(file('card/a-unshaken.png')).metadata()).format).toBe('png');
+  });
+
+  it('keeps the choices after a reload, and says why a quality out of range is refused', async () => {
+    await panel().getByTestId('setting-quality').fill('80');
+    await panel().getByTestId('setting-quality').press('Tab');
+    await format('JPEG').click();
+    await page().reload();
+    await expect.poll(() => format('JPEG').getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+    expect(await panel().getByTestId('setting-quality').inputValue()).toBe('80');
+
+    await panel().getByTestId('setting-quality').fill('150');
+    await panel().getByTestId('setting-quality').press('Tab');
+    await expect.poll(() => text('error-code')).toBe('INVALID_REQUEST');
+    expect(await text('error-banner')).toContain('JPEG / WebP quality must be a whole number from 1 to 100.');
+    expect(await panel().getByTestId('setting-quality').inputValue()).toBe('80');
+  });
+});
