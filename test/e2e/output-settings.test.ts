@@ -24,7 +24,7 @@ describe('output settings', () => {
 
   it('saves in the chosen format: PNG for a JPEG photo, from Save and from a batch', async () => {
     await appLoaded(page());
-    await expect.poll(() => format('As photo').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => format('Same').getAttribute('aria-pressed')).toBe('true');
     await format('PNG').click();
     await expect.poll(() => format('PNG').getAttribute('aria-pressed')).toBe('true');
 
