@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 export const OUTPUT_FORMATS = ['same', 'jpeg', 'png', 'tiff', 'webp'] as const;
+/** Where a batch writes: next to each photo, or in this folder beside each photo. */
+export const BATCH_RESULTS = ['beside', 'subfolder'] as const;
+export const BATCH_SUBFOLDER = 'Unshaken';
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type BatchResults = (typeof BATCH_RESULTS)[number];
 
 /** Field rules without defaults, so a partial patch never resets unrelated settings. */
 const settingsFields = {
@@ -13,6 +17,7 @@ const settingsFields = {
   outputSuffix: z.string().min(1).max(64).regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part'),
   maxMegapixels: z.number().positive().max(2_000),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),
+  batchResults: z.enum(BATCH_RESULTS),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -29,4 +34,5 @@ export const DEFAULT_SETTINGS: Settings = {
   outputSuffix: '-unshaken',
   maxMegapixels: 250,
   preferredExecutionProvider: 'auto',
+  batchResults: 'beside',
 };

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,6 @@ describe('output settings', () => {
   const { file, page } = useE2eSession('output', async (file) => {
     const source = path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24/kodim03.png');
     await sharp(source).resize(240).jpeg({ quality: 92 }).toFile(file('hats.jpg'));
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(file('card'));
     await sharp(source).resize(200).jpeg().toFile(file('card/a.jpg'));
   });
@@ -39,6 +38,24 @@ describe('output settings', () => {
     await dropFolder(page(), CANVAS, file('card'));
     await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 60_000 }).toEqual(['1 done']);
     expect((await sharp(file('card/a-unshaken.png')).metadata()).format).toBe('png');
+  });
+
+  it('a batch can write into an “Unshaken” folder beside the photos; dropping it again finds them there', async () => {
+    await page().getByRole('button', { name: 'In “Unshaken”', exact: true }).click();
+    await expect.poll(() => page().getByRole('button', { name: 'In “Unshaken”', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await mkdir(file('day'));
+    await copyFile(file('card/a.jpg'), file('day/b.jpg'));
+    const runs = () => page().getByTestId('batch-summary').count();
+    await dropFolder(page(), CANVAS, file('day'));
+    await expect.poll(runs).toBe(2);
+    await expect.poll(async () => (await page().getByTestId('batch-summary').allTextContents())[0], { timeout: 60_000 }).toBe('1 done');
+    expect(await readdir(file('day/Unshaken'))).toEqual(['b-unshaken.png']);
+    expect((await readdir(file('day'))).sort()).toEqual(['Unshaken', 'b.jpg']);
+    expect(await page().getByTestId('batch-run').first().textContent()).toContain('Results are saved in Unshaken beside the originals (b.jpg → Unshaken/b-unshaken.png)');
+    await dropFolder(page(), CANVAS, file('day'));
+    await expect.poll(runs).toBe(3);
+    expect((await page().getByTestId('batch-summary').allTextContents())[0]).toBe('0 done · 1 already done or under way');
+    await page().getByRole('button', { name: 'Next to the photos', exact: true }).click();
   });
 
   it('keeps the choices after a reload, and says why a quality out of range is refused', async () => {

@@ -4,6 +4,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
+import { BATCH_SUBFOLDER } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { existingResult, photoFilesIn, planBatch, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
@@ -28,7 +29,8 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
     const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
     const settings = context.settings.get();
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
-    const plan = planBatch(await photoFilesIn(paths), { ...(ext ? { ext } : {}), ...(outDir ? { folder: outDir } : {}) });
+    const where = outDir ? { folder: outDir } : settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
+    const plan = planBatch(await photoFilesIn(paths), { ...(ext ? { ext } : {}), ...where });
     if (outDir) {
       if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
       await mkdir(outDir, { recursive: true });
@@ -41,6 +43,8 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
       if (earlier) alreadyDone.push({ ...item, output: earlier });
       else toDo.push(item);
     }
+    // The "Unshaken" folders, made for the photos that will write into them.
+    for (const folder of new Set(toDo.map((item) => path.dirname(item.output)))) await makeResultsFolder(folder);
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders (not
     // those of outputs still queued: a running item may be writing one).
     await removeTempFiles(toDo.map((item) => item.output));
@@ -79,6 +83,17 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
     }
     return { items, alreadyDone };
   };
+}
+
+/** A results folder beside the photos; a file where it should be is a clear error, not a failed photo each. */
+async function makeResultsFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UnshakeError('INVALID_REQUEST', `${folder} is a file, so the results cannot go in a folder of that name.`, { cause: error });
+    throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** The encoder's hidden temp files for `outputs` (no job is writing them): one listing per folder. */

@@ -67,15 +67,18 @@ export interface BatchItem {
 
 /**
  * Each photo's result path: `ext` (with dot) replaces the extension when saving in another
- * format, `folder` puts every result there instead of next to its original. Two photos with one
+ * format, `folder` puts every result there instead of next to its original, `subfolder` in a
+ * folder of that name beside each original (never scanned as photos: subfolders are not). Two photos with one
  * result name (a.gif and a.png both give a-unshaken.png; a.jpg from two folders into one output
  * folder) number the later ones -2, -3 in input order, which a rerun of the same batch repeats.
  */
-export function planBatch(inputs: readonly string[], options: { ext?: string; folder?: string } = {}): BatchItem[] {
+export function planBatch(inputs: readonly string[], options: { ext?: string; folder?: string; subfolder?: string } = {}): BatchItem[] {
   const taken = new Set<string>();
   return inputs.map((input) => {
-    let output = plainOutputPath(input, options);
-    for (let n = 2; taken.has(output); n++) output = plainOutputPath(input, { ...options, counter: n });
+    const { subfolder, ...naming } = options;
+    const where = subfolder ? { ...naming, folder: path.join(path.dirname(path.resolve(input)), subfolder) } : naming;
+    let output = plainOutputPath(input, where);
+    for (let n = 2; taken.has(output); n++) output = plainOutputPath(input, { ...where, counter: n });
     taken.add(output);
     return { input, output };
   });

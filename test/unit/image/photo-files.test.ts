@@ -35,4 +35,9 @@ describe('photos of a batch', () => {
     expect(plan.map((i) => i.output)).toEqual(['/out/a-unshaken.png', '/out/a-unshaken-2.png', '/out/a-unshaken-3.png']);
     expect(planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { folder: '/out' })).toEqual(plan);
   });
+
+  it('puts each result in a subfolder beside its own photo when asked, numbering clashes there too', () => {
+    const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { subfolder: 'Unshaken', ext: '.jpg' });
+    expect(plan.map((i) => i.output)).toEqual(['/p/Unshaken/a-unshaken.jpg', '/p/Unshaken/a-unshaken-2.jpg', '/q/Unshaken/a-unshaken.jpg']);
+  });
 });
