@@ -1,6 +1,6 @@
 import type { CommandContext } from './engine-handlers.js';
 import type { EngineRequest, EngineResponse } from './engine-protocol.js';
-import { bundledVggDir, bundledWeightsDir } from './worker-paths.js';
+import { bundledTrainingResources, bundledWeightsDir } from './worker-paths.js';
 
 /**
  * The training process's commands. TF.js (and Dawn, where it loads) is imported on the first
@@ -11,7 +11,6 @@ const fineTuning = () => import('../../model/src/train/fine-tune.js');
 export async function train(request: EngineRequest<'train'>, { signal, onProgress }: CommandContext): Promise<EngineResponse<'train'>> {
   const { fineTune } = await fineTuning();
   const bundledDir = bundledWeightsDir();
-  const vggDir = bundledVggDir();
   const library = { modelsDir: request.userModelsDir, ...(bundledDir ? { bundledDir } : {}) };
   return fineTune(
     request.kind === 'new'
@@ -27,7 +26,7 @@ export async function train(request: EngineRequest<'train'>, { signal, onProgres
           ...(request.settings ? { settings: request.settings } : {}),
         }
       : { ...library, kind: 'resume', runId: request.runId },
-    { signal, onProgress, ...(vggDir ? { vggDir } : {}) },
+    { signal, onProgress, ...bundledTrainingResources() },
   );
 }
 

@@ -79,5 +79,16 @@ describe('bundled Electron entry points', () => {
     expect(trained).toMatchObject({ modelId: 'bundled-run', name: 'Bundled run', steps: 2 });
     expect((await engine!.request('models', { userModelsDir })).map((m) => m.id)).toContain('bundled-run');
     expect(await engine!.request('trainingRuns', { userModelsDir })).toEqual([]);
+
+    // Sharp-only photos: the bundle finds the shake specs, and the VGG19 weights for the perceptual loss.
+    const sharpDir = path.join(dir, 'sharp');
+    await mkdir(sharpDir);
+    for (const name of ['101085.jpg', '102061.jpg', '108005.jpg']) await copyFile(sharedPhoto(`photos-extra/CBSD68/${name}`), path.join(sharpDir, name));
+    const sharpRun = await engine!.request('planTrainingRun', { userModelsDir, baseModelId: 'tiny', name: 'Bundled sharp' });
+    const onSharp = await engine!.request('train', {
+      kind: 'new', userModelsDir, runId: sharpRun.runId, baseModelId: 'tiny', source: 'sharp', folder: sharpDir, name: 'Bundled sharp', steps: 1,
+      settings: { crop: 32, batch: 1, perceptualWeight: 1, criticWidth: 4 },
+    });
+    expect(onSharp).toMatchObject({ modelId: 'bundled-sharp', steps: 1 });
   });
 });

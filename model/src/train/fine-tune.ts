@@ -37,7 +37,11 @@ export interface FineTuneProgress {
 }
 
 export interface FineTuneOptions {
+  /** Where the trainer's resources are in a packaged app (default: this source tree's). */
   vggDir?: string;
+  synthesisSpecPath?: string;
+  mildSpecPath?: string;
+  sharedDataDir?: string;
   signal?: AbortSignal;
   onProgress(progress: FineTuneProgress): void;
 }
@@ -108,6 +112,10 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
     defaultCriticWidth: defaultCriticWidth(backend),
     validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
     ...(options.vggDir === undefined ? {} : { vggDir: options.vggDir }),
+    ...(options.sharedDataDir === undefined ? {} : { sharedDataDir: options.sharedDataDir }),
+    ...(options.mildSpecPath === undefined ? {} : { mildSpecPath: options.mildSpecPath }),
+    // A resumed run keeps the spec it started with; a new one takes this (run-settings.ts).
+    ...(options.synthesisSpecPath === undefined || request.kind === 'resume' ? {} : { synthesisSpecPath: options.synthesisSpecPath }),
     ...(options.signal ? { signal: options.signal } : {}),
     onEvent,
   });

@@ -37,10 +37,12 @@ describe('build/electron-builder.yml', () => {
     });
   });
 
-  it('ships what the training process loads: TF.js, Dawn (unpacked) and the VGG19 weights with their licence', () => {
+  it('ships what the training process loads: TF.js, Dawn (unpacked), the shake specs and the VGG19 weights with their licence', () => {
     const config = load() as { files: string[]; asarUnpack: string[]; extraResources: { from: string; to: string }[] };
     expect(config.files.filter((f) => /tensorflow|webgpu/.test(f))).toEqual([]);
     expect(config.asarUnpack).toContain('node_modules/webgpu/**');
+    expect(config.files).toContain('model/base/synthesis-spec*.json');
+    for (const spec of ['synthesis-spec.json', 'synthesis-spec-mild.json']) expect(existsSync(path.join(repoRoot, 'model/base', spec)), spec).toBe(true);
     const vgg = config.extraResources.find((r) => r.to === 'vgg19-block3');
     const from = path.resolve(repoRoot, vgg!.from);
     for (const file of ['model.json', 'README.md', 'group1-shard1of1']) expect(existsSync(path.join(from, file)), file).toBe(true);
