@@ -89,7 +89,16 @@ describe('fine-tuning from the training panel', () => {
     await fill('Street shots', 4);
     await panel().getByTestId('training-start').click();
     await expect.poll(() => page().getByTestId('error-code').textContent({ timeout: 5_000 })).toBe('OUTPUT_EXISTS');
-    expect(await page().getByTestId('error-banner').textContent()).toContain('street-shots');
+    const banner = await page().getByTestId('error-banner').textContent();
+    expect(banner).toContain('A model with the id "street-shots" ("Street shots") is already in the library');
+    // The panel's words: no command-line flags.
+    expect(banner).not.toContain('--');
+    // A crop the generator or the critic cannot take is explained before anything runs.
+    await fill('Other shots', 4);
+    await panel().getByTestId('training-crop').fill('30');
+    await panel().getByTestId('training-start').click();
+    await expect.poll(() => page().getByTestId('error-banner').textContent({ timeout: 5_000 })).toContain('The crop size must be a multiple of 4 px from 32 to 1024.');
+    expect(await page().getByTestId('training-status').getAttribute('data-status')).toBe('done');
   });
 
   it('a stopped run keeps its checkpoint, is listed, and resumes to its end', async () => {
@@ -123,6 +132,11 @@ describe('fine-tuning from the training panel', () => {
     await panel().getByTestId('training-stop').click();
     await expect.poll(runs, { timeout: 60_000 }).toHaveLength(1);
     await panel().getByRole('button', { name: 'Discard Test shots' }).click();
+    // Asked once more: Keep leaves it, Delete deletes it.
+    await panel().getByRole('button', { name: 'Keep', exact: true }).click();
+    expect(await runs()).toHaveLength(1);
+    await panel().getByRole('button', { name: 'Discard Test shots' }).click();
+    await panel().getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(runs).toEqual([]);
     expect(existsSync(runDirFor(userModels(), 'test-shots'))).toBe(false);
     expect(existsSync(path.join(userModels(), 'test-shots'))).toBe(false);

@@ -97,4 +97,18 @@ describe('fine-tuning run', () => {
     expect(Buffer.compare(await readFile(straight.model.onnxPath), await readFile(model.onnxPath))).toBe(0);
     expect(straight.summary.validation.fineTuned).toEqual(summary.validation.fineTuned);
   });
+
+  it('stopped with its last step: kept to resume, not exported as a model the user was told had stopped', async () => {
+    const controller = new AbortController();
+    const o = { ...options, outId: 'stopped-at-the-end', outName: 'Stopped at the end', steps: 3 };
+    const run = trainModel({ ...o, signal: controller.signal, onEvent: (e) => e.type === 'step' && e.step === 3 && controller.abort() });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await readdir(runDirFor(o.modelsDir, o.outId))).toContain('checkpoint.json');
+    expect(await stat(path.join(o.modelsDir, o.outId)).catch(() => null)).toBeNull();
+    // Resumed, it only measures and exports.
+    const steps: number[] = [];
+    const done = await trainModel({ ...o, resume: true, onEvent: (e) => e.type === 'step' && steps.push(e.step) });
+    expect(steps).toEqual([]);
+    expect(done.summary.steps).toBe(3);
+  });
 });

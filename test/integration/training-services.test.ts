@@ -105,6 +105,40 @@ describe('training runs through the services, with the real training process', (
     }
   });
 
+  it('a stopping run: a resume and a discard clicked together do not both go ahead; its name is not taken twice', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-races');
+    try {
+      await installTinyModel(path.join(userDataDir, 'models'));
+      await makeGoproPairsFolder(path.join(workDir, 'pairs'));
+      const request = { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Race', steps: 500, settings: SMALL };
+      const stepping = async (jobId: string) => firstUpdate(services, jobId, (job) => job.state.status === 'running' && /^Step \d+ of 500/.test(job.state.progress.stage));
+      const first = ok<{ jobId: string; runId: string }>(await services.dispatch('train:start', request));
+      await stepping(first.jobId);
+      ok(await services.dispatch('job:cancel', { jobId: first.jobId }));
+      // Started again under its name while it is still writing its checkpoint.
+      expect(await services.dispatch('train:start', request)).toMatchObject({
+        ok: false,
+        error: { code: 'OUTPUT_EXISTS', message: expect.stringContaining('An interrupted training run “Race” already uses that name') },
+      });
+      const [resumed, again, discarded] = await Promise.all([
+        services.dispatch('train:resume', { runId: 'race' }),
+        services.dispatch('train:start', request),
+        services.dispatch('train:discard', { runId: 'race' }),
+      ]);
+      const { jobId } = ok<{ jobId: string }>(resumed);
+      // Refused either way: the interrupted run has the name, or its resume is training under it.
+      expect(again).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^(An interrupted training run “Race” already uses that name|A run named “Race” is training now)/) } });
+      expect(discarded).toMatchObject({ ok: false, error: { message: 'That training run is already under way; stop it first.' } });
+      // The resumed run goes on from the checkpoint the discard did not delete.
+      await stepping(jobId);
+      ok(await services.dispatch('job:cancel', { jobId }));
+      expect(ok<{ discarded: boolean }>(await services.dispatch('train:discard', { runId: 'race' }))).toEqual({ discarded: true });
+      expect(await services.dispatch('train:resume', { runId: 'race' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no longer there') } });
+    } finally {
+      await services.close();
+    }
+  });
+
   it('refuses a folder that is not there, and a file given as the folder, before anything is queued', async () => {
     const { services, workDir } = await startTestServices('training-folder');
     try {

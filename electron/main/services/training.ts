@@ -29,11 +29,29 @@ export function createTrainingServices(context: ServiceContext): {
     const status = context.jobs.get(jobOfRun.get(runId) ?? '')?.state.status;
     return status === 'queued' || status === 'running';
   };
-  /** Refuses a run that is queued or running; waits for one that is stopping. */
-  const whenIdle = async (runId: string) => {
-    if (isUnderWay(runId)) throw new UnshakeError('INVALID_REQUEST', 'That training run is already under way; stop it first.');
-    await working.get(runId)?.catch(() => {});
+  // Start, resume and discard of one run, one at a time: each waits for the one before and for a
+  // stopping run's checkpoint, then looks again (a resume and a discard clicked together must not
+  // both go ahead, nor a new run take a name its stopping namesake is about to save under).
+  const chains = new Map<string, Promise<unknown>>();
+  const exclusive = <T>(runId: string, act: () => Promise<T>, underWay = 'That training run is already under way; stop it first.'): Promise<T> => {
+    const turn = (chains.get(runId) ?? Promise.resolve())
+      .catch(() => {})
+      .then(async () => {
+        const refuseIfUnderWay = () => {
+          if (isUnderWay(runId)) throw new UnshakeError('INVALID_REQUEST', underWay);
+        };
+        // A running run is refused at once; only a stopping one is waited for.
+        refuseIfUnderWay();
+        await working.get(runId)?.catch(() => {});
+        refuseIfUnderWay();
+        return act();
+      });
+    chains.set(runId, turn);
+    void turn.catch(() => {}).finally(() => chains.get(runId) === turn && chains.delete(runId));
+    return turn;
   };
+  const interrupted = async (runId: string) => (await context.trainingEngine.request('trainingRuns', { userModelsDir })).find((run) => run.id === runId);
+  const noSuchRun = () => new UnshakeError('INVALID_REQUEST', 'That interrupted run is no longer there (resumed, finished or discarded).');
 
   const enqueue = (runId: string, payload: EngineRequest<'train'>) => {
     const job = context.jobs.enqueue(
@@ -59,13 +77,20 @@ export function createTrainingServices(context: ServiceContext): {
       const info = await stat(folder).catch(() => null);
       if (!info) throw new UnshakeError('FILE_NOT_FOUND', `The folder ${folder} does not exist (any more).`);
       if (!info.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `${folder} is a file; choose the folder that holds the photos.`);
-      const { runId } = await context.trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: request.baseModelId, name: request.name });
-      await whenIdle(runId);
-      return enqueue(runId, { ...request, kind: 'new', folder, runId, userModelsDir });
+      const plan = () => context.trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: request.baseModelId, name: request.name });
+      const { runId } = await plan();
+      // Planned again in turn: a run of that name that was stopping has saved its checkpoint by now.
+      return exclusive(
+        runId,
+        async () => enqueue((await plan()).runId, { ...request, kind: 'new', folder, runId, userModelsDir }),
+        `A run named “${request.name.trim()}” is training now; choose another name.`,
+      );
     },
     async trainResume({ runId }) {
-      await whenIdle(runId);
-      return enqueue(runId, { kind: 'resume', runId, userModelsDir });
+      return exclusive(runId, async () => {
+        if (!(await interrupted(runId))) throw noSuchRun();
+        return enqueue(runId, { kind: 'resume', runId, userModelsDir });
+      });
     },
     async trainingRuns() {
       // A run being stopped is listed once its checkpoint is written.
@@ -73,8 +98,7 @@ export function createTrainingServices(context: ServiceContext): {
       return (await context.trainingEngine.request('trainingRuns', { userModelsDir })).filter((run) => !isUnderWay(run.id));
     },
     async discardTrainingRun({ runId }) {
-      await whenIdle(runId);
-      return context.trainingEngine.request('discardTrainingRun', { userModelsDir, runId });
+      return exclusive(runId, () => context.trainingEngine.request('discardTrainingRun', { userModelsDir, runId }));
     },
   };
 }

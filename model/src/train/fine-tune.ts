@@ -71,6 +71,7 @@ const DEFAULT_CHECKPOINT_EVERY = 25;
 
 export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
   const lines = { backend: '', data: '', scores: '' };
+  let skipped: string[] = [];
   let fraction = 0;
   let stage = '';
   const report = (next: string = stage) => {
@@ -86,6 +87,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
 
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'data') {
+      skipped = [...e.report.rejected.map((r) => `${r.name}: ${r.reason}`), ...('unmatched' in e.report ? e.report.unmatched.map((u) => `${u.file}: ${u.reason}`) : [])];
       lines.data = e.source === 'pairs'
         ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${e.report.rejected.length ? `; ${e.report.rejected.length} skipped` : ''}`
         : `${e.report.valid.length} sharp photos with synthetic camera shake: ${e.train} for training, ${e.validation} held out${e.report.rejected.length ? `; ${e.report.rejected.length} skipped` : ''}`;
@@ -105,20 +107,25 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
     }
   };
 
-  const result = await trainModel({
-    ...run.options,
-    modelsDir: request.modelsDir,
-    ...(request.bundledDir === undefined ? {} : { bundledDir: request.bundledDir }),
-    defaultCriticWidth: defaultCriticWidth(backend),
-    validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
-    ...(options.vggDir === undefined ? {} : { vggDir: options.vggDir }),
-    ...(options.sharedDataDir === undefined ? {} : { sharedDataDir: options.sharedDataDir }),
-    ...(options.mildSpecPath === undefined ? {} : { mildSpecPath: options.mildSpecPath }),
-    // A resumed run keeps the spec it started with; a new one takes this (run-settings.ts).
-    ...(options.synthesisSpecPath === undefined || request.kind === 'resume' ? {} : { synthesisSpecPath: options.synthesisSpecPath }),
-    ...(options.signal ? { signal: options.signal } : {}),
-    onEvent,
-  });
+  let result: Awaited<ReturnType<typeof trainModel>>;
+  try {
+    result = await trainModel({
+      ...run.options,
+      modelsDir: request.modelsDir,
+      ...(request.bundledDir === undefined ? {} : { bundledDir: request.bundledDir }),
+      defaultCriticWidth: defaultCriticWidth(backend),
+      validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
+      ...(options.vggDir === undefined ? {} : { vggDir: options.vggDir }),
+      ...(options.sharedDataDir === undefined ? {} : { sharedDataDir: options.sharedDataDir }),
+      ...(options.mildSpecPath === undefined ? {} : { mildSpecPath: options.mildSpecPath }),
+      // A resumed run keeps the spec it started with; a new one takes this (run-settings.ts).
+      ...(options.synthesisSpecPath === undefined || request.kind === 'resume' ? {} : { synthesisSpecPath: options.synthesisSpecPath }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onEvent,
+    });
+  } catch (error) {
+    throw inPanelWords(error, skipped);
+  }
   const { summary, model } = result;
   return {
     modelId: model.manifest.id,
@@ -142,9 +149,11 @@ export async function planRunId(r: Library & { baseModelId: string; name: string
   const id = slug(name) || (await freeDatedId(r.modelsDir, base.manifest.id));
   const interrupted = (await listInterruptedRuns(r.modelsDir)).find((run) => run.id === id);
   if (interrupted) {
-    throw new UnshakeError('OUTPUT_EXISTS', `An interrupted training run "${interrupted.name}" already uses that name: resume or discard it, or choose another name.`);
+    throw new UnshakeError('OUTPUT_EXISTS', `An interrupted training run “${interrupted.name}” already uses that name: resume or discard it, or choose another name.`);
   }
-  await assertNewModelId(r.modelsDir, id, base.onnx, r.bundledDir);
+  await assertNewModelId(r.modelsDir, id, base.onnx, r.bundledDir).catch((error: unknown) => {
+    throw inPanelWords(error, []);
+  });
   return id;
 }
 
@@ -195,6 +204,22 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
       checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
     },
   };
+}
+
+/**
+ * The trainer's messages are written for the command line ("see the report above", flags); the
+ * panel has no report above and no flags, so they are said in its words.
+ */
+export function inPanelWords(error: unknown, skipped: readonly string[]): unknown {
+  if (!(error instanceof UnshakeError)) return error;
+  const reasons = skipped.length ? `: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? `; and ${skipped.length - 3} more` : ''}` : '';
+  const message = error.message
+    .replace(' (see the report above)', reasons)
+    .replace(/resume it with --resume --out \S+ or choose another name/, 'resume or discard it under Interrupted runs, or choose another name')
+    .replace(/ \(--out NAME on the command line\)/g, '')
+    .replace(/ \(--(sharp|pairs)\)/g, '')
+    .replace(/--crop (\d+)/g, '$1 px');
+  return message === error.message ? error : new UnshakeError(error.code, message, { cause: error });
 }
 
 /** Where the run trains, for a photographer (the CLI prints the backend's name and every skip reason). */

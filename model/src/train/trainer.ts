@@ -193,15 +193,18 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     const nets = { ...run, weights, criticSteps: o.criticSteps ?? 1 };
     const startStep = state.step;
     const started = performance.now();
-    while (state.step < steps) {
+    /** A stop asked for during the last step: saved after it, then the run ends as cancelled. */
+    const stopIfAsked = async () => {
       // One turn of the event loop, so a Ctrl-C that came during the last step is seen now even
       // on the CPU backend, whose steps never wait for I/O.
       await new Promise((resolve) => setImmediate(resolve));
-      if (o.signal?.aborted) {
-        state.rng = rng.state;
-        emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'cancel' });
-        throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
-      }
+      if (!o.signal?.aborted) return;
+      state.rng = rng.state;
+      emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'cancel' });
+      throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
+    };
+    while (state.step < steps) {
+      await stopIfAsked();
       const losses = await trainStep(nets, await sampler.nextBatch(), state.step + 1);
       state.step++;
       state.rng = rng.state;
@@ -215,6 +218,9 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
         emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'interval' });
       }
     }
+    // Stopped with the last step: kept to resume (which then only measures and exports), not
+    // exported as a model the user was told was stopped.
+    if (state.step > startStep) await stopIfAsked();
     const fineTuned = await scoreSet(run.gen, valSet);
     emit({ type: 'validation', step: state.step, ...state.baseline, current: fineTuned });
     const summary: TrainingSummary = {

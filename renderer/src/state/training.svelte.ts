@@ -9,6 +9,15 @@ import { jobs } from './jobs.svelte.js';
 /** The advanced fields as typed (number inputs bind numbers; blank is null): blank keeps the trainer's default. */
 export type AdvancedFields = Record<'crop' | 'batch' | 'perceptualWeight' | 'criticWidth', number | null | undefined> & { decoderOnly: boolean };
 
+/** What the Advanced fields may hold (step 0: any number), in the words of the panel. */
+const ADVANCED_RANGES = {
+  // The generators' sizes are multiples of 4, and the critic needs crops of 32 px or more.
+  crop: { min: 32, max: 1024, step: 4, what: 'The crop size must be a multiple of 4 px' },
+  batch: { min: 1, max: 64, step: 1, what: 'The batch must be a whole number' },
+  perceptualWeight: { min: 0, max: 1000, step: 0, what: 'The perceptual loss weight must be a number' },
+  criticWidth: { min: 1, max: 256, step: 1, what: 'The critic width must be a whole number' },
+} as const;
+
 /** A folder's last name, whichever separator the platform uses. */
 const folderName = (folder: string) => folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? folder;
 
@@ -72,6 +81,10 @@ class TrainingState {
 
   async start(baseModelId: string): Promise<void> {
     if (!this.folder) return;
+    if (!Number.isInteger(this.steps) || this.steps < 1 || this.steps > 1_000_000) {
+      errors.show(new ApiError('INVALID_REQUEST', 'Steps must be a whole number from 1 to 1,000,000.'));
+      return;
+    }
     await this.launch(() =>
       api.trainStart({
         baseModelId,
@@ -121,18 +134,23 @@ class TrainingState {
     await this.refreshRuns();
   }
 
-  /** When the run ends, however it was started: the new model joins the picker, a stopped run the list to resume. */
-  async ended(status: 'done' | 'failed' | 'cancelled'): Promise<void> {
-    if (status === 'done') await app.refreshModels();
-    await this.refreshRuns();
+  /** When the run ends, however it ended: the new model joins the picker, a stopped run the list to resume. */
+  async ended(): Promise<void> {
+    await Promise.all([app.refreshModels(), this.refreshRuns()]);
   }
 
+  /** The advanced settings typed, checked here so a wrong one is explained in words (main checks again). */
   private settings(): FineTuneSettings | null {
     const a = this.advanced;
-    const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-    const entries = Object.entries({ crop: num(a.crop), batch: num(a.batch), perceptualWeight: num(a.perceptualWeight), criticWidth: num(a.criticWidth), mode: a.decoderOnly ? 'decoder' : undefined });
-    const given = entries.filter(([, v]) => v !== undefined);
-    return given.length ? (Object.fromEntries(given) as FineTuneSettings) : null;
+    const given: Record<string, number | string> = {};
+    for (const [key, { min, max, step, what }] of Object.entries(ADVANCED_RANGES) as [keyof typeof ADVANCED_RANGES, (typeof ADVANCED_RANGES)[keyof typeof ADVANCED_RANGES]][]) {
+      const value = a[key];
+      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+      if (value < min || value > max || (step > 0 && value % step !== 0)) throw new ApiError('INVALID_REQUEST', `${what} from ${min} to ${max}.`);
+      given[key] = value;
+    }
+    if (a.decoderOnly) given.mode = 'decoder';
+    return Object.keys(given).length ? (given as FineTuneSettings) : null;
   }
 }
 

@@ -7,6 +7,8 @@ describe('the folder a folder picker chose, from one of its files', () => {
     ['/photos/Trip/1.jpg', 'Trip/1.jpg', '/photos/Trip'],
     ['C:\\Users\\ana\\Trip\\sharp\\1.jpg', 'Trip/sharp/1.jpg', 'C:\\Users\\ana\\Trip'],
     ['/Trip/1.jpg', 'Trip/1.jpg', '/Trip'],
+    // A backslash is a character of a file name on Linux and macOS.
+    ['/home/me/Trip/blur/a\\b.jpg', 'Trip/blur/a\\b.jpg', '/home/me/Trip'],
   ])('%s in %s → %s', (full, relative, folder) => {
     expect(folderOfChosenFile(full, relative)).toBe(folder);
   });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { UnshakeError } from '../../../model/src/errors.js';
+import { inPanelWords, plainBackend, plainBackendName } from '../../../model/src/train/fine-tune.js';
+
+describe('the training panel’s words for the trainer’s messages', () => {
+  it('names the skipped photos where the CLI points at its report, and drops command-line flags', () => {
+    const noPairs = new UnshakeError('INVALID_REQUEST', 'No valid training pairs: every pair was rejected or none were found (see the report above).');
+    const said = inPanelWords(noPairs, ['a.png: sizes differ', 'b.png: no sharp partner', 'c.png: unreadable', 'd.png: too small']) as UnshakeError;
+    expect(said.message).toBe('No valid training pairs: every pair was rejected or none were found: a.png: sizes differ; b.png: no sharp partner; c.png: unreadable; and 1 more.');
+    expect(said.code).toBe('INVALID_REQUEST');
+    const crop = new UnshakeError('INVALID_REQUEST', 'Training crops for the model "x" must be a multiple of 8 px; 36 is not. Use --crop 32 or --crop 40.');
+    expect((inPanelWords(crop, []) as Error).message).toBe('Training crops for the model "x" must be a multiple of 8 px; 36 is not. Use 32 px or 40 px.');
+    const taken = new UnshakeError('OUTPUT_EXISTS', 'A model named "x" already exists in /m; choose another name (--out NAME on the command line).');
+    expect((inPanelWords(taken, []) as Error).message).toBe('A model named "x" already exists in /m; choose another name.');
+    const other = new Error('boom');
+    expect(inPanelWords(other, [])).toBe(other);
+  });
+
+  it('says where a run trains in plain words', () => {
+    expect(plainBackend({ name: 'webgpu', adapter: 'llvmpipe', software: true })).toMatch(/^Training on the processor through a software graphics driver \(llvmpipe\)/);
+    expect(plainBackend({ name: 'tensorflow-gpu' })).toBe('Training on the graphics card (TensorFlow with CUDA).');
+    expect(plainBackendName({ name: 'cpu' })).toBe('the processor (JavaScript)');
+    expect(plainBackendName({ name: 'webgpu', software: false })).toBe('the graphics card (WebGPU)');
+  });
+});
