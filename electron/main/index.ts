@@ -8,6 +8,7 @@ import { hardenSession, registerSchemes } from './electron-session.js';
 import { createElectronSettingsStore } from './electron-settings.js';
 import { createUtilityProcessEngine } from './electron-utility-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from './engine/process-engine.js';
+import { askBeforeClosingDuringTraining } from './electron-quit-guard.js';
 import { createMainWindow } from './electron-window.js';
 import { APP_ENTRY_URL } from './ipc/sender-check.js';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './security.js';
@@ -52,6 +53,8 @@ async function start(): Promise<void> {
     devTools: !app.isPackaged,
   });
   window.on('closed', () => (window = null));
+  const running = services;
+  askBeforeClosingDuringTraining(window, () => running.trainingUnderWay());
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -50,6 +50,8 @@ describe('training runs through the services, with the real training process', (
     expect(started.runId).toBe('quit-mid-run');
     const stepping = await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && /^Step [3-9] of 500/.test(job.state.progress.stage));
     expect(stepping.state.status === 'running' && stepping.state.progress.detail?.[0]).toMatch(/^Training on /);
+    // What closing the window asks about.
+    expect(services.trainingUnderWay()).toBe(true);
     await services.close();
 
     const checkpoint = JSON.parse(await readFile(path.join(runDirFor(modelsDir, 'quit-mid-run'), 'checkpoint.json'), 'utf8')) as { state: { step: number; folder: string; baseId: string } };
@@ -133,6 +135,7 @@ describe('training runs through the services, with the real training process', (
       await stepping(jobId);
       ok(await services.dispatch('job:cancel', { jobId }));
       expect(ok<{ discarded: boolean }>(await services.dispatch('train:discard', { runId: 'race' }))).toEqual({ discarded: true });
+      expect(services.trainingUnderWay()).toBe(false);
       expect(await services.dispatch('train:resume', { runId: 'race' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no longer there') } });
     } finally {
       await services.close();

@@ -39,6 +39,8 @@ export interface Services {
   onJobUpdate(listener: (job: JobSnapshot) => void): () => void;
   /** Body of the unshake-image:// protocol handler. */
   handleImageRequest(url: string): Promise<Response>;
+  /** Whether a training run is queued or training: closing the window asks first. */
+  trainingUnderWay(): boolean;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     return pending;
   };
 
+  const training = createTrainingServices(context);
   const dispatch = createIpcDispatcher({
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
@@ -87,13 +90,17 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     listModels: createListModelsService(context),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
-    ...createTrainingServices(context),
+    trainStart: training.trainStart,
+    trainResume: training.trainResume,
+    trainingRuns: training.trainingRuns,
+    discardTrainingRun: training.discardTrainingRun,
   });
 
   return {
     dispatch,
     onJobUpdate: (listener) => jobs.onUpdate(listener),
     handleImageRequest: createImageRequestHandler(imageSource(context)),
+    trainingUnderWay: training.underWay,
     async close() {
       await Promise.allSettled([...saving]);
       // The engine first: it fails the running job's request at once, so the job settles now

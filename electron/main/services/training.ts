@@ -18,6 +18,8 @@ export function createTrainingServices(context: ServiceContext): {
   trainResume: Service<'trainResume'>;
   trainingRuns: Service<'trainingRuns'>;
   discardTrainingRun: Service<'discardTrainingRun'>;
+  /** Whether a run is queued or training (quitting would stop it). */
+  underWay(): boolean;
 } {
   const userModelsDir = context.paths.userModelsDir;
   // Each run's latest job, and the runs whose process is still at work. A stopped job is
@@ -97,6 +99,7 @@ export function createTrainingServices(context: ServiceContext): {
       await Promise.allSettled([...working].filter(([runId]) => !isUnderWay(runId)).map(([, run]) => run));
       return (await context.trainingEngine.request('trainingRuns', { userModelsDir })).filter((run) => !isUnderWay(run.id));
     },
+    underWay: () => [...jobOfRun.keys()].some(isUnderWay),
     async discardTrainingRun({ runId }) {
       return exclusive(runId, () => context.trainingEngine.request('discardTrainingRun', { userModelsDir, runId }));
     },
