@@ -1,12 +1,12 @@
 import { UnshakeError } from '../errors.js';
-import { defaultCriticWidth, isCpuBound, loadBestBackend, type BackendChoice } from './backend.js';
+import type { BackendChoice } from './backend.js';
 import { resolveBase } from './base-model.js';
 import { formatDuration } from './cli-train-format.js';
 import { assertNewModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { listCheckpoints } from './checkpoint.js';
 import { interruptedRuns, removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
-import { trainModel, type TrainEvent, type TrainMode } from './trainer.js';
+import type { TrainEvent, TrainMode, TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
 
 /**
@@ -80,6 +80,8 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   };
 
   report('Loading TensorFlow.js');
+  // Imported here, not at the top: listing and discarding runs, and planning one, never load TF.js.
+  const [{ defaultCriticWidth, isCpuBound, loadBestBackend }, { trainModel }] = await Promise.all([import('./backend.js'), import('./trainer.js')]);
   const backend = await loadBestBackend();
   const run = request.kind === 'new' ? await newRun(request, isCpuBound(backend)) : await resumedRun(request);
   lines.backend = plainBackend(backend);
@@ -136,7 +138,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   };
 }
 
-type RunOptions = Omit<Parameters<typeof trainModel>[0], 'modelsDir'>;
+type RunOptions = Omit<TrainOptions, 'modelsDir'>;
 
 /**
  * The id a new run will save its model under (from its name), checked before the run is queued
