@@ -159,11 +159,14 @@ export const ipcContract = {
     response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
     progress: true,
   },
-  /** Interrupted runs that can be resumed (not those queued or running now). */
+  /**
+   * Interrupted runs that can be resumed (not those queued or running now), and the jobs of those
+   * queued or running: a reloaded window shows them before their next update.
+   */
   trainingRuns: {
     channel: 'train:runs',
     request: z.object({}).strict(),
-    response: z.array(interruptedRunSchema),
+    response: z.object({ interrupted: z.array(interruptedRunSchema), underWay: z.array(jobIdSchema) }),
     progress: false,
   },
   discardTrainingRun: {

@@ -41,6 +41,8 @@ export const interruptedRunSchema = z.object({
   /** null: recorded by an older version; such a run resumes only from the command line. */
   folder: z.string().nullable(),
   baseModelId: z.string().nullable(),
+  /** Its checkpoint cannot be read: it can only be discarded. */
+  damaged: z.boolean(),
 });
 
 const scoresSchema = z.object({ psnr: z.number(), ssim: z.number() });

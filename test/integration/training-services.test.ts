@@ -39,7 +39,7 @@ function firstUpdate(services: Services, jobId: string, matches: (job: JobSnapsh
 }
 
 describe('training runs through the services, with the real training process', () => {
-  it('quitting mid-run saves it at the step it reached; the next start lists it; an older checkpoint without its folder is refused with a way out', async () => {
+  it('quitting mid-run saves it at the step it reached; the next start lists it; an older checkpoint without its folder is refused with a way out; a damaged one can be discarded', async () => {
     const { services, workDir, userDataDir } = await startTestServices('training-quit');
     const modelsDir = path.join(userDataDir, 'models');
     await installTinyModel(modelsDir);
@@ -72,15 +72,18 @@ describe('training runs through the services, with the real training process', (
       appVersion: '0.0.0-test',
     });
     try {
-      const runs = ok<InterruptedRunInfo[]>(await again.dispatch('train:runs', {}));
-      expect(runs).toEqual([{ id: 'quit-mid-run', name: 'Quit mid-run', step: checkpoint.state.step, steps: 500, source: 'pairs', folder: null, baseModelId: null }]);
+      const { interrupted: runs } = ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {}));
+      expect(runs).toEqual([{ id: 'quit-mid-run', name: 'Quit mid-run', step: checkpoint.state.step, steps: 500, source: 'pairs', folder: null, baseModelId: null, damaged: false }]);
       const resumed = ok<{ jobId: string }>(await again.dispatch('train:resume', { runId: 'quit-mid-run' }));
       const end = (await followJob(again, resumed.jobId)).at(-1)!;
       expect(end.state).toMatchObject({ status: 'failed', error: { code: 'INVALID_REQUEST' } });
       expect(end.state.status === 'failed' && end.state.error.message).toContain('resume it from the command line (npm run train -- --resume --out quit-mid-run');
-      // Discarding it removes its checkpoint.
+      // A checkpoint cut short is listed as damaged, and can still be discarded, which removes it.
+      await writeFile(path.join(runDirFor(modelsDir, 'quit-mid-run'), 'checkpoint.json'), '{"version": 1, "state": {"st');
+      const [damaged] = ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {})).interrupted;
+      expect(damaged).toMatchObject({ id: 'quit-mid-run', damaged: true, folder: null });
       ok(await again.dispatch('train:discard', { runId: 'quit-mid-run' }));
-      expect(ok<InterruptedRunInfo[]>(await again.dispatch('train:runs', {}))).toEqual([]);
+      expect(ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [] });
     } finally {
       await again.close();
     }
@@ -133,6 +136,8 @@ describe('training runs through the services, with the real training process', (
       expect(discarded).toMatchObject({ ok: false, error: { message: 'That training run is already under way; stop it first.' } });
       // The resumed run goes on from the checkpoint the discard did not delete.
       await stepping(jobId);
+      // Under way: not offered to resume, but named so a reloaded window finds it.
+      expect(ok<{ interrupted: unknown[]; underWay: string[] }>(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [jobId] });
       ok(await services.dispatch('job:cancel', { jobId }));
       expect(ok<{ discarded: boolean }>(await services.dispatch('train:discard', { runId: 'race' }))).toEqual({ discarded: true });
       expect(services.trainingUnderWay()).toBe(false);

@@ -97,7 +97,8 @@ export function createTrainingServices(context: ServiceContext): {
     async trainingRuns() {
       // A run being stopped is listed once its checkpoint is written.
       await Promise.allSettled([...working].filter(([runId]) => !isUnderWay(runId)).map(([, run]) => run));
-      return (await context.trainingEngine.request('trainingRuns', { userModelsDir })).filter((run) => !isUnderWay(run.id));
+      const interrupted = (await context.trainingEngine.request('trainingRuns', { userModelsDir })).filter((run) => !isUnderWay(run.id));
+      return { interrupted, underWay: [...jobOfRun].filter(([runId]) => isUnderWay(runId)).map(([, jobId]) => jobId) };
     },
     underWay: () => [...jobOfRun.keys()].some(isUnderWay),
     async discardTrainingRun({ runId }) {

@@ -2,7 +2,7 @@ import { UnshakeError } from '../errors.js';
 import type { BackendChoice } from './backend.js';
 import { resolveBase } from './base-model.js';
 import { formatDuration } from './cli-train-format.js';
-import { assertNewModelId } from './model-export.js';
+import { assertNewModelId, isModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { listCheckpoints } from './checkpoint.js';
 import { interruptedRuns, removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
@@ -65,6 +65,8 @@ export interface InterruptedRun {
   /** null: a checkpoint from before folders were recorded, resumable only from the CLI. */
   folder: string | null;
   baseModelId: string | null;
+  /** Its checkpoint cannot be read (cut short, edited): it can only be discarded. */
+  damaged: boolean;
 }
 
 const DEFAULT_CHECKPOINT_EVERY = 25;
@@ -247,11 +249,12 @@ export function plainBackendName(b: Pick<BackendChoice, 'name' | 'software'>): s
   return b.name === 'tensorflow' ? 'the processor (native TensorFlow)' : 'the processor (JavaScript)';
 }
 
-/** The interrupted runs in the user's models folder, newest names first; damaged ones are left out. */
+/** The interrupted runs in the user's models folder; a damaged one is listed so it can be discarded. */
 export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
   const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
-  return runs.flatMap(({ id, state }) => {
-    if (!state || typeof state.step !== 'number') return [];
+  return runs.flatMap(({ id, state }): InterruptedRun[] => {
+    if (!isModelId(id)) return [];
+    if (!state || typeof state.step !== 'number') return [{ id, name: id, step: 0, steps: null, source: 'pairs', folder: null, baseModelId: null, damaged: true }];
     return [{
       id,
       name: state.outName ?? id,
@@ -260,6 +263,7 @@ export async function listInterruptedRuns(modelsDir: string): Promise<Interrupte
       source: state.source ?? 'pairs',
       folder: state.folder ?? null,
       baseModelId: state.baseId ?? null,
+      damaged: false,
     }];
   });
 }

@@ -36,6 +36,8 @@ class TrainingState {
   /** The training job started or resumed from this window, newest. */
   jobId = $state<string | null>(null);
   starting = $state(false);
+  /** Training jobs seen running: a cancelled one that never ran saved nothing to resume. */
+  ran = $state<Record<string, true>>({});
 
   // The run started here, else the newest one main reports (a window reloaded mid-run still shows it and can stop it).
   job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : (jobs.list.find((job) => job.kind === 'training') ?? null));
@@ -73,7 +75,10 @@ class TrainingState {
 
   async refreshRuns(): Promise<void> {
     try {
-      this.runs = await api.trainingRuns();
+      const { interrupted, underWay } = await api.trainingRuns();
+      this.runs = interrupted;
+      // Runs under way that this window has not heard of (it was reloaded, or opened again).
+      for (const jobId of underWay) if (!jobs.byId[jobId]) jobs.record(await api.jobStatus(jobId));
     } catch (error) {
       errors.show(error);
     }

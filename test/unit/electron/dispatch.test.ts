@@ -28,7 +28,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     save: record({ path: '/p/a-unshaken.jpg', bytes: 10 }),
     trainStart: record({ jobId: JOB_ID, runId: 'street-shots' }),
     trainResume: record({ jobId: JOB_ID, runId: 'street-shots' }),
-    trainingRuns: record([]),
+    trainingRuns: record({ interrupted: [], underWay: [] }),
     discardTrainingRun: record({ discarded: true as const }),
     listModels: record([]),
     getSettings: record(DEFAULT_SETTINGS),
