@@ -77,7 +77,7 @@ describe('training runs through the services, with the real training process', (
       const resumed = ok<{ jobId: string }>(await again.dispatch('train:resume', { runId: 'quit-mid-run' }));
       const end = (await followJob(again, resumed.jobId)).at(-1)!;
       expect(end.state).toMatchObject({ status: 'failed', error: { code: 'INVALID_REQUEST' } });
-      expect(end.state.status === 'failed' && end.state.error.message).toContain('resume it from the command line (npm run train -- --resume --out quit-mid-run');
+      expect(end.state.status === 'failed' && end.state.error.message).toContain('so the app cannot resume it: discard it, or resume it with the command-line trainer (train --resume --out quit-mid-run');
       // A checkpoint cut short is listed as damaged, and can still be discarded, which removes it.
       await writeFile(path.join(runDirFor(modelsDir, 'quit-mid-run'), 'checkpoint.json'), '{"version": 1, "state": {"st');
       const [damaged] = ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {})).interrupted;

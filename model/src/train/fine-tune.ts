@@ -195,7 +195,10 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
   const run = (await listInterruptedRuns(r.modelsDir)).find((x) => x.id === r.runId);
   if (!run) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${r.runId}" to resume.`);
   if (!run.folder || !run.baseModelId) {
-    throw new UnshakeError('INVALID_REQUEST', `"${run.name}" was started by an older version that did not record its folder; resume it from the command line (npm run train -- --resume --out ${run.id} …).`);
+    throw new UnshakeError(
+      'INVALID_REQUEST',
+      `“${run.name}” was started by an older version that did not record its folder, so the app cannot resume it: discard it, or resume it with the command-line trainer (train --resume --out ${run.id} with its --pairs or --sharp folder).`,
+    );
   }
   const base = await resolveBase(run.baseModelId, r.modelsDir, r.bundledDir);
   return {
