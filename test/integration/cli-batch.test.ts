@@ -84,4 +84,22 @@ describe('deblur a folder from the CLI', () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/holds no photos/);
   });
+
+  it('--subfolder puts each result in a folder of that name beside its photo; run again, it finds them there', async () => {
+    const card = path.join(dir, 'card');
+    await mkdir(card);
+    await sharp(sharedData('photos-extra', 'Kodak24', 'kodim05.png')).resize(200).jpeg().toFile(path.join(card, 'street.jpg'));
+    const first = await runCli(['deblur', card, '--subfolder', 'Unshaken', '--model', 'placeholder']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('each result in Unshaken/ beside its original');
+    expect(await readdir(path.join(card, 'Unshaken'))).toEqual(['street-unshaken.jpg']);
+    expect((await readdir(card)).sort()).toEqual(['Unshaken', 'street.jpg']);
+    const again = await runCli(['deblur', card, '--subfolder', 'Unshaken', '--model', 'placeholder']);
+    expect(again.stdout).toContain('batch: 0 done, 0 failed, 1 already done (of 1)');
+    for (const bad of [['--subfolder', '../elsewhere'], ['--subfolder', 'x', '--out-dir', outDir()]]) {
+      const refused = await runCli(['deblur', card, ...bad, '--model', 'placeholder']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/error \[INVALID_REQUEST\]: --(subfolder takes a folder name|out-dir and --subfolder)/);
+    }
+  });
 });

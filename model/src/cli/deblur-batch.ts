@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
@@ -8,6 +9,8 @@ import { withInterruptCleanup } from './interrupt-cleanup.js';
 export interface BatchOptions {
   /** Where the results go; absent: next to each original. */
   outDir?: string;
+  /** Or a folder of this name beside each original (made when a photo writes into it). */
+  subfolder?: string;
   format?: WritableFormat;
   /** Everything else a single deblur takes (model, strength, region, quality, tile size…). */
   deblur: Omit<DeblurFileOptions, 'outPath' | 'outPathIsDefault' | 'format' | 'signal' | 'onOutPath' | 'overwrite'>;
@@ -29,7 +32,8 @@ export interface BatchSummary {
  */
 export async function deblurBatch(inputs: readonly string[], options: BatchOptions): Promise<BatchSummary> {
   const summary: BatchSummary = { done: 0, failed: 0, skipped: 0 };
-  const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...(options.outDir ? { folder: options.outDir } : {}) });
+  const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
+  const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...where });
   let index = 0;
   for (const { input, output: outPath } of items) {
     const name = `[${++index}/${items.length}] ${path.basename(input)}`;
@@ -40,6 +44,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       continue;
     }
     try {
+      if (options.subfolder) await mkdir(path.dirname(outPath), { recursive: true });
       const result = await withInterruptCleanup(outPath, ({ signal }) =>
         deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal }),
       );

@@ -17,7 +17,7 @@ import { withInterruptCleanup } from './interrupt-cleanup.js';
 export const USAGE =
   'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
   '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu] [--models-dir <folder>]\n' +
-  '       unshake deblur <folder|photo>... [--out-dir <folder>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
+  '       unshake deblur <folder|photo>... [--out-dir <folder> | --subfolder <name>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
 
 export async function deblurCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -27,6 +27,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       options: {
         out: { type: 'string', short: 'o' },
         'out-dir': { type: 'string' },
+        subfolder: { type: 'string' },
         model: { type: 'string', short: 'm' },
         strength: { type: 'string', short: 's' },
         region: { type: 'string' },
@@ -55,12 +56,14 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),
   };
-  if (positionals.length > 1 || values['out-dir'] !== undefined || (positionals.length === 1 && (await isFolder(positionals[0]!)))) {
+  const subfolder = subfolderName(values.subfolder);
+  if (positionals.length > 1 || values['out-dir'] !== undefined || subfolder !== undefined || (positionals.length === 1 && (await isFolder(positionals[0]!)))) {
     if (values.out !== undefined || values.overwrite) {
       throw new UnshakeError('INVALID_REQUEST', `--out and --overwrite name one result; a batch writes photo-unshaken.* files (use --out-dir for another folder) and never replaces one.\nusage: ${USAGE}`);
     }
     if (positionals.length === 0) throw new UnshakeError('INVALID_REQUEST', `name the photos or folders to deblur.\nusage: ${USAGE}`);
-    return runBatch(positionals, { outDir: values['out-dir'], format: format === 'same' ? undefined : format, deblur: shared });
+    if (values['out-dir'] !== undefined && subfolder !== undefined) throw new UnshakeError('INVALID_REQUEST', `--out-dir and --subfolder both say where results go: give one.\nusage: ${USAGE}`);
+    return runBatch(positionals, { outDir: values['out-dir'], subfolder, format: format === 'same' ? undefined : format, deblur: shared });
   }
   const input = onePositional(positionals, 'input image', USAGE);
   // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
@@ -106,6 +109,16 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** --subfolder: one folder name (made beside each photo), not a path. */
+function subfolderName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const name = value.trim();
+  if (!name || name === '.' || name === '..' || /[\\/]/.test(name)) {
+    throw new UnshakeError('INVALID_REQUEST', `--subfolder takes a folder name to make beside each photo (e.g. Unshaken), not "${value}"; for one folder elsewhere use --out-dir.`);
+  }
+  return name;
+}
+
 async function isFolder(arg: string): Promise<boolean> {
   return (await stat(path.resolve(arg)).catch(() => null))?.isDirectory() ?? false;
 }
@@ -117,7 +130,8 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Pro
     if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `--out-dir ${outDir} is a file, not a folder.`);
     await mkdir(outDir, { recursive: true });
   }
-  process.stderr.write(`batch: ${inputs.length} photo(s)${options.outDir ? ` into ${path.resolve(options.outDir)}` : ', each result next to its original'}\n`);
+  const where = options.outDir ? ` into ${path.resolve(options.outDir)}` : options.subfolder ? `, each result in ${options.subfolder}/ beside its original` : ', each result next to its original';
+  process.stderr.write(`batch: ${inputs.length} photo(s)${where}\n`);
   const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
   console.log(`batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${inputs.length})`);
   return summary.failed > 0 ? 1 : 0;
