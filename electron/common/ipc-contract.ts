@@ -181,6 +181,13 @@ export const ipcContract = {
     response: z.array(modelInfoSchema),
     progress: false,
   },
+  /** Moves a model the user made (or copied in) to the trash; the shipped ones stay. */
+  removeModel: {
+    channel: 'models:remove',
+    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    response: z.object({ removed: z.literal(true) }),
+    progress: false,
+  },
   getSettings: {
     channel: 'settings:get',
     request: z.object({}).strict(),

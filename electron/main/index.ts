@@ -1,4 +1,4 @@
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, dialog, shell, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JOB_UPDATE_EVENT } from '../common/ipc-contract.js';
@@ -37,6 +37,7 @@ async function start(): Promise<void> {
     userDataDir: app.getPath('userData'),
     engine: createUtilityProcessEngine(),
     trainingEngine: createUtilityProcessEngine({ ...TRAINING_ENGINE_OPTIONS, serviceName: 'Unshake training' }),
+    moveToTrash: (target) => shell.trashItem(target),
     settings: createElectronSettingsStore(),
     appVersion: app.getVersion(),
   });

@@ -9,7 +9,7 @@ import { makeCrop, makePreview } from '../../model/src/image/preview.js';
 import type { RasterImage } from '../../model/src/image/types.js';
 import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile } from '../../model/src/infer/deblur-file.js';
-import { listModels } from '../../model/src/models/library.js';
+import { listModels, userModelFolder } from '../../model/src/models/library.js';
 import { discardTrainingRun, planTrainingRun, train, trainingRuns } from './training-handlers.js';
 import { bundledWeightsDir } from './worker-paths.js';
 import {
@@ -95,6 +95,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     });
   },
   models: async ({ userModelsDir }) => listModels(modelDirs(userModelsDir)),
+  modelFolder: async ({ userModelsDir, modelId }) => ({ folder: await userModelFolder(modelId, modelDirs(userModelsDir)) }),
   train,
   planTrainingRun,
   trainingRuns,

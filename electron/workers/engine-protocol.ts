@@ -97,6 +97,8 @@ export const engineRequestSchemas = {
     })
     .strict(),
   models: z.object({ userModelsDir: absolutePath }).strict(),
+  /** The folder of a model in the user's library (refused for bundled and loose ones), to remove it. */
+  modelFolder: z.object({ userModelsDir: absolutePath, modelId: z.string().min(1) }).strict(),
   /** A fine-tuning run (only ever sent to the training process): a new one, or an interrupted one resumed. */
   train: z.discriminatedUnion('kind', [
     newTrainingRunSchema.extend({ kind: z.literal('new'), userModelsDir: absolutePath, folder: absolutePath, runId: trainingRunIdSchema }).strict(),
@@ -121,6 +123,7 @@ export interface EngineResponses {
   encode: { path: string; bytes: number };
   deblurTo: { outPath: string; bytes: number; executionProvider: ExecutionProviderInfo };
   models: ModelInfo[];
+  modelFolder: { folder: string };
   train: TrainedModel;
   planTrainingRun: { runId: string };
   trainingRuns: InterruptedRunInfo[];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
@@ -143,5 +143,28 @@ describe('fine-tuning from the training panel', () => {
     expect(await models()).not.toContain('Test shots');
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
+  });
+
+  it('Your models lists the models made here; Remove asks, then moves the model’s folder to the trash', async () => {
+    const mine = () => panel().getByTestId('user-model').locator('.name').allTextContents();
+    await expect.poll(mine).toEqual(['Night walk', 'Street shots', 'Tiny camera']);
+    await panel().getByRole('button', { name: 'Remove Night walk' }).click();
+    await panel().getByRole('button', { name: 'Keep', exact: true }).click();
+    expect(existsSync(path.join(userModels(), 'night-walk'))).toBe(true);
+    await panel().getByRole('button', { name: 'Remove Night walk' }).click();
+    await panel().getByRole('button', { name: 'Move to trash', exact: true }).click();
+    await expect.poll(mine).toEqual(['Street shots', 'Tiny camera']);
+    expect(existsSync(path.join(userModels(), 'night-walk'))).toBe(false);
+    // Recoverable: in the trash (the OS trash in the app), with its weights.
+    const trashed = (await readdir(file('user-data/Trash'))).filter((name) => name.startsWith('night-walk '));
+    expect(trashed).toHaveLength(1);
+    expect(existsSync(path.join(file('user-data/Trash'), trashed[0]!, 'model.onnx'))).toBe(true);
+    expect(await models()).not.toContain('Night walk');
+    // The model in use removed: the picker goes back to the base model.
+    await page().locator('header select').selectOption({ label: 'Street shots' });
+    await panel().getByRole('button', { name: 'Remove Street shots' }).click();
+    await panel().getByRole('button', { name: 'Move to trash', exact: true }).click();
+    await expect.poll(() => page().locator('header select').inputValue()).toBe('base');
+    expect(app().pageErrors).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createBatchService } from './batch.js';
 import { createSaveService } from './save.js';
+import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
 import { createSetSettingsService } from './set-settings.js';
 import { createTrainingServices } from './training.js';
 
@@ -29,6 +30,8 @@ export interface StartServicesOptions {
   engine: EngineClient;
   /** The training runs' process (the same worker, another instance); owned from here on too. */
   trainingEngine: EngineClient;
+  /** Where a removed model goes: the OS trash in the app; default <userData>/Trash. */
+  moveToTrash?: MoveToTrash;
   settings: SettingsStore;
   appVersion: string;
 }
@@ -88,6 +91,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     cancelJob: createCancelJobService(context),
     save: trackedSave,
     listModels: createListModelsService(context),
+    removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir), training.underWay),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
     trainStart: training.trainStart,

@@ -79,6 +79,22 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   return { manifest, onnxPath, source };
 }
 
+/**
+ * The folder of a model in the user's library, to remove it: models made by the fine-tuner (and
+ * folders copied in) have one each. Bundled models, and a manifest placed loose in the models
+ * folder, are refused with what to do instead.
+ */
+export async function userModelFolder(id: string, options: LibraryOptions & { userModelsDir: string }): Promise<string> {
+  const entry = (await loadEntries(options)).find((e) => idOf(e) === id);
+  if (!entry) throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed.`);
+  if (entry.source === 'bundled') throw new UnshakeError('INVALID_REQUEST', `"${id}" ships with Unshake and cannot be removed.`);
+  const folder = entry.ok ? entry.dir : null;
+  if (!folder || path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir)) {
+    throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${options.userModelsDir} by hand.`);
+  }
+  return folder;
+}
+
 async function readModelFile(manifest: ModelManifest, onnxPath: string): Promise<Buffer> {
   const fail = (why: string): never => {
     throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" cannot be used: its file ${onnxPath} ${why}.`);

@@ -71,6 +71,7 @@ export const api = {
   trainingRuns: (): Promise<IpcResponse<'trainingRuns'>> => call('trainingRuns', {}),
   discardTrainingRun: (runId: string): Promise<IpcResponse<'discardTrainingRun'>> => call('discardTrainingRun', { runId }),
   listModels: (): Promise<ModelInfo[]> => call('listModels', {}),
+  removeModel: (modelId: string): Promise<IpcResponse<'removeModel'>> => call('removeModel', { modelId }),
   getSettings: (): Promise<Settings> => call('getSettings', {}),
   setSettings: (patch: SettingsPatch): Promise<Settings> => call('setSettings', patch),
   onJobUpdate: (listener: (job: JobSnapshot) => void): (() => void) => bridge().onJobUpdate(listener),

@@ -31,6 +31,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     trainingRuns: record({ interrupted: [], underWay: [] }),
     discardTrainingRun: record({ discarded: true as const }),
     listModels: record([]),
+    removeModel: record({ removed: true as const }),
     getSettings: record(DEFAULT_SETTINGS),
     setSettings: record(DEFAULT_SETTINGS),
   };
@@ -49,6 +50,7 @@ const VALID: Record<ChannelName, unknown> = {
   trainingRuns: {},
   discardTrainingRun: { runId: 'street-shots' },
   listModels: {},
+  removeModel: { modelId: 'street-shots' },
   getSettings: {},
   setSettings: { jpegQuality: 90 },
 };
