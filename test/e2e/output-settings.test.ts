@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The Output panel in Chromium with the real services: the format and quality a photographer
@@ -34,8 +34,21 @@ describe('output settings', () => {
     await page().getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('hats-unshaken.png'));
     expect((await sharp(await readFile(file('hats-unshaken.png'))).metadata()).format).toBe('png');
+    // Another format is another file: Save is offered again.
+    const save = page().getByRole('button', { name: 'Save', exact: true });
+    expect(await save.isDisabled()).toBe(true);
+    await format('JPEG').click();
+    await expect.poll(() => save.isEnabled()).toBe(true);
+    await save.click();
+    await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('hats-unshaken.jpg'));
+    expect((await sharp(file('hats-unshaken.jpg')).metadata()).format).toBe('jpeg');
+    await format('PNG').click();
+    await expect.poll(() => format('PNG').getAttribute('aria-pressed')).toBe('true');
 
-    await dropFolder(page(), CANVAS, file('card'));
+    // With a photo open, the Output panel starts a batch from the keyboard.
+    await attachPath(page(), file('card/a.jpg'));
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), panel().getByTestId('output-batch-folder').press('Enter')]);
+    await chooser.setFiles(file('card'));
     await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 60_000 }).toEqual(['1 done']);
     expect((await sharp(file('card/a-unshaken.png')).metadata()).format).toBe('png');
   });
@@ -55,13 +68,20 @@ describe('output settings', () => {
     await dropFolder(page(), CANVAS, file('day'));
     await expect.poll(runs).toBe(3);
     expect((await page().getByTestId('batch-summary').allTextContents())[0]).toBe('0 done · 1 already done or under way');
+    // Switched back to "next to the photos", the same drop still finds them in Unshaken.
     await page().getByRole('button', { name: 'Next to the photos', exact: true }).click();
+    await expect.poll(() => page().getByRole('button', { name: 'Next to the photos', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await dropFolder(page(), CANVAS, file('day'));
+    await expect.poll(runs).toBe(4);
+    expect((await page().getByTestId('batch-summary').allTextContents())[0]).toBe('0 done · 1 already done or under way');
+    expect((await readdir(file('day'))).sort()).toEqual(['Unshaken', 'b.jpg']);
   });
 
   it('keeps the choices after a reload, and says why a quality out of range is refused', async () => {
     await panel().getByTestId('setting-quality').fill('80');
     await panel().getByTestId('setting-quality').press('Tab');
     await format('JPEG').click();
+    await expect.poll(() => format('JPEG').getAttribute('aria-pressed')).toBe('true');
     await page().reload();
     await expect.poll(() => format('JPEG').getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
     expect(await panel().getByTestId('setting-quality').inputValue()).toBe('80');

@@ -6,7 +6,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { BATCH_SUBFOLDER } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
-import { existingResult, photoFilesIn, planBatch, type BatchItem } from '../../../model/src/image/photo-files.js';
+import { existingResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
 
@@ -18,9 +18,10 @@ import { requireAbsolutePath } from './paths.js';
  * what was left. A photo that fails (damaged, too large) fails alone: its job says why.
  */
 export function createBatchService(context: ServiceContext): (request: IpcParsedRequest<'batch'>) => Promise<IpcResponse<'batch'>> {
-  // Results queued or being written, by job: the same folder dropped again meanwhile does not
-  // queue them twice. A job leaves it when it ends, however it ends (a cancelled one never runs).
-  const pending = new Map<string, string>();
+  // Photos queued or being deblurred, by job: the same folder dropped again meanwhile does not
+  // queue them twice, even if the output format or place changed since (keyed by the photo, not
+  // its result). A job leaves it when it ends, however it ends (a cancelled one never runs).
+  const pending = new Map<string, BatchItem>();
   context.jobs.onUpdate((job) => {
     if (isTerminal(job.state.status)) pending.delete(job.id);
   });
@@ -35,11 +36,12 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
       if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
       await mkdir(outDir, { recursive: true });
     }
-    const queued = new Set(pending.values());
+    const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
     const alreadyDone: BatchItem[] = [];
     const toDo: BatchItem[] = [];
     for (const item of plan) {
-      const earlier = queued.has(item.output) ? item.output : await existingResult(item);
+      // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
+      const earlier = queued.get(item.input) ?? (await existingResult(item, outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER)));
       if (earlier) alreadyDone.push({ ...item, output: earlier });
       else toDo.push(item);
     }
@@ -78,7 +80,7 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
         },
         item,
       );
-      pending.set(job.id, item.output);
+      pending.set(job.id, item);
       items.push({ jobId: job.id, ...item });
     }
     return { items, alreadyDone };
@@ -92,6 +94,7 @@ async function makeResultsFolder(folder: string): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UnshakeError('INVALID_REQUEST', `${folder} is a file, so the results cannot go in a folder of that name.`, { cause: error });
+    if (code === 'ENOENT') throw new UnshakeError('WRITE_FAILED', `${folder} is a link to a folder that is no longer there, so the results cannot go in it.`, { cause: error });
     throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
   }
 }

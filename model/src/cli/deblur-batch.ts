@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
-import { existingResult, planBatch } from '../image/photo-files.js';
+import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
+import { existingResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
@@ -37,7 +38,8 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   let index = 0;
   for (const { input, output: outPath } of items) {
     const name = `[${++index}/${items.length}] ${path.basename(input)}`;
-    const earlier = await existingResult({ input, output: outPath });
+    // Also where a run with the other choice (next to the photo, or a subfolder) put it.
+    const earlier = await existingResult({ input, output: outPath }, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER));
     if (earlier) {
       summary.skipped++;
       options.log(`${name}: already done (${earlier})`);

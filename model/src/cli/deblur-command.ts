@@ -113,7 +113,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
 function subfolderName(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const name = value.trim();
-  if (!name || name === '.' || name === '..' || /[\\/]/.test(name)) {
+  // Characters no folder name may hold on Windows either, so a command works on every system.
+  if (!name || name === '.' || name === '..' || /[\\/:*?"<>|\p{Cc}]/u.test(name)) {
     throw new UnshakeError('INVALID_REQUEST', `--subfolder takes a folder name to make beside each photo (e.g. Unshaken), not "${value}"; for one folder elsewhere use --out-dir.`);
   }
   return name;

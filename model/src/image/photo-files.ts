@@ -42,7 +42,7 @@ async function photosInFolder(folder: string): Promise<string[]> {
     const file = e.isFile() || (e.isSymbolicLink() && (await stat(path.join(folder, e.name)).then((s) => s.isFile(), () => false)));
     if (file) candidates.push(e.name);
   }
-  const stems = new Set(candidates.map(stemOf));
+  const stems = await photoStemsNear(folder, candidates);
   const names = candidates.filter((name) => !isOurResult(name, stems)).sort(byName);
   if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
   return names;
@@ -51,7 +51,17 @@ async function photosInFolder(folder: string): Promise<string[]> {
 async function isResultBesideItsPhoto(file: string): Promise<boolean> {
   if (!isOutputName(path.basename(file))) return false;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
-  return isOurResult(path.basename(file), new Set(names.filter(isPhotoName).map(stemOf)));
+  return isOurResult(path.basename(file), await photoStemsNear(path.dirname(file), names));
+}
+
+/**
+ * The names (without extension) of the photos among `names` in `folder` and of those in the folder
+ * above: a batch may write its results into a subfolder beside the photos (Unshaken/), and that
+ * subfolder dropped or selected again must not have its results deblurred as photos.
+ */
+async function photoStemsNear(folder: string, names: readonly string[]): Promise<Set<string>> {
+  const above = path.dirname(folder) === folder ? [] : await readdir(path.dirname(folder)).catch(() => [] as string[]);
+  return new Set([...names, ...above].filter(isPhotoName).map(stemOf));
 }
 
 /** photo-unshaken.jpg or photo-unshaken-2.jpg whose photo (photo.*) is among `stems`. */
@@ -86,11 +96,22 @@ export function planBatch(inputs: readonly string[], options: { ext?: string; fo
 
 /**
  * The result of an earlier run of this batch, if one is there: under the planned name, or under
- * the same name in another writable format (the output format setting changed since).
+ * the same name in another writable format (the output format setting changed since), in the
+ * planned folder or one of `otherFolders` (where the results went before the setting changed).
  */
-export async function existingResult(item: BatchItem): Promise<string | null> {
-  const stem = item.output.slice(0, item.output.length - path.extname(item.output).length);
-  const candidates = [item.output, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))];
-  for (const candidate of candidates) if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+export async function existingResult(item: BatchItem, otherFolders: readonly string[] = []): Promise<string | null> {
+  const name = path.basename(item.output);
+  const stem = name.slice(0, name.length - path.extname(name).length);
+  const names = [name, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))];
+  const folders = [...new Set([path.dirname(item.output), ...otherFolders.map((f) => path.resolve(f))])];
+  for (const folder of folders) {
+    for (const candidate of names.map((n) => path.join(folder, n))) if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  }
   return null;
+}
+
+/** Where a batch may have put a photo's result: next to it, or in a results subfolder beside it. */
+export function resultFoldersOf(input: string, subfolder: string): string[] {
+  const folder = path.dirname(path.resolve(input));
+  return [folder, path.join(folder, subfolder)];
 }

@@ -1,4 +1,4 @@
-import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
+import type { JobResultPreview, JobSnapshot, OpenImageResult, OutputFormat, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder, singleImageFile } from '../lib/image-file.js';
@@ -15,8 +15,8 @@ export type Point = { x: number; y: number };
 
 /** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
-/** A saved file, and the strength (percent) it was saved at. */
-export type SavedFile = { path: string; bytes: number; strength: number };
+/** A saved file, the strength (percent) and the output format setting it was saved with. */
+export type SavedFile = { path: string; bytes: number; strength: number; format: OutputFormat | undefined };
 /** One result can be saved several times, at different strengths: each save, oldest first. */
 export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
 
@@ -68,7 +68,10 @@ class EditorState {
   selectionChanged = $derived(this.madeWith !== null && maskKey(this.madeWith.mask) !== maskKey(selection.mask));
   stale = $derived(this.result !== null && (this.modelChanged || this.selectionChanged));
   /** Saved already at this strength: another Save would only write a copy. */
-  savedAsShown = $derived(this.jobId !== null && (this.jobNotes[this.jobId]?.saves.some((s) => s.strength === this.strength) ?? false));
+  // Saved at this strength in the format the Output panel asks for now (another format is another file).
+  savedAsShown = $derived(
+    this.jobId !== null && (this.jobNotes[this.jobId]?.saves.some((s) => s.strength === this.strength && s.format === app.settings?.outputFormat) ?? false),
+  );
   canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
@@ -259,10 +262,11 @@ class EditorState {
     try {
       // The strength read once: the slider may move while the file is written.
       const strength = this.strength;
-      const saved = await api.save({ jobId, strength: strength / 100 });
+      const format = app.settings?.outputFormat;
+      const saved = await api.save({ jobId, strength: strength / 100, ...(format ? { format } : {}) });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.saves.push({ ...saved, strength });
+      if (note) note.saves.push({ ...saved, strength, format });
     } catch (error) {
       errors.show(error);
     } finally {

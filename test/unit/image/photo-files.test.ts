@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { photoFilesIn, planBatch } from '../../../model/src/image/photo-files.js';
+import { existingResult, photoFilesIn, planBatch, resultFoldersOf } from '../../../model/src/image/photo-files.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /** Which files a batch takes from what was dropped, and where their results go. */
@@ -39,5 +39,30 @@ describe('photos of a batch', () => {
   it('puts each result in a subfolder beside its own photo when asked, numbering clashes there too', () => {
     const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { subfolder: 'Unshaken', ext: '.jpg' });
     expect(plan.map((i) => i.output)).toEqual(['/p/Unshaken/a-unshaken.jpg', '/p/Unshaken/a-unshaken-2.jpg', '/q/Unshaken/a-unshaken.jpg']);
+  });
+
+  it('never takes the results in a subfolder beside their photos (Unshaken/) for photos, however that folder is given', async () => {
+    const card = path.join(tempDir(), 'with-results');
+    await mkdir(path.join(card, 'Unshaken'), { recursive: true });
+    for (const name of ['a.jpg', 'b.jpg', 'Unshaken/a-unshaken.jpg', 'Unshaken/b-unshaken.png', 'Unshaken/c.jpg']) await writeFile(path.join(card, name), 'x');
+    // Select all in a file manager, the results folder with the photos.
+    expect(names(await photoFilesIn([path.join(card, 'a.jpg'), path.join(card, 'b.jpg'), path.join(card, 'Unshaken')]))).toEqual([
+      'with-results/a.jpg',
+      'with-results/b.jpg',
+      'with-results/Unshaken/c.jpg',
+    ]);
+    expect(names(await photoFilesIn([path.join(card, 'Unshaken', 'a-unshaken.jpg')]))).toEqual([]);
+  });
+
+  it('finds a result where the other “Batch results” choice put it, in any writable format', async () => {
+    const card = path.join(tempDir(), 'moved');
+    await mkdir(path.join(card, 'Unshaken'), { recursive: true });
+    await writeFile(path.join(card, 'a-unshaken.png'), 'x');
+    await writeFile(path.join(card, 'Unshaken', 'b-unshaken.jpg'), 'x');
+    const [a] = planBatch([path.join(card, 'a.jpg')], { subfolder: 'Unshaken' });
+    expect(await existingResult(a!)).toBeNull();
+    expect(await existingResult(a!, resultFoldersOf(a!.input, 'Unshaken'))).toBe(path.join(card, 'a-unshaken.png'));
+    const [b] = planBatch([path.join(card, 'b.jpg')]);
+    expect(await existingResult(b!, resultFoldersOf(b!.input, 'Unshaken'))).toBe(path.join(card, 'Unshaken', 'b-unshaken.jpg'));
   });
 });
