@@ -119,4 +119,23 @@ describe('batch through the services', () => {
       error: { code: 'FILE_NOT_FOUND', message: expect.stringMatching(/holds no photos/) },
     });
   });
+
+  it('into an “Unshaken” folder: a folder where a file has that name fails its own photos, the other folder is done', async () => {
+    ok(await t.services.dispatch('settings:set', { batchResults: 'subfolder' }));
+    try {
+      const [good, blocked] = [path.join(t.workDir, 'good'), path.join(t.workDir, 'blocked')];
+      for (const dir of [good, blocked]) {
+        await mkdir(dir);
+        await sharp(sharedPhoto('photos-extra/Kodak24/kodim07.png')).resize(120).jpeg().toFile(path.join(dir, 'p.jpg'));
+      }
+      await writeFile(path.join(blocked, 'Unshaken'), 'a file, not a folder');
+      const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [good, blocked], strength: 1, modelId: 'placeholder' }));
+      const ends = await run(reply);
+      expect(ends.map((e) => e.state.status)).toEqual(['done', 'failed']);
+      expect(ends[1]!.state).toMatchObject({ error: { code: 'INVALID_REQUEST', message: `${path.join(blocked, 'Unshaken')} is a file, so the results cannot go in a folder of that name.` } });
+      expect(await readdir(path.join(good, 'Unshaken'))).toEqual(['p-unshaken.jpg']);
+    } finally {
+      ok(await t.services.dispatch('settings:set', { batchResults: 'beside' }));
+    }
+  });
 });

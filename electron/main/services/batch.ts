@@ -45,8 +45,10 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
       if (earlier) alreadyDone.push({ ...item, output: earlier });
       else toDo.push(item);
     }
-    // The "Unshaken" folders, made for the photos that will write into them.
-    for (const folder of new Set(toDo.map((item) => path.dirname(item.output)))) await makeResultsFolder(folder);
+    // The "Unshaken" folders, made for the photos that will write into them. One that cannot be
+    // made fails its own photos (named in the Batch panel), not the other folders of the batch.
+    const unusable = new Map<string, unknown>();
+    for (const folder of new Set(toDo.map((item) => path.dirname(item.output)))) await makeResultsFolder(folder).catch((error: unknown) => unusable.set(folder, error));
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders (not
     // those of outputs still queued: a running item may be writing one).
     await removeTempFiles(toDo.map((item) => item.output));
@@ -55,6 +57,7 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
       const job = context.jobs.enqueue(
         'batch-item',
         async ({ signal, progress }) => {
+          if (unusable.has(path.dirname(item.output))) throw unusable.get(path.dirname(item.output));
           try {
             const result = await context.engine.request(
               'deblurTo',
