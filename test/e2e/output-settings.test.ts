@@ -42,6 +42,10 @@ describe('output settings', () => {
     await save.click();
     await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('hats-unshaken.jpg'));
     expect((await sharp(file('hats-unshaken.jpg')).metadata()).format).toBe('jpeg');
+    // "Same" would write that JPEG again: nothing new to save.
+    await format('Same').click();
+    await expect.poll(() => format('Same').getAttribute('aria-pressed')).toBe('true');
+    expect(await save.isDisabled()).toBe(true);
     await format('PNG').click();
     await expect.poll(() => format('PNG').getAttribute('aria-pressed')).toBe('true');
 

@@ -31,6 +31,8 @@ export interface JobManager {
   /** Queues the job and returns its first snapshot (status 'queued'). */
   enqueue(kind: JobKind, run: JobRunner, input?: unknown): JobSnapshot;
   get(id: string): JobSnapshot | undefined;
+  /** The jobs queued or running now. */
+  open(): JobSnapshot[];
   /** Cancels a queued or running job; false if it is unknown or already finished. */
   cancel(id: string): boolean;
   onUpdate(listener: (job: JobSnapshot) => void): () => void;
@@ -127,6 +129,7 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       return queued;
     },
     get: (id) => jobs.get(id)?.snapshot,
+    open: () => [...jobs.values()].map((record) => record.snapshot).filter((snapshot) => !isTerminal(snapshot.state.status)),
     cancel(id) {
       const record = jobs.get(id);
       if (!record || isTerminal(record.snapshot.state.status)) return false;

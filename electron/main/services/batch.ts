@@ -31,7 +31,11 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
     const settings = context.settings.get();
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
     const where = outDir ? { folder: outDir } : settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
-    const plan = planBatch(await photoFilesIn(paths), { ...(ext ? { ext } : {}), ...where });
+    const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
+    // Results still to be written by queued photos are taken: a new photo with the same result
+    // name is numbered instead of handed a file another job is about to write.
+    const plan = planBatch(await photoFilesIn(paths), { ...(ext ? { ext } : {}), ...where, taken: queuedOutputs });
+    const planned = new Set(plan.map((item) => item.output));
     if (outDir) {
       if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
       await mkdir(outDir, { recursive: true });
@@ -41,7 +45,7 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
     const toDo: BatchItem[] = [];
     for (const item of plan) {
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const earlier = queued.get(item.input) ?? (await existingResult(item, outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER)));
+      const earlier = queued.get(item.input) ?? (await existingResult(item, outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER), planned));
       if (earlier) alreadyDone.push({ ...item, output: earlier });
       else toDo.push(item);
     }

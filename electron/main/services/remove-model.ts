@@ -21,16 +21,23 @@ export function trashInUserData(userDataDir: string): MoveToTrash {
 
 /**
  * Removes a model the user made or copied in: its whole folder goes to the trash (recoverable).
- * A model a training run starts from is kept until the run ends.
+ * Not while jobs run (a queued photo or a training run may use it), nor while an interrupted run
+ * that starts from it could still be resumed.
  */
 export function createRemoveModelService(
   context: ServiceContext,
   moveToTrash: MoveToTrash,
-  trainingUnderWay: () => boolean,
 ): (request: IpcParsedRequest<'removeModel'>) => Promise<IpcResponse<'removeModel'>> {
   return async ({ modelId }) => {
-    if (trainingUnderWay()) throw new UnshakeError('INVALID_REQUEST', 'A training run is under way (it may start from this model): remove models once it has ended.');
-    const { folder } = await context.engine.request('modelFolder', { userModelsDir: context.paths.userModelsDir, modelId });
+    if (context.jobs.open().length > 0) {
+      throw new UnshakeError('INVALID_REQUEST', 'Photos are being deblurred or a model is training, and may use this model: remove it once they are done.');
+    }
+    const userModelsDir = context.paths.userModelsDir;
+    const startsFromIt = (await context.trainingEngine.request('trainingRuns', { userModelsDir })).find((run) => run.baseModelId === modelId);
+    if (startsFromIt) {
+      throw new UnshakeError('INVALID_REQUEST', `The interrupted training run “${startsFromIt.name}” starts from this model: resume or discard it first.`);
+    }
+    const { folder } = await context.engine.request('modelFolder', { userModelsDir, modelId });
     try {
       await moveToTrash(folder);
     } catch (error) {

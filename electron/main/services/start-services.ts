@@ -91,7 +91,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     cancelJob: createCancelJobService(context),
     save: trackedSave,
     listModels: createListModelsService(context),
-    removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir), training.underWay),
+    removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir)),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
     trainStart: training.trainStart,

@@ -35,11 +35,12 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const summary: BatchSummary = { done: 0, failed: 0, skipped: 0 };
   const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
   const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...where });
+  const planned = new Set(items.map((item) => item.output));
   let index = 0;
   for (const { input, output: outPath } of items) {
     const name = `[${++index}/${items.length}] ${path.basename(input)}`;
     // Also where a run with the other choice (next to the photo, or a subfolder) put it.
-    const earlier = await existingResult({ input, output: outPath }, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER));
+    const earlier = await existingResult({ input, output: outPath }, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER), planned);
     if (earlier) {
       summary.skipped++;
       options.log(`${name}: already done (${earlier})`);

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
+import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath } from './output-path.js';
 
@@ -18,13 +19,13 @@ const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric
  * `photo-unshaken.jpg` whose `photo.*` is beside it (a photographer's own "x-unshaken.jpg" with no
  * x beside it is a photo). A file that is not a photo after all fails on its own when deblurred.
  */
-export async function photoFilesIn(paths: readonly string[]): Promise<string[]> {
+export async function photoFilesIn(paths: readonly string[], resultsSubfolder: string = BATCH_SUBFOLDER): Promise<string[]> {
   const photos: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
     if ((await stat(absolute).catch(() => null))?.isDirectory()) {
-      photos.push(...(await photosInFolder(absolute)).map((name) => path.join(absolute, name)));
-    } else if (!(await isResultBesideItsPhoto(absolute))) {
+      photos.push(...(await photosInFolder(absolute, resultsSubfolder)).map((name) => path.join(absolute, name)));
+    } else if (!(await isResultBesideItsPhoto(absolute, resultsSubfolder))) {
       // Selected by hand with its photo (select all in a file manager): not deblurred again.
       photos.push(absolute);
     }
@@ -33,7 +34,7 @@ export async function photoFilesIn(paths: readonly string[]): Promise<string[]> 
   return [...new Set(photos)];
 }
 
-async function photosInFolder(folder: string): Promise<string[]> {
+async function photosInFolder(folder: string, resultsSubfolder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const candidates: string[] = [];
   for (const e of entries) {
@@ -42,26 +43,29 @@ async function photosInFolder(folder: string): Promise<string[]> {
     const file = e.isFile() || (e.isSymbolicLink() && (await stat(path.join(folder, e.name)).then((s) => s.isFile(), () => false)));
     if (file) candidates.push(e.name);
   }
-  const stems = await photoStemsNear(folder, candidates);
+  const stems = await photoStemsNear(folder, candidates, resultsSubfolder);
   const names = candidates.filter((name) => !isOurResult(name, stems)).sort(byName);
   if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
   return names;
 }
 
-async function isResultBesideItsPhoto(file: string): Promise<boolean> {
+async function isResultBesideItsPhoto(file: string, resultsSubfolder: string): Promise<boolean> {
   if (!isOutputName(path.basename(file))) return false;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
-  return isOurResult(path.basename(file), await photoStemsNear(path.dirname(file), names));
+  return isOurResult(path.basename(file), await photoStemsNear(path.dirname(file), names, resultsSubfolder));
 }
 
 /**
- * The names (without extension) of the photos among `names` in `folder` and of those in the folder
- * above: a batch may write its results into a subfolder beside the photos (Unshaken/), and that
- * subfolder dropped or selected again must not have its results deblurred as photos.
+ * The names (without extension) of the photos among `names` in `folder`, and, for a results
+ * subfolder (Unshaken/), of the photo files in the folder above: its results are of those photos,
+ * and the subfolder dropped or selected again must not have them deblurred as photos. Any other
+ * folder is only its own: a photographer's "x-unshaken.jpg" in Trip/ stays a photo.
  */
-async function photoStemsNear(folder: string, names: readonly string[]): Promise<Set<string>> {
-  const above = path.dirname(folder) === folder ? [] : await readdir(path.dirname(folder)).catch(() => [] as string[]);
-  return new Set([...names, ...above].filter(isPhotoName).map(stemOf));
+async function photoStemsNear(folder: string, names: readonly string[], resultsSubfolder: string): Promise<Set<string>> {
+  const above = path.dirname(folder);
+  const isResultsFolder = path.basename(folder) === resultsSubfolder && above !== folder;
+  const entries = isResultsFolder ? await readdir(above, { withFileTypes: true }).catch(() => []) : [];
+  return new Set([...names, ...entries.filter((e) => e.isFile()).map((e) => e.name)].filter(isPhotoName).map(stemOf));
 }
 
 /** photo-unshaken.jpg or photo-unshaken-2.jpg whose photo (photo.*) is among `stems`. */
@@ -82,10 +86,11 @@ export interface BatchItem {
  * result name (a.gif and a.png both give a-unshaken.png; a.jpg from two folders into one output
  * folder) number the later ones -2, -3 in input order, which a rerun of the same batch repeats.
  */
-export function planBatch(inputs: readonly string[], options: { ext?: string; folder?: string; subfolder?: string } = {}): BatchItem[] {
-  const taken = new Set<string>();
+export function planBatch(inputs: readonly string[], options: { ext?: string; folder?: string; subfolder?: string; taken?: Iterable<string> } = {}): BatchItem[] {
+  // `taken`: results that photos still queued will write (a batch dropped again meanwhile).
+  const taken = new Set<string>(options.taken ?? []);
   return inputs.map((input) => {
-    const { subfolder, ...naming } = options;
+    const { subfolder, taken: _reserved, ...naming } = options;
     const where = subfolder ? { ...naming, folder: path.join(path.dirname(path.resolve(input)), subfolder) } : naming;
     let output = plainOutputPath(input, where);
     for (let n = 2; taken.has(output); n++) output = plainOutputPath(input, { ...where, counter: n });
@@ -99,13 +104,17 @@ export function planBatch(inputs: readonly string[], options: { ext?: string; fo
  * the same name in another writable format (the output format setting changed since), in the
  * planned folder or one of `otherFolders` (where the results went before the setting changed).
  */
-export async function existingResult(item: BatchItem, otherFolders: readonly string[] = []): Promise<string | null> {
+export async function existingResult(item: BatchItem, otherFolders: readonly string[] = [], othersPlanned: ReadonlySet<string> = new Set()): Promise<string | null> {
   const name = path.basename(item.output);
   const stem = name.slice(0, name.length - path.extname(name).length);
   const names = [name, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))];
   const folders = [...new Set([path.dirname(item.output), ...otherFolders.map((f) => path.resolve(f))])];
   for (const folder of folders) {
-    for (const candidate of names.map((n) => path.join(folder, n))) if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+    for (const candidate of names.map((n) => path.join(folder, n))) {
+      // Another photo's planned result (a.jpg's a-unshaken.jpg, for a.png) is not this one's.
+      if (candidate !== item.output && othersPlanned.has(candidate)) continue;
+      if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+    }
   }
   return null;
 }

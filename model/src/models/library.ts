@@ -89,8 +89,10 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   if (!entry) throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed.`);
   if (entry.source === 'bundled') throw new UnshakeError('INVALID_REQUEST', `"${id}" ships with Unshake and cannot be removed.`);
   const folder = entry.ok ? entry.dir : null;
-  if (!folder || path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir)) {
-    throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${options.userModelsDir} by hand.`);
+  const manifests = folder ? (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith(MANIFEST_SUFFIX)) : [];
+  // The folder goes to the trash whole: only when it is this model's alone.
+  if (!folder || path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir) || manifests.length !== 1) {
+    throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${folder ?? options.userModelsDir} by hand.`);
   }
   return folder;
 }

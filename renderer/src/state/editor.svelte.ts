@@ -1,6 +1,7 @@
-import type { JobResultPreview, JobSnapshot, OpenImageResult, OutputFormat, RegionMask } from '../../../electron/common/index.js';
+import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
+import { defaultSaveName } from '../lib/job-text.js';
 import { looksLikeFolder, singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
@@ -15,8 +16,8 @@ export type Point = { x: number; y: number };
 
 /** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
-/** A saved file, the strength (percent) and the output format setting it was saved with. */
-export type SavedFile = { path: string; bytes: number; strength: number; format: OutputFormat | undefined };
+/** A saved file, and the strength (percent) it was saved at. */
+export type SavedFile = { path: string; bytes: number; strength: number };
 /** One result can be saved several times, at different strengths: each save, oldest first. */
 export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
 
@@ -68,10 +69,15 @@ class EditorState {
   selectionChanged = $derived(this.madeWith !== null && maskKey(this.madeWith.mask) !== maskKey(selection.mask));
   stale = $derived(this.result !== null && (this.modelChanged || this.selectionChanged));
   /** Saved already at this strength: another Save would only write a copy. */
-  // Saved at this strength in the format the Output panel asks for now (another format is another file).
-  savedAsShown = $derived(
-    this.jobId !== null && (this.jobNotes[this.jobId]?.saves.some((s) => s.strength === this.strength && s.format === app.settings?.outputFormat) ?? false),
-  );
+  // Saved at this strength in the file type a Save would write now (another type is another file;
+  // "same" and JPEG write the same file for a JPEG photo).
+  savedAsShown = $derived.by(() => {
+    const note = this.jobId ? this.jobNotes[this.jobId] : undefined;
+    const settings = app.settings;
+    if (!note || !settings) return false;
+    const wouldWrite = extensionOf(defaultSaveName(note.image.fileName, note.image.metadata.format, settings));
+    return note.saves.some((s) => s.strength === this.strength && extensionOf(s.path) === wouldWrite);
+  });
   canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
@@ -266,7 +272,7 @@ class EditorState {
       const saved = await api.save({ jobId, strength: strength / 100, ...(format ? { format } : {}) });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.saves.push({ ...saved, strength, format });
+      if (note) note.saves.push({ ...saved, strength });
     } catch (error) {
       errors.show(error);
     } finally {
@@ -278,6 +284,12 @@ class EditorState {
 /** The model an id runs: an alias's target, else the id itself. */
 function runsAs(id: string): string {
   return app.models.find((model) => model.id === id)?.aliasOf ?? id;
+}
+
+/** A file name's extension, lower case ('.jpg'); '.jpeg' and '.jpg' are told apart, as on disk. */
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? '' : name.slice(dot).toLowerCase();
 }
 
 export const editor = new EditorState();

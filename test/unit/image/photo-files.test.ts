@@ -65,4 +65,24 @@ describe('photos of a batch', () => {
     const [b] = planBatch([path.join(card, 'b.jpg')]);
     expect(await existingResult(b!, resultFoldersOf(b!.input, 'Unshaken'))).toBe(path.join(card, 'Unshaken', 'b-unshaken.jpg'));
   });
+
+  it('another folder is only its own: a photographer’s “x-unshaken.jpg” in Trip/ stays a photo, whatever lies above', async () => {
+    const p = path.join(tempDir(), 'P');
+    await mkdir(path.join(p, 'Trip'), { recursive: true });
+    await mkdir(path.join(p, 'scan.tif'));
+    for (const name of ['x.jpg', 'Trip/x-unshaken.jpg', 'Trip/scan-unshaken.jpg']) await writeFile(path.join(p, name), 'x');
+    expect(names(await photoFilesIn([path.join(p, 'Trip')]))).toEqual(['P/Trip/scan-unshaken.jpg', 'P/Trip/x-unshaken.jpg']);
+  });
+
+  it('never hands a photo a result another photo is planned to write, nor takes it for its own', async () => {
+    expect(planBatch(['/p/a.png'], { taken: ['/p/a-unshaken.png'] }).map((i) => i.output)).toEqual(['/p/a-unshaken-2.png']);
+    const card = path.join(tempDir(), 'twins');
+    await mkdir(card);
+    await writeFile(path.join(card, 'a-unshaken.jpg'), 'x');
+    const plan = planBatch([path.join(card, 'a.jpg'), path.join(card, 'a.png')]);
+    const planned = new Set(plan.map((i) => i.output));
+    expect(await existingResult(plan[0]!, [], planned)).toBe(path.join(card, 'a-unshaken.jpg'));
+    // a.png's result would be a-unshaken.png; a-unshaken.jpg is a.jpg's.
+    expect(await existingResult(plan[1]!, [], planned)).toBeNull();
+  });
 });
