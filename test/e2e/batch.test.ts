@@ -38,6 +38,8 @@ describe('batch from a dropped folder', () => {
     expect(await run.locator('ul.failures').textContent({ timeout: 5_000 })).toMatch(/cut\.jpg: could not be decoded; .*truncated or corrupt/);
     expect(await run.textContent({ timeout: 5_000 })).toContain('cut.jpg → cut-unshaken.jpg');
     expect((await readdir(file('card'))).sort()).toEqual(['cut.jpg', 'kodim07-unshaken.jpg', 'kodim07.jpg', 'kodim08-unshaken.jpg', 'kodim08.jpg']);
+    // The status bar learns where deblurring ran from the batch's photos too.
+    await expect.poll(() => page().getByTestId('execution-provider').textContent()).toBe('CPU');
     // Batch photos are counted in their panel, not given a job card each; the editor is untouched.
     expect(await page().getByTestId('job-panel').locator('li').count()).toBe(0);
     expect(await page().getByTestId('drop-zone').count()).toBe(1);
@@ -66,6 +68,10 @@ describe('batch from a dropped folder', () => {
     const failures = await page().getByTestId('batch-run').first().locator('ul.failures li').allTextContents();
     expect(failures.map((f) => f.split(':')[0])).toEqual(['day1/IMG_0001.jpg', 'day2/IMG_0001.jpg']);
     expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('2 items');
+    // Finished batches can be cleared from the list; the results stay.
+    await page().getByTestId('batch-clear').click();
+    expect(await page().getByTestId('batch-run').count()).toBe(0);
+    expect((await readdir(file('day1'))).sort()).toEqual(['IMG_0001.jpg', 'IMG_0002-unshaken.jpg', 'IMG_0002.jpg']);
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });

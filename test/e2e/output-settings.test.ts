@@ -42,10 +42,17 @@ describe('output settings', () => {
     await save.click();
     await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('hats-unshaken.jpg'));
     expect((await sharp(file('hats-unshaken.jpg')).metadata()).format).toBe('jpeg');
-    // "Same" would write that JPEG again: nothing new to save.
+    // "Same" would write that JPEG again: nothing new to save; another quality is another file.
     await format('Same').click();
     await expect.poll(() => format('Same').getAttribute('aria-pressed')).toBe('true');
     expect(await save.isDisabled()).toBe(true);
+    await panel().getByTestId('setting-quality').fill('70');
+    await panel().getByTestId('setting-quality').press('Tab');
+    await expect.poll(() => save.isEnabled()).toBe(true);
+    await save.click();
+    await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('hats-unshaken-2.jpg'));
+    await panel().getByTestId('setting-quality').fill('95');
+    await panel().getByTestId('setting-quality').press('Tab');
     await format('PNG').click();
     await expect.poll(() => format('PNG').getAttribute('aria-pressed')).toBe('true');
 

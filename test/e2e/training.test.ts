@@ -106,6 +106,12 @@ describe('fine-tuning from the training panel', () => {
     await fill('Night walk', 30);
     await panel().getByTestId('training-start').click();
     await expect.poll(() => panel().getByTestId('training-stage').textContent({ timeout: 5_000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^Step \d+ of 30/);
+    // The window itself never scrolls (a hidden announcement once made it twice its height).
+    type Doc = { documentElement: { scrollHeight: number }; defaultView: { innerHeight: number } };
+    expect(await page().evaluate(() => {
+      const d = (globalThis as unknown as { document: Doc }).document;
+      return d.documentElement.scrollHeight <= d.defaultView.innerHeight;
+    })).toBe(true);
     await panel().getByTestId('training-stop').click();
     await expect.poll(status, { timeout: 60_000 }).toBe('cancelled');
     await expect.poll(runs).toHaveLength(1);

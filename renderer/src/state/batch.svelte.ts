@@ -35,6 +35,11 @@ class BatchState {
     }
   }
 
+  /** Takes the batches that have ended off the list (their results stay where they were written). */
+  clearFinished(isOpen: (jobId: string) => boolean): void {
+    this.runs = this.runs.filter((run) => run.items.some((item) => isOpen(item.jobId)));
+  }
+
   /** Stops a batch: its queued photos are dropped and the running one stops; done ones stay. */
   async cancel(run: BatchRun, isOpen: (jobId: string) => boolean): Promise<void> {
     try {

@@ -16,8 +16,8 @@ export type Point = { x: number; y: number };
 
 /** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
-/** A saved file, and the strength (percent) it was saved at. */
-export type SavedFile = { path: string; bytes: number; strength: number };
+/** A saved file, the strength (percent) and the JPEG/WebP quality it was saved with. */
+export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined };
 /** One result can be saved several times, at different strengths: each save, oldest first. */
 export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
 
@@ -76,7 +76,9 @@ class EditorState {
     const settings = app.settings;
     if (!note || !settings) return false;
     const wouldWrite = extensionOf(defaultSaveName(note.image.fileName, note.image.metadata.format, settings));
-    return note.saves.some((s) => s.strength === this.strength && extensionOf(s.path) === wouldWrite);
+    // Another quality is another file too, where quality means something (JPEG, WebP).
+    const lossy = LOSSY_EXTENSIONS.includes(wouldWrite);
+    return note.saves.some((s) => s.strength === this.strength && extensionOf(s.path) === wouldWrite && (!lossy || s.quality === settings.jpegQuality));
   });
   canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
 
@@ -269,10 +271,11 @@ class EditorState {
       // The strength read once: the slider may move while the file is written.
       const strength = this.strength;
       const format = app.settings?.outputFormat;
-      const saved = await api.save({ jobId, strength: strength / 100, ...(format ? { format } : {}) });
+      const quality = app.settings?.jpegQuality;
+      const saved = await api.save({ jobId, strength: strength / 100, ...(format ? { format } : {}), ...(quality ? { quality } : {}) });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.saves.push({ ...saved, strength });
+      if (note) note.saves.push({ ...saved, strength, quality });
     } catch (error) {
       errors.show(error);
     } finally {
@@ -285,6 +288,8 @@ class EditorState {
 function runsAs(id: string): string {
   return app.models.find((model) => model.id === id)?.aliasOf ?? id;
 }
+
+const LOSSY_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.webp'];
 
 /** A file name's extension, lower case ('.jpg'); '.jpeg' and '.jpg' are told apart, as on disk. */
 function extensionOf(name: string): string {
