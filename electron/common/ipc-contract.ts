@@ -100,6 +100,8 @@ export const ipcContract = {
         modelId: z.string().min(1).max(200),
         /** Absent: each result next to its original. */
         outDir: z.string().min(1).max(4096).optional(),
+        /** What was dropped, for people ("Holiday", "3 items"): shown again after a reload. */
+        title: z.string().min(1).max(300).optional(),
       })
       .strict(),
     response: z.object({
@@ -109,6 +111,20 @@ export const ipcContract = {
       alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
     }),
     progress: true,
+  },
+  /** The batches still under way, with their jobs as they stand: a reloaded window shows them again. */
+  batchRuns: {
+    channel: 'job:batch-runs',
+    request: z.object({}).strict(),
+    response: z.array(
+      z.object({
+        title: z.string(),
+        items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
+        alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
+        jobs: z.array(jobSnapshotSchema),
+      }),
+    ),
+    progress: false,
   },
   jobStatus: {
     channel: 'job:status',

@@ -62,6 +62,21 @@ describe('batch from a dropped folder', () => {
     expect((await readdir(file('picked'))).sort()).toEqual(['harbour-unshaken.jpg', 'harbour.jpg']);
   });
 
+  it('a window reloaded mid-batch shows the batch again, with its counts, and can cancel it', async () => {
+    await mkdir(file('long'));
+    for (const name of ['kodim13', 'kodim14', 'kodim15', 'kodim16', 'kodim17', 'kodim18']) {
+      await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24', `${name}.png`)).resize(1400).jpeg().toFile(file(`long/${name}.jpg`));
+    }
+    await dropFolder(page(), CANVAS, file('long'));
+    await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent()) ?? '').toBe('long');
+    await page().reload();
+    await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toBe('long');
+    expect(await page().getByTestId('batch-summary').first().textContent()).toMatch(/ · \d to go$/);
+    await page().getByRole('button', { name: 'Cancel batch' }).click();
+    await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
+    expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length).toBeLessThan(6);
+  });
+
   it('two folders dropped together whose damaged photos share a name: both named, counts kept current', async () => {
     await dropFolders(page(), CANVAS, [file('day1'), file('day2')]);
     await expect.poll(async () => (await summaries())[0], { timeout: 60_000 }).toBe('2 done · 2 failed');

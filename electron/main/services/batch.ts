@@ -17,7 +17,10 @@ import { requireAbsolutePath } from './paths.js';
  * reported as done, not queued, so dropping the same folder again after a crash or quit finishes
  * what was left. A photo that fails (damaged, too large) fails alone: its job says why.
  */
-export function createBatchService(context: ServiceContext): (request: IpcParsedRequest<'batch'>) => Promise<IpcResponse<'batch'>> {
+export function createBatchService(context: ServiceContext): {
+  batch: (request: IpcParsedRequest<'batch'>) => Promise<IpcResponse<'batch'>>;
+  batchRuns: () => Promise<IpcResponse<'batchRuns'>>;
+} {
   // Photos queued or being deblurred, by job: the same folder dropped again meanwhile does not
   // queue them twice, even if the output format or place changed since (keyed by the photo, not
   // its result). A job leaves it when it ends, however it ends (a cancelled one never runs).
@@ -25,7 +28,14 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
   context.jobs.onUpdate((job) => {
     if (isTerminal(job.state.status)) pending.delete(job.id);
   });
-  return async (request) => {
+  // The batches of this session, newest last, for a window that was reloaded mid-batch.
+  const runs: { title: string; items: IpcResponse<'batch'>['items']; alreadyDone: BatchItem[] }[] = [];
+  const batchRuns = async (): Promise<IpcResponse<'batchRuns'>> =>
+    runs
+      .filter((run) => run.items.some((item) => pending.has(item.jobId)))
+      .reverse()
+      .map((run) => ({ ...run, jobs: run.items.flatMap((item) => context.jobs.get(item.jobId) ?? []) }));
+  const batch = async (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => requireAbsolutePath(p, 'photo or folder path'));
     const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
     const settings = context.settings.get();
@@ -90,8 +100,11 @@ export function createBatchService(context: ServiceContext): (request: IpcParsed
       pending.set(job.id, item);
       items.push({ jobId: job.id, ...item });
     }
+    if (runs.length >= MAX_RUNS_KEPT) runs.shift();
+    runs.push({ title: request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`), items, alreadyDone });
     return { items, alreadyDone };
   };
+  return { batch, batchRuns };
 }
 
 /** A results folder beside the photos; a file where it should be is a clear error, not a failed photo each. */
@@ -105,6 +118,9 @@ async function makeResultsFolder(folder: string): Promise<void> {
     throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/** Batches remembered for a reloaded window (only those still under way are shown). */
+const MAX_RUNS_KEPT = 100;
 
 /** The encoder's hidden temp files for `outputs` (no job is writing them): one listing per folder. */
 async function removeTempFiles(outputs: readonly string[]): Promise<void> {

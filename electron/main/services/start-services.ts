@@ -86,7 +86,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
     deblur: createDeblurService(context),
-    batch: createBatchService(context),
+    ...createBatchService(context),
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
     save: trackedSave,

@@ -1,6 +1,7 @@
 import type { IpcResponse } from '../../../electron/common/index.js';
 import { api } from '../lib/api.js';
 import { errors } from './errors.svelte.js';
+import { jobs } from './jobs.svelte.js';
 
 type BatchReply = IpcResponse<'batch'>;
 
@@ -26,12 +27,25 @@ class BatchState {
   async start(paths: string[], title: string, settings: { strength: number; modelId: string }): Promise<void> {
     this.starting = true;
     try {
-      const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId });
+      const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId, title });
       this.runs = [{ id: this.nextId++, title, items: reply.items, alreadyDone: reply.alreadyDone }, ...this.runs];
     } catch (error) {
       errors.show(error);
     } finally {
       this.starting = false;
+    }
+  }
+
+  /** After a reload: the batches main is still working on, as they stand. */
+  async restore(): Promise<void> {
+    try {
+      const under = await api.batchRuns();
+      for (const run of under) for (const job of run.jobs) jobs.record(job);
+      const known = new Set(this.runs.flatMap((run) => run.items.map((item) => item.jobId)));
+      const missing = under.filter((run) => !run.items.some((item) => known.has(item.jobId)));
+      this.runs = [...this.runs, ...missing.map((run) => ({ id: this.nextId++, title: run.title, items: run.items, alreadyDone: run.alreadyDone }))];
+    } catch (error) {
+      errors.show(error);
     }
   }
 
