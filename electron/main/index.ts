@@ -12,6 +12,7 @@ import { askBeforeClosingDuringTraining } from './electron-quit-guard.js';
 import { createMainWindow } from './electron-window.js';
 import { APP_ENTRY_URL } from './ipc/sender-check.js';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './security.js';
+import { trashInUserData } from './services/remove-model.js';
 import { startServices, type Services } from './services/start-services.js';
 
 /**
@@ -37,7 +38,8 @@ async function start(): Promise<void> {
     userDataDir: app.getPath('userData'),
     engine: createUtilityProcessEngine(),
     trainingEngine: createUtilityProcessEngine({ ...TRAINING_ENGINE_OPTIONS, serviceName: 'Unshake training' }),
-    moveToTrash: (target) => shell.trashItem(target),
+    // The desktop's trash; where there is none (a bare Linux session), Unshake's own.
+    moveToTrash: (target) => shell.trashItem(target).catch(() => trashInUserData(app.getPath('userData'))(target)),
     settings: createElectronSettingsStore(),
     appVersion: app.getVersion(),
   });
