@@ -58,6 +58,9 @@ export const trainedModelSchema = z
   })
   .strict();
 
+/** The stage once the last step is done: the model is measured and written, which cannot be stopped half-way. */
+export const FINAL_TRAINING_STAGE = 'Measuring and saving the new model';
+
 export type TrainingSource = (typeof TRAINING_SOURCES)[number];
 export type FineTuneSettings = z.infer<typeof fineTuneSettingsSchema>;
 export type NewTrainingRun = z.infer<typeof newTrainingRunSchema>;

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import type { EngineRequest } from '../engine/engine-client.js';
 import type { ServiceContext } from './context.js';
@@ -29,7 +30,7 @@ export function createTrainingServices(context: ServiceContext): {
   const working = new Map<string, Promise<unknown>>();
   const isUnderWay = (runId: string) => {
     const status = context.jobs.get(jobOfRun.get(runId) ?? '')?.state.status;
-    return status === 'queued' || status === 'running';
+    return status !== undefined && !isTerminal(status);
   };
   // Start, resume and discard of one run, one at a time: each waits for the one before and for a
   // stopping run's checkpoint, then looks again (a resume and a discard clicked together must not

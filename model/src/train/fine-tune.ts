@@ -1,3 +1,4 @@
+import { FINAL_TRAINING_STAGE } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import type { BackendChoice } from './backend.js';
 import { resolveBase } from './base-model.js';
@@ -5,7 +6,7 @@ import { formatDuration } from './cli-train-format.js';
 import { assertNewModelId, isModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { listCheckpoints } from './checkpoint.js';
-import { interruptedRuns, removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
+import { removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
 import type { TrainEvent, TrainMode, TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
 
@@ -85,7 +86,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   // Imported here, not at the top: listing and discarding runs, and planning one, never load TF.js.
   const [{ defaultCriticWidth, isCpuBound, loadBestBackend }, { trainModel }] = await Promise.all([import('./backend.js'), import('./trainer.js')]);
   const backend = await loadBestBackend();
-  const run = request.kind === 'new' ? await newRun(request, isCpuBound(backend)) : await resumedRun(request);
+  const runOptions = request.kind === 'new' ? await newRun(request, isCpuBound(backend)) : await resumedRun(request);
   lines.backend = plainBackend(backend);
   report('Checking the photos');
 
@@ -105,7 +106,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
     } else if (e.type === 'step') {
       fraction = Math.min(1, e.step / e.total);
       const left = Number.isFinite(e.etaSeconds) && e.step < e.total ? ` · about ${formatDuration(e.etaSeconds)} left` : '';
-      report(e.step < e.total ? `Step ${e.step} of ${e.total}${left}` : 'Measuring and saving the new model');
+      report(e.step < e.total ? `Step ${e.step} of ${e.total}${left}` : FINAL_TRAINING_STAGE);
     } else if (e.type === 'checkpoint' && e.reason === 'cancel') {
       report(`Stopped at step ${e.step}; saved to resume later`);
     }
@@ -114,7 +115,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   let result: Awaited<ReturnType<typeof trainModel>>;
   try {
     result = await trainModel({
-      ...run.options,
+      ...runOptions,
       modelsDir: request.modelsDir,
       ...(request.bundledDir === undefined ? {} : { bundledDir: request.bundledDir }),
       defaultCriticWidth: defaultCriticWidth(backend),
@@ -168,30 +169,26 @@ export async function planRunId(r: Library & { baseModelId: string; name: string
  */
 export const CPU_BOUND_CROP = 64;
 
-async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: boolean): Promise<{ options: RunOptions }> {
-  const name = r.name.trim();
+async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: boolean): Promise<RunOptions> {
   const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
-  const outId = r.runId;
   const s = r.settings ?? {};
   return {
-    options: {
-      baseOnnxPath: base.onnx,
-      baseManifest: base.manifest,
-      ...(r.source === 'pairs' ? { pairsDir: r.folder } : { sharpDir: r.folder }),
-      outId,
-      outName: name,
-      steps: r.steps,
-      checkpointEvery: s.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
-      ...(s.crop === undefined ? (cpuBound ? { crop: CPU_BOUND_CROP } : {}) : { crop: s.crop }),
-      ...(s.batch === undefined ? {} : { batch: s.batch }),
-      ...(s.criticWidth === undefined ? {} : { criticWidth: s.criticWidth }),
-      ...(s.mode === undefined ? {} : { mode: s.mode }),
-      ...(s.perceptualWeight === undefined ? {} : { weights: { perceptual: s.perceptualWeight } }),
-    },
+    baseOnnxPath: base.onnx,
+    baseManifest: base.manifest,
+    ...(r.source === 'pairs' ? { pairsDir: r.folder } : { sharpDir: r.folder }),
+    outId: r.runId,
+    outName: r.name.trim(),
+    steps: r.steps,
+    checkpointEvery: s.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
+    ...(s.crop === undefined ? (cpuBound ? { crop: CPU_BOUND_CROP } : {}) : { crop: s.crop }),
+    ...(s.batch === undefined ? {} : { batch: s.batch }),
+    ...(s.criticWidth === undefined ? {} : { criticWidth: s.criticWidth }),
+    ...(s.mode === undefined ? {} : { mode: s.mode }),
+    ...(s.perceptualWeight === undefined ? {} : { weights: { perceptual: s.perceptualWeight } }),
   };
 }
 
-async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Promise<{ options: RunOptions }> {
+async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Promise<RunOptions> {
   const run = (await listInterruptedRuns(r.modelsDir)).find((x) => x.id === r.runId);
   if (!run) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${r.runId}" to resume.`);
   if (!run.folder || !run.baseModelId) {
@@ -202,14 +199,12 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
   }
   const base = await resolveBase(run.baseModelId, r.modelsDir, r.bundledDir);
   return {
-    options: {
-      baseOnnxPath: base.onnx,
-      baseManifest: base.manifest,
-      ...(run.source === 'pairs' ? { pairsDir: run.folder } : { sharpDir: run.folder }),
-      outId: run.id,
-      resume: true,
-      checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
-    },
+    baseOnnxPath: base.onnx,
+    baseManifest: base.manifest,
+    ...(run.source === 'pairs' ? { pairsDir: run.folder } : { sharpDir: run.folder }),
+    outId: run.id,
+    resume: true,
+    checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
   };
 }
 
@@ -273,7 +268,7 @@ export async function listInterruptedRuns(modelsDir: string): Promise<Interrupte
 
 /** Deletes an interrupted run's checkpoint (its model was never exported). */
 export async function discardInterruptedRun(modelsDir: string, runId: string): Promise<void> {
-  if (!(await interruptedRuns(modelsDir)).some((r) => r.id === runId)) {
+  if (!(await listInterruptedRuns(modelsDir)).some((r) => r.id === runId)) {
     throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${runId}".`);
   }
   await removeRunDir(runDirFor(modelsDir, runId));

@@ -35,6 +35,9 @@ export class FileDrag {
     this.depth = 0;
     this.onfiles(event.dataTransfer ? droppedFiles(event.dataTransfer) : null);
   };
+
+  /** The four handlers, to spread on the target element. */
+  readonly handlers = { ondragenter: this.enter, ondragover: this.over, ondragleave: this.leave, ondrop: this.drop };
 }
 
 function carriesFiles(event: DragEvent): boolean {

@@ -11,7 +11,8 @@ const FORMATS_SENTENCE = 'JPEG, PNG, TIFF, WebP, HEIF/AVIF or GIF';
 /** For <input type="file" accept>: MIME families plus extensions for files without a MIME type. */
 export const IMAGE_ACCEPT = ['image/*', ...IMAGE_EXTENSIONS.map((ext) => `.${ext}`)].join(',');
 
-function extensionOf(name: string): string {
+/** A file name's extension, lower case, without the dot ('jpg'); '' when it has none. */
+export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }

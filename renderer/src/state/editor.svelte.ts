@@ -2,7 +2,7 @@ import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from 
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { defaultSaveName } from '../lib/job-text.js';
-import { looksLikeFolder, singleImageFile } from '../lib/image-file.js';
+import { extensionOf, looksLikeFolder, singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { errors } from './errors.svelte.js';
@@ -289,12 +289,6 @@ function runsAs(id: string): string {
   return app.models.find((model) => model.id === id)?.aliasOf ?? id;
 }
 
-const LOSSY_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.webp'];
-
-/** A file name's extension, lower case ('.jpg'); '.jpeg' and '.jpg' are told apart, as on disk. */
-function extensionOf(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot < 0 ? '' : name.slice(dot).toLowerCase();
-}
+const LOSSY_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'webp'];
 
 export const editor = new EditorState();

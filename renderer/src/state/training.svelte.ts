@@ -1,7 +1,8 @@
-import type { FineTuneSettings, InterruptedRunInfo, JobSnapshot, TrainingSource } from '../../../electron/common/index.js';
+import { isTerminal, type FineTuneSettings, type InterruptedRunInfo, type JobSnapshot, type TrainingSource } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder } from '../lib/image-file.js';
+import { baseName } from '../lib/job-text.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -19,7 +20,7 @@ const ADVANCED_RANGES = {
 } as const;
 
 /** A folder's last name, whichever separator the platform uses. */
-const folderName = (folder: string) => folder.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? folder;
+const folderName = (folder: string) => baseName(folder.replace(/[\\/]+$/, ''));
 
 /**
  * The Fine-tune panel: the folder and kind of training data, the new model's name and length,
@@ -41,7 +42,7 @@ class TrainingState {
 
   // The run started here, else the newest one main reports (a window reloaded mid-run still shows it and can stop it).
   job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : (jobs.list.find((job) => job.kind === 'training') ?? null));
-  busy = $derived(this.starting || (this.job !== null && (this.job.state.status === 'queued' || this.job.state.status === 'running')));
+  busy = $derived(this.starting || (this.job !== null && !isTerminal(this.job.state.status)));
   folderLabel = $derived(this.folder ? folderName(this.folder) : null);
 
   /** A folder dropped on the panel: its path, and a name for the model if none was typed. */
