@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, attachPath, dropFolder, dropFolders, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, dropFolders, focusedTestId, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A folder dropped on the window is a batch, in Chromium with the real services: every photo is
@@ -72,8 +72,10 @@ describe('batch from a dropped folder', () => {
     await page().reload();
     await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toBe('long');
     expect(await page().getByTestId('batch-summary').first().textContent()).toMatch(/ · \d to go$/);
-    await page().getByRole('button', { name: 'Cancel batch' }).click();
+    await page().getByRole('button', { name: 'Cancel batch' }).press('Enter');
     await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
+    // Cancel batch is gone with the batch: the focus went on to clearing it.
+    await expect.poll(() => focusedTestId(page())).toBe('batch-clear');
     expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length).toBeLessThan(6);
   });
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, focusedTestId, installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * What a photographer sees around the photo, in Chromium with the real services: the strength
@@ -38,6 +38,7 @@ describe('editor UX in Chromium with the real services', () => {
     await copyFile(path.join(DATA, 'Flower_blur1.png'), file('Flower_blur1.png'));
     // An upright portrait, large enough that its deblur runs for a while (tiles, progress).
     await sharp(path.join(DATA, 'Istanbul_blur1.png')).resize(1400, 2100, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(file('portrait.jpg'));
+    await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
   });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const button = (name: string) => page().getByRole('button', { name, exact: true });
@@ -81,8 +82,9 @@ describe('editor UX in Chromium with the real services', () => {
     await appLoaded(page());
     expect(await text('execution-provider')).toBe('Processor chosen at the first deblur');
     // The full names ("Unshake base (Improved-DeblurGAN, CPU-trained)") were cut off in the toolbar.
+    // One entry per model: the alias, not the bundled model it runs again, and no placeholder weights.
     // The model list is its own request: it may come after the engine's info.
-    await expect.poll(() => page().locator('select option').allTextContents()).toEqual(['Base model — Unshake base', 'Placeholder', 'Unshake base']);
+    await expect.poll(() => page().locator('select option').allTextContents()).toEqual(['Base model — Unshake base', 'Quick look']);
     const select = await page().locator('select').evaluate((el) => {
       const e = el as unknown as { scrollWidth: number; clientWidth: number };
       return { scroll: e.scrollWidth, client: e.clientWidth };
@@ -127,15 +129,11 @@ describe('editor UX in Chromium with the real services', () => {
     );
     expect(saved!.equals(original!)).toBe(false);
 
-    // The Base model alias and the model it runs are one model: no notice, nothing to redo.
-    const select = page().locator('select');
-    await select.selectOption({ label: 'Unshake base' });
-    expect(await notice().count()).toBe(0);
-    expect(await button('Save').isEnabled()).toBe(true);
     // Another model: the result on screen is flagged and cannot be saved until Deblur runs again.
-    await select.selectOption({ label: 'Placeholder' });
+    const select = page().locator('select');
+    await select.selectOption({ label: 'Quick look' });
     await expect.poll(() => button('Save').isDisabled()).toBe(true);
-    await expect.poll(() => notice().textContent()).toBe('Made with Base model — Unshake base. Deblur again to use Placeholder.');
+    await expect.poll(() => notice().textContent()).toBe('Made with Base model — Unshake base. Deblur again to use Quick look.');
     expect(await button('Deblur').isEnabled()).toBe(true);
     await select.selectOption({ label: 'Base model — Unshake base' });
     await expect.poll(() => button('Save').isEnabled()).toBe(true);
@@ -184,10 +182,14 @@ describe('editor UX in Chromium with the real services', () => {
     // The portrait is open now; the flower's card offers its result back.
     expect(await text('meta-file')).toBe('portrait.jpg');
     // Another model picked meanwhile: Show brings the one the result was made with back too.
-    await page().locator('select').selectOption({ label: 'Placeholder' });
+    await page().locator('select').selectOption({ label: 'Quick look' });
     const show = page().getByRole('button', { name: 'Show Flower_blur1.png and its result' });
-    await show.click();
+    await show.press('Enter');
     await expect.poll(() => text('meta-file')).toBe('Flower_blur1.png');
+    // Show is gone with its photo back on screen: the focus moves on to Save (its strength was changed
+    // after the last save), not back to the top of the page.
+    await expect.poll(() => focusedTestId(page())).toBe('save-button');
+    expect(await button('Save').isEnabled()).toBe(true);
     expect(await page().locator('select').inputValue()).toBe('base');
     expect(await notice().count()).toBe(0);
     await resultShown();
@@ -198,15 +200,7 @@ describe('editor UX in Chromium with the real services', () => {
   });
 
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {
-    const weights = path.join(repoRoot, 'model', 'weights');
-    const dir = path.join(file('user-data'), 'models', 'my-camera');
-    await mkdir(dir, { recursive: true });
-    await copyFile(path.join(weights, 'placeholder.onnx'), path.join(dir, 'my-camera.onnx'));
-    const manifest = JSON.parse(await readFile(path.join(weights, 'placeholder.manifest.json'), 'utf8')) as object;
-    await writeFile(
-      path.join(dir, 'my-camera.manifest.json'),
-      JSON.stringify({ ...manifest, id: 'my-camera', name: 'My camera', file: 'my-camera.onnx', placeholder: false }),
-    );
+    const dir = await installModelCopy(file('user-data'), 'my-camera', 'My camera');
     const options = () => page().locator('select option').allTextContents();
     const focus = () => page().evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): boolean }).dispatchEvent(new Event('focus')));
     expect(await options()).not.toContain('My camera');

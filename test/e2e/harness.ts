@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,28 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
 export async function appLoaded(page: Page): Promise<void> {
   await expect.poll(() => page.getByTestId('status-bar').textContent(), { timeout: 90_000 }).toContain('onnxruntime');
   await expect.poll(() => page.locator('header select option').first().textContent(), { timeout: 90_000 }).not.toBe('No models installed');
+}
+
+/**
+ * Installs a copy of the bundled placeholder generator as a user model in `userDataDir`: a second
+ * model to pick that deblurs in milliseconds. Returns its folder.
+ */
+export async function installModelCopy(userDataDir: string, id: string, name: string): Promise<string> {
+  const weights = path.join(repoRoot, 'model', 'weights');
+  const dir = path.join(userDataDir, 'models', id);
+  await mkdir(dir, { recursive: true });
+  await copyFile(path.join(weights, 'placeholder.onnx'), path.join(dir, `${id}.onnx`));
+  const manifest = JSON.parse(await readFile(path.join(weights, 'placeholder.manifest.json'), 'utf8')) as object;
+  await writeFile(path.join(dir, `${id}.manifest.json`), JSON.stringify({ ...manifest, id, name, file: `${id}.onnx`, placeholder: false }));
+  return dir;
+}
+
+/** The focused element's data-testid (else its tag name): where a keyboard user is now. */
+export function focusedTestId(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const active = (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null; tagName: string } | null } }).document.activeElement;
+    return active ? (active.getAttribute('data-testid') ?? active.tagName.toLowerCase()) : null;
+  });
 }
 
 /** How many of the page's requests to main are still unanswered (0: it has handled every reply). */

@@ -144,4 +144,36 @@ describe('selecting the part of the photo to fix', () => {
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });
+
+  it('without a mouse: Tab reaches the photo, Enter draws, the arrow keys move and resize, Delete removes; only that part changes', async () => {
+    await button('Rectangle').focus();
+    await page().keyboard.press('Enter');
+    const overlay = page().getByTestId('selection-overlay');
+    const onOverlay = () => overlay.evaluate((element) => element.ownerDocument.activeElement === element);
+    for (let presses = 0; presses < 20 && !(await onOverlay()); presses++) await page().keyboard.press('Tab');
+    expect(await onOverlay()).toBe(true);
+    expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection: nothing selected\. Enter draws a selection/);
+
+    // 1280 × 720: Enter draws 640 × 360 in the middle; a step is 1 % of 1280 px (13), 10 % with Shift.
+    const hint = () => text('selection-hint');
+    await page().keyboard.press('Enter');
+    await expect.poll(hint).toBe('Rectangle 640 × 360 px at 320, 180');
+    await page().keyboard.press('Shift+ArrowRight');
+    await page().keyboard.press('ArrowDown');
+    await page().keyboard.press('Alt+Shift+ArrowUp');
+    await expect.poll(hint).toBe('Rectangle 640 × 232 px at 448, 193');
+    expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection: Rectangle 640 × 232 px at 448, 193\. /);
+    // Shift+Enter adds a second shape; Delete takes the newest away again.
+    await page().keyboard.press('Shift+Enter');
+    await expect.poll(() => overlay.locator('rect.edge').count()).toBe(2);
+    await page().keyboard.press('Delete');
+    await expect.poll(() => overlay.locator('rect.edge').count()).toBe(1);
+    await expect.poll(hint).toBe('Rectangle 640 × 232 px at 448, 193');
+
+    const result = await deblurAndSave();
+    const { inside, outside } = await changes(result, { x0: 448, y0: 193, x1: 448 + 640, y1: 193 + 232 });
+    expect(outside).toBe(0);
+    expect(inside).toBeGreaterThan(1000);
+    expect(app().pageErrors).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
 import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { appLoaded, attachPath, dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, focusedTestId, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The Fine-tune panel in Chromium with the real services: a folder of pairs dropped on it trains
@@ -104,16 +104,20 @@ describe('fine-tuning from the training panel', () => {
   it('a stopped run keeps its checkpoint, is listed, and resumes to its end', async () => {
     await page().locator('header select').selectOption({ label: 'Tiny camera' });
     await fill('Night walk', 30);
-    await panel().getByTestId('training-start').click();
+    await panel().getByTestId('training-start').press('Enter');
     await expect.poll(() => panel().getByTestId('training-stage').textContent({ timeout: 5_000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^Step \d+ of 30/);
+    // Start waits for its run without dropping the focus to the page.
+    expect(await focusedTestId(page())).toBe('training-start');
     // The window itself never scrolls (a hidden announcement once made it twice its height).
     type Doc = { documentElement: { scrollHeight: number }; defaultView: { innerHeight: number } };
     expect(await page().evaluate(() => {
       const d = (globalThis as unknown as { document: Doc }).document;
       return d.documentElement.scrollHeight <= d.defaultView.innerHeight;
     })).toBe(true);
-    await panel().getByTestId('training-stop').click();
+    await panel().getByTestId('training-stop').press('Enter');
     await expect.poll(status, { timeout: 60_000 }).toBe('cancelled');
+    // Stop is gone with the run: the focus went on to Start, not back to the top of the page.
+    await expect.poll(() => focusedTestId(page())).toBe('training-start');
     await expect.poll(runs).toHaveLength(1);
     const [listed] = await runs();
     expect(listed).toMatch(/^Night walk\s+Stopped at step \d+ of 30 · \/.*\/pairs\s/);

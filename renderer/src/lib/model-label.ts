@@ -15,3 +15,14 @@ export function modelLabelFor(id: string, models: readonly Pick<ModelInfo, 'id' 
   const model = models.find((candidate) => candidate.id === id);
   return model ? modelLabel(model) : id;
 }
+
+/**
+ * The models the toolbar offers, one entry per model: the "Base model" alias stands for the
+ * bundled model it runs, which is not listed again, and placeholder weights (not a deblurrer)
+ * are left out once a trained model is there. The model in use is always listed, whatever it is.
+ */
+export function pickerModels<M extends Pick<ModelInfo, 'id' | 'placeholder' | 'aliasOf'>>(models: readonly M[], inUseId: string): M[] {
+  const aliased = new Set(models.flatMap((model) => (model.aliasOf ? [model.aliasOf] : [])));
+  const trained = models.some((model) => !model.placeholder);
+  return models.filter((model) => model.id === inUseId || !(aliased.has(model.id) || (trained && model.placeholder)));
+}

@@ -1,4 +1,5 @@
 import type { MaskShape, RegionMask } from '../../../electron/common/index.js';
+import { shapesAfterKey, type PhotoSize, type SelectionKey } from '../lib/selection-keys.js';
 
 /** How a drag on the fitted photo selects: a rectangle, an ellipse, or a free-hand lasso. */
 export type SelectionTool = 'rect' | 'ellipse' | 'lasso';
@@ -36,6 +37,14 @@ class SelectionState {
   /** A finished drag: replaces the selection, or joins it when `add` (Shift held). */
   commit(shape: MaskShape, add: boolean): void {
     this.shapes = add ? [...this.shapes, shape] : [shape];
+  }
+
+  /** A key's change (lib/selection-keys.ts): reports whether the key was the selection's. */
+  applyKey(key: SelectionKey, photo: PhotoSize): boolean {
+    const drawKind = this.tool === 'rect' || this.tool === 'ellipse' ? this.tool : null;
+    const shapes = shapesAfterKey($state.snapshot(this.shapes), key, drawKind, photo);
+    if (shapes) this.shapes = shapes;
+    return shapes !== null;
   }
 
   /** The selection a result was made with, drawn again. */
