@@ -49,6 +49,17 @@ export const modelInfoSchema = z.object({
   aliasOf: z.string().optional(),
 });
 
+const openImageResultSchema = z.object({
+  imageId: imageIdSchema,
+  path: z.string(),
+  fileName: z.string(),
+  metadata: metadataSummarySchema,
+  /** Custom-protocol URL of a screen-size, oriented sRGB preview. */
+  previewUrl: z.string(),
+  previewWidth: z.number().int().positive(),
+  previewHeight: z.number().int().positive(),
+});
+
 export const ipcContract = {
   appInfo: {
     channel: 'app:info',
@@ -65,16 +76,7 @@ export const ipcContract = {
   openImage: {
     channel: 'image:open',
     request: z.object({ path: z.string().min(1).max(4096) }).strict(),
-    response: z.object({
-      imageId: imageIdSchema,
-      path: z.string(),
-      fileName: z.string(),
-      metadata: metadataSummarySchema,
-      /** Custom-protocol URL of a screen-size, oriented sRGB preview. */
-      previewUrl: z.string(),
-      previewWidth: z.number().int().positive(),
-      previewHeight: z.number().int().positive(),
-    }),
+    response: openImageResultSchema,
     progress: false,
   },
   deblur: {
@@ -122,6 +124,24 @@ export const ipcContract = {
         items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
         alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
         jobs: z.array(jobSnapshotSchema),
+      }),
+    ),
+    progress: false,
+  },
+  /**
+   * The editor's deblurs of this session, oldest first, each with its photo, what it was made
+   * with and its saves: a reloaded window gets its results back (main keeps them until quit).
+   */
+  editorJobs: {
+    channel: 'job:editor-jobs',
+    request: z.object({}).strict(),
+    response: z.array(
+      z.object({
+        job: jobSnapshotSchema,
+        image: openImageResultSchema,
+        madeWith: z.object({ modelId: z.string(), mask: regionMaskSchema.optional() }),
+        /** Strength 0–1 as asked for, quality as asked for (absent: the settings' then). */
+        saves: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), strength: z.number().min(0).max(1), quality: z.number().int().optional() })),
       }),
     ),
     progress: false,

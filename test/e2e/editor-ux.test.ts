@@ -199,6 +199,33 @@ describe('editor UX in Chromium with the real services', () => {
     expect(await page().getByRole('button', { name: 'Show portrait.jpg and its result' }).count()).toBe(1);
   });
 
+  it('a reloaded window gets its results back: the cards with their photos and saves, the newest on screen, followed while it runs', async () => {
+    const cards = page().getByTestId('job-panel').locator('li');
+    await page().getByRole('button', { name: 'Show portrait.jpg and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('portrait.jpg');
+    // Deblurred again (the base model takes seconds on this portrait): the reload comes while it runs.
+    await button('Deblur').click();
+    await expect.poll(() => page().getByTestId('job-status').textContent(), { timeout: 60_000 }).toMatch(/^Waiting to start…$| · /);
+    const titles = await cards.locator('.kind').allTextContents();
+    const saves = await cards.getByTestId('job-save').allTextContents();
+    expect(saves.length).toBeGreaterThan(0);
+    await page().reload();
+    await appLoaded(page());
+
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('portrait.jpg');
+    await expect.poll(() => text('job-status'), { timeout: 180_000 }).toBe('Done');
+    await resultShown();
+    expect(await button('Save').isEnabled()).toBe(true);
+    expect(await cards.locator('.kind').allTextContents()).toEqual(titles);
+    expect(await cards.getByTestId('job-save').allTextContents()).toEqual(saves);
+    // The flower's result is still there to show and save, with the selection and model it was made with.
+    await page().getByRole('button', { name: 'Show Flower_blur1.png and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('Flower_blur1.png');
+    await resultShown();
+    expect(await page().locator('select').inputValue()).toBe('base');
+    expect(await notice().count()).toBe(0);
+  });
+
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {
     const dir = await installModelCopy(file('user-data'), 'my-camera', 'My camera');
     const options = () => page().locator('select option').allTextContents();

@@ -159,6 +159,20 @@ describe('services with the real engine worker', () => {
     expect(sha256(shaky)).toBe(originalHash);
     expect((await readdir(photosDir)).filter((f) => f.startsWith('shaky'))).toHaveLength(5);
 
+    // A reloaded window is told this deblur again: its photo, what it ran with, and the saves
+    // that wrote a file (the two refused ones are not among them).
+    const held = ok<{ job: { id: string }; image: OpenImageResult; madeWith: unknown; saves: { path: string; strength: number }[] }[]>(
+      await t.services.dispatch('job:editor-jobs', {}),
+    ).find((entry) => entry.job.id === jobId);
+    expect(held?.image).toEqual(opened);
+    expect(held?.madeWith).toEqual({ modelId: 'placeholder', mask: { shapes: [{ kind: 'rect', x: 100, y: 100, width: 900, height: 600 }], feather: 8, invert: false } });
+    expect(held?.saves.map((save) => [path.basename(save.path), save.strength])).toEqual([
+      ['shaky-unshaken.jpg', 1],
+      ['shaky-unshaken.png', 1],
+      ['shaky-unshaken.webp', 1],
+      ['shaky-named.tiff', 1],
+    ]);
+
     const info = ok<AppInfo>(await t.services.dispatch('app:info', {}));
     expect(info.engine.runtime).toBe('onnxruntime-node');
     expect(info.executionProvider?.active).toBeTruthy();

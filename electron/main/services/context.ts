@@ -1,4 +1,5 @@
 import type { ExecutionProviderInfo } from '../../common/ipc-contract.js';
+import type { RegionMask } from '../../common/mask.js';
 import type { SourceMetadataWire } from '../../workers/engine-protocol.js';
 import type { EngineClient } from '../engine/engine-client.js';
 import type { ImageRegistry } from '../images/image-registry.js';
@@ -18,6 +19,14 @@ export interface JobResult {
   strength: number;
 }
 
+/** An editor deblur of this session, for a reloaded window: its photo, what it ran with, its saves. */
+export interface EditorDeblur {
+  imageId: string;
+  modelId: string;
+  mask: RegionMask | undefined;
+  saves: { path: string; bytes: number; strength: number; quality?: number }[];
+}
+
 /** What every service (one file per IPC command) may use. Built once by startServices. */
 export interface ServiceContext {
   engine: EngineClient;
@@ -27,6 +36,8 @@ export interface ServiceContext {
   images: ImageRegistry;
   jobs: JobManager;
   results: Map<string, JobResult>;
+  /** By job id, in the order they were asked for. */
+  editorDeblurs: Map<string, EditorDeblur>;
   resultPreviews: ResultPreviews;
   paths: { userDataDir: string; resultsDir: string; userModelsDir: string };
   appVersion: string;

@@ -58,6 +58,7 @@ export function createDeblurService(
       },
       input,
     );
+    context.editorDeblurs.set(job.id, { imageId: image.imageId, modelId: request.modelId, mask: request.mask, saves: [] });
     return { jobId: job.id };
   };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import type { IpcParsedRequest, IpcResponse, OpenImageResult } from '../../common/ipc-contract.js';
+import type { OpenedImage } from '../images/image-registry.js';
 import { previewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
@@ -17,15 +18,19 @@ export function createOpenImageService(
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.engine.request('inspect', { path: filePath, maxMegapixels });
     const preview = await context.engine.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
-    const image = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview });
-    return {
-      imageId: image.imageId,
-      path: image.path,
-      fileName: image.fileName,
-      metadata,
-      previewUrl: previewUrl(image.imageId),
-      previewWidth: preview.width,
-      previewHeight: preview.height,
-    };
+    return openImageResult(context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview }));
+  };
+}
+
+/** What the renderer is told of an opened image (again, after a reload). */
+export function openImageResult(image: OpenedImage): OpenImageResult {
+  return {
+    imageId: image.imageId,
+    path: image.path,
+    fileName: image.fileName,
+    metadata: image.metadata,
+    previewUrl: previewUrl(image.imageId),
+    previewWidth: image.preview.width,
+    previewHeight: image.preview.height,
   };
 }

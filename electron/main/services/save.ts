@@ -37,11 +37,16 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
         maxMegapixels: settings.maxMegapixels,
         ...(keep < 1 ? { keep } : {}),
       });
-    if (request.path) return encode(requireAbsolutePath(request.path, 'output path'), request.overwrite);
     const defaultName = () =>
       defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
-    // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
-    return withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
+    const saved = request.path
+      ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite)
+      : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
+        await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
+    // Listed on the job's card again after a reload, as the window listed it.
+    const strength = request.strength ?? result.strength;
+    context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, ...(request.quality ? { quality: request.quality } : {}) });
+    return saved;
   };
 }
 

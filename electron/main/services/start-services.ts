@@ -13,6 +13,7 @@ import { createAppInfoService } from './app-info.js';
 import { createCancelJobService } from './cancel-job.js';
 import type { ServiceContext } from './context.js';
 import { createDeblurService } from './deblur.js';
+import { createEditorJobsService } from './editor-jobs.js';
 import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
@@ -65,6 +66,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     images: createImageRegistry(),
     jobs,
     results: new Map(),
+    editorDeblurs: new Map(),
     resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
     appVersion: options.appVersion,
@@ -87,6 +89,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     openImage: createOpenImageService(context),
     deblur: createDeblurService(context),
     ...createBatchService(context),
+    editorJobs: createEditorJobsService(context),
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
     save: trackedSave,

@@ -64,6 +64,7 @@ export const api = {
   deblur: (request: IpcRequest<'deblur'>): Promise<IpcResponse<'deblur'>> => call('deblur', request),
   batch: (request: IpcRequest<'batch'>): Promise<IpcResponse<'batch'>> => call('batch', request),
   batchRuns: (): Promise<IpcResponse<'batchRuns'>> => call('batchRuns', {}),
+  editorJobs: (): Promise<IpcResponse<'editorJobs'>> => call('editorJobs', {}),
   jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),
   cancelJob: (jobId: string): Promise<IpcResponse<'cancelJob'>> => call('cancelJob', { jobId }),
   save: (request: IpcRequest<'save'>): Promise<IpcResponse<'save'>> => call('save', request),

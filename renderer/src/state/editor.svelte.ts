@@ -1,4 +1,4 @@
-import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
+import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult, type RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { defaultSaveName } from '../lib/job-text.js';
@@ -223,6 +223,41 @@ class EditorState {
     const note = this.jobNotes[jobId];
     if (!note || jobId === this.jobId) return;
     const previousJob = this.jobId;
+    this.present(jobId, note);
+    errors.dismiss();
+    if (previousJob) await api.cancelJob(previousJob);
+  }
+
+  /**
+   * After a reload (Ctrl+R, a renderer crash): the deblurs main still holds come back as job
+   * cards with their photos and saves, and the newest is on screen again, followed if it runs.
+   */
+  async restoreSession(): Promise<void> {
+    try {
+      const held = await api.editorJobs();
+      // The model list first: the model a result was made with is picked again only if installed.
+      await app.loaded;
+      for (const { job, image, madeWith, saves } of held) {
+        jobs.record(job);
+        this.jobNotes[job.id] ??= {
+          fileName: image.fileName,
+          image,
+          madeWith: { modelId: madeWith.modelId, mask: madeWith.mask },
+          saves: saves.map((save) => ({ path: save.path, bytes: save.bytes, strength: Math.round(save.strength * 100), quality: save.quality })),
+        };
+      }
+      const newest = held.at(-1);
+      // A photo opened (or being opened) meanwhile is what the user wants now.
+      if (!newest || this.image || this.opening) return;
+      this.present(newest.job.id, this.jobNotes[newest.job.id]!);
+      if (!isTerminal(newest.job.state.status)) await this.follow(newest.job.id);
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  /** A job's photo and result on screen, with the selection and model it was made with (so it can be saved). */
+  private present(jobId: string, note: JobNote): void {
     // Like an open: a slower open still on its way must not replace this photo.
     ++this.opens;
     this.opening = false;
@@ -230,11 +265,8 @@ class EditorState {
     this.jobId = jobId;
     this.view = 'after';
     this.zoom = 'fit';
-    // With the selection and model it was made with, so it is current and can be saved.
     selection.restore(note.madeWith.mask);
     if (app.models.some((model) => model.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
-    errors.dismiss();
-    if (previousJob) await api.cancelJob(previousJob);
   }
 
   toggleView(): void {
