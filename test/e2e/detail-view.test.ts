@@ -88,6 +88,31 @@ describe('the 100 % view in Chromium with the real services', () => {
     await expect.poll(async () => (await view()).top).toBe(shown.top);
   });
 
+  it('a screen with another scale (the window moved to a HiDPI display) keeps one photo pixel per device pixel', async () => {
+    const before = await view();
+    const { width, height } = await upright();
+    // What moving the window to a 2× display does to the page: the device pixel ratio changes (and,
+    // as on most such moves, the window's size a little: headless Chromium re-evaluates media
+    // queries, and so fires the resolution change, only on a resize).
+    const cdp = await page().context().newCDPSession(page());
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1279, height: 800, deviceScaleFactor: 2, mobile: false });
+    try {
+      await expect.poll(() => page().evaluate(() => (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio)).toBe(2);
+      // The view's box in CSS pixels, as the component measures it (whole pixels).
+      const box = await page().getByTestId('detail-view').evaluate((el) => ({ width: el.clientWidth, height: el.clientHeight }));
+      await expect.poll(async () => (await view()).width).toBe(Math.min(width, box.width * 2));
+      const hidpi = await view();
+      expect(hidpi.height).toBe(Math.min(height, box.height * 2));
+      // Around the same place, with the photo's own pixels.
+      expect(Math.abs(hidpi.left + hidpi.width / 2 - (before.left + before.width / 2))).toBeLessThanOrEqual(1);
+      await cropShown('before', hidpi);
+    } finally {
+      await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 800, deviceScaleFactor: 1, mobile: false });
+      await cdp.detach();
+    }
+    await expect.poll(async () => (await view()).width).toBe(before.width);
+  });
+
   it('dragging moves the view over the photo, and the sharp crop follows once it rests', async () => {
     const before = await view();
     const box = (await page().locator('.window').boundingBox())!;
