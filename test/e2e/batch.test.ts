@@ -12,7 +12,7 @@ import { appLoaded, attachPath, dropFolder, dropFolders, focusedTestId, repoRoot
 const CANVAS = '[data-testid="canvas"]';
 
 describe('batch from a dropped folder', () => {
-  const { file, page, app } = useE2eSession('batch', async (file) => {
+  const { file, page, app, services } = useE2eSession('batch', async (file) => {
     await mkdir(file('card'));
     for (const name of ['kodim07', 'kodim08']) {
       await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24', `${name}.png`)).resize(220).jpeg({ quality: 90 }).toFile(file(`card/${name}.jpg`));
@@ -77,6 +77,23 @@ describe('batch from a dropped folder', () => {
     // Cancel batch is gone with the batch: the focus went on to clearing it.
     await expect.poll(() => focusedTestId(page())).toBe('batch-clear');
     expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length).toBeLessThan(6);
+
+    // Left with a click elsewhere, Cancel batch does not pull the focus back when it goes.
+    await mkdir(file('long2'));
+    for (const name of ['kodim13', 'kodim14', 'kodim15']) await copyFile(file(`long/${name}.jpg`), file(`long2/${name}.jpg`));
+    await dropFolder(page(), CANVAS, file('long2'));
+    const run = page().getByTestId('batch-run').filter({ hasText: 'long2' });
+    await run.getByRole('button', { name: 'Cancel batch' }).focus();
+    await run.locator('.title').click();
+    expect(await focusedTestId(page())).toBe('body');
+    // Cancelled from elsewhere (as a quit or another window would), not with the button.
+    const reply = await services().dispatch('job:batch-runs', {});
+    if (!reply.ok) throw new Error(reply.error.message);
+    const under = (reply.value as { title: string; items: { jobId: string }[] }[]).find((r) => r.title === 'long2');
+    for (const item of under?.items ?? []) await services().dispatch('job:cancel', { jobId: item.jobId });
+    await expect.poll(() => run.getByTestId('batch-summary').textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
+    await expect.poll(() => page().getByTestId('batch-clear').count()).toBe(1);
+    expect(await focusedTestId(page())).toBe('body');
   });
 
   it('two folders dropped together whose damaged photos share a name: both named, counts kept current', async () => {

@@ -163,12 +163,21 @@ describe('selecting the part of the photo to fix', () => {
     await page().keyboard.press('Alt+Shift+ArrowUp');
     await expect.poll(hint).toBe('Rectangle 640 × 232 px at 448, 193');
     expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection: Rectangle 640 × 232 px at 448, 193\. /);
-    // Shift+Enter adds a second shape; Delete takes the newest away again.
-    await page().keyboard.press('Shift+Enter');
+    // Shift+Enter adds a second shape, once however long it is held; Delete takes it away again.
+    await page().keyboard.down('Shift');
+    for (let repeats = 0; repeats < 3; repeats++) await page().keyboard.down('Enter');
+    await page().keyboard.up('Enter');
+    await page().keyboard.up('Shift');
     await expect.poll(() => overlay.locator('rect.edge').count()).toBe(2);
     await page().keyboard.press('Delete');
     await expect.poll(() => overlay.locator('rect.edge').count()).toBe(1);
     await expect.poll(hint).toBe('Rectangle 640 × 232 px at 448, 193');
+    // Z to look at 100 % and back: the keys are on the selection again.
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
+    await expect.poll(onOverlay).toBe(true);
 
     const result = await deblurAndSave();
     const { inside, outside } = await changes(result, { x0: 448, y0: 193, x1: 448 + 640, y1: 193 + 232 });

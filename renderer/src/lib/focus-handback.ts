@@ -13,9 +13,12 @@ export function handFocusOnRemoval(...targets: string[]): Attachment<HTMLElement
     const focusin = (): void => {
       focused = true;
     };
-    // Focus moved on to another element: not ours to place any more. (A removal gives no target.)
-    const focusout = (event: FocusEvent): void => {
-      if (event.relatedTarget) focused = false;
+    // Focus moved on (to another element, or to nothing with a click on the page): not ours to
+    // place any more. A removal looks like the click, but leaves the button out of the page.
+    const focusout = (): void => {
+      queueMicrotask(() => {
+        if (element.isConnected) focused = false;
+      });
     };
     element.addEventListener('focusin', focusin);
     element.addEventListener('focusout', focusout);

@@ -19,10 +19,11 @@ export function modelLabelFor(id: string, models: readonly Pick<ModelInfo, 'id' 
 /**
  * The models the toolbar offers, one entry per model: the "Base model" alias stands for the
  * bundled model it runs, which is not listed again, and placeholder weights (not a deblurrer)
- * are left out once a trained model is there. The model in use is always listed, whatever it is.
+ * are left out once a trained model ships. The model in use is always listed, whatever it is.
  */
-export function pickerModels<M extends Pick<ModelInfo, 'id' | 'placeholder' | 'aliasOf'>>(models: readonly M[], inUseId: string): M[] {
+export function pickerModels<M extends Pick<ModelInfo, 'id' | 'placeholder' | 'aliasOf' | 'source'>>(models: readonly M[], inUseId: string): M[] {
   const aliased = new Set(models.flatMap((model) => (model.aliasOf ? [model.aliasOf] : [])));
-  const trained = models.some((model) => !model.placeholder);
+  // Bundled only: with only the placeholder shipped it stays the base a fine-tune starts from.
+  const trained = models.some((model) => model.source === 'bundled' && !model.placeholder);
   return models.filter((model) => model.id === inUseId || !(aliased.has(model.id) || (trained && model.placeholder)));
 }

@@ -68,9 +68,10 @@ function middleBox(photo: PhotoSize): Box {
 }
 
 function moved(box: Box, dx: number, dy: number, photo: PhotoSize): Box {
-  // Kept on the photo, as a drag keeps its corners there; a shape bigger than the photo stays put.
-  const x = clamp(dx, -box.left, photo.width - box.right);
-  const y = clamp(dy, -box.top, photo.height - box.bottom);
+  // Stopped at the photo's edge, as a drag keeps its corners on it; a shape already over an edge
+  // (or bigger than the photo) is never pushed further out, nor snapped back.
+  const x = clamp(dx, Math.min(0, -box.left), Math.max(0, photo.width - box.right));
+  const y = clamp(dy, Math.min(0, -box.top), Math.max(0, photo.height - box.bottom));
   return { left: box.left + x, right: box.right + x, top: box.top + y, bottom: box.bottom + y };
 }
 

@@ -27,7 +27,9 @@ describe('the toolbar’s model menu', () => {
     expect(ids(pickerModels(SHIPPED, 'placeholder'))).toEqual(['base', 'placeholder', 'my-camera']);
   });
 
-  it('with only the placeholder installed, the Base model alias is it, listed once', () => {
+  it('with only the placeholder shipped, the Base model alias is it, listed once, also beside a fine-tuned model', () => {
     expect(ids(pickerModels([model('base', true, 'placeholder'), model('placeholder', true)], 'base'))).toEqual(['base']);
+    // A fine-tune may start from it again: the user's own models do not hide it.
+    expect(ids(pickerModels([model('base', true, 'placeholder'), model('placeholder', true), model('my-camera')], 'my-camera'))).toEqual(['base', 'my-camera']);
   });
 });

@@ -26,6 +26,10 @@ describe('selecting from the keyboard', () => {
     // Stopped at the edge rather than pushed off it.
     expect(shapesAfterKey([rect(5450, 30, 500, 500)], press('ArrowRight'), 'rect', PHOTO)).toEqual([rect(5500, 30, 500, 500)]);
     expect(shapesAfterKey([rect(5500, 30, 500, 500)], press('ArrowUp', { shiftKey: true }), 'rect', PHOTO)).toEqual([rect(5500, 0, 500, 500)]);
+    // A shape over an edge (restored from an older result) is not pushed further out, nor snapped back.
+    expect(shapesAfterKey([rect(-50, 100, 500, 500)], press('ArrowLeft'), 'rect', PHOTO)).toEqual([rect(-50, 100, 500, 500)]);
+    expect(shapesAfterKey([rect(-50, 100, 500, 500)], press('ArrowRight'), 'rect', PHOTO)).toEqual([rect(10, 100, 500, 500)]);
+    expect(shapesAfterKey([rect(-10, -10, 7000, 5000)], press('ArrowDown'), 'rect', PHOTO)).toEqual([rect(-10, -10, 7000, 5000)]);
     // A small photo still moves a pixel a press.
     expect(shapesAfterKey([rect(10, 10, 20, 20)], press('ArrowDown'), 'rect', { width: 64, height: 48 })).toEqual([rect(10, 11, 20, 20)]);
   });
