@@ -129,21 +129,25 @@ export const ipcContract = {
     progress: false,
   },
   /**
-   * The editor's deblurs of this session, oldest first, each with its photo, what it was made
-   * with and its saves: a reloaded window gets its results back (main keeps them until quit).
+   * For a reloaded window: the editor's deblurs of this session, oldest first, each with its
+   * photo, what it was made with and its saves (main keeps results until quit); and the photo
+   * last opened or deblurred, which was on screen.
    */
   editorJobs: {
     channel: 'job:editor-jobs',
     request: z.object({}).strict(),
-    response: z.array(
-      z.object({
-        job: jobSnapshotSchema,
-        image: openImageResultSchema,
-        madeWith: z.object({ modelId: z.string(), mask: regionMaskSchema.optional() }),
-        /** Strength 0–1 as asked for, quality as asked for (absent: the settings' then). */
-        saves: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), strength: z.number().min(0).max(1), quality: z.number().int().optional() })),
-      }),
-    ),
+    response: z.object({
+      deblurs: z.array(
+        z.object({
+          job: jobSnapshotSchema,
+          image: openImageResultSchema,
+          madeWith: z.object({ modelId: z.string(), mask: regionMaskSchema.optional() }),
+          /** Strength 0–1 as asked for, quality as asked for (absent: the settings' then). */
+          saves: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), strength: z.number().min(0).max(1), quality: z.number().int().optional() })),
+        }),
+      ),
+      current: openImageResultSchema.nullable(),
+    }),
     progress: false,
   },
   jobStatus: {

@@ -224,6 +224,14 @@ describe('editor UX in Chromium with the real services', () => {
     await resultShown();
     expect(await page().locator('select').inputValue()).toBe('base');
     expect(await notice().count()).toBe(0);
+
+    // A photo opened after the last deblur is the one that comes back, with no result yet.
+    await open('portrait.jpg', 'image/jpeg');
+    await page().reload();
+    await appLoaded(page());
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('portrait.jpg');
+    expect(await page().getByTestId('result-preview').count()).toBe(0);
+    expect(await cards.locator('.kind').allTextContents()).toEqual(titles);
   });
 
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {

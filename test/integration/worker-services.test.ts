@@ -161,9 +161,11 @@ describe('services with the real engine worker', () => {
 
     // A reloaded window is told this deblur again: its photo, what it ran with, and the saves
     // that wrote a file (the two refused ones are not among them).
-    const held = ok<{ job: { id: string }; image: OpenImageResult; madeWith: unknown; saves: { path: string; strength: number }[] }[]>(
+    const restored = ok<{ deblurs: { job: { id: string }; image: OpenImageResult; madeWith: unknown; saves: { path: string; strength: number }[] }[]; current: OpenImageResult | null }>(
       await t.services.dispatch('job:editor-jobs', {}),
-    ).find((entry) => entry.job.id === jobId);
+    );
+    expect(restored.current).toEqual(opened);
+    const held = restored.deblurs.find((entry) => entry.job.id === jobId);
     expect(held?.image).toEqual(opened);
     expect(held?.madeWith).toEqual({ modelId: 'placeholder', mask: { shapes: [{ kind: 'rect', x: 100, y: 100, width: 900, height: 600 }], feather: 8, invert: false } });
     expect(held?.saves.map((save) => [path.basename(save.path), save.strength])).toEqual([
@@ -172,6 +174,9 @@ describe('services with the real engine worker', () => {
       ['shaky-unshaken.webp', 1],
       ['shaky-named.tiff', 1],
     ]);
+    // Another photo opened since is the one on screen, whatever the older deblurs.
+    const other = ok<OpenImageResult>(await open(PHOTO));
+    expect(ok<{ current: OpenImageResult | null }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual(other);
 
     const info = ok<AppInfo>(await t.services.dispatch('app:info', {}));
     expect(info.engine.runtime).toBe('onnxruntime-node');

@@ -38,6 +38,8 @@ export interface ServiceContext {
   results: Map<string, JobResult>;
   /** By job id, in the order they were asked for. */
   editorDeblurs: Map<string, EditorDeblur>;
+  /** The photo last opened or deblurred in the editor: the one on screen, for a reloaded window. */
+  editorImageId: string | null;
   resultPreviews: ResultPreviews;
   paths: { userDataDir: string; resultsDir: string; userModelsDir: string };
   appVersion: string;

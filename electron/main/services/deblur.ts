@@ -5,6 +5,7 @@ import type { JobResultPreview } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
+import { rememberEditorDeblur } from './editor-jobs.js';
 
 /**
  * Queues a deblur of an opened image. The worker writes a lossless PNG of the result to
@@ -58,7 +59,7 @@ export function createDeblurService(
       },
       input,
     );
-    context.editorDeblurs.set(job.id, { imageId: image.imageId, modelId: request.modelId, mask: request.mask, saves: [] });
+    rememberEditorDeblur(context, job.id, { imageId: image.imageId, modelId: request.modelId, mask: request.mask, saves: [] });
     return { jobId: job.id };
   };
 }

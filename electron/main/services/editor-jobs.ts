@@ -1,20 +1,31 @@
 import type { IpcResponse } from '../../common/ipc-contract.js';
-import type { ServiceContext } from './context.js';
+import type { EditorDeblur, ServiceContext } from './context.js';
 import { openImageResult } from './open-image.js';
 
 /**
- * The editor's deblurs of this session, for a window that was reloaded (Ctrl+R, a renderer
- * crash): the job cards come back with their photos, their Show and their saves, and a deblur
- * still running is followed again. Jobs whose photo the registry has since forgotten (it keeps
- * the newest 200) are left out: there is nothing to show them with.
+ * What a window that was reloaded (Ctrl+R, a renderer crash) needs to carry on: the editor's
+ * deblurs of this session, so the job cards come back with their photos, Show and saves, and
+ * the photo that was on screen, with its deblur followed again if it still runs. Jobs whose photo
+ * the registry has forgotten (it keeps the newest 200) are dropped: nothing could show them.
  */
 export function createEditorJobsService(context: ServiceContext): () => Promise<IpcResponse<'editorJobs'>> {
-  return async () =>
-    [...context.editorDeblurs].flatMap(([jobId, deblur]) => {
+  return async () => {
+    const deblurs = [...context.editorDeblurs].flatMap(([jobId, deblur]) => {
       const job = context.jobs.get(jobId);
       const image = context.images.get(deblur.imageId);
       if (!job || !image) return [];
       const madeWith = { modelId: deblur.modelId, ...(deblur.mask ? { mask: deblur.mask } : {}) };
       return [{ job, image: openImageResult(image), madeWith, saves: deblur.saves.map((save) => ({ ...save })) }];
     });
+    const current = context.editorImageId ? context.images.get(context.editorImageId) : undefined;
+    return { deblurs, current: current ? openImageResult(current) : null };
+  };
+}
+
+/** Records an editor deblur (the photo it is of is now the one on screen), and forgets those whose photo is gone. */
+export function rememberEditorDeblur(context: ServiceContext, jobId: string, deblur: EditorDeblur): void {
+  context.editorImageId = deblur.imageId;
+  context.editorDeblurs.set(jobId, deblur);
+  // Masks can be large (brush strokes): entries no reload could show are not kept all session.
+  for (const [id, known] of context.editorDeblurs) if (!context.images.get(known.imageId)) context.editorDeblurs.delete(id);
 }

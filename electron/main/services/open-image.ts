@@ -18,7 +18,9 @@ export function createOpenImageService(
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.engine.request('inspect', { path: filePath, maxMegapixels });
     const preview = await context.engine.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
-    return openImageResult(context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview }));
+    const image = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview });
+    context.editorImageId = image.imageId;
+    return openImageResult(image);
   };
 }
 

@@ -147,11 +147,7 @@ class EditorState {
       const image = await api.openImage(path);
       if (open !== this.opens) return;
       const previousJob = this.jobId;
-      this.image = image;
-      this.jobId = null;
-      this.view = 'after';
-      this.zoom = 'fit';
-      selection.clear();
+      this.showPhoto(image);
       errors.dismiss();
       // The old photo's job would hold the one engine for a result no one can see any more
       // (a no-op if it already ended).
@@ -230,14 +226,15 @@ class EditorState {
 
   /**
    * After a reload (Ctrl+R, a renderer crash): the deblurs main still holds come back as job
-   * cards with their photos and saves, and the newest is on screen again, followed if it runs.
+   * cards with their photos and saves, and the photo that was on screen comes back with its
+   * newest deblur (followed while it runs), unless the user has opened a photo meanwhile.
    */
   async restoreSession(): Promise<void> {
     try {
-      const held = await api.editorJobs();
+      const { deblurs, current } = await api.editorJobs();
       // The model list first: the model a result was made with is picked again only if installed.
       await app.loaded;
-      for (const { job, image, madeWith, saves } of held) {
+      for (const { job, image, madeWith, saves } of deblurs) {
         jobs.record(job);
         this.jobNotes[job.id] ??= {
           fileName: image.fileName,
@@ -246,14 +243,24 @@ class EditorState {
           saves: saves.map((save) => ({ path: save.path, bytes: save.bytes, strength: Math.round(save.strength * 100), quality: save.quality })),
         };
       }
-      const newest = held.at(-1);
-      // A photo opened (or being opened) meanwhile is what the user wants now.
-      if (!newest || this.image || this.opening) return;
-      this.present(newest.job.id, this.jobNotes[newest.job.id]!);
-      if (!isTerminal(newest.job.state.status)) await this.follow(newest.job.id);
+      if (!current || this.image || this.opening) return;
+      // A cancelled deblur was left behind (another photo was opened, or the photo deblurred again).
+      const shown = deblurs.filter((d) => d.image.imageId === current.imageId && d.job.state.status !== 'cancelled').at(-1);
+      if (!shown) return this.showPhoto(current);
+      this.present(shown.job.id, this.jobNotes[shown.job.id]!);
+      await this.follow(shown.job.id);
     } catch (error) {
       errors.show(error);
     }
+  }
+
+  /** A photo on screen with no result yet, and the whole photo to fix. */
+  private showPhoto(image: OpenImageResult): void {
+    this.image = image;
+    this.jobId = null;
+    this.view = 'after';
+    this.zoom = 'fit';
+    selection.clear();
   }
 
   /** A job's photo and result on screen, with the selection and model it was made with (so it can be saved). */

@@ -24,7 +24,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     deblur: record({ jobId: JOB_ID }),
     batch: record({ items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [] }),
     batchRuns: record([]),
-    editorJobs: record([]),
+    editorJobs: record({ deblurs: [], current: null }),
     jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
     cancelJob: record({ cancelled: true }),
     save: record({ path: '/p/a-unshaken.jpg', bytes: 10 }),
