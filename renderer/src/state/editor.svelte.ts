@@ -1,4 +1,4 @@
-import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult, type RegionMask } from '../../../electron/common/index.js';
+import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { defaultSaveName } from '../lib/job-text.js';
