@@ -1,9 +1,13 @@
 import type { IpcResponse } from '../../../electron/common/index.js';
-import { api } from '../lib/api.js';
+import { api, ApiError } from '../lib/api.js';
+import { chooseFolder } from '../lib/file-dialog.js';
+import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 
 type BatchReply = IpcResponse<'batch'>;
+/** What a batch runs with: the editor's strength (percent) and model. */
+export type BatchSettings = { strength: number; modelId: string };
 
 /** One dropped folder (or several photos): its queued photos and those already done before. */
 export interface BatchRun {
@@ -24,7 +28,29 @@ class BatchState {
   starting = $state(false);
   private nextId = 1;
 
-  async start(paths: string[], title: string, settings: { strength: number; modelId: string }): Promise<void> {
+  /** Dropped photos and folders: each result next to its original (or in the results subfolder). */
+  async startDropped(files: readonly File[], settings: () => BatchSettings): Promise<void> {
+    const paths = files.map((file) => api.pathForFile(file));
+    const missing = files.find((_, i) => !paths[i]);
+    if (missing) throw new ApiError('FILE_NOT_FOUND', `“${missing.name}” is not a file on disk; save it first, then drop it here.`);
+    await this.startWhenLoaded(paths, files.length === 1 ? files[0]!.name : `${files.length} items`, settings);
+  }
+
+  /** Deblur a folder…: the system's folder picker, then a batch of every photo in it. */
+  async chooseFolder(settings: () => BatchSettings): Promise<void> {
+    const folder = await chooseFolder();
+    if (folder) await this.startWhenLoaded([folder.path], folder.name, settings);
+  }
+
+  /** `settings` read once the window has loaded: dropped early, the model and strength are not known yet. */
+  private async startWhenLoaded(paths: string[], title: string, settings: () => BatchSettings): Promise<void> {
+    await app.loaded;
+    const { strength, modelId } = settings();
+    if (!modelId) throw new ApiError('MODEL_NOT_FOUND', 'No model to deblur with: none is installed, or the model list could not be read.');
+    await this.start(paths, title, { strength, modelId });
+  }
+
+  async start(paths: string[], title: string, settings: BatchSettings): Promise<void> {
     this.starting = true;
     try {
       const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId, title });

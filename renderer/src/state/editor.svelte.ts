@@ -1,6 +1,5 @@
 import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
-import { chooseFolder } from '../lib/file-dialog.js';
 import { defaultSaveName } from '../lib/job-text.js';
 import { extensionOf, looksLikeFolder, singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
@@ -105,7 +104,7 @@ class EditorState {
     try {
       const list = files ? Array.from(files) : [];
       // A folder or several photos are a batch: each result written next to its original.
-      if (list.length > 1 || (list[0] && looksLikeFolder(list[0]))) return await this.startBatch(list);
+      if (list.length > 1 || (list[0] && looksLikeFolder(list[0]))) return await batch.startDropped(list, this.batchSettings);
       const file = singleImageFile(files);
       const path = api.pathForFile(file);
       if (!path) throw new ApiError('FILE_NOT_FOUND', `“${file.name}” is not a file on disk; save it first, then drop it here.`);
@@ -117,27 +116,10 @@ class EditorState {
 
   /** Deblur a folder…: the system's folder picker, then a batch of every photo in it. */
   async chooseBatchFolder(): Promise<void> {
-    try {
-      const folder = await chooseFolder();
-      if (folder) await this.runBatch([folder.path], folder.name);
-    } catch (error) {
-      errors.show(error);
-    }
+    await batch.chooseFolder(this.batchSettings).catch((error: unknown) => errors.show(error));
   }
 
-  private async startBatch(files: File[]): Promise<void> {
-    const paths = files.map((file) => api.pathForFile(file));
-    const missing = files.find((_, i) => !paths[i]);
-    if (missing) throw new ApiError('FILE_NOT_FOUND', `“${missing.name}” is not a file on disk; save it first, then drop it here.`);
-    await this.runBatch(paths, files.length === 1 ? files[0]!.name : `${files.length} items`);
-  }
-
-  private async runBatch(paths: string[], title: string): Promise<void> {
-    // Dropped while the window is still loading: the model and default strength are not known yet.
-    await app.loaded;
-    if (!this.modelId) throw new ApiError('MODEL_NOT_FOUND', 'No model to deblur with: none is installed, or the model list could not be read.');
-    await batch.start(paths, title, { strength: this.strength, modelId: this.modelId });
-  }
+  private readonly batchSettings = () => ({ strength: this.strength, modelId: this.modelId });
 
   async openPath(path: string): Promise<void> {
     // Opens can overlap (drop, then drop again): only the latest may show its photo or error.
