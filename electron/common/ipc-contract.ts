@@ -215,6 +215,23 @@ export const ipcContract = {
     response: z.object({ discarded: z.literal(true) }),
     progress: false,
   },
+  /**
+   * Save As…: the system's save dialog (opened by main) picks the place and name, starting at
+   * Save's default; null when the photographer cancelled it. A name that exists was agreed to be
+   * replaced in the dialog; the original is never written over.
+   */
+  saveAs: {
+    channel: 'job:save-as',
+    request: z
+      .object({
+        jobId: jobIdSchema,
+        quality: z.number().int().min(1).max(100).optional(),
+        strength: z.number().min(0).max(1).optional(),
+      })
+      .strict(),
+    response: z.object({ saved: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }).nullable() }),
+    progress: false,
+  },
   listModels: {
     channel: 'models:list',
     request: z.object({}).strict(),

@@ -5,6 +5,7 @@ import { JOB_UPDATE_EVENT } from '../common/ipc-contract.js';
 import { createAppRequestHandler } from './app-protocol.js';
 import { registerIpcHandlers } from './electron-ipc.js';
 import { hardenSession, registerSchemes } from './electron-session.js';
+import { electronSaveDialog } from './electron-save-dialog.js';
 import { createElectronSettingsStore } from './electron-settings.js';
 import { createUtilityProcessEngine } from './electron-utility-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from './engine/process-engine.js';
@@ -40,6 +41,7 @@ async function start(): Promise<void> {
     trainingEngine: createUtilityProcessEngine({ ...TRAINING_ENGINE_OPTIONS, serviceName: 'Unshake training' }),
     // The desktop's trash; where there is none (a bare Linux session), Unshake's own.
     moveToTrash: (target) => shell.trashItem(target).catch(() => trashInUserData(app.getPath('userData'))(target)),
+    chooseSavePath: electronSaveDialog(() => window),
     settings: createElectronSettingsStore(),
     appVersion: app.getVersion(),
   });

@@ -58,7 +58,7 @@ function contrast(foreground: string, background: string): number {
 }
 
 describe('editor accessibility in Chromium with the real services', () => {
-  const { file, page, app, services } = useE2eSession('a11y', async (file) => {
+  const { file, page, app, services, saveDialog } = useE2eSession('a11y', async (file) => {
     // Small, so each deblur takes a few seconds on two cores.
     await sharp(path.join(repoRoot, 'assets/samples/shaken-ladybird.jpg')).resize(480, 300).jpeg({ quality: 90 }).toFile(file(PHOTO));
     await mkdir(file('My Photos'));
@@ -273,6 +273,29 @@ describe('editor accessibility in Chromium with the real services', () => {
     await button('Save').click();
     await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-unshaken-3.jpg');
     expect((await saves()).slice(0, 2)).toEqual([`Saved to ${file('ladybird-unshaken-2.jpg')} at 60 %`, `Saved to ${file('ladybird-unshaken-3.jpg')} at 80 %`]);
+  });
+
+  it('Save As… asks the system’s dialog where, from Save’s next name; writes there, lists it, and keeps the focus', async () => {
+    const cards = page().getByTestId('job-panel').locator('li');
+    const saveAs = page().getByTestId('save-as-button');
+    // Saved at 80 % already: Save waits for another strength, Save As… writes anywhere else.
+    await expect.poll(() => button('Save').isDisabled()).toBe(true);
+    expect(await saveAs.isEnabled()).toBe(true);
+    // Cancelled: nothing is written, nothing listed.
+    const savesBefore = await cards.getByTestId('job-save').count();
+    saveDialog().answer(null);
+    await saveAs.press('Enter');
+    await expect.poll(() => saveDialog().asked.length).toBe(1);
+    expect(saveDialog().asked[0]!.defaultPath).toBe(file('ladybird-unshaken-4.jpg'));
+    expect(await cards.getByTestId('job-save').count()).toBe(savesBefore);
+    // A place and a type of the photographer's choosing: a PNG in another folder.
+    await mkdir(file('For print'));
+    saveDialog().answer(file('For print/ladybird.png'));
+    await saveAs.press('Enter');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird.png');
+    expect((await sharp(file('For print/ladybird.png')).metadata()).format).toBe('png');
+    expect((await cards.first().getByTestId('job-save').allTextContents()).at(-1)!.replace(/\s+/g, ' ').trim()).toBe(`Saved to ${file('For print/ladybird.png')} at 80 %`);
+    expect(await focused()).toBe('save-as-button');
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
+import type { ChooseSavePath } from '../../electron/main/services/save-as.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { dropFileInPage, installPreloadShim } from './page-shim.js';
@@ -215,10 +216,30 @@ export async function dropFolder(page: Page, selector: string, folderPath: strin
   await page.evaluate(dropFileInPage, { selector, fileName: path.basename(folderPath), mimeType: '', base64: '', path: folderPath });
 }
 
+/**
+ * The system's save dialog, answered by the test for the user (Electron's dialog is main's, out
+ * of the page's reach): each Save As… takes the next answer, a path or null for Cancel.
+ */
+function answeredSaveDialog(): { choose: ChooseSavePath; answer(path: string | null): void; asked: Parameters<ChooseSavePath>[0][] } {
+  const answers: (string | null)[] = [];
+  const asked: Parameters<ChooseSavePath>[0][] = [];
+  return {
+    choose: async (request) => {
+      asked.push(request);
+      if (answers.length === 0) throw new Error('Save As… opened the save dialog, but the test gave it no answer');
+      return answers.shift()!;
+    },
+    answer: (path) => answers.push(path),
+    asked,
+  };
+}
+
 /** One e2e session: real services over a real engine process, the renderer, Chromium, the page. */
 export interface E2eSession {
   services: Services;
   app: AppPage;
+  /** What the save dialog answers next (a path, or null: cancelled), and what it was asked. */
+  saveDialog: { answer(path: string | null): void; asked: Parameters<ChooseSavePath>[0][] };
   close(): Promise<void>;
 }
 
@@ -227,7 +248,15 @@ export interface E2eSession {
  * the services (e.g. to hold a reply back); the services themselves stay the real ones.
  */
 export async function startE2eSession(userDataDir: string, wrap: (services: Services) => E2eServices = (s) => s): Promise<E2eSession> {
-  const services = await startServices({ userDataDir, engine: createChildProcessEngine(), trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-e2e' });
+  const saveDialog = answeredSaveDialog();
+  const services = await startServices({
+    userDataDir,
+    engine: createChildProcessEngine(),
+    trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS),
+    settings: createConfSettingsStore(userDataDir),
+    appVersion: '0.0.0-e2e',
+    chooseSavePath: saveDialog.choose,
+  });
   const facing = wrap(services);
   const server = await startRendererServer(facing);
   const browser = await launchChromium();
@@ -235,6 +264,7 @@ export async function startE2eSession(userDataDir: string, wrap: (services: Serv
   return {
     services,
     app,
+    saveDialog: { answer: saveDialog.answer, asked: saveDialog.asked },
     close: async () => {
       await app.close();
       await browser.close();
@@ -251,6 +281,7 @@ export interface E2eWorkspace {
   page(): Page;
   app(): AppPage;
   services(): Services;
+  saveDialog(): E2eSession['saveDialog'];
 }
 
 /**
@@ -275,7 +306,7 @@ export function useE2eSession(prefix: string, prepare: (file: (name: string) => 
     await session?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
-  return { file, page: () => started().app.page, app: () => started().app, services: () => started().services };
+  return { file, page: () => started().app.page, app: () => started().app, services: () => started().services, saveDialog: () => started().saveDialog };
 }
 
 /** Drops several folders at once (two memory cards), as Chromium hands them over: empty Files. */

@@ -8,7 +8,7 @@ import type { JobSnapshot, JobStatus } from '../../electron/common/job-state.js'
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import type { EngineClient } from '../../electron/main/engine/engine-client.js';
-import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { startServices, type Services, type StartServicesOptions } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,12 +31,12 @@ export interface ServicesUnderTest {
 }
 
 /** The same wiring the e2e harness uses: real services over a real child-process engine. */
-export async function startTestServices(prefix: string): Promise<ServicesUnderTest> {
+export async function startTestServices(prefix: string, extra: Pick<StartServicesOptions, 'chooseSavePath'> = {}): Promise<ServicesUnderTest> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-${prefix}-`));
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
   const engine = createChildProcessEngine();
-  const services = await startServices({ userDataDir, engine, trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
+  const services = await startServices({ userDataDir, engine, trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test', ...extra });
   return { services, engine, workDir, userDataDir };
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo, OpenImageResult } from '../../electron/common/ipc-contract.js';
 import { cropUrl, resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
 import { readJobJournal } from '../../electron/main/jobs/job-journal.js';
+import type { ChooseSavePath } from '../../electron/main/services/save-as.js';
 import { decodeImage } from '../../model/src/image/decode.js';
 import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
@@ -23,8 +24,17 @@ describe('services with the real engine worker', () => {
   let t: ServicesUnderTest;
   let photosDir = '';
 
+  // The save dialog's answers, in turn (the user's choices), and what each was asked.
+  const dialogAnswers: (string | null)[] = [];
+  const dialogAsked: Parameters<ChooseSavePath>[0][] = [];
+
   beforeAll(async () => {
-    t = await startTestServices('services');
+    t = await startTestServices('services', {
+      chooseSavePath: async (request) => {
+        dialogAsked.push(request);
+        return dialogAnswers.shift() ?? null;
+      },
+    });
     photosDir = path.join(t.workDir, 'photos');
     await mkdir(photosDir);
   });
@@ -187,6 +197,47 @@ describe('services with the real engine worker', () => {
     expect(mine.map((state) => state.status)).toEqual(['queued', 'running', 'done']);
     expect(mine.at(-1)).toEqual(done);
     expect(existsSync(path.join(t.userDataDir, 'results', `${jobId}.png`))).toBe(true);
+  });
+
+  it('Save As… writes where and as what the system dialog says, from Save’s default; never over the original', async () => {
+    const original = path.join(photosDir, 'asked.jpg');
+    await sharp(PHOTO).withExif({ IFD0: { Make: 'UnshakeTest' } }).jpeg({ quality: 90 }).toFile(original);
+    const originalHash = sha256(original);
+    const opened = ok<OpenImageResult>(await open(original));
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
+    await followJob(t.services, jobId);
+    const saveAs = async (answer: string | null, extra: { strength?: number } = {}) => {
+      dialogAnswers.push(answer);
+      return t.services.dispatch('job:save-as', { jobId, ...extra });
+    };
+
+    // The dialog starts at Save's default, with the photo's own type offered first.
+    const picked = path.join(photosDir, 'picked', 'lion for print.png');
+    await mkdir(path.dirname(picked));
+    expect(ok<{ saved: { path: string } | null }>(await saveAs(picked, { strength: 0.5 })).saved?.path).toBe(picked);
+    expect(dialogAsked.at(-1)?.defaultPath).toBe(path.join(photosDir, 'asked-unshaken.jpg'));
+    expect(dialogAsked.at(-1)?.formats.map((f) => f.name)).toEqual(['JPEG', 'PNG', 'TIFF', 'WebP']);
+    expect(await sharp(picked).metadata()).toMatchObject({ format: 'png', width: 1200, height: 900 });
+    expect(await exifr.parse(picked, ['Make'])).toMatchObject({ Make: 'UnshakeTest' });
+
+    // Cancelled: nothing written. A name with no extension gets the default type's.
+    expect(ok<{ saved: unknown }>(await saveAs(null))).toEqual({ saved: null });
+    const bare = ok<{ saved: { path: string } }>(await saveAs(path.join(photosDir, 'no-extension'))).saved;
+    expect(bare.path).toBe(path.join(photosDir, 'no-extension.jpg'));
+    expect((await sharp(bare.path).metadata()).format).toBe('jpeg');
+    // A file the dialog agreed to replace is replaced; the original never is.
+    const before = sha256(picked);
+    ok(await saveAs(picked));
+    expect(sha256(picked)).not.toBe(before);
+    expect(await saveAs(original)).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
+    expect(sha256(original)).toBe(originalHash);
+    // Listed with the editor's saves for a reloaded window, at the strength each was saved at.
+    const { deblurs } = ok<{ deblurs: { job: { id: string }; saves: { path: string; strength: number }[] }[] }>(await t.services.dispatch('job:editor-jobs', {}));
+    expect(deblurs.find((d) => d.job.id === jobId)?.saves.map((s) => [s.path, s.strength])).toEqual([
+      [picked, 0.5],
+      [bare.path, 1],
+      [picked, 1],
+    ]);
   });
 
   it('answers the errors of a job that cannot run or be saved', async () => {

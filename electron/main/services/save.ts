@@ -1,9 +1,9 @@
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { defaultOutputPath } from '../../../model/src/image/encode.js';
-import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
+import { extensionFor, formatFromPath, resolveOutputFormat, type WritableFormat } from '../../../model/src/image/formats.js';
 import { withFreeDefaultName } from '../../../model/src/image/free-output-name.js';
-import type { ServiceContext } from './context.js';
+import type { JobResult, ServiceContext } from './context.js';
 import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
 
@@ -16,11 +16,7 @@ import { requireAbsolutePath } from './paths.js';
  */
 export function createSaveService(context: ServiceContext): (request: IpcParsedRequest<'save'>) => Promise<IpcResponse<'save'>> {
   return async (request) => {
-    const job = findJob(context, request.jobId);
-    const result = context.results.get(request.jobId);
-    if (job.state.status !== 'done' || !result) {
-      throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
-    }
+    const result = finishedResult(context, request.jobId);
     const keep = shareToKeep(result.strength, request.strength);
     const settings = context.settings.get();
     // A name the user typed (Save As) speaks for itself; otherwise the preferred output format.
@@ -37,8 +33,7 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
         maxMegapixels: settings.maxMegapixels,
         ...(keep < 1 ? { keep } : {}),
       });
-    const defaultName = () =>
-      defaultOutputPath(result.sourcePath, settings.outputSuffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
+    const defaultName = () => defaultSavePath(result, format, settings.outputSuffix);
     const saved = request.path
       ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite)
       : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
@@ -48,6 +43,21 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
     context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, ...(request.quality ? { quality: request.quality } : {}) });
     return saved;
   };
+}
+
+/** A finished deblur's result, or why the job cannot be saved. */
+export function finishedResult(context: ServiceContext, jobId: string): JobResult {
+  const job = findJob(context, jobId);
+  const result = context.results.get(jobId);
+  if (job.state.status !== 'done' || !result) {
+    throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
+  }
+  return result;
+}
+
+/** Where Save writes by default: next to the original with the settings' suffix ("photo-unshaken.jpg"). */
+export function defaultSavePath(result: JobResult, format: WritableFormat, suffix: string): string {
+  return defaultOutputPath(result.sourcePath, suffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
 }
 
 /**

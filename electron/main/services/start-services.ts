@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { UnshakeError } from '../../../model/src/errors.js';
 import type { IpcResult } from '../../common/ipc-contract.js';
 import type { JobSnapshot } from '../../common/job-state.js';
 import type { EngineClient } from '../engine/engine-client.js';
@@ -21,6 +22,7 @@ import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createBatchService } from './batch.js';
 import { createSaveService } from './save.js';
+import { createSaveAsService, type ChooseSavePath } from './save-as.js';
 import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
 import { createSetSettingsService } from './set-settings.js';
 import { createTrainingServices } from './training.js';
@@ -33,6 +35,8 @@ export interface StartServicesOptions {
   trainingEngine: EngineClient;
   /** Where a removed model goes: the OS trash in the app; default <userData>/Trash. */
   moveToTrash?: MoveToTrash;
+  /** The system's save dialog, for Save As…; without one (the CLI, most tests) Save As… says so. */
+  chooseSavePath?: ChooseSavePath;
   settings: SettingsStore;
   appVersion: string;
 }
@@ -94,6 +98,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
     save: trackedSave,
+    saveAs: createSaveAsService(context, trackedSave, options.chooseSavePath ?? noSaveDialog),
     listModels: createListModelsService(context),
     removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir)),
     getSettings: createGetSettingsService(context),
@@ -141,3 +146,7 @@ function imageSource(context: ServiceContext): ImageSource {
     return result ? (await context.resultPreviews.get(id, result.resultPath)).jpeg : undefined;
   };
 }
+
+const noSaveDialog: ChooseSavePath = () => {
+  throw new UnshakeError('INVALID_REQUEST', 'There is no save dialog here: use Save, or name the file on the command line.');
+};

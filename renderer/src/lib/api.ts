@@ -68,6 +68,7 @@ export const api = {
   jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),
   cancelJob: (jobId: string): Promise<IpcResponse<'cancelJob'>> => call('cancelJob', { jobId }),
   save: (request: IpcRequest<'save'>): Promise<IpcResponse<'save'>> => call('save', request),
+  saveAs: (request: IpcRequest<'saveAs'>): Promise<IpcResponse<'saveAs'>> => call('saveAs', request),
   trainStart: (request: IpcRequest<'trainStart'>): Promise<IpcResponse<'trainStart'>> => call('trainStart', request),
   trainResume: (runId: string): Promise<IpcResponse<'trainResume'>> => call('trainResume', { runId }),
   trainingRuns: (): Promise<IpcResponse<'trainingRuns'>> => call('trainingRuns', {}),

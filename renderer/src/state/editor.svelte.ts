@@ -79,7 +79,9 @@ class EditorState {
     const lossy = LOSSY_EXTENSIONS.includes(wouldWrite);
     return note.saves.some((s) => s.strength === this.strength && extensionOf(s.path) === wouldWrite && (!lossy || s.quality === settings.jpegQuality));
   });
-  canSave = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving && !this.savedAsShown);
+  /** Another place or name is always another file: Save As… needs only a current result. */
+  canSaveAs = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving);
+  canSave = $derived(this.canSaveAs && !this.savedAsShown);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
   get strength(): number {
@@ -285,18 +287,30 @@ class EditorState {
   }
 
   async save(): Promise<void> {
+    if (!this.canSave) return;
+    const format = app.settings?.outputFormat;
+    await this.write((request) => api.save({ ...request, ...(format ? { format } : {}) }));
+  }
+
+  /** Save As…: the system's save dialog picks the place and the name (and so the type). */
+  async saveAs(): Promise<void> {
+    if (!this.canSaveAs) return;
+    await this.write(async (request) => (await api.saveAs(request)).saved);
+  }
+
+  /** One save of the current result at the strength shown; null from `write`: cancelled. */
+  private async write(write: (request: { jobId: string; strength: number; quality?: number }) => Promise<{ path: string; bytes: number } | null>): Promise<void> {
     const jobId = this.jobId;
-    if (!jobId || !this.canSave) return;
+    if (!jobId) return;
     this.saving = true;
     try {
       // The strength read once: the slider may move while the file is written.
       const strength = this.strength;
-      const format = app.settings?.outputFormat;
       const quality = app.settings?.jpegQuality;
-      const saved = await api.save({ jobId, strength: strength / 100, ...(format ? { format } : {}), ...(quality ? { quality } : {}) });
+      const saved = await write({ jobId, strength: strength / 100, ...(quality ? { quality } : {}) });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (note) note.saves.push({ ...saved, strength, quality });
+      if (saved && note) note.saves.push({ ...saved, strength, quality });
     } catch (error) {
       errors.show(error);
     } finally {

@@ -28,6 +28,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
     cancelJob: record({ cancelled: true }),
     save: record({ path: '/p/a-unshaken.jpg', bytes: 10 }),
+    saveAs: record({ saved: null }),
     trainStart: record({ jobId: JOB_ID, runId: 'street-shots' }),
     trainResume: record({ jobId: JOB_ID, runId: 'street-shots' }),
     trainingRuns: record({ interrupted: [], underWay: [] }),
@@ -49,6 +50,7 @@ const VALID: Record<ChannelName, unknown> = {
   jobStatus: { jobId: JOB_ID },
   cancelJob: { jobId: JOB_ID },
   save: { jobId: JOB_ID, format: 'png' },
+  saveAs: { jobId: JOB_ID, strength: 0.8 },
   trainStart: { baseModelId: 'base', source: 'pairs', folder: '/photos/pairs', name: 'Street shots', steps: 200, settings: { crop: 128 } },
   trainResume: { runId: 'street-shots' },
   trainingRuns: {},
@@ -76,6 +78,7 @@ const INVALID: [ChannelName, string, unknown][] = [
   ['save', 'an unknown format', { jobId: JOB_ID, format: 'bmp' }],
   ['save', 'quality 0', { jobId: JOB_ID, quality: 0 }],
   ['save', 'overwrite as a string', { jobId: JOB_ID, overwrite: 'yes' }],
+  ['saveAs', 'a path (only the system dialog names one)', { jobId: JOB_ID, path: '/etc/passwd' }],
   ['setSettings', 'a suffix with a slash', { outputSuffix: '../x' }],
   ['setSettings', 'an unknown setting', { theme: 'dark' }],
 ];

@@ -1,0 +1,52 @@
+import { extname } from 'node:path';
+import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import { extensionFor, formatFromPath, resolveOutputFormat, WRITABLE_FORMATS, type WritableFormat } from '../../../model/src/image/formats.js';
+import type { ServiceContext } from './context.js';
+import { defaultSavePath, finishedResult } from './save.js';
+
+/** A file type the save dialog offers: a name people know and its extensions (no dot). */
+export interface SaveDialogFormat {
+  name: string;
+  extensions: string[];
+}
+
+/**
+ * The system's save dialog: a full path the user chose (and agreed to replace, where it
+ * exists), or null when they cancelled. Electron's dialog in the app; the e2e harness answers
+ * for the user.
+ */
+export type ChooseSavePath = (request: { defaultPath: string; formats: SaveDialogFormat[] }) => Promise<string | null>;
+
+const FORMAT_NAMES: Record<WritableFormat, string> = { jpeg: 'JPEG', png: 'PNG', tiff: 'TIFF', webp: 'WebP' };
+const DIALOG_EXTENSIONS: Record<WritableFormat, string[]> = { jpeg: ['jpg', 'jpeg'], png: ['png'], tiff: ['tif', 'tiff'], webp: ['webp'] };
+
+/**
+ * Save As…: where and under which name is the photographer's choice, in the system's dialog
+ * (opened by main, so the renderer never names a path). It starts at the default Save would
+ * use; the type follows the chosen name's extension, and a name without one gets the default
+ * type's. Writing goes through `save` (atomic, never over the original, EXIF/ICC kept).
+ */
+export function createSaveAsService(
+  context: ServiceContext,
+  save: (request: IpcParsedRequest<'save'>) => Promise<IpcResponse<'save'>>,
+  chooseSavePath: ChooseSavePath,
+): (request: IpcParsedRequest<'saveAs'>) => Promise<IpcResponse<'saveAs'>> {
+  return async (request) => {
+    const result = finishedResult(context, request.jobId);
+    const settings = context.settings.get();
+    const format = resolveOutputFormat(result.sourceFormat, settings.outputFormat);
+    const defaultFirst = [format, ...WRITABLE_FORMATS.filter((other) => other !== format)];
+    const chosen = await chooseSavePath({
+      defaultPath: defaultSavePath(result, format, settings.outputSuffix),
+      formats: defaultFirst.map((f) => ({ name: FORMAT_NAMES[f], extensions: DIALOG_EXTENSIONS[f] })),
+    });
+    if (!chosen) return { saved: null };
+    // A name with no image extension (some Linux dialogs add none) gets the default type's; a
+    // file of that new name was not the one the dialog asked about replacing.
+    const named = formatFromPath(chosen) !== null || extname(chosen) !== '';
+    const target = named ? chosen : chosen + extensionFor(format);
+    const { jobId, strength, quality } = request;
+    const saved = await save({ jobId, path: target, overwrite: named, ...(strength === undefined ? {} : { strength }), ...(quality === undefined ? {} : { quality }) });
+    return { saved };
+  };
+}
