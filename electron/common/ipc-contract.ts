@@ -150,6 +150,13 @@ export const ipcContract = {
     }),
     progress: false,
   },
+  /** The photo the editor shows now (opened, or brought back with Show): what a reload restores. */
+  editorShowing: {
+    channel: 'editor:showing',
+    request: z.object({ imageId: imageIdSchema }).strict(),
+    response: z.object({}),
+    progress: false,
+  },
   jobStatus: {
     channel: 'job:status',
     request: z.object({ jobId: jobIdSchema }).strict(),
@@ -167,9 +174,7 @@ export const ipcContract = {
     request: z
       .object({
         jobId: jobIdSchema,
-        /** Absent: next to the original with the settings' suffix. */
-        path: z.string().min(1).max(4096).optional(),
-        /** Absent: the settings' output format, or the extension of `path` when one is given. */
+        /** Absent: the settings' output format. (Always next to the original: Save As… picks a place in main's dialog.) */
         format: z.enum(OUTPUT_FORMATS).optional(),
         quality: z.number().int().min(1).max(100).optional(),
         /**
@@ -178,8 +183,6 @@ export const ipcContract = {
          * another deblur.
          */
         strength: z.number().min(0).max(1).optional(),
-        /** Only an explicit user choice may replace an existing file (never the original by accident). */
-        overwrite: z.boolean().default(false),
       })
       .strict(),
     response: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),

@@ -3,7 +3,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, focusedTestId, installModelCopy, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, focusedTestId, installModelCopy, pendingRequests, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * What a photographer sees around the photo, in Chromium with the real services: the strength
@@ -209,6 +209,7 @@ describe('editor UX in Chromium with the real services', () => {
     const titles = await cards.locator('.kind').allTextContents();
     const saves = await cards.getByTestId('job-save').allTextContents();
     expect(saves.length).toBeGreaterThan(0);
+    await expect.poll(() => pendingRequests(page())).toBe(0);
     await page().reload();
     await appLoaded(page());
 
@@ -227,11 +228,21 @@ describe('editor UX in Chromium with the real services', () => {
 
     // A photo opened after the last deblur is the one that comes back, with no result yet.
     await open('portrait.jpg', 'image/jpeg');
+    // The window tells main which photo it shows; that word must have gone before the reload.
+    await expect.poll(() => pendingRequests(page())).toBe(0);
     await page().reload();
     await appLoaded(page());
     await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('portrait.jpg');
     expect(await page().getByTestId('result-preview').count()).toBe(0);
     expect(await cards.locator('.kind').allTextContents()).toEqual(titles);
+    // A result brought back with Show is what comes back after the next reload.
+    await page().getByRole('button', { name: 'Show Flower_blur1.png and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('Flower_blur1.png');
+    await expect.poll(() => pendingRequests(page())).toBe(0);
+    await page().reload();
+    await appLoaded(page());
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('Flower_blur1.png');
+    await resultShown();
   });
 
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {

@@ -158,14 +158,10 @@ describe('services with the real engine worker', () => {
     const preferred = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId }));
     expect(preferred.path).toBe(path.join(photosDir, 'shaky-unshaken.webp'));
     expect((await sharp(preferred.path).metadata()).format).toBe('webp');
-    const named = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId, path: path.join(photosDir, 'shaky-named.tiff') }));
+    dialogAnswers.push(path.join(photosDir, 'shaky-named.tiff'));
+    const named = ok<{ saved: { path: string } }>(await t.services.dispatch('job:save-as', { jobId })).saved;
     expect((await sharp(named.path).metadata()).format).toBe('tiff');
     ok(await t.services.dispatch('settings:set', { outputFormat: 'same' }));
-
-    const overOriginal = await t.services.dispatch('job:save', { jobId, path: shaky, overwrite: true });
-    expect(overOriginal).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
-    const overExisting = await t.services.dispatch('job:save', { jobId, path: saved.path });
-    expect(overExisting).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS' } });
     expect(sha256(shaky)).toBe(originalHash);
     expect((await readdir(photosDir)).filter((f) => f.startsWith('shaky'))).toHaveLength(5);
 
@@ -174,7 +170,9 @@ describe('services with the real engine worker', () => {
     const restored = ok<{ deblurs: { job: { id: string }; image: OpenImageResult; madeWith: unknown; saves: { path: string; strength: number }[] }[]; current: OpenImageResult | null }>(
       await t.services.dispatch('job:editor-jobs', {}),
     );
-    expect(restored.current).toEqual(opened);
+    // The photo on screen is the one the window last said it shows.
+    ok(await t.services.dispatch('editor:showing', { imageId: opened.imageId }));
+    expect(ok<{ current: OpenImageResult | null }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual(opened);
     const held = restored.deblurs.find((entry) => entry.job.id === jobId);
     expect(held?.image).toEqual(opened);
     expect(held?.madeWith).toEqual({ modelId: 'placeholder', mask: { shapes: [{ kind: 'rect', x: 100, y: 100, width: 900, height: 600 }], feather: 8, invert: false } });
@@ -184,8 +182,10 @@ describe('services with the real engine worker', () => {
       ['shaky-unshaken.webp', 1],
       ['shaky-named.tiff', 1],
     ]);
-    // Another photo opened since is the one on screen, whatever the older deblurs.
+    // Another photo shown since is the one on screen; an image id that is not open is ignored.
     const other = ok<OpenImageResult>(await open(PHOTO));
+    ok(await t.services.dispatch('editor:showing', { imageId: other.imageId }));
+    ok(await t.services.dispatch('editor:showing', { imageId: 'img_00000000deadbeef' }));
     expect(ok<{ current: OpenImageResult | null }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual(other);
 
     const info = ok<AppInfo>(await t.services.dispatch('app:info', {}));
@@ -220,11 +220,18 @@ describe('services with the real engine worker', () => {
     expect(await sharp(picked).metadata()).toMatchObject({ format: 'png', width: 1200, height: 900 });
     expect(await exifr.parse(picked, ['Make'])).toMatchObject({ Make: 'UnshakeTest' });
 
-    // Cancelled: nothing written. A name with no extension gets the default type's.
+    // Cancelled: nothing written. A name with no image extension gets the default type's, dots or not.
     expect(ok<{ saved: unknown }>(await saveAs(null))).toEqual({ saved: null });
     const bare = ok<{ saved: { path: string } }>(await saveAs(path.join(photosDir, 'no-extension'))).saved;
     expect(bare.path).toBe(path.join(photosDir, 'no-extension.jpg'));
     expect((await sharp(bare.path).metadata()).format).toBe('jpeg');
+    const dotted = ok<{ saved: { path: string } }>(await saveAs(path.join(photosDir, 'trip 2024.06.01'))).saved;
+    expect(dotted.path).toBe(path.join(photosDir, 'trip 2024.06.01.jpg'));
+    // Such a name already taken: not replaced (the dialog asked about another name), and said so.
+    expect(await saveAs(path.join(photosDir, 'trip 2024.06.01'))).toMatchObject({
+      ok: false,
+      error: { code: 'OUTPUT_EXISTS', message: expect.stringContaining('type the name with its extension (.jpg) to replace it') },
+    });
     // A file the dialog agreed to replace is replaced; the original never is.
     const before = sha256(picked);
     ok(await saveAs(picked));
@@ -236,6 +243,7 @@ describe('services with the real engine worker', () => {
     expect(deblurs.find((d) => d.job.id === jobId)?.saves.map((s) => [s.path, s.strength])).toEqual([
       [picked, 0.5],
       [bare.path, 1],
+      [dotted.path, 1],
       [picked, 1],
     ]);
   });
@@ -264,8 +272,11 @@ describe('services with the real engine worker', () => {
       expect((await followJob(t.services, jobId)).at(-1)?.state.status).toBe('done');
       return jobId;
     };
-    const save = (jobId: string, name: string, strength?: number) =>
-      t.services.dispatch('job:save', { jobId, path: path.join(photosDir, name), ...(strength === undefined ? {} : { strength }) });
+    const save = async (jobId: string, name: string, strength?: number) => {
+      dialogAnswers.push(path.join(photosDir, name));
+      const reply = await t.services.dispatch('job:save-as', { jobId, ...(strength === undefined ? {} : { strength }) });
+      return reply.ok ? { ok: true as const, value: (reply.value as { saved: { path: string } }).saved } : reply;
+    };
     // The stored values: sharp's raw() would convert the P3 pixels to sRGB (rounding once more).
     const pixels = async (file: string) => Buffer.from((await decodeImage(file)).raster.pixels);
 

@@ -38,7 +38,7 @@ export interface ServiceContext {
   results: Map<string, JobResult>;
   /** By job id, in the order they were asked for. */
   editorDeblurs: Map<string, EditorDeblur>;
-  /** The photo last opened or deblurred in the editor: the one on screen, for a reloaded window. */
+  /** The photo the editor last said it shows: the one a reloaded window shows again. */
   editorImageId: string | null;
   resultPreviews: ResultPreviews;
   paths: { userDataDir: string; resultsDir: string; userModelsDir: string };

@@ -1,11 +1,12 @@
-import type { IpcResponse } from '../../common/ipc-contract.js';
+import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import type { EditorDeblur, ServiceContext } from './context.js';
 import { openImageResult } from './open-image.js';
 
 /**
  * What a window that was reloaded (Ctrl+R, a renderer crash) needs to carry on: the editor's
  * deblurs of this session, so the job cards come back with their photos, Show and saves, and
- * the photo that was on screen, with its deblur followed again if it still runs. Jobs whose photo
+ * the photo that was on screen (as the window last said), with its deblur followed again if it
+ * still runs. Jobs whose photo
  * the registry has forgotten (it keeps the newest 200) are dropped: nothing could show them.
  */
 export function createEditorJobsService(context: ServiceContext): () => Promise<IpcResponse<'editorJobs'>> {
@@ -22,9 +23,19 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
   };
 }
 
-/** Records an editor deblur (the photo it is of is now the one on screen), and forgets those whose photo is gone. */
+/**
+ * The window says which photo it shows (opened, or brought back with Show): only it knows, as
+ * opens can overlap and Show is the window's own. A photo not (or no longer) open is ignored.
+ */
+export function createEditorShowingService(context: ServiceContext): (request: IpcParsedRequest<'editorShowing'>) => Promise<IpcResponse<'editorShowing'>> {
+  return async ({ imageId }) => {
+    if (context.images.get(imageId)) context.editorImageId = imageId;
+    return {};
+  };
+}
+
+/** Records an editor deblur, and forgets those whose photo is gone. */
 export function rememberEditorDeblur(context: ServiceContext, jobId: string, deblur: EditorDeblur): void {
-  context.editorImageId = deblur.imageId;
   context.editorDeblurs.set(jobId, deblur);
   // Masks can be large (brush strokes): entries no reload could show are not kept all session.
   for (const [id, known] of context.editorDeblurs) if (!context.images.get(known.imageId)) context.editorDeblurs.delete(id);

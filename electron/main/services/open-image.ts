@@ -18,9 +18,7 @@ export function createOpenImageService(
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.engine.request('inspect', { path: filePath, maxMegapixels });
     const preview = await context.engine.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
-    const image = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview });
-    context.editorImageId = image.imageId;
-    return openImageResult(image);
+    return openImageResult(context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview }));
   };
 }
 

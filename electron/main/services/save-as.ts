@@ -1,8 +1,9 @@
 import { extname } from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
-import { extensionFor, formatFromPath, resolveOutputFormat, WRITABLE_FORMATS, type WritableFormat } from '../../../model/src/image/formats.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+import { extensionFor, namesImageType, resolveOutputFormat, WRITABLE_FORMATS, type WritableFormat } from '../../../model/src/image/formats.js';
 import type { ServiceContext } from './context.js';
-import { defaultSavePath, finishedResult } from './save.js';
+import { defaultSavePath, finishedResult, type SaveRequest } from './save.js';
 
 /** A file type the save dialog offers: a name people know and its extensions (no dot). */
 export interface SaveDialogFormat {
@@ -28,7 +29,7 @@ const DIALOG_EXTENSIONS: Record<WritableFormat, string[]> = { jpeg: ['jpg', 'jpe
  */
 export function createSaveAsService(
   context: ServiceContext,
-  save: (request: IpcParsedRequest<'save'>) => Promise<IpcResponse<'save'>>,
+  save: (request: SaveRequest) => Promise<IpcResponse<'save'>>,
   chooseSavePath: ChooseSavePath,
 ): (request: IpcParsedRequest<'saveAs'>) => Promise<IpcResponse<'saveAs'>> {
   return async (request) => {
@@ -41,12 +42,17 @@ export function createSaveAsService(
       formats: defaultFirst.map((f) => ({ name: FORMAT_NAMES[f], extensions: DIALOG_EXTENSIONS[f] })),
     });
     if (!chosen) return { saved: null };
-    // A name with no image extension (some Linux dialogs add none) gets the default type's; a
-    // file of that new name was not the one the dialog asked about replacing.
-    const named = formatFromPath(chosen) !== null || extname(chosen) !== '';
+    // A name with no image extension (some Linux dialogs add none; "trip 2024.06.01" has dots but
+    // no type) gets the default type's. A file of that new name is not the one the dialog asked
+    // about replacing, so it is not replaced.
+    const named = namesImageType(chosen);
     const target = named ? chosen : chosen + extensionFor(format);
     const { jobId, strength, quality } = request;
-    const saved = await save({ jobId, path: target, overwrite: named, ...(strength === undefined ? {} : { strength }), ...(quality === undefined ? {} : { quality }) });
-    return { saved };
+    try {
+      return { saved: await save({ jobId, path: target, overwrite: named, ...(strength === undefined ? {} : { strength }), ...(quality === undefined ? {} : { quality }) }) };
+    } catch (error) {
+      if (named || !(error instanceof UnshakeError && error.code === 'OUTPUT_EXISTS') || target === result.sourcePath) throw error;
+      throw new UnshakeError('OUTPUT_EXISTS', `${target} already exists: Save As… again and choose another name, or type the name with its extension (${extname(target)}) to replace it.`);
+    }
   };
 }

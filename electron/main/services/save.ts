@@ -14,7 +14,13 @@ import { requireAbsolutePath } from './paths.js';
  * original (same device + inode, so links and other spellings are caught too). A default name
  * taken meanwhile (two saves of one photo at once) moves on to the next free one.
  */
-export function createSaveService(context: ServiceContext): (request: IpcParsedRequest<'save'>) => Promise<IpcResponse<'save'>> {
+/**
+ * A save as main asks for it: the window's request (which names no path, so a page cannot aim the
+ * writer at a file of its choosing), or Save As… with the path the system's dialog returned.
+ */
+export type SaveRequest = IpcParsedRequest<'save'> & { path?: string; overwrite?: boolean };
+
+export function createSaveService(context: ServiceContext): (request: SaveRequest) => Promise<IpcResponse<'save'>> {
   return async (request) => {
     const result = finishedResult(context, request.jobId);
     const keep = shareToKeep(result.strength, request.strength);
@@ -35,7 +41,7 @@ export function createSaveService(context: ServiceContext): (request: IpcParsedR
       });
     const defaultName = () => defaultSavePath(result, format, settings.outputSuffix);
     const saved = request.path
-      ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite)
+      ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite ?? false)
       : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
         await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
     // Listed on the job's card again after a reload, as the window listed it.

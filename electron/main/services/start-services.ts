@@ -14,7 +14,7 @@ import { createAppInfoService } from './app-info.js';
 import { createCancelJobService } from './cancel-job.js';
 import type { ServiceContext } from './context.js';
 import { createDeblurService } from './deblur.js';
-import { createEditorJobsService } from './editor-jobs.js';
+import { createEditorJobsService, createEditorShowingService } from './editor-jobs.js';
 import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
@@ -95,6 +95,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     deblur: createDeblurService(context),
     ...createBatchService(context),
     editorJobs: createEditorJobsService(context),
+    editorShowing: createEditorShowingService(context),
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
     save: trackedSave,

@@ -40,6 +40,11 @@ export function formatFromPath(path: string): WritableFormat | null {
   return WRITABLE_FORMATS.find((format) => EXTENSIONS[format].includes(ext)) ?? null;
 }
 
+/** Whether a file name's extension names an image type, writable or not ("trip 2024.06.01" does not). */
+export function namesImageType(path: string): boolean {
+  return formatFromPath(path) !== null || UNWRITABLE_EXTENSIONS[extname(path).toLowerCase()] !== undefined;
+}
+
 /**
  * Decide the output format. An explicit format wins, but must agree with a recognised
  * extension in the output path (a JPEG named .png would confuse every other program).

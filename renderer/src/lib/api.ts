@@ -65,6 +65,7 @@ export const api = {
   batch: (request: IpcRequest<'batch'>): Promise<IpcResponse<'batch'>> => call('batch', request),
   batchRuns: (): Promise<IpcResponse<'batchRuns'>> => call('batchRuns', {}),
   editorJobs: (): Promise<IpcResponse<'editorJobs'>> => call('editorJobs', {}),
+  editorShowing: (imageId: string): Promise<IpcResponse<'editorShowing'>> => call('editorShowing', { imageId }),
   jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),
   cancelJob: (jobId: string): Promise<IpcResponse<'cancelJob'>> => call('cancelJob', { jobId }),
   save: (request: IpcRequest<'save'>): Promise<IpcResponse<'save'>> => call('save', request),

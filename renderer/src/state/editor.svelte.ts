@@ -1,6 +1,7 @@
 import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { defaultSaveName } from '../lib/job-text.js';
+import { folderOf } from '../lib/folder-path.js';
 import { extensionOf, looksLikeFolder, singleImageFile } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
@@ -77,7 +78,11 @@ class EditorState {
     const wouldWrite = extensionOf(defaultSaveName(note.image.fileName, note.image.metadata.format, settings));
     // Another quality is another file too, where quality means something (JPEG, WebP).
     const lossy = LOSSY_EXTENSIONS.includes(wouldWrite);
-    return note.saves.some((s) => s.strength === this.strength && extensionOf(s.path) === wouldWrite && (!lossy || s.quality === settings.jpegQuality));
+    // Only a save where Save writes (next to the original): a Save As… elsewhere leaves Save to do.
+    const besideOriginal = (saved: string) => folderOf(saved) === folderOf(note.image.path);
+    return note.saves.some(
+      (s) => besideOriginal(s.path) && s.strength === this.strength && extensionOf(s.path) === wouldWrite && (!lossy || s.quality === settings.jpegQuality),
+    );
   });
   /** Another place or name is always another file: Save As… needs only a current result. */
   canSaveAs = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving);
@@ -238,9 +243,15 @@ class EditorState {
     }
   }
 
+  /** `image` on screen; main is told, so a reloaded window shows it again (a lost message costs only that). */
+  private showing(image: OpenImageResult): void {
+    this.image = image;
+    void api.editorShowing(image.imageId).catch(() => {});
+  }
+
   /** A photo on screen with no result yet, and the whole photo to fix. */
   private showPhoto(image: OpenImageResult): void {
-    this.image = image;
+    this.showing(image);
     this.jobId = null;
     this.view = 'after';
     this.zoom = 'fit';
@@ -252,7 +263,7 @@ class EditorState {
     // Like an open: a slower open still on its way must not replace this photo.
     ++this.opens;
     this.opening = false;
-    this.image = note.image;
+    this.showing(note.image);
     this.jobId = jobId;
     this.view = 'after';
     this.zoom = 'fit';

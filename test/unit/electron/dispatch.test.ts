@@ -25,6 +25,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     batch: record({ items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [] }),
     batchRuns: record([]),
     editorJobs: record({ deblurs: [], current: null }),
+    editorShowing: record({}),
     jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
     cancelJob: record({ cancelled: true }),
     save: record({ path: '/p/a-unshaken.jpg', bytes: 10 }),
@@ -47,6 +48,7 @@ const VALID: Record<ChannelName, unknown> = {
   batch: { paths: ['/photos'], strength: 1, modelId: 'base', outDir: '/photos/fixed' },
   batchRuns: {},
   editorJobs: {},
+  editorShowing: { imageId: IMAGE_ID },
   jobStatus: { jobId: JOB_ID },
   cancelJob: { jobId: JOB_ID },
   save: { jobId: JOB_ID, format: 'png' },
@@ -77,7 +79,9 @@ const INVALID: [ChannelName, string, unknown][] = [
   ['cancelJob', 'a missing job id', {}],
   ['save', 'an unknown format', { jobId: JOB_ID, format: 'bmp' }],
   ['save', 'quality 0', { jobId: JOB_ID, quality: 0 }],
-  ['save', 'overwrite as a string', { jobId: JOB_ID, overwrite: 'yes' }],
+  // Save writes next to the original only: a page cannot name (or replace) a file of its choosing.
+  ['save', 'a path', { jobId: JOB_ID, path: '/home/me/.bashrc' }],
+  ['save', 'overwrite', { jobId: JOB_ID, overwrite: true }],
   ['saveAs', 'a path (only the system dialog names one)', { jobId: JOB_ID, path: '/etc/passwd' }],
   ['setSettings', 'a suffix with a slash', { outputSuffix: '../x' }],
   ['setSettings', 'an unknown setting', { theme: 'dark' }],
@@ -96,8 +100,9 @@ describe('IPC dispatcher', () => {
 
   it('passes the parsed request (with schema defaults) to the handler', async () => {
     const seen: unknown[] = [];
-    await createIpcDispatcher(recordingHandlers(seen))('job:save', { jobId: JOB_ID });
-    expect(seen[0]).toEqual({ jobId: JOB_ID, overwrite: false });
+    const mask = { shapes: [{ kind: 'rect', x: 0, y: 0, width: 10, height: 10 }] };
+    await createIpcDispatcher(recordingHandlers(seen))('job:deblur', { imageId: IMAGE_ID, strength: 1, modelId: 'base', mask });
+    expect(seen[0]).toEqual({ imageId: IMAGE_ID, strength: 1, modelId: 'base', mask: { ...mask, feather: 0, invert: false } });
   });
 
   it.each(INVALID)('rejects %s with %s as INVALID_REQUEST, without calling the handler', async (name, _label, payload) => {
