@@ -37,7 +37,8 @@ class EditorState {
   jobId = $state<string | null>(null);
   /** A Deblur request is on its way to main and its job id not back yet. */
   starting = $state(false);
-  saving = $state(false);
+  /** Which save is writing (Save As… from its dialog on), if one is. */
+  saving = $state<'save' | 'save-as' | null>(null);
   /** Which side of the comparison the canvas shows once there is a result. */
   view = $state<CanvasView>('after');
   zoom = $state<Zoom>('fit');
@@ -300,20 +301,20 @@ class EditorState {
   async save(): Promise<void> {
     if (!this.canSave) return;
     const format = app.settings?.outputFormat;
-    await this.write((request) => api.save({ ...request, ...(format ? { format } : {}) }));
+    await this.write('save', (request) => api.save({ ...request, ...(format ? { format } : {}) }));
   }
 
   /** Save As…: the system's save dialog picks the place and the name (and so the type). */
   async saveAs(): Promise<void> {
     if (!this.canSaveAs) return;
-    await this.write(async (request) => (await api.saveAs(request)).saved);
+    await this.write('save-as', async (request) => (await api.saveAs(request)).saved);
   }
 
   /** One save of the current result at the strength shown; null from `write`: cancelled. */
-  private async write(write: (request: { jobId: string; strength: number; quality?: number }) => Promise<{ path: string; bytes: number } | null>): Promise<void> {
+  private async write(which: 'save' | 'save-as', write: (request: { jobId: string; strength: number; quality?: number }) => Promise<{ path: string; bytes: number } | null>): Promise<void> {
     const jobId = this.jobId;
     if (!jobId) return;
-    this.saving = true;
+    this.saving = which;
     try {
       // The strength read once: the slider may move while the file is written.
       const strength = this.strength;
@@ -325,7 +326,7 @@ class EditorState {
     } catch (error) {
       errors.show(error);
     } finally {
-      this.saving = false;
+      this.saving = null;
     }
   }
 }
