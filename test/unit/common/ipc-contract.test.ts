@@ -63,9 +63,11 @@ describe('IPC contract', () => {
     expect(ipcContract.openImage.request.safeParse({ path: '/photos/a.jpg' }).success).toBe(true);
   });
 
-  it('defaults save to the same format and never overwrites unless asked', () => {
-    const parsed = ipcContract.save.request.parse({ jobId: JOB_ID });
-    expect(parsed).toEqual({ jobId: JOB_ID, overwrite: false });
+  it('takes no path or overwrite for a save: Save writes next to the original, Save As… where main’s dialog says', () => {
+    expect(ipcContract.save.request.parse({ jobId: JOB_ID })).toEqual({ jobId: JOB_ID });
+    expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, path: '/home/me/notes.txt' }).success).toBe(false);
+    expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, overwrite: true }).success).toBe(false);
+    expect(ipcContract.saveAs.request.safeParse({ jobId: JOB_ID, path: '/home/me/notes.txt' }).success).toBe(false);
     expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, format: 'bmp' }).success).toBe(false);
     expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, quality: 0 }).success).toBe(false);
   });
