@@ -60,6 +60,16 @@ const openImageResultSchema = z.object({
   previewHeight: z.number().int().positive(),
 });
 
+/** A save of an editor result, as main recorded it: strength 0–1 and quality as asked for. */
+export const editorSaveSchema = z.object({
+  path: z.string(),
+  bytes: z.number().int().nonnegative(),
+  strength: z.number().min(0).max(1),
+  quality: z.number().int().optional(),
+  /** Save writes next to the original; Save As… wherever its dialog said. */
+  via: z.enum(['save', 'save-as']),
+});
+
 export const ipcContract = {
   appInfo: {
     channel: 'app:info',
@@ -130,8 +140,8 @@ export const ipcContract = {
   },
   /**
    * For a reloaded window: the editor's deblurs of this session, oldest first, each with its
-   * photo, what it was made with and its saves (main keeps results until quit); and the photo
-   * last opened or deblurred, which was on screen.
+   * photo, what it was made with and its saves (main keeps results until quit); and what the
+   * window last said it shows (editorShowing), or deblurred of that photo since.
    */
   editorJobs: {
     channel: 'job:editor-jobs',
@@ -143,17 +153,18 @@ export const ipcContract = {
           image: openImageResultSchema,
           madeWith: z.object({ modelId: z.string(), mask: regionMaskSchema.optional() }),
           /** Strength 0–1 as asked for, quality as asked for (absent: the settings' then). */
-          saves: z.array(z.object({ path: z.string(), bytes: z.number().int().nonnegative(), strength: z.number().min(0).max(1), quality: z.number().int().optional() })),
+          saves: z.array(editorSaveSchema),
         }),
       ),
-      current: openImageResultSchema.nullable(),
+      /** The photo on screen, and the deblur whose result it showed (null: none yet). */
+      current: z.object({ image: openImageResultSchema, jobId: jobIdSchema.nullable() }).nullable(),
     }),
     progress: false,
   },
-  /** The photo the editor shows now (opened, or brought back with Show): what a reload restores. */
+  /** The photo the editor shows now (opened, or brought back with Show, with its result's job): what a reload restores. */
   editorShowing: {
     channel: 'editor:showing',
-    request: z.object({ imageId: imageIdSchema }).strict(),
+    request: z.object({ imageId: imageIdSchema, jobId: jobIdSchema.optional() }).strict(),
     response: z.object({}),
     progress: false,
   },
@@ -306,4 +317,5 @@ export type MetadataSummary = z.infer<typeof metadataSummarySchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 export type ExecutionProviderInfo = z.infer<typeof executionProviderInfoSchema>;
 export type OpenImageResult = IpcResponse<'openImage'>;
+export type EditorSave = z.infer<typeof editorSaveSchema>;
 export type AppInfo = IpcResponse<'appInfo'>;

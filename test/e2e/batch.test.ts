@@ -93,6 +93,11 @@ describe('batch from a dropped folder', () => {
     for (const item of under?.items ?? []) await services().dispatch('job:cancel', { jobId: item.jobId });
     await expect.poll(() => run.getByTestId('batch-summary').textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
     await expect.poll(() => page().getByTestId('batch-clear').count()).toBe(1);
+    // Two frames on, long after a hand-back would have run (it waits one update).
+    await page().evaluate(() => {
+      const w = globalThis as unknown as { requestAnimationFrame(callback: () => void): number };
+      return new Promise<void>((resolve) => w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve())));
+    });
     expect(await focusedTestId(page())).toBe('body');
   });
 

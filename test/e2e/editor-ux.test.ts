@@ -31,7 +31,7 @@ type ProbeWindow = {
 };
 
 describe('editor UX in Chromium with the real services', () => {
-  const { file, page, app } = useE2eSession('ux', async (file) => {
+  const { file, page, app, services } = useE2eSession('ux', async (file) => {
     if (!existsSync(path.join(DATA, 'Flower_blur1.png'))) {
       throw new Error(`Test photos missing in ${DATA}. Fetch the shared data set (../shared/data/fetch-photos.sh).`);
     }
@@ -210,6 +210,9 @@ describe('editor UX in Chromium with the real services', () => {
     const saves = await cards.getByTestId('job-save').allTextContents();
     expect(saves.length).toBeGreaterThan(0);
     await expect.poll(() => pendingRequests(page())).toBe(0);
+    // Still running as the window goes (main's word): the reloaded one has a job to follow.
+    const reply = await services().dispatch('job:editor-jobs', {});
+    expect(reply.ok && (reply.value as { deblurs: { job: { state: { status: string } } }[] }).deblurs.at(-1)?.job.state.status).toBe('running');
     await page().reload();
     await appLoaded(page());
 
@@ -243,6 +246,17 @@ describe('editor UX in Chromium with the real services', () => {
     await appLoaded(page());
     await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('Flower_blur1.png');
     await resultShown();
+    // Of the portrait's two results, the older one shown with Show is the one that comes back.
+    await page().getByRole('button', { name: 'Show portrait.jpg and its result' }).last().click();
+    await expect.poll(() => text('meta-file')).toBe('portrait.jpg');
+    const older = await page().getByTestId('result-preview').getAttribute('src');
+    await expect.poll(() => pendingRequests(page())).toBe(0);
+    await page().reload();
+    await appLoaded(page());
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('portrait.jpg');
+    await resultShown();
+    expect(await page().getByTestId('result-preview').getAttribute('src')).toBe(older);
+    expect(await cards.first().getByRole('button', { name: 'Show portrait.jpg and its result' }).count()).toBe(1);
   });
 
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {

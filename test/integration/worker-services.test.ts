@@ -32,7 +32,8 @@ describe('services with the real engine worker', () => {
     t = await startTestServices('services', {
       chooseSavePath: async (request) => {
         dialogAsked.push(request);
-        return dialogAnswers.shift() ?? null;
+        if (dialogAnswers.length === 0) throw new Error('Save As… opened the save dialog, but the test gave it no answer');
+        return dialogAnswers.shift()!;
       },
     });
     photosDir = path.join(t.workDir, 'photos');
@@ -165,28 +166,34 @@ describe('services with the real engine worker', () => {
     expect(sha256(shaky)).toBe(originalHash);
     expect((await readdir(photosDir)).filter((f) => f.startsWith('shaky'))).toHaveLength(5);
 
-    // A reloaded window is told this deblur again: its photo, what it ran with, and the saves
-    // that wrote a file (the two refused ones are not among them).
-    const restored = ok<{ deblurs: { job: { id: string }; image: OpenImageResult; madeWith: unknown; saves: { path: string; strength: number }[] }[]; current: OpenImageResult | null }>(
+    // A reloaded window is told this deblur again: its photo, what it ran with, and its saves.
+    const restored = ok<{ deblurs: { job: { id: string }; image: OpenImageResult; madeWith: unknown; saves: { path: string; strength: number; via: string }[] }[]; current: unknown }>(
       await t.services.dispatch('job:editor-jobs', {}),
     );
-    // The photo on screen is the one the window last said it shows.
+    // On screen: the photo the window last said it shows, with the result of its deblur since.
+    expect(restored.current).toBeNull();
     ok(await t.services.dispatch('editor:showing', { imageId: opened.imageId }));
-    expect(ok<{ current: OpenImageResult | null }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual(opened);
+    expect(ok<{ current: unknown }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual({ image: opened, jobId: null });
+    const again = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' })).jobId;
+    await followJob(t.services, again);
+    expect(ok<{ current: unknown }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual({ image: opened, jobId: again });
+    // Show of the earlier result: the window says so.
+    ok(await t.services.dispatch('editor:showing', { imageId: opened.imageId, jobId }));
+    expect(ok<{ current: unknown }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual({ image: opened, jobId });
     const held = restored.deblurs.find((entry) => entry.job.id === jobId);
     expect(held?.image).toEqual(opened);
     expect(held?.madeWith).toEqual({ modelId: 'placeholder', mask: { shapes: [{ kind: 'rect', x: 100, y: 100, width: 900, height: 600 }], feather: 8, invert: false } });
-    expect(held?.saves.map((save) => [path.basename(save.path), save.strength])).toEqual([
-      ['shaky-unshaken.jpg', 1],
-      ['shaky-unshaken.png', 1],
-      ['shaky-unshaken.webp', 1],
-      ['shaky-named.tiff', 1],
+    expect(held?.saves.map((save) => [path.basename(save.path), save.strength, save.via])).toEqual([
+      ['shaky-unshaken.jpg', 1, 'save'],
+      ['shaky-unshaken.png', 1, 'save'],
+      ['shaky-unshaken.webp', 1, 'save'],
+      ['shaky-named.tiff', 1, 'save-as'],
     ]);
     // Another photo shown since is the one on screen; an image id that is not open is ignored.
     const other = ok<OpenImageResult>(await open(PHOTO));
     ok(await t.services.dispatch('editor:showing', { imageId: other.imageId }));
     ok(await t.services.dispatch('editor:showing', { imageId: 'img_00000000deadbeef' }));
-    expect(ok<{ current: OpenImageResult | null }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual(other);
+    expect(ok<{ current: unknown }>(await t.services.dispatch('job:editor-jobs', {})).current).toEqual({ image: other, jobId: null });
 
     const info = ok<AppInfo>(await t.services.dispatch('app:info', {}));
     expect(info.engine.runtime).toBe('onnxruntime-node');

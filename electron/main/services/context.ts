@@ -1,4 +1,4 @@
-import type { ExecutionProviderInfo } from '../../common/ipc-contract.js';
+import type { EditorSave, ExecutionProviderInfo } from '../../common/ipc-contract.js';
 import type { RegionMask } from '../../common/mask.js';
 import type { SourceMetadataWire } from '../../workers/engine-protocol.js';
 import type { EngineClient } from '../engine/engine-client.js';
@@ -24,7 +24,7 @@ export interface EditorDeblur {
   imageId: string;
   modelId: string;
   mask: RegionMask | undefined;
-  saves: { path: string; bytes: number; strength: number; quality?: number }[];
+  saves: EditorSave[];
 }
 
 /** What every service (one file per IPC command) may use. Built once by startServices. */
@@ -38,8 +38,8 @@ export interface ServiceContext {
   results: Map<string, JobResult>;
   /** By job id, in the order they were asked for. */
   editorDeblurs: Map<string, EditorDeblur>;
-  /** The photo the editor last said it shows: the one a reloaded window shows again. */
-  editorImageId: string | null;
+  /** What the editor last said it shows (a photo, and the deblur whose result is on it): what a reloaded window shows again. */
+  editorShowing: { imageId: string; jobId: string | null } | null;
   resultPreviews: ResultPreviews;
   paths: { userDataDir: string; resultsDir: string; userModelsDir: string };
   appVersion: string;

@@ -18,8 +18,9 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
       const madeWith = { modelId: deblur.modelId, ...(deblur.mask ? { mask: deblur.mask } : {}) };
       return [{ job, image: openImageResult(image), madeWith, saves: deblur.saves.map((save) => ({ ...save })) }];
     });
-    const current = context.editorImageId ? context.images.get(context.editorImageId) : undefined;
-    return { deblurs, current: current ? openImageResult(current) : null };
+    const showing = context.editorShowing;
+    const image = showing ? context.images.get(showing.imageId) : undefined;
+    return { deblurs, current: showing && image ? { image: openImageResult(image), jobId: showing.jobId } : null };
   };
 }
 
@@ -28,8 +29,8 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
  * opens can overlap and Show is the window's own. A photo not (or no longer) open is ignored.
  */
 export function createEditorShowingService(context: ServiceContext): (request: IpcParsedRequest<'editorShowing'>) => Promise<IpcResponse<'editorShowing'>> {
-  return async ({ imageId }) => {
-    if (context.images.get(imageId)) context.editorImageId = imageId;
+  return async ({ imageId, jobId }) => {
+    if (context.images.get(imageId)) context.editorShowing = { imageId, jobId: jobId ?? null };
     return {};
   };
 }
@@ -37,6 +38,9 @@ export function createEditorShowingService(context: ServiceContext): (request: I
 /** Records an editor deblur, and forgets those whose photo is gone. */
 export function rememberEditorDeblur(context: ServiceContext, jobId: string, deblur: EditorDeblur): void {
   context.editorDeblurs.set(jobId, deblur);
+  // The editor deblurs the photo it shows, so its result is what the window shows next (a deblur
+  // of a photo the window has left since is cancelled by it, and changes nothing here).
+  if (context.editorShowing?.imageId === deblur.imageId) context.editorShowing = { imageId: deblur.imageId, jobId };
   // Masks can be large (brush strokes): entries no reload could show are not kept all session.
   for (const [id, known] of context.editorDeblurs) if (!context.images.get(known.imageId)) context.editorDeblurs.delete(id);
 }

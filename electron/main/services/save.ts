@@ -8,24 +8,24 @@ import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
 
 /**
+ * A save as main asks for it: the window's request (which names no path, so a page cannot aim the
+ * writer at a file of its choosing), or Save As… with the path the system's dialog returned.
+ */
+export type SaveRequest = IpcParsedRequest<'save'> & { path?: string; overwrite?: boolean };
+
+/**
  * Writes a finished job's result in the user's format, next to the original by default
  * ("photo-unshaken.jpg"), with the original's EXIF/ICC. encodeImage in the worker writes
  * atomically, refuses an existing file unless overwrite was chosen, and never writes over the
  * original (same device + inode, so links and other spellings are caught too). A default name
  * taken meanwhile (two saves of one photo at once) moves on to the next free one.
  */
-/**
- * A save as main asks for it: the window's request (which names no path, so a page cannot aim the
- * writer at a file of its choosing), or Save As… with the path the system's dialog returned.
- */
-export type SaveRequest = IpcParsedRequest<'save'> & { path?: string; overwrite?: boolean };
-
 export function createSaveService(context: ServiceContext): (request: SaveRequest) => Promise<IpcResponse<'save'>> {
   return async (request) => {
     const result = finishedResult(context, request.jobId);
     const keep = shareToKeep(result.strength, request.strength);
     const settings = context.settings.get();
-    // A name the user typed (Save As) speaks for itself; otherwise the preferred output format.
+    // A name chosen in Save As…'s dialog speaks for itself; otherwise the preferred output format.
     const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
     const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
     const encode = (outPath: string, overwrite: boolean) =>
@@ -46,7 +46,8 @@ export function createSaveService(context: ServiceContext): (request: SaveReques
         await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
     // Listed on the job's card again after a reload, as the window listed it.
     const strength = request.strength ?? result.strength;
-    context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, ...(request.quality ? { quality: request.quality } : {}) });
+    const via = request.path ? 'save-as' : 'save';
+    context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
     return saved;
   };
 }

@@ -10,8 +10,3 @@ export function folderOfChosenFile(fullPath: string, relativePath: string): stri
   const below = relativePath.length - inside;
   return fullPath.length > below ? fullPath.slice(0, fullPath.length - below) : '';
 }
-
-/** The folder part of a file's path, separator kept ("/photos/a.jpg" → "/photos/"); either separator. */
-export function folderOf(filePath: string): string {
-  return filePath.replace(/[^\\/]*$/, '');
-}

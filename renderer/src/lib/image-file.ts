@@ -1,4 +1,4 @@
-import { ApiError } from './api.js';
+import { api, ApiError } from './api.js';
 
 /**
  * First check of what the user dropped or picked, before asking main: one file, and one that
@@ -62,4 +62,11 @@ export function singleImageFile(files: ArrayLike<File> | null | undefined): File
     throw new ApiError('UNSUPPORTED_FORMAT', `“${file.name}” is not a photo Unshake can open. Use ${FORMATS_SENTENCE}.`);
   }
   return file;
+}
+
+/** Where a dropped or picked file lies on disk (the preload asks Electron), or why it cannot be used. */
+export function pathOnDisk(file: File): string {
+  const path = api.pathForFile(file);
+  if (!path) throw new ApiError('FILE_NOT_FOUND', `“${file.name}” is not a file on disk; save it first, then drop it here.`);
+  return path;
 }

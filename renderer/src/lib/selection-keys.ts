@@ -27,8 +27,8 @@ interface Box {
   bottom: number;
 }
 
-/** No edge pulled closer than this to the opposite one (what the engine and a drag accept). */
-const MIN_SIZE = 2;
+/** The smallest shape, in photo pixels: no drag makes, nor key pulls an edge to, less. */
+export const MIN_SHAPE_SIZE = 2;
 const ARROWS: Record<string, readonly [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 /**
@@ -78,8 +78,8 @@ function moved(box: Box, dx: number, dy: number, photo: PhotoSize): Box {
 function resized(box: Box, dx: number, dy: number, photo: PhotoSize): Box {
   return {
     ...box,
-    right: clamp(box.right + dx, box.left + MIN_SIZE, Math.max(photo.width, box.right)),
-    bottom: clamp(box.bottom + dy, box.top + MIN_SIZE, Math.max(photo.height, box.bottom)),
+    right: clamp(box.right + dx, box.left + MIN_SHAPE_SIZE, Math.max(photo.width, box.right)),
+    bottom: clamp(box.bottom + dy, box.top + MIN_SHAPE_SIZE, Math.max(photo.height, box.bottom)),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { IpcResponse } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
+import { pathOnDisk } from '../lib/image-file.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -30,9 +31,7 @@ class BatchState {
 
   /** Dropped photos and folders: each result next to its original (or in the results subfolder). */
   async startDropped(files: readonly File[], settings: () => BatchSettings): Promise<void> {
-    const paths = files.map((file) => api.pathForFile(file));
-    const missing = files.find((_, i) => !paths[i]);
-    if (missing) throw new ApiError('FILE_NOT_FOUND', `“${missing.name}” is not a file on disk; save it first, then drop it here.`);
+    const paths = files.map(pathOnDisk);
     await this.startWhenLoaded(paths, files.length === 1 ? files[0]!.name : `${files.length} items`, settings);
   }
 

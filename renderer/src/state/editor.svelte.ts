@@ -1,8 +1,7 @@
-import type { JobResultPreview, JobSnapshot, OpenImageResult, RegionMask } from '../../../electron/common/index.js';
+import type { JobResultPreview, JobSnapshot, OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
-import { defaultSaveName } from '../lib/job-text.js';
-import { folderOf } from '../lib/folder-path.js';
-import { extensionOf, looksLikeFolder, singleImageFile } from '../lib/image-file.js';
+import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
+import { noteFromRestored, savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { errors } from './errors.svelte.js';
@@ -14,12 +13,6 @@ export type CanvasView = 'before' | 'after';
 export type Zoom = 'fit' | 'actual';
 export type Point = { x: number; y: number };
 
-/** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
-export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
-/** A saved file, the strength (percent) and the JPEG/WebP quality it was saved with. */
-export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined };
-/** One result can be saved several times, at different strengths: each save, oldest first. */
-export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -69,21 +62,10 @@ class EditorState {
   modelChanged = $derived(this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
   selectionChanged = $derived(this.madeWith !== null && maskKey(this.madeWith.mask) !== maskKey(selection.mask));
   stale = $derived(this.result !== null && (this.modelChanged || this.selectionChanged));
-  /** Saved already at this strength: another Save would only write a copy. */
-  // Saved at this strength in the file type a Save would write now (another type is another file;
-  // "same" and JPEG write the same file for a JPEG photo).
+  /** Saved already at this strength, where and as Save would write: another Save would only write a copy. */
   savedAsShown = $derived.by(() => {
     const note = this.jobId ? this.jobNotes[this.jobId] : undefined;
-    const settings = app.settings;
-    if (!note || !settings) return false;
-    const wouldWrite = extensionOf(defaultSaveName(note.image.fileName, note.image.metadata.format, settings));
-    // Another quality is another file too, where quality means something (JPEG, WebP).
-    const lossy = LOSSY_EXTENSIONS.includes(wouldWrite);
-    // Only a save where Save writes (next to the original): a Save As… elsewhere leaves Save to do.
-    const besideOriginal = (saved: string) => folderOf(saved) === folderOf(note.image.path);
-    return note.saves.some(
-      (s) => besideOriginal(s.path) && s.strength === this.strength && extensionOf(s.path) === wouldWrite && (!lossy || s.quality === settings.jpegQuality),
-    );
+    return note !== undefined && app.settings !== null && savedAlready(note, this.strength, app.settings);
   });
   /** Another place or name is always another file: Save As… needs only a current result. */
   canSaveAs = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving);
@@ -114,15 +96,13 @@ class EditorState {
       // A folder or several photos are a batch: each result written next to its original.
       if (list.length > 1 || (list[0] && looksLikeFolder(list[0]))) return await batch.startDropped(list, this.batchSettings);
       const file = singleImageFile(files);
-      const path = api.pathForFile(file);
-      if (!path) throw new ApiError('FILE_NOT_FOUND', `“${file.name}” is not a file on disk; save it first, then drop it here.`);
-      await this.openPath(path);
+      await this.openPath(pathOnDisk(file));
     } catch (error) {
       errors.show(error);
     }
   }
 
-  /** Deblur a folder…: the system's folder picker, then a batch of every photo in it. */
+  /** Deblur a folder…, with this editor's strength and model. */
   async chooseBatchFolder(): Promise<void> {
     await batch.chooseFolder(this.batchSettings).catch((error: unknown) => errors.show(error));
   }
@@ -216,27 +196,21 @@ class EditorState {
 
   /**
    * After a reload (Ctrl+R, a renderer crash): the deblurs main still holds come back as job
-   * cards with their photos and saves, and the photo that was on screen comes back with its
-   * newest deblur (followed while it runs), unless the user has opened a photo meanwhile.
+   * cards with their photos and saves, and the photo that was on screen comes back with the
+   * result it showed (its job followed while it runs), unless a photo was opened meanwhile.
    */
   async restoreSession(): Promise<void> {
     try {
       const { deblurs, current } = await api.editorJobs();
       // The model list first: the model a result was made with is picked again only if installed.
       await app.loaded;
-      for (const { job, image, madeWith, saves } of deblurs) {
-        jobs.record(job);
-        this.jobNotes[job.id] ??= {
-          fileName: image.fileName,
-          image,
-          madeWith: { modelId: madeWith.modelId, mask: madeWith.mask },
-          saves: saves.map((save) => ({ path: save.path, bytes: save.bytes, strength: Math.round(save.strength * 100), quality: save.quality })),
-        };
+      for (const deblur of deblurs) {
+        jobs.record(deblur.job);
+        this.jobNotes[deblur.job.id] ??= noteFromRestored(deblur);
       }
       if (!current || this.image || this.opening) return;
-      // A cancelled deblur was left behind (another photo was opened, or the photo deblurred again).
-      const shown = deblurs.filter((d) => d.image.imageId === current.imageId && d.job.state.status !== 'cancelled').at(-1);
-      if (!shown) return this.showPhoto(current);
+      const shown = deblurs.find((d) => d.job.id === current.jobId && d.image.imageId === current.image.imageId);
+      if (!shown) return this.showPhoto(current.image);
       this.present(shown.job.id, this.jobNotes[shown.job.id]!);
       await this.follow(shown.job.id);
     } catch (error) {
@@ -244,10 +218,10 @@ class EditorState {
     }
   }
 
-  /** `image` on screen; main is told, so a reloaded window shows it again (a lost message costs only that). */
-  private showing(image: OpenImageResult): void {
+  /** `image` on screen (with `jobId`'s result); main is told, so a reloaded window shows it again (a lost message costs only that). */
+  private showing(image: OpenImageResult, jobId?: string): void {
     this.image = image;
-    void api.editorShowing(image.imageId).catch(() => {});
+    void api.editorShowing(image.imageId, jobId).catch(() => {});
   }
 
   /** A photo on screen with no result yet, and the whole photo to fix. */
@@ -264,7 +238,7 @@ class EditorState {
     // Like an open: a slower open still on its way must not replace this photo.
     ++this.opens;
     this.opening = false;
-    this.showing(note.image);
+    this.showing(note.image, jobId);
     this.jobId = jobId;
     this.view = 'after';
     this.zoom = 'fit';
@@ -322,7 +296,7 @@ class EditorState {
       const saved = await write({ jobId, strength: strength / 100, ...(quality ? { quality } : {}) });
       // Recorded on the job saved: another photo may have been opened meanwhile.
       const note = this.jobNotes[jobId];
-      if (saved && note) note.saves.push({ ...saved, strength, quality });
+      if (saved && note) note.saves.push({ ...saved, strength, quality, via: which });
     } catch (error) {
       errors.show(error);
     } finally {
@@ -335,7 +309,5 @@ class EditorState {
 function runsAs(id: string): string {
   return app.models.find((model) => model.id === id)?.aliasOf ?? id;
 }
-
-const LOSSY_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'webp'];
 
 export const editor = new EditorState();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderOf, folderOfChosenFile } from '../../../renderer/src/lib/folder-path.js';
+import { folderOfChosenFile } from '../../../renderer/src/lib/folder-path.js';
 
 describe('the folder a folder picker chose, from one of its files', () => {
   it.each([
@@ -16,16 +16,5 @@ describe('the folder a folder picker chose, from one of its files', () => {
   it('has no answer for a file without a path on disk, or one not chosen from a folder', () => {
     expect(folderOfChosenFile('', 'Trip/1.jpg')).toBe('');
     expect(folderOfChosenFile('/a/1.jpg', '1.jpg')).toBe('');
-  });
-});
-
-describe('the folder of a saved file (is it where Save writes?)', () => {
-  it.each([
-    ['/photos/Trip/a-unshaken.jpg', '/photos/Trip/'],
-    ['C:\\Photos\\Trip\\a.jpg', 'C:\\Photos\\Trip\\'],
-    ['/photos/Trip/For print/a.png', '/photos/Trip/For print/'],
-    ['a.jpg', ''],
-  ])('%s is in %s', (file, folder) => {
-    expect(folderOf(file)).toBe(folder);
   });
 });
