@@ -4,10 +4,10 @@ import { openImageResult } from './open-image.js';
 
 /**
  * What a window that was reloaded (Ctrl+R, a renderer crash) needs to carry on: the editor's
- * deblurs of this session, so the job cards come back with their photos, Show and saves, and
- * the photo that was on screen (as the window last said), with its deblur followed again if it
- * still runs. Jobs whose photo
- * the registry has forgotten (it keeps the newest 200) are dropped: nothing could show them.
+ * deblurs of this session, so the job cards come back with their photos, Show and saves, and the
+ * photo and result that were on screen (as the window last said), its deblur followed again if
+ * it still runs. Jobs whose photo the registry has forgotten (it keeps the newest 200) are
+ * dropped: nothing could show them.
  */
 export function createEditorJobsService(context: ServiceContext): () => Promise<IpcResponse<'editorJobs'>> {
   return async () => {
