@@ -13,7 +13,6 @@ export type CanvasView = 'before' | 'after';
 export type Zoom = 'fit' | 'actual';
 export type Point = { x: number; y: number };
 
-
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
  * carries a preview of the result (served by main's image protocol), so before/after works as
