@@ -242,14 +242,15 @@ describe('editor accessibility in Chromium with the real services', () => {
     await expectToolbarFits('result');
   });
 
-  it('Save says where it writes, announces the file, and hands focus on instead of dropping it', async () => {
+  it('Save says where it writes, announces the file, and hands focus on (to Save As…) instead of dropping it', async () => {
     expect(await button('Save').getAttribute('title')).toContain('next to the original as ladybird-unshaken.jpg');
     await recordLiveRegions();
     await button('Save').press('Enter');
     await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-unshaken.jpg');
     expect((await recorded()).announced).toEqual(['Saved as ladybird-unshaken.jpg']);
     await expect.poll(() => button('Save').isDisabled()).toBe(true);
-    expect(await focused()).toBe('open-button');
+    // On to the next step: another copy elsewhere.
+    expect(await focused()).toBe('save-as-button');
     await shot('saved');
   });
 
@@ -307,6 +308,11 @@ describe('editor accessibility in Chromium with the real services', () => {
     await saveAs.click();
     await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird for the web.jpg');
     expect(await button('Save').isEnabled()).toBe(true);
+    // The same file again, agreed to be replaced in the dialog: a second line on the card.
+    saveDialog().answer(file('ladybird for the web.jpg'));
+    await saveAs.click();
+    await expect.poll(async () => (await cards.first().getByTestId('job-save').allTextContents()).filter((line) => line.includes('for the web')).length, { timeout: 60_000 }).toBe(2);
+    expect(app().pageErrors).toEqual([]);
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {

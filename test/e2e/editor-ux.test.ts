@@ -178,6 +178,15 @@ describe('editor UX in Chromium with the real services', () => {
     await expectToggleClearOfPhoto();
   });
 
+  it('Cancel in the status bar stops the deblur and hands the focus to Deblur', async () => {
+    await button('Deblur').click();
+    const cancel = page().getByTestId('status-bar').getByRole('button', { name: 'Cancel' });
+    await cancel.focus();
+    await cancel.press('Enter');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Cancelled');
+    await expect.poll(() => focusedTestId(page())).toBe('deblur-button');
+  });
+
   it('an earlier photo’s result comes back from its job card, as it was', async () => {
     // The portrait is open now; the flower's card offers its result back.
     expect(await text('meta-file')).toBe('portrait.jpg');

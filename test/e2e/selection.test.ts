@@ -3,7 +3,7 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFile, repoRoot, useE2eSession } from './harness.js';
+import { dropFile, pendingRequests, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Fixing part of a photo, in Chromium with the real services: a rectangle or ellipse dragged on
@@ -184,5 +184,13 @@ describe('selecting the part of the photo to fix', () => {
     expect(outside).toBe(0);
     expect(inside).toBeGreaterThan(1000);
     expect(app().pageErrors).toEqual([]);
+
+    // Reloaded, the result comes back with its selection and the tool it was drawn with in hand
+    // ("Whole photo" shown pressed over it read as nothing selected, and pressing it lost it).
+    await expect.poll(() => pendingRequests(page())).toBe(0);
+    await page().reload();
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe(PHOTO);
+    await expect.poll(() => button('Rectangle').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(hint).toBe('Rectangle 640 × 232 px at 448, 193');
   });
 });

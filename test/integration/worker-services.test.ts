@@ -227,6 +227,9 @@ describe('services with the real engine worker', () => {
     expect(await sharp(picked).metadata()).toMatchObject({ format: 'png', width: 1200, height: 900 });
     expect(await exifr.parse(picked, ['Make'])).toMatchObject({ Make: 'UnshakeTest' });
 
+    // The next Save As… starts in the folder the last one wrote to, at the name Save would use.
+    expect(ok<{ saved: unknown }>(await saveAs(null))).toEqual({ saved: null });
+    expect(dialogAsked.at(-1)?.defaultPath).toBe(path.join(path.dirname(picked), 'asked-unshaken.jpg'));
     // Cancelled: nothing written. A name with no image extension gets the default type's, dots or not.
     expect(ok<{ saved: unknown }>(await saveAs(null))).toEqual({ saved: null });
     const bare = ok<{ saved: { path: string } }>(await saveAs(path.join(photosDir, 'no-extension'))).saved;

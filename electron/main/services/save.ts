@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { defaultOutputPath } from '../../../model/src/image/encode.js';
@@ -62,9 +63,13 @@ export function finishedResult(context: ServiceContext, jobId: string): JobResul
   return result;
 }
 
-/** Where Save writes by default: next to the original with the settings' suffix ("photo-unshaken.jpg"). */
-export function defaultSavePath(result: JobResult, format: WritableFormat, suffix: string): string {
-  return defaultOutputPath(result.sourcePath, suffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
+/**
+ * Where Save writes by default: next to the original with the settings' suffix
+ * ("photo-unshaken.jpg", numbered past names taken); in `folder` instead, if given.
+ */
+export function defaultSavePath(result: JobResult, format: WritableFormat, suffix: string, folder?: string): string {
+  const source = folder ? path.join(folder, path.basename(result.sourcePath)) : result.sourcePath;
+  return defaultOutputPath(source, suffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
 }
 
 /**

@@ -7,6 +7,8 @@ class AppState {
   info = $state<AppInfo | null>(null);
   models = $state<ModelInfo[]>([]);
   settings = $state<Settings | null>(null);
+  /** The model list has been answered at least once ("No models installed" means that only then). */
+  modelsListed = $state(false);
 
   private markLoaded: () => void = () => {};
   /**
@@ -28,7 +30,13 @@ class AppState {
 
   /** The library changes outside the app (a fine-tune from the CLI, a model folder deleted). */
   async refreshModels(): Promise<void> {
-    await this.guard(async () => (this.models = await api.listModels()));
+    await this.guard(async () => {
+      try {
+        this.models = await api.listModels();
+      } finally {
+        this.modelsListed = true;
+      }
+    });
   }
 
   /**

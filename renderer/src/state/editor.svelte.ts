@@ -201,8 +201,6 @@ class EditorState {
   async restoreSession(): Promise<void> {
     try {
       const { deblurs, current } = await api.editorJobs();
-      // The model list first: the model a result was made with is picked again only if installed.
-      await app.loaded;
       for (const deblur of deblurs) {
         jobs.record(deblur.job);
         this.jobNotes[deblur.job.id] ??= noteFromRestored(deblur);
@@ -210,7 +208,13 @@ class EditorState {
       if (!current || this.image || this.opening) return;
       const shown = deblurs.find((d) => d.job.id === current.jobId && d.image.imageId === current.image.imageId);
       if (!shown) return this.showPhoto(current.image);
-      this.present(shown.job.id, this.jobNotes[shown.job.id]!);
+      const note = this.jobNotes[shown.job.id]!;
+      // At once, with its Cancel: the model list may wait for a running deblur to end (the engine
+      // answers between tiles). The model it was made with is picked once the list is there.
+      this.present(shown.job.id, note);
+      void app.loaded.then(() => {
+        if (this.jobId === shown.job.id && this.chosenModel === null && app.models.some((m) => m.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
+      });
       await this.follow(shown.job.id);
     } catch (error) {
       errors.show(error);

@@ -4,6 +4,9 @@ import { shapesAfterKey, type PhotoSize, type SelectionKey } from '../lib/select
 /** How a drag on the fitted photo selects: a rectangle, an ellipse, or a free-hand lasso. */
 export type SelectionTool = 'rect' | 'ellipse' | 'lasso';
 
+/** The tool that draws each kind of shape (a brush stroke, from the CLI's kind of mask, is edited as a lasso). */
+const TOOL_OF: Record<MaskShape['kind'], SelectionTool> = { rect: 'rect', ellipse: 'ellipse', polygon: 'lasso', brush: 'lasso' };
+
 /** The largest feather the engine accepts (electron/common/mask.ts). */
 export const MAX_FEATHER = 2_000;
 
@@ -52,6 +55,10 @@ class SelectionState {
     this.shapes = mask ? $state.snapshot(mask.shapes) : [];
     this.feather = mask?.feather ?? this.feather;
     this.invert = mask?.invert ?? false;
+    // With the tool it was drawn with in hand: "Whole photo" shown pressed over a drawn shape
+    // read as "nothing selected", and pressing it threw the selection away.
+    const newest = this.shapes.at(-1);
+    if (newest) this.tool = TOOL_OF[newest.kind];
   }
 
   /** Back to the whole photo (a new photo starts here too). */
