@@ -378,6 +378,17 @@ describe('services with the real engine worker', () => {
   it('lists the bundled models and round-trips settings', async () => {
     const models = ok<{ id: string; placeholder: boolean }[]>(await t.services.dispatch('models:list', {}));
     expect(models.map((m) => m.id)).toContain('placeholder');
+    // Listed in main, so the list answers while a long deblur runs on the engine.
+    const big = path.join(photosDir, 'big.jpg');
+    await sharp(PHOTO).resize(3600, 2700).jpeg({ quality: 90 }).toFile(big);
+    const opened = ok<OpenImageResult>(await open(big));
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'base' }));
+    const whileRunning = ok<{ id: string }[]>(await t.services.dispatch('models:list', {}));
+    expect(whileRunning.map((m) => m.id)).toEqual(models.map((m) => m.id));
+    expect(ok<{ state: { status: string } }>(await t.services.dispatch('job:status', { jobId })).state.status).not.toBe('done');
+    ok(await t.services.dispatch('job:cancel', { jobId }));
+    const status = async () => ok<{ state: { status: string } }>(await t.services.dispatch('job:status', { jobId })).state.status;
+    await expect.poll(status, { timeout: 60_000 }).toBe('cancelled');
     expect(ok<{ jpegQuality: number }>(await t.services.dispatch('settings:set', { jpegQuality: 88 })).jpegQuality).toBe(88);
     expect(ok<{ jpegQuality: number }>(await t.services.dispatch('settings:get', {})).jpegQuality).toBe(88);
   });
