@@ -212,8 +212,8 @@ class EditorState {
       const shown = deblurs.find((d) => d.job.id === current.jobId && d.image.imageId === current.image.imageId);
       if (!shown) return this.showPhoto(current.image);
       const note = this.jobNotes[shown.job.id]!;
-      // At once, with its Cancel: the model list may wait for a running deblur to end (the engine
-      // answers between tiles). The model it was made with is picked once the list is there.
+      // At once, with its Cancel, not after the model list and settings (still on their way after a
+      // reload): the model it was made with is picked once the list is there.
       this.present(shown.job.id, note);
       void app.loaded.then(() => {
         if (this.jobId === shown.job.id && this.chosenModel === null && app.models.some((m) => m.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
