@@ -293,7 +293,7 @@ describe('editor accessibility in Chromium with the real services', () => {
     await mkdir(file('For print'));
     saveDialog().answer(file('For print/ladybird.png'));
     await saveAs.press('Enter');
-    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird.png');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird.png in For print');
     expect((await sharp(file('For print/ladybird.png')).metadata()).format).toBe('png');
     expect((await cards.first().getByTestId('job-save').allTextContents()).at(-1)!.replace(/\s+/g, ' ').trim()).toBe(`Saved to ${file('For print/ladybird.png')} at 80 %`);
     expect(await focused()).toBe('save-as-button');
@@ -301,7 +301,7 @@ describe('editor accessibility in Chromium with the real services', () => {
     await page().locator('input[type="range"]').fill('70');
     saveDialog().answer(file('For print/ladybird-70.jpg'));
     await saveAs.click();
-    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-70.jpg');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-70.jpg in For print');
     expect(await button('Save').isEnabled()).toBe(true);
     // So too beside the original under a name of one's own: Save's own copy is still to write.
     saveDialog().answer(file('ladybird for the web.jpg'));

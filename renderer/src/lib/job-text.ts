@@ -53,6 +53,17 @@ export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/**
+ * A saved file as the status bar names it: its name, and its folder's name when it is not the
+ * original's (a Save As… elsewhere): "ladybird.png in For print".
+ */
+export function savedName(savedPath: string, originalPath: string | undefined): string {
+  const name = baseName(savedPath);
+  const folder = savedPath.slice(0, savedPath.length - name.length);
+  if (!originalPath || originalPath.slice(0, originalPath.length - baseName(originalPath).length) === folder) return name;
+  return `${name} in ${baseName(folder.replace(/[\\/]+$/, '')) || folder}`;
+}
+
 // Mirrors model/src/image/formats.ts (a Node module the renderer cannot import); a unit test
 // holds the two to the same answers.
 const WRITABLE_EXTENSIONS: Record<string, readonly string[]> = {

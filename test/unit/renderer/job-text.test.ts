@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobSnapshot, JobState, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
 import { defaultOutputPath } from '../../../model/src/image/output-path.js';
 import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
-import { announceJob, baseName, defaultSaveName } from '../../../renderer/src/lib/job-text.js';
+import { announceJob, baseName, defaultSaveName, savedName } from '../../../renderer/src/lib/job-text.js';
 import { modelLabelFor } from '../../../renderer/src/lib/model-label.js';
 
 const model = (id: string, name: string, placeholder = false): ModelInfo => ({ id, name, placeholder, description: '', parameters: 1, source: 'bundled' });
@@ -76,3 +76,15 @@ describe('the Save tooltip names the file main will write', () => {
     expect(defaultSaveName('lion.jpg', 'jpeg', { outputFormat: 'same', outputSuffix: ' (sharp)' })).toBe('lion (sharp).jpg');
   });
 });
+
+describe('the status bar names a save, with its folder when it is not the original’s', () => {
+  it.each([
+    ['/photos/Trip/a-unshaken.jpg', '/photos/Trip/a.jpg', 'a-unshaken.jpg'],
+    ['/photos/Trip/For print/a.png', '/photos/Trip/a.jpg', 'a.png in For print'],
+    ['C:\\Export\\a.tif', 'C:\\Photos\\a.jpg', 'a.tif in Export'],
+    ['/a.png', '/photos/a.jpg', 'a.png in /'],
+  ])('%s (original %s) → %s', (saved, original, said) => {
+    expect(savedName(saved, original)).toBe(said);
+  });
+});
+
