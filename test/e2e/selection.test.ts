@@ -192,5 +192,16 @@ describe('selecting the part of the photo to fix', () => {
     await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe(PHOTO);
     await expect.poll(() => button('Rectangle').getAttribute('aria-pressed')).toBe('true');
     await expect.poll(hint).toBe('Rectangle 640 × 232 px at 448, 193');
+
+    // Drawn anew but not deblurred yet: after a reload the drawing is back as it was, and the
+    // result on screen is still said to be made with another selection.
+    await button('Ellipse').click();
+    await drag([100, 100], [300, 250]);
+    await expect.poll(() => overlay.locator('ellipse.edge').count()).toBe(1);
+    await page().reload();
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe(PHOTO);
+    await expect.poll(() => overlay.locator('ellipse.edge').count()).toBe(1);
+    expect(await overlay.locator('rect.edge').count()).toBe(0);
+    await expect.poll(() => page().getByTestId('stale-notice').textContent()).toBe('Made with another selection. Deblur again to fix the part selected now.');
   });
 });

@@ -3,11 +3,19 @@
  * the page's session storage, which the reloaded page gets back. Settings that should outlive the
  * app belong in main's settings store instead. Storage that is unavailable remembers nothing.
  */
+import { regionMaskSchema, type RegionMask } from '../../../electron/common/index.js';
+
 const PREFIX = 'unshake.';
+/** The key of the remembered selection (read early by a restore, see recallSelection). */
+export const SELECTION_MEMORY = 'selection';
+
+/** The page's session storage, typed here so Node (the unit tests) compiles this file too. */
+type SessionStore = { getItem(key: string): string | null; setItem(key: string, value: string): void };
+const sessionStore = (): SessionStore | undefined => (globalThis as { sessionStorage?: SessionStore }).sessionStorage;
 
 export function recall(key: string): string | null {
   try {
-    return sessionStorage.getItem(PREFIX + key);
+    return sessionStore()?.getItem(PREFIX + key) ?? null;
   } catch {
     return null;
   }
@@ -15,8 +23,27 @@ export function recall(key: string): string | null {
 
 export function remember(key: string, value: string): void {
   try {
-    sessionStorage.setItem(PREFIX + key, value);
+    sessionStore()?.setItem(PREFIX + key, value);
   } catch {
     // Full or blocked: the value is only lost on a reload.
   }
 }
+
+/** The selection drawn on the photo on screen (undefined: the whole photo), for after a reload. */
+export function rememberSelection(imageId: string, mask: RegionMask | undefined): void {
+  remember(SELECTION_MEMORY, JSON.stringify({ imageId, mask: mask ?? null }));
+}
+
+/** The selection that was drawn on `imageId` before the reload; null if none was remembered for it. */
+export function recallSelection(imageId: string, stored: string | null = recall(SELECTION_MEMORY)): { mask: RegionMask | undefined } | null {
+  try {
+    const parsed = JSON.parse(stored ?? 'null') as { imageId?: unknown; mask?: unknown } | null;
+    if (parsed?.imageId !== imageId) return null;
+    if (parsed.mask === null) return { mask: undefined };
+    const mask = regionMaskSchema.safeParse(parsed.mask);
+    return mask.success ? { mask: mask.data } : null;
+  } catch {
+    return null;
+  }
+}
+

@@ -2,7 +2,7 @@ import type { JobResultPreview, JobSnapshot, OpenImageResult } from '../../../el
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
 import { noteFromRestored, savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
-import { recall, remember } from '../lib/window-memory.js';
+import { recall, recallSelection, remember, SELECTION_MEMORY } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { errors } from './errors.svelte.js';
@@ -202,6 +202,8 @@ class EditorState {
    * result it showed (its job followed while it runs), unless a photo was opened meanwhile.
    */
   async restoreSession(): Promise<void> {
+    // Read before anything is shown: showing a photo rewrites what the window remembers.
+    const remembered = recall(SELECTION_MEMORY);
     try {
       const { deblurs, current } = await api.editorJobs();
       for (const deblur of deblurs) {
@@ -210,11 +212,18 @@ class EditorState {
       }
       if (!current || this.image || this.opening) return;
       const shown = deblurs.find((d) => d.job.id === current.jobId && d.image.imageId === current.image.imageId);
-      if (!shown) return this.showPhoto(current.image);
+      // The selection as it was drawn: perhaps not yet deblurred, or changed since the result.
+      const drawn = recallSelection(current.image.imageId, remembered);
+      if (!shown) {
+        this.showPhoto(current.image);
+        if (drawn) selection.restore(drawn.mask);
+        return;
+      }
       const note = this.jobNotes[shown.job.id]!;
       // At once, with its Cancel, not after the model list and settings (still on their way after a
       // reload): the model it was made with is picked once the list is there.
       this.present(shown.job.id, note);
+      if (drawn) selection.restore(drawn.mask);
       void app.loaded.then(() => {
         if (this.jobId === shown.job.id && this.chosenModel === null && app.models.some((m) => m.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
       });
