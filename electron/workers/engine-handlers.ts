@@ -11,7 +11,7 @@ import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile } from '../../model/src/infer/deblur-file.js';
 import { listModels, userModelFolder } from '../../model/src/models/library.js';
 import { discardTrainingRun, planTrainingRun, train, trainingRuns } from './training-handlers.js';
-import { bundledWeightsDir } from './worker-paths.js';
+import { modelDirs } from './worker-paths.js';
 import {
   engineRequestSchemas,
   sourceFromWire,
@@ -101,11 +101,6 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
   trainingRuns,
   discardTrainingRun,
 };
-
-function modelDirs(userModelsDir: string) {
-  const bundledDir = bundledWeightsDir();
-  return bundledDir ? { userModelsDir, bundledDir } : { userModelsDir };
-}
 
 /** The original's pixels, which only a save below the job's strength needs. */
 async function originalPixels(path: string, maxMegapixels: number): Promise<RasterImage> {

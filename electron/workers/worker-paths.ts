@@ -13,6 +13,12 @@ export function bundledWeightsDir(moduleUrl: string = import.meta.url): string |
   return dir.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
 }
 
+/** The model library's folders (the user's, and the bundled weights where a bundle has them), for listing and resolving models. */
+export function modelDirs(userModelsDir: string): { userModelsDir: string; bundledDir?: string } {
+  const bundledDir = bundledWeightsDir();
+  return bundledDir ? { userModelsDir, bundledDir } : { userModelsDir };
+}
+
 /** What the trainer reads besides the photos, where the bundle finds it; each absent from source (the trainer's defaults). */
 export interface TrainingResources {
   vggDir?: string;

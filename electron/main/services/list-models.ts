@@ -1,18 +1,14 @@
 import type { IpcResponse } from '../../common/ipc-contract.js';
 import { listModels } from '../../../model/src/models/library.js';
-import { bundledWeightsDir } from '../../workers/worker-paths.js';
+import { modelDirs } from '../../workers/worker-paths.js';
 import type { ServiceContext } from './context.js';
 
 /**
  * Bundled and imported models, listed here in main (a few small manifests and file checks), not by
  * the engine: its thread runs a deblur's tiles and answers between them, so a list asked during a
  * long deblur (a reloaded window, the window getting the focus back) waited for the deblur to end.
- * The same folders as the engine's (worker-paths.ts), so the two agree on what is installed.
+ * The same folders as the engine's (worker-paths.ts's modelDirs), so the two agree on what is installed.
  */
 export function createListModelsService(context: ServiceContext): () => Promise<IpcResponse<'listModels'>> {
-  return () => {
-    const bundledDir = bundledWeightsDir();
-    const userModelsDir = context.paths.userModelsDir;
-    return listModels(bundledDir ? { userModelsDir, bundledDir } : { userModelsDir });
-  };
+  return () => listModels(modelDirs(context.paths.userModelsDir));
 }
