@@ -53,6 +53,11 @@ export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
 
+/** A folder's own name, whichever separator the platform uses (a trailing one ignored). */
+export function folderName(folder: string): string {
+  return baseName(folder.replace(/[\\/]+$/, ''));
+}
+
 /**
  * A saved file as the status bar names it: its name, and its folder's name when it is not the
  * original's (a Save As… elsewhere): "ladybird.png in For print".
@@ -61,7 +66,7 @@ export function savedName(savedPath: string, originalPath: string | undefined): 
   const name = baseName(savedPath);
   const folder = savedPath.slice(0, savedPath.length - name.length);
   if (!originalPath || originalPath.slice(0, originalPath.length - baseName(originalPath).length) === folder) return name;
-  return `${name} in ${baseName(folder.replace(/[\\/]+$/, '')) || folder}`;
+  return `${name} in ${folderName(folder) || folder}`;
 }
 
 // Mirrors model/src/image/formats.ts (a Node module the renderer cannot import); a unit test

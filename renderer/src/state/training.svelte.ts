@@ -2,7 +2,7 @@ import { isTerminal, type FineTuneSettings, type InterruptedRunInfo, type JobSna
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder } from '../lib/image-file.js';
-import { baseName } from '../lib/job-text.js';
+import { folderName } from '../lib/job-text.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -19,8 +19,6 @@ const ADVANCED_RANGES = {
   criticWidth: { min: 1, max: 256, step: 1, what: 'The critic width must be a whole number' },
 } as const;
 
-/** A folder's last name, whichever separator the platform uses. */
-const folderName = (folder: string) => baseName(folder.replace(/[\\/]+$/, ''));
 
 /**
  * The Fine-tune panel: the folder and kind of training data, the new model's name and length,
