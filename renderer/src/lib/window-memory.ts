@@ -8,6 +8,7 @@ import { regionMaskSchema, type RegionMask } from '../../../electron/common/inde
 const PREFIX = 'unshake.';
 /** The key of the remembered selection (read early by a restore, see recallSelection). */
 export const SELECTION_MEMORY = 'selection';
+const STRENGTH_MEMORY = 'strength';
 
 /** The page's session storage, typed here so Node (the unit tests) compiles this file too. */
 type SessionStore = { getItem(key: string): string | null; setItem(key: string, value: string): void };
@@ -47,3 +48,13 @@ export function recallSelection(imageId: string, stored: string | null = recall(
   }
 }
 
+/** The strength slider's value (a whole percent), for after a reload. */
+export function rememberStrength(percent: number): void {
+  remember(STRENGTH_MEMORY, String(percent));
+}
+
+/** The slider's strength before the reload, if it was moved (a whole percent, 0–100). */
+export function recallStrength(): number | null {
+  const percent = Number(recall(STRENGTH_MEMORY) ?? NaN);
+  return Number.isInteger(percent) && percent >= 0 && percent <= 100 ? percent : null;
+}

@@ -2,7 +2,7 @@ import type { JobResultPreview, JobSnapshot, OpenImageResult } from '../../../el
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
 import { noteFromRestored, savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
-import { recall, recallSelection, remember, SELECTION_MEMORY } from '../lib/window-memory.js';
+import { recall, recallSelection, recallStrength, rememberStrength, SELECTION_MEMORY } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { errors } from './errors.svelte.js';
@@ -38,7 +38,7 @@ class EditorState {
   /** At 100 %: the photo pixel at the middle of the view (both sides show the same place). */
   centre = $state<Point>({ x: 0, y: 0 });
   // Kept over a reload: the job cards say the strength each save had, and Save writes at this one.
-  private chosenStrength = $state<number | null>(recalledStrength());
+  private chosenStrength = $state<number | null>(recallStrength());
   private chosenModel = $state<string | null>(null);
   /** Per job of this session: its photo, the settings it ran with, and where it was saved. */
   jobNotes = $state<Record<string, JobNote>>({});
@@ -78,7 +78,7 @@ class EditorState {
   }
   set strength(percent: number) {
     this.chosenStrength = percent;
-    remember(STRENGTH_KEY, String(percent));
+    rememberStrength(percent);
   }
 
   /** The model to run: the user's pick while installed, else the settings' default if installed, else the first. */
@@ -318,14 +318,6 @@ class EditorState {
       this.saving = null;
     }
   }
-}
-
-const STRENGTH_KEY = 'strength';
-
-/** The slider's strength before a reload, if it was moved (a whole percent, 0–100). */
-function recalledStrength(): number | null {
-  const percent = Number(recall(STRENGTH_KEY) ?? NaN);
-  return Number.isInteger(percent) && percent >= 0 && percent <= 100 ? percent : null;
 }
 
 /** The model an id runs: an alias's target, else the id itself. */
