@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../electron/main/services/start-services.js';
-import { appLoaded, dropFile, dropFolder, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+import { appLoaded, dropFile, dropFolder, focusedTestId, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
 
 /**
  * The editor when a person is faster than main: double clicks, a Deblur or Save still on its
@@ -73,7 +73,7 @@ describe('editor races in Chromium with the real services', () => {
     workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-races-'));
     // Small photos deblur in well under a second. The big one (52 MP) takes about 45 s alone
     // here, while opening another photo beside it takes 3-9 s (more under load): its job is
-    // still running when the test acts on it, and is cancelled right then.
+    // still running when the test acts on it, and is cancelled then, so the tests never wait it out.
     await sharp(flower).resize(320, 180).png().toFile(file('flower.png'));
     await sharp(istanbul).resize(320, 180).png().toFile(file('istanbul.png'));
     await sharp(flower).resize(9600, 5400).jpeg({ quality: 70 }).toFile(file('big.jpg'));
@@ -184,7 +184,7 @@ describe('editor races in Chromium with the real services', () => {
     await opened('istanbul.png');
   });
 
-  it('opening another photo cancels the running deblur of the one before', async () => {
+  it('opening another photo leaves the one before deblurring, on its card, where Show brings it back', async () => {
     await drop('big.jpg', 'image/jpeg');
     await opened('big.jpg', 60_000);
     await deblurButton().click();
@@ -192,15 +192,31 @@ describe('editor races in Chromium with the real services', () => {
 
     await drop('flower.png');
     await opened('flower.png', 60_000);
-    await expect.poll(() => newestJobStatus()).toBe('cancelled');
-    expect(await button('Cancel').count()).toBe(0);
+    // Nothing of the big photo's job over the new photo, but its card goes on with Show and Cancel.
     expect(await page().getByTestId('job-status').count()).toBe(0);
+    expect(await newestJobStatus()).toMatch(/queued|running/);
+    expect(await button('Cancel the deblur of big.jpg').isVisible()).toBe(true);
 
-    // The new photo's deblur runs, with nothing of the old job over it.
+    // The new photo's deblur waits for the one running.
     await deblurButton().click();
-    await expect.poll(() => text('job-status'), { timeout: 30_000 }).toBe('Done');
+    await expect.poll(() => text('job-status')).toBe('Waiting for big.jpg to finish…');
+    expect(await newestJobStatus()).toBe('queued');
+
+    // Show brings the big photo back with its progress and the status bar's Cancel; the flower's
+    // job, now another photo's, waits on its own card.
+    await button('Show big.jpg and its progress').click();
+    await expect.poll(() => text('meta-file')).toBe('big.jpg');
+    await expect.poll(() => text('job-status')).toMatch(/%$/);
+    expect(await button('Cancel the deblur of flower.png').isVisible()).toBe(true);
+    await button('Cancel').click();
+    await expect.poll(() => jobItems().nth(1).getAttribute('data-status')).toBe('cancelled');
+
+    // With the engine free, the flower's deblur runs, and its card's Show brings its result.
+    await expect.poll(() => newestJobStatus(), { timeout: 30_000 }).toBe('done');
+    await jobItems().first().getByRole('button', { name: 'Show flower.png and its result' }).click();
+    await expect.poll(() => text('job-status')).toBe('Done');
     await settled();
-    expect(await newestJobStatus()).toBe('done');
+    expect(await text('meta-file')).toBe('flower.png');
     expect(await banners()).toBe(0);
     // Each card names its photo, and an earlier photo's card still says where it was saved.
     const cards = (await jobItems().allTextContents()).map((t) => t.replace(/\s+/g, ' '));
@@ -209,13 +225,13 @@ describe('editor races in Chromium with the real services', () => {
     expect(cards.some((t) => t.includes(`Saved to ${file('flower-unshaken.png')}`))).toBe(true);
   });
 
-  it('a photo opened while the Deblur request is on its way cancels that job', async () => {
+  it('a photo opened while the Deblur request is on its way leaves that job to its card, which can cancel it', async () => {
     await drop('big.jpg', 'image/jpeg');
     await opened('big.jpg', 60_000);
     const releaseDeblur = holdReplies('job:deblur');
     try {
       await deblurButton().click();
-      await expect.poll(() => jobItems().first().getAttribute('data-status')).toMatch(/queued|running/);
+      await expect.poll(() => newestJobStatus()).toMatch(/queued|running/);
       await drop('flower.png');
       await expect.poll(() => text('meta-file'), { timeout: 60_000 }).toBe('flower.png');
     } finally {
@@ -223,8 +239,13 @@ describe('editor races in Chromium with the real services', () => {
     }
     await settled();
     expect(await page().getByTestId('job-status').count()).toBe(0);
-    // The cancel's reply and the job's update are separate messages: either may come first.
+    expect(await newestJobStatus()).toMatch(/queued|running/);
+    const cancelBig = button('Cancel the deblur of big.jpg');
+    await cancelBig.click();
     await expect.poll(() => newestJobStatus(), { timeout: 30_000 }).toBe('cancelled');
+    // The card's Cancel is gone with the job: the focus goes on to the photo on screen's Deblur.
+    expect(await cancelBig.count()).toBe(0);
+    await expect.poll(() => focusedTestId(page())).toBe('deblur-button');
     await expect.poll(() => deblurButton().isEnabled()).toBe(true);
   });
 

@@ -214,7 +214,7 @@ describe('editor UX in Chromium with the real services', () => {
     await expect.poll(() => text('meta-file')).toBe('portrait.jpg');
     // Deblurred again (the base model takes seconds on this portrait): the reload comes while it runs.
     await button('Deblur').click();
-    await expect.poll(() => page().getByTestId('job-status').textContent(), { timeout: 60_000 }).toMatch(/^Waiting to start…$| · /);
+    await expect.poll(() => page().getByTestId('job-status').textContent(), { timeout: 60_000 }).toMatch(/^Waiting (to start|for .+ to finish)…$| · /);
     await slider().fill('70');
     const titles = await cards.locator('.kind').allTextContents();
     const saves = await cards.getByTestId('job-save').allTextContents();

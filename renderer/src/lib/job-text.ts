@@ -1,12 +1,18 @@
 import type { JobKind, JobSnapshot, OutputFormat } from '../../../electron/common/index.js';
 import { formatPercent } from './format.js';
 
-/** One line a person can read for a job in any state; shared by the status bar and job panel. */
-export function describeJob(job: JobSnapshot): string {
+/** The job the engine is running while another waits: its kind, and its photo when known. */
+export type JobAhead = { kind: JobKind; fileName: string | undefined };
+
+/**
+ * One line a person can read for a job in any state; shared by the status bar and job panel.
+ * A queued job names what it waits for, when that is known.
+ */
+export function describeJob(job: JobSnapshot, ahead: JobAhead | null = null): string {
   const { state } = job;
   switch (state.status) {
     case 'queued':
-      return 'Waiting to start…';
+      return describeWait(ahead);
     case 'running':
       return `${state.progress.stage} · ${formatPercent(state.progress.fraction)}`;
     case 'done':
@@ -16,6 +22,12 @@ export function describeJob(job: JobSnapshot): string {
     case 'cancelled':
       return 'Cancelled';
   }
+}
+
+function describeWait(ahead: JobAhead | null): string {
+  if (!ahead) return 'Waiting to start…';
+  if (ahead.fileName) return `Waiting for ${ahead.fileName} to finish…`;
+  return ahead.kind === 'batch-item' ? 'Waiting for a batch photo to finish…' : 'Waiting for another deblur to finish…';
 }
 
 const KIND_LABELS: Record<JobKind, string> = {

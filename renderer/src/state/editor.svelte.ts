@@ -1,6 +1,7 @@
-import type { JobResultPreview, JobSnapshot, OpenImageResult } from '../../../electron/common/index.js';
+import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
+import type { JobAhead } from '../lib/job-text.js';
 import { noteFromRestored, savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
 import { recall, recallSelection, recallStrength, rememberStrength, SELECTION_MEMORY } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
@@ -49,7 +50,7 @@ class EditorState {
   private opens = 0;
 
   job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : null);
-  busy = $derived(this.job?.state.status === 'queued' || this.job?.state.status === 'running');
+  busy = $derived(this.job !== null && !isTerminal(this.job.state.status));
   // Not while saving: the new job would replace the result being saved under the user's eyes.
   canDeblur = $derived(this.image !== null && !this.opening && !this.starting && !this.busy && !this.saving && this.modelId !== '');
   /** The finished job's result preview: what "After" shows. */
@@ -71,6 +72,13 @@ class EditorState {
   /** Another place or name is always another file: Save As… needs only a current result. */
   canSaveAs = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving);
   canSave = $derived(this.canSaveAs && !this.savedAsShown);
+
+  /** What `job` waits for while queued: the engine's running job, named by its photo if it is a deblur of this window. */
+  jobAhead(job: JobSnapshot): JobAhead | null {
+    const running = jobs.engineRunning;
+    if (job.state.status !== 'queued' || !running) return null;
+    return { kind: running.kind, fileName: this.jobNotes[running.id]?.fileName };
+  }
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
   get strength(): number {
@@ -118,12 +126,10 @@ class EditorState {
     try {
       const image = await api.openImage(path);
       if (open !== this.opens) return;
-      const previousJob = this.jobId;
+      // The previous photo's deblur, if one runs, goes on: its job card shows it, and its Show
+      // brings the photo back with the result. A deblur of this photo waits for it.
       this.showPhoto(image);
       errors.dismiss();
-      // The old photo's job would hold the one engine for a result no one can see any more
-      // (a no-op if it already ended).
-      if (previousJob) await api.cancelJob(previousJob);
     } catch (error) {
       if (open === this.opens) errors.show(error);
     } finally {
@@ -139,7 +145,7 @@ class EditorState {
     if (jobId) await this.follow(jobId);
   }
 
-  /** Asks main for the job; null if it did not start or another photo was opened meanwhile. */
+  /** Asks main for the job; null if it did not start, or if another photo was opened meanwhile (it runs on, on its card). */
   private async startDeblur(image: OpenImageResult): Promise<string | null> {
     // Until the job id is back, busy cannot tell: this keeps a second click from starting another.
     this.starting = true;
@@ -149,13 +155,11 @@ class EditorState {
     try {
       // Full strength: the slider is applied to the result afterwards (class comment).
       const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId, ...(mask ? { mask } : {}) });
-      if (this.image?.imageId !== image.imageId) {
-        // Another photo was opened while the request was on its way: no one would see this result.
-        await api.cancelJob(jobId);
-        return null;
-      }
-      // Only now: a request that fails must leave the current (perhaps saved) result as it is.
       this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [] };
+      // Another photo was opened while the request was on its way: the job was asked for, so it
+      // runs, on its card, without replacing the photo now on screen.
+      if (this.image?.imageId !== image.imageId) return null;
+      // Only now: a request that fails must leave the current (perhaps saved) result as it is.
       this.jobId = jobId;
       return jobId;
     } catch (error) {
@@ -184,16 +188,25 @@ class EditorState {
   }
 
   /**
-   * Back to an earlier result of this session, from its job card: its photo and its result, as
-   * they were (main keeps both until quit). Opening another photo thus never loses a result.
+   * Back to an earlier deblur of this session, from its job card: its photo and its result, as
+   * they were (main keeps both until quit), or its progress while it still runs. Opening another
+   * photo thus never loses a result, nor stops one being made.
    */
   async showJob(jobId: string): Promise<void> {
     const note = this.jobNotes[jobId];
     if (!note || jobId === this.jobId) return;
-    const previousJob = this.jobId;
     this.present(jobId, note);
     errors.dismiss();
-    if (previousJob) await api.cancelJob(previousJob);
+    await this.follow(jobId);
+  }
+
+  /** Cancels a deblur from its job card, the one on screen or another photo's. */
+  async cancelJob(jobId: string): Promise<void> {
+    try {
+      await api.cancelJob(jobId);
+    } catch (error) {
+      errors.show(error);
+    }
   }
 
   /**
@@ -279,12 +292,7 @@ class EditorState {
   }
 
   async cancel(): Promise<void> {
-    if (!this.jobId || !this.busy) return;
-    try {
-      await api.cancelJob(this.jobId);
-    } catch (error) {
-      errors.show(error);
-    }
+    if (this.jobId && this.busy) await this.cancelJob(this.jobId);
   }
 
   async save(): Promise<void> {

@@ -9,6 +9,8 @@ import { api } from '../lib/api.js';
 class JobsState {
   byId = $state<Record<string, JobSnapshot>>({});
   list = $derived(Object.values(this.byId).sort((a, b) => b.createdAt - a.createdAt));
+  /** The deblur or batch photo the engine is running (fine-tuning has its own process and queue). */
+  engineRunning = $derived(this.list.find((job) => job.kind !== 'training' && job.state.status === 'running') ?? null);
   private readonly waiters = new Map<string, Array<(job: JobSnapshot) => void>>();
   private unsubscribe: (() => void) | null = null;
 

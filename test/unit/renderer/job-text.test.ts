@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobSnapshot, JobState, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
 import { defaultOutputPath } from '../../../model/src/image/output-path.js';
 import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
-import { announceJob, baseName, defaultSaveName, savedName } from '../../../renderer/src/lib/job-text.js';
+import { announceJob, baseName, defaultSaveName, describeJob, savedName } from '../../../renderer/src/lib/job-text.js';
 import { modelLabelFor } from '../../../renderer/src/lib/model-label.js';
 
 const model = (id: string, name: string, placeholder = false): ModelInfo => ({ id, name, placeholder, description: '', parameters: 1, source: 'bundled' });
@@ -23,6 +23,17 @@ describe('job cards: what each result was made with', () => {
     expect(modelLabelFor('tiny', MODELS)).toBe('Tiny (placeholder)');
     // A model removed since (or not listed yet) still says which it was.
     expect(modelLabelFor('gone', MODELS)).toBe('gone');
+  });
+});
+
+describe('what a queued deblur says it waits for', () => {
+  const queued = job({ status: 'queued' });
+  it('names the photo being deblurred, else what kind of job it is', () => {
+    expect(describeJob(queued, { kind: 'deblur', fileName: 'big.jpg' })).toBe('Waiting for big.jpg to finish…');
+    expect(describeJob(queued, { kind: 'batch-item', fileName: undefined })).toBe('Waiting for a batch photo to finish…');
+    expect(describeJob(queued, { kind: 'deblur', fileName: undefined })).toBe('Waiting for another deblur to finish…');
+    // Nothing runs yet: the engine is about to start it.
+    expect(describeJob(queued)).toBe('Waiting to start…');
   });
 });
 
