@@ -170,11 +170,9 @@ def manifest(g: Generator, onnx_path: Path, rf: int, state: dict, tile: int) -> 
         "version": f"0.{total_steps(state)}.0",
         "license": LICENSE,
         "training": training_summary(state),
-        "description": (f"Improved-DeblurGAN generator (depthwise-separable encoder, 9-layer DenseBlock of "
-                        f"{'full 3x3' if g.cfg.dense_conv == 'full' else 'depthwise-separable'} convs, "
-                        f"factorised transposed-conv decoder, tanh residual"
-                        f"{' added in linear light' if g.cfg.residual == 'linear' else ''}), {count_params(g):,} parameters, "
-                        f"trained {total_steps(state)} steps on GoPro-style camera shake. See MODEL_CARD.md."),
+        # Shown to photographers (the Model menu's tooltip): plain words; the architecture is in the card.
+        "description": ("Removes camera-shake blur. Learned from real camera shake (GoPro video frames) and "
+                        "simulated shake on sharp photographs. What it gains, and where it falls short: MODEL_CARD.md."),
         "placeholder": False,
         "file": onnx_path.name,
         "sha256": hashlib.sha256(onnx_path.read_bytes()).hexdigest(),

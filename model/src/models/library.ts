@@ -52,7 +52,7 @@ export async function listModels(options: LibraryOptions = {}): Promise<ModelInf
     ...toInfo(base.manifest, 'bundled'),
     id: BASE_MODEL_ALIAS,
     name: `Base model — ${base.manifest.name}`,
-    description: `Always the best bundled model. Currently: ${base.manifest.description}`,
+    description: `The best model shipped with this version of Unshake. ${base.manifest.description}`,
     aliasOf: base.manifest.id,
   };
   return [alias, ...infos];

@@ -137,7 +137,10 @@ describe('model library', () => {
   it('says which model the "base" alias runs, so the two count as one', async () => {
     const [alias, ...rest] = await listModels();
     expect(alias!.id).toBe('base');
-    expect(alias!.aliasOf).toBe((await resolveModel('base')).manifest.id);
+    const base = (await resolveModel('base')).manifest;
+    expect(alias!.aliasOf).toBe(base.id);
+    // The Model menu's tooltip: what the alias is, then what the model does, each said once.
+    expect(alias!.description).toBe(`The best model shipped with this version of Unshake. ${base.description}`);
     expect(rest.every((m) => m.aliasOf === undefined)).toBe(true);
   });
 
