@@ -57,7 +57,8 @@ export function describeShape(shape: MaskShape): string {
   const box = boxOf(shape);
   const kind = { rect: 'Rectangle', ellipse: 'Ellipse', polygon: 'Lasso', brush: 'Brush stroke' }[shape.kind];
   const r = Math.round;
-  return `${kind} ${r(box.right - box.left)} × ${r(box.bottom - box.top)} px at ${r(box.left)}, ${r(box.top)}`;
+  // Corner to corner, as a crop tool says it: "at x, y" left open which point of the shape it was.
+  return `${kind} ${r(box.right - box.left)} × ${r(box.bottom - box.top)} px, from ${r(box.left)}, ${r(box.top)} to ${r(box.right)}, ${r(box.bottom)}`;
 }
 
 /** Half the photo each way, in its middle: a start most selections are a few presses from. */

@@ -58,8 +58,8 @@ describe('selecting from the keyboard', () => {
   });
 
   it('says the newest shape’s size and place in photo pixels', () => {
-    expect(describeShape(rect(1500.4, 999.6, 3000, 2000))).toBe('Rectangle 3000 × 2000 px at 1500, 1000');
-    expect(describeShape({ kind: 'ellipse', cx: 300, cy: 200, rx: 100, ry: 50 })).toBe('Ellipse 200 × 100 px at 200, 150');
-    expect(describeShape({ kind: 'polygon', points: [[10, 20], [50, 20], [30, 80]] })).toBe('Lasso 40 × 60 px at 10, 20');
+    expect(describeShape(rect(1500.4, 999.6, 3000, 2000))).toBe('Rectangle 3000 × 2000 px, from 1500, 1000 to 4500, 3000');
+    expect(describeShape({ kind: 'ellipse', cx: 300, cy: 200, rx: 100, ry: 50 })).toBe('Ellipse 200 × 100 px, from 200, 150 to 400, 250');
+    expect(describeShape({ kind: 'polygon', points: [[10, 20], [50, 20], [30, 80]] })).toBe('Lasso 40 × 60 px, from 10, 20 to 50, 80');
   });
 });
