@@ -189,6 +189,11 @@ describe('services with the real engine worker', () => {
       ['shaky-unshaken.webp', 1, 'save'],
       ['shaky-named.tiff', 1, 'save-as'],
     ]);
+    // A save still being written as the window reloads is on the card the reloaded window gets.
+    const writing = t.services.dispatch('job:save', { jobId, format: 'png', strength: 0.5 });
+    const reloaded = ok<{ deblurs: { job: { id: string }; saves: { path: string; strength: number }[] }[] }>(await t.services.dispatch('job:editor-jobs', {}));
+    const written = ok<{ path: string }>(await writing);
+    expect(reloaded.deblurs.find((entry) => entry.job.id === jobId)?.saves.at(-1)).toMatchObject({ path: written.path, strength: 0.5 });
     // Another photo shown since is the one on screen; an image id that is not open is ignored.
     const other = ok<OpenImageResult>(await open(PHOTO));
     ok(await t.services.dispatch('editor:showing', { imageId: other.imageId }));

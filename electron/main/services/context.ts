@@ -38,6 +38,8 @@ export interface ServiceContext {
   results: Map<string, JobResult>;
   /** By job id, in the order they were asked for. */
   editorDeblurs: Map<string, EditorDeblur>;
+  /** Saves being written: a reloaded window is told the editor's saves once they are on disk. */
+  savesWriting: Set<Promise<unknown>>;
   /** What the editor last said it shows (a photo, and the deblur whose result is on it): what a reloaded window shows again. */
   editorShowing: { imageId: string; jobId: string | null } | null;
   resultPreviews: ResultPreviews;

@@ -11,6 +11,9 @@ import { openImageResult } from './open-image.js';
  */
 export function createEditorJobsService(context: ServiceContext): () => Promise<IpcResponse<'editorJobs'>> {
   return async () => {
+    // A save still being written (the window reloaded meanwhile) belongs on its card: its reply
+    // went to the page that is gone, so the new one learns of it only from here.
+    await Promise.allSettled([...context.savesWriting]);
     const deblurs = [...context.editorDeblurs].flatMap(([jobId, deblur]) => {
       const job = context.jobs.get(jobId);
       const image = context.images.get(deblur.imageId);
@@ -38,8 +41,8 @@ export function createEditorShowingService(context: ServiceContext): (request: I
 /** Records an editor deblur, and forgets those whose photo is gone. */
 export function rememberEditorDeblur(context: ServiceContext, jobId: string, deblur: EditorDeblur): void {
   context.editorDeblurs.set(jobId, deblur);
-  // The editor deblurs the photo it shows, so its result is what the window shows next (a deblur
-  // of a photo the window has left since is cancelled by it, and changes nothing here).
+  // The editor deblurs the photo it shows, so its result is what the window shows next (the
+  // window tells main when it has moved on to another photo, which then wins).
   if (context.editorShowing?.imageId === deblur.imageId) context.editorShowing = { imageId: deblur.imageId, jobId };
   // Masks can be large (brush strokes): entries no reload could show are not kept all session.
   for (const [id, known] of context.editorDeblurs) if (!context.images.get(known.imageId)) context.editorDeblurs.delete(id);

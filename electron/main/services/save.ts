@@ -22,6 +22,19 @@ export type SaveRequest = IpcParsedRequest<'save'> & { path?: string; overwrite?
  * taken meanwhile (two saves of one photo at once) moves on to the next free one.
  */
 export function createSaveService(context: ServiceContext): (request: SaveRequest) => Promise<IpcResponse<'save'>> {
+  const write = writeSave(context);
+  return async (request) => {
+    const writing = write(request);
+    context.savesWriting.add(writing);
+    try {
+      return await writing;
+    } finally {
+      context.savesWriting.delete(writing);
+    }
+  };
+}
+
+function writeSave(context: ServiceContext): (request: SaveRequest) => Promise<IpcResponse<'save'>> {
   return async (request) => {
     const result = finishedResult(context, request.jobId);
     const keep = shareToKeep(result.strength, request.strength);

@@ -71,6 +71,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     jobs,
     results: new Map(),
     editorDeblurs: new Map(),
+    savesWriting: new Set(),
     editorShowing: null,
     resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
