@@ -4,6 +4,8 @@ export const OUTPUT_FORMATS = ['same', 'jpeg', 'png', 'tiff', 'webp'] as const;
 /** Where a batch writes: next to each photo, or in this folder beside each photo. */
 export const BATCH_RESULTS = ['beside', 'subfolder'] as const;
 export const BATCH_SUBFOLDER = 'Unshaken';
+/** What a result's name adds to its photo's (photo-unshaken.jpg); the settings may name another. */
+export const DEFAULT_OUTPUT_SUFFIX = '-unshaken';
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type BatchResults = (typeof BATCH_RESULTS)[number];
 
@@ -31,7 +33,7 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultStrength: 1,
   outputFormat: 'same',
   jpegQuality: 95,
-  outputSuffix: '-unshaken',
+  outputSuffix: DEFAULT_OUTPUT_SUFFIX,
   maxMegapixels: 250,
   preferredExecutionProvider: 'auto',
   batchResults: 'beside',

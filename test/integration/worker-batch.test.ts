@@ -107,6 +107,28 @@ describe('batch through the services', () => {
     expect(ends.slice(0, -1).filter((e) => e.updatedAt < editor.updatedAt).length).toBeLessThanOrEqual(1);
   });
 
+  it('names results with the settings’ suffix, as Save does, and never takes Save’s results for photos', async () => {
+    ok(await t.services.dispatch('settings:set', { outputSuffix: '-sharp' }));
+    try {
+      const trip = path.join(t.workDir, 'suffix');
+      await mkdir(trip);
+      for (const name of ['a', 'b']) await sharp(sharedPhoto('photos-extra/Kodak24/kodim07.png')).resize(96).jpeg().toFile(path.join(trip, `${name}.jpg`));
+      // a.jpg saved from the editor first: a-sharp.jpg.
+      const opened = ok<{ imageId: string }>(await t.services.dispatch('image:open', { path: path.join(trip, 'a.jpg') }));
+      const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
+      await followJob(t.services, jobId);
+      expect(ok<{ path: string }>(await t.services.dispatch('job:save', { jobId })).path).toBe(path.join(trip, 'a-sharp.jpg'));
+
+      const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [trip], strength: 1, modelId: 'placeholder' }));
+      expect(reply.alreadyDone).toEqual([{ input: path.join(trip, 'a.jpg'), output: path.join(trip, 'a-sharp.jpg') }]);
+      expect(reply.items.map((i) => [path.basename(i.input), path.basename(i.output)])).toEqual([['b.jpg', 'b-sharp.jpg']]);
+      expect((await run(reply)).map((e) => e.state.status)).toEqual(['done']);
+      expect((await readdir(trip)).sort()).toEqual(['a-sharp.jpg', 'a.jpg', 'b-sharp.jpg', 'b.jpg']);
+    } finally {
+      ok(await t.services.dispatch('settings:set', { outputSuffix: '-unshaken' }));
+    }
+  });
+
   it('next to the originals by default; a relative path or an empty folder is refused', async () => {
     const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [path.join(folder, 'kodim05.png')], strength: 0.5, modelId: 'placeholder' }));
     expect(reply.items[0]!.output).toBe(path.join(folder, 'kodim05-unshaken.png'));
@@ -129,11 +151,16 @@ describe('batch through the services', () => {
         await sharp(sharedPhoto('photos-extra/Kodak24/kodim07.png')).resize(120).jpeg().toFile(path.join(dir, 'p.jpg'));
       }
       await writeFile(path.join(blocked, 'Unshaken'), 'a file, not a folder');
-      const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [good, blocked], strength: 1, modelId: 'placeholder' }));
+      // A folder whose only photo is damaged: no result, and no empty "Unshaken" left beside it.
+      const damaged = path.join(t.workDir, 'damaged');
+      await mkdir(damaged);
+      await writeFile(path.join(damaged, 'cut.png'), await readFile(path.join(folder, 'cut.png')));
+      const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [good, blocked, damaged], strength: 1, modelId: 'placeholder' }));
       const ends = await run(reply);
-      expect(ends.map((e) => e.state.status)).toEqual(['done', 'failed']);
+      expect(ends.map((e) => e.state.status)).toEqual(['done', 'failed', 'failed']);
       expect(ends[1]!.state).toMatchObject({ error: { code: 'INVALID_REQUEST', message: `${path.join(blocked, 'Unshaken')} is a file, so the results cannot go in a folder of that name.` } });
       expect(await readdir(path.join(good, 'Unshaken'))).toEqual(['p-unshaken.jpg']);
+      await expect.poll(() => readdir(damaged)).toEqual(['cut.png']);
     } finally {
       ok(await t.services.dispatch('settings:set', { batchResults: 'beside' }));
     }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
@@ -25,9 +25,26 @@ export function createBatchService(context: ServiceContext): {
   // queue them twice, even if the output format or place changed since (keyed by the photo, not
   // its result). A job leaves it when it ends, however it ends (a cancelled one never runs).
   const pending = new Map<string, BatchItem>();
+  // "Unshaken" folders this session made, and their removals under way: a folder made for a batch
+  // whose photos all failed or were cancelled is not left behind empty.
+  const madeFolders = new Set<string>();
+  const removals = new Map<string, Promise<void>>();
   context.jobs.onUpdate((job) => {
-    if (isTerminal(job.state.status)) pending.delete(job.id);
+    const item = pending.get(job.id);
+    if (!item || !isTerminal(job.state.status)) return;
+    pending.delete(job.id);
+    const folder = path.dirname(item.output);
+    if (!madeFolders.has(folder) || [...pending.values()].some((other) => path.dirname(other.output) === folder)) return;
+    madeFolders.delete(folder);
+    // rmdir removes only an empty folder: one with a result (or anything else) stays.
+    removals.set(folder, rmdir(folder).catch(() => {}).finally(() => removals.delete(folder)));
   });
+  /** The folder a photo's result goes in, made when that photo's turn comes (after any removal of it). */
+  const resultsFolderFor = async (output: string): Promise<void> => {
+    const folder = path.dirname(output);
+    await removals.get(folder);
+    if (await makeResultsFolder(folder)) madeFolders.add(folder);
+  };
   // The batches of this session, newest last, for a window that was reloaded mid-batch.
   const runs: { title: string; items: IpcResponse<'batch'>['items']; alreadyDone: BatchItem[] }[] = [];
   const batchRuns = async (): Promise<IpcResponse<'batchRuns'>> =>
@@ -42,9 +59,12 @@ export function createBatchService(context: ServiceContext): {
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
     const where = outDir ? { folder: outDir } : settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
     const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
-    // Results still to be written by queued photos are taken: a new photo with the same result
-    // name is numbered instead of handed a file another job is about to write.
-    const plan = planBatch(await photoFilesIn(paths), { ...(ext ? { ext } : {}), ...where, taken: queuedOutputs });
+    // Named as Save names them: one rule for a photographer's own suffix, and Save's results are
+    // never deblurred again as photos of the folder. Results still to be written by queued photos
+    // are taken: a new photo with the same result name is numbered instead of handed a file
+    // another job is about to write.
+    const suffix = settings.outputSuffix;
+    const plan = planBatch(await photoFilesIn(paths, { suffix }), { ...(ext ? { ext } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
     if (outDir) {
       if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
@@ -59,10 +79,6 @@ export function createBatchService(context: ServiceContext): {
       if (earlier) alreadyDone.push({ ...item, output: earlier });
       else toDo.push(item);
     }
-    // The "Unshaken" folders, made for the photos that will write into them. One that cannot be
-    // made fails its own photos (named in the Batch panel), not the other folders of the batch.
-    const unusable = new Map<string, unknown>();
-    for (const folder of new Set(toDo.map((item) => path.dirname(item.output)))) await makeResultsFolder(folder).catch((error: unknown) => unusable.set(folder, error));
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders (not
     // those of outputs still queued: a running item may be writing one).
     await removeTempFiles(toDo.map((item) => item.output));
@@ -71,7 +87,9 @@ export function createBatchService(context: ServiceContext): {
       const job = context.jobs.enqueue(
         'batch-item',
         async ({ signal, progress }) => {
-          if (unusable.has(path.dirname(item.output))) throw unusable.get(path.dirname(item.output));
+          // An "Unshaken" folder that cannot be made fails its own photos (named in the Batch
+          // panel), not the other folders of the batch.
+          await resultsFolderFor(item.output);
           try {
             const result = await context.engine.request(
               'deblurTo',
@@ -107,10 +125,10 @@ export function createBatchService(context: ServiceContext): {
   return { batch, batchRuns };
 }
 
-/** A results folder beside the photos; a file where it should be is a clear error, not a failed photo each. */
-async function makeResultsFolder(folder: string): Promise<void> {
+/** A results folder beside the photos (true: made now); a file where it should be is a clear error. */
+async function makeResultsFolder(folder: string): Promise<boolean> {
   try {
-    await mkdir(folder, { recursive: true });
+    return (await mkdir(folder, { recursive: true })) !== undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UnshakeError('INVALID_REQUEST', `${folder} is a file, so the results cannot go in a folder of that name.`, { cause: error });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { formatFromPath } from './formats.js';
 
 /**
@@ -11,7 +12,7 @@ import { formatFromPath } from './formats.js';
  * and callers (CLI, save handler) can use it inline. The choice is a suggestion: encodeImage
  * still refuses to replace an existing file unless told to.
  */
-export function defaultOutputPath(sourcePath: string, suffix = '-unshaken', ext?: string): string {
+export function defaultOutputPath(sourcePath: string, suffix = DEFAULT_OUTPUT_SUFFIX, ext?: string): string {
   const absolute = resolve(sourcePath);
   const named = outputNamer(absolute, suffix, ext, dirname(absolute));
   let candidate = named('');
@@ -25,14 +26,20 @@ export function defaultOutputPath(sourcePath: string, suffix = '-unshaken', ext?
  */
 export function plainOutputPath(sourcePath: string, options: { suffix?: string; ext?: string; folder?: string; counter?: number } = {}): string {
   const absolute = resolve(sourcePath);
-  const named = outputNamer(absolute, options.suffix ?? '-unshaken', options.ext, options.folder ? resolve(options.folder) : dirname(absolute));
+  const named = outputNamer(absolute, options.suffix ?? DEFAULT_OUTPUT_SUFFIX, options.ext, options.folder ? resolve(options.folder) : dirname(absolute));
   return named(options.counter ? `-${options.counter}` : '');
 }
 
 /** Whether a file name is one of our outputs (photo-unshaken.jpg, photo-unshaken-2.jpg): never an input. */
-export function isOutputName(fileName: string, suffix = '-unshaken'): boolean {
+export function isOutputName(fileName: string, suffix = DEFAULT_OUTPUT_SUFFIX): boolean {
+  return sourceStemOf(fileName, suffix) !== null;
+}
+
+/** The name (no extension) of the photo an output name was made from (photo-unshaken-2.jpg → photo), or null. */
+export function sourceStemOf(fileName: string, suffix = DEFAULT_OUTPUT_SUFFIX): string | null {
   const stem = basename(fileName, extname(fileName));
-  return new RegExp(`${suffix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`).test(stem);
+  const tail = new RegExp(`${suffix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`).exec(stem);
+  return tail ? stem.slice(0, tail.index) : null;
 }
 
 /** Names an output for a tail ('' or '-2'); `ext` ('png' or '.png') replaces the original extension. */

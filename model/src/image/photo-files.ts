@@ -1,9 +1,10 @@
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
-import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
+import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
-import { isOutputName, plainOutputPath } from './output-path.js';
+import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
 
 /** File name extensions a folder is scanned for (what the app opens). */
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
@@ -13,19 +14,30 @@ const stemOf = (name: string) => path.basename(name, path.extname(name));
 /** Files (symbolic links to files too) in name order, numbers by value: IMG_2 before IMG_10. */
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
 
+/** How a batch's results are told from photos: the folder made beside the photos, the names' suffix. */
+export interface ResultNaming {
+  resultsSubfolder?: string;
+  /** The suffix results are named with now (the settings'); the default one is always known too. */
+  suffix?: string;
+}
+
 /**
  * The photos named by paths for a batch, each once: files as given, folders scanned (not their
  * subfolders) for photo files in name order, leaving out hidden files and our own results — a
  * `photo-unshaken.jpg` whose `photo.*` is beside it (a photographer's own "x-unshaken.jpg" with no
  * x beside it is a photo). A file that is not a photo after all fails on its own when deblurred.
  */
-export async function photoFilesIn(paths: readonly string[], resultsSubfolder: string = BATCH_SUBFOLDER): Promise<string[]> {
+export async function photoFilesIn(paths: readonly string[], naming: ResultNaming = {}): Promise<string[]> {
+  const known: KnownResults = {
+    resultsSubfolder: naming.resultsSubfolder ?? BATCH_SUBFOLDER,
+    suffixes: [...new Set([DEFAULT_OUTPUT_SUFFIX, naming.suffix ?? DEFAULT_OUTPUT_SUFFIX])],
+  };
   const photos: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
     if ((await stat(absolute).catch(() => null))?.isDirectory()) {
-      photos.push(...(await photosInFolder(absolute, resultsSubfolder)).map((name) => path.join(absolute, name)));
-    } else if (!(await isResultBesideItsPhoto(absolute, resultsSubfolder))) {
+      photos.push(...(await photosInFolder(absolute, known)).map((name) => path.join(absolute, name)));
+    } else if (!(await isResultBesideItsPhoto(absolute, known))) {
       // Selected by hand with its photo (select all in a file manager): not deblurred again.
       photos.push(absolute);
     }
@@ -34,7 +46,9 @@ export async function photoFilesIn(paths: readonly string[], resultsSubfolder: s
   return [...new Set(photos)];
 }
 
-async function photosInFolder(folder: string, resultsSubfolder: string): Promise<string[]> {
+type KnownResults = { resultsSubfolder: string; suffixes: readonly string[] };
+
+async function photosInFolder(folder: string, known: KnownResults): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const candidates: string[] = [];
   for (const e of entries) {
@@ -43,16 +57,36 @@ async function photosInFolder(folder: string, resultsSubfolder: string): Promise
     const file = e.isFile() || (e.isSymbolicLink() && (await stat(path.join(folder, e.name)).then((s) => s.isFile(), () => false)));
     if (file) candidates.push(e.name);
   }
-  const stems = await photoStemsNear(folder, candidates, resultsSubfolder);
-  const names = candidates.filter((name) => !isOurResult(name, stems)).sort(byName);
-  if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
+  const stems = await photoStemsNear(folder, candidates, known.resultsSubfolder);
+  const names = candidates.filter((name) => !isOurResult(name, stems, known.suffixes)).sort(byName);
+  if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', await noPhotosMessage(folder, entries, known.resultsSubfolder));
   return names;
 }
 
-async function isResultBesideItsPhoto(file: string, resultsSubfolder: string): Promise<boolean> {
-  if (!isOutputName(path.basename(file))) return false;
+/**
+ * Why a folder gave no photos. A memory card's DCIM (or a trip sorted by day) keeps them a level
+ * down, and subfolders are not scanned: those holding photos are named, to be dropped instead.
+ */
+async function noPhotosMessage(folder: string, entries: readonly Dirent[], resultsSubfolder: string): Promise<string> {
+  const none = `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`;
+  const subfolders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== resultsSubfolder).map((e) => e.name);
+  const withPhotos: string[] = [];
+  for (const name of subfolders.sort(byName)) {
+    const inside = await readdir(path.join(folder, name)).catch(() => [] as string[]);
+    if (inside.some((file) => !file.startsWith('.') && isPhotoName(file))) withPhotos.push(name);
+  }
+  if (withPhotos.length === 0) return none;
+  const shown = withPhotos.length > MAX_FOLDERS_NAMED ? [...withPhotos.slice(0, MAX_FOLDERS_NAMED), `${withPhotos.length - MAX_FOLDERS_NAMED} more`] : withPhotos;
+  const them = withPhotos.length === 1 ? 'that folder' : 'those folders';
+  return `${folder} holds no photos itself, only in ${withPhotos.length === 1 ? 'its subfolder' : 'subfolders'} (${shown.join(', ')}), and subfolders are not included: drop ${them} instead.`;
+}
+
+const MAX_FOLDERS_NAMED = 5;
+
+async function isResultBesideItsPhoto(file: string, known: KnownResults): Promise<boolean> {
+  if (!known.suffixes.some((suffix) => isOutputName(path.basename(file), suffix))) return false;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
-  return isOurResult(path.basename(file), await photoStemsNear(path.dirname(file), names, resultsSubfolder));
+  return isOurResult(path.basename(file), await photoStemsNear(path.dirname(file), names, known.resultsSubfolder), known.suffixes);
 }
 
 /**
@@ -68,9 +102,12 @@ async function photoStemsNear(folder: string, names: readonly string[], resultsS
   return new Set([...names, ...entries.filter((e) => e.isFile()).map((e) => e.name)].filter(isPhotoName).map(stemOf));
 }
 
-/** photo-unshaken.jpg or photo-unshaken-2.jpg whose photo (photo.*) is among `stems`. */
-function isOurResult(name: string, stems: ReadonlySet<string>): boolean {
-  return isOutputName(name) && stems.has(stemOf(name).replace(/-unshaken(-\d+)?$/, ''));
+/** photo-unshaken.jpg or photo-unshaken-2.jpg (or another of `suffixes`) whose photo (photo.*) is among `stems`. */
+function isOurResult(name: string, stems: ReadonlySet<string>, suffixes: readonly string[]): boolean {
+  return suffixes.some((suffix) => {
+    const photo = sourceStemOf(name, suffix);
+    return photo !== null && stems.has(photo);
+  });
 }
 
 export interface BatchItem {
@@ -86,7 +123,7 @@ export interface BatchItem {
  * result name (a.gif and a.png both give a-unshaken.png; a.jpg from two folders into one output
  * folder) number the later ones -2, -3 in input order, which a rerun of the same batch repeats.
  */
-export function planBatch(inputs: readonly string[], options: { ext?: string; folder?: string; subfolder?: string; taken?: Iterable<string> } = {}): BatchItem[] {
+export function planBatch(inputs: readonly string[], options: { ext?: string; suffix?: string; folder?: string; subfolder?: string; taken?: Iterable<string> } = {}): BatchItem[] {
   // `taken`: results that photos still queued will write (a batch dropped again meanwhile).
   const taken = new Set<string>(options.taken ?? []);
   return inputs.map((input) => {

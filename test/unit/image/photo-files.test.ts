@@ -30,6 +30,26 @@ describe('photos of a batch', () => {
     expect(names(await photoFilesIn([path.join(card, 'IMG_2.jpg'), path.join(card, 'IMG_2-unshaken.jpg')]))).toEqual(['card/IMG_2.jpg']);
   });
 
+  it('knows the results of the settings’ own suffix as well as the default one', async () => {
+    const card = path.join(tempDir(), 'suffixed');
+    await mkdir(card);
+    for (const name of ['a.jpg', 'a-sharp.jpg', 'b.jpg', 'b-unshaken.png', 'c-sharp.jpg']) await writeFile(path.join(card, name), 'x');
+    // c-sharp.jpg has no c beside it: a photographer's own name.
+    expect(names(await photoFilesIn([card], { suffix: '-sharp' }))).toEqual(['suffixed/a.jpg', 'suffixed/b.jpg', 'suffixed/c-sharp.jpg']);
+    expect(names(await photoFilesIn([card]))).toEqual(['suffixed/a-sharp.jpg', 'suffixed/a.jpg', 'suffixed/b.jpg', 'suffixed/c-sharp.jpg']);
+    expect(planBatch([path.join(card, 'a.jpg')], { suffix: '-sharp' }).map((i) => i.output)).toEqual([path.join(card, 'a-sharp.jpg')]);
+  });
+
+  it('a folder whose photos are all in subfolders (a card’s DCIM) names those to drop instead', async () => {
+    const dcim = path.join(tempDir(), 'DCIM');
+    for (const sub of ['100CANON', '101CANON', 'MISC', '.thumbs']) await mkdir(path.join(dcim, sub), { recursive: true });
+    for (const name of ['100CANON/IMG_1.JPG', '101CANON/IMG_2.JPG', 'MISC/info.txt', '.thumbs/t.jpg']) await writeFile(path.join(dcim, name), 'x');
+    await expect(photoFilesIn([dcim])).rejects.toThrow(`${dcim} holds no photos itself, only in subfolders (100CANON, 101CANON), and subfolders are not included: drop those folders instead.`);
+    const empty = path.join(tempDir(), 'empty');
+    await mkdir(path.join(empty, 'notes'), { recursive: true });
+    await expect(photoFilesIn([empty])).rejects.toThrow(`${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
+  });
+
   it('numbers results that would share a name, the same way on every run', () => {
     const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { folder: '/out' });
     expect(plan.map((i) => i.output)).toEqual(['/out/a-unshaken.png', '/out/a-unshaken-2.png', '/out/a-unshaken-3.png']);
