@@ -58,6 +58,27 @@ export const trainedModelSchema = z
   })
   .strict();
 
+/** Held-out PSNR differences smaller than this (dB) are the noise of a few crops, not a change. */
+export const SCORE_TIE_DB = 0.05;
+
+/** Whether a fine-tuned model beats the model it started from on the held-out photos. */
+export function fineTuneVerdict(scores: Pick<TrainedModel['scores'], 'base' | 'fineTuned'>): 'better' | 'unchanged' | 'worse' {
+  const gain = scores.fineTuned.psnr - scores.base.psnr;
+  return gain >= SCORE_TIE_DB ? 'better' : gain <= -SCORE_TIE_DB ? 'worse' : 'unchanged';
+}
+
+/** What to tell the photographer about a fine-tuned model that is not better; null when it is. */
+export function fineTuneAdvice(scores: Pick<TrainedModel['scores'], 'base' | 'fineTuned'>): string | null {
+  switch (fineTuneVerdict(scores)) {
+    case 'worse':
+      return 'It scores lower than the model it started from on the held-out photos, so it would leave photos less sharp. Train for more steps or on more photos; the model in use stays as it is.';
+    case 'unchanged':
+      return 'It scores about the same as the model it started from on the held-out photos: more steps or more photos may help.';
+    case 'better':
+      return null;
+  }
+}
+
 /** The stage once the last step is done: the model is measured and written, which cannot be stopped half-way. */
 export const FINAL_TRAINING_STAGE = 'Measuring and saving the new model';
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toErrorInfo, UnshakeError } from '../errors.js';
+import { fineTuneAdvice } from '../../../electron/common/training.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
 import { resolveBase, type BaseModel } from './base-model.js';
@@ -104,6 +105,8 @@ function printResult({ model, summary, alreadyFinished }: TrainResult, seconds: 
       `${formatScoreTable([['blurred input', v.input], ['base model', v.base], ['fine-tuned', v.fineTuned]])}\n` +
       `saved "${model.manifest.id}" to ${model.dir}\n`,
   );
+  const advice = fineTuneAdvice(v);
+  if (advice) process.stdout.write(`note: ${advice}\n`);
 }
 
 /** `npm run train -- …`: returns the exit code (0 done, 1 error, 2 usage / not supported, 130 cancelled). */
