@@ -95,3 +95,32 @@ export async function discoverPairs(folder: string): Promise<Discovery> {
   }
   return fromSiblings(dir);
 }
+
+/** The pairs layout `dir` has (index.tsv, or blur/ + sharp/ folders), in words; null for none. */
+export async function pairsLayoutIn(dir: string): Promise<string | null> {
+  if (await stat(path.join(dir, 'index.tsv')).then((s) => s.isFile(), () => false)) return 'an index.tsv of pairs';
+  for (const blurName of ['blur', 'blurred']) {
+    if ((await isDir(path.join(dir, blurName))) && (await isDir(path.join(dir, 'sharp')))) return `${blurName}/ and sharp/ folders of pairs`;
+  }
+  return null;
+}
+
+/**
+ * Why a folder gave no pairs at all (nothing found, so nothing rejected): empty, one of the two
+ * folders missing, or photos that are not named as pairs. Says how to lay the pairs out, and
+ * that sharp photos alone are a training source too.
+ */
+export async function noPairsMessage(folder: string): Promise<string> {
+  const dir = path.resolve(folder);
+  const entries = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.'));
+  const howTo = 'Put the blurred photos in a blur folder and their sharp versions, under the same names, in a sharp folder beside it (or name them photo_blur.jpg and photo_sharp.jpg)';
+  if (entries.length === 0) return `${folder} is empty. ${howTo}.`;
+  for (const [has, lacks] of [['blur', 'sharp'], ['blurred', 'sharp'], ['sharp', 'blur']] as const) {
+    if ((await isDir(path.join(dir, has))) && !(await isDir(path.join(dir, lacks)))) {
+      return `${folder} has a ${has} folder but no ${lacks} folder beside it, so no photo has a partner. ${howTo}.`;
+    }
+  }
+  const photos = (await images(dir)).length;
+  if (photos === 0) return `${folder} holds no photos. ${howTo}.`;
+  return `${folder} holds ${photos === 1 ? 'a photo' : `${photos} photos`} but no pairs. ${howTo}; to train on sharp photos alone, use sharp photos only (--sharp).`;
+}

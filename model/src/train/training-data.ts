@@ -3,6 +3,7 @@ import { UnshakeError } from '../errors.js';
 import { CropSampler, type CropBatch } from './crop-sampler.js';
 import type { TrainingDataSummary } from './model-export.js';
 import { splitPairs, validatePairs, type PairValidation } from './pairs.js';
+import { noPairsMessage, pairsLayoutIn } from './pair-discovery.js';
 import type { Rng } from './random.js';
 import { splitSharpPhotos, validateSharpFolder, type SharpFolderReport } from './synth/sharp-folder.js';
 import { loadKernelBank, maxKernelSize } from './synth/shake-kernel.js';
@@ -100,6 +101,10 @@ const names = (items: readonly { name: string }[]) => items.map((i) => i.name);
 
 async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => void): Promise<TrainingData> {
   const report = await validatePairs(dir, { minSize: o.crop });
+  // Nothing found at all (not even a file without its partner): say what the folder lacks.
+  if (report.valid.length + report.rejected.length + report.unmatched.length === 0 && report.layout !== 'index.tsv') {
+    throw new UnshakeError('INVALID_REQUEST', await noPairsMessage(dir));
+  }
   const split = splitAndReport(
     () => (o.saved
       ? { train: pick(report.valid, o.saved.train, 'pair'), validation: pick(report.valid, o.saved.validation, 'pair'), note: null }
@@ -139,6 +144,11 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
   const mild = mildSpecFile ? await mildSynthesis(mildSpecFile, o, mildShare) : undefined;
   // A training crop needs the largest kernel's margin around it.
   const report = await validateSharpFolder(dir, { minSize: o.crop + maxKernelSize(spec, bank.kernels) - 1 });
+  if (report.valid.length === 0) {
+    const pairs = await pairsLayoutIn(dir);
+    if (pairs) throw new UnshakeError('INVALID_REQUEST', `${dir} holds ${pairs}, not sharp photos: train on blurred + sharp pairs (--pairs) instead.`);
+    if (report.rejected.length === 0) throw new UnshakeError('INVALID_REQUEST', `${dir} holds no photos (its subfolders are not read).`);
+  }
   const synthesis: SynthesisInfo = { specVersion: spec.version, specFile, transfer: spec.colour.transfer, seed: o.seed, bankKernels: bank.kernels.length, bankNote: bank.note, mildShare, mildSpecFile };
   const split = splitAndReport(
     () => (o.saved

@@ -12,6 +12,8 @@ describe('the training panel’s words for the trainer’s messages', () => {
     expect((inPanelWords(crop, []) as Error).message).toBe('Training crops for the model "x" must be a multiple of 8 px; 36 is not. Use 32 px or 40 px.');
     const taken = new UnshakeError('OUTPUT_EXISTS', 'A model named "x" already exists in /m; choose another name (--out NAME on the command line).');
     expect((inPanelWords(taken, []) as Error).message).toBe('A model named "x" already exists in /m; choose another name.');
+    const pairsGiven = new UnshakeError('INVALID_REQUEST', '/p holds blur/ and sharp/ folders of pairs, not sharp photos: train on blurred + sharp pairs (--pairs) instead.');
+    expect((inPanelWords(pairsGiven, []) as Error).message).toBe('/p holds blur/ and sharp/ folders of pairs, not sharp photos: train on blurred + sharp pairs instead.');
     const other = new Error('boom');
     expect(inPanelWords(other, [])).toBe(other);
   });

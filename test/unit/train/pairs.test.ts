@@ -162,6 +162,33 @@ describe('pair discovery and validation', () => {
     expect(oneScene.note).toMatch(/All 3 valid pairs share one sharp image/);
   });
 
+  it('a folder with no pairs at all says what it lacks, and how pairs are laid out', async () => {
+    const reasonFor = (o: { pairsDir?: string; sharpDir?: string }) =>
+      prepareTrainingData({ ...o, crop: 32, batch: 1, validationFraction: 0.5, validationCrop: 32, seed: 1 }, () => {}).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+    const empty = path.join(tmp, 'none-empty');
+    await mkdir(empty);
+    expect(await reasonFor({ pairsDir: empty })).toMatch(/none-empty is empty\. Put the blurred photos in a blur folder and their sharp versions, under the same names, in a sharp folder/);
+    const blurOnly = path.join(tmp, 'none-blur-only');
+    await mkdir(path.join(blurOnly, 'blur'), { recursive: true });
+    await writeFile(path.join(blurOnly, 'blur', 'a.png'), await windowPng(0, 0, true));
+    expect(await reasonFor({ pairsDir: blurOnly })).toMatch(/none-blur-only has a blur folder but no sharp folder beside it, so no photo has a partner\./);
+    const photos = path.join(tmp, 'none-photos');
+    await mkdir(photos);
+    for (const name of ['a.png', 'b.png']) await writeFile(path.join(photos, name), await windowPng(0, 0, false));
+    expect(await reasonFor({ pairsDir: photos })).toMatch(/none-photos holds 2 photos but no pairs\. .*; to train on sharp photos alone, use sharp photos only \(--sharp\)\.$/);
+    // Sharp photos only, given a folder of pairs (or nothing).
+    const pairs = path.join(tmp, 'pairs-not-sharp');
+    for (const sub of ['blur', 'sharp']) {
+      await mkdir(path.join(pairs, sub), { recursive: true });
+      await writeFile(path.join(pairs, sub, 'a.png'), await windowPng(0, 0, sub === 'blur'));
+    }
+    expect(await reasonFor({ sharpDir: pairs })).toBe(`${pairs} holds blur/ and sharp/ folders of pairs, not sharp photos: train on blurred + sharp pairs (--pairs) instead.`);
+    expect(await reasonFor({ sharpDir: empty })).toBe(`${empty} holds no photos (its subfolders are not read).`);
+  });
+
   it('never starts on zero pairs', () => {
     expect(() => splitPairs([])).toThrow(/No valid training pairs/);
   });
