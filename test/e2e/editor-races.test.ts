@@ -266,6 +266,7 @@ describe('editor races in Chromium with the real services', () => {
       releaseSettings();
     }
     await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 60_000 }).toEqual(['1 done']);
+    expect(await page().getByTestId('batch-run').locator('.count').textContent()).toBe('1 photo');
     expect(existsSync(file('card/flower-unshaken.jpg'))).toBe(true);
     expect(await banners()).toBe(0);
   });

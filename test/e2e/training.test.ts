@@ -93,7 +93,9 @@ describe('fine-tuning from the training panel', () => {
     await panel().getByTestId('training-start').click();
     await expect.poll(() => page().getByTestId('error-code').textContent({ timeout: 5_000 })).toBe('OUTPUT_EXISTS');
     const banner = await page().getByTestId('error-banner').textContent();
-    expect(banner).toContain('A model with the id "street-shots" ("Street shots") is already in the library');
+    expect(banner).toContain('A model called “Street shots” is already in your models (this name would replace it); choose another name.');
+    // Not the model's id, nor the library's folder.
+    expect(banner).not.toContain('street-shots');
     // The panel's words: no command-line flags.
     expect(banner).not.toContain('--');
     // A crop the generator or the critic cannot take is explained before anything runs.

@@ -166,7 +166,7 @@ function checkPixelLimit(pixels: number, maxMegapixels: number, name: string): v
   if (megapixels > maxMegapixels) {
     throw new UnshakeError(
       'IMAGE_TOO_LARGE',
-      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels; Unshake works on photos of up to ${maxMegapixels} megapixels, so that deblurring cannot run out of memory. Downscale it first.`,
+      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels, over the ${maxMegapixels}-megapixel limit that keeps deblurring within memory (Largest photo, in the app's Output settings). Raise the limit, or downscale the photo.`,
     );
   }
 }

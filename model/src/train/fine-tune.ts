@@ -218,6 +218,8 @@ export function inPanelWords(error: unknown, skipped: readonly string[]): unknow
   const message = error.message
     .replace(' (see the report above)', reasons)
     .replace(/resume it with --resume --out \S+ or choose another name/, 'resume or discard it under Interrupted runs, or choose another name')
+    // The id and the library's folder are the command line's business: the panel names the model.
+    .replace(/^A model with the id "[^"]+" \("(.+)"\) is already in the library in .+?; choose another name/, 'A model called “$1” is already in your models (this name would replace it); choose another name')
     .replace(/ \(--out NAME on the command line\)/g, '')
     .replace(/ \(--(sharp|pairs)\)/g, '')
     .replace(/--crop (\d+)/g, '$1 px');
@@ -231,12 +233,12 @@ export function plainBackend(b: Pick<BackendChoice, 'name' | 'adapter' | 'softwa
       return 'Training on the graphics card (TensorFlow with CUDA).';
     case 'webgpu':
       return b.software
-        ? `Training on the processor through a software graphics driver (${b.adapter ?? 'WebGPU'}): about 10 s a step at 64 px here; a graphics card is much faster.`
+        ? `Training on the processor through a software graphics driver (${b.adapter ?? 'WebGPU'}): about 10 s a step at 64 px on a two-core processor; a graphics card is much faster.`
         : `Training on the graphics card (WebGPU on ${b.adapter ?? 'the GPU'}).`;
     case 'tensorflow':
       return 'Training on the processor (native TensorFlow).';
     case 'cpu':
-      return 'Training on the processor in plain JavaScript: about a minute a step at 64 px here; a graphics card, or the native TensorFlow package, is much faster.';
+      return 'Training on the processor in plain JavaScript: about a minute a step at 64 px on a two-core processor; a graphics card, or the native TensorFlow package, is much faster.';
   }
 }
 

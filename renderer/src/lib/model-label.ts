@@ -10,10 +10,13 @@ export function modelLabel(model: Pick<ModelInfo, 'name' | 'placeholder'>): stri
   return model.placeholder && !/placeholder/i.test(short) ? `${short} (placeholder)` : short;
 }
 
-/** The short name of the model with `id` among `models`; a model removed since (or not listed yet) by its id. */
-export function modelLabelFor(id: string, models: readonly Pick<ModelInfo, 'id' | 'name' | 'placeholder'>[]): string {
+/**
+ * The short name of the model with `id` among `models`; one not among them by its id, said to be
+ * removed once the list is known to be complete (`listed`), so a job card made with it still says which.
+ */
+export function modelLabelFor(id: string, models: readonly Pick<ModelInfo, 'id' | 'name' | 'placeholder'>[], listed = false): string {
   const model = models.find((candidate) => candidate.id === id);
-  return model ? modelLabel(model) : id;
+  return model ? modelLabel(model) : listed ? `${id} (removed)` : id;
 }
 
 /**

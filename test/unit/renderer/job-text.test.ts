@@ -23,6 +23,7 @@ describe('job cards: what each result was made with', () => {
     expect(modelLabelFor('tiny', MODELS)).toBe('Tiny (placeholder)');
     // A model removed since (or not listed yet) still says which it was.
     expect(modelLabelFor('gone', MODELS)).toBe('gone');
+    expect(modelLabelFor('gone', MODELS, true)).toBe('gone (removed)');
   });
 });
 

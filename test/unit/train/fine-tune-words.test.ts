@@ -14,6 +14,8 @@ describe('the training panel’s words for the trainer’s messages', () => {
     expect((inPanelWords(taken, []) as Error).message).toBe('A model named "x" already exists in /m; choose another name.');
     const pairsGiven = new UnshakeError('INVALID_REQUEST', '/p holds blur/ and sharp/ folders of pairs, not sharp photos: train on blurred + sharp pairs (--pairs) instead.');
     expect((inPanelWords(pairsGiven, []) as Error).message).toBe('/p holds blur/ and sharp/ folders of pairs, not sharp photos: train on blurred + sharp pairs instead.');
+    const sameName = new UnshakeError('OUTPUT_EXISTS', 'A model with the id "my-pairs" ("My pairs") is already in the library in /home/ann/models; choose another name (--out NAME on the command line).');
+    expect((inPanelWords(sameName, []) as Error).message).toBe('A model called “My pairs” is already in your models (this name would replace it); choose another name.');
     const other = new Error('boom');
     expect(inPanelWords(other, [])).toBe(other);
   });
