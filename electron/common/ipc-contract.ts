@@ -121,6 +121,8 @@ export const ipcContract = {
       items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
       /** Photos whose result is already there (an earlier, perhaps interrupted, batch) or queued by a batch still running. */
       alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
+      /** Subfolders of the dropped folders, which a batch leaves out (not counting its own results folders). */
+      subfoldersLeftOut: z.number().int().nonnegative(),
     }),
     progress: true,
   },
@@ -131,8 +133,13 @@ export const ipcContract = {
     response: z.array(
       z.object({
         title: z.string(),
+        /** What was dropped, and what it runs with: the window can run it again for what is left. */
+        paths: z.array(z.string()),
+        strength: z.number(),
+        modelId: z.string(),
         items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
         alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
+        subfoldersLeftOut: z.number().int().nonnegative(),
         jobs: z.array(jobSnapshotSchema),
       }),
     ),

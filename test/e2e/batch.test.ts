@@ -67,6 +67,8 @@ describe('batch from a dropped folder', () => {
     for (const name of ['kodim13', 'kodim14', 'kodim15', 'kodim16', 'kodim17', 'kodim18']) {
       await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24', `${name}.png`)).resize(1400).jpeg().toFile(file(`long/${name}.jpg`));
     }
+    // A subfolder is left out, and the card says so.
+    await mkdir(file('long/raw'));
     await dropFolder(page(), CANVAS, file('long'));
     await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent()) ?? '').toBe('long');
     await page().reload();
@@ -76,7 +78,18 @@ describe('batch from a dropped folder', () => {
     await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
     // Cancel batch is gone with the batch: the focus went on to clearing it.
     await expect.poll(() => focusedTestId(page())).toBe('batch-clear');
-    expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length).toBeLessThan(6);
+    const doneBefore = (await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length;
+    expect(doneBefore).toBeLessThan(6);
+    // The restored card still says what the batch runs with, and what it left out.
+    const long = page().getByTestId('batch-run').filter({ hasText: 'long' });
+    expect(await long.getByTestId('batch-settings').textContent()).toMatch(/^Base model — Unshake base at 100 %$/);
+    expect(await long.getByTestId('batch-subfolders').textContent()).toMatch(/^\s*1 subfolder not included: drop it to deblur its photos\.\s*$/);
+    // Run again finishes what was left, with the batch's own settings; its card replaces this one.
+    await long.getByRole('button', { name: 'Run long again for the photos not done' }).click();
+    const summary = `${6 - doneBefore} done${doneBefore ? ` · ${doneBefore} already done or under way` : ''}`;
+    await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 90_000 }).toBe(summary);
+    expect(await page().getByTestId('batch-run').filter({ hasText: 'long' }).count()).toBe(1);
+    expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length).toBe(6);
 
     // Left with a click elsewhere, Cancel batch does not pull the focus back when it goes.
     await mkdir(file('long2'));

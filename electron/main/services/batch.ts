@@ -6,7 +6,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { BATCH_SUBFOLDER } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
-import { existingResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
+import { countSubfolders, existingResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
 
@@ -46,7 +46,7 @@ export function createBatchService(context: ServiceContext): {
     if (await makeResultsFolder(folder)) madeFolders.add(folder);
   };
   // The batches of this session, newest last, for a window that was reloaded mid-batch.
-  const runs: { title: string; items: IpcResponse<'batch'>['items']; alreadyDone: BatchItem[] }[] = [];
+  const runs: (Omit<IpcResponse<'batchRuns'>[number], 'jobs'>)[] = [];
   const batchRuns = async (): Promise<IpcResponse<'batchRuns'>> =>
     runs
       .filter((run) => run.items.some((item) => pending.has(item.jobId)))
@@ -118,9 +118,11 @@ export function createBatchService(context: ServiceContext): {
       pending.set(job.id, item);
       items.push({ jobId: job.id, ...item });
     }
+    const subfoldersLeftOut = await countSubfolders(paths, outDir ? [] : [BATCH_SUBFOLDER]);
     if (runs.length >= MAX_RUNS_KEPT) runs.shift();
-    runs.push({ title: request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`), items, alreadyDone });
-    return { items, alreadyDone };
+    const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
+    runs.push({ title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut });
+    return { items, alreadyDone, subfoldersLeftOut };
   };
   return { batch, batchRuns };
 }

@@ -46,6 +46,16 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   return [...new Set(photos)];
 }
 
+/** How many subfolders the folders among `paths` hold (a batch leaves them out), hidden ones and `ignored` names aside. */
+export async function countSubfolders(paths: readonly string[], ignored: readonly string[] = []): Promise<number> {
+  let count = 0;
+  for (const given of paths) {
+    const entries = await readdir(path.resolve(given), { withFileTypes: true }).catch(() => []);
+    count += entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !ignored.includes(e.name)).length;
+  }
+  return count;
+}
+
 type KnownResults = { resultsSubfolder: string; suffixes: readonly string[] };
 
 async function photosInFolder(folder: string, known: KnownResults): Promise<string[]> {

@@ -15,8 +15,12 @@ export interface BatchRun {
   id: number;
   /** What was dropped, for people: a folder's name, or "3 photos". */
   title: string;
+  /** What was dropped, and the settings it runs with: Run again finishes what is left, alike. */
+  paths: string[];
+  settings: BatchSettings;
   items: BatchReply['items'];
   alreadyDone: BatchReply['alreadyDone'];
+  subfoldersLeftOut: number;
 }
 
 /**
@@ -49,16 +53,28 @@ class BatchState {
     await this.start(paths, title, { strength, modelId });
   }
 
-  async start(paths: string[], title: string, settings: BatchSettings): Promise<void> {
+  /** Queues a batch; true once main has it. */
+  async start(paths: string[], title: string, settings: BatchSettings): Promise<boolean> {
     this.starting = true;
     try {
       const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId, title });
-      this.runs = [{ id: this.nextId++, title, items: reply.items, alreadyDone: reply.alreadyDone }, ...this.runs];
+      this.runs = [{ id: this.nextId++, title, paths, settings, ...reply }, ...this.runs];
+      return true;
     } catch (error) {
       errors.show(error);
+      return false;
     } finally {
       this.starting = false;
     }
+  }
+
+  /**
+   * An ended batch with photos not done (cancelled, failed): the same folders with the same
+   * settings, so only what is left runs (main skips photos whose result is there). Its new card
+   * replaces this one.
+   */
+  async runAgain(run: BatchRun): Promise<void> {
+    if (await this.start(run.paths, run.title, run.settings)) this.runs = this.runs.filter((other) => other.id !== run.id);
   }
 
   /** After a reload: the batches main is still working on, as they stand. */
@@ -68,7 +84,10 @@ class BatchState {
       for (const run of under) for (const job of run.jobs) jobs.record(job);
       const known = new Set(this.runs.flatMap((run) => run.items.map((item) => item.jobId)));
       const missing = under.filter((run) => !run.items.some((item) => known.has(item.jobId)));
-      this.runs = [...this.runs, ...missing.map((run) => ({ id: this.nextId++, title: run.title, items: run.items, alreadyDone: run.alreadyDone }))];
+      this.runs = [
+        ...this.runs,
+        ...missing.map(({ jobs: _jobs, strength, modelId, ...run }) => ({ id: this.nextId++, ...run, settings: { strength: Math.round(strength * 100), modelId } })),
+      ];
     } catch (error) {
       errors.show(error);
     }
