@@ -192,7 +192,7 @@ describe('editor accessibility in Chromium with the real services', () => {
     expect(await focused()).toBe('open-button');
   });
 
-  it('a photo over the size limit says the limit and why, and sends no one to a Settings screen', async () => {
+  it('a photo over the size limit says the limit and why, and where it is set', async () => {
     await services().dispatch('settings:set', { maxMegapixels: 0.05 });
     try {
       await dropFile(page(), CANVAS, file(PHOTO), 'image/jpeg');
@@ -200,8 +200,11 @@ describe('editor accessibility in Chromium with the real services', () => {
       const message = await page().getByTestId('error-banner').locator('.message').textContent();
       // Main and the engine each check the limit; whichever speaks, it names the limit and why.
       expect(message).toContain('0.1 megapixels');
-      expect(message).toContain('up to 0.05 megapixels');
+      expect(message).toContain('over the 0.05-megapixel limit');
       expect(message).toContain('memory');
+      // Where the limit is set, by the name the Output panel gives it (there is no Settings screen).
+      expect(message).toContain("(Largest photo, in the app's Output panel)");
+      expect(await page().getByTestId('setting-max-megapixels').evaluate((input) => (input as unknown as { labels: { textContent: string }[] }).labels[0]?.textContent)).toMatch(/^\s*Largest photo/);
       expect(message).not.toMatch(/settings/i);
       await shot('too-large');
     } finally {

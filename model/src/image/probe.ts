@@ -166,7 +166,7 @@ function checkPixelLimit(pixels: number, maxMegapixels: number, name: string): v
   if (megapixels > maxMegapixels) {
     throw new UnshakeError(
       'IMAGE_TOO_LARGE',
-      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels, over the ${maxMegapixels}-megapixel limit that keeps deblurring within memory (Largest photo, in the app's Output settings). Raise the limit, or downscale the photo.`,
+      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels, over the ${maxMegapixels}-megapixel limit that keeps deblurring within memory (Largest photo, in the app's Output panel). Raise the limit, or downscale the photo.`,
     );
   }
 }

@@ -44,7 +44,7 @@ describe('deblurFile on the streaming engine', () => {
   it('refuses a photo above the pixel limit before decoding, and leaves no output', async () => {
     const outPath = path.join(dir, 'big.png');
     const error = await deblurFile(input, { outPath, modelId: 'placeholder', maxMegapixels: 0.05 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/is 0\.1 megapixels, over the 0\.05-megapixel limit that keeps deblurring within memory \(Largest photo, in the app's Output settings\)/) });
+    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/is 0\.1 megapixels, over the 0\.05-megapixel limit that keeps deblurring within memory \(Largest photo, in the app's Output panel\)/) });
     expect(existsSync(outPath)).toBe(false);
   });
 
