@@ -318,6 +318,25 @@ describe('editor accessibility in Chromium with the real services', () => {
     expect(app().pageErrors).toEqual([]);
   });
 
+  it('Ctrl+S, Ctrl+Shift+S, Ctrl+Enter and Ctrl+O do what Save, Save As…, Deblur and Open… do, and the buttons say so', async () => {
+    expect(await button('Save').getAttribute('title')).toMatch(/\(Ctrl\+S\)$/);
+    expect(await button('Save').getAttribute('aria-keyshortcuts')).toBe('Control+S');
+    expect(await page().getByTestId('save-as-button').getAttribute('aria-keyshortcuts')).toBe('Control+Shift+S');
+    // At 70 %, Save's own copy is still to write (the last test left it so).
+    await expect.poll(() => button('Save').isEnabled()).toBe(true);
+    await page().keyboard.press('Control+s');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-unshaken-4.jpg');
+    const asked = saveDialog().asked.length;
+    saveDialog().answer(null);
+    await page().keyboard.press('Control+Shift+S');
+    await expect.poll(() => saveDialog().asked.length).toBe(asked + 1);
+    await page().keyboard.press('Control+Enter');
+    await expect.poll(() => page().getByTestId('job-panel').locator('li').count(), { timeout: 30_000 }).toBe(3);
+    await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
+    const [chooser] = await Promise.all([page().waitForEvent('filechooser'), page().keyboard.press('Control+o')]);
+    expect(chooser.isMultiple()).toBe(false);
+  });
+
   it('ran with no page errors and no Content-Security-Policy violations', async () => {
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);

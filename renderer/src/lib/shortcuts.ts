@@ -1,0 +1,40 @@
+/** The toolbar's commands that have a key, as photo editors bind them. */
+export type ToolbarCommand = 'open' | 'deblur' | 'save' | 'save-as';
+
+type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>;
+
+const KEYS: Record<ToolbarCommand, { key: string; shift: boolean }> = {
+  open: { key: 'O', shift: false },
+  deblur: { key: 'Enter', shift: false },
+  save: { key: 'S', shift: false },
+  'save-as': { key: 'S', shift: true },
+};
+
+/** Whether this is a Mac, where the command key (⌘) takes Ctrl's part. */
+export function isMac(): boolean {
+  return typeof navigator !== 'undefined' && /Mac/.test(navigator.platform || navigator.userAgent);
+}
+
+/** The command a key press asks for: Ctrl (⌘ on a Mac) with O, Enter, S or Shift+S; else null. */
+export function commandFor(event: KeyPress, mac: boolean): ToolbarCommand | null {
+  const modifier = mac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
+  if (!modifier || event.altKey) return null;
+  const key = event.key.length === 1 ? event.key.toUpperCase() : event.key;
+  for (const [command, binding] of Object.entries(KEYS) as [ToolbarCommand, (typeof KEYS)[ToolbarCommand]][]) {
+    if (binding.key === key && binding.shift === event.shiftKey) return command;
+  }
+  return null;
+}
+
+/** The key as a tooltip names it: "Ctrl+Shift+S", or "⇧⌘S" on a Mac. */
+export function shortcutLabel(command: ToolbarCommand, mac: boolean): string {
+  const { key, shift } = KEYS[command];
+  const shown = key === 'Enter' ? (mac ? '↩' : 'Enter') : key;
+  return mac ? `${shift ? '⇧' : ''}⌘${shown}` : `Ctrl+${shift ? 'Shift+' : ''}${shown}`;
+}
+
+/** The key for aria-keyshortcuts ("Control+Shift+S", "Meta+S"). */
+export function ariaShortcut(command: ToolbarCommand, mac: boolean): string {
+  const { key, shift } = KEYS[command];
+  return `${mac ? 'Meta' : 'Control'}+${shift ? 'Shift+' : ''}${key}`;
+}
