@@ -1,7 +1,8 @@
 /** The toolbar's commands that have a key, as photo editors bind them. */
 export type ToolbarCommand = 'open' | 'deblur' | 'save' | 'save-as';
 
-type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>;
+/** What of a KeyboardEvent decides a command (plain, so the unit tests run without a DOM). */
+type KeyPress = { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean };
 
 const KEYS: Record<ToolbarCommand, { key: string; shift: boolean }> = {
   open: { key: 'O', shift: false },
@@ -12,7 +13,8 @@ const KEYS: Record<ToolbarCommand, { key: string; shift: boolean }> = {
 
 /** Whether this is a Mac, where the command key (⌘) takes Ctrl's part. */
 export function isMac(): boolean {
-  return typeof navigator !== 'undefined' && /Mac/.test(navigator.platform || navigator.userAgent);
+  const browser = (globalThis as { navigator?: { platform?: string; userAgent?: string } }).navigator;
+  return /Mac/.test(browser?.platform || browser?.userAgent || '');
 }
 
 /** The command a key press asks for: Ctrl (⌘ on a Mac) with O, Enter, S or Shift+S; else null. */
