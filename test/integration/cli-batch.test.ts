@@ -102,4 +102,24 @@ describe('deblur a folder from the CLI', () => {
       expect(refused.stderr).toMatch(/error \[INVALID_REQUEST\]: --(subfolder takes a folder name|out-dir and --subfolder)/);
     }
   });
+
+  it('two card folders with the same file names, into one --out-dir in two runs: each photo deblurred, none taken for done by the other’s result', async () => {
+    const cards = path.join(dir, 'cards');
+    for (const [card, source] of [['100', 'kodim04'], ['101', 'kodim05']] as const) {
+      await mkdir(path.join(cards, card), { recursive: true });
+      await sharp(sharedData('photos-extra', 'Kodak24', `${source}.png`)).resize(200).jpeg().toFile(path.join(cards, card, 'IMG_0001.jpg'));
+    }
+    const out = path.join(cards, 'out');
+    const first = await runCli(['deblur', path.join(cards, '101'), '--out-dir', out, '--model', 'placeholder']);
+    expect(lines(first.stdout).at(-1)).toBe('batch: 1 done, 0 failed, 0 already done (of 1)');
+    const second = await runCli(['deblur', path.join(cards, '100'), '--out-dir', out, '--model', 'placeholder']);
+    expect(second.stdout).toMatch(/\[1\/1\] IMG_0001\.jpg: wrote .*IMG_0001-unshaken-2\.jpg/);
+    expect((await readdir(out)).sort()).toEqual(['IMG_0001-unshaken-2.jpg', 'IMG_0001-unshaken.jpg']);
+    // Each run again finds its own result, numbered or not.
+    for (const card of ['100', '101']) {
+      const again = await runCli(['deblur', path.join(cards, card), '--out-dir', out, '--model', 'placeholder']);
+      expect(lines(again.stdout).at(-1)).toBe('batch: 0 done, 0 failed, 1 already done (of 1)');
+      expect(again.stdout).toContain(`IMG_0001-unshaken${card === '100' ? '-2' : ''}.jpg`);
+    }
+  });
 });

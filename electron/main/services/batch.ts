@@ -6,7 +6,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { BATCH_SUBFOLDER } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
-import { countSubfolders, existingResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
+import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
 
@@ -73,11 +73,21 @@ export function createBatchService(context: ServiceContext): {
     const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
     const alreadyDone: BatchItem[] = [];
     const toDo: BatchItem[] = [];
+    // Names this batch's photos and the queued ones will write: never another photo's result.
+    const taken = new Set([...planned, ...queuedOutputs]);
     for (const item of plan) {
+      const underWay = queued.get(item.input);
+      if (underWay) {
+        alreadyDone.push({ ...item, output: underWay });
+        continue;
+      }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const earlier = queued.get(item.input) ?? (await existingResult(item, outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER), planned));
-      if (earlier) alreadyDone.push({ ...item, output: earlier });
-      else toDo.push(item);
+      const found = await findResult(item, outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER), taken);
+      if ('done' in found) alreadyDone.push({ ...item, output: found.done });
+      else {
+        toDo.push({ ...item, output: found.output });
+        taken.add(found.output);
+      }
     }
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders (not
     // those of outputs still queued: a running item may be writing one).

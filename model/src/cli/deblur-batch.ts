@@ -3,7 +3,7 @@ import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
-import { existingResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
+import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
@@ -35,17 +35,21 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const summary: BatchSummary = { done: 0, failed: 0, skipped: 0 };
   const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
   const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...where });
-  const planned = new Set(items.map((item) => item.output));
+  // Names this batch's photos will write: never another photo's result.
+  const taken = new Set(items.map((item) => item.output));
   let index = 0;
-  for (const { input, output: outPath } of items) {
+  for (const item of items) {
+    const { input } = item;
     const name = `[${++index}/${items.length}] ${path.basename(input)}`;
     // Also where a run with the other choice (next to the photo, or a subfolder) put it.
-    const earlier = await existingResult({ input, output: outPath }, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER), planned);
-    if (earlier) {
+    const found = await findResult(item, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER), taken);
+    if ('done' in found) {
       summary.skipped++;
-      options.log(`${name}: already done (${earlier})`);
+      options.log(`${name}: already done (${found.done})`);
       continue;
     }
+    const outPath = found.output;
+    taken.add(outPath);
     try {
       if (options.subfolder) await mkdir(path.dirname(outPath), { recursive: true });
       const result = await withInterruptCleanup(outPath, ({ signal }) =>

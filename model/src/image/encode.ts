@@ -11,6 +11,7 @@ import { bareExif, exifWithOrientation } from './exif.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
+import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
 
 export { defaultOutputPath } from './output-path.js';
@@ -46,10 +47,13 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
   const quality = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
   const { overwrite = false, signal } = options;
+  // Which photo the result is of, for a batch run again (provenance.ts); a source gone since it
+  // was opened leaves the result without one.
+  const fingerprint = await sourceFingerprint(source.path).catch(() => null);
   try {
     // replace: false publishes with a hard link, which fails (EEXIST) where a rename would
     // silently replace a file another save created meanwhile under the same name.
-    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp }), { replace: overwrite, signal });
+    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp, fingerprint }), { replace: overwrite, signal });
     return { path: target, bytes };
   } catch (error) {
     if (signal?.aborted) throw new UnshakeError('CANCELLED', `The save was cancelled; ${target} was not written.`, { cause: error });
@@ -64,9 +68,10 @@ interface FileJob {
   target: string;
   /** Where libvips writes; writeAtomically renames it over `target`. */
   temp: string;
+  fingerprint: string | null;
 }
 
-async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, target, temp }: FileJob): Promise<void> {
+async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, target, temp, fingerprint }: FileJob): Promise<void> {
   const expected = raster.width * raster.height * raster.channels;
   if (raster.pixels.length !== expected) {
     throw new Error(`raster has ${raster.pixels.length} samples, expected ${expected}`);
@@ -85,7 +90,9 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
     if (exif) pipeline = pipeline.keepExif();
-    if (source.xmp) pipeline = pipeline.withXmp(xmpWithOrientation(source.xmp.toString('utf8'), 1));
+    const xmp = source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null;
+    if (fingerprint) pipeline = pipeline.withXmp(xmpWithSource(xmp, fingerprint));
+    else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true }).toFile(temp);

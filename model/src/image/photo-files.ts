@@ -5,6 +5,7 @@ import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
+import { resultSource, sourceFingerprint } from './provenance.js';
 
 /** File name extensions a folder is scanned for (what the app opens). */
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
@@ -147,23 +148,47 @@ export function planBatch(inputs: readonly string[], options: { ext?: string; su
 }
 
 /**
- * The result of an earlier run of this batch, if one is there: under the planned name, or under
- * the same name in another writable format (the output format setting changed since), in the
- * planned folder or one of `otherFolders` (where the results went before the setting changed).
+ * A photo's result from an earlier run of this batch (`done`), or where to write it (`output`).
+ * Found under the planned name, under the same name in another writable format (the output
+ * format setting changed since), or numbered -2, -3 (the planned name was another photo's), in
+ * the planned folder or one of `otherFolders` (where the results went before the setting
+ * changed). A result says which photo it is of (provenance.ts): another photo's of the same name
+ * is passed over, so the photo is deblurred under the next free name instead of skipped. A file
+ * that says nothing (an older result, a Save of an older version) counts under the plain name,
+ * as before. `othersPlanned`: names other photos of the batch will write.
  */
-export async function existingResult(item: BatchItem, otherFolders: readonly string[] = [], othersPlanned: ReadonlySet<string> = new Set()): Promise<string | null> {
+export async function findResult(item: BatchItem, otherFolders: readonly string[] = [], othersPlanned: ReadonlySet<string> = new Set()): Promise<{ done: string } | { output: string }> {
+  const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
+  let ours: string | null | undefined;
+  const fingerprint = async () => (ours === undefined ? (ours = await sourceFingerprint(item.input).catch(() => null)) : ours);
+  /** Ours: made from this photo, or (saying nothing) under a name only this photo gives. */
+  const isOurs = async (candidate: string, plain: boolean) => {
+    const source = await resultSource(candidate);
+    return source === null ? plain : source === (await fingerprint());
+  };
   const name = path.basename(item.output);
   const stem = name.slice(0, name.length - path.extname(name).length);
-  const names = [name, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))];
   const folders = [...new Set([path.dirname(item.output), ...otherFolders.map((f) => path.resolve(f))])];
   for (const folder of folders) {
-    for (const candidate of names.map((n) => path.join(folder, n))) {
+    for (const candidate of [name, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))].map((n) => path.join(folder, n))) {
       // Another photo's planned result (a.jpg's a-unshaken.jpg, for a.png) is not this one's.
       if (candidate !== item.output && othersPlanned.has(candidate)) continue;
-      if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+      if ((await isFile(candidate)) && (await isOurs(candidate, true))) return { done: candidate };
     }
   }
-  return null;
+  // The planned name holds another photo's result: ours is (or goes) under the next free number.
+  let output = item.output;
+  for (let n = 2; (await isFile(output)) || (output !== item.output && othersPlanned.has(output)); n++) {
+    output = numbered(item.output, n);
+    if (!othersPlanned.has(output) && (await isFile(output)) && (await isOurs(output, false))) return { done: output };
+  }
+  return { output };
+}
+
+/** photo-unshaken.jpg → photo-unshaken-2.jpg. */
+function numbered(output: string, n: number): string {
+  const ext = path.extname(output);
+  return `${output.slice(0, output.length - ext.length)}-${n}${ext}`;
 }
 
 /** Where a batch may have put a photo's result: next to it, or in a results subfolder beside it. */

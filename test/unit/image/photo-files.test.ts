@@ -1,7 +1,9 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { existingResult, photoFilesIn, planBatch, resultFoldersOf } from '../../../model/src/image/photo-files.js';
+import sharp from 'sharp';
+import { findResult, photoFilesIn, planBatch, resultFoldersOf } from '../../../model/src/image/photo-files.js';
+import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /** Which files a batch takes from what was dropped, and where their results go. */
@@ -80,10 +82,10 @@ describe('photos of a batch', () => {
     await writeFile(path.join(card, 'a-unshaken.png'), 'x');
     await writeFile(path.join(card, 'Unshaken', 'b-unshaken.jpg'), 'x');
     const [a] = planBatch([path.join(card, 'a.jpg')], { subfolder: 'Unshaken' });
-    expect(await existingResult(a!)).toBeNull();
-    expect(await existingResult(a!, resultFoldersOf(a!.input, 'Unshaken'))).toBe(path.join(card, 'a-unshaken.png'));
+    expect(await findResult(a!)).toEqual({ output: a!.output });
+    expect(await findResult(a!, resultFoldersOf(a!.input, 'Unshaken'))).toEqual({ done: path.join(card, 'a-unshaken.png') });
     const [b] = planBatch([path.join(card, 'b.jpg')]);
-    expect(await existingResult(b!, resultFoldersOf(b!.input, 'Unshaken'))).toBe(path.join(card, 'Unshaken', 'b-unshaken.jpg'));
+    expect(await findResult(b!, resultFoldersOf(b!.input, 'Unshaken'))).toEqual({ done: path.join(card, 'Unshaken', 'b-unshaken.jpg') });
   });
 
   it('another folder is only its own: a photographer’s “x-unshaken.jpg” in Trip/ stays a photo, whatever lies above', async () => {
@@ -101,8 +103,36 @@ describe('photos of a batch', () => {
     await writeFile(path.join(card, 'a-unshaken.jpg'), 'x');
     const plan = planBatch([path.join(card, 'a.jpg'), path.join(card, 'a.png')]);
     const planned = new Set(plan.map((i) => i.output));
-    expect(await existingResult(plan[0]!, [], planned)).toBe(path.join(card, 'a-unshaken.jpg'));
+    expect(await findResult(plan[0]!, [], planned)).toEqual({ done: path.join(card, 'a-unshaken.jpg') });
     // a.png's result would be a-unshaken.png; a-unshaken.jpg is a.jpg's.
-    expect(await existingResult(plan[1]!, [], planned)).toBeNull();
+    expect(await findResult(plan[1]!, [], planned)).toEqual({ output: plan[1]!.output });
+  });
+
+  it('tells its own results from another photo’s of the same name by the source each result names', async () => {
+    const dir = path.join(tempDir(), 'cards');
+    for (const sub of ['100', '101', 'out', 'same']) await mkdir(path.join(dir, sub), { recursive: true });
+    const photo = (file: string, colour: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: colour } }).png().toFile(path.join(dir, file));
+    /** A result as the encoder writes it: the photo's fingerprint in its XMP. */
+    const result = async (of: string, file: string) =>
+      sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .withXmp(xmpWithSource(null, await sourceFingerprint(path.join(dir, of))))
+        .png()
+        .toFile(path.join(dir, file));
+    await photo('100/x.png', '#f00');
+    await photo('101/x.png', '#0f0');
+    // 101/x.png's result is in out/ under the name 100/x.png's would have.
+    await result('101/x.png', 'out/x-unshaken.png');
+    const [from100] = planBatch([path.join(dir, '100/x.png')], { folder: path.join(dir, 'out') });
+    const [from101] = planBatch([path.join(dir, '101/x.png')], { folder: path.join(dir, 'out') });
+    expect(await findResult(from101!)).toEqual({ done: path.join(dir, 'out/x-unshaken.png') });
+    expect(await findResult(from100!)).toEqual({ output: path.join(dir, 'out/x-unshaken-2.png') });
+    await result('100/x.png', 'out/x-unshaken-2.png');
+    expect(await findResult(from100!)).toEqual({ done: path.join(dir, 'out/x-unshaken-2.png') });
+    // a.png's result is not a.jpg's in another format.
+    await photo('same/a.png', '#00f');
+    await sharp(path.join(dir, 'same/a.png')).jpeg().toFile(path.join(dir, 'same/a.jpg'));
+    await result('same/a.png', 'same/a-unshaken.png');
+    const [jpg] = planBatch([path.join(dir, 'same/a.jpg')]);
+    expect(await findResult(jpg!)).toEqual({ output: path.join(dir, 'same/a-unshaken.jpg') });
   });
 });

@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+
+/**
+ * Which photo a result was made from, written into the result's XMP, so a batch run again tells
+ * its own results from another photo's of the same name (x.jpg from two card folders into one
+ * output folder; a.png's result where a.jpg's would go in another format). A fingerprint of the
+ * source's bytes, not its path: a result shared or published says nothing of where it was made.
+ */
+const NAMESPACE = 'https://unshake.app/ns/xmp/1.0/';
+const PROPERTY = 'unshake:SourceFingerprint';
+/** Bytes read from each end of the source: its size, headers (EXIF dates) and last block tell photos apart. */
+const SAMPLE_BYTES = 256 * 1024;
+
+/** sha256 of the source's size, first and last 256 KiB: fast on any file size, distinct for distinct photos. */
+export async function sourceFingerprint(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const hash = createHash('sha256').update(`${size}:`);
+    const head = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
+    await file.read(head, 0, head.length, 0);
+    hash.update(head);
+    if (size > SAMPLE_BYTES) {
+      const tail = Buffer.alloc(Math.min(SAMPLE_BYTES, size - SAMPLE_BYTES));
+      await file.read(tail, 0, tail.length, size - tail.length);
+      hash.update(tail);
+    }
+    return hash.digest('hex');
+  } finally {
+    await file.close();
+  }
+}
+
+/** `xmp` (the original's packet, or none) with the source's fingerprint in it, replacing an earlier one. */
+export function xmpWithSource(xmp: string | null, fingerprint: string): string {
+  const description = `<rdf:Description rdf:about="" xmlns:unshake="${NAMESPACE}" ${PROPERTY}="${fingerprint}"/>`;
+  // A result deblurred again carries its own source's fingerprint, not its parent's.
+  const cleaned = xmp?.replace(new RegExp(`<rdf:Description[^>]*${PROPERTY}="[0-9a-f]*"[^>]*/>`, 'g'), '') ?? null;
+  if (cleaned && cleaned.includes('</rdf:RDF>')) return cleaned.replace('</rdf:RDF>', `${description}</rdf:RDF>`);
+  return (
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>' +
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+    `${description}</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`
+  );
+}
+
+/** The source fingerprint a result carries; null for a file without one (an older result, a photographer's own file) or unreadable. */
+export async function resultSource(file: string): Promise<string | null> {
+  const { xmp } = await sharp(file).metadata().catch(() => ({ xmp: undefined }));
+  return xmp ? (new RegExp(`${PROPERTY}="([0-9a-f]+)"`).exec(xmp.toString('utf8'))?.[1] ?? null) : null;
+}
