@@ -128,6 +128,36 @@ describe('unshake models / eval / bench / train', () => {
     }
   });
 
+  it('eval leaves out a pair it cannot score, says why, scores the rest and exits 1; a --json folder that is not there is said before the run', async () => {
+    const levin = sharedData('levin');
+    const set = path.join(tmp, 'with-bad');
+    await mkdir(path.join(set, 'blur'), { recursive: true });
+    await mkdir(path.join(set, 'sharp'), { recursive: true });
+    await copyFile(path.join(levin, 'im1_kernel1_img.png'), path.join(set, 'blur', 'a.png'));
+    await copyFile(path.join(levin, 'gt', 'im1.png'), path.join(set, 'sharp', 'a.png'));
+    await copyFile(path.join(levin, 'im1_kernel1_img.png'), path.join(set, 'blur', 'b.png'));
+    await sharp(path.join(levin, 'gt', 'im1.png')).resize(200).png().toFile(path.join(set, 'sharp', 'b.png'));
+    await writeFile(path.join(set, 'blur', 'c.png'), 'not an image');
+    await copyFile(path.join(levin, 'gt', 'im1.png'), path.join(set, 'sharp', 'c.png'));
+    const missing = await runCli(['eval', '--set', set, '--model', 'placeholder', '--json', path.join(tmp, 'no-such-folder', 'x.json')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error \[WRITE_FAILED\]: --json .*: the folder .*no-such-folder does not exist/m);
+    expect(missing.stderr).not.toMatch(/eval: 1\//);
+    const benchMissing = await runCli(['bench', '--model', 'placeholder', '--sizes', '0.3', '--no-train', '--md', path.join(tmp, 'no-such-folder', 'b.md')]);
+    expect(benchMissing.code).toBe(1);
+    expect(benchMissing.stderr).toMatch(/^error \[WRITE_FAILED\]: --md .*no-such-folder does not exist/m);
+    expect(benchMissing.stdout).toBe('');
+    const json = path.join(tmp, 'with-bad.json');
+    const r = await runCli(['eval', '--set', set, '--model', 'placeholder', '--cpu', '--json', json]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/eval: 2\/3 blur\/b\.png: skipped: the blurred image is 255×255 and the sharp one 200×200; a pair must be the same size\./);
+    expect(r.stderr).toMatch(/eval: 3\/3 blur\/c\.png: skipped: c\.png is not an image Unshake can read/);
+    expect(r.stdout).toContain('2 of 3 pair(s) skipped and left out of the scores: blur/b.png, blur/c.png');
+    const report = JSON.parse(await readFile(json, 'utf8'));
+    expect(report.pairs.map((p: { name: string }) => p.name)).toEqual(['blur/a.png']);
+    expect(report.skipped.map((p: { name: string }) => p.name)).toEqual(['blur/b.png', 'blur/c.png']);
+  });
+
   it('eval without a usable set fails cleanly', async () => {
     const r = await runCli(['eval', '--set', tmp]);
     expect(r.code).toBe(1);

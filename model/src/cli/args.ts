@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UnshakeError } from '../errors.js';
 
@@ -38,4 +40,18 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/**
+ * A file option the command writes at its end (--json, --md): its folder is checked now, so a
+ * typo is said at once, in words, not as an internal error after the whole run.
+ */
+export async function outputFileOption(name: string, value: string): Promise<string> {
+  const file = path.resolve(value);
+  const folder = path.dirname(file);
+  if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) {
+    throw new UnshakeError('WRITE_FAILED', `--${name} ${value}: the folder ${folder} does not exist; make it first or choose another place.`);
+  }
+  if (await stat(file).then((s) => s.isDirectory(), () => false)) throw new UnshakeError('WRITE_FAILED', `--${name} ${value} is a folder; give a file name.`);
+  return file;
 }

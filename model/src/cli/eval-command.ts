@@ -7,7 +7,7 @@ import { formatTable, summarise } from '../eval/report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { describeProvider } from './deblur-command.js';
-import { numberOption, parseCommand } from './args.js';
+import { numberOption, outputFileOption, parseCommand } from './args.js';
 
 export const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu] [--models-dir <folder>]';
 
@@ -28,23 +28,27 @@ export async function evalCommand(argv: string[]): Promise<number> {
     USAGE,
   );
   if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
+  const jsonPath = values.json === undefined ? undefined : await outputFileOption('json', values.json);
   const { pairs: all, unmatched } = await findPairs(values.set);
   for (const u of unmatched) process.stderr.write(`eval: skipped ${u.file}: ${u.reason}\n`);
   const pairs = all.slice(0, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }) ?? all.length);
   // Fine-tuned models from `npm run train` (and the app) are found here, as for `deblur`.
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir: values['models-dir'] ?? defaultModelsDir() });
   process.stderr.write(`eval: ${pairs.length} pair(s) from ${values.set} with model "${model.manifest.id}"\n`);
-  const { results, executionProvider } = await evaluatePairs(pairs, {
+  const { results, skipped, executionProvider } = await evaluatePairs(pairs, {
     model,
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     preferredProvider: values.cpu ? 'cpu' : 'auto',
     onPair: (r, i, n) =>
       process.stderr.write(`eval: ${i + 1}/${n} ${r.name}: ${r.input.psnr.toFixed(2)} → ${r.output.psnr.toFixed(2)} dB (${r.seconds.toFixed(2)} s)\n`),
+    onSkip: (p, i, n) => process.stderr.write(`eval: ${i + 1}/${n} ${p.name}: skipped: ${p.reason}\n`),
   });
+  if (results.length === 0) throw new UnshakeError('INVALID_REQUEST', `None of the ${pairs.length} pair(s) in ${values.set} could be scored (see the lines above).`);
   const summary = summarise(results);
   console.log(formatTable(results, summary));
   if (executionProvider) console.log(`execution provider: ${describeProvider(executionProvider)}`);
-  if (values.json) {
+  if (skipped.length > 0) console.log(`${skipped.length} of ${pairs.length} pair(s) skipped and left out of the scores: ${skipped.map((p) => p.name).join(', ')}`);
+  if (jsonPath) {
     const report = {
       set: path.resolve(values.set),
       model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },
@@ -52,11 +56,13 @@ export async function evalCommand(argv: string[]): Promise<number> {
       date: new Date().toISOString(),
       summary,
       pairs: results,
+      skipped,
     };
     // Infinity (identical images) is not JSON; write it as null.
     const json = JSON.stringify(report, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
-    await writeFileAtomic(path.resolve(values.json), `${json}\n`);
-    console.log(`wrote ${path.resolve(values.json)}`);
+    await writeFileAtomic(jsonPath, `${json}\n`);
+    console.log(`wrote ${jsonPath}`);
   }
-  return 0;
+  // Scores without every pair are not the set's: a script must not take them for it.
+  return skipped.length > 0 ? 1 : 0;
 }

@@ -2,7 +2,7 @@ import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contrac
 import { UnshakeError } from '../errors.js';
 import { isGray, toNetworkRgb } from '../image/colour.js';
 import { decodeImage } from '../image/decode.js';
-import type { RasterImage } from '../image/types.js';
+import type { DecodedImage, RasterImage } from '../image/types.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { deblurRaster, type DeblurOptions } from '../infer/deblur.js';
 import type { ResolvedModel } from '../models/library.js';
@@ -32,6 +32,13 @@ export interface EvalOptions {
   preferredProvider?: DeblurOptions['preferredProvider'];
   signal?: AbortSignal;
   onPair?: (result: PairResult, index: number, total: number) => void;
+  /** A pair that cannot be scored (damaged, missing, sizes differ): left out, the others go on. */
+  onSkip?: (skipped: SkippedPair, index: number, total: number) => void;
+}
+
+export interface SkippedPair {
+  name: string;
+  reason: string;
 }
 
 /**
@@ -41,15 +48,28 @@ export interface EvalOptions {
 export async function evaluatePairs(
   pairs: ImagePair[],
   options: EvalOptions,
-): Promise<{ results: PairResult[]; executionProvider: ExecutionProviderInfo | null }> {
+): Promise<{ results: PairResult[]; skipped: SkippedPair[]; executionProvider: ExecutionProviderInfo | null }> {
   const results: PairResult[] = [];
+  const skipped: SkippedPair[] = [];
   let executionProvider: ExecutionProviderInfo | null = null;
   for (const [index, pair] of pairs.entries()) {
-    const [blurred, sharp] = await Promise.all([decodeImage(pair.blurred), decodeImage(pair.sharp)]);
-    const { raster } = blurred;
-    if (raster.width !== sharp.raster.width || raster.height !== sharp.raster.height) {
-      throw new UnshakeError('INVALID_REQUEST', `${pair.name}: blurred and sharp images differ in size.`);
+    let loaded: [DecodedImage, DecodedImage];
+    try {
+      loaded = await Promise.all([decodeImage(pair.blurred), decodeImage(pair.sharp)]);
+      const [{ raster: b }, { raster: s }] = loaded;
+      if (b.width !== s.width || b.height !== s.height) {
+        throw new UnshakeError('INVALID_REQUEST', `the blurred image is ${b.width}×${b.height} and the sharp one ${s.width}×${s.height}; a pair must be the same size.`);
+      }
+    } catch (error) {
+      // One bad pair is reported and left out, as training does: the scores of the rest stand.
+      if (!(error instanceof UnshakeError) || error.code === 'CANCELLED') throw error;
+      const left = { name: pair.name, reason: error.message };
+      skipped.push(left);
+      options.onSkip?.(left, index, pairs.length);
+      continue;
     }
+    const [blurred, sharp] = loaded;
+    const { raster } = blurred;
     const started = performance.now();
     // Quantised to the file's bit depth, as a saved result would be.
     const deblurred = await deblurRaster(raster, {
@@ -74,7 +94,7 @@ export async function evaluatePairs(
     results.push(result);
     options.onPair?.(result, index, pairs.length);
   }
-  return { results, executionProvider };
+  return { results, skipped, executionProvider };
 }
 
 /**
