@@ -41,6 +41,20 @@ describe('unshake train', () => {
     expect(manifest.name).toBe('My Camera');
   });
 
+  it('without a graphics card and --crop, trains at 64 px and says why; a bad number is refused before the backend loads', async () => {
+    const { code, err } = await run([
+      '--pairs', pairsDir, '--base', placeholderPath, '--steps', '1', '--batch', '1', '--val-crop', '32',
+      '--perceptual', '0', '--adversarial', '0', '--out', 'Default crop', '--models-dir', path.join(work, 'm-crop'),
+    ]);
+    expect(err).not.toMatch(/error \[/);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^crop 64 px \(reduced for a CPU-bound backend; --crop 256 is the default with a graphics card\)$/m);
+    const zero = await run(['--pairs', pairsDir, '--steps', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.err).toMatch(/--steps must be an integer from 1 to 10000000, got "0"/);
+    expect(zero.err).not.toMatch(/^backend: /m);
+  });
+
   it('refuses --pairs together with --sharp (one data source per run)', async () => {
     const { code, err } = await run(['--pairs', pairsDir, '--sharp', pairsDir]);
     expect(code).toBe(2);

@@ -8,6 +8,7 @@ import { defaultModelsDir } from '../models/user-models-dir.js';
 import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
 import { resolveBase, type BaseModel } from './base-model.js';
 import { formatDataEvent, formatMode, formatProgress, formatRunSettings, formatScoreTable, formatDuration } from './cli-train-format.js';
+import { CPU_BOUND_CROP } from './fine-tune.js';
 import { datedId, freeDatedId, slug } from './model-name.js';
 import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
@@ -81,6 +82,23 @@ function parse(argv: string[]) {
 
 type Values = ReturnType<typeof parse>;
 
+/** The numeric options, each within its range (a UsageError names the first that is not). */
+function numberOptions(values: Values) {
+  const weight = (name: 'l1' | 'perceptual' | 'adversarial') => (values[name] === undefined ? {} : { [name]: num(name, values[name], 0, 1e6, false)! });
+  return {
+    steps: num('steps', values.steps, 1, 1e7),
+    crop: num('crop', values.crop, 16, 4096),
+    batch: num('batch', values.batch, 1, 256),
+    learningRate: num('lr', values.lr, 1e-8, 1, false),
+    weights: { ...weight('l1'), ...weight('perceptual'), ...weight('adversarial') },
+    criticWidth: num('critic-width', values['critic-width'], 1, 512),
+    checkpointEvery: num('checkpoint-every', values['checkpoint-every'], 1, 1e7),
+    validationCrop: num('val-crop', values['val-crop'], 16, 4096),
+    seed: num('seed', values.seed, 0, 2 ** 31),
+    mildShare: num('mild-share', values['mild-share'], 0, 1, false),
+  };
+}
+
 /** The command line's own mistakes, found before anything is loaded; null when there are none. */
 function usageProblem(values: Values): string | null {
   if (values.pairs !== undefined && values.sharp !== undefined) {
@@ -133,6 +151,10 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
   );
   const live = process.stderr.isTTY;
   try {
+    // Every number and choice is checked before the backend loads (seconds) or anything is read.
+    const numbers = numberOptions(values);
+    const mode = values.mode;
+    if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UsageError(`--mode must be "full" or "decoder", got "${mode}".`);
     const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
     const base = await resolveBase(values.base, modelsDir);
     const backend = await loadBestBackend();
@@ -141,13 +163,15 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const named = await outIdFor(modelsDir, base, values.out, resume);
     outId = named.id;
     process.stderr.write(`${resume ? 'resuming' : 'training'} "${outId}"\n${named.note ? `note: ${named.note}\n` : ''}`);
-    const mode = values.mode;
-    if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UsageError(`--mode must be "full" or "decoder", got "${mode}".`);
-    const criticWidth = num('critic-width', values['critic-width'], 1, 512);
+    const { criticWidth } = numbers;
+    // Without a graphics card the trainer's 256 px crops take minutes a step: 64 px, as the app
+    // trains there, unless --crop says otherwise. A resumed run keeps its own crop.
+    const crop = numbers.crop ?? (isCpuBound(backend) && !resume ? CPU_BOUND_CROP : undefined);
     // A resumed run keeps its own settings: they are printed once it has been read.
     if (!resume) {
       process.stderr.write(`${formatMode(mode ?? 'full')}\ncritic width ${criticWidth ?? defaultCriticWidth(backend)}`);
       process.stderr.write(`${isCpuBound(backend) && criticWidth === undefined ? ' (reduced for a CPU-bound backend; --critic-width 64 is the paper\'s)' : ''}\n`);
+      if (numbers.crop === undefined && crop !== undefined) process.stderr.write(`crop ${crop} px (reduced for a CPU-bound backend; --crop 256 is the default with a graphics card)\n`);
     }
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
@@ -175,26 +199,22 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       modelsDir,
       outId,
       outName: values.out,
-      steps: num('steps', values.steps, 1, 1e7),
-      crop: num('crop', values.crop, 16, 4096),
-      batch: num('batch', values.batch, 1, 256),
-      learningRate: num('lr', values.lr, 1e-8, 1, false),
-      weights: {
-        ...(values.l1 === undefined ? {} : { l1: num('l1', values.l1, 0, 1e6, false)! }),
-        ...(values.perceptual === undefined ? {} : { perceptual: num('perceptual', values.perceptual, 0, 1e6, false)! }),
-        ...(values.adversarial === undefined ? {} : { adversarial: num('adversarial', values.adversarial, 0, 1e6, false)! }),
-      },
+      steps: numbers.steps,
+      crop,
+      batch: numbers.batch,
+      learningRate: numbers.learningRate,
+      weights: numbers.weights,
       criticWidth,
       defaultCriticWidth: defaultCriticWidth(backend),
       mode,
-      checkpointEvery: num('checkpoint-every', values['checkpoint-every'], 1, 1e7) ?? 100,
+      checkpointEvery: numbers.checkpointEvery ?? 100,
       validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
-      validationCrop: num('val-crop', values['val-crop'], 16, 4096),
-      seed: num('seed', values.seed, 0, 2 ** 31),
+      validationCrop: numbers.validationCrop,
+      seed: numbers.seed,
       resume,
       vggDir: values.vgg,
       synthesisSpecPath: values['synth-spec'],
-      mildShare: num('mild-share', values['mild-share'], 0, 1, false),
+      mildShare: numbers.mildShare,
       signal: controller.signal,
       onEvent,
     });
