@@ -5,6 +5,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli, sharedData } from './cli-run.js';
+import { USAGE as BENCH_USAGE } from '../../model/src/cli/bench-command.js';
+import { USAGE as DEBLUR_USAGE } from '../../model/src/cli/deblur-command.js';
+import { USAGE as EVAL_USAGE } from '../../model/src/cli/eval-command.js';
+import { USAGE as MODELS_USAGE } from '../../model/src/cli/models-command.js';
+import { USAGE as TRAIN_USAGE } from '../../model/src/train/cli-train.js';
 
 let tmp: string;
 let photo: string;
@@ -38,6 +43,8 @@ async function expectFailure(args: string[], code: string | RegExp): Promise<str
 }
 
 const out = () => path.join(tmp, 'out.png');
+
+const USAGES: Record<string, string> = { deblur: DEBLUR_USAGE, models: MODELS_USAGE, eval: EVAL_USAGE, bench: BENCH_USAGE, train: TRAIN_USAGE };
 
 describe('unshake deblur on bad input', () => {
   it('missing file → FILE_NOT_FOUND', async () => {
@@ -108,12 +115,16 @@ describe('unshake deblur on bad input', () => {
     await rm(existing);
   });
 
-  it('every command answers --help with its usage (exit 0) instead of "unknown option"', async () => {
-    for (const command of ['deblur', 'models', 'eval', 'bench', 'train']) {
+  it('every command answers --help (exit 0) with each of its options explained, defaults said', async () => {
+    for (const [command, usage] of Object.entries(USAGES)) {
       const r = await runCli([command, '--help']);
       expect(r.code, command).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^usage: unshake ${command} `));
+      expect(r.stdout).toMatch(new RegExp(`^unshake ${command} `));
+      // Every option the one-line usage names has its own line in the help.
+      for (const option of new Set(usage.match(/--[a-z0-9-]+/g))) expect(r.stdout, `${command} ${option}`).toMatch(new RegExp(`^ +(-[a-z], )?${option}\\b`, 'm'));
     }
+    expect((await runCli(['train', '--help'])).stdout).toMatch(/--steps <n> +training steps \(default: 1000\)/);
+    expect((await runCli(['deblur', '--help'])).stdout).toMatch(/--quality <1\.\.100> +JPEG and WebP quality \(default: 95\)/);
   });
 
   it('refuses an output it cannot write before any deblurring: a GIF/HEIC name, a missing folder, a region outside the photo', async () => {

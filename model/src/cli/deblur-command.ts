@@ -140,7 +140,9 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Pro
 
 function parseFormat(value: string | undefined): OutputFormat | undefined {
   if (value === undefined) return undefined;
-  const format = value === 'jpg' ? 'jpeg' : value;
+  // The names file extensions use, in either case.
+  const lower = value.toLowerCase();
+  const format = ({ jpg: 'jpeg', tif: 'tiff' } as Record<string, string>)[lower] ?? lower;
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
     throw new UnshakeError('INVALID_REQUEST', `--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}".`);
   }

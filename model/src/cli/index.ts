@@ -5,6 +5,7 @@ import { deblurCommand, USAGE as DEBLUR_USAGE } from './deblur-command.js';
 import { evalCommand, USAGE as EVAL_USAGE } from './eval-command.js';
 import { modelsCommand, USAGE as MODELS_USAGE } from './models-command.js';
 import { runTrainCommand, USAGE as TRAIN_USAGE } from '../train/cli-train.js';
+import { COMMAND_HELP } from './help.js';
 
 /**
  * `unshake <command>`: the engine's services from a terminal. Exit codes: 0 done, 1 error
@@ -19,13 +20,14 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   train: { run: runTrainCommand, usage: TRAIN_USAGE },
 };
 
-const HELP = `usage: unshake <command> [options]
+const HELP = `usage: unshake <command> [options]   (npm run <command> -- [options] from the repository)
 commands:
-  deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--format f] [--quality n] [--overwrite]
-  models [--models-dir <folder>] [--json]   list bundled and fine-tuned models
-  eval --set <folder> [--json <path>]   PSNR/SSIM of input vs output on blurred/sharp pairs
-  bench [--sizes 12,48] [--json <path>] [--md <path>]
-  train --pairs <folder> | --sharp <folder> [--steps N] [--crop 256] [--out NAME] [--resume]   fine-tune on your own blurred/sharp pairs, or on sharp photos with synthetic shake`;
+  deblur <photo or folder>...   remove camera shake; results next to the originals, never over them
+  models                        list the models shipped and fine-tuned
+  eval --set <folder>           PSNR/SSIM of a model on blurred/sharp pairs
+  bench                         speed and memory: prints a table, writes docs/bench.{json,md}
+  train --pairs | --sharp <folder>   fine-tune a model on your own photos
+\`unshake <command> --help\` lists a command's options and their defaults.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -39,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(`usage: ${command.usage}`);
+    console.log(COMMAND_HELP[name] ?? `usage: ${command.usage}`);
     return 0;
   }
   try {

@@ -52,7 +52,7 @@ export async function loadVgg(dir = defaultVggDir()): Promise<VggFeatures> {
   } catch {
     throw new UnshakeError(
       'MODEL_NOT_FOUND',
-      `The VGG19 weights for the perceptual loss are missing: no model.json in ${dir}. Point the trainer at the vgg19-block3 folder (--vgg DIR) or turn the perceptual loss off.`,
+      `The VGG19 weights for the perceptual loss are missing: no model.json in ${dir}. Point the trainer at the vgg19-block3 folder (--vgg DIR) or turn the perceptual loss off (--perceptual 0).`,
     );
   }
   try {

@@ -1,0 +1,103 @@
+/**
+ * `unshake <command> --help`: what each option does and its default, in the words of the user
+ * guide. The one-line usages (USAGE in each command) stay for error messages.
+ */
+export const COMMAND_HELP: Record<string, string> = {
+  deblur: `unshake deblur <photo or folder>... [options]
+
+Removes camera shake from a photo, or from every photo of a folder (not its subfolders). The
+result is written next to the original as photo-unshaken.* with its EXIF (not in TIFF), colour
+profile, XMP and bit depth; the original is never written over. A folder run again after an
+interruption does only the photos whose result is not there yet.
+
+  -o, --out <file>          where to write the result of one photo (default: next to it, -unshaken)
+      --out-dir <folder>    a folder for every result of a batch (made if missing)
+      --subfolder <name>    put each result in a folder of that name beside its photo
+  -m, --model <id>          model to run (default: base, the best model shipped; see \`unshake models\`)
+  -s, --strength <0..1>     how much of the fix to apply (default: 1)
+      --region <x,y,w,h>    fix only this rectangle, in the photo's pixels (default: the whole photo)
+      --feather <px>        fade the fix out over this many pixels at the region's edge (default: 0)
+      --invert              fix everything but the region
+      --format <f>          same | jpeg (jpg) | png | tiff (tif) | webp (default: same as the photo;
+                            PNG for formats Unshake cannot write)
+      --quality <1..100>    JPEG and WebP quality (default: 95)
+      --overwrite           replace --out if it exists (never the original)
+      --tile-size <px>      the network's tile size (default: the model's own, from its manifest)
+      --cpu                 run on the processor even where a graphics card could be used
+      --models-dir <folder> where fine-tuned models are (default: the app's models folder)`,
+
+  models: `unshake models [options]
+
+Lists the models Unshake can run: the ones shipped with it and the ones you fine-tuned.
+
+      --models-dir <folder> where fine-tuned models are (default: the app's models folder)
+      --json                print the list as JSON`,
+
+  eval: `unshake eval --set <folder> [options]
+
+Scores a model on blurred/sharp pairs (PSNR and SSIM of the blurred photo and of the result
+against the sharp one), through the same engine as the app. The folder holds an index.tsv
+(columns "blurred" and "sharp"), blur/ and sharp/ subfolders with matching names, or
+name_blur / name_sharp files. A pair that cannot be scored is named and left out (exit code 1).
+
+      --set <folder>        the pairs (required)
+  -m, --model <id>          model to score (default: base)
+      --json <file>         also write the scores as JSON
+      --limit <n>           score only the first n pairs
+      --tile-size <px>      the network's tile size (default: the model's own)
+      --cpu                 run on the processor only
+      --models-dir <folder> where fine-tuned models are (default: the app's models folder)`,
+
+  bench: `unshake bench [options]
+
+Measures speed and memory (docs/bench.md): the processor's matrix speed, the network alone at
+several tile sizes and threads, whole photos end to end with their peak memory, and fine-tuning
+steps on each training backend. Prints a table and writes JSON and Markdown.
+
+  -m, --model <id>          model to measure (default: base)
+      --models-dir <folder> where fine-tuned models are
+      --sizes <MP,...>      8-bit photo sizes in megapixels (default: 12,48)
+      --sizes16 <MP,...>    16-bit photo sizes (default: none)
+      --full                add 100 MP photos, 8- and 16-bit (minutes on a small processor)
+      --tiles <px,...>      tile sizes for the network sweep (default: 256,384,512,768,1024)
+      --threads <n,...>     thread counts for the sweep (default: 1 and all cores)
+      --json <file>         where to write the JSON (default: docs/bench.json)
+      --md <file>           where to write the Markdown (default: docs/bench.md)
+      --no-write            print only
+      --cpu                 the processor only
+      --no-train            leave out fine-tuning
+      --train-only          time fine-tuning only, keeping the rest of the last report
+      --keep-training       time inference only, keeping the last report's fine-tuning`,
+
+  train: `unshake train --pairs <folder> | --sharp <folder> [options]
+
+Fine-tunes a model on your own photos and saves it as a new model (see docs/fine-tuning.md).
+--pairs: blurred photos and their sharp versions (blur/ and sharp/ subfolders with matching
+names, name_blur / name_sharp files, or an index.tsv). --sharp: sharp photos only; the camera
+shake is simulated. A fifth of the photos is held back to measure the new model. Ctrl+C saves a
+checkpoint; --resume goes on from it.
+
+      --pairs <folder>      blurred photos and their sharp versions (one of --pairs, --sharp)
+      --sharp <folder>      sharp photos only; the camera shake is simulated
+      --out <name>          the new model's name (default: the base model's id and the date)
+      --resume              continue an interrupted run (--out names which, if there are several)
+      --base <id or file>   model to start from (default: base)
+      --steps <n>           training steps (default: 1000)
+      --crop <px>           training crop size (default: 256 with a graphics card, 64 without)
+      --batch <n>           crops per step (default: 4)
+      --lr <rate>           Adam learning rate (default: 1e-4)
+      --l1 <w>              weight of the L1 content loss (default: 100)
+      --perceptual <w>      weight of the VGG19 perceptual loss (default: 10; 0 turns it off)
+      --adversarial <w>     weight of the critic's adversarial loss (default: 1; 0 turns it off)
+      --critic-width <n>    the critic's first layer width (default: 64 with a graphics card, 16 without)
+      --mode full|decoder   train every weight, or the decoder only (default: full)
+      --val-crop <px>       largest held-out centre crop (default: 256)
+      --checkpoint-every <n> steps between checkpoints (default: 100)
+      --seed <n>            random seed: the same seed, data and settings give the same model (default: 1)
+      --vgg <folder>        VGG19 weights for the perceptual loss (default: ../shared/weights/vgg19-block3)
+      --synth-spec <file>   simulated-shake settings for --sharp (default: the shipped spec)
+      --mild-share <0..1>   share of nearly sharp examples for --sharp (default: 0.1)
+      --models-dir <folder> where models are saved (default: the app's models folder)
+
+Exit codes: 0 done, 1 error, 2 usage error, 130 stopped (resumable).`,
+};
