@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -113,6 +113,24 @@ describe('unshake deblur on bad input', () => {
     expect(await readFile(existing, 'utf8')).toBe('keep me');
     await expectFailure(['deblur', photo, '--out', photo, '--overwrite'], 'OUTPUT_EXISTS');
     await rm(existing);
+  });
+
+  it('a path typed to `npm run deblur` is relative to the folder it was typed in, not the repository', async () => {
+    const here = path.join(tmp, 'typed-here');
+    await mkdir(here);
+    await copyFile(photo, path.join(here, 'shot.png'));
+    const npmDeblur = () =>
+      new Promise<{ code: number; stderr: string }>((resolve) =>
+        execFile('npm', ['--prefix', repoRoot, 'run', '--silent', 'deblur', '--', 'shot.png', '--model', 'placeholder', '--out', 'fixed/shot.png'], { cwd: here }, (error, _out, stderr) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+        ),
+      );
+    // The output's folder is here too: it does not exist yet, so the relative --out is refused as such.
+    expect((await npmDeblur()).stderr).toMatch(new RegExp(`error \\[WRITE_FAILED\\]: .*${path.join(here, 'fixed').replace(/[/.]/g, '\\$&')}`));
+    await mkdir(path.join(here, 'fixed'));
+    const again = await npmDeblur();
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readdir(path.join(here, 'fixed'))).toEqual(['shot.png']);
   });
 
   it('every command answers --help (exit 0) with each of its options explained, defaults said', async () => {

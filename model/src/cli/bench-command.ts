@@ -5,6 +5,7 @@ import { UnshakeError } from '../errors.js';
 import { runBench, type BenchReport } from '../eval/bench.js';
 import { benchTraining } from '../eval/bench-training.js';
 import { benchMarkdown } from '../eval/bench-report.js';
+import { REPO_ROOT } from '../eval/repo-root.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { outputFileOption, parseCommand } from './args.js';
 
@@ -34,8 +35,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         full: { type: 'boolean' },
         tiles: { type: 'string' },
         threads: { type: 'string' },
-        json: { type: 'string', default: 'docs/bench.json' },
-        md: { type: 'string', default: 'docs/bench.md' },
+        json: { type: 'string', default: path.join(REPO_ROOT, 'docs/bench.json') },
+        md: { type: 'string', default: path.join(REPO_ROOT, 'docs/bench.md') },
         'no-write': { type: 'boolean' },
         cpu: { type: 'boolean' },
         'no-train': { type: 'boolean' },

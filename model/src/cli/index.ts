@@ -55,5 +55,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // `npm run deblur -- photo.jpg` from another folder: npm starts the script in the repository,
+  // but a path a person types is relative to where they typed it (npm's INIT_CWD).
+  if (process.env.npm_lifecycle_event && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
   process.exitCode = await main(process.argv.slice(2));
 }

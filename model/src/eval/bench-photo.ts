@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
+import { REPO_ROOT } from './repo-root.js';
 
 /**
  * Photo-like test input of a given size without shipping large files: a real photo from
@@ -13,8 +13,7 @@ import { UnshakeError } from '../errors.js';
  * would export it.
  */
 export function defaultPhotosDir(): string {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  return path.resolve(repoRoot, '../shared/data/photos-extra/DIV2K-valid');
+  return path.resolve(REPO_ROOT, '../shared/data/photos-extra/DIV2K-valid');
 }
 
 export async function photoLikeJpeg(dir: string, megapixels: number, photosDir = defaultPhotosDir()): Promise<string> {

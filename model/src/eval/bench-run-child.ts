@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { UnshakeError } from '../errors.js';
+import { REPO_ROOT } from './repo-root.js';
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
  * Runs a bench child module next to this file (`bench-child`, `bench-train-child`) in a fresh
@@ -17,7 +17,7 @@ export async function runBenchChild<T>(moduleName: string, request: unknown, wha
   // From source (npm run bench), the child needs tsx's loader too.
   const loader = child.endsWith('.ts') ? ['--import', 'tsx'] : [];
   try {
-    const { stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: repoRoot, maxBuffer: 1 << 20 });
+    const { stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: REPO_ROOT, maxBuffer: 1 << 20 });
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as T;
   } catch (error) {
     const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
