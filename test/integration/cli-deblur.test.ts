@@ -26,7 +26,7 @@ describe('unshake deblur (real process, real photo)', () => {
     const r = await runCli(['deblur', input, '--out', out]);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    const tiles = [...r.stderr.matchAll(/^deblur: tile (\d+)\/(\d+)$/gm)];
+    const tiles = [...r.stderr.matchAll(/^deblur: tile (\d+)\/(\d+) \(\d+ %\)$/gm)];
     expect(tiles.length).toBeGreaterThan(1);
     expect(tiles.at(-1)![1]).toBe(tiles.at(-1)![2]);
     expect(r.stdout).toContain(`wrote ${out}`);
@@ -76,6 +76,6 @@ describe('unshake deblur (real process, real photo)', () => {
       'note: --tile-size 16 raised to 196 px: this model needs 44 px of context on each side of a tile, so smaller tiles would spend most of their work on overlap.',
     ]);
     // A 20 × 20 region fits one window of the raised size (at 100 px it took 3 × 3).
-    expect(r.stderr).toMatch(/^deblur: tile 1\/1$/m);
+    expect(r.stderr).toMatch(/^deblur: tile 1\/1 \(100 %\)$/m);
   });
 });

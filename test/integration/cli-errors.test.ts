@@ -95,6 +95,8 @@ describe('unshake deblur on bad input', () => {
 
   it('bad options and unknown models → INVALID_REQUEST / MODEL_NOT_FOUND', async () => {
     await expectFailure(['deblur', photo, '--out', out(), '--strength', '2'], 'INVALID_REQUEST');
+    // A negative value is checked as a value, not taken for an option.
+    expect(await expectFailure(['deblur', photo, '--out', out(), '--strength', '-0.5'], 'INVALID_REQUEST')).toBe('--strength must be a number from 0 to 1, got "-0.5".');
     await expectFailure(['deblur', photo, '--out', out(), '--region', '1,2,3'], 'INVALID_REQUEST');
     await expectFailure(['deblur', photo, '--bogus'], 'INVALID_REQUEST');
     // An empty field is not 0 (Number('') is): each bad field is named.
@@ -109,9 +111,12 @@ describe('unshake deblur on bad input', () => {
   it('never replaces an existing file without --overwrite, nor the original', async () => {
     const existing = path.join(tmp, 'taken.png');
     await writeFile(existing, 'keep me');
-    await expectFailure(['deblur', photo, '--out', existing], 'OUTPUT_EXISTS');
+    expect(await expectFailure(['deblur', photo, '--out', existing], 'OUTPUT_EXISTS')).toBe(`${existing} already exists: choose another --out, or add --overwrite to replace it.`);
     expect(await readFile(existing, 'utf8')).toBe('keep me');
+    expect(await expectFailure(['deblur', photo, '--out', photo], 'OUTPUT_EXISTS')).toMatch(/is the original photo; Unshake never writes over an original/);
     await expectFailure(['deblur', photo, '--out', photo, '--overwrite'], 'OUTPUT_EXISTS');
+    // --overwrite names what --out names: alone it would replace nothing, and says so.
+    expect(await expectFailure(['deblur', photo, '--overwrite'], 'INVALID_REQUEST')).toMatch(/^--overwrite replaces the file --out names/);
     await rm(existing);
   });
 

@@ -3,10 +3,27 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UnshakeError } from '../errors.js';
 
+/**
+ * `--strength -0.5` as `--strength=-0.5`: parseArgs takes a value that starts with "-" for an
+ * option and answers "ambiguous"; joined, the option's own range check says what is allowed.
+ */
+export function joinNegativeValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (/^--[a-z0-9-]+$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 /** node's parseArgs, with its errors turned into INVALID_REQUEST plus the command's usage. */
 export function parseCommand<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
   try {
-    return parseArgs(config);
+    return parseArgs({ ...config, args: joinNegativeValues(config.args ?? process.argv.slice(2)) }) as ReturnType<typeof parseArgs<T>>;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UnshakeError('INVALID_REQUEST', `${reason}\nusage: ${usage}`);

@@ -65,6 +65,9 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     if (values['out-dir'] !== undefined && subfolder !== undefined) throw new UnshakeError('INVALID_REQUEST', `--out-dir and --subfolder both say where results go: give one.\nusage: ${USAGE}`);
     return runBatch(positionals, { outDir: values['out-dir'], subfolder, format: format === 'same' ? undefined : format, deblur: shared });
   }
+  if (values.overwrite && values.out === undefined) {
+    throw new UnshakeError('INVALID_REQUEST', `--overwrite replaces the file --out names; without --out the result gets a free name next to the photo and replaces nothing.\nusage: ${USAGE}`);
+  }
   const input = onePositional(positionals, 'input image', USAGE);
   // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
   const { meta } = await probeImage(input);
@@ -75,6 +78,10 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   let outPath = path.resolve(
     values.out ?? defaultOutputPath(input, undefined, format === undefined || format === 'same' ? undefined : extensionFor(format)),
   );
+  // Said in the command line's words (the engine's message speaks for the app's dialogs).
+  if (values.out !== undefined && !values.overwrite && outPath !== path.resolve(input) && (await stat(outPath).then((s) => s.isFile(), () => false))) {
+    throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists: choose another --out, or add --overwrite to replace it.`);
+  }
   const options: DeblurFileOptions = {
     ...shared,
     outPath,
@@ -87,7 +94,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       );
     },
     onProgress: ({ tile, tiles }) => {
-      process.stderr.write(`deblur: tile ${tile}/${tiles}\n`);
+      process.stderr.write(`deblur: tile ${tile}/${tiles} (${Math.round((100 * tile) / tiles)} %)\n`);
       if (tile === tiles) process.stderr.write(`deblur: saving ${outPath}\n`);
     },
   };

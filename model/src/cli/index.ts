@@ -58,5 +58,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // `npm run deblur -- photo.jpg` from another folder: npm starts the script in the repository,
   // but a path a person types is relative to where they typed it (npm's INIT_CWD).
   if (process.env.npm_lifecycle_event && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+  // Output piped into a reader that stops early (\`unshake models | head -1\`): done, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -10,8 +10,8 @@ export function benchMarkdown(r: BenchReport): string {
   // By value: a report read back from bench.json (--train-only) holds the best point as its own copy.
   const isBest = (p: typeof best) => p.tileSize === best.tileSize && p.threads === best.threads;
   const { targets } = r;
-  // Older reports have no bit depth: their runs were all 8-bit JPEG.
-  const photo = (e: BenchEndToEnd) => `${e.megapixels.toFixed(0)} MP${e.bitDepth === 16 ? ' 16-bit PNG' : ''}${e.sweepTile ? ` (sweep's best tile ${e.tileSize}²)` : ''}`;
+  // Older reports have no bit depth: their runs were all 8-bit JPEG. A 0.3 MP photo is not "0 MP".
+  const photo = (e: BenchEndToEnd) => `${e.megapixels.toFixed(e.megapixels < 9.5 ? 1 : 0)} MP${e.bitDepth === 16 ? ' 16-bit PNG' : ''}${e.sweepTile ? ` (sweep's best tile ${e.tileSize}²)` : ''}`;
   const lines = [
     `Measured ${r.date} on ${r.machine.cpuModel} (${r.machine.cpus} threads, ${mib(r.machine.totalMemoryBytes)} RAM, ${r.machine.platform}),`,
     `onnxruntime-node ${r.machine.onnxruntime}, EP **${r.executionProvider.active}**` +

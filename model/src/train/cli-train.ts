@@ -13,6 +13,7 @@ import { datedId, freeDatedId, slug } from './model-name.js';
 import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
 import { trainModel, type TrainEvent, type TrainResult } from './trainer.js';
+import { joinNegativeValues } from '../cli/args.js';
 import { UsageError } from './usage-error.js';
 
 export const USAGE =
@@ -70,7 +71,7 @@ async function outIdFor(modelsDir: string, base: BaseModel, outName: string | un
 function parse(argv: string[]) {
   const str = { type: 'string' } as const;
   const { values } = parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv),
     options: {
       pairs: str, sharp: str, steps: str, crop: str, batch: str, out: str, resume: { type: 'boolean' }, 'models-dir': str,
       base: str, lr: str, l1: str, perceptual: str, adversarial: str, 'critic-width': str, 'checkpoint-every': str,

@@ -17,4 +17,12 @@ describe('bench report read back from bench.json (npm run bench -- --train-only)
     expect(marked).toHaveLength(1);
     expect(marked[0]).toMatch(new RegExp(`^\\| ${best.tileSize}² \\| ${best.threads} \\|`));
   });
+
+  it('names a photo under 10 MP to a tenth, not "0 MP"', async () => {
+    const report = JSON.parse(await readFile(REPORT, 'utf8')) as BenchReport;
+    const small = { ...report, endToEnd: report.endToEnd.map((e) => ({ ...e, megapixels: 0.31 })) };
+    const markdown = benchMarkdown(small);
+    expect(markdown).toContain('0.3 MP');
+    expect(markdown).not.toMatch(/\b0 MP/);
+  });
 });
