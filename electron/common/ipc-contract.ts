@@ -123,6 +123,8 @@ export const ipcContract = {
       alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
       /** Subfolders of the dropped folders, which a batch leaves out (not counting its own results folders). */
       subfoldersLeftOut: z.number().int().nonnegative(),
+      /** What else was left out, in words (a dropped folder with no photos, a result dropped with its photo). */
+      leftOut: z.array(z.string()),
     }),
     progress: true,
   },
@@ -140,6 +142,7 @@ export const ipcContract = {
         items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
         alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
         subfoldersLeftOut: z.number().int().nonnegative(),
+        leftOut: z.array(z.string()),
         jobs: z.array(jobSnapshotSchema),
       }),
     ),

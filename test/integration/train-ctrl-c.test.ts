@@ -72,7 +72,7 @@ async function checkpointed(r: Stopped, out: string): Promise<number> {
   expect(r.stderr).toMatch(/^Stopping after this step and saving a checkpoint… \(Ctrl-C again to stop at once without saving\)$/m);
   const step = Number(/^checkpoint @(\d+) \(cancel\): /m.exec(r.stderr)?.[1]);
   expect(step, r.stderr).toBeGreaterThanOrEqual(1);
-  expect(r.stderr).toContain(`error [CANCELLED]: Training of "${out}" was cancelled at step ${step} of 1000000; a checkpoint was saved: continue with --resume --out ${out}.`);
+  expect(r.stderr).toContain(`stopped: Training of "${out}" was cancelled at step ${step} of 1000000; a checkpoint was saved: continue with --resume --out ${out}.`);
   expect(r.stderr).not.toMatch(/Stopped at once/);
   // 130 as a shell sees it: node exits 130, and npm either passes that on or, having had the
   // SIGINT itself, re-raises it once its script is done.

@@ -64,7 +64,8 @@ export function createBatchService(context: ServiceContext): {
     // are taken: a new photo with the same result name is numbered instead of handed a file
     // another job is about to write.
     const suffix = settings.outputSuffix;
-    const plan = planBatch(await photoFilesIn(paths, { suffix }), { ...(ext ? { ext } : {}), suffix, ...where, taken: queuedOutputs });
+    const leftOut: string[] = [];
+    const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(ext ? { ext } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
     if (outDir) {
       if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
@@ -131,8 +132,8 @@ export function createBatchService(context: ServiceContext): {
     const subfoldersLeftOut = await countSubfolders(paths, outDir ? [] : [BATCH_SUBFOLDER]);
     if (runs.length >= MAX_RUNS_KEPT) runs.shift();
     const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
-    runs.push({ title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut });
-    return { items, alreadyDone, subfoldersLeftOut };
+    runs.push({ title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut, leftOut });
+    return { items, alreadyDone, subfoldersLeftOut, leftOut };
   };
   return { batch, batchRuns };
 }

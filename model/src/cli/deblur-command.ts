@@ -132,7 +132,7 @@ async function isFolder(arg: string): Promise<boolean> {
 }
 
 async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Promise<number> {
-  const inputs = await photoFilesIn(args, options.subfolder ? { resultsSubfolder: options.subfolder } : {});
+  const inputs = await photoFilesIn(args, { ...(options.subfolder ? { resultsSubfolder: options.subfolder } : {}), onLeftOut: (note) => process.stderr.write(`note: ${note}\n`) });
   if (options.outDir) {
     const outDir = path.resolve(options.outDir);
     if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `--out-dir ${outDir} is a file, not a folder.`);

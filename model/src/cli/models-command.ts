@@ -15,7 +15,8 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   for (const m of models) {
-    const flags = [m.source, m.placeholder ? 'placeholder' : null, `${m.parameters.toLocaleString('en')} parameters`].filter(Boolean);
+    // The alias runs another listed model: say which, so the two are not taken for two models.
+    const flags = [m.source, m.aliasOf ? `runs ${m.aliasOf}` : null, m.placeholder ? 'placeholder' : null, `${m.parameters.toLocaleString('en')} parameters`].filter(Boolean);
     console.log(`${m.id.padEnd(16)} ${m.name} [${flags.join(', ')}]`);
     console.log(`${' '.repeat(17)}${m.description}`);
   }

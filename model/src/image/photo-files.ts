@@ -20,6 +20,11 @@ export interface ResultNaming {
   resultsSubfolder?: string;
   /** The suffix results are named with now (the settings'); the default one is always known too. */
   suffix?: string;
+  /**
+   * What was left out, in words: a folder with no photos among others that have some (one such
+   * folder alone is an error), a result named with its photo. Without it they are left out quietly.
+   */
+  onLeftOut?: (note: string) => void;
 }
 
 /**
@@ -34,15 +39,24 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
     suffixes: [...new Set([DEFAULT_OUTPUT_SUFFIX, naming.suffix ?? DEFAULT_OUTPUT_SUFFIX])],
   };
   const photos: string[] = [];
+  const empty: UnshakeError[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
     if ((await stat(absolute).catch(() => null))?.isDirectory()) {
-      photos.push(...(await photosInFolder(absolute, known)).map((name) => path.join(absolute, name)));
-    } else if (!(await isResultBesideItsPhoto(absolute, known))) {
+      // One folder without photos does not stop the others of the batch.
+      const names = await photosInFolder(absolute, known).catch((error: unknown) => {
+        if (!(error instanceof UnshakeError) || error.code !== 'FILE_NOT_FOUND') throw error;
+        empty.push(error);
+        return [];
+      });
+      photos.push(...names.map((name) => path.join(absolute, name)));
+    } else if (await isResultBesideItsPhoto(absolute, known)) {
       // Selected by hand with its photo (select all in a file manager): not deblurred again.
-      photos.push(absolute);
-    }
+      naming.onLeftOut?.(`${path.basename(absolute)} is left out: it is a result of a photo beside it.`);
+    } else photos.push(absolute);
   }
+  if (photos.length === 0 && empty.length > 0) throw empty[0]!;
+  for (const error of empty) naming.onLeftOut?.(error.message);
   // A folder and one of its photos dropped together: that photo once.
   return [...new Set(photos)];
 }

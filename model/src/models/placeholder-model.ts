@@ -64,8 +64,8 @@ export function placeholderManifest(onnx: Uint8Array): ModelManifest {
     id: PLACEHOLDER_ID,
     name: 'Placeholder (unsharp, untrained)',
     description:
-      'Stand-in until the trained base model ships: a fixed unsharp mask (5×5 Gaussian, σ=1, amount 0.8) ' +
-      'in the generator’s I/O convention. It sharpens slightly but does not remove camera shake.',
+      'Not a deblurrer: a fixed unsharp mask (5×5 Gaussian, σ=1, amount 0.8) in the generator’s I/O convention, ' +
+      'for tests and as a reference. It sharpens slightly but does not remove camera shake.',
     placeholder: true,
     file: `${PLACEHOLDER_ID}.onnx`,
     sha256: createHash('sha256').update(onnx).digest('hex'),

@@ -177,7 +177,8 @@ export function defaultCriticWidth(choice: Pick<BackendChoice, 'name' | 'softwar
 
 /** One line for logs and the CLI: "cpu (skipped tensorflow-gpu: … not installed; …)". */
 export function describeBackend(choice: BackendChoice): string {
-  const skipped = choice.tried.filter((t) => !t.ok).map((t) => `${t.name}: ${t.reason}`);
+  // WebGPU is tried on a graphics card before its software adapter: the skipped try is the card's.
+  const skipped = choice.tried.filter((t) => !t.ok).map((t) => `${t.name}${t.name === choice.name ? ' on a graphics card' : ''}: ${t.reason}`);
   const name = choice.adapter ? `${choice.name} on ${choice.adapter}${choice.software ? ' (software renderer)' : ''}` : choice.name;
   return skipped.length ? `${name} (skipped ${skipped.join('; ')})` : name;
 }

@@ -112,13 +112,18 @@ function usageProblem(values: Values): string | null {
   return null;
 }
 
-function printResult({ model, summary, alreadyFinished }: TrainResult, seconds: number): void {
+const stepsWord = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
+
+/** `resumedAt`: the step a resumed run went on from (its time is this session's only). */
+function printResult({ model, summary, alreadyFinished }: TrainResult, seconds: number, resumedAt: number | null): void {
   const v = summary.validation;
   const d = summary.data;
   const heldOut = d.source === 'pairs' ? `${d.validationPairs.length} pair(s)` : `${d.validationPhotos.length} photo(s) with synthetic shake`;
   const what = alreadyFinished
     ? `"${model.manifest.id}" had already finished (${summary.steps} steps on ${summary.backend}) when it was stopped; its leftover checkpoint was removed`
-    : `fine-tuned ${summary.steps} steps on ${summary.backend} in ${formatDuration(seconds)}`;
+    : resumedAt === null
+      ? `fine-tuned ${stepsWord(summary.steps)} on ${summary.backend} in ${formatDuration(seconds)}`
+      : `fine-tuned to step ${summary.steps} on ${summary.backend}: ${stepsWord(summary.steps - resumedAt)} in ${formatDuration(seconds)} after resuming at step ${resumedAt}`;
   process.stdout.write(
     `\n${what}; held-out ${heldOut}, centre crops ≤ ${v.crop} px\n` +
       `${formatScoreTable([['blurred input', v.input], ['base model', v.base], ['fine-tuned', v.fineTuned]])}\n` +
@@ -151,6 +156,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       : 'this run had saved no checkpoint yet, so there is nothing to resume.',
   );
   const live = process.stderr.isTTY;
+  let resumedAt: number | null = null;
   try {
     // Every number and choice is checked before the backend loads (seconds) or anything is read.
     const numbers = numberOptions(values);
@@ -177,6 +183,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
       if (e.type === 'resumed') {
+        resumedAt = e.step;
         lastSave = `the checkpoint at step ${e.step} it resumed from`;
         process.stderr.write(`resumed at step ${e.step}\n${formatMode(e.mode)}\ncrop ${e.crop} px, critic width ${e.criticWidth}\n${formatRunSettings(e)}\n`);
       }
@@ -219,11 +226,12 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       signal: controller.signal,
       onEvent,
     });
-    printResult(result, (performance.now() - started) / 1000);
+    printResult(result, (performance.now() - started) / 1000, resumedAt);
     return 0;
   } catch (error) {
     const info = toErrorInfo(error);
-    process.stderr.write(`\nerror [${info.code}]: ${info.message}\n`);
+    // A stop asked for (Ctrl+C) is not an error: the run is kept to resume.
+    process.stderr.write(info.code === 'CANCELLED' ? `\nstopped: ${info.message}\n` : `\nerror [${info.code}]: ${info.message}\n`);
     return error instanceof UsageError ? 2 : info.code === 'CANCELLED' ? 130 : 1;
   } finally {
     stopHandling();

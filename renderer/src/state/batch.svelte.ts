@@ -21,6 +21,7 @@ export interface BatchRun {
   items: BatchReply['items'];
   alreadyDone: BatchReply['alreadyDone'];
   subfoldersLeftOut: number;
+  leftOut: string[];
 }
 
 /**

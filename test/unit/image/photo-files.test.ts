@@ -52,6 +52,18 @@ describe('photos of a batch', () => {
     await expect(photoFilesIn([empty])).rejects.toThrow(`${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
   });
 
+  it('a folder without photos among others is left out and said, not the end of the batch; alone it is an error', async () => {
+    const [full, empty] = [path.join(tempDir(), 'full'), path.join(tempDir(), 'nothing-here')];
+    await mkdir(full);
+    await mkdir(empty);
+    for (const name of ['a.jpg', 'a-unshaken.jpg']) await writeFile(path.join(full, name), 'x');
+    const notes: string[] = [];
+    const photos = await photoFilesIn([full, empty, path.join(full, 'a-unshaken.jpg')], { onLeftOut: (note) => notes.push(note) });
+    expect(names(photos)).toEqual(['full/a.jpg']);
+    expect(notes).toEqual(['a-unshaken.jpg is left out: it is a result of a photo beside it.', `${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`]);
+    await expect(photoFilesIn([empty])).rejects.toThrow(/holds no photos/);
+  });
+
   it('numbers results that would share a name, the same way on every run', () => {
     const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { folder: '/out' });
     expect(plan.map((i) => i.output)).toEqual(['/out/a-unshaken.png', '/out/a-unshaken-2.png', '/out/a-unshaken-3.png']);

@@ -19,7 +19,7 @@ describe('placeholder generator', () => {
     expect(manifest).toEqual(placeholderManifest(buildPlaceholderOnnx()));
     expect(manifest.placeholder).toBe(true);
     expect(manifest.name).toBe('Placeholder (unsharp, untrained)');
-    expect(manifest.description).toMatch(/stand-in until the trained base model ships/i);
+    expect(manifest.description).toMatch(/^Not a deblurrer: /);
     expect(manifest.io.sizeMultiple % 4).toBe(0);
   });
 

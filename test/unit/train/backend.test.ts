@@ -30,6 +30,21 @@ describe('loadBestBackend', () => {
     expect(choice.warning === null).toBe(choice.name !== 'cpu' && choice.software !== true);
   });
 
+  it('names a skipped WebGPU try as the graphics card’s when WebGPU then runs on a software adapter', () => {
+    const said = describeBackend({
+      name: 'webgpu',
+      adapter: 'llvmpipe',
+      software: true,
+      warning: null,
+      tried: [
+        { name: 'tensorflow-gpu', ok: false, reason: 'not installed' },
+        { name: 'webgpu', ok: false, reason: 'only a software adapter is available' },
+        { name: 'webgpu', ok: true, reason: null },
+      ],
+    });
+    expect(said).toBe('webgpu on llvmpipe (software renderer) (skipped tensorflow-gpu: not installed; webgpu on a graphics card: only a software adapter is available)');
+  });
+
   it('honours a restricted candidate list', async () => {
     const choice = await loadBestBackend({ candidates: ['cpu'] });
     expect(choice).toMatchObject({ name: 'cpu', tried: [{ name: 'cpu', ok: true, reason: null }] });
