@@ -115,11 +115,15 @@ describe('batch from a dropped folder', () => {
   });
 
   it('two folders dropped together whose damaged photos share a name: both named, counts kept current', async () => {
-    await dropFolders(page(), CANVAS, [file('day1'), file('day2')]);
+    // A third folder with no photos is left out and said, not the end of the batch.
+    await mkdir(file('day3-notes'));
+    await writeFile(file('day3-notes/plan.txt'), 'no photos');
+    await dropFolders(page(), CANVAS, [file('day1'), file('day2'), file('day3-notes')]);
     await expect.poll(async () => (await summaries())[0], { timeout: 60_000 }).toBe('2 done · 2 failed');
+    expect(await page().getByTestId('batch-run').first().getByTestId('batch-left-out').allTextContents()).toEqual([`${file('day3-notes')} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`]);
     const failures = await page().getByTestId('batch-run').first().locator('ul.failures li').allTextContents();
     expect(failures.map((f) => f.split(':')[0])).toEqual(['day1/IMG_0001.jpg', 'day2/IMG_0001.jpg']);
-    expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('2 items');
+    expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('3 items');
     // Finished batches can be cleared from the list; the results stay.
     await page().getByTestId('batch-clear').click();
     expect(await page().getByTestId('batch-run').count()).toBe(0);
