@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, watch } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -133,6 +133,35 @@ describe('unshake deblur interrupted while saving (real process, 24 MP)', () => 
       if (at === 'temp') expect(r.stderr).toMatch(/the original is untouched\. Removed 1 temporary file\(s\)\.$/m);
       expect(r.stderr).not.toMatch(/error \[|^wrote /m);
       expect(await readdir(bareDir), at).toEqual(['bare.jpg']);
+    }
+  }, 120_000);
+
+  it('Ctrl-C during a batch says where the batch stood and that the same command finishes it', async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'unshake-cli-sigint-batch-'));
+    try {
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#777' } }).jpeg().toFile(path.join(folder, 'a-small.jpg'));
+      await copyFile(bare, path.join(folder, 'b-big.jpg'));
+      const r = await new Promise<Interrupted>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'model/src/cli/index.ts', 'deblur', folder, '--model', 'placeholder', '--cpu'], {
+          cwd: repoRoot,
+          env: { ...process.env, UNSHAKE_DEBUG: '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        let stdout = '';
+        // The first photo written: the second (24 MP) is being deblurred for seconds.
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (/^\[1\/2\] a-small\.jpg: wrote /m.test(stdout)) child.kill('SIGINT');
+        });
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+      });
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/^batch: 1 done, 0 failed, 0 already done \(of 2\) before the stop; run the same command again to finish the rest\.$/m);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
@@ -37,31 +38,63 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...where });
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
-  let index = 0;
-  for (const item of items) {
-    const { input } = item;
-    const name = `[${++index}/${items.length}] ${path.basename(input)}`;
-    // Also where a run with the other choice (next to the photo, or a subfolder) put it.
-    const found = await findResult(item, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER), taken);
-    if ('done' in found) {
-      summary.skipped++;
-      options.log(`${name}: already done (${found.done})`);
-      continue;
-    }
-    const outPath = found.output;
-    taken.add(outPath);
-    try {
-      if (options.subfolder) await mkdir(path.dirname(outPath), { recursive: true });
-      const result = await withInterruptCleanup(outPath, ({ signal }) =>
-        deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal }),
-      );
-      summary.done++;
-      options.log(`${name}: wrote ${result.outPath} in ${result.seconds.toFixed(1)} s`);
-    } catch (error) {
-      summary.failed++;
-      const { code, message } = toErrorInfo(error);
-      options.log(`${name}: failed [${code}] ${message}`);
-    }
+  const standing = () =>
+    `batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${items.length}) before the stop; run the same command again to finish the rest.`;
+  // Ctrl-C while a photo is deblurred is withInterruptCleanup's; between two photos, this says where the batch stood.
+  let inPhoto = false;
+  const betweenPhotos = (signal: 'SIGINT' | 'SIGTERM') => () => {
+    if (inPhoto) return;
+    writeSync(2, `\ninterrupted (${signal}): between two photos, nothing was being written.\n${standing()}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const handlers = [['SIGINT', betweenPhotos('SIGINT')], ['SIGTERM', betweenPhotos('SIGTERM')]] as const;
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  try {
+    await runItems();
+  } finally {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
   return summary;
+
+  async function runItems(): Promise<void> {
+    let index = 0;
+    for (const item of items) {
+      const { input } = item;
+      const name = `[${++index}/${items.length}] ${path.basename(input)}`;
+      // Also where a run with the other choice (next to the photo, or a subfolder) put it.
+      const found = await findResult(item, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER), taken);
+      if ('done' in found) {
+        summary.skipped++;
+        options.log(`${name}: already done (${found.done})`);
+        continue;
+      }
+      const outPath = found.output;
+      taken.add(outPath);
+      try {
+        if (options.subfolder) await mkdir(path.dirname(outPath), { recursive: true });
+        inPhoto = true;
+        const result = await withInterruptCleanup(
+          outPath,
+          ({ signal }) => deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal }),
+          { afterStop: standing },
+        ).finally(() => (inPhoto = false));
+        summary.done++;
+        options.log(`${name}: wrote ${result.outPath} in ${result.seconds.toFixed(1)} s`);
+      } catch (error) {
+        summary.failed++;
+        const { code, message } = toErrorInfo(error);
+        options.log(`${name}: failed [${code}] ${message}`);
+        // Every photo after would fail the same way: stop, and say how to finish.
+        if (isDiskFull(error)) {
+          options.log(`batch stopped: the disk is full; free some space and run the same command again to do the ${items.length - index} photo(s) left.`);
+          break;
+        }
+      }
+    }
+  }
+}
+
+function isDiskFull(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || /no space left on device/i.test(e.message)) return true;
+  return false;
 }

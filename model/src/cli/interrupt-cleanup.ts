@@ -45,7 +45,7 @@ interface Watched {
  * (SIGINT) or 143 (SIGTERM). `target` itself is never removed: it is either as before or, when the
  * signal came after it was published, the complete new file. The original photo is never touched.
  */
-export async function withInterruptCleanup<T>(target: string, work: (scope: InterruptScope) => Promise<T>): Promise<T> {
+export async function withInterruptCleanup<T>(target: string, work: (scope: InterruptScope) => Promise<T>, options: { afterStop?: () => string } = {}): Promise<T> {
   const watched: Watched[] = [];
   const watch = (file: string) => {
     const absolute = resolve(file);
@@ -79,7 +79,9 @@ export async function withInterruptCleanup<T>(target: string, work: (scope: Inte
       : `stopped before ${absolute} was written${existed ? ' (the existing file is unchanged)' : ''}; the original is untouched.`;
     const cleanup = left.length ? ` Could not remove ${left.join(', ')}: delete it by hand.` : gone ? ` Removed ${gone} temporary file(s).` : '';
     // writeSync: the process exits right after, before an asynchronous write could finish.
-    writeSync(2, `\ninterrupted (${signal}): ${outcome}${cleanup}\n`);
+    // A batch adds where it stood and how to finish it.
+    const after = options.afterStop ? `\n${options.afterStop()}` : '';
+    writeSync(2, `\ninterrupted (${signal}): ${outcome}${cleanup}${after}\n`);
     process.exit(EXIT_CODES[signal]);
   };
 
