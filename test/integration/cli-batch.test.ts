@@ -96,9 +96,10 @@ describe('deblur a folder from the CLI', () => {
     expect((await readdir(card)).sort()).toEqual(['Unshaken', 'street.jpg']);
     const again = await runCli(['deblur', card, '--subfolder', 'Unshaken', '--model', 'placeholder']);
     expect(again.stdout).toContain('batch: 0 done, 0 failed, 1 already done (of 1)');
-    // A format by its file extension's name, in any case.
-    const tif = await runCli(['deblur', path.join(card, 'street.jpg'), '--model', 'placeholder', '--format', 'TIF']);
+    // A format by its file extension's name, in any case; a quality it cannot use is said.
+    const tif = await runCli(['deblur', path.join(card, 'street.jpg'), '--model', 'placeholder', '--format', 'TIF', '--quality', '50']);
     expect(tif.code, tif.stderr).toBe(0);
+    expect(tif.stderr).toContain('note: --quality applies to JPEG and WebP; TIFF is written losslessly.');
     expect((await sharp(path.join(card, 'street-unshaken.tif')).metadata()).format).toBe('tiff');
     for (const bad of [['--subfolder', '../elsewhere'], ['--subfolder', 'x', '--out-dir', outDir()]]) {
       const refused = await runCli(['deblur', card, ...bad, '--model', 'placeholder']);

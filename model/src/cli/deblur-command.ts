@@ -57,6 +57,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),
   };
   const subfolder = subfolderName(values.subfolder);
+  // PNG and TIFF are written losslessly: a quality for them would be ignored without a word.
+  if (values.quality !== undefined && (format === 'png' || format === 'tiff')) process.stderr.write(`note: --quality applies to JPEG and WebP; ${format.toUpperCase()} is written losslessly.\n`);
   if (positionals.length > 1 || values['out-dir'] !== undefined || subfolder !== undefined || (positionals.length === 1 && (await isFolder(positionals[0]!)))) {
     if (values.out !== undefined || values.overwrite) {
       throw new UnshakeError('INVALID_REQUEST', `--out and --overwrite name one result; a batch writes photo-unshaken.* files (use --out-dir for another folder) and never replaces one.\nusage: ${USAGE}`);

@@ -64,9 +64,12 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   // A bundled model literally called "base" wins; otherwise the alias picks the best bundled one.
   // The alias picks among models whose file is there, as listModels does: a bundled model with
   // its ONNX file missing must not hide the working one the list offered.
-  const entry = entries.find((e) => idOf(e) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined);
+  // By its name too ("My pairs" for my-pairs), as the app's menus show models, when one has it.
+  const named = valid.filter((e) => e.manifest.name.toLowerCase() === id.toLowerCase());
+  const entry =
+    entries.find((e) => idOf(e) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined) ?? (named.length === 1 ? named[0] : undefined);
   if (!entry) {
-    const known = valid.map((e) => e.manifest.id).join(', ') || 'none';
+    const known = [BASE_MODEL_ALIAS, ...valid.map((e) => e.manifest.id)].join(', ');
     throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed (available: ${known}).`);
   }
   if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${entry.id}" has an invalid manifest: ${entry.reason}`);

@@ -134,6 +134,14 @@ describe('model library', () => {
     expect(await message('huge')).toMatch(/huge\.onnx is 3\.0 GiB; ONNX models cannot exceed 2 GiB/);
   });
 
+  it('finds a model by its name too when one has it, and lists the base alias among the ids', async () => {
+    const user = await modelDir('by-name', { 'rev-one': { name: 'Rev one' }, 'twin-a': { name: 'Twin' }, 'twin-b': { name: 'Twin' } });
+    expect((await resolveModel('rev one', { userModelsDir: user })).manifest.id).toBe('rev-one');
+    // Two models of one name: neither is guessed.
+    const twin = await resolveModel('Twin', { userModelsDir: user }).then(() => '', (e: Error) => e.message);
+    expect(twin).toMatch(/^No model with id "Twin" is installed \(available: base, /);
+  });
+
   it('says which model the "base" alias runs, so the two count as one', async () => {
     const [alias, ...rest] = await listModels();
     expect(alias!.id).toBe('base');
