@@ -207,6 +207,8 @@ describe('editor races in Chromium with the real services', () => {
     await button('Show big.jpg and its progress').click();
     await expect.poll(() => text('meta-file')).toBe('big.jpg');
     await expect.poll(() => text('job-status')).toMatch(/%$/);
+    // Show is gone with its photo back: the focus is on what can be done now, stopping it.
+    await expect.poll(() => focusedTestId(page())).toBe('status-cancel');
     expect(await button('Cancel the deblur of flower.png').isVisible()).toBe(true);
     await button('Cancel').click();
     await expect.poll(() => jobItems().nth(1).getAttribute('data-status')).toBe('cancelled');

@@ -29,21 +29,35 @@ export function createBatchService(context: ServiceContext): {
   // whose photos all failed or were cancelled is not left behind empty.
   const madeFolders = new Set<string>();
   const removals = new Map<string, Promise<void>>();
+  /** Photos whose run is under way, by folder: a job reads "cancelled" before its worker has stopped writing. */
+  const writers = new Map<string, number>();
+  /** Removes a folder this session made once no photo writes into it or waits to (`except`: the one just done). */
+  const removeIfLeftEmpty = (folder: string, except?: BatchItem): void => {
+    if (!madeFolders.has(folder) || (writers.get(folder) ?? 0) > 0) return;
+    if ([...pending.values()].some((other) => other !== except && path.dirname(other.output) === folder)) return;
+    madeFolders.delete(folder);
+    // rmdir removes only an empty folder: one with a result (or anything else) stays.
+    removals.set(folder, rmdir(folder).catch(() => {}).finally(() => removals.delete(folder)));
+  };
   context.jobs.onUpdate((job) => {
     const item = pending.get(job.id);
     if (!item || !isTerminal(job.state.status)) return;
     pending.delete(job.id);
-    const folder = path.dirname(item.output);
-    if (!madeFolders.has(folder) || [...pending.values()].some((other) => path.dirname(other.output) === folder)) return;
-    madeFolders.delete(folder);
-    // rmdir removes only an empty folder: one with a result (or anything else) stays.
-    removals.set(folder, rmdir(folder).catch(() => {}).finally(() => removals.delete(folder)));
+    // A photo cancelled while queued never runs: the last one of its folder ends it here.
+    removeIfLeftEmpty(path.dirname(item.output));
   });
-  /** The folder a photo's result goes in, made when that photo's turn comes (after any removal of it). */
-  const resultsFolderFor = async (output: string): Promise<void> => {
-    const folder = path.dirname(output);
-    await removals.get(folder);
-    if (await makeResultsFolder(folder)) madeFolders.add(folder);
+  /** Runs a photo's write with its results folder made first (after any removal of it), and removed after if left empty. */
+  const inResultsFolder = async <T>(item: BatchItem, write: () => Promise<T>): Promise<T> => {
+    const folder = path.dirname(item.output);
+    writers.set(folder, (writers.get(folder) ?? 0) + 1);
+    try {
+      await removals.get(folder);
+      if (await makeResultsFolder(folder)) madeFolders.add(folder);
+      return await write();
+    } finally {
+      writers.set(folder, writers.get(folder)! - 1);
+      removeIfLeftEmpty(folder, item);
+    }
   };
   // The batches of this session, newest last, for a window that was reloaded mid-batch.
   const runs: (Omit<IpcResponse<'batchRuns'>[number], 'jobs'>)[] = [];
@@ -83,7 +97,7 @@ export function createBatchService(context: ServiceContext): {
         continue;
       }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const found = await findResult(item, outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER), taken);
+      const found = await findResult(item, { suffix, ...(ext ? { ext } : {}), otherFolders: outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken });
       if ('done' in found) alreadyDone.push({ ...item, output: found.done });
       else {
         toDo.push({ ...item, output: found.output });
@@ -97,10 +111,9 @@ export function createBatchService(context: ServiceContext): {
     for (const item of toDo) {
       const job = context.jobs.enqueue(
         'batch-item',
-        async ({ signal, progress }) => {
-          // An "Unshaken" folder that cannot be made fails its own photos (named in the Batch
-          // panel), not the other folders of the batch.
-          await resultsFolderFor(item.output);
+        // An "Unshaken" folder that cannot be made fails its own photos (named in the Batch
+        // panel), not the other folders of the batch.
+        ({ signal, progress }) => inResultsFolder(item, async () => {
           try {
             const result = await context.engine.request(
               'deblurTo',
@@ -123,7 +136,7 @@ export function createBatchService(context: ServiceContext): {
             await removeTempFiles([item.output]);
             throw error;
           }
-        },
+        }),
         item,
       );
       pending.set(job.id, item);

@@ -62,7 +62,11 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       const { input } = item;
       const name = `[${++index}/${items.length}] ${path.basename(input)}`;
       // Also where a run with the other choice (next to the photo, or a subfolder) put it.
-      const found = await findResult(item, options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER), taken);
+      const found = await findResult(item, {
+        ...(options.format ? { ext: extensionFor(options.format) } : {}),
+        otherFolders: options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER),
+        othersPlanned: taken,
+      });
       if ('done' in found) {
         summary.skipped++;
         options.log(`${name}: already done (${found.done})`);

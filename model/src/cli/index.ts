@@ -57,10 +57,12 @@ export async function main(argv: string[]): Promise<number> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // `npm run deblur -- photo.jpg` from another folder: npm starts the script in the repository,
   // but a path a person types is relative to where they typed it (npm's INIT_CWD).
-  if (process.env.npm_lifecycle_event && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+  // Only for the CLI's own scripts: a child CLI of another script (npm test) keeps its folder.
+  if (process.env.INIT_CWD && Object.hasOwn(COMMANDS, process.env.npm_lifecycle_event ?? '')) process.chdir(process.env.INIT_CWD);
   // Output piped into a reader that stops early (\`unshake models | head -1\`): done, not a crash.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    // Ended, its code; cut off mid-run, 141 as a shell reports a pipe closed on a command (128 + SIGPIPE).
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 141);
     throw error;
   });
   process.exitCode = await main(process.argv.slice(2));

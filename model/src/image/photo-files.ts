@@ -161,48 +161,58 @@ export function planBatch(inputs: readonly string[], options: { ext?: string; su
   });
 }
 
+/** How findResult names and finds results: as planBatch named them, and where else they may be. */
+export interface ResultSearch {
+  suffix?: string;
+  /** The output format's extension (with dot); absent: the photo's own, as planBatch. */
+  ext?: string;
+  /** Where the other "Batch results" choice put results. */
+  otherFolders?: readonly string[];
+  /** Names other photos of the batch, or batches still queued, will write. */
+  othersPlanned?: ReadonlySet<string>;
+}
+
 /**
  * A photo's result from an earlier run of this batch (`done`), or where to write it (`output`).
- * Found under the planned name, under the same name in another writable format (the output
- * format setting changed since), or numbered -2, -3 (the planned name was another photo's), in
- * the planned folder or one of `otherFolders` (where the results went before the setting
- * changed). A result says which photo it is of (provenance.ts): another photo's of the same name
- * is passed over, so the photo is deblurred under the next free name instead of skipped. A file
- * that says nothing (an older result, a Save of an older version) counts under the plain name,
- * as before. `othersPlanned`: names other photos of the batch will write.
+ * Looked for under the photo's result name and its numbered forms (-2, -3: the name was another
+ * photo's), in every writable format (the output format setting changed since), in the planned
+ * folder and `otherFolders`. A result says which photo it is of (provenance.ts): another photo's
+ * is passed over, and the photo goes under the first free number. A file that says nothing (an
+ * older result, a Save of an older version) counts under the plain name only, as before.
  */
-export async function findResult(item: BatchItem, otherFolders: readonly string[] = [], othersPlanned: ReadonlySet<string> = new Set()): Promise<{ done: string } | { output: string }> {
+export async function findResult(item: BatchItem, search: ResultSearch = {}): Promise<{ done: string } | { output: string }> {
+  const othersPlanned = search.othersPlanned ?? new Set<string>();
   const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
   let ours: string | null | undefined;
   const fingerprint = async () => (ours === undefined ? (ours = await sourceFingerprint(item.input).catch(() => null)) : ours);
-  /** Ours: made from this photo, or (saying nothing) under a name only this photo gives. */
-  const isOurs = async (candidate: string, plain: boolean) => {
-    const source = await resultSource(candidate);
-    return source === null ? plain : source === (await fingerprint());
-  };
-  const name = path.basename(item.output);
-  const stem = name.slice(0, name.length - path.extname(name).length);
-  const folders = [...new Set([path.dirname(item.output), ...otherFolders.map((f) => path.resolve(f))])];
-  for (const folder of folders) {
-    for (const candidate of [name, ...WRITABLE_FORMATS.map((format) => stem + extensionFor(format))].map((n) => path.join(folder, n))) {
-      // Another photo's planned result (a.jpg's a-unshaken.jpg, for a.png) is not this one's.
-      if (candidate !== item.output && othersPlanned.has(candidate)) continue;
-      if ((await isFile(candidate)) && (await isOurs(candidate, true))) return { done: candidate };
+  const plannedFolder = path.dirname(item.output);
+  /** The name a result of this photo has in `folder` with `ext`, numbered `counter` (0: none); shortened as planBatch's. */
+  const nameOf = (folder: string, ext: string | undefined, counter: number) =>
+    plainOutputPath(item.input, { ...(search.suffix === undefined ? {} : { suffix: search.suffix }), ...(ext === undefined ? {} : { ext }), folder, counter });
+  const exts = [search.ext, ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
+  for (const folder of [...new Set([plannedFolder, ...(search.otherFolders ?? []).map((f) => path.resolve(f))])]) {
+    for (const ext of new Set(exts)) {
+      for (let counter = 0; ; counter = counter === 0 ? 2 : counter + 1) {
+        const candidate = nameOf(folder, ext, counter);
+        // A name another photo of the batch will write (a.jpg's a-unshaken.jpg, for a.png) may
+        // still hold this photo's result from an earlier run, but a file that says nothing is not
+        // taken for this one's there.
+        const plannedByOther = candidate !== item.output && othersPlanned.has(candidate);
+        if (!(await isFile(candidate))) {
+          if (plannedByOther) continue;
+          break;
+        }
+        const source = await resultSource(candidate);
+        if (source === null ? counter === 0 && !plannedByOther : source === (await fingerprint())) return { done: candidate };
+      }
     }
   }
-  // The planned name holds another photo's result: ours is (or goes) under the next free number.
-  let output = item.output;
-  for (let n = 2; (await isFile(output)) || (output !== item.output && othersPlanned.has(output)); n++) {
-    output = numbered(item.output, n);
-    if (!othersPlanned.has(output) && (await isFile(output)) && (await isOurs(output, false))) return { done: output };
+  // Not done: the planned name if it is free, else the first free number.
+  if (!(await isFile(item.output))) return { output: item.output };
+  for (let counter = 2; ; counter++) {
+    const candidate = nameOf(plannedFolder, search.ext, counter);
+    if (!othersPlanned.has(candidate) && !(await isFile(candidate))) return { output: candidate };
   }
-  return { output };
-}
-
-/** photo-unshaken.jpg → photo-unshaken-2.jpg. */
-function numbered(output: string, n: number): string {
-  const ext = path.extname(output);
-  return `${output.slice(0, output.length - ext.length)}-${n}${ext}`;
 }
 
 /** Where a batch may have put a photo's result: next to it, or in a results subfolder beside it. */

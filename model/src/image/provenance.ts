@@ -33,12 +33,20 @@ export async function sourceFingerprint(path: string): Promise<string> {
   }
 }
 
-/** `xmp` (the original's packet, or none) with the source's fingerprint in it, replacing an earlier one. */
+/**
+ * `xmp` (the original's packet, or none) with the source's fingerprint in it. An earlier one (a
+ * result deblurred again) is removed as a property only, attribute or element, whatever else its
+ * description holds: XMP toolkits (Lightroom's "save metadata") merge descriptions.
+ */
 export function xmpWithSource(xmp: string | null, fingerprint: string): string {
   const description = `<rdf:Description rdf:about="" xmlns:unshake="${NAMESPACE}" ${PROPERTY}="${fingerprint}"/>`;
-  // A result deblurred again carries its own source's fingerprint, not its parent's.
-  const cleaned = xmp?.replace(new RegExp(`<rdf:Description[^>]*${PROPERTY}="[0-9a-f]*"[^>]*/>`, 'g'), '') ?? null;
-  if (cleaned && cleaned.includes('</rdf:RDF>')) return cleaned.replace('</rdf:RDF>', `${description}</rdf:RDF>`);
+  const cleaned = xmp?.replace(new RegExp(`\\s${PROPERTY}\\s*=\\s*(["'])[^"']*\\1`, 'g'), '').replace(new RegExp(`<${PROPERTY}>[^<]*</${PROPERTY}>`, 'g'), '') ?? null;
+  if (cleaned !== null) {
+    // Before the last closing RDF tag, however it is prefixed or spaced; a packet without one is
+    // kept as it is (the photo's metadata matters more than the fingerprint).
+    const closing = [...cleaned.matchAll(/<\/\s*[\w.-]+:RDF\s*>/g)].at(-1);
+    return closing?.index === undefined ? cleaned : cleaned.slice(0, closing.index) + description + cleaned.slice(closing.index);
+  }
   return (
     '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>' +
     '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
@@ -49,5 +57,8 @@ export function xmpWithSource(xmp: string | null, fingerprint: string): string {
 /** The source fingerprint a result carries; null for a file without one (an older result, a photographer's own file) or unreadable. */
 export async function resultSource(file: string): Promise<string | null> {
   const { xmp } = await sharp(file).metadata().catch(() => ({ xmp: undefined }));
-  return xmp ? (new RegExp(`${PROPERTY}="([0-9a-f]+)"`).exec(xmp.toString('utf8'))?.[1] ?? null) : null;
+  if (!xmp) return null;
+  // The last one, attribute or element: the one this version wrote, if a toolkit kept an older one too.
+  const found = [...xmp.toString('utf8').matchAll(new RegExp(`${PROPERTY}(?:\\s*=\\s*["']|>)([0-9a-f]+)`, 'g'))];
+  return found.at(-1)?.[1] ?? null;
 }

@@ -95,9 +95,9 @@ describe('photos of a batch', () => {
     await writeFile(path.join(card, 'Unshaken', 'b-unshaken.jpg'), 'x');
     const [a] = planBatch([path.join(card, 'a.jpg')], { subfolder: 'Unshaken' });
     expect(await findResult(a!)).toEqual({ output: a!.output });
-    expect(await findResult(a!, resultFoldersOf(a!.input, 'Unshaken'))).toEqual({ done: path.join(card, 'a-unshaken.png') });
+    expect(await findResult(a!, { otherFolders: resultFoldersOf(a!.input, 'Unshaken') })).toEqual({ done: path.join(card, 'a-unshaken.png') });
     const [b] = planBatch([path.join(card, 'b.jpg')]);
-    expect(await findResult(b!, resultFoldersOf(b!.input, 'Unshaken'))).toEqual({ done: path.join(card, 'Unshaken', 'b-unshaken.jpg') });
+    expect(await findResult(b!, { otherFolders: resultFoldersOf(b!.input, 'Unshaken') })).toEqual({ done: path.join(card, 'Unshaken', 'b-unshaken.jpg') });
   });
 
   it('another folder is only its own: a photographer’s “x-unshaken.jpg” in Trip/ stays a photo, whatever lies above', async () => {
@@ -115,9 +115,9 @@ describe('photos of a batch', () => {
     await writeFile(path.join(card, 'a-unshaken.jpg'), 'x');
     const plan = planBatch([path.join(card, 'a.jpg'), path.join(card, 'a.png')]);
     const planned = new Set(plan.map((i) => i.output));
-    expect(await findResult(plan[0]!, [], planned)).toEqual({ done: path.join(card, 'a-unshaken.jpg') });
+    expect(await findResult(plan[0]!, { othersPlanned: planned })).toEqual({ done: path.join(card, 'a-unshaken.jpg') });
     // a.png's result would be a-unshaken.png; a-unshaken.jpg is a.jpg's.
-    expect(await findResult(plan[1]!, [], planned)).toEqual({ output: plan[1]!.output });
+    expect(await findResult(plan[1]!, { othersPlanned: planned })).toEqual({ output: plan[1]!.output });
   });
 
   it('tells its own results from another photo’s of the same name by the source each result names', async () => {
@@ -146,5 +146,37 @@ describe('photos of a batch', () => {
     await result('same/a.png', 'same/a-unshaken.png');
     const [jpg] = planBatch([path.join(dir, 'same/a.jpg')]);
     expect(await findResult(jpg!)).toEqual({ output: path.join(dir, 'same/a-unshaken.jpg') });
+  });
+
+  it('searches a photo’s numbered results from the plain name on, and numbers from it, whatever planBatch numbered', async () => {
+    const dir = path.join(tempDir(), 'numbered');
+    for (const sub of ['X', 'Y', 'out', 'gif']) await mkdir(path.join(dir, sub), { recursive: true });
+    const photo = (file: string, colour: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: colour } }).png().toFile(path.join(dir, file));
+    const result = async (of: string, file: string) =>
+      sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
+        .withXmp(xmpWithSource(null, await sourceFingerprint(path.join(dir, of))))
+        .png()
+        .toFile(path.join(dir, file));
+    // Card Y run alone first; then X and Y together: Y is planned as -2, yet found done under the plain name.
+    await photo('X/IMG_1.png', '#f00');
+    await photo('Y/IMG_1.png', '#0f0');
+    await result('Y/IMG_1.png', 'out/IMG_1-unshaken.png');
+    const [x, y] = planBatch([path.join(dir, 'X/IMG_1.png'), path.join(dir, 'Y/IMG_1.png')], { folder: path.join(dir, 'out') });
+    const planned = new Set([x!.output, y!.output]);
+    expect(y!.output).toBe(path.join(dir, 'out/IMG_1-unshaken-2.png'));
+    expect(await findResult(y!, { othersPlanned: planned })).toEqual({ done: path.join(dir, 'out/IMG_1-unshaken.png') });
+    // X: the plain name is Y's, -2 is planned for Y: -3, a name a later run finds again.
+    expect(await findResult(x!, { othersPlanned: planned })).toEqual({ output: path.join(dir, 'out/IMG_1-unshaken-3.png') });
+    await result('X/IMG_1.png', 'out/IMG_1-unshaken-3.png');
+    expect(await findResult(x!, { othersPlanned: planned })).toEqual({ done: path.join(dir, 'out/IMG_1-unshaken-3.png') });
+    // a.gif saved twice (-unshaken, -unshaken-2); a.png, planned as -2, goes to -3, never "-2-2".
+    await photo('gif/a.png', '#00f');
+    await sharp(path.join(dir, 'gif/a.png')).gif().toFile(path.join(dir, 'gif/a.gif'));
+    await result('gif/a.gif', 'gif/a-unshaken.png');
+    await result('gif/a.gif', 'gif/a-unshaken-2.png');
+    const [gif, png] = planBatch([path.join(dir, 'gif/a.gif'), path.join(dir, 'gif/a.png')]);
+    const both = new Set([gif!.output, png!.output]);
+    expect(await findResult(gif!, { othersPlanned: both })).toEqual({ done: path.join(dir, 'gif/a-unshaken.png') });
+    expect(await findResult(png!, { othersPlanned: both })).toEqual({ output: path.join(dir, 'gif/a-unshaken-3.png') });
   });
 });

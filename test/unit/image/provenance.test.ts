@@ -38,6 +38,17 @@ describe('which photo a result was made from', () => {
       await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).withXmp(xmp).toFile(file);
       expect(await resultSource(file)).toBe(name === 'alone.png' ? 'ef56' : 'cd34');
     }
+    // Merged by an XMP toolkit into a description with other properties: only the fingerprint goes.
+    const merged =
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+      '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:unshake="https://unshake.app/ns/xmp/1.0/" xmp:Rating="4" unshake:SourceFingerprint="ab12">' +
+      '<dc:subject xmlns:dc="http://purl.org/dc/elements/1.1/"><rdf:Bag><rdf:li>bird</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF ></x:xmpmeta>';
+    const again = xmpWithSource(merged, 'ef56');
+    expect(again).toContain('xmp:Rating="4"');
+    expect(again).toContain('<rdf:li>bird</rdf:li>');
+    expect(again.match(/SourceFingerprint="[0-9a-f]+"/g)).toEqual(['SourceFingerprint="ef56"']);
+    // A packet with no closing RDF tag is the photo's own: kept whole, without a fingerprint.
+    expect(xmpWithSource('<x:xmpmeta>broken', 'ef56')).toBe('<x:xmpmeta>broken');
     const plain = path.join(tempDir(), 'plain.png');
     await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).png().toFile(plain);
     expect(await resultSource(plain)).toBeNull();
