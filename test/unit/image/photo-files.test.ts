@@ -10,6 +10,22 @@ import { useTempDir } from '../../fixtures/make-images.js';
 const tempDir = useTempDir('unshake-photo-files-');
 const names = (files: string[]) => files.map((f) => path.relative(tempDir(), f));
 
+/** A folder with `subfolders`, where `photo` writes a small PNG and `result` one as the encoder would for photo `of` (its fingerprint in its XMP). */
+async function resultsFolder(name: string, subfolders: readonly string[]) {
+  const dir = path.join(tempDir(), name);
+  for (const sub of subfolders) await mkdir(path.join(dir, sub), { recursive: true });
+  const square = (colour: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: colour } });
+  return {
+    dir,
+    photo: (file: string, colour: string) => square(colour).png().toFile(path.join(dir, file)),
+    result: async (of: string, file: string) =>
+      square('#000')
+        .withXmp(xmpWithSource(null, await sourceFingerprint(path.join(dir, of))))
+        .png()
+        .toFile(path.join(dir, file)),
+  };
+}
+
 describe('photos of a batch', () => {
   it('takes photos in number order, links to photos, a photographer’s own “-unshaken” names; never our results or hidden files', async () => {
     const card = path.join(tempDir(), 'card');
@@ -121,15 +137,7 @@ describe('photos of a batch', () => {
   });
 
   it('tells its own results from another photo’s of the same name by the source each result names', async () => {
-    const dir = path.join(tempDir(), 'cards');
-    for (const sub of ['100', '101', 'out', 'same']) await mkdir(path.join(dir, sub), { recursive: true });
-    const photo = (file: string, colour: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: colour } }).png().toFile(path.join(dir, file));
-    /** A result as the encoder writes it: the photo's fingerprint in its XMP. */
-    const result = async (of: string, file: string) =>
-      sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
-        .withXmp(xmpWithSource(null, await sourceFingerprint(path.join(dir, of))))
-        .png()
-        .toFile(path.join(dir, file));
+    const { dir, photo, result } = await resultsFolder('cards', ['100', '101', 'out', 'same']);
     await photo('100/x.png', '#f00');
     await photo('101/x.png', '#0f0');
     // 101/x.png's result is in out/ under the name 100/x.png's would have.
@@ -149,14 +157,7 @@ describe('photos of a batch', () => {
   });
 
   it('searches a photo’s numbered results from the plain name on, and numbers from it, whatever planBatch numbered', async () => {
-    const dir = path.join(tempDir(), 'numbered');
-    for (const sub of ['X', 'Y', 'out', 'gif']) await mkdir(path.join(dir, sub), { recursive: true });
-    const photo = (file: string, colour: string) => sharp({ create: { width: 8, height: 8, channels: 3, background: colour } }).png().toFile(path.join(dir, file));
-    const result = async (of: string, file: string) =>
-      sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } })
-        .withXmp(xmpWithSource(null, await sourceFingerprint(path.join(dir, of))))
-        .png()
-        .toFile(path.join(dir, file));
+    const { dir, photo, result } = await resultsFolder('numbered', ['X', 'Y', 'out', 'gif']);
     // Card Y run alone first; then X and Y together: Y is planned as -2, yet found done under the plain name.
     await photo('X/IMG_1.png', '#f00');
     await photo('Y/IMG_1.png', '#0f0');
