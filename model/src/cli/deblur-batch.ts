@@ -82,9 +82,9 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
           ({ signal }) => deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
           { afterStop: standing },
         ).finally(() => {
-        inPhoto = false;
-        clearLiveLine();
-      });
+          inPhoto = false;
+          clearLiveLine();
+        });
         summary.done++;
         options.log(`${name}: wrote ${result.outPath} in ${result.seconds.toFixed(1)} s`);
       } catch (error) {
