@@ -4,6 +4,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
+import { isDiskFull } from '../../../model/src/image/encode.js';
 import { BATCH_SUBFOLDER } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
@@ -134,6 +135,11 @@ export function createBatchService(context: ServiceContext): {
           } catch (error) {
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
             await removeTempFiles([item.output]);
+            // Every later photo of the batch would fail the same way: they are stopped, for Run again.
+            if (isDiskFull(error)) {
+              for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item) context.jobs.cancel(other.jobId);
+              throw new UnshakeError('WRITE_FAILED', `${(error as Error).message} The rest of the batch was stopped: Run again once there is space.`, { cause: error });
+            }
             throw error;
           }
         }),

@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
+import { isDiskFull } from '../image/encode.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
@@ -99,11 +100,6 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       }
     }
   }
-}
-
-function isDiskFull(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || /no space left on device/i.test(e.message)) return true;
-  return false;
 }
 
 /** On a terminal, one line that follows the photo's tiles (a 40 MP photo takes a minute); in logs, nothing. */

@@ -204,12 +204,25 @@ function writeFailed(target: string, error: unknown): UnshakeError {
   return new UnshakeError('WRITE_FAILED', `Could not write ${target}${why}`, { cause: error });
 }
 
+const DISK_FULL = 'the disk is full';
+
+/**
+ * A write failed for want of space: every later photo of a batch would fail the same way. By
+ * the message too, as an error from the engine's process arrives without its cause.
+ */
+export function isDiskFull(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || e.message.includes(DISK_FULL) || /no space left on device/i.test(e.message)) return true;
+  }
+  return false;
+}
+
 const readOnly = (folder: string) => `: the folder ${folder} is read-only or you may not write there: choose another folder. Nothing was written.`;
 const WRITE_ERRORS = new Map<string, (folder: string) => string>([
   ['EACCES', readOnly],
   ['EPERM', readOnly],
   ['EROFS', readOnly],
-  ['ENOSPC', () => ': the disk is full: free some space or choose another disk. Nothing was written.'],
+  ['ENOSPC', () => `: ${DISK_FULL}: free some space or choose another disk. Nothing was written.`],
   ['ENAMETOOLONG', () => ': the name is too long: choose a shorter file name or folder path. Nothing was written.'],
 ]);
 /** libvips has no errno on its errors, only strerror's text ("system error: No space left on device"). */
