@@ -48,9 +48,13 @@ describe('unshake models / eval / bench / train', () => {
     const models = JSON.parse(r.stdout) as { id: string; name: string; placeholder: boolean }[];
     expect(models[0]!.id).toBe('base');
     expect(models.find((m) => m.id === 'placeholder')).toMatchObject({ placeholder: true, name: 'Placeholder (unsharp, untrained)' });
-    // As text, the alias says which model it runs: one model, not two.
-    const text = await runCli(['models']);
+    // As text, the alias says which model it runs: one model, not two; a damaged one is said, not hidden.
+    const damaged = path.join(tmp, 'damaged-models', 'broken');
+    await mkdir(damaged, { recursive: true });
+    await writeFile(path.join(damaged, 'broken.manifest.json'), '{ "id": "broken" ');
+    const text = await runCli(['models', '--models-dir', path.dirname(damaged)]);
     expect(text.stdout).toMatch(/^base +Base model — .*\[bundled, runs unshake-base, [\d,]+ parameters\]$/m);
+    expect(text.stderr).toMatch(/^note: "broken" is not listed: /m);
   });
 
   it('eval on gopro-official prints a table and writes JSON whose input PSNR matches the dataset index', async () => {

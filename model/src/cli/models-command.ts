@@ -1,4 +1,4 @@
-import { listModels } from '../models/library.js';
+import { listModels, unlistedModels } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { parseCommand } from './args.js';
 
@@ -9,7 +9,9 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     { args: argv, options: { 'models-dir': { type: 'string' }, json: { type: 'boolean' } } },
     USAGE,
   );
-  const models = await listModels({ userModelsDir: values['models-dir'] ?? defaultModelsDir() });
+  const library = { userModelsDir: values['models-dir'] ?? defaultModelsDir() };
+  const models = await listModels(library);
+  for (const { id, reason } of await unlistedModels(library)) process.stderr.write(`note: "${id}" is not listed: ${reason}\n`);
   if (values.json) {
     console.log(JSON.stringify(models, null, 2));
     return 0;

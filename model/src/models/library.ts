@@ -42,6 +42,11 @@ export function bundledModelsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
 }
 
+/** Models that cannot be listed (a damaged manifest, a bad file name), with why: said, not hidden without a word. */
+export async function unlistedModels(options: LibraryOptions = {}): Promise<{ id: string; reason: string }[]> {
+  return (await loadEntries(options)).flatMap((e) => (e.ok ? [] : [{ id: e.id, reason: e.reason }]));
+}
+
 /** Valid manifests whose ONNX file exists (checksums are verified when a model is resolved). */
 export async function listModels(options: LibraryOptions = {}): Promise<ModelInfo[]> {
   const entries = await withFiles((await loadEntries(options)).filter((e) => e.ok));
