@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, dropFolder, focusedTestId, installModelCopy, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, dropFolder, focusedTestId, installModelCopy, pendingRequests, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Accessibility and the words around the photo, in Chromium with the real services: the toolbar
@@ -335,6 +335,30 @@ describe('editor accessibility in Chromium with the real services', () => {
     await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
     const [chooser] = await Promise.all([page().waitForEvent('filechooser'), page().keyboard.press('Control+o')]);
     expect(chooser.isMultiple()).toBe(false);
+  });
+
+  it('Ctrl+S right after a JPEG quality is typed saves at that quality; the Fine-tune panel keeps its own keys', async () => {
+    const savedQuality = async () => {
+      const reply = await services().dispatch('job:editor-jobs', {});
+      if (!reply.ok) throw new Error(reply.error.message);
+      return (reply.value as { deblurs: { saves: { quality?: number }[] }[] }).deblurs.at(-1)!.saves.at(-1)?.quality;
+    };
+    // At a strength not saved yet, so Save has a file to write.
+    await page().locator('input[type="range"]').fill('55');
+    // Still in the field, not yet committed: the key commits it first, as a click elsewhere would.
+    await page().getByTestId('setting-quality').fill('20');
+    await page().keyboard.press('Control+s');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toMatch(/^Saved as /);
+    expect(await savedQuality()).toBe(20);
+    // Typed in the new model's name, Ctrl+Enter and Ctrl+S do nothing to the photo.
+    const cards = await page().getByTestId('job-panel').locator('li').count();
+    await page().getByTestId('training-name').fill('My cam');
+    await page().keyboard.press('Control+Enter');
+    await page().keyboard.press('Control+s');
+    await expect.poll(() => pendingRequests(page())).toBe(0);
+    expect(await page().getByTestId('job-panel').locator('li').count()).toBe(cards);
+    expect(await page().getByTestId('training-name').inputValue()).toBe('My cam');
+    await services().dispatch('settings:set', { jpegQuality: 95 });
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {

@@ -207,4 +207,14 @@ describe('selecting the part of the photo to fix', () => {
     expect(await overlay.locator('rect.edge').count()).toBe(0);
     await expect.poll(() => page().getByTestId('stale-notice').textContent()).toBe('Made with another selection. Deblur again to fix the part selected now.');
   });
+
+  it('a Feather still being typed is committed by Ctrl+Enter as by a click: the result is made with what the field then shows', async () => {
+    const feather = page().getByLabel('Feather');
+    await feather.fill('12.5');
+    await page().keyboard.press('Control+Enter');
+    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Done');
+    expect(await feather.inputValue()).toBe('13');
+    await page().keyboard.press('Tab');
+    expect(await page().getByTestId('stale-notice').count()).toBe(0);
+  });
 });

@@ -25,7 +25,20 @@ class AppState {
 
   /** Changes settings in main (which validates and stores them); the stored settings come back. */
   async updateSettings(patch: SettingsPatch): Promise<void> {
-    await this.guard(async () => (this.settings = await api.setSettings(patch)));
+    const write = this.guard(async () => (this.settings = await api.setSettings(patch)));
+    this.settingsWrites = this.settingsWrites.then(() => write);
+    await write;
+  }
+
+  // In the order asked: a Save right after a setting changed waits for it (settingsStored).
+  private settingsWrites: Promise<unknown> = Promise.resolve();
+
+  /** Resolves once every setting asked for so far is stored: a Save then writes with what the panel shows. */
+  settingsStored(): Promise<void> {
+    return this.settingsWrites.then(
+      () => {},
+      () => {},
+    );
   }
 
   /** The library changes outside the app (a fine-tune from the CLI, a model folder deleted). */

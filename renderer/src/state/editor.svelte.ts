@@ -297,8 +297,10 @@ class EditorState {
 
   async save(): Promise<void> {
     if (!this.canSave) return;
-    const format = app.settings?.outputFormat;
-    await this.write('save', (request) => api.save({ ...request, ...(format ? { format } : {}) }));
+    await this.write('save', (request) => {
+      const format = app.settings?.outputFormat;
+      return api.save({ ...request, ...(format ? { format } : {}) });
+    });
   }
 
   /** Save As…: the system's save dialog picks the place and the name (and so the type). */
@@ -315,6 +317,8 @@ class EditorState {
     try {
       // The strength read once: the slider may move while the file is written.
       const strength = this.strength;
+      // A quality or format just typed in the Output panel is stored first: the file has what it shows.
+      await app.settingsStored();
       const quality = app.settings?.jpegQuality;
       const saved = await write({ jobId, strength: strength / 100, ...(quality ? { quality } : {}) });
       // Recorded on the job saved: another photo may have been opened meanwhile.

@@ -28,7 +28,9 @@ class SelectionState {
   get mask(): RegionMask | undefined {
     if (this.shapes.length === 0) return undefined;
     // An emptied number field binds null: no feather, rather than a request the engine refuses.
-    const feather = Math.min(MAX_FEATHER, Math.max(0, Number(this.feather) || 0));
+    // Rounded as the field is once left (clampFeather): a Deblur pressed while it still shows
+    // 12.5 must be made with the 13 it then shows, or the result reads as out of date.
+    const feather = Math.min(MAX_FEATHER, Math.max(0, Math.round(Number(this.feather) || 0)));
     return { shapes: $state.snapshot(this.shapes), feather, invert: this.invert };
   }
 
