@@ -67,8 +67,10 @@ describe('batch from a dropped folder', () => {
     for (const name of ['kodim13', 'kodim14', 'kodim15', 'kodim16', 'kodim17', 'kodim18']) {
       await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24', `${name}.png`)).resize(1400).jpeg().toFile(file(`long/${name}.jpg`));
     }
-    // A subfolder is left out, and the card says so.
+    // A subfolder with photos is left out, and the card says so (an empty one is not counted).
     await mkdir(file('long/raw'));
+    await mkdir(file('long/empty'));
+    await copyFile(file('long/kodim13.jpg'), file('long/raw/kodim13.jpg'));
     await dropFolder(page(), CANVAS, file('long'));
     await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent()) ?? '').toBe('long');
     await page().reload();
@@ -85,7 +87,9 @@ describe('batch from a dropped folder', () => {
     expect(await long.getByTestId('batch-settings').textContent()).toMatch(/^Base model — Unshake base at 100 %$/);
     expect(await long.getByTestId('batch-subfolders').textContent()).toMatch(/^\s*1 subfolder not included: drop it to deblur its photos\.\s*$/);
     // Run again finishes what was left, with the batch's own settings; its card replaces this one.
-    await long.getByRole('button', { name: 'Run long again for the photos not done' }).click();
+    await long.getByRole('button', { name: 'Run long again for the photos not done' }).press('Enter');
+    // Its card is replaced by the new run's: the focus goes to that run's Cancel batch.
+    await expect.poll(() => focusedTestId(page())).toBe('batch-cancel');
     const summary = `${6 - doneBefore} done${doneBefore ? ` · ${doneBefore} already done or under way` : ''}`;
     await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 90_000 }).toBe(summary);
     expect(await page().getByTestId('batch-run').filter({ hasText: 'long' }).count()).toBe(1);

@@ -200,6 +200,7 @@ describe('editor races in Chromium with the real services', () => {
     // The new photo's deblur waits for the one running.
     await deblurButton().click();
     await expect.poll(() => text('job-status')).toBe('Waiting for big.jpg to finish…');
+    expect(await deblurButton().textContent()).toMatch(/^\s*Waiting…\s*$/);
     expect(await newestJobStatus()).toBe('queued');
 
     // Show brings the big photo back with its progress and the status bar's Cancel; the flower's

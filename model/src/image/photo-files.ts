@@ -61,12 +61,21 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   return [...new Set(photos)];
 }
 
-/** How many subfolders the folders among `paths` hold (a batch leaves them out), hidden ones and `ignored` names aside. */
+/**
+ * How many subfolders of the folders among `paths` hold photos a batch leaves out: not hidden
+ * ones, not `ignored` names (the results folder), not empty ones, not those dropped themselves.
+ */
 export async function countSubfolders(paths: readonly string[], ignored: readonly string[] = []): Promise<number> {
+  const dropped = new Set(paths.map((given) => path.resolve(given)));
   let count = 0;
-  for (const given of paths) {
-    const entries = await readdir(path.resolve(given), { withFileTypes: true }).catch(() => []);
-    count += entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !ignored.includes(e.name)).length;
+  for (const folder of dropped) {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const sub = path.join(folder, e.name);
+      if (!e.isDirectory() || e.name.startsWith('.') || ignored.includes(e.name) || dropped.has(sub)) continue;
+      const inside = await readdir(sub).catch(() => [] as string[]);
+      if (inside.some((name) => !name.startsWith('.') && isPhotoName(name))) count++;
+    }
   }
   return count;
 }

@@ -75,6 +75,7 @@ class BatchState {
    * replaces this one.
    */
   async runAgain(run: BatchRun): Promise<void> {
+    if (this.starting) return;
     if (await this.start(run.paths, run.title, run.settings)) this.runs = this.runs.filter((other) => other.id !== run.id);
   }
 

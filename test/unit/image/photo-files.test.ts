@@ -2,7 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { findResult, photoFilesIn, planBatch, resultFoldersOf } from '../../../model/src/image/photo-files.js';
+import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf } from '../../../model/src/image/photo-files.js';
 import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
@@ -78,6 +78,14 @@ describe('photos of a batch', () => {
     expect(names(photos)).toEqual(['full/a.jpg']);
     expect(notes).toEqual(['a-unshaken.jpg is left out: it is a result of a photo beside it.', `${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`]);
     await expect(photoFilesIn([empty])).rejects.toThrow(/holds no photos/);
+  });
+
+  it('counts the subfolders a batch leaves out that hold photos: not empty ones, hidden ones, the results folder, or one dropped too', async () => {
+    const trip = path.join(tempDir(), 'trip');
+    for (const sub of ['day1', 'day2', 'empty', '.cache', 'Unshaken']) await mkdir(path.join(trip, sub), { recursive: true });
+    for (const name of ['day1/a.jpg', 'day2/b.jpg', '.cache/c.jpg', 'Unshaken/a-unshaken.jpg', 'empty/notes.txt']) await writeFile(path.join(trip, name), 'x');
+    expect(await countSubfolders([trip], ['Unshaken'])).toBe(2);
+    expect(await countSubfolders([trip, path.join(trip, 'day1')], ['Unshaken'])).toBe(1);
   });
 
   it('numbers results that would share a name, the same way on every run', () => {
