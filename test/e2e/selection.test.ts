@@ -217,4 +217,21 @@ describe('selecting the part of the photo to fix', () => {
     await page().keyboard.press('Tab');
     expect(await page().getByTestId('stale-notice').count()).toBe(0);
   });
+
+  it('the hint gives the size of the shape being dragged, before it is let go', async () => {
+    await button('Ellipse').click();
+    const before = await text('selection-hint');
+    const [a, b] = [await onScreen(200, 100), await onScreen(600, 400)];
+    await page().mouse.move(a.x, a.y);
+    await page().mouse.down();
+    await page().mouse.move(b.x, b.y, { steps: 4 });
+    // Screen pixels are coarser than the photo's here: within a few.
+    await expect.poll(() => text('selection-hint')).toMatch(/^Ellipse (39\d|40\d) × (29\d|30\d) px, from (19\d|20\d), (9\d|10\d) to/);
+    expect(await text('selection-hint')).not.toBe(before);
+    const whileDragging = await text('selection-hint');
+    await page().mouse.up();
+    // Let go: the shape is the selection, as the hint said.
+    await expect.poll(() => page().getByTestId('selection-overlay').locator('ellipse.edge:not(.draft)').count()).toBe(1);
+    expect(await text('selection-hint')).toBe(whileDragging);
+  });
 });

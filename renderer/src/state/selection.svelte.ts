@@ -23,6 +23,8 @@ class SelectionState {
   feather = $state(0);
   /** Fix everything except the shapes. */
   invert = $state(false);
+  /** The shape a drag is drawing, before it is let go (the hint gives its size as it grows). */
+  draft = $state<MaskShape | null>(null);
 
   /** The mask a deblur sends; undefined for the whole photo. */
   get mask(): RegionMask | undefined {
