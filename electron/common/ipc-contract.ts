@@ -117,6 +117,8 @@ export const ipcContract = {
       })
       .strict(),
     response: z.object({
+      /** This batch among the session's (job:batch-runs names it so). */
+      runId: z.string(),
       /** One 'batch-item' job per photo still to do, in order. */
       items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
       /** Photos whose result is already there (an earlier, perhaps interrupted, batch) or queued by a batch still running. */
@@ -128,12 +130,13 @@ export const ipcContract = {
     }),
     progress: true,
   },
-  /** The batches still under way, with their jobs as they stand: a reloaded window shows them again. */
+  /** The session's latest batches, under way or ended, with their jobs as they stand: a reloaded window shows them again. */
   batchRuns: {
     channel: 'job:batch-runs',
     request: z.object({}).strict(),
     response: z.array(
       z.object({
+        runId: z.string(),
         title: z.string(),
         /** What was dropped, and what it runs with: the window can run it again for what is left. */
         paths: z.array(z.string()),

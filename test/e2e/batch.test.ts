@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, attachPath, dropFolder, dropFolders, focusedTestId, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, dropFolders, focusedTestId, pendingRequests, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A folder dropped on the window is a batch, in Chromium with the real services: every photo is
@@ -128,8 +128,17 @@ describe('batch from a dropped folder', () => {
     const failures = await page().getByTestId('batch-run').first().locator('ul.failures li').allTextContents();
     expect(failures.map((f) => f.split(':')[0])).toEqual(['day1/IMG_0001.jpg', 'day2/IMG_0001.jpg']);
     expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('3 items');
-    // Finished batches can be cleared from the list; the results stay.
+    // An ended batch comes back after a reload, with its failures and Run again.
+    await page().reload();
+    const ended = page().getByTestId('batch-run').filter({ hasText: '3 items' });
+    await expect.poll(() => ended.getByTestId('batch-summary').textContent(), { timeout: 30_000 }).toBe('2 done · 2 failed');
+    expect(await ended.getByRole('button', { name: 'Run 3 items again for the photos not done' }).count()).toBe(1);
+    // Finished batches can be cleared from the list, also for after a reload; the results stay.
     await page().getByTestId('batch-clear').click();
+    expect(await page().getByTestId('batch-run').count()).toBe(0);
+    await page().reload();
+    await appLoaded(page());
+    await expect.poll(() => pendingRequests(page())).toBe(0);
     expect(await page().getByTestId('batch-run').count()).toBe(0);
     expect((await readdir(file('day1'))).sort()).toEqual(['IMG_0001.jpg', 'IMG_0002-unshaken.jpg', 'IMG_0002.jpg']);
     expect(app().pageErrors).toEqual([]);

@@ -62,11 +62,13 @@ export function createBatchService(context: ServiceContext): {
   };
   // The batches of this session, newest last, for a window that was reloaded mid-batch.
   const runs: (Omit<IpcResponse<'batchRuns'>[number], 'jobs'>)[] = [];
+  // Ended ones too: a reloaded window keeps a cancelled batch's Run again (it forgets those it cleared).
   const batchRuns = async (): Promise<IpcResponse<'batchRuns'>> =>
     runs
-      .filter((run) => run.items.some((item) => pending.has(item.jobId)))
+      .slice(-RUNS_RESTORED)
       .reverse()
       .map((run) => ({ ...run, jobs: run.items.flatMap((item) => context.jobs.get(item.jobId) ?? []) }));
+  let runsMade = 0;
   const batch = async (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => requireAbsolutePath(p, 'photo or folder path'));
     const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
@@ -151,8 +153,9 @@ export function createBatchService(context: ServiceContext): {
     const subfoldersLeftOut = await countSubfolders(paths, outDir ? [] : [BATCH_SUBFOLDER]);
     if (runs.length >= MAX_RUNS_KEPT) runs.shift();
     const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
-    runs.push({ title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut, leftOut });
-    return { items, alreadyDone, subfoldersLeftOut, leftOut };
+    const runId = `batch_${++runsMade}`;
+    runs.push({ runId, title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut, leftOut });
+    return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };
   };
   return { batch, batchRuns };
 }
@@ -171,6 +174,8 @@ async function makeResultsFolder(folder: string): Promise<boolean> {
 
 /** Batches remembered for a reloaded window (only those still under way are shown). */
 const MAX_RUNS_KEPT = 100;
+/** The newest batches a reloaded window gets back: more would only be a long list to clear. */
+const RUNS_RESTORED = 20;
 
 /** The encoder's hidden temp files for `outputs` (no job is writing them): one listing per folder. */
 async function removeTempFiles(outputs: readonly string[]): Promise<void> {

@@ -9,6 +9,7 @@ const PREFIX = 'unshake.';
 /** The key of the remembered selection (read early by a restore, see recallSelection). */
 export const SELECTION_MEMORY = 'selection';
 const STRENGTH_MEMORY = 'strength';
+const CLEARED_BATCHES_MEMORY = 'clearedBatches';
 
 /** The page's session storage, typed here so Node (the unit tests) compiles this file too. */
 type SessionStore = { getItem(key: string): string | null; setItem(key: string, value: string): void };
@@ -57,4 +58,18 @@ export function rememberStrength(percent: number): void {
 export function recallStrength(): number | null {
   const percent = Number(recall(STRENGTH_MEMORY) ?? NaN);
   return Number.isInteger(percent) && percent >= 0 && percent <= 100 ? percent : null;
+}
+
+/** Batches taken off the list (Clear finished batches), so a reload does not bring them back. */
+export function rememberClearedBatches(runIds: readonly string[]): void {
+  remember(CLEARED_BATCHES_MEMORY, JSON.stringify([...recallClearedBatches(), ...runIds].slice(-200)));
+}
+
+export function recallClearedBatches(): Set<string> {
+  try {
+    const parsed = JSON.parse(recall(CLEARED_BATCHES_MEMORY) ?? '[]') as unknown;
+    return new Set(Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : []);
+  } catch {
+    return new Set();
+  }
 }

@@ -2,6 +2,7 @@ import type { IpcResponse } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { pathOnDisk } from '../lib/image-file.js';
+import { recallClearedBatches, rememberClearedBatches } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -22,6 +23,8 @@ export interface BatchRun {
   alreadyDone: BatchReply['alreadyDone'];
   subfoldersLeftOut: number;
   leftOut: string[];
+  /** Main's name for it: a reloaded window finds it again by this. */
+  runId: string;
 }
 
 /**
@@ -84,8 +87,9 @@ class BatchState {
     try {
       const under = await api.batchRuns();
       for (const run of under) for (const job of run.jobs) jobs.record(job);
-      const known = new Set(this.runs.flatMap((run) => run.items.map((item) => item.jobId)));
-      const missing = under.filter((run) => !run.items.some((item) => known.has(item.jobId)));
+      const known = new Set(this.runs.map((run) => run.runId));
+      const cleared = recallClearedBatches();
+      const missing = under.filter((run) => !known.has(run.runId) && !cleared.has(run.runId));
       this.runs = [
         ...this.runs,
         ...missing.map(({ jobs: _jobs, strength, modelId, ...run }) => ({ id: this.nextId++, ...run, settings: { strength: Math.round(strength * 100), modelId } })),
@@ -97,7 +101,9 @@ class BatchState {
 
   /** Takes the batches that have ended off the list (their results stay where they were written). */
   clearFinished(isOpen: (jobId: string) => boolean): void {
-    this.runs = this.runs.filter((run) => run.items.some((item) => isOpen(item.jobId)));
+    const finished = this.runs.filter((run) => !run.items.some((item) => isOpen(item.jobId)));
+    rememberClearedBatches(finished.map((run) => run.runId));
+    this.runs = this.runs.filter((run) => !finished.includes(run));
   }
 
   /** Stops a batch: its queued photos are dropped and the running one stops; done ones stay. */

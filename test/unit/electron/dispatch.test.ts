@@ -22,7 +22,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     appInfo: record({ name: 'Unshake', version: '0.1.0', platform: 'linux', engine: { runtime: 'ort', version: '1' }, executionProvider: null }),
     openImage: record({ imageId: IMAGE_ID, path: '/p/a.jpg', fileName: 'a.jpg', metadata, previewUrl: `unshake-image://preview/${IMAGE_ID}`, previewWidth: 640, previewHeight: 480 }),
     deblur: record({ jobId: JOB_ID }),
-    batch: record({ items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [] }),
+    batch: record({ runId: 'batch_1', items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [] }),
     batchRuns: record([]),
     editorJobs: record({ deblurs: [], current: null }),
     editorShowing: record({}),
