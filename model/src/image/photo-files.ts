@@ -70,14 +70,20 @@ export async function countSubfolders(paths: readonly string[], ignored: readonl
   let count = 0;
   for (const folder of dropped) {
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const sub = path.join(folder, e.name);
-      if (!e.isDirectory() || e.name.startsWith('.') || ignored.includes(e.name) || dropped.has(sub)) continue;
-      const inside = await readdir(sub).catch(() => [] as string[]);
-      if (inside.some((name) => !name.startsWith('.') && isPhotoName(name))) count++;
-    }
+    count += (await subfoldersWithPhotos(folder, entries, ignored)).filter((name) => !dropped.has(path.join(folder, name))).length;
   }
   return count;
+}
+
+/** The subfolders among `entries` of `folder` (in name order) with photo files of their own; hidden and `ignored` ones aside. */
+async function subfoldersWithPhotos(folder: string, entries: readonly Dirent[], ignored: readonly string[]): Promise<string[]> {
+  const names = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !ignored.includes(e.name)).map((e) => e.name);
+  const withPhotos: string[] = [];
+  for (const name of names.sort(byName)) {
+    const inside = await readdir(path.join(folder, name)).catch(() => [] as string[]);
+    if (inside.some((file) => !file.startsWith('.') && isPhotoName(file))) withPhotos.push(name);
+  }
+  return withPhotos;
 }
 
 type KnownResults = { resultsSubfolder: string; suffixes: readonly string[] };
@@ -103,12 +109,7 @@ async function photosInFolder(folder: string, known: KnownResults): Promise<stri
  */
 async function noPhotosMessage(folder: string, entries: readonly Dirent[], resultsSubfolder: string): Promise<string> {
   const none = `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`;
-  const subfolders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== resultsSubfolder).map((e) => e.name);
-  const withPhotos: string[] = [];
-  for (const name of subfolders.sort(byName)) {
-    const inside = await readdir(path.join(folder, name)).catch(() => [] as string[]);
-    if (inside.some((file) => !file.startsWith('.') && isPhotoName(file))) withPhotos.push(name);
-  }
+  const withPhotos = await subfoldersWithPhotos(folder, entries, [resultsSubfolder]);
   if (withPhotos.length === 0) return none;
   const shown = withPhotos.length > MAX_FOLDERS_NAMED ? [...withPhotos.slice(0, MAX_FOLDERS_NAMED), `${withPhotos.length - MAX_FOLDERS_NAMED} more`] : withPhotos;
   const them = withPhotos.length === 1 ? 'that folder' : 'those folders';
