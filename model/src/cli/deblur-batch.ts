@@ -40,7 +40,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
   const standing = () =>
-    `batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${items.length}) before the stop; run the same command again to finish the rest.`;
+    `${formatBatchSummary(summary, items.length)} before the stop; run the same command again to finish the rest.`;
   // Ctrl-C while a photo is deblurred is withInterruptCleanup's; between two photos, this says where the batch stood.
   let inPhoto = false;
   const betweenPhotos = (signal: 'SIGINT' | 'SIGTERM') => () => {
@@ -100,6 +100,11 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       }
     }
   }
+}
+
+/** The batch's last line, and where it stood at a stop: "batch: 3 done, 1 failed, 0 already done (of 4)". */
+export function formatBatchSummary(summary: BatchSummary, total: number): string {
+  return `batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${total})`;
 }
 
 /** On a terminal, one line that follows the photo's tiles (a 40 MP photo takes a minute); in logs, nothing. */

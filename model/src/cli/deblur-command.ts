@@ -11,7 +11,7 @@ import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
 import { photoFilesIn } from '../image/photo-files.js';
-import { deblurBatch, type BatchOptions } from './deblur-batch.js';
+import { deblurBatch, formatBatchSummary, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
 export const USAGE =
@@ -143,7 +143,7 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Pro
   const where = options.outDir ? ` into ${path.resolve(options.outDir)}` : options.subfolder ? `, each result in ${options.subfolder}/ beside its original` : ', each result next to its original';
   process.stderr.write(`batch: ${inputs.length} photo(s)${where}\n`);
   const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
-  console.log(`batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${inputs.length})`);
+  console.log(formatBatchSummary(summary, inputs.length));
   return summary.failed > 0 ? 1 : 0;
 }
 
