@@ -88,21 +88,22 @@ export async function discoverPairs(folder: string): Promise<Discovery> {
   if (!(await isDir(dir))) throw new UnshakeError('FILE_NOT_FOUND', `The pairs folder ${folder} does not exist or is not a folder.`);
   const index = await readFile(path.join(dir, 'index.tsv'), 'utf8').catch(() => null);
   if (index !== null) return fromIndex(dir, index);
-  for (const blurName of ['blur', 'blurred']) {
-    if ((await isDir(path.join(dir, blurName))) && (await isDir(path.join(dir, 'sharp')))) {
-      return fromFolders(path.join(dir, blurName), path.join(dir, 'sharp'));
-    }
-  }
-  return fromSiblings(dir);
+  const blurName = await blurFolderBesideSharp(dir);
+  return blurName ? fromFolders(path.join(dir, blurName), path.join(dir, 'sharp')) : fromSiblings(dir);
+}
+
+/** `blur` or `blurred`, when `dir` has that folder and a `sharp` one beside it; else null. */
+async function blurFolderBesideSharp(dir: string): Promise<string | null> {
+  if (!(await isDir(path.join(dir, 'sharp')))) return null;
+  for (const blurName of ['blur', 'blurred']) if (await isDir(path.join(dir, blurName))) return blurName;
+  return null;
 }
 
 /** The pairs layout `dir` has (index.tsv, or blur/ + sharp/ folders), in words; null for none. */
 export async function pairsLayoutIn(dir: string): Promise<string | null> {
   if (await stat(path.join(dir, 'index.tsv')).then((s) => s.isFile(), () => false)) return 'an index.tsv of pairs';
-  for (const blurName of ['blur', 'blurred']) {
-    if ((await isDir(path.join(dir, blurName))) && (await isDir(path.join(dir, 'sharp')))) return `${blurName}/ and sharp/ folders of pairs`;
-  }
-  return null;
+  const blurName = await blurFolderBesideSharp(dir);
+  return blurName ? `${blurName}/ and sharp/ folders of pairs` : null;
 }
 
 /**
