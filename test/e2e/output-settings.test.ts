@@ -24,9 +24,9 @@ describe('output settings', () => {
   it('saves in the chosen format: PNG for a JPEG photo, from Save and from a batch', async () => {
     await appLoaded(page());
     await expect.poll(() => format('Same').getAttribute('aria-pressed')).toBe('true');
-    // TIFF says what it cannot keep before anything is written.
+    // The hint says what a format keeps before anything is written.
     await format('TIFF').click();
-    await expect.poll(() => page().getByTestId('output-settings').locator('p.hint').first().textContent()).toContain('EXIF is not');
+    await expect.poll(() => page().getByTestId('output-settings').locator('p.hint').first().textContent()).toContain('PNG and TIFF keep 16');
     await format('PNG').click();
     await expect.poll(() => format('PNG').getAttribute('aria-pressed')).toBe('true');
 

@@ -10,6 +10,7 @@ import { isConvertedOnDecode } from './decode.js';
 import { bareExif, exifWithOrientation } from './exif.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
+import { addExifToTiff } from './tiff-exif.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
@@ -38,8 +39,8 @@ export interface EncodeResult {
  * gives a lossless WebP (its own format, 'same', must not add loss). libvips streams the
  * file into a temp file beside the target, which is fsynced and renamed over it (atomic-file.ts),
  * so a failure leaves no partial output, and no raster-sized buffer is made on the way (the
- * metadata carrier is a streamed temp file too, carrier.ts). TIFF output carries ICC and XMP but
- * not EXIF (libvips' TIFF writer has no EXIF block). IPTC is not carried over.
+ * metadata carrier is a streamed temp file too, carrier.ts). TIFF output gets its EXIF from
+ * tiff-exif.ts, after libvips wrote the rest. IPTC is not carried over.
  */
 export async function encodeImage(raster: RasterImage, source: SourceMetadata, options: EncodeOptions): Promise<EncodeResult> {
   const target = resolve(options.path);
@@ -83,8 +84,9 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   // that profile: dropped with its values kept, the tones would shift.
   const grayToSrgb = isGray(raster) && !grayOut && !isConvertedOnDecode(source.space) && iccColourSpace(source.icc) === 'GRAY';
   const icc = grayToSrgb ? source.icc : await outputIcc(source, grayOut);
-  const exifSource = format === 'tiff' ? null : bareExif(source.exif);
-  const exif = exifSource ? exifWithOrientation(exifSource, 1) : null;
+  const exifSource = bareExif(source.exif);
+  // libvips' TIFF writer has no EXIF: tiff-exif.ts adds it to the written file instead.
+  const exif = exifSource && format !== 'tiff' ? exifWithOrientation(exifSource, 1) : null;
   await withRasterPipeline(raster, { icc, exif }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
@@ -97,6 +99,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true }).toFile(temp);
   });
+  if (format === 'tiff' && exifSource) await addExifToTiff(temp, exifSource);
 }
 
 /**

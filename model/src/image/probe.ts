@@ -4,6 +4,7 @@ import { basename, resolve } from 'node:path';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { SUPPORTED_INPUT_FORMATS } from './formats.js';
+import { readTiffExif } from './tiff-exif.js';
 
 /** Default refusal threshold (issue 4): beyond this, decoding would risk running out of memory. */
 export const DEFAULT_MAX_MEGAPIXELS = 250;
@@ -53,6 +54,8 @@ export async function probeImage(path: string, options: ProbeOptions = {}): Prom
     throw new UnshakeError('CORRUPT_IMAGE', `${name} has no valid image size in its header: the file is damaged; use another copy.`);
   }
   checkPixelLimit(meta.width * meta.height, options.maxMegapixels ?? DEFAULT_MAX_MEGAPIXELS, name);
+  // libvips reads no EXIF from a TIFF: read it here, so the panel and every output get it.
+  if (meta.format === 'tiff' && !meta.exif) meta = { ...meta, exif: (await readTiffExif(absolute)) ?? undefined };
   return { path: absolute, meta, fileSizeBytes };
 }
 

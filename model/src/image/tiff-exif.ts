@@ -1,0 +1,132 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { makerNoteMover } from './maker-note.js';
+import { readAtBuffer, readExifTree, readIfd, tiffHeader, writeExifTree, type ExifTree, type IfdEntry, type ReadAt } from './tiff-ifd.js';
+
+/**
+ * EXIF in TIFF files, which neither side of sharp handles: libvips reads no EXIF from a TIFF
+ * and its TIFF writer has no EXIF directory. In a TIFF, EXIF is not a block but part of the
+ * file's own structure: descriptive tags in IFD0 beside the image's layout tags, plus EXIF and
+ * GPS sub-directories. These two functions move that between a TIFF file and the EXIF block
+ * (a small TIFF structure of its own) that the rest of the pipeline carries.
+ */
+
+/** IFD0 tags that describe the photo rather than the file's layout, carried from file to file. */
+const DESCRIPTIVE_IFD0_TAGS: ReadonlySet<number> = new Set([
+  0x000b, // ProcessingSoftware
+  0x010e, // ImageDescription
+  0x010f, // Make
+  0x0110, // Model
+  0x0131, // Software
+  0x0132, // DateTime
+  0x013b, // Artist
+  0x013c, // HostComputer
+  0x4746, // Rating
+  0x4749, // RatingPercent
+  0x8298, // Copyright
+  0x9c9b, // XPTitle
+  0x9c9c, // XPComment
+  0x9c9d, // XPAuthor
+  0x9c9e, // XPKeywords
+  0x9c9f, // XPSubject
+]);
+const ORIENTATION = 0x0112;
+/**
+ * EXIF tags about JPEG compression (ComponentsConfiguration, CompressedBitsPerPixel) and the
+ * compressed image's size (PixelX/YDimension), which the EXIF standard does not allow in a TIFF.
+ */
+const NOT_IN_TIFF: ReadonlySet<number> = new Set([0x9101, 0x9102, 0xa002, 0xa003]);
+const MAKE = 0x010f;
+const MAKER_NOTE = 0x927c;
+/** Classic TIFF offsets are 32-bit. */
+const MAX_TIFF_OFFSET = 0xffffffff;
+
+function readAtFile(file: FileHandle): ReadAt {
+  return async (offset, length) => {
+    const bytes = Buffer.alloc(length);
+    const { bytesRead } = await file.read(bytes, 0, length, offset);
+    return bytes.subarray(0, bytesRead);
+  };
+}
+
+/**
+ * The EXIF entries ready to be written in `toLittle` order: the MakerNote with a mover that
+ * keeps its offsets true at its new place, or without it where that cannot be done.
+ */
+function movableExif(tree: ExifTree, toLittle: boolean): IfdEntry[] {
+  const makeEntry = tree.ifd0.find((e) => e.tag === MAKE);
+  const make = makeEntry ? makeEntry.value.toString('latin1').replace(/\0[\s\S]*$/, '') : '';
+  return tree.exif.flatMap((entry) => {
+    if (entry.tag !== MAKER_NOTE) return [entry];
+    const mover = makerNoteMover({ note: entry.value, make, at: entry.at, fromLittle: tree.little, toLittle });
+    return mover ? [{ ...entry, place: mover }] : [];
+  });
+}
+
+function hasPhotoTags(tree: ExifTree): boolean {
+  return tree.exif.length > 0 || tree.gps.length > 0 || tree.ifd0.some((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag));
+}
+
+/**
+ * The TIFF file's EXIF as a bare EXIF block (II*\0 / MM\0*, as exif.ts works on), or null where
+ * it has none or it cannot be read: a TIFF's EXIF is never a reason to refuse the photo.
+ */
+export async function readTiffExif(path: string): Promise<Buffer | null> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const readAt = readAtFile(file);
+      const header = tiffHeader(await readAt(0, 8));
+      if (!header) return null;
+      const tree = await readExifTree(readAt, header.ifd0, header.little);
+      if (!hasPhotoTags(tree)) return null;
+      const ifd0 = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) || e.tag === ORIENTATION);
+      const blockHeader = Buffer.from(header.little ? 'II*\0\x08\0\0\0' : 'MM\0*\0\0\0\x08', 'latin1');
+      return Buffer.concat([blockHeader, writeExifTree({ ...tree, ifd0, exif: movableExif(tree, header.little) }, header.little, 8)]);
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The EXIF block's photo tags added to a TIFF file written by libvips: a new IFD0 (the file's
+ * own entries plus the block's descriptive ones) and the EXIF and GPS directories are appended,
+ * and the header is pointed at the new IFD0. The image data does not move; the old IFD0 stays
+ * behind unreferenced (a few hundred bytes plus its values). Orientation and resolution stay as
+ * libvips wrote them. Returns false
+ * where nothing could be added (no photo tags, BigTIFF, over 4 GB).
+ */
+export async function addExifToTiff(path: string, exif: Buffer): Promise<boolean> {
+  const source = tiffHeader(exif);
+  if (!source) return false;
+  const tree = await readExifTree(readAtBuffer(exif), source.ifd0, source.little);
+  if (!hasPhotoTags(tree)) return false;
+  const file = await open(path, 'r+');
+  try {
+    const readAt = readAtFile(file);
+    const header = tiffHeader(await readAt(0, 8));
+    if (!header) return false;
+    const exifEntries = movableExif(tree, header.little).filter((e) => !NOT_IN_TIFF.has(e.tag));
+    const own = await readIfd(readAt, header.ifd0, header.little);
+    // Rewriting IFD0 without an entry it could not read would damage the file.
+    if (!own.complete) return false;
+    const ownTags = new Set(own.entries.map((e) => e.tag));
+    const added = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) && !ownTags.has(e.tag));
+    const end = (await file.stat()).size;
+    // TIFF offsets must be even.
+    const base = end + (end & 1);
+    const bytes = writeExifTree({ ifd0: [...own.entries, ...added], exif: exifEntries, gps: tree.gps, interop: tree.interop }, header.little, base, own.next);
+    if (base + bytes.length > MAX_TIFF_OFFSET) return false;
+    await file.write(Buffer.alloc(base - end), 0, base - end, end);
+    await file.write(bytes, 0, bytes.length, base);
+    const pointer = Buffer.alloc(4);
+    if (header.little) pointer.writeUInt32LE(base);
+    else pointer.writeUInt32BE(base);
+    await file.write(pointer, 0, 4, 4);
+    return true;
+  } finally {
+    await file.close();
+  }
+}
