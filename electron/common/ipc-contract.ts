@@ -114,6 +114,11 @@ export const ipcContract = {
         outDir: z.string().min(1).max(4096).optional(),
         /** What was dropped, for people ("Holiday", "3 items"): shown again after a reload. */
         title: z.string().min(1).max(300).optional(),
+        /**
+         * Run again: the runId of the batch this finishes. Its output settings (format, quality,
+         * where results go, suffix…) are used again, not today's, so its photos come out alike.
+         */
+        again: z.string().min(1).max(100).optional(),
       })
       .strict(),
     response: z.object({

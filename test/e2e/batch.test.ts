@@ -86,14 +86,17 @@ describe('batch from a dropped folder', () => {
     const long = page().getByTestId('batch-run').filter({ hasText: 'long' });
     expect(await long.getByTestId('batch-settings').textContent()).toMatch(/^Base model — Unshake base at 100 %$/);
     expect(await long.getByTestId('batch-subfolders').textContent()).toMatch(/^\s*1 subfolder not included: drop it to deblur its photos\.\s*$/);
-    // Run again finishes what was left, with the batch's own settings; its card replaces this one.
+    // Run again finishes what was left, with the batch's own settings (PNG chosen since does
+    // not apply to it); its card replaces this one.
+    await services().dispatch('settings:set', { outputFormat: 'png' });
     await long.getByRole('button', { name: 'Run long again for the photos not done' }).press('Enter');
     // Its card is replaced by the new run's: the focus goes to that run's Cancel batch.
     await expect.poll(() => focusedTestId(page())).toBe('batch-cancel');
     const summary = `${6 - doneBefore} done${doneBefore ? ` · ${doneBefore} already done or under way` : ''}`;
     await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 90_000 }).toBe(summary);
     expect(await page().getByTestId('batch-run').filter({ hasText: 'long' }).count()).toBe(1);
-    expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length).toBe(6);
+    expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).sort()).toEqual(['13', '14', '15', '16', '17', '18'].map((n) => `kodim${n}-unshaken.jpg`));
+    await services().dispatch('settings:set', { outputFormat: 'same' });
 
     // Left with a click elsewhere, Cancel batch does not pull the focus back when it goes.
     await mkdir(file('long2'));

@@ -5,7 +5,7 @@ import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { isDiskFull } from '../../../model/src/image/encode.js';
-import { BATCH_SUBFOLDER } from '../../common/settings-schema.js';
+import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
@@ -68,11 +68,13 @@ export function createBatchService(context: ServiceContext): {
       .slice(-RUNS_RESTORED)
       .reverse()
       .map((run) => ({ ...run, jobs: run.items.flatMap((item) => context.jobs.get(item.jobId) ?? []) }));
+  // The settings each batch started with, for its Run again (past MAX_RUNS_KEPT: today's).
+  const settingsOfRun = new Map<string, Settings>();
   let runsMade = 0;
   const batch = async (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => requireAbsolutePath(p, 'photo or folder path'));
     const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
-    const settings = context.settings.get();
+    const settings = (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get();
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
     const where = outDir ? { folder: outDir } : settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
     const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
@@ -151,10 +153,11 @@ export function createBatchService(context: ServiceContext): {
       items.push({ jobId: job.id, ...item });
     }
     const subfoldersLeftOut = await countSubfolders(paths, outDir ? [] : [BATCH_SUBFOLDER]);
-    if (runs.length >= MAX_RUNS_KEPT) runs.shift();
+    if (runs.length >= MAX_RUNS_KEPT) settingsOfRun.delete(runs.shift()?.runId ?? '');
     const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
     const runId = `batch_${++runsMade}`;
     runs.push({ runId, title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut, leftOut });
+    settingsOfRun.set(runId, settings);
     return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };
   };
   return { batch, batchRuns };

@@ -162,9 +162,13 @@ export async function loadBestBackend(options: BackendOptions = {}): Promise<Bac
   throw new Error(`No TF.js backend could be started (${why}).`);
 }
 
-/** A backend that runs on the CPU (pure JS, or WebGPU over a software renderer). */
+/**
+ * A backend that runs on the processor: pure JS, native TensorFlow without CUDA, or WebGPU over
+ * a software renderer. The users' guide promises small crops "without a graphics card", and
+ * native TensorFlow on the CPU is faster than pure JS but still no graphics card.
+ */
 export function isCpuBound(choice: Pick<BackendChoice, 'name' | 'software'>): boolean {
-  return choice.name === 'cpu' || choice.software === true;
+  return choice.name === 'cpu' || choice.name === 'tensorflow' || choice.software === true;
 }
 
 /**

@@ -57,11 +57,11 @@ class BatchState {
     await this.start(paths, title, { strength, modelId });
   }
 
-  /** Queues a batch; true once main has it. */
-  async start(paths: string[], title: string, settings: BatchSettings): Promise<boolean> {
+  /** Queues a batch (`again`: the runId it runs again, with that run's output settings); true once main has it. */
+  async start(paths: string[], title: string, settings: BatchSettings, again?: string): Promise<boolean> {
     this.starting = true;
     try {
-      const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId, title });
+      const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId, title, ...(again ? { again } : {}) });
       this.runs = [{ id: this.nextId++, title, paths, settings, ...reply }, ...this.runs];
       return true;
     } catch (error) {
@@ -79,7 +79,7 @@ class BatchState {
    */
   async runAgain(run: BatchRun): Promise<void> {
     if (this.starting) return;
-    if (await this.start(run.paths, run.title, run.settings)) this.runs = this.runs.filter((other) => other.id !== run.id);
+    if (await this.start(run.paths, run.title, run.settings, run.runId)) this.runs = this.runs.filter((other) => other.id !== run.id);
   }
 
   /** After a reload: the batches main is still working on, as they stand. */

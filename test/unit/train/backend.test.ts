@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { describeBackend, loadBestBackend } from '../../../model/src/train/backend.js';
+import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from '../../../model/src/train/backend.js';
 
 const installed = async (name: string) => import(name).then(() => true, () => false);
 
@@ -49,5 +49,18 @@ describe('loadBestBackend', () => {
     const choice = await loadBestBackend({ candidates: ['cpu'] });
     expect(choice).toMatchObject({ name: 'cpu', tried: [{ name: 'cpu', ok: true, reason: null }] });
     expect(choice.warning).toMatch(/slower/);
+  });
+});
+
+describe('isCpuBound', () => {
+  it('counts every backend that runs on the processor, and only those', () => {
+    // A graphics card: CUDA, or WebGPU on a hardware adapter.
+    expect(isCpuBound({ name: 'tensorflow-gpu' })).toBe(false);
+    expect(isCpuBound({ name: 'webgpu', software: false })).toBe(false);
+    // The processor: native TensorFlow without CUDA, WebGPU's software renderer, pure JS.
+    expect(isCpuBound({ name: 'tensorflow' })).toBe(true);
+    expect(isCpuBound({ name: 'webgpu', software: true })).toBe(true);
+    expect(isCpuBound({ name: 'cpu' })).toBe(true);
+    expect([defaultCriticWidth({ name: 'tensorflow' }), defaultCriticWidth({ name: 'tensorflow-gpu' })]).toEqual([16, 64]);
   });
 });
