@@ -32,6 +32,7 @@ export const sourceMetadataSchema = z
     hasAlpha: z.boolean(),
     fileSizeBytes: z.number().nonnegative(),
     lossless: z.boolean().optional(),
+    density: z.number().positive().optional(),
   })
   .strict();
 export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;

@@ -9,6 +9,8 @@ import type { BitDepth, RasterImage } from './types.js';
 export interface CarrierMetadata {
   icc: Buffer | null;
   exif: Buffer | null;
+  /** Print resolution, pixels per inch: libvips takes it from pHYs and writes it in every format. */
+  density?: number | null;
 }
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -31,6 +33,7 @@ export async function writeCarrierPng(raster: RasterImage, path: string, meta: C
   const head = [SIGNATURE, pngChunk('IHDR', ihdr(raster, bitDepth))];
   if (meta.icc) head.push(pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(meta.icc)])));
   if (meta.exif) head.push(pngChunk('eXIf', meta.exif));
+  if (meta.density) head.push(pngChunk('pHYs', physicalPixels(meta.density)));
   const chunker = new Transform({
     transform(data: Buffer, _encoding, done) {
       done(null, pngChunk('IDAT', data));
@@ -47,6 +50,16 @@ export async function writeCarrierPng(raster: RasterImage, path: string, meta: C
     chunker,
     createWriteStream(path, { flags: 'wx' }),
   );
+}
+
+/** pHYs: pixels per metre in x and y, unit 1 (the metre). */
+function physicalPixels(pixelsPerInch: number): Buffer {
+  const data = Buffer.alloc(9);
+  const perMetre = Math.round(pixelsPerInch / 0.0254);
+  data.writeUInt32BE(perMetre, 0);
+  data.writeUInt32BE(perMetre, 4);
+  data[8] = 1;
+  return data;
 }
 
 function ihdr(raster: RasterImage, bitDepth: BitDepth): Buffer {

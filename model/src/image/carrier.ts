@@ -6,7 +6,8 @@ import type { BitDepth, RasterImage } from './types.js';
 
 /**
  * Run `use` with a sharp pipeline over `raster` at `bitDepth` whose input already carries the
- * original ICC/EXIF bytes, so `keepIccProfile()`/`keepExif()` write them out unchanged.
+ * original ICC/EXIF bytes, so `keepIccProfile()`/`keepExif()` write them out unchanged, and
+ * its print resolution, which libvips writes in every format.
  *
  * Why a carrier: sharp has no way to attach ICC or EXIF *bytes* to raw pixels.
  * `withIccProfile()` converts the pixels into the profile (we want them untouched) and
@@ -23,7 +24,7 @@ export async function withRasterPipeline<T>(
   options: { bitDepth: BitDepth; target: string },
   use: (pipeline: Sharp) => Promise<T>,
 ): Promise<T> {
-  if (!meta.icc && !meta.exif && options.bitDepth === raster.bitDepth) return use(rawInput(raster));
+  if (!meta.icc && !meta.exif && !meta.density && options.bitDepth === raster.bitDepth) return use(rawInput(raster));
   const carrier = tempPathBeside(options.target, 'carrier', '.png');
   try {
     await writeCarrierPng(raster, carrier, meta, options.bitDepth);

@@ -53,6 +53,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       icc: meta.icc ?? null,
       exif: meta.exif ?? null,
       xmp: meta.xmp ?? null,
+      ...(meta.density ? { density: meta.density } : {}),
       hasAlpha: plan.hasAlpha,
       fileSizeBytes,
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),

@@ -7,7 +7,7 @@ import { tempPathBeside, writeAtomically } from './atomic-file.js';
 import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
-import { bareExif, exifWithOrientation } from './exif.js';
+import { bareExif, exifWithOrientation, exifWithoutThumbnail } from './exif.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import { addExifToTiff } from './tiff-exif.js';
@@ -86,8 +86,8 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   const icc = grayToSrgb ? source.icc : await outputIcc(source, grayOut);
   const exifSource = bareExif(source.exif);
   // libvips' TIFF writer has no EXIF: tiff-exif.ts adds it to the written file instead.
-  const exif = exifSource && format !== 'tiff' ? exifWithOrientation(exifSource, 1) : null;
-  await withRasterPipeline(raster, { icc, exif }, { bitDepth, target }, async (input) => {
+  const exif = exifSource && format !== 'tiff' ? exifWithOrientation(exifWithoutThumbnail(exifSource), 1) : null;
+  await withRasterPipeline(raster, { icc, exif, density: source.density ?? null }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
@@ -97,7 +97,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
-    await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true }).toFile(temp);
+    await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   if (format === 'tiff' && exifSource) await addExifToTiff(temp, exifSource);
 }
@@ -119,8 +119,12 @@ async function outputIcc(source: SourceMetadata, grayOut: boolean): Promise<Buff
  */
 const OPTIMISE_JPEG_CODING_MAX_PIXELS = 50e6;
 
-/** `lossless`: the source was a lossless WebP; a WebP output stays lossless (quality is ignored). */
-function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, lossless }: { quality: number; pixels: number; lossless: boolean }): Sharp {
+/**
+ * `lossless`: the source was a lossless WebP; a WebP output stays lossless (quality is ignored).
+ * `density`: the source's pixels per inch, which sharp's TIFF writer would otherwise replace with
+ * its own default (1 pixel per mm, 25.4 ppi); the other writers take it from the carrier.
+ */
+function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, lossless, density }: { quality: number; pixels: number; lossless: boolean; density: number | undefined }): Sharp {
   switch (format) {
     case 'jpeg':
       // JPEG has no alpha: flatten onto white as most viewers would show it.
@@ -132,7 +136,7 @@ function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, 
     case 'png':
       return pipeline.png({ compressionLevel: 6 });
     case 'tiff':
-      return pipeline.tiff({ compression: 'lzw', predictor: 'horizontal' });
+      return pipeline.tiff({ compression: 'lzw', predictor: 'horizontal', ...(density ? { xres: density / 25.4, yres: density / 25.4, resolutionUnit: 'inch' as const } : {}) });
     case 'webp':
       // exact: keep the colour under fully transparent pixels, which lossless mode may otherwise alter.
       return lossless ? pipeline.webp({ lossless: true, exact: true }) : pipeline.webp({ quality });

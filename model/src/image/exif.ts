@@ -48,3 +48,20 @@ export function exifWithOrientation(exif: Buffer, orientation: number): Buffer {
   }
   return copy;
 }
+
+/**
+ * A copy of the EXIF without its thumbnail: IFD0's link to IFD1 is cut (same size, so nothing
+ * moves). The thumbnail shows the photo as it was stored, blurred and perhaps sideways; a result
+ * saved upright and deblurred would show it in a viewer's thumbnail view, so none is better.
+ */
+export function exifWithoutThumbnail(exif: Buffer): Buffer {
+  const copy = Buffer.from(exif);
+  const little = copy.toString('latin1', 0, 2) === 'II';
+  const ifd0 = little ? copy.readUInt32LE(4) : copy.readUInt32BE(4);
+  if (ifd0 + 2 > copy.length) return copy;
+  const next = ifd0 + 2 + (little ? copy.readUInt16LE(ifd0) : copy.readUInt16BE(ifd0)) * 12;
+  if (next + 4 > copy.length) return copy;
+  if (little) copy.writeUInt32LE(0, next);
+  else copy.writeUInt32BE(0, next);
+  return copy;
+}

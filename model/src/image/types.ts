@@ -30,6 +30,8 @@ export interface SourceMetadata {
   exif: Buffer | null;
   /** XMP packet, if any. */
   xmp: Buffer | null;
+  /** Print resolution in pixels per inch, where the file states one. */
+  density?: number;
   hasAlpha: boolean;
   fileSizeBytes: number;
   /**

@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../../model/src/image/decode.js';
+import { encodeImage } from '../../../model/src/image/encode.js';
+import { exifBlock, jpegWithExif } from '../../fixtures/exif-blocks.js';
+import { makePng16, useTempDir } from '../../fixtures/make-images.js';
+
+const tempDir = useTempDir('unshake-encode-extras-');
+
+async function saveAs(source: string, name: string): Promise<string> {
+  const { raster, source: meta } = await decodeImage(source);
+  return (await encodeImage(raster, meta, { path: join(tempDir(), name) })).path;
+}
+
+describe('what else a result keeps, and what it must not', () => {
+  it('the print resolution (300 ppi) is kept in JPEG, PNG and TIFF, from JPEG and from 16-bit PNG', async () => {
+    const jpeg = join(tempDir(), 'print.jpg');
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#506070' } }).withMetadata({ density: 300 }).jpeg().toFile(jpeg);
+    const png16 = join(tempDir(), 'print16.png');
+    await sharp((await makePng16(tempDir())).path).withMetadata({ density: 300 }).png().toFile(png16);
+    for (const source of [jpeg, png16]) {
+      for (const ext of ['jpg', 'png', 'tif']) {
+        const out = await saveAs(source, `${source.endsWith('.png') ? 'from-png' : 'from-jpeg'}.${ext}`);
+        expect([ext, (await sharp(out).metadata()).density]).toEqual([ext, 300]);
+      }
+    }
+  });
+
+  it('the EXIF thumbnail (the photo as stored: blurred, maybe sideways) is not carried into results', async () => {
+    const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).jpeg().toBuffer();
+    const block = exifBlock(true, {
+      ifd0: [[0x010f, { type: 'ascii', text: 'Canon' }]],
+      exif: [[0x8827, { type: 'short', values: [200] }]],
+      ifd1: [[0x010e, { type: 'ascii', text: 'stale thumbnail directory' }]],
+      thumbnail: await sharp({ create: { width: 16, height: 10, channels: 3, background: '#8a6f4c' } }).jpeg().toBuffer(),
+    });
+    const source = join(tempDir(), 'thumb.jpg');
+    await writeFile(source, jpegWithExif(plain, block));
+    const before = (await exifr.parse(source, { ifd1: true, mergeOutput: false })) as Record<string, unknown>;
+    expect(before.ifd1).toMatchObject({ ImageDescription: 'stale thumbnail directory' });
+    expect((await exifr.thumbnail(source))?.length).toBeGreaterThan(100);
+    for (const ext of ['jpg', 'png', 'webp']) {
+      // exifr reads no WebP: the EXIF block as sharp finds it, without its "Exif\0\0" prefix.
+      const { exif } = await sharp(await saveAs(source, `thumb-out.${ext}`)).metadata();
+      const bare = exif?.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? exif.subarray(6) : exif;
+      const tags = (await exifr.parse(bare!, { ifd1: true, mergeOutput: false })) as Record<string, unknown>;
+      expect([ext, tags.ifd0, tags.ifd1]).toEqual([ext, expect.objectContaining({ Make: 'Canon' }), undefined]);
+    }
+  });
+});
