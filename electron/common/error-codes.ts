@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'OUTPUT_EXISTS',
   'WRITE_FAILED',
   'FORBIDDEN_SENDER',
+  'FORBIDDEN_PATH',
   'WORKER_CRASHED',
   'INTERNAL',
 ] as const;

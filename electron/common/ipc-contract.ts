@@ -110,8 +110,6 @@ export const ipcContract = {
         paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
         strength: z.number().min(0).max(1),
         modelId: z.string().min(1).max(200),
-        /** Absent: each result next to its original. */
-        outDir: z.string().min(1).max(4096).optional(),
         /** What was dropped, for people ("Holiday", "3 items"): shown again after a reload. */
         title: z.string().min(1).max(300).optional(),
         /**
@@ -294,6 +292,12 @@ export const ipcContract = {
 /** Main → renderer push channel carrying JobSnapshot updates for progress-streaming channels. */
 export const JOB_UPDATE_EVENT = 'job:update';
 
+/**
+ * Preload → main: a path the user handed over (a dropped or picked File's, see granted-paths.ts).
+ * Not a contract channel: the page cannot send it, only the preload, from a File it was given.
+ */
+export const GRANT_PATH_EVENT = 'path:granted';
+
 export type IpcContract = typeof ipcContract;
 export type ChannelName = keyof IpcContract;
 export const CHANNEL_NAMES = Object.keys(ipcContract) as ChannelName[];
@@ -327,7 +331,7 @@ export type UnshakeApi = {
  * a parameter because electron/common is also compiled without the DOM lib: the preload and the
  * renderer say `PreloadApi<File>`, Node-side code (the e2e page shim) keeps the structural default.
  */
-export type PreloadApi<DroppedFile extends { readonly name: string } = { readonly name: string }> = UnshakeApi & {
+export type PreloadApi<DroppedFile extends { readonly name: string; readonly webkitRelativePath: string } = { readonly name: string; readonly webkitRelativePath: string }> = UnshakeApi & {
   pathForFile(file: DroppedFile): string;
 };
 

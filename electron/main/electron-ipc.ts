@@ -1,5 +1,5 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { CHANNEL_NAMES, ipcContract, type IpcResult } from '../common/ipc-contract.js';
+import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { CHANNEL_NAMES, GRANT_PATH_EVENT, ipcContract, type IpcResult } from '../common/ipc-contract.js';
 import type { IpcDispatch } from './ipc/dispatch.js';
 import { isTrustedSender, type SenderCheckOptions } from './ipc/sender-check.js';
 
@@ -7,7 +7,13 @@ import { isTrustedSender, type SenderCheckOptions } from './ipc/sender-check.js'
  * Registers one ipcMain.handle per contract channel. Each call is sender-checked (only our
  * renderer's frame), then validated and run by the dispatcher, and always answers a Result.
  */
-export function registerIpcHandlers(dispatch: IpcDispatch, options: SenderCheckOptions): () => void {
+export function registerIpcHandlers(dispatch: IpcDispatch, grantPath: (path: string) => void, options: SenderCheckOptions): () => void {
+  const onGrant = (event: IpcMainEvent, path: unknown) => {
+    const frameUrl = event.senderFrame?.url;
+    if (!frameUrl || !isTrustedSender(frameUrl, options)) return;
+    if (typeof path === 'string' && path.length <= 4096) grantPath(path);
+  };
+  ipcMain.on(GRANT_PATH_EVENT, onGrant);
   for (const name of CHANNEL_NAMES) {
     const { channel } = ipcContract[name];
     ipcMain.handle(channel, (event: IpcMainInvokeEvent, payload: unknown): Promise<IpcResult<unknown>> => {
@@ -20,6 +26,7 @@ export function registerIpcHandlers(dispatch: IpcDispatch, options: SenderCheckO
     });
   }
   return () => {
+    ipcMain.removeListener(GRANT_PATH_EVENT, onGrant);
     for (const name of CHANNEL_NAMES) ipcMain.removeHandler(ipcContract[name].channel);
   };
 }

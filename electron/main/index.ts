@@ -50,7 +50,7 @@ async function start(): Promise<void> {
     image: services.handleImageRequest,
     contentSecurityPolicy: devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
   });
-  registerIpcHandlers(services.dispatch, devServerOrigin ? { devServerOrigin } : {});
+  registerIpcHandlers(services.dispatch, services.grantPath, devServerOrigin ? { devServerOrigin } : {});
   services.onJobUpdate((job) => {
     if (window && !window.isDestroyed()) window.webContents.send(JOB_UPDATE_EVENT, job);
   });

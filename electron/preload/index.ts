@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { CHANNEL_NAMES, ipcContract, JOB_UPDATE_EVENT, type PreloadApi, type UnshakeApi } from '../common/ipc-contract.js';
+import { handedOverPath } from '../common/folder-path.js';
+import { CHANNEL_NAMES, GRANT_PATH_EVENT, ipcContract, JOB_UPDATE_EVENT, type PreloadApi, type UnshakeApi } from '../common/ipc-contract.js';
 import type { JobSnapshot } from '../common/job-state.js';
 
 /**
@@ -20,8 +21,14 @@ const api: PreloadApi<File> = {
       ipcRenderer.removeListener(JOB_UPDATE_EVENT, handler);
     };
   },
-  // The real path of a dropped File (File.path no longer exists in Electron).
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  // The real path of a dropped or picked File (File.path no longer exists in Electron). Main is
+  // told it was handed over, ahead of the request that names it (one ordered channel): requests
+  // may name only such paths, and a page cannot make a File with a path of its choosing.
+  pathForFile: (file) => {
+    const path = webUtils.getPathForFile(file);
+    if (path) ipcRenderer.send(GRANT_PATH_EVENT, handedOverPath(path, file.webkitRelativePath));
+    return path;
+  },
 };
 
 contextBridge.exposeInMainWorld('unshake', api);

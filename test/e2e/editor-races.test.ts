@@ -90,6 +90,7 @@ describe('editor races in Chromium with the real services', () => {
       },
       onJobUpdate: main.onJobUpdate,
       handleImageRequest: main.handleImageRequest,
+      grantPath: main.grantPath,
     }));
     real = session.services;
     app = session.app;
@@ -142,6 +143,7 @@ describe('editor races in Chromium with the real services', () => {
   it('a Deblur request that fails leaves the saved result saved', async () => {
     // Main forgets the oldest open image once enough others are opened (as a long batch would).
     if (!real) throw new Error('the services did not start');
+    real.grantPath(file('tiny.png'));
     for (let i = 0; i < OPEN_IMAGES_KEPT; i++) await real.dispatch('image:open', { path: file('tiny.png') });
     await deblurButton().click();
     await expect.poll(() => text('error-code')).toBe('IMAGE_NOT_OPEN');

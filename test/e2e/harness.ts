@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, createServer, preview, type Connect, type Plugin } from 'vite';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { handedOverPath } from '../../electron/common/folder-path.js';
 import { CHANNEL_NAMES, ipcContract } from '../../electron/common/index.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
@@ -26,7 +27,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** The part of the real services (what Electron's main wires to IPC) the harness drives. */
-export type E2eServices = Pick<Services, 'dispatch' | 'onJobUpdate' | 'handleImageRequest'>;
+export type E2eServices = Pick<Services, 'dispatch' | 'onJobUpdate' | 'handleImageRequest' | 'grantPath'>;
 
 const IMAGE_SCHEME = 'unshake-image://';
 const IMAGE_ROUTE = '/__unshake-image/';
@@ -138,6 +139,9 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
   await page.exposeBinding('__unshakeDispatch', async (_source, channel: string, payload: unknown) =>
     rewriteImageUrls(await services.dispatch(channel, payload)),
   );
+  // The preload's GRANT_PATH_EVENT: bindings run in the order the page calls them, as Electron's
+  // IPC messages do, so a grant is in before the request that names the path.
+  await page.exposeBinding('__unshakeGrantPath', (_source, fullPath: string, relativePath: string) => services.grantPath(handedOverPath(fullPath, relativePath)));
   const channels = CHANNEL_NAMES.map((name): [string, string] => [name, ipcContract[name].channel]);
   await page.addInitScript(installPreloadShim, channels);
   // Main pushes JOB_UPDATE to the window; here each update is delivered by evaluating in the page

@@ -15,6 +15,7 @@ interface CspViolationEvent {
 interface ShimGlobals {
   unshake?: unknown;
   __unshakeDispatch(channel: string, payload: unknown): Promise<unknown>;
+  __unshakeGrantPath(fullPath: string, relativePath: string): Promise<void>;
   __unshakeJobUpdate?: (job: JobSnapshot) => void;
   __unshakeAttachPath?: (fileName: string, path: string) => void;
   __unshakeCspViolations?: string[];
@@ -52,7 +53,12 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
       listeners.delete(listener);
     };
   };
-  const pathForFile: PreloadApi['pathForFile'] = (file) => paths.get(file.name) ?? '';
+  const pathForFile: PreloadApi['pathForFile'] = (file) => {
+    const path = paths.get(file.name) ?? '';
+    // As the preload tells main: requests may name what the user handed over, nothing else.
+    if (path) void page.__unshakeGrantPath(path, file.webkitRelativePath);
+    return path;
+  };
   api.pathForFile = pathForFile;
 
   page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));

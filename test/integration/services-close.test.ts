@@ -19,6 +19,7 @@ describe('quitting (services.close) with the real engine worker', () => {
     const photo = path.join(work, 'lion.jpg');
     await copyFile(sharedPhoto('real-blur/lai_lion.jpg'), photo);
     const services = await startServices({ userDataDir, engine: createChildProcessEngine(), trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test' });
+    services.grantPath(photo);
     const opened = ok<OpenImageResult>(await services.dispatch('image:open', { path: photo }));
     const { jobId } = ok<{ jobId: string }>(await services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
     expect((await followJob(services, jobId)).at(-1)?.state.status).toBe('done');

@@ -155,6 +155,8 @@ describe('training runs through the services, with the real training process', (
       await writeFile(path.join(workDir, 'a.jpg'), 'x');
       expect(await start(path.join(workDir, 'a.jpg'))).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('is a file') } });
       expect(await start('relative/folder')).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+      // Only a folder the user handed over (dropped or picked) may be named.
+      expect(await start(path.dirname(workDir))).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_PATH' } });
     } finally {
       await services.close();
     }

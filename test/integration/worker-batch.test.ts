@@ -38,8 +38,9 @@ describe('batch through the services', () => {
     );
 
   it('deblurs every photo of a folder into its own file; a damaged one fails alone', async () => {
-    const outDir = path.join(t.workDir, 'fixed');
-    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder', outDir }));
+    ok(await t.services.dispatch('settings:set', { batchResults: 'subfolder' }));
+    const outDir = path.join(folder, 'Unshaken');
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' }));
     expect(reply.items.map((i) => path.basename(i.input))).toEqual(['cut.png', 'kodim05.png', 'kodim06.png']);
     expect(reply.items.map((i) => i.output)).toEqual(['cut', 'kodim05', 'kodim06'].map((n) => path.join(outDir, `${n}-unshaken.png`)));
     const ends: JobSnapshot[] = await run(reply);
@@ -57,10 +58,11 @@ describe('batch through the services', () => {
     expect(a!.equals(b!)).toBe(false);
 
     // Dropped again: only the damaged photo is queued; the two results are reported as done.
-    const again = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder', outDir }));
+    const again = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' }));
     expect(again.items.map((i) => path.basename(i.input))).toEqual(['cut.png']);
     expect(again.alreadyDone.map((i) => path.basename(i.input))).toEqual(['kodim05.png', 'kodim06.png']);
     await run(again);
+    ok(await t.services.dispatch('settings:set', { batchResults: 'beside' }));
   });
 
   it('a folder dropped again while its batch runs is not queued twice; a changed output format still counts earlier results', async () => {
@@ -130,10 +132,19 @@ describe('batch through the services', () => {
   });
 
   it('next to the originals by default; a relative path or an empty folder is refused', async () => {
-    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [path.join(folder, 'kodim05.png')], strength: 0.5, modelId: 'placeholder' }));
-    expect(reply.items[0]!.output).toBe(path.join(folder, 'kodim05-unshaken.png'));
+    const single = path.join(t.workDir, 'single');
+    await mkdir(single);
+    await writeFile(path.join(single, 'kodim05.png'), await readFile(path.join(folder, 'kodim05.png')));
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [path.join(single, 'kodim05.png')], strength: 0.5, modelId: 'placeholder' }));
+    expect(reply.items[0]!.output).toBe(path.join(single, 'kodim05-unshaken.png'));
     expect((await run(reply))[0]!.state.status).toBe('done');
     expect(await t.services.dispatch('job:batch', { paths: ['card'], strength: 1, modelId: 'placeholder' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    // A folder the user did not hand over is refused before anything is read or written there.
+    const elsewhere = path.dirname(t.workDir);
+    expect(await t.services.dispatch('job:batch', { paths: [elsewhere], strength: 1, modelId: 'placeholder' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_PATH', message: expect.stringContaining('drop it on the window') },
+    });
     const empty = path.join(t.workDir, 'empty');
     await mkdir(empty);
     expect(await t.services.dispatch('job:batch', { paths: [empty], strength: 1, modelId: 'placeholder' })).toMatchObject({

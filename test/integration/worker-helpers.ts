@@ -37,6 +37,9 @@ export async function startTestServices(prefix: string, extra: Pick<StartService
   await mkdir(userDataDir);
   const engine = createChildProcessEngine();
   const services = await startServices({ userDataDir, engine, trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test', ...extra });
+  // As if the user had dropped them: requests may name what is in these folders (granted-paths.ts).
+  services.grantPath(workDir);
+  services.grantPath(dataDir);
   return { services, engine, workDir, userDataDir };
 }
 

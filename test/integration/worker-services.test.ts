@@ -83,6 +83,9 @@ describe('services with the real engine worker', () => {
       [empty, 'FILE_EMPTY'],
       [truncated, 'CORRUPT_IMAGE'],
       ['relative/photo.jpg', 'INVALID_REQUEST'],
+      // A photo on disk the user never handed over (dropped or chose), and a way out of a folder they did.
+      [path.join(path.dirname(t.workDir), 'elsewhere.jpg'), 'FORBIDDEN_PATH'],
+      [`${t.workDir}${path.sep}..${path.sep}elsewhere.jpg`, 'FORBIDDEN_PATH'],
     ];
     for (const [file, code] of cases) {
       const result = await open(file);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
@@ -9,11 +9,10 @@ import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js'
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
-import { requireAbsolutePath } from './paths.js';
 
 /**
  * Queues a batch: one 'batch-item' job per photo of the dropped folders and files, each written
- * straight to its result file (photo-unshaken.*, next to the original or in `outDir`) in the
+ * straight to its result file (photo-unshaken.*, next to the original or in the Unshaken folder) in the
  * settings' format, never over an existing file. A photo whose result is already there is
  * reported as done, not queued, so dropping the same folder again after a crash or quit finishes
  * what was left. A photo that fails (damaged, too large) fails alone: its job says why.
@@ -72,11 +71,10 @@ export function createBatchService(context: ServiceContext): {
   const settingsOfRun = new Map<string, Settings>();
   let runsMade = 0;
   const batch = async (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> => {
-    const paths = request.paths.map((p) => requireAbsolutePath(p, 'photo or folder path'));
-    const outDir = request.outDir ? requireAbsolutePath(request.outDir, 'output folder') : undefined;
+    const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
     const settings = (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get();
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
-    const where = outDir ? { folder: outDir } : settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
+    const where = settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
     const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
     // Named as Save names them: one rule for a photographer's own suffix, and Save's results are
     // never deblurred again as photos of the folder. Results still to be written by queued photos
@@ -86,10 +84,6 @@ export function createBatchService(context: ServiceContext): {
     const leftOut: string[] = [];
     const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(ext ? { ext } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
-    if (outDir) {
-      if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `${outDir} is a file, not a folder.`);
-      await mkdir(outDir, { recursive: true });
-    }
     const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
     const alreadyDone: BatchItem[] = [];
     const toDo: BatchItem[] = [];
@@ -102,7 +96,7 @@ export function createBatchService(context: ServiceContext): {
         continue;
       }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const found = await findResult(item, { suffix, ...(ext ? { ext } : {}), otherFolders: outDir ? [] : resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken });
+      const found = await findResult(item, { suffix, ...(ext ? { ext } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken });
       if ('done' in found) alreadyDone.push({ ...item, output: found.done });
       else {
         toDo.push({ ...item, output: found.output });
@@ -152,7 +146,7 @@ export function createBatchService(context: ServiceContext): {
       pending.set(job.id, item);
       items.push({ jobId: job.id, ...item });
     }
-    const subfoldersLeftOut = await countSubfolders(paths, outDir ? [] : [BATCH_SUBFOLDER]);
+    const subfoldersLeftOut = await countSubfolders(paths, [BATCH_SUBFOLDER]);
     if (runs.length >= MAX_RUNS_KEPT) settingsOfRun.delete(runs.shift()?.runId ?? '');
     const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
     const runId = `batch_${++runsMade}`;

@@ -6,6 +6,7 @@ import type { ImageRegistry } from '../images/image-registry.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ResultPreviews } from './result-previews.js';
+import type { GrantedPaths } from './granted-paths.js';
 
 /** A finished deblur: where its lossless result lies and which photo it came from. */
 export interface JobResult {
@@ -44,6 +45,8 @@ export interface ServiceContext {
   editorShowing: { imageId: string; jobId: string | null } | null;
   resultPreviews: ResultPreviews;
   paths: { userDataDir: string; resultsDir: string; userModelsDir: string };
+  /** What the user handed the window: the only files and folders a request may name. */
+  granted: GrantedPaths;
   appVersion: string;
   /** Facts learned from the engine as it runs, reported by appInfo. */
   engineState: {

@@ -3,7 +3,6 @@ import type { IpcParsedRequest, IpcResponse, OpenImageResult } from '../../commo
 import type { OpenedImage } from '../images/image-registry.js';
 import { previewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
-import { requireAbsolutePath } from './paths.js';
 
 /** Long edge of the screen preview: sharp on a 4K/retina canvas without holding full-size pixels. */
 export const PREVIEW_MAX_EDGE = 2048;
@@ -12,7 +11,7 @@ export function createOpenImageService(
   context: ServiceContext,
 ): (request: IpcParsedRequest<'openImage'>) => Promise<IpcResponse<'openImage'>> {
   return async (request) => {
-    const filePath = requireAbsolutePath(request.path, 'image path');
+    const filePath = context.granted.require(request.path, 'image path');
     // The engine reads the file, so a missing, unreadable or non-image file is its error code.
     // The settings' limit, not the engine's default: the engine refuses a larger photo (IMAGE_TOO_LARGE).
     const { maxMegapixels } = context.settings.get();

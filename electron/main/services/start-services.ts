@@ -26,6 +26,7 @@ import { createSaveAsService, type ChooseSavePath } from './save-as.js';
 import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
 import { createSetSettingsService } from './set-settings.js';
 import { createTrainingServices } from './training.js';
+import { createGrantedPaths } from './granted-paths.js';
 
 export interface StartServicesOptions {
   userDataDir: string;
@@ -49,6 +50,11 @@ export interface Services {
   handleImageRequest(url: string): Promise<Response>;
   /** Whether a training run is queued or training: closing the window asks first. */
   trainingUnderWay(): boolean;
+  /**
+   * A file or folder the user handed the window (the preload's pathForFile reports it): requests
+   * may name it, and what is inside it, from then on.
+   */
+  grantPath(absolutePath: string): void;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     editorShowing: null,
     resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
+    granted: createGrantedPaths(),
     appVersion: options.appVersion,
     engineState: { runtime: null, executionProvider: null },
   };
@@ -116,6 +123,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     onJobUpdate: (listener) => jobs.onUpdate(listener),
     handleImageRequest: createImageRequestHandler(imageSource(context)),
     trainingUnderWay: training.underWay,
+    grantPath: (absolutePath) => context.granted.grant(absolutePath),
     async close() {
       await Promise.allSettled([...saving]);
       // The engine first: it fails the running job's request at once, so the job settles now

@@ -4,7 +4,6 @@ import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import type { EngineRequest } from '../engine/engine-client.js';
 import type { ServiceContext } from './context.js';
-import { requireAbsolutePath } from './paths.js';
 
 type Service<K extends 'trainStart' | 'trainResume' | 'trainingRuns' | 'discardTrainingRun'> = (request: IpcParsedRequest<K>) => Promise<IpcResponse<K>>;
 
@@ -76,7 +75,7 @@ export function createTrainingServices(context: ServiceContext): {
 
   return {
     async trainStart(request) {
-      const folder = requireAbsolutePath(request.folder, 'training folder');
+      const folder = context.granted.require(request.folder, 'training folder');
       const info = await stat(folder).catch(() => null);
       if (!info) throw new UnshakeError('FILE_NOT_FOUND', `The folder ${folder} does not exist (any more).`);
       if (!info.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `${folder} is a file; choose the folder that holds the photos.`);

@@ -1,5 +1,5 @@
 import { api, ApiError } from './api.js';
-import { folderOfChosenFile } from './folder-path.js';
+import { folderOfChosenFile } from '../../../electron/common/folder-path.js';
 
 /**
  * The system file picker, opened from a detached <input type="file"> so any button or key can

@@ -41,10 +41,10 @@ describe('job result on the done state', () => {
 });
 
 describe('PreloadApi', () => {
-  it('is the channel API plus pathForFile, over any file type with a name', () => {
+  it('is the channel API plus pathForFile, over any file type with a name and a place in a picked folder', () => {
     expectTypeOf<PreloadApi>().toExtend<UnshakeApi>();
-    expectTypeOf<PreloadApi['pathForFile']>().parameter(0).toEqualTypeOf<{ readonly name: string }>();
-    expectTypeOf<PreloadApi<{ readonly name: string; size: number }>['pathForFile']>().returns.toEqualTypeOf<string>();
+    expectTypeOf<PreloadApi['pathForFile']>().parameter(0).toEqualTypeOf<{ readonly name: string; readonly webkitRelativePath: string }>();
+    expectTypeOf<PreloadApi<{ readonly name: string; readonly webkitRelativePath: string; size: number }>['pathForFile']>().returns.toEqualTypeOf<string>();
     // A runtime anchor so this block also fails if the contract module stops loading.
     expect(Object.keys(ipcContract)).toContain('jobStatus');
   });

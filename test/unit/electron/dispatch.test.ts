@@ -45,7 +45,7 @@ const VALID: Record<ChannelName, unknown> = {
   appInfo: {},
   openImage: { path: '/photos/a.jpg' },
   deblur: { imageId: IMAGE_ID, strength: 0.5, modelId: 'base', mask: { shapes: [{ kind: 'rect', x: 0, y: 0, width: 10, height: 10 }] } },
-  batch: { paths: ['/photos'], strength: 1, modelId: 'base', outDir: '/photos/fixed' },
+  batch: { paths: ['/photos'], strength: 1, modelId: 'base', again: 'batch_1' },
   batchRuns: {},
   editorJobs: {},
   editorShowing: { imageId: IMAGE_ID },
@@ -69,6 +69,8 @@ const INVALID: [ChannelName, string, unknown][] = [
   ...CHANNEL_NAMES.map((name): [ChannelName, string, unknown] => [name, 'null', null]),
   ['openImage', 'an empty path', { path: '' }],
   ['batch', 'no paths', { paths: [], strength: 1, modelId: 'base' }],
+  // Where results go is main's choice (the settings), never a folder the page names.
+  ['batch', 'an output folder', { paths: ['/photos'], strength: 1, modelId: 'base', outDir: '/home/u/.config/x' }],
   ['openImage', 'a numeric path', { path: 42 }],
   ['deblur', 'a path as image id', { imageId: '../../etc/passwd', strength: 1, modelId: 'base' }],
   ['deblur', 'an uppercase image id', { imageId: 'img_ABCDEF123456', strength: 1, modelId: 'base' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderOfChosenFile } from '../../../renderer/src/lib/folder-path.js';
+import { folderOfChosenFile } from '../../../electron/common/folder-path.js';
 
 describe('the folder a folder picker chose, from one of its files', () => {
   it.each([

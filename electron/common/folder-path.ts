@@ -10,3 +10,11 @@ export function folderOfChosenFile(fullPath: string, relativePath: string): stri
   const below = relativePath.length - inside;
   return fullPath.length > below ? fullPath.slice(0, fullPath.length - below) : '';
 }
+
+/**
+ * What the user handed over with this File: the folder they chose in a folder picker (the File
+ * is one of its photos, `relativePath` its place inside), else the file or dropped folder itself.
+ */
+export function handedOverPath(fullPath: string, relativePath: string): string {
+  return folderOfChosenFile(fullPath, relativePath) || fullPath;
+}
