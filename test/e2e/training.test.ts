@@ -86,6 +86,13 @@ describe('fine-tuning from the training panel', () => {
     expect(await panel().getByTestId('training-name').inputValue()).toBe('Street shots');
     await dropFolder(page(), '[data-testid="training-drop"]', file('pairs'));
     expect(await panel().getByTestId('training-folder').textContent()).toBe('pairs');
+    expect(await panel().getByTestId('training-name').inputValue()).toBe('Street shots');
+    // A name the folder gave follows the next folder chosen.
+    await panel().getByTestId('training-name').fill('');
+    await dropFolder(page(), '[data-testid="training-drop"]', file('other-card'));
+    expect(await panel().getByTestId('training-name').inputValue()).toBe('other-card');
+    await dropFolder(page(), '[data-testid="training-drop"]', file('pairs'));
+    expect(await panel().getByTestId('training-name').inputValue()).toBe('pairs');
   });
 
   it('a name already in the library is refused before anything runs', async () => {

@@ -43,7 +43,7 @@ class TrainingState {
   busy = $derived(this.starting || (this.job !== null && !isTerminal(this.job.state.status)));
   folderLabel = $derived(this.folder ? folderName(this.folder) : null);
 
-  /** A folder dropped on the panel: its path, and a name for the model if none was typed. */
+  /** A folder dropped on the panel: its path, and a name for the model unless one was typed. */
   useDropped(files: readonly File[] | null): void {
     try {
       const [file] = files ?? [];
@@ -67,8 +67,10 @@ class TrainingState {
   }
 
   private useFolder(path: string): void {
+    // The name a folder gave follows the next folder; one the user typed stays.
+    const givenByFolder = this.folder !== null && this.name === folderName(this.folder);
     this.folder = path;
-    if (!this.name.trim()) this.name = folderName(path);
+    if (!this.name.trim() || givenByFolder) this.name = folderName(path);
     errors.dismiss();
   }
 
