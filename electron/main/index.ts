@@ -15,12 +15,17 @@ import { APP_ENTRY_URL } from './ipc/sender-check.js';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './security.js';
 import { trashInUserData } from './services/remove-model.js';
 import { startServices, type Services } from './services/start-services.js';
+import { APP_DATA_FOLDER } from '../../model/src/models/user-models-dir.js';
 
 /**
  * App lifecycle. Runs from the bundle dist/electron/main/index.js, next to
  * dist/electron/preload/index.cjs and dist/renderer/. All real work is in startServices.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
+// Electron names userData after package.json's productName when a packager writes one ("Unshake",
+// a second folder on Linux): fixed here, before anything uses it, to the folder the command line
+// uses, so both share one models library.
+app.setPath('userData', path.join(app.getPath('appData'), APP_DATA_FOLDER));
 // The dev server is only honoured in an unpackaged app: a packaged one never loads http.
 const devServerUrl = app.isPackaged ? undefined : process.env.UNSHAKE_DEV_SERVER_URL;
 const devServerOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;

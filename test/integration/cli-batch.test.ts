@@ -89,13 +89,24 @@ describe('deblur a folder from the CLI', () => {
     const card = path.join(dir, 'card');
     await mkdir(card);
     await sharp(sharedData('photos-extra', 'Kodak24', 'kodim05.png')).resize(200).jpeg().toFile(path.join(card, 'street.jpg'));
+    // A subfolder with photos is said to be left out.
+    await mkdir(path.join(card, 'raw'));
+    await sharp(sharedData('photos-extra', 'Kodak24', 'kodim05.png')).resize(60).png().toFile(path.join(card, 'raw', 'street.png'));
     const first = await runCli(['deblur', card, '--subfolder', 'Unshaken', '--model', 'placeholder']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('each result in Unshaken/ beside its original');
+    expect(first.stderr).toContain('note: 1 subfolder with photos is not included: name it too to deblur its photos.');
     expect(await readdir(path.join(card, 'Unshaken'))).toEqual(['street-unshaken.jpg']);
-    expect((await readdir(card)).sort()).toEqual(['Unshaken', 'street.jpg']);
+    expect((await readdir(card)).sort()).toEqual(['Unshaken', 'raw', 'street.jpg']);
     const again = await runCli(['deblur', card, '--subfolder', 'Unshaken', '--model', 'placeholder']);
     expect(again.stdout).toContain('batch: 0 done, 0 failed, 1 already done (of 1)');
+    // A folder made for photos that all failed is not left behind empty.
+    const damaged = path.join(dir, 'damaged-card');
+    await mkdir(damaged);
+    await writeFile(path.join(damaged, 'cut.jpg'), (await readFile(path.join(card, 'street.jpg'))).subarray(0, 2000));
+    const failed = await runCli(['deblur', damaged, '--subfolder', 'Fixed', '--model', 'placeholder']);
+    expect(failed.stdout).toContain('batch: 0 done, 1 failed, 0 already done (of 1)');
+    expect(await readdir(damaged)).toEqual(['cut.jpg']);
     // A format by its file extension's name, in any case; a quality it cannot use is said.
     const tif = await runCli(['deblur', path.join(card, 'street.jpg'), '--model', 'placeholder', '--format', 'TIF', '--quality', '50']);
     expect(tif.code, tif.stderr).toBe(0);

@@ -1,10 +1,11 @@
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { isDiskFull } from '../../../model/src/image/encode.js';
+import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
@@ -155,18 +156,6 @@ export function createBatchService(context: ServiceContext): {
     return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };
   };
   return { batch, batchRuns };
-}
-
-/** A results folder beside the photos (true: made now); a file where it should be is a clear error. */
-async function makeResultsFolder(folder: string): Promise<boolean> {
-  try {
-    return (await mkdir(folder, { recursive: true })) !== undefined;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UnshakeError('INVALID_REQUEST', `${folder} is a file, so the results cannot go in a folder of that name.`, { cause: error });
-    if (code === 'ENOENT') throw new UnshakeError('WRITE_FAILED', `${folder} is a link to a folder that is no longer there, so the results cannot go in it.`, { cause: error });
-    throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
-  }
 }
 
 /** Batches remembered for a reloaded window (only those still under way are shown). */

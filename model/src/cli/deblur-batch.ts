@@ -1,11 +1,12 @@
 import { writeSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
 import { isDiskFull } from '../image/encode.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
+import { makeResultsFolder } from '../image/results-folder.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
@@ -58,6 +59,17 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   return summary;
 
   async function runItems(): Promise<void> {
+    // --subfolder folders this run made: one no result went into (its photos all failed) is removed.
+    const made = new Set<string>();
+    try {
+      await runEach(made);
+    } finally {
+      // rmdir removes only an empty folder: one with a result (or anything else) stays.
+      for (const folder of made) await rmdir(folder).catch(() => {});
+    }
+  }
+
+  async function runEach(made: Set<string>): Promise<void> {
     let index = 0;
     for (const item of items) {
       const { input } = item;
@@ -76,7 +88,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       const outPath = found.output;
       taken.add(outPath);
       try {
-        if (options.subfolder) await mkdir(path.dirname(outPath), { recursive: true });
+        if (options.subfolder && (await makeResultsFolder(path.dirname(outPath)))) made.add(path.dirname(outPath));
         inPhoto = true;
         const result = await withInterruptCleanup(
           outPath,

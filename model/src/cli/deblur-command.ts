@@ -2,7 +2,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
+import { BATCH_SUBFOLDER, OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { defaultOutputPath } from '../image/encode.js';
 import { extensionFor } from '../image/formats.js';
@@ -10,7 +10,7 @@ import { probeImage } from '../image/probe.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
-import { photoFilesIn } from '../image/photo-files.js';
+import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
@@ -142,6 +142,9 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Pro
   }
   const where = options.outDir ? ` into ${path.resolve(options.outDir)}` : options.subfolder ? `, each result in ${options.subfolder}/ beside its original` : ', each result next to its original';
   process.stderr.write(`batch: ${inputs.length} photo(s)${where}\n`);
+  // A folder's own photos only, as in the app: photos in its subfolders are not missed without a word.
+  const subfolders = await countSubfolders(args, [options.subfolder ?? BATCH_SUBFOLDER]);
+  if (subfolders > 0) process.stderr.write(`note: ${subfolders === 1 ? '1 subfolder with photos is' : `${subfolders} subfolders with photos are`} not included: name ${subfolders === 1 ? 'it' : 'them'} too to deblur ${subfolders === 1 ? 'its' : 'their'} photos.\n`);
   const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
   console.log(formatBatchSummary(summary, inputs.length));
   return summary.failed > 0 ? 1 : 0;

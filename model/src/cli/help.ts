@@ -6,9 +6,11 @@ export const COMMAND_HELP: Record<string, string> = {
   deblur: `unshake deblur <photo or folder>... [options]
 
 Removes camera shake from a photo, or from every photo of a folder (not its subfolders). The
-result is written next to the original as photo-unshaken.* with its EXIF (not in TIFF), colour
-profile, XMP and bit depth; the original is never written over. A folder run again after an
-interruption does only the photos whose result is not there yet.
+result is written next to the original as photo-unshaken.* with its EXIF, colour profile, XMP,
+print resolution and bit depth; the original is never written over. A folder run again after an
+interruption does only the photos whose result is not there yet: a result already there (in any
+format, next to the photo or in its Unshaken or --subfolder folder) counts as done, whatever
+strength or model made it.
 
   -o, --out <file>          where to write the result of one photo (default: next to it, -unshaken)
       --out-dir <folder>    a folder for every result of a batch (made if missing)

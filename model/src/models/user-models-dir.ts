@@ -1,9 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
 
+/** The app's folder under the system's application-data folder: the app's userData, set by main. */
+export const APP_DATA_FOLDER = 'unshake';
+
 /**
  * Where fine-tuned and imported models live: `<userData>/models`, the same folder the Electron
- * app uses (its userData is `<appData>/unshake`), so the CLI and the app share one library.
+ * app uses (main sets its userData to `<appData>/unshake`), so the CLI and the app share one library.
  */
 export function defaultModelsDir(): string {
   const home = os.homedir();
@@ -16,5 +19,5 @@ export function defaultModelsDir(): string {
       : process.platform === 'darwin'
         ? path.join(home, 'Library', 'Application Support')
         : (absolute(process.env.XDG_CONFIG_HOME) ?? path.join(home, '.config'));
-  return path.join(root, 'unshake', 'models');
+  return path.join(root, APP_DATA_FOLDER, 'models');
 }

@@ -1,0 +1,18 @@
+import { mkdir } from 'node:fs/promises';
+import { UnshakeError } from '../errors.js';
+
+/**
+ * A results folder beside the photos ("Unshaken", or the CLI's --subfolder): true when made now
+ * (so whoever made it removes it if no result ends up in it); a file where it should be, or a
+ * dangling link, is a clear error for that folder's photos only.
+ */
+export async function makeResultsFolder(folder: string): Promise<boolean> {
+  try {
+    return (await mkdir(folder, { recursive: true })) !== undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new UnshakeError('INVALID_REQUEST', `${folder} is a file, so the results cannot go in a folder of that name.`, { cause: error });
+    if (code === 'ENOENT') throw new UnshakeError('WRITE_FAILED', `${folder} is a link to a folder that is no longer there, so the results cannot go in it.`, { cause: error });
+    throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
+  }
+}
