@@ -6,14 +6,10 @@ import { noteFromRestored, savedAlready, type DeblurSettings, type JobNote, type
 import { recall, recallSelection, recallStrength, rememberStrength, SELECTION_MEMORY } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
+import { canvasView } from './canvas-view.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { maskKey, selection } from './selection.svelte.js';
-
-export type CanvasView = 'before' | 'after';
-/** Fit the whole photo, or show it at 100 % (one photo pixel per screen pixel) around a point. */
-export type Zoom = 'fit' | 'actual';
-export type Point = { x: number; y: number };
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -33,11 +29,6 @@ class EditorState {
   starting = $state(false);
   /** Which save is writing (Save As… from its dialog on), if one is. */
   saving = $state<'save' | 'save-as' | null>(null);
-  /** Which side of the comparison the canvas shows once there is a result. */
-  view = $state<CanvasView>('after');
-  zoom = $state<Zoom>('fit');
-  /** At 100 %: the photo pixel at the middle of the view (both sides show the same place). */
-  centre = $state<Point>({ x: 0, y: 0 });
   // Kept over a reload: the job cards say the strength each save had, and Save writes at this one.
   private chosenStrength = $state<number | null>(recallStrength());
   private chosenModel = $state<string | null>(null);
@@ -178,7 +169,7 @@ class EditorState {
       if (final.state.status === 'failed') errors.show(new ApiError(final.state.error.code, final.state.error.message));
       if (final.state.status === 'done') {
         // Show the fix at once; the user compares with "\" or Before/After, then decides to save.
-        this.view = 'after';
+        canvasView.view = 'after';
         // The execution provider is decided when the first session loads: show what really ran.
         await app.refreshInfo();
       }
@@ -256,8 +247,7 @@ class EditorState {
   private showPhoto(image: OpenImageResult): void {
     this.showing(image);
     this.jobId = null;
-    this.view = 'after';
-    this.zoom = 'fit';
+    canvasView.reset();
     selection.clear();
   }
 
@@ -268,27 +258,9 @@ class EditorState {
     this.opening = false;
     this.showing(note.image, jobId);
     this.jobId = jobId;
-    this.view = 'after';
-    this.zoom = 'fit';
+    canvasView.reset();
     selection.restore(note.madeWith.mask);
     if (app.models.some((model) => model.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
-  }
-
-  toggleView(): void {
-    this.view = this.view === 'after' ? 'before' : 'after';
-  }
-
-  /** 100 % around `at` (photo pixels; default: the photo's middle), or back to fit. */
-  showActualSize(at?: Point): void {
-    if (!this.image) return;
-    const { width, height } = this.image.metadata;
-    this.centre = at ?? { x: width / 2, y: height / 2 };
-    this.zoom = 'actual';
-  }
-
-  toggleZoom(): void {
-    if (this.zoom === 'actual') this.zoom = 'fit';
-    else this.showActualSize();
   }
 
   async cancel(): Promise<void> {
