@@ -98,8 +98,11 @@ describe('deblur a folder from the CLI', () => {
     expect(first.stderr).toContain('note: 1 subfolder with photos is not included: name it too to deblur its photos.');
     expect(await readdir(path.join(card, 'Unshaken'))).toEqual(['street-unshaken.jpg']);
     expect((await readdir(card)).sort()).toEqual(['Unshaken', 'raw', 'street.jpg']);
-    const again = await runCli(['deblur', card, '--subfolder', 'Unshaken', '--model', 'placeholder']);
+    const again = await runCli(['deblur', card, '--subfolder', 'Fixed', '--model', 'placeholder']);
     expect(again.stdout).toContain('batch: 0 done, 0 failed, 1 already done (of 1)');
+    // The results folder (the app's name, here) is not a subfolder of photos left out.
+    expect(again.stderr).toContain('note: 1 subfolder with photos is not included');
+    expect((await readdir(card)).sort()).toEqual(['Unshaken', 'raw', 'street.jpg']);
     // A folder made for photos that all failed is not left behind empty.
     const damaged = path.join(dir, 'damaged-card');
     await mkdir(damaged);

@@ -74,10 +74,12 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
     for (const item of items) {
       const { input } = item;
       const name = `[${++index}/${items.length}] ${path.basename(input)}`;
-      // Also where a run with the other choice (next to the photo, or a subfolder) put it.
+      // Also where a run with another choice put it: next to the photo, in this --subfolder, or
+      // in the app's Unshaken folder.
+      const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
       const found = await findResult(item, {
         ...(options.format ? { ext: extensionFor(options.format) } : {}),
-        otherFolders: options.outDir ? [] : resultFoldersOf(input, options.subfolder ?? BATCH_SUBFOLDER),
+        otherFolders: options.outDir ? [] : [...new Set(folders)],
         othersPlanned: taken,
       });
       if ('done' in found) {

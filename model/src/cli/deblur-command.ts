@@ -143,7 +143,9 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Pro
   const where = options.outDir ? ` into ${path.resolve(options.outDir)}` : options.subfolder ? `, each result in ${options.subfolder}/ beside its original` : ', each result next to its original';
   process.stderr.write(`batch: ${inputs.length} photo(s)${where}\n`);
   // A folder's own photos only, as in the app: photos in its subfolders are not missed without a word.
-  const subfolders = await countSubfolders(args, [options.subfolder ?? BATCH_SUBFOLDER]);
+  // Results folders are not photos left out: the app's, this run's, an --out-dir among them.
+  const resultsFolders = [BATCH_SUBFOLDER, ...(options.subfolder ? [options.subfolder] : []), ...(options.outDir ? [path.basename(path.resolve(options.outDir))] : [])];
+  const subfolders = await countSubfolders(args, resultsFolders);
   if (subfolders > 0) process.stderr.write(`note: ${subfolders === 1 ? '1 subfolder with photos is' : `${subfolders} subfolders with photos are`} not included: name ${subfolders === 1 ? 'it' : 'them'} too to deblur ${subfolders === 1 ? 'its' : 'their'} photos.\n`);
   const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
   console.log(formatBatchSummary(summary, inputs.length));

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import sharp, { type Sharp, type OutputInfo } from 'sharp';
 import { UnshakeError } from '../errors.js';
+import { statedDensity } from './density.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 import type { BitDepth, DecodedImage, RasterImage } from './types.js';
 
@@ -37,6 +38,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const { path: absolute, meta, fileSizeBytes } = await probeImage(path, options);
   const space = meta.space ?? 'srgb';
   const plan = planDecode(space, meta.depth, meta.hasAlpha ?? false);
+  const density = await statedDensity(absolute, meta);
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await decodePipeline(absolute, plan).toBuffer({ resolveWithObject: true });
@@ -53,7 +55,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       icc: meta.icc ?? null,
       exif: meta.exif ?? null,
       xmp: meta.xmp ?? null,
-      ...(meta.density ? { density: meta.density } : {}),
+      ...(density ? { density } : {}),
       hasAlpha: plan.hasAlpha,
       fileSizeBytes,
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),

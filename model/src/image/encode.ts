@@ -7,7 +7,7 @@ import { tempPathBeside, writeAtomically } from './atomic-file.js';
 import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
-import { bareExif, exifWithOrientation, exifWithoutThumbnail } from './exif.js';
+import { bareExif, exifWithOrientation, exifWithoutThumbnail, resolutionExif } from './exif.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import { addExifToTiff } from './tiff-exif.js';
@@ -85,9 +85,11 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   const grayToSrgb = isGray(raster) && !grayOut && !isConvertedOnDecode(source.space) && iccColourSpace(source.icc) === 'GRAY';
   const icc = grayToSrgb ? source.icc : await outputIcc(source, grayOut);
   const exifSource = bareExif(source.exif);
-  // libvips' TIFF writer has no EXIF: tiff-exif.ts adds it to the written file instead.
-  const exif = exifSource && format !== 'tiff' ? exifWithOrientation(exifWithoutThumbnail(exifSource), 1) : null;
-  await withRasterPipeline(raster, { icc, exif, density: source.density ?? null }, { bitDepth, target }, async (input) => {
+  const density = carriedDensity(source.density, format);
+  // libvips' TIFF writer has no EXIF: tiff-exif.ts adds it to the written file instead. JPEG and
+  // WebP hold a print resolution only in EXIF: a photo without EXIF gets one saying just that.
+  const exif = format === 'tiff' ? null : exifSource ? exifWithOrientation(exifWithoutThumbnail(exifSource), 1) : density && format !== 'png' ? resolutionExif(density) : null;
+  await withRasterPipeline(raster, { icc, exif, density }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
@@ -100,6 +102,16 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   if (format === 'tiff' && exifSource) await addExifToTiff(temp, exifSource);
+}
+
+/**
+ * The print resolution for the carrier to hand to libvips. Not for TIFF, whose writer takes it
+ * directly, and not 72 ppi: that is what JPEG and EXIF writers put when they know nothing, and a
+ * photo with nothing else to carry (no profile, no EXIF) then keeps the fast path without a
+ * carrier file.
+ */
+function carriedDensity(density: number | undefined, format: WritableFormat): number | null {
+  return density !== undefined && density !== 72 && format !== 'tiff' ? density : null;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { writeExifTree } from './tiff-ifd.js';
+
 /**
  * EXIF block helpers. sharp reports EXIF from JPEG/WebP with the APP1 "Exif\0\0" prefix and
  * from PNG without it; everything here works on the bare TIFF structure (II*\0 / MM\0*).
@@ -64,4 +66,18 @@ export function exifWithoutThumbnail(exif: Buffer): Buffer {
   if (little) copy.writeUInt32LE(0, next);
   else copy.writeUInt32BE(0, next);
   return copy;
+}
+
+/** An EXIF block holding only a print resolution (pixels per inch), in IFD0's three tags. */
+export function resolutionExif(pixelsPerInch: number): Buffer {
+  const rational = Buffer.alloc(8);
+  rational.writeUInt32LE(Math.round(pixelsPerInch * 100), 0);
+  rational.writeUInt32LE(100, 4);
+  const inch = Buffer.from([2, 0]);
+  const ifd0 = [
+    { tag: 0x011a, type: 5, count: 1, value: rational },
+    { tag: 0x011b, type: 5, count: 1, value: rational },
+    { tag: 0x0128, type: SHORT, count: 1, value: inch },
+  ];
+  return Buffer.concat([Buffer.from('II*\0\x08\0\0\0', 'latin1'), writeExifTree({ ifd0, exif: [], gps: [], interop: [] }, true, 8)]);
 }

@@ -1,3 +1,5 @@
+import { TYPE_BYTES } from './tiff-ifd.js';
+
 /**
  * Moving a camera's MakerNote. It is an opaque EXIF value, but most makers lay it out as an IFD
  * whose value offsets count from the start of the EXIF's TIFF header, so copied to another
@@ -13,8 +15,6 @@ const TIFF_RELATIVE_PREFIXES = ['SONY DSC \0\0\0', 'SONY CAM \0\0\0', 'Panasonic
 /** Canon's note is a bare IFD, offsets counted from the TIFF header, and carries no prefix. */
 const BARE_IFD_MAKES = ['Canon'];
 
-/** Bytes per value of each TIFF type, for which entries hold an offset rather than a value. */
-const TYPE_BYTES: Readonly<Record<number, number>> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
 
 export interface MakerNoteSource {
   note: Buffer;
@@ -43,9 +43,14 @@ export function makerNoteMover({ note, make, at, fromLittle, toLittle }: MakerNo
   if (ifdStart === null || at === undefined || fromLittle !== toLittle) return null;
   const offsetFields = valueOffsetFields(note, ifdStart, fromLittle);
   if (!offsetFields) return null;
+  // Canon ends its note with a TIFF-header-like footer naming where the note sat: readers check
+  // it against the note's place, so it moves too.
+  const footer = note.length >= 8 && note.toString('latin1', note.length - 8, note.length - 4) === (fromLittle ? 'II*\0' : 'MM\0*') ? note.length - 4 : null;
+  const footerNamesItsPlace = footer !== null && (fromLittle ? note.readUInt32LE(footer) : note.readUInt32BE(footer)) === at;
+  const fields = footerNamesItsPlace ? [...offsetFields, footer] : offsetFields;
   return (newAt) => {
     const moved = Buffer.from(note);
-    for (const field of offsetFields) {
+    for (const field of fields) {
       const old = fromLittle ? note.readUInt32LE(field) : note.readUInt32BE(field);
       const shifted = old + newAt - at;
       if (fromLittle) moved.writeUInt32LE(shifted >>> 0, field);

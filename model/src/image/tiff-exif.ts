@@ -40,23 +40,49 @@ const MAKER_NOTE = 0x927c;
 /** Classic TIFF offsets are 32-bit. */
 const MAX_TIFF_OFFSET = 0xffffffff;
 
-function readAtFile(file: FileHandle): ReadAt {
+/** Reads within the file only: a damaged entry claiming more bytes than there are allocates none. */
+async function readAtFile(file: FileHandle): Promise<ReadAt> {
+  const size = (await file.stat()).size;
   return async (offset, length) => {
-    const bytes = Buffer.alloc(length);
-    const { bytesRead } = await file.read(bytes, 0, length, offset);
+    const available = Math.max(0, Math.min(length, size - offset));
+    const bytes = Buffer.alloc(available);
+    const { bytesRead } = available > 0 ? await file.read(bytes, 0, available, offset) : { bytesRead: 0 };
     return bytes.subarray(0, bytesRead);
   };
 }
 
 /**
+ * UNDEFINED values whose bytes follow the EXIF's byte order (UCS-2 text, SHORTs inside): a
+ * UNICODE UserComment is swapped to the new order; the others are left out when it changes.
+ */
+const USER_COMMENT = 0x9286;
+const UNICODE_PREFIX = 'UNICODE\0';
+const ORDER_DEPENDENT_UNDEFINED: ReadonlySet<number> = new Set([
+  0x8828, // OECF
+  0xa20c, // SpatialFrequencyResponse
+  0xa302, // CFAPattern
+  0xa40b, // DeviceSettingDescription
+]);
+
+function inByteOrder(entry: IfdEntry, changes: boolean): IfdEntry[] {
+  if (!changes) return [entry];
+  if (ORDER_DEPENDENT_UNDEFINED.has(entry.tag)) return [];
+  if (entry.tag !== USER_COMMENT || entry.value.toString('latin1', 0, 8) !== UNICODE_PREFIX || entry.value.length % 2 !== 0) return [entry];
+  const value = Buffer.from(entry.value);
+  value.subarray(8).swap16();
+  return [{ ...entry, value }];
+}
+
+/**
  * The EXIF entries ready to be written in `toLittle` order: the MakerNote with a mover that
- * keeps its offsets true at its new place, or without it where that cannot be done.
+ * keeps its offsets true at its new place, or without it where that cannot be done, and values
+ * whose bytes follow the byte order turned with it (or left out).
  */
 function movableExif(tree: ExifTree, toLittle: boolean): IfdEntry[] {
   const makeEntry = tree.ifd0.find((e) => e.tag === MAKE);
   const make = makeEntry ? makeEntry.value.toString('latin1').replace(/\0[\s\S]*$/, '') : '';
   return tree.exif.flatMap((entry) => {
-    if (entry.tag !== MAKER_NOTE) return [entry];
+    if (entry.tag !== MAKER_NOTE) return inByteOrder(entry, tree.little !== toLittle);
     const mover = makerNoteMover({ note: entry.value, make, at: entry.at, fromLittle: tree.little, toLittle });
     return mover ? [{ ...entry, place: mover }] : [];
   });
@@ -74,14 +100,14 @@ export async function readTiffExif(path: string): Promise<Buffer | null> {
   try {
     const file = await open(path, 'r');
     try {
-      const readAt = readAtFile(file);
+      const readAt = await readAtFile(file);
       const header = tiffHeader(await readAt(0, 8));
       if (!header) return null;
-      const tree = await readExifTree(readAt, header.ifd0, header.little);
+      // IFD0's layout values (strip offsets, the ICC profile, Photoshop's data…) are not read.
+      const tree = await readExifTree(readAt, header.ifd0, header.little, (tag) => DESCRIPTIVE_IFD0_TAGS.has(tag) || tag === ORIENTATION);
       if (!hasPhotoTags(tree)) return null;
-      const ifd0 = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) || e.tag === ORIENTATION);
       const blockHeader = Buffer.from(header.little ? 'II*\0\x08\0\0\0' : 'MM\0*\0\0\0\x08', 'latin1');
-      return Buffer.concat([blockHeader, writeExifTree({ ...tree, ifd0, exif: movableExif(tree, header.little) }, header.little, 8)]);
+      return Buffer.concat([blockHeader, writeExifTree({ ...tree, exif: movableExif(tree, header.little) }, header.little, 8)]);
     } finally {
       await file.close();
     }
@@ -105,7 +131,7 @@ export async function addExifToTiff(path: string, exif: Buffer): Promise<boolean
   if (!hasPhotoTags(tree)) return false;
   const file = await open(path, 'r+');
   try {
-    const readAt = readAtFile(file);
+    const readAt = await readAtFile(file);
     const header = tiffHeader(await readAt(0, 8));
     if (!header) return false;
     const exifEntries = movableExif(tree, header.little).filter((e) => !NOT_IN_TIFF.has(e.tag));
@@ -117,8 +143,10 @@ export async function addExifToTiff(path: string, exif: Buffer): Promise<boolean
     const end = (await file.stat()).size;
     // TIFF offsets must be even.
     const base = end + (end & 1);
-    const bytes = writeExifTree({ ifd0: [...own.entries, ...added], exif: exifEntries, gps: tree.gps, interop: tree.interop }, header.little, base, own.next);
-    if (base + bytes.length > MAX_TIFF_OFFSET) return false;
+    const appended = { ifd0: [...own.entries, ...added], exif: exifEntries, gps: tree.gps, interop: tree.interop };
+    // Laid out once at 0 for its size: past 4 GB its offsets could not be written at all.
+    if (base + writeExifTree(appended, header.little, 0).length > MAX_TIFF_OFFSET) return false;
+    const bytes = writeExifTree(appended, header.little, base, own.next);
     await file.write(Buffer.alloc(base - end), 0, base - end, end);
     await file.write(bytes, 0, bytes.length, base);
     const pointer = Buffer.alloc(4);

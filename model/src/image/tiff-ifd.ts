@@ -39,16 +39,28 @@ export const TAG = {
 const POINTER_TAGS: ReadonlySet<number> = new Set([TAG.exifPointer, TAG.gpsPointer, TAG.interopPointer]);
 
 /** Bytes per value of each TIFF type (BYTE, ASCII, SHORT, LONG, RATIONAL, …, IFD). */
-const TYPE_BYTES: Readonly<Record<number, number>> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
+export const TYPE_BYTES: Readonly<Record<number, number>> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
 /** The unit whose bytes a change of byte order reverses: a RATIONAL is two LONGs. */
 const SWAP_BYTES: Readonly<Record<number, number>> = { 3: 2, 8: 2, 4: 4, 9: 4, 11: 4, 13: 4, 5: 4, 10: 4, 12: 8 };
 
 /** More entries than any real directory has: a damaged count stops here rather than reading megabytes. */
 const MAX_ENTRIES = 1000;
-/** A bigger single value (a huge MakerNote or a garbage count) is left out. */
-const MAX_VALUE_BYTES = 16 * 1024 * 1024;
+/**
+ * What one tree's values may take in all: a camera's EXIF fits a JPEG's 64 KB APP1 segment, and
+ * the largest MakerNotes are a few hundred KB. A damaged or crafted file whose entries claim
+ * gigabytes stops here instead of taking the memory of the process that opens it.
+ */
+export const TREE_BUDGET_BYTES = 4 * 1024 * 1024;
 
 export const LONG = 4;
+const IFD = 13;
+
+export interface ReadOptions {
+  /** Only entries whose tag this keeps are read (their values too); the others are skipped. */
+  keep?: (tag: number) => boolean;
+  /** Bytes of values left to read, shared by the directories of one tree. */
+  budget?: { left: number };
+}
 
 /** A copy of `value` with every unit of `type` byte-reversed (LE ⇄ BE). */
 function swapped(value: Buffer, type: number): Buffer {
@@ -65,11 +77,11 @@ function byteLength(entry: Pick<IfdEntry, 'type' | 'count'>): number {
 }
 
 /**
- * One directory's entries and the offset of the next directory. Entries of unknown type or
- * with values outside the file are left out (`complete` is then false); a directory that
- * cannot be read gives none.
+ * One directory's entries and the offset of the next directory. Entries of unknown type, with
+ * values outside the file or beyond the budget are left out (`complete` is then false; entries
+ * `keep` skips do not count); a directory that cannot be read gives none.
  */
-export async function readIfd(readAt: ReadAt, offset: number, little: boolean): Promise<{ entries: IfdEntry[]; next: number; complete: boolean }> {
+export async function readIfd(readAt: ReadAt, offset: number, little: boolean, { keep, budget = { left: TREE_BUDGET_BYTES } }: ReadOptions = {}): Promise<{ entries: IfdEntry[]; next: number; complete: boolean }> {
   const head = await readAt(offset, 2);
   if (head.length < 2) return { entries: [], next: 0, complete: false };
   const count = little ? head.readUInt16LE(0) : head.readUInt16BE(0);
@@ -79,42 +91,55 @@ export async function readIfd(readAt: ReadAt, offset: number, little: boolean): 
   const u16 = (at: number) => (little ? table.readUInt16LE(at) : table.readUInt16BE(at));
   const u32 = (at: number) => (little ? table.readUInt32LE(at) : table.readUInt32BE(at));
   const entries: IfdEntry[] = [];
+  let skipped = 0;
   for (let i = 0; i < rows; i++) {
     const at = i * 12;
     const entry = { tag: u16(at), type: u16(at + 2), count: u32(at + 4) };
+    if (keep && !keep(entry.tag)) {
+      skipped++;
+      continue;
+    }
     const length = byteLength(entry);
-    if (length === 0 || length > MAX_VALUE_BYTES) continue;
+    if (length === 0 || length > budget.left) continue;
+    budget.left -= length;
     const valueAt = length <= 4 ? undefined : u32(at + 8);
     const raw = valueAt === undefined ? table.subarray(at + 8, at + 8 + length) : await readAt(valueAt, length);
     if (raw.length < length) continue;
     entries.push({ ...entry, value: little ? Buffer.from(raw) : swapped(raw, entry.type), at: valueAt });
   }
   const next = table.length >= count * 12 + 4 ? u32(count * 12) : 0;
-  return { entries, next, complete: entries.length === count };
+  return { entries, next, complete: entries.length + skipped === count };
 }
 
 /** The offset a pointer entry (EXIF, GPS, Interop) holds, if it is a well-formed one. */
 function pointerIn(entries: readonly IfdEntry[], tag: number): number | null {
   const entry = entries.find((e) => e.tag === tag);
-  return entry && (entry.type === LONG || entry.type === 13) && entry.count === 1 ? entry.value.readUInt32LE(0) : null;
+  return entry && (entry.type === LONG || entry.type === IFD) && entry.count === 1 ? entry.value.readUInt32LE(0) : null;
 }
 
-/** IFD0 at `ifd0Offset` and the sub-directories it points to. Pointers are not kept as entries. */
-export async function readExifTree(readAt: ReadAt, ifd0Offset: number, little: boolean): Promise<ExifTree> {
+/** The entries that are not pointers to sub-directories (those are written from the layout). */
+const withoutPointers = (entries: readonly IfdEntry[]): IfdEntry[] => entries.filter((e) => !POINTER_TAGS.has(e.tag));
+
+/**
+ * IFD0 at `ifd0Offset` and the sub-directories it points to, within one TREE_BUDGET_BYTES.
+ * Pointers are not kept as entries. `keepInIfd0`: the IFD0 tags wanted (pointers always are).
+ */
+export async function readExifTree(readAt: ReadAt, ifd0Offset: number, little: boolean, keepInIfd0?: (tag: number) => boolean): Promise<ExifTree> {
+  const budget = { left: TREE_BUDGET_BYTES };
   const visited = new Set<number>([ifd0Offset]);
   const sub = async (entries: readonly IfdEntry[], tag: number): Promise<IfdEntry[]> => {
     const offset = pointerIn(entries, tag);
     // A pointer back to a directory already read would loop (damaged files do this).
     if (offset === null || offset === 0 || visited.has(offset)) return [];
     visited.add(offset);
-    return (await readIfd(readAt, offset, little)).entries;
+    return (await readIfd(readAt, offset, little, { budget })).entries;
   };
-  const { entries: ifd0 } = await readIfd(readAt, ifd0Offset, little);
+  const keep = keepInIfd0 ? (tag: number) => POINTER_TAGS.has(tag) || keepInIfd0(tag) : undefined;
+  const { entries: ifd0 } = await readIfd(readAt, ifd0Offset, little, { budget, ...(keep ? { keep } : {}) });
   const exif = await sub(ifd0, TAG.exifPointer);
   const interop = await sub(exif, TAG.interopPointer);
   const gps = await sub(ifd0, TAG.gpsPointer);
-  const own = (entries: IfdEntry[]) => entries.filter((e) => !POINTER_TAGS.has(e.tag));
-  return { little, ifd0: own(ifd0), exif: own(exif), gps: own(gps), interop: own(interop) };
+  return { little, ifd0: withoutPointers(ifd0), exif: withoutPointers(exif), gps: withoutPointers(gps), interop: withoutPointers(interop) };
 }
 
 /** The tree's offset within an EXIF block or TIFF file: the header's IFD0 offset and byte order. */
@@ -151,7 +176,8 @@ function directoryBytes(entries: readonly IfdEntry[]): number {
 export function writeExifTree(tree: Omit<ExifTree, 'little'>, little: boolean, base: number, next = 0): Buffer {
   // Pointers are 4 inline bytes whatever they hold, so every directory's size is known before
   // any offset is: placeholders first, real offsets once the layout is known.
-  const own = (entries: readonly IfdEntry[]) => entries.filter((e) => !POINTER_TAGS.has(e.tag));
+  // One entry per tag (a damaged directory may repeat one; readers then warn or pick either).
+  const own = (entries: readonly IfdEntry[]) => withoutPointers(entries).filter((e, i, all) => all.findIndex((other) => other.tag === e.tag) === i);
   const dirs = [
     { key: 'ifd0', entries: own(tree.ifd0) },
     { key: 'exif', entries: own(tree.exif) },

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
@@ -9,6 +10,24 @@ import { exifBlock, jpegWithExif } from '../../fixtures/exif-blocks.js';
 import { makePng16, useTempDir } from '../../fixtures/make-images.js';
 
 const tempDir = useTempDir('unshake-encode-extras-');
+
+/** A PNG with only a pHYs chunk (no EXIF): `unit` 1 is the metre, 0 only an aspect ratio. */
+async function pngWithPhys(name: string, perUnit: number, unit: 0 | 1): Promise<string> {
+  const png = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#506070' } }).png().toBuffer();
+  const data = Buffer.alloc(9);
+  data.writeUInt32BE(perUnit, 0);
+  data.writeUInt32BE(perUnit, 4);
+  data[8] = unit;
+  const typed = Buffer.concat([Buffer.from('pHYs', 'latin1'), data]);
+  const chunk = Buffer.alloc(12 + 9);
+  chunk.writeUInt32BE(9, 0);
+  typed.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typed) >>> 0, 17);
+  const afterIhdr = 8 + 8 + 13 + 4;
+  const path = join(tempDir(), name);
+  await writeFile(path, Buffer.concat([png.subarray(0, afterIhdr), chunk, png.subarray(afterIhdr)]));
+  return path;
+}
 
 async function saveAs(source: string, name: string): Promise<string> {
   const { raster, source: meta } = await decodeImage(source);
@@ -27,6 +46,15 @@ describe('what else a result keeps, and what it must not', () => {
         expect([ext, (await sharp(out).metadata()).density]).toEqual([ext, 300]);
       }
     }
+  });
+
+  it('a PNG’s 300 ppi (pHYs, no EXIF) reaches JPEG, PNG and TIFF; a pHYs without a unit stamps nothing', async () => {
+    const stated = await pngWithPhys('stated.png', 11811, 1);
+    for (const ext of ['jpg', 'png', 'tif']) expect([ext, (await sharp(await saveAs(stated, `stated-out.${ext}`)).metadata()).density]).toEqual([ext, 300]);
+    // 72:72 with unit 0 is an aspect ratio, which sharp would read as 1829 ppi.
+    const aspect = await pngWithPhys('aspect.png', 72, 0);
+    expect((await sharp(aspect).metadata()).density).toBe(1829);
+    for (const ext of ['png', 'tif']) expect([ext, (await sharp(await saveAs(aspect, `aspect-out.${ext}`)).metadata()).density]).not.toEqual([ext, 1829]);
   });
 
   it('the EXIF thumbnail (the photo as stored: blurred, maybe sideways) is not carried into results', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { encodeImage } from '../../../model/src/image/encode.js';
 import { readMetadataSummary } from '../../../model/src/image/metadata.js';
-import { canonMakerNote, exifBlock, jpegWithExif, type ExifEntries } from '../../fixtures/exif-blocks.js';
+import { canonMakerNote, exifBlock, jpegWithExif, tiffWithExifEntries, type ExifEntries, type RawEntry } from '../../fixtures/exif-blocks.js';
 import { CAMERA_EXIF, makeOrientedPhoto, ORIENTED, useTempDir } from '../../fixtures/make-images.js';
 
 /**
@@ -101,6 +101,8 @@ describe('EXIF in TIFF output', () => {
     // The note's one entry stores its string elsewhere, at an offset from the file's start.
     const valueAt = moved.readUInt32LE(10);
     expect((await readFile(tiff)).toString('latin1', valueAt, valueAt + text.length)).toBe(text);
+    // Its footer names where the note now sits (its string is 18 bytes in).
+    expect(moved.readUInt32LE(moved.length - 4)).toBe(valueAt - 18);
   });
 
   it('a MakerNote of a layout it does not know is left out, the rest kept', async () => {
@@ -119,6 +121,31 @@ describe('EXIF in TIFF output', () => {
     const tiff = await toFormat(await jpegWith('nikon.jpg', exifBlock(false, entries)), 'nikon.tif', 'tiff');
     const { makerNote } = (await exifr.parse(tiff, { makerNote: true })) as { makerNote: Uint8Array };
     expect(Buffer.from(makerNote).equals(nikon)).toBe(true);
+  });
+
+  it('a Motorola-order UNICODE UserComment reads the same from the Intel-order TIFF', async () => {
+    const comment = Buffer.concat([Buffer.from('UNICODE\0', 'latin1'), Buffer.from('hé!', 'utf16le').swap16()]);
+    const entries = cameraEntries([[0x9286, { type: 'undefined', bytes: comment }]]);
+    const source = await jpegWith('comment.jpg', exifBlock(false, entries));
+    // exifr hands UserComment over as its bytes: UCS-2 in the file's byte order after the charset.
+    const text = async (file: string, little: boolean) => {
+      const { userComment } = (await exifr.parse(file, { pick: ['UserComment'] })) as { userComment: Uint8Array };
+      const ucs2 = Buffer.from(userComment).subarray(8);
+      return (little ? ucs2 : Buffer.from(ucs2).swap16()).toString('utf16le');
+    };
+    expect(await text(source, false)).toBe('hé!');
+    expect(await text(await toFormat(source, 'comment.tif', 'tiff'), true)).toBe('hé!');
+  });
+
+  it('a TIFF whose EXIF entries claim a gigabyte opens in bounded memory, its EXIF cut short', async () => {
+    // 1000 entries of 1 MiB each, all the same megabyte of the file: a gigabyte read from 1 MB.
+    const crafted = tiffWithExifEntries(Array.from({ length: 1000 }, (_, i) => [0x9000 + i, 7, 1024 * 1024, 8] as RawEntry), 1024 * 1024 + 16 * 1024);
+    const path = join(tempDir(), 'crafted.tif');
+    await writeFile(path, crafted);
+    const before = process.memoryUsage().rss;
+    const summary = await readMetadataSummary(path);
+    expect([summary.format, summary.width, summary.camera]).toEqual(['tiff', 8, null]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
   });
 
   it('damaged EXIF pointers (a loop, past the end) cost only what they point to', async () => {

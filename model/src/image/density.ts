@@ -1,0 +1,39 @@
+import { open } from 'node:fs/promises';
+import type { Metadata } from 'sharp';
+
+/**
+ * The print resolution a file states, in pixels per inch, or undefined where it states none.
+ * sharp reports a density for resolutions without a unit too (PNG's pHYs unit 0 and TIFF's
+ * ResolutionUnit 1 are only an aspect ratio): 72:72 then reads as 1829 ppi, which a result must
+ * not be stamped with.
+ */
+export async function statedDensity(path: string, meta: Pick<Metadata, 'format' | 'density' | 'resolutionUnit'>): Promise<number | undefined> {
+  if (!meta.density) return undefined;
+  if (meta.format === 'png') return pngDensity(path).catch(() => undefined);
+  if (meta.format === 'tiff' && !meta.resolutionUnit) return undefined;
+  return meta.density;
+}
+
+/** From PNG's pHYs chunk (before IDAT): pixels per metre when its unit is the metre. */
+async function pngDensity(path: string): Promise<number | undefined> {
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(8);
+    const body = Buffer.alloc(9);
+    // Signature, then chunks: length, type, data, CRC.
+    for (let pos = 8, chunks = 0; chunks < 64; chunks++) {
+      if ((await file.read(header, 0, 8, pos)).bytesRead < 8) return undefined;
+      const length = header.readUInt32BE(0);
+      const type = header.toString('latin1', 4, 8);
+      if (type === 'IDAT' || type === 'IEND') return undefined;
+      if (type === 'pHYs' && length === 9) {
+        if ((await file.read(body, 0, 9, pos + 8)).bytesRead < 9 || body[8] !== 1) return undefined;
+        return body.readUInt32BE(0) * 0.0254;
+      }
+      pos += 12 + length;
+    }
+    return undefined;
+  } finally {
+    await file.close();
+  }
+}
