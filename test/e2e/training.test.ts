@@ -130,7 +130,9 @@ describe('fine-tuning from the training panel', () => {
     await expect.poll(status, { timeout: 60_000 }).toBe('cancelled');
     // Stop is gone with the run: the focus went on to Start, not back to the top of the page.
     await expect.poll(() => focusedTestId(page())).toBe('training-start');
-    await expect.poll(runs).toHaveLength(1);
+    // Listed once the stopping step is done and its checkpoint written (job:cancel answers at once;
+    // the list waits for the checkpoint): a step can take tens of seconds on a busy machine.
+    await expect.poll(runs, { timeout: 90_000 }).toHaveLength(1);
     const [listed] = await runs();
     expect(listed).toMatch(/^Night walk\s+Stopped at step \d+ of 30 · \/.*\/pairs\s/);
     expect(existsSync(path.join(runDirFor(userModels(), 'night-walk'), 'checkpoint.json'))).toBe(true);
