@@ -8,7 +8,9 @@ import { isTrustedSender, type SenderCheckOptions } from './ipc/sender-check.js'
  * renderer's frame), then validated and run by the dispatcher, and always answers a Result.
  */
 export function registerIpcHandlers(dispatch: IpcDispatch, grantPath: (path: string) => void, options: SenderCheckOptions): () => void {
+  // Synchronous from the preload: every branch answers, or the page would wait for ever.
   const onGrant = (event: IpcMainEvent, path: unknown) => {
+    event.returnValue = null;
     const frameUrl = event.senderFrame?.url;
     if (!frameUrl || !isTrustedSender(frameUrl, options)) return;
     if (typeof path === 'string' && path.length <= 4096) grantPath(path);

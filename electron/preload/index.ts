@@ -22,11 +22,12 @@ const api: PreloadApi<File> = {
     };
   },
   // The real path of a dropped or picked File (File.path no longer exists in Electron). Main is
-  // told it was handed over, ahead of the request that names it (one ordered channel): requests
-  // may name only such paths, and a page cannot make a File with a path of its choosing.
+  // told it was handed over before the page has the path to name in a request (a synchronous
+  // message: nothing can overtake it): requests may name only such paths, and a page cannot make
+  // a File with a path of its choosing.
   pathForFile: (file) => {
     const path = webUtils.getPathForFile(file);
-    if (path) ipcRenderer.send(GRANT_PATH_EVENT, handedOverPath(path, file.webkitRelativePath));
+    if (path) ipcRenderer.sendSync(GRANT_PATH_EVENT, handedOverPath(path, file.webkitRelativePath));
     return path;
   },
 };
