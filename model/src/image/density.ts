@@ -1,5 +1,7 @@
 import { open } from 'node:fs/promises';
+import exifr from 'exifr';
 import type { Metadata } from 'sharp';
+import { bareExif } from './exif.js';
 
 /**
  * The print resolution a file states, in pixels per inch, or undefined where it states none.
@@ -7,8 +9,9 @@ import type { Metadata } from 'sharp';
  * ResolutionUnit 1 are only an aspect ratio): 72:72 then reads as 1829 ppi, which a result must
  * not be stamped with.
  */
-export async function statedDensity(path: string, meta: Pick<Metadata, 'format' | 'density' | 'resolutionUnit'>): Promise<number | undefined> {
-  if (!meta.density) return undefined;
+export async function statedDensity(path: string, meta: Pick<Metadata, 'format' | 'density' | 'resolutionUnit' | 'exif'>): Promise<number | undefined> {
+  // WebP and HEIF have no resolution of their own: sharp reports none, their EXIF may have one.
+  if (!meta.density) return exifDensity(meta.exif ?? null);
   if (meta.format === 'png') return pngDensity(path).catch(() => undefined);
   if (meta.format === 'tiff' && !meta.resolutionUnit) return undefined;
   return meta.density;
@@ -36,4 +39,16 @@ async function pngDensity(path: string): Promise<number | undefined> {
   } finally {
     await file.close();
   }
+}
+
+/** XResolution in EXIF, when its ResolutionUnit is the inch (2) or the centimetre (3). */
+async function exifDensity(exif: Buffer | null): Promise<number | undefined> {
+  const bare = bareExif(exif);
+  if (!bare) return undefined;
+  const tags = (await exifr.parse(bare, { pick: ['XResolution', 'ResolutionUnit'], translateValues: false }).catch(() => undefined)) as
+    | { XResolution?: number; ResolutionUnit?: number }
+    | undefined;
+  const x = tags?.XResolution;
+  if (!x || !Number.isFinite(x) || x <= 0) return undefined;
+  return tags.ResolutionUnit === 2 ? x : tags.ResolutionUnit === 3 ? x * 2.54 : undefined;
 }

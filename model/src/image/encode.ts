@@ -7,7 +7,8 @@ import { tempPathBeside, writeAtomically } from './atomic-file.js';
 import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
-import { bareExif, exifWithOrientation, exifWithoutThumbnail, resolutionExif } from './exif.js';
+import { bareExif, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
+import { exifSegment, insertJpegSegments } from './jpeg-segments.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import { addExifToTiff } from './tiff-exif.js';
@@ -88,7 +89,12 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   const density = carriedDensity(source.density, format);
   // libvips' TIFF writer has no EXIF: tiff-exif.ts adds it to the written file instead. JPEG and
   // WebP hold a print resolution only in EXIF: a photo without EXIF gets one saying just that.
-  const exif = format === 'tiff' ? null : exifSource ? exifWithOrientation(exifWithoutThumbnail(exifSource), 1) : density && format !== 'png' ? resolutionExif(density) : null;
+  const block =
+    format === 'tiff' ? null : exifSource ? exifWithPixelSize(exifWithOrientation(exifWithoutThumbnail(exifSource), 1), raster.width, raster.height) : density && format !== 'png' ? resolutionExif(density) : null;
+  // A JPEG gets the block as it is, after libvips (jpeg-segments.ts); one too big for a JPEG
+  // segment, and PNG's and WebP's, go through libvips.
+  const jpegExif = format === 'jpeg' && block ? exifSegment(block) : null;
+  const exif = jpegExif ? null : block;
   await withRasterPipeline(raster, { icc, exif, density }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
@@ -102,6 +108,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   if (format === 'tiff' && exifSource) await addExifToTiff(temp, exifSource);
+  if (jpegExif) await insertJpegSegments(temp, [jpegExif], tempPathBeside(target, 'exif'));
 }
 
 /**

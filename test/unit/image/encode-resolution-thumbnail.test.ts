@@ -57,6 +57,13 @@ describe('what else a result keeps, and what it must not', () => {
     for (const ext of ['png', 'tif']) expect([ext, (await sharp(await saveAs(aspect, `aspect-out.${ext}`)).metadata()).density]).not.toEqual([ext, 1829]);
   });
 
+  it('a WebP’s resolution, which only its EXIF holds, reaches a TIFF', async () => {
+    const webp = join(tempDir(), 'print.webp');
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#506070' } }).withMetadata({ density: 240 }).webp().toFile(webp);
+    expect((await sharp(webp).metadata()).density).toBeUndefined();
+    expect((await sharp(await saveAs(webp, 'from-webp.tif')).metadata()).density).toBe(240);
+  });
+
   it('the EXIF thumbnail (the photo as stored: blurred, maybe sideways) is not carried into results', async () => {
     const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).jpeg().toBuffer();
     const block = exifBlock(true, {

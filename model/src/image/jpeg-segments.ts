@@ -1,0 +1,56 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * Marker segments added to a JPEG after libvips wrote it. libvips hands EXIF to libexif, which
+ * rewrites the block: it drops IFD0 tags it does not know (Rating, ProcessingSoftware), empties
+ * MakerNotes it cannot parse (Pentax) and moves others without fixing their offsets (Sony), so
+ * the source's own EXIF bytes are inserted here instead, exactly as they were.
+ */
+
+const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
+/** A segment's length field counts itself (2 bytes) and the payload, at most 65535. */
+const MAX_SEGMENT_PAYLOAD = 65535 - 2;
+
+function segment(marker: number, payload: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(0xff00 | marker, 0);
+  head.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([head, payload]);
+}
+
+/** The APP1 segment for a bare EXIF block, or null if it is too big for one segment. */
+export function exifSegment(block: Buffer): Buffer | null {
+  return block.length + EXIF_HEADER.length > MAX_SEGMENT_PAYLOAD ? null : segment(0xe1, Buffer.concat([EXIF_HEADER, block]));
+}
+
+/**
+ * `jpegPath` rewritten with `segments` right after SOI and a JFIF APP0 (where EXIF belongs),
+ * streamed through `scratchPath` (a temp name beside it), which is renamed over it.
+ */
+export async function insertJpegSegments(jpegPath: string, segments: readonly Buffer[], scratchPath: string): Promise<void> {
+  const head = Buffer.alloc(6);
+  const file = await open(jpegPath, 'r');
+  try {
+    await file.read(head, 0, 6, 0);
+  } finally {
+    await file.close();
+  }
+  if (head.readUInt16BE(0) !== 0xffd8) throw new Error(`${jpegPath} is not a JPEG`);
+  const at = head.readUInt16BE(2) === 0xffe0 ? 4 + head.readUInt16BE(4) : 2;
+  try {
+    await pipeline(
+      async function* () {
+        yield* createReadStream(jpegPath, { start: 0, end: at - 1 });
+        yield* segments;
+        yield* createReadStream(jpegPath, { start: at });
+      },
+      createWriteStream(scratchPath, { flags: 'wx' }),
+    );
+    await rename(scratchPath, jpegPath);
+  } catch (error) {
+    await rm(scratchPath, { force: true });
+    throw error;
+  }
+}

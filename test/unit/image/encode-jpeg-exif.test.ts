@@ -1,0 +1,64 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import exifr from 'exifr';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../../model/src/image/decode.js';
+import { encodeImage } from '../../../model/src/image/encode.js';
+import { exifBlock, jpegWithExif, offsetMakerNote, type ExifEntries } from '../../fixtures/exif-blocks.js';
+import { useTempDir } from '../../fixtures/make-images.js';
+
+/**
+ * A JPEG result carries the photo's own EXIF bytes, not libexif's rewrite of them: tags libexif
+ * does not know, MakerNotes it cannot parse, and notes whose offsets count from the block's start
+ * all come through as they were.
+ */
+const tempDir = useTempDir('unshake-jpeg-exif-');
+
+async function jpegWith(name: string, entries: ExifEntries, little = true): Promise<string> {
+  const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).jpeg({ quality: 95 }).toBuffer();
+  const path = join(tempDir(), name);
+  await writeFile(path, jpegWithExif(plain, exifBlock(little, entries)));
+  return path;
+}
+
+async function saveAs(source: string, name: string, format: 'jpeg' | 'tiff'): Promise<string> {
+  const { raster, source: meta } = await decodeImage(source);
+  return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
+}
+
+const makerNote = (tags: Record<string, unknown>) => Buffer.from((tags as { makerNote: Uint8Array }).makerNote);
+
+describe('EXIF in JPEG results', () => {
+  it('keeps IFD0 tags libexif drops (Rating) and a MakerNote of a layout nothing here knows, byte for byte', async () => {
+    const note = Buffer.from('AOC\0MM opaque Pentax-style maker data, 9 KB in a real camera', 'latin1');
+    const source = await jpegWith('pentax.jpg', {
+      ifd0: [
+        [0x010f, { type: 'ascii', text: 'PENTAX' }],
+        [0x4746, { type: 'short', values: [4] }],
+      ],
+      exif: [
+        [0x8827, { type: 'short', values: [400] }],
+        [0x927c, { type: 'undefined', bytes: note }],
+      ],
+    });
+    const tags = await exifr.parse(await saveAs(source, 'pentax-out.jpg', 'jpeg'), { makerNote: true, reviveValues: false });
+    expect(tags).toMatchObject({ Make: 'PENTAX', Rating: 4, ISO: 400 });
+    expect(makerNote(tags).equals(note)).toBe(true);
+  });
+
+  it('a Sony note, whose offsets count from the block’s start, still points at its values, from a TIFF source too', async () => {
+    const text = 'DSC-T10 creative style';
+    const prefix = 'SONY DSC \0\0\0';
+    const source = await jpegWith('sony.jpg', {
+      ifd0: [[0x010f, { type: 'ascii', text: 'SONY' }]],
+      exif: [[0x927c, { type: 'undefined', ...offsetMakerNote(true, text, prefix) }]],
+    });
+    // JPEG → TIFF (the note moves and is fixed) → JPEG (its bytes go in as they are).
+    const jpeg = await saveAs(await saveAs(source, 'sony.tif', 'tiff'), 'sony-again.jpg', 'jpeg');
+    const file = await readFile(jpeg);
+    const tiffHeaderAt = file.indexOf('Exif\0\0', 0, 'latin1') + 6;
+    const valueAt = makerNote(await exifr.parse(jpeg, { makerNote: true })).readUInt32LE(prefix.length + 10);
+    expect(file.toString('latin1', tiffHeaderAt + valueAt, tiffHeaderAt + valueAt + text.length)).toBe(text);
+  });
+});
