@@ -33,6 +33,7 @@ export const sourceMetadataSchema = z
     fileSizeBytes: z.number().nonnegative(),
     lossless: z.boolean().optional(),
     density: z.number().positive().optional(),
+    iptc: bytes.optional(),
   })
   .strict();
 export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;
@@ -40,7 +41,8 @@ export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;
 /** The engine's SourceMetadata again: structured clone turned its Buffers into plain Uint8Arrays. */
 export function sourceFromWire(wire: SourceMetadataWire): SourceMetadata {
   const buffer = (b: Uint8Array | null) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null);
-  return { ...wire, icc: buffer(wire.icc), exif: buffer(wire.exif), xmp: buffer(wire.xmp) };
+  const { iptc, ...rest } = wire;
+  return { ...rest, icc: buffer(wire.icc), exif: buffer(wire.exif), xmp: buffer(wire.xmp), ...(iptc ? { iptc: buffer(iptc)! } : {}) };
 }
 
 export const engineRequestSchemas = {

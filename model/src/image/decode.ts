@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import sharp, { type Sharp, type OutputInfo } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { statedDensity } from './density.js';
+import { iptcDatasets } from './iptc.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 import type { BitDepth, DecodedImage, RasterImage } from './types.js';
 
@@ -56,6 +57,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       exif: meta.exif ?? null,
       xmp: meta.xmp ?? null,
       ...(density ? { density } : {}),
+      ...(iptcDatasets(meta.iptc) ? { iptc: iptcDatasets(meta.iptc)! } : {}),
       hasAlpha: plan.hasAlpha,
       fileSizeBytes,
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),

@@ -8,10 +8,10 @@ import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { bareExif, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
-import { exifSegment, insertJpegSegments } from './jpeg-segments.js';
+import { exifSegment, insertJpegSegments, iptcSegment } from './jpeg-segments.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
-import { addExifToTiff } from './tiff-exif.js';
+import { addToTiff } from './tiff-exif.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
@@ -41,7 +41,8 @@ export interface EncodeResult {
  * file into a temp file beside the target, which is fsynced and renamed over it (atomic-file.ts),
  * so a failure leaves no partial output, and no raster-sized buffer is made on the way (the
  * metadata carrier is a streamed temp file too, carrier.ts). TIFF output gets its EXIF from
- * tiff-exif.ts, after libvips wrote the rest. IPTC is not carried over.
+ * tiff-exif.ts, after libvips wrote the rest; a JPEG gets the photo's own EXIF bytes and its
+ * IPTC the same way (jpeg-segments.ts). PNG and WebP carry no IPTC.
  */
 export async function encodeImage(raster: RasterImage, source: SourceMetadata, options: EncodeOptions): Promise<EncodeResult> {
   const target = resolve(options.path);
@@ -94,6 +95,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   // A JPEG gets the block as it is, after libvips (jpeg-segments.ts); one too big for a JPEG
   // segment, and PNG's and WebP's, go through libvips.
   const jpegExif = format === 'jpeg' && block ? exifSegment(block) : null;
+  const jpegIptc = format === 'jpeg' && source.iptc ? iptcSegment(source.iptc) : null;
   const exif = jpegExif ? null : block;
   await withRasterPipeline(raster, { icc, exif, density }, { bitDepth, target }, async (input) => {
     let pipeline = input;
@@ -107,8 +109,9 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
-  if (format === 'tiff' && exifSource) await addExifToTiff(temp, exifSource);
-  if (jpegExif) await insertJpegSegments(temp, [jpegExif], tempPathBeside(target, 'exif'));
+  if (format === 'tiff' && (exifSource || source.iptc)) await addToTiff(temp, { exif: exifSource, iptc: source.iptc ?? null });
+  const segments = [jpegExif, jpegIptc].filter((s) => s !== null);
+  if (segments.length > 0) await insertJpegSegments(temp, segments, tempPathBeside(target, 'exif'));
 }
 
 /**

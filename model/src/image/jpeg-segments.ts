@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { photoshopIptcBlock } from './iptc.js';
 
 /**
  * Marker segments added to a JPEG after libvips wrote it. libvips hands EXIF to libexif, which
@@ -23,6 +24,12 @@ function segment(marker: number, payload: Buffer): Buffer {
 /** The APP1 segment for a bare EXIF block, or null if it is too big for one segment. */
 export function exifSegment(block: Buffer): Buffer | null {
   return block.length + EXIF_HEADER.length > MAX_SEGMENT_PAYLOAD ? null : segment(0xe1, Buffer.concat([EXIF_HEADER, block]));
+}
+
+/** The APP13 segment for IPTC datasets (iptc.ts), or null if they are too big for one segment. */
+export function iptcSegment(datasets: Buffer): Buffer | null {
+  const payload = photoshopIptcBlock(datasets);
+  return payload.length > MAX_SEGMENT_PAYLOAD ? null : segment(0xed, payload);
 }
 
 /**

@@ -36,6 +36,8 @@ const ORIENTATION = 0x0112;
  */
 const NOT_IN_TIFF: ReadonlySet<number> = new Set([0x9101, 0x9102, 0xa002, 0xa003]);
 const MAKE = 0x010f;
+const IPTC_NAA = 0x83bb;
+const EMPTY_TREE: ExifTree = { little: true, ifd0: [], exif: [], gps: [], interop: [] };
 const MAKER_NOTE = 0x927c;
 /** Classic TIFF offsets are 32-bit. */
 const MAX_TIFF_OFFSET = 0xffffffff;
@@ -88,6 +90,15 @@ function movableExif(tree: ExifTree, toLittle: boolean): IfdEntry[] {
   });
 }
 
+/**
+ * IPTC-NAA as LONGs, as Photoshop and exiftool write it, over the datasets' bytes as they are:
+ * padded to whole LONGs, and pre-swapped for a big-endian file so writing swaps them back.
+ */
+function iptcEntry(datasets: Buffer, little: boolean): IfdEntry {
+  const value = Buffer.concat([datasets, Buffer.alloc((4 - (datasets.length % 4)) % 4)]);
+  return { tag: IPTC_NAA, type: 4, count: value.length / 4, value: little ? value : value.swap32() };
+}
+
 function hasPhotoTags(tree: ExifTree): boolean {
   return tree.exif.length > 0 || tree.gps.length > 0 || tree.ifd0.some((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag));
 }
@@ -117,18 +128,17 @@ export async function readTiffExif(path: string): Promise<Buffer | null> {
 }
 
 /**
- * The EXIF block's photo tags added to a TIFF file written by libvips: a new IFD0 (the file's
- * own entries plus the block's descriptive ones) and the EXIF and GPS directories are appended,
- * and the header is pointed at the new IFD0. The image data does not move; the old IFD0 stays
- * behind unreferenced (a few hundred bytes plus its values). Orientation and resolution stay as
- * libvips wrote them. Returns false
- * where nothing could be added (no photo tags, BigTIFF, over 4 GB).
+ * The EXIF block's photo tags and the IPTC datasets added to a TIFF file written by libvips: a
+ * new IFD0 (the file's own entries plus the block's descriptive ones and IPTC-NAA) and the EXIF
+ * and GPS directories are appended, and the header is pointed at the new IFD0. The image data does
+ * not move; the old IFD0 stays behind unreferenced (a few hundred bytes plus its values).
+ * Orientation and resolution stay as libvips wrote them. Returns false where nothing could be
+ * added (no photo tags or IPTC, BigTIFF, over 4 GB).
  */
-export async function addExifToTiff(path: string, exif: Buffer): Promise<boolean> {
-  const source = tiffHeader(exif);
-  if (!source) return false;
-  const tree = await readExifTree(readAtBuffer(exif), source.ifd0, source.little);
-  if (!hasPhotoTags(tree)) return false;
+export async function addToTiff(path: string, { exif, iptc }: { exif: Buffer | null; iptc: Buffer | null }): Promise<boolean> {
+  const source = exif ? tiffHeader(exif) : null;
+  const tree = exif && source ? await readExifTree(readAtBuffer(exif), source.ifd0, source.little) : EMPTY_TREE;
+  if (!hasPhotoTags(tree) && !iptc) return false;
   const file = await open(path, 'r+');
   try {
     const readAt = await readAtFile(file);
@@ -140,6 +150,7 @@ export async function addExifToTiff(path: string, exif: Buffer): Promise<boolean
     if (!own.complete) return false;
     const ownTags = new Set(own.entries.map((e) => e.tag));
     const added = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) && !ownTags.has(e.tag));
+    if (iptc && !ownTags.has(IPTC_NAA)) added.push(iptcEntry(iptc, header.little));
     const end = (await file.stat()).size;
     // TIFF offsets must be even.
     const base = end + (end & 1);

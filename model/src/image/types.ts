@@ -32,6 +32,8 @@ export interface SourceMetadata {
   xmp: Buffer | null;
   /** Print resolution in pixels per inch, where the file states one. */
   density?: number;
+  /** IPTC-IIM datasets (iptc.ts), if the file has any. */
+  iptc?: Buffer;
   hasAlpha: boolean;
   fileSizeBytes: number;
   /**
