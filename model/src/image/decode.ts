@@ -40,6 +40,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const space = meta.space ?? 'srgb';
   const plan = planDecode(space, meta.depth, meta.hasAlpha ?? false);
   const density = await statedDensity(absolute, meta);
+  const iptc = iptcDatasets(meta.iptc);
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await decodePipeline(absolute, plan).toBuffer({ resolveWithObject: true });
@@ -57,7 +58,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       exif: meta.exif ?? null,
       xmp: meta.xmp ?? null,
       ...(density ? { density } : {}),
-      ...(iptcDatasets(meta.iptc) ? { iptc: iptcDatasets(meta.iptc)! } : {}),
+      ...(iptc ? { iptc } : {}),
       hasAlpha: plan.hasAlpha,
       fileSizeBytes,
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),
