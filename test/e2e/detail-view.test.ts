@@ -162,4 +162,46 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });
+
+  it('Split shows before left of a divider and the result right of it; the divider moves by drag and by keys; \\ goes to Before and back', async () => {
+    await page().getByRole('button', { name: 'Fit', exact: true }).click();
+    await page().getByRole('button', { name: 'Split', exact: true }).click();
+    const stage = page().getByTestId('compare-stage');
+    await expect.poll(() => stage.getAttribute('data-showing')).toBe('split');
+    const divider = page().getByRole('slider', { name: 'Split between before and after' });
+    expect(await divider.getAttribute('aria-valuenow')).toBe('50');
+    // The result is clipped at the divider: the before photo shows on its left.
+    const clipAt = async () => Number(/inset\(0px 0px 0px ([\d.]+)px\)/.exec((await page().getByTestId('result-preview').getAttribute('style')) ?? '')?.[1]);
+    const box = (await stage.boundingBox())!;
+    const line = async () => {
+      const b = (await divider.boundingBox())!;
+      return b.x + b.width / 2 - box.x;
+    };
+    expect(Math.abs((await clipAt()) - (await line()))).toBeLessThan(1.5);
+    expect(await page().getByTestId('preview').isVisible()).toBe(true);
+    await divider.press('ArrowRight');
+    expect(await divider.getAttribute('aria-valuenow')).toBe('55');
+    await divider.press('Shift+ArrowLeft');
+    expect(await divider.getAttribute('aria-valuenow')).toBe('54');
+    // Dragged to the photo's left edge region: the divider follows, and no selection is drawn.
+    const shapes = () => page().getByTestId('selection-overlay').locator('rect, ellipse, polygon').count();
+    const shapesBefore = await shapes();
+    const start = (await divider.boundingBox())!;
+    await page().mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await page().mouse.down();
+    await page().mouse.move(box.x + box.width * 0.3, start.y + start.height / 2, { steps: 4 });
+    await page().mouse.up();
+    const dragged = Number(await divider.getAttribute('aria-valuenow'));
+    expect(dragged).toBeLessThan(54);
+    expect(Math.abs((await clipAt()) - (await line()))).toBeLessThan(1.5);
+    expect(await shapes()).toBe(shapesBefore);
+    // \\ shows Before alone, and again goes back to the split where it was.
+    await page().locator('body').press('\\');
+    await expect.poll(() => stage.getAttribute('data-showing')).toBe('before');
+    await page().locator('body').press('\\');
+    await expect.poll(() => stage.getAttribute('data-showing')).toBe('split');
+    expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(dragged);
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
+  });
 });

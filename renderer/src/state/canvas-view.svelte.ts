@@ -1,4 +1,7 @@
+/** A side of the comparison. */
 export type CanvasView = 'before' | 'after';
+/** What the canvas shows: one side, or both split by a divider (before on its left). */
+export type CompareMode = CanvasView | 'split';
 /** Fit the whole photo, or show it at 100 % (one photo pixel per screen pixel) around a point. */
 export type Zoom = 'fit' | 'actual';
 export type Point = { x: number; y: number };
@@ -6,20 +9,41 @@ type PhotoSize = { width: number; height: number };
 
 /** How the canvas shows the photo: which side of the comparison, and how close. */
 class CanvasViewState {
-  /** Which side of the comparison the canvas shows once there is a result. */
-  view = $state<CanvasView>('after');
+  /** Which side of the comparison the canvas shows once there is a result, or both. */
+  view = $state<CompareMode>('after');
+  /** Split: where the divider stands, as a share of the photo's width from its left edge. */
+  splitAt = $state(0.5);
+  /** What "\\" goes back to from Before. */
+  private back: Exclude<CompareMode, 'before'> = 'after';
   zoom = $state<Zoom>('fit');
   /** At 100 %: the photo pixel at the middle of the view (both sides show the same place). */
   centre = $state<Point>({ x: 0, y: 0 });
 
-  /** Another photo or result on the canvas: its result, whole. */
+  /** Another photo or result on the canvas: its result (split, if that is how it was being compared), whole. */
   reset(): void {
-    this.view = 'after';
+    this.showFix();
     this.zoom = 'fit';
   }
 
+  /** The result, as After or Split (whichever was chosen last), if Before is shown. */
+  showFix(): void {
+    if (this.view === 'before') this.view = this.back;
+  }
+
+  /** Before, or back to what was shown before it (After or Split). */
   toggleView(): void {
-    this.view = this.view === 'after' ? 'before' : 'after';
+    if (this.view === 'before') {
+      this.view = this.back;
+    } else {
+      this.back = this.view;
+      this.view = 'before';
+    }
+  }
+
+  /** A choice of the compare buttons. */
+  choose(mode: CompareMode): void {
+    if (mode !== 'before') this.back = mode;
+    this.view = mode;
   }
 
   /** 100 % around `at` (photo pixels; default: the photo's middle). Nothing without a photo. */

@@ -169,7 +169,7 @@ class EditorState {
       if (final.state.status === 'failed') errors.show(new ApiError(final.state.error.code, final.state.error.message));
       if (final.state.status === 'done') {
         // Show the fix at once; the user compares with "\" or Before/After, then decides to save.
-        canvasView.view = 'after';
+        canvasView.showFix();
         // The execution provider is decided when the first session loads: show what really ran.
         await app.refreshInfo();
       }
