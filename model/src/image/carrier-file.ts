@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { endianness } from 'node:os';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { crc32, createDeflate, deflateSync } from 'node:zlib';
+import { createDeflate, deflateSync } from 'node:zlib';
+import { pngChunk } from './png-chunks.js';
 import { toEightBit } from './colour.js';
 import type { BitDepth, RasterImage } from './types.js';
 
@@ -95,11 +96,3 @@ function* scanlineBands(raster: RasterImage, bitDepth: BitDepth): Generator<Buff
   }
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
-  return Buffer.concat([head, data, crc]);
-}

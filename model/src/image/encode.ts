@@ -7,11 +7,9 @@ import { tempPathBeside, writeAtomically } from './atomic-file.js';
 import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
-import { bareExif, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
-import { exifSegment, insertJpegSegments, iptcSegment } from './jpeg-segments.js';
+import { planMetadata } from './file-metadata.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
-import { addToTiff } from './tiff-exif.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
@@ -40,9 +38,9 @@ export interface EncodeResult {
  * gives a lossless WebP (its own format, 'same', must not add loss). libvips streams the
  * file into a temp file beside the target, which is fsynced and renamed over it (atomic-file.ts),
  * so a failure leaves no partial output, and no raster-sized buffer is made on the way (the
- * metadata carrier is a streamed temp file too, carrier.ts). TIFF output gets its EXIF from
- * tiff-exif.ts, after libvips wrote the rest; a JPEG gets the photo's own EXIF bytes and its
- * IPTC the same way (jpeg-segments.ts). PNG and WebP carry no IPTC.
+ * metadata carrier is a streamed temp file too, carrier.ts). What libvips cannot write right is
+ * added to the file it wrote (file-metadata.ts): the photo's own EXIF bytes in JPEG and PNG, EXIF
+ * in TIFF, IPTC in JPEG and TIFF.
  */
 export async function encodeImage(raster: RasterImage, source: SourceMetadata, options: EncodeOptions): Promise<EncodeResult> {
   const target = resolve(options.path);
@@ -86,18 +84,9 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   // that profile: dropped with its values kept, the tones would shift.
   const grayToSrgb = isGray(raster) && !grayOut && !isConvertedOnDecode(source.space) && iccColourSpace(source.icc) === 'GRAY';
   const icc = grayToSrgb ? source.icc : await outputIcc(source, grayOut);
-  const exifSource = bareExif(source.exif);
-  const density = carriedDensity(source.density, format);
-  // libvips' TIFF writer has no EXIF: tiff-exif.ts adds it to the written file instead. JPEG and
-  // WebP hold a print resolution only in EXIF: a photo without EXIF gets one saying just that.
-  const block =
-    format === 'tiff' ? null : exifSource ? exifWithPixelSize(exifWithOrientation(exifWithoutThumbnail(exifSource), 1), raster.width, raster.height) : density && format !== 'png' ? resolutionExif(density) : null;
-  // A JPEG gets the block as it is, after libvips (jpeg-segments.ts); one too big for a JPEG
-  // segment, and PNG's and WebP's, go through libvips.
-  const jpegExif = format === 'jpeg' && block ? exifSegment(block) : null;
-  const jpegIptc = format === 'jpeg' && source.iptc ? iptcSegment(source.iptc) : null;
-  const exif = jpegExif ? null : block;
-  await withRasterPipeline(raster, { icc, exif, density }, { bitDepth, target }, async (input) => {
+  const metadata = planMetadata(source, raster, format);
+  const exif = metadata.carriedExif;
+  await withRasterPipeline(raster, { icc, exif, density: metadata.carriedDensity }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
@@ -109,19 +98,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
-  if (format === 'tiff' && (exifSource || source.iptc)) await addToTiff(temp, { exif: exifSource, iptc: source.iptc ?? null });
-  const segments = [jpegExif, jpegIptc].filter((s) => s !== null);
-  if (segments.length > 0) await insertJpegSegments(temp, segments, tempPathBeside(target, 'exif'));
-}
-
-/**
- * The print resolution for the carrier to hand to libvips. Not for TIFF, whose writer takes it
- * directly, and not 72 ppi: that is what JPEG and EXIF writers put when they know nothing, and a
- * photo with nothing else to carry (no profile, no EXIF) then keeps the fast path without a
- * carrier file.
- */
-function carriedDensity(density: number | undefined, format: WritableFormat): number | null {
-  return density !== undefined && density !== 72 && format !== 'tiff' ? density : null;
+  await metadata.addAfter(temp, tempPathBeside(target, 'metadata'));
 }
 
 /**

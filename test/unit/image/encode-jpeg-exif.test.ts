@@ -9,7 +9,7 @@ import { exifBlock, jpegWithExif, offsetMakerNote, type ExifEntries } from '../.
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /**
- * A JPEG result carries the photo's own EXIF bytes, not libexif's rewrite of them: tags libexif
+ * A JPEG or PNG result carries the photo's own EXIF bytes, not libexif's rewrite of them: tags libexif
  * does not know, MakerNotes it cannot parse, and notes whose offsets count from the block's start
  * all come through as they were.
  */
@@ -22,14 +22,14 @@ async function jpegWith(name: string, entries: ExifEntries, little = true): Prom
   return path;
 }
 
-async function saveAs(source: string, name: string, format: 'jpeg' | 'tiff'): Promise<string> {
+async function saveAs(source: string, name: string, format: 'jpeg' | 'png' | 'tiff'): Promise<string> {
   const { raster, source: meta } = await decodeImage(source);
   return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
 }
 
 const makerNote = (tags: Record<string, unknown>) => Buffer.from((tags as { makerNote: Uint8Array }).makerNote);
 
-describe('EXIF in JPEG results', () => {
+describe('EXIF in JPEG and PNG results', () => {
   it('keeps IFD0 tags libexif drops (Rating) and a MakerNote of a layout nothing here knows, byte for byte', async () => {
     const note = Buffer.from('AOC\0MM opaque Pentax-style maker data, 9 KB in a real camera', 'latin1');
     const source = await jpegWith('pentax.jpg', {
@@ -42,9 +42,11 @@ describe('EXIF in JPEG results', () => {
         [0x927c, { type: 'undefined', bytes: note }],
       ],
     });
-    const tags = await exifr.parse(await saveAs(source, 'pentax-out.jpg', 'jpeg'), { makerNote: true, reviveValues: false });
-    expect(tags).toMatchObject({ Make: 'PENTAX', Rating: 4, ISO: 400 });
-    expect(makerNote(tags).equals(note)).toBe(true);
+    for (const [name, format] of [['pentax-out.jpg', 'jpeg'], ['pentax-out.png', 'png']] as const) {
+      const tags = await exifr.parse(await saveAs(source, name, format), { makerNote: true, reviveValues: false });
+      expect(tags).toMatchObject({ Make: 'PENTAX', Rating: 4, ISO: 400 });
+      expect(makerNote(tags).equals(note)).toBe(true);
+    }
   });
 
   it('a Sony note, whose offsets count from the block’s start, still points at its values, from a TIFF source too', async () => {

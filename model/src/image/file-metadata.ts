@@ -1,0 +1,61 @@
+import { addToTiff } from './tiff-exif.js';
+import { bareExif, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
+import type { WritableFormat } from './formats.js';
+import { exifSegment, insertJpegSegments, iptcSegment } from './jpeg-segments.js';
+import { insertPngChunk, pngChunk } from './png-chunks.js';
+import type { RasterImage, SourceMetadata } from './types.js';
+
+/**
+ * Which of the photo's EXIF, IPTC and print resolution libvips writes into the result, and which
+ * are added to the file it wrote. libvips passes EXIF through libexif, which drops IFD0 tags it
+ * does not know (Rating), empties MakerNotes it cannot parse (Pentax) and moves others without
+ * fixing their offsets (Sony): JPEG and PNG get the photo's own EXIF bytes after libvips instead;
+ * TIFF gets EXIF and IPTC from tiff-exif.ts, JPEG its IPTC as APP13. WebP keeps libvips' path.
+ */
+export interface MetadataPlan {
+  /** EXIF for the carrier, which libvips writes. */
+  carriedExif: Buffer | null;
+  /** Print resolution for the carrier (pHYs), which libvips writes. */
+  carriedDensity: number | null;
+  /** Adds the rest to the file libvips wrote at `written`; `scratch` is a free temp name beside it. */
+  addAfter(written: string, scratch: string): Promise<void>;
+}
+
+export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'width' | 'height'>, format: WritableFormat): MetadataPlan {
+  const exifSource = bareExif(source.exif);
+  if (format === 'tiff') {
+    const iptc = source.iptc ?? null;
+    return {
+      carriedExif: null,
+      // sharp's TIFF writer takes the resolution itself (encode.ts).
+      carriedDensity: null,
+      addAfter: async (written) => {
+        if (exifSource || iptc) await addToTiff(written, { exif: exifSource, iptc });
+      },
+    };
+  }
+  // Upright and deblurred: orientation 1, no thumbnail of the old pixels, the size written.
+  const own = exifSource ? exifWithPixelSize(exifWithOrientation(exifWithoutThumbnail(exifSource), 1), raster.width, raster.height) : null;
+  const density = carriedDensity(source.density, own !== null);
+  // JPEG and WebP hold a print resolution only in EXIF: a photo without EXIF gets one saying just that.
+  const block = own ?? (density && format !== 'png' ? resolutionExif(density) : null);
+  if (format === 'jpeg') {
+    const segments = [block ? exifSegment(block) : null, source.iptc ? iptcSegment(source.iptc) : null];
+    // A block too big for one JPEG segment still goes through libvips.
+    const carriedExif = block && !segments[0] ? block : null;
+    return { carriedExif, carriedDensity: density, addAfter: (written, scratch) => insertJpegSegments(written, segments.filter((s) => s !== null), scratch) };
+  }
+  if (format === 'png' && own) {
+    return { carriedExif: null, carriedDensity: density, addAfter: (written, scratch) => insertPngChunk(written, pngChunk('eXIf', own), scratch) };
+  }
+  return { carriedExif: block, carriedDensity: density, addAfter: () => Promise.resolve() };
+}
+
+/**
+ * The print resolution for the carrier to hand to libvips. 72 ppi is what JPEG and EXIF writers
+ * put when they know nothing: on its own it makes no carrier file (a photo with no profile and no
+ * EXIF keeps the fast path without one); beside EXIF that libvips no longer reads, it goes too.
+ */
+function carriedDensity(density: number | undefined, withExif: boolean): number | null {
+  return density !== undefined && (density !== 72 || withExif) ? density : null;
+}
