@@ -3,14 +3,15 @@ import { bareExif, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize,
 import type { WritableFormat } from './formats.js';
 import { exifSegment, insertJpegSegments, iptcSegment } from './jpeg-segments.js';
 import { insertPngChunk, pngChunk } from './png-chunks.js';
+import { insertWebpExif } from './webp-exif.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 
 /**
  * Which of the photo's EXIF, IPTC and print resolution libvips writes into the result, and which
  * are added to the file it wrote. libvips passes EXIF through libexif, which drops IFD0 tags it
  * does not know (Rating), empties MakerNotes it cannot parse (Pentax) and moves others without
- * fixing their offsets (Sony): JPEG and PNG get the photo's own EXIF bytes after libvips instead;
- * TIFF gets EXIF and IPTC from tiff-exif.ts, JPEG its IPTC as APP13. WebP keeps libvips' path.
+ * fixing their offsets (Sony): JPEG, PNG and WebP get the photo's own EXIF bytes after libvips
+ * instead; TIFF gets EXIF and IPTC from tiff-exif.ts, JPEG its IPTC as APP13.
  */
 export interface MetadataPlan {
   /** EXIF for the carrier, which libvips writes. */
@@ -21,7 +22,7 @@ export interface MetadataPlan {
   addAfter(written: string, scratch: string): Promise<void>;
 }
 
-export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'width' | 'height'>, format: WritableFormat): MetadataPlan {
+export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'width' | 'height' | 'channels'>, format: WritableFormat): MetadataPlan {
   const exifSource = bareExif(source.exif);
   if (format === 'tiff') {
     const iptc = source.iptc ?? null;
@@ -45,10 +46,19 @@ export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, '
     const carriedExif = block && !segments[0] ? block : null;
     return { carriedExif, carriedDensity: density, addAfter: (written, scratch) => insertJpegSegments(written, segments.filter((s) => s !== null), scratch) };
   }
-  if (format === 'png' && own) {
-    return { carriedExif: null, carriedDensity: density, addAfter: (written, scratch) => insertPngChunk(written, pngChunk('eXIf', own), scratch) };
+  if (format === 'png') {
+    return own
+      ? { carriedExif: null, carriedDensity: density, addAfter: (written, scratch) => insertPngChunk(written, pngChunk('eXIf', own), scratch) }
+      : { carriedExif: null, carriedDensity: density, addAfter: () => Promise.resolve() };
   }
-  return { carriedExif: block, carriedDensity: density, addAfter: () => Promise.resolve() };
+  const alpha = raster.channels === 2 || raster.channels === 4;
+  return {
+    carriedExif: null,
+    carriedDensity: density,
+    addAfter: async (written, scratch) => {
+      if (block) await insertWebpExif(written, block, scratch, { width: raster.width, height: raster.height, alpha });
+    },
+  };
 }
 
 /**
