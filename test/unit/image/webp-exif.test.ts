@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { insertWebpExif } from '../../../model/src/image/webp-exif.js';
 import { exifBlock } from '../../fixtures/exif-blocks.js';
@@ -11,9 +11,9 @@ const block = exifBlock(true, { ifd0: [[0x010f, { type: 'ascii', text: 'FUJIFILM
 
 describe('EXIF added to a WebP libvips wrote', () => {
   it.each([
-    ['simple lossy (no VP8X: one is made)', (s: sharp.Sharp) => s.webp(), false],
-    ['lossless with alpha (no VP8X: one is made, alpha flagged)', (s: sharp.Sharp) => s.ensureAlpha(0.5).webp({ lossless: true }), true],
-    ['extended, with a profile and XMP (EXIF goes before the XMP)', (s: sharp.Sharp) => s.withIccProfile('p3').withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>').webp(), false],
+    ['simple lossy (no VP8X: one is made)', (s: Sharp) => s.webp(), false],
+    ['lossless with alpha (no VP8X: one is made, alpha flagged)', (s: Sharp) => s.ensureAlpha(0.5).webp({ lossless: true }), true],
+    ['extended, with a profile and XMP (EXIF goes before the XMP)', (s: Sharp) => s.withIccProfile('p3').withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"/>').webp(), false],
   ])('%s: it decodes as before, with the EXIF block as it was', async (name, write, alpha) => {
     const path = join(tempDir(), `${name.split(' ')[0]}.webp`);
     await write(sharp({ create: { width: 30, height: 20, channels: 3, background: '#567' } })).toFile(path);
