@@ -50,6 +50,11 @@ describe.runIf(process.env.UNSHAKE_GUIDE_SHOTS)('user guide screenshots', () => 
     await page().mouse.move(0, 0);
     await shot('3-result');
 
+    await button('Split').click();
+    await expect.poll(() => page().getByTestId('compare-stage').getAttribute('data-showing')).toBe('split');
+    await shot('4-split');
+    await button('After').click();
+
     await page().keyboard.press('z');
     await expect.poll(() => page().getByTestId('detail-after-crop').count(), { timeout: 30_000 }).toBe(1);
     await shot('4-detail');
