@@ -10,6 +10,7 @@ import { writeExifTree } from './tiff-ifd.js';
 const EXIF_PREFIX = Buffer.from('Exif\0\0', 'latin1');
 const ORIENTATION_TAG = 0x0112;
 const EXIF_POINTER = 0x8769;
+const X_RESOLUTION = 0x011a;
 const PIXEL_X_DIMENSION = 0xa002;
 const PIXEL_Y_DIMENSION = 0xa003;
 const BYTE = 1;
@@ -112,4 +113,10 @@ export function resolutionExif(pixelsPerInch: number): Buffer {
     { tag: 0x0128, type: SHORT, count: 1, value: inch },
   ];
   return Buffer.concat([Buffer.from('II*\0\x08\0\0\0', 'latin1'), writeExifTree({ ifd0, exif: [], gps: [], interop: [] }, true, 8)]);
+}
+
+/** Whether the block states a print resolution (IFD0's XResolution). */
+export function exifHasResolution(exif: Buffer): boolean {
+  const e = editor(exif);
+  return e.rows(e.ifd0).some((row) => e.u16(row) === X_RESOLUTION);
 }

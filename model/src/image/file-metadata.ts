@@ -1,5 +1,5 @@
 import { addToTiff } from './tiff-exif.js';
-import { bareExif, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
+import { bareExif, exifHasResolution, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
 import type { WritableFormat } from './formats.js';
 import { exifSegment, insertJpegSegments, iptcSegment } from './jpeg-segments.js';
 import { insertPngChunk, pngChunk } from './png-chunks.js';
@@ -44,7 +44,16 @@ export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, '
     const segments = [block ? exifSegment(block) : null, source.iptc ? iptcSegment(source.iptc) : null];
     // A block too big for one JPEG segment still goes through libvips.
     const carriedExif = block && !segments[0] ? block : null;
-    return { carriedExif, carriedDensity: density, addAfter: (written, scratch) => insertJpegSegments(written, segments.filter((s) => s !== null), scratch) };
+    // libvips writes the resolution into the EXIF it writes; into ours it cannot.
+    const jfifDensity = source.density !== undefined && !carriedExif && !(block && exifHasResolution(block)) ? source.density : undefined;
+    const added = segments.filter((s) => s !== null);
+    return {
+      carriedExif,
+      carriedDensity: density,
+      addAfter: async (written, scratch) => {
+        if (added.length > 0 || jfifDensity !== undefined) await insertJpegSegments(written, added, scratch, jfifDensity);
+      },
+    };
   }
   if (format === 'png') {
     return own

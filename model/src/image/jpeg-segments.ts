@@ -32,11 +32,20 @@ export function iptcSegment(datasets: Buffer): Buffer | null {
   return payload.length > MAX_SEGMENT_PAYLOAD ? null : segment(0xed, payload);
 }
 
+/** A JFIF APP0 segment stating a print resolution in pixels per inch (JFIF's 16-bit densities). */
+function jfifSegment(pixelsPerInch: number): Buffer {
+  const density = Math.min(0xffff, Math.max(1, Math.round(pixelsPerInch)));
+  const payload = Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 1, density >> 8, density & 0xff, density >> 8, density & 0xff, 0, 0]);
+  return segment(0xe0, payload);
+}
+
 /**
  * `jpegPath` rewritten with `segments` right after SOI and a JFIF APP0 (where EXIF belongs),
- * streamed through `scratchPath` (a temp name beside it), which is renamed over it.
+ * streamed through `scratchPath` (a temp name beside it), which is renamed over it. With
+ * `jfifDensity`, the print resolution is also stated in JFIF (a new APP0 where there is none):
+ * for an EXIF block that does not state one, which libvips would otherwise have written in.
  */
-export async function insertJpegSegments(jpegPath: string, segments: readonly Buffer[], scratchPath: string): Promise<void> {
+export async function insertJpegSegments(jpegPath: string, segments: readonly Buffer[], scratchPath: string, jfifDensity?: number): Promise<void> {
   const head = Buffer.alloc(6);
   const file = await open(jpegPath, 'r');
   try {
@@ -45,11 +54,14 @@ export async function insertJpegSegments(jpegPath: string, segments: readonly Bu
     await file.close();
   }
   if (head.readUInt16BE(0) !== 0xffd8) throw new Error(`${jpegPath} is not a JPEG`);
-  const at = head.readUInt16BE(2) === 0xffe0 ? 4 + head.readUInt16BE(4) : 2;
+  const hasApp0 = head.readUInt16BE(2) === 0xffe0;
+  const at = hasApp0 ? 4 + head.readUInt16BE(4) : 2;
+  const jfif = jfifDensity !== undefined && !hasApp0 ? [jfifSegment(jfifDensity)] : [];
   try {
     await pipeline(
       async function* () {
         yield* createReadStream(jpegPath, { start: 0, end: at - 1 });
+        yield* jfif;
         yield* segments;
         yield* createReadStream(jpegPath, { start: at });
       },

@@ -20,6 +20,11 @@ const DESCRIPTIVE_IFD0_TAGS: ReadonlySet<number> = new Set([
   0x0132, // DateTime
   0x013b, // Artist
   0x013c, // HostComputer
+  // The print resolution is the photo's too (it gives the print size): a JPEG, PNG or WebP result
+  // takes the block as it is, without libvips writing it in. (A TIFF result keeps libvips' own.)
+  0x011a, // XResolution
+  0x011b, // YResolution
+  0x0128, // ResolutionUnit
   0x4746, // Rating
   0x4749, // RatingPercent
   0x8298, // Copyright

@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { encodeImage } from '../../../model/src/image/encode.js';
-import { exifBlock, jpegWithExif } from '../../fixtures/exif-blocks.js';
+import { exifBlock, jpegWithExif, jpegWithSegment } from '../../fixtures/exif-blocks.js';
 import { makePng16, useTempDir } from '../../fixtures/make-images.js';
 
 const tempDir = useTempDir('unshake-encode-extras-');
@@ -55,6 +55,24 @@ describe('what else a result keeps, and what it must not', () => {
     const aspect = await pngWithPhys('aspect.png', 72, 0);
     expect((await sharp(aspect).metadata()).density).toBe(1829);
     for (const ext of ['png', 'tif']) expect([ext, (await sharp(await saveAs(aspect, `aspect-out.${ext}`)).metadata()).density]).not.toEqual([ext, 1829]);
+  });
+
+  it('a JPEG result states the resolution its EXIF block does not: from a TIFF with camera EXIF, from JFIF', async () => {
+    // Camera EXIF without a resolution, 300 ppi in JFIF.
+    const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#506070' } }).jpeg().toBuffer();
+    const withExif = jpegWithExif(plain, exifBlock(true, { ifd0: [[0x010f, { type: 'ascii', text: 'Canon' }]] }));
+    // JFIF 1.01, unit 1 (the inch), 300 × 300, no thumbnail: first, as JFIF must be.
+    const app0 = Buffer.from([0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 1, 300 >> 8, 300 & 0xff, 300 >> 8, 300 & 0xff, 0, 0]);
+    const jfif = join(tempDir(), 'jfif300.jpg');
+    await writeFile(jfif, jpegWithSegment(withExif, 0xe0, app0));
+    expect((await sharp(jfif).metadata()).density).toBe(300);
+    const fromJfif = await saveAs(jfif, 'jfif-out.jpg');
+    expect((await sharp(fromJfif).metadata()).density).toBe(300);
+    // The raw converter's 16-bit TIFF: its EXIF (written here from the JPEG's) and its 300 ppi.
+    const tiff = await saveAs(jfif, 'converted.tif');
+    expect((await sharp(tiff).metadata()).density).toBe(300);
+    const fromTiff = await saveAs(tiff, 'converted-out.jpg');
+    expect([(await sharp(fromTiff).metadata()).density, (await exifr.parse(fromTiff)).Make]).toEqual([300, 'Canon']);
   });
 
   it('a WebP’s resolution, which only its EXIF holds, reaches a TIFF', async () => {
