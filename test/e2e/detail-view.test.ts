@@ -201,6 +201,17 @@ describe('the 100 % view in Chromium with the real services', () => {
     await page().locator('body').press('\\');
     await expect.poll(() => stage.getAttribute('data-showing')).toBe('split');
     expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(dragged);
+    // A label only where its side has room: at the right edge the result's is gone.
+    expect(await page().getByTestId('split-after-label').textContent()).toBe('After');
+    await divider.press('End');
+    expect(await divider.getAttribute('aria-valuenow')).toBe('100');
+    expect(await page().getByTestId('split-after-label').count()).toBe(0);
+    await divider.press('Home');
+    for (let i = 0; i < 4; i++) await divider.press('ArrowRight');
+    // A reloaded window compares as it did.
+    await page().reload();
+    await expect.poll(() => page().getByTestId('compare-stage').getAttribute('data-showing').catch(() => null), { timeout: 30_000 }).toBe('split');
+    expect(await page().getByRole('slider', { name: 'Split between before and after' }).getAttribute('aria-valuenow')).toBe('20');
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });

@@ -36,7 +36,7 @@ export function createGrantedPaths(): GrantedPaths {
       }
       throw new UnshakeError(
         'FORBIDDEN_PATH',
-        `${path.basename(candidate) || candidate} was not handed to Unshake: drop it on the window, or choose it with Open… or Deblur a folder….`,
+        `${path.basename(candidate) || candidate} was not handed to Unshake: drop it on the window, or choose it in Unshake (Open…, Deblur a folder…, or Choose folder… in Fine-tune).`,
       );
     },
   };

@@ -73,3 +73,19 @@ export function recallClearedBatches(): Set<string> {
     return new Set();
   }
 }
+
+const COMPARE_MEMORY = 'compare';
+
+/** How the photo is compared (After or Split, and the divider's place), for after a reload. */
+export function rememberCompare(mode: 'after' | 'split', splitAt: number): void {
+  remember(COMPARE_MEMORY, JSON.stringify({ mode, splitAt }));
+}
+
+export function recallCompare(): { mode: 'after' | 'split'; splitAt: number } {
+  try {
+    const { mode, splitAt } = JSON.parse(recall(COMPARE_MEMORY) ?? '{}') as { mode?: unknown; splitAt?: unknown };
+    return { mode: mode === 'split' ? 'split' : 'after', splitAt: typeof splitAt === 'number' && splitAt >= 0 && splitAt <= 1 ? splitAt : 0.5 };
+  } catch {
+    return { mode: 'after', splitAt: 0.5 };
+  }
+}

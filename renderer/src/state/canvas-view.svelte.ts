@@ -1,3 +1,5 @@
+import { recallCompare, rememberCompare } from '../lib/window-memory.js';
+
 /** A side of the comparison. */
 export type CanvasView = 'before' | 'after';
 /** What the canvas shows: one side, or both split by a divider (before on its left). */
@@ -7,14 +9,16 @@ export type Zoom = 'fit' | 'actual';
 export type Point = { x: number; y: number };
 type PhotoSize = { width: number; height: number };
 
-/** How the canvas shows the photo: which side of the comparison, and how close. */
+const remembered = recallCompare();
+
+/** How the canvas shows the photo: which side of the comparison, and how close. Split and its place outlast a reload. */
 class CanvasViewState {
   /** Which side of the comparison the canvas shows once there is a result, or both. */
-  view = $state<CompareMode>('after');
+  view = $state<CompareMode>(remembered.mode);
   /** Split: where the divider stands, as a share of the photo's width from its left edge. */
-  splitAt = $state(0.5);
+  splitAt = $state(remembered.splitAt);
   /** What "\\" goes back to from Before. */
-  private back: Exclude<CompareMode, 'before'> = 'after';
+  private back: Exclude<CompareMode, 'before'> = remembered.mode;
   zoom = $state<Zoom>('fit');
   /** At 100 %: the photo pixel at the middle of the view (both sides show the same place). */
   centre = $state<Point>({ x: 0, y: 0 });
@@ -42,8 +46,16 @@ class CanvasViewState {
 
   /** A choice of the compare buttons. */
   choose(mode: CompareMode): void {
-    if (mode !== 'before') this.back = mode;
+    if (mode !== 'before') {
+      this.back = mode;
+      rememberCompare(mode, this.splitAt);
+    }
     this.view = mode;
+  }
+
+  moveSplit(at: number): void {
+    this.splitAt = at;
+    rememberCompare(this.back, at);
   }
 
   /** 100 % around `at` (photo pixels; default: the photo's middle). Nothing without a photo. */
