@@ -12,7 +12,8 @@ import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from '.
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
-import { xmpWithOrientation } from './xmp.js';
+import { iptcAsXmp } from './iptc-xmp.js';
+import { xmpWithDescription, xmpWithOrientation } from './xmp.js';
 
 export { defaultOutputPath } from './output-path.js';
 
@@ -91,7 +92,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
     if (exif) pipeline = pipeline.keepExif();
-    const xmp = source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null;
+    const xmp = withIptcAsXmp(source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null, source.iptc, format);
     if (fingerprint) pipeline = pipeline.withXmp(xmpWithSource(xmp, fingerprint));
     else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
@@ -99,6 +100,12 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   await metadata.addAfter(temp, tempPathBeside(target, 'metadata'));
+}
+
+/** PNG and WebP hold no IPTC (JPEG and TIFF get it as it is, file-metadata.ts): its fields go in the XMP. */
+function withIptcAsXmp(xmp: string | null, iptc: Buffer | undefined, format: WritableFormat): string | null {
+  const description = iptc && (format === 'png' || format === 'webp') ? iptcAsXmp(iptc, xmp) : null;
+  return description ? xmpWithDescription(xmp, description) : xmp;
 }
 
 /**

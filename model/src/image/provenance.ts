@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import sharp from 'sharp';
+import { xmpWithDescription } from './xmp.js';
 
 /**
  * Which photo a result was made from, written into the result's XMP, so a batch run again tells
@@ -41,17 +42,7 @@ export async function sourceFingerprint(path: string): Promise<string> {
 export function xmpWithSource(xmp: string | null, fingerprint: string): string {
   const description = `<rdf:Description rdf:about="" xmlns:unshake="${NAMESPACE}" ${PROPERTY}="${fingerprint}"/>`;
   const cleaned = xmp?.replace(new RegExp(`\\s${PROPERTY}\\s*=\\s*(["'])[^"']*\\1`, 'g'), '').replace(new RegExp(`<${PROPERTY}>[^<]*</${PROPERTY}>`, 'g'), '') ?? null;
-  if (cleaned !== null) {
-    // Before the last closing RDF tag, however it is prefixed or spaced; a packet without one is
-    // kept as it is (the photo's metadata matters more than the fingerprint).
-    const closing = [...cleaned.matchAll(/<\/\s*[\w.-]+:RDF\s*>/g)].at(-1);
-    return closing?.index === undefined ? cleaned : cleaned.slice(0, closing.index) + description + cleaned.slice(closing.index);
-  }
-  return (
-    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>' +
-    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
-    `${description}</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`
-  );
+  return xmpWithDescription(cleaned, description);
 }
 
 /** The source fingerprint a result carries; null for a file without one (an older result, a photographer's own file) or unreadable. */

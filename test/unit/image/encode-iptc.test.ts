@@ -11,7 +11,7 @@ import { useTempDir } from '../../fixtures/make-images.js';
 /** IPTC (caption, keywords, credit) goes with a JPEG or TIFF result; checked with exifr and libvips. */
 const tempDir = useTempDir('unshake-iptc-');
 
-async function saveAs(source: string, name: string, format: 'jpeg' | 'tiff'): Promise<string> {
+async function saveAs(source: string, name: string, format: 'jpeg' | 'png' | 'webp' | 'tiff'): Promise<string> {
   const { raster, source: meta } = await decodeImage(source);
   return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
 }
@@ -36,5 +36,30 @@ describe('IPTC in results', () => {
     const tiff = await saveAs(source, 'press-out.tif', 'tiff');
     expect((await sharp(tiff).metadata()).iptc?.subarray(0, datasets.length).equals(datasets)).toBe(true);
     expect(await exifr.parse(await saveAs(tiff, 'press-again.jpg', 'jpeg'), { iptc: true })).toMatchObject(expected);
+  });
+
+  it('PNG and WebP, which hold no IPTC, get its fields as IPTC Core XMP; a property the XMP states already wins', async () => {
+    const datasets = iimDatasets([
+      [5, 'Storm over the lake'],
+      [25, 'storm'],
+      [25, 'lake & sky'],
+      [80, 'Jane Photographer'],
+      [116, '(c) Jane'],
+    ]);
+    const xmp =
+      '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
+      '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:rights><rdf:Alt><rdf:li xml:lang="x-default">Rights from XMP</rdf:li></rdf:Alt></dc:rights></rdf:Description>' +
+      '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>';
+    const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).withXmp(xmp).jpeg({ quality: 95 }).toBuffer();
+    const source = join(tempDir(), 'press-xmp.jpg');
+    await writeFile(source, jpegWithSegment(plain, 0xed, photoshopBlock(datasets)));
+    for (const [name, format] of [['press-xmp.png', 'png'], ['press-xmp.webp', 'webp']] as const) {
+      const written = (await sharp(await saveAs(source, name, format)).metadata()).xmp?.toString('utf8') ?? '';
+      expect(written).toContain('<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Storm over the lake</rdf:li></rdf:Alt></dc:title>');
+      expect(written).toContain('<dc:subject><rdf:Bag><rdf:li>storm</rdf:li><rdf:li>lake &amp; sky</rdf:li></rdf:Bag></dc:subject>');
+      expect(written).toContain('<dc:creator><rdf:Seq><rdf:li>Jane Photographer</rdf:li></rdf:Seq></dc:creator>');
+      expect(written).toContain('Rights from XMP');
+      expect(written).not.toContain('(c) Jane');
+    }
   });
 });
