@@ -25,8 +25,11 @@ const FIELDS: ReadonlyArray<readonly [dataset: number, property: string, kind: K
 /** Dataset 1:90, CodedCharacterSet: ESC % G says the text is UTF-8 (otherwise Latin-1). */
 const UTF8_MARK = Buffer.from([0x1b, 0x25, 0x47]);
 
+/** Text as XML character data: markup escaped, and the control characters XML 1.0 forbids dropped. */
 function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // eslint-disable-next-line no-control-regex -- the forbidden characters are exactly what is matched.
+  const allowed = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+  return allowed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** The text values of each record-2 dataset, in order. */

@@ -45,6 +45,8 @@ describe('IPTC in results', () => {
       [25, 'lake & sky'],
       [80, 'Jane Photographer'],
       [116, '(c) Jane'],
+      // A control character, which XML 1.0 does not allow even escaped.
+      [120, 'A caption\x07 with a bell'],
     ]);
     const xmp =
       '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
@@ -60,6 +62,7 @@ describe('IPTC in results', () => {
       expect(written).toContain('<dc:creator><rdf:Seq><rdf:li>Jane Photographer</rdf:li></rdf:Seq></dc:creator>');
       expect(written).toContain('Rights from XMP');
       expect(written).not.toContain('(c) Jane');
+      expect(written).toContain('<dc:description><rdf:Alt><rdf:li xml:lang="x-default">A caption with a bell</rdf:li>');
     }
   });
 });
