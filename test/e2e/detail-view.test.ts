@@ -183,6 +183,14 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(await divider.getAttribute('aria-valuenow')).toBe('55');
     await divider.press('Shift+ArrowLeft');
     expect(await divider.getAttribute('aria-valuenow')).toBe('54');
+    await divider.press('PageUp');
+    await divider.press('ArrowDown');
+    expect(await divider.getAttribute('aria-valuenow')).toBe('59');
+    // \\ with the divider focused removes it: the focus goes on to Before's button, not the page.
+    await divider.press('\\');
+    await expect.poll(() => page().evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent?.trim())).toBe('Before');
+    await page().keyboard.press('\\');
+    await expect.poll(() => stage.getAttribute('data-showing')).toBe('split');
     // Dragged to the photo's left edge region: the divider follows, and no selection is drawn.
     const shapes = () => page().getByTestId('selection-overlay').locator('rect, ellipse, polygon').count();
     const shapesBefore = await shapes();
@@ -192,7 +200,7 @@ describe('the 100 % view in Chromium with the real services', () => {
     await page().mouse.move(box.x + box.width * 0.3, start.y + start.height / 2, { steps: 4 });
     await page().mouse.up();
     const dragged = Number(await divider.getAttribute('aria-valuenow'));
-    expect(dragged).toBeLessThan(54);
+    expect(dragged).toBeLessThan(59);
     expect(Math.abs((await clipAt()) - (await line()))).toBeLessThan(1.5);
     expect(await shapes()).toBe(shapesBefore);
     // \\ shows Before alone, and again goes back to the split where it was.

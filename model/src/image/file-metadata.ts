@@ -60,6 +60,9 @@ export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, '
       ? { carriedExif: null, carriedDensity: density, addAfter: (written, scratch) => insertPngChunk(written, pngChunk('eXIf', own), scratch) }
       : { carriedExif: null, carriedDensity: density, addAfter: () => Promise.resolve() };
   }
+  // WebP states a resolution only in EXIF: a block without one goes through libvips, which writes
+  // it in (at libexif's cost, for this rare case), rather than losing it.
+  if (own && density && !exifHasResolution(own)) return { carriedExif: own, carriedDensity: density, addAfter: () => Promise.resolve() };
   const alpha = raster.channels === 2 || raster.channels === 4;
   return {
     carriedExif: null,

@@ -7,6 +7,8 @@
 
 const PHOTOSHOP = Buffer.from('Photoshop 3.0\0', 'latin1');
 const RESOURCE = Buffer.from('8BIM', 'latin1');
+/** Signatures of Photoshop resources other writers use (ImageReady's MeSa…): read past, as exiftool does. */
+const SIGNATURES: ReadonlySet<string> = new Set(['8BIM', 'MeSa', 'PHUT', 'AgHg', 'DCSR']);
 const IPTC_RESOURCE_ID = 0x0404;
 /** An IIM dataset starts with this tag marker. */
 const IIM_MARKER = 0x1c;
@@ -18,8 +20,9 @@ export function iptcDatasets(raw: Buffer | null | undefined): Buffer | null {
   if (!raw.subarray(0, PHOTOSHOP.length).equals(PHOTOSHOP)) return null;
   // Resources: '8BIM', id (2), a Pascal name padded to even, size (4), data padded to even.
   for (let at = PHOTOSHOP.length; at + 12 <= raw.length; ) {
-    if (!raw.subarray(at, at + 4).equals(RESOURCE)) return null;
-    const id = raw.readUInt16BE(at + 4);
+    const signature = raw.toString('latin1', at, at + 4);
+    if (!SIGNATURES.has(signature)) return null;
+    const id = signature === '8BIM' ? raw.readUInt16BE(at + 4) : -1;
     const nameBytes = 1 + raw[at + 6]!;
     const sizeAt = at + 6 + nameBytes + (nameBytes % 2);
     if (sizeAt + 4 > raw.length) return null;

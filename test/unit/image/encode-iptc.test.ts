@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { encodeImage } from '../../../model/src/image/encode.js';
+import { iptcDatasets } from '../../../model/src/image/iptc.js';
 import { iimDatasets, jpegWithSegment, photoshopBlock } from '../../fixtures/exif-blocks.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
@@ -17,6 +18,16 @@ async function saveAs(source: string, name: string, format: 'jpeg' | 'png' | 'we
 }
 
 describe('IPTC in results', () => {
+  it('finds the IPTC datasets behind another writer’s resource (ImageReady’s MeSa) and without a TIFF’s zero padding', () => {
+    const datasets = iimDatasets([[5, 'Title']]);
+    const block = photoshopBlock(datasets);
+    // The block's first resource signed MeSa instead of 8BIM.
+    const mesa = Buffer.from(block);
+    mesa.write('MeSa', 'Photoshop 3.0\0'.length, 'latin1');
+    expect(iptcDatasets(mesa)?.equals(datasets)).toBe(true);
+    expect(iptcDatasets(Buffer.concat([datasets, Buffer.alloc(3)]))?.equals(datasets)).toBe(true);
+  });
+
   it('a JPEG’s IPTC reaches JPEG and TIFF results, and from the TIFF a JPEG again', async () => {
     const datasets = iimDatasets([
       [5, 'Storm over the lake'],

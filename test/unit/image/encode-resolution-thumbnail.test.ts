@@ -57,7 +57,7 @@ describe('what else a result keeps, and what it must not', () => {
     for (const ext of ['png', 'tif']) expect([ext, (await sharp(await saveAs(aspect, `aspect-out.${ext}`)).metadata()).density]).not.toEqual([ext, 1829]);
   });
 
-  it('a JPEG result states the resolution its EXIF block does not: from a TIFF with camera EXIF, from JFIF', async () => {
+  it('a JPEG or WebP result states the resolution its EXIF block does not: from a TIFF with camera EXIF, from JFIF', async () => {
     // Camera EXIF without a resolution, 300 ppi in JFIF.
     const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#506070' } }).jpeg().toBuffer();
     const withExif = jpegWithExif(plain, exifBlock(true, { ifd0: [[0x010f, { type: 'ascii', text: 'Canon' }]] }));
@@ -68,6 +68,13 @@ describe('what else a result keeps, and what it must not', () => {
     expect((await sharp(jfif).metadata()).density).toBe(300);
     const fromJfif = await saveAs(jfif, 'jfif-out.jpg');
     expect((await sharp(fromJfif).metadata()).density).toBe(300);
+    // WebP states it only in EXIF.
+    const { exif } = await sharp(await saveAs(jfif, 'jfif-out.webp')).metadata();
+    const bare = exif!.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? exif!.subarray(6) : exif!;
+    // (libvips writes it from pixels per millimetre: 299.999.)
+    const tags = (await exifr.parse(bare, { pick: ['XResolution', 'ResolutionUnit', 'Make'], translateValues: false })) as { Make: string; XResolution: number; ResolutionUnit: number };
+    expect([tags.Make, tags.ResolutionUnit]).toEqual(['Canon', 2]);
+    expect(tags.XResolution).toBeCloseTo(300, 1);
     // The raw converter's 16-bit TIFF: its EXIF (written here from the JPEG's) and its 300 ppi.
     const tiff = await saveAs(jfif, 'converted.tif');
     expect((await sharp(tiff).metadata()).density).toBe(300);
