@@ -61,8 +61,9 @@ export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, '
       : { carriedExif: null, carriedDensity: density, addAfter: () => Promise.resolve() };
   }
   // WebP states a resolution only in EXIF: a block without one goes through libvips, which writes
-  // it in (at libexif's cost, for this rare case), rather than losing it.
-  if (own && density && !exifHasResolution(own)) return { carriedExif: own, carriedDensity: density, addAfter: () => Promise.resolve() };
+  // it in (at libexif's cost, for this rare case), rather than losing it. Not for 72 ppi, which
+  // readers assume where none is stated.
+  if (own && density && density !== 72 && !exifHasResolution(own)) return { carriedExif: own, carriedDensity: density, addAfter: () => Promise.resolve() };
   const alpha = raster.channels === 2 || raster.channels === 4;
   return {
     carriedExif: null,

@@ -1,6 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { readHead, rewriteFile } from './file-rewrite.js';
 import { photoshopIptcBlock } from './iptc.js';
 
 /**
@@ -46,30 +44,10 @@ function jfifSegment(pixelsPerInch: number): Buffer {
  * for an EXIF block that does not state one, which libvips would otherwise have written in.
  */
 export async function insertJpegSegments(jpegPath: string, segments: readonly Buffer[], scratchPath: string, jfifDensity?: number): Promise<void> {
-  const head = Buffer.alloc(6);
-  const file = await open(jpegPath, 'r');
-  try {
-    await file.read(head, 0, 6, 0);
-  } finally {
-    await file.close();
-  }
-  if (head.readUInt16BE(0) !== 0xffd8) throw new Error(`${jpegPath} is not a JPEG`);
+  const head = await readHead(jpegPath, 6);
+  if (head.length < 6 || head.readUInt16BE(0) !== 0xffd8) throw new Error(`${jpegPath} is not a JPEG`);
   const hasApp0 = head.readUInt16BE(2) === 0xffe0;
   const at = hasApp0 ? 4 + head.readUInt16BE(4) : 2;
   const jfif = jfifDensity !== undefined && !hasApp0 ? [jfifSegment(jfifDensity)] : [];
-  try {
-    await pipeline(
-      async function* () {
-        yield* createReadStream(jpegPath, { start: 0, end: at - 1 });
-        yield* jfif;
-        yield* segments;
-        yield* createReadStream(jpegPath, { start: at });
-      },
-      createWriteStream(scratchPath, { flags: 'wx' }),
-    );
-    await rename(scratchPath, jpegPath);
-  } catch (error) {
-    await rm(scratchPath, { force: true });
-    throw error;
-  }
+  await rewriteFile(jpegPath, scratchPath, [{ from: 0, to: at }, ...jfif, ...segments, { from: at }]);
 }

@@ -1,7 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
+import { readHead, rewriteFile } from './file-rewrite.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Signature, then IHDR: length (4), type (4), 13 bytes of data, CRC (4). */
@@ -22,26 +20,7 @@ export function pngChunk(type: string, data: Buffer): Buffer {
  * streamed through `scratchPath` (a temp name beside it), which is renamed over it.
  */
 export async function insertPngChunk(pngPath: string, chunk: Buffer, scratchPath: string): Promise<void> {
-  const head = Buffer.alloc(AFTER_IHDR);
-  const file = await open(pngPath, 'r');
-  try {
-    await file.read(head, 0, AFTER_IHDR, 0);
-  } finally {
-    await file.close();
-  }
-  if (!head.subarray(0, 8).equals(SIGNATURE) || head.toString('latin1', 12, 16) !== 'IHDR') throw new Error(`${pngPath} is not a PNG`);
-  try {
-    await pipeline(
-      async function* () {
-        yield head;
-        yield chunk;
-        yield* createReadStream(pngPath, { start: AFTER_IHDR });
-      },
-      createWriteStream(scratchPath, { flags: 'wx' }),
-    );
-    await rename(scratchPath, pngPath);
-  } catch (error) {
-    await rm(scratchPath, { force: true });
-    throw error;
-  }
+  const head = await readHead(pngPath, AFTER_IHDR);
+  if (head.length < AFTER_IHDR || !head.subarray(0, 8).equals(SIGNATURE) || head.toString('latin1', 12, 16) !== 'IHDR') throw new Error(`${pngPath} is not a PNG`);
+  await rewriteFile(pngPath, scratchPath, [head, chunk, { from: AFTER_IHDR }]);
 }

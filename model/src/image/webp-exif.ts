@@ -1,6 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { open } from 'node:fs/promises';
+import { rewriteFile } from './file-rewrite.js';
 
 /** VP8X's flags: the file has an EXIF chunk; the image has alpha. */
 const EXIF_FLAG = 0x08;
@@ -70,21 +69,5 @@ export async function insertWebpExif(webpPath: string, exif: Buffer, scratchPath
   riff.write('RIFF', 0, 'latin1');
   riff.writeUInt32LE(size - bodyStart + 12 + vp8x.length + chunk.length - 8, 4);
   riff.write('WEBP', 8, 'latin1');
-  const range = (start: number, end: number) => (end > start ? createReadStream(webpPath, { start, end: end - 1 }) : []);
-  try {
-    await pipeline(
-      async function* () {
-        yield riff;
-        yield vp8x;
-        yield* range(bodyStart, insertAt);
-        yield chunk;
-        yield* range(insertAt, size);
-      },
-      createWriteStream(scratchPath, { flags: 'wx' }),
-    );
-    await rename(scratchPath, webpPath);
-  } catch (error) {
-    await rm(scratchPath, { force: true });
-    throw error;
-  }
+  await rewriteFile(webpPath, scratchPath, [riff, vp8x, { from: bodyStart, to: insertAt }, chunk, { from: insertAt }]);
 }
