@@ -44,8 +44,10 @@ export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, '
     const segments = [block ? exifSegment(block) : null, source.iptc ? iptcSegment(source.iptc) : null];
     // A block too big for one JPEG segment still goes through libvips.
     const carriedExif = block && !segments[0] ? block : null;
-    // libvips writes the resolution into the EXIF it writes; into ours it cannot.
-    const jfifDensity = source.density !== undefined && !carriedExif && !(block && exifHasResolution(block)) ? source.density : undefined;
+    // libvips writes the resolution into the EXIF it writes; into ours it cannot. (72 ppi is what
+    // readers assume where none is stated: not worth another pass over the file.)
+    const stated = source.density !== undefined && source.density !== 72;
+    const jfifDensity = stated && !carriedExif && !(block && exifHasResolution(block)) ? source.density : undefined;
     const added = segments.filter((s) => s !== null);
     return {
       carriedExif,
