@@ -20,11 +20,6 @@ const DESCRIPTIVE_IFD0_TAGS: ReadonlySet<number> = new Set([
   0x0132, // DateTime
   0x013b, // Artist
   0x013c, // HostComputer
-  // The print resolution is the photo's too (it gives the print size): a JPEG, PNG or WebP result
-  // takes the block as it is, without libvips writing it in. (A TIFF result keeps libvips' own.)
-  0x011a, // XResolution
-  0x011b, // YResolution
-  0x0128, // ResolutionUnit
   0x4746, // Rating
   0x4749, // RatingPercent
   0x8298, // Copyright
@@ -34,7 +29,12 @@ const DESCRIPTIVE_IFD0_TAGS: ReadonlySet<number> = new Set([
   0x9c9e, // XPKeywords
   0x9c9f, // XPSubject
 ]);
-const ORIENTATION = 0x0112;
+/**
+ * Read into a TIFF's EXIF block besides the descriptive tags: the orientation, and the print
+ * resolution, which a JPEG, PNG or WebP result takes from the block as it is (libvips no longer
+ * writes it in). Neither makes a block by itself, and a TIFF result keeps libvips' own.
+ */
+const ORIENTATION_AND_RESOLUTION_TAGS: ReadonlySet<number> = new Set([0x0112, 0x011a, 0x011b, 0x0128]);
 /**
  * EXIF tags about JPEG compression (ComponentsConfiguration, CompressedBitsPerPixel) and the
  * compressed image's size (PixelX/YDimension), which the EXIF standard does not allow in a TIFF.
@@ -120,7 +120,7 @@ export async function readTiffExif(path: string): Promise<Buffer | null> {
       const header = tiffHeader(await readAt(0, 8));
       if (!header) return null;
       // IFD0's layout values (strip offsets, the ICC profile, Photoshop's data…) are not read.
-      const tree = await readExifTree(readAt, header.ifd0, header.little, (tag) => DESCRIPTIVE_IFD0_TAGS.has(tag) || tag === ORIENTATION);
+      const tree = await readExifTree(readAt, header.ifd0, header.little, (tag) => DESCRIPTIVE_IFD0_TAGS.has(tag) || ORIENTATION_AND_RESOLUTION_TAGS.has(tag));
       if (!hasPhotoTags(tree)) return null;
       const blockHeader = Buffer.from(header.little ? 'II*\0\x08\0\0\0' : 'MM\0*\0\0\0\x08', 'latin1');
       return Buffer.concat([blockHeader, writeExifTree({ ...tree, exif: movableExif(tree, header.little) }, header.little, 8)]);
