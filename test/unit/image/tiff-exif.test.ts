@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../model/src/image/decode.js';
 import { encodeImage } from '../../../model/src/image/encode.js';
 import { readMetadataSummary } from '../../../model/src/image/metadata.js';
+import { readTiffExif } from '../../../model/src/image/tiff-exif.js';
 import { canonMakerNote, exifBlock, jpegWithExif, tiffWithExifEntries, type ExifEntries, type RawEntry } from '../../fixtures/exif-blocks.js';
 import { CAMERA_EXIF, makeOrientedPhoto, ORIENTED, useTempDir } from '../../fixtures/make-images.js';
 
@@ -80,6 +81,12 @@ describe('EXIF in TIFF output', () => {
       const tags = await exifr.parse(await toFormat(tiff, name, format), { reviveValues: false, translateValues: false });
       expect(tags).toMatchObject({ Make: CAMERA_EXIF.Make, LensModel: CAMERA_EXIF.LensModel, DateTimeOriginal: CAMERA_EXIF.DateTimeOriginal, Orientation: 1 });
     }
+  });
+
+  it('a TIFF without EXIF gives no EXIF block, whatever resolution it states', async () => {
+    const path = join(tempDir(), 'no-exif.tif');
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } }).tiff({ xres: 300 / 25.4, yres: 300 / 25.4, resolutionUnit: 'inch' }).toFile(path);
+    expect(await readTiffExif(path)).toBeNull();
   });
 
   it('big-endian EXIF is written in the TIFF’s own byte order with the same values', async () => {
