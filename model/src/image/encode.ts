@@ -12,8 +12,7 @@ import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from '.
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
-import { iptcAsXmp } from './iptc-xmp.js';
-import { xmpWithDescription, xmpWithOrientation } from './xmp.js';
+import { xmpWithOrientation } from './xmp.js';
 
 export { defaultOutputPath } from './output-path.js';
 
@@ -40,8 +39,8 @@ export interface EncodeResult {
  * file into a temp file beside the target, which is fsynced and renamed over it (atomic-file.ts),
  * so a failure leaves no partial output, and no raster-sized buffer is made on the way (the
  * metadata carrier is a streamed temp file too, carrier.ts). What libvips cannot write right is
- * added to the file it wrote (file-metadata.ts): the photo's own EXIF bytes in JPEG and PNG, EXIF
- * in TIFF, IPTC in JPEG and TIFF.
+ * added to the file it wrote (file-metadata.ts): the photo's own EXIF bytes in JPEG, PNG and
+ * WebP, EXIF in TIFF, IPTC in JPEG and TIFF (in the XMP for PNG and WebP).
  */
 export async function encodeImage(raster: RasterImage, source: SourceMetadata, options: EncodeOptions): Promise<EncodeResult> {
   const target = resolve(options.path);
@@ -92,7 +91,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
     if (exif) pipeline = pipeline.keepExif();
-    const xmp = withIptcAsXmp(source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null, source.iptc, format);
+    const xmp = metadata.xmp(source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null);
     if (fingerprint) pipeline = pipeline.withXmp(xmpWithSource(xmp, fingerprint));
     else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
@@ -100,12 +99,6 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   await metadata.addAfter(temp, tempPathBeside(target, 'metadata'));
-}
-
-/** PNG and WebP hold no IPTC (JPEG and TIFF get it as it is, file-metadata.ts): its fields go in the XMP. */
-function withIptcAsXmp(xmp: string | null, iptc: Buffer | undefined, format: WritableFormat): string | null {
-  const description = iptc && (format === 'png' || format === 'webp') ? iptcAsXmp(iptc, xmp) : null;
-  return description ? xmpWithDescription(xmp, description) : xmp;
 }
 
 /**

@@ -3,7 +3,9 @@ import { bareExif, exifHasResolution, exifWithOrientation, exifWithoutThumbnail,
 import type { WritableFormat } from './formats.js';
 import { exifSegment, insertJpegSegments, iptcSegment } from './jpeg-segments.js';
 import { insertPngChunk, pngChunk } from './png-chunks.js';
+import { iptcAsXmp } from './iptc-xmp.js';
 import { insertWebpExif } from './webp-exif.js';
+import { xmpWithDescription } from './xmp.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 
 /**
@@ -20,9 +22,21 @@ export interface MetadataPlan {
   carriedDensity: number | null;
   /** Adds the rest to the file libvips wrote at `written`; `scratch` is a free temp name beside it. */
   addAfter(written: string, scratch: string): Promise<void>;
+  /** The XMP libvips writes: the photo's, with its IPTC as IPTC Core where the format holds no IPTC. */
+  xmp(photoXmp: string | null): string | null;
 }
 
 export function planMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'width' | 'height' | 'channels'>, format: WritableFormat): MetadataPlan {
+  // PNG and WebP hold no IPTC (JPEG and TIFF get it as it is, below): its fields go in the XMP.
+  const iptc = format === 'png' || format === 'webp' ? source.iptc : undefined;
+  const xmp = (photoXmp: string | null) => {
+    const description = iptc ? iptcAsXmp(iptc, photoXmp) : null;
+    return description ? xmpWithDescription(photoXmp, description) : photoXmp;
+  };
+  return { ...planFileMetadata(source, raster, format), xmp };
+}
+
+function planFileMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'width' | 'height' | 'channels'>, format: WritableFormat): Omit<MetadataPlan, 'xmp'> {
   const exifSource = bareExif(source.exif);
   if (format === 'tiff') {
     const iptc = source.iptc ?? null;

@@ -48,14 +48,15 @@ const MAKER_NOTE = 0x927c;
 const MAX_TIFF_OFFSET = 0xffffffff;
 
 /** Reads within the file only: a damaged entry claiming more bytes than there are allocates none. */
-async function readAtFile(file: FileHandle): Promise<ReadAt> {
+async function readAtFile(file: FileHandle): Promise<{ readAt: ReadAt; size: number }> {
   const size = (await file.stat()).size;
-  return async (offset, length) => {
+  const readAt: ReadAt = async (offset, length) => {
     const available = Math.max(0, Math.min(length, size - offset));
     const bytes = Buffer.alloc(available);
     const { bytesRead } = available > 0 ? await file.read(bytes, 0, available, offset) : { bytesRead: 0 };
     return bytes.subarray(0, bytesRead);
   };
+  return { readAt, size };
 }
 
 /**
@@ -116,7 +117,7 @@ export async function readTiffExif(path: string): Promise<Buffer | null> {
   try {
     const file = await open(path, 'r');
     try {
-      const readAt = await readAtFile(file);
+      const { readAt } = await readAtFile(file);
       const header = tiffHeader(await readAt(0, 8));
       if (!header) return null;
       // IFD0's layout values (strip offsets, the ICC profile, Photoshop's data…) are not read.
@@ -146,7 +147,7 @@ export async function addToTiff(path: string, { exif, iptc }: { exif: Buffer | n
   if (!hasPhotoTags(tree) && !iptc) return false;
   const file = await open(path, 'r+');
   try {
-    const readAt = await readAtFile(file);
+    const { readAt, size: end } = await readAtFile(file);
     const header = tiffHeader(await readAt(0, 8));
     if (!header) return false;
     const exifEntries = movableExif(tree, header.little).filter((e) => !NOT_IN_TIFF.has(e.tag));
@@ -156,7 +157,6 @@ export async function addToTiff(path: string, { exif, iptc }: { exif: Buffer | n
     const ownTags = new Set(own.entries.map((e) => e.tag));
     const added = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) && !ownTags.has(e.tag));
     if (iptc && !ownTags.has(IPTC_NAA)) added.push(iptcEntry(iptc, header.little));
-    const end = (await file.stat()).size;
     // TIFF offsets must be even.
     const base = end + (end & 1);
     const appended = { ifd0: [...own.entries, ...added], exif: exifEntries, gps: tree.gps, interop: tree.interop };

@@ -30,7 +30,7 @@ export interface ExifTree {
 /** Reads `length` bytes at `offset`; fewer bytes back means the file ends there. */
 export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
 
-export const TAG = {
+const TAG = {
   exifPointer: 0x8769,
   gpsPointer: 0x8825,
   interopPointer: 0xa005,
@@ -50,9 +50,9 @@ const MAX_ENTRIES = 1000;
  * the largest MakerNotes are a few hundred KB. A damaged or crafted file whose entries claim
  * gigabytes stops here instead of taking the memory of the process that opens it.
  */
-export const TREE_BUDGET_BYTES = 4 * 1024 * 1024;
+const TREE_BUDGET_BYTES = 4 * 1024 * 1024;
 
-export const LONG = 4;
+const LONG = 4;
 const IFD = 13;
 
 export interface ReadOptions {

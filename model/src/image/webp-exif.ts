@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { rewriteFile } from './file-rewrite.js';
+import { readHead, rewriteFile } from './file-rewrite.js';
 
 /** VP8X's flags: the file has an EXIF chunk; the image has alpha. */
 const EXIF_FLAG = 0x08;
@@ -43,14 +43,9 @@ export async function insertWebpExif(webpPath: string, exif: Buffer, scratchPath
   const { chunks, size } = await chunksOf(webpPath);
   const first = chunks[0];
   const hasVp8x = first?.type === 'VP8X';
-  const vp8x = Buffer.alloc(18);
+  // VP8X is always the first chunk, right after the 12-byte RIFF header.
+  const vp8x = hasVp8x ? Buffer.from((await readHead(webpPath, first.at + 18)).subarray(first.at)) : Buffer.alloc(18);
   if (hasVp8x) {
-    const file = await open(webpPath, 'r');
-    try {
-      await file.read(vp8x, 0, 18, first.at);
-    } finally {
-      await file.close();
-    }
     vp8x[8] = vp8x[8]! | EXIF_FLAG;
   } else {
     vp8x.write('VP8X', 0, 'latin1');
