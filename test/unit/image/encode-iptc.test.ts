@@ -17,6 +17,15 @@ async function saveAs(source: string, name: string, format: 'jpeg' | 'png' | 'we
   return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
 }
 
+/** A JPEG holding the datasets in an APP13 Photoshop block, and `xmp` if given. */
+async function pressPhoto(name: string, datasets: Buffer, xmp?: string): Promise<string> {
+  const image = sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } });
+  const plain = await (xmp ? image.withXmp(xmp) : image).jpeg({ quality: 95 }).toBuffer();
+  const path = join(tempDir(), name);
+  await writeFile(path, jpegWithSegment(plain, 0xed, photoshopBlock(datasets)));
+  return path;
+}
+
 describe('IPTC in results', () => {
   it('finds the IPTC datasets behind another writer’s resource (ImageReady’s MeSa) and without a TIFF’s zero padding', () => {
     const datasets = iimDatasets([[5, 'Title']]);
@@ -36,9 +45,7 @@ describe('IPTC in results', () => {
       [80, 'Jane Photographer'],
       [116, '(c) Jane Photographer'],
     ]);
-    const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).jpeg({ quality: 95 }).toBuffer();
-    const source = join(tempDir(), 'press.jpg');
-    await writeFile(source, jpegWithSegment(plain, 0xed, photoshopBlock(datasets)));
+    const source = await pressPhoto('press.jpg', datasets);
     const expected = { ObjectName: 'Storm over the lake', Keywords: ['storm', 'lake'], Byline: 'Jane Photographer', CopyrightNotice: '(c) Jane Photographer' };
     expect(await exifr.parse(source, { iptc: true })).toMatchObject(expected);
 
@@ -63,9 +70,7 @@ describe('IPTC in results', () => {
       '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' +
       '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:rights><rdf:Alt><rdf:li xml:lang="x-default">Rights from XMP</rdf:li></rdf:Alt></dc:rights></rdf:Description>' +
       '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>';
-    const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).withXmp(xmp).jpeg({ quality: 95 }).toBuffer();
-    const source = join(tempDir(), 'press-xmp.jpg');
-    await writeFile(source, jpegWithSegment(plain, 0xed, photoshopBlock(datasets)));
+    const source = await pressPhoto('press-xmp.jpg', datasets, xmp);
     for (const [name, format] of [['press-xmp.png', 'png'], ['press-xmp.webp', 'webp']] as const) {
       const written = (await sharp(await saveAs(source, name, format)).metadata()).xmp?.toString('utf8') ?? '';
       expect(written).toContain('<dc:title><rdf:Alt><rdf:li xml:lang="x-default">Storm over the lake</rdf:li></rdf:Alt></dc:title>');
