@@ -3,19 +3,15 @@ import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../../model/src/image/decode.js';
-import { encodeImage } from '../../../model/src/image/encode.js';
 import { iptcDatasets } from '../../../model/src/image/iptc.js';
+import { reencode } from '../../fixtures/reencode.js';
 import { iimDatasets, jpegWithSegment, photoshopBlock } from '../../fixtures/exif-blocks.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /** IPTC (caption, keywords, credit) goes with a JPEG or TIFF result; checked with exifr and libvips. */
 const tempDir = useTempDir('unshake-iptc-');
 
-async function saveAs(source: string, name: string, format: 'jpeg' | 'png' | 'webp' | 'tiff'): Promise<string> {
-  const { raster, source: meta } = await decodeImage(source);
-  return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
-}
+const saveAs = (source: string, name: string, format: 'jpeg' | 'png' | 'webp' | 'tiff') => reencode(source, join(tempDir(), name), format);
 
 /** A JPEG holding the datasets in an APP13 Photoshop block, and `xmp` if given. */
 async function pressPhoto(name: string, datasets: Buffer, xmp?: string): Promise<string> {

@@ -1,11 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../../model/src/image/decode.js';
-import { encodeImage } from '../../../model/src/image/encode.js';
-import { exifBlock, jpegWithExif, offsetMakerNote, type ExifEntries } from '../../fixtures/exif-blocks.js';
+import { reencode } from '../../fixtures/reencode.js';
+import { exifBlock, offsetMakerNote, writeJpegWithExif, type ExifEntries } from '../../fixtures/exif-blocks.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /**
@@ -15,17 +14,8 @@ import { useTempDir } from '../../fixtures/make-images.js';
  */
 const tempDir = useTempDir('unshake-jpeg-exif-');
 
-async function jpegWith(name: string, entries: ExifEntries, little = true): Promise<string> {
-  const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).jpeg({ quality: 95 }).toBuffer();
-  const path = join(tempDir(), name);
-  await writeFile(path, jpegWithExif(plain, exifBlock(little, entries)));
-  return path;
-}
-
-async function saveAs(source: string, name: string, format: 'jpeg' | 'png' | 'webp' | 'tiff'): Promise<string> {
-  const { raster, source: meta } = await decodeImage(source);
-  return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
-}
+const jpegWith = (name: string, entries: ExifEntries, little = true) => writeJpegWithExif(join(tempDir(), name), exifBlock(little, entries));
+const saveAs = (source: string, name: string, format: 'jpeg' | 'png' | 'webp' | 'tiff') => reencode(source, join(tempDir(), name), format);
 
 const makerNote = (tags: Record<string, unknown>) => Buffer.from((tags as { makerNote: Uint8Array }).makerNote);
 

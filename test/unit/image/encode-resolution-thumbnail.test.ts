@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeImage } from '../../../model/src/image/decode.js';
-import { encodeImage } from '../../../model/src/image/encode.js';
+import { reencode } from '../../fixtures/reencode.js';
 import { exifBlock, jpegWithExif, jpegWithSegment } from '../../fixtures/exif-blocks.js';
 import { makePng16, useTempDir } from '../../fixtures/make-images.js';
 
@@ -29,10 +28,7 @@ async function pngWithPhys(name: string, perUnit: number, unit: 0 | 1): Promise<
   return path;
 }
 
-async function saveAs(source: string, name: string): Promise<string> {
-  const { raster, source: meta } = await decodeImage(source);
-  return (await encodeImage(raster, meta, { path: join(tempDir(), name) })).path;
-}
+const saveAs = (source: string, name: string) => reencode(source, join(tempDir(), name));
 
 describe('what else a result keeps, and what it must not', () => {
   it('the print resolution (300 ppi) is kept in JPEG, PNG and TIFF, from JPEG and from 16-bit PNG', async () => {

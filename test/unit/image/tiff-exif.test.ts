@@ -7,7 +7,8 @@ import { decodeImage } from '../../../model/src/image/decode.js';
 import { encodeImage } from '../../../model/src/image/encode.js';
 import { readMetadataSummary } from '../../../model/src/image/metadata.js';
 import { readTiffExif } from '../../../model/src/image/tiff-exif.js';
-import { canonMakerNote, exifBlock, jpegWithExif, tiffWithExifEntries, type ExifEntries, type RawEntry } from '../../fixtures/exif-blocks.js';
+import { reencode } from '../../fixtures/reencode.js';
+import { canonMakerNote, exifBlock, tiffWithExifEntries, writeJpegWithExif, type ExifEntries, type RawEntry } from '../../fixtures/exif-blocks.js';
 import { CAMERA_EXIF, makeOrientedPhoto, ORIENTED, useTempDir } from '../../fixtures/make-images.js';
 
 /**
@@ -23,17 +24,8 @@ const ISO = 0x8827;
 const DATE_TIME_ORIGINAL = 0x9003;
 const MAKER_NOTE = 0x927c;
 
-async function jpegWith(name: string, block: Buffer): Promise<string> {
-  const plain = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#8a6f4c' } }).jpeg({ quality: 95 }).toBuffer();
-  const path = join(tempDir(), name);
-  await writeFile(path, jpegWithExif(plain, block));
-  return path;
-}
-
-async function toFormat(source: string, name: string, format: 'tiff' | 'jpeg'): Promise<string> {
-  const { raster, source: meta } = await decodeImage(source);
-  return (await encodeImage(raster, meta, { path: join(tempDir(), name), format })).path;
-}
+const jpegWith = (name: string, block: Buffer) => writeJpegWithExif(join(tempDir(), name), block);
+const toFormat = (source: string, name: string, format: 'tiff' | 'jpeg') => reencode(source, join(tempDir(), name), format);
 
 const cameraEntries = (note?: ExifEntries['exif']): ExifEntries => ({
   ifd0: [
