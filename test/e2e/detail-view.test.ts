@@ -223,4 +223,47 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });
+
+  it('Split at 100 %: the divider stands across the view at the same share, moves without panning, and Fit keeps its place', async () => {
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+    const viewport = page().locator('.window');
+    const divider = viewport.getByRole('slider', { name: 'Split between before and after' });
+    expect(await divider.getAttribute('aria-valuenow')).toBe('20');
+    // Both sides are shown; the result is clipped at the divider, a fifth of the way across the view.
+    expect(await page().getByTestId('detail-before').isVisible()).toBe(true);
+    expect(await page().getByTestId('detail-after').isVisible()).toBe(true);
+    const clipAt = async () => Number(/inset\(0px 0px 0px ([\d.]+)px\)/.exec((await page().getByTestId('detail-after').getAttribute('style')) ?? '')?.[1]);
+    const win = (await viewport.boundingBox())!;
+    const line = async () => {
+      const b = (await divider.boundingBox())!;
+      return b.x + b.width / 2 - win.x;
+    };
+    expect(Math.abs((await clipAt()) - win.width * 0.2)).toBeLessThan(1.5);
+    expect(Math.abs((await line()) - (await clipAt()))).toBeLessThan(1.5);
+    expect(await viewport.getAttribute('aria-label')).toMatch(/^Split/);
+    // Dragging the divider moves it, not the view.
+    const place = await view();
+    const start = (await divider.boundingBox())!;
+    await page().mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await page().mouse.down();
+    await page().mouse.move(win.x + win.width * 0.6, start.y + start.height / 2, { steps: 4 });
+    await page().mouse.up();
+    expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(60);
+    expect(Math.abs((await clipAt()) - win.width * 0.6)).toBeLessThan(1.5);
+    expect(await view()).toEqual(place);
+    // Its keys move it too, and not the view; the arrow keys on the photo still pan.
+    await divider.press('ArrowLeft');
+    expect(await divider.getAttribute('aria-valuenow')).toBe('55');
+    expect(await view()).toEqual(place);
+    await viewport.focus();
+    await page().keyboard.press('ArrowRight');
+    await expect.poll(async () => (await view()).left).not.toBe(place.left);
+    // Back to Fit, the photo's divider stands at the share chosen at 100 %.
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
+    expect(await page().getByRole('slider', { name: 'Split between before and after' }).getAttribute('aria-valuenow')).toBe('55');
+    expect(app().pageErrors).toEqual([]);
+    expect(await app().cspViolations()).toEqual([]);
+  });
 });
