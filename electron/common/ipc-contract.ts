@@ -49,6 +49,8 @@ export const modelInfoSchema = z.object({
   aliasOf: z.string().optional(),
 });
 
+export const unusableModelSchema = z.object({ id: z.string(), reason: z.string(), source: z.enum(['bundled', 'user']) });
+
 const openImageResultSchema = z.object({
   imageId: imageIdSchema,
   path: z.string(),
@@ -265,7 +267,11 @@ export const ipcContract = {
   listModels: {
     channel: 'models:list',
     request: z.object({}).strict(),
-    response: z.array(modelInfoSchema),
+    response: z.object({
+      models: z.array(modelInfoSchema),
+      /** Models in the library that cannot be used (a damaged manifest, the ONNX file gone), with why. */
+      unusable: z.array(unusableModelSchema),
+    }),
     progress: false,
   },
   /** Moves a model the user made (or copied in) to the trash; the shipped ones stay. */
@@ -337,6 +343,7 @@ export type PreloadApi<DroppedFile extends { readonly name: string; readonly web
 
 export type MetadataSummary = z.infer<typeof metadataSummarySchema>;
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
+export type UnusableModel = z.infer<typeof unusableModelSchema>;
 export type ExecutionProviderInfo = z.infer<typeof executionProviderInfoSchema>;
 export type OpenImageResult = IpcResponse<'openImage'>;
 export type EditorSave = z.infer<typeof editorSaveSchema>;

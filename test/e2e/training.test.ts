@@ -191,4 +191,23 @@ describe('fine-tuning from the training panel', () => {
     await expect.poll(() => page().locator('header select').inputValue()).toBe('base');
     expect(app().pageErrors).toEqual([]);
   });
+
+  it('a damaged model of the user is shown with why, not just gone from the menus, and can be moved to the trash', async () => {
+    const dir = path.join(userModels(), 'old-walk');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'model.onnx'), buildTinyGeneratorOnnx(3));
+    // Cut short, as by a full disk or a copy stopped half-way.
+    await writeFile(path.join(dir, 'old-walk.manifest.json'), '{ "id": "old-walk", "name": "Old w');
+    // The window getting the focus back lists the library again.
+    await page().evaluate(() => (globalThis as unknown as { dispatchEvent(event: Event): boolean }).dispatchEvent(new Event('focus')));
+    const damaged = () => panel().getByTestId('unusable-model').allTextContents();
+    await expect.poll(damaged).toEqual([expect.stringMatching(/^old-walk\s*Cannot be used: its manifest old-walk\.manifest\.json is damaged \(not valid JSON: .+\)\.\s*Remove$/)]);
+    expect(await models()).not.toContain('Old w');
+    await panel().getByRole('button', { name: 'Remove old-walk' }).click();
+    await panel().getByRole('button', { name: 'Move to trash', exact: true }).click();
+    await expect.poll(damaged).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+    expect((await readdir(file('user-data/Trash'))).filter((name) => name.startsWith('old-walk '))).toHaveLength(1);
+    expect(app().pageErrors).toEqual([]);
+  });
 });

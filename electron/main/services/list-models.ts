@@ -1,5 +1,5 @@
 import type { IpcResponse } from '../../common/ipc-contract.js';
-import { listModels } from '../../../model/src/models/library.js';
+import { listModels, unlistedModels } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
 import type { ServiceContext } from './context.js';
 
@@ -10,5 +10,9 @@ import type { ServiceContext } from './context.js';
  * The same folders as the engine's (worker-paths.ts's modelDirs), so the two agree on what is installed.
  */
 export function createListModelsService(context: ServiceContext): () => Promise<IpcResponse<'listModels'>> {
-  return () => listModels(modelDirs(context.paths.userModelsDir));
+  return async () => {
+    const library = modelDirs(context.paths.userModelsDir);
+    const [models, unusable] = await Promise.all([listModels(library), unlistedModels(library)]);
+    return { models, unusable };
+  };
 }

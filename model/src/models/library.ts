@@ -33,7 +33,7 @@ export interface ResolvedModel {
 /** `named`: the manifest sits where its id says (`<id>.manifest.json`, in folder `<id>/` if nested). */
 type Entry =
   | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source']; named: boolean }
-  | { ok: false; id: string; reason: string; source: ResolvedModel['source']; named: boolean };
+  | { ok: false; id: string; reason: string; dir: string; source: ResolvedModel['source']; named: boolean };
 
 /** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -42,9 +42,22 @@ export function bundledModelsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');
 }
 
-/** Models that cannot be listed (a damaged manifest, a bad file name), with why: said, not hidden without a word. */
-export async function unlistedModels(options: LibraryOptions = {}): Promise<{ id: string; reason: string }[]> {
-  return (await loadEntries(options)).flatMap((e) => (e.ok ? [] : [{ id: e.id, reason: e.reason }]));
+/** A model in the library that cannot be used, and why. */
+export type UnusableModel = { id: string; reason: string; source: ResolvedModel['source'] };
+
+/**
+ * Models that cannot be listed (a damaged manifest, a bad file name, its ONNX file gone), with
+ * why: said, not hidden without a word — a fine-tuned model that vanished from the menus would
+ * leave the photographer guessing.
+ */
+export async function unlistedModels(options: LibraryOptions = {}): Promise<UnusableModel[]> {
+  const entries = await loadEntries(options);
+  const valid = entries.filter((e) => e.ok);
+  const present = new Set(await withFiles(valid));
+  return entries.flatMap((e) => {
+    if (!e.ok) return [{ id: e.id, reason: e.reason, source: e.source }];
+    return present.has(e) ? [] : [{ id: e.manifest.id, reason: `its file ${e.manifest.file} is missing from ${e.dir}`, source: e.source }];
+  });
 }
 
 /** Valid manifests whose ONNX file exists (checksums are verified when a model is resolved). */
@@ -77,7 +90,7 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
     const known = [BASE_MODEL_ALIAS, ...valid.map((e) => e.manifest.id)].join(', ');
     throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed (available: ${known}).`);
   }
-  if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${entry.id}" has an invalid manifest: ${entry.reason}`);
+  if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${entry.id}" cannot be used: ${entry.reason}.`);
   const { manifest, dir, source } = entry;
   const onnxPath = path.join(dir, manifest.file);
   const bytes = await readModelFile(manifest, onnxPath);
@@ -96,11 +109,12 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   const entry = (await loadEntries(options)).find((e) => idOf(e) === id);
   if (!entry) throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed.`);
   if (entry.source === 'bundled') throw new UnshakeError('INVALID_REQUEST', `"${id}" ships with Unshake and cannot be removed.`);
-  const folder = entry.ok ? entry.dir : null;
-  const manifests = folder ? (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith(MANIFEST_SUFFIX)) : [];
+  // A damaged model too: its folder is what the user would otherwise have to find by hand.
+  const folder = entry.dir;
+  const manifests = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith(MANIFEST_SUFFIX));
   // The folder goes to the trash whole: only when it is this model's alone.
-  if (!folder || path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir) || manifests.length !== 1) {
-    throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${folder ?? options.userModelsDir} by hand.`);
+  if (path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir) || manifests.length !== 1) {
+    throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${folder} by hand.`);
   }
   return folder;
 }
@@ -177,19 +191,23 @@ async function loadDir(dir: string, source: ResolvedModel['source']): Promise<En
 
 async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {
   const id = name.slice(0, -MANIFEST_SUFFIX.length);
+  const failed = (reason: string): Entry => ({ ok: false, id, dir, source, named: true, reason });
+  let json: unknown;
   try {
-    const parsed = modelManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, name), 'utf8')));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      return { ok: false, id, source, named: true, reason: `${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'}` };
-    }
-    const manifest = parsed.data;
-    // The ONNX file must sit next to the manifest: no paths that escape the models folder.
-    if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) {
-      return { ok: false, id, source, named: true, reason: `file "${manifest.file}" must be a plain file name next to the manifest` };
-    }
-    return { ok: true, manifest, dir, source, named: manifest.id === id };
+    json = JSON.parse(await readFile(path.join(dir, name), 'utf8'));
   } catch (error) {
-    return { ok: false, id, source, named: true, reason: error instanceof Error ? error.message : String(error) };
+    const why = error instanceof Error ? error.message : String(error);
+    return failed(error instanceof SyntaxError ? `its manifest ${name} is damaged (not valid JSON: ${why})` : `its manifest ${name} cannot be read (${why})`);
   }
+  const parsed = modelManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return failed(`its manifest ${name} is not a model manifest (${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'})`);
+  }
+  const manifest = parsed.data;
+  // The ONNX file must sit next to the manifest: no paths that escape the models folder.
+  if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) {
+    return failed(`file "${manifest.file}" must be a plain file name next to the manifest`);
+  }
+  return { ok: true, manifest, dir, source, named: manifest.id === id };
 }

@@ -1,4 +1,4 @@
-import type { AppInfo, ModelInfo, Settings, SettingsPatch } from '../../../electron/common/index.js';
+import type { AppInfo, ModelInfo, Settings, SettingsPatch, UnusableModel } from '../../../electron/common/index.js';
 import { api } from '../lib/api.js';
 import { errors } from './errors.svelte.js';
 
@@ -6,6 +6,8 @@ import { errors } from './errors.svelte.js';
 class AppState {
   info = $state<AppInfo | null>(null);
   models = $state<ModelInfo[]>([]);
+  /** Models in the library that cannot be used, with why: shown, so a damaged one does not just vanish. */
+  unusableModels = $state<UnusableModel[]>([]);
   settings = $state<Settings | null>(null);
   /** The model list has been answered at least once ("No models installed" means that only then). */
   modelsListed = $state(false);
@@ -45,7 +47,7 @@ class AppState {
   async refreshModels(): Promise<void> {
     await this.guard(async () => {
       try {
-        this.models = await api.listModels();
+        ({ models: this.models, unusable: this.unusableModels } = await api.listModels());
       } finally {
         this.modelsListed = true;
       }

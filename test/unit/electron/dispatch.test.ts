@@ -34,7 +34,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     trainResume: record({ jobId: JOB_ID, runId: 'street-shots' }),
     trainingRuns: record({ interrupted: [], underWay: [] }),
     discardTrainingRun: record({ discarded: true as const }),
-    listModels: record([]),
+    listModels: record({ models: [], unusable: [] }),
     removeModel: record({ removed: true as const }),
     getSettings: record(DEFAULT_SETTINGS),
     setSettings: record(DEFAULT_SETTINGS),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { bundledModelsDir, listModels, resolveModel } from '../../../model/src/models/library.js';
+import { bundledModelsDir, listModels, resolveModel, unlistedModels, userModelFolder } from '../../../model/src/models/library.js';
 
 let tmp: string;
 const placeholderManifest = async () => JSON.parse(await readFile(path.join(bundledModelsDir(), 'placeholder.manifest.json'), 'utf8'));
@@ -102,6 +102,26 @@ describe('model library', () => {
     // Broken entries are left out of the list instead of breaking it (checksums are checked on use).
     expect((await listModels({ userModelsDir: user })).map((m) => m.id).slice(-1)).toEqual(['checksum']);
     expect((await listModels({ userModelsDir: user })).map((m) => m.id)).not.toContain('missing');
+    // None is left out without a word: each says why, in words a photographer can act on.
+    const unlisted = Object.fromEntries((await unlistedModels({ userModelsDir: user })).map((m) => [m.id, m.reason]));
+    expect(unlisted).toEqual({
+      badschema: expect.stringMatching(/^its manifest badschema\.manifest\.json is not a model manifest \(io\./),
+      escape: 'file "../placeholder.onnx" must be a plain file name next to the manifest',
+      garbage: expect.stringMatching(/^its manifest garbage\.manifest\.json is damaged \(not valid JSON: .+\)$/),
+      missing: `its file gone.onnx is missing from ${user}`,
+    });
+    expect((await unlistedModels({ userModelsDir: user })).every((m) => m.source === 'user')).toBe(true);
+  });
+
+  it('a damaged model in a folder of its own can be removed: its folder is found', async () => {
+    const user = path.join(tmp, 'user-damaged');
+    await modelDir(path.join('user-damaged', 'night'), {});
+    await writeFile(path.join(user, 'night', 'night.manifest.json'), '{ "id": "ni');
+    expect((await unlistedModels({ userModelsDir: user })).map((m) => m.id)).toEqual(['night']);
+    expect(await userModelFolder('night', { userModelsDir: user })).toBe(path.join(user, 'night'));
+    // Loose in the models folder, it is not a folder of its own: refused with where its files are.
+    await writeFile(path.join(user, 'loose.manifest.json'), 'nope');
+    await expect(userModelFolder('loose', { userModelsDir: user })).rejects.toThrow(`remove its files from ${user} by hand`);
   });
 
   it('lists one model per id: a copied model folder never shadows the model stored under its own name', async () => {
