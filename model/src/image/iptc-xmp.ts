@@ -22,8 +22,33 @@ const FIELDS: ReadonlyArray<readonly [dataset: number, property: string, kind: K
   [95, 'photoshop:State', 'text'],
   [101, 'photoshop:Country', 'text'],
 ];
-/** Dataset 1:90, CodedCharacterSet: ESC % G says the text is UTF-8 (otherwise Latin-1). */
+/** Dataset 1:90, CodedCharacterSet: ESC % G says the text is UTF-8. */
 const UTF8_MARK = Buffer.from([0x1b, 0x25, 0x47]);
+/**
+ * Windows-1252's 0x80–0x9F (curly quotes, dashes, €), where Latin-1 has control characters: text
+ * written on Windows without a declared character set is in it. Node's TextDecoder reads
+ * "windows-1252" as Latin-1, so the table is here. Unassigned bytes stay as Latin-1 has them.
+ */
+const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * How the block's text is encoded. Declared UTF-8 is UTF-8. Undeclared (most writers never say),
+ * text that is valid UTF-8 with bytes above ASCII is UTF-8 — Latin-1 text almost never forms valid
+ * UTF-8 sequences — and anything else is Windows-1252, exiftool's reading, a superset of Latin-1.
+ */
+function textDecoder(values: Buffer[], declaredUtf8: boolean): (value: Buffer) => string {
+  const isUtf8 = (value: Buffer): boolean => {
+    try {
+      strictUtf8.decode(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (declaredUtf8 || (values.some((value) => value.some((byte) => byte >= 0x80)) && values.every(isUtf8))) return (value) => value.toString('utf8');
+  return (value) => Array.from(value, (byte) => (byte >= 0x80 && byte <= 0x9f ? CP1252_HIGH[byte - 0x80]! : String.fromCharCode(byte))).join('');
+}
 
 /** Text as XML character data: markup escaped, and the control characters XML 1.0 forbids dropped. */
 function escapeXml(text: string): string {
@@ -40,11 +65,12 @@ function fieldsOf(datasets: Buffer): Map<number, string[]> {
     raw.push([datasets[at + 1]!, datasets[at + 2]!, datasets.subarray(at + 5, at + 5 + size)]);
     at += 5 + size;
   }
-  const utf8 = raw.some(([record, dataset, value]) => record === 1 && dataset === 90 && value.equals(UTF8_MARK));
+  const declaredUtf8 = raw.some(([record, dataset, value]) => record === 1 && dataset === 90 && value.equals(UTF8_MARK));
+  const texts = raw.filter(([record]) => record === 2);
+  const decode = textDecoder(texts.map(([, , value]) => value), declaredUtf8);
   const fields = new Map<number, string[]>();
-  for (const [record, dataset, value] of raw) {
-    if (record !== 2) continue;
-    const text = value.toString(utf8 ? 'utf8' : 'latin1').replace(/\0+$/, '').trim();
+  for (const [, dataset, value] of texts) {
+    const text = decode(value).replace(/\0+$/, '').trim();
     if (text) fields.set(dataset, [...(fields.get(dataset) ?? []), text]);
   }
   return fields;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { iptcAsXmp } from '../../../model/src/image/iptc-xmp.js';
 import { iptcDatasets } from '../../../model/src/image/iptc.js';
 import { reencode } from '../../fixtures/reencode.js';
 import { iimDatasets, jpegWithSegment, photoshopBlock } from '../../fixtures/exif-blocks.js';
@@ -76,5 +77,15 @@ describe('IPTC in results', () => {
       expect(written).not.toContain('(c) Jane');
       expect(written).toContain('<dc:description><rdf:Alt><rdf:li xml:lang="x-default">A caption with a bell</rdf:li>');
     }
+  });
+
+  it('IPTC text with no character set declared is read as UTF-8 where it is valid UTF-8, else as Windows-1252', () => {
+    const title = (datasets: Buffer) => /<dc:title><rdf:Alt><rdf:li xml:lang="x-default">(.*?)<\/rdf:li>/.exec(iptcAsXmp(datasets, null) ?? '')?.[1];
+    // Written by a tool that stores UTF-8 and does not say so (exiftool's default, digiKam).
+    expect(title(iimDatasets([[5, 'Café in Zürich — Łódź'], [25, 'straße']], 'utf8'))).toBe('Café in Zürich — Łódź');
+    // Written on Windows in its code page: curly quotes, a dash and the euro sign are 0x80–0x9F.
+    expect(title(iimDatasets([[5, 'Caf\xe9 \x93sunset\x94 \x96 \x80 5']]))).toBe('Café “sunset” – € 5');
+    // Plain Latin-1, not valid UTF-8: read as Latin-1 is.
+    expect(title(iimDatasets([[5, 'Gr\xfc\xdfe aus K\xf6ln']]))).toBe('Grüße aus Köln');
   });
 });
