@@ -7,7 +7,7 @@ import type { RasterImage } from '../image/types.js';
 import type { WorkingSpace } from '../image/working-space.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { BandAccumulator } from './band-accumulator.js';
-import { getSession, type EpPreference } from './session-manager.js';
+import { useSession, type EpPreference } from './session-manager.js';
 import { readTile, type SampleImage } from './tile-io.js';
 import { chooseTileSize } from './tile-size.js';
 import { planBands, roundUp, tileGeometry, type Rect } from './tiler.js';
@@ -87,11 +87,23 @@ export async function deblurRgb(rgb: Float32Array, width: number, height: number
 async function streamDeblur(source: SampleImage, target: SampleImage, options: DeblurOptions): Promise<DeblurStats> {
   const { manifest, onnxPath } = options.model;
   const { io } = manifest;
-  const { executionProvider, session } = await getSession(onnxPath, {
+  const sessionOptions = {
     manifest,
     ...(options.preferredProvider ? { preferred: options.preferredProvider } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
-  });
+  };
+  return useSession(onnxPath, sessionOptions, ({ executionProvider, session }) => runTiles(source, target, options, executionProvider, session));
+}
+
+async function runTiles(
+  source: SampleImage,
+  target: SampleImage,
+  options: DeblurOptions,
+  executionProvider: ExecutionProviderInfo,
+  session: ort.InferenceSession,
+): Promise<DeblurStats> {
+  const { manifest } = options.model;
+  const { io } = manifest;
   const { width, height } = source;
   const geometry = tileGeometry({
     tileSize: chooseTileSize({ io, ...(options.tileSize ? { requested: options.tileSize } : {}) }),

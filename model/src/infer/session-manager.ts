@@ -66,7 +66,9 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
   const keyFor = (eps: string[]) => [eps.join('>'), threads, cacheDir ?? '', modelPath, identity].join('\u0000');
   const key = keyFor(loadable());
   let pending = cache.get(key);
-  if (!pending) {
+  if (pending) {
+    touch(pending);
+  } else {
     pending = createSession(modelPath, loadable(), { threads, cacheDir });
     // A failed creation must not poison the cache: the next call retries (e.g. after a re-install).
     pending.catch(() => cache.delete(key));
@@ -75,6 +77,7 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
     // Providers found unloadable while it was created: the chain that skips them is this session.
     await pending;
     if (!cache.has(keyFor(loadable()))) cache.set(keyFor(loadable()), pending);
+    await retireBeyond(MAX_SESSIONS, pending);
   }
   const handle = await pending;
   // Report this request's chain, in order: each provider as this session tried it, or as
@@ -93,18 +96,72 @@ async function fileIdentity(file: string): Promise<string> {
   return s ? `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` : 'missing';
 }
 
-/**
- * Sessions of an older version of the same file can never be asked for again: forget them.
- * Not released here (a run may still be using one); ORT frees a session when it is collected.
- */
+/** Sessions of an older version of the same file can never be asked for again: retire them. */
 function dropSuperseded(modelPath: string, identity: string): void {
   const previous = identityByPath.get(modelPath);
   identityByPath.set(modelPath, identity);
   // Same file, another chain or thread count: its sessions stay.
   if (previous === undefined || previous === identity) return;
-  for (const k of [...cache.keys()]) {
+  const stale = [...cache].filter(([k]) => {
     const parts = k.split('\u0000');
-    if (parts.at(-2) === modelPath && parts.at(-1) === previous) cache.delete(k);
+    return parts.at(-2) === modelPath && parts.at(-1) === previous;
+  });
+  for (const pending of new Set(stale.map(([, value]) => value))) void retire(pending);
+}
+
+/**
+ * Sessions kept alive: each holds ~450 MB (weights, arena), so a photographer trying the base model
+ * and a few fine-tunes grew the long-lived engine by that much per model, idle or not (2 GB
+ * after four). Two cover comparing one model with another without reloading.
+ */
+const MAX_SESSIONS = 2;
+/** Runs now using each session (useSession): a retired session is released after its last. */
+const users = new Map<ort.InferenceSession, number>();
+const retired = new Set<ort.InferenceSession>();
+
+/** Marks a cached session as the most recently used (the Map keeps insertion order). */
+function touch(pending: Promise<SessionHandle>): void {
+  for (const [key, value] of [...cache]) {
+    if (value !== pending) continue;
+    cache.delete(key);
+    cache.set(key, value);
+  }
+}
+
+/** Forgets the least recently used sessions beyond `max`, releasing each once no run uses it. */
+async function retireBeyond(max: number, keep: Promise<SessionHandle>): Promise<void> {
+  const distinct = [...new Set(cache.values())];
+  const old = distinct.filter((p) => p !== keep).slice(0, Math.max(0, distinct.length - max));
+  for (const pending of old) await retire(pending);
+}
+
+/** Forgets a session, and releases it now or, if a run uses it, after that run (useSession). */
+async function retire(pending: Promise<SessionHandle>): Promise<void> {
+  for (const [key, value] of [...cache]) if (value === pending) cache.delete(key);
+  const handle = await pending.catch(() => null);
+  if (!handle) return;
+  if ((users.get(handle.session) ?? 0) > 0) retired.add(handle.session);
+  else await handle.session.release();
+}
+
+/**
+ * Runs `work` with the session of `modelPath`, which stays usable until `work` ends even if other
+ * models' sessions push it out of the cache meanwhile. The engine's way in; getSession suits tools
+ * that use one or two models in turn (bench, tests).
+ */
+export async function useSession<T>(modelPath: string, options: SessionOptions, work: (handle: SessionHandle) => Promise<T>): Promise<T> {
+  const handle = await getSession(modelPath, options);
+  const { session } = handle;
+  users.set(session, (users.get(session) ?? 0) + 1);
+  try {
+    return await work(handle);
+  } finally {
+    const left = (users.get(session) ?? 1) - 1;
+    if (left > 0) users.set(session, left);
+    else {
+      users.delete(session);
+      if (retired.delete(session)) await session.release();
+    }
   }
 }
 
@@ -113,6 +170,7 @@ export async function releaseSessions(): Promise<void> {
   const handles = await Promise.allSettled([...cache.values()]);
   cache.clear();
   identityByPath.clear();
+  retired.clear();
   // An entry may alias another's session (a chain that skips unloadable providers): release each once.
   const sessions = new Set(handles.flatMap((h) => (h.status === 'fulfilled' ? [h.value.session] : [])));
   for (const session of sessions) await session.release();

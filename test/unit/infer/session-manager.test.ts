@@ -4,7 +4,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { executionProviderChain, getSession, releaseSessions } from '../../../model/src/infer/session-manager.js';
+import { executionProviderChain, getSession, releaseSessions, useSession } from '../../../model/src/infer/session-manager.js';
 import { resolveModel } from '../../../model/src/models/library.js';
 
 afterAll(() => releaseSessions());
@@ -65,6 +65,39 @@ describe('ORT session manager', () => {
       const base = await run();
       expect(base).not.toEqual(placeholder);
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the two most recently used models: another model releases the oldest, once no run uses it', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-lru-'));
+    const input = new Float32Array(3 * 16 * 16).map((_, i) => Math.sin(i * 0.7) * 0.6);
+    const run = (session: ort.InferenceSession) => session.run({ blurred: new ort.Tensor('float32', input, [1, 3, 16, 16]) });
+    try {
+      // Three models, as the base model and two fine-tunes are to the engine.
+      const files = ['base', 'mine', 'other'].map((name) => path.join(dir, `${name}.onnx`));
+      for (const file of files) await copyFile((await resolveModel('placeholder')).onnxPath, file);
+      const options = { preferred: 'cpu' as const, threads: 1 };
+      const base = await getSession(files[0]!, options);
+      const mine = await getSession(files[1]!, options);
+      // Base used again: "mine" is now the least recently used, and a third model releases it.
+      expect((await getSession(files[0]!, options)).session).toBe(base.session);
+      await getSession(files[2]!, options);
+      await expect(run(mine.session)).rejects.toThrow();
+      await run(base.session);
+      // A session pushed out while a deblur runs on it stays usable until that run ends.
+      let held: ort.InferenceSession | undefined;
+      await useSession(files[0]!, options, async ({ session }) => {
+        held = session;
+        await getSession(files[1]!, options);
+        await getSession(files[2]!, options);
+        expect((await run(session)).sharp!.dims).toEqual([1, 3, 16, 16]);
+      });
+      await expect(run(held!)).rejects.toThrow();
+      // Asked for again, it is loaded anew.
+      expect((await run((await getSession(files[0]!, options)).session)).sharp!.dims).toEqual([1, 3, 16, 16]);
+    } finally {
+      await releaseSessions();
       await rm(dir, { recursive: true, force: true });
     }
   });
