@@ -36,12 +36,12 @@ function wrapChild(child: ChildProcess): WorkerHandle {
     onMessage: (listener) => child.on('message', (message) => listener(message as FromWorkerMessage)),
     onExit: (listener) => {
       let reported = false;
-      const report = (code: number | null) => {
+      const report = (code: number | null, signal: NodeJS.Signals | null = null) => {
         if (reported) return;
         reported = true;
-        listener(code);
+        listener(code, signal);
       };
-      child.once('exit', (code) => report(code));
+      child.once('exit', (code, signal) => report(code, signal));
       // A failed spawn or a broken channel emits 'error' and may never emit 'exit'. Every send
       // into a closed channel emits one more: 'on', or the second would be an uncaught error.
       child.on('error', () => {

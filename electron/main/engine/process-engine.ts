@@ -86,10 +86,10 @@ export function createProcessEngine(spawn: SpawnWorker, options: ProcessEngineOp
       if (!worker.ready) retire(worker, 'could not start in time');
     }, startTimeoutMs);
     handle.onMessage((message) => onMessage(worker, message));
-    handle.onExit((code) => {
+    handle.onExit((code, signal) => {
       clearTimeout(startTimer);
       markExited();
-      retire(worker, worker.ready ? `stopped unexpectedly (exit code ${code ?? 'signal'})` : 'could not start');
+      retire(worker, worker.ready ? howItEnded(code, signal) : 'could not start');
     });
     return worker;
   };
@@ -167,3 +167,10 @@ export function createProcessEngine(spawn: SpawnWorker, options: ProcessEngineOp
 
 /** How long close() waits for a killed worker's exit before it stops waiting. */
 const EXIT_WAIT_MS = 5_000;
+
+/** Why the worker went, in words: "exit code signal" said nothing, and SIGKILL is most often the system out of memory. */
+function howItEnded(code: number | null, signal: NodeJS.Signals | null | undefined): string {
+  if (signal === 'SIGKILL') return 'was stopped by the system (SIGKILL), most often because the computer ran out of memory';
+  if (signal) return `was stopped by the signal ${signal}`;
+  return code === null ? 'stopped unexpectedly' : `stopped unexpectedly (exit code ${code})`;
+}

@@ -8,8 +8,8 @@ export interface WorkerHandle {
   readonly pid: number | undefined;
   postMessage(message: ToWorkerMessage): void;
   onMessage(listener: (message: FromWorkerMessage) => void): void;
-  /** Called once when the process has gone, whatever the reason. */
-  onExit(listener: (code: number | null) => void): void;
+  /** Called once when the process has gone, whatever the reason: its exit code, or the signal that ended it where known. */
+  onExit(listener: (code: number | null, signal?: NodeJS.Signals | null) => void): void;
   kill(): void;
 }
 
