@@ -6,7 +6,7 @@ import { encodeImage } from '../../model/src/image/encode.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
 import { makeCrop, makePreview } from '../../model/src/image/preview.js';
-import type { RasterImage } from '../../model/src/image/types.js';
+import type { RasterImage, SourceMetadata } from '../../model/src/image/types.js';
 import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile } from '../../model/src/infer/deblur-file.js';
 import { listModels, userModelFolder } from '../../model/src/models/library.js';
@@ -86,7 +86,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
     const raster =
       request.keep === undefined || request.keep === 1
         ? result.raster
-        : keepShareOfChange(await originalPixels(source.path, request.maxMegapixels), result.raster, request.keep);
+        : keepShareOfChange(await originalPixels(source, request.maxMegapixels), result.raster, request.keep, { inPlace: true });
     return encodeImage(raster, source, {
       path: request.outPath,
       format: request.format,
@@ -102,10 +102,22 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
   discardTrainingRun,
 };
 
-/** The original's pixels, which only a save below the job's strength needs. */
-async function originalPixels(path: string, maxMegapixels: number): Promise<RasterImage> {
+/**
+ * The original's pixels, which only a save below the job's strength needs: those the deblur read.
+ * A photo edited elsewhere since (same size, so the blend would run) would be blended in as it
+ * is now — half a new photo ghosted over the old result.
+ */
+async function originalPixels(source: SourceMetadata, maxMegapixels: number): Promise<RasterImage> {
+  const { path } = source;
   try {
-    return (await decodeImage(path, { maxMegapixels })).raster;
+    const now = await decodeImage(path, { maxMegapixels });
+    if (source.fingerprint && now.source.fingerprint !== source.fingerprint) {
+      throw new UnshakeError(
+        'INVALID_REQUEST',
+        `The original photo ${path} was changed on disk since it was deblurred, and saving below the strength the deblur ran at blends with it. Save at the deblur's strength, or open the photo again and deblur it.`,
+      );
+    }
+    return now.raster;
   } catch (error) {
     if (!(error instanceof UnshakeError) || error.code !== 'FILE_NOT_FOUND') throw error;
     throw new UnshakeError(

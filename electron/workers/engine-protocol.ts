@@ -34,6 +34,7 @@ export const sourceMetadataSchema = z
     lossless: z.boolean().optional(),
     density: z.number().positive().optional(),
     iptc: bytes.optional(),
+    fingerprint: z.string().optional(),
   })
   .strict();
 export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;

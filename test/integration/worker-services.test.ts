@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
@@ -318,6 +318,18 @@ describe('services with the real engine worker', () => {
     const higher = await save(direct, 'higher.png', 0.8);
     expect(higher).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/made at 40 %.*deblur again/) } });
     expect(existsSync(path.join(photosDir, 'higher.png'))).toBe(false);
+
+    // The original edited elsewhere since, at the same size: blending the result with the edit
+    // would ghost one over the other. Refused, nothing written; its own strength still saves.
+    const kept = await readFile(photo);
+    await sharp(kept).flop().png().toFile(`${photo}.edit`);
+    await rename(`${photo}.edit`, photo);
+    const edited = await save(full, 'lower-edited.png', 0.5);
+    expect(edited).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/changed on disk since it was deblurred.*Save at the deblur's strength/) } });
+    expect(existsSync(path.join(photosDir, 'lower-edited.png'))).toBe(false);
+    const fullAfterEdit = ok<{ path: string }>(await save(full, 'full-edited.png')).path;
+    expect((await pixels(fullAfterEdit)).equals(atFull!)).toBe(true);
+    await writeFile(photo, kept);
 
     // The original gone (a card ejected): the result still saves at its own strength, with the
     // original's metadata; a lower strength needs the original's pixels and says so.

@@ -3,6 +3,7 @@ import sharp, { type Sharp, type OutputInfo } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { statedDensity } from './density.js';
 import { iptcDatasets } from './iptc.js';
+import { sourceFingerprint } from './provenance.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 import type { BitDepth, DecodedImage, RasterImage } from './types.js';
 
@@ -41,6 +42,8 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const plan = planDecode(space, meta.depth, meta.hasAlpha ?? false);
   const density = await statedDensity(absolute, meta);
   const iptc = iptcDatasets(meta.iptc);
+  // Before the pixels: a file replaced while they are read then never passes for the one read.
+  const fingerprint = await sourceFingerprint(absolute).catch(() => undefined);
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await decodePipeline(absolute, plan).toBuffer({ resolveWithObject: true });
@@ -59,6 +62,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       xmp: meta.xmp ?? null,
       ...(density ? { density } : {}),
       ...(iptc ? { iptc } : {}),
+      ...(fingerprint ? { fingerprint } : {}),
       hasAlpha: plan.hasAlpha,
       fileSizeBytes,
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),

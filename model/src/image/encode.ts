@@ -48,9 +48,9 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
   const quality = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
   const { overwrite = false, signal } = options;
-  // Which photo the result is of, for a batch run again (provenance.ts); a source gone since it
-  // was opened leaves the result without one.
-  const fingerprint = await sourceFingerprint(source.path).catch(() => null);
+  // Which photo the result is of, for a batch run again (provenance.ts): as it was when its pixels
+  // were read, else as it is now; a source gone since it was opened leaves the result without one.
+  const fingerprint = source.fingerprint ?? (await sourceFingerprint(source.path).catch(() => null));
   try {
     // replace: false publishes with a hard link, which fails (EEXIST) where a rename would
     // silently replace a file another save created meanwhile under the same name.

@@ -34,6 +34,11 @@ export interface SourceMetadata {
   density?: number;
   /** IPTC-IIM datasets (iptc.ts), if the file has any. */
   iptc?: Buffer;
+  /**
+   * The file's fingerprint (provenance.ts) when its pixels were read: what a result made from them
+   * records, and how a later read finds the file changed since.
+   */
+  fingerprint?: string;
   hasAlpha: boolean;
   fileSizeBytes: number;
   /**

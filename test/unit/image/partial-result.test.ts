@@ -75,6 +75,11 @@ describe('a deblur saved at a lower strength', () => {
     // The ends: all of the change is the result, none of it the original; alpha is the original's.
     expect(compare(keepShareOfChange(decoded.raster, full, 1), full).changed).toBe(0);
     expect(compare(keepShareOfChange(decoded.raster, full, 0), decoded.raster).changed).toBe(0);
+    // In place (a save's way, one raster less): the same samples, written into the original's.
+    const copy: RasterImage = { ...decoded.raster, pixels: decoded.raster.pixels.slice() };
+    const inPlace = keepShareOfChange(copy, full, 0.6, { inPlace: true });
+    expect(inPlace.pixels).toBe(copy.pixels);
+    expect(compare(inPlace, keepShareOfChange(decoded.raster, full, 0.6)).changed).toBe(0);
   });
 
   it('refuses a result that no longer matches the photo, and a share outside 0..1', async () => {
