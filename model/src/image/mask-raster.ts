@@ -45,12 +45,19 @@ export function maskBounds(mask: Float32Array, width: number, height: number): R
 }
 
 /**
- * Refuse a mask whose weights are all 0, naming the cause: the shapes miss the photo, select no
+ * The weight below which a pixel cannot change by a level: even the largest change the network
+ * could make (the full range) moves an 8-bit value by less than one step.
+ */
+const VISIBLE_WEIGHT = 1 / 256;
+
+/**
+ * Refuse a mask whose weights are all (nearly) 0, naming the cause: the shapes miss the photo, select no
  * pixel centre, are all erased, cover the whole photo under invert, or a feather so wide for so
- * small a selection that every weight fades below the snap to 0.
+ * small a selection that every weight fades below VISIBLE_WEIGHT: the network would run on every
+ * tile it touches and leave the photo as it was, without a word.
  */
 export function assertMaskSelectsPixels(mask: RegionMask, weights: Float32Array, width: number, height: number, options: { fillRule?: FillRule } = {}): void {
-  if (weights.some((v) => v > 0)) return;
+  if (weights.some((v) => v >= VISIBLE_WEIGHT)) return;
   const refuse = (why: string): never => {
     throw new UnshakeError('INVALID_REQUEST', `${why}: nothing would change.`);
   };
@@ -58,11 +65,12 @@ export function assertMaskSelectsPixels(mask: RegionMask, weights: Float32Array,
   const count = (m: Float32Array) => m.reduce((n, v) => n + (v > 0 ? 1 : 0), 0);
   const selected = count(rasteriseMask({ ...mask, feather: 0, invert: false }, width, height, options));
   const feather = `The feather (${mask.feather} px) is too wide`;
+  const fades = 'it spreads the selection so thin that no pixel would change by a visible step';
   if (mask.invert) {
     if (selected === width * height) refuse(`The inverted selection covers nothing: the region covers the whole photo (${photo})`);
-    refuse(`${feather} for so small an inverted selection (${width * height - selected} px outside the region): every weight fades to 0; use a smaller feather`);
+    refuse(`${feather} for so small an inverted selection (${width * height - selected} px outside the region): ${fades}; use a smaller feather`);
   }
-  if (selected > 0) refuse(`${feather} for so small a region (${selected} px): every weight fades to 0; use a smaller feather or a larger region`);
+  if (selected > 0) refuse(`${feather} for so small a region (${selected} px): ${fades}; use a smaller feather or a larger region`);
   const adds = mask.shapes.filter((s) => s.kind !== 'brush' || !s.erase);
   if (adds.length === 0) refuse('The selection has only erase strokes, which select nothing');
   if (!adds.some((s) => overlapsPhoto(s, width, height))) refuse(`The selected region lies outside the photo (${photo})`);

@@ -11,9 +11,10 @@ const refusal = (message: RegExp) => expect.objectContaining({ code: 'INVALID_RE
 const wholePhoto: RegionMask['shapes'][number] = { kind: 'rect', x: -5, y: -5, width: W + 10, height: H + 10 };
 
 describe('assertMaskSelectsPixels', () => {
-  it('accepts any selection with a weight above 0, feathered or inverted', () => {
+  it('accepts any selection with a weight that can change a level, feathered or inverted', () => {
     expect(check(mask([{ kind: 'rect', x: 5, y: 5, width: 1, height: 1 }]))).not.toThrow();
-    expect(check(mask([{ kind: 'rect', x: 5, y: 5, width: 1, height: 1 }], { feather: 20 }))).not.toThrow();
+    expect(check(mask([{ kind: 'rect', x: 5, y: 5, width: 1, height: 1 }], { feather: 4 }))).not.toThrow();
+    expect(check(mask([{ kind: 'rect', x: 5, y: 5, width: 10, height: 10 }], { feather: 20 }))).not.toThrow();
     expect(check(mask([{ kind: 'rect', x: 0, y: 0, width: W - 1, height: H }], { invert: true }))).not.toThrow();
   });
 
@@ -33,10 +34,17 @@ describe('assertMaskSelectsPixels', () => {
     expect(check(mask([wholePhoto], { invert: true, feather: 30 }))).toThrow(refusal(/inverted selection covers nothing/));
   });
 
-  it('a feather so wide every weight of a small selection snaps to 0: the feather is too wide', () => {
+  it('a feather so wide every weight of a small selection fades below a level: the feather is too wide', () => {
+    const fades = 'it spreads the selection so thin that no pixel would change by a visible step';
     expect(check(mask([{ kind: 'rect', x: 20, y: 15, width: 1, height: 1 }], { feather: 2000 }))).toThrow(
-      refusal(/^The feather \(2000 px\) is too wide for so small a region \(1 px\): every weight fades to 0; use a smaller feather or a larger region/),
+      refusal(new RegExp(`^The feather \\(2000 px\\) is too wide for so small a region \\(1 px\\): ${fades}; use a smaller feather or a larger region`)),
     );
+    // Weights above 0 but all below 1/256 (a 10 px square feathered 600 px on a 1200 × 900 photo):
+    // the network would run and change nothing.
+    const thin = mask([{ kind: 'rect', x: 600, y: 450, width: 10, height: 10 }], { feather: 600 });
+    const weights = rasteriseMask(thin, 1200, 900);
+    expect(weights.some((v) => v > 0)).toBe(true);
+    expect(() => assertMaskSelectsPixels(thin, weights, 1200, 900)).toThrow(refusal(/^The feather \(600 px\) is too wide for so small a region \(100 px\)/));
     // Inverted: everything but one pixel is in the region, and that pixel's weight fades away.
     const allButOne = mask([wholePhoto, { kind: 'brush', points: [[20.5, 15.5]], radius: 0.5, erase: true }], { invert: true, feather: 2000 });
     expect(check(allButOne)).toThrow(refusal(/^The feather \(2000 px\) is too wide for so small an inverted selection \(1 px outside the region\)/));
