@@ -44,6 +44,7 @@ async function start(): Promise<void> {
     userDataDir: app.getPath('userData'),
     engine: createUtilityProcessEngine(),
     trainingEngine: createUtilityProcessEngine({ ...TRAINING_ENGINE_OPTIONS, serviceName: 'Unshake training' }),
+    imagingEngine: createUtilityProcessEngine({ serviceName: 'Unshake images' }),
     // The desktop's trash; where there is none (a bare Linux session), Unshake's own.
     moveToTrash: (target) => shell.trashItem(target).catch(() => trashInUserData(app.getPath('userData'))(target)),
     chooseSavePath: electronSaveDialog(() => window),

@@ -257,6 +257,7 @@ export async function startE2eSession(userDataDir: string, wrap: (services: Serv
     userDataDir,
     engine: createChildProcessEngine(),
     trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS),
+    imagingEngine: createChildProcessEngine(),
     settings: createConfSettingsStore(userDataDir),
     appVersion: '0.0.0-e2e',
     chooseSavePath: saveDialog.choose,

@@ -8,7 +8,7 @@ import { ok, repoRoot, startTestServices, type ServicesUnderTest } from './worke
 describe('removing a model', () => {
   let t: ServicesUnderTest;
   const models = () => path.join(t.userDataDir, 'models');
-  const listed = async () => ok<{ id: string }[]>(await t.services.dispatch('models:list', {})).map((m) => m.id);
+  const listed = async () => ok<{ models: { id: string }[] }>(await t.services.dispatch('models:list', {})).models.map((m) => m.id);
 
   /** A copy of the placeholder model under `id`, its manifest in `folder`. */
   async function install(folder: string, id: string): Promise<void> {

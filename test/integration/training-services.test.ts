@@ -104,7 +104,7 @@ describe('training runs through the services, with the real training process', (
       expect(end.state).toMatchObject({ status: 'done', model: { modelId: 'sharp-only', name: 'Sharp only', steps: 2 } });
       const details = updates.flatMap((u) => (u.state.status === 'running' ? (u.state.progress.detail ?? []) : []));
       expect(details).toContain('3 sharp photos with synthetic camera shake: 2 for training, 1 held out');
-      expect(ok<{ id: string }[]>(await services.dispatch('models:list', {})).map((m) => m.id)).toContain('sharp-only');
+      expect(ok<{ models: { id: string }[] }>(await services.dispatch('models:list', {})).models.map((m) => m.id)).toContain('sharp-only');
     } finally {
       await services.close();
     }

@@ -26,6 +26,8 @@ export function sharedPhoto(relative: string): string {
 export interface ServicesUnderTest {
   services: Services;
   engine: EngineClient;
+  /** Opens photos and makes previews and crops, as in the app. */
+  imaging: EngineClient;
   workDir: string;
   userDataDir: string;
 }
@@ -36,11 +38,20 @@ export async function startTestServices(prefix: string, extra: Pick<StartService
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
   const engine = createChildProcessEngine();
-  const services = await startServices({ userDataDir, engine, trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS), settings: createConfSettingsStore(userDataDir), appVersion: '0.0.0-test', ...extra });
+  const imaging = createChildProcessEngine();
+  const services = await startServices({
+    userDataDir,
+    engine,
+    trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS),
+    imagingEngine: imaging,
+    settings: createConfSettingsStore(userDataDir),
+    appVersion: '0.0.0-test',
+    ...extra,
+  });
   // As if the user had dropped them: requests may name what is in these folders (granted-paths.ts).
   services.grantPath(workDir);
   services.grantPath(dataDir);
-  return { services, engine, workDir, userDataDir };
+  return { services, engine, imaging, workDir, userDataDir };
 }
 
 /** Unwraps an ok result, or fails the test with the error it carried. */

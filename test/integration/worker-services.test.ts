@@ -6,11 +6,12 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInfo, OpenImageResult } from '../../electron/common/ipc-contract.js';
+import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { cropUrl, resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
 import { readJobJournal } from '../../electron/main/jobs/job-journal.js';
 import type { ChooseSavePath } from '../../electron/main/services/save-as.js';
 import { decodeImage } from '../../model/src/image/decode.js';
-import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { firstTile, followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * main's services over the REAL engine worker (child process, tsx): open a real photo, serve its
@@ -40,9 +41,9 @@ describe('services with the real engine worker', () => {
     await mkdir(photosDir);
   });
   afterAll(async () => {
-    const pid = t?.engine.workerPid();
+    const pids = [t?.engine.workerPid(), t?.imaging.workerPid()];
     await t?.services.close();
-    if (pid) expect(() => process.kill(pid, 0), 'the worker outlived close()').toThrow();
+    for (const pid of pids) if (pid) expect(() => process.kill(pid, 0), 'a worker outlived close()').toThrow();
   });
 
   const open = (file: string) => t.services.dispatch('image:open', { path: file });
@@ -75,7 +76,7 @@ describe('services with the real engine worker', () => {
     await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.4)));
 
     ok(await open(PHOTO));
-    const pid = t.engine.workerPid();
+    const pid = t.imaging.workerPid();
     expect(pid).toBeGreaterThan(0);
     const cases: [string, string][] = [
       [path.join(photosDir, 'missing.jpg'), 'FILE_NOT_FOUND'],
@@ -96,7 +97,7 @@ describe('services with the real engine worker', () => {
       }
       expect(ok<OpenImageResult>(await open(PHOTO)).metadata.width).toBe(1200);
     }
-    expect(t.engine.workerPid()).toBe(pid);
+    expect(t.imaging.workerPid()).toBe(pid);
   });
 
   it('deblurs a selection with progress, then saves next to the original keeping EXIF and ICC', async () => {
@@ -395,15 +396,44 @@ describe('services with the real engine worker', () => {
     expect((await readdir(dir)).sort()).toEqual(['photo-unshaken-2.jpg', 'photo-unshaken.jpg', 'photo.jpg']);
   });
 
+  it('opens another photo, and serves 100 % crops, while a long deblur runs: they do not wait for its tiles', async () => {
+    // 4000 × 3000 with the shipped model: a dozen 1-MP tiles, many seconds on a CPU.
+    const big = path.join(photosDir, 'big.jpg');
+    await sharp(PHOTO).resize(4000, 3000, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(big);
+    const opened = ok<OpenImageResult>(await open(big));
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'base' }));
+    const end = followJob(t.services, jobId);
+    await firstTile(t.services, jobId);
+    /** The deblur's tile now, and its number of tiles; Infinity once it has finished its tiles. */
+    const tileNow = async () => {
+      const job = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId }));
+      const [, tile, tiles] = (job.state.status === 'running' && /^Tile (\d+) of (\d+)/.exec(job.state.progress.stage)) || [];
+      return tile ? { tile: Number(tile), tiles: Number(tiles) } : { tile: Infinity, tiles: NaN };
+    };
+    const before = await tileNow();
+    expect(before.tiles).toBeGreaterThanOrEqual(12);
+    // Opening a photo and a crop of the big one are two and one engine requests: served between
+    // tiles of the deblur's process, each waited for several tiles.
+    const other = ok<OpenImageResult>(await open(PHOTO));
+    expect(other.fileName).toBe(path.basename(PHOTO));
+    const crop = await t.services.handleImageRequest(cropUrl(opened.imageId, { left: 1800, top: 1300, width: 400, height: 300 }));
+    expect(crop.status).toBe(200);
+    // Well before the deblur's end (it is a tile or two further on, on a busy machine): nothing
+    // waited for its tiles. In its own process, the open waited for all of them.
+    expect((await tileNow()).tile - before.tile).toBeLessThan((before.tiles - before.tile) / 2);
+    ok(await t.services.dispatch('job:cancel', { jobId }));
+    expect((await end).at(-1)?.state.status).toBe('cancelled');
+  });
+
   it('lists the bundled models and round-trips settings', async () => {
-    const models = ok<{ id: string; placeholder: boolean }[]>(await t.services.dispatch('models:list', {}));
+    const { models } = ok<{ models: { id: string; placeholder: boolean }[] }>(await t.services.dispatch('models:list', {}));
     expect(models.map((m) => m.id)).toContain('placeholder');
     // Listed in main, so the list answers while a long deblur runs on the engine.
     const big = path.join(photosDir, 'big.jpg');
     await sharp(PHOTO).resize(3600, 2700).jpeg({ quality: 90 }).toFile(big);
     const opened = ok<OpenImageResult>(await open(big));
     const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'base' }));
-    const whileRunning = ok<{ id: string }[]>(await t.services.dispatch('models:list', {}));
+    const whileRunning = ok<{ models: { id: string }[] }>(await t.services.dispatch('models:list', {})).models;
     expect(whileRunning.map((m) => m.id)).toEqual(models.map((m) => m.id));
     expect(ok<{ state: { status: string } }>(await t.services.dispatch('job:status', { jobId })).state.status).not.toBe('done');
     ok(await t.services.dispatch('job:cancel', { jobId }));

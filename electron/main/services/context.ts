@@ -33,6 +33,8 @@ export interface ServiceContext {
   engine: EngineClient;
   /** A second engine process, for training runs only: a run never holds up a deblur. */
   trainingEngine: EngineClient;
+  /** Opens photos, makes previews and 100 % crops: a process a deblur's tiles never hold up (or `engine` itself in some tests). */
+  imaging: EngineClient;
   settings: SettingsStore;
   images: ImageRegistry;
   jobs: JobManager;

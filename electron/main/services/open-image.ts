@@ -15,8 +15,8 @@ export function createOpenImageService(
     // The engine reads the file, so a missing, unreadable or non-image file is its error code.
     // The settings' limit, not the engine's default: the engine refuses a larger photo (IMAGE_TOO_LARGE).
     const { maxMegapixels } = context.settings.get();
-    const metadata = await context.engine.request('inspect', { path: filePath, maxMegapixels });
-    const preview = await context.engine.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
+    const metadata = await context.imaging.request('inspect', { path: filePath, maxMegapixels });
+    const preview = await context.imaging.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
     return openImageResult(context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview }));
   };
 }

@@ -34,6 +34,13 @@ export interface StartServicesOptions {
   engine: EngineClient;
   /** The training runs' process (the same worker, another instance); owned from here on too. */
   trainingEngine: EngineClient;
+  /**
+   * Opens photos and makes their previews and 100 % crops (the same worker, another instance;
+   * owned from here on too). ORT runs a deblur's tiles on its process's JS thread, so in that
+   * process a photo opened during a deblur waited for gaps between tiles: 18–23 s instead of 0.2.
+   * Absent (tests that do not need it): `engine` does this work too.
+   */
+  imagingEngine?: EngineClient;
   /** Where a removed model goes: the OS trash in the app; default <userData>/Trash. */
   moveToTrash?: MoveToTrash;
   /** The system's save dialog, for Save As…; without one (the CLI, most tests) Save As… says so. */
@@ -72,6 +79,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,
+    imaging: options.imagingEngine ?? options.engine,
     settings: options.settings,
     images: createImageRegistry(),
     jobs,
@@ -79,7 +87,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     editorDeblurs: new Map(),
     savesWriting: new Set(),
     editorShowing: null,
-    resultPreviews: createResultPreviews(options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
+    resultPreviews: createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
     granted: createGrantedPaths(),
     appVersion: options.appVersion,
@@ -134,6 +142,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
       await options.engine.close();
       await stopping;
       await options.trainingEngine.close();
+      await options.imagingEngine?.close();
       await rm(resultsDir, { recursive: true, force: true });
     },
   };
@@ -150,7 +159,7 @@ function imageSource(context: ServiceContext): ImageSource {
       const path = id.startsWith('img_') ? context.images.get(id)?.path : context.results.get(id)?.resultPath;
       if (!path) return undefined;
       const { maxMegapixels } = context.settings.get();
-      return (await context.engine.request('crop', { path, region, maxMegapixels })).jpeg;
+      return (await context.imaging.request('crop', { path, region, maxMegapixels })).jpeg;
     }
     const result = context.results.get(id);
     return result ? (await context.resultPreviews.get(id, result.resultPath)).jpeg : undefined;
