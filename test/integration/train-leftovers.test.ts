@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../model/src/models/manifest.js';
 import { loadBestBackend } from '../../model/src/train/backend.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
+import { listInterruptedRuns } from '../../model/src/train/fine-tune.js';
+import { LOCK_FILE } from '../../model/src/train/run-lock.js';
 import { runDirFor, trainingRunsDir } from '../../model/src/train/train-run.js';
 import { trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
@@ -52,7 +54,7 @@ async function finishedWithStaleCheckpoint(modelsDir: string, outId: string): Pr
 }
 
 describe('a run stopped before its first checkpoint', () => {
-  it('leaves no run folder (SIGKILL, real process)', async () => {
+  it('leaves no run folder once the runs are next looked at (SIGKILL, real process)', async () => {
     const modelsDir = path.join(work, 'm-killed');
     const args = [...cliArgs(modelsDir, 'killed'), '--steps', '1000', '--checkpoint-every', '1000'];
     const script = `import(${JSON.stringify(path.join(repoRoot, 'model/src/train/cli-train.ts'))}).then((m) => m.runTrainCommand(${JSON.stringify(args)}))`;
@@ -66,6 +68,9 @@ describe('a run stopped before its first checkpoint', () => {
       child.on('exit', (_code, s) => resolve(s));
     });
     expect(signal, log).toBe('SIGKILL');
+    // Only its lock, whose process is gone: not a run, and swept away when the runs are listed.
+    expect(await readdir(runDirFor(modelsDir, 'killed'))).toEqual([LOCK_FILE]);
+    expect(await listInterruptedRuns(modelsDir)).toEqual([]);
     expect(await exists(runDirFor(modelsDir, 'killed'))).toBe(false);
     expect(await exists(trainingRunsDir(modelsDir))).toBe(false);
   });

@@ -53,7 +53,7 @@ export function createTrainingServices(context: ServiceContext): {
     return turn;
   };
   const interrupted = async (runId: string) => (await context.trainingEngine.request('trainingRuns', { userModelsDir })).find((run) => run.id === runId);
-  const noSuchRun = () => new UnshakeError('INVALID_REQUEST', 'That interrupted run is no longer there (resumed, finished or discarded).');
+  const noSuchRun = () => new UnshakeError('INVALID_REQUEST', 'That interrupted run is no longer there: it was resumed (here or by the command-line trainer), finished or discarded.');
 
   const enqueue = (runId: string, payload: EngineRequest<'train'>) => {
     const job = context.jobs.enqueue(

@@ -9,7 +9,7 @@ import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from
 import { resolveBase, type BaseModel } from './base-model.js';
 import { formatDataEvent, formatMode, formatProgress, formatRunSettings, formatScoreTable, formatDuration } from './cli-train-format.js';
 import { CPU_BOUND_CROP } from './fine-tune.js';
-import { datedId, freeDatedId, slug } from './model-name.js';
+import { freeDatedId, slug } from './model-name.js';
 import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
 import { trainModel, type TrainEvent, type TrainResult } from './trainer.js';
@@ -60,7 +60,8 @@ async function runNamed(modelsDir: string, name: string): Promise<string> {
 
 /** The run's model id, and a note when the typed name could not be one. */
 async function outIdFor(modelsDir: string, base: BaseModel, outName: string | undefined, resume: boolean): Promise<{ id: string; note?: string }> {
-  if (outName === undefined) return { id: resume ? await runToResume(modelsDir, base) : datedId(base.manifest.id) };
+  // The first free dated id: a second run on the same day gets `-2` instead of being refused.
+  if (outName === undefined) return { id: resume ? await runToResume(modelsDir, base) : await freeDatedId(modelsDir, base.manifest.id) };
   const id = slug(outName);
   if (id) return { id };
   if (resume) return { id: await runNamed(modelsDir, outName) };
@@ -108,7 +109,8 @@ function usageProblem(values: Values): string | null {
   for (const flag of ['synth-spec', 'mild-share'] as const) {
     if (values[flag] !== undefined && !values.sharp) return `--${flag} applies to --sharp (synthetic camera shake) only.`;
   }
-  if (!values.pairs && !values.sharp) return 'one of --sharp DIR (sharp-only photos) or --pairs DIR is required.';
+  // A resumed run trains on the folder it recorded.
+  if (!values.pairs && !values.sharp && !values.resume) return 'one of --sharp DIR (sharp-only photos) or --pairs DIR is required.';
   return null;
 }
 

@@ -6,6 +6,7 @@ import { formatDuration } from './cli-train-format.js';
 import { assertNewModelId, isModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { listCheckpoints } from './checkpoint.js';
+import { inUseMessage, lockRun, runHolder, sweepStaleRuns } from './run-lock.js';
 import { removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
 import type { TrainEvent, TrainMode, TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
@@ -152,6 +153,8 @@ export async function planRunId(r: Library & { baseModelId: string; name: string
   if (!name) throw new UnshakeError('INVALID_REQUEST', 'Give the new model a name.');
   const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
   const id = slug(name) || (await freeDatedId(r.modelsDir, base.manifest.id));
+  // This process's own runs are the services' to order (a stopping one becomes interrupted).
+  refuseIfTraining(r.modelsDir, id, { exceptOwn: true });
   const interrupted = (await listInterruptedRuns(r.modelsDir)).find((run) => run.id === id);
   if (interrupted) {
     throw new UnshakeError('OUTPUT_EXISTS', `An interrupted training run “${interrupted.name}” already uses that name: resume or discard it, or choose another name.`);
@@ -189,6 +192,7 @@ async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: bo
 }
 
 async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Promise<RunOptions> {
+  refuseIfTraining(r.modelsDir, r.runId);
   const run = (await listInterruptedRuns(r.modelsDir)).find((x) => x.id === r.runId);
   if (!run) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${r.runId}" to resume.`);
   if (!run.folder || !run.baseModelId) {
@@ -218,6 +222,7 @@ export function inPanelWords(error: unknown, skipped: readonly string[]): unknow
   const message = error.message
     .replace(' (see the report above)', reasons)
     .replace(/resume it with --resume --out \S+ or choose another name/, 'resume or discard it under Interrupted runs, or choose another name')
+    .replace(/continue with --resume --out [a-z0-9._-]*[a-z0-9]/, 'resume it under Interrupted runs')
     // The id and the library's folder are the command line's business: the panel names the model.
     .replace(/^A model with the id "[^"]+" \("(.+)"\) is already in the library in .+?; choose another name/, 'A model called “$1” is already in your models (this name would replace it); choose another name')
     .replace(/ \(--out NAME on the command line\)/g, '')
@@ -249,11 +254,22 @@ export function plainBackendName(b: Pick<BackendChoice, 'name' | 'software'>): s
   return b.name === 'tensorflow' ? 'the processor (native TensorFlow)' : 'the processor (JavaScript)';
 }
 
-/** The interrupted runs in the user's models folder; a damaged one is listed so it can be discarded. */
+/** A run another trainer (the command line, another window) is training now is refused at once. */
+function refuseIfTraining(modelsDir: string, runId: string, { exceptOwn = false } = {}): void {
+  const dir = runDirFor(modelsDir, runId);
+  const holder = runHolder(dir);
+  if (holder !== null && !(exceptOwn && holder === process.pid)) throw new UnshakeError('INVALID_REQUEST', inUseMessage(runId, holder, dir));
+}
+
+/**
+ * The interrupted runs in the user's models folder; a damaged one is listed so it can be
+ * discarded. A run some trainer is training now (run-lock.ts) is not interrupted: left out.
+ */
 export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
+  await sweepStaleRuns(trainingRunsDir(modelsDir));
   const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
-  return runs.flatMap(({ id, state }): InterruptedRun[] => {
-    if (!isModelId(id)) return [];
+  return runs.flatMap(({ id, dir, state }): InterruptedRun[] => {
+    if (!isModelId(id) || runHolder(dir) !== null) return [];
     if (!state || typeof state.step !== 'number') return [{ id, name: id, step: 0, steps: null, source: 'pairs', folder: null, baseModelId: null, damaged: true }];
     return [{
       id,
@@ -270,8 +286,15 @@ export async function listInterruptedRuns(modelsDir: string): Promise<Interrupte
 
 /** Deletes an interrupted run's checkpoint (its model was never exported). */
 export async function discardInterruptedRun(modelsDir: string, runId: string): Promise<void> {
+  refuseIfTraining(modelsDir, runId);
   if (!(await listInterruptedRuns(modelsDir)).some((r) => r.id === runId)) {
     throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${runId}".`);
   }
-  await removeRunDir(runDirFor(modelsDir, runId));
+  // Held while it is removed: a trainer starting on it meanwhile is refused, not emptied.
+  const lock = await lockRun(runDirFor(modelsDir, runId), runId);
+  try {
+    await removeRunDir(runDirFor(modelsDir, runId));
+  } finally {
+    lock.release();
+  }
 }

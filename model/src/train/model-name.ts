@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { listModels } from '../models/library.js';
-import { runDirFor } from './train-run.js';
+import { sweepStaleRuns } from './run-lock.js';
+import { runDirFor, trainingRunsDir } from './train-run.js';
 
 /**
  * The id a fine-tuned model is saved under, from the name typed with --out. Model ids are
@@ -29,6 +30,8 @@ export function datedId(baseId: string, date = new Date()): string {
  * `-2`, `-3`, … that no model, model folder or interrupted run uses yet.
  */
 export async function freeDatedId(modelsDir: string, baseId: string): Promise<string> {
+  // A run killed before its first checkpoint leaves a folder with a stale lock only: not a use.
+  await sweepStaleRuns(trainingRunsDir(modelsDir));
   const listed = new Set((await listModels({ userModelsDir: modelsDir })).map((m) => m.id));
   const used = async (id: string) =>
     listed.has(id) || (await stat(path.join(modelsDir, id)).then(() => true, () => false)) || (await stat(runDirFor(modelsDir, id)).then(() => true, () => false));

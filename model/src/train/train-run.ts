@@ -1,4 +1,4 @@
-import { rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { hasCheckpoint, listCheckpoints, loadCheckpoint } from './checkpoint.js';
@@ -87,6 +87,35 @@ export async function openRun(o: TrainOptions): Promise<{ saved: SavedRun | null
   if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume --out ${o.outId} or choose another name.`);
   if (!saved && o.resume) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run for "${o.outId}" to resume in ${o.modelsDir}.`);
   return { saved, finished: null };
+}
+
+/**
+ * The folder a resumed run trains on: the one it recorded. A different one is refused while the
+ * recorded one is still there (its held-out scores and its split were measured on it); a moved
+ * folder (an external disk mounted elsewhere) is taken, since its pairs must keep their names.
+ */
+export async function resumedFolders(o: Pick<TrainOptions, 'pairsDir' | 'sharpDir' | 'outId'>, state: RunState): Promise<{ pairsDir?: string; sharpDir?: string }> {
+  const source = state.source ?? 'pairs';
+  const given = o.pairsDir ?? o.sharpDir;
+  const givenSource = o.pairsDir !== undefined ? 'pairs' : 'sharp';
+  const flag = (s: DataSourceKind) => (s === 'sharp' ? 'sharp-only photos (--sharp)' : 'pairs (--pairs)');
+  if (given !== undefined && givenSource !== source) {
+    throw new UnshakeError('INVALID_REQUEST', `The interrupted run trained on ${flag(source)}; resume it with the same kind of folder.`);
+  }
+  const recorded = state.folder;
+  const as = (folder: string) => (source === 'pairs' ? { pairsDir: folder } : { sharpDir: folder });
+  if (recorded === undefined) {
+    if (given === undefined) throw new UnshakeError('INVALID_REQUEST', `The interrupted run "${o.outId}" was started by an older version that did not record its folder: resume it with its --${source === 'sharp' ? 'sharp' : 'pairs'} folder.`);
+    return as(given);
+  }
+  if (given === undefined || path.resolve(given) === recorded) return as(recorded);
+  const recordedThere = await stat(recorded).then((s) => s.isDirectory(), () => false);
+  if (!recordedThere) return as(given);
+  throw new UnshakeError(
+    'INVALID_REQUEST',
+    `The interrupted run "${o.outId}" trained on ${recorded} and measured its starting scores there, so it cannot continue on ${path.resolve(given)}. ` +
+      `Resume it without --${source === 'sharp' ? 'sharp' : 'pairs'} to go on with ${recorded}, or start a new run under another --out name to train on ${path.resolve(given)}.`,
+  );
 }
 
 /** A run's folder, then the runs folder when no other run is in progress. */

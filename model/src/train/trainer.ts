@@ -8,11 +8,13 @@ import { saveCheckpoint } from './checkpoint.js';
 import { optimizerGroup, restoreOptimizer, variableGroup } from './checkpoint-tensors.js';
 import { createCritic, type PatchCritic } from './critic.js';
 import type { LossWeights } from './losses.js';
+import { writeFailure } from './write-failure.js';
 import { exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
 import { buildGenerator, decoderWeightNames, type TrainableGenerator } from './onnx-to-tf.js';
 import { Rng } from './random.js';
 import { runSettings, type RunSettings } from './run-settings.js';
-import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, runDirFor, type RunState, type TrainMode } from './train-run.js';
+import { lockRun, removeEmptyFolders, sweepStaleRuns } from './run-lock.js';
+import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, resumedFolders, runDirFor, trainingRunsDir, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
 import { scoreSet, type Scores } from './train-validation.js';
 import { dataSourceOf, prepareTrainingData, type DataEvent, type DataSourceKind } from './training-data.js';
@@ -90,17 +92,32 @@ interface Run {
   criticOpt: tf.Optimizer | null;
 }
 
-/** The run folder is made with its first checkpoint, so a run that never saved one leaves none. */
-async function checkpoint(run: Run, dir: string, state: RunState): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const groups = {
-    generator: variableGroup(await run.gen.readWeights(), run.gen.variables),
-    genOpt: await optimizerGroup(run.genOpt),
-    ...(run.critic && run.criticOpt
-      ? { critic: variableGroup(await run.critic.readWeights(), run.critic.variables), criticOpt: await optimizerGroup(run.criticOpt) }
-      : {}),
-  };
-  return saveCheckpoint(dir, state.step, state, groups);
+/**
+ * A checkpoint; a folder that cannot take it (full disk, read-only, removed) stops the run with
+ * WRITE_FAILED, and the one saved before stays (checkpoint.ts writes the new one beside it).
+ */
+async function checkpoint(run: Run, dir: string, state: RunState, kept: number | null): Promise<string> {
+  try {
+    await mkdir(dir, { recursive: true });
+    const groups = {
+      generator: variableGroup(await run.gen.readWeights(), run.gen.variables),
+      genOpt: await optimizerGroup(run.genOpt),
+      ...(run.critic && run.criticOpt
+        ? { critic: variableGroup(await run.critic.readWeights(), run.critic.variables), criticOpt: await optimizerGroup(run.criticOpt) }
+        : {}),
+    };
+    return await saveCheckpoint(dir, state.step, state, groups);
+  } catch (error) {
+    const failure = writeFailure(error, dir, `save the checkpoint at step ${state.step}`);
+    throw withKept(failure, kept, state.outId);
+  }
+}
+
+/** A write failure, with what the user still has to resume from. */
+function withKept(error: unknown, kept: number | null, outId: string): unknown {
+  if (!(error instanceof UnshakeError) || error.code !== 'WRITE_FAILED') return error;
+  const then = kept === null ? 'No checkpoint of this run was saved before, so it cannot be resumed.' : `The checkpoint at step ${kept} is kept: once that is fixed, continue with --resume --out ${outId}.`;
+  return new UnshakeError(error.code, `${error.message} ${then}`, { cause: error });
 }
 
 type SavedRun = NonNullable<Awaited<ReturnType<typeof openRun>>['saved']>;
@@ -108,16 +125,25 @@ type SavedRun = NonNullable<Awaited<ReturnType<typeof openRun>>['saved']>;
 const plain = (g: Map<string, { data: Float32Array }> | undefined) => new Map([...(g ?? [])].map(([k, v]) => [k, v.data]));
 
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
-  const source = dataSourceOf(o);
-  const { saved, finished } = await openRun(o);
-  if (finished) return { ...finished, alreadyFinished: true };
-  const settings = runSettings(o, saved?.state);
+  // A resumed run may omit its folder: the one it recorded is checked once it is read.
+  if (!o.resume) dataSourceOf(o);
   const runDir = runDirFor(o.modelsDir, o.outId);
+  await sweepStaleRuns(trainingRunsDir(o.modelsDir));
+  // Before anything is read: a run another trainer holds is refused, not shared (run-lock.ts).
+  const lock = await lockRun(runDir, o.outId);
   try {
-    return await train(o, source, saved, settings, runDir);
+    const { saved, finished } = await openRun(o);
+    if (finished) return { ...finished, alreadyFinished: true };
+    const folders = saved ? await resumedFolders(o, saved.state) : { pairsDir: o.pairsDir, sharpDir: o.sharpDir };
+    const run = { ...o, pairsDir: folders.pairsDir, sharpDir: folders.sharpDir };
+    return await train(run, dataSourceOf(run), saved, runSettings(o, saved?.state), runDir);
   } catch (error) {
+    // Never another trainer's folder: this one holds the lock. A refused run leaves no folder.
     await removeRunDirWithoutCheckpoint(runDir);
+    await removeEmptyFolders(o.modelsDir, lock.made);
     throw error;
+  } finally {
+    lock.release();
   }
 }
 
@@ -130,9 +156,6 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
   const baseSha256 = createHash('sha256').update(baseBytes).digest('hex');
   if (saved && saved.state.baseSha256 !== baseSha256) {
     throw new UnshakeError('INVALID_REQUEST', 'The interrupted run started from a different base model file; start a new run.');
-  }
-  if (saved && (saved.state.source ?? 'pairs') !== source) {
-    throw new UnshakeError('INVALID_REQUEST', `The interrupted run trained on ${saved.state.source === 'sharp' ? 'sharp-only photos (--sharp)' : 'pairs (--pairs)'}; resume it with the same kind of folder.`);
   }
   const decoderNames = mode === 'decoder' ? decoderWeightNames(baseBytes) : new Set<string>();
   // A resumed run keeps its seed: it fixes the synthetic validation items.
@@ -164,7 +187,8 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     if (weights.perceptual > 0) run.vgg = await loadVgg(o.vggDir);
     // Recorded on resume too, so an older checkpoint saved again keeps them from now on.
     const recorded = { folder: path.resolve((o.pairsDir ?? o.sharpDir)!), baseId: o.baseManifest.id };
-    const state: RunState = saved ? { outName: o.outName, ...recorded, ...saved.state, ...settings } : {
+    // A moved folder (train-run.ts resumedFolders) is recorded where it is now.
+    const state: RunState = saved ? { outName: o.outName, ...saved.state, ...recorded, ...settings } : {
       step: 0,
       rng: seed * 7919,
       source,
@@ -187,6 +211,11 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     } else {
       emit({ type: 'validation', step: 0, ...state.baseline, current: state.baseline.base });
     }
+    let kept = saved ? state.step : null;
+    const save = async (reason: 'interval' | 'cancel') => {
+      emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state, kept), reason });
+      kept = state.step;
+    };
     const rng = new Rng(state.rng);
     const sampler = data.sampler(rng);
     // One critic update per step, not the paper's 5 (train.py's --n-critic): the critic is much of
@@ -201,7 +230,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       await new Promise((resolve) => setImmediate(resolve));
       if (!o.signal?.aborted) return;
       state.rng = rng.state;
-      emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'cancel' });
+      await save('cancel');
       throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
     };
     while (state.step < steps) {
@@ -216,7 +245,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
         emit({ type: 'validation', step: state.step, ...state.baseline, current: await scoreSet(run.gen, valSet) });
       }
       if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && state.step < steps && !o.signal?.aborted) {
-        emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state), reason: 'interval' });
+        await save('interval');
       }
     }
     // Stopped with the last step: kept to resume (which then only measures and exports), not
@@ -246,6 +275,8 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       baseManifest: o.baseManifest,
       parameters: run.gen.parameterCount,
       summary,
+    }).catch((error: unknown) => {
+      throw withKept(error, kept, o.outId);
     });
     await removeRunDir(runDir);
     return { model, summary };

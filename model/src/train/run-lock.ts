@@ -1,0 +1,156 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, readdir, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { UnshakeError } from '../errors.js';
+import { writeFailure } from './write-failure.js';
+
+/**
+ * A run being trained holds a lock file in its run folder with its process id, so that a second
+ * trainer (the CLI, the app, another window) cannot start, resume or discard the same run while
+ * it trains: both would write one folder and one would throw the other's work away.
+ * Why not proper-lockfile: it is only a development dependency here, and it judges a lock stale
+ * by an mtime refreshed on a timer, which a CPU-backend step (a minute without yielding) would
+ * starve. A lock is stale when its process no longer lives (crash, SIGKILL, power cut).
+ */
+export const LOCK_FILE = 'training.lock';
+
+export interface RunLock {
+  release(): void;
+  /** The first folder the lock had to create (the models folder itself, say), if any. */
+  made: string | undefined;
+}
+
+function lockPath(runDir: string): string {
+  return path.join(runDir, LOCK_FILE);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it lives, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process training the run in runDir, or null when none is (no lock, or a stale one). */
+export function runHolder(runDir: string): number | null {
+  let text: string;
+  try {
+    text = readFileSync(lockPath(runDir), 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number.parseInt(text, 10);
+  // A lock still being written (empty) is held: its writer is between open and write.
+  if (text.trim() === '') return -1;
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+}
+
+export function inUseMessage(id: string, pid: number, runDir: string): string {
+  const who = pid === process.pid ? 'this program' : pid > 0 ? `another program (process ${pid})` : 'another program';
+  return (
+    `The training run “${id}” is being trained right now by ${who}: wait for it to finish, or stop it first. ` +
+    `If no trainer is running, delete ${lockPath(runDir)}.`
+  );
+}
+
+function tryCreate(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+/**
+ * Marks the run id under modelsDir/.training as in use by this process, or refuses at once
+ * (INVALID_REQUEST) when another live process trains it. Making the folder and the lock is also
+ * the check that the models folder can be written, before any step (WRITE_FAILED otherwise).
+ */
+export async function lockRun(runDir: string, id: string): Promise<RunLock> {
+  const file = lockPath(runDir);
+  let made: string | undefined;
+  let created = false;
+  // Again when a sweep (below) removed the empty folders between the mkdir and the lock.
+  for (let tries = 0; tries < 3 && !created; tries++) {
+    try {
+      const first = await mkdir(runDir, { recursive: true });
+      made ??= first;
+    } catch (error) {
+      throw writeFailure(error, runDir, 'make the folder for the run’s checkpoints');
+    }
+    try {
+      created = tryCreate(file);
+      if (!created) break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || tries === 2) throw writeFailure(error, runDir, 'write the run’s lock file');
+    }
+  }
+  try {
+    if (!created) {
+      const holder = runHolder(runDir);
+      if (holder !== null) throw new UnshakeError('INVALID_REQUEST', inUseMessage(id, holder, runDir));
+      // Stale: its process is gone (another starter may have removed it already).
+      try {
+        unlinkSync(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      created = tryCreate(file);
+    }
+  } catch (error) {
+    throw writeFailure(error, runDir, 'write the run’s lock file');
+  }
+  if (!created) throw new UnshakeError('INVALID_REQUEST', inUseMessage(id, runHolder(runDir) ?? -1, runDir));
+  // Also on process.exit (a second Ctrl-C): a lock left by a live process would block the run.
+  const onExit = () => release();
+  const release = () => {
+    process.off('exit', onExit);
+    try {
+      if (Number.parseInt(readFileSync(file, 'utf8'), 10) === process.pid) unlinkSync(file);
+    } catch {
+      // Already gone with its run folder.
+    }
+  };
+  process.on('exit', onExit);
+  return { release, made };
+}
+
+/**
+ * Removes the folders of runs killed before their first checkpoint (SIGKILL, a power cut): they
+ * hold nothing but a stale lock. Only such a lock and its then empty folder are removed.
+ */
+export async function sweepStaleRuns(runsDir: string): Promise<void> {
+  const entries = await readdir(runsDir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries.filter((x) => x.isDirectory())) {
+    const dir = path.join(runsDir, e.name);
+    const names = await readdir(dir).catch(() => null);
+    if (names?.length !== 1 || names[0] !== LOCK_FILE || runHolder(dir) !== null) continue;
+    try {
+      unlinkSync(lockPath(dir));
+      await rmdir(dir);
+    } catch {
+      // Taken meanwhile by a new run.
+    }
+  }
+  await rmdir(runsDir).catch(() => {});
+}
+
+/** dir and the folders above it up to made (the first the lock created), while they are empty. */
+export async function removeEmptyFolders(dir: string, made: string | undefined): Promise<void> {
+  if (made === undefined) return;
+  const top = path.resolve(made);
+  for (let d = path.resolve(dir); d === top || d.startsWith(top + path.sep); d = path.dirname(d)) {
+    if (!(await rmdir(d).then(() => true, () => false))) return;
+  }
+}
