@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnshakeError } from '../errors.js';
+import { writeFailure } from './write-failure.js';
 import { listModels } from '../models/library.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import type { SynthesisInfo } from './synth/synthesis-spec.js';
@@ -155,14 +156,15 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
     ...(b.gmacPerMegapixel === undefined ? {} : { gmacPerMegapixel: b.gmacPerMegapixel }),
   });
   const out: ExportedModel = { ...exportPaths(dir, req.id), manifest };
-  await mkdir(dir, { recursive: true });
   try {
+    await mkdir(dir, { recursive: true });
     await writeFileAtomic(out.onnxPath, Buffer.from(onnx));
     await writeFileAtomic(out.summaryPath, `${JSON.stringify(req.summary, null, 2)}\n`);
     await writeFileAtomic(out.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new UnshakeError('WRITE_FAILED', `Could not save the fine-tuned model to ${dir}: ${(error as Error).message}`, { cause: error });
+    const plain = writeFailure(error, dir, 'save the fine-tuned model');
+    throw plain instanceof UnshakeError ? plain : new UnshakeError('WRITE_FAILED', `Could not save the fine-tuned model to ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return out;
 }
