@@ -61,14 +61,28 @@ export const trainedModelSchema = z
 /** Held-out PSNR differences smaller than this (dB) are the noise of a few crops, not a change. */
 export const SCORE_TIE_DB = 0.05;
 
-/** Whether a fine-tuned model beats the model it started from on the held-out photos. */
-export function fineTuneVerdict(scores: Pick<TrainedModel['scores'], 'base' | 'fineTuned'>): 'better' | 'unchanged' | 'worse' {
+type VerdictScores = Pick<TrainedModel['scores'], 'base' | 'fineTuned'> & Partial<Pick<TrainedModel['scores'], 'input'>>;
+
+/** Whether a fine-tuned model scores below the blurred photos themselves: worse than not deblurring. */
+export function belowBlurred(scores: VerdictScores): boolean {
+  return scores.input !== undefined && scores.fineTuned.psnr - scores.input.psnr <= -SCORE_TIE_DB;
+}
+
+/**
+ * Whether a fine-tuned model beats the model it started from on the held-out photos; one below
+ * the blurred photos is 'worse' whatever its starting model did, since using it does harm.
+ */
+export function fineTuneVerdict(scores: VerdictScores): 'better' | 'unchanged' | 'worse' {
+  if (belowBlurred(scores)) return 'worse';
   const gain = scores.fineTuned.psnr - scores.base.psnr;
   return gain >= SCORE_TIE_DB ? 'better' : gain <= -SCORE_TIE_DB ? 'worse' : 'unchanged';
 }
 
 /** What to tell the photographer about a fine-tuned model that is not better; null when it is. */
-export function fineTuneAdvice(scores: Pick<TrainedModel['scores'], 'base' | 'fineTuned'>): string | null {
+export function fineTuneAdvice(scores: VerdictScores): string | null {
+  if (belowBlurred(scores)) {
+    return 'It scores lower than the blurred photos themselves on the held-out photos, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.';
+  }
   switch (fineTuneVerdict(scores)) {
     case 'worse':
       return 'It scores lower than the model it started from on the held-out photos, so it would leave photos less sharp. Train for more steps or on more photos; the model in use stays as it is.';

@@ -64,7 +64,7 @@ describe('fine-tuning from the training panel', () => {
     // Four steps may not help: then the panel says so, and why (fineTuneVerdict's own test has the rule).
     const said = await panel().getByTestId('training-status').textContent();
     expect(said).toMatch(/“Street shots” (is ready: 4 steps|is saved \(4 steps) on the (processor|graphics card) \(/);
-    if (said!.includes('not an improvement')) expect(await panel().getByTestId('training-advice').textContent()).toMatch(/^It scores lower than the model it started from/);
+    if (said!.includes('not an improvement')) expect(await panel().getByTestId('training-advice').textContent()).toMatch(/^It scores lower than (the model it started from|the blurred photos themselves)/);
     expect(existsSync(path.join(userModels(), 'street-shots', 'model.onnx'))).toBe(true);
     await expect.poll(models).toContain('Street shots');
     // The deblur jobs' panel is for photos: a training run has no card there.
