@@ -6,6 +6,7 @@ import { formatDuration } from './cli-train-format.js';
 import { assertNewModelId, isModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { listCheckpoints } from './checkpoint.js';
+import { panelDataLines, skippedFiles } from './panel-data-lines.js';
 import { inUseMessage, lockRun, runHolder, sweepStaleRuns } from './run-lock.js';
 import { removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
 import type { TrainEvent, TrainMode, TrainOptions } from './trainer.js';
@@ -74,7 +75,7 @@ export interface InterruptedRun {
 const DEFAULT_CHECKPOINT_EVERY = 25;
 
 export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
-  const lines = { backend: '', data: '', scores: '' };
+  const lines = { backend: '', data: '', skipped: '', scores: '' };
   let skipped: string[] = [];
   let fraction = 0;
   let stage = '';
@@ -93,10 +94,8 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
 
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'data') {
-      skipped = [...e.report.rejected.map((r) => `${r.name}: ${r.reason}`), ...('unmatched' in e.report ? e.report.unmatched.map((u) => `${u.file}: ${u.reason}`) : [])];
-      lines.data = e.source === 'pairs'
-        ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${e.report.rejected.length ? `; ${e.report.rejected.length} skipped` : ''}`
-        : `${e.report.valid.length} sharp photos with synthetic camera shake: ${e.train} for training, ${e.validation} held out${e.report.rejected.length ? `; ${e.report.rejected.length} skipped` : ''}`;
+      skipped = skippedFiles(e);
+      ({ data: lines.data, skipped: lines.skipped } = panelDataLines(e));
       report('Measuring the starting model');
     } else if (e.type === 'validation') {
       lines.scores = `Held-out PSNR: blurred ${e.input.psnr.toFixed(2)} dB, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
