@@ -266,4 +266,34 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });
+
+  it('says so while the sharp crop is loading: the blown-up screen preview never passes for the 100 % view', async () => {
+    // Crops held back, as a slow disk or a busy machine would.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page().route('**/__unshake-image/crop/**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page().keyboard.press('z');
+      await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+      const badge = page().getByTestId('detail-loading');
+      await expect.poll(() => badge.isVisible()).toBe(true);
+      expect(await badge.textContent()).toBe('Loading full resolution…');
+      release();
+      await cropShown('before', await view());
+      await cropShown('after', await view());
+      await expect.poll(() => badge.count()).toBe(0);
+      // A pan asks for the new place's crops: until they come, it says so again.
+      await page().locator('.window').focus();
+      await page().keyboard.press('Shift+ArrowDown');
+      await expect.poll(() => badge.count()).toBe(1);
+      await cropShown('before', await view());
+      await expect.poll(() => badge.count()).toBe(0);
+    } finally {
+      release();
+      await page().unroute('**/__unshake-image/crop/**');
+    }
+  });
 });
