@@ -43,7 +43,7 @@ afterAll(async () => {
   await rm(bareDir, { recursive: true, force: true });
 });
 
-const encodeTemp = /^\.out\.png\.unshake-encode-[0-9a-f]{12}\.png$/;
+const encodeTemp = /^\.out\.png\.unshake-encode-\d+-[0-9a-f]{8}-[0-9a-f]{12}\.png$/;
 
 interface Interrupted {
   code: number | null;
@@ -56,7 +56,7 @@ interface Interrupted {
  * line, as soon as the encoder's temp file exists in the folder (seen through fs.watch, no sleeps).
  * `at: 'saving'` sends it on the "saving" line itself, before the encode has made any file.
  */
-function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM', extra: string[] = [], { at = 'temp', input = photo }: { at?: 'temp' | 'saving'; input?: string } = {}): Promise<Interrupted> {
+function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', extra: string[] = [], { at = 'temp', input = photo }: { at?: 'temp' | 'saving'; input?: string } = {}): Promise<Interrupted> {
   // The output and its temp files go beside the input.
   const dir = path.dirname(input);
   return new Promise((resolve, reject) => {
@@ -109,6 +109,14 @@ describe('unshake deblur interrupted while saving (real process, 24 MP)', () => 
     } finally {
       await rm(stale, { force: true });
     }
+  }, 120_000);
+
+  it('SIGHUP (the terminal closed, an ssh session dropped) stops it like SIGTERM: temp files removed, nothing written, exit 129', async () => {
+    const r = await deblurAndInterrupt('SIGHUP');
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(129);
+    expect(r.stderr).toMatch(/^interrupted \(SIGHUP\): stopped before .*out\.png was written; the original is untouched\. Removed 2 temporary file\(s\)\.$/m);
+    expect((await readdir(tmp)).sort()).toEqual(['big.jpg']);
   }, 120_000);
 
   it('SIGTERM with --overwrite keeps the existing output unchanged and exits 143', async () => {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
+import { tempPathBeside } from '../../model/src/image/atomic-file.js';
+import { endedProcessId } from '../fixtures/ended-process.js';
 import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
@@ -71,9 +73,10 @@ describe('batch through the services', () => {
     for (const name of ['kodim09', 'kodim10', 'kodim11']) {
       await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(200).jpeg().toFile(path.join(card, `${name}.jpg`));
     }
-    // A crash mid-write left the encoder's temp file beside a result: planning the batch removes it.
-    const stale = path.join(card, '.kodim11-unshaken.jpg.unshake-encode-0123456789ab.jpg');
-    await writeFile(stale, 'half a photo');
+    // A crash mid-write left the encoder's temp files (its process is gone): planning the batch
+    // removes them, also one for a result in another format than this batch's.
+    const gone = await endedProcessId();
+    for (const result of ['kodim11-unshaken.jpg', 'kodim10-unshaken.png']) await writeFile(tempPathBeside(path.join(card, result), 'encode', undefined, gone), 'half a photo');
     const first = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
     const second = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
     expect(first.items).toHaveLength(3);

@@ -1,11 +1,11 @@
-import { readdir, rm, rmdir } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { isTempBeside } from '../../../model/src/image/atomic-file.js';
 import { isDiskFull } from '../../../model/src/image/encode.js';
 import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
+import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
@@ -104,9 +104,10 @@ export function createBatchService(context: ServiceContext): {
         taken.add(found.output);
       }
     }
-    // A quit or crash mid-write left the encoder's temp files in the photographer's folders (not
-    // those of outputs still queued: a running item may be writing one).
-    await removeTempFiles(toDo.map((item) => item.output));
+    // A quit or crash mid-write left the encoder's temp files in the photographer's folders: those
+    // whose writing process is gone, for any result (the format changed since, or the result was
+    // published before its carrier was removed); a live run's, this app's or a CLI's, stay.
+    await removeStaleTempFiles(plan.flatMap((item) => [path.dirname(item.output), ...resultFoldersOf(item.input, BATCH_SUBFOLDER)]));
     const items: IpcResponse<'batch'>['items'] = [];
     for (const item of toDo) {
       const job = context.jobs.enqueue(
@@ -133,7 +134,7 @@ export function createBatchService(context: ServiceContext): {
             context.engineState.executionProvider = result.executionProvider;
           } catch (error) {
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
-            await removeTempFiles([item.output]);
+            await removeStaleTempFiles([path.dirname(item.output)]);
             // Every later photo of the batch would fail the same way: they are stopped, for Run again.
             if (isDiskFull(error)) {
               for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item) context.jobs.cancel(other.jobId);
@@ -162,19 +163,3 @@ export function createBatchService(context: ServiceContext): {
 const MAX_RUNS_KEPT = 100;
 /** The newest batches a reloaded window gets back: more would only be a long list to clear. */
 const RUNS_RESTORED = 20;
-
-/** The encoder's hidden temp files for `outputs` (no job is writing them): one listing per folder. */
-async function removeTempFiles(outputs: readonly string[]): Promise<void> {
-  const byFolder = new Map<string, string[]>();
-  for (const output of outputs) {
-    const folder = path.dirname(output);
-    const list = byFolder.get(folder);
-    if (list) list.push(output);
-    else byFolder.set(folder, [output]);
-  }
-  for (const [folder, targets] of byFolder) {
-    const names = await readdir(folder).catch(() => [] as string[]);
-    const stale = names.filter((name) => name.startsWith('.') && targets.some((target) => isTempBeside(target, name)));
-    await Promise.all(stale.map((name) => rm(path.join(folder, name), { force: true })));
-  }
-}

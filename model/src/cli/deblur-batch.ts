@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
@@ -7,8 +6,10 @@ import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
 import { makeResultsFolder } from '../image/results-folder.js';
+import { removeStaleTempFiles } from '../image/stale-temp-files.js';
+import { formatBytes } from './args.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
-import { withInterruptCleanup } from './interrupt-cleanup.js';
+import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
 
 export interface BatchOptions {
   /** Where the results go; absent: next to each original. */
@@ -42,14 +43,17 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const taken = new Set(items.map((item) => item.output));
   const standing = () =>
     `${formatBatchSummary(summary, items.length)} before the stop; run the same command again to finish the rest.`;
+  // A run killed mid-write (SIGKILL, a power cut) left full-size temp files: removed now, only
+  // those whose process is gone (another batch may be writing into the same folder).
+  await reportStaleTempFiles(items.flatMap((item) => [path.dirname(item.output), ...resultFoldersOf(item.input, options.subfolder ?? BATCH_SUBFOLDER)]), options.log);
   // Ctrl-C while a photo is deblurred is withInterruptCleanup's; between two photos, this says where the batch stood.
   let inPhoto = false;
-  const betweenPhotos = (signal: 'SIGINT' | 'SIGTERM') => () => {
+  const betweenPhotos = (signal: StopSignal) => () => {
     if (inPhoto) return;
-    writeSync(2, `\ninterrupted (${signal}): between two photos, nothing was being written.\n${standing()}\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    writeStderr(`\ninterrupted (${signal}): between two photos, nothing was being written.\n${standing()}\n`);
+    process.exit(EXIT_CODES[signal]);
   };
-  const handlers = [['SIGINT', betweenPhotos('SIGINT')], ['SIGTERM', betweenPhotos('SIGTERM')]] as const;
+  const handlers = STOP_SIGNALS.map((signal) => [signal, betweenPhotos(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     await runItems();
@@ -114,6 +118,12 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       }
     }
   }
+}
+
+/** Removes the temp files dead runs left in `folders` and says so (a 6 MP photo's are 20–60 MB). */
+export async function reportStaleTempFiles(folders: Iterable<string>, log: (line: string) => void): Promise<void> {
+  const { files, bytes } = await removeStaleTempFiles(folders);
+  if (files.length > 0) log(`removed ${files.length} temporary file(s) (${formatBytes(bytes)}) left by an interrupted run`);
 }
 
 /** The batch's last line, and where it stood at a stop: "batch: 3 done, 1 failed, 0 already done (of 4)". */

@@ -11,7 +11,7 @@ import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
-import { deblurBatch, formatBatchSummary, type BatchOptions } from './deblur-batch.js';
+import { deblurBatch, formatBatchSummary, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 
 export const USAGE =
@@ -84,6 +84,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   if (values.out !== undefined && !values.overwrite && outPath !== path.resolve(input) && (await stat(outPath).then((s) => s.isFile(), () => false))) {
     throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists: choose another --out, or add --overwrite to replace it.`);
   }
+  // A deblur killed mid-write (SIGKILL, a power cut) left its temp files: those of gone processes go.
+  await reportStaleTempFiles([path.dirname(outPath)], (line) => process.stderr.write(`note: ${line}\n`));
   const options: DeblurFileOptions = {
     ...shared,
     outPath,

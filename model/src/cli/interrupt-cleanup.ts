@@ -2,9 +2,25 @@ import { existsSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { isTempBeside } from '../image/atomic-file.js';
 
-/** Conventional shell exit codes for a process stopped by a signal: 128 + its number. */
-const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-type StopSignal = keyof typeof EXIT_CODES;
+/**
+ * Conventional shell exit codes for a process stopped by a signal: 128 + its number. SIGHUP is a
+ * closed terminal or a dropped ssh session: a stop like the others, not a kill that leaves litter.
+ */
+export const EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+export type StopSignal = keyof typeof EXIT_CODES;
+export const STOP_SIGNALS = Object.keys(EXIT_CODES) as StopSignal[];
+
+/**
+ * A note on stderr on the way out, synchronously (the process exits right after). After SIGHUP
+ * the terminal may be gone (EIO): the cleanup and the exit code matter more than the note.
+ */
+export function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // Nowhere to say it.
+  }
+}
 
 /** The encoder's hidden temp files for `target` (atomic-file.ts names them, carrier.ts too). */
 function tempFiles(dir: string, target: string): string[] {
@@ -35,14 +51,14 @@ interface Watched {
 }
 
 /**
- * Run `work`, which writes `target`, so that Ctrl-C (SIGINT) or SIGTERM stop it without leaving
+ * Run `work`, which writes `target`, so that Ctrl-C (SIGINT), SIGTERM or SIGHUP stop it without leaving
  * litter. The first signal aborts the work and waits (up to 30 s) for it to settle: the encoder
  * cannot be stopped midway, and libvips creates and finishes its temp file on its own thread, so
  * only the encoder itself, once done, can remove that file (it then publishes nothing). A second
  * signal, or the wait running out, skips that wait. Either way, the temp files for the target
  * that appeared since the start (not older ones, which may belong to another run) are then
  * removed synchronously as a safety net, a short note is printed and the process exits with 130
- * (SIGINT) or 143 (SIGTERM). `target` itself is never removed: it is either as before or, when the
+ * (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). `target` itself is never removed: it is either as before or, when the
  * signal came after it was published, the complete new file. The original photo is never touched.
  */
 export async function withInterruptCleanup<T>(target: string, work: (scope: InterruptScope) => Promise<T>, options: { afterStop?: () => string } = {}): Promise<T> {
@@ -81,7 +97,7 @@ export async function withInterruptCleanup<T>(target: string, work: (scope: Inte
     // writeSync: the process exits right after, before an asynchronous write could finish.
     // A batch adds where it stood and how to finish it.
     const after = options.afterStop ? `\n${options.afterStop()}` : '';
-    writeSync(2, `\ninterrupted (${signal}): ${outcome}${cleanup}${after}\n`);
+    writeStderr(`\ninterrupted (${signal}): ${outcome}${cleanup}${after}\n`);
     process.exit(EXIT_CODES[signal]);
   };
 
@@ -91,10 +107,10 @@ export async function withInterruptCleanup<T>(target: string, work: (scope: Inte
     seenAtSignal = ours();
     controller.abort();
     // At once: a save in progress may take seconds to finish and be removed.
-    writeSync(2, `\nstopping (${signal}): cancelling; a file being saved is finished and removed, not kept… (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
+    writeStderr(`\nstopping (${signal}): cancelling; a file being saved is finished and removed, not kept… (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
     setTimeout(() => finish(signal), WAIT_FOR_WORK_MS);
   };
-  const handlers = (Object.keys(EXIT_CODES) as StopSignal[]).map((signal) => [signal, () => onSignal(signal)] as const);
+  const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   try {
     const settled = await work({ signal: controller.signal, watch }).then(

@@ -1,14 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, link, lstat, open, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 
 /**
  * A unique hidden name next to `target` (same folder, so same file system: rename is atomic
  * and a large temp file lands on the disk that must hold the result anyway), ending in `ext`
- * (by default the target's) so tools that look at names see the right type.
+ * (by default the target's) so tools that look at names see the right type. The name carries
+ * the writing process's id and a tag of this machine: a later run removes the temp files of a
+ * process that is gone (killed, crashed), never those of one still writing (stale-temp-files.ts).
  */
-export function tempPathBeside(target: string, tag: string, ext = extname(target)): string {
-  const unique = `.unshake-${tag}-${randomBytes(6).toString('hex')}${ext}`;
+export function tempPathBeside(target: string, tag: string, ext = extname(target), pid = process.pid): string {
+  const unique = `.unshake-${tag}-${pid}-${HOST_TAG}-${randomBytes(6).toString('hex')}${ext}`;
   // File systems cap a name at 255 bytes: a target name near the cap shortens its copy in the
   // temp name (whole characters), never the unique tail.
   let name = basename(target);
@@ -18,7 +21,17 @@ export function tempPathBeside(target: string, tag: string, ext = extname(target
 }
 
 const MAX_NAME_BYTES = 255;
-const TEMP_NAME = /^\.(.+)\.unshake-[a-z]+-[0-9a-f]{12}(?:\.[^.]*)?$/;
+/** This machine, in 8 hex digits: a process id says nothing about a run on another computer writing into a shared folder. */
+export const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+/** Our temp names; writer (pid and host) absent in those made before 2026-12-08. */
+const TEMP_NAME = /^\.(.+)\.unshake-[a-z]+-(?:(\d+)-([0-9a-f]{8})-)?[0-9a-f]{12}(?:\.[^.]*)?$/;
+
+/** Who wrote a temp file tempPathBeside named: its process and machine; `null` for a name without them (an older version's); undefined: not ours. */
+export function tempWriterOf(fileName: string): { pid: number; host: string } | null | undefined {
+  const match = TEMP_NAME.exec(fileName);
+  if (!match) return undefined;
+  return match[2] === undefined ? null : { pid: Number(match[2]), host: match[3]! };
+}
 
 /** Whether `fileName` (in target's folder) is a temp file tempPathBeside made for `target`. */
 export function isTempBeside(target: string, fileName: string): boolean {
