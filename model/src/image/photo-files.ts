@@ -185,7 +185,8 @@ export interface ResultSearch {
 /**
  * A photo's result from an earlier run of this batch (`done`), or where to write it (`output`).
  * Looked for under the photo's result name and its numbered forms (-2, -3: the name was another
- * photo's), in every writable format (the output format setting changed since), in the planned
+ * photo's), in every writable format and the photo's own extension (the output format setting
+ * changed since), in the planned
  * folder and `otherFolders`. A result says which photo it is of (provenance.ts): another photo's
  * is passed over, and the photo goes under the first free number. A file that says nothing (an
  * older result, a Save of an older version) counts under the plain name only, as before.
@@ -199,7 +200,8 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
   /** The name a result of this photo has in `folder` with `ext`, numbered `counter` (0: none); shortened as planBatch's. */
   const nameOf = (folder: string, ext: string | undefined, counter: number) =>
     plainOutputPath(item.input, { ...(search.suffix === undefined ? {} : { suffix: search.suffix }), ...(ext === undefined ? {} : { ext }), folder, counter });
-  const exts = [search.ext, ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
+  // undefined: the photo's own extension, what "Same" wrote (.JPG, .jpeg, .tiff are no format's standard one).
+  const exts = [search.ext, undefined, ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
   for (const folder of [...new Set([plannedFolder, ...(search.otherFolders ?? []).map((f) => path.resolve(f))])]) {
     for (const ext of new Set(exts)) {
       for (let counter = 0; ; counter = counter === 0 ? 2 : counter + 1) {
