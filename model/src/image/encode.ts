@@ -11,7 +11,7 @@ import { planMetadata } from './file-metadata.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
-import { sourceFingerprint, xmpWithSource } from './provenance.js';
+import { pixelFingerprint, sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
 
 export { defaultOutputPath } from './output-path.js';
@@ -50,11 +50,13 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   const { overwrite = false, signal } = options;
   // Which photo the result is of, for a batch run again (provenance.ts): as it was when its pixels
   // were read, else as it is now; a source gone since it was opened leaves the result without one.
+  // The pixels' too: a photo rated or keyworded since (its bytes changed, not its pixels) still finds its result.
   const fingerprint = source.fingerprint ?? (await sourceFingerprint(source.path).catch(() => null));
+  const pixels = fingerprint ? await pixelFingerprint(source.path).catch(() => null) : null;
   try {
     // replace: false publishes with a hard link, which fails (EEXIST) where a rename would
     // silently replace a file another save created meanwhile under the same name.
-    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp, fingerprint }), { replace: overwrite, signal });
+    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp, fingerprint, pixels }), { replace: overwrite, signal });
     return { path: target, bytes };
   } catch (error) {
     if (signal?.aborted) throw new UnshakeError('CANCELLED', `The save was cancelled; ${target} was not written.`, { cause: error });
@@ -70,9 +72,10 @@ interface FileJob {
   /** Where libvips writes; writeAtomically renames it over `target`. */
   temp: string;
   fingerprint: string | null;
+  pixels: string | null;
 }
 
-async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, target, temp, fingerprint }: FileJob): Promise<void> {
+async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, target, temp, fingerprint, pixels }: FileJob): Promise<void> {
   const expected = raster.width * raster.height * raster.channels;
   if (raster.pixels.length !== expected) {
     throw new Error(`raster has ${raster.pixels.length} samples, expected ${expected}`);
@@ -92,7 +95,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     else if (icc) pipeline = pipeline.keepIccProfile();
     if (exif) pipeline = pipeline.keepExif();
     const xmp = metadata.xmp(source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null);
-    if (fingerprint) pipeline = pipeline.withXmp(xmpWithSource(xmp, fingerprint));
+    if (fingerprint) pipeline = pipeline.withXmp(xmpWithSource(xmp, fingerprint, pixels));
     else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');

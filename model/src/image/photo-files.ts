@@ -5,7 +5,7 @@ import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
-import { resultSource, sourceFingerprint } from './provenance.js';
+import { pixelFingerprint, resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 
 /** File name extensions a folder is scanned for (what the app opens). */
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
@@ -187,7 +187,8 @@ export interface ResultSearch {
  * Looked for under the photo's result name and its numbered forms (-2, -3: the name was another
  * photo's), in every writable format and the photo's own extension (the output format setting
  * changed since), in the planned
- * folder and `otherFolders`. A result says which photo it is of (provenance.ts): another photo's
+ * folder and `otherFolders`. A result says which photo it is of (provenance.ts), by the photo's
+ * bytes and by its pixels (so a photo rated or keyworded since is still this one): another photo's
  * is passed over, and the photo goes under the first free number. A file that says nothing (an
  * older result, a Save of an older version) counts under the plain name only, as before.
  */
@@ -196,6 +197,11 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
   const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
   let ours: string | null | undefined;
   const fingerprint = async () => (ours === undefined ? (ours = await sourceFingerprint(item.input).catch(() => null)) : ours);
+  let ourPixels: string | null | undefined;
+  const pixels = async () => (ourPixels === undefined ? (ourPixels = await pixelFingerprint(item.input).catch(() => null)) : ourPixels);
+  // The quick fingerprint first; the pixels (a full decode) only where the bytes differ: the photo
+  // rated or keyworded since, its XMP rewritten, or another photo of that name.
+  const isOfThisPhoto = async (source: ResultSource) => source.fingerprint === (await fingerprint()) || (source.pixels !== null && source.pixels === (await pixels()));
   const plannedFolder = path.dirname(item.output);
   /** The name a result of this photo has in `folder` with `ext`, numbered `counter` (0: none); shortened as planBatch's. */
   const nameOf = (folder: string, ext: string | undefined, counter: number) =>
@@ -214,8 +220,8 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
           if (plannedByOther) continue;
           break;
         }
-        const source = await resultSource(candidate);
-        if (source === null ? counter === 0 && !plannedByOther : source === (await fingerprint())) return { done: candidate };
+        const source = await resultSources(candidate);
+        if (source === null ? counter === 0 && !plannedByOther : await isOfThisPhoto(source)) return { done: candidate };
       }
     }
   }

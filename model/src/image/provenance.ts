@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import sharp from 'sharp';
+import { pipeline } from 'node:stream/promises';
+import sharp, { type OutputInfo } from 'sharp';
 import { xmpWithDescription } from './xmp.js';
 
 /**
@@ -11,6 +12,8 @@ import { xmpWithDescription } from './xmp.js';
  */
 const NAMESPACE = 'https://unshake.app/ns/xmp/1.0/';
 const PROPERTY = 'unshake:SourceFingerprint';
+/** The source's decoded pixels: unchanged when a photographer rates or keywords the photo (XMP written into the file). */
+const PIXELS_PROPERTY = 'unshake:SourcePixels';
 /** Bytes read from each end of the source: its size, headers (EXIF dates) and last block tell photos apart. */
 const SAMPLE_BYTES = 256 * 1024;
 
@@ -35,21 +38,51 @@ export async function sourceFingerprint(path: string): Promise<string> {
 }
 
 /**
- * `xmp` (the original's packet, or none) with the source's fingerprint in it. An earlier one (a
- * result deblurred again) is removed as a property only, attribute or element, whatever else its
+ * sha256 of the source's decoded pixels (as stored: no rotation, no colour conversion) and their
+ * layout, streamed (memory stays small on any size). What a rating, keywords or a caption written
+ * into the file (Lightroom, digiKam, Bridge) leaves alone, unlike the file's bytes, and still
+ * different for any two photos. A full decode: computed for a result, and for a batch only when
+ * the quick fingerprint of a result of the photo's name differs.
+ */
+export async function pixelFingerprint(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  // failOn 'none': whatever the deblur could read (a JPEG without its end marker) has an identity.
+  const decoder = sharp(path, { failOn: 'none', limitInputPixels: false }).raw();
+  let layout = '';
+  decoder.on('info', (info: OutputInfo) => (layout = `${info.width}x${info.height}x${info.channels}`));
+  await pipeline(decoder, hash);
+  return createHash('sha256').update(`${layout}:`).update(hash.digest()).digest('hex');
+}
+
+/** Which photo a result says it was made from. */
+export interface ResultSource {
+  fingerprint: string;
+  /** Absent in results made before 2026-12-08. */
+  pixels: string | null;
+}
+
+/**
+ * `xmp` (the original's packet, or none) with the source's fingerprints in it. Earlier ones (a
+ * result deblurred again) are removed as properties only, attribute or element, whatever else its
  * description holds: XMP toolkits (Lightroom's "save metadata") merge descriptions.
  */
-export function xmpWithSource(xmp: string | null, fingerprint: string): string {
-  const description = `<rdf:Description rdf:about="" xmlns:unshake="${NAMESPACE}" ${PROPERTY}="${fingerprint}"/>`;
-  const cleaned = xmp?.replace(new RegExp(`\\s${PROPERTY}\\s*=\\s*(["'])[^"']*\\1`, 'g'), '').replace(new RegExp(`<${PROPERTY}>[^<]*</${PROPERTY}>`, 'g'), '') ?? null;
+export function xmpWithSource(xmp: string | null, fingerprint: string, pixels: string | null = null): string {
+  const pixelsAttribute = pixels ? ` ${PIXELS_PROPERTY}="${pixels}"` : '';
+  const description = `<rdf:Description rdf:about="" xmlns:unshake="${NAMESPACE}" ${PROPERTY}="${fingerprint}"${pixelsAttribute}/>`;
+  let cleaned = xmp;
+  for (const property of [PROPERTY, PIXELS_PROPERTY]) {
+    cleaned = cleaned?.replace(new RegExp(`\\s${property}\\s*=\\s*(["'])[^"']*\\1`, 'g'), '').replace(new RegExp(`<${property}>[^<]*</${property}>`, 'g'), '') ?? null;
+  }
   return xmpWithDescription(cleaned, description);
 }
 
-/** The source fingerprint a result carries; null for a file without one (an older result, a photographer's own file) or unreadable. */
-export async function resultSource(file: string): Promise<string | null> {
+/** The fingerprints a result carries; null for a file without them (an older result, a photographer's own file) or unreadable. */
+export async function resultSources(file: string): Promise<ResultSource | null> {
   const { xmp } = await sharp(file).metadata().catch(() => ({ xmp: undefined }));
   if (!xmp) return null;
+  const text = xmp.toString('utf8');
   // The last one, attribute or element: the one this version wrote, if a toolkit kept an older one too.
-  const found = [...xmp.toString('utf8').matchAll(new RegExp(`${PROPERTY}(?:\\s*=\\s*["']|>)([0-9a-f]+)`, 'g'))];
-  return found.at(-1)?.[1] ?? null;
+  const last = (property: string) => [...text.matchAll(new RegExp(`${property}(?:\\s*=\\s*["']|>)([0-9a-f]+)`, 'g'))].at(-1)?.[1] ?? null;
+  const fingerprint = last(PROPERTY);
+  return fingerprint === null ? null : { fingerprint, pixels: last(PIXELS_PROPERTY) };
 }

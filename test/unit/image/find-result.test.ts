@@ -3,7 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { findResult, planBatch } from '../../../model/src/image/photo-files.js';
-import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
+import { pixelFingerprint, sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
+import { ratePhotoInPlace } from '../../fixtures/tag-photo.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 /** Whether a batch run again finds a photo's result: the cases a photographer meets between runs. */
@@ -33,5 +34,37 @@ describe('a photo’s result from an earlier run', () => {
       const [item] = planBatch([photo], { ext: format });
       expect(await findResult(item!, { ext: format }), name).toEqual({ done: path.join(dir, result) });
     }
+  });
+});
+
+describe('a photo rated or keyworded since its result was made', () => {
+  /** A photo and its result as encodeImage marks it: both fingerprints of the photo as it was then. */
+  async function pngWithResult(folder: string, colour: string) {
+    const dir = path.join(tempDir(), folder);
+    await mkdir(dir, { recursive: true });
+    const photo = path.join(dir, 'IMG_0001.png');
+    await sharp({ create: { width: 16, height: 12, channels: 3, background: colour } }).png().toFile(photo);
+    const result = path.join(dir, 'IMG_0001-unshaken.png');
+    await sharp({ create: { width: 16, height: 12, channels: 3, background: '#000' } })
+      .withXmp(xmpWithSource(null, await sourceFingerprint(photo), await pixelFingerprint(photo)))
+      .png()
+      .toFile(result);
+    return { dir, photo, result };
+  }
+
+  it('still finds its result by its pixels; another photo of that name (a reused card) is still not taken as done', async () => {
+    const { photo, result } = await pngWithResult('rated', '#a52');
+    const before = await sourceFingerprint(photo);
+    await ratePhotoInPlace(photo);
+    expect(await sourceFingerprint(photo)).not.toBe(before);
+    expect((await sharp(photo).metadata()).xmp?.toString()).toContain('xmp:Rating="5"');
+    const [item] = planBatch([photo]);
+    expect(await findResult(item!)).toEqual({ done: result });
+
+    // Another card's IMG_0001.png, into the folder where the first one's result is.
+    const { dir, photo: other } = await pngWithResult('other-card', '#25a');
+    const [elsewhere] = planBatch([other], { folder: path.dirname(result) });
+    expect(await findResult(elsewhere!)).toEqual({ output: path.join(path.dirname(result), 'IMG_0001-unshaken-2.png') });
+    expect(dir).not.toBe(path.dirname(result));
   });
 });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { resultSource, sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
+import { resultSources, sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
 const tempDir = useTempDir('unshake-provenance-');
@@ -36,7 +36,7 @@ describe('which photo a result was made from', () => {
     for (const [name, xmp] of [['with-original.jpg', twice], ['alone.png', xmpWithSource(null, 'ef56')]] as const) {
       const file = path.join(tempDir(), name);
       await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).withXmp(xmp).toFile(file);
-      expect(await resultSource(file)).toBe(name === 'alone.png' ? 'ef56' : 'cd34');
+      expect((await resultSources(file))?.fingerprint).toBe(name === 'alone.png' ? 'ef56' : 'cd34');
     }
     // Merged by an XMP toolkit into a description with other properties: only the fingerprint goes.
     const merged =
@@ -51,7 +51,7 @@ describe('which photo a result was made from', () => {
     expect(xmpWithSource('<x:xmpmeta>broken', 'ef56')).toBe('<x:xmpmeta>broken');
     const plain = path.join(tempDir(), 'plain.png');
     await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).png().toFile(plain);
-    expect(await resultSource(plain)).toBeNull();
-    expect(await resultSource(path.join(tempDir(), 'missing.png'))).toBeNull();
+    expect(await resultSources(plain)).toBeNull();
+    expect(await resultSources(path.join(tempDir(), 'missing.png'))).toBeNull();
   });
 });
