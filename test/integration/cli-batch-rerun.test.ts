@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readdirSync, watch } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ratePhotoInPlace } from '../fixtures/tag-photo.js';
-import { runCli, sharedData } from './cli-run.js';
+import { repoRoot, runCli, sharedData } from './cli-run.js';
 
 /** A batch run again after what happens to a folder between runs: the photographer's own edits. */
 let dir = '';
@@ -30,4 +32,40 @@ describe('a batch run again', () => {
     expect(lines(again.stdout).at(-1)).toBe('batch: 0 done, 0 failed, 2 already done (of 2)');
     expect((await readdir(dir)).sort()).toEqual(['camera-unshaken.jpg', 'camera.jpg', 'scan-unshaken.png', 'scan.png']);
   });
+
+  it('a result another run writes while this one deblurs the photo is reported as done by that run, not as a failure', async () => {
+    const folder = path.join(dir, 'two-runs');
+    await mkdir(folder);
+    const photo = path.join(folder, 'big.jpg');
+    // 12 MP with EXIF: the carrier and the encode take long enough for the other run to finish first.
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
+      .withExif({ IFD0: { Make: 'Unshake test' } })
+      .jpeg({ quality: 90 })
+      .toFile(photo);
+    // The other run's result, made beforehand, is put in place as soon as this run starts writing.
+    const staged = path.join(dir, 'other-run.jpg');
+    const made = await runCli(['deblur', photo, '--out', staged, '--model', 'placeholder', '--cpu']);
+    expect(made.code, made.stderr).toBe(0);
+    const result = path.join(folder, 'big-unshaken.jpg');
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'model/src/cli/index.ts', 'deblur', folder, '--model', 'placeholder', '--cpu'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+      let stdout = '';
+      let placed = false;
+      const watcher = watch(folder, () => {
+        if (placed || !readdirSync(folder).some((n) => n.startsWith('.big-unshaken.jpg.unshake-'))) return;
+        placed = true;
+        void rename(staged, result);
+      });
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => {
+        watcher.close();
+        resolve({ code, stdout });
+      });
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`[1/1] big.jpg: done by another run (${result})`);
+    expect(lines(r.stdout).at(-1)).toBe('batch: 0 done, 0 failed, 1 already done (of 1)');
+    expect((await readdir(folder)).sort()).toEqual(['big-unshaken.jpg', 'big.jpg']);
+  }, 120_000);
 });

@@ -8,7 +8,8 @@ import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
-import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem } from '../../../model/src/image/photo-files.js';
+import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
+import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
 
 /**
@@ -88,6 +89,8 @@ export function createBatchService(context: ServiceContext): {
     const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
     const alreadyDone: BatchItem[] = [];
     const toDo: BatchItem[] = [];
+    /** How each photo's result was looked for: looked for again if another run writes it meanwhile. */
+    const searches = new Map<BatchItem, ResultSearch>();
     // Names this batch's photos and the queued ones will write: never another photo's result.
     const taken = new Set([...planned, ...queuedOutputs]);
     for (const item of plan) {
@@ -97,10 +100,13 @@ export function createBatchService(context: ServiceContext): {
         continue;
       }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const found = await findResult(item, { suffix, ...(ext ? { ext } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken });
+      const search = { suffix, ...(ext ? { ext } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken };
+      const found = await findResult(item, search);
       if ('done' in found) alreadyDone.push({ ...item, output: found.done });
       else {
-        toDo.push({ ...item, output: found.output });
+        const next = { ...item, output: found.output };
+        toDo.push(next);
+        searches.set(next, search);
         taken.add(found.output);
       }
     }
@@ -133,6 +139,9 @@ export function createBatchService(context: ServiceContext): {
             );
             context.engineState.executionProvider = result.executionProvider;
           } catch (error) {
+            // Another run (a second drop elsewhere, the CLI) wrote this photo's result meanwhile:
+            // the photo is done, not failed.
+            if (await doneMeanwhile(error, item, searches.get(item) ?? {})) return;
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
             await removeStaleTempFiles([path.dirname(item.output)]);
             // Every later photo of the batch would fail the same way: they are stopped, for Run again.

@@ -5,6 +5,7 @@ import { isDiskFull } from '../image/encode.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
+import { doneMeanwhile } from '../image/done-meanwhile.js';
 import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
@@ -25,7 +26,7 @@ export interface BatchOptions {
 export interface BatchSummary {
   done: number;
   failed: number;
-  /** Their result was already there: done by an earlier run. */
+  /** Their result was already there (done by an earlier run), or another run wrote it meanwhile. */
   skipped: number;
 }
 
@@ -81,11 +82,12 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       // Also where a run with another choice put it: next to the photo, in this --subfolder, or
       // in the app's Unshaken folder.
       const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
-      const found = await findResult(item, {
+      const search = {
         ...(options.format ? { ext: extensionFor(options.format) } : {}),
         otherFolders: options.outDir ? [] : [...new Set(folders)],
         othersPlanned: taken,
-      });
+      };
+      const found = await findResult(item, search);
       if ('done' in found) {
         summary.skipped++;
         options.log(`${name}: already done (${found.done})`);
@@ -107,6 +109,13 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         summary.done++;
         options.log(`${name}: wrote ${result.outPath} in ${result.seconds.toFixed(1)} s`);
       } catch (error) {
+        // Another run on the same folder wrote it meanwhile: done, not a failure to act on.
+        const other = await doneMeanwhile(error, { input, output: outPath }, search);
+        if (other) {
+          summary.skipped++;
+          options.log(`${name}: done by another run (${other})`);
+          continue;
+        }
         summary.failed++;
         const { code, message } = toErrorInfo(error);
         options.log(`${name}: failed [${code}] ${message}`);

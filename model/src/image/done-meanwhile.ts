@@ -1,0 +1,13 @@
+import { UnshakeError } from '../errors.js';
+import { findResult, type BatchItem, type ResultSearch } from './photo-files.js';
+
+/**
+ * The result another run wrote while this one deblurred the same photo (two batches on one
+ * folder, the app and the CLI): the publish was refused (OUTPUT_EXISTS, nothing is ever replaced)
+ * and the file there now is this photo's. Null when the refusal had another cause: a failure.
+ */
+export async function doneMeanwhile(error: unknown, item: BatchItem, search: ResultSearch): Promise<string | null> {
+  if (!(error instanceof UnshakeError && error.code === 'OUTPUT_EXISTS')) return null;
+  const found = await findResult(item, search);
+  return 'done' in found ? found.done : null;
+}
