@@ -85,6 +85,14 @@ describe('deblur a folder from the CLI', () => {
     expect(none.stderr).toMatch(/holds no photos/);
   });
 
+  it('an --out-dir that cannot be made is a write failure in words, not an internal error', async () => {
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'x');
+    const r = await runCli(['deblur', inDir(), '--out-dir', path.join(file, 'out'), '--model', 'placeholder']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error \[WRITE_FAILED\]: Could not make the --out-dir folder .*a-file\/out: a file is in the way/m);
+  });
+
   it('--subfolder puts each result in a folder of that name beside its photo; run again, it finds them there', async () => {
     const card = path.join(dir, 'card');
     await mkdir(card);

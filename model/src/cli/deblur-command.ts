@@ -1,4 +1,4 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
@@ -7,6 +7,7 @@ import { UnshakeError } from '../errors.js';
 import { defaultOutputPath } from '../image/encode.js';
 import { extensionFor } from '../image/formats.js';
 import { probeImage } from '../image/probe.js';
+import { makeOutputFolder } from '../image/results-folder.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
@@ -140,7 +141,7 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Pro
   if (options.outDir) {
     const outDir = path.resolve(options.outDir);
     if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `--out-dir ${outDir} is a file, not a folder.`);
-    await mkdir(outDir, { recursive: true });
+    await makeOutputFolder(outDir, '--out-dir');
   }
   const where = options.outDir ? ` into ${path.resolve(options.outDir)}` : options.subfolder ? `, each result in ${options.subfolder}/ beside its original` : ', each result next to its original';
   process.stderr.write(`batch: ${inputs.length} photo(s)${where}\n`);

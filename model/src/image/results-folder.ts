@@ -16,3 +16,23 @@ export async function makeResultsFolder(folder: string): Promise<boolean> {
     throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
   }
 }
+
+/**
+ * The one folder all results go to (the CLI's --out-dir), made with its parents. Every refusal
+ * is WRITE_FAILED in words: a file in the way, or a place that may not be written (a read-only
+ * card or mount, where mkdir may even answer ENOENT, a folder of another user).
+ */
+export async function makeOutputFolder(folder: string, option: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'a file is in the way, where a folder on that path should be'
+        : code === 'ENOSPC'
+          ? 'the disk is full'
+          : `the place is read-only or you may not write there (${code ?? 'unknown error'})`;
+    throw new UnshakeError('WRITE_FAILED', `Could not make the ${option} folder ${folder}: ${why}. Choose another folder; nothing was written.`, { cause: error });
+  }
+}
