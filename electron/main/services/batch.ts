@@ -9,6 +9,7 @@ import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { extensionFor } from '../../../model/src/image/formats.js';
 import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
+import { unreadableNote } from '../../../model/src/image/readable-result.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
 import type { ServiceContext } from './context.js';
 
@@ -104,6 +105,7 @@ export function createBatchService(context: ServiceContext): {
       const found = await findResult(item, search);
       if ('done' in found) alreadyDone.push({ ...item, output: found.done });
       else {
+        for (const file of found.unreadable ?? []) leftOut.push(unreadableNote(file));
         const next = { ...item, output: found.output };
         toDo.push(next);
         searches.set(next, search);

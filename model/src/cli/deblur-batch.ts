@@ -6,6 +6,7 @@ import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
 import { doneMeanwhile } from '../image/done-meanwhile.js';
+import { unreadableNote } from '../image/readable-result.js';
 import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
@@ -93,6 +94,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         options.log(`${name}: already done (${found.done})`);
         continue;
       }
+      for (const file of found.unreadable ?? []) options.log(`${name}: ${unreadableNote(file)}`);
       const outPath = found.output;
       taken.add(outPath);
       try {

@@ -5,6 +5,7 @@ import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
+import { isReadableResult } from './readable-result.js';
 import { pixelFingerprint, resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 
 /** File name extensions a folder is scanned for (what the app opens). */
@@ -192,7 +193,9 @@ export interface ResultSearch {
  * is passed over, and the photo goes under the first free number. A file that says nothing (an
  * older result, a Save of an older version) counts under the plain name only, as before.
  */
-export async function findResult(item: BatchItem, search: ResultSearch = {}): Promise<{ done: string } | { output: string }> {
+export async function findResult(item: BatchItem, search: ResultSearch = {}): Promise<{ done: string } | { output: string; unreadable?: string[] }> {
+  /** Files under a result's name that are no image (empty, cut short): passed over, left alone, named. */
+  const unreadable: string[] = [];
   const othersPlanned = search.othersPlanned ?? new Set<string>();
   const isFile = (file: string) => stat(file).then((s) => s.isFile(), () => false);
   let ours: string | null | undefined;
@@ -220,16 +223,21 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
           if (plannedByOther) continue;
           break;
         }
+        if (!(await isReadableResult(candidate))) {
+          if (!unreadable.includes(candidate)) unreadable.push(candidate);
+          continue;
+        }
         const source = await resultSources(candidate);
         if (source === null ? counter === 0 && !plannedByOther : await isOfThisPhoto(source)) return { done: candidate };
       }
     }
   }
   // Not done: the planned name if it is free, else the first free number.
-  if (!(await isFile(item.output))) return { output: item.output };
+  const notes = unreadable.length ? { unreadable } : {};
+  if (!(await isFile(item.output))) return { output: item.output, ...notes };
   for (let counter = 2; ; counter++) {
     const candidate = nameOf(plannedFolder, search.ext, counter);
-    if (!othersPlanned.has(candidate) && !(await isFile(candidate))) return { output: candidate };
+    if (!othersPlanned.has(candidate) && !(await isFile(candidate))) return { output: candidate, ...notes };
   }
 }
 

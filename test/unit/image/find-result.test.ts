@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -66,5 +66,18 @@ describe('a photo rated or keyworded since its result was made', () => {
     const [elsewhere] = planBatch([other], { folder: path.dirname(result) });
     expect(await findResult(elsewhere!)).toEqual({ output: path.join(path.dirname(result), 'IMG_0001-unshaken-2.png') });
     expect(dir).not.toBe(path.dirname(result));
+  });
+});
+
+describe('a file under the result’s name that is no image', () => {
+  it('an empty or cut-short result is not done: named, left as it is, the photo goes under the next free name', async () => {
+    const { dir, photo } = await photoWithResult('damaged-results', 'a.jpg', 'a-unshaken.jpg');
+    const whole = await readFile(path.join(dir, 'a-unshaken.jpg'));
+    for (const damaged of [Buffer.alloc(0), whole.subarray(0, whole.length - 200)]) {
+      await writeFile(path.join(dir, 'a-unshaken.jpg'), damaged);
+      const [item] = planBatch([photo]);
+      expect(await findResult(item!)).toEqual({ output: path.join(dir, 'a-unshaken-2.jpg'), unreadable: [path.join(dir, 'a-unshaken.jpg')] });
+      expect((await readFile(path.join(dir, 'a-unshaken.jpg'))).equals(damaged)).toBe(true);
+    }
   });
 });

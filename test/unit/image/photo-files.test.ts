@@ -26,6 +26,9 @@ async function resultsFolder(name: string, subfolders: readonly string[]) {
   };
 }
 
+/** A real (tiny) image: a result that says nothing of its photo, in the format its name says. */
+const tinyImage = (file: string) => sharp({ create: { width: 4, height: 4, channels: 3, background: '#777' } }).toFile(file);
+
 describe('photos of a batch', () => {
   it('takes photos in number order, links to photos, a photographer’s own “-unshaken” names; never our results or hidden files', async () => {
     const card = path.join(tempDir(), 'card');
@@ -115,8 +118,8 @@ describe('photos of a batch', () => {
   it('finds a result where the other “Batch results” choice put it, in any writable format', async () => {
     const card = path.join(tempDir(), 'moved');
     await mkdir(path.join(card, 'Unshaken'), { recursive: true });
-    await writeFile(path.join(card, 'a-unshaken.png'), 'x');
-    await writeFile(path.join(card, 'Unshaken', 'b-unshaken.jpg'), 'x');
+    await tinyImage(path.join(card, 'a-unshaken.png'));
+    await tinyImage(path.join(card, 'Unshaken', 'b-unshaken.jpg'));
     const [a] = planBatch([path.join(card, 'a.jpg')], { subfolder: 'Unshaken' });
     expect(await findResult(a!)).toEqual({ output: a!.output });
     expect(await findResult(a!, { otherFolders: resultFoldersOf(a!.input, 'Unshaken') })).toEqual({ done: path.join(card, 'a-unshaken.png') });
@@ -136,7 +139,7 @@ describe('photos of a batch', () => {
     expect(planBatch(['/p/a.png'], { taken: ['/p/a-unshaken.png'] }).map((i) => i.output)).toEqual(['/p/a-unshaken-2.png']);
     const card = path.join(tempDir(), 'twins');
     await mkdir(card);
-    await writeFile(path.join(card, 'a-unshaken.jpg'), 'x');
+    await tinyImage(path.join(card, 'a-unshaken.jpg'));
     const plan = planBatch([path.join(card, 'a.jpg'), path.join(card, 'a.png')]);
     const planned = new Set(plan.map((i) => i.output));
     expect(await findResult(plan[0]!, { othersPlanned: planned })).toEqual({ done: path.join(card, 'a-unshaken.jpg') });
