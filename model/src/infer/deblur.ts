@@ -86,7 +86,6 @@ export async function deblurRgb(rgb: Float32Array, width: number, height: number
  */
 async function streamDeblur(source: SampleImage, target: SampleImage, options: DeblurOptions): Promise<DeblurStats> {
   const { manifest, onnxPath } = options.model;
-  const { io } = manifest;
   const sessionOptions = {
     manifest,
     ...(options.preferredProvider ? { preferred: options.preferredProvider } : {}),
