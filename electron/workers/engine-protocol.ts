@@ -35,6 +35,7 @@ export const sourceMetadataSchema = z
     density: z.number().positive().optional(),
     iptc: bytes.optional(),
     fingerprint: z.string().optional(),
+    pixels: z.string().optional(),
   })
   .strict();
 export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;

@@ -11,7 +11,7 @@ import { planMetadata } from './file-metadata.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
-import { pixelFingerprint, sourceFingerprint, xmpWithSource } from './provenance.js';
+import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
 
 export { defaultOutputPath } from './output-path.js';
@@ -50,9 +50,10 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   const { overwrite = false, signal } = options;
   // Which photo the result is of, for a batch run again (provenance.ts): as it was when its pixels
   // were read, else as it is now; a source gone since it was opened leaves the result without one.
-  // The pixels' too: a photo rated or keyworded since (its bytes changed, not its pixels) still finds its result.
+  // Its pixels' too, where the deblur took them: a photo rated or keyworded since (its bytes
+  // changed, not its pixels) still finds its result.
   const fingerprint = source.fingerprint ?? (await sourceFingerprint(source.path).catch(() => null));
-  const pixels = fingerprint ? await pixelFingerprint(source.path).catch(() => null) : null;
+  const pixels = fingerprint ? (source.pixels ?? null) : null;
   try {
     // replace: false publishes with a hard link, which fails (EEXIST) where a rename would
     // silently replace a file another save created meanwhile under the same name.

@@ -6,7 +6,8 @@ import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
 import { isReadableResult } from './readable-result.js';
-import { pixelFingerprint, resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
+import { pixelFingerprint } from './pixel-fingerprint.js';
+import { resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 
 /** File name extensions a folder is scanned for (what the app opens). */
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);

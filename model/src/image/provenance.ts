@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
+import type { RasterImage } from './types.js';
 import { xmpWithDescription } from './xmp.js';
 
 /**
@@ -38,20 +38,17 @@ export async function sourceFingerprint(path: string): Promise<string> {
 }
 
 /**
- * sha256 of the source's decoded pixels (as stored: no rotation, no colour conversion) and their
- * layout, streamed (memory stays small on any size). What a rating, keywords or a caption written
- * into the file (Lightroom, digiKam, Bridge) leaves alone, unlike the file's bytes, and still
- * different for any two photos. A full decode: computed for a result, and for a batch only when
- * the quick fingerprint of a result of the photo's name differs.
+ * sha256 of a photo's decoded pixels (upright, as the engine reads them) and their layout: what a
+ * rating, keywords or a caption written into the file (Lightroom, digiKam, Bridge) leaves alone,
+ * unlike the file's bytes, and still different for any two photos. Taken from the raster a deblur
+ * decoded anyway, so writing a result costs no second decode (pixel-fingerprint.ts reads a file's).
  */
-export async function pixelFingerprint(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  // failOn 'none': whatever the deblur could read (a JPEG without its end marker) has an identity.
-  const decoder = sharp(path, { failOn: 'none', limitInputPixels: false }).raw();
-  let layout = '';
-  decoder.on('info', (info: OutputInfo) => (layout = `${info.width}x${info.height}x${info.channels}`));
-  await pipeline(decoder, hash);
-  return createHash('sha256').update(`${layout}:`).update(hash.digest()).digest('hex');
+export function rasterFingerprint(raster: RasterImage): string {
+  const { width, height, channels, bitDepth, pixels } = raster;
+  return createHash('sha256')
+    .update(`${width}x${height}x${channels}x${bitDepth}:`)
+    .update(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength))
+    .digest('hex');
 }
 
 /** Which photo a result says it was made from. */

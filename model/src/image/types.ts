@@ -39,6 +39,8 @@ export interface SourceMetadata {
    * records, and how a later read finds the file changed since.
    */
   fingerprint?: string;
+  /** The decoded pixels' fingerprint (provenance.ts rasterFingerprint), where a deblur took it. */
+  pixels?: string;
   hasAlpha: boolean;
   fileSizeBytes: number;
   /**

@@ -7,6 +7,7 @@ import { decodeImage } from '../image/decode.js';
 import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
 import { withFreeDefaultName } from '../image/free-output-name.js';
 import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
+import { rasterFingerprint } from '../image/provenance.js';
 import type { SourceMetadata } from '../image/types.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
@@ -93,7 +94,11 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     options.onTileSizeRaised?.({ requested: options.tileSize, used: minimumTile, margin });
   }
   const decodeStart = performance.now();
-  const { raster, source } = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
+  const read = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
+  const { raster } = read;
+  // Which pixels the result is of, recorded in it (provenance.ts): hashed here, before the network
+  // changes them in place.
+  const source = { ...read.source, pixels: rasterFingerprint(raster) };
   const decoded = performance.now();
   await toFreeName((target) => checkOutput(target, source, { format, overwrite }));
   const mask = options.mask ? rasteriseMask(options.mask, raster.width, raster.height) : undefined;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { findResult, planBatch } from '../../../model/src/image/photo-files.js';
-import { pixelFingerprint, sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
+import { pixelFingerprint } from '../../../model/src/image/pixel-fingerprint.js';
+import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { ratePhotoInPlace } from '../../fixtures/tag-photo.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
