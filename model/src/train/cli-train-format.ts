@@ -1,3 +1,4 @@
+import { shiftLength } from './pair-alignment.js';
 import type { PairValidation } from './pairs.js';
 import type { RunSettings } from './run-settings.js';
 import type { SharpFolderReport } from './synth/sharp-folder.js';
@@ -16,7 +17,9 @@ export function formatDuration(seconds: number): string {
 }
 
 export function formatDataReport(report: PairValidation, train: number, validation: number): string {
-  const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validation} held out`];
+  const realigned = report.valid.filter((p) => shiftLength(p.shift) > 0).length;
+  const moved = realigned ? `, ${realigned} realigned (see the notes)` : '';
+  const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validation} held out${moved}`];
   for (const p of report.valid.filter((v) => v.note)) lines.push(`  note ${p.name}: ${p.note}`);
   for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
   for (const u of report.unmatched) lines.push(`  skipped ${u.file}: ${u.reason}`);

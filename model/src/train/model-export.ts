@@ -19,7 +19,16 @@ import { writeWeightsToOnnx } from './tf-to-onnx.js';
  */
 /** What the model was trained on: real pairs, or sharp-only photos with synthetic shake. */
 export type TrainingDataSummary =
-  | { source: 'pairs'; folder: string; layout: string; trainPairs: string[]; validationPairs: string[]; rejected: { name: string; reason: string }[] }
+  | {
+      source: 'pairs';
+      folder: string;
+      layout: string;
+      trainPairs: string[];
+      validationPairs: string[];
+      rejected: { name: string; reason: string }[];
+      /** Pairs whose sharp crops were moved to line up: the measured shift (px) against centred. Absent before 2026-12-08. */
+      realigned?: { name: string; dx: number; dy: number }[];
+    }
   | {
       source: 'synthetic';
       folder: string;

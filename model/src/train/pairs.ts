@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import sharp from 'sharp';
 import { UnshakeError } from '../errors.js';
+import { alignedRegions, framingWords, greyThumb, measureShift, shiftLength, type Region, type Shift } from './pair-alignment.js';
 import { discoverPairs, type PairCandidate } from './pair-discovery.js';
 import { Rng } from './random.js';
 
@@ -11,19 +12,17 @@ import { Rng } from './random.js';
  * Everything is read upright (EXIF orientation applied first), so a portrait JPEG paired
  * with an already-rotated PNG matches.
  */
-export interface Region {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
+export type { Region, Shift } from './pair-alignment.js';
 
 export interface TrainingPair extends PairCandidate {
-  /** Upright region of each file to use; equal sizes (centre-cropped when sizes differ slightly). */
+  /**
+   * Upright region of each file to use, equal in size and lined up: the measured shift is folded
+   * in, so cutting the same place from both regions gives crops that show the same scene.
+   */
   blurRegion: Region;
   sharpRegion: Region;
-  /** Estimated misalignment (px, upright, full resolution) that was accepted. */
-  shift: { dx: number; dy: number };
+  /** Measured shift (px, upright, full resolution) against centred regions; the regions correct it. */
+  shift: Shift;
   /** SHA-256 of the sharp file: pairs that share one target are split together (splitPairs). */
   sharpHash: string;
   note: string | null;
@@ -41,16 +40,13 @@ export interface PairValidation {
 }
 
 export interface ValidationOptions {
-  /** Sizes may differ by up to this many pixels; both are then centre-cropped to the common size. */
+  /** Sizes may differ by up to this many pixels; the part both show is used. */
   maxSizeDifference?: number;
-  /** Pairs whose estimated shift exceeds this (px) are rejected as misaligned. */
+  /** Shifts up to this (px) are corrected; larger ones are rejected as a different framing. */
   maxShift?: number;
   /** Pairs smaller than this on either side cannot give a training crop. */
   minSize?: number;
 }
-
-const SEARCH = 24; // shift search radius (px, full resolution)
-const THUMB = 320;
 
 interface Probe {
   width: number;
@@ -75,37 +71,12 @@ function centred(p: Probe, width: number, height: number): Region {
   return { left: Math.floor((p.width - width) / 2), top: Math.floor((p.height - height) / 2), width, height };
 }
 
-/** Upright grey pixels of a region, shrunk by `scale` and lightly smoothed. */
-async function greyThumb(file: string, r: Region, width: number, height: number): Promise<Float32Array> {
-  const { data } = await sharp(file).rotate().extract(r).greyscale().resize(width, height, { fit: 'fill' }).blur(1).raw().toBuffer({ resolveWithObject: true });
-  return Float32Array.from(data);
-}
-
-/**
- * Shift (px, full resolution) of the sharp image relative to the blurred one: exhaustive
- * sum-of-squares search over the whole pair shrunk to at most THUMB px, mean over the overlap.
- * The whole frame (not a central patch) keeps local repeats and moving objects from winning;
- * the shrink also shortens motion streaks, which otherwise pull the match towards one end of
- * the shake path. Resolution is one thumbnail pixel (≈ 4 px for a 1280-px photo).
- */
-export async function estimateShift(pair: PairCandidate, blur: Region, sharpR: Region): Promise<{ dx: number; dy: number }> {
-  const scale = Math.max(1, Math.max(blur.width, blur.height) / THUMB);
-  const w = Math.round(blur.width / scale);
-  const h = Math.round(blur.height / scale);
-  const [a, b] = await Promise.all([greyThumb(pair.blurred, blur, w, h), greyThumb(pair.sharp, sharpR, w, h)]);
-  const r = Math.min(Math.ceil(SEARCH / scale), Math.floor(Math.min(w, h) / 4));
-  let best = { dx: 0, dy: 0, cost: Infinity };
-  for (let dy = -r; dy <= r; dy++) {
-    for (let dx = -r; dx <= r; dx++) {
-      let cost = 0;
-      for (let y = r; y < h - r; y++) {
-        for (let x = r; x < w - r; x++) cost += (a[y * w + x]! - b[(y + dy) * w + x + dx]!) ** 2;
-      }
-      // Prefer the smaller shift on ties (flat images) so textureless pairs are not rejected.
-      if (cost < best.cost || (cost === best.cost && Math.hypot(dx, dy) < Math.hypot(best.dx, best.dy))) best = { dx, dy, cost };
-    }
-  }
-  return { dx: Math.round(best.dx * scale), dy: Math.round(best.dy * scale) };
+/** The user's note on a kept pair: how it was lined up, if it needed to be. */
+function alignmentNote(shift: Shift, framing: Shift, dw: number, dh: number, r: Region): string | null {
+  const sizes = dw || dh ? `sizes differ by ${dw}×${dh} px; ` : '';
+  if (!shiftLength(shift)) return sizes ? `${sizes}both centre-cropped to ${r.width}×${r.height}` : null;
+  const from = sizes ? ' from centred' : '';
+  return `${sizes}realigned by ${shiftLength(shift)} px${from}: ${framingWords(framing)}; training uses the ${r.width}×${r.height} px both show`;
 }
 
 async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, seen: Map<string, string>): Promise<TrainingPair | string> {
@@ -130,26 +101,32 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   const width = Math.min(blur.width, sharpP.width);
   const height = Math.min(blur.height, sharpP.height);
   if (width < o.minSize || height < o.minSize) return `too small: ${width}×${height} is under the ${o.minSize}-px crop size`;
-  const blurRegion = centred(blur, width, height);
-  const sharpRegion = centred(sharpP, width, height);
-  let shift: { dx: number; dy: number };
+  const centredBlur = centred(blur, width, height);
+  const centredSharp = centred(sharpP, width, height);
+  let measured: Shift & { atEdge: boolean };
   try {
-    shift = await estimateShift(pair, blurRegion, sharpRegion);
+    measured = await measureShift(pair, centredBlur, centredSharp);
   } catch (error) {
     // The header read fine but the pixels do not (a cut-short download): this pair fails alone.
-    const which = await greyThumb(pair.blurred, blurRegion, 8, 8).then(() => pair.sharp, () => pair.blurred);
+    const which = await greyThumb(pair.blurred, centredBlur, 8, 8).then(() => pair.sharp, () => pair.blurred);
     return `damaged or truncated: ${which} (${(error as Error).message})`;
   }
-  const distance = Math.hypot(shift.dx, shift.dy);
-  if (distance > o.maxShift) {
-    return `misaligned: the sharp image is shifted by about ${shift.dx}, ${shift.dy} px (limit ${o.maxShift} px)`;
+  const shift = { dx: measured.dx, dy: measured.dy };
+  const { blurRegion, sharpRegion, framing } = alignedRegions(blur, sharpP, centredBlur, centredSharp, shift);
+  const crop = 'crop both photos to the same view (a different framing, zoom or rotation cannot be lined up)';
+  // A match on the search's border may be a wrong one: the real shift could lie beyond it.
+  if (measured.atEdge) return `misaligned: no match within the search (the best, ${shiftLength(shift)} px off, lies on its edge); ${crop}`;
+  if (shiftLength(shift) > o.maxShift) {
+    return `misaligned: ${framingWords(framing)} (about ${shiftLength(shift)} px off), more than the ${o.maxShift} px that are lined up; ${crop}`;
   }
-  const note = dw || dh ? `sizes differ by ${dw}×${dh} px; both centre-cropped to ${width}×${height}` : null;
-  return { ...pair, blurRegion, sharpRegion, shift: { dx: shift.dx, dy: shift.dy }, sharpHash: sharpP.hash, note };
+  if (blurRegion.width < o.minSize || blurRegion.height < o.minSize) {
+    return `too small once lined up: ${blurRegion.width}×${blurRegion.height} px show the same scene, under the ${o.minSize}-px crop size`;
+  }
+  return { ...pair, blurRegion, sharpRegion, shift, sharpHash: sharpP.hash, note: alignmentNote(shift, framing, dw, dh, blurRegion) };
 }
 
 export async function validatePairs(folder: string, options: ValidationOptions = {}): Promise<PairValidation> {
-  const o: Required<ValidationOptions> = { maxSizeDifference: 8, maxShift: 8, minSize: 32, ...options };
+  const o: Required<ValidationOptions> = { maxSizeDifference: 8, maxShift: 16, minSize: 32, ...options };
   const found = await discoverPairs(folder);
   const seen = new Map<string, string>();
   const valid: TrainingPair[] = [];

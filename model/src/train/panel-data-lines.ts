@@ -1,11 +1,22 @@
+import { shiftLength } from './pair-alignment.js';
+import type { TrainingPair } from './pairs.js';
 import type { DataEvent } from './training-data.js';
 
 /**
  * The panel's lines on the photos a run uses and skips. The CLI lists every skipped file with its
  * reason; the panel does too (the first few, then how many more), counting files without a
- * partner as skipped as well.
+ * partner as skipped as well. Pairs whose sharp photo was lined up with its blurred one are
+ * named with the pixels they were moved by (the CLI's notes say which way).
  */
 const LISTED = 5;
+
+/** "; realigned a (6 px), b (3 px)": the pairs whose crops were moved to line up, the first few named. */
+export function realignedWords(valid: readonly TrainingPair[]): string {
+  const moved = valid.filter((p) => shiftLength(p.shift) > 0).map((p) => `${p.name} (${shiftLength(p.shift)} px)`);
+  if (!moved.length) return '';
+  const more = moved.length > LISTED ? ` and ${moved.length - LISTED} more` : '';
+  return `; realigned ${moved.slice(0, LISTED).join(', ')}${more}`;
+}
 
 /** "name: reason" for every file the run skips. */
 export function skippedFiles(e: DataEvent): string[] {
@@ -17,7 +28,7 @@ export function panelDataLines(e: DataEvent): { data: string; skipped: string } 
   const skipped = skippedFiles(e);
   const count = skipped.length ? `; ${skipped.length} skipped` : '';
   const data = e.source === 'pairs'
-    ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${count}`
+    ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${realignedWords(e.report.valid)}${count}`
     : `${e.report.valid.length} sharp photos with synthetic camera shake: ${e.train} for training, ${e.validation} held out${count}`;
   const more = skipped.length > LISTED ? `; and ${skipped.length - LISTED} more` : '';
   return { data, skipped: skipped.length ? `Skipped ${skipped.slice(0, LISTED).join('; ')}${more}` : '' };

@@ -125,6 +125,7 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
       trainPairs: names(split.train),
       validationPairs: names(split.validation),
       rejected: report.rejected.map((r) => ({ name: r.name, reason: r.reason })),
+      realigned: report.valid.filter((p) => p.shift.dx || p.shift.dy).map((p) => ({ name: p.name, ...p.shift })),
     },
   };
 }

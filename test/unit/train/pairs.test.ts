@@ -38,7 +38,9 @@ describe('pair discovery and validation', () => {
     await put('blur', 'bigger.png', await windowPng(30, 30, true));
     await put('sharp', 'bigger.png', await windowPng(28, 28, false, 100, 84)); // 4 px larger, same centre
     await put('blur', 'shifted.png', await windowPng(40, 40, true));
-    await put('sharp', 'shifted.png', await windowPng(52, 40, false)); // content moved by 12 px
+    await put('sharp', 'shifted.png', await windowPng(52, 40, false)); // content moved by 12 px: lined up
+    await put('blur', 'far.png', await windowPng(30, 40, true));
+    await put('sharp', 'far.png', await windowPng(48, 40, false)); // 18 px: more than is lined up
     await put('blur', 'broken.png', 'not an image');
     await put('sharp', 'broken.png', await windowPng(0, 0, false));
     await put('blur', 'huge-diff.png', await windowPng(0, 0, true, 96, 80));
@@ -51,7 +53,8 @@ describe('pair discovery and validation', () => {
     expect(report.layout).toBe('folders');
     const reasons = Object.fromEntries(report.rejected.map((r) => [r.name, r.reason]));
     expect(reasons.broken).toMatch(/^unreadable: .*broken\.png/);
-    expect(reasons.shifted).toMatch(/misaligned: the sharp image is shifted by about -12, 0 px \(limit 8 px\)/);
+    expect(reasons.far).toBe('misaligned: the sharp photo is framed 18 px further right than the blurred one (about 18 px off), ' +
+      'more than the 16 px that are lined up; crop both photos to the same view (a different framing, zoom or rotation cannot be lined up)');
     expect(reasons['huge-diff']).toMatch(/size mismatch: blurred 96×80, sharp 60×80/);
     // "again" sorts before "good", so "good" is the one reported as the copy.
     expect(reasons.good).toBe('duplicate of pair "again"');
@@ -59,7 +62,11 @@ describe('pair discovery and validation', () => {
     expect(bigger.note).toMatch(/differ by 4×4 px; both centre-cropped to 96×80/);
     expect(bigger.sharpRegion).toEqual({ left: 2, top: 2, width: 96, height: 80 });
     expect(bigger.shift).toEqual({ dx: 0, dy: 0 });
-    expect(report.valid.map((p) => p.name).sort()).toEqual(['again', 'bigger']);
+    const shifted = report.valid.find((p) => p.name === 'shifted')!;
+    expect(shifted.shift).toEqual({ dx: -12, dy: 0 });
+    expect([shifted.blurRegion, shifted.sharpRegion]).toEqual([{ left: 12, top: 0, width: 84, height: 80 }, { left: 0, top: 0, width: 84, height: 80 }]);
+    expect(shifted.note).toBe('realigned by 12 px: the sharp photo is framed 12 px further right than the blurred one; training uses the 84×80 px both show');
+    expect(report.valid.map((p) => p.name).sort()).toEqual(['again', 'bigger', 'shifted']);
     expect(report.unmatched).toEqual([{ file: path.join(dir, 'blur/lonely.png'), reason: 'no sharp/lonely.* to pair with' }]);
   });
 
