@@ -178,12 +178,16 @@ describe('editor UX in Chromium with the real services', () => {
     await expectToggleClearOfPhoto();
   });
 
-  it('Cancel in the status bar stops the deblur and hands the focus to Deblur', async () => {
+  it('Cancel in the status bar stops the deblur, leaves the result before on screen, and hands the focus to Deblur', async () => {
+    // Nothing changed since the result: Deblur says so, and runs only from Deblur again.
     await button('Deblur').click();
+    await button('Deblur again').click();
     const cancel = page().getByTestId('status-bar').getByRole('button', { name: 'Cancel' });
     await cancel.focus();
     await cancel.press('Enter');
-    await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Cancelled');
+    await expect.poll(() => page().getByTestId('job-panel').locator('li').first().getAttribute('data-status'), { timeout: 60_000 }).toBe('cancelled');
+    await expect.poll(() => text('job-status')).toBe('Done');
+    expect(await button('Save').isEnabled()).toBe(true);
     await expect.poll(() => focusedTestId(page())).toBe('deblur-button');
   });
 
@@ -214,6 +218,7 @@ describe('editor UX in Chromium with the real services', () => {
     await expect.poll(() => text('meta-file')).toBe('portrait.jpg');
     // Deblurred again (the base model takes seconds on this portrait): the reload comes while it runs.
     await button('Deblur').click();
+    await button('Deblur again').click();
     await expect.poll(() => page().getByTestId('job-status').textContent(), { timeout: 60_000 }).toMatch(/^Waiting (to start|for .+ to finish)…$| · /);
     await slider().fill('70');
     const titles = await cards.locator('.kind').allTextContents();

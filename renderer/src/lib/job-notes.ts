@@ -6,8 +6,11 @@ import { defaultSaveName } from './job-text.js';
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
 /** A saved file, the strength (percent) and the JPEG/WebP quality it was saved with, and by which button. */
 export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined; via: EditorSave['via'] };
-/** The editor's notes on one deblur: its photo, what it ran with, and each save, oldest first. */
-export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[] };
+/**
+ * The editor's notes on one deblur: its photo, what it ran with, each save (oldest first), and the
+ * job whose result was on screen when it started (to go back to if it ends without one).
+ */
+export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[]; shownBefore?: string };
 
 const LOSSY_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'webp'];
 

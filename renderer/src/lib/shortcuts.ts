@@ -17,6 +17,21 @@ export function isMac(): boolean {
   return /Mac/.test(browser?.platform || browser?.userAgent || '');
 }
 
+/** Undo or redo of a selection edit. */
+export type HistoryCommand = 'undo' | 'redo';
+
+/**
+ * Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes (⌘Z and ⇧⌘Z on a Mac, where ⌘Y is History in
+ * many apps): the keys every editor has. The caller leaves a text field its own undo.
+ */
+export function historyCommandFor(event: KeyPress, mac: boolean): HistoryCommand | null {
+  const modifier = mac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
+  if (!modifier || event.altKey) return null;
+  const key = event.key.toUpperCase();
+  if (key === 'Z') return event.shiftKey ? 'redo' : 'undo';
+  return key === 'Y' && !event.shiftKey && !mac ? 'redo' : null;
+}
+
 /** The command a key press asks for: Ctrl (⌘ on a Mac) with O, Enter, S or Shift+S; else null. */
 export function commandFor(event: KeyPress, mac: boolean): ToolbarCommand | null {
   const modifier = mac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;

@@ -1,12 +1,13 @@
 import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
-import type { JobAhead } from '../lib/job-text.js';
-import { noteFromRestored, savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
-import { recall, recallSelection, recallStrength, rememberStrength, SELECTION_MEMORY } from '../lib/window-memory.js';
+import { earlierResult } from '../lib/earlier-result.js';
+import { savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
+import { recallStrength, rememberStrength } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { canvasView } from './canvas-view.svelte.js';
+import { restoreEditorSession } from './editor-restore.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { maskKey, selection } from './selection.svelte.js';
@@ -63,13 +64,8 @@ class EditorState {
   /** Another place or name is always another file: Save As… needs only a current result. */
   canSaveAs = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving);
   canSave = $derived(this.canSaveAs && !this.savedAsShown);
-
-  /** What `job` waits for while queued: the engine's running job, named by its photo if it is a deblur of this window. */
-  jobAhead(job: JobSnapshot): JobAhead | null {
-    const running = jobs.engineRunning;
-    if (job.state.status !== 'queued' || !running) return null;
-    return { kind: running.kind, fileName: this.jobNotes[running.id]?.fileName };
-  }
+  /** Deblur was pressed on this job's result, made as it would be now: said instead of minutes of the same run. */
+  alreadyDone = $state<string | null>(null);
 
   /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
   get strength(): number {
@@ -128,10 +124,15 @@ class EditorState {
     }
   }
 
-  async deblur(): Promise<void> {
+  /** Deblurs the photo, unless the result on screen was made as it would be now and this is not `again`. */
+  async deblur(again = false): Promise<void> {
     const image = this.image;
     if (!image || !this.canDeblur) return;
     errors.dismiss();
+    // Same photo, model and selection (the strength is applied afterwards): the network gives
+    // the same pixels, minutes later. Said, with a way to run it anyway (result-notice.svelte).
+    this.alreadyDone = !again && this.result && !this.stale ? this.jobId : null;
+    if (this.alreadyDone) return;
     const jobId = await this.startDeblur(image);
     if (jobId) await this.follow(jobId);
   }
@@ -143,10 +144,11 @@ class EditorState {
     // What this job is made with, read once: the picker may change while the request is on its way.
     const mask = selection.mask;
     const settings: DeblurSettings = { modelId: this.modelId, mask };
+    const shownBefore = this.result ? (this.jobId ?? undefined) : undefined;
     try {
       // Full strength: the slider is applied to the result afterwards (class comment).
       const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId, ...(mask ? { mask } : {}) });
-      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [] };
+      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [], shownBefore };
       // Another photo was opened while the request was on its way: the job was asked for, so it
       // runs, on its card, without replacing the photo now on screen.
       if (this.image?.imageId !== image.imageId) return null;
@@ -162,11 +164,12 @@ class EditorState {
   }
 
   /** Waits for the job to end and shows how, unless another photo has replaced it meanwhile. */
-  private async follow(jobId: string): Promise<void> {
+  async follow(jobId: string): Promise<void> {
     try {
       const final = await jobs.settled(jobId);
       if (this.jobId !== jobId) return;
       if (final.state.status === 'failed') errors.show(new ApiError(final.state.error.code, final.state.error.message));
+      if (final.state.status !== 'done') this.backToEarlier(jobId);
       if (final.state.status === 'done') {
         // Show the fix at once; the user compares with "\" or Before/After, then decides to save.
         canvasView.showFix();
@@ -176,6 +179,22 @@ class EditorState {
     } catch (error) {
       if (this.jobId === jobId) errors.show(error);
     }
+  }
+
+  /**
+   * A deblur of this photo ended without a result (cancelled, failed): the photo's result before it
+   * comes back, with the selection and model as they are now (flagged if they differ).
+   */
+  private backToEarlier(jobId: string): void {
+    const earlier = earlierResult(jobId, this.jobNotes, jobs.byId);
+    if (!earlier) return;
+    this.showing(this.jobNotes[earlier]!.image, earlier);
+    this.jobId = earlier;
+  }
+
+  /** The selection the result on screen was made with, drawn again: its Save is back (Ctrl+Z undoes it). */
+  useResultSelection(): void {
+    if (this.madeWith) selection.use(this.madeWith.mask);
   }
 
   /**
@@ -200,41 +219,9 @@ class EditorState {
     }
   }
 
-  /**
-   * After a reload (Ctrl+R, a renderer crash): the deblurs main still holds come back as job
-   * cards with their photos and saves, and the photo that was on screen comes back with the
-   * result it showed (its job followed while it runs), unless a photo was opened meanwhile.
-   */
+  /** After a reload: the cards, and the photo and result that were on screen (editor-restore.ts). */
   async restoreSession(): Promise<void> {
-    // Read before anything is shown: showing a photo rewrites what the window remembers.
-    const remembered = recall(SELECTION_MEMORY);
-    try {
-      const { deblurs, current } = await api.editorJobs();
-      for (const deblur of deblurs) {
-        jobs.record(deblur.job);
-        this.jobNotes[deblur.job.id] ??= noteFromRestored(deblur);
-      }
-      if (!current || this.image || this.opening) return;
-      const shown = deblurs.find((d) => d.job.id === current.jobId && d.image.imageId === current.image.imageId);
-      // The selection as it was drawn: perhaps not yet deblurred, or changed since the result.
-      const drawn = recallSelection(current.image.imageId, remembered);
-      if (!shown) {
-        this.showPhoto(current.image);
-        if (drawn) selection.restore(drawn.mask);
-        return;
-      }
-      const note = this.jobNotes[shown.job.id]!;
-      // At once, with its Cancel, not after the model list and settings (still on their way after a
-      // reload): the model it was made with is picked once the list is there.
-      this.present(shown.job.id, note);
-      if (drawn) selection.restore(drawn.mask);
-      void app.loaded.then(() => {
-        if (this.jobId === shown.job.id && this.chosenModel === null && app.models.some((m) => m.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
-      });
-      await this.follow(shown.job.id);
-    } catch (error) {
-      errors.show(error);
-    }
+    await restoreEditorSession(this);
   }
 
   /** `image` on screen (with `jobId`'s result); main is told, so a reloaded window shows it again (a lost message costs only that). */
@@ -244,15 +231,15 @@ class EditorState {
   }
 
   /** A photo on screen with no result yet, and the whole photo to fix. */
-  private showPhoto(image: OpenImageResult): void {
+  showPhoto(image: OpenImageResult): void {
     this.showing(image);
     this.jobId = null;
     canvasView.reset();
-    selection.clear();
+    selection.restore(undefined);
   }
 
   /** A job's photo and result on screen, with the selection and model it was made with (so it can be saved). */
-  private present(jobId: string, note: JobNote): void {
+  present(jobId: string, note: JobNote): void {
     // Like an open: a slower open still on its way must not replace this photo.
     ++this.opens;
     this.opening = false;
@@ -260,7 +247,13 @@ class EditorState {
     this.jobId = jobId;
     canvasView.reset();
     selection.restore(note.madeWith.mask);
-    if (app.models.some((model) => model.id === note.madeWith.modelId)) this.chosenModel = note.madeWith.modelId;
+    const made = note.madeWith.modelId;
+    if (app.models.some((model) => model.id === made)) this.chosenModel = made;
+    // After a reload the list is still on its way: picked once it is there, unless the user picked one.
+    else
+      void app.loaded.then(() => {
+        if (this.jobId === jobId && this.chosenModel === null && app.models.some((m) => m.id === made)) this.chosenModel = made;
+      });
   }
 
   async cancel(): Promise<void> {

@@ -1,5 +1,7 @@
 import { isTerminal, type JobSnapshot } from '../../../electron/common/index.js';
 import { api } from '../lib/api.js';
+import type { JobNote } from '../lib/job-notes.js';
+import type { JobAhead } from '../lib/job-text.js';
 
 /**
  * Every job this window has seen, newest first, kept current by JOB_UPDATE pushes.
@@ -32,6 +34,13 @@ class JobsState {
       for (const resolve of this.waiters.get(job.id) ?? []) resolve(job);
       this.waiters.delete(job.id);
     }
+  }
+
+  /** What `job` waits for while queued: the engine's running job, named by its photo if it is a deblur of this window (`notes`). */
+  ahead(job: JobSnapshot, notes: Readonly<Record<string, JobNote>>): JobAhead | null {
+    const running = this.engineRunning;
+    if (job.state.status !== 'queued' || !running) return null;
+    return { kind: running.kind, fileName: notes[running.id]?.fileName };
   }
 
   /** Resolves with the job's final snapshot (done, failed or cancelled). */
