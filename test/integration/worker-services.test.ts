@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import exifr from 'exifr';
@@ -374,6 +374,35 @@ describe('services with the real engine worker', () => {
     const clipped = await t.services.handleImageRequest(cropUrl(opened.imageId, { left: 1000, top: 800, width: 400, height: 300 }));
     expect((await sharp(Buffer.from(await clipped.arrayBuffer())).metadata()).width).toBe(200);
     expect((await t.services.handleImageRequest(cropUrl(opened.imageId, { left: 5000, top: 0, width: 10, height: 10 }))).status).toBe(404);
+  });
+
+  it('a Save whose engine dies mid-write leaves no temp file beside the photo, and the next Save works', async () => {
+    const folder = path.join(photosDir, 'crash-save');
+    await mkdir(folder);
+    const photo = path.join(folder, 'big.jpg');
+    // 12 MP of noise: the carrier and the encode take long enough for the kill to land mid-write.
+    await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg({ quality: 90 }).toFile(photo);
+    const opened = ok<OpenImageResult>(await open(photo));
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
+    expect((await followJob(t.services, jobId)).at(-1)?.state.status).toBe('done');
+    const temps = () => readdirSync(folder).filter((name) => /^\.big-unshaken\.tif\.unshake-/.test(name));
+    // Killed as soon as one of its temp files is there: seen through fs.watch, no sleeps.
+    let killed = false;
+    const watcher = watch(folder, () => {
+      if (killed || temps().length === 0) return;
+      killed = true;
+      process.kill(t.engine.workerPid()!, 'SIGKILL');
+    });
+    const crashed = await t.services.dispatch('job:save', { jobId, format: 'tiff' });
+    watcher.close();
+    expect(killed, 'the kill landed while a temp file existed').toBe(true);
+    expect(crashed).toMatchObject({ ok: false, error: { code: 'WORKER_CRASHED' } });
+    expect(temps()).toEqual([]);
+    // The engine restarts for the next Save, which writes the file whole.
+    const saved = ok<{ path: string }>(await t.services.dispatch('job:save', { jobId, format: 'tiff' }));
+    expect(path.basename(saved.path)).toBe('big-unshaken.tif');
+    expect((await sharp(saved.path).metadata()).width).toBe(4000);
+    expect(readdirSync(folder).sort()).toEqual(['big-unshaken.tif', 'big.jpg']);
   });
 
   it('two saves of one photo at once to the default name end as two files, neither replacing the other', async () => {

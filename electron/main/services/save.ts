@@ -4,6 +4,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import { defaultOutputPath } from '../../../model/src/image/encode.js';
 import { extensionFor, formatFromPath, resolveOutputFormat, type WritableFormat } from '../../../model/src/image/formats.js';
 import { withFreeDefaultName } from '../../../model/src/image/free-output-name.js';
+import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import type { JobResult, ServiceContext } from './context.js';
 import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
@@ -43,16 +44,23 @@ function writeSave(context: ServiceContext): (request: SaveRequest) => Promise<I
     const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
     const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
     const encode = (outPath: string, overwrite: boolean) =>
-      context.engine.request('encode', {
-        resultPath: result.resultPath,
-        source: result.source,
-        outPath,
-        format,
-        quality: request.quality ?? settings.jpegQuality,
-        overwrite,
-        maxMegapixels: settings.maxMegapixels,
-        ...(keep < 1 ? { keep } : {}),
-      });
+      context.engine
+        .request('encode', {
+          resultPath: result.resultPath,
+          source: result.source,
+          outPath,
+          format,
+          quality: request.quality ?? settings.jpegQuality,
+          overwrite,
+          maxMegapixels: settings.maxMegapixels,
+          ...(keep < 1 ? { keep } : {}),
+        })
+        .catch(async (error: unknown) => {
+          // An engine that died mid-write (killed, out of memory) cleaned up nothing: its hidden
+          // full-size temp files would stay beside the photo. Only a dead writer's are removed.
+          await removeStaleTempFiles([path.dirname(outPath)]);
+          throw error;
+        });
     const defaultName = () => defaultSavePath(result, format, settings.outputSuffix);
     const saved = request.path
       ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite ?? false)
