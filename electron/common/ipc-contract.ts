@@ -274,6 +274,16 @@ export const ipcContract = {
     }),
     progress: false,
   },
+  /**
+   * The photos the system asked the app to open ("Open with", a photo dropped on the app's icon,
+   * `unshake photo.jpg`) since the window last asked, oldest first; each is granted already.
+   */
+  takeOpenRequests: {
+    channel: 'app:open-requests',
+    request: z.object({}).strict(),
+    response: z.array(z.string()),
+    progress: false,
+  },
   /** Moves a model the user made (or copied in) to the trash; the shipped ones stay. */
   removeModel: {
     channel: 'models:remove',
@@ -297,6 +307,9 @@ export const ipcContract = {
 
 /** Main → renderer push channel carrying JobSnapshot updates for progress-streaming channels. */
 export const JOB_UPDATE_EVENT = 'job:update';
+
+/** Main → renderer, no payload: the system asked to open photos; the window takes them (takeOpenRequests). */
+export const OPEN_REQUEST_EVENT = 'app:open-request';
 
 /**
  * Preload → main: a path the user handed over (a dropped or picked File's, see granted-paths.ts).
@@ -329,6 +342,8 @@ export type UnshakeApi = {
   [K in ChannelName]: (request: IpcRequest<K>) => Promise<IpcResult<IpcResponse<K>>>;
 } & {
   onJobUpdate(listener: (job: z.output<typeof jobSnapshotSchema>) => void): () => void;
+  /** The system asked to open photos (OPEN_REQUEST_EVENT): take them with takeOpenRequests. */
+  onOpenRequest(listener: () => void): () => void;
 };
 
 /**

@@ -1,7 +1,7 @@
 import { app, dialog, shell, type BrowserWindow } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { JOB_UPDATE_EVENT } from '../common/ipc-contract.js';
+import { JOB_UPDATE_EVENT, OPEN_REQUEST_EVENT } from '../common/ipc-contract.js';
 import { createAppRequestHandler } from './app-protocol.js';
 import { registerIpcHandlers } from './electron-ipc.js';
 import { hardenSession, registerSchemes } from './electron-session.js';
@@ -38,6 +38,8 @@ process.on('unhandledRejection', (reason) => {
   console.error('[main] unhandled rejection:', reason);
 });
 let services: Services | null = null;
+// macOS's open-file may come before the services exist (the app launched by opening a photo).
+const openedEarly: string[] = [];
 
 async function start(): Promise<void> {
   services = await startServices({
@@ -60,6 +62,11 @@ async function start(): Promise<void> {
   services.onJobUpdate((job) => {
     if (window && !window.isDestroyed()) window.webContents.send(JOB_UPDATE_EVENT, job);
   });
+  services.onOpenRequest(() => {
+    if (window && !window.isDestroyed()) window.webContents.send(OPEN_REQUEST_EVENT);
+  });
+  // Windows and Linux pass a photo opened with the app as an argument (the services pass over the rest).
+  void services.requestOpen([...process.argv.slice(1), ...openedEarly.splice(0)]);
   window = createMainWindow(path.join(here, '../preload/index.cjs'), devServerUrl ?? APP_ENTRY_URL, {
     devTools: !app.isPackaged,
   });
@@ -73,10 +80,16 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   registerSchemes();
   app.enableSandbox();
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    void services?.requestOpen(argv.slice(1), workingDirectory);
     if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();
+  });
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    if (services) void services.requestOpen([file]);
+    else openedEarly.push(file);
   });
   // One window is the whole app, on macOS too: closing it ends the session and the engine.
   app.on('window-all-closed', () => app.quit());

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { handedOverPath } from '../common/folder-path.js';
-import { CHANNEL_NAMES, GRANT_PATH_EVENT, ipcContract, JOB_UPDATE_EVENT, type PreloadApi, type UnshakeApi } from '../common/ipc-contract.js';
+import { CHANNEL_NAMES, GRANT_PATH_EVENT, ipcContract, JOB_UPDATE_EVENT, OPEN_REQUEST_EVENT, type PreloadApi, type UnshakeApi } from '../common/ipc-contract.js';
 import type { JobSnapshot } from '../common/job-state.js';
 
 /**
@@ -19,6 +19,13 @@ const api: PreloadApi<File> = {
     ipcRenderer.on(JOB_UPDATE_EVENT, handler);
     return () => {
       ipcRenderer.removeListener(JOB_UPDATE_EVENT, handler);
+    };
+  },
+  onOpenRequest(listener) {
+    const handler = () => listener();
+    ipcRenderer.on(OPEN_REQUEST_EVENT, handler);
+    return () => {
+      ipcRenderer.removeListener(OPEN_REQUEST_EVENT, handler);
     };
   },
   // The real path of a dropped or picked File (File.path no longer exists in Electron). Main is

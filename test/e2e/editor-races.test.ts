@@ -91,6 +91,8 @@ describe('editor races in Chromium with the real services', () => {
       onJobUpdate: main.onJobUpdate,
       handleImageRequest: main.handleImageRequest,
       grantPath: main.grantPath,
+      requestOpen: main.requestOpen,
+      onOpenRequest: main.onOpenRequest,
     }));
     real = session.services;
     app = session.app;

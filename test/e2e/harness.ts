@@ -27,7 +27,7 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** The part of the real services (what Electron's main wires to IPC) the harness drives. */
-export type E2eServices = Pick<Services, 'dispatch' | 'onJobUpdate' | 'handleImageRequest' | 'grantPath'>;
+export type E2eServices = Pick<Services, 'dispatch' | 'onJobUpdate' | 'handleImageRequest' | 'grantPath' | 'onOpenRequest' | 'requestOpen'>;
 
 const IMAGE_SCHEME = 'unshake-image://';
 const IMAGE_ROUTE = '/__unshake-image/';
@@ -152,6 +152,10 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
       // The page may already be closing; a lost update then matters to no one.
     });
   });
+  // OPEN_REQUEST_EVENT, as main sends it to the window.
+  const unsubscribeOpen = services.onOpenRequest(() => {
+    page.evaluate(() => (globalThis as { __unshakeOpenRequest?: () => void }).__unshakeOpenRequest?.()).catch(() => {});
+  });
   await page.goto(url);
   return {
     page,
@@ -159,6 +163,7 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
     cspViolations: () => page.evaluate(() => [...((globalThis as { __unshakeCspViolations?: string[] }).__unshakeCspViolations ?? [])]),
     close: async () => {
       unsubscribe();
+      unsubscribeOpen();
       await context.close();
     },
   };

@@ -17,6 +17,7 @@ interface ShimGlobals {
   __unshakeDispatch(channel: string, payload: unknown): Promise<unknown>;
   __unshakeGrantPath(fullPath: string, relativePath: string): Promise<void>;
   __unshakeJobUpdate?: (job: JobSnapshot) => void;
+  __unshakeOpenRequest?: () => void;
   __unshakeAttachPath?: (fileName: string, path: string) => void;
   __unshakeCspViolations?: string[];
   __unshakePendingRequests?: () => number;
@@ -33,6 +34,7 @@ interface ShimGlobals {
 export function installPreloadShim(channels: Array<[name: string, wire: string]>): void {
   const page = globalThis as unknown as ShimGlobals;
   const listeners = new Set<(job: JobSnapshot) => void>();
+  const openListeners = new Set<() => void>();
   // In Electron, webUtils.getPathForFile reads the path from the File; here the test names it.
   const paths = new Map<string, string>();
   const violations: string[] = [];
@@ -53,6 +55,12 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
       listeners.delete(listener);
     };
   };
+  api.onOpenRequest = (listener: () => void) => {
+    openListeners.add(listener);
+    return () => {
+      openListeners.delete(listener);
+    };
+  };
   const pathForFile: PreloadApi['pathForFile'] = (file) => {
     const path = paths.get(file.name) ?? '';
     // As the preload tells main: requests may name what the user handed over, nothing else.
@@ -62,6 +70,7 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
   api.pathForFile = pathForFile;
 
   page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));
+  page.__unshakeOpenRequest = () => openListeners.forEach((listener) => listener());
   page.__unshakeAttachPath = (fileName, path) => paths.set(fileName, path);
   page.__unshakeCspViolations = violations;
   page.__unshakePendingRequests = () => pending;

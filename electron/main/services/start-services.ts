@@ -27,6 +27,7 @@ import { createRemoveModelService, trashInUserData, type MoveToTrash } from './r
 import { createSetSettingsService } from './set-settings.js';
 import { createTrainingServices } from './training.js';
 import { createGrantedPaths } from './granted-paths.js';
+import { createOpenRequests } from './open-requests.js';
 
 export interface StartServicesOptions {
   userDataDir: string;
@@ -62,6 +63,9 @@ export interface Services {
    * may name it, and what is inside it, from then on.
    */
   grantPath(absolutePath: string): void;
+  /** Photos the system asked the app to open (open-requests.ts); the window is told to take them. */
+  requestOpen(candidates: readonly string[], cwd?: string): Promise<void>;
+  onOpenRequest(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -105,6 +109,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   };
 
   const training = createTrainingServices(context);
+  const openRequests = createOpenRequests(context.granted);
   const dispatch = createIpcDispatcher({
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
@@ -117,6 +122,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     save: trackedSave,
     saveAs: createSaveAsService(context, trackedSave, options.chooseSavePath ?? noSaveDialog),
     listModels: createListModelsService(context),
+    takeOpenRequests: async () => openRequests.take(),
     removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir)),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
@@ -132,6 +138,8 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     handleImageRequest: createImageRequestHandler(imageSource(context)),
     trainingUnderWay: training.underWay,
     grantPath: (absolutePath) => context.granted.grant(absolutePath),
+    requestOpen: (candidates, cwd) => openRequests.request(candidates, cwd),
+    onOpenRequest: (listener) => openRequests.onRequest(listener),
     async close() {
       await Promise.allSettled([...saving]);
       // The engine first: it fails the running job's request at once, so the job settles now

@@ -12,7 +12,7 @@ import { resultSources, sourceFingerprint, type ResultSource } from './provenanc
 /** File name extensions a folder is scanned for (what the app opens). */
 const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
 
-const isPhotoName = (name: string) => PHOTO_EXTENSIONS.has(path.extname(name).toLowerCase());
+export const isPhotoName = (name: string): boolean => PHOTO_EXTENSIONS.has(path.extname(name).toLowerCase());
 const stemOf = (name: string) => path.basename(name, path.extname(name));
 /** Files (symbolic links to files too) in name order, numbers by value: IMG_2 before IMG_10. */
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });

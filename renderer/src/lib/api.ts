@@ -74,9 +74,11 @@ export const api = {
   trainingRuns: (): Promise<IpcResponse<'trainingRuns'>> => call('trainingRuns', {}),
   discardTrainingRun: (runId: string): Promise<IpcResponse<'discardTrainingRun'>> => call('discardTrainingRun', { runId }),
   listModels: (): Promise<IpcResponse<'listModels'>> => call('listModels', {}),
+  takeOpenRequests: (): Promise<string[]> => call('takeOpenRequests', {}),
   removeModel: (modelId: string): Promise<IpcResponse<'removeModel'>> => call('removeModel', { modelId }),
   getSettings: (): Promise<Settings> => call('getSettings', {}),
   setSettings: (patch: SettingsPatch): Promise<Settings> => call('setSettings', patch),
   onJobUpdate: (listener: (job: JobSnapshot) => void): (() => void) => bridge().onJobUpdate(listener),
+  onOpenRequest: (listener: () => void): (() => void) => bridge().onOpenRequest(listener),
   pathForFile: (file: File): string => bridge().pathForFile(file),
 };
