@@ -72,6 +72,8 @@ export const editorSaveSchema = z.object({
   via: z.enum(['save', 'save-as']),
 });
 
+export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+
 export const ipcContract = {
   appInfo: {
     channel: 'app:info',
@@ -303,6 +305,13 @@ export const ipcContract = {
     response: settingsSchema,
     progress: false,
   },
+  /** Why the settings file could not be used at start (then the defaults are in force), told once. */
+  settingsNotice: {
+    channel: 'settings:notice',
+    request: z.object({}).strict(),
+    response: z.object({ notice: errorInfoSchema.nullable() }),
+    progress: false,
+  },
 } as const;
 
 /** Main → renderer push channel carrying JobSnapshot updates for progress-streaming channels. */
@@ -327,8 +336,6 @@ export type IpcResponse<K extends ChannelName> = z.output<IpcContract[K]['respon
 
 /** Every IPC reply is a Result so error codes survive the trip (Electron strips thrown errors). */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
-
-export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 
 export function ipcResultSchema<T extends z.ZodType>(value: T) {
   return z.discriminatedUnion('ok', [

@@ -15,9 +15,16 @@ const settingsFields = {
   defaultStrength: z.number().min(0).max(1),
   outputFormat: z.enum(OUTPUT_FORMATS),
   jpegQuality: z.number().int().min(1).max(100),
-  // Control characters too: a NUL cuts the name short in libvips and leaves a stray file.
-  outputSuffix: z.string().min(1).max(64).regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part'),
-  maxMegapixels: z.number().positive().max(2_000),
+  // Control characters too: a NUL cuts the name short in libvips and leaves a stray file. Spaces
+  // alone (a hand-edited " ") would name results "photo .jpg", not told apart by eye.
+  outputSuffix: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part')
+    .regex(/\S/u, 'must not be only spaces'),
+  // Whole megapixels from 1 to 2000, as the Output panel offers.
+  maxMegapixels: z.number().int().min(1).max(2_000),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),
   batchResults: z.enum(BATCH_RESULTS),
 };

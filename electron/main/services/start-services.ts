@@ -25,6 +25,7 @@ import { createSaveService } from './save.js';
 import { createSaveAsService, type ChooseSavePath } from './save-as.js';
 import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
 import { createSetSettingsService } from './set-settings.js';
+import { createSettingsNoticeService } from './settings-notice.js';
 import { createTrainingServices } from './training.js';
 import { createGrantedPaths } from './granted-paths.js';
 import { createOpenRequests } from './open-requests.js';
@@ -126,6 +127,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir)),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
+    settingsNotice: createSettingsNoticeService(context),
     trainStart: training.trainStart,
     trainResume: training.trainResume,
     trainingRuns: training.trainingRuns,

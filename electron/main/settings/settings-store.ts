@@ -1,3 +1,4 @@
+import type { ErrorInfo } from '../../common/error-codes.js';
 import {
   DEFAULT_SETTINGS,
   settingsPatchSchema,
@@ -11,6 +12,8 @@ export interface SettingsStore {
   get(): Settings;
   /** Validates the patch (INVALID_REQUEST if bad), merges, persists and returns the result. */
   set(patch: SettingsPatch): Settings;
+  /** Why the settings file could not be used at start, once (then null): the window says it. */
+  takeNotice(): ErrorInfo | null;
 }
 
 /** The part of conf / electron-store (which extends conf) the settings need. */
@@ -23,36 +26,52 @@ export interface KeyValueBackend {
  * that fails the schema (hand-edited, older version, corrupt) falls back to its default
  * instead of crashing the app.
  */
-export function createValidatedSettingsStore(backend: KeyValueBackend): SettingsStore {
-  const read = (): Settings => {
-    let stored: Record<string, unknown>;
-    try {
-      stored = backend.store;
-    } catch {
-      return { ...DEFAULT_SETTINGS };
-    }
-    const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-    for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-      const field = settingsSchema.shape[key].safeParse(stored[key]);
-      if (field.success) settings[key] = field.data;
-    }
-    return settingsSchema.parse(settings);
-  };
-
+export function createValidatedSettingsStore(backend: KeyValueBackend, notice: ErrorInfo | null = null): SettingsStore {
+  let untold = notice;
   return {
-    get: read,
+    get() {
+      try {
+        return validated(backend.store);
+      } catch {
+        return { ...DEFAULT_SETTINGS };
+      }
+    },
     set(patch) {
       const parsed = settingsPatchSchema.safeParse(patch);
       if (!parsed.success) {
         throw new UnshakeError('INVALID_REQUEST', `Invalid settings: ${parsed.error.issues[0]?.message ?? 'bad value'}`);
       }
-      const next = settingsSchema.parse({ ...read(), ...parsed.data });
+      let stored: Record<string, unknown>;
       try {
-        backend.store = next;
+        stored = backend.store;
+      } catch (error) {
+        // Writing now would put the defaults over whatever the file holds.
+        throw new UnshakeError('WRITE_FAILED', 'Could not save the settings: the settings file could not be read, and is left as it is.', { cause: error });
+      }
+      // Only what changed is replaced: keys and values this version does not know (a newer
+      // version's) stay in the file for when that version runs again.
+      const written = { ...stored, ...parsed.data };
+      try {
+        backend.store = written;
       } catch (error) {
         throw new UnshakeError('WRITE_FAILED', 'Could not save the settings file.', { cause: error });
       }
-      return next;
+      return validated(written);
+    },
+    takeNotice() {
+      const told = untold;
+      untold = null;
+      return told;
     },
   };
+}
+
+/** The settings in force: each stored field the schema accepts, else its default. */
+function validated(stored: Record<string, unknown>): Settings {
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    const field = settingsSchema.shape[key].safeParse(stored[key]);
+    if (field.success) settings[key] = field.data;
+  }
+  return settingsSchema.parse(settings);
 }

@@ -78,6 +78,7 @@ export const api = {
   removeModel: (modelId: string): Promise<IpcResponse<'removeModel'>> => call('removeModel', { modelId }),
   getSettings: (): Promise<Settings> => call('getSettings', {}),
   setSettings: (patch: SettingsPatch): Promise<Settings> => call('setSettings', patch),
+  settingsNotice: (): Promise<IpcResponse<'settingsNotice'>> => call('settingsNotice', {}),
   onJobUpdate: (listener: (job: JobSnapshot) => void): (() => void) => bridge().onJobUpdate(listener),
   onOpenRequest: (listener: () => void): (() => void) => bridge().onOpenRequest(listener),
   pathForFile: (file: File): string => bridge().pathForFile(file),

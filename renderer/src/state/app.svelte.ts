@@ -1,5 +1,5 @@
 import type { AppInfo, ModelInfo, Settings, SettingsPatch, UnusableModel } from '../../../electron/common/index.js';
-import { api } from '../lib/api.js';
+import { api, ApiError } from '../lib/api.js';
 import { errors } from './errors.svelte.js';
 
 /** App-wide facts from main: engine and execution provider, the model library, the settings. */
@@ -22,7 +22,15 @@ class AppState {
   /** Each answer is shown as soon as it arrives: the engine's info can take a while to start. */
   async load(): Promise<void> {
     const library = Promise.all([this.refreshModels(), this.guard(async () => (this.settings = await api.getSettings()))]).then(() => this.markLoaded());
-    await Promise.all([this.refreshInfo(), library]);
+    await Promise.all([this.refreshInfo(), library, this.tellSettingsNotice()]);
+  }
+
+  /** A settings file that could not be used at start is said once, in the banner (main keeps no console a user sees). */
+  private async tellSettingsNotice(): Promise<void> {
+    await this.guard(async () => {
+      const { notice } = await api.settingsNotice();
+      if (notice) errors.show(new ApiError(notice.code, notice.message));
+    });
   }
 
   /** Changes settings in main (which validates and stores them); the stored settings come back. */

@@ -39,6 +39,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     removeModel: record({ removed: true as const }),
     getSettings: record(DEFAULT_SETTINGS),
     setSettings: record(DEFAULT_SETTINGS),
+    settingsNotice: record({ notice: null }),
   };
 }
 
@@ -63,6 +64,7 @@ const VALID: Record<ChannelName, unknown> = {
   removeModel: { modelId: 'street-shots' },
   getSettings: {},
   setSettings: { jpegQuality: 90 },
+  settingsNotice: {},
 };
 
 const INVALID: [ChannelName, string, unknown][] = [

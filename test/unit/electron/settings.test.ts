@@ -27,6 +27,9 @@ describe('conf settings store', () => {
     ['a suffix with a NUL', { outputSuffix: '-a\u0000b' }],
     ['a suffix with a line break', { outputSuffix: '-a\nb' }],
     ['an unknown key', { theme: 'dark' }],
+    ['a suffix of spaces only', { outputSuffix: ' ' }],
+    ['a fraction of a megapixel', { maxMegapixels: 0.0001 }],
+    ['megapixels past the panel’s 2000', { maxMegapixels: 2001 }],
   ])('refuses %s with INVALID_REQUEST and keeps the old value', (_label, patch) => {
     const store = createConfSettingsStore(freshDir());
     let error: unknown;
@@ -57,5 +60,11 @@ describe('conf settings store', () => {
     const dir = freshDir();
     writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ jpegQuality: 'high', defaultStrength: 0.4, outputSuffix: '../x', junk: 1 }));
     expect(createConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, defaultStrength: 0.4 });
+  });
+
+  it('defaults hand-edited values the Output panel would not allow', () => {
+    const dir = freshDir();
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ maxMegapixels: 0.0001, outputSuffix: ' ', jpegQuality: 80 }));
+    expect(createConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80 });
   });
 });

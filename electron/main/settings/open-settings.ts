@@ -1,0 +1,33 @@
+import type { ErrorInfo } from '../../common/error-codes.js';
+import { createValidatedSettingsStore, type KeyValueBackend, type SettingsStore } from './settings-store.js';
+import { settingsNotice } from './settings-notice.js';
+import { parseSettingsText } from './settings-text.js';
+import { checkSettingsFile, whyUnreadable } from './unreadable-settings.js';
+
+/** What opens the file with conf or electron-store, reading its text with `deserialize`. */
+export type OpenBackend = (deserialize: (text: string) => Record<string, unknown>) => KeyValueBackend;
+
+/**
+ * Opens the settings in `file`, whatever state it is in: a file that cannot be read (a folder,
+ * no permission) never stops the app. It then starts with the defaults held in memory, and the
+ * store keeps a notice saying why and where the file is, which the window shows once.
+ */
+export function openSettingsStore(file: string, open: OpenBackend): SettingsStore {
+  const problem = checkSettingsFile(file);
+  let backend: KeyValueBackend;
+  let inMemory = false;
+  try {
+    backend = open(parseSettingsText);
+  } catch (error) {
+    backend = { store: {} };
+    inMemory = true;
+    if (!problem) return withNotice(backend, settingsNotice(file, { kind: 'unreadable', ...whyUnreadable(error) }, true));
+  }
+  return withNotice(backend, problem ? settingsNotice(file, problem, inMemory) : null);
+}
+
+function withNotice(backend: KeyValueBackend, notice: ErrorInfo | null): SettingsStore {
+  // Also for whoever runs it from a terminal (the CLI, the tests, `npm start`).
+  if (notice) console.warn(`[settings] ${notice.message}`);
+  return createValidatedSettingsStore(backend, notice);
+}

@@ -1,0 +1,112 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../electron/common/settings-schema.js';
+import { createConfSettingsStore } from '../../../electron/main/settings/conf-settings.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+
+/** The settings file as people and other versions leave it, read by the real conf store. */
+const freshDir = () => mkdtempSync(path.join(os.tmpdir(), 'unshake-settings-file-'));
+const settingsFile = (dir: string) => path.join(dir, 'settings.json');
+const setAside = (dir: string) => readdirSync(dir).filter((name) => /^settings\.corrupt-.+\.json$/.test(name));
+const isRoot = process.getuid?.() === 0;
+
+describe('a hand-edited settings file', () => {
+  it.each([
+    ['a UTF-8 BOM (older Windows Notepad)', '\uFEFF{ "jpegQuality": 80, "outputFormat": "png" }'],
+    ['a // comment', '{\n  "jpegQuality": 80, // for print\n  "outputFormat": "png"\n}\n'],
+    ['a /* comment */ and a trailing comma', '{\n  /* mine */ "jpegQuality": 80,\n  "outputFormat": "png",\n}\n'],
+  ])('with %s keeps every setting, and nothing is set aside or told', (_label, text) => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), text);
+    const store = createConfSettingsStore(dir);
+    expect(store.get()).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80, outputFormat: 'png' });
+    expect(setAside(dir)).toEqual([]);
+    expect(store.takeNotice()).toBeNull();
+    // A change is written as plain JSON, the hand-edited choices with it.
+    store.set({ defaultStrength: 0.5 });
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ jpegQuality: 80, outputFormat: 'png', defaultStrength: 0.5 });
+  });
+
+  it.each(['null', '[1,2]', '"abc"', '42'])('holding %s (not settings) is set aside and told, like text that is not JSON', (text) => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), text);
+    const store = createConfSettingsStore(dir);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    expect(setAside(dir)).toHaveLength(1);
+    expect(store.takeNotice()?.message).toContain(path.join(dir, setAside(dir)[0]!));
+  });
+
+  it('that cannot be understood is kept aside and told once, naming where it was kept', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), '{"outputFormat":"png","jpegQuality":80,"outputSuffix":"-sh');
+    const store = createConfSettingsStore(dir);
+    const notice = store.takeNotice();
+    expect(notice?.code).toBe('FILE_UNREADABLE');
+    expect(notice?.message).toMatch(/could not understand its settings file .*started with the default settings\. Your file was kept as .*settings\.corrupt-.*\.json\. Settings you change now are saved/);
+    expect(store.takeNotice()).toBeNull();
+  });
+});
+
+describe('a settings file that cannot be read', () => {
+  it('a folder named settings.json: the app starts with the defaults in memory, says why and where, and leaves it', () => {
+    const dir = freshDir();
+    mkdirSync(settingsFile(dir));
+    const store = createConfSettingsStore(dir);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    // Changes work for this session, held in memory.
+    expect(store.set({ jpegQuality: 70 }).jpegQuality).toBe(70);
+    expect(store.get().jpegQuality).toBe(70);
+    const notice = store.takeNotice();
+    expect(notice?.message).toContain(settingsFile(dir));
+    expect(notice?.message).toContain('it is a folder');
+    expect(notice?.message).toContain('last only until Unshake closes');
+    expect(notice?.message).not.toMatch(/reinstall/i);
+    expect(statSync(settingsFile(dir)).isDirectory()).toBe(true);
+    expect(setAside(dir)).toEqual([]);
+  });
+
+  // root reads any file: no EACCES to see there.
+  it.skipIf(isRoot)('no permission to read it: the defaults in memory, told, the file untouched', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), JSON.stringify({ jpegQuality: 80 }));
+    chmodSync(settingsFile(dir), 0o000);
+    try {
+      const store = createConfSettingsStore(dir);
+      expect(store.get()).toEqual(DEFAULT_SETTINGS);
+      store.set({ jpegQuality: 60 });
+      expect(store.takeNotice()?.message).toContain('permission denied');
+    } finally {
+      chmodSync(settingsFile(dir), 0o600);
+    }
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ jpegQuality: 80 });
+  });
+
+  it('that breaks while the app runs: the defaults are shown, and a change is refused rather than written over it', () => {
+    const dir = freshDir();
+    const store = createConfSettingsStore(dir);
+    store.set({ jpegQuality: 80 });
+    const broken = '{"jpegQuality": 8';
+    writeFileSync(settingsFile(dir), broken);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    expect(() => store.set({ outputFormat: 'png' })).toThrow(UnshakeError);
+    expect(readFileSync(settingsFile(dir), 'utf8')).toBe(broken);
+  });
+});
+
+describe('settings of a newer version', () => {
+  it('keep their keys and values on a change here: only what was changed is replaced', () => {
+    const dir = freshDir();
+    const newer = { jpegQuality: 80, outputFormat: 'avif', maxMegapixels: 3000, newFeature: { on: true }, preferredExecutionProvider: 'gpu' };
+    writeFileSync(settingsFile(dir), JSON.stringify(newer));
+    const store = createConfSettingsStore(dir);
+    // Not understood here: the defaults are in force for them, this version's own value kept.
+    expect(store.get()).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80 });
+    expect(store.set({ defaultStrength: 0.5 })).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80, defaultStrength: 0.5 });
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ ...newer, defaultStrength: 0.5 });
+    // A value this version sets replaces the newer one, as the user asked.
+    store.set({ outputFormat: 'png' });
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ ...newer, defaultStrength: 0.5, outputFormat: 'png' });
+  });
+});
