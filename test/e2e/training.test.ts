@@ -71,6 +71,9 @@ describe('fine-tuning from the training panel', () => {
     expect(await page().getByTestId('job-panel').locator('li').count()).toBe(0);
     await panel().getByTestId('training-use').click();
     expect(await page().locator('header select').inputValue()).toBe('street-shots');
+    // Use makes it the default: the next start opens with the model just made.
+    const settingsFile = file('user-data/settings.json');
+    await expect.poll(async () => (JSON.parse(await readFile(settingsFile, 'utf8')) as { defaultModelId?: string }).defaultModelId).toBe('street-shots');
     expect(await runs()).toEqual([]);
   });
 

@@ -67,7 +67,12 @@ class EditorState {
   /** Deblur was pressed on this job's result, made as it would be now: said instead of minutes of the same run. */
   alreadyDone = $state<string | null>(null);
 
-  /** Strength in percent (0–100) for the slider; the settings' default until the user moves it. */
+  /**
+   * Strength in percent (0–100) for the slider; the settings' default until the user moves it. A
+   * move is this window's only (kept over a reload, not a restart): how much fix a photo can bear
+   * is judged photo by photo, and a batch runs at the slider's strength. The Output panel sets the
+   * default the slider starts from.
+   */
   get strength(): number {
     return this.chosenStrength ?? Math.round((app.settings?.defaultStrength ?? 1) * 100);
   }
@@ -83,8 +88,15 @@ class EditorState {
     const preferred = app.models.find((model) => model.id === app.settings?.defaultModelId);
     return (preferred ?? app.models[0])?.id ?? '';
   }
-  set modelId(id: string) {
+
+  /**
+   * The user picks a model (the toolbar's Model menu, the Fine-tune panel's Use): it runs now and
+   * is the settings' default, so the next start opens with it. A job's model brought back with
+   * its result (Show, a reload) is not a pick and leaves the default alone.
+   */
+  chooseModel(id: string): void {
     this.chosenModel = id;
+    if (app.settings?.defaultModelId !== id) void app.updateSettings({ defaultModelId: id });
   }
 
   async openFile(files: FileList | readonly File[] | null | undefined): Promise<void> {

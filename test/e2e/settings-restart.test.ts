@@ -1,0 +1,68 @@
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appLoaded, installModelCopy, startE2eSession, type E2eSession } from './harness.js';
+
+/**
+ * What outlives a restart, in Chromium with the real services and settings file: each restart is
+ * a new session (services, renderer, page) on the same user-data folder, as the app is on a
+ * relaunch. And a settings file that cannot be read starts the app all the same, saying so.
+ */
+describe('settings across a restart', () => {
+  let workDir = '';
+  let session: E2eSession | undefined;
+  const userData = () => path.join(workDir, 'user-data');
+  const storedSettings = async () => JSON.parse(await readFile(path.join(userData(), 'settings.json'), 'utf8')) as Record<string, unknown>;
+  const slider = (page: Page) => page.getByRole('slider');
+  const restart = async (dir: string): Promise<Page> => {
+    await session?.close();
+    session = await startE2eSession(dir);
+    await appLoaded(session.app.page);
+    return session.app.page;
+  };
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-settings-'));
+    await mkdir(userData(), { recursive: true });
+    await installModelCopy(userData(), 'street', 'Street shots');
+  });
+  afterAll(async () => {
+    await session?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('the model picked in the toolbar and the strength at start set in the Output panel are there after a restart', async () => {
+    let page = await restart(userData());
+    await page.locator('header select').selectOption({ label: 'Street shots' });
+    const field = page.getByTestId('setting-default-strength');
+    await field.fill('60');
+    await field.press('Tab');
+    // The slider was not moved: it starts from the new default at once.
+    await expect.poll(() => slider(page).inputValue()).toBe('60');
+    await expect.poll(storedSettings).toMatchObject({ defaultModelId: 'street', defaultStrength: 0.6 });
+    // A move of the slider is this window's only: the next start is at the default again.
+    await slider(page).press('ArrowLeft');
+    await expect.poll(() => slider(page).inputValue()).toBe('59');
+
+    page = await restart(userData());
+    await expect.poll(() => page.locator('header select').inputValue()).toBe('street');
+    expect(await slider(page).inputValue()).toBe('60');
+    expect(await page.getByTestId('setting-default-strength').inputValue()).toBe('60');
+  });
+
+  it('a settings.json that is a folder: the app starts with the defaults and says why and where', async () => {
+    const dir = path.join(workDir, 'folder-settings');
+    await mkdir(path.join(dir, 'settings.json'), { recursive: true });
+    const page = await restart(dir);
+    await expect.poll(() => page.getByTestId('error-banner').textContent(), { timeout: 10_000 }).toContain(path.join(dir, 'settings.json'));
+    expect(await page.getByTestId('error-banner').textContent()).toContain('it is a folder');
+    expect(await page.getByTestId('error-code').textContent()).toBe('FILE_UNREADABLE');
+    expect(await slider(page).inputValue()).toBe('100');
+    // Told once: a reloaded window does not say it again.
+    await page.reload();
+    await appLoaded(page);
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+  });
+});
