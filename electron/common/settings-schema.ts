@@ -6,6 +6,8 @@ export const BATCH_RESULTS = ['beside', 'subfolder'] as const;
 export const BATCH_SUBFOLDER = 'Unshaken';
 /** What a result's name adds to its photo's (photo-unshaken.jpg); the settings may name another. */
 export const DEFAULT_OUTPUT_SUFFIX = '-unshaken';
+/** The largest-photo limit people may set, in megapixels: the Output panel's and the CLI's --max-megapixels. */
+export const MAX_MEGAPIXELS_RANGE = { min: 1, max: 2_000 } as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type BatchResults = (typeof BATCH_RESULTS)[number];
 
@@ -24,7 +26,7 @@ const settingsFields = {
     .regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part')
     .regex(/\S/u, 'must not be only spaces'),
   // Whole megapixels from 1 to 2000, as the Output panel offers.
-  maxMegapixels: z.number().int().min(1).max(2_000),
+  maxMegapixels: z.number().int().min(MAX_MEGAPIXELS_RANGE.min).max(MAX_MEGAPIXELS_RANGE.max),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),
   batchResults: z.enum(BATCH_RESULTS),
 };

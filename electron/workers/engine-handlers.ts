@@ -31,15 +31,19 @@ type Handler<T extends EngineCommand> = (request: EngineRequest<T>, context: Com
 const DECODE_SHARE = 0.05;
 const WRITE_SHARE = 0.05;
 
+/** The app's pixel limit is its Output panel's setting: IMAGE_TOO_LARGE says so (the CLI names its option). */
+const APP_LIMIT_ADVICE = "Raise the limit (Largest photo, in the app's Output panel), or downscale the photo.";
+const pixelLimit = (maxMegapixels: number) => ({ maxMegapixels, limitAdvice: APP_LIMIT_ADVICE });
+
 const handlers: { [T in EngineCommand]: Handler<T> } = {
   info: async () => ({ runtime: 'onnxruntime-node', version: ortEnv.versions.node ?? ortEnv.versions.common }),
-  inspect: async ({ path, maxMegapixels }) => readMetadataSummary(path, { maxMegapixels }),
+  inspect: async ({ path, maxMegapixels }) => readMetadataSummary(path, pixelLimit(maxMegapixels)),
   preview: async ({ path, maxEdge, maxMegapixels }) => {
-    const preview = await makePreview(path, maxEdge, { maxMegapixels });
+    const preview = await makePreview(path, maxEdge, pixelLimit(maxMegapixels));
     return { jpeg: new Uint8Array(preview.jpeg), width: preview.width, height: preview.height };
   },
   crop: async ({ path, region, maxMegapixels }) => {
-    const crop = await makeCrop(path, region, { maxMegapixels });
+    const crop = await makeCrop(path, region, pixelLimit(maxMegapixels));
     return { jpeg: new Uint8Array(crop.jpeg), width: crop.width, height: crop.height };
   },
   // The editor's deblur: a lossless PNG result in the photo's own depth and space, to be saved in
@@ -54,7 +58,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       ...(request.mask ? { mask: request.mask } : {}),
       format: 'png',
       overwrite: true,
-      maxMegapixels: request.maxMegapixels,
+      ...pixelLimit(request.maxMegapixels),
       preferredProvider: request.preferredProvider,
       signal,
       onProgress: tileStages(onProgress),
@@ -72,7 +76,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       format: request.format,
       quality: request.quality,
       overwrite: false,
-      maxMegapixels: request.maxMegapixels,
+      ...pixelLimit(request.maxMegapixels),
       preferredProvider: request.preferredProvider,
       signal,
       onProgress: tileStages(onProgress),
@@ -81,7 +85,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
   },
   encode: async (request) => {
     const source = sourceFromWire(request.source);
-    const result = await decodeImage(request.resultPath, { maxMegapixels: request.maxMegapixels });
+    const result = await decodeImage(request.resultPath, pixelLimit(request.maxMegapixels));
     // A lower strength than the job ran at: blended from the result, the network is not run again.
     const raster =
       request.keep === undefined || request.keep === 1
@@ -110,7 +114,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
 async function originalPixels(source: SourceMetadata, maxMegapixels: number): Promise<RasterImage> {
   const { path } = source;
   try {
-    const now = await decodeImage(path, { maxMegapixels });
+    const now = await decodeImage(path, pixelLimit(maxMegapixels));
     if (source.fingerprint && now.source.fingerprint !== source.fingerprint) {
       throw new UnshakeError(
         'INVALID_REQUEST',

@@ -14,10 +14,11 @@ import { formatBytes, numberOption, onePositional, parseCommand } from './args.j
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
+import { pixelLimitOption } from './pixel-limit.js';
 
 export const USAGE =
   'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
-  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--cpu] [--models-dir <folder>]\n' +
+  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>]\n' +
   '       unshake deblur <folder|photo>... [--out-dir <folder> | --subfolder <name>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
 
 export async function deblurCommand(argv: string[]): Promise<number> {
@@ -38,6 +39,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
         quality: { type: 'string' },
         overwrite: { type: 'boolean' },
         'tile-size': { type: 'string' },
+        'max-megapixels': { type: 'string' },
         cpu: { type: 'boolean' },
         'models-dir': { type: 'string' },
       },
@@ -55,6 +57,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     mask: parseRegion(values.region, values.feather, values.invert ?? false),
     quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
+    ...pixelLimitOption(values['max-megapixels']),
     preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),
   };
   const subfolder = subfolderName(values.subfolder);
@@ -73,7 +76,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   }
   const input = onePositional(positionals, 'input image', USAGE);
   // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
-  const { meta } = await probeImage(input);
+  const { meta } = await probeImage(input, { maxMegapixels: shared.maxMegapixels, limitAdvice: shared.limitAdvice });
   // A multi-page TIFF or an animated GIF: say what happens to the other pages, not silently.
   const pages = meta.pages ?? 1;
   if (pages > 1) process.stderr.write(`note: ${path.basename(input)} has ${pages} pages or frames; only the first is deblurred and saved.\n`);

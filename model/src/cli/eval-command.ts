@@ -8,8 +8,9 @@ import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { describeProvider } from './deblur-command.js';
 import { numberOption, outputFileOption, parseCommand } from './args.js';
+import { pixelLimitOption } from './pixel-limit.js';
 
-export const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--cpu] [--models-dir <folder>]';
+export const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>]';
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
@@ -21,6 +22,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
         json: { type: 'string' },
         limit: { type: 'string' },
         'tile-size': { type: 'string' },
+        'max-megapixels': { type: 'string' },
         cpu: { type: 'boolean' },
         'models-dir': { type: 'string' },
       },
@@ -28,6 +30,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     USAGE,
   );
   if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
+  const pixelLimit = pixelLimitOption(values['max-megapixels']);
   const jsonPath = values.json === undefined ? undefined : await outputFileOption('json', values.json);
   const { pairs: all, unmatched } = await findPairs(values.set);
   for (const u of unmatched) process.stderr.write(`eval: skipped ${u.file}: ${u.reason}\n`);
@@ -39,6 +42,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     model,
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     preferredProvider: values.cpu ? 'cpu' : 'auto',
+    pixelLimit,
     onPair: (r, i, n) =>
       process.stderr.write(`eval: ${i + 1}/${n} ${r.name}: ${r.input.psnr.toFixed(2)} → ${r.output.psnr.toFixed(2)} dB (${r.seconds.toFixed(2)} s)\n`),
     onSkip: (p, i, n) => process.stderr.write(`eval: ${i + 1}/${n} ${p.name}: skipped: ${p.reason}\n`),

@@ -25,6 +25,8 @@ strength or model made it.
       --quality <1..100>    JPEG and WebP quality (default: 95)
       --overwrite           replace --out if it exists (never the original)
       --tile-size <px>      the network's tile size (default: the model's own, from its manifest)
+      --max-megapixels <n>  the largest photo to deblur, 1 to 2000 (default: 250; more needs more
+                            memory; the app's Output panel setting does not apply here)
       --cpu                 run on the processor even where a graphics card could be used
       --models-dir <folder> where fine-tuned models are (default: the app's models folder)`,
 
@@ -47,6 +49,7 @@ name_blur / name_sharp files. A pair that cannot be scored is named and left out
       --json <file>         also write the scores as JSON
       --limit <n>           score only the first n pairs
       --tile-size <px>      the network's tile size (default: the model's own)
+      --max-megapixels <n>  the largest photo to score, 1 to 2000 (default: 250)
       --cpu                 run on the processor only
       --models-dir <folder> where fine-tuned models are (default: the app's models folder)`,
 

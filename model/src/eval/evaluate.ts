@@ -2,6 +2,7 @@ import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contrac
 import { UnshakeError } from '../errors.js';
 import { isGray, toNetworkRgb } from '../image/colour.js';
 import { decodeImage } from '../image/decode.js';
+import type { ProbeOptions } from '../image/probe.js';
 import type { DecodedImage, RasterImage } from '../image/types.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { deblurRaster, type DeblurOptions } from '../infer/deblur.js';
@@ -30,6 +31,8 @@ export interface EvalOptions {
   model: ResolvedModel;
   tileSize?: number;
   preferredProvider?: DeblurOptions['preferredProvider'];
+  /** The largest photo to decode, and what IMAGE_TOO_LARGE advises (default: the engine's). */
+  pixelLimit?: ProbeOptions;
   signal?: AbortSignal;
   onPair?: (result: PairResult, index: number, total: number) => void;
   /** A pair that cannot be scored (damaged, missing, sizes differ): left out, the others go on. */
@@ -55,7 +58,7 @@ export async function evaluatePairs(
   for (const [index, pair] of pairs.entries()) {
     let loaded: [DecodedImage, DecodedImage];
     try {
-      loaded = await Promise.all([decodeImage(pair.blurred), decodeImage(pair.sharp)]);
+      loaded = await Promise.all([decodeImage(pair.blurred, options.pixelLimit), decodeImage(pair.sharp, options.pixelLimit)]);
       const [{ raster: b }, { raster: s }] = loaded;
       if (b.width !== s.width || b.height !== s.height) {
         throw new UnshakeError('INVALID_REQUEST', `the blurred image is ${b.width}×${b.height} and the sharp one ${s.width}×${s.height}; a pair must be the same size.`);

@@ -11,7 +11,15 @@ export const DEFAULT_MAX_MEGAPIXELS = 250;
 
 export interface ProbeOptions {
   maxMegapixels?: number;
+  /**
+   * IMAGE_TOO_LARGE's advice, in the words of whoever set the limit: the app names its Output
+   * panel, the command line its --max-megapixels. The engine knows neither.
+   */
+  limitAdvice?: string;
 }
+
+/** Advice that names no setting: the engine's callers say where their limit is set. */
+export const DEFAULT_LIMIT_ADVICE = 'Raise the limit, or downscale the photo.';
 
 export interface ProbedImage {
   /** Absolute path of the file. */
@@ -53,7 +61,7 @@ export async function probeImage(path: string, options: ProbeOptions = {}): Prom
   if (!meta.width || !meta.height) {
     throw new UnshakeError('CORRUPT_IMAGE', `${name} has no valid image size in its header: the file is damaged; use another copy.`);
   }
-  checkPixelLimit(meta.width * meta.height, options.maxMegapixels ?? DEFAULT_MAX_MEGAPIXELS, name);
+  checkPixelLimit(meta.width * meta.height, options.maxMegapixels ?? DEFAULT_MAX_MEGAPIXELS, name, options.limitAdvice ?? DEFAULT_LIMIT_ADVICE);
   // libvips reads no EXIF from a TIFF: read it here, so the panel and every output get it.
   if (meta.format === 'tiff' && !meta.exif) meta = { ...meta, exif: (await readTiffExif(absolute)) ?? undefined };
   return { path: absolute, meta, fileSizeBytes };
@@ -164,12 +172,12 @@ async function sniffFormat(path: string): Promise<string | null> {
   }
 }
 
-function checkPixelLimit(pixels: number, maxMegapixels: number, name: string): void {
+function checkPixelLimit(pixels: number, maxMegapixels: number, name: string, advice: string): void {
   const megapixels = pixels / 1e6;
   if (megapixels > maxMegapixels) {
     throw new UnshakeError(
       'IMAGE_TOO_LARGE',
-      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels, over the ${maxMegapixels}-megapixel limit that keeps deblurring within memory (Largest photo, in the app's Output panel). Raise the limit, or downscale the photo.`,
+      `${name} is ${megapixels.toFixed(megapixels < 10 ? 1 : 0)} megapixels, over the ${maxMegapixels}-megapixel limit that keeps deblurring within memory. ${advice}`,
     );
   }
 }

@@ -32,6 +32,8 @@ export interface DeblurFileOptions {
   quality?: number;
   overwrite?: boolean;
   maxMegapixels?: number;
+  /** IMAGE_TOO_LARGE's advice: where the caller's limit is set (probe.ts). */
+  limitAdvice?: string;
   tileSize?: number;
   threads?: number;
   userModelsDir?: string;
@@ -94,7 +96,7 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     options.onTileSizeRaised?.({ requested: options.tileSize, used: minimumTile, margin });
   }
   const decodeStart = performance.now();
-  const read = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels });
+  const read = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels, limitAdvice: options.limitAdvice });
   const { raster } = read;
   // Which pixels the result is of, recorded in it (provenance.ts): hashed here, before the network
   // changes them in place.

@@ -41,10 +41,13 @@ describe('deblurFile on the streaming engine', () => {
     expect(a.equals(b)).toBe(false);
   });
 
-  it('refuses a photo above the pixel limit before decoding, and leaves no output', async () => {
+  it('refuses a photo above the pixel limit before decoding, and leaves no output; the advice is the caller\'s', async () => {
     const outPath = path.join(dir, 'big.png');
     const error = await deblurFile(input, { outPath, modelId: 'placeholder', maxMegapixels: 0.05 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/is 0\.1 megapixels, over the 0\.05-megapixel limit that keeps deblurring within memory \(Largest photo, in the app's Output panel\)/) });
+    // The engine alone names no setting: the app and the CLI set the limit in different places.
+    expect(error).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: 'in.jpg is 0.1 megapixels, over the 0.05-megapixel limit that keeps deblurring within memory. Raise the limit, or downscale the photo.' });
+    const advised = await deblurFile(input, { outPath, modelId: 'placeholder', maxMegapixels: 0.05, limitAdvice: 'Try --max-megapixels.' }).catch((e: unknown) => e);
+    expect(advised).toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/within memory\. Try --max-megapixels\.$/) });
     expect(existsSync(outPath)).toBe(false);
   });
 
@@ -52,7 +55,11 @@ describe('deblurFile on the streaming engine', () => {
     const outPath = path.join(dir, 'worker.png');
     const request = { path: input, outPath, strength: 1, modelId: 'placeholder', userModelsDir: path.join(dir, 'models'), preferredProvider: 'cpu' };
     const context = { signal: new AbortController().signal, onProgress: () => {} };
-    await expect(runEngineCommand('deblur', { ...request, maxMegapixels: 0.05 }, context)).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+    // The app's limit is its Output panel's setting, and the message says where to raise it.
+    await expect(runEngineCommand('deblur', { ...request, maxMegapixels: 0.05 }, context)).rejects.toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+      message: expect.stringMatching(/within memory\. Raise the limit \(Largest photo, in the app's Output panel\), or downscale the photo\.$/),
+    });
     expect(await readdir(dir)).not.toContain('worker.png');
     await expect(runEngineCommand('deblur', { ...request, maxMegapixels: 1 }, context)).resolves.toMatchObject({ width: 300, height: 200 });
     expect(existsSync(outPath)).toBe(true);
@@ -75,7 +82,7 @@ describe('deblurFile on the streaming engine', () => {
   it('opening uses the settings’ limit too: inspect and preview take it from the request', async () => {
     const context = { signal: new AbortController().signal, onProgress: () => {} };
     for (const [command, extra] of [['inspect', {}], ['preview', { maxEdge: 64 }]] as const) {
-      await expect(runEngineCommand(command, { path: input, maxMegapixels: 0.05, ...extra }, context), command).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE' });
+      await expect(runEngineCommand(command, { path: input, maxMegapixels: 0.05, ...extra }, context), command).rejects.toMatchObject({ code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/in the app's Output panel/) });
       await expect(runEngineCommand(command, { path: input, maxMegapixels: 1, ...extra }, context), command).resolves.toBeTruthy();
     }
   });
