@@ -2,7 +2,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { UnshakeError } from '../errors.js';
 import { evaluatePairs } from '../eval/evaluate.js';
-import { findPairs } from '../eval/pairs.js';
+import { findPairs, firstOfSet } from '../eval/pairs.js';
 import { formatTable, summarise } from '../eval/report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
@@ -32,13 +32,15 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
   const pixelLimit = pixelLimitOption(values['max-megapixels']);
   const jsonPath = values.json === undefined ? undefined : await outputFileOption('json', values.json);
-  const { pairs: all, unmatched } = await findPairs(values.set);
-  for (const u of unmatched) process.stderr.write(`eval: skipped ${u.file}: ${u.reason}\n`);
-  const pairs = all.slice(0, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }) ?? all.length);
+  const set = await findPairs(values.set);
+  for (const u of set.unmatched) process.stderr.write(`eval: note: ${u.file} is not scored: ${u.reason}\n`);
+  const { pairs, unpaired } = firstOfSet(set, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }));
+  // A blurred photo without its sharp one is a pair of the set that cannot be scored.
+  for (const u of unpaired) process.stderr.write(`eval: skipped ${u.name}: ${u.reason}\n`);
   // Fine-tuned models from `npm run train` (and the app) are found here, as for `deblur`.
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir: values['models-dir'] ?? defaultModelsDir() });
   process.stderr.write(`eval: ${pairs.length} pair(s) from ${values.set} with model "${model.manifest.id}"\n`);
-  const { results, skipped, executionProvider } = await evaluatePairs(pairs, {
+  const { results, skipped: failed, executionProvider } = await evaluatePairs(pairs, {
     model,
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     preferredProvider: values.cpu ? 'cpu' : 'auto',
@@ -47,11 +49,13 @@ export async function evalCommand(argv: string[]): Promise<number> {
       process.stderr.write(`eval: ${i + 1}/${n} ${r.name}: ${r.input.psnr.toFixed(2)} → ${r.output.psnr.toFixed(2)} dB (${r.seconds.toFixed(2)} s)\n`),
     onSkip: (p, i, n) => process.stderr.write(`eval: ${i + 1}/${n} ${p.name}: skipped: ${p.reason}\n`),
   });
-  if (results.length === 0) throw new UnshakeError('INVALID_REQUEST', `None of the ${pairs.length} pair(s) in ${values.set} could be scored (see the lines above).`);
+  const skipped = [...unpaired, ...failed];
+  const total = pairs.length + unpaired.length;
+  if (results.length === 0) throw new UnshakeError('INVALID_REQUEST', `None of the ${total} pair(s) in ${values.set} could be scored (see the lines above).`);
   const summary = summarise(results);
   console.log(formatTable(results, summary));
   if (executionProvider) console.log(`execution provider: ${describeProvider(executionProvider)}`);
-  if (skipped.length > 0) console.log(`${skipped.length} of ${pairs.length} pair(s) skipped and left out of the scores: ${skipped.map((p) => p.name).join(', ')}`);
+  if (skipped.length > 0) console.log(`${skipped.length} of ${total} pair(s) skipped and left out of the scores: ${skipped.map((p) => p.name).join(', ')}`);
   if (jsonPath) {
     const report = {
       set: path.resolve(values.set),

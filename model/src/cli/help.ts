@@ -42,7 +42,8 @@ Lists the models Unshake can run: the ones shipped with it and the ones you fine
 Scores a model on blurred/sharp pairs (PSNR and SSIM of the blurred photo and of the result
 against the sharp one), through the same engine as the app. The folder holds an index.tsv
 (columns "blurred" and "sharp"), blur/ and sharp/ subfolders with matching names, or
-name_blur / name_sharp files. A pair that cannot be scored is named and left out (exit code 1).
+name_blur / name_sharp files. A pair that cannot be scored, or a blurred photo without its sharp
+one, is named and left out (exit code 1).
 
       --set <folder>        the pairs (required)
   -m, --model <id>          model to score (default: base)

@@ -17,8 +17,11 @@ export interface PairCandidate {
 export interface Discovery {
   layout: 'index.tsv' | 'folders' | 'siblings';
   pairs: PairCandidate[];
-  /** Files that have no partner, with a reason (shown in the validation report). */
-  unmatched: { file: string; reason: string }[];
+  /**
+   * Files that have no partner, with a reason (shown in the validation report); `side` says which
+   * kind the file is: a blurred photo without its sharp one is a pair eval cannot score.
+   */
+  unmatched: { file: string; reason: string; side: 'blurred' | 'sharp' }[];
 }
 
 const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|heic|heif|avif)$/i;
@@ -56,10 +59,10 @@ async function fromFolders(blurDir: string, sharpDir: string): Promise<Discovery
   for (const n of blurred) {
     const partner = sharpByStem.get(stem(n));
     if (partner) pairs.push({ name: stem(n), blurred: path.join(blurDir, n), sharp: path.join(sharpDir, partner) });
-    else unmatched.push({ file: path.join(blurDir, n), reason: `no sharp/${stem(n)}.* to pair with` });
+    else unmatched.push({ file: path.join(blurDir, n), reason: `no sharp/${stem(n)}.* to pair with`, side: 'blurred' });
     sharpByStem.delete(stem(n));
   }
-  for (const n of sharpByStem.values()) unmatched.push({ file: path.join(sharpDir, n), reason: `no blur/${stem(n)}.* to pair with` });
+  for (const n of sharpByStem.values()) unmatched.push({ file: path.join(sharpDir, n), reason: `no blur/${stem(n)}.* to pair with`, side: 'sharp' });
   return { layout: 'folders', pairs, unmatched };
 }
 
@@ -76,10 +79,10 @@ async function fromSiblings(dir: string): Promise<Discovery> {
   for (const [key, n] of blurred) {
     const partner = sharp.get(key);
     if (partner) pairs.push({ name: key, blurred: path.join(dir, n), sharp: path.join(dir, partner) });
-    else unmatched.push({ file: path.join(dir, n), reason: `no ${key}_sharp.* to pair with` });
+    else unmatched.push({ file: path.join(dir, n), reason: `no ${key}_sharp.* to pair with`, side: 'blurred' });
     sharp.delete(key);
   }
-  for (const [key, n] of sharp) unmatched.push({ file: path.join(dir, n), reason: `no ${key}_blur.* to pair with` });
+  for (const [key, n] of sharp) unmatched.push({ file: path.join(dir, n), reason: `no ${key}_blur.* to pair with`, side: 'sharp' });
   return { layout: 'siblings', pairs, unmatched };
 }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findPairs } from '../../../model/src/eval/pairs.js';
+import { findPairs, firstOfSet } from '../../../model/src/eval/pairs.js';
 import { summarise, formatTable } from '../../../model/src/eval/report.js';
 import type { PairResult } from '../../../model/src/eval/evaluate.js';
 
@@ -29,9 +29,20 @@ describe('eval --set finds pairs as the fine-tuner does', () => {
     await put(path.join(set, 'blur/b.png'), await png(90));
     await put(path.join(set, 'sharp/b.png'), await png(100));
     await put(path.join(set, 'blur/lonely.png'), await png(90));
-    const { pairs, unmatched } = await findPairs(set);
-    expect(pairs.map((p) => [p.name, path.basename(p.sharp)])).toEqual([['blur/a.jpg', 'a.png'], ['blur/b.png', 'b.png']]);
-    expect(unmatched).toEqual([{ file: path.join(set, 'blur/lonely.png'), reason: 'no sharp/lonely.* to pair with' }]);
+    await put(path.join(set, 'sharp/extra.png'), await png(100));
+    await put(path.join(set, 'blur/a1.png'), await png(90));
+    const found = await findPairs(set);
+    expect(found.pairs.map((p) => [p.name, path.basename(p.sharp)])).toEqual([['blur/a.jpg', 'a.png'], ['blur/b.png', 'b.png']]);
+    // A blurred photo without its partner is a pair that cannot be scored; a sharp one alone is not a pair.
+    expect(found.unpaired).toEqual([
+      { name: 'blur/a1.png', reason: 'no sharp/a1.* to pair with' },
+      { name: 'blur/lonely.png', reason: 'no sharp/lonely.* to pair with' },
+    ]);
+    expect(found.unmatched).toEqual([{ file: path.join(set, 'sharp/extra.png'), reason: 'no blur/extra.* to pair with', side: 'sharp' }]);
+    // --limit takes entries in name order, the unpaired among them.
+    expect(firstOfSet(found, 2)).toEqual({ pairs: [found.pairs[0]], unpaired: [found.unpaired[0]] });
+    expect(firstOfSet(found, 3)).toEqual({ pairs: found.pairs, unpaired: [found.unpaired[0]] });
+    expect(firstOfSet(found)).toEqual({ pairs: found.pairs, unpaired: found.unpaired });
   });
 
   it('reads index.tsv with comment lines and absolute paths, and keeps same-named files of different folders apart', async () => {

@@ -67,7 +67,7 @@ describe('pair discovery and validation', () => {
     expect([shifted.blurRegion, shifted.sharpRegion]).toEqual([{ left: 12, top: 0, width: 84, height: 80 }, { left: 0, top: 0, width: 84, height: 80 }]);
     expect(shifted.note).toBe('realigned by 12 px: the sharp photo is framed 12 px further right than the blurred one; training uses the 84×80 px both show');
     expect(report.valid.map((p) => p.name).sort()).toEqual(['again', 'bigger', 'shifted']);
-    expect(report.unmatched).toEqual([{ file: path.join(dir, 'blur/lonely.png'), reason: 'no sharp/lonely.* to pair with' }]);
+    expect(report.unmatched).toEqual([{ file: path.join(dir, 'blur/lonely.png'), reason: 'no sharp/lonely.* to pair with', side: 'blurred' }]);
   });
 
   it('pairs *_blur / *_sharp siblings and applies EXIF orientation before comparing', async () => {
