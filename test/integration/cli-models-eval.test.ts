@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, runCli, sharedData, type CliResult } from './cli-run.js';
+import { installUserModel, runCli, sharedData } from './cli-run.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -18,27 +16,6 @@ async function indexPsnr(set: string): Promise<Map<string, number>> {
   const [header, ...rows] = (await readFile(path.join(set, 'index.tsv'), 'utf8')).trim().split('\n');
   const cols = header!.split('\t');
   return new Map(rows.map((r) => r.split('\t')).map((c) => [c[cols.indexOf('blurred')]!, Number(c[cols.indexOf('input_psnr_db')])]));
-}
-
-/** runCli with extra environment variables (XDG_CONFIG_HOME moves the default models folder on Linux). */
-function runCliWithEnv(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'model/src/cli/index.ts', ...args], { cwd: repoRoot, env: { ...process.env, UNSHAKE_DEBUG: '', ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-/** A fine-tuned model as `npm run train` saves it: `<modelsDir>/<id>/model.onnx` + `<id>.manifest.json` (the placeholder's graph). */
-async function installUserModel(modelsDir: string, id: string): Promise<void> {
-  const dir = path.join(modelsDir, id);
-  await mkdir(dir, { recursive: true });
-  const weights = path.resolve(repoRoot, 'model/weights');
-  await copyFile(path.join(weights, 'placeholder.onnx'), path.join(dir, 'model.onnx'));
-  const manifest = JSON.parse(await readFile(path.join(weights, 'placeholder.manifest.json'), 'utf8'));
-  const sha256 = createHash('sha256').update(await readFile(path.join(dir, 'model.onnx'))).digest('hex');
-  const own = { ...manifest, id, name: `Fine-tuned ${id}`, placeholder: false, file: 'model.onnx', sha256 };
-  await writeFile(path.join(dir, `${id}.manifest.json`), JSON.stringify(own, null, 2));
 }
 
 describe('unshake models / eval / bench / train', () => {
@@ -102,7 +79,7 @@ describe('unshake models / eval / bench / train', () => {
       [['--model', 'other-tuned', '--models-dir', elsewhere], 'other-tuned'],
     ] as const) {
       const json = path.join(tmp, `${id}.json`);
-      const r = await runCliWithEnv(['eval', '--set', set, '--limit', '1', '--cpu', '--json', json, ...args], { XDG_CONFIG_HOME: config });
+      const r = await runCli(['eval', '--set', set, '--limit', '1', '--cpu', '--json', json, ...args], { XDG_CONFIG_HOME: config });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain(`with model "${id}"`);
       expect(JSON.parse(await readFile(json, 'utf8')).model).toMatchObject({ id, name: `Fine-tuned ${id}`, placeholder: false });

@@ -7,21 +7,26 @@ import { benchTraining } from '../eval/bench-training.js';
 import { benchMarkdown } from '../eval/bench-report.js';
 import { REPO_ROOT } from '../eval/repo-root.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
+import { defaultModelsDir } from '../models/user-models-dir.js';
 import { outputFileOption, parseCommand } from './args.js';
 
 export const USAGE =
   'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--sizes16 24] [--full] [--tiles 256,384,512,768,1024] ' +
   '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only | --keep-training]';
 
-/** Comma-separated positive numbers within [min, max]. */
-function numberList(name: string, value: string | undefined, min: number, max: number): number[] | undefined {
+/** Comma-separated numbers within [min, max], whole ones if asked (threads, tile sizes). */
+function numberList(name: string, value: string | undefined, range: { min: number; max: number; integer?: boolean }): number[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map(Number);
-  if (list.length === 0 || list.some((n) => !(n >= min && n <= max))) {
-    throw new UnshakeError('INVALID_REQUEST', `--${name} must be comma-separated numbers from ${min} to ${max}, got "${value}".`);
+  const { min, max, integer } = range;
+  const list = value.split(',').map((part) => (part.trim() === '' ? NaN : Number(part)));
+  if (list.some((n) => !(n >= min && n <= max) || (integer && !Number.isInteger(n)))) {
+    throw new UnshakeError('INVALID_REQUEST', `--${name} must be comma-separated ${integer ? 'whole numbers' : 'numbers'} from ${min} to ${max}, got "${value}".`);
   }
   return list;
 }
+
+/** The three ways to treat fine-tuning exclude one another: one of them wins silently otherwise. */
+const TRAINING_CHOICES = ['no-train', 'train-only', 'keep-training'] as const;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(
@@ -46,15 +51,23 @@ export async function benchCommand(argv: string[]): Promise<number> {
     },
     USAGE,
   );
+  const chosen = TRAINING_CHOICES.filter((flag) => values[flag]);
+  if (chosen.length > 1) {
+    throw new UnshakeError('INVALID_REQUEST', `${chosen.map((flag) => `--${flag}`).join(' and ')} are alternatives: give one.\nusage: ${USAGE}`);
+  }
+  // The numbers are checked before anything runs (a fraction of a thread reached ONNX Runtime as a model error).
+  const tileSizes = numberList('tiles', values.tiles, { min: 32, max: 4096, integer: true });
+  const threads = numberList('threads', values.threads, { min: 1, max: 256, integer: true });
   // Written at the end of a run of minutes: a folder that is not there is said now.
   const [jsonPath, mdPath] = values['no-write'] ? [path.resolve(values.json), path.resolve(values.md)] : [await outputFileOption('json', values.json), await outputFileOption('md', values.md)];
-  const sizes = numberList('sizes', values.sizes, 0.01, 250) ?? [];
-  const sizes16 = numberList('sizes16', values.sizes16, 0.01, 250) ?? [];
+  const sizes = numberList('sizes', values.sizes, { min: 0.01, max: 250 }) ?? [];
+  const sizes16 = numberList('sizes16', values.sizes16, { min: 0.01, max: 250 }) ?? [];
   // --full adds the 100 MP photos whose peak RSS the issue bounds, 8-bit JPEG and 16-bit PNG
   // (minutes on a small CPU).
   if (values.full && !sizes.includes(100)) sizes.push(100);
   if (values.full && !sizes16.includes(100)) sizes16.push(100);
-  const userModelsDir = values['models-dir'] ? path.resolve(values['models-dir']) : undefined;
+  // Fine-tuned models from `npm run train` (and the app) are found here, as for the other commands.
+  const userModelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir });
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   let report: BenchReport;
@@ -68,8 +81,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     runBench(model, {
       sizes,
       sizes16,
-      tileSizes: numberList('tiles', values.tiles, 32, 4096),
-      threads: numberList('threads', values.threads, 1, 256),
+      tileSizes,
+      threads,
       preferred: values.cpu ? 'cpu' : 'auto',
       userModelsDir,
       training,

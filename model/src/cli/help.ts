@@ -61,19 +61,20 @@ several tile sizes and threads, whole photos end to end with their peak memory, 
 steps on each training backend. Prints a table and writes JSON and Markdown.
 
   -m, --model <id>          model to measure (default: base)
-      --models-dir <folder> where fine-tuned models are
+      --models-dir <folder> where fine-tuned models are (default: the app's models folder)
       --sizes <MP,...>      8-bit photo sizes in megapixels (default: 12,48)
       --sizes16 <MP,...>    16-bit photo sizes (default: none)
       --full                add 100 MP photos, 8- and 16-bit (minutes on a small processor)
       --tiles <px,...>      tile sizes for the network sweep (default: 256,384,512,768,1024)
-      --threads <n,...>     thread counts for the sweep (default: 1 and all cores)
+      --threads <n,...>     thread counts for the sweep, whole numbers (default: 1 and all cores)
       --json <file>         where to write the JSON (default: docs/bench.json)
       --md <file>           where to write the Markdown (default: docs/bench.md)
       --no-write            print only
       --cpu                 the processor only
       --no-train            leave out fine-tuning
       --train-only          time fine-tuning only, keeping the rest of the last report
-      --keep-training       time inference only, keeping the last report's fine-tuning`,
+      --keep-training       time inference only, keeping the last report's fine-tuning
+                            (--no-train, --train-only and --keep-training: one at most)`,
 
   train: `unshake train --pairs <folder> | --sharp <folder> [options]
 
