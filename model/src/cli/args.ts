@@ -64,6 +64,7 @@ export function formatBytes(bytes: number): string {
  * typo is said at once, in words, not as an internal error after the whole run.
  */
 export async function outputFileOption(name: string, value: string): Promise<string> {
+  refuseStdio(`--${name}`, value, 'out');
   const file = path.resolve(value);
   const folder = path.dirname(file);
   if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) {
@@ -71,4 +72,15 @@ export async function outputFileOption(name: string, value: string): Promise<str
   }
   if (await stat(file).then((s) => s.isDirectory(), () => false)) throw new UnshakeError('WRITE_FAILED', `--${name} ${value} is a folder; give a file name.`);
   return file;
+}
+
+/**
+ * "-" names standard input or output in many tools; here it would be a file literally named "-"
+ * (or "/path/- does not exist"). Photos, results and reports are files with their metadata,
+ * written atomically: a stream cannot hold that, so "-" is refused in words.
+ */
+export function refuseStdio(label: string, value: string | undefined, direction: 'in' | 'out'): void {
+  if (value !== '-') return;
+  const stream = direction === 'in' ? 'reading from standard input' : 'writing to standard output';
+  throw new UnshakeError('INVALID_REQUEST', `${label} "-": ${stream} is not supported; name a file.`);
 }

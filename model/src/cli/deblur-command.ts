@@ -5,12 +5,13 @@ import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask
 import { BATCH_SUBFOLDER, OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { defaultOutputPath } from '../image/encode.js';
-import { extensionFor } from '../image/formats.js';
+import { extensionFor, resolveOutputFormat, type WritableFormat } from '../image/formats.js';
 import { probeImage } from '../image/probe.js';
 import { makeOutputFolder } from '../image/results-folder.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
-import { formatBytes, numberOption, onePositional, parseCommand } from './args.js';
+import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
+import { batchFormatOf, outWithExtension, qualityNote, strengthOption } from './deblur-output-checks.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
@@ -48,12 +49,15 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   );
   // path.resolve('') is the current folder: an unset shell variable would read as "a folder".
   if (positionals.some((p) => p.trim() === '')) throw new UnshakeError('FILE_NOT_FOUND', 'The input path is empty (an unset shell variable?): name a photo file.');
+  for (const p of positionals) refuseStdio('deblur', p, 'in');
+  refuseStdio('--out', values.out, 'out');
+  refuseStdio('--out-dir', values['out-dir'], 'out');
   const format = parseFormat(values.format);
   const shared = {
     modelId: values.model,
     // Fine-tuned models from `npm run train` (and the app) are found here.
     userModelsDir: values['models-dir'] ?? defaultModelsDir(),
-    strength: numberOption('strength', values.strength, { min: 0, max: 1 }),
+    strength: strengthOption(values.strength),
     mask: parseRegion(values.region, values.feather, values.invert ?? false),
     quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
@@ -62,14 +66,17 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   };
   const subfolder = subfolderName(values.subfolder);
   // PNG and TIFF are written losslessly: a quality for them would be ignored without a word.
-  if (values.quality !== undefined && (format === 'png' || format === 'tiff')) process.stderr.write(`note: --quality applies to JPEG and WebP; ${format.toUpperCase()} is written losslessly.\n`);
+  const noteQuality = (formats: WritableFormat[]) => {
+    const line = values.quality === undefined ? null : qualityNote(formats);
+    if (line) process.stderr.write(`note: ${line}\n`);
+  };
   if (positionals.length > 1 || values['out-dir'] !== undefined || subfolder !== undefined || (positionals.length === 1 && (await isFolder(positionals[0]!)))) {
     if (values.out !== undefined || values.overwrite) {
       throw new UnshakeError('INVALID_REQUEST', `--out and --overwrite name one result; a batch writes photo-unshaken.* files (use --out-dir for another folder) and never replaces one.\nusage: ${USAGE}`);
     }
     if (positionals.length === 0) throw new UnshakeError('INVALID_REQUEST', `name the photos or folders to deblur.\nusage: ${USAGE}`);
     if (values['out-dir'] !== undefined && subfolder !== undefined) throw new UnshakeError('INVALID_REQUEST', `--out-dir and --subfolder both say where results go: give one.\nusage: ${USAGE}`);
-    return runBatch(positionals, { outDir: values['out-dir'], subfolder, format: format === 'same' ? undefined : format, deblur: shared });
+    return runBatch(positionals, { outDir: values['out-dir'], subfolder, format: format === 'same' ? undefined : format, deblur: shared }, noteQuality);
   }
   if (values.overwrite && values.out === undefined) {
     throw new UnshakeError('INVALID_REQUEST', `--overwrite replaces the file --out names; without --out the result gets a free name next to the photo and replaces nothing.\nusage: ${USAGE}`);
@@ -81,9 +88,15 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   const pages = meta.pages ?? 1;
   if (pages > 1) process.stderr.write(`note: ${path.basename(input)} has ${pages} pages or frames; only the first is deblurred and saved.\n`);
   // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
+  const requested = format ?? 'same';
+  const note = (line: string) => process.stderr.write(`note: ${line}\n`);
   let outPath = path.resolve(
-    values.out ?? defaultOutputPath(input, undefined, format === undefined || format === 'same' ? undefined : extensionFor(format)),
+    values.out !== undefined
+      ? await outWithExtension(values.out, resolveOutputFormat(meta.format ?? '', requested), note)
+      : defaultOutputPath(input, undefined, requested === 'same' ? undefined : extensionFor(requested)),
   );
+  // As the encoder will decide it: from --format, --out's extension, or the photo's own format.
+  noteQuality([resolveOutputFormat(meta.format ?? '', requested, outPath)]);
   // Said in the command line's words (the engine's message speaks for the app's dialogs).
   if (values.out !== undefined && !values.overwrite && outPath !== path.resolve(input) && (await stat(outPath).then((s) => s.isFile(), () => false))) {
     throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists: choose another --out, or add --overwrite to replace it.`);
@@ -139,8 +152,9 @@ async function isFolder(arg: string): Promise<boolean> {
   return (await stat(path.resolve(arg)).catch(() => null))?.isDirectory() ?? false;
 }
 
-async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>): Promise<number> {
+async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, noteQuality: (formats: WritableFormat[]) => void): Promise<number> {
   const inputs = await photoFilesIn(args, { ...(options.subfolder ? { resultsSubfolder: options.subfolder } : {}), onLeftOut: (note) => process.stderr.write(`note: ${note}\n`) });
+  noteQuality(inputs.map((input) => batchFormatOf(input, options.format)));
   if (options.outDir) {
     const outDir = path.resolve(options.outDir);
     if ((await stat(outDir).catch(() => null))?.isDirectory() === false) throw new UnshakeError('INVALID_REQUEST', `--out-dir ${outDir} is a file, not a folder.`);

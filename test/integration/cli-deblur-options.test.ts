@@ -1,0 +1,87 @@
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, sharedData } from './cli-run.js';
+
+/** deblur's options that would have written something useless: refused or amended, and said. */
+let tmp: string;
+let png: string;
+let jpg: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-cli-options-'));
+  png = path.join(tmp, 'gray.png');
+  jpg = path.join(tmp, 'flower.jpg');
+  await copyFile(sharedData('levin', 'im1_kernel1_img.png'), png);
+  await sharp(sharedData('gopro-official', 'Flower_blur1.png')).resize(320).jpeg().toFile(jpg);
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+const deblur = (...args: string[]) => runCli(['deblur', ...args, '--model', 'placeholder']);
+const QUALITY_NOTE = /^note: --quality applies to JPEG and WebP; PNG is written losslessly\.$/m;
+
+describe('deblur options that would write something useless', () => {
+  it('--strength 0 is refused as "nothing would change", for one photo and for a batch, and nothing is written', async () => {
+    const before = await readdir(tmp);
+    for (const target of [png, tmp]) {
+      const r = await deblur(target, '--strength', '0');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error \[INVALID_REQUEST\]: --strength 0 applies none of the fix: nothing would change\./m);
+    }
+    expect(await readdir(tmp)).toEqual(before);
+  });
+
+  it('--quality on a lossless result gets its note whether the format comes from the photo, --out or --format', async () => {
+    const fromPhoto = await deblur(png, '--quality', '50');
+    expect(fromPhoto.code, fromPhoto.stderr).toBe(0);
+    expect(fromPhoto.stderr).toMatch(QUALITY_NOTE);
+    const fromOut = await deblur(jpg, '--quality', '50', '--out', path.join(tmp, 'by-name.png'));
+    expect(fromOut.code, fromOut.stderr).toBe(0);
+    expect(fromOut.stderr).toMatch(QUALITY_NOTE);
+    const fromFormat = await deblur(jpg, '--quality', '50', '--format', 'png', '--out', path.join(tmp, 'by-format.png'));
+    expect(fromFormat.stderr).toMatch(QUALITY_NOTE);
+    // A JPEG result uses it: no note.
+    const lossy = await deblur(jpg, '--quality', '50', '--out', path.join(tmp, 'lossy.jpg'));
+    expect(lossy.code, lossy.stderr).toBe(0);
+    expect(lossy.stderr).not.toMatch(/^note: --quality/m);
+  });
+
+  it('a batch of PNG and JPEG photos says how many results the quality does not apply to', async () => {
+    const folder = path.join(tmp, 'mixed');
+    await mkdir(folder);
+    await copyFile(png, path.join(folder, 'a.png'));
+    await copyFile(jpg, path.join(folder, 'b.jpg'));
+    const r = await deblur(folder, '--quality', '50');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: --quality applies to JPEG and WebP; 1 of the 2 results will be PNG, written losslessly.');
+  });
+
+  it('--out without an image extension gets the format\'s, with a note: never a file no viewer opens', async () => {
+    const r = await deblur(jpg, '--out', path.join(tmp, 'fixed'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: --out ' + path.join(tmp, 'fixed') + ' names no image type; writing fixed.jpg (JPEG) so that other programs open it.');
+    expect(r.stdout).toContain(`wrote ${path.join(tmp, 'fixed.jpg')} `);
+    expect((await sharp(path.join(tmp, 'fixed.jpg')).metadata()).format).toBe('jpeg');
+    // A dot in the name is not an extension; --format decides the one added.
+    const dated = await deblur(jpg, '--out', path.join(tmp, 'trip 2024.06.01'), '--format', 'tiff');
+    expect(dated.code, dated.stderr).toBe(0);
+    expect((await sharp(path.join(tmp, 'trip 2024.06.01.tif')).metadata()).format).toBe('tiff');
+    expect(await readdir(tmp)).not.toContain('fixed');
+  });
+
+  it('"-" is not taken for a file: standard input and output are said to be unsupported', async () => {
+    const before = await readdir(tmp);
+    const refused = async (args: string[], message: string) => {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`error [INVALID_REQUEST]: ${message}`);
+    };
+    await refused(['deblur', '-'], 'deblur "-": reading from standard input is not supported; name a file.');
+    await refused(['deblur', png, '--out', '-'], '--out "-": writing to standard output is not supported; name a file.');
+    await refused(['deblur', png, '--out-dir', '-'], '--out-dir "-": writing to standard output is not supported; name a file.');
+    await refused(['eval', '--set', tmp, '--json', '-'], '--json "-": writing to standard output is not supported; name a file.');
+    expect(await readdir(tmp)).toEqual(before);
+  });
+});
