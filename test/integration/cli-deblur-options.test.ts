@@ -1,9 +1,10 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, sharedData } from './cli-run.js';
+import { repoRoot, runCli, sharedData } from './cli-run.js';
 
 /** deblur's options that would have written something useless: refused or amended, and said. */
 let tmp: string;
@@ -83,5 +84,43 @@ describe('deblur options that would write something useless', () => {
     await refused(['deblur', png, '--out-dir', '-'], '--out-dir "-": writing to standard output is not supported; name a file.');
     await refused(['eval', '--set', tmp, '--json', '-'], '--json "-": writing to standard output is not supported; name a file.');
     expect(await readdir(tmp)).toEqual(before);
+  });
+});
+
+describe('deblur --json', () => {
+  it('one photo: one summary on stdout, the lines for people on stderr', async () => {
+    const out = path.join(tmp, 'json (1).png');
+    const r = await deblur(png, '--out', out, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      photos: [{ input: png, status: 'done', output: out, bytes: expect.any(Number), width: 255, height: 255, seconds: expect.any(Number), tiles: 1, model: 'placeholder', executionProvider: 'cpu' }],
+      done: 1,
+      failed: 0,
+      alreadyDone: 0,
+    });
+    expect(r.stderr).toContain(`wrote ${out} (`);
+  });
+
+  it('a batch through `npm run -s`: each photo done, already done or failed, on a clean stdout; exit 1 for the failure', async () => {
+    const folder = path.join(tmp, 'json-batch');
+    await mkdir(folder);
+    await copyFile(png, path.join(folder, 'a.png'));
+    await copyFile(jpg, path.join(folder, 'b.jpg'));
+    await copyFile(png, path.join(folder, 'a-unshaken.png'));
+    await writeFile(path.join(folder, 'c.jpg'), (await readFile(jpg)).subarray(0, 500));
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile('npm', ['--prefix', repoRoot, 'run', '-s', 'deblur', '--', folder, '--model', 'placeholder', '--json'], { cwd: tmp }, (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(r.code, r.stderr).toBe(1);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ done: 1, failed: 1, alreadyDone: 1 });
+    expect(summary.photos).toEqual([
+      { input: path.join(folder, 'a.png'), status: 'already-done', output: path.join(folder, 'a-unshaken.png') },
+      expect.objectContaining({ input: path.join(folder, 'b.jpg'), status: 'done', output: path.join(folder, 'b-unshaken.jpg') }),
+      { input: path.join(folder, 'c.jpg'), status: 'failed', error: { code: 'CORRUPT_IMAGE', message: expect.stringContaining('c.jpg') } },
+    ]);
+    expect(r.stderr).toContain('batch: 1 done, 1 failed, 1 already done (of 3)');
   });
 });

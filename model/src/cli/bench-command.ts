@@ -11,7 +11,7 @@ import { defaultModelsDir } from '../models/user-models-dir.js';
 import { outputFileOption, parseCommand } from './args.js';
 
 export const USAGE =
-  'unshake bench [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--sizes16 24] [--full] [--tiles 256,384,512,768,1024] ' +
+  'npm run bench -- [--model <id>] [--models-dir <folder>] [--sizes 12,48] [--sizes16 24] [--full] [--tiles 256,384,512,768,1024] ' +
   '[--threads 1,2] [--json docs/bench.json] [--md docs/bench.md] [--no-write] [--cpu] [--no-train | --train-only | --keep-training]';
 
 /** Comma-separated numbers within [min, max], whole ones if asked (threads, tile sizes). */

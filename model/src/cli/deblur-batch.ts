@@ -10,6 +10,7 @@ import { unreadableNote } from '../image/readable-result.js';
 import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
+import { doneRecord, type PhotoRecord } from './deblur-json.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
 
@@ -29,6 +30,8 @@ export interface BatchSummary {
   failed: number;
   /** Their result was already there (done by an earlier run), or another run wrote it meanwhile. */
   skipped: number;
+  /** Each photo's outcome, in order: what --json prints. */
+  photos: PhotoRecord[];
 }
 
 /**
@@ -38,7 +41,7 @@ export interface BatchSummary {
  * too large, unwritable result) is reported and the others go on.
  */
 export async function deblurBatch(inputs: readonly string[], options: BatchOptions): Promise<BatchSummary> {
-  const summary: BatchSummary = { done: 0, failed: 0, skipped: 0 };
+  const summary: BatchSummary = { done: 0, failed: 0, skipped: 0, photos: [] };
   const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
   const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...where });
   // Names this batch's photos will write: never another photo's result.
@@ -91,6 +94,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       const found = await findResult(item, search);
       if ('done' in found) {
         summary.skipped++;
+        summary.photos.push({ input: path.resolve(input), status: 'already-done', output: found.done });
         options.log(`${name}: already done (${found.done})`);
         continue;
       }
@@ -109,17 +113,20 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
           clearLiveLine();
         });
         summary.done++;
+        summary.photos.push(doneRecord(input, result));
         options.log(`${name}: wrote ${result.outPath} in ${result.seconds.toFixed(1)} s`);
       } catch (error) {
         // Another run on the same folder wrote it meanwhile: done, not a failure to act on.
         const other = await doneMeanwhile(error, { input, output: outPath }, search);
         if (other) {
           summary.skipped++;
+          summary.photos.push({ input: path.resolve(input), status: 'already-done', output: other });
           options.log(`${name}: done by another run (${other})`);
           continue;
         }
         summary.failed++;
         const { code, message } = toErrorInfo(error);
+        summary.photos.push({ input: path.resolve(input), status: 'failed', error: { code, message } });
         options.log(`${name}: failed [${code}] ${message}`);
         // Every photo after would fail the same way: stop, and say how to finish.
         if (isDiskFull(error)) {

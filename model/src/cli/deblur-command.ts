@@ -11,6 +11,7 @@ import { makeOutputFolder } from '../image/results-folder.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
+import { doneRecord, summaryJson } from './deblur-json.js';
 import { batchFormatOf, outWithExtension, qualityNote, strengthOption } from './deblur-output-checks.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
@@ -18,9 +19,9 @@ import { withInterruptCleanup } from './interrupt-cleanup.js';
 import { pixelLimitOption } from './pixel-limit.js';
 
 export const USAGE =
-  'unshake deblur <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
-  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>]\n' +
-  '       unshake deblur <folder|photo>... [--out-dir <folder> | --subfolder <name>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
+  'npm run deblur -- <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
+  '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>] [--json]\n' +
+  '       npm run deblur -- <folder|photo>... [--out-dir <folder> | --subfolder <name>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
 
 export async function deblurCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(
@@ -43,6 +44,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
         'max-megapixels': { type: 'string' },
         cpu: { type: 'boolean' },
         'models-dir': { type: 'string' },
+        json: { type: 'boolean' },
       },
     },
     USAGE,
@@ -65,6 +67,9 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),
   };
   const subfolder = subfolderName(values.subfolder);
+  // --json: stdout holds the summary only; the lines for people go to stderr.
+  const json = values.json ?? false;
+  const say = (line: string) => (json ? process.stderr.write(`${line}\n`) : console.log(line));
   // PNG and TIFF are written losslessly: a quality for them would be ignored without a word.
   const noteQuality = (formats: WritableFormat[]) => {
     const line = values.quality === undefined ? null : qualityNote(formats);
@@ -76,7 +81,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     }
     if (positionals.length === 0) throw new UnshakeError('INVALID_REQUEST', `name the photos or folders to deblur.\nusage: ${USAGE}`);
     if (values['out-dir'] !== undefined && subfolder !== undefined) throw new UnshakeError('INVALID_REQUEST', `--out-dir and --subfolder both say where results go: give one.\nusage: ${USAGE}`);
-    return runBatch(positionals, { outDir: values['out-dir'], subfolder, format: format === 'same' ? undefined : format, deblur: shared }, noteQuality);
+    return runBatch(positionals, { outDir: values['out-dir'], subfolder, format: format === 'same' ? undefined : format, deblur: shared }, { noteQuality, say, json });
   }
   if (values.overwrite && values.out === undefined) {
     throw new UnshakeError('INVALID_REQUEST', `--overwrite replaces the file --out names; without --out the result gets a free name next to the photo and replaces nothing.\nusage: ${USAGE}`);
@@ -131,9 +136,10 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       },
     }),
   );
-  console.log(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
-  console.log(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
-  console.log(`execution provider: ${describeProvider(result.executionProvider)}`);
+  say(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
+  say(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
+  say(`execution provider: ${describeProvider(result.executionProvider)}`);
+  if (json) console.log(summaryJson([doneRecord(input, result)]));
   return 0;
 }
 
@@ -152,7 +158,14 @@ async function isFolder(arg: string): Promise<boolean> {
   return (await stat(path.resolve(arg)).catch(() => null))?.isDirectory() ?? false;
 }
 
-async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, noteQuality: (formats: WritableFormat[]) => void): Promise<number> {
+interface BatchOutput {
+  noteQuality: (formats: WritableFormat[]) => void;
+  /** A line for people: stdout, or stderr under --json. */
+  say: (line: string) => void;
+  json: boolean;
+}
+
+async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, { noteQuality, say, json }: BatchOutput): Promise<number> {
   const inputs = await photoFilesIn(args, { ...(options.subfolder ? { resultsSubfolder: options.subfolder } : {}), onLeftOut: (note) => process.stderr.write(`note: ${note}\n`) });
   noteQuality(inputs.map((input) => batchFormatOf(input, options.format)));
   if (options.outDir) {
@@ -167,8 +180,9 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, note
   const resultsFolders = [BATCH_SUBFOLDER, ...(options.subfolder ? [options.subfolder] : []), ...(options.outDir ? [path.basename(path.resolve(options.outDir))] : [])];
   const subfolders = await countSubfolders(args, resultsFolders);
   if (subfolders > 0) process.stderr.write(`note: ${subfolders === 1 ? '1 subfolder with photos is' : `${subfolders} subfolders with photos are`} not included: name ${subfolders === 1 ? 'it' : 'them'} too to deblur ${subfolders === 1 ? 'its' : 'their'} photos.\n`);
-  const summary = await deblurBatch(inputs, { ...options, log: (line) => console.log(line) });
-  console.log(formatBatchSummary(summary, inputs.length));
+  const summary = await deblurBatch(inputs, { ...options, log: say });
+  say(formatBatchSummary(summary, inputs.length));
+  if (json) console.log(summaryJson(summary.photos));
   return summary.failed > 0 ? 1 : 0;
 }
 

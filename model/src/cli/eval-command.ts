@@ -10,7 +10,7 @@ import { describeProvider } from './deblur-command.js';
 import { numberOption, outputFileOption, parseCommand } from './args.js';
 import { pixelLimitOption } from './pixel-limit.js';
 
-export const USAGE = 'unshake eval --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>]';
+export const USAGE = 'npm run eval -- --set <folder> [--model <id>] [--json <path>] [--limit n] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>]';
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(

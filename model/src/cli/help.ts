@@ -1,9 +1,9 @@
 /**
- * `unshake <command> --help`: what each option does and its default, in the words of the user
+ * `npm run <command> -- --help`: what each option does and its default, in the words of the user
  * guide. The one-line usages (USAGE in each command) stay for error messages.
  */
 export const COMMAND_HELP: Record<string, string> = {
-  deblur: `unshake deblur <photo or folder>... [options]
+  deblur: `npm run deblur -- <photo or folder>... [options]
 
 Removes camera shake from a photo, or from every photo of a folder (not its subfolders). The
 result is written next to the original as photo-unshaken.* with its EXIF, colour profile, XMP,
@@ -15,7 +15,7 @@ strength or model made it.
   -o, --out <file>          where to write the result of one photo (default: next to it, -unshaken)
       --out-dir <folder>    a folder for every result of a batch (made if missing)
       --subfolder <name>    put each result in a folder of that name beside its photo
-  -m, --model <id>          model to run (default: base, the best model shipped; see \`unshake models\`)
+  -m, --model <id>          model to run (default: base, the best model shipped; see \`npm run models\`)
   -s, --strength <0..1>     how much of the fix to apply (default: 1)
       --region <x,y,w,h>    fix only this rectangle, in the photo's pixels (default: the whole photo)
       --feather <px>        fade the fix out over this many pixels at the region's edge (default: 0)
@@ -28,16 +28,20 @@ strength or model made it.
       --max-megapixels <n>  the largest photo to deblur, 1 to 2000 (default: 250; more needs more
                             memory; the app's Output panel setting does not apply here)
       --cpu                 run on the processor even where a graphics card could be used
-      --models-dir <folder> where fine-tuned models are (default: the app's models folder)`,
+      --models-dir <folder> where fine-tuned models are (default: the app's models folder)
+      --json                print one JSON summary on stdout (the other lines go to stderr):
+                            {"photos": [{"input", "status": "done" | "already-done" | "failed",
+                            "output", …, "error": {"code", "message"}}], "done", "failed",
+                            "alreadyDone"}; use \`npm run -s\` so npm's own lines stay out of it`,
 
-  models: `unshake models [options]
+  models: `npm run models -- [options]
 
 Lists the models Unshake can run: the ones shipped with it and the ones you fine-tuned.
 
       --models-dir <folder> where fine-tuned models are (default: the app's models folder)
-      --json                print the list as JSON`,
+      --json                print the list as JSON (with \`npm run -s\`, so npm's own lines stay out of it)`,
 
-  eval: `unshake eval --set <folder> [options]
+  eval: `npm run eval -- --set <folder> [options]
 
 Scores a model on blurred/sharp pairs (PSNR and SSIM of the blurred photo and of the result
 against the sharp one), through the same engine as the app. The folder holds an index.tsv
@@ -54,7 +58,7 @@ one, is named and left out (exit code 1).
       --cpu                 run on the processor only
       --models-dir <folder> where fine-tuned models are (default: the app's models folder)`,
 
-  bench: `unshake bench [options]
+  bench: `npm run bench -- [options]
 
 Measures speed and memory (docs/bench.md): the processor's matrix speed, the network alone at
 several tile sizes and threads, whole photos end to end with their peak memory, and fine-tuning
@@ -76,7 +80,7 @@ steps on each training backend. Prints a table and writes JSON and Markdown.
       --keep-training       time inference only, keeping the last report's fine-tuning
                             (--no-train, --train-only and --keep-training: one at most)`,
 
-  train: `unshake train --pairs <folder> | --sharp <folder> [options]
+  train: `npm run train -- --pairs <folder> | --sharp <folder> [options]
 
 Fine-tunes a model on your own photos and saves it as a new model (see docs/fine-tuning.md).
 --pairs: blurred photos and their sharp versions (blur/ and sharp/ subfolders with matching

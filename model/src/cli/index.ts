@@ -8,7 +8,8 @@ import { runTrainCommand, USAGE as TRAIN_USAGE } from '../train/cli-train.js';
 import { COMMAND_HELP } from './help.js';
 
 /**
- * `unshake <command>`: the engine's services from a terminal. Exit codes: 0 done, 1 error
+ * `npm run <command> -- …`: the engine's services from a terminal (no `unshake` command is
+ * installed: the engine runs from its sources through tsx). Exit codes: 0 done, 1 error
  * (printed as `error [CODE]: message`, never a stack trace); `train` also 2 for a usage error
  * and 130 when cancelled.
  */
@@ -20,14 +21,15 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   train: { run: runTrainCommand, usage: TRAIN_USAGE },
 };
 
-const HELP = `usage: unshake <command> [options]   (npm run <command> -- [options] from the repository)
+const HELP = `usage: npm run <command> -- [options]   (in the repository; paths are relative to where you type it)
 commands:
   deblur <photo or folder>...   remove camera shake; results next to the originals, never over them
   models                        list the models shipped and fine-tuned
   eval --set <folder>           PSNR/SSIM of a model on blurred/sharp pairs
   bench                         speed and memory: prints a table, writes docs/bench.{json,md}
   train --pairs | --sharp <folder>   fine-tune a model on your own photos
-\`unshake <command> --help\` lists a command's options and their defaults.`;
+\`npm run <command> -- --help\` lists a command's options and their defaults; \`npm run -s\` keeps
+npm's own lines off the output (for --json).`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -59,7 +61,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // but a path a person types is relative to where they typed it (npm's INIT_CWD).
   // Only for the CLI's own scripts: a child CLI of another script (npm test) keeps its folder.
   if (process.env.INIT_CWD && Object.hasOwn(COMMANDS, process.env.npm_lifecycle_event ?? '')) process.chdir(process.env.INIT_CWD);
-  // Output piped into a reader that stops early (\`unshake models | head -1\`): done, not a crash.
+  // Output piped into a reader that stops early (\`npm run -s models | head -1\`): done, not a crash.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // Ended, its code; cut off mid-run, 141 as a shell reports a pipe closed on a command (128 + SIGPIPE).
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 141);

@@ -2,7 +2,7 @@ import { listModels, unlistedModels } from '../models/library.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { parseCommand } from './args.js';
 
-export const USAGE = 'unshake models [--models-dir <folder>] [--json]';
+export const USAGE = 'npm run models -- [--models-dir <folder>] [--json]';
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(

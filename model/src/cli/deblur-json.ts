@@ -1,0 +1,54 @@
+import path from 'node:path';
+import type { ErrorInfo } from '../../../electron/common/error-codes.js';
+import type { DeblurFileResult } from '../infer/deblur-file.js';
+
+/**
+ * deblur --json: one summary on stdout when the command has run, for one photo or a batch alike,
+ * so a script need not parse "wrote <path> (…)" (ambiguous for a path holding " ("). The human
+ * lines go to stderr instead. A command that fails as a whole (a usage error, the one photo
+ * damaged) prints no JSON: its exit code and `error [CODE]` line say it.
+ */
+export type PhotoRecord =
+  | {
+      input: string;
+      status: 'done';
+      output: string;
+      bytes: number;
+      width: number;
+      height: number;
+      seconds: number;
+      tiles: number;
+      model: string;
+      executionProvider: string;
+    }
+  /** Its result was there already (an earlier run), or another run wrote it meanwhile. */
+  | { input: string; status: 'already-done'; output: string }
+  | { input: string; status: 'failed'; error: Pick<ErrorInfo, 'code' | 'message'> };
+
+export interface DeblurSummary {
+  photos: PhotoRecord[];
+  done: number;
+  failed: number;
+  alreadyDone: number;
+}
+
+export function doneRecord(input: string, result: DeblurFileResult): PhotoRecord {
+  return {
+    input: path.resolve(input),
+    status: 'done',
+    output: result.outPath,
+    bytes: result.bytes,
+    width: result.width,
+    height: result.height,
+    seconds: result.seconds,
+    tiles: result.tiles,
+    model: result.model.id,
+    executionProvider: result.executionProvider.active,
+  };
+}
+
+export function summaryJson(photos: PhotoRecord[]): string {
+  const count = (status: PhotoRecord['status']) => photos.filter((p) => p.status === status).length;
+  const summary: DeblurSummary = { photos, done: count('done'), failed: count('failed'), alreadyDone: count('already-done') };
+  return JSON.stringify(summary, null, 2);
+}
