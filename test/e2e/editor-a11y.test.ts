@@ -64,6 +64,8 @@ describe('editor accessibility in Chromium with the real services', () => {
     await mkdir(file('My Photos'));
     await mkdir(file('Holiday.jpg'));
     await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
+    // Just over the smallest limit the Output panel allows (1 MP).
+    await sharp(path.join(repoRoot, 'assets/samples/shaken-ladybird.jpg')).resize(1500, 1000, { fit: 'fill' }).jpeg({ quality: 80 }).toFile(file('big-ladybird.jpg'));
   });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const button = (name: string) => page().getByRole('button', { name, exact: true });
@@ -193,14 +195,14 @@ describe('editor accessibility in Chromium with the real services', () => {
   });
 
   it('a photo over the size limit says the limit and why, and where it is set', async () => {
-    await services().dispatch('settings:set', { maxMegapixels: 0.05 });
+    expect(await services().dispatch('settings:set', { maxMegapixels: 1 })).toMatchObject({ ok: true });
     try {
-      await dropFile(page(), CANVAS, file(PHOTO), 'image/jpeg');
+      await dropFile(page(), CANVAS, file('big-ladybird.jpg'), 'image/jpeg');
       await expect.poll(() => text('error-code'), { timeout: 30_000 }).toBe('IMAGE_TOO_LARGE');
       const message = await page().getByTestId('error-banner').locator('.message').textContent();
       // Main and the engine each check the limit; whichever speaks, it names the limit and why.
-      expect(message).toContain('0.1 megapixels');
-      expect(message).toContain('over the 0.05-megapixel limit');
+      expect(message).toContain('1.5 megapixels');
+      expect(message).toContain('over the 1-megapixel limit');
       expect(message).toContain('memory');
       // Where the limit is set, by the name the Output panel gives it (there is no Settings screen).
       expect(message).toContain("(Largest photo, in the app's Output panel)");
