@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ariaShortcut, commandFor, shortcutLabel } from '../../../renderer/src/lib/shortcuts.js';
-
-const press = (key: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean; alt?: boolean } = {}) => ({
-  key,
-  ctrlKey: mods.ctrl ?? false,
-  metaKey: mods.meta ?? false,
-  shiftKey: mods.shift ?? false,
-  altKey: mods.alt ?? false,
-});
+import { press } from '../../fixtures/key-press.js';
 
 describe('the toolbar’s keys', () => {
   it('Ctrl (⌘ on a Mac) with O, Enter, S and Shift+S, whatever the letter’s case', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HISTORY_LIMIT, historyOf, recorded, redone, undone } from '../../../renderer/src/lib/undo-history.js';
 import { historyCommandFor } from '../../../renderer/src/lib/shortcuts.js';
+import { press } from '../../fixtures/key-press.js';
 
 const same = (a: string, b: string) => a === b;
 
@@ -35,14 +36,6 @@ describe('undo and redo of whole states', () => {
     expect(history.past.length).toBe(HISTORY_LIMIT);
     expect(history.past[0]).toBe(20);
   });
-});
-
-const press = (key: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean; alt?: boolean } = {}) => ({
-  key,
-  ctrlKey: mods.ctrl ?? false,
-  metaKey: mods.meta ?? false,
-  shiftKey: mods.shift ?? false,
-  altKey: mods.alt ?? false,
 });
 
 describe('the keys of undo and redo', () => {
