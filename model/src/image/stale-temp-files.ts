@@ -1,5 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isProcessRunning } from '../process-alive.js';
 import { HOST_TAG, tempWriterOf } from './atomic-file.js';
 
 /**
@@ -42,16 +43,5 @@ function isLeftOver(name: string, mtimeMs: number): boolean {
   const writer = tempWriterOf(name);
   if (writer === undefined) return false;
   if (writer === null) return Date.now() - mtimeMs > UNNAMED_WRITER_AGE_MS;
-  return writer.host === HOST_TAG && !isRunning(writer.pid);
-}
-
-/** Signal 0 tests a process without touching it: ESRCH means gone; EPERM is another user's live process. */
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+  return writer.host === HOST_TAG && !isProcessRunning(writer.pid);
 }

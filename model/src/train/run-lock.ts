@@ -1,7 +1,9 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
+import { HOST_TAG } from '../image/atomic-file.js';
+import { isProcessRunning } from '../process-alive.js';
 import { writeFailure } from './write-failure.js';
 
 /**
@@ -24,28 +26,28 @@ function lockPath(runDir: string): string {
   return path.join(runDir, LOCK_FILE);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it lives, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** An empty lock is one being written (between open and write) for at most this long; older, its writer died there. */
+const EMPTY_LOCK_GRACE_MS = 10_000;
 
-/** The process training the run in runDir, or null when none is (no lock, or a stale one). */
+/**
+ * The process training the run in runDir, or null when none is (no lock, or a stale one); -1 when
+ * it is not one this machine can name (a trainer on another computer sharing the models folder,
+ * whose process ids mean nothing here, or a lock being written).
+ */
 export function runHolder(runDir: string): number | null {
   let text: string;
+  let writtenAt: number;
   try {
     text = readFileSync(lockPath(runDir), 'utf8');
+    writtenAt = statSync(lockPath(runDir)).mtimeMs;
   } catch {
     return null;
   }
-  const pid = Number.parseInt(text, 10);
-  // A lock still being written (empty) is held: its writer is between open and write.
-  if (text.trim() === '') return -1;
-  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+  if (text.trim() === '') return Date.now() - writtenAt < EMPTY_LOCK_GRACE_MS ? -1 : null;
+  const [pidText, host] = text.trim().split(/\s+/);
+  const pid = Number.parseInt(pidText ?? '', 10);
+  if (host !== undefined && host !== HOST_TAG) return -1;
+  return Number.isInteger(pid) && pid > 0 && isProcessRunning(pid) ? pid : null;
 }
 
 export function inUseMessage(id: string, pid: number, runDir: string): string {
@@ -65,10 +67,15 @@ function tryCreate(file: string): boolean {
     throw error;
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
-  } finally {
+    // The machine too: a run on another computer sharing the models folder is not ours to judge.
+    writeSync(fd, `${process.pid} ${HOST_TAG}\n`);
+  } catch (error) {
+    // Not left empty (a full disk fails the write, not the open): an empty lock reads as held.
     closeSync(fd);
+    unlinkSync(file);
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
