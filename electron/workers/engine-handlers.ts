@@ -5,6 +5,7 @@ import { decodeImage } from '../../model/src/image/decode.js';
 import { encodeImage } from '../../model/src/image/encode.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
+import { rasterFingerprint } from '../../model/src/image/provenance.js';
 import { makeCrop, makePreview } from '../../model/src/image/preview.js';
 import type { RasterImage, SourceMetadata } from '../../model/src/image/types.js';
 import type { TileProgress } from '../../model/src/infer/deblur.js';
@@ -109,13 +110,15 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
 /**
  * The original's pixels, which only a save below the job's strength needs: those the deblur read.
  * A photo edited elsewhere since (same size, so the blend would run) would be blended in as it
- * is now — half a new photo ghosted over the old result.
+ * is now — half a new photo ghosted over the old result. Compared by its pixels where the deblur
+ * took their fingerprint: a photo only rated or keyworded since (its bytes changed) still saves.
  */
 async function originalPixels(source: SourceMetadata, maxMegapixels: number): Promise<RasterImage> {
   const { path } = source;
   try {
     const now = await decodeImage(path, pixelLimit(maxMegapixels));
-    if (source.fingerprint && now.source.fingerprint !== source.fingerprint) {
+    const changed = source.pixels ? rasterFingerprint(now.raster) !== source.pixels : source.fingerprint !== undefined && now.source.fingerprint !== source.fingerprint;
+    if (changed) {
       throw new UnshakeError(
         'INVALID_REQUEST',
         `The original photo ${path} was changed on disk since it was deblurred, and saving below the strength the deblur ran at blends with it. Save at the deblur's strength, or open the photo again and deblur it.`,

@@ -329,6 +329,13 @@ describe('services with the real engine worker', () => {
     expect(existsSync(path.join(photosDir, 'lower-edited.png'))).toBe(false);
     const fullAfterEdit = ok<{ path: string }>(await save(full, 'full-edited.png')).path;
     expect((await pixels(fullAfterEdit)).equals(atFull!)).toBe(true);
+    // Only rated since (XMP written into the file, as Lightroom or digiKam do): its pixels are
+    // those deblurred, so the lower strength saves.
+    await sharp(kept).withXmp('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmp:Rating="5"/></rdf:RDF></x:xmpmeta>').keepIccProfile().png().toFile(`${photo}.rated`);
+    await rename(`${photo}.rated`, photo);
+    expect((await readFile(photo)).equals(kept)).toBe(false);
+    const rated = ok<{ path: string }>(await save(full, 'lower-rated.png', 0.4)).path;
+    expect((await pixels(rated)).equals(part!)).toBe(true);
     await writeFile(photo, kept);
 
     // The original gone (a card ejected): the result still saves at its own strength, with the
