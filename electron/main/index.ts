@@ -38,7 +38,8 @@ process.on('unhandledRejection', (reason) => {
   console.error('[main] unhandled rejection:', reason);
 });
 let services: Services | null = null;
-// macOS's open-file may come before the services exist (the app launched by opening a photo).
+// Photos the system asks to open before the services exist (macOS's open-file as the app launches,
+// a second launch in its first seconds): absolute paths, handed over once start() has them.
 const openedEarly: string[] = [];
 
 async function start(): Promise<void> {
@@ -81,7 +82,9 @@ if (!app.requestSingleInstanceLock()) {
   registerSchemes();
   app.enableSandbox();
   app.on('second-instance', (_event, argv, workingDirectory) => {
-    void services?.requestOpen(argv.slice(1), workingDirectory);
+    const paths = argv.slice(1).map((arg) => (arg.startsWith('-') ? arg : path.resolve(workingDirectory, arg)));
+    if (services) void services.requestOpen(paths);
+    else openedEarly.push(...paths);
     if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();

@@ -70,6 +70,13 @@ describe('deblur options that would write something useless', () => {
     expect(dated.code, dated.stderr).toBe(0);
     expect((await sharp(path.join(tmp, 'trip 2024.06.01.tif')).metadata()).format).toBe('tiff');
     expect(await readdir(tmp)).not.toContain('fixed');
+    // --overwrite replaces what --out names, not fixed.jpg, a name made up for the user.
+    const before = await readFile(path.join(tmp, 'fixed.jpg'));
+    const again = await deblur(jpg, '--out', path.join(tmp, 'fixed'), '--overwrite');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`error [OUTPUT_EXISTS]: ${path.join(tmp, 'fixed.jpg')} already exists, and --overwrite replaces only the file --out names`);
+    expect((await readFile(path.join(tmp, 'fixed.jpg'))).equals(before)).toBe(true);
+    expect((await deblur(jpg, '--out', path.join(tmp, 'fixed.jpg'), '--overwrite')).code).toBe(0);
   });
 
   it('"-" is not taken for a file: standard input and output are said to be unsupported', async () => {

@@ -103,8 +103,13 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   // As the encoder will decide it: from --format, --out's extension, or the photo's own format.
   noteQuality([resolveOutputFormat(meta.format ?? '', requested, outPath)]);
   // Said in the command line's words (the engine's message speaks for the app's dialogs).
-  if (values.out !== undefined && !values.overwrite && outPath !== path.resolve(input) && (await stat(outPath).then((s) => s.isFile(), () => false))) {
+  const exists = values.out !== undefined && outPath !== path.resolve(input) && (await stat(outPath).then((s) => s.isFile(), () => false));
+  if (exists && !values.overwrite) {
     throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists: choose another --out, or add --overwrite to replace it.`);
+  }
+  // --overwrite replaces the file the user named, never one whose name was made up for them.
+  if (exists && path.resolve(values.out!) !== outPath) {
+    throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists, and --overwrite replaces only the file --out names (${values.out}): name ${path.basename(outPath)} in --out to replace it.`);
   }
   // A deblur killed mid-write (SIGKILL, a power cut) left its temp files: those of gone processes go.
   await reportStaleTempFiles([path.dirname(outPath)], (line) => process.stderr.write(`note: ${line}\n`));

@@ -74,9 +74,11 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
     dropSuperseded(modelPath, identity);
-    // Providers found unloadable while it was created: the chain that skips them is this session.
-    await pending;
-    if (!cache.has(keyFor(loadable()))) cache.set(keyFor(loadable()), pending);
+    creating.add(pending);
+    // Providers found unloadable while it was created: the chain that skips them is this session
+    // (unless it was retired meanwhile: a released session must never be cached again).
+    await pending.finally(() => creating.delete(pending!));
+    if (cache.get(key) === pending && !cache.has(keyFor(loadable()))) cache.set(keyFor(loadable()), pending);
     await retireBeyond(MAX_SESSIONS, pending);
   }
   const handle = await pending;
@@ -118,6 +120,8 @@ const MAX_SESSIONS = 2;
 /** Runs now using each session (useSession): a retired session is released after its last. */
 const users = new Map<ort.InferenceSession, number>();
 const retired = new Set<ort.InferenceSession>();
+/** Sessions still being created: their creator is about to hand them out, so they are not retired. */
+const creating = new Set<Promise<SessionHandle>>();
 
 /** Marks a cached session as the most recently used (the Map keeps insertion order). */
 function touch(pending: Promise<SessionHandle>): void {
@@ -131,7 +135,7 @@ function touch(pending: Promise<SessionHandle>): void {
 /** Forgets the least recently used sessions beyond `max`, releasing each once no run uses it. */
 async function retireBeyond(max: number, keep: Promise<SessionHandle>): Promise<void> {
   const distinct = [...new Set(cache.values())];
-  const old = distinct.filter((p) => p !== keep).slice(0, Math.max(0, distinct.length - max));
+  const old = distinct.filter((p) => p !== keep && !creating.has(p)).slice(0, Math.max(0, distinct.length - max));
   for (const pending of old) await retire(pending);
 }
 
