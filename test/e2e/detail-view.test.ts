@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dropFile, repoRoot, useE2eSession } from './harness.js';
@@ -62,6 +63,15 @@ describe('the 100 % view in Chromium with the real services', () => {
   }
 
   beforeAll(() => page().setViewportSize({ width: 1280, height: 800 }));
+
+  /** Drags the split divider by its handle to `toX` (page pixels), as a mouse does. */
+  async function dragDivider(divider: Locator, toX: number): Promise<void> {
+    const start = (await divider.boundingBox())!;
+    await page().mouse.move(start.x + start.width / 2, start.y + start.height / 2);
+    await page().mouse.down();
+    await page().mouse.move(toX, start.y + start.height / 2, { steps: 4 });
+    await page().mouse.up();
+  }
 
   it('Z shows the photo at 100 % around its middle, with the photo’s own pixels', async () => {
     await dropFile(page(), CANVAS, photo(), 'image/jpeg');
@@ -194,11 +204,7 @@ describe('the 100 % view in Chromium with the real services', () => {
     // Dragged to the photo's left edge region: the divider follows, and no selection is drawn.
     const shapes = () => page().getByTestId('selection-overlay').locator('rect, ellipse, polygon').count();
     const shapesBefore = await shapes();
-    const start = (await divider.boundingBox())!;
-    await page().mouse.move(start.x + start.width / 2, start.y + start.height / 2);
-    await page().mouse.down();
-    await page().mouse.move(box.x + box.width * 0.3, start.y + start.height / 2, { steps: 4 });
-    await page().mouse.up();
+    await dragDivider(divider, box.x + box.width * 0.3);
     const dragged = Number(await divider.getAttribute('aria-valuenow'));
     expect(dragged).toBeLessThan(59);
     expect(Math.abs((await clipAt()) - (await line()))).toBeLessThan(1.5);
@@ -244,11 +250,7 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(await viewport.getAttribute('aria-label')).toMatch(/^Split/);
     // Dragging the divider moves it, not the view.
     const place = await view();
-    const start = (await divider.boundingBox())!;
-    await page().mouse.move(start.x + start.width / 2, start.y + start.height / 2);
-    await page().mouse.down();
-    await page().mouse.move(win.x + win.width * 0.6, start.y + start.height / 2, { steps: 4 });
-    await page().mouse.up();
+    await dragDivider(divider, win.x + win.width * 0.6);
     expect(Number(await divider.getAttribute('aria-valuenow'))).toBe(60);
     expect(Math.abs((await clipAt()) - win.width * 0.6)).toBeLessThan(1.5);
     expect(await view()).toEqual(place);
