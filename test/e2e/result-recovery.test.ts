@@ -3,7 +3,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFile, focusedTestId, pendingRequests, repoRoot, useE2eSession } from './harness.js';
+import { dropFile, focusedTestId, installModelCopy, pendingRequests, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A finished result is never lost to a slip, in Chromium with the real services: a stray drag
@@ -24,6 +24,7 @@ describe('getting a finished result back', () => {
   const { file, page, app } = useE2eSession('recovery', async (file) => {
     if (!existsSync(SOURCE)) throw new Error(`Test photo missing: ${SOURCE} (expected ../shared/data next to the repo)`);
     await sharp(SOURCE).resize(WIDTH, HEIGHT).jpeg({ quality: 90 }).toFile(file(PHOTO));
+    await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
   });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const button = (name: string) => page().getByRole('button', { name, exact: true });
@@ -132,6 +133,23 @@ describe('getting a finished result back', () => {
     expect(await page().getByTestId('done-notice').count()).toBe(0);
     await expect.poll(() => focusedTestId(page())).toBe('deblur-button');
     await shot('recovery-cancelled');
+  });
+
+  it('another model chosen over a result: its model is a press away, and the already-done note does not come back on its own', async () => {
+    await page().keyboard.press('Control+Enter');
+    await expect.poll(() => page().getByTestId('done-notice').count()).toBe(1);
+    const made = await page().locator('header select').inputValue();
+    await page().locator('header select').selectOption({ label: 'Quick look' });
+    await expect.poll(() => text('stale-notice')).toMatch(/^Made with .+\. Deblur again to use Quick look\.$/);
+    expect(await button('Save').isEnabled()).toBe(false);
+    const useModel = page().getByTestId('use-result-model');
+    expect(await useModel.textContent()).toMatch(/^Use /);
+    await useModel.click();
+    await expect.poll(() => button('Save').isEnabled()).toBe(true);
+    expect(await page().locator('header select').inputValue()).toBe(made);
+    await expect.poll(() => focusedTestId(page())).toBe('save-button');
+    // The note answered the Deblur press before the change: it is not said again.
+    expect(await page().getByTestId('done-notice').count()).toBe(0);
   });
 
   it('a deblur of another selection that is cancelled leaves the result before, flagged, with its selection a press away', async () => {
