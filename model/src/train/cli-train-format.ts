@@ -1,4 +1,5 @@
 import { shiftLength } from './pair-alignment.js';
+import { skippedFiles } from './panel-data-lines.js';
 import type { PairValidation } from './pairs.js';
 import type { RunSettings } from './run-settings.js';
 import type { SharpFolderReport } from './synth/sharp-folder.js';
@@ -21,8 +22,7 @@ export function formatDataReport(report: PairValidation, train: number, validati
   const moved = realigned ? `, ${realigned} realigned (see the notes)` : '';
   const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validation} held out${moved}`];
   for (const p of report.valid.filter((v) => v.note)) lines.push(`  note ${p.name}: ${p.note}`);
-  for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
-  for (const u of report.unmatched) lines.push(`  skipped ${u.file}: ${u.reason}`);
+  for (const file of skippedFiles(report)) lines.push(`  skipped ${file}`);
   return lines.join('\n');
 }
 
@@ -35,7 +35,7 @@ export function formatSharpReport(report: SharpFolderReport, synthesis: Synthesi
   ];
   if (synthesis.mildShare > 0) lines.push(`  ${Math.round(synthesis.mildShare * 100)} % of samples with mild shake (0–8 px, some none: ${synthesis.mildSpecFile}), so sharp photos stay sharp`);
   if (synthesis.bankNote) lines.push(`  note: ${synthesis.bankNote}`);
-  for (const r of report.rejected) lines.push(`  skipped ${r.name}: ${r.reason}`);
+  for (const file of skippedFiles(report)) lines.push(`  skipped ${file}`);
   return lines.join('\n');
 }
 

@@ -94,7 +94,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
 
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'data') {
-      skipped = skippedFiles(e);
+      skipped = skippedFiles(e.report);
       ({ data: lines.data, skipped: lines.skipped } = panelDataLines(e));
       report('Measuring the starting model');
     } else if (e.type === 'validation') {

@@ -18,14 +18,13 @@ export function realignedWords(valid: readonly TrainingPair[]): string {
   return `; realigned ${moved.slice(0, LISTED).join(', ')}${more}`;
 }
 
-/** "name: reason" for every file the run skips. */
-export function skippedFiles(e: DataEvent): string[] {
-  const rejected = e.report.rejected.map((r) => `${r.name}: ${r.reason}`);
-  return e.source === 'pairs' ? [...rejected, ...e.report.unmatched.map((u) => `${u.file}: ${u.reason}`)] : rejected;
+/** "name: reason" for every file the run skips (the CLI's report and the panel list the same). */
+export function skippedFiles(report: { rejected: readonly { name: string; reason: string }[]; unmatched?: readonly { file: string; reason: string }[] }): string[] {
+  return [...report.rejected.map((r) => `${r.name}: ${r.reason}`), ...(report.unmatched ?? []).map((u) => `${u.file}: ${u.reason}`)];
 }
 
 export function panelDataLines(e: DataEvent): { data: string; skipped: string } {
-  const skipped = skippedFiles(e);
+  const skipped = skippedFiles(e.report);
   const count = skipped.length ? `; ${skipped.length} skipped` : '';
   const data = e.source === 'pairs'
     ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${realignedWords(e.report.valid)}${count}`
