@@ -5,7 +5,7 @@ import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { extensionFor, WRITABLE_FORMATS } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
-import { isReadableResult } from './readable-result.js';
+import { readableResult } from './readable-result.js';
 import { pixelFingerprint } from './pixel-fingerprint.js';
 import { resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 
@@ -224,11 +224,12 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
           if (plannedByOther) continue;
           break;
         }
-        if (!(await isReadableResult(candidate))) {
+        const header = await readableResult(candidate);
+        if (!header) {
           if (!unreadable.includes(candidate)) unreadable.push(candidate);
           continue;
         }
-        const source = await resultSources(candidate);
+        const source = await resultSources(candidate, header);
         if (source === null ? counter === 0 && !plannedByOther : await isOfThisPhoto(source)) return { done: candidate };
       }
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import type { RasterImage } from './types.js';
 import { xmpWithDescription } from './xmp.js';
 
@@ -73,9 +73,12 @@ export function xmpWithSource(xmp: string | null, fingerprint: string, pixels: s
   return xmpWithDescription(cleaned, description);
 }
 
-/** The fingerprints a result carries; null for a file without them (an older result, a photographer's own file) or unreadable. */
-export async function resultSources(file: string): Promise<ResultSource | null> {
-  const { xmp } = await sharp(file).metadata().catch(() => ({ xmp: undefined }));
+/**
+ * The fingerprints a result carries; null for a file without them (an older result, a
+ * photographer's own file) or unreadable. `meta`: its header, where the caller read it already.
+ */
+export async function resultSources(file: string, meta?: Pick<Metadata, 'xmp'>): Promise<ResultSource | null> {
+  const { xmp } = meta ?? (await sharp(file).metadata().catch(() => ({ xmp: undefined })));
   if (!xmp) return null;
   const text = xmp.toString('utf8');
   // The last one, attribute or element: the one this version wrote, if a toolkit kept an older one too.
