@@ -37,8 +37,9 @@ export function tileBytes(edge: number): number {
 /**
  * Memory a tile may draw on. Node's freemem is MemAvailable on Linux and what Windows calls
  * available, but on macOS only the free pages: a Mac in use keeps most of its memory as cache and
- * inactive pages it hands back on demand, so freemem there read a few hundred MB on a 16 GB machine
- * and shrank tiles to 256–350 px, ~1.7× slower. A quarter of the machine's memory is the floor there.
+ * inactive pages it hands back on demand, so freemem there can read a few hundred MB, which gives
+ * 276–356 px tiles (256² measured 1.47–1.70 s/MP against 0.88–0.95 at 1024², docs/decisions.md).
+ * A quarter of the machine's memory is the floor there; not measured on a Mac.
  */
 export function availableBytes(platform: NodeJS.Platform = process.platform, free = os.freemem(), total = os.totalmem()): number {
   return platform === 'darwin' ? Math.max(free, total / 4) : free;

@@ -135,7 +135,7 @@ describe('tile size', () => {
     expect(availableBytes('darwin', 0.3 * GiB, 16 * GiB)).toBe(4 * GiB);
     const base = { preferredTileSize: 1024, sizeMultiple: 4, receptiveFieldMargin: 44 };
     expect(chooseTileSize({ io: base, freeBytes: availableBytes('darwin', 0.3 * GiB, 16 * GiB) })).toBeGreaterThanOrEqual(1000);
-    // By its free pages alone, a quarter of the size: the tiles the review measured ~1.7× slower.
+    // By its free pages alone, a quarter of the size: tiles the 2026-12-03 bench measured 1.5–1.9× slower per megapixel.
     expect(chooseTileSize({ io: base, freeBytes: 0.3 * GiB })).toBeLessThan(300);
     // Elsewhere freemem is the available memory already; more free pages than the floor count too.
     expect(availableBytes('linux', 0.3 * GiB, 16 * GiB)).toBe(0.3 * GiB);
