@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
-import sharp, { type Sharp, type OutputInfo } from 'sharp';
+import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { statedDensity } from './density.js';
 import { iptcDatasets } from './iptc.js';
+import { withEndMarkerRepair } from './jpeg-end-marker.js';
 import { sourceFingerprint } from './provenance.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 import type { BitDepth, DecodedImage, RasterImage } from './types.js';
@@ -46,7 +47,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const fingerprint = await sourceFingerprint(absolute).catch(() => undefined);
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await decodePipeline(absolute, plan).toBuffer({ resolveWithObject: true });
+    decoded = await withEndMarkerRepair(absolute, decodeInput(plan), (image) => decodePipeline(image, plan).toBuffer({ resolveWithObject: true }));
   } catch (error) {
     throw decodeError(error, absolute);
   }
@@ -103,8 +104,11 @@ function planDecode(space: string, depth: string | undefined, hasAlpha: boolean)
   return { converted, gray, hasAlpha, bitDepth, channels };
 }
 
-function decodePipeline(path: string, plan: DecodePlan): Sharp {
-  const image = sharp(path, { ...STRICT_INPUT, autoOrient: true, ignoreIcc: !plan.converted });
+function decodeInput(plan: DecodePlan): SharpOptions {
+  return { ...STRICT_INPUT, autoOrient: true, ignoreIcc: !plan.converted };
+}
+
+function decodePipeline(image: Sharp, plan: DecodePlan): Sharp {
   if (plan.bitDepth === 16) {
     return image.toColourspace(plan.gray ? 'grey16' : 'rgb16').raw({ depth: 'ushort' });
   }

@@ -1,5 +1,6 @@
-import sharp, { type JpegOptions, type Sharp } from 'sharp';
+import type { JpegOptions, Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
+import { withEndMarkerRepair } from './jpeg-end-marker.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 
 export interface Preview {
@@ -22,12 +23,14 @@ export async function makePreview(path: string, maxEdge = 2048, options: ProbeOp
 /** The upright photo, cut or scaled by `shape`, as an sRGB JPEG over white (what screens show). */
 async function screenJpeg(absolute: string, shape: (image: Sharp) => Sharp, jpeg: JpegOptions): Promise<Preview> {
   try {
-    const { data, info } = await shape(sharp(absolute, { ...STRICT_INPUT, autoOrient: true }))
-      .flatten({ background: '#ffffff' })
-      // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
-      .withIccProfile('srgb')
-      .jpeg(jpeg)
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await withEndMarkerRepair(absolute, { ...STRICT_INPUT, autoOrient: true }, (image) =>
+      shape(image)
+        .flatten({ background: '#ffffff' })
+        // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
+        .withIccProfile('srgb')
+        .jpeg(jpeg)
+        .toBuffer({ resolveWithObject: true }),
+    );
     return { jpeg: data, width: info.width, height: info.height };
   } catch (error) {
     throw decodeError(error, absolute);

@@ -29,11 +29,16 @@ export interface ProbedImage {
   fileSizeBytes: number;
 }
 
+/**
+ * How strict every read of a photo's pixels is: 'error' also catches truncation ('truncated' is
+ * implied) but tolerates libjpeg warnings such as stray bytes before a marker, which many real
+ * camera files carry. The editor, batch and fine-tuning all read photos this way.
+ */
+export const CAMERA_FILES: SharpOptions = { failOn: 'error' };
+
 /** Input options every full decode uses: strict about broken data, our own pixel limit. */
 export const STRICT_INPUT: SharpOptions = {
-  // 'error' also catches truncation ('truncated' is implied) but tolerates libjpeg warnings such
-  // as stray bytes before a marker, which many real camera files carry.
-  failOn: 'error',
+  ...CAMERA_FILES,
   // We check the pixel count ourselves (with a clear message) before decoding.
   limitInputPixels: false,
 };

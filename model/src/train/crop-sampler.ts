@@ -1,4 +1,5 @@
-import sharp from 'sharp';
+import { withEndMarkerRepair } from '../image/jpeg-end-marker.js';
+import { CAMERA_FILES } from '../image/probe.js';
 import type { Region, TrainingPair } from './pairs.js';
 import type { Rng } from './random.js';
 import { rgbToNetwork } from './tensor-image.js';
@@ -23,7 +24,7 @@ interface Decoded {
 }
 
 export async function decodeRegion(file: string, r: Region): Promise<Uint8Array> {
-  const { data } = await sharp(file).rotate().extract(r).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const data = await withEndMarkerRepair(file, CAMERA_FILES, (image) => image.rotate().extract(r).removeAlpha().toColourspace('srgb').raw().toBuffer());
   return new Uint8Array(data);
 }
 

@@ -1,4 +1,5 @@
-import sharp from 'sharp';
+import { withEndMarkerRepair } from '../image/jpeg-end-marker.js';
+import { CAMERA_FILES } from '../image/probe.js';
 import type { PairCandidate } from './pair-discovery.js';
 
 /**
@@ -26,7 +27,9 @@ const REFINE_SAMPLES = 250_000; // pixels summed per candidate in the full-resol
 
 /** Upright grey pixels of a region, resized to width × height and lightly smoothed. */
 export async function greyThumb(file: string, r: Region, width: number, height: number): Promise<Float32Array> {
-  const { data } = await sharp(file).rotate().extract(r).greyscale().resize(width, height, { fit: 'fill' }).blur(1).raw().toBuffer({ resolveWithObject: true });
+  const data = await withEndMarkerRepair(file, CAMERA_FILES, (image) =>
+    image.rotate().extract(r).greyscale().resize(width, height, { fit: 'fill' }).blur(1).raw().toBuffer(),
+  );
   return Float32Array.from(data);
 }
 

@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { withEndMarkerRepair } from '../../image/jpeg-end-marker.js';
+import { CAMERA_FILES } from '../../image/probe.js';
 import { UnshakeError } from '../../errors.js';
 import { Rng } from '../random.js';
 
@@ -56,7 +58,7 @@ async function check(file: string, minSize: number): Promise<{ width: number; he
   if (width < minSize || height < minSize) return `too small: ${width}×${height}, needs at least ${minSize}×${minSize} px`;
   try {
     // Decode every pixel (shrunk on load): headers of truncated files read fine, pixels do not.
-    await sharp(file).rotate().resize({ width: 64, height: 64, fit: 'inside' }).raw().toBuffer();
+    await withEndMarkerRepair(file, CAMERA_FILES, (image) => image.rotate().resize({ width: 64, height: 64, fit: 'inside' }).raw().toBuffer());
   } catch (error) {
     return `damaged or truncated: ${(error as Error).message}`;
   }
