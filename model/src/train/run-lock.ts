@@ -35,11 +35,16 @@ const EMPTY_LOCK_GRACE_MS = 10_000;
  * whose process ids mean nothing here, or a lock being written).
  */
 export function runHolder(runDir: string): number | null {
+  return lockHolder(lockPath(runDir));
+}
+
+/** runHolder for any lock file written by tryCreate. */
+function lockHolder(file: string): number | null {
   let text: string;
   let writtenAt: number;
   try {
-    text = readFileSync(lockPath(runDir), 'utf8');
-    writtenAt = statSync(lockPath(runDir)).mtimeMs;
+    text = readFileSync(file, 'utf8');
+    writtenAt = statSync(file).mtimeMs;
   } catch {
     return null;
   }
@@ -79,6 +84,37 @@ function tryCreate(file: string): boolean {
   return true;
 }
 
+function removeIfPresent(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/**
+ * `replace` run while this process holds the lock's takeover guard (a second lock file beside it),
+ * or undefined when another process holds the guard. Replacing a stale lock is a read, a removal
+ * and a create: two starters that both read it as stale would each remove it, the second removing
+ * the first's new lock, and both would train. Under the guard the second reads the lock again and
+ * finds it held. A guard left by a process that died inside the guard is removed; two processes
+ * finding such a guard at the same instant is the one race left, after a crash in a window of
+ * microseconds.
+ */
+function underTakeoverGuard<T>(file: string, replace: () => T): T | undefined {
+  const guard = `${file}.takeover`;
+  if (!tryCreate(guard)) {
+    if (lockHolder(guard) !== null) return undefined;
+    removeIfPresent(guard);
+    if (!tryCreate(guard)) return undefined;
+  }
+  try {
+    return replace();
+  } finally {
+    removeIfPresent(guard);
+  }
+}
+
 /**
  * Marks the run id under modelsDir/.training as in use by this process, or refuses at once
  * (INVALID_REQUEST) when another live process trains it. Making the folder and the lock is also
@@ -107,13 +143,12 @@ export async function lockRun(runDir: string, id: string): Promise<RunLock> {
     if (!created) {
       const holder = runHolder(runDir);
       if (holder !== null) throw new UnshakeError('INVALID_REQUEST', inUseMessage(id, holder, runDir));
-      // Stale: its process is gone (another starter may have removed it already).
-      try {
-        unlinkSync(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      created = tryCreate(file);
+      // Stale: its process is gone. Replaced only while holding the takeover guard.
+      created = underTakeoverGuard(file, () => {
+        if (runHolder(runDir) !== null) return false; // another starter took it over first
+        removeIfPresent(file);
+        return tryCreate(file);
+      }) ?? false;
     }
   } catch (error) {
     throw writeFailure(error, runDir, 'write the run’s lock file');
@@ -144,8 +179,13 @@ export async function sweepStaleRuns(runsDir: string): Promise<void> {
     const names = await readdir(dir).catch(() => null);
     if (names?.length !== 1 || names[0] !== LOCK_FILE || runHolder(dir) !== null) continue;
     try {
-      unlinkSync(lockPath(dir));
-      await rmdir(dir);
+      // Under the guard: a new run may have taken the stale lock over since it was judged.
+      const removed = underTakeoverGuard(lockPath(dir), () => {
+        if (runHolder(dir) !== null) return false;
+        removeIfPresent(lockPath(dir));
+        return true;
+      });
+      if (removed) await rmdir(dir);
     } catch {
       // Taken meanwhile by a new run.
     }
