@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { isDiskFull } from '../../../model/src/image/encode.js';
+import { isDiskFull } from '../../../model/src/image/disk-full.js';
 import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';

@@ -1,7 +1,7 @@
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo } from '../errors.js';
-import { isDiskFull } from '../image/encode.js';
+import { isDiskFull } from '../image/disk-full.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';

@@ -1,7 +1,10 @@
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { tempPathBeside } from './atomic-file.js';
 import { writeCarrierPng, type CarrierMetadata } from './carrier-file.js';
+import { isDiskFull } from './disk-full.js';
 import type { BitDepth, RasterImage } from './types.js';
 
 /**
@@ -25,13 +28,39 @@ export async function withRasterPipeline<T>(
   use: (pipeline: Sharp) => Promise<T>,
 ): Promise<T> {
   if (!meta.icc && !meta.exif && !meta.density && options.bitDepth === raster.bitDepth) return use(rawInput(raster));
-  const carrier = tempPathBeside(options.target, 'carrier', '.png');
+  const carrier = await writeCarrier(raster, meta, options);
   try {
-    await writeCarrierPng(raster, carrier, meta, options.bitDepth);
     return await use(sharp(carrier, { limitInputPixels: false }));
   } finally {
-    // Retries: on Windows a file libvips has only just closed may briefly refuse deletion (EBUSY).
-    await rm(carrier, { force: true, maxRetries: 3 });
+    await removeTemp(carrier);
+  }
+}
+
+// Retries: on Windows a file libvips has only just closed may briefly refuse deletion (EBUSY).
+const removeTemp = (file: string) => rm(file, { force: true, maxRetries: 3 });
+
+/**
+ * The carrier file's path: beside `target` (the output's own disk, usually the roomiest), or in
+ * the system's temp folder when that disk has no room for it. The carrier is uncompressed, several
+ * times the size of the JPEG it becomes (18 MB for 6 MP), so a nearly full card that takes the
+ * result could not take the carrier. Where neither has room, the error is the target's.
+ */
+async function writeCarrier(raster: RasterImage, meta: CarrierMetadata, options: { bitDepth: BitDepth; target: string }): Promise<string> {
+  const beside = tempPathBeside(options.target, 'carrier', '.png');
+  try {
+    await writeCarrierPng(raster, beside, meta, options.bitDepth);
+    return beside;
+  } catch (error) {
+    await removeTemp(beside);
+    if (!isDiskFull(error)) throw error;
+    const elsewhere = tempPathBeside(path.join(tmpdir(), path.basename(options.target)), 'carrier', '.png');
+    try {
+      await writeCarrierPng(raster, elsewhere, meta, options.bitDepth);
+      return elsewhere;
+    } catch {
+      await removeTemp(elsewhere);
+      throw error;
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { DEFAULT_SETTINGS, type OutputFormat } from '../../../electron/common/se
 import { UnshakeError } from '../errors.js';
 import { tempPathBeside, writeAtomically } from './atomic-file.js';
 import { withRasterPipeline } from './carrier.js';
+import { DISK_FULL } from './disk-full.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { planMetadata } from './file-metadata.js';
@@ -212,19 +213,6 @@ function writeFailed(target: string, error: unknown): UnshakeError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code ?? LIBVIPS_ERRORS.find(([text]) => message.includes(text))?.[1];
   const why = WRITE_ERRORS.get(code ?? '')?.(dirname(target)) ?? ` (${message.split('\n')[0]}); nothing was written. Check the folder exists and has free space.`;
   return new UnshakeError('WRITE_FAILED', `Could not write ${target}${why}`, { cause: error });
-}
-
-const DISK_FULL = 'the disk is full';
-
-/**
- * A write failed for want of space: every later photo of a batch would fail the same way. By
- * the message too, as an error from the engine's process arrives without its cause.
- */
-export function isDiskFull(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || e.message.includes(DISK_FULL) || /no space left on device/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 const readOnly = (folder: string) => `: the folder ${folder} is read-only or you may not write there: choose another folder. Nothing was written.`;

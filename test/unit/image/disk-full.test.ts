@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { isDiskFull } from '../../../model/src/image/encode.js';
+import { isDiskFull } from '../../../model/src/image/disk-full.js';
 
 describe('a write that failed for want of space', () => {
   it('is known by its cause’s code, by the engine’s words after a process boundary, or by the system’s', () => {
