@@ -69,17 +69,31 @@ export function belowBlurred(scores: VerdictScores): boolean {
 }
 
 /**
+ * Whether a fine-tuned model's scores are not numbers: it output NaN, so every photo it deblurs
+ * would come out black. (Every comparison with NaN is false: this read as 'unchanged'.) The
+ * trainer refuses to save such a model; this covers scores recorded before it did.
+ */
+export function unusableModel(scores: VerdictScores): boolean {
+  return Number.isNaN(scores.fineTuned.psnr) || Number.isNaN(scores.fineTuned.ssim);
+}
+
+/**
  * Whether a fine-tuned model beats the model it started from on the held-out photos; one below
- * the blurred photos is 'worse' whatever its starting model did, since using it does harm.
+ * the blurred photos is 'worse' whatever its starting model did, since using it does harm, and so
+ * is one whose output is not numbers. A usable model beats a starting model whose output is not.
  */
 export function fineTuneVerdict(scores: VerdictScores): 'better' | 'unchanged' | 'worse' {
-  if (belowBlurred(scores)) return 'worse';
+  if (unusableModel(scores) || belowBlurred(scores)) return 'worse';
+  if (Number.isNaN(scores.base.psnr)) return 'better';
   const gain = scores.fineTuned.psnr - scores.base.psnr;
   return gain >= SCORE_TIE_DB ? 'better' : gain <= -SCORE_TIE_DB ? 'worse' : 'unchanged';
 }
 
 /** What to tell the photographer about a fine-tuned model that is not better; null when it is. */
 export function fineTuneAdvice(scores: VerdictScores): string | null {
+  if (unusableModel(scores)) {
+    return 'It produces invalid values (not numbers) on the held-out photos, so it would turn photos black. Train again, on other photos or for fewer steps; the model in use stays as it is.';
+  }
   if (belowBlurred(scores)) {
     return 'It scores lower than the blurred photos themselves on the held-out photos, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.';
   }

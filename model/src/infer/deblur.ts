@@ -9,7 +9,7 @@ import type { ModelManifest } from '../models/manifest.js';
 import { BandAccumulator } from './band-accumulator.js';
 import { useSession, type EpPreference } from './session-manager.js';
 import { readTile, type SampleImage } from './tile-io.js';
-import { chooseTileSize } from './tile-size.js';
+import { assertTileFits, chooseTileSize } from './tile-size.js';
 import { planBands, roundUp, tileGeometry, type Rect } from './tiler.js';
 
 export interface TileProgress {
@@ -109,6 +109,7 @@ async function runTiles(
     margin: io.receptiveFieldMargin,
     sizeMultiple: io.sizeMultiple,
   });
+  assertTileFits(manifest, geometry.tileSize, width, height);
   const stats: DeblurStats = { executionProvider, tiles: 0, tileSize: geometry.tileSize, networkSeconds: 0, accumulator: { rows: 0, width: 0, bytes: 0 } };
   const region = options.mask ? maskBounds(options.mask, width, height) : { x: 0, y: 0, width, height };
   if (!region || options.strength === 0) return stats;
@@ -133,7 +134,13 @@ async function runTiles(
       const started = performance.now();
       await runTile(session, manifest, input, output, padW, padH);
       stats.networkSeconds += (performance.now() - started) / 1000;
-      acc.add(output, padW, padH, tile, io.range);
+      if (!acc.add(output, padW, padH, tile, io.range)) {
+        // Clamped, NaN became black and ±Infinity black or white: a photo that looked deblurred.
+        throw new UnshakeError(
+          'INFERENCE_FAILED',
+          `The model "${manifest.id}" produced invalid values (not numbers, or infinite) instead of an image, so it cannot deblur photos. Use the base model, or remove this one.`,
+        );
+      }
       stats.tiles++;
       options.onProgress?.({ tile: stats.tiles, tiles: total });
     }
@@ -185,18 +192,32 @@ async function runTile(session: ort.InferenceSession, manifest: ModelManifest, i
   // NaN marks "not written yet": if a provider ignores the preallocated output it stays NaN.
   output[0] = Number.NaN;
   let returned: ort.Tensor | undefined;
+  const feeds = { [inputName]: new ort.Tensor('float32', input, dims) };
   try {
-    const feeds = { [inputName]: new ort.Tensor('float32', input, dims) };
     const fetches = { [outputName]: new ort.Tensor('float32', output, dims) };
     returned = (await session.run(feeds, fetches))[outputName];
   } catch (error) {
+    // ORT refuses an output of another size than the preallocated one before returning it, in its
+    // own words: run once more with an output ORT allocates, to say what the model returns. Only
+    // then: a run that failed for lack of memory is not repeated.
     const reason = error instanceof Error ? error.message : String(error);
+    const got = /shape/i.test(reason) ? await session.run(feeds).then((r) => r[outputName]?.dims, () => undefined) : undefined;
+    if (got && !sameDims(got, dims)) throw wrongSize(manifest, got, dims);
     throw new UnshakeError('INFERENCE_FAILED', `The model "${manifest.id}" failed while processing a tile: ${reason}`, { cause: error });
   }
-  const got = returned?.dims.join('x');
-  if (!returned || got !== dims.join('x')) {
-    throw new UnshakeError('INFERENCE_FAILED', `The model "${manifest.id}" returned ${got ?? 'nothing'} for a ${dims.join('x')} tile.`);
-  }
+  if (!returned) throw new UnshakeError('INFERENCE_FAILED', `The model "${manifest.id}" returned nothing for a tile.`);
+  if (!sameDims(returned.dims, dims)) throw wrongSize(manifest, returned.dims, dims);
   const data = returned.data;
   if (Number.isNaN(output[0]) && data instanceof Float32Array && data !== output && !Number.isNaN(data[0])) output.set(data);
+}
+
+const sameDims = (a: readonly number[], b: readonly number[]) => a.join('x') === b.join('x');
+
+/** What a model returned instead of a tile's own size and channels, in the user's words. */
+function wrongSize(manifest: ModelManifest, got: readonly number[], dims: readonly number[]): UnshakeError {
+  const what = got.length === 4 ? `a ${got[3]}×${got[2]} image${got[1] === 3 ? '' : ` with ${got[1]} channels`}` : `a ${got.join('×')} tensor`;
+  return new UnshakeError(
+    'INFERENCE_FAILED',
+    `The model "${manifest.id}" returns ${what} for a ${dims[3]}×${dims[2]} tile; Unshake needs a model whose output is the same size as its input, with its 3 colour channels.`,
+  );
 }

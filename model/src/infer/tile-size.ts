@@ -1,6 +1,7 @@
 import os from 'node:os';
+import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
-import { minimumTileSize } from './tiler.js';
+import { minimumTileSize, roundUp } from './tiler.js';
 
 /**
  * Tile edge from the manifest's preferred size, capped so one tile's working set fits in a
@@ -20,7 +21,7 @@ const FREE_MEMORY_SHARE = 0.25;
  * Absolute cap: with a 100 MP photo (300 MB raster at 8 bits, 600 MB at 16) plus ORT's arena
  * a bigger tile would break the 2 GB peak-RSS budget (issue 4). 1.25 GiB still admits 1024².
  */
-const MAX_TILE_BYTES = 1.25 * 1024 ** 3;
+export const MAX_TILE_BYTES = 1.25 * 1024 ** 3;
 const MIN_TILE = 64;
 
 export interface TileSizeInput {
@@ -30,8 +31,8 @@ export interface TileSizeInput {
   freeBytes?: number;
 }
 
-export function tileBytes(edge: number): number {
-  return edge * edge * 4 * (6 + ACTIVATION_FLOATS_PER_PIXEL);
+export function tileBytes(edge: number, height = edge): number {
+  return edge * height * 4 * (6 + ACTIVATION_FLOATS_PER_PIXEL);
 }
 
 /**
@@ -53,4 +54,33 @@ export function chooseTileSize({ io, requested, freeBytes = availableBytes() }: 
   const fits = Math.max(floor, Math.floor(Math.sqrt(budget / tileBytes(1))));
   const edge = Math.min(wanted, fits);
   return Math.max(io.sizeMultiple, Math.floor(edge / io.sizeMultiple) * io.sizeMultiple);
+}
+
+const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/**
+ * The floor in chooseTileSize may exceed the quarter of free memory a tile should use (a small
+ * tile over budget beats tiny tiles), but not free memory itself or MAX_TILE_BYTES: a model whose
+ * margin forces bigger windows than that is refused for this photo instead of run untiled (a
+ * 1000-px margin ran a 6 MP photo as one window at 5.9 GB). Windows never exceed the photo.
+ */
+export function assertTileFits(
+  model: Pick<ModelManifest, 'id' | 'io'>,
+  tileSize: number,
+  width: number,
+  height: number,
+  freeBytes = availableBytes(),
+): void {
+  const { sizeMultiple, receptiveFieldMargin } = model.io;
+  const w = roundUp(Math.min(tileSize, width), sizeMultiple);
+  const h = roundUp(Math.min(tileSize, height), sizeMultiple);
+  const need = tileBytes(w, h);
+  const limit = Math.min(freeBytes, MAX_TILE_BYTES);
+  if (need <= limit) return;
+  throw new UnshakeError(
+    'IMAGE_TOO_LARGE',
+    `The model "${model.id}" needs tiles of at least ${tileSize} px (its manifest's receptiveFieldMargin is ${receptiveFieldMargin} px), ` +
+      `so this ${width}×${height} photo would run in ${w}×${h} px windows needing about ${gb(need)} each; ` +
+      `at most ${gb(limit)} can be used for one tile here (${gb(freeBytes)} of memory is free). Free some memory, or use a model with a smaller margin.`,
+  );
 }

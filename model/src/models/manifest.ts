@@ -5,6 +5,13 @@ import { z } from 'zod';
  * next to `<id>.onnx`. The engine pads/crops and scales according to these fields, so a new
  * network with another convention only needs a new manifest.
  */
+/**
+ * Tiles are at least 4 margins + 16 px + one size multiple wide (tiler.ts minimumTileSize): 256
+ * gives 1044² tiles at a multiple of 4, under the 1.25 GiB cap for one tile (tile-size.ts); 1000
+ * gave 4020², so a 6 MP photo ran as one 5.9 GB window. The shipped model's margin is 44.
+ */
+export const MAX_RECEPTIVE_FIELD_MARGIN = 256;
+
 export const modelManifestSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
   name: z.string().min(1),
@@ -25,8 +32,11 @@ export const modelManifestSchema = z.object({
     layout: z.literal('NCHW'),
     channels: z.literal(3),
     colorSpace: z.literal('srgb'),
-    /** Pixel value range the network expects and returns, e.g. [-1, 1] or [0, 1]. */
-    range: z.tuple([z.number(), z.number()]),
+    /**
+     * Pixel value range the network expects and returns, e.g. [-1, 1] or [0, 1]. Increasing:
+     * [0, 0] scaled every output to black (1 / 0) and [1, -1] inverts the photo.
+     */
+    range: z.tuple([z.number(), z.number()]).refine(([lo, hi]) => lo < hi, 'must be [low, high] with low below high, e.g. [-1, 1]'),
     /** Height and width must be multiples of this (the engine reflect-pads). */
     sizeMultiple: z.number().int().positive(),
     /**
@@ -34,7 +44,7 @@ export const modelManifestSchema = z.object({
      * shipped model (outputs move ≤ 0.25 grey levels beyond it, plus a safety band; see
      * model/base/export_onnx.py), never more than the theoretical receptive field.
      */
-    receptiveFieldMargin: z.number().int().nonnegative(),
+    receptiveFieldMargin: z.number().int().nonnegative().max(MAX_RECEPTIVE_FIELD_MARGIN, `must be at most ${MAX_RECEPTIVE_FIELD_MARGIN} px: the smallest tile a wider margin allows does not fit the engine's memory cap for one tile`),
     /** Half-width of the theoretical receptive field (every pixel with a path to the output). */
     theoreticalReceptiveField: z.number().int().nonnegative().optional(),
     /** Suggested tile edge (pixels) for CPU inference. */

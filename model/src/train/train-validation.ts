@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { UnshakeError } from '../errors.js';
 import { psnr, ssim } from '../eval/metrics.js';
 import { validationCrop } from './crop-sampler.js';
 import type { TrainableGenerator } from './onnx-to-tf.js';
@@ -44,18 +45,35 @@ function mean(all: Scores[]): Scores {
   return { psnr: all.reduce((s, x) => s + x.psnr, 0) / all.length, ssim: all.reduce((s, x) => s + x.ssim, 0) / all.length };
 }
 
-/** Mean PSNR/SSIM of the generator's output (or of the blurred input when `gen` is null). */
-export async function scoreSet(gen: TrainableGenerator | null, items: readonly ValidationItem[]): Promise<Scores> {
+/**
+ * Mean PSNR/SSIM of the generator's output (or of the blurred input when `gen` is null). `modelId`
+ * names the model in the error for an output of another size than its input (a stride-2 or
+ * upscaling network), which the metrics could only call arrays of different lengths.
+ */
+export async function scoreSet(gen: TrainableGenerator | null, items: readonly ValidationItem[], modelId = 'being trained'): Promise<Scores> {
   const all: Scores[] = [];
   for (const item of items) {
     const out = tf.tidy(() => {
       const x = cropTensor(item.blurred, item.edge, item.edge);
       return gen ? gen.apply(x) : x;
     });
+    const [, h, w, c] = out.shape;
+    if (h !== item.edge || w !== item.edge || c !== 3) {
+      out.dispose();
+      throw new UnshakeError(
+        'MODEL_INVALID',
+        `The model "${modelId}" returns a ${w}×${h} image${c === 3 ? '' : ` with ${c} channels`} for a ${item.edge}×${item.edge} crop; Unshake needs a model whose output is the same size as its input, with its 3 colour channels.`,
+      );
+    }
     // Async read-back: WebGPU cannot read synchronously in Node.
     const data = (await out.data()) as Float32Array;
     out.dispose();
     all.push(score(asEightBit(toUnitRange(data)), item));
   }
   return mean(all);
+}
+
+/** Scores of a model that output NaN somewhere (asEightBit keeps NaN; an infinite PSNR is a perfect match). */
+export function unusableScores(s: Scores): boolean {
+  return Number.isNaN(s.psnr) || Number.isNaN(s.ssim);
 }

@@ -16,7 +16,7 @@ import { runSettings, type RunSettings } from './run-settings.js';
 import { lockRun, removeEmptyFolders, sweepStaleRuns } from './run-lock.js';
 import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, resumedFolders, runDirFor, trainingRunsDir, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
-import { scoreSet, type Scores } from './train-validation.js';
+import { scoreSet, unusableScores, type Scores } from './train-validation.js';
 import { dataSourceOf, prepareTrainingData, type DataEvent, type DataSourceKind } from './training-data.js';
 import { loadVgg, type VggFeatures } from './vgg.js';
 
@@ -197,10 +197,25 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       outId: o.outId,
       train: data.train,
       validation: data.validation,
-      baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet) },
+      baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet, o.baseManifest.id) },
       ...settings,
       outName: o.outName,
       ...recorded,
+    };
+    if (!saved && unusableScores(state.baseline.base)) {
+      throw new UnshakeError(
+        'MODEL_INVALID',
+        `The model "${o.baseManifest.id}" produces invalid values (not numbers) instead of an image on the held-out photos, so it cannot be fine-tuned. Start from the base model, or remove this one.`,
+      );
+    }
+    /** A run whose model outputs NaN cannot recover: its model is not saved, nor its checkpoints kept. */
+    const checkUsable = async (scores: Scores) => {
+      if (!unusableScores(scores)) return;
+      await removeRunDir(runDir);
+      throw new UnshakeError(
+        'MODEL_INVALID',
+        `Training went wrong: at step ${state.step} the fine-tuned model produces invalid values (not numbers) on the held-out photos, so it was not saved. Train again, on other photos or for fewer steps; the model in use stays as it is.`,
+      );
     };
     if (saved) {
       run.gen.assignWeights(plain(saved.groups.generator));
@@ -242,7 +257,9 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       emit({ type: 'step', step: state.step, total: steps, losses, stepsPerSecond: rate, etaSeconds: (steps - state.step) / rate });
       // Not when stopping: the checkpoint should follow the step at once.
       if (validateEvery && state.step % validateEvery === 0 && state.step < steps && !o.signal?.aborted) {
-        emit({ type: 'validation', step: state.step, ...state.baseline, current: await scoreSet(run.gen, valSet) });
+        const current = await scoreSet(run.gen, valSet);
+        await checkUsable(current);
+        emit({ type: 'validation', step: state.step, ...state.baseline, current });
       }
       if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && state.step < steps && !o.signal?.aborted) {
         await save('interval');
@@ -252,6 +269,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     // exported as a model the user was told was stopped.
     if (state.step > startStep) await stopIfAsked();
     const fineTuned = await scoreSet(run.gen, valSet);
+    await checkUsable(fineTuned);
     emit({ type: 'validation', step: state.step, ...state.baseline, current: fineTuned });
     const summary: TrainingSummary = {
       baseModel: { id: o.baseManifest.id, file: path.basename(o.baseOnnxPath), sha256: baseSha256, ...(o.baseManifest.version === undefined ? {} : { version: o.baseManifest.version }) },

@@ -25,4 +25,12 @@ describe('whether a fine-tuned model is an improvement', () => {
     // Within the noise of the blurred score it is judged against its starting model only.
     expect(fineTuneVerdict({ input: { psnr: 41.0, ssim: 0.9 }, ...scores(40.64, 40.99) })).toBe('better');
   });
+
+  it('is worse, with its own advice, when its output is not numbers; a usable model beats a starting model whose output is not', () => {
+    // Review: a NaN base fine-tuned to NaN read as "about the same" (every comparison with NaN is false).
+    expect(fineTuneVerdict(scores(Number.NaN, Number.NaN))).toBe('worse');
+    expect(fineTuneVerdict({ input: { psnr: 16.86, ssim: 0.23 }, ...scores(16.98, Number.NaN) })).toBe('worse');
+    expect(fineTuneAdvice(scores(Number.NaN, Number.NaN))).toMatch(/^It produces invalid values \(not numbers\) on the held-out photos, so it would turn photos black\. .* the model in use stays as it is\.$/);
+    expect(fineTuneVerdict(scores(Number.NaN, 30))).toBe('better');
+  });
 });
