@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_ID_PATTERN, modelIdSchema } from './model-id.js';
 
 /**
  * Fine-tuning from the training panel: what a run may be asked (shared by the IPC contract and
@@ -20,7 +21,8 @@ export const fineTuneSettingsSchema = z
 
 export const newTrainingRunSchema = z
   .object({
-    baseModelId: z.string().min(1).max(200),
+    /** A library model: never a file (the command line's --base FILE.onnx is its own). */
+    baseModelId: modelIdSchema,
     source: z.enum(TRAINING_SOURCES),
     folder: z.string().min(1).max(4096),
     name: z.string().trim().min(1, 'Give the new model a name.').max(200),
@@ -30,7 +32,7 @@ export const newTrainingRunSchema = z
   .strict();
 
 /** An interrupted run's id is its model id to be (model ids are lower-case ASCII). */
-export const trainingRunIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'not a training run id');
+export const trainingRunIdSchema = z.string().regex(MODEL_ID_PATTERN, 'not a training run id');
 
 export const interruptedRunSchema = z.object({
   id: trainingRunIdSchema,

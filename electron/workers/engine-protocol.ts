@@ -3,6 +3,7 @@ import type { ErrorInfo } from '../common/error-codes.js';
 import type { ExecutionProviderInfo, MetadataSummary, ModelInfo } from '../common/ipc-contract.js';
 import type { JobProgress } from '../common/job-state.js';
 import { regionMaskSchema } from '../common/mask.js';
+import { modelIdSchema } from '../common/model-id.js';
 import { OUTPUT_FORMATS } from '../common/settings-schema.js';
 import { newTrainingRunSchema, trainingRunIdSchema, type InterruptedRunInfo, type TrainedModel } from '../common/training.js';
 import type { SourceMetadata } from '../../model/src/image/types.js';
@@ -110,7 +111,7 @@ export const engineRequestSchemas = {
     z.object({ kind: z.literal('resume'), userModelsDir: absolutePath, runId: trainingRunIdSchema }).strict(),
   ]),
   /** The id a new run's model gets, refused at once when taken. */
-  planTrainingRun: z.object({ userModelsDir: absolutePath, baseModelId: z.string().min(1), name: z.string().min(1) }).strict(),
+  planTrainingRun: z.object({ userModelsDir: absolutePath, baseModelId: modelIdSchema, name: z.string().min(1) }).strict(),
   trainingRuns: z.object({ userModelsDir: absolutePath }).strict(),
   discardTrainingRun: z.object({ userModelsDir: absolutePath, runId: trainingRunIdSchema }).strict(),
 } as const;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InterruptedRunInfo } from '../../electron/common/training.js';
@@ -143,6 +144,39 @@ describe('training runs through the services, with the real training process', (
       expect(services.trainingUnderWay()).toBe(false);
       expect(await services.dispatch('train:resume', { runId: 'race' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no longer there') } });
     } finally {
+      await services.close();
+    }
+  });
+
+  it('takes only a library model as the base: a path (a model never handed over, a share) is refused before any file is read', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-base-path');
+    // A usable model with its manifest, in a folder the user never handed over.
+    const secret = await mkdtemp(path.join(os.tmpdir(), 'unshake-not-granted-'));
+    await installTinyModel(secret);
+    const secretOnnx = path.join(secret, 'tiny', 'model.onnx');
+    await makeGoproPairsFolder(path.join(workDir, 'pairs'));
+    const trainingEngine = createChildProcessEngine(TRAINING_ENGINE_OPTIONS);
+    try {
+      for (const baseModelId of [secretOnnx, path.join(secret, 'tiny'), '/etc/passwd', '\\\\host\\share\\x.onnx', '../tiny']) {
+        const result = await services.dispatch('train:start', { baseModelId, source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'From elsewhere', steps: 1, settings: SMALL });
+        expect(result, baseModelId).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('baseModelId: not a model id') } });
+      }
+      // An id shaped like a file name is looked up in the library, not opened as a file.
+      expect(await services.dispatch('train:start', { baseModelId: 'model.onnx', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'x', steps: 1 })).toMatchObject({
+        ok: false,
+        error: { code: 'MODEL_NOT_FOUND', message: expect.stringContaining('No model with id "model.onnx"') },
+      });
+      expect(services.trainingUnderWay()).toBe(false);
+      expect(ok(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [] });
+      expect(ok<{ models: { id: string }[] }>(await services.dispatch('models:list', {})).models.map((m) => m.id)).not.toContain('tiny');
+      // The training process holds to the same rule, whoever sends it a path.
+      const userModelsDir = path.join(userDataDir, 'models');
+      await expect(trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: secretOnnx, name: 'x' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+      await expect(
+        trainingEngine.request('train', { kind: 'new', userModelsDir, runId: 'x', baseModelId: secretOnnx, source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'x', steps: 1 }),
+      ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    } finally {
+      await trainingEngine.close();
       await services.close();
     }
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_ID_PATTERN } from '../../../electron/common/model-id.js';
 
 /**
  * What the engine needs to know about a generator ONNX file. Stored as `<id>.manifest.json`
@@ -13,7 +14,7 @@ import { z } from 'zod';
 export const MAX_RECEPTIVE_FIELD_MARGIN = 256;
 
 export const modelManifestSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  id: z.string().regex(MODEL_ID_PATTERN),
   name: z.string().min(1),
   description: z.string(),
   /** The weights' version (the base recipe writes 0.<training steps>.0). */

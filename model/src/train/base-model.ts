@@ -7,8 +7,9 @@ import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 
 /**
  * The model a run fine-tunes (`--base`): a model id from the library (bundled, or fine-tuned
- * in the user's models folder, so a fine-tune can start from an earlier one), or an ONNX file
- * whose folder holds its manifest. Without --base, the library's "base" model.
+ * in the user's models folder, so a fine-tune can start from an earlier one), or, for the
+ * command line only, an ONNX file whose folder holds its manifest. Without --base, the
+ * library's "base" model.
  */
 export interface BaseModel {
   onnx: string;
@@ -18,9 +19,20 @@ export interface BaseModel {
 const MANIFEST_SUFFIX = '.manifest.json';
 const isPath = (spec: string) => /\.onnx$/i.test(spec) || spec.includes('/') || spec.includes(path.sep);
 
-/** bundledDir: where the shipped models are, for the packaged app (default: this source tree's). */
-export async function resolveBase(spec: string | undefined, modelsDir: string, bundledDir?: string): Promise<BaseModel> {
-  if (spec !== undefined && isPath(spec)) return baseFromFile(path.resolve(spec));
+export interface ResolveBaseOptions {
+  /** Where the shipped models are, for the packaged app (default: this source tree's). */
+  bundledDir?: string;
+  /**
+   * The command line's `--base FILE.onnx`: a spec that looks like a path is that file. Only the
+   * command line says so: the app names library models, and a path from a page (a file never
+   * handed over, a network share) must not be read even if a request schema lets one through.
+   */
+  acceptFile?: boolean;
+}
+
+export async function resolveBase(spec: string | undefined, modelsDir: string, options: ResolveBaseOptions = {}): Promise<BaseModel> {
+  const { bundledDir, acceptFile = false } = options;
+  if (spec !== undefined && acceptFile && isPath(spec)) return baseFromFile(path.resolve(spec));
   const { onnxPath, manifest } = await resolveModel(spec ?? BASE_MODEL_ALIAS, { userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) });
   return { onnx: onnxPath, manifest };
 }

@@ -165,7 +165,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const mode = values.mode;
     if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UsageError(`--mode must be "full" or "decoder", got "${mode}".`);
     const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
-    const base = await resolveBase(values.base, modelsDir);
+    const base = await resolveBase(values.base, modelsDir, { acceptFile: true });
     const backend = await loadBestBackend();
     process.stderr.write(`backend: ${describeBackend(backend)}\n${backend.warning ? `warning: ${backend.warning}\n` : ''}`);
     const resume = values.resume ?? false;

@@ -150,7 +150,7 @@ type RunOptions = Omit<TrainOptions, 'modelsDir'>;
 export async function planRunId(r: Library & { baseModelId: string; name: string }): Promise<string> {
   const name = r.name.trim();
   if (!name) throw new UnshakeError('INVALID_REQUEST', 'Give the new model a name.');
-  const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
+  const base = await resolveBase(r.baseModelId, r.modelsDir, { bundledDir: r.bundledDir });
   const id = slug(name) || (await freeDatedId(r.modelsDir, base.manifest.id));
   // This process's own runs are the services' to order (a stopping one becomes interrupted).
   refuseIfTraining(r.modelsDir, id, { exceptOwn: true });
@@ -172,7 +172,7 @@ export async function planRunId(r: Library & { baseModelId: string; name: string
 export const CPU_BOUND_CROP = 64;
 
 async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: boolean): Promise<RunOptions> {
-  const base = await resolveBase(r.baseModelId, r.modelsDir, r.bundledDir);
+  const base = await resolveBase(r.baseModelId, r.modelsDir, { bundledDir: r.bundledDir });
   const s = r.settings ?? {};
   return {
     baseOnnxPath: base.onnx,
@@ -200,7 +200,7 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
       `“${run.name}” was started by an older version that did not record its folder, so the app cannot resume it: discard it, or resume it with the command-line trainer (train --resume --out ${run.id} with its --pairs or --sharp folder).`,
     );
   }
-  const base = await resolveBase(run.baseModelId, r.modelsDir, r.bundledDir);
+  const base = await resolveBase(run.baseModelId, r.modelsDir, { bundledDir: r.bundledDir });
   return {
     baseOnnxPath: base.onnx,
     baseManifest: base.manifest,

@@ -24,6 +24,9 @@ describe('IPC contract', () => {
     ['zero steps', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 0 }],
     ['an unknown source', { baseModelId: 'base', source: 'video', folder: '/p', name: 'x', steps: 10 }],
     ['an unknown advanced setting', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 10, settings: { lr: 1 } }],
+    ['a file as the base model', { baseModelId: '/home/me/model.onnx', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
+    ['a share as the base model', { baseModelId: '\\\\host\\share\\m.onnx', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
+    ['a base model id that climbs out of the library', { baseModelId: '../base', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
   ])('rejects a training request with %s', (_label, payload) => {
     expect(ipcContract.trainStart.request.safeParse(payload).success).toBe(false);
   });
