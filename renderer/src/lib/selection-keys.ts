@@ -95,7 +95,7 @@ function boxOf(shape: MaskShape): Box {
     case 'ellipse':
       return { left: shape.cx - shape.rx, top: shape.cy - shape.ry, right: shape.cx + shape.rx, bottom: shape.cy + shape.ry };
     default:
-      // A loop, not Math.min(...points): a brush stroke may hold 100,000 points, past the argument limit.
+      // A loop, not Math.min(...points): a stroke may hold tens of thousands of points, too many to spread as arguments.
       return shape.points.reduce<Box>(
         (box, [x, y]) => ({ left: Math.min(box.left, x), top: Math.min(box.top, y), right: Math.max(box.right, x), bottom: Math.max(box.bottom, y) }),
         { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity },

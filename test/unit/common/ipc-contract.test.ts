@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES, ipcContract, ipcResultSchema } from '../../../electron/common/ipc-contract.js';
-import { regionMaskSchema } from '../../../electron/common/mask.js';
+import { MAX_SELECTION_POINTS, regionMaskSchema } from '../../../electron/common/mask.js';
 import { DEFAULT_SETTINGS, settingsPatchSchema, settingsSchema } from '../../../electron/common/settings-schema.js';
 
 const IMAGE_ID = 'img_abc123def456';
@@ -94,6 +94,17 @@ describe('region masks', () => {
     });
     const brush = mask.shapes[2];
     expect(brush?.kind === 'brush' && brush.erase).toBe(false);
+  });
+
+  it('bounds the points of all shapes together, not only of each', () => {
+    const outline = (n: number) => ({ kind: 'polygon', points: Array.from({ length: n }, (_, i) => [i % 97, i % 89]) });
+    const quarter = outline(MAX_SELECTION_POINTS / 4);
+    expect(regionMaskSchema.safeParse({ shapes: [quarter, quarter, quarter, quarter] }).success).toBe(true);
+    const over = regionMaskSchema.safeParse({ shapes: [quarter, quarter, quarter, quarter, outline(3)] });
+    expect(over.error?.issues).toMatchObject([{ path: ['shapes'], message: expect.stringMatching(/^A selection may have at most 40,000 outline points in all its shapes together; this one has 40,003\./) }]);
+    // Whatever else is wrong is said as before.
+    expect(regionMaskSchema.safeParse({ shapes: 'all' }).error?.issues[0]).toMatchObject({ path: ['shapes'], code: 'invalid_type' });
+    expect(regionMaskSchema.safeParse(null).success).toBe(false);
   });
 
   it('rejects degenerate shapes', () => {
