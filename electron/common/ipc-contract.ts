@@ -74,6 +74,22 @@ export const editorSaveSchema = z.object({
 
 export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 
+const batchRunIdSchema = z.string().regex(/^batch_[a-z0-9]{8,32}$/, 'not a batch id');
+
+/** What job:batch (and a resume) answers: the batch's jobs and what it did not queue. */
+const batchStartedSchema = z.object({
+  /** This batch among the session's (job:batch-runs names it so). */
+  runId: z.string(),
+  /** One 'batch-item' job per photo still to do, in order. */
+  items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
+  /** Photos whose result is already there (an earlier, perhaps interrupted, batch) or queued by a batch still running. */
+  alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
+  /** Subfolders of the dropped folders, which a batch leaves out (not counting its own results folders). */
+  subfoldersLeftOut: z.number().int().nonnegative(),
+  /** What else was left out, in words (a dropped folder with no photos, a result dropped with its photo). */
+  leftOut: z.array(z.string()),
+});
+
 export const ipcContract = {
   appInfo: {
     channel: 'app:info',
@@ -123,19 +139,48 @@ export const ipcContract = {
         again: z.string().min(1).max(100).optional(),
       })
       .strict(),
-    response: z.object({
-      /** This batch among the session's (job:batch-runs names it so). */
-      runId: z.string(),
-      /** One 'batch-item' job per photo still to do, in order. */
-      items: z.array(z.object({ jobId: jobIdSchema, input: z.string(), output: z.string() })),
-      /** Photos whose result is already there (an earlier, perhaps interrupted, batch) or queued by a batch still running. */
-      alreadyDone: z.array(z.object({ input: z.string(), output: z.string() })),
-      /** Subfolders of the dropped folders, which a batch leaves out (not counting its own results folders). */
-      subfoldersLeftOut: z.number().int().nonnegative(),
-      /** What else was left out, in words (a dropped folder with no photos, a result dropped with its photo). */
-      leftOut: z.array(z.string()),
-    }),
+    response: batchStartedSchema,
     progress: true,
+  },
+  /**
+   * Batches an earlier session left unfinished (the app crashed, was killed or quit mid-batch),
+   * from the job journal: each can be resumed or dismissed.
+   */
+  interruptedBatches: {
+    channel: 'job:batch-interrupted',
+    request: z.object({}).strict(),
+    response: z.array(
+      z.object({
+        runId: batchRunIdSchema,
+        title: z.string(),
+        paths: z.array(z.string()),
+        strength: z.number(),
+        modelId: z.string(),
+        /** Photos in the batch, and those of them done when it stopped. */
+        photos: z.number().int().nonnegative(),
+        done: z.number().int().nonnegative(),
+        /** When it started (ms since 1970). */
+        startedAt: z.number(),
+      }),
+    ),
+    progress: false,
+  },
+  /**
+   * Runs an interrupted batch again with the settings it started with: photos whose result is
+   * there are skipped. Answers as job:batch does, with the paths it runs (those still there).
+   */
+  resumeBatch: {
+    channel: 'job:batch-resume',
+    request: z.object({ runId: batchRunIdSchema }).strict(),
+    response: batchStartedSchema.extend({ paths: z.array(z.string()) }),
+    progress: true,
+  },
+  /** Stops offering an interrupted batch (its results stay where they were written). */
+  dismissBatch: {
+    channel: 'job:batch-dismiss',
+    request: z.object({ runId: batchRunIdSchema }).strict(),
+    response: z.object({ dismissed: z.literal(true) }),
+    progress: false,
   },
   /** The session's latest batches, under way or ended, with their jobs as they stand: a reloaded window shows them again. */
   batchRuns: {

@@ -37,6 +37,21 @@ export async function startTestServices(prefix: string, extra: Pick<StartService
   const workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-${prefix}-`));
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
+  const started = await startServicesIn(workDir, userDataDir, extra);
+  // As if the user had dropped them: requests may name what is in these folders (granted-paths.ts).
+  started.services.grantPath(workDir);
+  return started;
+}
+
+/**
+ * The app started again on an earlier session's userData (after a quit or crash): nothing the
+ * user handed over then is handed over now, but the shared photos.
+ */
+export function restartTestServices(previous: Pick<ServicesUnderTest, 'workDir' | 'userDataDir'>): Promise<ServicesUnderTest> {
+  return startServicesIn(previous.workDir, previous.userDataDir, {});
+}
+
+async function startServicesIn(workDir: string, userDataDir: string, extra: Pick<StartServicesOptions, 'chooseSavePath'>): Promise<ServicesUnderTest> {
   const engine = createChildProcessEngine();
   const imaging = createChildProcessEngine();
   const services = await startServices({
@@ -48,8 +63,6 @@ export async function startTestServices(prefix: string, extra: Pick<StartService
     appVersion: '0.0.0-test',
     ...extra,
   });
-  // As if the user had dropped them: requests may name what is in these folders (granted-paths.ts).
-  services.grantPath(workDir);
   services.grantPath(dataDir);
   return { services, engine, imaging, workDir, userDataDir };
 }

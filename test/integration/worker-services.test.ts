@@ -207,10 +207,10 @@ describe('services with the real engine worker', () => {
     expect(info.engine.runtime).toBe('onnxruntime-node');
     expect(info.executionProvider?.active).toBeTruthy();
 
-    const journal = await readJobJournal(path.join(t.userDataDir, 'jobs.jsonl'));
-    const mine = journal.filter((e) => e.snapshot.id === jobId).map((e) => e.snapshot.state);
-    expect(mine.map((state) => state.status)).toEqual(['queued', 'running', 'done']);
-    expect(mine.at(-1)).toEqual(done);
+    // A deblur cannot be resumed (its result goes with the session): the journal keeps nothing of it, no photo, no selection.
+    const journal = JSON.stringify(await readJobJournal(path.join(t.userDataDir, 'jobs.jsonl')));
+    expect(journal).not.toContain(jobId);
+    expect(journal).not.toContain(path.basename(shaky));
     expect(existsSync(path.join(t.userDataDir, 'results', `${jobId}.png`))).toBe(true);
   });
 

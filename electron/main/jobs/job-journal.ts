@@ -1,53 +1,93 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobSnapshot } from '../../common/job-state.js';
+import { z } from 'zod';
+import type { JobStatus } from '../../common/job-state.js';
+import { settingsSchema } from '../../common/settings-schema.js';
 
-/** One line of jobs.jsonl: a status change, plus on `queued` what is needed to run it again. */
-export interface JournalEntry {
-  snapshot: JobSnapshot;
-  input?: unknown;
-}
+/**
+ * What a batch needs to run again after a crash or quit: what the user handed over and the
+ * settings it ran with (never a photo list, a mask or a result: the results on disk say what is done).
+ */
+export const batchRunRecordSchema = z.object({
+  runId: z.string().min(1).max(100),
+  title: z.string().min(1).max(300),
+  paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+  strength: z.number().min(0).max(1),
+  modelId: z.string().min(1).max(200),
+  settings: settingsSchema,
+  /** Photos of the batch, and those of them done before it started (their results were there). */
+  photos: z.number().int().nonnegative(),
+  alreadyDone: z.number().int().nonnegative(),
+  /** Photos it queued: the batch is interrupted while fewer of them than this have ended. */
+  queued: z.number().int().nonnegative(),
+  startedAt: z.number(),
+});
+export type BatchRunRecord = z.infer<typeof batchRunRecordSchema>;
+
+/** An interrupted batch as compaction leaves it: its record and how many photos were done. */
+export const interruptedBatchSchema = batchRunRecordSchema.extend({ done: z.number().int().nonnegative() });
+export type InterruptedBatch = z.infer<typeof interruptedBatchSchema>;
+
+const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+
+/** The lines of jobs.jsonl. */
+export const journalLineSchema = z.union([
+  /** A batch started (written before its photos' jobs). */
+  z.object({ batch: batchRunRecordSchema }),
+  /** A status change of a journaled job (a batch's photo): its id and status only. */
+  z.object({ job: z.string().min(1).max(100), group: z.string().min(1).max(100), status: z.enum(JOB_STATUSES) }),
+  /** An interrupted batch resumed or dismissed: no longer offered. */
+  z.object({ closed: z.string().min(1).max(100) }),
+  /** Written by compaction: a batch an earlier session left unfinished. */
+  z.object({ interrupted: interruptedBatchSchema }),
+]);
+export type JournalLine = z.infer<typeof journalLineSchema>;
 
 export interface JobJournal {
-  append(entry: JournalEntry): void;
+  append(line: JournalLine): void;
   /** Resolves once every append so far is on disk. */
   flush(): Promise<void>;
 }
 
 /**
- * Append-only JSON-lines journal, so a later run can see which jobs never finished and resume
- * them. Writes are chained to keep lines whole and in order; a failing disk is logged, not
- * fatal, since the journal must never break the job it describes.
+ * Append-only JSON-lines journal of batches and their photos' status changes, so the next start
+ * can offer a batch that never finished (job-journal-compaction.ts). Writes are chained to keep
+ * lines whole and in order; a failing disk is logged, not fatal, since the journal must never
+ * break the job it describes.
  */
 export function createJobJournal(filePath: string): JobJournal {
   let tail: Promise<void> = mkdir(path.dirname(filePath), { recursive: true }).then(() => undefined);
   return {
-    append(entry) {
-      const line = `${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`;
+    append(line) {
+      const text = `${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`;
       tail = tail
-        .then(() => appendFile(filePath, line, 'utf8'))
+        .then(() => appendFile(filePath, text, 'utf8'))
         .catch((error: unknown) => console.error('[jobs] journal write failed:', error));
     },
     flush: () => tail,
   };
 }
 
-/** Reads the journal back (skipping a torn last line from a crash). */
-export async function readJobJournal(filePath: string): Promise<JournalEntry[]> {
+/**
+ * Reads the journal back. A torn last line (a crash mid-write), a line of an older format or one
+ * that does not parse is skipped: the file is in userData, but nothing in it is trusted unchecked.
+ */
+export async function readJobJournal(filePath: string): Promise<JournalLine[]> {
   let text: string;
   try {
     text = await readFile(filePath, 'utf8');
   } catch {
     return [];
   }
-  const entries: JournalEntry[] = [];
+  const lines: JournalLine[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
-      entries.push(JSON.parse(line) as JournalEntry);
+      const parsed = journalLineSchema.safeParse(JSON.parse(line));
+      if (parsed.success) lines.push(parsed.data);
     } catch {
       // torn write: ignore
     }
   }
-  return entries;
+  return lines;
 }

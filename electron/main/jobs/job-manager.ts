@@ -28,8 +28,11 @@ export interface JobOutcome {
 export type JobRunner = (context: JobContext) => Promise<JobOutcome | void>;
 
 export interface JobManager {
-  /** Queues the job and returns its first snapshot (status 'queued'). */
-  enqueue(kind: JobKind, run: JobRunner, input?: unknown): JobSnapshot;
+  /**
+   * Queues the job and returns its first snapshot (status 'queued'). Only a job with a
+   * `journalGroup` (its batch's run id) is journaled: a batch is what a later session resumes.
+   */
+  enqueue(kind: JobKind, run: JobRunner, journalGroup?: string): JobSnapshot;
   get(id: string): JobSnapshot | undefined;
   /** The jobs queued or running now. */
   open(): JobSnapshot[];
@@ -46,13 +49,14 @@ export interface JobManager {
 interface JobRecord {
   snapshot: JobSnapshot;
   controller: AbortController;
+  journalGroup: string | undefined;
 }
 
 /**
  * Runs jobs through the shared state machine: deblurs and batch photos one at a time (one
  * engine, and ORT already uses every core), training runs one at a time in their own queue
  * beside them (a run takes minutes to hours in its own process; the editor stays usable).
- * Every change goes to listeners; status changes also go to the journal.
+ * Every change goes to listeners; status changes of a batch's photos also go to the journal.
  */
 export function createJobManager(options: { journal?: JobJournal; now?: () => number } = {}): JobManager {
   const now = options.now ?? Date.now;
@@ -70,9 +74,10 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       }
     }
   };
-  const publish = (snapshot: JobSnapshot, input?: unknown) => {
-    notify(snapshot);
-    options.journal?.append(input === undefined ? { snapshot } : { snapshot, input });
+  const publish = (record: JobRecord) => {
+    notify(record.snapshot);
+    // Its id and status only: no photo, selection, result or error text outlives the session.
+    if (record.journalGroup) options.journal?.append({ job: record.snapshot.id, group: record.journalGroup, status: record.snapshot.state.status });
   };
 
   /** Applies a state change if the state machine allows it; returns whether it did. */
@@ -85,7 +90,7 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       // Progress ticks reach listeners but not the journal, which keeps only status changes.
       notify(record.snapshot);
     } else {
-      publish(record.snapshot);
+      publish(record);
     }
     return true;
   };
@@ -108,16 +113,17 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
   };
 
   return {
-    enqueue(kind, run, input) {
+    enqueue(kind, run, journalGroup) {
       if (closing) throw new UnshakeError('INTERNAL', 'Unshake is shutting down; no new jobs start.');
       const at = now();
       const record: JobRecord = {
         snapshot: { id: newId('job'), kind, state: { status: 'queued' }, createdAt: at, updatedAt: at },
         controller: new AbortController(),
+        journalGroup,
       };
       const queued = record.snapshot;
       jobs.set(queued.id, record);
-      publish(queued, input);
+      publish(record);
       // No abort signal for p-queue: it would free the slot the moment a running job is cancelled,
       // and the next job would start beside one still stopping in the worker. A job cancelled
       // while queued is skipped by execute instead.

@@ -11,6 +11,7 @@ import { extensionFor } from '../../../model/src/image/formats.js';
 import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
 import { unreadableNote } from '../../../model/src/image/readable-result.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
+import { newId } from '../ids.js';
 import type { ServiceContext } from './context.js';
 
 /**
@@ -23,6 +24,8 @@ import type { ServiceContext } from './context.js';
 export function createBatchService(context: ServiceContext): {
   batch: (request: IpcParsedRequest<'batch'>) => Promise<IpcResponse<'batch'>>;
   batchRuns: () => Promise<IpcResponse<'batchRuns'>>;
+  /** A batch with the output settings given (an interrupted one's, resumed) and notes of what was left out before it was planned. */
+  startBatch: (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[] }) => Promise<IpcResponse<'batch'>>;
 } {
   // Photos queued or being deblurred, by job: the same folder dropped again meanwhile does not
   // queue them twice, even if the output format or place changed since (keyed by the photo, not
@@ -72,10 +75,10 @@ export function createBatchService(context: ServiceContext): {
       .map((run) => ({ ...run, jobs: run.items.flatMap((item) => context.jobs.get(item.jobId) ?? []) }));
   // The settings each batch started with, for its Run again (past MAX_RUNS_KEPT: today's).
   const settingsOfRun = new Map<string, Settings>();
-  let runsMade = 0;
-  const batch = async (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> => {
+  const batch = (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> =>
+    startBatch(request, { settings: (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get(), leftOut: [] });
+  const startBatch = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes }: { settings: Settings; leftOut: string[] }): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
-    const settings = (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get();
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
     const where = settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
     const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
@@ -84,7 +87,7 @@ export function createBatchService(context: ServiceContext): {
     // are taken: a new photo with the same result name is numbered instead of handed a file
     // another job is about to write.
     const suffix = settings.outputSuffix;
-    const leftOut: string[] = [];
+    const leftOut = [...notes];
     const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(ext ? { ext } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
     const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
@@ -116,6 +119,16 @@ export function createBatchService(context: ServiceContext): {
     // whose writing process is gone, for any result (the format changed since, or the result was
     // published before its carrier was removed); a live run's, this app's or a CLI's, stay.
     await removeStaleTempFiles(plan.flatMap((item) => [path.dirname(item.output), ...resultFoldersOf(item.input, BATCH_SUBFOLDER)]));
+    const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
+    // Unique across sessions: the journal names it, and an interrupted one is offered by it next time.
+    const runId = newId('batch');
+    // What the next start needs to offer this batch if it never ends (a crash, a quit): written
+    // before its photos' lines. The same paths dropped again finish an interrupted batch.
+    context.interruptedBatches.closeSame(paths);
+    if (toDo.length > 0) {
+      const record = { runId, title, paths, strength: request.strength, modelId: request.modelId, settings, photos: plan.length, alreadyDone: alreadyDone.length, queued: toDo.length, startedAt: Date.now() };
+      context.journal.append({ batch: record });
+    }
     const items: IpcResponse<'batch'>['items'] = [];
     for (const item of toDo) {
       const job = context.jobs.enqueue(
@@ -154,20 +167,18 @@ export function createBatchService(context: ServiceContext): {
             throw error;
           }
         }),
-        item,
+        runId,
       );
       pending.set(job.id, item);
       items.push({ jobId: job.id, ...item });
     }
     const subfoldersLeftOut = await countSubfolders(paths, [BATCH_SUBFOLDER]);
     if (runs.length >= MAX_RUNS_KEPT) settingsOfRun.delete(runs.shift()?.runId ?? '');
-    const title = request.title ?? (paths.length === 1 ? path.basename(paths[0]!) : `${paths.length} items`);
-    const runId = `batch_${++runsMade}`;
     runs.push({ runId, title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut, leftOut });
     settingsOfRun.set(runId, settings);
     return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };
   };
-  return { batch, batchRuns };
+  return { batch, batchRuns, startBatch };
 }
 
 /** Batches remembered for a reloaded window (only those still under way are shown). */

@@ -3,10 +3,12 @@ import type { RegionMask } from '../../common/mask.js';
 import type { SourceMetadataWire } from '../../workers/engine-protocol.js';
 import type { EngineClient } from '../engine/engine-client.js';
 import type { ImageRegistry } from '../images/image-registry.js';
+import type { JobJournal } from '../jobs/job-journal.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ResultPreviews } from './result-previews.js';
 import type { GrantedPaths } from './granted-paths.js';
+import type { InterruptedBatches } from './interrupted-batches.js';
 
 /** A finished deblur: where its lossless result lies and which photo it came from. */
 export interface JobResult {
@@ -38,6 +40,10 @@ export interface ServiceContext {
   settings: SettingsStore;
   images: ImageRegistry;
   jobs: JobManager;
+  /** userData/jobs.jsonl: the batches started, and their photos' status changes. */
+  journal: JobJournal;
+  /** Batches an earlier session left unfinished, offered until resumed or dismissed. */
+  interruptedBatches: InterruptedBatches;
   results: Map<string, JobResult>;
   /** By job id, in the order they were asked for. */
   editorDeblurs: Map<string, EditorDeblur>;

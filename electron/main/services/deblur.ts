@@ -19,7 +19,6 @@ export function createDeblurService(
     const image = context.images.get(request.imageId);
     if (!image) throw new UnshakeError('IMAGE_NOT_OPEN', 'That image is no longer open; open it again.');
     const settings = context.settings.get();
-    const input = { imageId: image.imageId, path: image.path, mask: request.mask, strength: request.strength, modelId: request.modelId };
     const job = context.jobs.enqueue(
       'deblur',
       async ({ jobId, signal, progress }) => {
@@ -57,7 +56,7 @@ export function createDeblurService(
           throw error;
         }
       },
-      input,
+      // Not journaled: a deblur cannot be resumed (its result folder is emptied at start).
     );
     rememberEditorDeblur(context, job.id, { imageId: image.imageId, modelId: request.modelId, mask: request.mask, saves: [] });
     return { jobId: job.id };

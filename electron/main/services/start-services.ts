@@ -8,6 +8,7 @@ import { createImageRequestHandler, type ImageSource } from '../images/image-pro
 import { createImageRegistry } from '../images/image-registry.js';
 import { createIpcDispatcher } from '../ipc/dispatch.js';
 import { createJobJournal } from '../jobs/job-journal.js';
+import { compactJobJournal } from '../jobs/job-journal-compaction.js';
 import { createJobManager } from '../jobs/job-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { createAppInfoService } from './app-info.js';
@@ -21,6 +22,8 @@ import { createListModelsService } from './list-models.js';
 import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createBatchService } from './batch.js';
+import { createBatchResumeServices } from './batch-resume.js';
+import { createInterruptedBatches } from './interrupted-batches.js';
 import { createSaveService } from './save.js';
 import { createSaveAsService, type ChooseSavePath } from './save-as.js';
 import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
@@ -80,7 +83,12 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const resultsDir = path.join(options.userDataDir, 'results');
   await rm(resultsDir, { recursive: true, force: true });
   await mkdir(resultsDir, { recursive: true });
-  const jobs = createJobManager({ journal: createJobJournal(path.join(options.userDataDir, 'jobs.jsonl')) });
+  // The journal keeps only the batches an earlier session left unfinished (read, then rewritten
+  // with just those, before this session adds a line): it never grows from one session to the next.
+  const journalFile = path.join(options.userDataDir, 'jobs.jsonl');
+  const interrupted = await compactJobJournal(journalFile);
+  const journal = createJobJournal(journalFile);
+  const jobs = createJobManager({ journal });
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,
@@ -88,6 +96,8 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     settings: options.settings,
     images: createImageRegistry(),
     jobs,
+    journal,
+    interruptedBatches: createInterruptedBatches(journal, interrupted),
     results: new Map(),
     editorDeblurs: new Map(),
     savesWriting: new Set(),
@@ -110,12 +120,15 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   };
 
   const training = createTrainingServices(context);
+  const batches = createBatchService(context);
   const openRequests = createOpenRequests(context.granted);
   const dispatch = createIpcDispatcher({
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
     deblur: createDeblurService(context),
-    ...createBatchService(context),
+    batch: batches.batch,
+    batchRuns: batches.batchRuns,
+    ...createBatchResumeServices(context, batches.startBatch),
     editorJobs: createEditorJobsService(context),
     editorShowing: createEditorShowingService(context),
     jobStatus: createJobStatusService(context),

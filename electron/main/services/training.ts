@@ -67,7 +67,7 @@ export function createTrainingServices(context: ServiceContext): {
           working.delete(runId);
         }
       },
-      { runId, kind: payload.kind },
+      // Not journaled: a run resumes from its own checkpoints.
     );
     jobOfRun.set(runId, job.id);
     return { jobId: job.id, runId };

@@ -15,8 +15,8 @@ describe('IPC contract', () => {
     );
   });
 
-  it('marks only the channels that start jobs (deblur, batch, training) as streaming progress', () => {
-    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur', 'batch', 'trainStart', 'trainResume']);
+  it('marks only the channels that start jobs (deblur, batch and its resume, training) as streaming progress', () => {
+    expect(CHANNEL_NAMES.filter((name) => ipcContract[name].progress)).toEqual(['deblur', 'batch', 'resumeBatch', 'trainStart', 'trainResume']);
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 
 const IMAGE_ID = 'img_0123456789abcdef';
 const JOB_ID = 'job_0123456789abcdef';
+const BATCH_ID = 'batch_0123456789abcdef';
 
 const metadata = {
   format: 'jpeg', width: 640, height: 480, orientation: 1, bitDepth: 8, channels: 3, space: 'srgb', hasAlpha: false,
@@ -24,6 +25,9 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     deblur: record({ jobId: JOB_ID }),
     batch: record({ runId: 'batch_1', items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [] }),
     batchRuns: record([]),
+    interruptedBatches: record([{ runId: BATCH_ID, title: 'Holiday', paths: ['/photos'], strength: 1, modelId: 'base', photos: 120, done: 47, startedAt: 1 }]),
+    resumeBatch: record({ runId: BATCH_ID, items: [], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [], paths: ['/photos'] }),
+    dismissBatch: record({ dismissed: true as const }),
     editorJobs: record({ deblurs: [], current: null }),
     editorShowing: record({}),
     jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
@@ -49,6 +53,9 @@ const VALID: Record<ChannelName, unknown> = {
   deblur: { imageId: IMAGE_ID, strength: 0.5, modelId: 'base', mask: { shapes: [{ kind: 'rect', x: 0, y: 0, width: 10, height: 10 }] } },
   batch: { paths: ['/photos'], strength: 1, modelId: 'base', again: 'batch_1' },
   batchRuns: {},
+  interruptedBatches: {},
+  resumeBatch: { runId: BATCH_ID },
+  dismissBatch: { runId: BATCH_ID },
   editorJobs: {},
   editorShowing: { imageId: IMAGE_ID },
   jobStatus: { jobId: JOB_ID },
@@ -76,6 +83,9 @@ const INVALID: [ChannelName, string, unknown][] = [
   // Where results go is main's choice (the settings), never a folder the page names.
   ['batch', 'an output folder', { paths: ['/photos'], strength: 1, modelId: 'base', outDir: '/home/u/.config/x' }],
   ['openImage', 'a numeric path', { path: 42 }],
+  // An interrupted batch is named by main's id, never by its paths.
+  ['resumeBatch', 'a path as batch id', { runId: '/photos' }],
+  ['dismissBatch', 'a job id as batch id', { runId: JOB_ID }],
   ['deblur', 'a path as image id', { imageId: '../../etc/passwd', strength: 1, modelId: 'base' }],
   ['deblur', 'an uppercase image id', { imageId: 'img_ABCDEF123456', strength: 1, modelId: 'base' }],
   ['deblur', 'a string strength', { imageId: IMAGE_ID, strength: '1', modelId: 'base' }],

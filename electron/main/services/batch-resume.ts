@@ -1,0 +1,60 @@
+import { stat } from 'node:fs/promises';
+import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import type { Settings } from '../../common/settings-schema.js';
+import { UnshakeError } from '../../../model/src/errors.js';
+import type { ServiceContext } from './context.js';
+
+type StartBatch = (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[] }) => Promise<IpcResponse<'batch'>>;
+
+/**
+ * Batches an earlier session left unfinished (a crash, a kill, a quit mid-batch): listed for the
+ * Batch panel, resumed with the settings they started with, or dismissed. A resume is a batch of
+ * the same paths: results already written are found and skipped, so no photo runs twice.
+ */
+export function createBatchResumeServices(
+  context: ServiceContext,
+  startBatch: StartBatch,
+): {
+  interruptedBatches: () => Promise<IpcResponse<'interruptedBatches'>>;
+  resumeBatch: (request: IpcParsedRequest<'resumeBatch'>) => Promise<IpcResponse<'resumeBatch'>>;
+  dismissBatch: (request: IpcParsedRequest<'dismissBatch'>) => Promise<IpcResponse<'dismissBatch'>>;
+} {
+  const store = context.interruptedBatches;
+  // A second press of Resume while the first is planning is refused, not a second batch.
+  const resuming = new Set<string>();
+  return {
+    interruptedBatches: async () =>
+      store.list().map(({ runId, title, paths, strength, modelId, photos, done, startedAt }) => ({ runId, title, paths, strength, modelId, photos, done, startedAt })),
+    async resumeBatch({ runId }) {
+      const run = store.get(runId);
+      if (!run || resuming.has(runId)) throw new UnshakeError('INVALID_REQUEST', 'That interrupted batch is no longer there: it was resumed or dismissed.');
+      resuming.add(runId);
+      try {
+        const present: string[] = [];
+        const gone: string[] = [];
+        for (const p of run.paths) ((await stat(p).catch(() => null)) ? present : gone).push(p);
+        if (present.length === 0) {
+          const what = run.paths.length === 1 ? `${run.paths[0]} is no longer there` : `None of its ${run.paths.length} folders and photos is there any more`;
+          throw new UnshakeError(
+            'FILE_NOT_FOUND',
+            `${what} (moved, renamed, or on a disk that is not connected), so the batch cannot be resumed. Connect the disk and try again, or drop the folder where it is now (photos already done are skipped) and Dismiss this one.`,
+          );
+        }
+        // The user handed these over in the session that started the batch; Resume hands them over again.
+        for (const p of present) context.granted.grant(p);
+        const reply = await startBatch(
+          { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
+          { settings: run.settings, leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
+        );
+        store.close(runId);
+        return { ...reply, paths: present };
+      } finally {
+        resuming.delete(runId);
+      }
+    },
+    async dismissBatch({ runId }) {
+      store.close(runId);
+      return { dismissed: true as const };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobSnapshot } from '../../electron/common/job-state.js';
+import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
+import { compactJobJournal } from '../../electron/main/jobs/job-journal-compaction.js';
+import { followJob, ok, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+
+/**
+ * A batch cut off mid-way (the app quit, or crashed) is offered at the next start and resumed
+ * through the real services and engine: with the settings it started with, each photo done once,
+ * results written before the interruption left as they are; the journal keeps only that batch.
+ */
+type BatchReply = { runId: string; items: { jobId: string; input: string; output: string }[]; alreadyDone: { input: string; output: string }[]; leftOut: string[] };
+type Offer = { runId: string; title: string; paths: string[]; strength: number; modelId: string; photos: number; done: number };
+
+const NAMES = ['kodim01', 'kodim02', 'kodim03', 'kodim04', 'kodim05'];
+const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const journalText = (t: ServicesUnderTest) => readFile(path.join(t.userDataDir, 'jobs.jsonl'), 'utf8').catch(() => '');
+
+/** Each job's last state; one that already ended before anyone listened is read as it is. */
+const ends = (t: ServicesUnderTest, items: BatchReply['items']) =>
+  Promise.all(
+    items.map(async (item) => {
+      const following = followJob(t.services, item.jobId).then((u) => u.at(-1)!);
+      const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId: item.jobId }));
+      return ['done', 'failed', 'cancelled'].includes(now.state.status) ? now : following;
+    }),
+  );
+
+describe('an interrupted batch, the next time the app starts', () => {
+  const open: ServicesUnderTest[] = [];
+  afterAll(async () => {
+    for (const t of open) await t.services.close();
+  });
+
+  it('is offered, and Resume finishes it with its own settings: each photo once, earlier results untouched', async () => {
+    const first = await startTestServices('resume');
+    const folder = path.join(first.workDir, 'card');
+    await mkdir(folder);
+    for (const name of NAMES) await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(160).jpeg().toFile(path.join(folder, `${name}.jpg`));
+    // Photos with a selection deblurred in the editor this session: none of that is journaled.
+    const opened = ok<{ imageId: string }>(await first.services.dispatch('image:open', { path: path.join(folder, 'kodim01.jpg') }));
+    const lasso = Array.from({ length: 500 }, (_, i) => [40 + 30 * Math.cos(i / 80), 40 + 30 * Math.sin(i / 80)]);
+    const deblur = ok<{ jobId: string }>(await first.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder', mask: { shapes: [{ kind: 'polygon', points: lasso }] } }));
+    await followJob(first.services, deblur.jobId);
+
+    ok(await first.services.dispatch('settings:set', { outputFormat: 'png', batchResults: 'subfolder' }));
+    const reply = ok<BatchReply>(await first.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder', title: 'card' }));
+    expect(reply.items).toHaveLength(5);
+    // Two photos done, then the app goes away mid-batch: the rest stays queued (or running) in the journal.
+    const second = await followJob(first.services, reply.items[1]!.jobId);
+    await first.services.close();
+    expect(second.at(-1)?.state.status).toBe('done');
+    const results = path.join(folder, 'Unshaken');
+    const before = new Map<string, { hash: string; mtimeMs: number }>();
+    for (const file of await readdir(results)) {
+      if (file.startsWith('.')) continue;
+      before.set(file, { hash: await sha(path.join(results, file)), mtimeMs: (await stat(path.join(results, file))).mtimeMs });
+    }
+    expect(before.size).toBeGreaterThanOrEqual(2);
+    expect(before.size).toBeLessThan(5);
+
+    // The next start: other settings are chosen by now; the folder is not handed over in this session.
+    const again = await restartTestServices(first);
+    open.push(again);
+    ok(await again.services.dispatch('settings:set', { outputFormat: 'same', batchResults: 'beside' }));
+    // The journal holds that batch alone, in one line: no finished work, no photo of the editor's, no selection.
+    const compacted = await journalText(again);
+    expect(compacted.trim().split('\n')).toHaveLength(1);
+    expect(compacted).toContain('"interrupted"');
+    expect(compacted).not.toContain('kodim01.jpg');
+    expect(compacted).not.toContain('polygon');
+    const offers = ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}));
+    expect(offers).toEqual([{ runId: reply.runId, title: 'card', paths: [folder], strength: 1, modelId: 'placeholder', photos: 5, done: before.size, startedAt: expect.any(Number) }]);
+    expect(await again.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_PATH' } });
+
+    const resumed = ok<BatchReply & { paths: string[] }>(await again.services.dispatch('job:batch-resume', { runId: reply.runId }));
+    expect(resumed.paths).toEqual([folder]);
+    expect(resumed.alreadyDone.map((item) => path.basename(item.output)).sort()).toEqual([...before.keys()].sort());
+    expect(resumed.items.map((item) => path.basename(item.input))).toEqual(NAMES.slice(before.size).map((name) => `${name}.jpg`));
+    expect((await ends(again, resumed.items)).map((end) => end.state.status)).toEqual(resumed.items.map(() => 'done'));
+    // Every photo once, in the batch's own format and folder; nothing next to the originals.
+    expect((await readdir(results)).sort()).toEqual(NAMES.map((name) => `${name}-unshaken.png`));
+    expect((await readdir(folder)).sort()).toEqual(['Unshaken', ...NAMES.map((name) => `${name}.jpg`)]);
+    for (const [file, was] of before) {
+      expect(await sha(path.join(results, file))).toBe(was.hash);
+      expect((await stat(path.join(results, file))).mtimeMs).toBe(was.mtimeMs);
+    }
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
+    expect(await again.services.dispatch('job:batch-resume', { runId: reply.runId })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no longer there') } });
+
+    // Finished: the next start finds nothing to offer, and the journal is empty.
+    await again.services.close();
+    open.pop();
+    expect(await compactJobJournal(path.join(again.userDataDir, 'jobs.jsonl'))).toEqual([]);
+    expect(await journalText(again)).toBe('');
+  });
+
+  it('one whose folder is gone says so and stays offered until dismissed; a crash’s torn line is skipped', async () => {
+    const first = await startTestServices('resume-gone');
+    const folder = path.join(first.workDir, 'gone');
+    await first.services.close();
+    // As a crash leaves it: the batch, one photo done, the next one running, a line cut off.
+    const runId = 'batch_0123456789abcdef';
+    const record = { runId, title: 'gone', paths: [folder], strength: 0.8, modelId: 'placeholder', settings: DEFAULT_SETTINGS, photos: 3, alreadyDone: 0, queued: 3, startedAt: 1 };
+    await writeFile(
+      path.join(first.userDataDir, 'jobs.jsonl'),
+      [{ batch: record }, { job: 'job_a', group: runId, status: 'done' }, { job: 'job_b', group: runId, status: 'running' }].map((line) => JSON.stringify(line)).join('\n') + '\n{"job":"job_b","gro',
+    );
+    await rm(folder, { recursive: true, force: true });
+    const again = await restartTestServices(first);
+    open.push(again);
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toMatchObject([{ runId, title: 'gone', photos: 3, done: 1, strength: 0.8 }]);
+    const refused = await again.services.dispatch('job:batch-resume', { runId });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FILE_NOT_FOUND', message: expect.stringContaining(`${folder} is no longer there`) } });
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toHaveLength(1);
+    expect(ok(await again.services.dispatch('job:batch-dismiss', { runId }))).toEqual({ dismissed: true });
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
+    await again.services.close();
+    open.pop();
+    const third = await restartTestServices(first);
+    open.push(third);
+    expect(ok<Offer[]>(await third.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
+    expect(await journalText(third)).toBe('');
+  });
+});

@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../../electron/common/settings-schema.js';
+import { compactJobJournal } from '../../../electron/main/jobs/job-journal-compaction.js';
+
+const run = (runId: string, queued: number) => ({ runId, title: runId, paths: [`/photos/${runId}`], strength: 1, modelId: 'base', settings: DEFAULT_SETTINGS, photos: queued + 1, alreadyDone: 1, queued, startedAt: 1 });
+const status = (job: string, group: string, s: string) => ({ job, group, status: s });
+
+describe('job journal compaction', () => {
+  it('keeps only the batches left unfinished, one line each, and nothing of older versions', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    const lines = [
+      // What versions before 2026-12-07 wrote: every deblur's photo and selection.
+      { at: 'x', snapshot: { id: 'job_old', kind: 'deblur', state: { status: 'queued' } }, input: { path: '/photos/secret.jpg', mask: { shapes: [] } } },
+      { batch: run('batch_finished', 2) }, status('j1', 'batch_finished', 'done'), status('j2', 'batch_finished', 'failed'),
+      { batch: run('batch_cancelled', 2) }, status('j3', 'batch_cancelled', 'done'), status('j4', 'batch_cancelled', 'cancelled'),
+      { batch: run('batch_cut', 3) }, status('j5', 'batch_cut', 'running'), status('j5', 'batch_cut', 'done'), status('j6', 'batch_cut', 'running'),
+      { batch: run('batch_dismissed', 1) }, { closed: 'batch_dismissed' },
+      { batch: run('batch_ghost', 1) },
+    ];
+    await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{"job":"j6","gr`);
+    const interrupted = await compactJobJournal(file);
+    expect(interrupted.map((r) => [r.runId, r.done])).toEqual([['batch_cut', 2], ['batch_ghost', 1]]);
+    const text = await readFile(file, 'utf8');
+    expect(text.trim().split('\n').map((line) => Object.keys(JSON.parse(line) as object))).toEqual([['at', 'interrupted'], ['at', 'interrupted']]);
+    expect(text).not.toContain('secret');
+    // Compacting again changes nothing; a close after it drops the batch for good.
+    expect(await compactJobJournal(file)).toEqual(interrupted);
+    await writeFile(file, `${await readFile(file, 'utf8')}${JSON.stringify({ closed: 'batch_cut' })}\n`);
+    expect((await compactJobJournal(file)).map((r) => r.runId)).toEqual(['batch_ghost']);
+  });
+
+  it('a missing journal is no batch, and is not made', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    expect(await compactJobJournal(file)).toEqual([]);
+    await expect(readFile(file)).rejects.toThrow();
+  });
+});
