@@ -8,6 +8,8 @@ import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 
 type BatchReply = IpcResponse<'batch'>;
+/** A batch an earlier session left unfinished (a crash, a quit mid-batch): offered to resume. */
+export type InterruptedBatch = IpcResponse<'interruptedBatches'>[number];
 /** What a batch runs with: the editor's strength (percent) and model. */
 export type BatchSettings = { strength: number; modelId: string };
 
@@ -34,6 +36,7 @@ export interface BatchRun {
  */
 class BatchState {
   runs = $state<BatchRun[]>([]);
+  interrupted = $state<InterruptedBatch[]>([]);
   starting = $state(false);
   private nextId = 1;
 
@@ -63,6 +66,8 @@ class BatchState {
     try {
       const reply = await api.batch({ paths, strength: settings.strength / 100, modelId: settings.modelId, title, ...(again ? { again } : {}) });
       this.runs = [{ id: this.nextId++, title, paths, settings, ...reply }, ...this.runs];
+      // The same folder dropped again finishes an interrupted batch of it: main no longer offers that one.
+      if (this.interrupted.length > 0) void this.loadInterrupted();
       return true;
     } catch (error) {
       errors.show(error);
@@ -82,8 +87,46 @@ class BatchState {
     if (await this.start(run.paths, run.title, run.settings, run.runId)) this.runs = this.runs.filter((other) => other.id !== run.id);
   }
 
-  /** After a reload: the batches main is still working on, as they stand. */
+  /**
+   * Runs an interrupted batch again with the settings it started with: photos done before are
+   * skipped (main finds their results). Its card becomes the new batch's.
+   */
+  async resume(offer: InterruptedBatch): Promise<void> {
+    if (this.starting) return;
+    this.starting = true;
+    try {
+      const { paths, ...reply } = await api.resumeBatch(offer.runId);
+      const settings = { strength: Math.round(offer.strength * 100), modelId: offer.modelId };
+      this.interrupted = this.interrupted.filter((other) => other.runId !== offer.runId);
+      this.runs = [{ id: this.nextId++, title: offer.title, paths, settings, ...reply }, ...this.runs];
+    } catch (error) {
+      errors.show(error);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Stops offering an interrupted batch; its results stay. */
+  async dismiss(offer: InterruptedBatch): Promise<void> {
+    try {
+      await api.dismissBatch(offer.runId);
+      this.interrupted = this.interrupted.filter((other) => other.runId !== offer.runId);
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  private async loadInterrupted(): Promise<void> {
+    try {
+      this.interrupted = await api.interruptedBatches();
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  /** At start or after a reload: the batches main is still working on, as they stand, and those an earlier session left unfinished. */
   async restore(): Promise<void> {
+    void this.loadInterrupted();
     try {
       const under = await api.batchRuns();
       for (const run of under) for (const job of run.jobs) jobs.record(job);
