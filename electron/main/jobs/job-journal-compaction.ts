@@ -41,8 +41,14 @@ export function interruptedBatches(lines: readonly JournalLine[]): InterruptedBa
  */
 export async function compactJobJournal(filePath: string): Promise<InterruptedBatch[]> {
   if (!(await stat(filePath).catch(() => null))) return [];
-  const interrupted = interruptedBatches(await readJobJournal(filePath));
-  const at = new Date().toISOString();
-  await writeFileAtomic(filePath, interrupted.map((run) => `${JSON.stringify({ at, interrupted: run })}\n`).join(''), 'utf8');
-  return interrupted;
+  try {
+    const interrupted = interruptedBatches(await readJobJournal(filePath));
+    const at = new Date().toISOString();
+    await writeFileAtomic(filePath, interrupted.map((run) => `${JSON.stringify({ at, interrupted: run })}\n`).join(''), 'utf8');
+    return interrupted;
+  } catch (error) {
+    // The journal must never keep the app from starting: without it, a batch is finished by dropping its folder again.
+    console.error('[jobs] the job journal could not be read or rewritten:', error);
+    return [];
+  }
 }

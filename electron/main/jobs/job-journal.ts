@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobStatus } from '../../common/job-state.js';
@@ -73,21 +73,27 @@ export function createJobJournal(filePath: string): JobJournal {
  * that does not parse is skipped: the file is in userData, but nothing in it is trusted unchecked.
  */
 export async function readJobJournal(filePath: string): Promise<JournalLine[]> {
-  let text: string;
+  const lines: JournalLine[] = [];
+  let file;
   try {
-    text = await readFile(filePath, 'utf8');
+    file = await open(filePath, 'r');
   } catch {
     return [];
   }
-  const lines: JournalLine[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const parsed = journalLineSchema.safeParse(JSON.parse(line));
-      if (parsed.success) lines.push(parsed.data);
-    } catch {
-      // torn write: ignore
+  // Line by line: a journal of an older version, with every deblur's selection, can pass the
+  // largest string Node can hold.
+  try {
+    for await (const line of file.readLines({ encoding: 'utf8' })) {
+      if (!line.trim()) continue;
+      try {
+        const parsed = journalLineSchema.safeParse(JSON.parse(line));
+        if (parsed.success) lines.push(parsed.data);
+      } catch {
+        // torn write: ignore
+      }
     }
+  } finally {
+    await file.close().catch(() => {});
   }
   return lines;
 }
