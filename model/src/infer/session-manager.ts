@@ -180,6 +180,20 @@ export async function releaseSessions(): Promise<void> {
   for (const session of sessions) await session.release();
 }
 
+/**
+ * Opens a model the way a deblur would (on the CPU, checked against its manifest) and closes it
+ * again, without caching it: for a fine-tune, whose own importer reads what ORT refuses (a newer
+ * opset, an output under another name, a fixed size) and would train hours for a model no deblur runs.
+ */
+export async function checkModelLoads(modelPath: string, manifest: ModelManifest): Promise<void> {
+  const handle = await createSession(modelPath, ['cpu'], { threads: 1, cacheDir: undefined });
+  try {
+    validateAgainstManifest(handle, manifest);
+  } finally {
+    await handle.session.release();
+  }
+}
+
 async function createSession(modelPath: string, chain: string[], config: CreateConfig): Promise<SessionHandle> {
   // ORT prints a provider's load failure (e.g. CUDA libraries absent) to stderr from its process-wide
   // logger, read once at first use; the failure is reported through `tried` instead.

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
+import { checkModelLoads } from '../infer/session-manager.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 
 /**
@@ -30,11 +31,21 @@ export interface ResolveBaseOptions {
   acceptFile?: boolean;
 }
 
+/** The base model, checked before any step: a model the deblur engine cannot run is not fine-tuned. */
 export async function resolveBase(spec: string | undefined, modelsDir: string, options: ResolveBaseOptions = {}): Promise<BaseModel> {
   const { bundledDir, acceptFile = false } = options;
-  if (spec !== undefined && acceptFile && isPath(spec)) return baseFromFile(path.resolve(spec));
-  const { onnxPath, manifest } = await resolveModel(spec ?? BASE_MODEL_ALIAS, { userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) });
-  return { onnx: onnxPath, manifest };
+  const base =
+    spec !== undefined && acceptFile && isPath(spec)
+      ? await baseFromFile(path.resolve(spec))
+      : await resolveModel(spec ?? BASE_MODEL_ALIAS, { userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) }).then((m) => ({
+          onnx: m.onnxPath,
+          manifest: m.manifest,
+        }));
+  await checkModelLoads(base.onnx, base.manifest).catch((error: unknown) => {
+    const reason = (error instanceof Error ? error.message : String(error)).trim();
+    throw new UnshakeError('MODEL_INVALID', `${reason} Unshake could not deblur with it, so it is not fine-tuned either: start from another model.`, { cause: error });
+  });
+  return base;
 }
 
 /**
