@@ -1,7 +1,10 @@
 import { open } from 'node:fs/promises';
-import type { OutputInfo, Sharp, SharpOptions } from 'sharp';
+import { basename } from 'node:path';
+import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { statedDensity } from './density.js';
+import { channelLayout, droppedChannelsNote, keepBands, type ChannelLayout } from './extra-channels.js';
+import { readGainMap } from './gain-map.js';
 import { iptcDatasets } from './iptc.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
 import { sourceFingerprint } from './provenance.js';
@@ -31,6 +34,8 @@ export function isConvertedOnDecode(space: string): boolean {
 
 interface DecodePlan {
   converted: boolean;
+  /** Bands of the file to keep (extra-channels.ts); null: all. */
+  keep: number[] | null;
   gray: boolean;
   hasAlpha: boolean;
   bitDepth: BitDepth;
@@ -40,7 +45,10 @@ interface DecodePlan {
 export async function decodeImage(path: string, options: DecodeOptions = {}): Promise<DecodedImage> {
   const { path: absolute, meta, fileSizeBytes } = await probeImage(path, options);
   const space = meta.space ?? 'srgb';
-  const plan = planDecode(space, meta.depth, meta.hasAlpha ?? false);
+  const layout = await channelLayout(absolute, meta);
+  const plan = planDecode(space, meta.depth, layout);
+  const notes = await decodeNotes(absolute, meta, layout);
+  const gainMap = await readGainMap(absolute, meta).catch(() => undefined);
   const density = await statedDensity(absolute, meta);
   const iptc = iptcDatasets(meta.iptc);
   // Before the pixels: a file replaced while they are read then never passes for the one read.
@@ -52,7 +60,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
     throw decodeError(error, absolute);
   }
   return {
-    raster: toRaster(decoded.data, decoded.info, plan),
+    raster: toRaster(decoded.data, decoded.info, plan, absolute),
     source: {
       path: absolute,
       format: meta.format ?? 'unknown',
@@ -65,6 +73,8 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       ...(iptc ? { iptc } : {}),
       ...(fingerprint ? { fingerprint } : {}),
       hasAlpha: plan.hasAlpha,
+      ...(gainMap ? { gainMap } : {}),
+      ...(notes.length > 0 ? { notes } : {}),
       fileSizeBytes,
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),
     },
@@ -95,13 +105,42 @@ export async function isLosslessWebp(path: string): Promise<boolean> {
   }
 }
 
-function planDecode(space: string, depth: string | undefined, hasAlpha: boolean): DecodePlan {
+/**
+ * What the user is told about this read: pages or frames left out, extra channels dropped, float
+ * values clipped. The engine's callers show them (CLI note lines, the app's job notes).
+ */
+async function decodeNotes(path: string, meta: Metadata, layout: ChannelLayout): Promise<string[]> {
+  const name = basename(path);
+  const notes: string[] = [];
+  const pages = meta.pages ?? 1;
+  if (pages > 1) notes.push(`${name} has ${pages} pages or frames; only the first is deblurred and saved.`);
+  if (layout.dropped > 0) notes.push(droppedChannelsNote(name, layout.dropped));
+  if (meta.depth === 'float' || meta.depth === 'double') notes.push(await floatNote(path, name));
+  return notes;
+}
+
+/**
+ * Float TIFFs (HDR merges, linear scans) are read as 16-bit integers, where 1.0 is white: values
+ * above it are clipped, in the whole photo, not only the selection. One extra pass over the file,
+ * only for float files, says whether any are.
+ */
+async function floatNote(path: string, name: string): Promise<string> {
+  const saved = 'the result is saved with 16-bit integer samples';
+  const stats = await sharp(path, { ...STRICT_INPUT, pages: 1 }).stats().catch(() => null);
+  const colour = stats?.channels.slice(0, 3) ?? [];
+  const brightest = Math.max(...colour.map((c) => c.max));
+  if (colour.length === 0 || !(brightest > 1)) return `${name} has 32-bit floating-point samples; ${saved} (no values above white, so nothing is clipped).`;
+  return `${name} has 32-bit floating-point samples up to ${brightest.toFixed(1)}× white: everything brighter than white is clipped to white in the whole photo, and ${saved}. To keep the highlights, tone-map or lower the exposure and export a 16-bit TIFF first.`;
+}
+
+function planDecode(space: string, depth: string | undefined, layout: ChannelLayout): DecodePlan {
+  const hasAlpha = layout.hasAlpha;
   const converted = isConvertedOnDecode(space);
   const gray = !converted && (space === 'b-w' || space === 'grey16');
   // Anything deeper than 8 bits (16-bit ints, 32-bit float TIFF) is kept as 16 bits.
   const bitDepth: BitDepth = depth === undefined || depth === 'uchar' || depth === 'char' ? 8 : 16;
   const channels = ((gray ? 1 : 3) + (hasAlpha ? 1 : 0)) as RasterImage['channels'];
-  return { converted, gray, hasAlpha, bitDepth, channels };
+  return { converted, keep: layout.keep, gray, hasAlpha, bitDepth, channels };
 }
 
 function decodeInput(plan: DecodePlan): SharpOptions {
@@ -109,6 +148,9 @@ function decodeInput(plan: DecodePlan): SharpOptions {
 }
 
 function decodePipeline(image: Sharp, plan: DecodePlan): Sharp {
+  // Extra channels to drop: every band as stored (a colourspace change could drop or mix them),
+  // picked in toRaster.
+  if (plan.keep && !plan.converted) return image.raw({ depth: plan.bitDepth === 16 ? 'ushort' : 'uchar' });
   if (plan.bitDepth === 16) {
     return image.toColourspace(plan.gray ? 'grey16' : 'rgb16').raw({ depth: 'ushort' });
   }
@@ -118,23 +160,24 @@ function decodePipeline(image: Sharp, plan: DecodePlan): Sharp {
   return image.toColourspace(plan.gray && !packGrayAlpha ? 'b-w' : 'srgb').raw();
 }
 
-function toRaster(data: Buffer, info: OutputInfo, plan: DecodePlan): RasterImage {
+function toRaster(data: Buffer, info: OutputInfo, plan: DecodePlan, path: string): RasterImage {
   const { width, height } = info;
-  const packGrayAlpha = plan.bitDepth === 8 && plan.gray && plan.hasAlpha;
-  const expected = packGrayAlpha ? 4 : plan.channels;
-  if (info.channels !== expected) {
+  const packGrayAlpha = plan.bitDepth === 8 && plan.gray && plan.hasAlpha && !plan.keep;
+  const expected = plan.keep ? Math.max(...plan.keep) + 1 : packGrayAlpha ? 4 : plan.channels;
+  if (plan.keep ? info.channels < expected : info.channels !== expected) {
     throw new UnshakeError(
       'UNSUPPORTED_FORMAT',
-      `The image decoded to ${info.channels} channels where ${expected} were expected; this channel layout is not supported.`,
+      `${basename(path)} decoded to ${info.channels} channels where ${expected} were expected; Unshake cannot tell which are its colours. In your editor, delete the extra channels (or flatten the image) and save a copy, then open that.`,
     );
   }
+  const kept = <T extends Uint8Array | Uint16Array>(pixels: T): T => (plan.keep ? keepBands(pixels, info.channels, plan.keep) : pixels);
   if (plan.bitDepth === 16) {
     // Raw ushort output is host-endian; view it without copying when aligned.
     const aligned = data.byteOffset % 2 === 0 ? data : Buffer.from(data);
-    const pixels = new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2);
+    const pixels = kept(new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2));
     return { width, height, channels: plan.channels, bitDepth: 16, pixels };
   }
-  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.length);
+  const bytes = kept(new Uint8Array(data.buffer, data.byteOffset, data.length));
   const pixels = packGrayAlpha ? packGrayAndAlpha(bytes, width * height) : bytes;
   return { width, height, channels: plan.channels, bitDepth: 8, pixels };
 }

@@ -9,6 +9,7 @@ import { DISK_FULL } from './disk-full.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { planMetadata } from './file-metadata.js';
+import { attachGainMap } from './gain-map.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
@@ -104,6 +105,9 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   await metadata.addAfter(temp, tempPathBeside(target, 'metadata'));
+  // An HDR photo's gain map goes back after the deblurred picture; other formats cannot hold it
+  // (result-notes.ts says so).
+  if (format === 'jpeg' && source.gainMap) await attachGainMap(temp, source.gainMap, source.orientation, tempPathBeside(target, 'gainmap'));
 }
 
 /**

@@ -2,6 +2,7 @@ import exifr from 'exifr';
 import type { MetadataSummary } from '../../../electron/common/ipc-contract.js';
 import { bareExif } from './exif.js';
 import { cameraName, EXIF_SUMMARY_TAGS, exposureText, lensName, takenAtIso, type ExifTags } from './exif-format.js';
+import { channelLayout } from './extra-channels.js';
 import { iccDescription } from './icc.js';
 import { probeImage, type ProbeOptions } from './probe.js';
 
@@ -11,7 +12,9 @@ import { probeImage, type ProbeOptions } from './probe.js';
  * broken EXIF just gives nulls.
  */
 export async function readMetadataSummary(path: string, options: ProbeOptions = {}): Promise<MetadataSummary> {
-  const { meta, fileSizeBytes } = await probeImage(path, options);
+  const { path: absolute, meta, fileSizeBytes } = await probeImage(path, options);
+  // A TIFF's saved selection is not transparency (extra-channels.ts).
+  const { hasAlpha } = await channelLayout(absolute, meta);
   const tags = await readExifTags(meta.exif ?? null);
   const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
   return {
@@ -22,7 +25,7 @@ export async function readMetadataSummary(path: string, options: ProbeOptions = 
     bitDepth: bitDepthOf(meta.depth),
     channels: meta.channels ?? 3,
     space: meta.space ?? 'srgb',
-    hasAlpha: meta.hasAlpha ?? false,
+    hasAlpha,
     iccProfileName: iccDescription(meta.icc ?? null),
     camera: cameraName(tags),
     lens: lensName(tags),

@@ -1,5 +1,6 @@
-import type { JpegOptions, Sharp } from 'sharp';
+import sharp, { type JpegOptions, type Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
+import { channelLayout, keepBands } from './extra-channels.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 
@@ -16,15 +17,19 @@ export interface Preview {
  * Transparency is shown over white. JPEG shrink-on-load keeps this fast for large files.
  */
 export async function makePreview(path: string, maxEdge = 2048, options: ProbeOptions = {}): Promise<Preview> {
-  const { path: absolute } = await probeImage(path, options);
-  return screenJpeg(absolute, (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), { quality: 88 });
+  const { path: absolute, meta } = await probeImage(path, options);
+  return screenJpeg(absolute, (await channelLayout(absolute, meta)).keep, (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), { quality: 88 });
 }
 
-/** The upright photo, cut or scaled by `shape`, as an sRGB JPEG over white (what screens show). */
-async function screenJpeg(absolute: string, shape: (image: Sharp) => Sharp, jpeg: JpegOptions): Promise<Preview> {
+/**
+ * The upright photo, cut or scaled by `shape`, as an sRGB JPEG over white (what screens show).
+ * `keep`: the bands that are the picture (extra-channels.ts), where a TIFF has extra channels that
+ * are not transparency: picked from the shaped pixels, so a saved selection is not shown as holes.
+ */
+async function screenJpeg(absolute: string, keep: number[] | null, shape: (image: Sharp) => Sharp, jpeg: JpegOptions): Promise<Preview> {
   try {
-    const { data, info } = await withEndMarkerRepair(absolute, { ...STRICT_INPUT, autoOrient: true }, (image) =>
-      shape(image)
+    const { data, info } = await withEndMarkerRepair(absolute, { ...STRICT_INPUT, autoOrient: true }, async (image) =>
+      (keep ? await pickBands(shape(image), keep) : shape(image))
         .flatten({ background: '#ffffff' })
         // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
         .withIccProfile('srgb')
@@ -35,6 +40,13 @@ async function screenJpeg(absolute: string, shape: (image: Sharp) => Sharp, jpeg
   } catch (error) {
     throw decodeError(error, absolute);
   }
+}
+
+/** The shaped pixels with only the `keep` bands, converted to sRGB, as a new pipeline. */
+async function pickBands(image: Sharp, keep: number[]): Promise<Sharp> {
+  const { data, info } = await image.withIccProfile('srgb').raw().toBuffer({ resolveWithObject: true });
+  const pixels = keepBands(new Uint8Array(data.buffer, data.byteOffset, data.length), info.channels, keep);
+  return sharp(pixels, { raw: { width: info.width, height: info.height, channels: keep.length as 1 | 2 | 3 | 4 } });
 }
 
 /** A rectangle of the upright full-resolution photo, in pixels. */
@@ -63,5 +75,5 @@ export async function makeCrop(path: string, region: CropRegion, options: ProbeO
     throw new UnshakeError('INVALID_REQUEST', `The region ${region.left},${region.top} ${region.width}×${region.height} lies outside the ${fullWidth}×${fullHeight} photo.`);
   }
   // Full-resolution colour (4:4:4): at 100 % halved chroma softened colour edges (22 levels off vs 14).
-  return screenJpeg(absolute, (image) => image.extract({ left, top, width, height }), { quality: 92, chromaSubsampling: '4:4:4' });
+  return screenJpeg(absolute, (await channelLayout(absolute, meta)).keep, (image) => image.extract({ left, top, width, height }), { quality: 92, chromaSubsampling: '4:4:4' });
 }

@@ -1,3 +1,5 @@
+import type { GainMap } from './gain-map.js';
+
 /**
  * In-memory image types shared by image IO, the inference pipeline and the CLI.
  * Pixels are interleaved, already rotated to EXIF orientation 1 ("oriented"), and kept in the
@@ -48,6 +50,13 @@ export interface SourceMetadata {
    * in its own format does not add compression loss. Absent or false: lossy or not WebP.
    */
   lossless?: boolean;
+  /** An Ultra HDR / ISO 21496-1 JPEG's gain map (gain-map.ts): put back in a JPEG result. */
+  gainMap?: GainMap;
+  /**
+   * What the user should be told about this read (pages or frames left out, extra channels
+   * dropped, float values clipped): shown with the result by the CLI and the app.
+   */
+  notes?: string[];
 }
 
 export interface DecodedImage {

@@ -1,0 +1,113 @@
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../../model/src/image/decode.js';
+import { encodeImage } from '../../../model/src/image/encode.js';
+import { readMetadataSummary } from '../../../model/src/image/metadata.js';
+import { makeCrop, makePreview } from '../../../model/src/image/preview.js';
+import { resultNotes } from '../../../model/src/image/result-notes.js';
+import { useTempDir } from '../../fixtures/make-images.js';
+import { writeRgbTiff } from '../../fixtures/tiff-writer.js';
+
+const tempDir = useTempDir('unshake-formats-');
+const W = 64;
+const H = 48;
+
+/** A mid-gray-ish gradient picture with `extra` bands after RGB: the left half 0, the right half 255 in each. */
+function withExtraBands(extra: number): Uint8Array {
+  const channels = 3 + extra;
+  const pixels = new Uint8Array(W * H * channels);
+  for (let i = 0; i < W * H; i++) {
+    const x = i % W;
+    pixels.set([60 + x, 90, 120], i * channels);
+    for (let e = 0; e < extra; e++) pixels[i * channels + 3 + e] = x < W / 2 ? 0 : 255;
+  }
+  return pixels;
+}
+
+/** A linear float photo whose right half is `bright` times white. */
+async function floatTiff(file: string, bright: number): Promise<string> {
+  const data = new Float32Array(W * H * 3);
+  for (let i = 0; i < W * H; i++) data.fill(i % W < W / 2 ? 0.2 : bright, i * 3, i * 3 + 3);
+  await writeRgbTiff(file, { width: W, height: H, pixels: data });
+  return file;
+}
+
+/** sharp ≥ 0.35 has it; its type declarations do not yet. */
+const withGainMap = (image: Sharp) => (image as Sharp & { withGainMap(): Sharp }).withGainMap();
+
+/** How many samples of an Ultra HDR JPEG rendered with its gain map are brighter than white. */
+async function aboveWhite(file: string): Promise<number> {
+  const { data } = await withGainMap(sharp(file)).raw({ depth: 'float' }).toBuffer({ resolveWithObject: true });
+  return new Float32Array(data.buffer, data.byteOffset, data.length / 4).filter((v) => v > 1).length;
+}
+
+describe('a TIFF extra channel that is not transparency', () => {
+  it('RGB + an unspecified extra sample decodes as RGB, says the channel is not kept, and saves no white holes', async () => {
+    const file = path.join(tempDir(), 'selection.tif');
+    await writeRgbTiff(file, { width: W, height: H, pixels: withExtraBands(1), extraSamples: [0] });
+    const { raster, source } = await decodeImage(file);
+    expect([raster.channels, source.hasAlpha]).toEqual([3, false]);
+    expect(Array.from(raster.pixels.subarray(0, 3))).toEqual([60, 90, 120]);
+    expect(source.notes).toEqual([expect.stringMatching(/^selection\.tif has an extra channel that is not transparency .* not kept/)]);
+    const out = path.join(tempDir(), 'out.jpg');
+    await encodeImage(raster, source, { path: out });
+    // Where the "selection" was 0 the picture stays itself, not white.
+    const left = await sharp(out).extract({ left: 2, top: 2, width: 8, height: 8 }).stats();
+    expect(left.channels[2]!.mean).toBeLessThan(150);
+    const tif = path.join(tempDir(), 'out.tif');
+    await encodeImage(raster, source, { path: tif });
+    expect((await sharp(tif).metadata()).hasAlpha).toBe(false);
+    const preview = await sharp((await makePreview(file)).jpeg).extract({ left: 2, top: 2, width: 8, height: 8 }).stats();
+    expect(preview.channels[2]!.mean).toBeLessThan(150);
+    expect((await readMetadataSummary(file)).hasAlpha).toBe(false);
+  });
+
+  it('RGB + alpha + an unspecified extra sample keeps the alpha and drops the extra, in the decode, preview and 100 % view', async () => {
+    const file = path.join(tempDir(), 'alpha-and-selection.tif');
+    const pixels = withExtraBands(2);
+    for (let i = 0; i < W * H; i++) pixels[i * 5 + 3] = 200; // the alpha: the same everywhere
+    await writeRgbTiff(file, { width: W, height: H, pixels, extraSamples: [2, 0] });
+    const { raster, source } = await decodeImage(file);
+    expect([raster.channels, source.hasAlpha]).toEqual([4, true]);
+    expect(Array.from(raster.pixels.subarray(0, 4))).toEqual([60, 90, 120, 200]);
+    expect(source.notes?.[0]).toMatch(/not kept/);
+    expect((await makePreview(file)).width).toBe(W);
+    expect((await makeCrop(file, { left: 0, top: 0, width: 16, height: 16 })).width).toBe(16);
+    expect((await readMetadataSummary(file)).hasAlpha).toBe(true);
+  });
+});
+
+describe('a 32-bit float TIFF', () => {
+  it('says that values above white are clipped and that the result is 16-bit', async () => {
+    const { raster, source } = await decodeImage(await floatTiff(path.join(tempDir(), 'merge.tif'), 3));
+    expect(raster.bitDepth).toBe(16);
+    expect(source.notes).toEqual([expect.stringMatching(/^merge\.tif has 32-bit floating-point samples up to 3\.0× white: everything brighter than white is clipped .* 16-bit integer/)]);
+  });
+
+  it('within white, says only that it is saved as 16-bit', async () => {
+    const { source } = await decodeImage(await floatTiff(path.join(tempDir(), 'scan.tif'), 0.9));
+    expect(source.notes).toEqual([expect.stringMatching(/16-bit integer samples \(no values above white, so nothing is clipped\)/)]);
+  });
+});
+
+describe('an Ultra HDR (gain map) JPEG', () => {
+  it('keeps its gain map in a JPEG result and says where another format cannot hold it', async () => {
+    const dir = tempDir();
+    const hdr = await floatTiff(path.join(dir, 'hdr.tif'), 4);
+    const photo = path.join(dir, 'pixel.jpg');
+    await withGainMap(sharp(hdr)).jpeg({ quality: 95 }).toFile(photo);
+    expect(await aboveWhite(photo)).toBeGreaterThan(0);
+    const { raster, source } = await decodeImage(photo);
+    expect(source.gainMap?.image.length).toBeGreaterThan(100);
+    const out = path.join(dir, 'pixel-unshaken.jpg');
+    await encodeImage(raster, source, { path: out });
+    expect((await sharp(out).metadata()).gainMap?.image.equals(source.gainMap!.image)).toBe(true);
+    expect(await aboveWhite(out)).toBeGreaterThan(0);
+    // The SDR picture is the deblur's, as without a gain map.
+    const sdr = await sharp(out).raw().toBuffer();
+    expect(Math.abs(sdr[0]! - raster.pixels[0]!)).toBeLessThan(4);
+    expect(resultNotes(source, 'jpeg')).toEqual([]);
+    expect(resultNotes(source, 'png')).toEqual([expect.stringMatching(/^pixel\.jpg is an HDR photo .*PNG cannot hold the gain map.*Save as JPEG to keep the HDR\.$/)]);
+  });
+});
