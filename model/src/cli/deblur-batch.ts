@@ -11,7 +11,8 @@ import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
 import { doneRecord, type PhotoRecord } from './deblur-json.js';
-import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
+import type { DeblurFileOptions } from '../infer/deblur-file.js';
+import { deblurWithNotes } from './result-notes.js';
 import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
 
 export interface BatchOptions {
@@ -106,7 +107,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         inPhoto = true;
         const result = await withInterruptCleanup(
           outPath,
-          ({ signal }) => deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
+          ({ signal }) => deblurWithNotes(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
           { afterStop: standing },
         ).finally(() => {
           inPhoto = false;
@@ -115,6 +116,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         summary.done++;
         summary.photos.push(doneRecord(input, result));
         options.log(`${name}: wrote ${result.outPath} in ${result.seconds.toFixed(1)} s`);
+        for (const note of result.notes) options.log(`${name}: note: ${note}`);
       } catch (error) {
         // Another run on the same folder wrote it meanwhile: done, not a failure to act on.
         const other = await doneMeanwhile(error, { input, output: outPath }, search);

@@ -8,7 +8,8 @@ import { defaultOutputPath } from '../image/encode.js';
 import { extensionFor, resolveOutputFormat, type WritableFormat } from '../image/formats.js';
 import { probeImage } from '../image/probe.js';
 import { makeOutputFolder } from '../image/results-folder.js';
-import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
+import type { DeblurFileOptions } from '../infer/deblur-file.js';
+import { deblurWithNotes } from './result-notes.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
 import { doneRecord, summaryJson } from './deblur-json.js';
@@ -89,9 +90,6 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   const input = onePositional(positionals, 'input image', USAGE);
   // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
   const { meta } = await probeImage(input, { maxMegapixels: shared.maxMegapixels, limitAdvice: shared.limitAdvice });
-  // A multi-page TIFF or an animated GIF: say what happens to the other pages, not silently.
-  const pages = meta.pages ?? 1;
-  if (pages > 1) process.stderr.write(`note: ${path.basename(input)} has ${pages} pages or frames; only the first is deblurred and saved.\n`);
   // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
   const requested = format ?? 'same';
   const note = (line: string) => process.stderr.write(`note: ${line}\n`);
@@ -130,7 +128,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     },
   };
   const result = await withInterruptCleanup(outPath, ({ signal, watch }) =>
-    deblurFile(input, {
+    deblurWithNotes(input, {
       ...options,
       signal,
       onOutPath: (moved) => {
@@ -141,6 +139,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       },
     }),
   );
+  // What the result leaves out (other pages, an extra channel, float highlights, an HDR gain map).
+  for (const line of result.notes) note(line);
   say(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
   say(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
   say(`execution provider: ${describeProvider(result.executionProvider)}`);

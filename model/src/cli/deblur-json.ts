@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ErrorInfo } from '../../../electron/common/error-codes.js';
-import type { DeblurFileResult } from '../infer/deblur-file.js';
+import type { NotedResult } from './result-notes.js';
 
 /**
  * deblur --json: one summary on stdout when the command has run, for one photo or a batch alike,
@@ -20,6 +20,8 @@ export type PhotoRecord =
       tiles: number;
       model: string;
       executionProvider: string;
+      /** What the result leaves out of the photo (other pages, an extra channel…), in words. */
+      notes: string[];
     }
   /** Its result was there already (an earlier run), or another run wrote it meanwhile. */
   | { input: string; status: 'already-done'; output: string }
@@ -32,7 +34,7 @@ export interface DeblurSummary {
   alreadyDone: number;
 }
 
-export function doneRecord(input: string, result: DeblurFileResult): PhotoRecord {
+export function doneRecord(input: string, result: NotedResult): PhotoRecord {
   return {
     input: path.resolve(input),
     status: 'done',
@@ -44,6 +46,7 @@ export function doneRecord(input: string, result: DeblurFileResult): PhotoRecord
     tiles: result.tiles,
     model: result.model.id,
     executionProvider: result.executionProvider.active,
+    notes: result.notes,
   };
 }
 
