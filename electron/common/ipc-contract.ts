@@ -72,6 +72,9 @@ export const editorSaveSchema = z.object({
   via: z.enum(['save', 'save-as']),
 });
 
+/** A written result; `notes`: what this format cannot hold of the photo (an HDR gain map in a PNG…), in words. */
+const savedFileSchema = z.object({ path: z.string(), bytes: z.number().int().nonnegative(), notes: z.array(z.string()).optional() });
+
 export const errorInfoSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 
 const batchRunIdSchema = z.string().regex(/^batch_[a-z0-9]{8,32}$/, 'not a batch id');
@@ -261,7 +264,7 @@ export const ipcContract = {
         strength: z.number().min(0).max(1).optional(),
       })
       .strict(),
-    response: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }),
+    response: savedFileSchema,
     progress: false,
   },
   /** Fine-tunes a model from the library on a folder; the new model joins the library when the job is done. */
@@ -308,7 +311,7 @@ export const ipcContract = {
         strength: z.number().min(0).max(1).optional(),
       })
       .strict(),
-    response: z.object({ saved: z.object({ path: z.string(), bytes: z.number().int().nonnegative() }).nullable() }),
+    response: z.object({ saved: savedFileSchema.nullable() }),
     progress: false,
   },
   listModels: {

@@ -35,7 +35,13 @@ export const jobStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('queued') }),
   z.object({ status: z.literal('running'), progress: jobProgressSchema }),
   // The result lives on `done` itself, so no other state can carry one.
-  z.object({ status: z.literal('done'), result: jobResultPreviewSchema.optional(), model: trainedModelSchema.optional() }),
+  z.object({
+    status: z.literal('done'),
+    result: jobResultPreviewSchema.optional(),
+    model: trainedModelSchema.optional(),
+    /** What the result leaves out of its photo (other pages, an extra channel, float highlights…), in words. */
+    notes: z.array(z.string().max(2000)).max(8).optional(),
+  }),
   z.object({
     status: z.literal('failed'),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),

@@ -37,6 +37,9 @@ export const sourceMetadataSchema = z
     iptc: bytes.optional(),
     fingerprint: z.string().optional(),
     pixels: z.string().optional(),
+    /** An HDR JPEG's gain map (gain-map.ts), put back when the save is a JPEG. */
+    gainMap: z.object({ image: bytes, primarySegments: bytes }).strict().optional(),
+    notes: z.array(z.string()).optional(),
   })
   .strict();
 export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;
@@ -44,8 +47,15 @@ export type SourceMetadataWire = z.infer<typeof sourceMetadataSchema>;
 /** The engine's SourceMetadata again: structured clone turned its Buffers into plain Uint8Arrays. */
 export function sourceFromWire(wire: SourceMetadataWire): SourceMetadata {
   const buffer = (b: Uint8Array | null) => (b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : null);
-  const { iptc, ...rest } = wire;
-  return { ...rest, icc: buffer(wire.icc), exif: buffer(wire.exif), xmp: buffer(wire.xmp), ...(iptc ? { iptc: buffer(iptc)! } : {}) };
+  const { iptc, gainMap, ...rest } = wire;
+  return {
+    ...rest,
+    icc: buffer(wire.icc),
+    exif: buffer(wire.exif),
+    xmp: buffer(wire.xmp),
+    ...(iptc ? { iptc: buffer(iptc)! } : {}),
+    ...(gainMap ? { gainMap: { image: buffer(gainMap.image)!, primarySegments: buffer(gainMap.primarySegments)! } } : {}),
+  };
 }
 
 export const engineRequestSchemas = {
@@ -127,7 +137,8 @@ export interface EngineResponses {
   crop: { jpeg: Uint8Array; width: number; height: number };
   deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo; source: SourceMetadataWire };
   encode: { path: string; bytes: number };
-  deblurTo: { outPath: string; bytes: number; executionProvider: ExecutionProviderInfo };
+  /** notes: what the result leaves out of the photo, in words (result-notes.ts). */
+  deblurTo: { outPath: string; bytes: number; executionProvider: ExecutionProviderInfo; notes: string[] };
   models: ModelInfo[];
   modelFolder: { folder: string };
   train: TrainedModel;

@@ -24,6 +24,7 @@ export interface JobContext {
 export interface JobOutcome {
   result?: JobResultPreview;
   model?: TrainedModel;
+  notes?: string[];
 }
 export type JobRunner = (context: JobContext) => Promise<JobOutcome | void>;
 

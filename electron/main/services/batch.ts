@@ -153,6 +153,7 @@ export function createBatchService(context: ServiceContext): {
               { signal, onProgress: progress },
             );
             context.engineState.executionProvider = result.executionProvider;
+            return result.notes.length > 0 ? { notes: result.notes } : undefined;
           } catch (error) {
             // Another run (a second drop elsewhere, the CLI) wrote this photo's result meanwhile:
             // the photo is done, not failed.

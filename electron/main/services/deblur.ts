@@ -49,7 +49,9 @@ export function createDeblurService(
             resultPath,
             strength: request.strength,
           });
-          return { result: preview };
+          // Said with the result: other pages, an extra channel, float highlights (decode.ts).
+          const notes = result.source.notes ?? [];
+          return { result: preview, ...(notes.length > 0 ? { notes } : {}) };
         } catch (error) {
           // No half-written or orphaned result for a job that did not finish.
           await rm(resultPath, { force: true });

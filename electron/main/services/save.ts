@@ -5,6 +5,7 @@ import { defaultOutputPath } from '../../../model/src/image/encode.js';
 import { extensionFor, formatFromPath, resolveOutputFormat, type WritableFormat } from '../../../model/src/image/formats.js';
 import { withFreeDefaultName } from '../../../model/src/image/free-output-name.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
+import { formatNotes } from '../../../model/src/image/result-notes.js';
 import type { JobResult, ServiceContext } from './context.js';
 import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
@@ -70,7 +71,9 @@ function writeSave(context: ServiceContext): (request: SaveRequest) => Promise<I
     const strength = request.strength ?? result.strength;
     const via = request.path ? 'save-as' : 'save';
     context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
-    return saved;
+    // An HDR photo's gain map saved as PNG, TIFF or WebP: said with the save.
+    const notes = formatNotes({ path: result.sourcePath, gainMap: result.source.gainMap }, format);
+    return notes.length > 0 ? { ...saved, notes } : saved;
   };
 }
 

@@ -8,7 +8,10 @@ import type { SourceMetadata } from './types.js';
  * noted (pages, extra channels, float clipping) and an HDR gain map the format cannot hold.
  */
 export function resultNotes(source: Pick<SourceMetadata, 'path' | 'notes' | 'gainMap'>, format: WritableFormat): string[] {
-  const notes = [...(source.notes ?? [])];
-  if (source.gainMap && format !== 'jpeg') notes.push(gainMapNote(basename(source.path), format));
-  return notes;
+  return [...(source.notes ?? []), ...formatNotes(source, format)];
+}
+
+/** What only a result in `format` leaves out: said when a deblurred photo is saved in it. */
+export function formatNotes(source: { path: string; gainMap?: unknown }, format: WritableFormat): string[] {
+  return source.gainMap && format !== 'jpeg' ? [gainMapNote(basename(source.path), format)] : [];
 }

@@ -5,7 +5,7 @@ import { defaultSaveName } from './job-text.js';
 /** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
 /** A saved file, the strength (percent) and the JPEG/WebP quality it was saved with, and by which button. */
-export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined; via: EditorSave['via'] };
+export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined; via: EditorSave['via']; notes?: string[] };
 /**
  * The editor's notes on one deblur: its photo, what it ran with, each save (oldest first), and the
  * job whose result was on screen when it started (to go back to if it ends without one).

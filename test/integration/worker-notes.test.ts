@@ -1,0 +1,67 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobSnapshot } from '../../electron/common/job-state.js';
+import { writeRgbTiff } from '../fixtures/tiff-writer.js';
+import { followJob, ok, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+
+/**
+ * What a result leaves out of its photo reaches the app: on the deblur's and the batch photo's
+ * `done` state, and, for what only the save's format cannot hold (an HDR gain map), on the save.
+ */
+const W = 64;
+const H = 48;
+
+describe('notes on results in the app', () => {
+  let t: ServicesUnderTest;
+  beforeAll(async () => {
+    t = await startTestServices('notes');
+  });
+  afterAll(() => t?.services.close());
+
+  const deblur = async (file: string): Promise<JobSnapshot> => {
+    const { imageId } = ok<{ imageId: string }>(await t.services.dispatch('image:open', { path: file }));
+    const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId, strength: 1, modelId: 'placeholder' }));
+    const following = followJob(t.services, jobId).then((u) => u.at(-1)!);
+    const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId }));
+    return now.state.status === 'done' || now.state.status === 'failed' ? now : following;
+  };
+
+  it('an HDR (gain map) JPEG: saved as JPEG it keeps the gain map; saved as PNG the save says it cannot', async () => {
+    const data = new Float32Array(W * H * 3);
+    for (let i = 0; i < W * H; i++) data.fill(i % W < W / 2 ? 0.2 : 4, i * 3, i * 3 + 3);
+    const hdr = path.join(t.workDir, 'hdr.tif');
+    await writeRgbTiff(hdr, { width: W, height: H, pixels: data });
+    const photo = path.join(t.workDir, 'pixel.jpg');
+    await (sharp(hdr) as Sharp & { withGainMap(): Sharp }).withGainMap().jpeg({ quality: 95 }).toFile(photo);
+    const job = await deblur(photo);
+    expect(job.state.status).toBe('done');
+    const asJpeg = ok<{ path: string; notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'jpeg' }));
+    expect(asJpeg.notes).toBeUndefined();
+    expect((await sharp(asJpeg.path).metadata()).gainMap?.image.length).toBeGreaterThan(100);
+    const asPng = ok<{ path: string; notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'png' }));
+    expect(asPng.notes).toEqual([expect.stringMatching(/^pixel\.jpg is an HDR photo .*PNG cannot hold the gain map/)]);
+  });
+
+  it('a TIFF with a saved selection: the deblur says the extra channel is not kept', async () => {
+    const pixels = new Uint8Array(W * H * 4).fill(120);
+    const file = path.join(t.workDir, 'selection.tif');
+    await writeRgbTiff(file, { width: W, height: H, pixels, extraSamples: [0] });
+    const job = await deblur(file);
+    expect(job.state).toMatchObject({ status: 'done', notes: [expect.stringMatching(/^selection\.tif has an extra channel .* not kept/)] });
+  });
+
+  it('a batch photo with several pages says only the first is deblurred', async () => {
+    const frame = Buffer.alloc(W * H * 3, 128);
+    const file = path.join(t.workDir, 'batch', 'pages.tif');
+    await mkdir(path.dirname(file));
+    await sharp(Buffer.concat([frame, frame]), { raw: { width: W, height: H * 2, channels: 3, pageHeight: H } }).tiff().toFile(file);
+    const reply = ok<{ items: { jobId: string }[] }>(await t.services.dispatch('job:batch', { paths: [file], strength: 1, modelId: 'placeholder' }));
+    const jobId = reply.items[0]!.jobId;
+    const following = followJob(t.services, jobId).then((u) => u.at(-1)!);
+    const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId }));
+    const end = now.state.status === 'done' ? now : await following;
+    expect(end.state).toMatchObject({ status: 'done', notes: ['pages.tif has 2 pages or frames; only the first is deblurred and saved.'] });
+  });
+});
