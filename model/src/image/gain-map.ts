@@ -113,13 +113,27 @@ function mpfSegment(primaryLength: number, gainMapLength: number, gainMapOffset:
   return b;
 }
 
+/** EXIF orientation → sharp's turn and mirror that make it upright (checked against sharp's own autoOrient in the tests). */
+const UPRIGHT: Readonly<Record<number, { angle: number; flop?: boolean; flip?: boolean }>> = {
+  2: { angle: 0, flop: true },
+  3: { angle: 180 },
+  4: { angle: 0, flip: true },
+  5: { angle: 270, flop: true },
+  6: { angle: 90 },
+  7: { angle: 90, flop: true },
+  8: { angle: 270 },
+};
+
 /**
- * The gain map turned upright as decode turned the photo: EXIF orientation applied by libvips
- * (through a lossless PNG step), then JPEG again with the original's own metadata segments.
+ * The gain map turned upright as decode turned the photo, JPEG again with the original's own
+ * metadata segments. Its values are gains, not colours: read and written with no profile
+ * conversion (ignoreIcc) and in its own channel count (one, usually).
  */
 async function uprightGainMap(jpeg: Buffer, orientation: number): Promise<Buffer> {
-  const tagged = await sharp(jpeg).withMetadata({ orientation }).png().toBuffer();
-  const turned = await sharp(tagged).rotate().jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
+  const { angle, flop = false, flip = false } = UPRIGHT[orientation] ?? { angle: 0 };
+  const { channels } = await sharp(jpeg).metadata();
+  const image = sharp(jpeg, { ignoreIcc: true }).rotate(angle).flop(flop).flip(flip);
+  const turned = await (channels === 1 ? image.toColourspace('b-w') : image).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
   // Its own XMP (hdrgm:*), ISO 21496-1 metadata and profile: APP1 to APP15 of the original.
   const own: Buffer[] = [];
   for (let at = 2; at + 4 <= jpeg.length && jpeg[at] === 0xff && jpeg[at + 1] !== SOS; at += 2 + jpeg.readUInt16BE(at + 2)) {

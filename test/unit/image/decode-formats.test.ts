@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -25,10 +26,13 @@ function withExtraBands(extra: number): Uint8Array {
   return pixels;
 }
 
-/** A linear float photo whose right half is `bright` times white. */
-async function floatTiff(file: string, bright: number): Promise<string> {
+/** A linear float photo whose right half is `bright` times white (`corner`: and its top-left quarter, so every turn shows). */
+async function floatTiff(file: string, bright: number, corner = false): Promise<string> {
   const data = new Float32Array(W * H * 3);
-  for (let i = 0; i < W * H; i++) data.fill(i % W < W / 2 ? 0.2 : bright, i * 3, i * 3 + 3);
+  for (let i = 0; i < W * H; i++) {
+    const [x, y] = [i % W, Math.floor(i / W)];
+    data.fill(x >= W / 2 || (corner && x < W / 4 && y < H / 2) ? bright : 0.2, i * 3, i * 3 + 3);
+  }
   await writeRgbTiff(file, { width: W, height: H, pixels: data });
   return file;
 }
@@ -109,5 +113,30 @@ describe('an Ultra HDR (gain map) JPEG', () => {
     expect(Math.abs(sdr[0]! - raster.pixels[0]!)).toBeLessThan(4);
     expect(resultNotes(source, 'jpeg')).toEqual([]);
     expect(resultNotes(source, 'png')).toEqual([expect.stringMatching(/^pixel\.jpg is an HDR photo .*PNG cannot hold the gain map.*Save as JPEG to keep the HDR\.$/)]);
+  });
+
+  it('turns the gain map upright with the picture when the photo has an EXIF orientation', async () => {
+    const dir = tempDir();
+    const hdr = await floatTiff(path.join(dir, 'hdr.tif'), 4, true);
+    const plain = await withGainMap(sharp(hdr)).jpeg({ quality: 95 }).toBuffer();
+    // libuhdr writes Orientation 1 into its EXIF: the camera's other orientations, set in place.
+    const tag = plain.indexOf(Buffer.from([0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00]));
+    expect(tag).toBeGreaterThan(0);
+    for (const orientation of [2, 3, 4, 5, 6, 7, 8]) {
+      const photo = path.join(dir, `o${orientation}.jpg`);
+      const bytes = Buffer.from(plain);
+      bytes.writeUInt16LE(orientation, tag + 8);
+      await writeFile(photo, bytes);
+      const { raster, source } = await decodeImage(photo);
+      const out = path.join(dir, `o${orientation}-unshaken.jpg`);
+      await encodeImage(raster, source, { path: out });
+      // The result's HDR rendering is the original's, turned upright as sharp turns it.
+      const [want, got] = await Promise.all([withGainMap(sharp(photo, { autoOrient: true })), withGainMap(sharp(out))].map((s) => s.raw({ depth: 'float' }).toBuffer()));
+      const [a, b] = [want!, got!].map((d) => new Float32Array(d.buffer, d.byteOffset, d.length / 4));
+      let sum = 0;
+      for (let i = 0; i < a!.length; i++) sum += Math.abs(a![i]! - b![i]!);
+      // A wrong turn or mirror is off by over 1.0 on average; resampling the small gain map, ~0.05.
+      expect(sum / a!.length, `orientation ${orientation}`).toBeLessThan(0.1);
+    }
   });
 });
