@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,8 +85,12 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   // its ONNX file missing must not hide the working one the list offered.
   // By its name too ("My pairs" for my-pairs), as the app's menus show models, when one has it.
   const named = valid.filter((e) => e.manifest.name.toLowerCase() === id.toLowerCase());
+  // A shipped model first: a user's model with its id (or "base") is listed as unusable, never run.
   const entry =
-    entries.find((e) => idOf(e) === id) ?? (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined) ?? (named.length === 1 ? named[0] : undefined);
+    entries.find((e) => e.source === 'bundled' && idOf(e) === id) ??
+    (id === BASE_MODEL_ALIAS ? pickBase(await withFiles(valid)) : undefined) ??
+    entries.find((e) => idOf(e) === id) ??
+    (named.length === 1 ? named[0] : undefined);
   if (!entry) {
     const known = [BASE_MODEL_ALIAS, ...valid.map((e) => e.manifest.id)].join(', ');
     throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed (available: ${known}).`);
@@ -106,7 +111,9 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
  * folder, are refused with what to do instead.
  */
 export async function userModelFolder(id: string, options: LibraryOptions & { userModelsDir: string }): Promise<string> {
-  const entry = (await loadEntries(options)).find((e) => idOf(e) === id);
+  // The user's own first: one whose id a shipped model took is listed as unusable and removable.
+  const entries = await loadEntries(options);
+  const entry = entries.find((e) => e.source === 'user' && idOf(e) === id) ?? entries.find((e) => idOf(e) === id);
   if (!entry) throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed.`);
   if (entry.source === 'bundled') throw new UnshakeError('INVALID_REQUEST', `"${id}" ships with Unshake and cannot be removed.`);
   // A damaged model too: its folder is what the user would otherwise have to find by hand.
@@ -116,6 +123,8 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   if (path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir) || manifests.length !== 1) {
     throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${folder} by hand.`);
   }
+  // A linked folder (a model kept on another disk) is this path, the link: the link goes to the
+  // trash, the files it points to stay where the user put them.
   return folder;
 }
 
@@ -154,8 +163,14 @@ async function loadEntries(options: LibraryOptions): Promise<Entry[]> {
   const bundled = await loadDir(options.bundledDir ?? bundledModelsDir(), 'bundled');
   const user = options.userModelsDir ? await loadDir(options.userModelsDir, 'user') : [];
   // Bundled ids (and the alias) win: an imported file must not silently replace a shipped model.
+  // Nor is it dropped without a word: it is listed as unusable, with what to do, so that it can
+  // be found and removed (it comes after the bundled one, which lookups by id find first).
   const taken = new Set([BASE_MODEL_ALIAS, ...bundled.map(idOf)]);
-  return [...bundled, ...oneEntryPerId(user.filter((e) => !taken.has(idOf(e))))];
+  const shadowed = (e: Entry): Entry =>
+    e.ok && taken.has(idOf(e))
+      ? { ok: false, id: idOf(e), dir: e.dir, source: e.source, named: e.named, reason: `its id "${idOf(e)}" is taken by a model shipped with Unshake; change "id" in its manifest (and the manifest's file name) to use it` }
+      : e;
+  return [...bundled, ...oneEntryPerId(user).map(shadowed)];
 }
 
 const idOf = (e: Entry): string => (e.ok ? e.manifest.id : e.id);
@@ -176,17 +191,32 @@ function oneEntryPerId(entries: Entry[]): Entry[] {
 }
 
 async function loadDir(dir: string, source: ResolvedModel['source']): Promise<Entry[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile() && e.name.endsWith(MANIFEST_SUFFIX)).map((e) => e.name).sort();
+  const entries = await followLinks(dir, await readdir(dir, { withFileTypes: true }).catch(() => []));
+  const files = entries.filter((e) => e.isFile && e.name.endsWith(MANIFEST_SUFFIX)).map((e) => e.name).sort();
   const flat = await Promise.all(files.map((name) => loadManifest(dir, name, source)));
   if (source === 'bundled') return flat;
   // Fine-tuned models live one folder each (<id>/model.onnx + <id>.manifest.json, training.json);
-  // dot-folders hold training checkpoints and are not models.
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  // dot-folders hold training checkpoints and are not models. Only one level down, so a link
+  // that points back up (a loop) is read once, not followed round.
+  const folders = entries.filter((e) => e.isDirectory && !e.name.startsWith('.')).map((e) => e.name).sort();
   const nested = await Promise.all(
     folders.map(async (name) => (await loadDir(path.join(dir, name), 'bundled')).map((e) => ({ ...e, source, named: e.named && idOf(e) === name }))),
   );
   return [...flat, ...nested.flat()];
+}
+
+/**
+ * What each name is, a symbolic link taken as what it points to: a model folder kept on another
+ * disk and linked into the models folder is a model like the others (a broken link is nothing).
+ */
+async function followLinks(dir: string, entries: Dirent[]): Promise<{ name: string; isFile: boolean; isDirectory: boolean }[]> {
+  return Promise.all(
+    entries.map(async (e) => {
+      if (!e.isSymbolicLink()) return { name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory() };
+      const target = await stat(path.join(dir, e.name)).catch(() => null);
+      return { name: e.name, isFile: target?.isFile() ?? false, isDirectory: target?.isDirectory() ?? false };
+    }),
+  );
 }
 
 async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {
