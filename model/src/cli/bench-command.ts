@@ -7,7 +7,7 @@ import { benchTraining } from '../eval/bench-training.js';
 import { benchMarkdown } from '../eval/bench-report.js';
 import { REPO_ROOT } from '../eval/repo-root.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
-import { defaultModelsDir } from '../models/user-models-dir.js';
+import { modelsDirOption } from './terminal-text.js';
 import { outputFileOption, parseCommand } from './args.js';
 
 export const USAGE =
@@ -67,7 +67,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   if (values.full && !sizes.includes(100)) sizes.push(100);
   if (values.full && !sizes16.includes(100)) sizes16.push(100);
   // Fine-tuned models from `npm run train` (and the app) are found here, as for the other commands.
-  const userModelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
+  const userModelsDir = path.resolve(await modelsDirOption(values['models-dir']));
   const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir });
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
   let report: BenchReport;

@@ -10,7 +10,6 @@ import { probeImage } from '../image/probe.js';
 import { makeOutputFolder } from '../image/results-folder.js';
 import type { DeblurFileOptions } from '../infer/deblur-file.js';
 import { deblurWithNotes } from './result-notes.js';
-import { defaultModelsDir } from '../models/user-models-dir.js';
 import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
 import { doneRecord, summaryJson } from './deblur-json.js';
 import { batchFormatOf, outWithExtension, qualityNote, strengthOption } from './deblur-output-checks.js';
@@ -18,6 +17,7 @@ import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 import { pixelLimitOption } from './pixel-limit.js';
+import { modelsDirOption, printable } from './terminal-text.js';
 
 export const USAGE =
   'npm run deblur -- <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
@@ -59,7 +59,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   const shared = {
     modelId: values.model,
     // Fine-tuned models from `npm run train` (and the app) are found here.
-    userModelsDir: values['models-dir'] ?? defaultModelsDir(),
+    userModelsDir: await modelsDirOption(values['models-dir']),
     strength: strengthOption(values.strength),
     mask: parseRegion(values.region, values.feather, values.invert ?? false),
     quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
@@ -142,7 +142,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   // What the result leaves out (other pages, an extra channel, float highlights, an HDR gain map).
   for (const line of result.notes) note(line);
   say(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
-  say(`model: ${result.model.id} — ${result.model.name}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
+  say(`model: ${result.model.id} — ${printable(result.model.name)}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
   say(`execution provider: ${describeProvider(result.executionProvider)}`);
   if (json) console.log(summaryJson([doneRecord(input, result)]));
   return 0;

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { modelsDirOption } from './terminal-text.js';
 import { UnshakeError } from '../errors.js';
 import { evaluatePairs } from '../eval/evaluate.js';
 import { findPairs, firstOfSet } from '../eval/pairs.js';
 import { formatTable, summarise } from '../eval/report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
-import { defaultModelsDir } from '../models/user-models-dir.js';
 import { describeProvider } from './deblur-command.js';
 import { numberOption, outputFileOption, parseCommand } from './args.js';
 import { pixelLimitOption } from './pixel-limit.js';
@@ -32,13 +32,14 @@ export async function evalCommand(argv: string[]): Promise<number> {
   if (!values.set) throw new UnshakeError('INVALID_REQUEST', `--set <folder> is required.\nusage: ${USAGE}`);
   const pixelLimit = pixelLimitOption(values['max-megapixels']);
   const jsonPath = values.json === undefined ? undefined : await outputFileOption('json', values.json);
+  // Fine-tuned models from `npm run train` (and the app) are found here, as for `deblur`.
+  const userModelsDir = await modelsDirOption(values['models-dir']);
   const set = await findPairs(values.set);
   for (const u of set.unmatched) process.stderr.write(`eval: note: ${u.file} is not scored: ${u.reason}\n`);
   const { pairs, unpaired } = firstOfSet(set, numberOption('limit', values.limit, { min: 1, max: 1e6, integer: true }));
   // A blurred photo without its sharp one is a pair of the set that cannot be scored.
   for (const u of unpaired) process.stderr.write(`eval: skipped ${u.name}: ${u.reason}\n`);
-  // Fine-tuned models from `npm run train` (and the app) are found here, as for `deblur`.
-  const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir: values['models-dir'] ?? defaultModelsDir() });
+  const model = await resolveModel(values.model ?? BASE_MODEL_ALIAS, { userModelsDir });
   process.stderr.write(`eval: ${pairs.length} pair(s) from ${values.set} with model "${model.manifest.id}"\n`);
   const { results, skipped: failed, executionProvider } = await evaluatePairs(pairs, {
     model,

@@ -6,6 +6,7 @@ import { evalCommand, USAGE as EVAL_USAGE } from './eval-command.js';
 import { modelsCommand, USAGE as MODELS_USAGE } from './models-command.js';
 import { runTrainCommand, USAGE as TRAIN_USAGE } from '../train/cli-train.js';
 import { COMMAND_HELP } from './help.js';
+import { printable } from './terminal-text.js';
 
 /**
  * `npm run <command> -- …`: the engine's services from a terminal (no `unshake` command is
@@ -50,7 +51,8 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     const info = toErrorInfo(error);
-    console.error(`error [${info.code}]: ${info.message}`);
+    // A message may quote a manifest or a file name: its own lines kept, terminal codes not.
+    console.error(`error [${info.code}]: ${printable(info.message, { multiline: true })}`);
     if (info.code === 'INTERNAL' && process.env.UNSHAKE_DEBUG && error instanceof Error) console.error(error.stack);
     return 1;
   }

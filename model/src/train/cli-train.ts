@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import { fineTuneAdvice } from '../../../electron/common/training.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
+import { printable } from '../cli/terminal-text.js';
 import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from './backend.js';
 import { resolveBase, type BaseModel } from './base-model.js';
 import { formatDataEvent, formatMode, formatProgress, formatRunSettings, formatScoreTable, formatDuration } from './cli-train-format.js';
@@ -233,7 +234,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
   } catch (error) {
     const info = toErrorInfo(error);
     // A stop asked for (Ctrl+C) is not an error: the run is kept to resume.
-    process.stderr.write(info.code === 'CANCELLED' ? `\nstopped: ${info.message}\n` : `\nerror [${info.code}]: ${info.message}\n`);
+    process.stderr.write(info.code === 'CANCELLED' ? `\nstopped: ${info.message}\n` : `\nerror [${info.code}]: ${printable(info.message, { multiline: true })}\n`);
     return error instanceof UsageError ? 2 : info.code === 'CANCELLED' ? 130 : 1;
   } finally {
     stopHandling();
