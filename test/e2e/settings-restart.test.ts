@@ -65,4 +65,13 @@ describe('settings across a restart', () => {
     await appLoaded(page);
     expect(await page.getByTestId('error-banner').count()).toBe(0);
   });
+
+  it('two fine-tunes named alike read apart in the Model menu: the names are not cut to one', async () => {
+    const dir = path.join(workDir, 'two-nights');
+    await installModelCopy(dir, 'night-tripod', 'Night (tripod)');
+    await installModelCopy(dir, 'night-handheld', 'Night (handheld)');
+    const page = await restart(dir);
+    await expect.poll(() => page.locator('header select option').allTextContents()).toEqual(expect.arrayContaining(['Night (handheld)', 'Night (tripod)']));
+    expect(await page.locator('header select option').allTextContents()).not.toContain('Night');
+  });
 });
