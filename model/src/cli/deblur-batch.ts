@@ -1,6 +1,6 @@
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { toErrorInfo } from '../errors.js';
+import { toErrorInfo, UnshakeError } from '../errors.js';
 import { isDiskFull } from '../image/disk-full.js';
 import { extensionFor, type WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
@@ -13,6 +13,8 @@ import { formatBytes } from './args.js';
 import { doneRecord, type PhotoRecord } from './deblur-json.js';
 import type { DeblurFileOptions } from '../infer/deblur-file.js';
 import { deblurWithNotes } from './result-notes.js';
+import { getSession } from '../infer/session-manager.js';
+import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
 
 export interface BatchOptions {
@@ -126,6 +128,9 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
           options.log(`${name}: done by another run (${other})`);
           continue;
         }
+        // The model was checked before the first photo: if it fails now, it went or changed meanwhile.
+        const gone = modelGone(error, options.deblur.modelId ?? BASE_MODEL_ALIAS, summary, items.length - index + 1);
+        if (gone) throw gone;
         summary.failed++;
         const { code, message } = toErrorInfo(error);
         summary.photos.push({ input: path.resolve(input), status: 'failed', error: { code, message } });
@@ -138,6 +143,33 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       }
     }
   }
+}
+
+/**
+ * The batch's model, found and loaded once before any photo: a model that is not there or cannot
+ * be loaded is one error for the whole command, not the same failure for each of 500 photos. The
+ * session it makes is the one the photos then run on (same file, providers and threads).
+ */
+export async function loadBatchModel(deblur: BatchOptions['deblur']): Promise<void> {
+  const library = { userModelsDir: deblur.userModelsDir, ...(deblur.bundledDir ? { bundledDir: deblur.bundledDir } : {}) };
+  const model = await resolveModel(deblur.modelId ?? BASE_MODEL_ALIAS, library);
+  await getSession(model.onnxPath, {
+    manifest: model.manifest,
+    ...(deblur.preferredProvider ? { preferred: deblur.preferredProvider } : {}),
+    ...(deblur.threads ? { threads: deblur.threads } : {}),
+  });
+}
+
+/** A model that was there when the batch started and is gone or changed now: every photo left would fail alike. */
+function modelGone(error: unknown, modelId: string, summary: BatchSummary, left: number): UnshakeError | null {
+  const { code, message } = toErrorInfo(error);
+  if (code !== 'MODEL_NOT_FOUND' && code !== 'MODEL_INVALID') return null;
+  return new UnshakeError(
+    code,
+    `The model "${modelId}" could no longer be used while the batch ran — removed or changed meanwhile (${message}). ` +
+      `${summary.done} photo(s) done, ${left} left: run the same command again to finish them, with --model naming another model if it is gone.`,
+    { cause: error },
+  );
 }
 
 /** Removes the temp files dead runs left in `folders` and says so (a 6 MP photo's are 20–60 MB). */

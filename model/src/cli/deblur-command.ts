@@ -14,7 +14,7 @@ import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } f
 import { doneRecord, summaryJson } from './deblur-json.js';
 import { batchFormatOf, outWithExtension, qualityNote, strengthOption } from './deblur-output-checks.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
-import { deblurBatch, formatBatchSummary, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
+import { deblurBatch, formatBatchSummary, loadBatchModel, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
 import { withInterruptCleanup } from './interrupt-cleanup.js';
 import { pixelLimitOption } from './pixel-limit.js';
 import { modelsDirOption, printable } from './terminal-text.js';
@@ -171,6 +171,8 @@ interface BatchOutput {
 }
 
 async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, { noteQuality, say, json }: BatchOutput): Promise<number> {
+  // A model that is not there or will not load fails the command once, before any photo or folder.
+  await loadBatchModel(options.deblur);
   const inputs = await photoFilesIn(args, { ...(options.subfolder ? { resultsSubfolder: options.subfolder } : {}), onLeftOut: (note) => process.stderr.write(`note: ${note}\n`) });
   noteQuality(inputs.map((input) => batchFormatOf(input, options.format)));
   if (options.outDir) {
