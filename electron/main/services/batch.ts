@@ -12,6 +12,8 @@ import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
 import { unreadableNote } from '../../../model/src/image/readable-result.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
 import { newId } from '../ids.js';
+import { locateModel } from '../../../model/src/models/library.js';
+import { modelDirs } from '../../workers/worker-paths.js';
 import type { ServiceContext } from './context.js';
 
 /**
@@ -79,6 +81,12 @@ export function createBatchService(context: ServiceContext): {
     startBatch(request, { settings: (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get(), leftOut: [] });
   const startBatch = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes }: { settings: Settings; leftOut: string[] }): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
+    // The model is the whole batch's: one that is not there (or its manifest or file damaged) is
+    // one error now, not the same failure for every photo of the folder. Checked here in main,
+    // without reading the file: the engine may be busy with a deblur for minutes, and the drop
+    // should not wait for it. One that ONNX Runtime cannot load fails the first photo, which
+    // stops the rest (modelGone).
+    await locateModel(request.modelId, modelDirs(context.paths.userModelsDir));
     const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
     const where = settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
     const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
@@ -161,9 +169,19 @@ export function createBatchService(context: ServiceContext): {
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
             await removeStaleTempFiles([path.dirname(item.output)]);
             // Every later photo of the batch would fail the same way: they are stopped, for Run again.
-            if (isDiskFull(error)) {
+            const stopRest = () => {
               for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item) context.jobs.cancel(other.jobId);
+            };
+            if (isDiskFull(error)) {
+              stopRest();
               throw new UnshakeError('WRITE_FAILED', `${(error as Error).message} The rest of the batch was stopped: Run again once there is space.`, { cause: error });
+            }
+            // The model was found before the batch was queued: failing now, it cannot be used for
+            // any photo (removed or changed meanwhile, or a file ONNX Runtime cannot load).
+            const gone = modelGone(error, request.modelId);
+            if (gone) {
+              stopRest();
+              throw gone;
             }
             throw error;
           }
@@ -180,6 +198,17 @@ export function createBatchService(context: ServiceContext): {
     return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };
   };
   return { batch, batchRuns, startBatch };
+}
+
+/** A model problem met by a photo of a batch: the whole batch's, said once. */
+function modelGone(error: unknown, modelId: string): UnshakeError | null {
+  if (!(error instanceof UnshakeError) || (error.code !== 'MODEL_NOT_FOUND' && error.code !== 'MODEL_INVALID')) return null;
+  return new UnshakeError(
+    error.code,
+    `The model "${modelId}" cannot be used — removed, changed or damaged since the batch started (${error.message}). ` +
+      'The rest of the batch was stopped: Run again once the model is back, or drop the folder again with another model.',
+    { cause: error },
+  );
 }
 
 /** Batches remembered for a reloaded window (only those still under way are shown). */

@@ -77,7 +77,21 @@ export async function listModels(options: LibraryOptions = {}): Promise<ModelInf
   return [alias, ...infos];
 }
 
+/** The model `id` names, checked and verified against its manifest's checksum: what the engine runs. */
 export async function resolveModel(id: string, options: LibraryOptions = {}): Promise<ResolvedModel> {
+  const model = await locateModel(id, options);
+  const bytes = await readModelFile(model.manifest, model.onnxPath);
+  if (model.manifest.sha256 && createHash('sha256').update(bytes).digest('hex') !== model.manifest.sha256) {
+    throw new UnshakeError('MODEL_INVALID', `The model file ${model.manifest.file} does not match its manifest checksum; it may be damaged. Re-install or re-import it.`);
+  }
+  return model;
+}
+
+/**
+ * The model `id` names, with its manifest read and its file there, but the file not read: a check
+ * cheap enough for the app's main process (a batch's model before its photos are queued).
+ */
+export async function locateModel(id: string, options: LibraryOptions = {}): Promise<ResolvedModel> {
   const entries = await loadEntries(options);
   const valid = entries.filter((e) => e.ok);
   // A bundled model literally called "base" wins; otherwise the alias picks the best bundled one.
@@ -98,10 +112,7 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${entry.id}" cannot be used: ${entry.reason}.`);
   const { manifest, dir, source } = entry;
   const onnxPath = path.join(dir, manifest.file);
-  const bytes = await readModelFile(manifest, onnxPath);
-  if (manifest.sha256 && createHash('sha256').update(bytes).digest('hex') !== manifest.sha256) {
-    throw new UnshakeError('MODEL_INVALID', `The model file ${manifest.file} does not match its manifest checksum; it may be damaged. Re-install or re-import it.`);
-  }
+  await modelFileSize(manifest, onnxPath);
   return { manifest, onnxPath, source };
 }
 
@@ -128,16 +139,28 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   return folder;
 }
 
-async function readModelFile(manifest: ModelManifest, onnxPath: string): Promise<Buffer> {
+function modelFileError(manifest: ModelManifest, onnxPath: string, why: string): UnshakeError {
+  return new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" cannot be used: its file ${onnxPath} ${why}.`);
+}
+
+async function modelFileSize(manifest: ModelManifest, onnxPath: string): Promise<number> {
   const fail = (why: string): never => {
-    throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" cannot be used: its file ${onnxPath} ${why}.`);
+    throw modelFileError(manifest, onnxPath, why);
   };
   const size = await stat(onnxPath).then(
     (s) => (s.isFile() ? s.size : fail('is not a file')),
     (error: NodeJS.ErrnoException) => fail(error.code === 'ENOENT' ? 'is missing' : `cannot be read (${error.message})`),
   );
   if (size > MAX_MODEL_BYTES) fail(`is ${(size / 2 ** 30).toFixed(1)} GiB; ONNX models cannot exceed 2 GiB`);
-  return readFile(onnxPath).catch((error: Error) => fail(`cannot be read (${error.message})`));
+  return size;
+}
+
+async function readModelFile(manifest: ModelManifest, onnxPath: string): Promise<Buffer> {
+  // Checked again: the file may have gone or grown since it was located.
+  await modelFileSize(manifest, onnxPath);
+  return readFile(onnxPath).catch((error: Error) => {
+    throw modelFileError(manifest, onnxPath, `cannot be read (${error.message})`);
+  });
 }
 
 function toInfo(m: ModelManifest, source: ResolvedModel['source']): ModelInfo {
