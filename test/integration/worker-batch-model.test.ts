@@ -52,7 +52,7 @@ describe('the model of a batch in the app', () => {
       error: {
         code: 'MODEL_NOT_FOUND',
         message: expect.stringMatching(
-          /^The model "street" cannot be used — removed, changed or damaged since the batch started \(No model with id "street" is installed .*\)\. The rest of the batch was stopped: Run again once the model is back, or drop the folder again with another model\.$/,
+          /^The model "street" cannot be used — removed, changed or damaged since the batch started \(No model with id "street" is installed [^)]*\)\)\. The rest of the batch was stopped: Run again once the model is back, or drop the folder again with another model\.$/,
         ),
       },
     });

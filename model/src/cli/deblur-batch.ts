@@ -166,7 +166,7 @@ function modelGone(error: unknown, modelId: string, summary: BatchSummary, left:
   if (code !== 'MODEL_NOT_FOUND' && code !== 'MODEL_INVALID') return null;
   return new UnshakeError(
     code,
-    `The model "${modelId}" could no longer be used while the batch ran — removed or changed meanwhile (${message}). ` +
+    `The model "${modelId}" could no longer be used while the batch ran — removed or changed meanwhile (${message.replace(/\.$/, '')}). ` +
       `${summary.done} photo(s) done, ${left} left: run the same command again to finish them, with --model naming another model if it is gone.`,
     { cause: error },
   );
