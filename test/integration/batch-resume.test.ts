@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
 import { compactJobJournal } from '../../electron/main/jobs/job-journal-compaction.js';
-import { followJob, ok, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { followJob, ok, repoRoot, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A batch cut off mid-way (the app quit, or crashed) is offered at the next start and resumed
@@ -125,5 +125,33 @@ describe('an interrupted batch, the next time the app starts', () => {
     open.push(third);
     expect(ok<Offer[]>(await third.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
     expect(await journalText(third)).toBe('');
+  });
+
+  it('keeps its model: Remove refuses it while the batch is offered, and a model deleted by hand says how to finish', async () => {
+    const first = await startTestServices('resume-model');
+    const folder = path.join(first.workDir, 'night-shots');
+    await mkdir(folder, { recursive: true });
+    await first.services.close();
+    // A user model "night" (the placeholder's graph), and a batch cut off while deblurring with it.
+    const models = path.join(first.userDataDir, 'models');
+    const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
+    await mkdir(path.join(models, 'night'), { recursive: true });
+    await copyFile(path.join(repoRoot, 'model/weights/placeholder.onnx'), path.join(models, 'night', 'night.onnx'));
+    await writeFile(path.join(models, 'night', 'night.manifest.json'), JSON.stringify({ ...manifest, id: 'night', name: 'Night', file: 'night.onnx', placeholder: false }));
+    const runId = 'batch_00000000night000';
+    const record = { runId, title: 'night-shots', paths: [folder], strength: 1, modelId: 'night', settings: DEFAULT_SETTINGS, photos: 2, alreadyDone: 0, queued: 2, startedAt: 1 };
+    await writeFile(path.join(first.userDataDir, 'jobs.jsonl'), `${JSON.stringify({ batch: record })}\n`);
+    const again = await restartTestServices(first);
+    open.push(again);
+    expect(await again.services.dispatch('models:remove', { modelId: 'night' })).toMatchObject({
+      ok: false,
+      error: { message: 'The interrupted batch of night-shots deblurs with this model: resume or dismiss it first (in the Batch panel).' },
+    });
+    await rm(path.join(models, 'night'), { recursive: true });
+    expect(await again.services.dispatch('job:batch-resume', { runId })).toMatchObject({
+      ok: false,
+      error: { code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/^No model with id "night" is installed.*, and this batch ran with it\. Dismiss it, then drop the folder again to finish with another model: photos already done are skipped\.$/) },
+    });
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
-import { readJobJournal, type InterruptedBatch, type JournalLine } from './job-journal.js';
+import { MAX_JOURNAL_BYTES, readJobJournal, type InterruptedBatch, type JournalLine } from './job-journal.js';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
 
@@ -40,7 +40,9 @@ export function interruptedBatches(lines: readonly JournalLine[]): InterruptedBa
  * (which held every deblur's photo path and selection) go with it.
  */
 export async function compactJobJournal(filePath: string): Promise<InterruptedBatch[]> {
-  if (!(await stat(filePath).catch(() => null))) return [];
+  const size = (await stat(filePath).catch(() => null))?.size;
+  if (size === undefined) return [];
+  if (size > MAX_JOURNAL_BYTES) console.error(`[jobs] ${filePath} (${size} bytes) is not a job journal any more: it is started afresh`);
   try {
     const interrupted = interruptedBatches(await readJobJournal(filePath));
     const at = new Date().toISOString();

@@ -43,6 +43,12 @@ export const journalLineSchema = z.union([
 ]);
 export type JournalLine = z.infer<typeof journalLineSchema>;
 
+/**
+ * Lines are short (a batch's record, then one per photo's status change, ~150 bytes) and the file
+ * holds one session's since the last compaction: 64 MB is hundreds of thousands of photos.
+ */
+export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
+
 export interface JobJournal {
   append(line: JournalLine): void;
   /** Resolves once every append so far is on disk. */
@@ -78,6 +84,12 @@ export async function readJobJournal(filePath: string): Promise<JournalLine[]> {
   try {
     file = await open(filePath, 'r');
   } catch {
+    return [];
+  }
+  // Past this it is not a journal (a power cut can leave a file of zeros), and a line longer than
+  // Node's largest string throws inside readline, past any catch: not read at all.
+  if ((await file.stat()).size > MAX_JOURNAL_BYTES) {
+    await file.close().catch(() => {});
     return [];
   }
   // Line by line: a journal of an older version, with every deblur's selection, can pass the

@@ -45,7 +45,15 @@ export function createBatchResumeServices(
         const reply = await startBatch(
           { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
           { settings: run.settings, leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
-        );
+        ).catch((error: unknown) => {
+          // Its model was deleted by hand since: a resume runs with no other.
+          if (!(error instanceof UnshakeError) || error.code !== 'MODEL_NOT_FOUND') throw error;
+          throw new UnshakeError(
+            'MODEL_NOT_FOUND',
+            `${error.message.replace(/\.$/, '')}, and this batch ran with it. Dismiss it, then drop the folder again to finish with another model: photos already done are skipped.`,
+            { cause: error },
+          );
+        });
         store.close(runId);
         return { ...reply, paths: present };
       } finally {

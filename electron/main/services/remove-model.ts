@@ -22,7 +22,7 @@ export function trashInUserData(userDataDir: string): MoveToTrash {
 /**
  * Removes a model the user made or copied in: its whole folder goes to the trash (recoverable).
  * Not while jobs run (a queued photo or a training run may use it), nor while an interrupted run
- * that starts from it could still be resumed.
+ * that starts from it, or an interrupted batch that deblurs with it, could still be resumed.
  */
 export function createRemoveModelService(
   context: ServiceContext,
@@ -31,6 +31,11 @@ export function createRemoveModelService(
   return async ({ modelId }) => {
     if (context.jobs.open().length > 0) {
       throw new UnshakeError('INVALID_REQUEST', 'Photos are being deblurred or a model is training, and may use this model: remove it once they are done.');
+    }
+    // Its resume runs with the model it started with: gone, the offer could only be dismissed.
+    const batchOfIt = context.interruptedBatches.list().find((run) => run.modelId === modelId);
+    if (batchOfIt) {
+      throw new UnshakeError('INVALID_REQUEST', `The interrupted batch of ${batchOfIt.title} deblurs with this model: resume or dismiss it first (in the Batch panel).`);
     }
     const userModelsDir = context.paths.userModelsDir;
     const startsFromIt = (await context.trainingEngine.request('trainingRuns', { userModelsDir })).find((run) => run.baseModelId === modelId);

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { open, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +37,15 @@ describe('job journal compaction', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
     expect(await compactJobJournal(file)).toEqual([]);
     await expect(readFile(file)).rejects.toThrow();
+  });
+
+  it('a file too big to be a journal (a power cut can leave zeros, with no line break) is started afresh, not read', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    // Sparse: 700 MB of zeros, one "line" past Node's largest string, costs no disk.
+    const handle = await open(file, 'w');
+    await handle.truncate(700 * 1024 * 1024);
+    await handle.close();
+    expect(await compactJobJournal(file)).toEqual([]);
+    expect((await stat(file)).size).toBe(0);
   });
 });
