@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type Sharp } from 'sharp';
+import exifr from 'exifr';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { writeRgbTiff } from '../fixtures/tiff-writer.js';
+import { isoUltraHdr, TAGS, tagUltraHdr } from '../fixtures/ultra-hdr.js';
 import { followJob, ok, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
@@ -28,20 +30,22 @@ describe('notes on results in the app', () => {
     return now.state.status === 'done' || now.state.status === 'failed' ? now : following;
   };
 
-  it('an HDR (gain map) JPEG: saved as JPEG it keeps the gain map; saved as PNG the save says it cannot', async () => {
+  it('an HDR (gain map) JPEG: saved as JPEG it keeps the gain map, rating and keywords; saved as PNG the save says it cannot hold the gain map', async () => {
     const data = new Float32Array(W * H * 3);
     for (let i = 0; i < W * H; i++) data.fill(i % W < W / 2 ? 0.2 : 4, i * 3, i * 3 + 3);
     const hdr = path.join(t.workDir, 'hdr.tif');
     await writeRgbTiff(hdr, { width: W, height: H, pixels: data });
-    const photo = path.join(t.workDir, 'pixel.jpg');
-    await (sharp(hdr) as Sharp & { withGainMap(): Sharp }).withGainMap().jpeg({ quality: 95 }).toFile(photo);
+    const photo = await tagUltraHdr(await isoUltraHdr(hdr, path.join(t.workDir, 'iso.jpg')), path.join(t.workDir, 'pixel.jpg'));
     const job = await deblur(photo);
     expect(job.state.status).toBe('done');
     const asJpeg = ok<{ path: string; notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'jpeg' }));
     expect(asJpeg.notes).toBeUndefined();
     expect((await sharp(asJpeg.path).metadata()).gainMap?.image.length).toBeGreaterThan(100);
+    expect(await exifr.parse(asJpeg.path, { xmp: true, iptc: true })).toMatchObject({ Rating: TAGS.rating, subject: TAGS.subject, Keywords: TAGS.keyword, Byline: TAGS.byline });
     const asPng = ok<{ path: string; notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'png' }));
     expect(asPng.notes).toEqual([expect.stringMatching(/^pixel\.jpg is an HDR photo .*PNG cannot hold the gain map/)]);
+    const pngXmp = (await sharp(asPng.path).metadata()).xmp?.toString('utf8') ?? '';
+    expect([pngXmp.includes(`xmp:Rating="${TAGS.rating}"`), pngXmp.includes(`<rdf:li>${TAGS.byline}</rdf:li>`)]).toEqual([true, true]);
   });
 
   it('a TIFF with a saved selection: the deblur says the extra channel is not kept', async () => {

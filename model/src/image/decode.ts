@@ -6,6 +6,7 @@ import { statedDensity } from './density.js';
 import { channelLayout, droppedChannelsNote, keepBands, type ChannelLayout } from './extra-channels.js';
 import { readGainMap } from './gain-map.js';
 import { iptcDatasets } from './iptc.js';
+import { headPhotoshop, headXmp, readJpegHead } from './jpeg-head.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
 import { sourceFingerprint } from './provenance.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
@@ -48,9 +49,12 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const layout = await channelLayout(absolute, meta);
   const plan = planDecode(space, meta.depth, layout);
   const notes = await decodeNotes(absolute, meta, layout);
-  const gainMap = await readGainMap(absolute, meta).catch(() => undefined);
+  // sharp reports no XMP or IPTC for a JPEG with a gain map: those come from the file's head.
+  const head = meta.format === 'jpeg' && (!meta.xmp || !meta.iptc || meta.gainMap) ? await readJpegHead(absolute).catch(() => []) : [];
+  const gainMap = readGainMap(meta, head);
   const density = await statedDensity(absolute, meta);
-  const iptc = iptcDatasets(meta.iptc);
+  const xmp = meta.xmp ?? headXmp(head);
+  const iptc = iptcDatasets(meta.iptc ?? headPhotoshop(head));
   // Before the pixels: a file replaced while they are read then never passes for the one read.
   const fingerprint = await sourceFingerprint(absolute).catch(() => undefined);
   let decoded: { data: Buffer; info: OutputInfo };
@@ -68,7 +72,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       space,
       icc: meta.icc ?? null,
       exif: meta.exif ?? null,
-      xmp: meta.xmp ?? null,
+      xmp,
       ...(density ? { density } : {}),
       ...(iptc ? { iptc } : {}),
       ...(fingerprint ? { fingerprint } : {}),

@@ -9,7 +9,7 @@ import { DISK_FULL } from './disk-full.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { planMetadata } from './file-metadata.js';
-import { attachGainMap } from './gain-map.js';
+import { attachGainMap, resultGainMap, xmpWithGainMapLength } from './gain-map.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
 import type { RasterImage, SourceMetadata } from './types.js';
@@ -92,12 +92,16 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   const icc = grayToSrgb ? source.icc : await outputIcc(source, grayOut);
   const metadata = planMetadata(source, raster, format);
   const exif = metadata.carriedExif;
+  // An HDR photo's gain map goes back after the deblurred picture (other formats cannot hold it:
+  // result-notes.ts says so), made first, since the XMP may state its length.
+  const gainMap = format === 'jpeg' && source.gainMap ? await resultGainMap(source.gainMap, source.orientation) : null;
+  const photoXmp = source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null;
   await withRasterPipeline(raster, { icc, exif, density: metadata.carriedDensity }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
     else if (icc) pipeline = pipeline.keepIccProfile();
     if (exif) pipeline = pipeline.keepExif();
-    const xmp = metadata.xmp(source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null);
+    const xmp = metadata.xmp(photoXmp && gainMap ? xmpWithGainMapLength(photoXmp, gainMap.length) : photoXmp);
     if (fingerprint) pipeline = pipeline.withXmp(xmpWithSource(xmp, fingerprint, pixels));
     else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
@@ -105,9 +109,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   await metadata.addAfter(temp, tempPathBeside(target, 'metadata'));
-  // An HDR photo's gain map goes back after the deblurred picture; other formats cannot hold it
-  // (result-notes.ts says so).
-  if (format === 'jpeg' && source.gainMap) await attachGainMap(temp, source.gainMap, source.orientation, tempPathBeside(target, 'gainmap'));
+  if (gainMap && source.gainMap) await attachGainMap(temp, source.gainMap, gainMap, tempPathBeside(target, 'gainmap'));
 }
 
 /**

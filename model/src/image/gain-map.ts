@@ -1,6 +1,7 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { rewriteFile } from './file-rewrite.js';
+import { isSegment, jpegHeadOf, readJpegHead, type JpegSegment } from './jpeg-head.js';
 
 /**
  * Ultra HDR / ISO 21496-1 JPEGs (Pixel 8+, Galaxy S24, Android 14+ by default): an SDR picture
@@ -18,59 +19,43 @@ export interface GainMap {
 }
 
 const ISO_21496 = Buffer.from('urn:iso:std:iso:ts:21496:-1\0', 'latin1');
-const SOI = 0xffd8;
-const SOS = 0xda;
 
-/** The gain map of a JPEG that has one (sharp reads it), else undefined. */
-export async function readGainMap(path: string, meta: Pick<Metadata, 'format' | 'gainMap'>): Promise<GainMap | undefined> {
+/** The gain map of a JPEG that has one (sharp reads it), else undefined. `head`: the photo's head segments. */
+export function readGainMap(meta: Pick<Metadata, 'format' | 'gainMap'>, head: readonly JpegSegment[]): GainMap | undefined {
   if (meta.format !== 'jpeg' || !meta.gainMap?.image.length) return undefined;
-  const segments = await headSegments(path);
-  const iso = segments.filter((s) => s.marker === 0xe2 && s.bytes.subarray(4, 4 + ISO_21496.length).equals(ISO_21496));
+  const iso = head.filter((s) => isSegment(s, 0xe2, ISO_21496));
   return { image: Buffer.from(meta.gainMap.image), primarySegments: Buffer.concat(iso.map((s) => s.bytes)) };
 }
 
-interface Segment {
-  marker: number;
-  /** Where it starts in the file (its 0xFF). */
-  at: number;
-  /** Marker, length and payload. */
-  bytes: Buffer;
-}
-
-/** The marker segments between SOI and the first scan (or any non-segment byte). */
-async function headSegments(path: string): Promise<Segment[]> {
-  const file = await open(path, 'r');
-  try {
-    const size = (await file.stat()).size;
-    const read = async (at: number, length: number) => {
-      const bytes = Buffer.alloc(Math.max(0, Math.min(length, size - at)));
-      await file.read(bytes, 0, bytes.length, at);
-      return bytes;
-    };
-    if ((await read(0, 2)).readUInt16BE(0) !== SOI) return [];
-    const segments: Segment[] = [];
-    for (let at = 2; at + 4 <= size; ) {
-      const head = await read(at, 4);
-      if (head[0] !== 0xff || head[1] === SOS) break;
-      const length = head.readUInt16BE(2);
-      segments.push({ marker: head[1]!, at, bytes: await read(at, 2 + length) });
-      at += 2 + length;
-    }
-    return segments;
-  } finally {
-    await file.close();
-  }
+/**
+ * The gain map JPEG a result of a photo with `orientation` gets: turned as the result's pixels
+ * were (they are written upright, orientation 1), so re-encoded and of another length for 2–8.
+ */
+export function resultGainMap(gainMap: GainMap, orientation: number): Promise<Buffer> {
+  return orientation > 1 && orientation <= 8 ? uprightGainMap(gainMap.image, orientation) : Promise.resolve(gainMap.image);
 }
 
 /**
- * `jpegPath` (a fresh result) made an Ultra HDR file with `gainMap`: the original's ISO 21496-1
- * segment and a new MPF index after its APP segments, the gain map appended after its end. The
- * gain map is turned as the result's pixels were (they are written upright, orientation 1).
- * The photo's XMP (hdrgm:*, the GContainer directory) already came through the encoder.
+ * The photo's XMP for a result whose gain map (resultGainMap) is `length` bytes. An Ultra HDR v1
+ * photo's GContainer directory gives the gain map's length, and readers that locate it that way
+ * (Chrome and Android, where the MPF index fails) add the Primary item's Padding: the gain map now
+ * follows the picture directly. Only attributes are rewritten, as those readers read only them.
  */
-export async function attachGainMap(jpegPath: string, gainMap: GainMap, orientation: number, scratchPath: string): Promise<void> {
-  const image = orientation > 1 && orientation <= 8 ? await uprightGainMap(gainMap.image, orientation) : gainMap.image;
-  const segments = await headSegments(jpegPath);
+export function xmpWithGainMapLength(xmp: string, length: number): string {
+  return xmp.replace(/<[\w.-]+:Item\b[^>]*>/g, (item) => {
+    if (/:Semantic\s*=\s*["']GainMap["']/.test(item)) return item.replace(/(:Length\s*=\s*["'])\s*\d+\s*(["'])/, `$1${length}$2`);
+    if (/:Semantic\s*=\s*["']Primary["']/.test(item)) return item.replace(/(:Padding\s*=\s*["'])\s*\d+\s*(["'])/, '$10$2');
+    return item;
+  });
+}
+
+/**
+ * `jpegPath` (a fresh result, whose XMP came through the encoder) made an Ultra HDR file with
+ * `image` (resultGainMap) after it: the original's ISO 21496-1 segment and a new MPF index after
+ * its APP segments, the gain map appended after its end.
+ */
+export async function attachGainMap(jpegPath: string, gainMap: GainMap, image: Buffer, scratchPath: string): Promise<void> {
+  const segments = await readJpegHead(jpegPath);
   const insertAt = segments.find((s) => s.marker < 0xe0 || s.marker > 0xef)?.at ?? 2;
   const size = (await stat(jpegPath)).size;
   const mpfAt = insertAt + gainMap.primarySegments.length;
@@ -135,11 +120,7 @@ async function uprightGainMap(jpeg: Buffer, orientation: number): Promise<Buffer
   const image = sharp(jpeg, { ignoreIcc: true }).rotate(angle).flop(flop).flip(flip);
   const turned = await (channels === 1 ? image.toColourspace('b-w') : image).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
   // Its own XMP (hdrgm:*), ISO 21496-1 metadata and profile: APP1 to APP15 of the original.
-  const own: Buffer[] = [];
-  for (let at = 2; at + 4 <= jpeg.length && jpeg[at] === 0xff && jpeg[at + 1] !== SOS; at += 2 + jpeg.readUInt16BE(at + 2)) {
-    const marker = jpeg[at + 1]!;
-    if (marker > 0xe0 && marker <= 0xef) own.push(jpeg.subarray(at, at + 2 + jpeg.readUInt16BE(at + 2)));
-  }
+  const own = (await jpegHeadOf(jpeg)).filter((s) => s.marker > 0xe0 && s.marker <= 0xef).map((s) => s.bytes);
   return Buffer.concat([turned.subarray(0, 2), ...own, turned.subarray(2)]);
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
+import { jpegXmp } from './jpeg-head.js';
 import type { RasterImage } from './types.js';
 import { xmpWithDescription } from './xmp.js';
 
@@ -77,8 +78,10 @@ export function xmpWithSource(xmp: string | null, fingerprint: string, pixels: s
  * The fingerprints a result carries; null for a file without them (an older result, a
  * photographer's own file) or unreadable. `meta`: its header, where the caller read it already.
  */
-export async function resultSources(file: string, meta?: Pick<Metadata, 'xmp'>): Promise<ResultSource | null> {
-  const { xmp } = meta ?? (await sharp(file).metadata().catch(() => ({ xmp: undefined })));
+export async function resultSources(file: string, meta?: Pick<Metadata, 'format' | 'xmp'>): Promise<ResultSource | null> {
+  const header = meta ?? (await sharp(file).metadata().catch(() => null));
+  // A JPEG result with a gain map: sharp reports no XMP for it; the file's head has it.
+  const xmp = header ? await jpegXmp(file, header) : null;
   if (!xmp) return null;
   const text = xmp.toString('utf8');
   // The last one, attribute or element: the one this version wrote, if a toolkit kept an older one too.
