@@ -119,7 +119,7 @@ async function decodeNotes(path: string, meta: Metadata, layout: ChannelLayout):
   const pages = meta.pages ?? 1;
   if (pages > 1) notes.push(`${name} has ${pages} pages or frames; only the first is deblurred and saved.`);
   if (layout.dropped > 0) notes.push(droppedChannelsNote(name, layout.dropped));
-  if (meta.depth === 'float' || meta.depth === 'double') notes.push(await floatNote(path, name));
+  if (meta.depth === 'float' || meta.depth === 'double') notes.push(await floatNote(path, name, meta.space));
   return notes;
 }
 
@@ -128,13 +128,36 @@ async function decodeNotes(path: string, meta: Metadata, layout: ChannelLayout):
  * above it are clipped, in the whole photo, not only the selection. One extra pass over the file,
  * only for float files, says whether any are.
  */
-async function floatNote(path: string, name: string): Promise<string> {
+async function floatNote(path: string, name: string, space: string | undefined): Promise<string> {
   const saved = 'the result is saved with 16-bit integer samples';
-  const stats = await sharp(path, { ...STRICT_INPUT, pages: 1 }).stats().catch(() => null);
-  const colour = stats?.channels.slice(0, 3) ?? [];
-  const brightest = Math.max(...colour.map((c) => c.max));
-  if (colour.length === 0 || !(brightest > 1)) return `${name} has 32-bit floating-point samples; ${saved} (no values above white, so nothing is clipped).`;
-  return `${name} has 32-bit floating-point samples up to ${brightest.toFixed(1)}× white: everything brighter than white is clipped to white in the whole photo, and ${saved}. To keep the highlights, tone-map or lower the exposure and export a 16-bit TIFF first.`;
+  const brightest = await brightestSample(path, space).catch(() => null);
+  if (brightest === null || !(brightest > 1)) return `${name} has 32-bit floating-point samples; ${saved} (no values above white, so nothing is clipped).`;
+  // Two decimals, trailing zeros dropped: 1.77×, 2.7×, 3×.
+  const factor = Number(brightest.toFixed(2));
+  const above = Number.isFinite(factor) && factor > 1 ? `up to ${factor}× white` : 'above white';
+  return `${name} has 32-bit floating-point samples ${above}: everything brighter than white is clipped to white in the whole photo, and ${saved}. To keep the highlights, tone-map or lower the exposure and export a 16-bit TIFF first.`;
+}
+
+/**
+ * The largest colour sample of a float file. sharp's stats() streams the file once in bounded
+ * memory, but reports each band's maximum as a whole number (1.77 as 1); it also says where that
+ * maximum is, so the sample itself is read there, a 1 × 1 region, as stored (its own colour space:
+ * no conversion to sRGB, which would clip it).
+ */
+async function brightestSample(path: string, space: string | undefined): Promise<number | null> {
+  const input = { ...STRICT_INPUT, pages: 1 };
+  const stats = await sharp(path, input).stats();
+  const colour = stats.channels.slice(0, space === 'b-w' || space === 'grey16' ? 1 : 3);
+  if (colour.length === 0) return null;
+  const places = new Map(colour.map((c) => [`${c.maxX},${c.maxY}`, { left: c.maxX, top: c.maxY }]));
+  let brightest = -Infinity;
+  for (const { left, top } of places.values()) {
+    const region = sharp(path, input).extract({ left, top, width: 1, height: 1 });
+    const data = await (space ? region.toColourspace(space) : region).raw({ depth: 'float' }).toBuffer();
+    const samples = new Float32Array(data.buffer, data.byteOffset, data.length / 4).subarray(0, colour.length);
+    for (const v of samples) brightest = Math.max(brightest, v);
+  }
+  return brightest;
 }
 
 function planDecode(space: string, depth: string | undefined, layout: ChannelLayout): DecodePlan {

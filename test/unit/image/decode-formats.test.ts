@@ -86,7 +86,26 @@ describe('a 32-bit float TIFF', () => {
   it('says that values above white are clipped and that the result is 16-bit', async () => {
     const { raster, source } = await decodeImage(await floatTiff(path.join(tempDir(), 'merge.tif'), 3));
     expect(raster.bitDepth).toBe(16);
-    expect(source.notes).toEqual([expect.stringMatching(/^merge\.tif has 32-bit floating-point samples up to 3\.0× white: everything brighter than white is clipped .* 16-bit integer/)]);
+    expect(source.notes).toEqual([expect.stringMatching(/^merge\.tif has 32-bit floating-point samples up to 3× white: everything brighter than white is clipped .* 16-bit integer/)]);
+  });
+
+  it('finds a brightest value that is not a whole number: one pixel at 1.3, a ramp to 1.77, a half at 2.7', async () => {
+    const dir = tempDir();
+    const cases: [name: string, value: (x: number, y: number) => number, factor: string][] = [
+      ['one-pixel', (x, y) => (x === 5 && y === 5 ? 1.3 : 0.5), '1.3'],
+      ['ramp', (x) => (x / (W - 1)) * 1.77, '1.77'],
+      ['half', (x) => (x >= W / 2 ? 2.7 : 0.2), '2.7'],
+    ];
+    for (const [name, value, factor] of cases) {
+      const data = new Float32Array(W * H * 3);
+      for (let i = 0; i < W * H; i++) data.fill(value(i % W, Math.floor(i / W)), i * 3, i * 3 + 3);
+      const file = path.join(dir, `${name}.tif`);
+      await writeRgbTiff(file, { width: W, height: H, pixels: data });
+      const { raster, source } = await decodeImage(file);
+      expect(source.notes, name).toEqual([expect.stringContaining(`${name}.tif has 32-bit floating-point samples up to ${factor}× white: everything brighter than white is clipped`)]);
+      // It is: white samples in the decode.
+      expect(raster.pixels.includes(65535), name).toBe(true);
+    }
   });
 
   it('within white, says only that it is saved as 16-bit', async () => {
