@@ -100,7 +100,7 @@ describe('deblur --json', () => {
     const r = await deblur(png, '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      photos: [{ input: png, status: 'done', output: out, bytes: expect.any(Number), width: 255, height: 255, seconds: expect.any(Number), tiles: 1, model: 'placeholder', executionProvider: 'cpu' }],
+      photos: [{ input: png, status: 'done', output: out, bytes: expect.any(Number), width: 255, height: 255, seconds: expect.any(Number), tiles: 1, model: 'placeholder', executionProvider: 'cpu', notes: [] }],
       done: 1,
       failed: 0,
       alreadyDone: 0,
