@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import os from 'node:os';
-import ort from 'onnxruntime-node';
-import { cachedModelPath, commitCachedModel, discardCachedModel, evictCachedModel } from './optimized-model-cache.js';
-import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
-import { UnshakeError } from '../errors.js';
+import type ort from 'onnxruntime-node';
 import type { ModelManifest } from '../models/manifest.js';
+import { createSession, validateAgainstManifest, type SessionHandle } from './session-create.js';
+
+export { checkModelLoads, type SessionHandle } from './session-create.js';
 
 /**
  * One lazily created ORT session per (model file and its contents, EP chain), reused across calls.
@@ -12,11 +12,6 @@ import type { ModelManifest } from '../models/manifest.js';
  * reason and the next one is tried, so every result can say which EP ran and why.
  */
 export type EpPreference = 'auto' | 'cpu';
-
-export interface SessionHandle {
-  session: ort.InferenceSession;
-  executionProvider: ExecutionProviderInfo;
-}
 
 const CHAINS: Partial<Record<NodeJS.Platform, readonly string[]>> = {
   linux: ['cuda', 'cpu'],
@@ -69,7 +64,9 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
   if (pending) {
     touch(pending);
   } else {
-    pending = createSession(modelPath, loadable(), { threads, cacheDir });
+    pending = createSession(modelPath, loadable(), { threads, cacheDir }, unloadable);
+    const created = pending;
+    created.then((handle) => ready.set(created, handle), () => {});
     // A failed creation must not poison the cache: the next call retries (e.g. after a re-install).
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);
@@ -122,6 +119,8 @@ const users = new Map<ort.InferenceSession, number>();
 const retired = new Set<ort.InferenceSession>();
 /** Sessions still being created: their creator is about to hand them out, so they are not retired. */
 const creating = new Set<Promise<SessionHandle>>();
+/** Each cached session once created, to be read without waiting (retireIdleSessions). */
+const ready = new WeakMap<Promise<SessionHandle>, SessionHandle>();
 
 /** Marks a cached session as the most recently used (the Map keeps insertion order). */
 function touch(pending: Promise<SessionHandle>): void {
@@ -169,6 +168,23 @@ export async function useSession<T>(modelPath: string, options: SessionOptions, 
   }
 }
 
+/**
+ * Lets go of every cached session that no run is using, for a long-lived engine gone idle. ORT's
+ * CPU arena keeps its blocks for every tile shape it has run and never shrinks them (the Node
+ * binding takes no run option to), so an app engine that deblurred 12 photos of different sizes
+ * held ~980 MB idle; releasing after each photo brought it to ~250 MB between photos. The next
+ * deblur makes a new session (15–40 ms for the shipped model). Synchronous on purpose: called
+ * from a timer, no run can be between finding a session in the cache and counting itself a user.
+ */
+export function retireIdleSessions(): void {
+  for (const pending of new Set(cache.values())) {
+    const handle = ready.get(pending);
+    if (!handle || (users.get(handle.session) ?? 0) > 0) continue;
+    for (const [key, value] of [...cache]) if (value === pending) cache.delete(key);
+    void handle.session.release();
+  }
+}
+
 /** Release every cached session (tests, worker shutdown). */
 export async function releaseSessions(): Promise<void> {
   const handles = await Promise.allSettled([...cache.values()]);
@@ -178,124 +194,4 @@ export async function releaseSessions(): Promise<void> {
   // An entry may alias another's session (a chain that skips unloadable providers): release each once.
   const sessions = new Set(handles.flatMap((h) => (h.status === 'fulfilled' ? [h.value.session] : [])));
   for (const session of sessions) await session.release();
-}
-
-/**
- * Opens a model the way a deblur would (on the CPU, checked against its manifest) and closes it
- * again, without caching it: for a fine-tune, whose own importer reads what ORT refuses (a newer
- * opset, an output under another name, a fixed size) and would train hours for a model no deblur runs.
- */
-export async function checkModelLoads(modelPath: string, manifest: ModelManifest): Promise<void> {
-  const handle = await createSession(modelPath, ['cpu'], { threads: 1, cacheDir: undefined });
-  try {
-    validateAgainstManifest(handle, manifest);
-  } finally {
-    await handle.session.release();
-  }
-}
-
-async function createSession(modelPath: string, chain: string[], config: CreateConfig): Promise<SessionHandle> {
-  // ORT prints a provider's load failure (e.g. CUDA libraries absent) to stderr from its process-wide
-  // logger, read once at first use; the failure is reported through `tried` instead.
-  ort.env.logLevel = 'fatal';
-  const tried: ExecutionProviderInfo['tried'] = [];
-  let lastError: unknown;
-  for (const name of chain) {
-    try {
-      const session = await createForProvider(modelPath, name, config);
-      tried.push({ name, ok: true, reason: null });
-      return { session, executionProvider: { active: name, tried } };
-    } catch (error) {
-      lastError = error;
-      tried.push({ name, ok: false, reason: explain(error) });
-      // Missing libraries stay missing for this process; other failures may be this model's own.
-      if (isUnloadable(error)) unloadable.set(name, explain(error));
-    }
-  }
-  // The CPU provider is always present, so reaching here means the file itself is not a usable model.
-  const reason = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new UnshakeError('MODEL_INVALID', `The model file ${modelPath} could not be loaded by ONNX Runtime: ${reason}`, {
-    cause: lastError,
-  });
-}
-
-interface CreateConfig {
-  threads: number;
-  cacheDir: string | undefined;
-}
-
-async function createForProvider(modelPath: string, ep: string, config: CreateConfig): Promise<ort.InferenceSession> {
-  const base: ort.InferenceSession.SessionOptions = {
-    executionProviders: [ep],
-    graphOptimizationLevel: 'all',
-    // ORT's memory pattern pre-plans one block per input shape and keeps it in its arena; tiles
-    // come in several shapes, and at 1024² three runs grew RSS to 1.4 GB with it vs 0.9 GB
-    // without, at equal speed (measured, docs/decisions.md).
-    enableMemPattern: false,
-    intraOpNumThreads: config.threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    // The binding runs session.run on the JS thread, so ORT's pool threads spinning after a run
-    // steal the core the engine's gather/blend work needs next (2 vCPUs here): off, the same
-    // 256² tile + blend loop took 62 ms instead of 76 at equal network time (docs/decisions.md).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  };
-  if (!config.cacheDir) return ort.InferenceSession.create(modelPath, base);
-  const entry = await cachedModelPath(config.cacheDir, modelPath, ep);
-  if (entry.hit) {
-    try {
-      // Already optimised for this EP and ORT version: skip the work.
-      return await ort.InferenceSession.create(entry.path, { ...base, graphOptimizationLevel: 'disabled' });
-    } catch {
-      await evictCachedModel(entry);
-    }
-  }
-  try {
-    const session = await ort.InferenceSession.create(modelPath, { ...base, optimizedModelFilePath: entry.tempPath });
-    await commitCachedModel(entry);
-    return session;
-  } catch (error) {
-    await discardCachedModel(entry);
-    throw error;
-  }
-}
-
-function validateAgainstManifest(handle: SessionHandle, manifest: ModelManifest): SessionHandle {
-  const { session } = handle;
-  const { inputName, outputName, channels } = manifest.io;
-  const fail = (why: string): never => {
-    throw new UnshakeError('MODEL_INVALID', `The model "${manifest.id}" does not match its manifest: ${why}.`);
-  };
-  if (session.inputNames.length !== 1 || session.inputNames[0] !== inputName) {
-    fail(`expected one input "${inputName}", found ${JSON.stringify(session.inputNames)}`);
-  }
-  if (!session.outputNames.includes(outputName)) {
-    fail(`expected an output "${outputName}", found ${JSON.stringify(session.outputNames)}`);
-  }
-  for (const meta of [session.inputMetadata[0], session.outputMetadata[session.outputNames.indexOf(outputName)]]) {
-    if (!meta?.isTensor) return fail(`"${meta?.name ?? '?'}" is not a tensor`);
-    if (meta.type !== 'float32') fail(`"${meta.name}" is ${meta.type}, expected float32`);
-    const shape = meta.shape;
-    if (shape.length !== 4) fail(`"${meta.name}" has rank ${shape.length}, expected 4 (NCHW)`);
-    if (typeof shape[1] === 'number' && shape[1] !== channels) {
-      fail(`"${meta.name}" has ${shape[1]} channels, expected ${channels}`);
-    }
-    // A fixed H or W would make tiling impossible at any other size.
-    if (typeof shape[2] === 'number' || typeof shape[3] === 'number') {
-      fail(`"${meta.name}" has a fixed height/width (${shape.join('x')}); the engine needs dynamic H and W`);
-    }
-  }
-  return handle;
-}
-
-function isUnloadable(error: unknown): boolean {
-  return /failed to load shared library/i.test(error instanceof Error ? error.message : String(error));
-}
-
-function explain(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // ORT's wording for a provider whose libraries (or GPU driver) are absent is cryptic.
-  return isUnloadable(error)
-    ? `${message} (its runtime libraries or GPU driver are not installed on this machine)`
-    : message;
 }

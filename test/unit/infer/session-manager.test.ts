@@ -4,7 +4,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { executionProviderChain, getSession, releaseSessions, useSession } from '../../../model/src/infer/session-manager.js';
+import { executionProviderChain, getSession, releaseSessions, retireIdleSessions, useSession } from '../../../model/src/infer/session-manager.js';
 import { resolveModel } from '../../../model/src/models/library.js';
 
 afterAll(() => releaseSessions());
@@ -96,6 +96,32 @@ describe('ORT session manager', () => {
       await expect(run(held!)).rejects.toThrow();
       // Asked for again, it is loaded anew.
       expect((await run((await getSession(files[0]!, options)).session)).sharp!.dims).toEqual([1, 3, 16, 16]);
+    } finally {
+      await releaseSessions();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an idle engine lets go of its sessions; one a run is using stays until asked for again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-idle-'));
+    const input = new Float32Array(3 * 16 * 16).map((_, i) => Math.cos(i * 0.3) * 0.5);
+    const run = (session: ort.InferenceSession) => session.run({ blurred: new ort.Tensor('float32', input, [1, 3, 16, 16]) });
+    try {
+      const files = ['idle', 'busy'].map((name) => path.join(dir, `${name}.onnx`));
+      for (const file of files) await copyFile((await resolveModel('placeholder')).onnxPath, file);
+      const options = { preferred: 'cpu' as const, threads: 1 };
+      const idle = await getSession(files[0]!, options);
+      await useSession(files[1]!, options, async ({ session }) => {
+        retireIdleSessions();
+        // The idle one is released at once; the one in use still runs.
+        await expect(run(idle.session)).rejects.toThrow();
+        expect((await run(session)).sharp!.dims).toEqual([1, 3, 16, 16]);
+        expect((await getSession(files[1]!, options)).session).toBe(session);
+      });
+      // Asked for again, the idle model gets a new session.
+      const again = await getSession(files[0]!, options);
+      expect(again.session).not.toBe(idle.session);
+      expect((await run(again.session)).sharp!.dims).toEqual([1, 3, 16, 16]);
     } finally {
       await releaseSessions();
       await rm(dir, { recursive: true, force: true });
