@@ -155,7 +155,9 @@ describe('selecting the part of the photo to fix', () => {
     const onOverlay = () => overlay.evaluate((element) => element.ownerDocument.activeElement === element);
     for (let presses = 0; presses < 20 && !(await onOverlay()); presses++) await page().keyboard.press('Tab');
     expect(await onOverlay()).toBe(true);
-    expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection: nothing selected\. Enter draws a selection/);
+    expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection\. Enter draws a selection/);
+    // Described by the readout (what is selected): the label itself stays, so a key's change is read once.
+    expect(await overlay.getAttribute('aria-describedby')).toBe(await page().getByTestId('selection-readout').getAttribute('id'));
 
     // 1280 × 720: Enter draws 640 × 360 in the middle; a step is 1 % of 1280 px (13), 10 % with Shift.
     const hint = () => text('selection-hint');
@@ -165,7 +167,8 @@ describe('selecting the part of the photo to fix', () => {
     await page().keyboard.press('ArrowDown');
     await page().keyboard.press('Alt+Shift+ArrowUp');
     await expect.poll(hint).toBe('Rectangle 640 × 232 px, from 448, 193 to 1088, 425');
-    expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection: Rectangle 640 × 232 px, from 448, 193 to 1088, 425\. /);
+    expect(await text('selection-readout')).toBe('Rectangle 640 × 232 px, from 448, 193 to 1088, 425');
+    expect(await overlay.getAttribute('aria-label')).toMatch(/^Selection\. Enter draws a selection/);
     // Shift+Enter adds a second shape, once however long it is held; Delete takes it away again.
     await page().keyboard.down('Shift');
     for (let repeats = 0; repeats < 3; repeats++) await page().keyboard.down('Enter');
@@ -218,9 +221,21 @@ describe('selecting the part of the photo to fix', () => {
     expect(await page().getByTestId('stale-notice').count()).toBe(0);
   });
 
-  it('the hint gives the size of the shape being dragged, before it is let go', async () => {
+  it('the hint gives the size of the shape being dragged, before it is let go; a screen reader hears it once, let go', async () => {
     await button('Ellipse').click();
     const before = await text('selection-hint');
+    // Each text the readout (a live region) takes from here on; the shown hint is not live.
+    expect(await page().getByTestId('selection-hint').getAttribute('aria-hidden')).toBe('true');
+    expect(await page().getByTestId('selection-hint').getAttribute('role')).toBeNull();
+    await page().getByTestId('selection-readout').evaluate((region) => {
+      const said: string[] = [];
+      (globalThis as unknown as { __readout: string[] }).__readout = said;
+      const observer = new (globalThis as unknown as { MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void } }).MutationObserver(() =>
+        said.push(region.textContent ?? ''),
+      );
+      observer.observe(region, { subtree: true, childList: true, characterData: true });
+    });
+    const readout = () => page().evaluate(() => (globalThis as unknown as { __readout: string[] }).__readout);
     const [a, b] = [await onScreen(200, 100), await onScreen(600, 400)];
     await page().mouse.move(a.x, a.y);
     await page().mouse.down();
@@ -229,9 +244,21 @@ describe('selecting the part of the photo to fix', () => {
     await expect.poll(() => text('selection-hint')).toMatch(/^Ellipse (39\d|40\d) × (29\d|30\d) px, from (19\d|20\d), (9\d|10\d) to/);
     expect(await text('selection-hint')).not.toBe(before);
     const whileDragging = await text('selection-hint');
+    await page().mouse.move(b.x + 20, b.y + 20, { steps: 20 });
+    await page().mouse.move(b.x, b.y, { steps: 20 });
+    expect(await readout()).toEqual([]);
     await page().mouse.up();
-    // Let go: the shape is the selection, as the hint said.
+    // Let go: the shape is the selection, as the hint said, and read out once.
     await expect.poll(() => page().getByTestId('selection-overlay').locator('ellipse.edge:not(.draft)').count()).toBe(1);
+    expect(await text('selection-hint')).toBe(whileDragging);
+    await expect.poll(readout).toEqual([whileDragging]);
+    // Escape mid-drag drops the shape being drawn: let go, the selection is as it was.
+    await page().mouse.move(a.x, a.y);
+    await page().mouse.down();
+    await page().mouse.move(b.x - 50, b.y - 50, { steps: 4 });
+    await page().keyboard.press('Escape');
+    await page().mouse.up();
+    expect(await page().getByTestId('selection-overlay').locator('.edge').count()).toBe(1);
     expect(await text('selection-hint')).toBe(whileDragging);
   });
 });

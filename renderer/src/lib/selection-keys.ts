@@ -29,6 +29,9 @@ interface Box {
 
 /** The smallest shape, in photo pixels: no drag makes, nor key pulls an edge to, less. */
 export const MIN_SHAPE_SIZE = 2;
+
+/** The element that reads out the newest shape (selection tools), which the photo's overlay is described by. */
+export const SELECTION_READOUT_ID = 'selection-readout';
 const ARROWS: Record<string, readonly [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 /**
