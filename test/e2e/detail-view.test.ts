@@ -96,6 +96,24 @@ describe('the 100 % view in Chromium with the real services', () => {
     expect(await page().locator('input[type="range"]').inputValue()).toBe(strength);
     await page().keyboard.press('ArrowUp');
     await expect.poll(async () => (await view()).top).toBe(shown.top);
+
+    // Its focus ring is drawn inside it: a photo larger than the view fills the clipped viewport,
+    // where a ring outside (the page's, 2 px off) was cut away and nothing showed the focus.
+    const ring = await page().locator('[data-testid="detail-view"] .window').evaluate((element) => {
+      const w = globalThis as unknown as { getComputedStyle(el: unknown, pseudo?: string): { outlineStyle: string; boxShadow: string; position: string; top: string; left: string } };
+      const doc = (element as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument;
+      const after = w.getComputedStyle(element, '::after');
+      return { focused: doc.activeElement === element, outline: w.getComputedStyle(element).outlineStyle, shadow: after.boxShadow, at: [after.position, after.top, after.left] };
+    });
+    expect(ring).toMatchObject({ focused: true, outline: 'none', at: ['absolute', '0px', '0px'] });
+    expect(ring.shadow).toMatch(/inset/);
+    // Escape goes back to the whole photo, the focus to the Fit button; Z comes back to the same place.
+    await page().keyboard.press('Escape');
+    await expect.poll(() => page().getByTestId('compare-stage').count()).toBe(1);
+    await expect.poll(() => page().getByRole('button', { name: 'Fit', exact: true }).evaluate((b) => (b as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement === b)).toBe(true);
+    await page().keyboard.press('z');
+    await expect.poll(() => page().getByTestId('detail-view').count()).toBe(1);
+    await expect.poll(async () => (await view()).top).toBe(shown.top);
   });
 
   it('a screen with another scale (the window moved to a HiDPI display) keeps one photo pixel per device pixel', async () => {
