@@ -29,6 +29,9 @@ const settingsFields = {
   maxMegapixels: z.number().int().min(MAX_MEGAPIXELS_RANGE.min).max(MAX_MEGAPIXELS_RANGE.max),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),
   batchResults: z.enum(BATCH_RESULTS),
+  // Z and \ with no modifier (WCAG 2.1.4: speech input types letters). Optional, so a batch
+  // journaled by a version without it still reads; in force it is always set (the default).
+  singleKeyShortcuts: z.boolean().optional(),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();
@@ -46,4 +49,5 @@ export const DEFAULT_SETTINGS: Settings = {
   maxMegapixels: 250,
   preferredExecutionProvider: 'auto',
   batchResults: 'beside',
+  singleKeyShortcuts: true,
 };

@@ -108,4 +108,33 @@ describe('output settings', () => {
     expect(await text('error-banner')).toContain('JPEG / WebP quality must be a whole number from 1 to 100.');
     expect(await panel().getByTestId('setting-quality').inputValue()).toBe('80');
   });
+
+  it('one-key shortcuts can be turned off (speech input types letters): Z and \\ then do nothing, and it stays so after a reload', async () => {
+    const zoomed = () => page().getByTestId('detail-view').count();
+    const box = panel().getByTestId('setting-single-keys');
+    await dropFile(page(), CANVAS, file('hats.jpg'), 'image/jpeg');
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('hats.jpg');
+    expect(await box.isChecked()).toBe(true);
+    // On (the default), Z acts from any control that types no text: this very checkbox.
+    await box.focus();
+    await page().keyboard.press('z');
+    await expect.poll(zoomed).toBe(1);
+    await page().getByRole('button', { name: 'Fit', exact: true }).click();
+    await expect.poll(zoomed).toBe(0);
+    await box.uncheck();
+    await expect.poll(async () => (await page().evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } } }).document.activeElement.tagName))).toBe('INPUT');
+    await page().keyboard.press('z');
+    // The handler runs as the key is dispatched: had it acted, the view would have changed by now.
+    expect(await zoomed()).toBe(0);
+    // The buttons no longer show a key that does nothing.
+    expect(await page().locator('[role="group"][aria-label="Zoom"] kbd').count()).toBe(0);
+    await page().reload();
+    await expect.poll(() => box.isChecked(), { timeout: 30_000 }).toBe(false);
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('hats.jpg');
+    await page().locator('body').press('z');
+    expect(await zoomed()).toBe(0);
+    await box.check();
+    await page().locator('body').press('z');
+    await expect.poll(zoomed).toBe(1);
+  });
 });

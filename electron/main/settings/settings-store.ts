@@ -71,7 +71,8 @@ function validated(stored: Record<string, unknown>): Settings {
   const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
     const field = settingsSchema.shape[key].safeParse(stored[key]);
-    if (field.success) settings[key] = field.data;
+    // An optional field left out keeps its default rather than becoming undefined.
+    if (field.success && field.data !== undefined) settings[key] = field.data;
   }
   return settingsSchema.parse(settings);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, type SettingsPatch } from '../../../electron/common/settings-schema.js';
+import { DEFAULT_SETTINGS, settingsSchema, type SettingsPatch } from '../../../electron/common/settings-schema.js';
 import { createConfSettingsStore } from '../../../electron/main/settings/conf-settings.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 
@@ -60,6 +60,17 @@ describe('conf settings store', () => {
     const dir = freshDir();
     writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ jpegQuality: 'high', defaultStrength: 0.4, outputSuffix: '../x', junk: 1 }));
     expect(createConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, defaultStrength: 0.4 });
+  });
+
+  it('one-key shortcuts are on in a file from before the setting, stay off once turned off, and older records still read', () => {
+    const dir = freshDir();
+    const { singleKeyShortcuts: _left, ...before } = DEFAULT_SETTINGS;
+    writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ ...before, jpegQuality: 80 }));
+    expect(createConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80, singleKeyShortcuts: true });
+    expect(createConfSettingsStore(dir).set({ singleKeyShortcuts: false }).singleKeyShortcuts).toBe(false);
+    expect(createConfSettingsStore(dir).get()).toMatchObject({ jpegQuality: 80, singleKeyShortcuts: false });
+    // A batch journaled by an earlier version recorded its settings without it: still valid.
+    expect(settingsSchema.safeParse(before).success).toBe(true);
   });
 
   it('defaults hand-edited values the Output panel would not allow', () => {
