@@ -113,8 +113,13 @@ describe('getting a finished result back', () => {
 
   it('Deblur with nothing changed says the result is already there, and runs only from Deblur again', async () => {
     const jobsBefore = await cards().count();
+    // Said by a status region there before the notice (one inserted holding its text is often not read).
+    expect(await page().getByTestId('result-notice-status').getAttribute('role')).toBe('status');
+    expect(await text('result-notice-status')).toBe('');
     await page().keyboard.press('Control+Enter');
     await expect.poll(() => text('done-notice')).toBe('Already deblurred with this model and selection: the result is on screen.');
+    expect(await text('result-notice-status')).toBe('Already deblurred with this model and selection: the result is on screen.');
+    expect(await page().getByTestId('done-notice').getAttribute('role')).toBeNull();
     await expect.poll(() => pendingRequests(page())).toBe(0);
     expect(await cards().count()).toBe(jobsBefore);
     expect(await button('Save').isEnabled()).toBe(true);
