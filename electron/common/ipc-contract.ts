@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelIdSchema } from './model-id.js';
 import { ERROR_CODES, type ErrorInfo } from './error-codes.js';
 import { jobSnapshotSchema } from './job-state.js';
 import { regionMaskSchema } from './mask.js';
@@ -119,7 +120,7 @@ export const ipcContract = {
         imageId: imageIdSchema,
         mask: regionMaskSchema.optional(),
         strength: z.number().min(0).max(1),
-        modelId: z.string().min(1).max(200),
+        modelId: modelIdSchema,
       })
       .strict(),
     response: z.object({ jobId: jobIdSchema }),
@@ -132,7 +133,7 @@ export const ipcContract = {
         /** Photos and folders (a folder: its photos, not its subfolders). */
         paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
         strength: z.number().min(0).max(1),
-        modelId: z.string().min(1).max(200),
+        modelId: modelIdSchema,
         /** What was dropped, for people ("Holiday", "3 items"): shown again after a reload. */
         title: z.string().min(1).max(300).optional(),
         /**
@@ -337,7 +338,7 @@ export const ipcContract = {
   /** Moves a model the user made (or copied in) to the trash; the shipped ones stay. */
   removeModel: {
     channel: 'models:remove',
-    request: z.object({ modelId: z.string().min(1).max(200) }).strict(),
+    request: z.object({ modelId: modelIdSchema }).strict(),
     response: z.object({ removed: z.literal(true) }),
     progress: false,
   },

@@ -29,9 +29,8 @@ const settingsFields = {
   maxMegapixels: z.number().int().min(MAX_MEGAPIXELS_RANGE.min).max(MAX_MEGAPIXELS_RANGE.max),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),
   batchResults: z.enum(BATCH_RESULTS),
-  // Z and \ with no modifier (WCAG 2.1.4: speech input types letters). Optional, so a batch
-  // journaled by a version without it still reads; in force it is always set (the default).
-  singleKeyShortcuts: z.boolean().optional(),
+  // Z and \ with no modifier (WCAG 2.1.4: speech input types letters).
+  singleKeyShortcuts: z.boolean(),
 };
 
 export const settingsSchema = z.object(settingsFields).strict();

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempPathBeside } from '../../model/src/image/atomic-file.js';
 import { runCli, sharedData } from './cli-run.js';
 
 /**
@@ -56,6 +57,9 @@ const workingCopies = async () => (await readdir(path.join(work, 'tmp'))).filter
 describe.skipIf(process.getuid?.() !== 0)('a batch onto a nearly full card', () => {
   it('writes what fits, stops when the card is full, and finishes once there is room', async (context) => {
     if (!mounted) context.skip();
+    // A working copy a killed engine left in the temp folder (its writer, process 999999, is gone).
+    const leftOver = tempPathBeside(path.join(work, 'tmp', 'old-unshaken.jpg'), 'carrier', '.png', 999_999);
+    await writeFile(leftOver, Buffer.alloc(1024));
     const first = await batch();
     const written = await results();
     // Each result fits, its working copy (3.2 MB) never would: it went to the system's temp folder.
@@ -65,7 +69,7 @@ describe.skipIf(process.getuid?.() !== 0)('a batch onto a nearly full card', () 
     const said = first.stdout + first.stderr;
     expect(said).toMatch(/failed \[WRITE_FAILED\] Could not write .*: the disk is full/);
     expect(said).toMatch(/batch stopped: the disk is full; free some space and run the same command again to do the \d photo\(s\) left\./);
-    // Nothing half-written on the card, no working copy left behind anywhere.
+    // Nothing half-written on the card, no working copy left behind anywhere (the dead one swept).
     expect(await workingCopies()).toEqual([]);
     const meta = await sharp(path.join(card, written[0]!)).metadata();
     expect(meta.icc?.length).toBeGreaterThan(0);

@@ -52,7 +52,7 @@ describe('the model of a batch in the app', () => {
       error: {
         code: 'MODEL_NOT_FOUND',
         message: expect.stringMatching(
-          /^The model "street" cannot be used — removed, changed or damaged since the batch started \(No model with id "street" is installed [^)]*\)\)\. The rest of the batch was stopped: Run again once the model is back, or drop the folder again with another model\.$/,
+          /^The model "street" cannot be used \(No model with id "street" is installed [^)]*\)\)\. The rest of the batch was stopped: Run again once the model is back or repaired, or drop the folder again with another model\.$/,
         ),
       },
     });
@@ -72,6 +72,6 @@ describe('the model of a batch in the app', () => {
     const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'junk' }));
     const ends: JobSnapshot[] = await Promise.all(reply.items.map(async (item) => (await followJob(t.services, item.jobId)).at(-1)!));
     expect(ends.map((e) => e.state.status)).toEqual(['failed', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
-    expect(ends[0]!.state).toMatchObject({ error: { code: 'MODEL_INVALID', message: expect.stringMatching(/^The model "junk" cannot be used — .*could not be loaded by ONNX Runtime/) } });
+    expect(ends[0]!.state).toMatchObject({ error: { code: 'MODEL_INVALID', message: expect.stringMatching(/^The model "junk" cannot be used \(.*could not be loaded by ONNX Runtime/) } });
   });
 });

@@ -2,7 +2,7 @@ import { appendFile, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobStatus } from '../../common/job-state.js';
-import { settingsSchema } from '../../common/settings-schema.js';
+import { settingsPatchSchema } from '../../common/settings-schema.js';
 
 /**
  * What a batch needs to run again after a crash or quit: what the user handed over and the
@@ -14,7 +14,8 @@ export const batchRunRecordSchema = z.object({
   paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
   strength: z.number().min(0).max(1),
   modelId: z.string().min(1).max(200),
-  settings: settingsSchema,
+  // Read leniently: fields a later version adds are filled from the defaults on resume, not a reason to drop the batch.
+  settings: settingsPatchSchema,
   /** Photos of the batch, and those of them done before it started (their results were there). */
   photos: z.number().int().nonnegative(),
   alreadyDone: z.number().int().nonnegative(),

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
-import type { Settings } from '../../common/settings-schema.js';
+import { DEFAULT_SETTINGS, type Settings } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import type { ServiceContext } from './context.js';
 
@@ -44,7 +44,7 @@ export function createBatchResumeServices(
         for (const p of present) context.granted.grant(p);
         const reply = await startBatch(
           { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
-          { settings: run.settings, leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
+          { settings: { ...DEFAULT_SETTINGS, ...run.settings }, leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
         ).catch((error: unknown) => {
           // Its model was deleted by hand since: a resume runs with no other.
           if (!(error instanceof UnshakeError) || error.code !== 'MODEL_NOT_FOUND') throw error;

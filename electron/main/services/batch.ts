@@ -205,8 +205,8 @@ function modelGone(error: unknown, modelId: string): UnshakeError | null {
   if (!(error instanceof UnshakeError) || (error.code !== 'MODEL_NOT_FOUND' && error.code !== 'MODEL_INVALID')) return null;
   return new UnshakeError(
     error.code,
-    `The model "${modelId}" cannot be used — removed, changed or damaged since the batch started (${error.message.replace(/\.$/, '')}). ` +
-      'The rest of the batch was stopped: Run again once the model is back, or drop the folder again with another model.',
+    `The model "${modelId}" cannot be used (${error.message.replace(/\.$/, '')}). ` +
+      'The rest of the batch was stopped: Run again once the model is back or repaired, or drop the folder again with another model.',
     { cause: error },
   );
 }

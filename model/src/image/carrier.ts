@@ -5,6 +5,7 @@ import sharp, { type Sharp } from 'sharp';
 import { tempPathBeside } from './atomic-file.js';
 import { writeCarrierPng, type CarrierMetadata } from './carrier-file.js';
 import { isDiskFull } from './disk-full.js';
+import { removeStaleTempFiles } from './stale-temp-files.js';
 import type { BitDepth, RasterImage } from './types.js';
 
 /**
@@ -53,6 +54,8 @@ async function writeCarrier(raster: RasterImage, meta: CarrierMetadata, options:
   } catch (error) {
     await removeTemp(beside);
     if (!isDiskFull(error)) throw error;
+    // Copies a killed engine left there are swept first: nothing else sweeps the temp folder.
+    await removeStaleTempFiles([tmpdir()]).catch(() => {});
     const elsewhere = tempPathBeside(path.join(tmpdir(), path.basename(options.target)), 'carrier', '.png');
     try {
       await writeCarrierPng(raster, elsewhere, meta, options.bitDepth);

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, readdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
@@ -104,8 +104,11 @@ function removeIfPresent(file: string): void {
 function underTakeoverGuard<T>(file: string, replace: () => T): T | undefined {
   const guard = `${file}.takeover`;
   if (!tryCreate(guard)) {
-    if (lockHolder(guard) !== null) return undefined;
-    removeIfPresent(guard);
+    // Gone since (its holder let go): made again, never removed, or a new holder's could go.
+    if (existsSync(guard)) {
+      if (lockHolder(guard) !== null) return undefined;
+      removeIfPresent(guard);
+    }
     if (!tryCreate(guard)) return undefined;
   }
   try {
