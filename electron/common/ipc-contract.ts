@@ -209,7 +209,7 @@ export const ipcContract = {
   },
   /**
    * For a reloaded window: the editor's deblurs of this session, oldest first, each with its
-   * photo, what it was made with and its saves (main keeps results until quit); and what the
+   * photo, what it was made with and its saves (a result main no longer keeps says so on its job); and what the
    * window last said it shows (editorShowing), or deblurred of that photo since.
    */
   editorJobs: {

@@ -41,6 +41,11 @@ export const jobStateSchema = z.discriminatedUnion('status', [
     model: trainedModelSchema.optional(),
     /** What the result leaves out of its photo (other pages, an extra channel, float highlights…), in words. */
     notes: z.array(z.string().max(2000)).max(8).optional(),
+    /**
+     * Main no longer keeps this deblur's result (an older one of its photo, its photo forgotten, or
+     * the results folder over its size budget): it can be neither shown nor saved; deblur again.
+     */
+    resultRemoved: z.literal(true).optional(),
   }),
   z.object({
     status: z.literal('failed'),

@@ -33,7 +33,7 @@ export interface ServicesUnderTest {
 }
 
 /** The same wiring the e2e harness uses: real services over a real child-process engine. */
-export async function startTestServices(prefix: string, extra: Pick<StartServicesOptions, 'chooseSavePath'> = {}): Promise<ServicesUnderTest> {
+export async function startTestServices(prefix: string, extra: Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'resultsBudgetBytes'> = {}): Promise<ServicesUnderTest> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-${prefix}-`));
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
@@ -51,7 +51,7 @@ export function restartTestServices(previous: Pick<ServicesUnderTest, 'workDir' 
   return startServicesIn(previous.workDir, previous.userDataDir, {});
 }
 
-async function startServicesIn(workDir: string, userDataDir: string, extra: Pick<StartServicesOptions, 'chooseSavePath'>): Promise<ServicesUnderTest> {
+async function startServicesIn(workDir: string, userDataDir: string, extra: Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'resultsBudgetBytes'>): Promise<ServicesUnderTest> {
   const engine = createChildProcessEngine();
   const imaging = createChildProcessEngine();
   const services = await startServices({

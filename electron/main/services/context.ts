@@ -7,6 +7,7 @@ import type { JobJournal } from '../jobs/job-journal.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { ResultPreviews } from './result-previews.js';
+import type { ResultStore } from './result-store.js';
 import type { GrantedPaths } from './granted-paths.js';
 import type { InterruptedBatches } from './interrupted-batches.js';
 
@@ -28,6 +29,8 @@ export interface EditorDeblur {
   modelId: string;
   mask: RegionMask | undefined;
   saves: EditorSave[];
+  /** The result of its photo on screen when it was asked for: what the window shows again if it is cancelled or fails. */
+  restores?: string;
 }
 
 /** What every service (one file per IPC command) may use. Built once by startServices. */
@@ -44,7 +47,8 @@ export interface ServiceContext {
   journal: JobJournal;
   /** Batches an earlier session left unfinished, offered until resumed or dismissed. */
   interruptedBatches: InterruptedBatches;
-  results: Map<string, JobResult>;
+  /** The editor's deblur results on disk, kept while the window can still show or save them (prune-results.ts). */
+  results: ResultStore;
   /** By job id, in the order they were asked for. */
   editorDeblurs: Map<string, EditorDeblur>;
   /** Saves being written: a reloaded window is told the editor's saves once they are on disk. */

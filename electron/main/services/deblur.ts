@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import type { JobResultPreview } from '../../common/job-state.js';
@@ -6,6 +6,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
 import { rememberEditorDeblur } from './editor-jobs.js';
+import { pruneResults } from './prune-results.js';
 
 /**
  * Queues a deblur of an opened image. The worker writes a lossless PNG of the result to
@@ -41,26 +42,30 @@ export function createDeblurService(
           context.engineState.executionProvider = result.executionProvider;
           const preview = await resultPreview(context, jobId, resultPath, signal);
           if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
-          context.results.set(jobId, {
-            imageId: image.imageId,
-            sourcePath: image.path,
-            sourceFormat: image.metadata.format,
-            source: result.source,
-            resultPath,
-            strength: request.strength,
-          });
+          const { size } = await stat(resultPath);
+          context.results.add(
+            jobId,
+            { imageId: image.imageId, sourcePath: image.path, sourceFormat: image.metadata.format, source: result.source, resultPath, strength: request.strength },
+            size,
+          );
+          // Before `done`: the results this one replaces are gone by the time the window hears of it.
+          await pruneResults(context);
+          if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
           // Said with the result: other pages, an extra channel, float highlights (decode.ts).
           const notes = result.source.notes ?? [];
           return { result: preview, ...(notes.length > 0 ? { notes } : {}) };
         } catch (error) {
-          // No half-written or orphaned result for a job that did not finish.
-          await rm(resultPath, { force: true });
+          // No half-written or orphaned result for a job that did not finish (one held waits for its readers).
+          if (context.results.get(jobId)) await context.results.remove([jobId]);
+          else await rm(resultPath, { force: true });
           throw error;
         }
       },
       // Not journaled: a deblur cannot be resumed (its result folder is emptied at start).
     );
-    rememberEditorDeblur(context, job.id, { imageId: image.imageId, modelId: request.modelId, mask: request.mask, saves: [] });
+    // The result on screen, if this photo's: a cancelled or failed re-run brings it back, so it is kept till then.
+    const shown = context.editorShowing?.imageId === image.imageId ? context.editorShowing.jobId : null;
+    rememberEditorDeblur(context, job.id, { imageId: image.imageId, modelId: request.modelId, mask: request.mask, saves: [], ...(shown ? { restores: shown } : {}) });
     return { jobId: job.id };
   };
 }

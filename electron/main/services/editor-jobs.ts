@@ -1,6 +1,7 @@
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import type { EditorDeblur, ServiceContext } from './context.js';
 import { openImageResult } from './open-image.js';
+import { pruneResults } from './prune-results.js';
 
 /**
  * What a window that was reloaded (Ctrl+R, a renderer crash) needs to carry on: the editor's
@@ -15,7 +16,8 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
     // went to the page that is gone, so the new one learns of it only from here.
     await Promise.allSettled([...context.savesWriting]);
     const deblurs = [...context.editorDeblurs].flatMap(([jobId, deblur]) => {
-      const job = context.jobs.get(jobId);
+      const known = context.jobs.get(jobId);
+      const job = known && context.results.view(known);
       const image = context.images.get(deblur.imageId);
       if (!job || !image) return [];
       const madeWith = { modelId: deblur.modelId, ...(deblur.mask ? { mask: deblur.mask } : {}) };
@@ -33,7 +35,10 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
  */
 export function createEditorShowingService(context: ServiceContext): (request: IpcParsedRequest<'editorShowing'>) => Promise<IpcResponse<'editorShowing'>> {
   return async ({ imageId, jobId }) => {
-    if (context.images.get(imageId)) context.editorShowing = { imageId, jobId: jobId ?? null };
+    if (!context.images.get(imageId)) return {};
+    context.editorShowing = { imageId, jobId: jobId ?? null };
+    // The photo moved away from may have more results than the window can reach now.
+    await pruneResults(context);
     return {};
   };
 }

@@ -6,7 +6,8 @@ import type { ServiceContext } from './context.js';
 export function findJob(context: ServiceContext, jobId: string): JobSnapshot {
   const job = context.jobs.get(jobId);
   if (!job) throw new UnshakeError('JOB_NOT_FOUND', 'There is no such job in this session.');
-  return job;
+  // A deblur whose result main no longer keeps says so (result-store.ts).
+  return context.results.view(job);
 }
 
 export function createJobStatusService(

@@ -3,6 +3,7 @@ import type { IpcParsedRequest, IpcResponse, OpenImageResult } from '../../commo
 import type { OpenedImage } from '../images/image-registry.js';
 import { previewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
+import { pruneResults } from './prune-results.js';
 
 /** Long edge of the screen preview: sharp on a 4K/retina canvas without holding full-size pixels. */
 export const PREVIEW_MAX_EDGE = 2048;
@@ -17,7 +18,10 @@ export function createOpenImageService(
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.imaging.request('inspect', { path: filePath, maxMegapixels });
     const preview = await context.imaging.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
-    return openImageResult(context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview }));
+    const opened = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview });
+    // The registry may have forgotten its oldest photo: its results can no longer be shown or saved.
+    await pruneResults(context);
+    return openImageResult(opened);
   };
 }
 

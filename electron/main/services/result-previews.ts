@@ -12,6 +12,8 @@ export interface ResultPreviews {
    * first (to learn its size for the `done` snapshot), the image protocol then serves the same.
    */
   get(jobId: string, resultPath: string, signal?: AbortSignal): Promise<ResultPreview>;
+  /** Drops a removed result's preview: it is no longer shown. */
+  forget(jobId: string): void;
 }
 
 /**
@@ -38,5 +40,6 @@ export function createResultPreviews(
       while (previews.size > maxEntries) previews.delete(previews.keys().next().value as string);
       return made;
     },
+    forget: (jobId) => void previews.delete(jobId),
   };
 }

@@ -38,53 +38,67 @@ export function createSaveService(context: ServiceContext): (request: SaveReques
 
 function writeSave(context: ServiceContext): (request: SaveRequest) => Promise<IpcResponse<'save'>> {
   return async (request) => {
-    const result = finishedResult(context, request.jobId);
-    const keep = shareToKeep(result.strength, request.strength);
-    const settings = context.settings.get();
-    // A name chosen in Save As…'s dialog speaks for itself; otherwise the preferred output format.
-    const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
-    const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
-    const encode = (outPath: string, overwrite: boolean) =>
-      context.engine
-        .request('encode', {
-          resultPath: result.resultPath,
-          source: result.source,
-          outPath,
-          format,
-          quality: request.quality ?? settings.jpegQuality,
-          overwrite,
-          maxMegapixels: settings.maxMegapixels,
-          ...(keep < 1 ? { keep } : {}),
-        })
-        .catch(async (error: unknown) => {
-          // An engine that died mid-write (killed, out of memory) cleaned up nothing: its hidden
-          // full-size temp files would stay beside the photo. Only a dead writer's are removed.
-          await removeStaleTempFiles([path.dirname(outPath)]);
-          throw error;
-        });
-    const defaultName = () => defaultSavePath(result, format, settings.outputSuffix);
-    const saved = request.path
-      ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite ?? false)
-      : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
-        await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
-    // Listed on the job's card again after a reload, as the window listed it.
-    const strength = request.strength ?? result.strength;
-    const via = request.path ? 'save-as' : 'save';
-    context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
-    // An HDR photo's gain map saved as PNG, TIFF or WebP: said with the save.
-    const notes = formatNotes({ path: result.sourcePath, gainMap: result.source.gainMap }, format);
-    return notes.length > 0 ? { ...saved, notes } : saved;
+    finishedResult(context, request.jobId);
+    // Held until the file is written: a result removed meanwhile (prune-results.ts) stays until then.
+    const lease = context.results.lease(request.jobId);
+    if (!lease) throw notKept();
+    try {
+      return await writeLeased(context, request, lease.result);
+    } finally {
+      lease.release();
+    }
   };
+}
+
+async function writeLeased(context: ServiceContext, request: SaveRequest, result: JobResult): Promise<IpcResponse<'save'>> {
+  const keep = shareToKeep(result.strength, request.strength);
+  const settings = context.settings.get();
+  // A name chosen in Save As…'s dialog speaks for itself; otherwise the preferred output format.
+  const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
+  const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
+  const encode = (outPath: string, overwrite: boolean) =>
+    context.engine
+      .request('encode', {
+        resultPath: result.resultPath,
+        source: result.source,
+        outPath,
+        format,
+        quality: request.quality ?? settings.jpegQuality,
+        overwrite,
+        maxMegapixels: settings.maxMegapixels,
+        ...(keep < 1 ? { keep } : {}),
+      })
+      .catch(async (error: unknown) => {
+        // An engine that died mid-write (killed, out of memory) cleaned up nothing: its hidden
+        // full-size temp files would stay beside the photo. Only a dead writer's are removed.
+        await removeStaleTempFiles([path.dirname(outPath)]);
+        throw error;
+      });
+  const defaultName = () => defaultSavePath(result, format, settings.outputSuffix);
+  const saved = request.path
+    ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite ?? false)
+    : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
+      await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
+  // Listed on the job's card again after a reload, as the window listed it.
+  const strength = request.strength ?? result.strength;
+  const via = request.path ? 'save-as' : 'save';
+  context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
+  // An HDR photo's gain map saved as PNG, TIFF or WebP: said with the save.
+  const notes = formatNotes({ path: result.sourcePath, gainMap: result.source.gainMap }, format);
+  return notes.length > 0 ? { ...saved, notes } : saved;
 }
 
 /** A finished deblur's result, or why the job cannot be saved. */
 export function finishedResult(context: ServiceContext, jobId: string): JobResult {
   const job = findJob(context, jobId);
+  if (job.state.status !== 'done') throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
   const result = context.results.get(jobId);
-  if (job.state.status !== 'done' || !result) {
-    throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
-  }
+  if (!result) throw notKept();
   return result;
+}
+
+function notKept(): UnshakeError {
+  return new UnshakeError('RESULT_NOT_KEPT', "This result is no longer kept: Unshake keeps a photo's two newest results, and drops other photos' oldest past 1 GB. Deblur the photo again to save it.");
 }
 
 /**

@@ -4,7 +4,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import type { IpcResult } from '../../common/ipc-contract.js';
 import type { JobSnapshot } from '../../common/job-state.js';
 import type { EngineClient } from '../engine/engine-client.js';
-import { createImageRequestHandler, type ImageSource } from '../images/image-protocol.js';
+import { createImageRequestHandler, type CropRegion, type ImageSource } from '../images/image-protocol.js';
 import { createImageRegistry } from '../images/image-registry.js';
 import { createIpcDispatcher } from '../ipc/dispatch.js';
 import { createJobJournal } from '../jobs/job-journal.js';
@@ -21,6 +21,8 @@ import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
 import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
+import { createResultStore } from './result-store.js';
+import { RESULTS_BUDGET_BYTES } from './prune-results.js';
 import { createBatchService } from './batch.js';
 import { createBatchResumeServices } from './batch-resume.js';
 import { createInterruptedBatches } from './interrupted-batches.js';
@@ -48,6 +50,10 @@ export interface StartServicesOptions {
   imagingEngine?: EngineClient;
   /** Where a removed model goes: the OS trash in the app; default <userData>/Trash. */
   moveToTrash?: MoveToTrash;
+  /** Photos the session keeps open (the image registry's limit; default 200): tests use fewer. */
+  maxOpenImages?: number;
+  /** What deblur results may take on disk before other photos' oldest go (default 1 GiB: prune-results.ts). */
+  resultsBudgetBytes?: number;
   /** The system's save dialog, for Save As…; without one (the CLI, most tests) Save As… says so. */
   chooseSavePath?: ChooseSavePath;
   settings: SettingsStore;
@@ -89,20 +95,21 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const interrupted = await compactJobJournal(journalFile);
   const journal = createJobJournal(journalFile);
   const jobs = createJobManager({ journal });
+  const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels);
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,
     imaging: options.imagingEngine ?? options.engine,
     settings: options.settings,
-    images: createImageRegistry(),
+    images: createImageRegistry(options.maxOpenImages),
     jobs,
     journal,
     interruptedBatches: createInterruptedBatches(journal, interrupted),
-    results: new Map(),
+    results: createResultStore({ budgetBytes: options.resultsBudgetBytes ?? RESULTS_BUDGET_BYTES, forgetPreview: (jobId) => resultPreviews.forget(jobId) }),
     editorDeblurs: new Map(),
     savesWriting: new Set(),
     editorShowing: null,
-    resultPreviews: createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels),
+    resultPreviews,
     paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
     granted: createGrantedPaths(),
     appVersion: options.appVersion,
@@ -149,7 +156,18 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
 
   return {
     dispatch,
-    onJobUpdate: (listener) => jobs.onUpdate(listener),
+    onJobUpdate(listener) {
+      // A deblur whose result was removed is a change of its job too: its card says so (result-store.ts).
+      const offJobs = jobs.onUpdate((job) => listener(context.results.view(job)));
+      const offRemoved = context.results.onRemoved((jobId) => {
+        const job = jobs.get(jobId);
+        if (job) listener(context.results.view(job));
+      });
+      return () => {
+        offJobs();
+        offRemoved();
+      };
+    },
     handleImageRequest: createImageRequestHandler(imageSource(context)),
     trainingUnderWay: training.underWay,
     grantPath: (absolutePath) => context.granted.grant(absolutePath),
@@ -178,15 +196,26 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
 function imageSource(context: ServiceContext): ImageSource {
   return async ({ kind, id, region }) => {
     if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
-    if (kind === 'crop' && region) {
-      const path = id.startsWith('img_') ? context.images.get(id)?.path : context.results.get(id)?.resultPath;
-      if (!path) return undefined;
-      const { maxMegapixels } = context.settings.get();
-      return (await context.imaging.request('crop', { path, region, maxMegapixels })).jpeg;
+    if (kind === 'crop' && region && id.startsWith('img_')) {
+      const path = context.images.get(id)?.path;
+      return path ? cropOf(context, path, region) : undefined;
     }
-    const result = context.results.get(id);
-    return result ? (await context.resultPreviews.get(id, result.resultPath)).jpeg : undefined;
+    // A result's file is held while it is read: a result removed meanwhile stays till then.
+    const lease = context.results.lease(id);
+    if (!lease) return undefined;
+    try {
+      const { resultPath } = lease.result;
+      if (kind === 'crop') return region ? await cropOf(context, resultPath, region) : undefined;
+      return (await context.resultPreviews.get(id, resultPath)).jpeg;
+    } finally {
+      lease.release();
+    }
   };
+}
+
+async function cropOf(context: ServiceContext, path: string, region: CropRegion): Promise<Uint8Array> {
+  const { maxMegapixels } = context.settings.get();
+  return (await context.imaging.request('crop', { path, region, maxMegapixels })).jpeg;
 }
 
 const noSaveDialog: ChooseSavePath = () => {
