@@ -187,4 +187,25 @@ describe('getting a finished result back', () => {
     }
     expect(app().pageErrors).toEqual([]);
   });
+
+  it('a third result of the photo: the first one’s card says it is no longer kept and has no Show; the one before can still be shown and saved', async () => {
+    const done = () => page().getByTestId('job-panel').locator('li[data-status="done"]');
+    const show = () => page().getByRole('button', { name: `Show ${PHOTO} and its result` });
+    for (let run = 0; run < 2; run++) {
+      await button('Deblur').click();
+      await button('Deblur again').click();
+      await expect.poll(() => done().count(), { timeout: 180_000 }).toBe(2 + run);
+      await expect.poll(() => text('job-status')).toBe('Done');
+    }
+    // Newest first: the first result is the last card; main removed its file.
+    await expect.poll(() => done().last().locator('.line').textContent()).toBe('Result no longer kept: deblur the photo again to save it');
+    expect(await done().last().getByRole('button').count()).toBe(0);
+    expect(await show().count()).toBe(1);
+    await show().click();
+    await expect.poll(() => page().getByTestId('result-preview').count()).toBe(1);
+    await expect.poll(() => button('Save').isEnabled()).toBe(true);
+    await button('Save').click();
+    await expect.poll(() => page().getByTestId('saved-path').count(), { timeout: 60_000 }).toBe(1);
+    expect(app().pageErrors).toEqual([]);
+  });
 });

@@ -13,7 +13,12 @@ export function earlierResult(jobId: string, notes: Readonly<Record<string, Note
   const note = notes[jobId];
   const job = jobs[jobId];
   if (!note || !job) return null;
-  const done = (id: string) => jobs[id]?.state.status === 'done' && notes[id]?.image.imageId === note.image.imageId;
+  const kept = (id: string) => {
+    const state = jobs[id]?.state;
+    return state?.status === 'done' && !state.resultRemoved;
+  };
+  // A result main no longer keeps (an older one of the photo) cannot come back.
+  const done = (id: string) => kept(id) && notes[id]?.image.imageId === note.image.imageId;
   if (note.shownBefore && done(note.shownBefore)) return note.shownBefore;
   const earlier = Object.keys(notes).filter((id) => id !== jobId && done(id) && jobs[id]!.createdAt <= job.createdAt);
   return earlier.sort((a, b) => jobs[b]!.createdAt - jobs[a]!.createdAt)[0] ?? null;

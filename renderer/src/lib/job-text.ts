@@ -16,7 +16,8 @@ export function describeJob(job: JobSnapshot, ahead: JobAhead | null = null): st
     case 'running':
       return `${state.progress.stage} · ${formatPercent(state.progress.fraction)}`;
     case 'done':
-      return 'Done';
+      // Main keeps a photo's newest results (and drops the oldest past its disk budget): no Show, no Save.
+      return state.resultRemoved ? 'Result no longer kept: deblur the photo again to save it' : 'Done';
     case 'failed':
       return state.error.message;
     case 'cancelled':

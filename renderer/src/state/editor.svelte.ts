@@ -62,7 +62,7 @@ class EditorState {
     return note !== undefined && app.settings !== null && savedAlready(note, this.strength, app.settings);
   });
   /** Another place or name is always another file: Save As… needs only a current result. */
-  canSaveAs = $derived(this.job?.state.status === 'done' && !this.stale && !this.saving);
+  canSaveAs = $derived(this.job?.state.status === 'done' && !this.job.state.resultRemoved && !this.stale && !this.saving);
   canSave = $derived(this.canSaveAs && !this.savedAsShown);
   /** Deblur was pressed on this job's result, made as it would be now: said instead of minutes of the same run. */
   alreadyDone = $state<string | null>(null);
@@ -211,8 +211,8 @@ class EditorState {
 
   /**
    * Back to an earlier deblur of this session, from its job card: its photo and its result, as
-   * they were (main keeps both until quit), or its progress while it still runs. Opening another
-   * photo thus never loses a result, nor stops one being made.
+   * they were (main keeps a photo's newest results: an older one's card has no Show), or its
+   * progress while it still runs. Opening another photo thus never stops a result being made.
    */
   async showJob(jobId: string): Promise<void> {
     const note = this.jobNotes[jobId];

@@ -33,4 +33,10 @@ describe('the result a deblur that ended without one leaves on screen', () => {
     expect(earlierResult('a3', notes, jobs)).toBe('a2');
     expect(earlierResult('unknown', notes, jobs)).toBeNull();
   });
+
+  it('passes over a result main no longer keeps (an older one of the photo): it cannot come back', () => {
+    const notes = { a1: note('a'), a2: note('a'), a3: note('a', 'a2') };
+    const removed = { ...jobs, a2: { ...jobs.a2, state: { status: 'done', resultRemoved: true } } as JobSnapshot };
+    expect(earlierResult('a3', notes, removed)).toBe('a1');
+  });
 });

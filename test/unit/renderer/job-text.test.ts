@@ -38,6 +38,13 @@ describe('what a queued deblur says it waits for', () => {
   });
 });
 
+describe('a done deblur whose result main no longer keeps', () => {
+  it('says so on its card, with what to do, instead of Done', () => {
+    expect(describeJob(job({ status: 'done' }))).toBe('Done');
+    expect(describeJob(job({ status: 'done', resultRemoved: true }))).toBe('Result no longer kept: deblur the photo again to save it');
+  });
+});
+
 describe('what screen readers hear about a job', () => {
   it('one sentence per state, the same all through a running job', () => {
     const progress = (fraction: number): JobState => ({ status: 'running', progress: { stage: `Tile ${Math.ceil(fraction * 10)} of 10`, fraction } });
