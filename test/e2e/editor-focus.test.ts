@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
+import { installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 import { appLoaded, attachPath, dropFile, dropFolder, installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
@@ -30,13 +29,7 @@ describe('focus after actions that remove or disable the focused control', () =>
     await copyFile(file('a.jpg'), file('folder/one.jpg'));
     await makeGoproPairsFolder(file('pairs'));
     // A tiny generator to fine-tune from in seconds, and two models of one's own to remove.
-    const dir = file(`user-data/models/${TINY}`);
-    await mkdir(dir, { recursive: true });
-    const onnx = buildTinyGeneratorOnnx(3);
-    await writeFile(path.join(dir, 'model.onnx'), onnx);
-    const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
-    const sha256 = createHash('sha256').update(onnx).digest('hex');
-    await writeFile(path.join(dir, `${TINY}.manifest.json`), JSON.stringify({ ...manifest, id: TINY, name: 'Tiny camera', file: 'model.onnx', placeholder: false, sha256 }));
+    await installTinyGenerator(file('user-data/models'), TINY, 'Tiny camera');
     await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
     await installModelCopy(file('user-data'), 'second-look', 'Second look');
   });

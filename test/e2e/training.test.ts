@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
-import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
+import { buildTinyGeneratorOnnx, installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { appLoaded, attachPath, dropFolder, focusedTestId, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, focusedTestId, useE2eSession } from './harness.js';
 
 /**
  * The Fine-tune panel in Chromium with the real services: a folder of pairs dropped on it trains
@@ -20,13 +19,7 @@ const TINY = 'tiny-camera';
 describe('fine-tuning from the training panel', () => {
   const { file, page, app } = useE2eSession('training', async (file) => {
     await makeGoproPairsFolder(file('pairs'));
-    const dir = file(`user-data/models/${TINY}`);
-    await mkdir(dir, { recursive: true });
-    const onnx = buildTinyGeneratorOnnx(3);
-    await writeFile(path.join(dir, 'model.onnx'), onnx);
-    const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
-    const sha256 = createHash('sha256').update(onnx).digest('hex');
-    await writeFile(path.join(dir, `${TINY}.manifest.json`), JSON.stringify({ ...manifest, id: TINY, name: 'Tiny camera', file: 'model.onnx', placeholder: false, sha256 }));
+    await installTinyGenerator(file('user-data/models'), TINY, 'Tiny camera');
   });
   const panel = () => page().getByTestId('training-panel');
   const status = () => page().getByTestId('training-status').getAttribute('data-status', { timeout: 5_000 });
