@@ -134,6 +134,8 @@ describe('output settings', () => {
     await page().locator('body').press('z');
     expect(await zoomed()).toBe(0);
     await box.check();
+    // Once saved, the buttons show their keys again.
+    await expect.poll(() => page().locator('[role="group"][aria-label="Zoom"] kbd').count()).toBeGreaterThan(0);
     await page().locator('body').press('z');
     await expect.poll(zoomed).toBe(1);
   });
