@@ -3,9 +3,7 @@ import type { JobProgress } from '../common/job-state.js';
 import { UnshakeError } from '../../model/src/errors.js';
 import { decodeImage } from '../../model/src/image/decode.js';
 import { encodeImage } from '../../model/src/image/encode.js';
-import { resolveOutputFormat } from '../../model/src/image/formats.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
-import { resultNotes } from '../../model/src/image/result-notes.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
 import { rasterFingerprint } from '../../model/src/image/provenance.js';
 import { makeCrop, makePreview } from '../../model/src/image/preview.js';
@@ -84,8 +82,7 @@ const handlers: { [T in EngineCommand]: Handler<T> } = {
       signal,
       onProgress: tileStages(onProgress),
     });
-    const notes = resultNotes(result.source, resolveOutputFormat(result.source.format, request.format, result.outPath));
-    return { outPath: result.outPath, bytes: result.bytes, executionProvider: result.executionProvider, notes };
+    return { outPath: result.outPath, bytes: result.bytes, executionProvider: result.executionProvider, notes: result.notes };
   },
   encode: async (request) => {
     const source = sourceFromWire(request.source);

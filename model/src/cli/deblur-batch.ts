@@ -11,8 +11,7 @@ import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
 import { doneRecord, type PhotoRecord } from './deblur-json.js';
-import type { DeblurFileOptions } from '../infer/deblur-file.js';
-import { deblurWithNotes } from './result-notes.js';
+import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { getSession } from '../infer/session-manager.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
@@ -109,7 +108,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         inPhoto = true;
         const result = await withInterruptCleanup(
           outPath,
-          ({ signal }) => deblurWithNotes(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
+          ({ signal }) => deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
           { afterStop: standing },
         ).finally(() => {
           inPhoto = false;

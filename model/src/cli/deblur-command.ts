@@ -8,8 +8,7 @@ import { defaultOutputPath } from '../image/encode.js';
 import { extensionFor, resolveOutputFormat, type WritableFormat } from '../image/formats.js';
 import { probeImage } from '../image/probe.js';
 import { makeOutputFolder } from '../image/results-folder.js';
-import type { DeblurFileOptions } from '../infer/deblur-file.js';
-import { deblurWithNotes } from './result-notes.js';
+import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
 import { doneRecord, summaryJson } from './deblur-json.js';
 import { batchFormatOf, outWithExtension, qualityNote, strengthOption } from './deblur-output-checks.js';
@@ -128,7 +127,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     },
   };
   const result = await withInterruptCleanup(outPath, ({ signal, watch }) =>
-    deblurWithNotes(input, {
+    deblurFile(input, {
       ...options,
       signal,
       onOutPath: (moved) => {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ErrorInfo } from '../../../electron/common/error-codes.js';
-import type { NotedResult } from './result-notes.js';
+import type { DeblurFileResult } from '../infer/deblur-file.js';
 
 /**
  * deblur --json: one summary on stdout when the command has run, for one photo or a batch alike,
@@ -34,7 +34,7 @@ export interface DeblurSummary {
   alreadyDone: number;
 }
 
-export function doneRecord(input: string, result: NotedResult): PhotoRecord {
+export function doneRecord(input: string, result: DeblurFileResult): PhotoRecord {
   return {
     input: path.resolve(input),
     status: 'done',

@@ -5,9 +5,11 @@ import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
+import { resolveOutputFormat } from '../image/formats.js';
 import { withFreeDefaultName } from '../image/free-output-name.js';
 import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
 import { rasterFingerprint } from '../image/provenance.js';
+import { resultNotes } from '../image/result-notes.js';
 import type { SourceMetadata } from '../image/types.js';
 import { workingSpaceForSource } from '../image/working-space.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
@@ -61,6 +63,8 @@ export interface DeblurFileResult {
   model: { id: string; name: string; placeholder: boolean };
   /** The original as read (format, profile, EXIF): what a later save of this result keeps. */
   source: SourceMetadata;
+  /** What the written file leaves out of the photo, in words (image/result-notes.ts). */
+  notes: string[];
 }
 
 const EXTENSIONS: Record<Exclude<OutputFormat, 'same'>, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' };
@@ -141,5 +145,6 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     height: raster.height,
     model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },
     source,
+    notes: resultNotes(source, resolveOutputFormat(source.format, format, written.path)),
   };
 }
