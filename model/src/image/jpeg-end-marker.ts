@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import { jpegHeadOf } from './jpeg-head.js';
 
 /**
  * A JPEG that lacks only its end-of-image marker (FF D9): some cameras, phones and copy tools
@@ -19,29 +20,13 @@ const SEQUENTIAL_FRAMES = new Set([0xc0, 0xc1]);
  * A progressive file cut between scans would read as a coarser picture with no warning, so only
  * sequential files qualify; a picture cut mid-scan is caught by the strict re-read.
  */
-export function lacksOnlyEndMarker(bytes: Buffer): boolean {
-  if (bytes.length < 4 || bytes.readUInt16BE(0) !== 0xffd8) return false;
-  let frameComponents = 0;
-  let pos = 2;
-  while (pos + 4 <= bytes.length) {
-    if (bytes[pos] !== 0xff) return false;
-    const marker = bytes[pos + 1]!;
-    if (marker === 0xff) {
-      pos += 1; // fill byte before a marker
-      continue;
-    }
-    const length = bytes.readUInt16BE(pos + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (!SEQUENTIAL_FRAMES.has(marker) || pos + 10 > bytes.length) return false;
-      frameComponents = bytes[pos + 9]!;
-    }
-    if (marker === 0xda) {
-      const scanComponents = bytes[pos + 4];
-      return frameComponents > 0 && scanComponents === frameComponents && onlyRestartMarkers(bytes, pos + 2 + length);
-    }
-    pos += 2 + length;
-  }
-  return false;
+export async function lacksOnlyEndMarker(bytes: Buffer): Promise<boolean> {
+  const head = await jpegHeadOf(bytes);
+  const frame = head.find((s) => s.marker >= 0xc0 && s.marker <= 0xcf && s.marker !== 0xc4 && s.marker !== 0xc8 && s.marker !== 0xcc);
+  const scan = head.at(-1);
+  if (!frame || !SEQUENTIAL_FRAMES.has(frame.marker) || frame.bytes.length < 10 || scan?.marker !== 0xda || scan.bytes.length < 5) return false;
+  // Components: the frame's at byte 9 of its segment, the scan's at byte 4.
+  return scan.bytes[4] === frame.bytes[9] && frame.bytes[9]! > 0 && onlyRestartMarkers(bytes, scan.at + scan.bytes.length);
 }
 
 /** Entropy-coded data from `from` to the end holds no marker but stuffed bytes (FF 00) and RST0–7. */
@@ -69,7 +54,7 @@ export async function withEndMarkerRepair<T>(path: string, options: SharpOptions
   } catch (error) {
     if (!isPrematureEnd(error)) throw error;
     const bytes = await readFile(path).catch(() => null);
-    if (!bytes || !lacksOnlyEndMarker(bytes)) throw error;
+    if (!bytes || !(await lacksOnlyEndMarker(bytes))) throw error;
     try {
       return await run(sharp(Buffer.concat([bytes, EOI]), { ...options, failOn: 'warning' }));
     } catch {

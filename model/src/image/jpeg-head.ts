@@ -23,17 +23,25 @@ const PHOTOSHOP_SIGNATURE = Buffer.from('Photoshop 3.0\0', 'latin1');
 
 type ReadAt = (at: number, length: number) => Promise<Buffer> | Buffer;
 
-/** The segments between SOI and the first scan (or the first byte that is no marker). */
+/**
+ * The segments from SOI to the first scan's header, which ends the list (or to the first byte
+ * that is no marker). Fill bytes (0xFF) before a marker are skipped, as the standard allows.
+ */
 async function walk(size: number, read: ReadAt): Promise<JpegSegment[]> {
   const start = await read(0, 2);
   if (start.length < 2 || start.readUInt16BE(0) !== SOI) return [];
   const segments: JpegSegment[] = [];
   for (let at = 2; at + 4 <= size; ) {
     const head = await read(at, 4);
-    if (head.length < 4 || head[0] !== 0xff || head[1] === SOS) break;
+    if (head.length < 4 || head[0] !== 0xff) break;
+    if (head[1] === 0xff) {
+      at += 1;
+      continue;
+    }
     const length = head.readUInt16BE(2);
     if (length < 2) break;
     segments.push({ marker: head[1]!, at, bytes: Buffer.from(await read(at, 2 + length)) });
+    if (head[1] === SOS) break;
     at += 2 + length;
   }
   return segments;

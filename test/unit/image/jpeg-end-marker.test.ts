@@ -83,9 +83,9 @@ describe('a JPEG cut short in its picture data', () => {
   });
 
   it('is told apart by its structure: only a sequential single scan running to the end qualifies', async () => {
-    expect(lacksOnlyEndMarker(await readFile(files['no-end-marker.jpg']!))).toBe(true);
-    expect(lacksOnlyEndMarker(await readFile(files['progressive-cut-between-scans.jpg']!))).toBe(false);
+    expect(await lacksOnlyEndMarker(await readFile(files['no-end-marker.jpg']!))).toBe(true);
+    expect(await lacksOnlyEndMarker(await readFile(files['progressive-cut-between-scans.jpg']!))).toBe(false);
     // A complete file has its end marker after the scan: nothing to repair.
-    expect(lacksOnlyEndMarker(original)).toBe(false);
+    expect(await lacksOnlyEndMarker(original)).toBe(false);
   });
 });
