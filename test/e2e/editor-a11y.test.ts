@@ -69,6 +69,9 @@ describe('editor accessibility in Chromium with the real services', () => {
   });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const button = (name: string) => page().getByRole('button', { name, exact: true });
+  // The dialog is asked before its answer is back: until then the editor is still saving, and Deblur
+  // and Save As… do nothing (in Electron the dialog is modal, so no key reaches the page meanwhile).
+  const saveAsDone = () => expect.poll(() => page().getByTestId('save-as-button').getAttribute('aria-disabled')).toBeNull();
   const shot = async (name: string) => {
     if (SHOTS) await page().screenshot({ path: path.join(SHOTS, `a11y-${name}.png`) });
   };
@@ -292,6 +295,7 @@ describe('editor accessibility in Chromium with the real services', () => {
     saveDialog().answer(null);
     await saveAs.press('Enter');
     await expect.poll(() => saveDialog().asked.length).toBe(1);
+    await saveAsDone();
     expect(saveDialog().asked[0]!.defaultPath).toBe(file('ladybird-unshaken-4.jpg'));
     expect(await cards.getByTestId('job-save').count()).toBe(savesBefore);
     // A place and a type of the photographer's choosing: a PNG in another folder.
@@ -332,6 +336,7 @@ describe('editor accessibility in Chromium with the real services', () => {
     saveDialog().answer(null);
     await page().keyboard.press('Control+Shift+S');
     await expect.poll(() => saveDialog().asked.length).toBe(asked + 1);
+    await saveAsDone();
     // Nothing changed since the result: Ctrl+Enter says it is there already; Deblur again runs it.
     await page().keyboard.press('Control+Enter');
     await button('Deblur again').click();
