@@ -15,7 +15,7 @@ export interface ParentTransport {
 /**
  * One worker file runs in two hosts: an Electron utility process (messages on
  * process.parentPort) and a Node child_process.fork child (process.send), which is what the
- * tests, the CLI and the e2e harness use since they have no Electron binary.
+ * tests and the e2e harness use since they have no Electron binary.
  */
 export function connectToParent(): ParentTransport {
   const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;

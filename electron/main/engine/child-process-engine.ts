@@ -10,7 +10,7 @@ export interface ChildProcessEngineOptions extends ProcessEngineOptions {
   entry?: WorkerEntry;
 }
 
-/** The engine as a Node child process: used by tests, the CLI and the e2e harness (no Electron). */
+/** The engine as a Node child process: used by tests and the e2e harness (no Electron; the CLI runs the engine in-process). */
 export function createChildProcessEngine(options: ChildProcessEngineOptions = {}): EngineClient {
   const entry = options.entry ?? resolveWorkerEntry();
   return createProcessEngine(

@@ -21,7 +21,7 @@ const CHANNEL_LOOKUP = new Map<string, ChannelName>(
 );
 
 /** "mask.shapes.0.width: Too small" — short enough for a status bar, precise enough to fix. */
-export function describeZodError(error: z.ZodError): string {
+function describeZodError(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

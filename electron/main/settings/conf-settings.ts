@@ -5,7 +5,7 @@ import { openSettingsStore } from './open-settings.js';
 import type { SettingsStore } from './settings-store.js';
 
 /**
- * Settings in `<dir>/settings.json` via conf, for plain Node (CLI, tests, the e2e harness).
+ * Settings in `<dir>/settings.json` via conf, for plain Node (tests, the e2e harness; the CLI reads no app settings).
  * The Electron app uses electron-store, which is conf underneath with Electron's paths.
  */
 export function createConfSettingsStore(dir: string): SettingsStore {

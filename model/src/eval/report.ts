@@ -12,7 +12,7 @@ export interface EvalSummary {
  * Identical images score ∞ dB. In means and gains a pair's PSNR counts as at most this, so one
  * already-sharp pair in a set does not turn the mean into ∞ and the gain into −∞ or NaN.
  */
-export const PSNR_CAP_DB = 100;
+const PSNR_CAP_DB = 100;
 const capped = (psnr: number) => Math.min(psnr, PSNR_CAP_DB);
 
 export function summarise(results: PairResult[]): EvalSummary {

@@ -22,7 +22,7 @@ const EXTENSIONS: Record<WritableFormat, readonly string[]> = {
   webp: ['.webp'],
 };
 
-export function isWritableFormat(format: string): format is WritableFormat {
+function isWritableFormat(format: string): format is WritableFormat {
   return (WRITABLE_FORMATS as readonly string[]).includes(format);
 }
 

@@ -43,16 +43,10 @@ export interface SessionOptions {
   optimizedCacheDir?: string;
 }
 
-/** Process-wide default for `optimizedCacheDir` (set once by the CLI or the worker). */
-let defaultCacheDir: string | undefined;
-export function setOptimizedModelCacheDir(dir: string | undefined): void {
-  defaultCacheDir = dir;
-}
-
 export async function getSession(modelPath: string, options: SessionOptions = {}): Promise<SessionHandle> {
   const preferred = options.preferred ?? 'auto';
   const threads = options.threads ?? os.availableParallelism();
-  const cacheDir = options.optimizedCacheDir ?? defaultCacheDir;
+  const cacheDir = options.optimizedCacheDir;
   const full = executionProviderChain(process.platform, preferred);
   const loadable = () => full.filter((ep) => !unloadable.has(ep));
   // The file's identity is in the key: a model re-imported or retrained under the same path is
@@ -185,7 +179,7 @@ export function retireIdleSessions(): void {
   }
 }
 
-/** Release every cached session (tests, worker shutdown). */
+/** Release every cached session (tests; the worker simply exits). */
 export async function releaseSessions(): Promise<void> {
   const handles = await Promise.allSettled([...cache.values()]);
   cache.clear();

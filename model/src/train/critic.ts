@@ -40,7 +40,7 @@ export function criticOutputSize(size: number): number {
   return s;
 }
 
-export function leakyReluTwiceDifferentiable(x: tf.Tensor): tf.Tensor {
+function leakyReluTwiceDifferentiable(x: tf.Tensor): tf.Tensor {
   return tf.sub(tf.relu(x), tf.mul(SLOPE, tf.relu(tf.neg(x))));
 }
 

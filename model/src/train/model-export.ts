@@ -120,7 +120,7 @@ function describeData(d: TrainingDataSummary): string {
  * The base version with `+ft.<steps>` (semver build metadata, so it sorts with its base); a
  * fine-tune of a fine-tune appends `.ft.<steps>`.
  */
-export function fineTunedVersion(baseVersion: string | undefined, steps: number): string {
+function fineTunedVersion(baseVersion: string | undefined, steps: number): string {
   const v = baseVersion ?? '0.0.0';
   return `${v}${v.includes('+') ? '.' : '+'}ft.${steps}`;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UnshakeError } from '../errors.js';
-import { readOnnx, type ConstTensor, type OnnxGraph } from './onnx-reader.js';
+import { readOnnx, type OnnxGraph } from './onnx-reader.js';
 import { CONSTANT_OPS, OPS, type OpContext } from './tf-ops.js';
 import { assignVariables, readVariables, uniquePrefix } from './weight-store.js';
 
@@ -118,7 +118,3 @@ export function decoderWeightNames(onnxBytes: Uint8Array): Set<string> {
   );
 }
 
-/** Float initializer values for tests and summaries (ONNX layout). */
-export function initializerValues(onnxBytes: Uint8Array): Map<string, ConstTensor> {
-  return readOnnx(onnxBytes).initializers;
-}

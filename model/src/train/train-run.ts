@@ -53,7 +53,7 @@ export async function interruptedRuns(modelsDir: string): Promise<{ id: string; 
 }
 
 /** The saved run under runDir, if any; a damaged one is reported with where it is and what to do. */
-export async function loadRun(o: TrainOptions, runDir: string) {
+async function loadRun(o: TrainOptions, runDir: string) {
   try {
     return await loadCheckpoint<RunState>(runDir);
   } catch (error) {

@@ -18,7 +18,7 @@ export interface VggFeatures {
 const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68];
 const FEATURE_LAYER = 'block3_conv3';
 
-export function defaultVggDir(): string {
+function defaultVggDir(): string {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
   return path.resolve(repoRoot, '../shared/weights/vgg19-block3');
 }

@@ -46,7 +46,7 @@ export function looksLikeFolder(file: File): boolean {
   return folders.has(file) || (file.size === 0 && file.type === '');
 }
 
-export function looksLikeImage(file: File): boolean {
+function looksLikeImage(file: File): boolean {
   return file.type.startsWith('image/') || IMAGE_EXTENSIONS.includes(extensionOf(file.name));
 }
 

@@ -103,7 +103,7 @@ function rintHalfEven(v: number): number {
 }
 
 /** Clip to [0, 1] → sRGB OETF (float32, as data.py) → 8-bit codes rounded half to even. */
-export function linearToSrgbU8(lin: Float64Array): Uint8Array {
+function linearToSrgbU8(lin: Float64Array): Uint8Array {
   const out = new Uint8Array(lin.length);
   for (let i = 0; i < lin.length; i++) {
     const x = Math.min(1, Math.max(0, lin[i]!));
@@ -121,7 +121,7 @@ export function encodeU8(lin: Float64Array, transfer: Transfer): Uint8Array {
 }
 
 /** Encode as JPEG at `quality` and decode again (the artefacts a camera or an editor adds). */
-export async function jpegRoundTrip(img: RgbImage, quality: number): Promise<Uint8Array> {
+async function jpegRoundTrip(img: RgbImage, quality: number): Promise<Uint8Array> {
   const raw = { width: img.width, height: img.height, channels: 3 as const };
   const jpeg = await sharp(img.data, { raw }).jpeg({ quality }).toBuffer();
   const { data } = await sharp(jpeg).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });

@@ -72,7 +72,7 @@ export function warpPlace(shake: Shake, img: { width: number; height: number }, 
   return { top, left, photoHeight: img.height, photoWidth: img.width, margin: Math.floor(footprint.width / 2), size };
 }
 
-export async function decodeUpright(photo: SharpPhoto): Promise<RgbImage> {
+async function decodeUpright(photo: SharpPhoto): Promise<RgbImage> {
   const data = await decodeRegion(photo.file, { left: 0, top: 0, width: photo.width, height: photo.height });
   return { width: photo.width, height: photo.height, data };
 }
