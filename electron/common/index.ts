@@ -5,3 +5,4 @@ export * from './mask.js';
 export * from './model-id.js';
 export * from './settings-schema.js';
 export * from './training.js';
+export * from './training-crop.js';

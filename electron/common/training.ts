@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MODEL_ID_PATTERN, modelIdSchema } from './model-id.js';
+import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE } from './training-crop.js';
 
 /**
  * Fine-tuning from the training panel: what a run may be asked (shared by the IPC contract and
@@ -7,10 +8,13 @@ import { MODEL_ID_PATTERN, modelIdSchema } from './model-id.js';
  */
 export const TRAINING_SOURCES = ['pairs', 'sharp'] as const;
 
+const CROP = TRAINING_CROP_RANGE;
+const CROP_RULE = `${TRAINING_CROP_RULE} from ${CROP.min} to ${CROP.max}`;
+
 /** The advanced settings a slow machine needs (smaller crops, a lighter critic); absent: the trainer's defaults. */
 export const fineTuneSettingsSchema = z
   .object({
-    crop: z.number().int().min(16).max(1024).optional(),
+    crop: z.number().int().min(CROP.min, CROP_RULE).max(CROP.max, CROP_RULE).multipleOf(CROP.step, CROP_RULE).optional(),
     batch: z.number().int().min(1).max(64).optional(),
     perceptualWeight: z.number().min(0).max(1000).optional(),
     criticWidth: z.number().int().min(1).max(256).optional(),

@@ -103,9 +103,14 @@ describe('fine-tuning from the training panel', () => {
     expect(banner).not.toContain('--');
     // A crop the generator or the critic cannot take is explained before anything runs.
     await fill('Other shots', 4);
-    await panel().getByTestId('training-crop').fill('30');
+    // 36 px is a multiple of the generator's 4 but not of the critic's 8: the run would be refused.
+    await panel().getByTestId('training-crop').fill('36');
     await panel().getByTestId('training-start').click();
-    await expect.poll(() => page().getByTestId('error-banner').textContent({ timeout: 5_000 })).toContain('The crop size must be a multiple of 4 px from 32 to 1024.');
+    await expect.poll(() => page().getByTestId('error-banner').textContent({ timeout: 5_000 })).toContain('The crop size must be a multiple of 8 px from 24 to 1024.');
+    // The field's arrows go from one crop a run takes to the next.
+    await panel().getByTestId('training-crop').fill('24');
+    await panel().getByTestId('training-crop').press('ArrowUp');
+    expect(await panel().getByTestId('training-crop').inputValue()).toBe('32');
     expect(await page().getByTestId('training-status').getAttribute('data-status')).toBe('done');
   });
 

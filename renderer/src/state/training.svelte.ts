@@ -1,4 +1,5 @@
-import { isTerminal, type FineTuneSettings, type InterruptedRunInfo, type JobSnapshot, type TrainingSource } from '../../../electron/common/index.js';
+import { isTerminal, type InterruptedRunInfo, type JobSnapshot, type TrainingSource } from '../../../electron/common/index.js';
+import { advancedSettings, type AdvancedFields } from '../lib/advanced-settings.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder } from '../lib/image-file.js';
@@ -6,19 +7,6 @@ import { folderName } from '../lib/job-text.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
-
-/** The advanced fields as typed (number inputs bind numbers; blank is null): blank keeps the trainer's default. */
-export type AdvancedFields = Record<'crop' | 'batch' | 'perceptualWeight' | 'criticWidth', number | null | undefined> & { decoderOnly: boolean };
-
-/** What the Advanced fields may hold (step 0: any number), in the words of the panel. */
-const ADVANCED_RANGES = {
-  // The generators' sizes are multiples of 4, and the critic needs crops of 32 px or more.
-  crop: { min: 32, max: 1024, step: 4, what: 'The crop size must be a multiple of 4 px' },
-  batch: { min: 1, max: 64, step: 1, what: 'The batch must be a whole number' },
-  perceptualWeight: { min: 0, max: 1000, step: 0, what: 'The perceptual loss weight must be a number' },
-  criticWidth: { min: 1, max: 256, step: 1, what: 'The critic width must be a whole number' },
-} as const;
-
 
 /**
  * The Fine-tune panel: the folder and kind of training data, the new model's name and length,
@@ -91,15 +79,14 @@ class TrainingState {
       errors.show(new ApiError('INVALID_REQUEST', 'Steps must be a whole number from 1 to 1,000,000.'));
       return;
     }
+    const advanced = advancedSettings(this.advanced);
+    if ('problem' in advanced) {
+      errors.show(new ApiError('INVALID_REQUEST', advanced.problem));
+      return;
+    }
+    const { settings } = advanced;
     await this.launch(() =>
-      api.trainStart({
-        baseModelId,
-        source: this.source,
-        folder: this.folder!,
-        name: this.name,
-        steps: this.steps,
-        ...(this.settings() ? { settings: this.settings()! } : {}),
-      }),
+      api.trainStart({ baseModelId, source: this.source, folder: this.folder!, name: this.name, steps: this.steps, ...(settings ? { settings } : {}) }),
     );
   }
 
@@ -143,20 +130,6 @@ class TrainingState {
   /** When the run ends, however it ended: the new model joins the picker, a stopped run the list to resume. */
   async ended(): Promise<void> {
     await Promise.all([app.refreshModels(), this.refreshRuns()]);
-  }
-
-  /** The advanced settings typed, checked here so a wrong one is explained in words (main checks again). */
-  private settings(): FineTuneSettings | null {
-    const a = this.advanced;
-    const given: Record<string, number | string> = {};
-    for (const [key, { min, max, step, what }] of Object.entries(ADVANCED_RANGES) as [keyof typeof ADVANCED_RANGES, (typeof ADVANCED_RANGES)[keyof typeof ADVANCED_RANGES]][]) {
-      const value = a[key];
-      if (typeof value !== 'number' || !Number.isFinite(value)) continue;
-      if (value < min || value > max || (step > 0 && value % step !== 0)) throw new ApiError('INVALID_REQUEST', `${what} from ${min} to ${max}.`);
-      given[key] = value;
-    }
-    if (a.decoderOnly) given.mode = 'decoder';
-    return Object.keys(given).length ? (given as FineTuneSettings) : null;
   }
 }
 

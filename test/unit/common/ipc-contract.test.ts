@@ -24,6 +24,9 @@ describe('IPC contract', () => {
     ['zero steps', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 0 }],
     ['an unknown source', { baseModelId: 'base', source: 'video', folder: '/p', name: 'x', steps: 10 }],
     ['an unknown advanced setting', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 10, settings: { lr: 1 } }],
+    // The critic halves a crop three times: 36 px would start a run the trainer refuses.
+    ['a crop the trainer refuses', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 10, settings: { crop: 36 } }],
+    ['a crop below the critic’s smallest', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x', steps: 10, settings: { crop: 16 } }],
     ['a file as the base model', { baseModelId: '/home/me/model.onnx', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
     ['a share as the base model', { baseModelId: '\\\\host\\share\\m.onnx', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
     ['a base model id that climbs out of the library', { baseModelId: '../base', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
