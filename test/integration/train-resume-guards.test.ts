@@ -118,7 +118,7 @@ describe('the crop size with the adversarial loss', () => {
     const smallest = 'Use --crop 24, or train without the critic: --adversarial 0.';
     expect(await refused({ ...o, crop: 16 }, 'INVALID_REQUEST', /^--crop 16 is too small for the adversarial loss: its critic needs crops of at least 24 px\./)).toContain(smallest);
     expect(await refused({ ...o, crop: 20 }, 'INVALID_REQUEST', /^--crop 20 is too small/)).toContain(smallest);
-    await refused({ ...o, crop: 28 }, 'INVALID_REQUEST', /^--crop 28 does not fit the critic of the adversarial loss\. Use --crop 24 or --crop 32, or train without the critic: --adversarial 0\.$/);
+    await refused({ ...o, crop: 28 }, 'INVALID_REQUEST', /^--crop 28 does not fit the critic of the adversarial loss, which takes multiples of 8 px from 24\. Use --crop 24 or --crop 32, or train without the critic: --adversarial 0\.$/);
     await expect(stat(path.join(work, 'm-critic'))).rejects.toThrow();
     // Without the critic a 16-px crop trains.
     const { summary } = await trainModel({ ...o, crop: 16, steps: 1, weights: { perceptual: 0, adversarial: 0 } });

@@ -94,7 +94,9 @@ checkpoint; --resume goes on from it.
       --resume              continue an interrupted run (--out names which, if there are several)
       --base <id or file>   model to start from (default: base)
       --steps <n>           training steps (default: 1000)
-      --crop <px>           training crop size (default: 256 with a graphics card, 64 without)
+      --crop <px>           training crop size (default: 256 with a graphics card, 64 without):
+                            a multiple of 8 from 24 (the critic's rule); with --adversarial 0,
+                            of the model's size multiple (4 for the shipped models) from 16
       --batch <n>           crops per step (default: 4)
       --lr <rate>           Adam learning rate (default: 1e-4)
       --l1 <w>              weight of the L1 content loss (default: 100)

@@ -226,6 +226,8 @@ export function inPanelWords(error: unknown, skipped: readonly string[]): unknow
     .replace(/^A model with the id "[^"]+" \("(.+)"\) is already in the library in .+?; choose another name/, 'A model called “$1” is already in your models (this name would replace it); choose another name')
     .replace(/ \(--out NAME on the command line\)/g, '')
     .replace(/ \(--(sharp|pairs)\)/g, '')
+    // The panel always trains with the critic: it cannot turn it off.
+    .replace(/, or train without the critic: --adversarial 0/, '')
     .replace(/--crop (\d+)/g, '$1 px');
   return message === error.message ? error : new UnshakeError(error.code, message, { cause: error });
 }

@@ -73,7 +73,11 @@ function checkCrop(o: TrainOptions, s: RunSettings): void {
   if (s.weights.adversarial > 0 && criticOutputSize(s.crop) === 0) {
     const fits = (c: number) => c % m === 0 && criticOutputSize(c) > 0;
     const smallest = nearest(0, fits).above!;
-    const why = s.crop < smallest ? `is too small for the adversarial loss: its critic needs crops of at least ${smallest} px` : 'does not fit the critic of the adversarial loss';
+    // The sizes that fit are evenly spaced from the smallest: name the spacing, so the rule is said once (8 px for the app's models).
+    const spacing = nearest(smallest, fits).above! - smallest;
+    const why = s.crop < smallest
+      ? `is too small for the adversarial loss: its critic needs crops of at least ${smallest} px`
+      : `does not fit the critic of the adversarial loss, which takes multiples of ${spacing} px from ${smallest}`;
     throw new UsageError(`--crop ${s.crop} ${why}. Use ${suggest(nearest(s.crop, fits))}, or train without the critic: --adversarial 0.`);
   }
 }

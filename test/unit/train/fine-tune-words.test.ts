@@ -10,6 +10,9 @@ describe('the training panel’s words for the trainer’s messages', () => {
     expect(said.code).toBe('INVALID_REQUEST');
     const crop = new UnshakeError('INVALID_REQUEST', 'Training crops for the model "x" must be a multiple of 8 px; 36 is not. Use --crop 32 or --crop 40.');
     expect((inPanelWords(crop, []) as Error).message).toBe('Training crops for the model "x" must be a multiple of 8 px; 36 is not. Use 32 px or 40 px.');
+    // The panel cannot turn the critic off: its advice is the sizes alone.
+    const critic = new UnshakeError('INVALID_REQUEST', '--crop 36 does not fit the critic of the adversarial loss, which takes multiples of 8 px from 24. Use --crop 32 or --crop 40, or train without the critic: --adversarial 0.');
+    expect((inPanelWords(critic, []) as Error).message).toBe('36 px does not fit the critic of the adversarial loss, which takes multiples of 8 px from 24. Use 32 px or 40 px.');
     const taken = new UnshakeError('OUTPUT_EXISTS', 'A model named "x" already exists in /m; choose another name (--out NAME on the command line).');
     expect((inPanelWords(taken, []) as Error).message).toBe('A model named "x" already exists in /m; choose another name.');
     const pairsGiven = new UnshakeError('INVALID_REQUEST', '/p holds blur/ and sharp/ folders of pairs, not sharp photos: train on blurred + sharp pairs (--pairs) instead.');
