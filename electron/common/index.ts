@@ -6,3 +6,4 @@ export * from './model-id.js';
 export * from './settings-schema.js';
 export * from './training.js';
 export * from './training-crop.js';
+export * from './result-name.js';

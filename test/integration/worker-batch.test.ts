@@ -134,6 +134,34 @@ describe('batch through the services', () => {
     }
   });
 
+  it('names a camera’s IMG_1.JPG’s JPEG result as Save does (IMG_1-unshaken.JPG), and still knows an older version’s IMG_3-unshaken.jpg', async () => {
+    ok(await t.services.dispatch('settings:set', { outputFormat: 'jpeg' }));
+    try {
+      const camera = path.join(t.workDir, 'camera');
+      await mkdir(camera);
+      for (const name of ['IMG_1', 'IMG_2', 'IMG_3']) await sharp(sharedPhoto('photos-extra/Kodak24/kodim08.png')).resize(96).jpeg().toFile(path.join(camera, `${name}.JPG`));
+      // What a batch of an earlier version wrote for IMG_3 (a result that does not name its photo).
+      await sharp(path.join(camera, 'IMG_3.JPG')).jpeg().toFile(path.join(camera, 'IMG_3-unshaken.jpg'));
+      const saveOf = async (photo: string) => {
+        const opened = ok<{ imageId: string }>(await t.services.dispatch('image:open', { path: path.join(camera, photo) }));
+        const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
+        await followJob(t.services, jobId);
+        return path.basename(ok<{ path: string }>(await t.services.dispatch('job:save', { jobId })).path);
+      };
+      expect(await saveOf('IMG_1.JPG')).toBe('IMG_1-unshaken.JPG');
+
+      const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [camera], strength: 1, modelId: 'placeholder' }));
+      expect(reply.alreadyDone.map((i) => path.basename(i.output))).toEqual(['IMG_1-unshaken.JPG', 'IMG_3-unshaken.jpg']);
+      expect(reply.items.map((i) => path.basename(i.output))).toEqual(['IMG_2-unshaken.JPG']);
+      expect((await run(reply)).map((e) => e.state.status)).toEqual(['done']);
+      // A Save after the batch numbers past the batch's result, whichever spelling it has.
+      expect(await saveOf('IMG_2.JPG')).toBe('IMG_2-unshaken-2.JPG');
+      expect(await saveOf('IMG_3.JPG')).toBe('IMG_3-unshaken-2.JPG');
+    } finally {
+      ok(await t.services.dispatch('settings:set', { outputFormat: 'same' }));
+    }
+  });
+
   it('next to the originals by default; a relative path or an empty folder is refused', async () => {
     const single = path.join(t.workDir, 'single');
     await mkdir(single);

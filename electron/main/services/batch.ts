@@ -7,7 +7,6 @@ import { isDiskFull } from '../../../model/src/image/disk-full.js';
 import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
-import { extensionFor } from '../../../model/src/image/formats.js';
 import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
 import { unreadableNote } from '../../../model/src/image/readable-result.js';
 import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
@@ -87,7 +86,7 @@ export function createBatchService(context: ServiceContext): {
     // should not wait for it. One that ONNX Runtime cannot load fails the first photo, which
     // stops the rest (modelGone).
     await locateModel(request.modelId, modelDirs(context.paths.userModelsDir));
-    const ext = settings.outputFormat === 'same' ? undefined : extensionFor(settings.outputFormat);
+    const format = settings.outputFormat === 'same' ? undefined : settings.outputFormat;
     const where = settings.batchResults === 'subfolder' ? { subfolder: BATCH_SUBFOLDER } : {};
     const queuedOutputs = new Set([...pending.values()].map((item) => item.output));
     // Named as Save names them: one rule for a photographer's own suffix, and Save's results are
@@ -96,7 +95,7 @@ export function createBatchService(context: ServiceContext): {
     // another job is about to write.
     const suffix = settings.outputSuffix;
     const leftOut = [...notes];
-    const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(ext ? { ext } : {}), suffix, ...where, taken: queuedOutputs });
+    const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(format ? { format } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
     const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
     const alreadyDone: BatchItem[] = [];
@@ -112,7 +111,7 @@ export function createBatchService(context: ServiceContext): {
         continue;
       }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const search = { suffix, ...(ext ? { ext } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken };
+      const search = { suffix, ...(format ? { format } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken };
       const found = await findResult(item, search);
       if ('done' in found) alreadyDone.push({ ...item, output: found.done });
       else {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { defaultOutputPath } from '../../../model/src/image/encode.js';
-import { extensionFor, formatFromPath, resolveOutputFormat, type WritableFormat } from '../../../model/src/image/formats.js';
+import { resolveOutputFormat, type WritableFormat } from '../../../model/src/image/formats.js';
 import { withFreeDefaultName } from '../../../model/src/image/free-output-name.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { formatNotes } from '../../../model/src/image/result-notes.js';
@@ -103,11 +103,12 @@ function notKept(): UnshakeError {
 
 /**
  * Where Save writes by default: next to the original with the settings' suffix
- * ("photo-unshaken.jpg", numbered past names taken); in `folder` instead, if given.
+ * ("photo-unshaken.jpg", numbered past names taken); in `folder` instead, if given. Named by the
+ * batch's and the CLI's rule (output-path.ts), so a Save after a batch finds the batch's file.
  */
 export function defaultSavePath(result: JobResult, format: WritableFormat, suffix: string, folder?: string): string {
   const source = folder ? path.join(folder, path.basename(result.sourcePath)) : result.sourcePath;
-  return defaultOutputPath(source, suffix, keepsSourceExtension(result.sourcePath, format) ? undefined : extensionFor(format));
+  return defaultOutputPath(source, suffix, format);
 }
 
 /**
@@ -122,9 +123,4 @@ function shareToKeep(made: number, wanted: number | undefined): number {
     throw new UnshakeError('INVALID_REQUEST', `This result was made at ${percent(made)}; to save it at ${percent(wanted)}, deblur again at that strength.`);
   }
   return wanted / made;
-}
-
-/** "IMG_1.JPEG" saved as JPEG stays "IMG_1-unshaken.JPEG" rather than becoming ".jpg". */
-function keepsSourceExtension(sourcePath: string, format: string): boolean {
-  return formatFromPath(sourcePath) === format;
 }

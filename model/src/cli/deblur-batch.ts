@@ -2,7 +2,7 @@ import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import { isDiskFull } from '../image/disk-full.js';
-import { extensionFor, type WritableFormat } from '../image/formats.js';
+import type { WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
 import { doneMeanwhile } from '../image/done-meanwhile.js';
@@ -45,7 +45,7 @@ export interface BatchSummary {
 export async function deblurBatch(inputs: readonly string[], options: BatchOptions): Promise<BatchSummary> {
   const summary: BatchSummary = { done: 0, failed: 0, skipped: 0, photos: [] };
   const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
-  const items = planBatch(inputs, { ...(options.format ? { ext: extensionFor(options.format) } : {}), ...where });
+  const items = planBatch(inputs, { ...(options.format ? { format: options.format } : {}), ...where });
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
   const standing = () =>
@@ -89,7 +89,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       // in the app's Unshaken folder.
       const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
       const search = {
-        ...(options.format ? { ext: extensionFor(options.format) } : {}),
+        ...(options.format ? { format: options.format } : {}),
         otherFolders: options.outDir ? [] : [...new Set(folders)],
         othersPlanned: taken,
       };

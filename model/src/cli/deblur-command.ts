@@ -5,7 +5,7 @@ import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask
 import { BATCH_SUBFOLDER, OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { defaultOutputPath } from '../image/encode.js';
-import { extensionFor, resolveOutputFormat, type WritableFormat } from '../image/formats.js';
+import { resolveOutputFormat, type WritableFormat } from '../image/formats.js';
 import { probeImage } from '../image/probe.js';
 import { makeOutputFolder } from '../image/results-folder.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
@@ -95,7 +95,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   let outPath = path.resolve(
     values.out !== undefined
       ? await outWithExtension(values.out, resolveOutputFormat(meta.format ?? '', requested), note)
-      : defaultOutputPath(input, undefined, requested === 'same' ? undefined : extensionFor(requested)),
+      : defaultOutputPath(input, undefined, requested === 'same' ? undefined : requested),
   );
   // As the encoder will decide it: from --format, --out's extension, or the photo's own format.
   noteQuality([resolveOutputFormat(meta.format ?? '', requested, outPath)]);

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import type { OutputFormat } from '../../../electron/common/settings-schema.js';
+import { RESULT_EXTENSIONS } from '../../../electron/common/result-name.js';
 import { UnshakeError } from '../errors.js';
 
 /**
@@ -15,12 +16,8 @@ export type WritableFormat = (typeof WRITABLE_FORMATS)[number];
 /** Formats that can hold 16 bits per channel; the others get a rounded 16 → 8 conversion. */
 export const SIXTEEN_BIT_FORMATS: ReadonlySet<WritableFormat> = new Set(['png', 'tiff']);
 
-const EXTENSIONS: Record<WritableFormat, readonly string[]> = {
-  jpeg: ['.jpg', '.jpeg', '.jpe'],
-  png: ['.png'],
-  tiff: ['.tif', '.tiff'],
-  webp: ['.webp'],
-};
+// One table with the renderer's name prediction (electron/common/result-name.ts).
+const EXTENSIONS: Readonly<Record<WritableFormat, readonly string[]>> = RESULT_EXTENSIONS;
 
 function isWritableFormat(format: string): format is WritableFormat {
   return (WRITABLE_FORMATS as readonly string[]).includes(format);

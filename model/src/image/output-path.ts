@@ -1,32 +1,52 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { resultExtension } from '../../../electron/common/result-name.js';
 import { DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
-import { formatFromPath } from './formats.js';
+import type { WritableFormat } from './formats.js';
 
 /**
  * A free output path next to the original: photo.jpg → photo-unshaken.jpg, then
- * photo-unshaken-2.jpg, -3, ... when taken. `ext` ('png' or '.png') replaces the original
- * extension, e.g. when saving in another format. Without `ext`, a source we cannot write
- * (photo.gif, photo.heic) gets '.png', matching what encodeImage's format 'same' writes for
- * it. Synchronous on purpose: a few stat calls,
- * and callers (CLI, save handler) can use it inline. The choice is a suggestion: encodeImage
- * still refuses to replace an existing file unless told to.
+ * photo-unshaken-2.jpg, -3, ... when taken. `format` is the type the result is written in
+ * (absent: the photo's own, PNG for one we cannot write, as encodeImage's 'same'); its extension
+ * follows resultExtension's rule (IMG_1.JPG as JPEG stays .JPG). A name that differs from a file
+ * there only in case is taken too: a batch of an older version wrote "A-unshaken.jpg" for
+ * A.JPG, and the two would be one file on a Mac, Windows or a memory card. Synchronous on purpose:
+ * a few stat calls, and callers (CLI, save handler) can use it inline. The choice is a
+ * suggestion: encodeImage still refuses to replace an existing file unless told to.
  */
-export function defaultOutputPath(sourcePath: string, suffix = DEFAULT_OUTPUT_SUFFIX, ext?: string): string {
+export function defaultOutputPath(sourcePath: string, suffix = DEFAULT_OUTPUT_SUFFIX, format?: WritableFormat): string {
   const absolute = resolve(sourcePath);
-  const named = outputNamer(absolute, suffix, ext, dirname(absolute));
+  const folder = dirname(absolute);
+  const named = outputNamer(absolute, suffix, resultExtension(extname(absolute), format), folder);
+  const there = namesInFolder(folder);
+  const taken = (candidate: string) => existsSync(candidate) || there.has(basename(candidate).toLowerCase());
   let candidate = named('');
-  for (let n = 2; existsSync(candidate) || candidate === absolute; n++) candidate = named(`-${n}`);
+  for (let n = 2; taken(candidate) || candidate === absolute; n++) candidate = named(`-${n}`);
   return candidate;
+}
+
+/** The names in a folder, lower case (none when it cannot be read: existsSync still guards). */
+function namesInFolder(folder: string): Set<string> {
+  try {
+    return new Set(readdirSync(folder).map((name) => name.toLowerCase()));
+  } catch {
+    return new Set();
+  }
 }
 
 /**
  * The output name without a counter (photo-unshaken.jpg), in `folder` (default: the original's):
- * what a batch writes, so running it again knows which photos are done.
+ * what a batch writes, so running it again knows which photos are done. `format` as for
+ * defaultOutputPath; `extension` instead names one exactly (".jpg"), to look for the names older
+ * versions wrote.
  */
-export function plainOutputPath(sourcePath: string, options: { suffix?: string; ext?: string; folder?: string; counter?: number } = {}): string {
+export function plainOutputPath(
+  sourcePath: string,
+  options: { suffix?: string; format?: WritableFormat; extension?: string; folder?: string; counter?: number } = {},
+): string {
   const absolute = resolve(sourcePath);
-  const named = outputNamer(absolute, options.suffix ?? DEFAULT_OUTPUT_SUFFIX, options.ext, options.folder ? resolve(options.folder) : dirname(absolute));
+  const extension = options.extension ?? resultExtension(extname(absolute), options.format);
+  const named = outputNamer(absolute, options.suffix ?? DEFAULT_OUTPUT_SUFFIX, extension, options.folder ? resolve(options.folder) : dirname(absolute));
   return named(options.counter ? `-${options.counter}` : '');
 }
 
@@ -42,13 +62,9 @@ export function sourceStemOf(fileName: string, suffix = DEFAULT_OUTPUT_SUFFIX): 
   return tail ? stem.slice(0, tail.index) : null;
 }
 
-/** Names an output for a tail ('' or '-2'); `ext` ('png' or '.png') replaces the original extension. */
-function outputNamer(absolute: string, suffix: string, ext: string | undefined, folder: string): (tail: string) => string {
-  const originalExt = extname(absolute);
-  // A source we cannot write (photo.gif, photo.heic) gets '.png', as encodeImage's 'same' writes it.
-  const sameExt = formatFromPath(absolute) ? originalExt : '.png';
-  const extension = ext === undefined ? sameExt : ext.startsWith('.') ? ext : `.${ext}`;
-  const name = basename(absolute, originalExt);
+/** Names an output for a tail ('' or '-2') with `extension` in place of the original's. */
+function outputNamer(absolute: string, suffix: string, extension: string, folder: string): (tail: string) => string {
+  const name = basename(absolute, extname(absolute));
   // File systems cap a name at 255 bytes: a long original's name is shortened (whole characters)
   // so the suffix, a counter and the extension still fit, instead of failing after the deblur.
   return (tail) => join(folder, shortened(name, MAX_NAME_BYTES - Buffer.byteLength(suffix + tail + extension)) + suffix + tail + extension);

@@ -3,9 +3,10 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
-import { extensionFor, WRITABLE_FORMATS } from './formats.js';
+import { extensionFor, WRITABLE_FORMATS, type WritableFormat } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
 import { readableResult } from './readable-result.js';
+import { resultExtension } from '../../../electron/common/result-name.js';
 import { pixelFingerprint } from './pixel-fingerprint.js';
 import { resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 
@@ -154,21 +155,27 @@ export interface BatchItem {
 }
 
 /**
- * Each photo's result path: `ext` (with dot) replaces the extension when saving in another
- * format, `folder` puts every result there instead of next to its original, `subfolder` in a
- * folder of that name beside each original (never scanned as photos: subfolders are not). Two photos with one
- * result name (a.gif and a.png both give a-unshaken.png; a.jpg from two folders into one output
- * folder) number the later ones -2, -3 in input order, which a rerun of the same batch repeats.
+ * Each photo's result path, named as Save names it (output-path.ts): `format` is the type results
+ * are written in (absent: each photo's own), `folder` puts every result there instead of next to
+ * its original, `subfolder` in a folder of that name beside each original (never scanned as
+ * photos: subfolders are not). Two photos with one result name (a.gif and a.png both give
+ * a-unshaken.png; a.jpg from two folders into one output folder; A.JPG and A.png as JPEG give
+ * A-unshaken.JPG and A-unshaken.jpg, one file on a Mac) number the later ones -2, -3 in input
+ * order, which a rerun of the same batch repeats.
  */
-export function planBatch(inputs: readonly string[], options: { ext?: string; suffix?: string; folder?: string; subfolder?: string; taken?: Iterable<string> } = {}): BatchItem[] {
+export function planBatch(
+  inputs: readonly string[],
+  options: { format?: WritableFormat; suffix?: string; folder?: string; subfolder?: string; taken?: Iterable<string> } = {},
+): BatchItem[] {
   // `taken`: results that photos still queued will write (a batch dropped again meanwhile).
-  const taken = new Set<string>(options.taken ?? []);
+  // Compared without case: names that differ only in it are one file on most disks.
+  const taken = new Set<string>([...(options.taken ?? [])].map((name) => name.toLowerCase()));
   return inputs.map((input) => {
     const { subfolder, taken: _reserved, ...naming } = options;
     const where = subfolder ? { ...naming, folder: path.join(path.dirname(path.resolve(input)), subfolder) } : naming;
     let output = plainOutputPath(input, where);
-    for (let n = 2; taken.has(output); n++) output = plainOutputPath(input, { ...where, counter: n });
-    taken.add(output);
+    for (let n = 2; taken.has(output.toLowerCase()); n++) output = plainOutputPath(input, { ...where, counter: n });
+    taken.add(output.toLowerCase());
     return { input, output };
   });
 }
@@ -176,8 +183,8 @@ export function planBatch(inputs: readonly string[], options: { ext?: string; su
 /** How findResult names and finds results: as planBatch named them, and where else they may be. */
 export interface ResultSearch {
   suffix?: string;
-  /** The output format's extension (with dot); absent: the photo's own, as planBatch. */
-  ext?: string;
+  /** The output format; absent: the photo's own, as planBatch. */
+  format?: WritableFormat;
   /** Where the other "Batch results" choice put results. */
   otherFolders?: readonly string[];
   /** Names other photos of the batch, or batches still queued, will write. */
@@ -188,7 +195,8 @@ export interface ResultSearch {
  * A photo's result from an earlier run of this batch (`done`), or where to write it (`output`).
  * Looked for under the photo's result name and its numbered forms (-2, -3: the name was another
  * photo's), in every writable format and the photo's own extension (the output format setting
- * changed since), in the planned
+ * changed since), under each format's standard extension too (what earlier versions
+ * named a JPEG result of IMG_1.JPG: IMG_1-unshaken.jpg), in the planned
  * folder and `otherFolders`. A result says which photo it is of (provenance.ts), by the photo's
  * bytes and by its pixels (so a photo rated or keyworded since is still this one): another photo's
  * is passed over, and the photo goes under the first free number. A file that says nothing (an
@@ -207,11 +215,13 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
   // rated or keyworded since, its XMP rewritten, or another photo of that name.
   const isOfThisPhoto = async (source: ResultSource) => source.fingerprint === (await fingerprint()) || (source.pixels !== null && source.pixels === (await pixels()));
   const plannedFolder = path.dirname(item.output);
-  /** The name a result of this photo has in `folder` with `ext`, numbered `counter` (0: none); shortened as planBatch's. */
-  const nameOf = (folder: string, ext: string | undefined, counter: number) =>
-    plainOutputPath(item.input, { ...(search.suffix === undefined ? {} : { suffix: search.suffix }), ...(ext === undefined ? {} : { ext }), folder, counter });
-  // undefined: the photo's own extension, what "Same" wrote (.JPG, .jpeg, .tiff are no format's standard one).
-  const exts = [search.ext, undefined, ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
+  /** The name a result of this photo has in `folder` with `extension`, numbered `counter` (0: none); shortened as planBatch's. */
+  const nameOf = (folder: string, extension: string, counter: number) =>
+    plainOutputPath(item.input, { ...(search.suffix === undefined ? {} : { suffix: search.suffix }), extension, folder, counter });
+  const photoExtension = path.extname(item.input);
+  // The output format's name first, then "Same"'s (the photo's own spelling: .JPG, .jpeg, .tiff),
+  // then every format's standard extension: another format's result, or an older version's name.
+  const exts = [resultExtension(photoExtension, search.format), resultExtension(photoExtension), ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
   for (const folder of [...new Set([plannedFolder, ...(search.otherFolders ?? []).map((f) => path.resolve(f))])]) {
     for (const ext of new Set(exts)) {
       for (let counter = 0; ; counter = counter === 0 ? 2 : counter + 1) {
@@ -238,7 +248,7 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
   const notes = unreadable.length ? { unreadable } : {};
   if (!(await isFile(item.output))) return { output: item.output, ...notes };
   for (let counter = 2; ; counter++) {
-    const candidate = nameOf(plannedFolder, search.ext, counter);
+    const candidate = nameOf(plannedFolder, resultExtension(photoExtension, search.format), counter);
     if (!othersPlanned.has(candidate) && !(await isFile(candidate))) return { output: candidate, ...notes };
   }
 }

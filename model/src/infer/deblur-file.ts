@@ -67,8 +67,6 @@ export interface DeblurFileResult {
   notes: string[];
 }
 
-const EXTENSIONS: Record<Exclude<OutputFormat, 'same'>, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' };
-
 /**
  * decode → streaming tiled deblur in the file's own bit depth, in place (one copy of the photo in
  * memory) → atomic encode. On failure or cancel nothing is written.
@@ -76,7 +74,7 @@ const EXTENSIONS: Record<Exclude<OutputFormat, 'same'>, string> = { jpeg: '.jpg'
 export async function deblurFile(inPath: string, options: DeblurFileOptions = {}): Promise<DeblurFileResult> {
   const started = performance.now();
   const format = options.format ?? 'same';
-  const defaultName = () => path.resolve(defaultOutputPath(inPath, undefined, format === 'same' ? undefined : EXTENSIONS[format]));
+  const defaultName = () => path.resolve(defaultOutputPath(inPath, undefined, format === 'same' ? undefined : format));
   let outPath = path.resolve(options.outPath ?? defaultName());
   const isDefault = options.outPath === undefined || options.outPathIsDefault === true;
   // A default name was free when chosen, so it never replaces a file: one taken meanwhile (two

@@ -1,4 +1,5 @@
 import type { JobKind, JobSnapshot, OutputFormat } from '../../../electron/common/index.js';
+import { RESULT_EXTENSIONS, resultExtension, splitExtension, type ResultFormat } from '../../../electron/common/result-name.js';
 import { formatPercent } from './format.js';
 
 /** The job the engine is running while another waits: its kind, and its photo when known. */
@@ -82,26 +83,15 @@ export function savedName(savedPath: string, originalPath: string | undefined): 
   return `${name} in ${folderName(folder) || folder}`;
 }
 
-// Mirrors model/src/image/formats.ts (a Node module the renderer cannot import); a unit test
-// holds the two to the same answers.
-const WRITABLE_EXTENSIONS: Record<string, readonly string[]> = {
-  jpeg: ['.jpg', '.jpeg', '.jpe'],
-  png: ['.png'],
-  tiff: ['.tif', '.tiff'],
-  webp: ['.webp'],
-};
-
 /**
- * The name Save gives a result by default, as main's save service picks it: next to the original,
- * the settings' suffix, the original's extension when the output keeps its format. Main adds "-2",
- * "-3"… when the name is taken, which only it can know.
+ * The name Save gives a result by default, as main's save service picks it (one rule with the
+ * batch and the CLI: electron/common/result-name.ts): next to the original, the settings'
+ * suffix, the original's spelling of the extension when the output keeps its type. Main adds
+ * "-2", "-3"… when the name is taken, which only it can know.
  */
 export function defaultSaveName(fileName: string, sourceFormat: string, settings: { outputFormat: OutputFormat; outputSuffix: string }): string {
-  const dot = fileName.lastIndexOf('.');
-  const extension = dot > 0 ? fileName.slice(dot) : '';
-  const stem = fileName.slice(0, fileName.length - extension.length);
-  const format = settings.outputFormat !== 'same' ? settings.outputFormat : Object.hasOwn(WRITABLE_EXTENSIONS, sourceFormat) ? sourceFormat : 'png';
-  const formatExtensions = WRITABLE_EXTENSIONS[format] ?? ['.png'];
-  const keepsExtension = formatExtensions.includes(extension.toLowerCase());
-  return stem + settings.outputSuffix + (keepsExtension ? extension : formatExtensions[0]);
+  const { stem, extension } = splitExtension(fileName);
+  // "Same" writes what the photo is (its content, not its name), as main resolves it.
+  const format = settings.outputFormat !== 'same' ? settings.outputFormat : Object.hasOwn(RESULT_EXTENSIONS, sourceFormat) ? (sourceFormat as ResultFormat) : 'png';
+  return stem + settings.outputSuffix + resultExtension(extension, format);
 }

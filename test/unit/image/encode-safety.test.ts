@@ -88,7 +88,7 @@ describe('defaultOutputPath', () => {
     await writeFile(join(folder, 'photo-unshaken-2.jpg'), 'x');
     expect(defaultOutputPath(photo)).toBe(join(folder, 'photo-unshaken-3.jpg'));
     expect(defaultOutputPath(photo, '-sharp', 'png')).toBe(join(folder, 'photo-sharp.png'));
-    expect(defaultOutputPath(photo, '-sharp', '.tif')).toBe(join(folder, 'photo-sharp.tif'));
+    expect(defaultOutputPath(photo, '-sharp', 'tiff')).toBe(join(folder, 'photo-sharp.tif'));
   });
 
   it('suggests .png for sources we cannot write, as format "same" does', async () => {

@@ -27,13 +27,13 @@ async function photoWithResult(folder: string, name: string, result: string) {
 describe('a photo’s result from an earlier run', () => {
   it('is found under the photo’s own extension (.JPG, .jpeg, .tiff) after the format changed from “Same”', async () => {
     for (const [name, result, format] of [
-      ['A.JPG', 'A-unshaken.JPG', '.jpg'],
-      ['upper.JPEG', 'upper-unshaken.JPEG', '.jpg'],
-      ['scan.tiff', 'scan-unshaken.tiff', '.png'],
+      ['A.JPG', 'A-unshaken.JPG', 'png'],
+      ['upper.JPEG', 'upper-unshaken.JPEG', 'webp'],
+      ['scan.tiff', 'scan-unshaken.tiff', 'png'],
     ] as const) {
       const { dir, photo } = await photoWithResult(`own-ext-${name}`, name, result);
-      const [item] = planBatch([photo], { ext: format });
-      expect(await findResult(item!, { ext: format }), name).toEqual({ done: path.join(dir, result) });
+      const [item] = planBatch([photo], { format });
+      expect(await findResult(item!, { format }), name).toEqual({ done: path.join(dir, result) });
     }
   });
 });

@@ -98,7 +98,7 @@ describe('photos of a batch', () => {
   });
 
   it('puts each result in a subfolder beside its own photo when asked, numbering clashes there too', () => {
-    const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { subfolder: 'Unshaken', ext: '.jpg' });
+    const plan = planBatch(['/p/a.gif', '/p/a.png', '/q/a.png'], { subfolder: 'Unshaken', format: 'jpeg' });
     expect(plan.map((i) => i.output)).toEqual(['/p/Unshaken/a-unshaken.jpg', '/p/Unshaken/a-unshaken-2.jpg', '/q/Unshaken/a-unshaken.jpg']);
   });
 

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobSnapshot, JobState, ModelInfo, OutputFormat } from '../../../electron/common/index.js';
-import { defaultOutputPath } from '../../../model/src/image/output-path.js';
-import { extensionFor, formatFromPath, resolveOutputFormat } from '../../../model/src/image/formats.js';
+import type { JobResult } from '../../../electron/main/services/context.js';
+import { defaultSavePath } from '../../../electron/main/services/save.js';
+import { resolveOutputFormat } from '../../../model/src/image/formats.js';
 import { announceJob, baseName, defaultSaveName, describeJob, savedName } from '../../../renderer/src/lib/job-text.js';
 import { modelLabelFor } from '../../../renderer/src/lib/model-label.js';
 
@@ -67,9 +68,7 @@ describe('the Save tooltip names the file main will write', () => {
   /** What main's save service picks for a job of this photo (save.ts), where no file is in the way yet. */
   function mainWouldWrite(fileName: string, sourceFormat: string, outputFormat: OutputFormat, suffix: string): string {
     const source = path.join('/no-such-folder-unshake', fileName);
-    const format = resolveOutputFormat(sourceFormat, outputFormat);
-    const keeps = formatFromPath(source) === format;
-    return path.basename(defaultOutputPath(source, suffix, keeps ? undefined : extensionFor(format)));
+    return path.basename(defaultSavePath({ sourcePath: source } as JobResult, resolveOutputFormat(sourceFormat, outputFormat), suffix));
   }
 
   const CASES: Array<[fileName: string, sourceFormat: string]> = [

@@ -1,0 +1,55 @@
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, sharedData } from './cli-run.js';
+
+/**
+ * The CLI names a result as the app's Save does: a camera's IMG_0001.JPG written as JPEG gives
+ * IMG_0001-unshaken.JPG, one photo or a folder; a result an older version wrote under the
+ * lowercase extension (IMG_0002-unshaken.jpg) is still this photo's, so a rerun leaves it be.
+ */
+let dir = '';
+const deblur = (...args: string[]) => runCli(['deblur', ...args, '--model', 'placeholder', '--cpu']);
+const lastLine = (stdout: string) => stdout.trim().split('\n').at(-1);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-result-names-'));
+  const photo = (name: string) => sharp(sharedData('photos-extra', 'Kodak24', name)).resize(96);
+  await mkdir(path.join(dir, 'one'));
+  await mkdir(path.join(dir, 'card'));
+  await photo('kodim04.png').jpeg().toFile(path.join(dir, 'one', 'IMG_0001.JPG'));
+  await photo('kodim05.png').jpeg().toFile(path.join(dir, 'card', 'IMG_0001.JPG'));
+  await photo('kodim06.png').jpeg().toFile(path.join(dir, 'card', 'IMG_0002.JPG'));
+  await photo('kodim07.png').tiff().toFile(path.join(dir, 'card', 'S.TIFF'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the CLI’s result names', () => {
+  it('keep the photo’s own spelling of its type, for one photo and for a batch', async () => {
+    const one = await deblur(path.join(dir, 'one', 'IMG_0001.JPG'), '--format', 'jpeg');
+    expect(one.code, one.stderr).toBe(0);
+    expect((await readdir(path.join(dir, 'one'))).sort()).toEqual(['IMG_0001-unshaken.JPG', 'IMG_0001.JPG']);
+
+    // IMG_0002's result as a version before this one named it, written with --out.
+    const older = await deblur(path.join(dir, 'card', 'IMG_0002.JPG'), '--out', path.join(dir, 'card', 'IMG_0002-unshaken.jpg'));
+    expect(older.code, older.stderr).toBe(0);
+    const batch = await deblur(path.join(dir, 'card'), '--format', 'jpeg');
+    expect(batch.code, batch.stderr).toBe(0);
+    expect(lastLine(batch.stdout)).toBe('batch: 2 done, 0 failed, 1 already done (of 3)');
+    expect((await readdir(path.join(dir, 'card'))).sort()).toEqual([
+      'IMG_0001-unshaken.JPG',
+      'IMG_0001.JPG',
+      'IMG_0002-unshaken.jpg',
+      'IMG_0002.JPG',
+      'S-unshaken.jpg',
+      'S.TIFF',
+    ]);
+
+    // Run again in the photos' own type: nothing is redone, whatever spelling the results have.
+    const again = await deblur(path.join(dir, 'card'), '--format', 'tiff');
+    expect(again.code, again.stderr).toBe(0);
+    expect(lastLine(again.stdout)).toBe('batch: 0 done, 0 failed, 3 already done (of 3)');
+  }, 120_000);
+});
