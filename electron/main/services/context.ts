@@ -21,6 +21,12 @@ export interface JobResult {
   resultPath: string;
   /** The strength (0–1) the deblur ran with: a save may ask for less, never more. */
   strength: number;
+  /**
+   * The megapixel limit the deblur ran with. Its photo was accepted under it and the result is
+   * the photo's size, so every later read of either (preview, 100 % crop, save) uses this one:
+   * a limit lowered since guards what is opened next, not a result already made.
+   */
+  maxMegapixels: number;
 }
 
 /** An editor deblur of this session, for a reloaded window: its photo, what it ran with, its saves. */

@@ -5,6 +5,7 @@ import type { JobResultPreview } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
+import type { ResultFile } from './result-previews.js';
 import { rememberEditorDeblur } from './editor-jobs.js';
 import { pruneResults } from './prune-results.js';
 
@@ -40,12 +41,13 @@ export function createDeblurService(
             { signal, onProgress: progress },
           );
           context.engineState.executionProvider = result.executionProvider;
-          const preview = await resultPreview(context, jobId, resultPath, signal);
+          const file = { resultPath, maxMegapixels: settings.maxMegapixels };
+          const preview = await resultPreview(context, jobId, file, signal);
           if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
           const { size } = await stat(resultPath);
           context.results.add(
             jobId,
-            { imageId: image.imageId, sourcePath: image.path, sourceFormat: image.metadata.format, source: result.source, resultPath, strength: request.strength },
+            { imageId: image.imageId, sourcePath: image.path, sourceFormat: image.metadata.format, source: result.source, ...file, strength: request.strength },
             size,
           );
           // Before `done`: the results this one replaces are gone by the time the window hears of it.
@@ -78,11 +80,11 @@ export function createDeblurService(
 async function resultPreview(
   context: ServiceContext,
   jobId: string,
-  resultPath: string,
+  file: ResultFile,
   signal: AbortSignal,
 ): Promise<JobResultPreview | undefined> {
   try {
-    const { width, height } = await context.resultPreviews.get(jobId, resultPath, signal);
+    const { width, height } = await context.resultPreviews.get(jobId, file, signal);
     return { previewUrl: resultPreviewUrl(jobId), width, height };
   } catch (error) {
     if (signal.aborted) throw error;

@@ -1,4 +1,8 @@
 import type { EngineClient } from '../engine/engine-client.js';
+import type { JobResult } from './context.js';
+
+/** A result's file, and the pixel limit it is read with (the one its deblur ran with). */
+export type ResultFile = Pick<JobResult, 'resultPath' | 'maxMegapixels'>;
 
 export interface ResultPreview {
   jpeg: Uint8Array;
@@ -11,7 +15,7 @@ export interface ResultPreviews {
    * The screen-size JPEG of a job's result, made by the engine once per job: the deblur job asks
    * first (to learn its size for the `done` snapshot), the image protocol then serves the same.
    */
-  get(jobId: string, resultPath: string, signal?: AbortSignal): Promise<ResultPreview>;
+  get(jobId: string, file: ResultFile, signal?: AbortSignal): Promise<ResultPreview>;
   /** Drops a removed result's preview: it is no longer shown. */
   forget(jobId: string): void;
 }
@@ -23,16 +27,14 @@ export interface ResultPreviews {
 export function createResultPreviews(
   engine: EngineClient,
   maxEdge: number,
-  /** The settings' megapixel limit now: a result is as large as the photo it was made from. */
-  maxMegapixels: () => number,
   maxEntries = 16,
 ): ResultPreviews {
   const previews = new Map<string, Promise<ResultPreview>>();
   return {
-    get(jobId, resultPath, signal) {
+    get(jobId, { resultPath, maxMegapixels }, signal) {
       const known = previews.get(jobId);
       if (known) return known;
-      const made = engine.request('preview', { path: resultPath, maxEdge, maxMegapixels: maxMegapixels() }, signal ? { signal } : {});
+      const made = engine.request('preview', { path: resultPath, maxEdge, maxMegapixels }, signal ? { signal } : {});
       previews.set(jobId, made);
       made.catch(() => {
         if (previews.get(jobId) === made) previews.delete(jobId);

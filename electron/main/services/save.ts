@@ -65,7 +65,8 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
         format,
         quality: request.quality ?? settings.jpegQuality,
         overwrite,
-        maxMegapixels: settings.maxMegapixels,
+        // The deblur's limit, not today's: the result and its photo were accepted under it (context.ts).
+        maxMegapixels: result.maxMegapixels,
         ...(keep < 1 ? { keep } : {}),
       })
       .catch(async (error: unknown) => {

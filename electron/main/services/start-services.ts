@@ -95,7 +95,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const interrupted = await compactJobJournal(journalFile);
   const journal = createJobJournal(journalFile);
   const jobs = createJobManager({ journal });
-  const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE, () => options.settings.get().maxMegapixels);
+  const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE);
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,
@@ -198,23 +198,23 @@ function imageSource(context: ServiceContext): ImageSource {
     if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
     if (kind === 'crop' && region && id.startsWith('img_')) {
       const path = context.images.get(id)?.path;
-      return path ? cropOf(context, path, region) : undefined;
+      return path ? cropOf(context, path, region, context.settings.get().maxMegapixels) : undefined;
     }
     // A result's file is held while it is read: a result removed meanwhile stays till then.
     const lease = context.results.lease(id);
     if (!lease) return undefined;
     try {
-      const { resultPath } = lease.result;
-      if (kind === 'crop') return region ? await cropOf(context, resultPath, region) : undefined;
-      return (await context.resultPreviews.get(id, resultPath)).jpeg;
+      const { result } = lease;
+      if (kind === 'crop') return region ? await cropOf(context, result.resultPath, region, result.maxMegapixels) : undefined;
+      return (await context.resultPreviews.get(id, result)).jpeg;
     } finally {
       lease.release();
     }
   };
 }
 
-async function cropOf(context: ServiceContext, path: string, region: CropRegion): Promise<Uint8Array> {
-  const { maxMegapixels } = context.settings.get();
+/** A photo's crop is read under today's limit, as it was opened; a result's under its deblur's (context.ts). */
+async function cropOf(context: ServiceContext, path: string, region: CropRegion, maxMegapixels: number): Promise<Uint8Array> {
   return (await context.imaging.request('crop', { path, region, maxMegapixels })).jpeg;
 }
 
