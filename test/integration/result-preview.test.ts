@@ -1,13 +1,18 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OpenImageResult } from '../../electron/common/ipc-contract.js';
+import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { cropUrl, resultPreviewUrl } from '../../electron/main/images/image-protocol.js';
+import type { EngineClient } from '../../electron/main/engine/engine-client.js';
 import { firstTile, followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A deblur that ends `done` has a result on screen: its preview is read under the limit the
- * deblur ran with, not a "Largest photo" lowered meanwhile.
+ * deblur ran with (not a "Largest photo" lowered meanwhile), and one that cannot be made fails
+ * the job with a message naming the photo, instead of `done` with an empty "After" and no word.
  */
 const PHOTO = sharedPhoto('real-blur/lai_lion.jpg');
 
@@ -50,5 +55,45 @@ describe('the result of a deblur on screen', () => {
       ok: false,
       error: { code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/^wide\.jpg is 2\.0 megapixels/) },
     });
+  });
+
+  it('a result whose preview dies with the imaging process fails its job, naming the photo and why; Deblur again shows it', async () => {
+    let killed = 0;
+    // The real imaging engine, its process killed as the system does when memory runs out,
+    // right after the job asks it for the result's preview.
+    const killResultPreview = (imaging: EngineClient): EngineClient => ({
+      request: (command, payload, options) => {
+        const pending = imaging.request(command, payload, options);
+        const file = (payload as { path?: string }).path ?? '';
+        if (command === 'preview' && killed === 0 && path.basename(path.dirname(file)) === 'results') {
+          killed++;
+          process.kill(imaging.workerPid()!, 'SIGKILL');
+        }
+        return pending;
+      },
+      workerPid: () => imaging.workerPid(),
+      close: () => imaging.close(),
+    });
+    t = await startTestServices('preview-killed', { wrapImaging: killResultPreview });
+    const image = await open('lion.jpg', 480, 320);
+
+    const first = await deblur(image);
+    const failed: JobSnapshot = (await followJob(t.services, first)).at(-1)!;
+    expect(killed).toBe(1);
+    expect(failed.state).toEqual({
+      status: 'failed',
+      error: {
+        code: 'WORKER_CRASHED',
+        message: expect.stringMatching(/^lion\.jpg was deblurred, but its result could not be shown: .*ran out of memory.* Press Deblur to run it again\.$/),
+      },
+    });
+    // Nothing left of it to save by mistake.
+    expect(await t.services.dispatch('job:save', { jobId: first })).toMatchObject({ ok: false, error: { code: 'JOB_NOT_DONE' } });
+    const resultsDir = path.join(t.userDataDir, 'results');
+    expect(existsSync(path.join(resultsDir, `${first}.png`))).toBe(false);
+
+    const second = await deblur(image);
+    expect((await followJob(t.services, second)).at(-1)!.state).toMatchObject({ status: 'done', result: { width: 480, height: 320 } });
+    expect(await readdir(resultsDir)).toEqual([`${second}.png`]);
   });
 });

@@ -32,8 +32,13 @@ export interface ServicesUnderTest {
   userDataDir: string;
 }
 
+export type TestServicesOptions = Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'resultsBudgetBytes'> & {
+  /** Stands between the services and the real imaging engine: to act on a real request in flight (kill its worker…). */
+  wrapImaging?: (imaging: EngineClient) => EngineClient;
+};
+
 /** The same wiring the e2e harness uses: real services over a real child-process engine. */
-export async function startTestServices(prefix: string, extra: Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'resultsBudgetBytes'> = {}): Promise<ServicesUnderTest> {
+export async function startTestServices(prefix: string, extra: TestServicesOptions = {}): Promise<ServicesUnderTest> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-${prefix}-`));
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
@@ -51,14 +56,14 @@ export function restartTestServices(previous: Pick<ServicesUnderTest, 'workDir' 
   return startServicesIn(previous.workDir, previous.userDataDir, {});
 }
 
-async function startServicesIn(workDir: string, userDataDir: string, extra: Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'resultsBudgetBytes'>): Promise<ServicesUnderTest> {
+async function startServicesIn(workDir: string, userDataDir: string, { wrapImaging, ...extra }: TestServicesOptions): Promise<ServicesUnderTest> {
   const engine = createChildProcessEngine();
   const imaging = createChildProcessEngine();
   const services = await startServices({
     userDataDir,
     engine,
     trainingEngine: createChildProcessEngine(TRAINING_ENGINE_OPTIONS),
-    imagingEngine: imaging,
+    imagingEngine: wrapImaging ? wrapImaging(imaging) : imaging,
     settings: createConfSettingsStore(userDataDir),
     appVersion: '0.0.0-test',
     ...extra,

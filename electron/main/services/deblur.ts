@@ -2,7 +2,7 @@ import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import type { JobResultPreview } from '../../common/job-state.js';
-import { UnshakeError } from '../../../model/src/errors.js';
+import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
 import type { ResultFile } from './result-previews.js';
@@ -42,7 +42,7 @@ export function createDeblurService(
           );
           context.engineState.executionProvider = result.executionProvider;
           const file = { resultPath, maxMegapixels: settings.maxMegapixels };
-          const preview = await resultPreview(context, jobId, file, signal);
+          const preview = await resultPreview(context, jobId, file, image.path, signal);
           if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
           const { size } = await stat(resultPath);
           context.results.add(
@@ -74,21 +74,27 @@ export function createDeblurService(
 
 /**
  * Makes the result's screen preview now, while the job still shows as running, so `done` can
- * say its size and the first request for it is instant. A failed preview does not fail the
- * job: the result is still there to save, it just cannot be shown.
+ * say its size and the first request for it is instant. A result that cannot be shown fails the
+ * job, in words that name the photo: `done` without a preview left "After" empty and said
+ * nothing, and the editor shows a failed job's message and brings back the result before it.
  */
 async function resultPreview(
   context: ServiceContext,
   jobId: string,
   file: ResultFile,
+  photoPath: string,
   signal: AbortSignal,
-): Promise<JobResultPreview | undefined> {
+): Promise<JobResultPreview> {
   try {
     const { width, height } = await context.resultPreviews.get(jobId, file, signal);
     return { previewUrl: resultPreviewUrl(jobId), width, height };
   } catch (error) {
     if (signal.aborted) throw error;
-    console.warn(`[jobs] no preview for the result of ${jobId}:`, error);
-    return undefined;
+    const { code, message } = toErrorInfo(error);
+    throw new UnshakeError(
+      code,
+      `${path.basename(photoPath)} was deblurred, but its result could not be shown: ${message.replace(/\.?$/, '.')} Press Deblur to run it again.`,
+      { cause: error },
+    );
   }
 }
