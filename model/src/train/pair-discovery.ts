@@ -5,8 +5,8 @@ import { UnshakeError } from '../errors.js';
 /**
  * Finds blurred/sharp pairs in the layouts photographers actually have, in this order:
  * an `index.tsv` with `blurred` and `sharp` columns; `blur/` (or `blurred/`) + `sharp/`
- * subfolders matched by file name (extension may differ); `name_blur.ext` / `name_sharp.ext`
- * siblings. Files without a partner are reported, not silently dropped.
+ * subfolders matched by file name (extension and letter case may differ); `name_blur.ext` /
+ * `name_sharp.ext` siblings. Files without a partner are reported, not silently dropped.
  */
 export interface PairCandidate {
   name: string;
@@ -51,39 +51,77 @@ function fromIndex(dir: string, text: string): Discovery {
   return { layout: 'index.tsv', pairs, unmatched: [] };
 }
 
-async function fromFolders(blurDir: string, sharpDir: string): Promise<Discovery> {
-  const [blurred, sharp] = await Promise.all([images(blurDir), images(sharpDir)]);
-  const sharpByStem = new Map(sharp.map((n) => [stem(n), n]));
+/** One side's files by match key; the key is lower-cased, as macOS and Windows compare names. */
+type KeyedFiles = { key: string; name: string }[];
+type Keyed = Map<string, KeyedFiles>;
+
+function keyed(names: readonly string[], keyOf: (name: string) => string | null): Keyed {
+  const out: Keyed = new Map();
+  for (const name of names) {
+    const key = keyOf(name);
+    if (key !== null) out.set(key.toLowerCase(), [...(out.get(key.toLowerCase()) ?? []), { key, name }]);
+  }
+  return out;
+}
+
+interface SideOf {
+  dir: string;
+  /** How a file of this side is named in reasons: "blur/IMG_1.JPG", or the bare name for siblings. */
+  label: (name: string) => string;
+  /** Why one of this side's files has no partner. */
+  missing: (key: string) => string;
+}
+
+/**
+ * Pairs blurred and sharp files whose keys match ignoring letter case ("IMG_1000.JPG" with
+ * "img_1000.png": the same name where most photos are exported). Two files of one side with one
+ * key (possible on Linux, or the same name with two extensions) leave the pair ambiguous: all of
+ * that key's files are skipped, saying which, rather than one picked silently.
+ */
+function pairUp(blurred: Keyed, sharp: Keyed, b: SideOf, s: SideOf): Pick<Discovery, 'pairs' | 'unmatched'> {
   const pairs: PairCandidate[] = [];
   const unmatched: Discovery['unmatched'] = [];
-  for (const n of blurred) {
-    const partner = sharpByStem.get(stem(n));
-    if (partner) pairs.push({ name: stem(n), blurred: path.join(blurDir, n), sharp: path.join(sharpDir, partner) });
-    else unmatched.push({ file: path.join(blurDir, n), reason: `no sharp/${stem(n)}.* to pair with`, side: 'blurred' });
-    sharpByStem.delete(stem(n));
+  const ambiguous = (bs: KeyedFiles, ss: KeyedFiles) => {
+    const twins = [...(bs.length > 1 ? bs.map((f) => b.label(f.name)) : []), ...(ss.length > 1 ? ss.map((f) => s.label(f.name)) : [])];
+    const reason = `ambiguous: ${twins.join(' and ')} have the same name apart from letter case or extension; keep one of them so each photo has one partner`;
+    for (const f of bs) unmatched.push({ file: path.join(b.dir, f.name), reason, side: 'blurred' });
+    for (const f of ss) unmatched.push({ file: path.join(s.dir, f.name), reason, side: 'sharp' });
+  };
+  for (const [k, bs] of blurred) {
+    const ss = sharp.get(k) ?? [];
+    sharp.delete(k);
+    if (bs.length > 1 || ss.length > 1) ambiguous(bs, ss);
+    else if (ss[0]) pairs.push({ name: bs[0]!.key, blurred: path.join(b.dir, bs[0]!.name), sharp: path.join(s.dir, ss[0].name) });
+    else unmatched.push({ file: path.join(b.dir, bs[0]!.name), reason: b.missing(bs[0]!.key), side: 'blurred' });
   }
-  for (const n of sharpByStem.values()) unmatched.push({ file: path.join(sharpDir, n), reason: `no blur/${stem(n)}.* to pair with`, side: 'sharp' });
-  return { layout: 'folders', pairs, unmatched };
+  for (const ss of sharp.values()) {
+    if (ss.length > 1) ambiguous([], ss);
+    else unmatched.push({ file: path.join(s.dir, ss[0]!.name), reason: s.missing(ss[0]!.key), side: 'sharp' });
+  }
+  return { pairs, unmatched };
+}
+
+async function fromFolders(blurDir: string, sharpDir: string): Promise<Discovery> {
+  const [blurred, sharp] = await Promise.all([images(blurDir), images(sharpDir)]);
+  const found = pairUp(
+    keyed(blurred, stem),
+    keyed(sharp, stem),
+    { dir: blurDir, label: (n) => `blur/${n}`, missing: (key) => `no sharp/${key}.* to pair with` },
+    { dir: sharpDir, label: (n) => `sharp/${n}`, missing: (key) => `no blur/${key}.* to pair with` },
+  );
+  return { layout: 'folders', ...found };
 }
 
 async function fromSiblings(dir: string): Promise<Discovery> {
   const files = await images(dir);
-  const tagged = (tag: string) => new Map(files.flatMap((n) => {
-    const m = new RegExp(`^(.*)[_-]${tag}$`, 'i').exec(stem(n));
-    return m ? [[m[1]!, n] as const] : [];
-  }));
-  const blurred = tagged('blur(?:red)?');
-  const sharp = tagged('sharp');
-  const pairs: PairCandidate[] = [];
-  const unmatched: Discovery['unmatched'] = [];
-  for (const [key, n] of blurred) {
-    const partner = sharp.get(key);
-    if (partner) pairs.push({ name: key, blurred: path.join(dir, n), sharp: path.join(dir, partner) });
-    else unmatched.push({ file: path.join(dir, n), reason: `no ${key}_sharp.* to pair with`, side: 'blurred' });
-    sharp.delete(key);
-  }
-  for (const [key, n] of sharp) unmatched.push({ file: path.join(dir, n), reason: `no ${key}_blur.* to pair with`, side: 'sharp' });
-  return { layout: 'siblings', pairs, unmatched };
+  const tagged = (tag: string) => keyed(files, (n) => new RegExp(`^(.*)[_-]${tag}$`, 'i').exec(stem(n))?.[1] ?? null);
+  const found = pairUp(
+    tagged('blur(?:red)?'),
+    tagged('sharp'),
+    { dir, label: (n) => n, missing: (key) => `no ${key}_sharp.* to pair with` },
+    { dir, label: (n) => n, missing: (key) => `no ${key}_blur.* to pair with` },
+  );
+  return { layout: 'siblings', ...found };
 }
 
 export async function discoverPairs(folder: string): Promise<Discovery> {

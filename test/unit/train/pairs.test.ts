@@ -97,6 +97,35 @@ describe('pair discovery and validation', () => {
     expect(splitPairs(report.valid, 0.2, 7).validation.map((p) => p.name)).toEqual(split.validation.map((p) => p.name));
   });
 
+  it('matches names whatever their letter case, and skips names that only letter case tells apart', async () => {
+    // An export step that writes lower-case names: blur/IMG_1000.JPG pairs with sharp/img_1000.png.
+    const dir = path.join(tmp, 'letter-case');
+    await mkdir(path.join(dir, 'blur'), { recursive: true });
+    await mkdir(path.join(dir, 'sharp'), { recursive: true });
+    const put = (sub: string, name: string, data: Buffer) => writeFile(path.join(dir, sub, name), data);
+    await put('blur', 'IMG_1000.JPG', await sharp(await windowPng(20, 20, true)).jpeg({ quality: 95 }).toBuffer());
+    await put('sharp', 'img_1000.png', await windowPng(20, 20, false));
+    // Two sharp files named alike apart from case (Linux allows it): which one is the target is not clear.
+    await put('blur', 'IMG_1001.png', await windowPng(40, 40, true));
+    await put('sharp', 'IMG_1001.png', await windowPng(40, 40, false));
+    await put('sharp', 'img_1001.png', await windowPng(40, 40, false));
+    const report = await validatePairs(dir);
+    expect(report.valid.map((p) => [p.name, path.basename(p.blurred), path.basename(p.sharp)])).toEqual([['IMG_1000', 'IMG_1000.JPG', 'img_1000.png']]);
+    const ambiguous = 'ambiguous: sharp/IMG_1001.png and sharp/img_1001.png have the same name apart from letter case or extension; keep one of them so each photo has one partner';
+    expect(report.unmatched).toEqual([
+      { file: path.join(dir, 'blur/IMG_1001.png'), reason: ambiguous, side: 'blurred' },
+      { file: path.join(dir, 'sharp/IMG_1001.png'), reason: ambiguous, side: 'sharp' },
+      { file: path.join(dir, 'sharp/img_1001.png'), reason: ambiguous, side: 'sharp' },
+    ]);
+
+    const siblings = path.join(tmp, 'letter-case-siblings');
+    await mkdir(siblings);
+    await writeFile(path.join(siblings, 'Street_Blur.JPG'), await sharp(await windowPng(10, 10, true)).jpeg({ quality: 95 }).toBuffer());
+    await writeFile(path.join(siblings, 'street_sharp.png'), await windowPng(10, 10, false));
+    const found = await discoverPairs(siblings);
+    expect([found.pairs.map((p) => p.name), found.unmatched]).toEqual([['Street'], []]);
+  });
+
   it('a pair whose file is cut short fails alone, named, after its header read fine', async () => {
     const dir = path.join(tmp, 'truncated');
     await mkdir(path.join(dir, 'blur'), { recursive: true });
