@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { alignedRegions, framingWords, greyThumb, measureShift, shiftLength, type Region, type Shift } from './pair-alignment.js';
 import { discoverPairs, type PairCandidate } from './pair-discovery.js';
+import { measureSameness, samePictureReason } from './pair-sameness.js';
 import { Rng } from './random.js';
 
 /**
@@ -122,6 +123,9 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   if (blurRegion.width < o.minSize || blurRegion.height < o.minSize) {
     return `too small once lined up: ${blurRegion.width}×${blurRegion.height} px show the same scene, under the ${o.minSize}-px crop size`;
   }
+  // Another format of the same files passes the hash test above, and would teach the model to change nothing.
+  const same = samePictureReason(await measureSameness(pair, blurRegion, sharpRegion));
+  if (same) return same;
   return { ...pair, blurRegion, sharpRegion, shift, sharpHash: sharpP.hash, note: alignmentNote(shift, framing, dw, dh, blurRegion) };
 }
 

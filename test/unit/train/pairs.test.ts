@@ -126,6 +126,25 @@ describe('pair discovery and validation', () => {
     expect([found.pairs.map((p) => p.name), found.unmatched]).toEqual([['Street'], []]);
   });
 
+  it('skips a pair whose blurred photo is the sharp one again (another format, a re-saved JPEG): nothing to learn', async () => {
+    // A real GoPro pair, cut to 320×240: its blurred half again, losslessly as TIFF and as a JPEG q 90, poses as the sharp photo.
+    const dir = path.join(tmp, 'same-picture');
+    await mkdir(path.join(dir, 'blur'), { recursive: true });
+    await mkdir(path.join(dir, 'sharp'), { recursive: true });
+    const gopro = sharedData('gopro-train-pairs');
+    const cut = (file: string) => sharp(path.join(gopro, file)).extract({ left: 480, top: 240, width: 320, height: 240 });
+    const blurred = await cut('GOPR0374_11_00_st_frame-614_n_avg-8.png').png().toBuffer();
+    for (const name of ['real', 'tiff', 'jpeg']) await writeFile(path.join(dir, 'blur', `${name}.png`), blurred);
+    await cut('GOPR0374_11_00_st_frame-614_n_avg-8_gt.png').png().toFile(path.join(dir, 'sharp/real.png'));
+    await sharp(blurred).tiff({ compression: 'lzw' }).toFile(path.join(dir, 'sharp/tiff.tif'));
+    await sharp(blurred).jpeg({ quality: 90 }).toFile(path.join(dir, 'sharp/jpeg.jpg'));
+    const report = await validatePairs(dir);
+    expect(report.valid.map((p) => p.name)).toEqual(['real']);
+    const reasons = Object.fromEntries(report.rejected.map((r) => [r.name, r.reason]));
+    expect(reasons.tiff).toBe('the blurred and sharp photos are the same picture (identical pixels): nothing to learn; pair each blurred photo with a sharp photo of the same scene');
+    expect(reasons.jpeg).toMatch(/^the blurred and sharp photos are the same picture \(their pixels differ by no more than a re-saved copy's \(5\d\.\d dB\) and the blurred one is as detailed\): nothing to learn/);
+  });
+
   it('a pair whose file is cut short fails alone, named, after its header read fine', async () => {
     const dir = path.join(tmp, 'truncated');
     await mkdir(path.join(dir, 'blur'), { recursive: true });
