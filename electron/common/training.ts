@@ -51,7 +51,8 @@ export const interruptedRunSchema = z.object({
   damaged: z.boolean(),
 });
 
-const scoresSchema = z.object({ psnr: z.number(), ssim: z.number() });
+// Infinity: held-out blurred crops identical to their sharp ones (zod 4's number refuses it).
+const scoresSchema = z.object({ psnr: z.union([z.number(), z.literal(Infinity)]), ssim: z.number() });
 
 /** What a finished training job made: the new model and its held-out scores. */
 export const trainedModelSchema = z
@@ -71,7 +72,18 @@ type VerdictScores = Pick<TrainedModel['scores'], 'base' | 'fineTuned'> & Partia
 
 /** Whether a fine-tuned model scores below the blurred photos themselves: worse than not deblurring. */
 export function belowBlurred(scores: VerdictScores): boolean {
-  return scores.input !== undefined && scores.fineTuned.psnr - scores.input.psnr <= -SCORE_TIE_DB;
+  return scores.input !== undefined && !sameAsSharp(scores.input.psnr) && scores.fineTuned.psnr - scores.input.psnr <= -SCORE_TIE_DB;
+}
+
+/** A PSNR of identical pixels: Infinity, or null once written to JSON (training.json), which has no infinity. */
+function sameAsSharp(psnr: number | null): boolean {
+  return psnr === null || psnr === Infinity;
+}
+
+/** A held-out PSNR for people: "36.94 dB", and words where the number would read "Infinity" or "null". */
+export function psnrText(psnr: number | null): string {
+  if (sameAsSharp(psnr)) return 'identical to the sharp photos';
+  return Number.isNaN(psnr) ? 'not a number' : `${psnr!.toFixed(2)} dB`;
 }
 
 /**
@@ -99,6 +111,9 @@ export function fineTuneVerdict(scores: VerdictScores): 'better' | 'unchanged' |
 export function fineTuneAdvice(scores: VerdictScores): string | null {
   if (unusableModel(scores)) {
     return 'It produces invalid values (not numbers) on the held-out photos, so it would turn photos black. Train again, on other photos or for fewer steps; the model in use stays as it is.';
+  }
+  if (scores.input !== undefined && sameAsSharp(scores.input.psnr)) {
+    return 'The held-out blurred photos are identical to their sharp ones, so these scores cannot show whether it removes blur. Train on pairs whose blurred photo is really shaken; the model in use stays as it is.';
   }
   if (belowBlurred(scores)) {
     return 'It scores lower than the blurred photos themselves on the held-out photos, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.';

@@ -63,6 +63,11 @@ export function formatProgress(step: number, total: number, losses: Record<strin
 
 export function formatScoreTable(rows: [string, Scores][]): string {
   const head = `${''.padEnd(16)}${'PSNR (dB)'.padStart(10)}${'SSIM'.padStart(8)}`;
-  const body = rows.map(([label, s]) => `${label.padEnd(16)}${s.psnr.toFixed(2).padStart(10)}${s.ssim.toFixed(4).padStart(8)}`);
-  return [head, ...body].join('\n');
+  // Identical pixels score Infinity, which tells a person nothing: say what it means instead.
+  const cell = (psnr: number) => (psnr === Infinity ? 'identical' : psnr.toFixed(2));
+  const body = rows.map(([label, s]) => `${label.padEnd(16)}${cell(s.psnr).padStart(10)}${s.ssim.toFixed(4).padStart(8)}`);
+  const identical = rows.some(([, s]) => s.psnr === Infinity)
+    ? ['identical: the same pixels as the sharp photos, so no PSNR can be measured (there was no blur to remove)']
+    : [];
+  return [head, ...body, ...identical].join('\n');
 }

@@ -1,4 +1,4 @@
-import { FINAL_TRAINING_STAGE } from '../../../electron/common/training.js';
+import { FINAL_TRAINING_STAGE, psnrText } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import type { BackendChoice } from './backend.js';
 import { resolveBase } from './base-model.js';
@@ -98,7 +98,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
       ({ data: lines.data, skipped: lines.skipped } = panelDataLines(e));
       report('Measuring the starting model');
     } else if (e.type === 'validation') {
-      lines.scores = `Held-out PSNR: blurred ${e.input.psnr.toFixed(2)} dB, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
+      lines.scores = `Held-out PSNR: blurred ${psnrText(e.input.psnr)}, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
       // The step line stays (with its time left); only the scores change.
       report(e.step === 0 ? 'Training' : undefined);
     } else if (e.type === 'resumed') {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { psnrText } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import { writeFailure } from './write-failure.js';
 import { listModels } from '../models/library.js';
@@ -153,7 +154,7 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
     name: req.name,
     description:
       `Fine-tuned from ${b.name}${b.version ? ` ${b.version}` : ''} on ${describeData(req.summary.data)} for ${req.summary.steps} steps. ` +
-      `Held-out PSNR ${fineTuned.psnr.toFixed(2)} dB (base ${base.psnr.toFixed(2)} dB, blurred input ${input.psnr.toFixed(2)} dB).`,
+      `Held-out PSNR ${fineTuned.psnr.toFixed(2)} dB (base ${base.psnr.toFixed(2)} dB, blurred input ${psnrText(input.psnr)}).`,
     version: fineTunedVersion(b.version, req.summary.steps),
     ...(b.license === undefined ? {} : { license: b.license }),
     training: trainingSection(b, req.summary),

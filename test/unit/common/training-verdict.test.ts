@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fineTuneAdvice, fineTuneVerdict } from '../../../electron/common/training.js';
+import { fineTuneAdvice, fineTuneVerdict, psnrText, trainedModelSchema } from '../../../electron/common/training.js';
+import { formatScoreTable } from '../../../model/src/train/cli-train-format.js';
 
 const scores = (base: number, fineTuned: number) => ({ base: { psnr: base, ssim: 0.8 }, fineTuned: { psnr: fineTuned, ssim: 0.8 } });
 
@@ -32,5 +33,22 @@ describe('whether a fine-tuned model is an improvement', () => {
     expect(fineTuneVerdict({ input: { psnr: 16.86, ssim: 0.23 }, ...scores(16.98, Number.NaN) })).toBe('worse');
     expect(fineTuneAdvice(scores(Number.NaN, Number.NaN))).toMatch(/^It produces invalid values \(not numbers\) on the held-out photos, so it would turn photos black\. .* the model in use stays as it is\.$/);
     expect(fineTuneVerdict(scores(Number.NaN, 30))).toBe('better');
+  });
+
+  it('says in words, not "Infinity" or "null", that the held-out blurred photos were their sharp ones', () => {
+    // Review run "same3": TIFF copies as the sharp photos; training.json stored the Infinity as null.
+    const same = { input: { psnr: Infinity, ssim: 1 }, ...scores(58.65, 57.24) };
+    expect([psnrText(Infinity), psnrText(null), psnrText(36.944)]).toEqual(['identical to the sharp photos', 'identical to the sharp photos', '36.94 dB']);
+    expect(fineTuneAdvice(same)).toMatch(/^The held-out blurred photos are identical to their sharp ones, so these scores cannot show whether it removes blur\./);
+    expect(fineTuneVerdict(same)).toBe('worse'); // judged against its starting model, not against an infinite score
+    expect(trainedModelSchema.parse({ modelId: 'same3', name: 'same3', backend: 'cpu', steps: 1, scores: same }).scores.input.psnr).toBe(Infinity);
+    const table = formatScoreTable([['blurred input', same.input], ['base model', same.base], ['fine-tuned', same.fineTuned]]);
+    expect(table).not.toMatch(/Infinity/);
+    expect(table.split('\n').slice(1)).toEqual([
+      'blurred input    identical  1.0000',
+      'base model           58.65  0.8000',
+      'fine-tuned           57.24  0.8000',
+      'identical: the same pixels as the sharp photos, so no PSNR can be measured (there was no blur to remove)',
+    ]);
   });
 });
