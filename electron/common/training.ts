@@ -54,16 +54,30 @@ export const interruptedRunSchema = z.object({
 // Infinity: held-out blurred crops identical to their sharp ones (zod 4's number refuses it).
 const scoresSchema = z.object({ psnr: z.union([z.number(), z.literal(Infinity)]), ssim: z.number() });
 
-/** What a finished training job made: the new model and its held-out scores. */
+/**
+ * What a finished training job made: the new model and its scores, with whether they were
+ * measured on held-out photos (false: on its training photos, when there was one scene only).
+ */
 export const trainedModelSchema = z
   .object({
     modelId: z.string(),
     name: z.string(),
     backend: z.string(),
     steps: z.number().int().nonnegative(),
-    scores: z.object({ input: scoresSchema, base: scoresSchema, fineTuned: scoresSchema }),
+    scores: z.object({ input: scoresSchema, base: scoresSchema, fineTuned: scoresSchema, heldOut: z.boolean() }),
   })
   .strict();
+
+/** The photos a run's scores were measured on, for a sentence ("… on the held-out photos"). */
+export function scoredOn(heldOut: boolean): string {
+  return heldOut ? 'the held-out photos' : 'the training photos themselves';
+}
+
+/**
+ * Said wherever a run's scores are shown when they come from its training photos (one pair, one
+ * scene): a model that only memorises them gains there too, so a gain proves nothing.
+ */
+export const NOT_A_FAIR_TEST = 'not a fair test, since a model that memorises its training photos scores well on them; add photos of other scenes for a held-out score';
 
 /** Held-out PSNR differences smaller than this (dB) are the noise of a few crops, not a change. */
 export const SCORE_TIE_DB = 0.05;
@@ -107,22 +121,32 @@ export function fineTuneVerdict(scores: VerdictScores): 'better' | 'unchanged' |
   return gain >= SCORE_TIE_DB ? 'better' : gain <= -SCORE_TIE_DB ? 'worse' : 'unchanged';
 }
 
-/** What to tell the photographer about a fine-tuned model that is not better; null when it is. */
-export function fineTuneAdvice(scores: VerdictScores): string | null {
+/**
+ * What to tell the photographer about a fine-tuned model that is not better, or whose scores
+ * were measured on its training photos (a gain there is no evidence); null otherwise.
+ */
+export function fineTuneAdvice(scores: VerdictScores & { heldOut: boolean }): string | null {
+  const advice = verdictAdvice(scores, scoredOn(scores.heldOut));
+  if (scores.heldOut) return advice;
+  // The advice already names the photos; on its own the caveat must.
+  return advice ? `${advice} That is ${NOT_A_FAIR_TEST}.` : `These scores are measured on the training photos themselves: ${NOT_A_FAIR_TEST}.`;
+}
+
+function verdictAdvice(scores: VerdictScores, on: string): string | null {
   if (unusableModel(scores)) {
-    return 'It produces invalid values (not numbers) on the held-out photos, so it would turn photos black. Train again, on other photos or for fewer steps; the model in use stays as it is.';
+    return `It produces invalid values (not numbers) on ${on}, so it would turn photos black. Train again, on other photos or for fewer steps; the model in use stays as it is.`;
   }
   if (scores.input !== undefined && sameAsSharp(scores.input.psnr)) {
     return 'The held-out blurred photos are identical to their sharp ones, so these scores cannot show whether it removes blur. Train on pairs whose blurred photo is really shaken; the model in use stays as it is.';
   }
   if (belowBlurred(scores)) {
-    return 'It scores lower than the blurred photos themselves on the held-out photos, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.';
+    return `It scores lower than the blurred photos themselves on ${on}, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.`;
   }
   switch (fineTuneVerdict(scores)) {
     case 'worse':
-      return 'It scores lower than the model it started from on the held-out photos, so it would leave photos less sharp. Train for more steps or on more photos; the model in use stays as it is.';
+      return `It scores lower than the model it started from on ${on}, so it would leave photos less sharp. Train for more steps or on more photos; the model in use stays as it is.`;
     case 'unchanged':
-      return 'It scores about the same as the model it started from on the held-out photos: more steps or more photos may help.';
+      return `It scores about the same as the model it started from on ${on}: more steps or more photos may help.`;
     case 'better':
       return null;
   }

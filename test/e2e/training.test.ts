@@ -19,6 +19,7 @@ const TINY = 'tiny-camera';
 describe('fine-tuning from the training panel', () => {
   const { file, page, app } = useE2eSession('training', async (file) => {
     await makeGoproPairsFolder(file('pairs'));
+    await makeGoproPairsFolder(file('one-pair'), 1);
     await installTinyGenerator(file('user-data/models'), TINY, 'Tiny camera');
   });
   const panel = () => page().getByTestId('training-panel');
@@ -54,6 +55,7 @@ describe('fine-tuning from the training panel', () => {
     const scores = await panel().getByTestId('training-scores').locator('td').allTextContents();
     expect(scores).toHaveLength(3);
     for (const score of scores) expect(score).toMatch(/^\d+\.\d\d dB$/);
+    expect(await panel().getByTestId('training-scores').locator('caption').textContent()).toBe('PSNR on the held-out photos (higher is sharper)');
     // Four steps may not help: then the panel says so, and why (fineTuneVerdict's own test has the rule).
     const said = await panel().getByTestId('training-status').textContent();
     expect(said).toMatch(/“Street shots” (is ready: 4 steps|is saved \(4 steps) on the (processor|graphics card) \(/);
@@ -210,5 +212,18 @@ describe('fine-tuning from the training panel', () => {
     expect(existsSync(dir)).toBe(false);
     expect((await readdir(file('user-data/Trash'))).filter((name) => name.startsWith('old-walk '))).toHaveLength(1);
     expect(app().pageErrors).toEqual([]);
+  });
+
+  it('a folder of one pair: the result says its scores come from the training photo itself, not a fair test', async () => {
+    await appLoaded(page());
+    await expect.poll(models).toContain('Tiny camera');
+    await page().locator('header select').selectOption({ label: 'Tiny camera' });
+    await dropFolder(page(), '[data-testid="training-drop"]', file('one-pair'));
+    await fill('Lone pair', 1);
+    await panel().getByTestId('training-start').click();
+    // The run before this one left its own result showing: wait for this one's.
+    await expect.poll(() => panel().getByTestId('training-status').textContent(), { timeout: 120_000 }).toMatch(/“Lone pair” (is ready|is saved)/);
+    expect(await panel().getByTestId('training-scores').locator('caption').textContent()).toBe('PSNR on the training photos themselves, not held out (higher is sharper)');
+    expect(await panel().getByTestId('training-advice').textContent()).toMatch(/on the training photos themselves.*not a fair test, .*; add photos of other scenes for a held-out score\.$/);
   });
 });

@@ -111,6 +111,27 @@ describe('training runs through the services, with the real training process', (
     }
   });
 
+  it('one pair trains and measures progress on itself: every line and the finished model say so, none calls it held out', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-one-pair');
+    try {
+      await installTinyModel(path.join(userDataDir, 'models'));
+      await makeGoproPairsFolder(path.join(workDir, 'one'), 1);
+      const started = ok<{ jobId: string }>(
+        await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'one'), name: 'One pair', steps: 1, settings: SMALL }),
+      );
+      const updates = await followJob(services, started.jobId);
+      const end = updates.at(-1)!;
+      expect(end.state).toMatchObject({ status: 'done', model: { modelId: 'one-pair', scores: { heldOut: false } } });
+      const details = [...new Set(updates.flatMap((u) => (u.state.status === 'running' ? (u.state.progress.detail ?? []) : [])))];
+      expect(details).toContain('1 pair: 1 for training, the same 1 to measure progress (not held out)');
+      expect(details).toContainEqual(expect.stringMatching(/^Only one valid pair: .* Its scores are measured on the training photos themselves: not a fair test, /));
+      expect(details).toContainEqual(expect.stringMatching(/^PSNR on the training photos themselves: blurred \d+\.\d\d dB, starting model /));
+      expect(details.join('\n')).not.toMatch(/held out to|Held-out/);
+    } finally {
+      await services.close();
+    }
+  });
+
   it('a stopping run: a resume and a discard clicked together do not both go ahead; its name is not taken twice', async () => {
     const { services, workDir, userDataDir } = await startTestServices('training-races');
     try {

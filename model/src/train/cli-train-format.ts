@@ -17,18 +17,23 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function formatDataReport(report: PairValidation, train: number, validation: number): string {
+/** "1 held out", or, when the photos that measure progress are training photos too, that they are not. */
+function validationWords(validation: number, heldOut: boolean): string {
+  return heldOut ? `${validation} held out` : `the same ${validation} to measure progress (not held out)`;
+}
+
+export function formatDataReport(report: PairValidation, train: number, validation: number, heldOut: boolean): string {
   const realigned = report.valid.filter((p) => shiftLength(p.shift) > 0).length;
   const moved = realigned ? `, ${realigned} realigned (see the notes)` : '';
-  const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validation} held out${moved}`];
+  const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validationWords(validation, heldOut)}${moved}`];
   for (const p of report.valid.filter((v) => v.note)) lines.push(`  note ${p.name}: ${p.note}`);
   for (const file of skippedFiles(report)) lines.push(`  skipped ${file}`);
   return lines.join('\n');
 }
 
-export function formatSharpReport(report: SharpFolderReport, synthesis: SynthesisInfo, train: number, validation: number): string {
+export function formatSharpReport(report: SharpFolderReport, synthesis: SynthesisInfo, train: number, validation: number, heldOut: boolean): string {
   const lines = [
-    `sharp-only photos: ${report.valid.length} usable, ${train} for training, ${validation} held out`,
+    `sharp-only photos: ${report.valid.length} usable, ${train} for training, ${validationWords(validation, heldOut)}`,
     `  synthetic camera shake: spec v${synthesis.specVersion} (${synthesis.specFile}), seed ${synthesis.seed}, ` +
       `blurred ${synthesis.transfer === 'srgb' ? 'in linear light' : 'on stored sRGB values'}, ` +
       (synthesis.bankNote ? 'random trajectories only' : `random trajectories + ${synthesis.bankKernels} measured kernels`),
@@ -40,7 +45,9 @@ export function formatSharpReport(report: SharpFolderReport, synthesis: Synthesi
 }
 
 export function formatDataEvent(e: DataEvent): string {
-  return e.source === 'pairs' ? formatDataReport(e.report, e.train, e.validation) : formatSharpReport(e.report, e.synthesis, e.train, e.validation);
+  return e.source === 'pairs'
+    ? formatDataReport(e.report, e.train, e.validation, e.heldOut)
+    : formatSharpReport(e.report, e.synthesis, e.train, e.validation, e.heldOut);
 }
 
 export function formatMode(mode: 'full' | 'decoder'): string {

@@ -121,14 +121,15 @@ const stepsWord = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
 function printResult({ model, summary, alreadyFinished }: TrainResult, seconds: number, resumedAt: number | null): void {
   const v = summary.validation;
   const d = summary.data;
-  const heldOut = d.source === 'pairs' ? `${d.validationPairs.length} pair(s)` : `${d.validationPhotos.length} photo(s) with synthetic shake`;
+  const items = d.source === 'pairs' ? `${d.validationPairs.length} pair(s)` : `${d.validationPhotos.length} photo(s) with synthetic shake`;
+  const measured = v.heldOut ? `held-out ${items}` : `measured on ${items} it trained on (not held out)`;
   const what = alreadyFinished
     ? `"${model.manifest.id}" had already finished (${summary.steps} steps on ${summary.backend}) when it was stopped; its leftover checkpoint was removed`
     : resumedAt === null
       ? `fine-tuned ${stepsWord(summary.steps)} on ${summary.backend} in ${formatDuration(seconds)}`
       : `fine-tuned to step ${summary.steps} on ${summary.backend}: ${stepsWord(summary.steps - resumedAt)} in ${formatDuration(seconds)} after resuming at step ${resumedAt}`;
   process.stdout.write(
-    `\n${what}; held-out ${heldOut}, centre crops ≤ ${v.crop} px\n` +
+    `\n${what}; ${measured}, centre crops ≤ ${v.crop} px\n` +
       `${formatScoreTable([['blurred input', v.input], ['base model', v.base], ['fine-tuned', v.fineTuned]])}\n` +
       `saved "${model.manifest.id}" to ${model.dir}\n`,
   );

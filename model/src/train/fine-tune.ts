@@ -55,7 +55,8 @@ export interface FineTuneOutcome {
   /** Where it trained, in words ("the processor (JavaScript)"). */
   backend: string;
   steps: number;
-  scores: { input: Scores; base: Scores; fineTuned: Scores };
+  /** heldOut false: measured on the training photos themselves (training.json's validation.heldOut). */
+  scores: { input: Scores; base: Scores; fineTuned: Scores; heldOut: boolean };
 }
 
 /** An interrupted run as the panel lists it. */
@@ -75,7 +76,9 @@ export interface InterruptedRun {
 const DEFAULT_CHECKPOINT_EVERY = 25;
 
 export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
-  const lines = { backend: '', data: '', skipped: '', scores: '' };
+  const lines = { backend: '', data: '', note: '', skipped: '', scores: '' };
+  // The data event says it first (a resumed run's too); the scores line and the outcome follow it.
+  let heldOut = true;
   let skipped: string[] = [];
   let fraction = 0;
   let stage = '';
@@ -95,10 +98,11 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'data') {
       skipped = skippedFiles(e.report);
-      ({ data: lines.data, skipped: lines.skipped } = panelDataLines(e));
+      heldOut = e.heldOut;
+      ({ data: lines.data, note: lines.note, skipped: lines.skipped } = panelDataLines(e));
       report('Measuring the starting model');
     } else if (e.type === 'validation') {
-      lines.scores = `Held-out PSNR: blurred ${psnrText(e.input.psnr)}, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
+      lines.scores = `${heldOut ? 'Held-out PSNR' : 'PSNR on the training photos themselves'}: blurred ${psnrText(e.input.psnr)}, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
       // The step line stays (with its time left); only the scores change.
       report(e.step === 0 ? 'Training' : undefined);
     } else if (e.type === 'resumed') {
@@ -137,7 +141,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
     name: model.manifest.name,
     backend: plainBackendName(backend),
     steps: summary.steps,
-    scores: { input: summary.validation.input, base: summary.validation.base, fineTuned: summary.validation.fineTuned },
+    scores: { input: summary.validation.input, base: summary.validation.base, fineTuned: summary.validation.fineTuned, heldOut: summary.validation.heldOut },
   };
 }
 

@@ -52,7 +52,8 @@ export interface TrainingSummary {
   learningRate?: number;
   backend: string;
   lossWeights: Record<string, number>;
-  validation: { input: Scores; base: Scores; fineTuned: Scores; crop: number };
+  /** heldOut false: measured on the training photos themselves (one pair or one scene to train on). */
+  validation: { input: Scores; base: Scores; fineTuned: Scores; crop: number; heldOut: boolean };
   finishedAt: string;
 }
 
@@ -112,6 +113,12 @@ export async function assertNewModelId(modelsDir: string, id: string, baseOnnxPa
   }
 }
 
+/** The scores sentence of the description: the library lists and the model picker show it. */
+function describeScores({ input, base, fineTuned, heldOut }: TrainingSummary['validation']): string {
+  const scores = `${fineTuned.psnr.toFixed(2)} dB (base ${base.psnr.toFixed(2)} dB, blurred input ${psnrText(input.psnr)})`;
+  return heldOut ? `Held-out PSNR ${scores}.` : `PSNR on its own training photos ${scores}: not held out, so not a fair test.`;
+}
+
 function describeData(d: TrainingDataSummary): string {
   if (d.source === 'pairs') return `${d.trainPairs.length} pair(s)`;
   return `${d.trainPhotos.length} sharp-only photo(s) with synthetic camera shake (spec v${d.synthesis.specVersion}, seed ${d.synthesis.seed})`;
@@ -147,14 +154,13 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
   const dir = modelDir(req.modelsDir, req.id);
   await assertNewModelId(req.modelsDir, req.id, '');
   const onnx = writeWeightsToOnnx(req.baseBytes, req.weights);
-  const { input, base, fineTuned } = req.summary.validation;
   const b = req.baseManifest;
   const manifest = modelManifestSchema.parse({
     id: req.id,
     name: req.name,
     description:
       `Fine-tuned from ${b.name}${b.version ? ` ${b.version}` : ''} on ${describeData(req.summary.data)} for ${req.summary.steps} steps. ` +
-      `Held-out PSNR ${fineTuned.psnr.toFixed(2)} dB (base ${base.psnr.toFixed(2)} dB, blurred input ${psnrText(input.psnr)}).`,
+      describeScores(req.summary.validation),
     version: fineTunedVersion(b.version, req.summary.steps),
     ...(b.license === undefined ? {} : { license: b.license }),
     training: trainingSection(b, req.summary),
@@ -188,6 +194,8 @@ export async function readExportedModel(modelsDir: string, id: string): Promise<
   try {
     const manifest = modelManifestSchema.parse(JSON.parse(await readFile(paths.manifestPath, 'utf8')));
     const summary = JSON.parse(await readFile(paths.summaryPath, 'utf8')) as TrainingSummary;
+    // Versions before 2026-12-07 did not record it and called every score held out.
+    if (summary.validation) summary.validation.heldOut ??= true;
     const complete = manifest.id === id && manifest.file === ONNX_FILE && manifest.sha256 === sha256(await readFile(paths.onnxPath));
     return complete && typeof summary.baseModel?.sha256 === 'string' ? { model: { ...paths, manifest }, summary } : null;
   } catch {

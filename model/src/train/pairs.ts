@@ -164,8 +164,8 @@ export function splitPairs(valid: TrainingPair[], fraction = 0.2, seed = 1): Spl
   const scenes = [...byTarget.values()];
   if (scenes.length === 1) {
     const note = valid.length === 1
-      ? 'Only one valid pair: it is used for training and validation, so the validation scores are not held out.'
-      : `All ${valid.length} valid pairs share one sharp image: they are used for training and validation, so the validation scores are not held out.`;
+      ? 'Only one valid pair: it is used both for training and to measure progress.'
+      : `All ${valid.length} valid pairs share one sharp image (one scene): they are used both for training and to measure progress.`;
     return { train: valid, validation: valid, note };
   }
   const shuffled = new Rng(seed).shuffle(scenes);

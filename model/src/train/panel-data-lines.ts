@@ -23,12 +23,16 @@ export function skippedFiles(report: { rejected: readonly { name: string; reason
   return [...report.rejected.map((r) => `${r.name}: ${r.reason}`), ...(report.unmatched ?? []).map((u) => `${u.file}: ${u.reason}`)];
 }
 
-export function panelDataLines(e: DataEvent): { data: string; skipped: string } {
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** `note`: the data's own note (why the scores are not held out, when they are not), or ''. */
+export function panelDataLines(e: DataEvent): { data: string; note: string; skipped: string } {
   const skipped = skippedFiles(e.report);
-  const count = skipped.length ? `; ${skipped.length} skipped` : '';
+  const skips = skipped.length ? `; ${skipped.length} skipped` : '';
+  const measure = e.heldOut ? `${e.validation} held out to measure progress` : `the same ${e.validation} to measure progress (not held out)`;
   const data = e.source === 'pairs'
-    ? `${e.report.valid.length} pairs: ${e.train} for training, ${e.validation} held out to measure progress${realignedWords(e.report.valid)}${count}`
-    : `${e.report.valid.length} sharp photos with synthetic camera shake: ${e.train} for training, ${e.validation} held out${count}`;
+    ? `${count(e.report.valid.length, 'pair', 'pairs')}: ${e.train} for training, ${measure}${realignedWords(e.report.valid)}${skips}`
+    : `${count(e.report.valid.length, 'sharp photo', 'sharp photos')} with synthetic camera shake: ${e.train} for training, ${e.heldOut ? `${e.validation} held out` : measure}${skips}`;
   const more = skipped.length > LISTED ? `; and ${skipped.length - LISTED} more` : '';
-  return { data, skipped: skipped.length ? `Skipped ${skipped.slice(0, LISTED).join('; ')}${more}` : '' };
+  return { data, note: e.note ?? '', skipped: skipped.length ? `Skipped ${skipped.slice(0, LISTED).join('; ')}${more}` : '' };
 }

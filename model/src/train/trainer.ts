@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { scoredOn } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { saveCheckpoint } from './checkpoint.js';
@@ -205,7 +206,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     if (!saved && unusableScores(state.baseline.base)) {
       throw new UnshakeError(
         'MODEL_INVALID',
-        `The model "${o.baseManifest.id}" produces invalid values (not numbers) instead of an image on the held-out photos, so it cannot be fine-tuned. Start from the base model, or remove this one.`,
+        `The model "${o.baseManifest.id}" produces invalid values (not numbers) instead of an image on ${scoredOn(data.heldOut)}, so it cannot be fine-tuned. Start from the base model, or remove this one.`,
       );
     }
     /** A run whose model outputs NaN cannot recover: its model is not saved, nor its checkpoints kept. */
@@ -214,7 +215,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       await removeRunDir(runDir);
       throw new UnshakeError(
         'MODEL_INVALID',
-        `Training went wrong: at step ${state.step} the fine-tuned model produces invalid values (not numbers) on the held-out photos, so it was not saved. Train again, on other photos or for fewer steps; the model in use stays as it is.`,
+        `Training went wrong: at step ${state.step} the fine-tuned model produces invalid values (not numbers) on ${scoredOn(data.heldOut)}, so it was not saved. Train again, on other photos or for fewer steps; the model in use stays as it is.`,
       );
     };
     if (saved) {
@@ -281,7 +282,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       learningRate: settings.learningRate,
       backend: tf.getBackend(),
       lossWeights: { ...weights },
-      validation: { ...state.baseline, fineTuned, crop: validationCrop },
+      validation: { ...state.baseline, fineTuned, crop: validationCrop, heldOut: data.heldOut },
       finishedAt: new Date().toISOString(),
     };
     const model = await exportFineTuned({

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { NOT_A_FAIR_TEST } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import { CropSampler, type CropBatch } from './crop-sampler.js';
 import type { TrainingDataSummary } from './model-export.js';
@@ -20,9 +21,17 @@ import { loadValidationSet, type ValidationItem } from './train-validation.js';
  */
 export type DataSourceKind = 'pairs' | 'sharp';
 
+/** `heldOut` false: the validation items are training items too (one pair, one scene), and `note` says so. */
+interface SplitCounts {
+  train: number;
+  validation: number;
+  heldOut: boolean;
+  note: string | null;
+}
+
 export type DataEvent =
-  | { type: 'data'; source: 'pairs'; report: PairValidation; train: number; validation: number; note: string | null }
-  | { type: 'data'; source: 'sharp'; report: SharpFolderReport; synthesis: SynthesisInfo; train: number; validation: number; note: string | null };
+  | ({ type: 'data'; source: 'pairs'; report: PairValidation } & SplitCounts)
+  | ({ type: 'data'; source: 'sharp'; report: SharpFolderReport; synthesis: SynthesisInfo } & SplitCounts);
 
 export interface BatchSource {
   nextBatch(): Promise<CropBatch>;
@@ -51,6 +60,8 @@ export interface TrainingData {
   train: string[];
   validation: string[];
   validationSet: ValidationItem[];
+  /** Whether the validation items are kept out of training: every score shown says which. */
+  heldOut: boolean;
   sampler(rng: Rng): BatchSource;
   summary: TrainingDataSummary;
 }
@@ -66,21 +77,39 @@ export function dataSourceOf(o: { pairsDir?: string | undefined; sharpDir?: stri
   return o.pairsDir !== undefined ? 'pairs' : 'sharp';
 }
 
+type SplitOf<T> = { train: T[]; validation: T[]; note: string | null };
+
+/**
+ * Whether no validation item is also trained on (`target`: what makes two items one scene, a
+ * pair's sharp photo). The one place that decides it, for a new split and a resumed run's saved
+ * one alike; the CLI, the panel, the manifest and training.json carry this flag.
+ */
+function isHeldOut<T>(s: SplitOf<T>, target: (item: T) => string): boolean {
+  const trained = new Set(s.train.map(target));
+  return !s.validation.some((v) => trained.has(target(v)));
+}
+
 /** The split, with the report emitted either way: with no usable items the user must see why. */
 function splitAndReport<T>(
-  split: () => { train: T[]; validation: T[]; note: string | null },
-  event: (train: number, validation: number, note: string | null) => DataEvent,
+  split: () => SplitOf<T>,
+  target: (item: T) => string,
+  event: (counts: SplitCounts) => DataEvent,
   emit: (e: DataEvent) => void,
-): { train: T[]; validation: T[]; note: string | null } {
-  let s: { train: T[]; validation: T[]; note: string | null };
+): SplitOf<T> & { heldOut: boolean } {
+  let s: SplitOf<T>;
   try {
     s = split();
   } catch (error) {
-    emit(event(0, 0, null));
+    // Nothing to train on: "0 held out", not a claim about photos there are none of.
+    emit(event({ train: 0, validation: 0, heldOut: true, note: null }));
     throw error;
   }
-  emit(event(s.train.length, s.validation.length, s.note));
-  return s;
+  const heldOut = isHeldOut(s, target);
+  // The split says why (one pair, one scene); a resumed run's saved split has no note of its own.
+  const why = s.note ?? 'The photos that measure progress are training photos too.';
+  const note = heldOut ? s.note : `${why} Its scores are measured on the training photos themselves: ${NOT_A_FAIR_TEST}.`;
+  emit(event({ train: s.train.length, validation: s.validation.length, heldOut, note }));
+  return { ...s, heldOut };
 }
 
 function pick<T extends { name: string }>(valid: readonly T[], names: string[], what: string): T[] {
@@ -109,7 +138,8 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
     () => (o.saved
       ? { train: pick(report.valid, o.saved.train, 'pair'), validation: pick(report.valid, o.saved.validation, 'pair'), note: null }
       : splitPairs(report.valid, o.validationFraction, o.seed)),
-    (train, validation, note) => ({ type: 'data', source: 'pairs', report, train, validation, note }),
+    (p) => p.sharpHash,
+    (counts) => ({ type: 'data', source: 'pairs', report, ...counts }),
     emit,
   );
   return {
@@ -117,6 +147,7 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
     train: names(split.train),
     validation: names(split.validation),
     validationSet: await loadValidationSet(split.validation, o.validationCrop),
+    heldOut: split.heldOut,
     sampler: (rng) => new CropSampler(split.train, { crop: o.crop, batch: o.batch, rng }),
     summary: {
       source: 'pairs',
@@ -155,7 +186,8 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
     () => (o.saved
       ? { train: pick(report.valid, o.saved.train, 'photo'), validation: pick(report.valid, o.saved.validation, 'photo'), note: null }
       : splitSharpPhotos(report.valid, o.validationFraction, o.seed)),
-    (train, validation, note) => ({ type: 'data', source: 'sharp', report, synthesis, train, validation, note }),
+    (p) => p.name,
+    (counts) => ({ type: 'data', source: 'sharp', report, synthesis, ...counts }),
     emit,
   );
   return {
@@ -163,6 +195,7 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
     train: names(split.train),
     validation: names(split.validation),
     validationSet: await syntheticValidationSet(split.validation, synth, o.validationCrop, o.seed),
+    heldOut: split.heldOut,
     sampler: (rng) => new SynthSampler(split.train, synth, { crop: o.crop, batch: o.batch, rng, mild }),
     summary: {
       source: 'synthetic',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fineTuneAdvice, fineTuneVerdict, psnrText, trainedModelSchema } from '../../../electron/common/training.js';
 import { formatScoreTable } from '../../../model/src/train/cli-train-format.js';
 
-const scores = (base: number, fineTuned: number) => ({ base: { psnr: base, ssim: 0.8 }, fineTuned: { psnr: fineTuned, ssim: 0.8 } });
+const scores = (base: number, fineTuned: number) => ({ base: { psnr: base, ssim: 0.8 }, fineTuned: { psnr: fineTuned, ssim: 0.8 }, heldOut: true });
 
 describe('whether a fine-tuned model is an improvement', () => {
   it('is better, unchanged or worse by its held-out PSNR against the model it started from', () => {
@@ -50,5 +50,14 @@ describe('whether a fine-tuned model is an improvement', () => {
       'fine-tuned           57.24  0.8000',
       'identical: the same pixels as the sharp photos, so no PSNR can be measured (there was no blur to remove)',
     ]);
+  });
+
+  it('scores measured on the training photos themselves (one pair, one scene) are never a clean bill: the advice says they are no fair test', () => {
+    const onTraining = { ...scores(30.84, 31.5), heldOut: false };
+    expect(fineTuneAdvice(onTraining)).toBe(
+      'These scores are measured on the training photos themselves: not a fair test, since a model that memorises its training photos scores well on them; add photos of other scenes for a held-out score.',
+    );
+    expect(fineTuneAdvice({ ...scores(34.09, 33.33), heldOut: false })).toMatch(/^It scores lower than the model it started from on the training photos themselves, .* stays as it is\. That is not a fair test, since a model that memorises its training photos scores well on them; add photos of other scenes for a held-out score\.$/);
+    expect(fineTuneAdvice({ ...scores(34.09, 33.33), heldOut: false })).not.toMatch(/held-out photos/);
   });
 });

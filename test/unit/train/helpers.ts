@@ -42,11 +42,11 @@ const PAIR_CROPS = [
   ['GOPR0374_11_00_st_frame-815_n_avg-10', 300, 200],
 ] as const;
 
-/** A blur/ + sharp/ folder of three real 96×96 GoPro crops (two train, one held out). */
-export async function makeGoproPairsFolder(pairsDir: string): Promise<void> {
+/** A blur/ + sharp/ folder of three real 96×96 GoPro crops (two train, one held out), or the first `count`. */
+export async function makeGoproPairsFolder(pairsDir: string, count: number = PAIR_CROPS.length): Promise<void> {
   const src = sharedData('gopro-train-pairs');
   for (const sub of ['blur', 'sharp']) await mkdir(path.join(pairsDir, sub), { recursive: true });
-  for (const [name, left, top] of PAIR_CROPS) {
+  for (const [name, left, top] of PAIR_CROPS.slice(0, count)) {
     const region = { left, top, width: 96, height: 96 };
     await sharp(path.join(src, `${name}.png`)).extract(region).png().toFile(path.join(pairsDir, 'blur', `${name}.png`));
     await sharp(path.join(src, `${name}_gt.png`)).extract(region).png().toFile(path.join(pairsDir, 'sharp', `${name}.png`));

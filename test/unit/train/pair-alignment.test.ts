@@ -117,11 +117,12 @@ describe('misaligned pairs are lined up before crops are cut', () => {
 
   it('the CLI report and the panel’s data line say which pairs were realigned and by how much', async () => {
     const report = await validatePairs(path.join(tmp, 'exact'), { minSize: 64 });
-    expect(formatDataReport(report, 1, 1)).toBe([
-      'pairs: 1 valid (folders), 1 for training, 1 held out, 1 realigned (see the notes)',
+    // One pair: it measures progress too, and the report says it is not held out.
+    expect(formatDataReport(report, 1, 1, false)).toBe([
+      'pairs: 1 valid (folders), 1 for training, the same 1 to measure progress (not held out), 1 realigned (see the notes)',
       '  note p: realigned by 6 px: the sharp photo is framed 5 px further right and 3 px further up than the blurred one; training uses the 251×253 px both show',
     ].join('\n'));
-    const { data } = panelDataLines({ type: 'data', source: 'pairs', report, train: 1, validation: 1, note: null });
-    expect(data).toBe('1 pairs: 1 for training, 1 held out to measure progress; realigned p (6 px)');
+    const { data } = panelDataLines({ type: 'data', source: 'pairs', report, train: 1, validation: 1, heldOut: false, note: null });
+    expect(data).toBe('1 pair: 1 for training, the same 1 to measure progress (not held out); realigned p (6 px)');
   });
 });

@@ -27,8 +27,8 @@ describe('the panel’s data lines', () => {
     await writeFile(path.join(dir, 'sharp', 'c.png'), 'not a photo'); // text
     await noise(path.join(dir, 'blur', 'lonely.png'), 4); // no partner
     const report = await validatePairs(dir, { minSize: 32 });
-    const { data, skipped } = panelDataLines({ type: 'data', source: 'pairs', report, train: 1, validation: 0, note: null });
-    expect(data).toBe('1 pairs: 1 for training, 0 held out to measure progress; 3 skipped');
+    const { data, skipped } = panelDataLines({ type: 'data', source: 'pairs', report, train: 1, validation: 0, heldOut: true, note: null });
+    expect(data).toBe('1 pair: 1 for training, 0 held out to measure progress; 3 skipped');
     expect(skipped).toMatch(/^Skipped b: .+; c: .+; .*lonely\.png: .+$/);
   });
 });

@@ -117,7 +117,7 @@ export function splitSharpPhotos(valid: readonly SharpPhoto[], fraction = 0.2, s
     throw new UnshakeError('INVALID_REQUEST', 'No usable sharp photos: every file was rejected or the folder has none (see the report above).');
   }
   if (valid.length === 1) {
-    return { train: [...valid], validation: [...valid], note: 'Only one usable photo: it is used for training and validation, so the validation scores are not held out.' };
+    return { train: [...valid], validation: [...valid], note: 'Only one usable photo: it is used both for training and to measure progress.' };
   }
   const shuffled = new Rng(seed).shuffle(valid);
   const n = Math.min(valid.length - 1, Math.max(1, Math.round(valid.length * fraction)));
