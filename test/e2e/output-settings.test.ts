@@ -113,7 +113,11 @@ describe('output settings', () => {
     const zoomed = () => page().getByTestId('detail-view').count();
     const box = panel().getByTestId('setting-single-keys');
     await dropFile(page(), CANVAS, file('hats.jpg'), 'image/jpeg');
-    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('hats.jpg');
+    // The reload brought hats.jpg back already, so its name says nothing of this open: wait for the
+    // open itself to end (Open… is aria-disabled until then). One that ends after Z shows the new
+    // photo at Fit, and Z's 100 % is gone.
+    await expect.poll(() => page().getByTestId('open-button').getAttribute('aria-disabled'), { timeout: 30_000 }).toBeNull();
+    expect(await text('meta-file')).toBe('hats.jpg');
     expect(await box.isChecked()).toBe(true);
     // On (the default), Z acts from any control that types no text: this very checkbox.
     await box.focus();
