@@ -77,7 +77,9 @@ describe('batch from a dropped folder', () => {
     await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toBe('long');
     expect(await page().getByTestId('batch-summary').first().textContent()).toMatch(/ · \d to go$/);
     await page().getByRole('button', { name: 'Cancel batch' }).press('Enter');
-    await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
+    // Ended, not just begun to be cancelled: the window cancels its photos one request at a time,
+    // and "1 cancelled · 5 to go" still has its Cancel batch (and the focus).
+    await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 60_000 }).toMatch(/ · \d cancelled$/);
     // Cancel batch is gone with the batch: the focus went on to clearing it.
     await expect.poll(() => focusedTestId(page())).toBe('batch-clear');
     const doneBefore = (await readdir(file('long'))).filter((f) => f.includes('-unshaken')).length;
@@ -89,16 +91,22 @@ describe('batch from a dropped folder', () => {
     // Run again finishes what was left, with the batch's own settings (PNG chosen since does
     // not apply to it); its card replaces this one.
     await services().dispatch('settings:set', { outputFormat: 'png' });
-    await long.getByRole('button', { name: 'Run long again for the photos not done' }).press('Enter');
-    // Its card is replaced by the new run's: the focus goes to that run's Cancel batch.
-    await expect.poll(() => focusedTestId(page())).toBe('batch-cancel');
-    const summary = `${6 - doneBefore} done${doneBefore ? ` · ${doneBefore} already done or under way` : ''}`;
-    await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 90_000 }).toBe(summary);
-    expect(await page().getByTestId('batch-run').filter({ hasText: 'long' }).count()).toBe(1);
-    expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).sort()).toEqual(['13', '14', '15', '16', '17', '18'].map((n) => `kodim${n}-unshaken.jpg`));
-    await services().dispatch('settings:set', { outputFormat: 'same' });
+    try {
+      await long.getByRole('button', { name: 'Run long again for the photos not done' }).press('Enter');
+      // Its card is replaced by the new run's: the focus goes to that run's Cancel batch.
+      await expect.poll(() => focusedTestId(page())).toBe('batch-cancel');
+      const summary = `${6 - doneBefore} done${doneBefore ? ` · ${doneBefore} already done or under way` : ''}`;
+      // Up to six 1.3 MP deblurs with the base model: minutes beside another test file on two busy cores.
+      await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 180_000 }).toBe(summary);
+      expect(await page().getByTestId('batch-run').filter({ hasText: 'long' }).count()).toBe(1);
+      expect((await readdir(file('long'))).filter((f) => f.includes('-unshaken')).sort()).toEqual(['13', '14', '15', '16', '17', '18'].map((n) => `kodim${n}-unshaken.jpg`));
+    } finally {
+      // Else the later batches would write PNGs.
+      await services().dispatch('settings:set', { outputFormat: 'same' });
+    }
+  }, 300_000);
 
-    // Left with a click elsewhere, Cancel batch does not pull the focus back when it goes.
+  it('Cancel batch left with a click elsewhere does not pull the focus back when it goes', async () => {
     await mkdir(file('long2'));
     for (const name of ['kodim13', 'kodim14', 'kodim15']) await copyFile(file(`long/${name}.jpg`), file(`long2/${name}.jpg`));
     await dropFolder(page(), CANVAS, file('long2'));
@@ -111,7 +119,8 @@ describe('batch from a dropped folder', () => {
     if (!reply.ok) throw new Error(reply.error.message);
     const under = (reply.value as { title: string; items: { jobId: string }[] }[]).find((r) => r.title === 'long2');
     for (const item of under?.items ?? []) await services().dispatch('job:cancel', { jobId: item.jobId });
-    await expect.poll(() => run.getByTestId('batch-summary').textContent(), { timeout: 60_000 }).toMatch(/cancelled/);
+    // Every photo's update in (not just the first): only then is Cancel batch gone, and the check below means something.
+    await expect.poll(() => run.getByTestId('batch-summary').textContent(), { timeout: 60_000 }).toMatch(/ · \d cancelled$/);
     await expect.poll(() => page().getByTestId('batch-clear').count()).toBe(1);
     // Two frames on, long after a hand-back would have run (it waits one update).
     await page().evaluate(() => {
