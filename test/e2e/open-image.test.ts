@@ -116,7 +116,8 @@ describe('renderer e2e in Chromium with the real services', () => {
     expect(chooser.isMultiple()).toBe(false);
     await attachPath(page(), photo);
     await chooser.setFiles(photo);
-    await expect.poll(() => text(page(), 'meta-file')).toBe('Flower_blur1.png');
+    // An open decodes the photo in the engine process: seconds on a busy machine, as for every open in these tests.
+    await expect.poll(() => text(page(), 'meta-file'), { timeout: 30_000 }).toBe('Flower_blur1.png');
     chosenPreviewSrc = (await loadedPreview(page())).src;
   });
 

@@ -157,7 +157,8 @@ describe('fine-tuning from the training panel', () => {
     await page().reload();
     await expect.poll(stage, { timeout: 60_000 }).toMatch(/^Step \d+ of 60/);
     await panel().getByTestId('training-stop').click();
-    await expect.poll(runs, { timeout: 60_000 }).toHaveLength(1);
+    // Listed once the stopping step and its checkpoint are done: as long as above.
+    await expect.poll(runs, { timeout: 90_000 }).toHaveLength(1);
     await panel().getByRole('button', { name: 'Discard Test shots' }).click();
     // Asked once more: Keep leaves it, Delete deletes it.
     await panel().getByRole('button', { name: 'Keep', exact: true }).click();
