@@ -128,18 +128,25 @@ describe('editor races in Chromium with the real services', () => {
     expect(await banners()).toBe(0);
   });
 
-  it('Deblur is disabled while a Save runs, and the save is recorded for its result', async () => {
+  it('Deblur, and the note’s Deblur again, are disabled while a Save runs, and the save is recorded for its result', async () => {
+    // Nothing changed since the result: Deblur offers Deblur again.
+    await deblurButton().click();
+    const again = page().getByTestId('deblur-again');
+    await expect.poll(() => again.count()).toBe(1);
     const release = holdReplies('job:save');
     try {
       await saveButton().click();
       await expect.poll(() => saveButton().textContent()).toContain('Saving…');
       expect(await deblurButton().isDisabled()).toBe(true);
+      // It would do nothing until the file is written: it says so, as Deblur does.
+      expect(await again.getAttribute('aria-disabled')).toBe('true');
     } finally {
       release();
     }
     await expect.poll(() => text('saved-path')).toBe(file('flower-unshaken.png'));
     expect(await saveButton().isDisabled()).toBe(true);
     expect(await deblurButton().isEnabled()).toBe(true);
+    expect(await again.getAttribute('aria-disabled')).toBeNull();
   });
 
   it('a Deblur request that fails leaves the saved result saved', async () => {
