@@ -99,6 +99,10 @@ async function checkFile(path: string, name: string): Promise<number> {
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new UnshakeError('FILE_NOT_FOUND', `${path} does not exist: check the path or pick the file again.`, { cause: error });
     }
+    if (code === 'ELOOP') {
+      // A link to itself (or a ring of links): no permission would help.
+      throw new UnshakeError('FILE_UNREADABLE', `${path} is a symbolic link that loops (it points back to itself, directly or through other links), so there is no photo behind it: point the link at a photo, or pick the photo itself.`, { cause: error });
+    }
     throw new UnshakeError('FILE_UNREADABLE', `${path} cannot be read (${code ?? 'unknown error'}): check its permissions.`, { cause: error });
   }
   if (info.isDirectory()) {

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../../electron/common/error-codes.js';
@@ -25,6 +25,9 @@ beforeAll(async () => {
   paths.headerCut = await makeHeaderOnlyJpeg(dir);
   paths.truncated = await makeTruncatedJpeg(dir);
   paths.good = await makeOrientedPhoto(dir);
+  // A link to itself: the system answers ELOOP, which is no matter of permissions.
+  paths.loop = join(dir, 'loop.jpg');
+  await symlink('loop.jpg', paths.loop);
 });
 
 const readers = {
@@ -54,6 +57,11 @@ describe.each(Object.entries(readers))('%s on bad input', (_name, read) => {
     ['headerCut', 'CORRUPT_IMAGE'],
   ] as const)('%s file → %s', async (key, code) => {
     await expectFailure(read(paths[key]!), code, paths[key]!);
+  });
+
+  it('says a symbolic link that loops is one, not a matter of permissions', async () => {
+    await expectFailure(read(paths.loop!), 'FILE_UNREADABLE', paths.loop!);
+    await expect(read(paths.loop!)).rejects.toThrow(/is a symbolic link that loops.*point the link at a photo/);
   });
 
   it('refuses images above the megapixel limit before decoding', async () => {
