@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
@@ -60,8 +60,32 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   }
   if (photos.length === 0 && empty.length > 0) throw empty[0]!;
   for (const error of empty) naming.onLeftOut?.(error.message);
-  // A folder and one of its photos dropped together: that photo once.
-  return [...new Set(photos)];
+  return oncePerFile(photos, naming.onLeftOut);
+}
+
+/**
+ * Each file once, under the path first seen: a folder and one of its photos dropped together, a
+ * folder and a link to it, a link to a photo beside it. Compared by real path (links followed),
+ * or two jobs would deblur one photo, and write one result file twice. Said when links did it.
+ */
+async function oncePerFile(files: readonly string[], onLeftOut?: (note: string) => void): Promise<string[]> {
+  const firstSeen = new Map<string, string>();
+  /** Real paths reached again under another name: the first such pair, as an example. */
+  const reachedAgain = new Set<string>();
+  let example = '';
+  for (const file of files) {
+    // A link that loops or leads nowhere has no real path: it stands for itself (and fails alone).
+    const real = await realpath(file).catch(() => file);
+    const seen = firstSeen.get(real);
+    if (seen === undefined) firstSeen.set(real, file);
+    else if (seen !== file) {
+      if (reachedAgain.size === 0) example = `${file} is ${seen}`;
+      reachedAgain.add(real);
+    }
+  }
+  const n = reachedAgain.size;
+  if (n > 0) onLeftOut?.(`${n === 1 ? '1 photo was' : `${n} photos were`} reached more than once, through symbolic links (${example}): ${n === 1 ? 'it is' : 'each is'} deblurred once.`);
+  return [...firstSeen.values()];
 }
 
 /**
@@ -69,11 +93,14 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
  * ones, not `ignored` names (the results folder), not empty ones, not those dropped themselves.
  */
 export async function countSubfolders(paths: readonly string[], ignored: readonly string[] = []): Promise<number> {
-  const dropped = new Set(paths.map((given) => path.resolve(given)));
+  // By real path: a folder and a link to it are one folder.
+  const real = (folder: string) => realpath(folder).catch(() => folder);
+  const dropped = new Set(await Promise.all(paths.map((given) => real(path.resolve(given)))));
   let count = 0;
   for (const folder of dropped) {
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
-    count += (await subfoldersWithPhotos(folder, entries, ignored)).filter((name) => !dropped.has(path.join(folder, name))).length;
+    const names = await subfoldersWithPhotos(folder, entries, ignored);
+    for (const name of names) if (!dropped.has(await real(path.join(folder, name)))) count++;
   }
   return count;
 }

@@ -36,7 +36,10 @@ describe('photos of a batch', () => {
     for (const name of ['IMG_10.jpg', 'IMG_2.jpg', 'IMG_2-unshaken.jpg', 'IMG_2-unshaken-2.png', 'x-unshaken.jpg', 'trip-unshaken-2019.jpg', '.hidden.jpg', 'notes.txt']) {
       await writeFile(path.join(card, name), 'x');
     }
-    await symlink(path.join(card, 'IMG_10.jpg'), path.join(card, 'link.jpg'));
+    // A link to a photo elsewhere is a photo (one to a photo of this folder is that photo: see below).
+    await mkdir(path.join(tempDir(), 'elsewhere'));
+    await writeFile(path.join(tempDir(), 'elsewhere', 'IMG_7.jpg'), 'x');
+    await symlink(path.join(tempDir(), 'elsewhere', 'IMG_7.jpg'), path.join(card, 'link.jpg'));
     await mkdir(path.join(card, 'sub.jpg'));
     expect(names(await photoFilesIn([card]))).toEqual([
       'card/IMG_2.jpg',
@@ -49,6 +52,31 @@ describe('photos of a batch', () => {
     // its photo (select all): left out.
     expect(names(await photoFilesIn([card, path.join(card, 'IMG_2.jpg'), path.join(card, 'IMG_2-unshaken.jpg')]))).toHaveLength(5);
     expect(names(await photoFilesIn([path.join(card, 'IMG_2.jpg'), path.join(card, 'IMG_2-unshaken.jpg')]))).toEqual(['card/IMG_2.jpg']);
+  });
+
+  it('takes a photo reached twice through symbolic links once, under the name first seen, and says so', async () => {
+    const [reception, ceremony] = [path.join(tempDir(), 'reception'), path.join(tempDir(), 'ceremony')];
+    await mkdir(reception);
+    await mkdir(ceremony);
+    for (const name of ['IMG_1.jpg', 'IMG_2.jpg']) await writeFile(path.join(reception, name), 'x');
+    await writeFile(path.join(ceremony, 'IMG_9.jpg'), 'x');
+    await symlink('../reception', path.join(ceremony, 'linkdir'));
+    await symlink('IMG_1.jpg', path.join(reception, 'link-to-file.jpg'));
+    // A link that loops has no real path: it is kept (it fails alone when deblurred), and the scan ends.
+    await symlink('self.jpg', path.join(ceremony, 'self.jpg'));
+    const notes: string[] = [];
+    const photos = await photoFilesIn([reception, ceremony, path.join(ceremony, 'linkdir'), path.join(reception, 'IMG_2.jpg'), path.join(ceremony, 'self.jpg'), path.join(ceremony, 'self.jpg')], {
+      onLeftOut: (note) => notes.push(note),
+    });
+    expect(names(photos)).toEqual(['reception/IMG_1.jpg', 'reception/IMG_2.jpg', 'ceremony/IMG_9.jpg', 'ceremony/self.jpg']);
+    expect(notes).toEqual([
+      `2 photos were reached more than once, through symbolic links (${path.join(reception, 'link-to-file.jpg')} is ${path.join(reception, 'IMG_1.jpg')}): each is deblurred once.`,
+    ]);
+    // A folder and a link to it hold the same subfolders.
+    await mkdir(path.join(reception, 'day1'));
+    await writeFile(path.join(reception, 'day1', 'a.jpg'), 'x');
+    expect(await countSubfolders([reception, path.join(ceremony, 'linkdir')])).toBe(1);
+    expect(await countSubfolders([reception, path.join(ceremony, 'linkdir', 'day1')])).toBe(0);
   });
 
   it('knows the results of the settings’ own suffix as well as the default one', async () => {
