@@ -33,6 +33,23 @@ describe('a batch run again', () => {
     expect((await readdir(dir)).sort()).toEqual(['camera-unshaken.jpg', 'camera.jpg', 'scan-unshaken.png', 'scan.png']);
   });
 
+  it('after a photo was culled and another added, deblurs only the new one: the culled photo’s result is no photo', async () => {
+    const shoot = path.join(dir, 'cull');
+    await mkdir(shoot);
+    for (const [name, source] of [['IMG_0001.jpg', 'kodim07'], ['IMG_0002.tif', 'kodim08'], ['IMG_0003.png', 'kodim09']]) {
+      await sharp(sharedData('photos-extra', 'Kodak24', `${source}.png`)).resize(120).toFile(path.join(shoot, name!));
+    }
+    const first = await runCli(['deblur', shoot, '--model', 'placeholder', '--cpu']);
+    expect(lines(first.stdout).at(-1), first.stderr).toBe('batch: 3 done, 0 failed, 0 already done (of 3)');
+    await rm(path.join(shoot, 'IMG_0002.tif'));
+    await sharp(sharedData('photos-extra', 'Kodak24', 'kodim10.png')).resize(120).jpeg().toFile(path.join(shoot, 'IMG_0004.jpg'));
+    const again = await runCli(['deblur', shoot, '--model', 'placeholder', '--cpu']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain('note: IMG_0002-unshaken.tif is left out: it is an earlier result of Unshake whose photo is gone (give that file by itself to deblur it again).\nbatch: 3 photo(s)');
+    expect(lines(again.stdout).at(-1)).toBe('batch: 1 done, 0 failed, 2 already done (of 3)');
+    expect((await readdir(shoot)).sort()).toEqual(['IMG_0001-unshaken.jpg', 'IMG_0001.jpg', 'IMG_0002-unshaken.tif', 'IMG_0003-unshaken.png', 'IMG_0003.png', 'IMG_0004-unshaken.jpg', 'IMG_0004.jpg']);
+  }, 60_000);
+
   it('a result another run writes while this one deblurs the photo is reported as done by that run, not as a failure', async () => {
     const folder = path.join(dir, 'two-runs');
     await mkdir(folder);

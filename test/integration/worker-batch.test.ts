@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest }
  * per photo, each written straight to its result file; a damaged photo fails alone; dropping
  * the folder again queues only what is left.
  */
-type BatchReply = { items: { jobId: string; input: string; output: string }[]; alreadyDone: { input: string; output: string }[] };
+type BatchReply = { items: { jobId: string; input: string; output: string }[]; alreadyDone: { input: string; output: string }[]; leftOut: string[] };
 
 describe('batch through the services', () => {
   let t: ServicesUnderTest;
@@ -105,7 +105,7 @@ describe('batch through the services', () => {
     const opened = ok<{ imageId: string }>(await t.services.dispatch('image:open', { path: sharedPhoto('real-blur/lai_lion.jpg') }));
     const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'placeholder' }));
     const { jobId } = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: opened.imageId, strength: 1, modelId: 'placeholder' }));
-    const ends = await run({ items: [...reply.items, { jobId, input: '', output: '' }], alreadyDone: [] });
+    const ends = await run({ items: [...reply.items, { jobId, input: '', output: '' }], alreadyDone: [], leftOut: [] });
     const editor = ends.at(-1)!;
     expect(editor.state.status).toBe('done');
     // At most the batch photo already running finished before it.
@@ -160,6 +160,30 @@ describe('batch through the services', () => {
     } finally {
       ok(await t.services.dispatch('settings:set', { outputFormat: 'same' }));
     }
+  });
+
+  it('a folder dropped again after a photo was culled: that photo’s result is not queued as a photo; a link to the folder adds nothing', async () => {
+    const shoot = path.join(t.workDir, 'cull');
+    await mkdir(shoot);
+    for (const [name, source] of [['IMG_1', 'kodim16'], ['IMG_2', 'kodim17'], ['IMG_3', 'kodim18']]) {
+      await sharp(sharedPhoto(`photos-extra/Kodak24/${source}.png`)).resize(96).jpeg().toFile(path.join(shoot, `${name}.jpg`));
+    }
+    const first = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [shoot], strength: 1, modelId: 'placeholder' }));
+    expect((await run(first)).map((e) => e.state.status)).toEqual(['done', 'done', 'done']);
+    await rm(path.join(shoot, 'IMG_2.jpg'));
+    await sharp(sharedPhoto('photos-extra/Kodak24/kodim19.png')).resize(96).jpeg().toFile(path.join(shoot, 'IMG_4.jpg'));
+    // The same folder again, also through a link to it (album/linkdir -> ../cull).
+    await mkdir(path.join(t.workDir, 'album'));
+    await symlink('../cull', path.join(t.workDir, 'album', 'linkdir'));
+    const again = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [shoot, path.join(t.workDir, 'album', 'linkdir')], strength: 1, modelId: 'placeholder' }));
+    expect(again.items.map((i) => path.basename(i.input))).toEqual(['IMG_4.jpg']);
+    expect(again.alreadyDone.map((i) => path.basename(i.input))).toEqual(['IMG_1.jpg', 'IMG_3.jpg']);
+    expect(again.leftOut).toEqual([
+      'IMG_2-unshaken.jpg is left out: it is an earlier result of Unshake whose photo is gone (give that file by itself to deblur it again).',
+      `3 photos were reached more than once, through symbolic links (${path.join(t.workDir, 'album', 'linkdir', 'IMG_1.jpg')} is ${path.join(shoot, 'IMG_1.jpg')}): each is deblurred once.`,
+    ]);
+    expect((await run(again)).map((e) => e.state.status)).toEqual(['done']);
+    expect((await readdir(shoot)).sort()).toEqual(['IMG_1-unshaken.jpg', 'IMG_1.jpg', 'IMG_2-unshaken.jpg', 'IMG_3-unshaken.jpg', 'IMG_3.jpg', 'IMG_4-unshaken.jpg', 'IMG_4.jpg']);
   });
 
   it('next to the originals by default; a relative path or an empty folder is refused', async () => {

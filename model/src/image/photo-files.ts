@@ -3,6 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
+import { culledResults, culledResultsNote, onlyCulledResultsMessage } from './culled-results.js';
 import { extensionFor, WRITABLE_FORMATS, type WritableFormat } from './formats.js';
 import { isOutputName, plainOutputPath, sourceStemOf } from './output-path.js';
 import { readableResult } from './readable-result.js';
@@ -33,8 +34,10 @@ export interface ResultNaming {
 /**
  * The photos named by paths for a batch, each once: files as given, folders scanned (not their
  * subfolders) for photo files in name order, leaving out hidden files and our own results — a
- * `photo-unshaken.jpg` whose `photo.*` is beside it (a photographer's own "x-unshaken.jpg" with no
- * x beside it is a photo). A file that is not a photo after all fails on its own when deblurred.
+ * `photo-unshaken.jpg` whose `photo.*` is beside it, or one with no photo beside it that carries
+ * Unshake's fingerprint (its photo culled since: said in `onLeftOut`); a photographer's own
+ * "x-unshaken.jpg" is a photo. A file named by itself is taken even so (deblurring a result again
+ * on purpose). A file that is not a photo after all fails on its own when deblurred.
  */
 export async function photoFilesIn(paths: readonly string[], naming: ResultNaming = {}): Promise<string[]> {
   const known: KnownResults = {
@@ -43,32 +46,40 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   };
   const photos: string[] = [];
   const empty: UnshakeError[] = [];
+  const culled: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
     if ((await stat(absolute).catch(() => null))?.isDirectory()) {
       // One folder without photos does not stop the others of the batch.
-      const names = await photosInFolder(absolute, known).catch((error: unknown) => {
+      const found = await photosInFolder(absolute, known).catch((error: unknown) => {
         if (!(error instanceof UnshakeError) || error.code !== 'FILE_NOT_FOUND') throw error;
         empty.push(error);
-        return [];
+        return { names: [], culled: [] };
       });
-      photos.push(...names.map((name) => path.join(absolute, name)));
+      photos.push(...found.names.map((name) => path.join(absolute, name)));
+      culled.push(...found.culled.map((name) => path.join(absolute, name)));
     } else if (await isResultBesideItsPhoto(absolute, known)) {
       // Selected by hand with its photo (select all in a file manager): not deblurred again.
       naming.onLeftOut?.(`${path.basename(absolute)} is left out: it is a result of a photo beside it.`);
     } else photos.push(absolute);
   }
   if (photos.length === 0 && empty.length > 0) throw empty[0]!;
+  const results = await oncePerFile(culled);
+  if (results.files.length > 0) naming.onLeftOut?.(culledResultsNote(results.files));
   for (const error of empty) naming.onLeftOut?.(error.message);
-  return oncePerFile(photos, naming.onLeftOut);
+  const once = await oncePerFile(photos);
+  const n = once.reachedAgain;
+  if (n > 0) naming.onLeftOut?.(`${n === 1 ? '1 photo was' : `${n} photos were`} reached more than once, through symbolic links (${once.example}): ${n === 1 ? 'it is' : 'each is'} deblurred once.`);
+  return once.files;
 }
 
 /**
  * Each file once, under the path first seen: a folder and one of its photos dropped together, a
  * folder and a link to it, a link to a photo beside it. Compared by real path (links followed),
- * or two jobs would deblur one photo, and write one result file twice. Said when links did it.
+ * or two jobs would deblur one photo, and write one result file twice. `reachedAgain`: how many
+ * files links led to more than once (`example`: the first such pair), for a note.
  */
-async function oncePerFile(files: readonly string[], onLeftOut?: (note: string) => void): Promise<string[]> {
+async function oncePerFile(files: readonly string[]): Promise<{ files: string[]; reachedAgain: number; example: string }> {
   const firstSeen = new Map<string, string>();
   /** Real paths reached again under another name: the first such pair, as an example. */
   const reachedAgain = new Set<string>();
@@ -83,9 +94,7 @@ async function oncePerFile(files: readonly string[], onLeftOut?: (note: string) 
       reachedAgain.add(real);
     }
   }
-  const n = reachedAgain.size;
-  if (n > 0) onLeftOut?.(`${n === 1 ? '1 photo was' : `${n} photos were`} reached more than once, through symbolic links (${example}): ${n === 1 ? 'it is' : 'each is'} deblurred once.`);
-  return [...firstSeen.values()];
+  return { files: [...firstSeen.values()], reachedAgain: reachedAgain.size, example };
 }
 
 /**
@@ -118,7 +127,8 @@ async function subfoldersWithPhotos(folder: string, entries: readonly Dirent[], 
 
 type KnownResults = { resultsSubfolder: string; suffixes: readonly string[] };
 
-async function photosInFolder(folder: string, known: KnownResults): Promise<string[]> {
+/** A folder's photos, and the results in it whose photos are gone (culledResults), by name. */
+async function photosInFolder(folder: string, known: KnownResults): Promise<{ names: string[]; culled: string[] }> {
   const entries = await readdir(folder, { withFileTypes: true });
   const candidates: string[] = [];
   for (const e of entries) {
@@ -128,9 +138,12 @@ async function photosInFolder(folder: string, known: KnownResults): Promise<stri
     if (file) candidates.push(e.name);
   }
   const stems = await photoStemsNear(folder, candidates, known.resultsSubfolder);
-  const names = candidates.filter((name) => !isOurResult(name, stems, known.suffixes)).sort(byName);
+  const byItsName = candidates.filter((name) => !isOurResult(name, stems, known.suffixes));
+  const culled = await culledResults(folder, byItsName, known.suffixes);
+  const names = byItsName.filter((name) => !culled.has(name)).sort(byName);
+  if (names.length === 0 && culled.size > 0) throw new UnshakeError('FILE_NOT_FOUND', onlyCulledResultsMessage(folder, culled.size));
   if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', await noPhotosMessage(folder, entries, known.resultsSubfolder));
-  return names;
+  return { names, culled: [...culled].sort(byName) };
 }
 
 /**

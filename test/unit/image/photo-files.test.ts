@@ -1,4 +1,4 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
@@ -77,6 +77,33 @@ describe('photos of a batch', () => {
     await writeFile(path.join(reception, 'day1', 'a.jpg'), 'x');
     expect(await countSubfolders([reception, path.join(ceremony, 'linkdir')])).toBe(1);
     expect(await countSubfolders([reception, path.join(ceremony, 'linkdir', 'day1')])).toBe(0);
+  });
+
+  it('leaves out an earlier result whose photo was culled (it carries Unshake’s fingerprint), and says so; a photographer’s own “-unshaken” file stays a photo', async () => {
+    const { dir, photo, result } = await resultsFolder('culled', ['Unshaken', 'only']);
+    for (const [name, colour] of [['IMG_1.png', '#f00'], ['IMG_2.png', '#0f0'], ['IMG_3.png', '#00f'], ['own-unshaken.png', '#ff0']] as const) await photo(name, colour);
+    await result('IMG_1.png', 'IMG_1-unshaken.png');
+    await result('IMG_2.png', 'IMG_2-unshaken.png');
+    await result('IMG_3.png', 'IMG_3-unshaken-2.png');
+    await result('IMG_3.png', 'Unshaken/IMG_3-unshaken.png');
+    await result('IMG_3.png', 'only/IMG_3-unshaken.png');
+    // Named as a result, but no image: it says nothing, so it is a photo (and fails alone).
+    await writeFile(path.join(dir, 'IMG_4-unshaken.jpg'), 'x');
+    // The photographer culls IMG_2 and IMG_3.
+    await rm(path.join(dir, 'IMG_2.png'));
+    await rm(path.join(dir, 'IMG_3.png'));
+    const notes: string[] = [];
+    const photos = await photoFilesIn([dir, path.join(dir, 'Unshaken'), path.join(dir, 'only')], { onLeftOut: (note) => notes.push(note) });
+    expect(names(photos)).toEqual(['culled/IMG_1.png', 'culled/IMG_4-unshaken.jpg', 'culled/own-unshaken.png']);
+    expect(notes).toEqual([
+      '2 earlier results of Unshake are left out, their photos gone: IMG_2-unshaken.png, IMG_3-unshaken-2.png (give a file by itself to deblur it again).',
+      // The results subfolder too: its photos are the ones in the folder above.
+      `${path.join(dir, 'Unshaken')} holds no photos, only 1 earlier result of Unshake whose photo is gone: a result is not deblurred again (give a file by itself to do so).`,
+      `${path.join(dir, 'only')} holds no photos, only 1 earlier result of Unshake whose photo is gone: a result is not deblurred again (give a file by itself to do so).`,
+    ]);
+    // Given by itself it is deblurred: that is deliberate.
+    expect(names(await photoFilesIn([path.join(dir, 'IMG_2-unshaken.png')]))).toEqual(['culled/IMG_2-unshaken.png']);
+    await expect(photoFilesIn([path.join(dir, 'only')])).rejects.toThrow(/holds no photos, only 1 earlier result of Unshake/);
   });
 
   it('knows the results of the settings’ own suffix as well as the default one', async () => {

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { isOutputName } from './output-path.js';
+import { resultSources } from './provenance.js';
+
+/**
+ * Which of `names` in `folder` are Unshake's results although no photo of theirs is beside them:
+ * named as a result (photo-unshaken.jpg, photo-unshaken-2.png, any of `suffixes`) and carrying
+ * the source fingerprint every result is written with. Their photo was culled (deleted as a
+ * reject) or moved since: deblurring them again would sharpen a result twice. A photographer's
+ * own "x-unshaken.jpg" carries no fingerprint and stays a photo. Only names ending as a result
+ * are read, and only their headers (no decode), so a folder of photos costs nothing.
+ */
+export async function culledResults(folder: string, names: readonly string[], suffixes: readonly string[]): Promise<Set<string>> {
+  const results = new Set<string>();
+  for (const name of names) {
+    if (!suffixes.some((suffix) => isOutputName(name, suffix))) continue;
+    // A file that is no image (or unreadable) says nothing: it stays a photo and fails alone.
+    if ((await resultSources(path.join(folder, name)).catch(() => null)) !== null) results.add(name);
+  }
+  return results;
+}
+
+const MAX_NAMED = 5;
+
+/** Said of the results `culledResults` found, once for a whole batch. */
+export function culledResultsNote(files: readonly string[]): string {
+  const names = files.map((file) => path.basename(file));
+  if (names.length === 1) return `${names[0]} is left out: it is an earlier result of Unshake whose photo is gone (give that file by itself to deblur it again).`;
+  const shown = names.length > MAX_NAMED ? [...names.slice(0, MAX_NAMED), `${names.length - MAX_NAMED} more`] : names;
+  return `${names.length} earlier results of Unshake are left out, their photos gone: ${shown.join(', ')} (give a file by itself to deblur it again).`;
+}
+
+/** Why a folder holding only such results gives no photos. */
+export function onlyCulledResultsMessage(folder: string, count: number): string {
+  const them = count === 1 ? '1 earlier result of Unshake whose photo is' : `${count} earlier results of Unshake whose photos are`;
+  return `${folder} holds no photos, only ${them} gone: a result is not deblurred again (give a file by itself to do so).`;
+}
