@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
 import { compactJobJournal } from '../../electron/main/jobs/job-journal-compaction.js';
+import { tempPathBeside } from '../../model/src/image/atomic-file.js';
+import { endedProcessId } from '../fixtures/ended-process.js';
 import { followJob, ok, repoRoot, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
@@ -125,6 +127,34 @@ describe('an interrupted batch, the next time the app starts', () => {
     open.push(third);
     expect(ok<Offer[]>(await third.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
     expect(await journalText(third)).toBe('');
+  });
+
+  it('Dismiss removes the hidden temp files its killed run left, and never those of a run still writing there', async () => {
+    const first = await startTestServices('dismiss-temp');
+    const folder = path.join(first.workDir, 'reception');
+    await mkdir(path.join(folder, 'Unshaken'), { recursive: true });
+    await sharp(sharedPhoto('photos-extra/Kodak24/kodim01.png')).resize(160).jpeg().toFile(path.join(folder, 'kodim01.jpg'));
+    await first.services.close();
+    // The engine that was writing them was killed with the app: a real process, gone now.
+    const dead = await endedProcessId();
+    const leftOver = [
+      tempPathBeside(path.join(folder, 'kodim01-unshaken.jpg'), 'carrier', '.png', dead),
+      tempPathBeside(path.join(folder, 'Unshaken', 'kodim01-unshaken.jpg'), 'encode', undefined, dead),
+    ];
+    // Another batch writing into the same folder now (this test process stands for its engine).
+    const live = tempPathBeside(path.join(folder, 'kodim02-unshaken.jpg'), 'carrier', '.png', process.pid);
+    for (const file of [...leftOver, live]) await writeFile(file, Buffer.alloc(64 * 1024));
+    const runId = 'batch_00000000dismiss0';
+    const record = { runId, title: 'reception', paths: [folder], strength: 1, modelId: 'placeholder', settings: DEFAULT_SETTINGS, photos: 2, alreadyDone: 0, queued: 2, startedAt: 1 };
+    await writeFile(path.join(first.userDataDir, 'jobs.jsonl'), `${JSON.stringify({ batch: record })}\n${JSON.stringify({ job: 'job_a', group: runId, status: 'running' })}\n`);
+
+    const again = await restartTestServices(first);
+    open.push(again);
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toMatchObject([{ runId }]);
+    expect(ok(await again.services.dispatch('job:batch-dismiss', { runId }))).toEqual({ dismissed: true });
+    expect(ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
+    expect((await readdir(folder)).sort()).toEqual([path.basename(live), 'Unshaken', 'kodim01.jpg'].sort());
+    expect(await readdir(path.join(folder, 'Unshaken'))).toEqual([]);
   });
 
   it('keeps its model: Remove refuses it while the batch is offered, and a model deleted by hand says how to finish', async () => {

@@ -1,7 +1,10 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
-import { DEFAULT_SETTINGS, type Settings } from '../../common/settings-schema.js';
+import { BATCH_SUBFOLDER, DEFAULT_SETTINGS, type Settings } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
+import { resultFoldersOf } from '../../../model/src/image/photo-files.js';
+import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import type { ServiceContext } from './context.js';
 
 type StartBatch = (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[] }) => Promise<IpcResponse<'batch'>>;
@@ -61,8 +64,20 @@ export function createBatchResumeServices(
       }
     },
     async dismissBatch({ runId }) {
+      const run = store.get(runId);
       store.close(runId);
+      // The killed run's full-size temp files would otherwise stay for good: nothing plans a batch
+      // there again. Only those whose writer is gone go, as at planning: a batch still writing
+      // into the same folder (this app's engine, the CLI) keeps its own.
+      if (run) await removeStaleTempFiles((await Promise.all(run.paths.map(resultFoldersFor))).flat());
       return { dismissed: true as const };
     },
   };
+}
+
+/** Where a batch of this dropped path wrote: a folder's own and its Unshaken subfolder, or a photo's. None if it is gone. */
+async function resultFoldersFor(dropped: string): Promise<string[]> {
+  const info = await stat(dropped).catch(() => null);
+  if (!info) return [];
+  return info.isDirectory() ? [dropped, path.join(dropped, BATCH_SUBFOLDER)] : resultFoldersOf(dropped, BATCH_SUBFOLDER);
 }
