@@ -59,6 +59,8 @@ export const jobSnapshotSchema = z.object({
   kind: z.enum(JOB_KINDS),
   state: jobStateSchema,
   createdAt: z.number(),
+  /** When it began to run (absent while queued, and for one cancelled before it ran): how long a photo took excludes its wait. */
+  startedAt: z.number().optional(),
   updatedAt: z.number(),
 });
 

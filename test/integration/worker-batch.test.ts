@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { tempPathBeside } from '../../model/src/image/atomic-file.js';
+import { batchSecondsLeft, batchTimeText } from '../../renderer/src/lib/batch-eta.js';
 import { endedProcessId } from '../fixtures/ended-process.js';
 import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
@@ -229,6 +230,50 @@ describe('batch through the services', () => {
       await expect.poll(() => readdir(damaged)).toEqual(['cut.png']);
     } finally {
       ok(await t.services.dispatch('settings:set', { batchResults: 'beside' }));
+    }
+  });
+
+  it('a batch dropped behind another says it waits, then estimates from its own photos’ running time only', async () => {
+    const [ceremony, reception] = [path.join(t.workDir, 'ceremony'), path.join(t.workDir, 'reception')];
+    // The first batch's photos larger, so it is still running when the second is queued.
+    for (const [dir, names, width] of [[ceremony, ['kodim16', 'kodim17', 'kodim18', 'kodim19'], 768], [reception, ['kodim20', 'kodim21', 'kodim22'], 160]] as const) {
+      await mkdir(dir);
+      for (const name of names) await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(width).jpeg().toFile(path.join(dir, `${name}.jpg`));
+    }
+    // Every job as it stood at each photo done, to see what the Batch panel showed then.
+    const latest = new Map<string, JobSnapshot>();
+    const moments: Map<string, JobSnapshot>[] = [];
+    const off = t.services.onJobUpdate((job) => {
+      latest.set(job.id, job);
+      if (job.state.status === 'done') moments.push(new Map(latest));
+    });
+    try {
+      const first = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [ceremony], strength: 1, modelId: 'placeholder' }));
+      const second = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [reception], strength: 1, modelId: 'placeholder' }));
+      const ends = await run({ items: [...first.items, ...second.items], alreadyDone: [] });
+      expect(ends.map((e) => e.state.status)).toEqual(ends.map(() => 'done'));
+      const [a, b] = [ends.slice(0, 4), ends.slice(4)];
+      // It ran after the first batch: that wait is not its photos' time.
+      expect(Math.min(...b.map((e) => e.startedAt!))).toBeGreaterThanOrEqual(Math.max(...a.map((e) => e.updatedAt)));
+      const seen = moments.map((jobs) => {
+        const [ofA, ofB] = [first, second].map((reply) => reply.items.map((item) => jobs.get(item.jobId)));
+        const ended = [ofA!, ofB!].map((list) => list.filter((j) => j?.state.status === 'done').length).join('+');
+        return { ended, jobs: ofB!.filter((j) => j !== undefined), text: batchTimeText(ofB!, [ofA!]) };
+      });
+      // While the first batch runs, the second says it waits (with the first's time once known).
+      const waiting = seen.filter((s) => s.jobs.length === 3 && /^[123]\+0$/.test(s.ended));
+      expect(waiting.length).toBeGreaterThan(0);
+      for (const s of waiting) expect(s.text).toMatch(/^Waiting for the batch ahead( \(less than a minute left\))?$/);
+      // Its second photo done: an estimate no longer than its own photos have run so far, per photo left.
+      const two = seen.find((s) => s.ended === '4+2')!;
+      const left = batchSecondsLeft(two.jobs)!;
+      const started = two.jobs.filter((j) => j.startedAt !== undefined);
+      const ranFor = (Math.max(...started.map((j) => j.updatedAt)) - Math.min(...started.map((j) => j.startedAt!))) / 1000;
+      expect(left).toBeGreaterThan(0);
+      expect(left).toBeLessThanOrEqual(ranFor);
+      expect(two.text).toBe('Less than a minute left');
+    } finally {
+      off();
     }
   });
 });

@@ -86,7 +86,8 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
   const transition = (record: JobRecord, state: JobState): boolean => {
     const from = record.snapshot.state.status;
     if (closing || !canTransition(from, state.status)) return false;
-    record.snapshot = { ...record.snapshot, state, updatedAt: now() };
+    const at = now();
+    record.snapshot = { ...record.snapshot, state, updatedAt: at, ...(from === 'queued' && state.status === 'running' ? { startedAt: at } : {}) };
     if (from === state.status) {
       // Progress ticks reach listeners but not the journal, which keeps only status changes.
       notify(record.snapshot);

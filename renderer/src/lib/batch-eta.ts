@@ -1,28 +1,64 @@
 import { isTerminal, type JobSnapshot } from '../../../electron/common/index.js';
 
+type Snapshots = readonly (JobSnapshot | undefined)[];
+
+const knownOf = (snapshots: Snapshots) => snapshots.filter((job): job is JobSnapshot => job !== undefined);
+const isOpen = (job: JobSnapshot) => !isTerminal(job.state.status);
+
 /**
- * About how long a batch has left, from how long its photos have taken so far: the time since it
- * was queued, over the photos that ended (done or failed), times the photos still to do (less the
- * part of the running one that is done). Null until a photo has ended, and once none is left.
- * The photos are run one after another, so the time between them is theirs.
+ * About how long a batch has left, from how long its photos took to run: the mean running time
+ * (startedAt to end) of its ended photos, times the photos still to do (less the part of the
+ * running one that is done). Only running time counts: a wait behind another batch or the
+ * editor's deblurs is not the batch's pace. The first photo to run is left out, since it may
+ * carry the engine's start-up (7 s against 0.5 s a photo for small photos), so there is no
+ * estimate until a second photo has ended; none once no photo is left.
  */
-export function batchSecondsLeft(snapshots: readonly (JobSnapshot | undefined)[]): number | null {
-  const known = snapshots.filter((job): job is JobSnapshot => job !== undefined);
-  const ended = known.filter((job) => job.state.status === 'done' || job.state.status === 'failed');
-  const open = known.filter((job) => !isTerminal(job.state.status));
-  if (ended.length === 0 || open.length === 0) return null;
-  const start = Math.min(...known.map((job) => job.createdAt));
-  const lastEnd = Math.max(...ended.map((job) => job.updatedAt));
-  const perPhoto = (lastEnd - start) / 1000 / ended.length;
+export function batchSecondsLeft(snapshots: Snapshots): number | null {
+  const known = knownOf(snapshots);
+  const open = known.filter(isOpen);
+  const started = known.filter((job) => job.startedAt !== undefined);
+  if (open.length === 0 || started.length === 0) return null;
+  const first = started.reduce((a, b) => (b.startedAt! < a.startedAt! ? b : a));
+  const ran = started.filter((job) => job !== first && (job.state.status === 'done' || job.state.status === 'failed'));
+  if (ran.length === 0) return null;
+  const perPhoto = ran.reduce((sum, job) => sum + (job.updatedAt - job.startedAt!), 0) / 1000 / ran.length;
   const running = open.find((job) => job.state.status === 'running');
   const runningDone = running?.state.status === 'running' ? running.state.progress.fraction : 0;
   return perPhoto * (open.length - runningDone);
 }
 
+/**
+ * What the batch card says about time: the time left once it is known, or, while none of the
+ * batch's photos has begun, that it waits — for the batches queued before it (`others`: the
+ * other batches' jobs; batch photos run in the order they were queued), with about how long
+ * they have left when each knows, or else for the editor's deblur. Null: nothing useful yet.
+ */
+export function batchTimeText(snapshots: Snapshots, others: readonly Snapshots[]): string | null {
+  const known = knownOf(snapshots);
+  const open = known.filter(isOpen);
+  if (open.length === 0) return null;
+  if (known.some((job) => job.startedAt !== undefined)) {
+    const seconds = batchSecondsLeft(known);
+    return seconds === null ? null : timeLeftText(seconds);
+  }
+  const queuedAt = Math.min(...open.map((job) => job.createdAt));
+  const ahead = others.filter((other) => knownOf(other).some((job) => isOpen(job) && job.createdAt < queuedAt));
+  if (ahead.length === 0) return 'Waiting for the deblur under way';
+  const lefts = ahead.map(batchSecondsLeft);
+  const what = ahead.length === 1 ? 'the batch ahead' : `the ${ahead.length} batches ahead`;
+  if (lefts.some((left) => left === null)) return `Waiting for ${what}`;
+  return `Waiting for ${what} (${durationText(lefts.reduce<number>((sum, left) => sum + left!, 0))} left)`;
+}
+
 /** "About 3 min left", as a person says it: no false precision. */
 export function timeLeftText(seconds: number): string {
-  if (seconds < 60) return 'Less than a minute left';
+  const text = durationText(seconds);
+  return `${text[0]!.toUpperCase()}${text.slice(1)} left`;
+}
+
+function durationText(seconds: number): string {
+  if (seconds < 60) return 'less than a minute';
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `About ${minutes} min left`;
-  return `About ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+  if (minutes < 60) return `about ${minutes} min`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

@@ -65,6 +65,24 @@ describe('job manager', () => {
     expect(await readJobJournal(file)).toEqual(['queued', 'running', 'done'].map((status) => ({ job: job.id, group: 'batch_0123456789abcdef', status })));
   });
 
+  it('keeps when a job began to run apart from when it was queued: a batch’s pace excludes its wait', async () => {
+    let clock = 1_000;
+    const jobs = createJobManager({ now: () => clock });
+    const gate = deferred();
+    const ahead = jobs.enqueue('batch-item', () => gate.promise);
+    const behind = jobs.enqueue('batch-item', async () => {
+      clock = 9_000;
+    });
+    expect(behind.startedAt).toBeUndefined();
+    expect(jobs.get(behind.id)?.startedAt).toBeUndefined();
+    clock = 5_000;
+    gate.resolve();
+    expect(await reach(jobs, ahead.id, 'done')).toMatchObject({ createdAt: 1_000, startedAt: 1_000, updatedAt: 5_000 });
+    const done = await reach(jobs, behind.id, 'done');
+    expect(done).toMatchObject({ createdAt: 1_000, startedAt: 5_000, updatedAt: 9_000 });
+    expect(jobSnapshotSchema.parse(done).startedAt).toBe(5_000);
+  });
+
   it('publishes what the runner produced on `done` to listeners; a job with no journal group is not journaled', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-jobs-')), 'jobs.jsonl');
     const jobs = createJobManager({ journal: createJobJournal(file) });
