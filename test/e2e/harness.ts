@@ -81,15 +81,22 @@ async function serverAt(url: string | undefined, close: () => Promise<void>): Pr
 
 /** The renderer as `npm run dev` serves it (dev CSP: see renderer/vite-dev-csp.ts). */
 export async function startRendererServer(services: E2eServices): Promise<RendererServer> {
+  // A dependency cache of its own: test files run in parallel, and a server starting while another
+  // rewrote the shared node_modules/.vite could serve the page stale deps (a page that never loaded).
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-vite-'));
   const server = await createServer({
     configFile: CONFIG_FILE,
+    cacheDir,
     server: { port: 0, strictPort: false, host: '127.0.0.1' },
     plugins: [imageRoutePlugin(services)],
     logLevel: 'warn',
     clearScreen: false,
   });
   await server.listen();
-  return serverAt(server.resolvedUrls?.local[0], () => server.close());
+  return serverAt(server.resolvedUrls?.local[0], async () => {
+    await server.close();
+    await rm(cacheDir, { recursive: true, force: true });
+  });
 }
 
 /** The production build (exact CSP, linked CSS), built into outDir and served by `vite preview`. */
