@@ -130,4 +130,39 @@ describe('deblur --json', () => {
     ]);
     expect(r.stderr).toContain('batch: 1 done, 1 failed, 1 already done (of 3)');
   });
+
+  it('one photo that fails is a "failed" record, as in a batch; a usage error or a missing model prints no JSON', async () => {
+    const damaged = path.join(tmp, 'damaged.jpg');
+    await writeFile(damaged, (await readFile(jpg)).subarray(0, 500));
+    const taken = path.join(tmp, 'taken.png');
+    await copyFile(png, taken);
+    const large = path.join(tmp, 'large.png');
+    await sharp({ create: { width: 1100, height: 1000, channels: 3, background: '#777' } }).png().toFile(large);
+    const before = (await readdir(tmp)).sort();
+    const failed = async (args: string[], code: string, message: string) => {
+      const r = await deblur(...args, '--json');
+      expect(r.code, r.stderr).toBe(1);
+      expect(JSON.parse(r.stdout), r.stderr).toEqual({
+        photos: [{ input: args[0], status: 'failed', error: { code, message: expect.stringContaining(message) } }],
+        done: 0,
+        failed: 1,
+        alreadyDone: 0,
+      });
+      // The line for people is where it always was.
+      expect(r.stderr).toContain(`error [${code}]: `);
+    };
+    await failed([damaged], 'CORRUPT_IMAGE', 'damaged.jpg could not be decoded');
+    await failed([path.join(tmp, 'missing.jpg')], 'FILE_NOT_FOUND', 'missing.jpg');
+    await failed([png, '--region', '5000,0,10,10'], 'INVALID_REQUEST', 'lies outside the photo');
+    await failed([large, '--max-megapixels', '1'], 'IMAGE_TOO_LARGE', 'large.png');
+    await failed([png, '--out', taken], 'OUTPUT_EXISTS', 'already exists');
+    // The command, not the photo: nothing on stdout, its exit code and error line say it.
+    for (const args of [[png, '--region', '1,2,3', '--json'], [png, '--json', '--model', 'nope']]) {
+      const r = await runCli(['deblur', ...args]);
+      expect([r.code, r.stdout], r.stderr).toEqual([1, '']);
+      expect(r.stderr).toMatch(/^error \[(INVALID_REQUEST|MODEL_NOT_FOUND)\]: /);
+    }
+    expect((await readdir(tmp)).sort()).toEqual(before);
+    // Seven runs of the CLI: more than one test's usual time on a busy machine.
+  }, 300_000);
 });

@@ -1,22 +1,18 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
 import { BATCH_SUBFOLDER, OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
-import { defaultOutputPath } from '../image/encode.js';
-import { resolveOutputFormat, type WritableFormat } from '../image/formats.js';
-import { probeImage } from '../image/probe.js';
+import type { WritableFormat } from '../image/formats.js';
 import { makeOutputFolder } from '../image/results-folder.js';
-import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
-import { formatBytes, numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
-import { doneRecord, summaryJson } from './deblur-json.js';
-import { batchFormatOf, outWithExtension, qualityNote, strengthOption } from './deblur-output-checks.js';
+import { numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
+import { summaryJson } from './deblur-json.js';
+import { batchFormatOf, qualityNote, strengthOption } from './deblur-output-checks.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
-import { deblurBatch, formatBatchSummary, loadBatchModel, reportStaleTempFiles, type BatchOptions } from './deblur-batch.js';
-import { withInterruptCleanup } from './interrupt-cleanup.js';
+import { deblurBatch, formatBatchSummary, loadBatchModel, type BatchOptions } from './deblur-batch.js';
+import { deblurOnePhoto } from './deblur-one-photo.js';
 import { pixelLimitOption } from './pixel-limit.js';
-import { modelsDirOption, printable } from './terminal-text.js';
+import { modelsDirOption } from './terminal-text.js';
 
 export const USAGE =
   'npm run deblur -- <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
@@ -87,64 +83,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     throw new UnshakeError('INVALID_REQUEST', `--overwrite replaces the file --out names; without --out the result gets a free name next to the photo and replaces nothing.\nusage: ${USAGE}`);
   }
   const input = onePositional(positionals, 'input image', USAGE);
-  // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
-  const { meta } = await probeImage(input, { maxMegapixels: shared.maxMegapixels, limitAdvice: shared.limitAdvice });
-  // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
-  const requested = format ?? 'same';
-  const note = (line: string) => process.stderr.write(`note: ${line}\n`);
-  let outPath = path.resolve(
-    values.out !== undefined
-      ? await outWithExtension(values.out, resolveOutputFormat(meta.format ?? '', requested), note)
-      : defaultOutputPath(input, undefined, requested === 'same' ? undefined : requested),
-  );
-  // As the encoder will decide it: from --format, --out's extension, or the photo's own format.
-  noteQuality([resolveOutputFormat(meta.format ?? '', requested, outPath)]);
-  // Said in the command line's words (the engine's message speaks for the app's dialogs).
-  const exists = values.out !== undefined && outPath !== path.resolve(input) && (await stat(outPath).then((s) => s.isFile(), () => false));
-  if (exists && !values.overwrite) {
-    throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists: choose another --out, or add --overwrite to replace it.`);
-  }
-  // --overwrite replaces the file the user named, never one whose name was made up for them.
-  if (exists && path.resolve(values.out!) !== outPath) {
-    throw new UnshakeError('OUTPUT_EXISTS', `${outPath} already exists, and --overwrite replaces only the file --out names (${values.out}): name ${path.basename(outPath)} in --out to replace it.`);
-  }
-  // A deblur killed mid-write (SIGKILL, a power cut) left its temp files: those of gone processes go.
-  await reportStaleTempFiles([path.dirname(outPath)], (line) => process.stderr.write(`note: ${line}\n`));
-  const options: DeblurFileOptions = {
-    ...shared,
-    outPath,
-    outPathIsDefault: values.out === undefined,
-    format,
-    overwrite: values.overwrite ?? false,
-    onTileSizeRaised: ({ requested, used, margin }) => {
-      process.stderr.write(
-        `note: --tile-size ${requested} raised to ${used} px: this model needs ${margin} px of context on each side of a tile, so smaller tiles would spend most of their work on overlap.\n`,
-      );
-    },
-    onProgress: ({ tile, tiles }) => {
-      process.stderr.write(`deblur: tile ${tile}/${tiles} (${Math.round((100 * tile) / tiles)} %)\n`);
-      if (tile === tiles) process.stderr.write(`deblur: saving ${outPath}\n`);
-    },
-  };
-  const result = await withInterruptCleanup(outPath, ({ signal, watch }) =>
-    deblurFile(input, {
-      ...options,
-      signal,
-      onOutPath: (moved) => {
-        // Another run took the default name meanwhile (two deblurs of one photo at once).
-        process.stderr.write(`note: ${path.basename(outPath)} was taken meanwhile; saving as ${moved}\n`);
-        watch(moved);
-        outPath = moved;
-      },
-    }),
-  );
-  // What the result leaves out (other pages, an extra channel, float highlights, an HDR gain map).
-  for (const line of result.notes) note(line);
-  say(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
-  say(`model: ${result.model.id} — ${printable(result.model.name)}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
-  say(`execution provider: ${describeProvider(result.executionProvider)}`);
-  if (json) console.log(summaryJson([doneRecord(input, result)]));
-  return 0;
+  return deblurOnePhoto(input, { out: values.out, overwrite: values.overwrite ?? false, format, deblur: shared }, { noteQuality, say, json });
 }
 
 /** --subfolder: one folder name (made beside each photo), not a path. */
@@ -234,13 +173,4 @@ function parseRegionNumbers(region: string): number[] {
     }
     return n;
   });
-}
-
-export function describeProvider(ep: ExecutionProviderInfo): string {
-  // A provider whose libraries are absent is the usual case on a machine without that GPU: say
-  // so in words; any other failure keeps ONNX Runtime's reason (UNSHAKE_DEBUG shows it always).
-  const skipped = ep.tried
-    .filter((t) => !t.ok)
-    .map((t) => (/not installed on this machine/.test(t.reason ?? '') && !process.env.UNSHAKE_DEBUG ? `${t.name} skipped: not installed on this machine` : `${t.name} skipped: ${t.reason}`));
-  return skipped.length ? `${ep.active} (${skipped.join('; ')})` : ep.active;
 }

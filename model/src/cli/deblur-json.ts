@@ -1,12 +1,14 @@
 import path from 'node:path';
 import type { ErrorInfo } from '../../../electron/common/error-codes.js';
+import { toErrorInfo } from '../errors.js';
 import type { DeblurFileResult } from '../infer/deblur-file.js';
 
 /**
  * deblur --json: one summary on stdout when the command has run, for one photo or a batch alike,
  * so a script need not parse "wrote <path> (…)" (ambiguous for a path holding " ("). The human
- * lines go to stderr instead. A command that fails as a whole (a usage error, the one photo
- * damaged) prints no JSON: its exit code and `error [CODE]` line say it.
+ * lines go to stderr instead. A photo that fails is a "failed" record, given alone or with others
+ * (exit 1 either way); a command that fails as a whole (a usage error, a model that is not there)
+ * prints no JSON: its exit code and `error [CODE]` line say it.
  */
 export type PhotoRecord =
   | {
@@ -48,6 +50,13 @@ export function doneRecord(input: string, result: DeblurFileResult): PhotoRecord
     executionProvider: result.executionProvider.active,
     notes: result.notes,
   };
+}
+
+export type FailedRecord = Extract<PhotoRecord, { status: 'failed' }>;
+
+export function failedRecord(input: string, error: unknown): FailedRecord {
+  const { code, message } = toErrorInfo(error);
+  return { input: path.resolve(input), status: 'failed', error: { code, message } };
 }
 
 export function summaryJson(photos: PhotoRecord[]): string {

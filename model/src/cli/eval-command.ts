@@ -6,7 +6,7 @@ import { evaluatePairs } from '../eval/evaluate.js';
 import { findPairs, firstOfSet } from '../eval/pairs.js';
 import { formatTable, summarise } from '../eval/report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
-import { describeProvider } from './deblur-command.js';
+import { describeProvider } from './terminal-text.js';
 import { numberOption, outputFileOption, parseCommand } from './args.js';
 import { pixelLimitOption } from './pixel-limit.js';
 

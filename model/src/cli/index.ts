@@ -1,12 +1,11 @@
 import { pathToFileURL } from 'node:url';
-import { toErrorInfo } from '../errors.js';
 import { benchCommand, USAGE as BENCH_USAGE } from './bench-command.js';
 import { deblurCommand, USAGE as DEBLUR_USAGE } from './deblur-command.js';
 import { evalCommand, USAGE as EVAL_USAGE } from './eval-command.js';
 import { modelsCommand, USAGE as MODELS_USAGE } from './models-command.js';
 import { runTrainCommand, USAGE as TRAIN_USAGE } from '../train/cli-train.js';
+import { printError } from './error-line.js';
 import { COMMAND_HELP } from './help.js';
-import { printable } from './terminal-text.js';
 
 /**
  * `npm run <command> -- …`: the engine's services from a terminal (no `unshake` command is
@@ -50,10 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    const info = toErrorInfo(error);
-    // A message may quote a manifest or a file name: its own lines kept, terminal codes not.
-    console.error(`error [${info.code}]: ${printable(info.message, { multiline: true })}`);
-    if (info.code === 'INTERNAL' && process.env.UNSHAKE_DEBUG && error instanceof Error) console.error(error.stack);
+    printError(error);
     return 1;
   }
 }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 
@@ -39,4 +40,13 @@ export async function modelsDirOption(value: string | undefined): Promise<string
   }
   if (!found.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `--models-dir ${dir} is a file, not a folder: name the folder your models are in.`);
   return dir;
+}
+
+export function describeProvider(ep: ExecutionProviderInfo): string {
+  // A provider whose libraries are absent is the usual case on a machine without that GPU: say
+  // so in words; any other failure keeps ONNX Runtime's reason (UNSHAKE_DEBUG shows it always).
+  const skipped = ep.tried
+    .filter((t) => !t.ok)
+    .map((t) => (/not installed on this machine/.test(t.reason ?? '') && !process.env.UNSHAKE_DEBUG ? `${t.name} skipped: not installed on this machine` : `${t.name} skipped: ${t.reason}`));
+  return skipped.length ? `${ep.active} (${skipped.join('; ')})` : ep.active;
 }
