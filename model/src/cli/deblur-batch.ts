@@ -10,7 +10,9 @@ import { unreadableNote } from '../image/readable-result.js';
 import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
-import { doneRecord, type PhotoRecord } from './deblur-json.js';
+import { printable } from './terminal-text.js';
+import { batchNames } from './batch-names.js';
+import { doneRecord, failedRecord, type FailedRecord, type PhotoRecord } from './deblur-json.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { getSession } from '../infer/session-manager.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
@@ -82,9 +84,11 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
 
   async function runEach(made: Set<string>): Promise<void> {
     let index = 0;
+    // Two photos of one name (IMG_0100.jpg on two cards) are told apart by their folders.
+    const names = batchNames(items.map((item) => item.input));
     for (const item of items) {
       const { input } = item;
-      const name = `[${++index}/${items.length}] ${path.basename(input)}`;
+      const name = `[${++index}/${items.length}] ${printable(names[index - 1]!)}`;
       // Also where a run with another choice put it: next to the photo, in this --subfolder, or
       // in the app's Unshaken folder.
       const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
@@ -131,9 +135,9 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         const gone = modelGone(error, options.deblur.modelId ?? BASE_MODEL_ALIAS, summary, items.length - index + 1);
         if (gone) throw gone;
         summary.failed++;
-        const { code, message } = toErrorInfo(error);
-        summary.photos.push({ input: path.resolve(input), status: 'failed', error: { code, message } });
-        options.log(`${name}: failed [${code}] ${message}`);
+        const record = failedRecord(input, error);
+        summary.photos.push(record);
+        options.log(`${name}: failed [${record.error.code}] ${record.error.message}`);
         // Every photo after would fail the same way: stop, and say how to finish.
         if (isDiskFull(error)) {
           options.log(`batch stopped: the disk is full; free some space and run the same command again to do the ${items.length - index} photo(s) left.`);
@@ -175,6 +179,16 @@ function modelGone(error: unknown, modelId: string, summary: BatchSummary, left:
 export async function reportStaleTempFiles(folders: Iterable<string>, log: (line: string) => void): Promise<void> {
   const { files, bytes } = await removeStaleTempFiles(folders);
   if (files.length > 0) log(`removed ${files.length} temporary file(s) (${formatBytes(bytes)}) left by an interrupted run`);
+}
+
+/**
+ * The photos that failed, whole paths and one line each, said once more at the end: in a log of
+ * hundreds of lines nobody should have to search for them.
+ */
+export function formatFailures(summary: BatchSummary): string[] {
+  const failed = summary.photos.filter((photo): photo is FailedRecord => photo.status === 'failed');
+  if (failed.length === 0) return [];
+  return [`failed (${failed.length}):`, ...failed.map(({ input, error }) => `  ${printable(input)}: [${error.code}] ${printable(error.message)}`)];
 }
 
 /** The batch's last line, and where it stood at a stop: "batch: 3 done, 1 failed, 0 already done (of 4)". */

@@ -9,7 +9,7 @@ import { numberOption, onePositional, parseCommand, refuseStdio } from './args.j
 import { summaryJson } from './deblur-json.js';
 import { batchFormatOf, qualityNote, strengthOption } from './deblur-output-checks.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
-import { deblurBatch, formatBatchSummary, loadBatchModel, type BatchOptions } from './deblur-batch.js';
+import { deblurBatch, formatBatchSummary, formatFailures, loadBatchModel, type BatchOptions } from './deblur-batch.js';
 import { deblurOnePhoto } from './deblur-one-photo.js';
 import { pixelLimitOption } from './pixel-limit.js';
 import { modelsDirOption } from './terminal-text.js';
@@ -126,6 +126,8 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, { no
   const subfolders = await countSubfolders(args, resultsFolders);
   if (subfolders > 0) process.stderr.write(`note: ${subfolders === 1 ? '1 subfolder with photos is' : `${subfolders} subfolders with photos are`} not included: name ${subfolders === 1 ? 'it' : 'them'} too to deblur ${subfolders === 1 ? 'its' : 'their'} photos.\n`);
   const summary = await deblurBatch(inputs, { ...options, log: say });
+  // Before the counts, so that the last line stays the batch's summary.
+  for (const line of formatFailures(summary)) say(line);
   say(formatBatchSummary(summary, inputs.length));
   if (json) console.log(summaryJson(summary.photos));
   return summary.failed > 0 ? 1 : 0;
