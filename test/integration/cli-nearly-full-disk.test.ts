@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -42,6 +42,9 @@ beforeAll(async () => {
       .jpeg({ quality: 80 })
       .toFile(path.join(work, 'photos', `${name}.jpg`));
   }
+  // Damaged, first in the batch: it fails before the disk fills, and a rerun tries it again too.
+  const whole = await readFile(path.join(work, 'photos', 'a.jpg'));
+  await writeFile(path.join(work, 'photos', '0-damaged.jpg'), whole.subarray(0, whole.length / 3));
 }, 60_000);
 
 afterAll(async () => {
@@ -68,7 +71,8 @@ describe.skipIf(process.getuid?.() !== 0)('a batch onto a nearly full card', () 
     expect(first.code).toBe(1);
     const said = first.stdout + first.stderr;
     expect(said).toMatch(/failed \[WRITE_FAILED\] Could not write .*: the disk is full/);
-    expect(said).toMatch(/batch stopped: the disk is full; free some space and run the same command again to do the \d photo\(s\) left\./);
+    // What the same command will do again: the damaged photo, the one the full disk failed, and those after it.
+    expect(said).toContain(`batch stopped: the disk is full; free some space and run the same command again to do the ${5 - written.length} photo(s) left.`);
     // Nothing half-written on the card, no working copy left behind anywhere (the dead one swept).
     expect(await workingCopies()).toEqual([]);
     const meta = await sharp(path.join(card, written[0]!)).metadata();
@@ -77,6 +81,7 @@ describe.skipIf(process.getuid?.() !== 0)('a batch onto a nearly full card', () 
     const before = await Promise.all(written.map(async (n) => (await stat(path.join(card, n))).mtimeMs));
 
     mountCard(2048, true);
+    await rm(path.join(work, 'photos', '0-damaged.jpg'));
     const second = await batch();
     expect(second.code, second.stderr).toBe(0);
     expect(await results()).toEqual(['a-unshaken.jpg', 'b-unshaken.jpg', 'c-unshaken.jpg', 'd-unshaken.jpg']);

@@ -132,7 +132,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
           continue;
         }
         // The model was checked before the first photo: if it fails now, it went or changed meanwhile.
-        const gone = modelGone(error, options.deblur.modelId ?? BASE_MODEL_ALIAS, summary, items.length - index + 1);
+        const gone = modelGone(error, options.deblur.modelId ?? BASE_MODEL_ALIAS, summary, photosLeft(summary, items.length));
         if (gone) throw gone;
         summary.failed++;
         const record = failedRecord(input, error);
@@ -140,7 +140,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         options.log(`${name}: failed [${record.error.code}] ${record.error.message}`);
         // Every photo after would fail the same way: stop, and say how to finish.
         if (isDiskFull(error)) {
-          options.log(`batch stopped: the disk is full; free some space and run the same command again to do the ${items.length - index} photo(s) left.`);
+          options.log(`batch stopped: the disk is full; free some space and run the same command again to do the ${photosLeft(summary, items.length)} photo(s) left.`);
           break;
         }
       }
@@ -179,6 +179,14 @@ function modelGone(error: unknown, modelId: string, summary: BatchSummary, left:
 export async function reportStaleTempFiles(folders: Iterable<string>, log: (line: string) => void): Promise<void> {
   const { files, bytes } = await removeStaleTempFiles(folders);
   if (files.length > 0) log(`removed ${files.length} temporary file(s) (${formatBytes(bytes)}) left by an interrupted run`);
+}
+
+/**
+ * What running the same command again will do: every photo without a result, so the one that
+ * failed on a full disk and any that failed before it count, not only those never tried.
+ */
+function photosLeft(summary: BatchSummary, total: number): number {
+  return total - summary.done - summary.skipped;
 }
 
 /**
