@@ -250,7 +250,7 @@ describe('batch through the services', () => {
     try {
       const first = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [ceremony], strength: 1, modelId: 'placeholder' }));
       const second = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [reception], strength: 1, modelId: 'placeholder' }));
-      const ends = await run({ items: [...first.items, ...second.items], alreadyDone: [] });
+      const ends = await run({ items: [...first.items, ...second.items], alreadyDone: [], leftOut: [] });
       expect(ends.map((e) => e.state.status)).toEqual(ends.map(() => 'done'));
       const [a, b] = [ends.slice(0, 4), ends.slice(4)];
       // It ran after the first batch: that wait is not its photos' time.
