@@ -1,5 +1,5 @@
 import { shiftLength } from './pair-alignment.js';
-import { skippedFiles } from './panel-data-lines.js';
+import { skippedFiles, uncheckedPhrases } from './panel-data-lines.js';
 import type { PairValidation } from './pairs.js';
 import type { RunSettings } from './run-settings.js';
 import type { SharpFolderReport } from './synth/sharp-folder.js';
@@ -27,6 +27,7 @@ export function formatDataReport(report: PairValidation, train: number, validati
   const moved = realigned ? `, ${realigned} realigned (see the notes)` : '';
   const lines = [`pairs: ${report.valid.length} valid (${report.layout}), ${train} for training, ${validationWords(validation, heldOut)}${moved}`];
   for (const p of report.valid.filter((v) => v.note)) lines.push(`  note ${p.name}: ${p.note}`);
+  for (const phrase of uncheckedPhrases(report.valid)) lines.push(`  used as they are: ${phrase}`);
   for (const file of skippedFiles(report)) lines.push(`  skipped ${file}`);
   return lines.join('\n');
 }

@@ -24,6 +24,34 @@ export interface Shift {
 const SEARCH = 24; // shift search radius (px, full resolution)
 const THUMB = 320;
 const REFINE_SAMPLES = 250_000; // pixels summed per candidate in the full-resolution pass
+// Below this many compared pixels a blurred/sharp match is noise: on 72-px GoPro crops (36×36
+// compared) 263 of 500 matched over 2 px from their frame's shift, 70 of them past the uniqueness
+// check. A 96×80 pair compares 2,240; square pairs from 90 px are measured (docs/decisions.md).
+const MIN_COMPARED = 2048;
+// The best match must beat every other local minimum more than RUNNER_UP_GAP px from it by this
+// factor: wrong matches on 96-px photos with no shift scored 1.01–1.36; the tests' real shifts
+// have no such second minimum (GoPro crops) or beat it 5.9 times (noise).
+const UNIQUE = 1.5;
+const RUNNER_UP_GAP = 3;
+// With no unique match, a zero shift this much costlier than the best is not used as it is:
+// aligned GoPro and Kodak pairs measured up to 2.7, pairs cut 7–10 px apart 4.05–13.1.
+const ZERO_IMPLAUSIBLE = 4;
+
+/**
+ * How far a measured shift can be trusted. 'matched': one clear best match, the shift to use.
+ * 'too-small': the pair leaves too few pixels to compare over the search; 'ambiguous': several
+ * shifts match about as well (flat or repeating detail). Neither says where the pair lines up,
+ * so its shift is 0 (used as it is) and `zeroRuledOut` says whether even that is implausible.
+ */
+export type ShiftTrust = 'matched' | 'too-small' | 'ambiguous';
+
+export interface MeasuredShift extends Shift {
+  trust: ShiftTrust;
+  /** The best match lies on the search's border, so the real shift may be larger ('matched' only). */
+  atEdge: boolean;
+  /** No unique match, and the zero shift matches far worse than the best ones: the pair is not lined up as it is. */
+  zeroRuledOut: boolean;
+}
 
 /** Upright grey pixels of a region, resized to width × height and lightly smoothed. */
 export async function greyThumb(file: string, r: Region, width: number, height: number): Promise<Float32Array> {
@@ -33,20 +61,74 @@ export async function greyThumb(file: string, r: Region, width: number, height: 
   return Float32Array.from(data);
 }
 
-/** Best (dx, dy) within the candidates, by mean squared difference over the same sample grid. */
-function bestOf(a: Float32Array, b: Float32Array, w: number, h: number, centre: Shift, radius: number, margin: number, stride: number): Shift {
-  let best = { dx: 0, dy: 0, cost: Infinity };
+/** Mean squared difference for every (dx, dy) within ±radius of `centre`, over the same sample grid. */
+function costs(a: Float32Array, b: Float32Array, w: number, h: number, centre: Shift, radius: number, margin: number, stride: number): Float64Array {
+  const side = 2 * radius + 1;
+  const out = new Float64Array(side * side);
   for (let dy = centre.dy - radius; dy <= centre.dy + radius; dy++) {
     for (let dx = centre.dx - radius; dx <= centre.dx + radius; dx++) {
       let cost = 0;
       for (let y = margin; y < h - margin; y += stride) {
         for (let x = margin; x < w - margin; x += stride) cost += (a[y * w + x]! - b[(y + dy) * w + x + dx]!) ** 2;
       }
-      // Prefer the smaller shift on ties (flat images) so textureless pairs are not moved or rejected.
-      if (cost < best.cost || (cost === best.cost && Math.hypot(dx, dy) < Math.hypot(best.dx, best.dy))) best = { dx, dy, cost };
+      out[(dy - centre.dy + radius) * side + dx - centre.dx + radius] = cost;
     }
   }
-  return { dx: best.dx, dy: best.dy };
+  return out;
+}
+
+/** Index of the lowest cost; on ties the smaller shift, so textureless pairs are not moved. */
+function lowest(cost: Float64Array, radius: number): number {
+  const side = 2 * radius + 1;
+  const length = (i: number) => Math.hypot((i % side) - radius, Math.floor(i / side) - radius);
+  let best = 0;
+  for (let i = 1; i < cost.length; i++) if (cost[i]! < cost[best]! || (cost[i] === cost[best] && length(i) < length(best))) best = i;
+  return best;
+}
+
+function bestOf(a: Float32Array, b: Float32Array, w: number, h: number, centre: Shift, radius: number, margin: number, stride: number): Shift {
+  const i = lowest(costs(a, b, w, h, centre, radius, margin, stride), radius);
+  const side = 2 * radius + 1;
+  return { dx: centre.dx + (i % side) - radius, dy: centre.dy + Math.floor(i / side) - radius };
+}
+
+/**
+ * The lowest local minimum more than RUNNER_UP_GAP px from `best` (Infinity when there is none).
+ * A local minimum, not any cost: the best match's own valley is long along the blur (30 px on
+ * GoPro frame 802) and would always offer a close second.
+ */
+function runnerUp(cost: Float64Array, radius: number, best: number): number {
+  const side = 2 * radius + 1;
+  const [bx, by] = [best % side, Math.floor(best / side)];
+  let found = Infinity;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const c = cost[y * side + x]!;
+      if (Math.max(Math.abs(x - bx), Math.abs(y - by)) <= RUNNER_UP_GAP || c >= found) continue;
+      let isMinimum = true;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(side - 1, y + 1) && isMinimum; ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(side - 1, x + 1); nx++) if (cost[ny * side + nx]! < c) isMinimum = false;
+      }
+      if (isMinimum) found = c;
+    }
+  }
+  return found;
+}
+
+/** The search radius: the compared window is the region less `r` on every side, so at least half of each side. */
+function searchRadius(w: number, h: number, scale: number): number {
+  return Math.min(Math.ceil(SEARCH / scale), Math.floor(Math.min(w, h) / 4));
+}
+
+function comparable(w: number, h: number, r: number): boolean {
+  return (w - 2 * r) * (h - 2 * r) >= MIN_COMPARED;
+}
+
+/** The smallest square pair (px a side) whose shift is measured, for the report's words. */
+export function smallestMeasuredSide(): number {
+  let side = 1;
+  while (!comparable(side, side, searchRadius(side, side, 1))) side++;
+  return side;
 }
 
 /**
@@ -55,19 +137,30 @@ function bestOf(a: Float32Array, b: Float32Array, w: number, h: number, centre: 
  * local repeats and moving objects from winning, and the shrink shortens motion streaks, which
  * otherwise pull the match towards one end of the shake path. A shrunk pixel is several real
  * ones (4 for a 1280-px photo), too coarse to apply, so large photos are then matched again at
- * full resolution within one shrunk pixel of that. `atEdge`: the best match lies on the
- * search's border, so the real shift may be larger and this one cannot be trusted.
+ * full resolution within one shrunk pixel of that. The cost is compared over the same central
+ * window for every candidate, so the window shrinks as the search widens: a pair too small for
+ * a trustworthy window, or whose best match is not clearly better than a distant second, is not
+ * moved (`trust` says why).
  */
-export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Region): Promise<Shift & { atEdge: boolean }> {
+export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Region): Promise<MeasuredShift> {
   const scale = Math.max(1, Math.max(blur.width, blur.height) / THUMB);
   const w = Math.round(blur.width / scale);
   const h = Math.round(blur.height / scale);
+  const r = searchRadius(w, h, scale);
+  const unmoved = { dx: 0, dy: 0, atEdge: false, zeroRuledOut: false };
+  if (!comparable(w, h, r)) return { ...unmoved, trust: 'too-small' };
   const [a, b] = await Promise.all([greyThumb(pair.blurred, blur, w, h), greyThumb(pair.sharp, sharpR, w, h)]);
-  const r = Math.min(Math.ceil(SEARCH / scale), Math.floor(Math.min(w, h) / 4));
-  const coarse = bestOf(a, b, w, h, { dx: 0, dy: 0 }, r, r, 1);
+  const cost = costs(a, b, w, h, { dx: 0, dy: 0 }, r, r, 1);
+  const best = lowest(cost, r);
+  const side = 2 * r + 1;
+  const coarse = { dx: (best % side) - r, dy: Math.floor(best / side) - r };
+  if (runnerUp(cost, r, best) < UNIQUE * cost[best]!) {
+    return { ...unmoved, trust: 'ambiguous', zeroRuledOut: cost[r * side + r]! > ZERO_IMPLAUSIBLE * cost[best]! };
+  }
   const atEdge = r > 0 && Math.max(Math.abs(coarse.dx), Math.abs(coarse.dy)) === r;
-  if (scale === 1) return { ...coarse, atEdge };
-  return { ...(await refine(pair, blur, sharpR, { dx: Math.round(coarse.dx * scale), dy: Math.round(coarse.dy * scale) }, Math.ceil(scale))), atEdge };
+  if (scale === 1) return { ...coarse, atEdge, trust: 'matched', zeroRuledOut: false };
+  const fine = await refine(pair, blur, sharpR, { dx: Math.round(coarse.dx * scale), dy: Math.round(coarse.dy * scale) }, Math.ceil(scale));
+  return { ...fine, atEdge, trust: 'matched', zeroRuledOut: false };
 }
 
 /** Full-resolution match within ±radius of `start`, summed on a sparse grid of the whole region. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import sharp from 'sharp';
 import { UnshakeError } from '../errors.js';
-import { alignedRegions, framingWords, greyThumb, measureShift, shiftLength, type Region, type Shift } from './pair-alignment.js';
+import { alignedRegions, framingWords, greyThumb, measureShift, shiftLength, type MeasuredShift, type Region, type Shift } from './pair-alignment.js';
 import { discoverPairs, type PairCandidate } from './pair-discovery.js';
 import { measureSameness, samePictureReason } from './pair-sameness.js';
 import { Rng } from './random.js';
@@ -27,6 +27,8 @@ export interface TrainingPair extends PairCandidate {
   /** SHA-256 of the sharp file: pairs that share one target are split together (splitPairs). */
   sharpHash: string;
   note: string | null;
+  /** Set when the shift could not be measured (the pair is used as it is): too small, or no unique match. */
+  unchecked?: 'too-small' | 'ambiguous';
 }
 
 export interface RejectedPair extends PairCandidate {
@@ -104,7 +106,7 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   if (width < o.minSize || height < o.minSize) return `too small: ${width}×${height} is under the ${o.minSize}-px crop size`;
   const centredBlur = centred(blur, width, height);
   const centredSharp = centred(sharpP, width, height);
-  let measured: Shift & { atEdge: boolean };
+  let measured: MeasuredShift;
   try {
     measured = await measureShift(pair, centredBlur, centredSharp);
   } catch (error) {
@@ -115,6 +117,7 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   const shift = { dx: measured.dx, dy: measured.dy };
   const { blurRegion, sharpRegion, framing } = alignedRegions(blur, sharpP, centredBlur, centredSharp, shift);
   const crop = 'crop both photos to the same view (a different framing, zoom or rotation cannot be lined up)';
+  if (measured.zeroRuledOut) return `misaligned: the photos do not line up as they are, and no single shift lines them up; ${crop}`;
   // A match on the search's border may be a wrong one: the real shift could lie beyond it.
   if (measured.atEdge) return `misaligned: no match within the search (the best, ${shiftLength(shift)} px off, lies on its edge); ${crop}`;
   if (shiftLength(shift) > o.maxShift) {
@@ -126,7 +129,8 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   // Another format of the same files passes the hash test above, and would teach the model to change nothing.
   const same = samePictureReason(await measureSameness(pair, blurRegion, sharpRegion));
   if (same) return same;
-  return { ...pair, blurRegion, sharpRegion, shift, sharpHash: sharpP.hash, note: alignmentNote(shift, framing, dw, dh, blurRegion) };
+  const unchecked = measured.trust === 'matched' ? {} : { unchecked: measured.trust };
+  return { ...pair, blurRegion, sharpRegion, shift, sharpHash: sharpP.hash, note: alignmentNote(shift, framing, dw, dh, blurRegion), ...unchecked };
 }
 
 export async function validatePairs(folder: string, options: ValidationOptions = {}): Promise<PairValidation> {

@@ -1,4 +1,4 @@
-import { shiftLength } from './pair-alignment.js';
+import { shiftLength, smallestMeasuredSide } from './pair-alignment.js';
 import type { TrainingPair } from './pairs.js';
 import type { DataEvent } from './training-data.js';
 
@@ -18,6 +18,29 @@ export function realignedWords(valid: readonly TrainingPair[]): string {
   return `; realigned ${moved.slice(0, LISTED).join(', ')}${more}`;
 }
 
+/**
+ * Pairs used as they are because their shift could not be measured, one phrase per cause, the
+ * first few named: said once for all of them, since a small pair is no error of the user's.
+ */
+export function uncheckedPhrases(valid: readonly TrainingPair[]): string[] {
+  const named = (kind: TrainingPair['unchecked']) => {
+    const names = valid.filter((p) => p.unchecked === kind).map((p) => p.name);
+    return names.length > LISTED ? `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more` : names.join(', ');
+  };
+  const small = valid.filter((p) => p.unchecked === 'too-small').length;
+  const flat = valid.filter((p) => p.unchecked === 'ambiguous').length;
+  return [
+    small ? `${small} ${small === 1 ? 'pair' : 'pairs'} too small to check how they line up (that takes about ${smallestMeasuredSide()}×${smallestMeasuredSide()} px): ${named('too-small')}` : '',
+    flat ? `${flat} ${flat === 1 ? 'pair' : 'pairs'} with too little detail to check how they line up: ${named('ambiguous')}` : '',
+  ].filter(Boolean);
+}
+
+/** "; used as they are: 500 too small to check how they line up (…): a, b, …" */
+function uncheckedWords(valid: readonly TrainingPair[]): string {
+  const phrases = uncheckedPhrases(valid);
+  return phrases.length ? `; used as they are: ${phrases.join('; ')}` : '';
+}
+
 /** "name: reason" for every file the run skips (the CLI's report and the panel list the same). */
 export function skippedFiles(report: { rejected: readonly { name: string; reason: string }[]; unmatched?: readonly { file: string; reason: string }[] }): string[] {
   return [...report.rejected.map((r) => `${r.name}: ${r.reason}`), ...(report.unmatched ?? []).map((u) => `${u.file}: ${u.reason}`)];
@@ -31,7 +54,7 @@ export function panelDataLines(e: DataEvent): { data: string; note: string; skip
   const skips = skipped.length ? `; ${skipped.length} skipped` : '';
   const measure = e.heldOut ? `${e.validation} held out to measure progress` : `the same ${e.validation} to measure progress (not held out)`;
   const data = e.source === 'pairs'
-    ? `${count(e.report.valid.length, 'pair', 'pairs')}: ${e.train} for training, ${measure}${realignedWords(e.report.valid)}${skips}`
+    ? `${count(e.report.valid.length, 'pair', 'pairs')}: ${e.train} for training, ${measure}${realignedWords(e.report.valid)}${uncheckedWords(e.report.valid)}${skips}`
     : `${count(e.report.valid.length, 'sharp photo', 'sharp photos')} with synthetic camera shake: ${e.train} for training, ${e.heldOut ? `${e.validation} held out` : measure}${skips}`;
   const more = skipped.length > LISTED ? `; and ${skipped.length - LISTED} more` : '';
   return { data, note: e.note ?? '', skipped: skipped.length ? `Skipped ${skipped.slice(0, LISTED).join('; ')}${more}` : '' };

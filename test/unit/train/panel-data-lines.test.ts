@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { panelDataLines } from '../../../model/src/train/panel-data-lines.js';
 import { validatePairs } from '../../../model/src/train/pairs.js';
 
-/** A random-noise PNG (noise so that the pair check's alignment has something to match). */
+/** A 96-px random-noise PNG: noise, and large enough (about 90 px) for the pair check to measure its alignment. */
 async function noise(file: string, seed: number): Promise<void> {
-  const data = Buffer.alloc(64 * 64 * 3);
+  const data = Buffer.alloc(96 * 96 * 3);
   let x = seed;
   for (let i = 0; i < data.length; i++) data[i] = (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
-  await sharp(data, { raw: { width: 64, height: 64, channels: 3 } }).png().toFile(file);
+  await sharp(data, { raw: { width: 96, height: 96, channels: 3 } }).png().toFile(file);
 }
 
 describe('the panel’s data lines', () => {
