@@ -1,13 +1,15 @@
 import { withEndMarkerRepair } from '../image/jpeg-end-marker.js';
 import { CAMERA_FILES } from '../image/probe.js';
 import type { Region, TrainingPair } from './pairs.js';
+import { decodedBytes, PairRotation, rotationPlan, type RotationPlan } from './pair-rotation.js';
 import type { Rng } from './random.js';
 import { rgbToNetwork } from './tensor-image.js';
 
 /**
- * Streams random training crops: each batch picks pairs at random, decodes them upright (only
- * a few decoded pairs are cached, so a folder of 500 × 24 MP photos never sits in memory),
- * cuts the same random square from both, and applies the same flip / rot90 to both.
+ * Streams random training crops: each crop comes from a pair the rotation (pair-rotation.ts)
+ * names, decoded upright once per visit and held within a memory budget (so a folder of
+ * 500 × 24 MP photos never sits in memory, and a step does not wait on two full decodes per
+ * crop); the same random square is cut from both, with the same flip / rot90.
  */
 export interface CropBatch {
   /** NHWC float32 in [-1, 1], shape [batch, crop, crop, 3]. */
@@ -25,7 +27,8 @@ interface Decoded {
 
 export async function decodeRegion(file: string, r: Region): Promise<Uint8Array> {
   const data = await withEndMarkerRepair(file, CAMERA_FILES, (image) => image.rotate().extract(r).removeAlpha().toColourspace('srgb').raw().toBuffer());
-  return new Uint8Array(data);
+  // A view, not a copy: a 24 MP region is 72 MB.
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** Square crop of an interleaved RGB image. */
@@ -51,42 +54,83 @@ export function augment(src: Uint8Array, size: number, mirror: boolean, quarterT
   return cur;
 }
 
+export interface CropSamplerOptions {
+  crop: number;
+  batch: number;
+  rng: Rng;
+  /** The run's seed: it orders the pairs (pair-rotation.ts). Default 1. */
+  seed?: number;
+  /** Batches the run has already trained on (a resumed run's step). Default 0. */
+  startBatch?: number;
+  /** Bytes of decoded pairs held at once (default DECODED_PAIRS_BUDGET). */
+  memoryBytes?: number;
+}
+
 export class CropSampler {
-  private readonly cache = new Map<string, Decoded>();
+  private readonly decoded = new Map<number, Promise<Decoded>>();
+  private readonly rotation: PairRotation;
+  private readonly plan: RotationPlan;
+  private batchIndex: number;
+  private decodeCount = 0;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly pairs: readonly TrainingPair[],
-    private readonly options: { crop: number; batch: number; rng: Rng; cacheSize?: number },
+    private readonly options: CropSamplerOptions,
   ) {
     if (pairs.length === 0) throw new Error('CropSampler needs at least one pair');
+    this.plan = rotationPlan(pairs.map((p) => decodedBytes(p.blurRegion)), options.batch, options.memoryBytes);
+    this.rotation = new PairRotation(pairs.length, this.plan, options.batch, options.seed ?? 1);
+    this.batchIndex = options.startBatch ?? 0;
   }
 
-  private async load(pair: TrainingPair): Promise<Decoded> {
-    // Keyed by the files, not the display name: two index.tsv rows may share a file name.
-    const key = `${pair.blurred}\n${pair.sharp}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      // LRU: re-insert so Map order tracks recency.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
-    const [blurred, sharpPx] = await Promise.all([decodeRegion(pair.blurred, pair.blurRegion), decodeRegion(pair.sharp, pair.sharpRegion)]);
-    const decoded = { blurred, sharp: sharpPx, width: pair.blurRegion.width, height: pair.blurRegion.height };
-    this.cache.set(key, decoded);
-    while (this.cache.size > (this.options.cacheSize ?? 2)) this.cache.delete(this.cache.keys().next().value!);
-    return decoded;
+  /** The pair's decoded regions, decoding them once while the rotation holds the pair. */
+  private load(index: number): Promise<Decoded> {
+    const hit = this.decoded.get(index);
+    if (hit) return hit;
+    const pair = this.pairs[index]!;
+    this.decodeCount++;
+    const decoding = Promise.all([decodeRegion(pair.blurred, pair.blurRegion), decodeRegion(pair.sharp, pair.sharpRegion)])
+      .then(([blurred, sharpPx]) => ({ blurred, sharp: sharpPx, width: pair.blurRegion.width, height: pair.blurRegion.height }));
+    // A pair decoded ahead may fail before a batch waits on it: the batch that needs it reports it.
+    decoding.catch(() => {});
+    this.decoded.set(index, decoding);
+    return decoding;
   }
 
-  /** Number of decoded pairs held right now (bounded by cacheSize). */
+  /** Lets go of pairs no slot holds now or needs next (unless every pair fits the budget). */
+  private keepOnly(keep: Set<number>): void {
+    if (this.plan.allFit) return;
+    for (const index of [...this.decoded.keys()]) if (!keep.has(index)) this.decoded.delete(index);
+  }
+
+  /** Number of decoded pairs held right now (bounded by the memory budget). */
   get cachedPairs(): number {
-    return this.cache.size;
+    return this.decoded.size;
   }
 
-  async nextBatch(): Promise<CropBatch> {
+  /** Pair decodes so far (each reads both files at full resolution). */
+  get decodes(): number {
+    return this.decodeCount;
+  }
+
+  /** Batches are made one after another, in call order, so the stream is the same however they are awaited. */
+  nextBatch(): Promise<CropBatch> {
+    const b = this.batchIndex++;
+    const next = this.queue.then(() => this.batchAt(b));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async batchAt(b: number): Promise<CropBatch> {
     const { crop, batch, rng } = this.options;
+    const change = this.rotation.nextChange(b);
+    const ahead = [...this.rotation.used(b + 1), change.pair];
+    this.keepOnly(new Set([...this.rotation.held(b), ...ahead]));
+    for (const index of [...this.rotation.used(b), ...ahead]) void this.load(index);
+    let i = 0;
     return assembleBatch(crop, batch, rng, async () => {
-      const d = await this.load(this.pairs[rng.int(this.pairs.length)]!);
+      const d = await this.load(this.rotation.pairOfCrop(b, i++));
       const left = rng.int(d.width - crop + 1);
       const top = rng.int(d.height - crop + 1);
       return { blurred: cut(d.blurred, d.width, left, top, crop), sharp: cut(d.sharp, d.width, left, top, crop) };

@@ -233,7 +233,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       kept = state.step;
     };
     const rng = new Rng(state.rng);
-    const sampler = data.sampler(rng);
+    const sampler = data.sampler(rng, state.step);
     // One critic update per step, not the paper's 5 (train.py's --n-critic): the critic is much of
     // a step's cost on CPU-bound backends, and runs 40-41 measured the defaults with one.
     const nets = { ...run, weights, criticSteps: o.criticSteps ?? 1 };

@@ -62,7 +62,8 @@ export interface TrainingData {
   validationSet: ValidationItem[];
   /** Whether the validation items are kept out of training: every score shown says which. */
   heldOut: boolean;
-  sampler(rng: Rng): BatchSource;
+  /** The batch stream from `startBatch` on (a resumed run's step), continuing `rng`. */
+  sampler(rng: Rng, startBatch: number): BatchSource;
   summary: TrainingDataSummary;
 }
 
@@ -148,7 +149,7 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
     validation: names(split.validation),
     validationSet: await loadValidationSet(split.validation, o.validationCrop),
     heldOut: split.heldOut,
-    sampler: (rng) => new CropSampler(split.train, { crop: o.crop, batch: o.batch, rng }),
+    sampler: (rng, startBatch) => new CropSampler(split.train, { crop: o.crop, batch: o.batch, rng, seed: o.seed, startBatch }),
     summary: {
       source: 'pairs',
       folder: path.resolve(dir),
