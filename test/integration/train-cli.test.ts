@@ -33,6 +33,8 @@ describe('unshake train', () => {
     expect(code).toBe(0);
     expect(err).toMatch(/^backend: (cpu|webgpu on .+ \(software renderer\)) \(skipped tensorflow-gpu: /m);
     expect(err).toMatch(/pairs: 3 valid \(folders\), 2 for training, 1 held out/);
+    // The pair check counts as it goes (camera-size pairs take seconds each).
+    expect(err).toMatch(/^checking pairs: 0 of 3\nchecking pairs: 1 of 3\nchecking pairs: 2 of 3\nchecking pairs: 3 of 3\npairs: /m);
     expect(err).toMatch(/^mode: full \(all weights\)$/m);
     expect(err).toMatch(/step 3\/3 {2}total [\d.e+-]+ {2}l1 [\d.e+-]+ .*ETA 0s/);
     expect(out).toMatch(/PSNR \(dB\)\s+SSIM\nblurred input\s+\d+\.\d\d\s+0\.\d{4}\nbase model\s+\d+\.\d\d\s+0\.\d{4}\nfine-tuned\s+\d+\.\d\d\s+0\.\d{4}/);

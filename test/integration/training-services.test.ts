@@ -45,11 +45,17 @@ describe('training runs through the services, with the real training process', (
     const modelsDir = path.join(userDataDir, 'models');
     await installTinyModel(modelsDir);
     await makeGoproPairsFolder(path.join(workDir, 'pairs'));
+    // Every stage shown, from before the run is queued: the pair check counts its pairs.
+    const stages: string[] = [];
+    services.onJobUpdate((job) => {
+      if (job.state.status === 'running') stages.push(job.state.progress.stage);
+    });
     const started = ok<{ jobId: string; runId: string }>(
       await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Quit mid-run', steps: 500, settings: SMALL }),
     );
     expect(started.runId).toBe('quit-mid-run');
     const stepping = await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && /^Step [3-9] of 500/.test(job.state.progress.stage));
+    expect(stages.filter((s) => s.startsWith('Checking the photos')).at(-1)).toMatch(/^Checking the photos: [1-3] of 3 pairs$/);
     expect(stepping.state.status === 'running' && stepping.state.progress.detail?.[0]).toMatch(/^Training on /);
     // What closing the window asks about.
     expect(services.trainingUnderWay()).toBe(true);

@@ -185,6 +185,10 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       if (numbers.crop === undefined && crop !== undefined) process.stderr.write(`crop ${crop} px (reduced for a CPU-bound backend; --crop 256 is the default with a graphics card)\n`);
     }
     const onEvent = (e: TrainEvent) => {
+      if (e.type === 'checking') {
+        const line = `checking pairs: ${e.checked} of ${e.total}`;
+        process.stderr.write(live ? `\r${line}\u001b[K${e.checked === e.total ? '\n' : ''}` : `${line}\n`);
+      }
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);
       if (e.type === 'resumed') {
         resumedAt = e.step;

@@ -96,7 +96,9 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   report('Checking the photos');
 
   const onEvent = (e: TrainEvent) => {
-    if (e.type === 'data') {
+    if (e.type === 'checking') {
+      report(`Checking the photos: ${e.checked} of ${e.total} pairs`);
+    } else if (e.type === 'data') {
       skipped = skippedFiles(e.report);
       heldOut = e.heldOut;
       ({ data: lines.data, note: lines.note, skipped: lines.skipped } = panelDataLines(e));

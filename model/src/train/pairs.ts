@@ -133,17 +133,20 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   return { ...pair, blurRegion, sharpRegion, shift, sharpHash: sharpP.hash, note: alignmentNote(shift, framing, dw, dh, blurRegion), ...unchecked };
 }
 
-export async function validatePairs(folder: string, options: ValidationOptions = {}): Promise<PairValidation> {
+/** `onProgress(checked, total)`: after each pair (and once before the first), for a count on screen. */
+export async function validatePairs(folder: string, options: ValidationOptions = {}, onProgress?: (checked: number, total: number) => void): Promise<PairValidation> {
   const o: Required<ValidationOptions> = { maxSizeDifference: 8, maxShift: 16, minSize: 32, ...options };
   const found = await discoverPairs(folder);
   const seen = new Map<string, string>();
   const valid: TrainingPair[] = [];
   const rejected: RejectedPair[] = [];
+  onProgress?.(0, found.pairs.length);
   // One pair at a time: bounded memory for folders of large photos.
   for (const pair of found.pairs) {
     const result = await checkPair(pair, o, seen);
     if (typeof result === 'string') rejected.push({ ...pair, reason: result });
     else valid.push(result);
+    onProgress?.(valid.length + rejected.length, found.pairs.length);
   }
   return { layout: found.layout, valid, rejected, unmatched: found.unmatched };
 }

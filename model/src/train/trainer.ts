@@ -18,7 +18,7 @@ import { lockRun, removeEmptyFolders, sweepStaleRuns } from './run-lock.js';
 import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, resumedFolders, runDirFor, trainingRunsDir, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
 import { scoreSet, unusableScores, type Scores } from './train-validation.js';
-import { dataSourceOf, prepareTrainingData, type DataEvent, type DataSourceKind } from './training-data.js';
+import { dataSourceOf, prepareTrainingData, type CheckingEvent, type DataEvent, type DataSourceKind } from './training-data.js';
 import { loadVgg, type VggFeatures } from './vgg.js';
 
 /**
@@ -73,6 +73,7 @@ export type { TrainMode } from './train-run.js';
 
 export type TrainEvent =
   | DataEvent
+  | CheckingEvent
   | { type: 'validation'; step: number; input: Scores; base: Scores; current: Scores }
   | { type: 'step'; step: number; total: number; losses: Record<string, number>; stepsPerSecond: number; etaSeconds: number }
   | { type: 'checkpoint'; step: number; path: string; reason: 'interval' | 'cancel' }

@@ -33,6 +33,13 @@ export type DataEvent =
   | ({ type: 'data'; source: 'pairs'; report: PairValidation } & SplitCounts)
   | ({ type: 'data'; source: 'sharp'; report: SharpFolderReport; synthesis: SynthesisInfo } & SplitCounts);
 
+/** How far the pair check is: a camera-size pair takes a second or more. */
+export interface CheckingEvent {
+  type: 'checking';
+  checked: number;
+  total: number;
+}
+
 export interface BatchSource {
   nextBatch(): Promise<CropBatch>;
 }
@@ -129,8 +136,8 @@ function pick<T extends { name: string }>(valid: readonly T[], names: string[], 
 
 const names = (items: readonly { name: string }[]) => items.map((i) => i.name);
 
-async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent) => void): Promise<TrainingData> {
-  const report = await validatePairs(dir, { minSize: o.crop });
+async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent | CheckingEvent) => void): Promise<TrainingData> {
+  const report = await validatePairs(dir, { minSize: o.crop }, (checked, total) => emit({ type: 'checking', checked, total }));
   // Nothing found at all (not even a file without its partner): say what the folder lacks.
   if (report.valid.length + report.rejected.length + report.unmatched.length === 0 && report.layout !== 'index.tsv') {
     throw new UnshakeError('INVALID_REQUEST', await noPairsMessage(dir));
@@ -211,6 +218,6 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
 }
 
 /** Validates the folder, emits its report (also when nothing is usable) and splits it. */
-export async function prepareTrainingData(o: DataOptions, emit: (e: DataEvent) => void): Promise<TrainingData> {
+export async function prepareTrainingData(o: DataOptions, emit: (e: DataEvent | CheckingEvent) => void): Promise<TrainingData> {
   return dataSourceOf(o) === 'pairs' ? pairsData(o.pairsDir!, o, emit) : sharpData(o.sharpDir!, o, emit);
 }
