@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { withEndMarkerRepair } from '../image/jpeg-end-marker.js';
 import { CAMERA_FILES } from '../image/probe.js';
 import type { PairCandidate } from './pair-discovery.js';
@@ -23,6 +24,7 @@ export interface Shift {
 
 const SEARCH = 24; // shift search radius (px, full resolution)
 const THUMB = 320;
+const MID = 1600; // px: the level between THUMB and full resolution, for camera-size photos
 const REFINE_SAMPLES = 250_000; // pixels summed per candidate in the full-resolution pass
 // Below this many compared pixels a blurred/sharp match is noise: on 72-px GoPro crops (36×36
 // compared) 263 of 500 matched over 2 px from their frame's shift, 70 of them past the uniqueness
@@ -137,9 +139,11 @@ export function smallestMeasuredSide(): number {
  * local repeats and moving objects from winning, and the shrink shortens motion streaks, which
  * otherwise pull the match towards one end of the shake path. A shrunk pixel is several real
  * ones (4 for a 1280-px photo), too coarse to apply, so large photos are then matched again at
- * full resolution within one shrunk pixel of that. The cost is compared over the same central
- * window for every candidate, so the window shrinks as the search widens: a pair too small for
- * a trustworthy window, or whose best match is not clearly better than a distant second, is not
+ * full resolution within one shrunk pixel of that (camera-size ones through a MID-px level
+ * first: a ±19-px full-resolution window was 9 s of a 24 MP pair's check). Each file is decoded
+ * once; every level is made from that. The cost is compared over the same central window for
+ * every candidate, so the window shrinks as the search widens: a pair too small for a
+ * trustworthy window, or whose best match is not clearly better than a distant second, is not
  * moved (`trust` says why).
  */
 export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Region): Promise<MeasuredShift> {
@@ -149,7 +153,8 @@ export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Re
   const r = searchRadius(w, h, scale);
   const unmoved = { dx: 0, dy: 0, atEdge: false, zeroRuledOut: false };
   if (!comparable(w, h, r)) return { ...unmoved, trust: 'too-small' };
-  const [a, b] = await Promise.all([greyThumb(pair.blurred, blur, w, h), greyThumb(pair.sharp, sharpR, w, h)]);
+  const [ga, gb] = await Promise.all([greyRegion(pair.blurred, blur), greyRegion(pair.sharp, sharpR)]);
+  const [a, b] = await Promise.all([level(ga, w, h), level(gb, w, h)]);
   const cost = costs(a, b, w, h, { dx: 0, dy: 0 }, r, r, 1);
   const best = lowest(cost, r);
   const side = 2 * r + 1;
@@ -159,18 +164,48 @@ export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Re
   }
   const atEdge = r > 0 && Math.max(Math.abs(coarse.dx), Math.abs(coarse.dy)) === r;
   if (scale === 1) return { ...coarse, atEdge, trust: 'matched', zeroRuledOut: false };
-  const fine = await refine(pair, blur, sharpR, { dx: Math.round(coarse.dx * scale), dy: Math.round(coarse.dy * scale) }, Math.ceil(scale));
-  return { ...fine, atEdge, trust: 'matched', zeroRuledOut: false };
+  let found = { dx: Math.round(coarse.dx * scale), dy: Math.round(coarse.dy * scale) };
+  let radius = Math.ceil(scale);
+  const mid = Math.max(blur.width, blur.height) / MID;
+  if (mid > 1 && scale / mid > 1.5) {
+    const at = await refine(ga, gb, { dx: found.dx / mid, dy: found.dy / mid }, Math.ceil(scale / mid), 1 / mid);
+    found = { dx: Math.round(at.dx * mid), dy: Math.round(at.dy * mid) };
+    radius = Math.ceil(mid);
+  }
+  return { ...(await refine(ga, gb, found, radius, 1)), atEdge, trust: 'matched', zeroRuledOut: false };
 }
 
-/** Full-resolution match within ±radius of `start`, summed on a sparse grid of the whole region. */
-async function refine(pair: PairCandidate, blur: Region, sharpR: Region, start: Shift, radius: number): Promise<Shift> {
-  const { width: w, height: h } = blur;
-  const margin = Math.max(Math.abs(start.dx), Math.abs(start.dy)) + radius;
-  if (2 * margin >= Math.min(w, h)) return start;
-  const [a, b] = await Promise.all([greyThumb(pair.blurred, blur, w, h), greyThumb(pair.sharp, sharpR, w, h)]);
+interface Grey {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Upright grey pixels of a region at full resolution, decoded once for every level of the search. */
+async function greyRegion(file: string, r: Region): Promise<Grey> {
+  const data = await withEndMarkerRepair(file, CAMERA_FILES, (image) => image.rotate().extract(r).greyscale().raw().toBuffer());
+  return { data, width: r.width, height: r.height };
+}
+
+/** A level of the search: the grey region resized to width × height and lightly smoothed, as greyThumb. */
+async function level(g: Grey, width: number, height: number): Promise<Float32Array> {
+  const raw = { raw: { width: g.width, height: g.height, channels: 1 as const } };
+  return Float32Array.from(await sharp(g.data, raw).greyscale().resize(width, height, { fit: 'fill' }).blur(1).raw().toBuffer());
+}
+
+/**
+ * Match within ±radius of `start` (in the level's pixels) on the grey regions shrunk by `factor`
+ * (1: full resolution), summed on a sparse grid of the whole region.
+ */
+async function refine(ga: Grey, gb: Grey, start: Shift, radius: number, factor: number): Promise<Shift> {
+  const w = Math.round(ga.width * factor);
+  const h = Math.round(ga.height * factor);
+  const centre = { dx: Math.round(start.dx), dy: Math.round(start.dy) };
+  const margin = Math.max(Math.abs(centre.dx), Math.abs(centre.dy)) + radius;
+  if (2 * margin >= Math.min(w, h)) return centre;
+  const [a, b] = await Promise.all([level(ga, w, h), level(gb, w, h)]);
   const stride = Math.max(1, Math.ceil(Math.sqrt(((w - 2 * margin) * (h - 2 * margin)) / REFINE_SAMPLES)));
-  return bestOf(a, b, w, h, start, radius, margin, stride);
+  return bestOf(a, b, w, h, centre, radius, margin, stride);
 }
 
 /**
