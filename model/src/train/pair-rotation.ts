@@ -10,7 +10,7 @@ import { Rng } from './random.js';
  * decoded: a resumed run gets the batches the uninterrupted one would have.
  */
 
-/** Decoded pairs held at once (slots, plus the next pair being decoded): as much as the sampler held before, 3 camera-size pairs. */
+/** Decoded pairs held at once (slots, plus the next pair being decoded): three 24 MP pairs, as the sampler held before. */
 export const DECODED_PAIRS_BUDGET = 512 * 2 ** 20;
 /** Crops a pair gives per visit: ~32 64-px crops of a 24 MP photo cover 0.5 % of it. */
 export const CROPS_PER_VISIT = 32;
@@ -29,12 +29,16 @@ export function decodedBytes(region: { width: number; height: number }): number 
   return 2 * region.width * region.height * 3;
 }
 
-/** Slots for these pairs: as many as fit the budget with one more being decoded (at least one). */
+/**
+ * Slots for these pairs: as many as fit the budget with one more being decoded, and at least two
+ * (the old sampler held two decoded pairs and decoded a third, whatever their size), so a batch
+ * mixes pairs even for 45 MP photos.
+ */
 export function rotationPlan(pairBytes: readonly number[], batch: number, budget = DECODED_PAIRS_BUDGET): RotationPlan {
   const total = pairBytes.reduce((a, b) => a + b, 0);
   const largest = Math.max(...pairBytes);
   const allFit = total <= budget;
-  const slots = allFit ? pairBytes.length : Math.max(1, Math.min(pairBytes.length, Math.floor(budget / largest) - 1));
+  const slots = allFit ? pairBytes.length : Math.min(pairBytes.length, Math.max(2, Math.floor(budget / largest) - 1));
   return { slots, visitBatches: Math.max(slots, Math.round((CROPS_PER_VISIT * slots) / batch)), allFit };
 }
 

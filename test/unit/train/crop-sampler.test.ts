@@ -70,6 +70,14 @@ describe('crop sampler', () => {
     expect(got.map((b) => Array.from(b.blurred))).toEqual(expected.map((b) => Array.from(b)));
   });
 
+  it('mixes two pairs in a batch even when one pair is over the budget, holding three at most', async () => {
+    const sampler = new CropSampler(pairs, { crop: 16, batch: 4, rng: new Rng(4), memoryBytes: BYTES / 2 });
+    for (let b = 0; b < 30; b++) {
+      expect(new Set(pairsOf(await sampler.nextBatch())).size).toBeGreaterThanOrEqual(2);
+      expect(sampler.cachedPairs).toBeLessThanOrEqual(3);
+    }
+  });
+
   it('decodes every pair once when all of them fit', async () => {
     const sampler = new CropSampler(pairs, { crop: 16, batch: 4, rng: new Rng(3) });
     for (let b = 0; b < 100; b++) await sampler.nextBatch();

@@ -250,7 +250,7 @@ describe('pair discovery and validation', () => {
 });
 
 describe('streaming crops', () => {
-  it('cuts the same random crop, flip and rotation from both images, holding a bounded number of decoded pairs', async () => {
+  it('cuts the same random crop, flip and rotation from both images', async () => {
     const files = await Promise.all([0, 1, 2].map(async (i) => {
       const file = path.join(tmp, `same-${i}.png`);
       await writeFile(file, await windowPng(i * 20, i * 10, false));
@@ -259,15 +259,14 @@ describe('streaming crops', () => {
     const region = { left: 0, top: 0, width: 96, height: 80 };
     // Blurred and sharp are the same file, so any mismatch in crop/augmentation shows as a difference.
     const pairs: TrainingPair[] = files.map((f, i) => ({ name: `p${i}`, blurred: f, sharp: f, blurRegion: region, sharpRegion: region, shift: { dx: 0, dy: 0 }, sharpHash: `h${i}`, note: null }));
-    // Room for two decoded pairs: one in use, the next being decoded.
-    const sampler = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3), memoryBytes: 2 * 96 * 80 * 3 * 2 });
+    // The bound on decoded pairs is crop-sampler.test.ts's.
+    const sampler = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3) });
     for (let step = 0; step < 4; step++) {
       const batch = await sampler.nextBatch();
       expect(batch.shape).toEqual([3, 32, 32, 3]);
       expect(Array.from(batch.blurred)).toEqual(Array.from(batch.sharp));
       expect(Math.min(...batch.blurred)).toBeGreaterThanOrEqual(-1);
       expect(Math.max(...batch.blurred)).toBeLessThanOrEqual(1);
-      expect(sampler.cachedPairs).toBeLessThanOrEqual(2);
     }
     const again = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(3) });
     const other = new CropSampler(pairs, { crop: 32, batch: 3, rng: new Rng(4) });
