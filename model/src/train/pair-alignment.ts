@@ -167,7 +167,7 @@ export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Re
   let found = { dx: Math.round(coarse.dx * scale), dy: Math.round(coarse.dy * scale) };
   let radius = Math.ceil(scale);
   const mid = Math.max(blur.width, blur.height) / MID;
-  if (mid > 1 && scale / mid > 1.5) {
+  if (mid > 1) {
     const at = await refine(ga, gb, { dx: found.dx / mid, dy: found.dy / mid }, Math.ceil(scale / mid), 1 / mid);
     found = { dx: Math.round(at.dx * mid), dy: Math.round(at.dy * mid) };
     radius = Math.ceil(mid);
