@@ -121,6 +121,17 @@ export const ipcContract = {
     response: z.object({ dismissed: z.literal(true) }),
     progress: false,
   },
+  /**
+   * Cancel batch: every photo of the batch not yet ended, in one request, so none of them starts
+   * between one photo's cancel and the next's (the running one stops; done ones stay).
+   */
+  cancelBatch: {
+    channel: 'job:batch-cancel',
+    request: z.object({ runId: batchRunIdSchema }).strict(),
+    /** How many of its photos were still queued or running (0: it had ended). */
+    response: z.object({ cancelled: z.number().int().nonnegative() }),
+    progress: false,
+  },
   /** The session's latest batches, under way or ended, with their jobs as they stand: a reloaded window shows them again. */
   batchRuns: {
     channel: 'job:batch-runs',

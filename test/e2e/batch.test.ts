@@ -77,8 +77,8 @@ describe('batch from a dropped folder', () => {
     await expect.poll(async () => (await page().getByTestId('batch-run').first().locator('.title').textContent().catch(() => '')) ?? '', { timeout: 30_000 }).toBe('long');
     expect(await page().getByTestId('batch-summary').first().textContent()).toMatch(/ · \d to go$/);
     await page().getByRole('button', { name: 'Cancel batch' }).press('Enter');
-    // Ended, not just begun to be cancelled: the window cancels its photos one request at a time,
-    // and "1 cancelled · 5 to go" still has its Cancel batch (and the focus).
+    // Ended, not just begun to be cancelled: the photos' updates arrive one by one (one request
+    // cancels them all), and "1 cancelled · 5 to go" still has its Cancel batch (and the focus).
     await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 60_000 }).toMatch(/ · \d cancelled$/);
     // Cancel batch is gone with the batch: the focus went on to clearing it.
     await expect.poll(() => focusedTestId(page())).toBe('batch-clear');

@@ -1,4 +1,4 @@
-import { rmdir } from 'node:fs/promises';
+import { realpath, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
@@ -25,6 +25,8 @@ import type { ServiceContext } from './context.js';
 export function createBatchService(context: ServiceContext): {
   batch: (request: IpcParsedRequest<'batch'>) => Promise<IpcResponse<'batch'>>;
   batchRuns: () => Promise<IpcResponse<'batchRuns'>>;
+  /** Cancel batch: all its open photos at once, so none starts between two cancels. */
+  cancelBatch: (request: IpcParsedRequest<'cancelBatch'>) => Promise<IpcResponse<'cancelBatch'>>;
   /** A batch with the output settings given (an interrupted one's, resumed) and notes of what was left out before it was planned. */
   startBatch: (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[] }) => Promise<IpcResponse<'batch'>>;
 } {
@@ -32,6 +34,9 @@ export function createBatchService(context: ServiceContext): {
   // queue them twice, even if the output format or place changed since (keyed by the photo, not
   // its result). A job leaves it when it ends, however it ends (a cancelled one never runs).
   const pending = new Map<string, BatchItem>();
+  // Each queued photo's real path (links followed): a second drop that reaches it through a link
+  // (ceremony/linkdir -> ../reception) is the same photo, not more work.
+  const realInputs = new WeakMap<BatchItem, string>();
   // "Unshaken" folders this session made, and their removals under way: a folder made for a batch
   // whose photos all failed or were cancelled is not left behind empty.
   const madeFolders = new Set<string>();
@@ -97,17 +102,22 @@ export function createBatchService(context: ServiceContext): {
     const leftOut = [...notes];
     const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(format ? { format } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
-    const queued = new Map([...pending.values()].map((item) => [item.input, item.output]));
+    const reals = await Promise.all(plan.map((item) => realpath(item.input).catch(() => item.input)));
+    const queued = new Map([...pending.values()].map((item) => [realInputs.get(item) ?? item.input, item]));
+    /** Photos queued by another batch under another path: said once, as a scan's own links are. */
+    const linked: { input: string; queuedAs: string }[] = [];
     const alreadyDone: BatchItem[] = [];
     const toDo: BatchItem[] = [];
     /** How each photo's result was looked for: looked for again if another run writes it meanwhile. */
     const searches = new Map<BatchItem, ResultSearch>();
     // Names this batch's photos and the queued ones will write: never another photo's result.
     const taken = new Set([...planned, ...queuedOutputs]);
-    for (const item of plan) {
-      const underWay = queued.get(item.input);
+    for (const [index, item] of plan.entries()) {
+      const real = reals[index]!;
+      const underWay = queued.get(real);
       if (underWay) {
-        alreadyDone.push({ ...item, output: underWay });
+        alreadyDone.push({ ...item, output: underWay.output });
+        if (underWay.input !== item.input) linked.push({ input: item.input, queuedAs: underWay.input });
         continue;
       }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
@@ -117,11 +127,13 @@ export function createBatchService(context: ServiceContext): {
       else {
         for (const file of found.unreadable ?? []) leftOut.push(unreadableNote(file));
         const next = { ...item, output: found.output };
+        realInputs.set(next, real);
         toDo.push(next);
         searches.set(next, search);
         taken.add(found.output);
       }
     }
+    if (linked.length > 0) leftOut.push(linkedNote(linked));
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders: those
     // whose writing process is gone, for any result (the format changed since, or the result was
     // published before its carrier was removed); a live run's, this app's or a CLI's, stay.
@@ -196,7 +208,22 @@ export function createBatchService(context: ServiceContext): {
     settingsOfRun.set(runId, settings);
     return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };
   };
-  return { batch, batchRuns, startBatch };
+  const cancelBatch = async ({ runId }: IpcParsedRequest<'cancelBatch'>): Promise<IpcResponse<'cancelBatch'>> => {
+    const run = runs.find((other) => other.runId === runId);
+    if (!run) throw new UnshakeError('JOB_NOT_FOUND', 'There is no such batch in this session.');
+    // One synchronous pass: the running photo's end, which lets the queue start the next, comes
+    // later (its worker answers the cancel), and by then every photo of the batch is cancelled.
+    // One request per photo from the window left room for the next to start between two.
+    return { cancelled: run.items.filter((item) => context.jobs.cancel(item.jobId)).length };
+  };
+  return { batch, batchRuns, cancelBatch, startBatch };
+}
+
+/** Photos of this drop already queued by another batch under another path (a link to its folder). */
+function linkedNote(linked: readonly { input: string; queuedAs: string }[]): string {
+  const n = linked.length;
+  const { input, queuedAs } = linked[0]!;
+  return `${n === 1 ? '1 photo is' : `${n} photos are`} already queued in another batch, reached here through symbolic links (${input} is ${queuedAs}): ${n === 1 ? 'it is' : 'each is'} deblurred once.`;
 }
 
 /** A model problem met by a photo of a batch: the whole batch's, said once. */

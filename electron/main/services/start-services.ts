@@ -135,6 +135,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     deblur: createDeblurService(context),
     batch: batches.batch,
     batchRuns: batches.batchRuns,
+    cancelBatch: batches.cancelBatch,
     ...createBatchResumeServices(context, batches.startBatch),
     editorJobs: createEditorJobsService(context),
     editorShowing: createEditorShowingService(context),

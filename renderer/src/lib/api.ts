@@ -66,6 +66,7 @@ export const api = {
   interruptedBatches: (): Promise<IpcResponse<'interruptedBatches'>> => call('interruptedBatches', {}),
   resumeBatch: (runId: string): Promise<IpcResponse<'resumeBatch'>> => call('resumeBatch', { runId }),
   dismissBatch: (runId: string): Promise<IpcResponse<'dismissBatch'>> => call('dismissBatch', { runId }),
+  cancelBatch: (runId: string): Promise<IpcResponse<'cancelBatch'>> => call('cancelBatch', { runId }),
   editorJobs: (): Promise<IpcResponse<'editorJobs'>> => call('editorJobs', {}),
   editorShowing: (imageId: string, jobId?: string): Promise<IpcResponse<'editorShowing'>> => call('editorShowing', { imageId, ...(jobId ? { jobId } : {}) }),
   jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),

@@ -149,10 +149,13 @@ class BatchState {
     this.runs = this.runs.filter((run) => !finished.includes(run));
   }
 
-  /** Stops a batch: its queued photos are dropped and the running one stops; done ones stay. */
-  async cancel(run: BatchRun, isOpen: (jobId: string) => boolean): Promise<void> {
+  /**
+   * Stops a batch: its queued photos are dropped and the running one stops; done ones stay. One
+   * request for all of them: one per photo let the next photo start between two.
+   */
+  async cancel(run: BatchRun): Promise<void> {
     try {
-      for (const item of run.items) if (isOpen(item.jobId)) await api.cancelJob(item.jobId);
+      await api.cancelBatch(run.runId);
     } catch (error) {
       errors.show(error);
     }

@@ -28,6 +28,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     interruptedBatches: record([{ runId: BATCH_ID, title: 'Holiday', paths: ['/photos'], strength: 1, modelId: 'base', photos: 120, done: 47, startedAt: 1 }]),
     resumeBatch: record({ runId: BATCH_ID, items: [], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [], paths: ['/photos'] }),
     dismissBatch: record({ dismissed: true as const }),
+    cancelBatch: record({ cancelled: 2 }),
     editorJobs: record({ deblurs: [], current: null }),
     editorShowing: record({}),
     jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
@@ -56,6 +57,7 @@ const VALID: Record<ChannelName, unknown> = {
   interruptedBatches: {},
   resumeBatch: { runId: BATCH_ID },
   dismissBatch: { runId: BATCH_ID },
+  cancelBatch: { runId: BATCH_ID },
   editorJobs: {},
   editorShowing: { imageId: IMAGE_ID },
   jobStatus: { jobId: JOB_ID },
@@ -86,6 +88,7 @@ const INVALID: [ChannelName, string, unknown][] = [
   // An interrupted batch is named by main's id, never by its paths.
   ['resumeBatch', 'a path as batch id', { runId: '/photos' }],
   ['dismissBatch', 'a job id as batch id', { runId: JOB_ID }],
+  ['cancelBatch', 'a job id as batch id', { runId: JOB_ID }],
   ['deblur', 'a path as image id', { imageId: '../../etc/passwd', strength: 1, modelId: 'base' }],
   ['deblur', 'an uppercase image id', { imageId: 'img_ABCDEF123456', strength: 1, modelId: 'base' }],
   ['deblur', 'a string strength', { imageId: IMAGE_ID, strength: '1', modelId: 'base' }],
