@@ -30,8 +30,8 @@ export function uncheckedPhrases(valid: readonly TrainingPair[]): string[] {
   const small = valid.filter((p) => p.unchecked === 'too-small').length;
   const flat = valid.filter((p) => p.unchecked === 'ambiguous').length;
   return [
-    small ? `${small} ${small === 1 ? 'pair' : 'pairs'} too small to check how they line up (that takes about ${smallestMeasuredSide()}×${smallestMeasuredSide()} px): ${named('too-small')}` : '',
-    flat ? `${flat} ${flat === 1 ? 'pair' : 'pairs'} with too little detail to check how they line up: ${named('ambiguous')}` : '',
+    small ? `${small === 1 ? '1 pair too small to check how it lines up' : `${small} pairs too small to check how they line up`} (that takes about ${smallestMeasuredSide()}×${smallestMeasuredSide()} px): ${named('too-small')}` : '',
+    flat ? `${flat === 1 ? '1 pair with too little detail to check how it lines up' : `${flat} pairs with too little detail to check how they line up`}: ${named('ambiguous')}` : '',
   ].filter(Boolean);
 }
 
