@@ -7,6 +7,7 @@ import { bundledTrainingResources, bundledWeightsDir } from './worker-paths.js';
  * training request only: the engine process that serves deblurs never loads it.
  */
 const fineTuning = () => import('../../model/src/train/fine-tune.js');
+const interruptedRuns = () => import('../../model/src/train/interrupted-runs.js');
 
 export async function train(request: EngineRequest<'train'>, { signal, onProgress }: CommandContext): Promise<EngineResponse<'train'>> {
   const { fineTune } = await fineTuning();
@@ -36,10 +37,10 @@ export async function planTrainingRun({ userModelsDir, baseModelId, name }: Engi
 }
 
 export async function trainingRuns({ userModelsDir }: EngineRequest<'trainingRuns'>): Promise<EngineResponse<'trainingRuns'>> {
-  return (await fineTuning()).listInterruptedRuns(userModelsDir);
+  return (await interruptedRuns()).listInterruptedRuns(userModelsDir);
 }
 
 export async function discardTrainingRun({ userModelsDir, runId }: EngineRequest<'discardTrainingRun'>): Promise<EngineResponse<'discardTrainingRun'>> {
-  await (await fineTuning()).discardInterruptedRun(userModelsDir, runId);
+  await (await interruptedRuns()).discardInterruptedRun(userModelsDir, runId);
   return { discarded: true };
 }

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../model/src/models/manifest.js';
 import { loadBestBackend } from '../../model/src/train/backend.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
-import { listInterruptedRuns } from '../../model/src/train/fine-tune.js';
+import { listInterruptedRuns } from '../../model/src/train/interrupted-runs.js';
 import { LOCK_FILE } from '../../model/src/train/run-lock.js';
 import { runDirFor, trainingRunsDir } from '../../model/src/train/train-run.js';
 import { trainModel, type TrainEvent, type TrainOptions } from '../../model/src/train/trainer.js';

@@ -1,15 +1,11 @@
-import { FINAL_TRAINING_STAGE, psnrText } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
-import type { BackendChoice } from './backend.js';
 import { resolveBase } from './base-model.js';
-import { formatDuration } from './cli-train-format.js';
-import { assertNewModelId, isModelId } from './model-export.js';
+import { assertNewModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
-import { listCheckpoints } from './checkpoint.js';
-import { panelDataLines, skippedFiles } from './panel-data-lines.js';
-import { inUseMessage, lockRun, runHolder, sweepStaleRuns } from './run-lock.js';
-import { removeRunDir, runDirFor, trainingRunsDir, type RunState } from './train-run.js';
-import type { TrainEvent, TrainMode, TrainOptions } from './trainer.js';
+import { panelProgress, type FineTuneProgress } from './fine-tune-progress.js';
+import { inPanelWords, plainBackend, plainBackendName } from './fine-tune-words.js';
+import { listInterruptedRuns, refuseIfTraining } from './interrupted-runs.js';
+import type { TrainMode, TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
 
 /**
@@ -32,13 +28,6 @@ export type FineTuneRequest =
   | (Library & { kind: 'new'; runId: string; baseModelId: string; source: 'pairs' | 'sharp'; folder: string; name: string; steps: number; settings?: FineTuneSettings })
   | (Library & { kind: 'resume'; runId: string });
 
-export interface FineTuneProgress {
-  fraction: number;
-  stage: string;
-  /** What stays true for the run: the backend, the data, the latest held-out scores. */
-  detail: string[];
-}
-
 export interface FineTuneOptions {
   /** Where the trainer's resources are in a packaged app (default: this source tree's). */
   vggDir?: string;
@@ -59,64 +48,19 @@ export interface FineTuneOutcome {
   scores: { input: Scores; base: Scores; fineTuned: Scores; heldOut: boolean };
 }
 
-/** An interrupted run as the panel lists it. */
-export interface InterruptedRun {
-  id: string;
-  name: string;
-  step: number;
-  steps: number | null;
-  source: 'pairs' | 'sharp';
-  /** null: a checkpoint from before folders were recorded, resumable only from the CLI. */
-  folder: string | null;
-  baseModelId: string | null;
-  /** Its checkpoint cannot be read (cut short, edited): it can only be discarded. */
-  damaged: boolean;
-}
-
 const DEFAULT_CHECKPOINT_EVERY = 25;
 
 export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
-  const lines = { backend: '', data: '', note: '', skipped: '', scores: '' };
-  // The data event says it first (a resumed run's too); the scores line and the outcome follow it.
-  let heldOut = true;
-  let skipped: string[] = [];
-  let fraction = 0;
-  let stage = '';
-  const report = (next: string = stage) => {
-    stage = next;
-    options.onProgress({ fraction, stage, detail: Object.values(lines).filter(Boolean) });
-  };
+  const progress = panelProgress(options.onProgress);
+  const { report, onEvent } = progress;
 
   report('Loading TensorFlow.js');
   // Imported here, not at the top: listing and discarding runs, and planning one, never load TF.js.
   const [{ defaultCriticWidth, isCpuBound, loadBestBackend }, { trainModel }] = await Promise.all([import('./backend.js'), import('./trainer.js')]);
   const backend = await loadBestBackend();
   const runOptions = request.kind === 'new' ? await newRun(request, isCpuBound(backend)) : await resumedRun(request);
-  lines.backend = plainBackend(backend);
+  progress.setBackend(plainBackend(backend));
   report('Checking the photos');
-
-  const onEvent = (e: TrainEvent) => {
-    if (e.type === 'checking') {
-      report(`Checking the photos: ${e.checked} of ${e.total} pairs`);
-    } else if (e.type === 'data') {
-      skipped = skippedFiles(e.report);
-      heldOut = e.heldOut;
-      ({ data: lines.data, note: lines.note, skipped: lines.skipped } = panelDataLines(e));
-      report('Measuring the starting model');
-    } else if (e.type === 'validation') {
-      lines.scores = `${heldOut ? 'Held-out PSNR' : 'PSNR on the training photos themselves'}: blurred ${psnrText(e.input.psnr)}, starting model ${e.base.psnr.toFixed(2)} dB, now ${e.current.psnr.toFixed(2)} dB (step ${e.step})`;
-      // The step line stays (with its time left); only the scores change.
-      report(e.step === 0 ? 'Training' : undefined);
-    } else if (e.type === 'resumed') {
-      report(`Resumed at step ${e.step}`);
-    } else if (e.type === 'step') {
-      fraction = Math.min(1, e.step / e.total);
-      const left = Number.isFinite(e.etaSeconds) && e.step < e.total ? ` · about ${formatDuration(e.etaSeconds)} left` : '';
-      report(e.step < e.total ? `Step ${e.step} of ${e.total}${left}` : FINAL_TRAINING_STAGE);
-    } else if (e.type === 'checkpoint' && e.reason === 'cancel') {
-      report(`Stopped at step ${e.step}; saved to resume later`);
-    }
-  };
 
   let result: Awaited<ReturnType<typeof trainModel>>;
   try {
@@ -135,7 +79,7 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
       onEvent,
     });
   } catch (error) {
-    throw inPanelWords(error, skipped);
+    throw inPanelWords(error, progress.skipped());
   }
   const { summary, model } = result;
   return {
@@ -215,93 +159,4 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
     resume: true,
     checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
   };
-}
-
-/**
- * The trainer's messages are written for the command line ("see the report above", flags); the
- * panel has no report above and no flags, so they are said in its words.
- */
-export function inPanelWords(error: unknown, skipped: readonly string[]): unknown {
-  if (!(error instanceof UnshakeError)) return error;
-  const reasons = skipped.length ? `: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? `; and ${skipped.length - 3} more` : ''}` : '';
-  const message = error.message
-    .replace(' (see the report above)', reasons)
-    .replace(/resume it with --resume --out \S+ or choose another name/, 'resume or discard it under Interrupted runs, or choose another name')
-    .replace(/continue with --resume --out [a-z0-9._-]*[a-z0-9]/, 'resume it under Interrupted runs')
-    // The id and the library's folder are the command line's business: the panel names the model.
-    .replace(/^A model with the id "[^"]+" \("(.+)"\) is already in the library in .+?; choose another name/, 'A model called “$1” is already in your models (this name would replace it); choose another name')
-    .replace(/ \(--out NAME on the command line\)/g, '')
-    .replace(/ \(--(sharp|pairs)\)/g, '')
-    // The panel always trains with the critic: it cannot turn it off.
-    .replace(/, or train without the critic: --adversarial 0/, '')
-    .replace(/--crop (\d+)/g, '$1 px');
-  return message === error.message ? error : new UnshakeError(error.code, message, { cause: error });
-}
-
-/** Where the run trains, for a photographer (the CLI prints the backend's name and every skip reason). */
-export function plainBackend(b: Pick<BackendChoice, 'name' | 'adapter' | 'software'>): string {
-  switch (b.name) {
-    case 'tensorflow-gpu':
-      return 'Training on the graphics card (TensorFlow with CUDA).';
-    case 'webgpu':
-      return b.software
-        ? `Training on the processor through a software graphics driver (${b.adapter ?? 'WebGPU'}): about 10 s a step at 64 px on a two-core processor; a graphics card is much faster.`
-        : `Training on the graphics card (WebGPU on ${b.adapter ?? 'the GPU'}).`;
-    case 'tensorflow':
-      return 'Training on the processor (native TensorFlow).';
-    case 'cpu':
-      return 'Training on the processor in plain JavaScript: about a minute a step at 64 px on a two-core processor; a graphics card, or the native TensorFlow package, is much faster.';
-  }
-}
-
-/** A few words for the finished run's line ("3 steps on the graphics card (WebGPU)"). */
-export function plainBackendName(b: Pick<BackendChoice, 'name' | 'software'>): string {
-  if (b.name === 'tensorflow-gpu') return 'the graphics card (TensorFlow with CUDA)';
-  if (b.name === 'webgpu') return b.software ? 'the processor (WebGPU, software driver)' : 'the graphics card (WebGPU)';
-  return b.name === 'tensorflow' ? 'the processor (native TensorFlow)' : 'the processor (JavaScript)';
-}
-
-/** A run another trainer (the command line, another window) is training now is refused at once. */
-function refuseIfTraining(modelsDir: string, runId: string, { exceptOwn = false } = {}): void {
-  const dir = runDirFor(modelsDir, runId);
-  const holder = runHolder(dir);
-  if (holder !== null && !(exceptOwn && holder === process.pid)) throw new UnshakeError('INVALID_REQUEST', inUseMessage(runId, holder, dir));
-}
-
-/**
- * The interrupted runs in the user's models folder; a damaged one is listed so it can be
- * discarded. A run some trainer is training now (run-lock.ts) is not interrupted: left out.
- */
-export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
-  await sweepStaleRuns(trainingRunsDir(modelsDir));
-  const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
-  return runs.flatMap(({ id, dir, state }): InterruptedRun[] => {
-    if (!isModelId(id) || runHolder(dir) !== null) return [];
-    if (!state || typeof state.step !== 'number') return [{ id, name: id, step: 0, steps: null, source: 'pairs', folder: null, baseModelId: null, damaged: true }];
-    return [{
-      id,
-      name: state.outName ?? id,
-      step: state.step,
-      steps: state.steps ?? null,
-      source: state.source ?? 'pairs',
-      folder: state.folder ?? null,
-      baseModelId: state.baseId ?? null,
-      damaged: false,
-    }];
-  });
-}
-
-/** Deletes an interrupted run's checkpoint (its model was never exported). */
-export async function discardInterruptedRun(modelsDir: string, runId: string): Promise<void> {
-  refuseIfTraining(modelsDir, runId);
-  if (!(await listInterruptedRuns(modelsDir)).some((r) => r.id === runId)) {
-    throw new UnshakeError('INVALID_REQUEST', `There is no interrupted training run "${runId}".`);
-  }
-  // Held while it is removed: a trainer starting on it meanwhile is refused, not emptied.
-  const lock = await lockRun(runDirFor(modelsDir, runId), runId);
-  try {
-    await removeRunDir(runDirFor(modelsDir, runId));
-  } finally {
-    lock.release();
-  }
 }

@@ -9,7 +9,7 @@ describe('the training panel’s list of runs', () => {
   it('is read without loading TF.js (the training process starts light; TF.js comes with the first run)', () => {
     // A fresh process: this one may have TF.js loaded already. TF.js registers its engine on globalThis.
     const script = `
-      const m = await import(${JSON.stringify(path.join(repoRoot, 'model/src/train/fine-tune.ts'))});
+      const m = await import(${JSON.stringify(path.join(repoRoot, 'model/src/train/interrupted-runs.ts'))});
       await m.listInterruptedRuns('/nonexistent-unshake-models');
       const before = typeof globalThis._tfengine;
       await import('@tensorflow/tfjs');

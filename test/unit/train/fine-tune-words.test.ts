@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { inPanelWords, plainBackend, plainBackendName } from '../../../model/src/train/fine-tune.js';
+import { inPanelWords, plainBackend, plainBackendName } from '../../../model/src/train/fine-tune-words.js';
 
 describe('the training panel’s words for the trainer’s messages', () => {
   it('names the skipped photos where the CLI points at its report, and drops command-line flags', () => {
