@@ -1,25 +1,23 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { scoredOn } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
-import { saveCheckpoint } from './checkpoint.js';
-import { optimizerGroup, restoreOptimizer, variableGroup } from './checkpoint-tensors.js';
-import { createCritic, type PatchCritic } from './critic.js';
+import { createCritic } from './critic.js';
 import type { LossWeights } from './losses.js';
-import { writeFailure } from './write-failure.js';
 import { exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
-import { buildGenerator, decoderWeightNames, type TrainableGenerator } from './onnx-to-tf.js';
+import { buildGenerator, decoderWeightNames } from './onnx-to-tf.js';
 import { Rng } from './random.js';
 import { runSettings, type RunSettings } from './run-settings.js';
 import { lockRun, removeEmptyFolders, sweepStaleRuns } from './run-lock.js';
+import { restoreNets, saveRunCheckpoint, withKept, type SavedRun, type TrainingNets } from './train-checkpoint.js';
 import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, resumedFolders, runDirFor, trainingRunsDir, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
 import { scoreSet, unusableScores, type Scores } from './train-validation.js';
 import { dataSourceOf, prepareTrainingData, type CheckingEvent, type DataEvent, type DataSourceKind } from './training-data.js';
-import { loadVgg, type VggFeatures } from './vgg.js';
+import { loadVgg } from './vgg.js';
 
 /**
  * The fine-tuning loop: validate the data (pairs, or sharp-only photos for synthetic shake) →
@@ -86,46 +84,6 @@ export interface TrainResult {
   alreadyFinished?: boolean;
 }
 
-interface Run {
-  gen: TrainableGenerator;
-  critic: PatchCritic | null;
-  vgg: VggFeatures | null;
-  genOpt: tf.Optimizer;
-  criticOpt: tf.Optimizer | null;
-}
-
-/**
- * A checkpoint; a folder that cannot take it (full disk, read-only, removed) stops the run with
- * WRITE_FAILED, and the one saved before stays (checkpoint.ts writes the new one beside it).
- */
-async function checkpoint(run: Run, dir: string, state: RunState, kept: number | null): Promise<string> {
-  try {
-    await mkdir(dir, { recursive: true });
-    const groups = {
-      generator: variableGroup(await run.gen.readWeights(), run.gen.variables),
-      genOpt: await optimizerGroup(run.genOpt),
-      ...(run.critic && run.criticOpt
-        ? { critic: variableGroup(await run.critic.readWeights(), run.critic.variables), criticOpt: await optimizerGroup(run.criticOpt) }
-        : {}),
-    };
-    return await saveCheckpoint(dir, state.step, state, groups);
-  } catch (error) {
-    const failure = writeFailure(error, dir, `save the checkpoint at step ${state.step}`);
-    throw withKept(failure, kept, state.outId);
-  }
-}
-
-/** A write failure, with what the user still has to resume from. */
-function withKept(error: unknown, kept: number | null, outId: string): unknown {
-  if (!(error instanceof UnshakeError) || error.code !== 'WRITE_FAILED') return error;
-  const then = kept === null ? 'No checkpoint of this run was saved before, so it cannot be resumed.' : `The checkpoint at step ${kept} is kept: once that is fixed, continue with --resume --out ${outId}.`;
-  return new UnshakeError(error.code, `${error.message} ${then}`, { cause: error });
-}
-
-type SavedRun = NonNullable<Awaited<ReturnType<typeof openRun>>['saved']>;
-
-const plain = (g: Map<string, { data: Float32Array }> | undefined) => new Map([...(g ?? [])].map(([k, v]) => [k, v.data]));
-
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   // A resumed run may omit its folder: the one it recorded is checked once it is read.
   if (!o.resume) dataSourceOf(o);
@@ -178,7 +136,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
   }, emit);
   const valSet = data.validationSet;
 
-  const run: Run = {
+  const run: TrainingNets = {
     gen: buildGenerator(baseBytes, mode === 'decoder' ? { trainable: (n) => decoderNames.has(n) } : {}),
     critic: weights.adversarial > 0 ? createCritic(criticWidth, seed) : null,
     vgg: null,
@@ -220,17 +178,14 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       );
     };
     if (saved) {
-      run.gen.assignWeights(plain(saved.groups.generator));
-      run.critic?.assignWeights(plain(saved.groups.critic));
-      await restoreOptimizer(run.genOpt, saved.groups.genOpt);
-      if (run.criticOpt) await restoreOptimizer(run.criticOpt, saved.groups.criticOpt);
+      await restoreNets(run, saved);
       emit({ type: 'resumed', step: state.step, ...settings });
     } else {
       emit({ type: 'validation', step: 0, ...state.baseline, current: state.baseline.base });
     }
     let kept = saved ? state.step : null;
     const save = async (reason: 'interval' | 'cancel') => {
-      emit({ type: 'checkpoint', step: state.step, path: await checkpoint(run, runDir, state, kept), reason });
+      emit({ type: 'checkpoint', step: state.step, path: await saveRunCheckpoint(run, runDir, state, kept), reason });
       kept = state.step;
     };
     const rng = new Rng(state.rng);
