@@ -3,7 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
-import { appLoaded, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The app started after a batch was cut off (a crash, a quit mid-batch), in Chromium with the

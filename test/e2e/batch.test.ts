@@ -2,7 +2,8 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, attachPath, dropFolder, dropFolders, focusedTestId, pendingRequests, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, dropFolders, focusedTestId, pendingRequests } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A folder dropped on the window is a batch, in Chromium with the real services: every photo is

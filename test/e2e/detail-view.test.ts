@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dropFile, repoRoot, useE2eSession } from './harness.js';
+import { dropFile } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The 100 % view, in Chromium with the real services: sharpness is judged at one photo pixel per

@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, dropFolder, focusedTestId, installModelCopy, pendingRequests, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, dropFolder, focusedTestId, pendingRequests } from './chromium-page.js';
+import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Accessibility and the words around the photo, in Chromium with the real services: the toolbar

@@ -4,7 +4,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { appLoaded, attachPath, dropFile, dropFolder, installModelCopy, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFile, dropFolder } from './chromium-page.js';
+import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Where the keyboard focus goes after everyday actions that remove or disable the control that

@@ -6,7 +6,8 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../electron/main/services/start-services.js';
-import { appLoaded, dropFile, dropFolder, focusedTestId, pendingRequests, repoRoot, startE2eSession, type AppPage, type E2eSession } from './harness.js';
+import { appLoaded, dropFile, dropFolder, focusedTestId, pendingRequests, type AppPage } from './chromium-page.js';
+import { repoRoot, startE2eSession, type E2eSession } from './harness.js';
 
 /**
  * The editor when a person is faster than main: double clicks, a Deblur or Save still on its

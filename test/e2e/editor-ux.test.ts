@@ -3,7 +3,8 @@ import { copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, focusedTestId, installModelCopy, pendingRequests, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, focusedTestId, pendingRequests } from './chromium-page.js';
+import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * What a photographer sees around the photo, in Chromium with the real services: the strength

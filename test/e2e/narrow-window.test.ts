@@ -1,7 +1,8 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * At 200 % zoom (Ctrl+= in Electron) a 1280 × 820 window shows 640 × 410 CSS pixels, and the

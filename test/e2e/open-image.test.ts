@@ -10,7 +10,9 @@ import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engi
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
-import { appLoaded, attachPath, dropFile, launchChromium, openApp, repoRoot, startBuiltRenderer, startRendererServer, type AppPage, type RendererServer } from './harness.js';
+import { appLoaded, attachPath, dropFile, launchChromium, openApp, type AppPage } from './chromium-page.js';
+import { repoRoot } from './harness.js';
+import { startBuiltRenderer, startRendererServer, type RendererServer } from './renderer-servers.js';
 
 /**
  * The renderer in Debian Chromium with window.unshake bound to the real services and engine

@@ -2,7 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * "Open with Unshake", a photo dropped on the app's icon, `unshake photo.jpg`: main hands the

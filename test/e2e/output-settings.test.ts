@@ -2,7 +2,8 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, attachPath, dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFile, dropFolder } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * The Output panel in Chromium with the real services: the format and quality a photographer

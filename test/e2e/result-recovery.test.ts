@@ -3,7 +3,8 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFile, focusedTestId, installModelCopy, pendingRequests, repoRoot, useE2eSession } from './harness.js';
+import { dropFile, focusedTestId, pendingRequests } from './chromium-page.js';
+import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
  * A finished result is never lost to a slip, in Chromium with the real services: a stray drag

@@ -3,7 +3,8 @@ import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFile, pendingRequests, repoRoot, useE2eSession } from './harness.js';
+import { dropFile, pendingRequests } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Fixing part of a photo, in Chromium with the real services: a rectangle or ellipse dragged on

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appLoaded, installModelCopy, startE2eSession, type E2eSession } from './harness.js';
+import { appLoaded } from './chromium-page.js';
+import { installModelCopy, startE2eSession, type E2eSession } from './harness.js';
 
 /**
  * What outlives a restart, in Chromium with the real services and settings file: each restart is

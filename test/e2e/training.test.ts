@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
 import { buildTinyGeneratorOnnx, installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { appLoaded, attachPath, dropFolder, focusedTestId, useE2eSession } from './harness.js';
+import { appLoaded, attachPath, dropFolder, focusedTestId } from './chromium-page.js';
+import { useE2eSession } from './harness.js';
 
 /**
  * The Fine-tune panel in Chromium with the real services: a folder of pairs dropped on it trains

@@ -1,7 +1,8 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, dropFolder, repoRoot, useE2eSession } from './harness.js';
+import { appLoaded, dropFile, dropFolder } from './chromium-page.js';
+import { repoRoot, useE2eSession } from './harness.js';
 
 /**
  * Makes the screenshots of docs/user-guide.md from the real app (renderer in Chromium, real
