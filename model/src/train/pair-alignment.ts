@@ -1,7 +1,5 @@
 import sharp from 'sharp';
-import { withEndMarkerRepair } from '../image/jpeg-end-marker.js';
-import { CAMERA_FILES } from '../image/probe.js';
-import type { PairCandidate } from './pair-discovery.js';
+import type { Grey } from './pair-grey.js';
 
 /**
  * Where a pair's sharp photo sits against its blurred one, and the regions of each file that line
@@ -53,14 +51,6 @@ export interface MeasuredShift extends Shift {
   atEdge: boolean;
   /** No unique match, and the zero shift matches far worse than the best ones: the pair is not lined up as it is. */
   zeroRuledOut: boolean;
-}
-
-/** Upright grey pixels of a region, resized to width × height and lightly smoothed. */
-export async function greyThumb(file: string, r: Region, width: number, height: number): Promise<Float32Array> {
-  const data = await withEndMarkerRepair(file, CAMERA_FILES, (image) =>
-    image.rotate().extract(r).greyscale().resize(width, height, { fit: 'fill' }).blur(1).raw().toBuffer(),
-  );
-  return Float32Array.from(data);
 }
 
 /** Mean squared difference for every (dx, dy) within ±radius of `centre`, over the same sample grid. */
@@ -140,20 +130,19 @@ export function smallestMeasuredSide(): number {
  * otherwise pull the match towards one end of the shake path. A shrunk pixel is several real
  * ones (4 for a 1280-px photo), too coarse to apply, so large photos are then matched again at
  * full resolution within one shrunk pixel of that (camera-size ones through a MID-px level
- * first: a ±19-px full-resolution window was 9 s of a 24 MP pair's check). Each file is decoded
- * once; every level is made from that. The cost is compared over the same central window for
- * every candidate, so the window shrinks as the search widens: a pair too small for a
+ * first: a ±19-px full-resolution window was 9 s of a 24 MP pair's check). Every level is made
+ * from the grey regions given (each file decoded once, pair-grey.ts). The cost is compared over
+ * the same central window for every candidate, so the window shrinks as the search widens: a pair too small for a
  * trustworthy window, or whose best match is not clearly better than a distant second, is not
  * moved (`trust` says why).
  */
-export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Region): Promise<MeasuredShift> {
-  const scale = Math.max(1, Math.max(blur.width, blur.height) / THUMB);
-  const w = Math.round(blur.width / scale);
-  const h = Math.round(blur.height / scale);
+export async function measureShift(ga: Grey, gb: Grey): Promise<MeasuredShift> {
+  const scale = Math.max(1, Math.max(ga.width, ga.height) / THUMB);
+  const w = Math.round(ga.width / scale);
+  const h = Math.round(ga.height / scale);
   const r = searchRadius(w, h, scale);
   const unmoved = { dx: 0, dy: 0, atEdge: false, zeroRuledOut: false };
   if (!comparable(w, h, r)) return { ...unmoved, trust: 'too-small' };
-  const [ga, gb] = await Promise.all([greyRegion(pair.blurred, blur), greyRegion(pair.sharp, sharpR)]);
   const [a, b] = await Promise.all([level(ga, w, h), level(gb, w, h)]);
   const cost = costs(a, b, w, h, { dx: 0, dy: 0 }, r, r, 1);
   const best = lowest(cost, r);
@@ -166,7 +155,7 @@ export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Re
   if (scale === 1) return { ...coarse, atEdge, trust: 'matched', zeroRuledOut: false };
   let found = { dx: Math.round(coarse.dx * scale), dy: Math.round(coarse.dy * scale) };
   let radius = Math.ceil(scale);
-  const mid = Math.max(blur.width, blur.height) / MID;
+  const mid = Math.max(ga.width, ga.height) / MID;
   if (mid > 1) {
     const at = await refine(ga, gb, { dx: found.dx / mid, dy: found.dy / mid }, Math.ceil(scale / mid), 1 / mid);
     found = { dx: Math.round(at.dx * mid), dy: Math.round(at.dy * mid) };
@@ -175,19 +164,7 @@ export async function measureShift(pair: PairCandidate, blur: Region, sharpR: Re
   return { ...(await refine(ga, gb, found, radius, 1)), atEdge, trust: 'matched', zeroRuledOut: false };
 }
 
-interface Grey {
-  data: Buffer;
-  width: number;
-  height: number;
-}
-
-/** Upright grey pixels of a region at full resolution, decoded once for every level of the search. */
-async function greyRegion(file: string, r: Region): Promise<Grey> {
-  const data = await withEndMarkerRepair(file, CAMERA_FILES, (image) => image.rotate().extract(r).greyscale().raw().toBuffer());
-  return { data, width: r.width, height: r.height };
-}
-
-/** A level of the search: the grey region resized to width × height and lightly smoothed, as greyThumb. */
+/** A level of the search: the grey region resized to width × height and lightly smoothed. */
 async function level(g: Grey, width: number, height: number): Promise<Float32Array> {
   const raw = { raw: { width: g.width, height: g.height, channels: 1 as const } };
   return Float32Array.from(await sharp(g.data, raw).greyscale().resize(width, height, { fit: 'fill' }).blur(1).raw().toBuffer());

@@ -1,7 +1,6 @@
-import { withEndMarkerRepair } from '../image/jpeg-end-marker.js';
-import { CAMERA_FILES } from '../image/probe.js';
-import type { PairCandidate } from './pair-discovery.js';
+import sharp from 'sharp';
 import type { Region } from './pair-alignment.js';
+import { cropGrey, type Grey } from './pair-grey.js';
 
 /**
  * Whether a pair's "blurred" photo is its sharp photo again — the same picture in another format,
@@ -23,9 +22,15 @@ export interface Sameness {
   detail: number;
 }
 
-/** Upright grey pixels of a region, lightly smoothed (as the shift search's) so JPEG block noise is not detail. */
-function grey(file: string, r: Region): Promise<Buffer> {
-  return withEndMarkerRepair(file, CAMERA_FILES, (image) => image.rotate().extract(r).greyscale().blur(1).raw({ depth: 'uchar' }).toBuffer());
+/**
+ * A region of a decoded photo, lightly smoothed (as the shift search's) so JPEG block noise is not
+ * detail. Cut before smoothing, as when each file was decoded here: the region's edges are smoothed
+ * as its own, and the scores are the same to the last bit.
+ */
+function smoothed(g: Grey, r: Region): Promise<Buffer> {
+  const region = cropGrey(g, r);
+  const raw = { raw: { width: region.width, height: region.height, channels: 1 as const } };
+  return sharp(region.data, raw).greyscale().blur(1).raw({ depth: 'uchar' }).toBuffer();
 }
 
 function gradientEnergy(a: Buffer, w: number, h: number): number {
@@ -39,9 +44,9 @@ function gradientEnergy(a: Buffer, w: number, h: number): number {
   return sum;
 }
 
-/** How alike the two regions (equal in size, lined up) are. */
-export async function measureSameness(pair: PairCandidate, blurRegion: Region, sharpRegion: Region): Promise<Sameness> {
-  const [a, b] = await Promise.all([grey(pair.blurred, blurRegion), grey(pair.sharp, sharpRegion)]);
+/** How alike the two regions (equal in size, lined up) of the decoded photos are. */
+export async function measureSameness(blurred: Grey, sharpG: Grey, blurRegion: Region, sharpRegion: Region): Promise<Sameness> {
+  const [a, b] = await Promise.all([smoothed(blurred, blurRegion), smoothed(sharpG, sharpRegion)]);
   let squared = 0;
   for (let i = 0; i < a.length; i++) squared += (a[i]! - b[i]!) ** 2;
   const { width: w, height: h } = blurRegion;

@@ -5,10 +5,11 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { augment, CropSampler } from '../../../model/src/train/crop-sampler.js';
 import { discoverPairs } from '../../../model/src/train/pair-discovery.js';
+import { greyDecodes } from '../../../model/src/train/pair-grey.js';
 import { splitPairs, validatePairs, type TrainingPair } from '../../../model/src/train/pairs.js';
 import { prepareTrainingData } from '../../../model/src/train/training-data.js';
 import { Rng } from '../../../model/src/train/random.js';
-import { sharedData } from './helpers.js';
+import { makeGoproPairsFolder, sharedData } from './helpers.js';
 
 let tmp: string;
 let texture: Buffer; // 160×160 RGB noise, smoothed a little so shifts are measurable
@@ -143,6 +144,16 @@ describe('pair discovery and validation', () => {
     const reasons = Object.fromEntries(report.rejected.map((r) => [r.name, r.reason]));
     expect(reasons.tiff).toBe('the blurred and sharp photos are the same picture (identical pixels): nothing to learn; pair each blurred photo with a sharp photo of the same scene');
     expect(reasons.jpeg).toMatch(/^the blurred and sharp photos are the same picture \(their pixels differ by no more than a re-saved copy's \(5\d\.\d dB\) and the blurred one is as detailed\): nothing to learn/);
+  });
+
+  it('decodes each photo once for both the shift search and the same-picture test', async () => {
+    // A 24 MP file takes about a second to decode: the same-picture test used to decode both again.
+    const dir = path.join(tmp, 'decoded-once');
+    await makeGoproPairsFolder(dir);
+    const before = greyDecodes();
+    const report = await validatePairs(dir);
+    expect(report.valid).toHaveLength(3);
+    expect(greyDecodes() - before).toBe(6);
   });
 
   it('a pair whose file is cut short fails alone, named, after its header read fine', async () => {
