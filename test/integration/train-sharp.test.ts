@@ -43,6 +43,8 @@ describe('unshake train --sharp', () => {
     expect(err).not.toMatch(/error \[/);
     expect(code).toBe(0);
     expect(err).toMatch(/sharp-only photos: 4 usable, 3 for training, 1 held out/);
+    // The photos are counted as they are checked, as pairs are (camera-size photos take a while).
+    expect(err).toMatch(/^checking photos: 0 of 4\nchecking photos: 1 of 4\nchecking photos: 2 of 4\nchecking photos: 3 of 4\nchecking photos: 4 of 4\n/m);
     expect(err).toMatch(/synthetic camera shake: spec v1 \(.*synthesis-spec\.json\), seed 1, blurred in linear light, random trajectories \+ \d+ measured kernels/);
     expect(err).toMatch(/10 % of samples with mild shake \(0–8 px, some none: .*synthesis-spec-mild\.json\), so sharp photos stay sharp/);
     expect(err).toMatch(/step 3\/3 /);
@@ -107,6 +109,8 @@ describe('unshake train --sharp', () => {
     const none = await run(['--sharp', bad, '--steps', '3', '--crop', '48', '--base', base, '--models-dir', modelsDir, '--out', 'y']);
     expect(none.code).toBe(1);
     expect(none.err).toMatch(/skipped empty\.jpg: empty file \(0 bytes\)/);
+    // notes.txt is not counted: it is no photo.
+    expect(none.err).toMatch(/^checking photos: 0 of 1\nchecking photos: 1 of 1\n/m);
     expect(none.err).toMatch(/error \[INVALID_REQUEST\]: No usable sharp photos/);
     expect(none.err).not.toMatch(/step 1\//);
     await expect(stat(runDirFor(modelsDir, 'y'))).rejects.toThrow();

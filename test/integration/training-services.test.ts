@@ -111,6 +111,9 @@ describe('training runs through the services, with the real training process', (
       expect(end.state).toMatchObject({ status: 'done', model: { modelId: 'sharp-only', name: 'Sharp only', steps: 2 } });
       const details = updates.flatMap((u) => (u.state.status === 'running' ? (u.state.progress.detail ?? []) : []));
       expect(details).toContain('3 sharp photos with synthetic camera shake: 2 for training, 1 held out');
+      // The photos are counted as they are checked, in the words the pairs are counted in.
+      const stages = updates.flatMap((u) => (u.state.status === 'running' ? [u.state.progress.stage] : []));
+      expect(stages.filter((s) => s.startsWith('Checking the photos')).at(-1)).toMatch(/^Checking the photos: [1-3] of 3$/);
       expect(ok<{ models: { id: string }[] }>(await services.dispatch('models:list', {})).models.map((m) => m.id)).toContain('sharp-only');
     } finally {
       await services.close();

@@ -186,7 +186,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     }
     const onEvent = (e: TrainEvent) => {
       if (e.type === 'checking') {
-        const line = `checking pairs: ${e.checked} of ${e.total}`;
+        const line = `checking ${e.what}: ${e.checked} of ${e.total}`;
         process.stderr.write(live ? `\r${line}\u001b[K${e.checked === e.total ? '\n' : ''}` : `${line}\n`);
       }
       if (e.type === 'data') process.stderr.write(`${formatDataEvent(e)}\n${e.note ? `note: ${e.note}\n` : ''}`);

@@ -28,7 +28,7 @@ export function panelProgress(onProgress: (progress: FineTuneProgress) => void) 
 
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'checking') {
-      report(`Checking the photos: ${e.checked} of ${e.total} pairs`);
+      report(`Checking the photos: ${e.checked} of ${e.total}${e.what === 'pairs' ? ' pairs' : ''}`);
     } else if (e.type === 'data') {
       skipped = skippedFiles(e.report);
       heldOut = e.heldOut;

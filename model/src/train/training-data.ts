@@ -33,9 +33,11 @@ export type DataEvent =
   | ({ type: 'data'; source: 'pairs'; report: PairValidation } & SplitCounts)
   | ({ type: 'data'; source: 'sharp'; report: SharpFolderReport; synthesis: SynthesisInfo } & SplitCounts);
 
-/** How far the pair check is: a camera-size pair takes a second or more. */
+/** How far the check of the folder is: a camera-size pair takes a second or more, a photo a fraction. */
 export interface CheckingEvent {
   type: 'checking';
+  /** What is counted: blurred/sharp pairs (--pairs) or sharp-only photos (--sharp). */
+  what: 'pairs' | 'photos';
   checked: number;
   total: number;
 }
@@ -137,7 +139,7 @@ function pick<T extends { name: string }>(valid: readonly T[], names: string[], 
 const names = (items: readonly { name: string }[]) => items.map((i) => i.name);
 
 async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent | CheckingEvent) => void): Promise<TrainingData> {
-  const report = await validatePairs(dir, { minSize: o.crop }, (checked, total) => emit({ type: 'checking', checked, total }));
+  const report = await validatePairs(dir, { minSize: o.crop }, (checked, total) => emit({ type: 'checking', what: 'pairs', checked, total }));
   // Nothing found at all (not even a file without its partner): say what the folder lacks.
   if (report.valid.length + report.rejected.length + report.unmatched.length === 0 && report.layout !== 'index.tsv') {
     throw new UnshakeError('INVALID_REQUEST', await noPairsMessage(dir));
@@ -174,7 +176,7 @@ async function mildSynthesis(file: string, o: DataOptions, share: number): Promi
   return { synth: { spec, bank: (await loadKernelBank(spec, o.sharedDataDir ?? defaultSharedDataDir())).kernels }, share };
 }
 
-async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => void): Promise<TrainingData> {
+async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent | CheckingEvent) => void): Promise<TrainingData> {
   const specFile = path.resolve(o.synthesisSpecPath ?? defaultSynthesisSpecPath());
   const spec = await loadSynthesisSpec(specFile);
   const bank = await loadKernelBank(spec, o.sharedDataDir ?? defaultSharedDataDir());
@@ -183,7 +185,8 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent) => vo
   const mildSpecFile = mildShare > 0 ? path.resolve(o.mildSpecPath ?? defaultMildSpecPath()) : null;
   const mild = mildSpecFile ? await mildSynthesis(mildSpecFile, o, mildShare) : undefined;
   // A training crop needs the largest kernel's margin around it.
-  const report = await validateSharpFolder(dir, { minSize: o.crop + maxKernelSize(spec, bank.kernels) - 1 });
+  const minSize = o.crop + maxKernelSize(spec, bank.kernels) - 1;
+  const report = await validateSharpFolder(dir, { minSize }, (checked, total) => emit({ type: 'checking', what: 'photos', checked, total }));
   if (report.valid.length === 0) {
     const pairs = await pairsLayoutIn(dir);
     if (pairs) throw new UnshakeError('INVALID_REQUEST', `${dir} holds ${pairs}, not sharp photos: train on blurred + sharp pairs (--pairs) instead.`);

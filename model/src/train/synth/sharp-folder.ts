@@ -65,42 +65,44 @@ async function check(file: string, minSize: number): Promise<{ width: number; he
   return { width, height };
 }
 
+/** Whether a photo of the folder can be used: its upright size, or why not. */
+async function checkPhoto(file: string, minSize: number, seen: Map<string, string>): Promise<{ width: number; height: number } | string> {
+  if ((await stat(file)).size === 0) return 'empty file (0 bytes)';
+  const hash = await fileHash(file);
+  const twin = seen.get(hash);
+  if (twin) return `duplicate of ${twin}`;
+  const result = await check(file, minSize);
+  if (typeof result !== 'string') seen.set(hash, path.basename(file)); // only usable photos count as originals
+  return result;
+}
+
 /**
  * `minSize`: the crop plus the largest kernel's margin. Files are checked one at a time, so
  * memory stays bounded for folders of large photos; sub-folders and hidden files are skipped.
+ * `onProgress(checked, total)` counts the photos (files named as one) as the pair check counts
+ * its pairs: once before the first and after each.
  */
-export async function validateSharpFolder(folder: string, options: { minSize: number }): Promise<SharpFolderReport> {
+export async function validateSharpFolder(folder: string, options: { minSize: number }, onProgress?: (checked: number, total: number) => void): Promise<SharpFolderReport> {
   const dir = path.resolve(folder);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new UnshakeError('FILE_NOT_FOUND', `The sharp-photos folder ${folder} does not exist or is not a folder.`);
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const total = entries.filter((name) => IMAGE_EXT.test(name)).length;
   const seen = new Map<string, string>();
   const valid: SharpPhoto[] = [];
   const rejected: RejectedPhoto[] = [];
+  let checked = 0;
+  onProgress?.(0, total);
   for (const name of entries) {
     const file = path.join(dir, name);
-    const reject = (reason: string) => rejected.push({ name, file, reason });
     if (!IMAGE_EXT.test(name)) {
-      reject('not a photo (expected .jpg, .png, .tif, .webp, .heic or .avif)');
+      rejected.push({ name, file, reason: 'not a photo (expected .jpg, .png, .tif, .webp, .heic or .avif)' });
       continue;
     }
-    if ((await stat(file)).size === 0) {
-      reject('empty file (0 bytes)');
-      continue;
-    }
-    const hash = await fileHash(file);
-    const twin = seen.get(hash);
-    if (twin) {
-      reject(`duplicate of ${twin}`);
-      continue;
-    }
-    const result = await check(file, options.minSize);
-    if (typeof result === 'string') {
-      reject(result);
-      continue;
-    }
-    seen.set(hash, name); // only usable photos count as originals
-    valid.push({ name, file, ...result });
+    const result = await checkPhoto(file, options.minSize, seen);
+    if (typeof result === 'string') rejected.push({ name, file, reason: result });
+    else valid.push({ name, file, ...result });
+    onProgress?.(++checked, total);
   }
   return { folder: dir, valid, rejected };
 }
