@@ -127,7 +127,8 @@ export function fineTuneVerdict(scores: VerdictScores): 'better' | 'unchanged' |
  */
 export function fineTuneAdvice(scores: VerdictScores & { heldOut: boolean }): string | null {
   const advice = verdictAdvice(scores, scoredOn(scores.heldOut));
-  if (scores.heldOut) return advice;
+  // Identical photos already say the scores show nothing; the memorising caveat would not follow.
+  if (scores.heldOut || (scores.input !== undefined && sameAsSharp(scores.input.psnr))) return advice;
   // The advice already names the photos; on its own the caveat must.
   return advice ? `${advice} That is ${NOT_A_FAIR_TEST}.` : `These scores are measured on the training photos themselves: ${NOT_A_FAIR_TEST}.`;
 }
@@ -137,7 +138,8 @@ function verdictAdvice(scores: VerdictScores, on: string): string | null {
     return `It produces invalid values (not numbers) on ${on}, so it would turn photos black. Train again, on other photos or for fewer steps; the model in use stays as it is.`;
   }
   if (scores.input !== undefined && sameAsSharp(scores.input.psnr)) {
-    return 'The held-out blurred photos are identical to their sharp ones, so these scores cannot show whether it removes blur. Train on pairs whose blurred photo is really shaken; the model in use stays as it is.';
+    const which = on === scoredOn(true) ? 'The held-out blurred photos' : `The blurred photos it was measured on (${on})`;
+    return `${which} are identical to their sharp ones, so these scores cannot show whether it removes blur. Train on pairs whose blurred photo is really shaken; the model in use stays as it is.`;
   }
   if (belowBlurred(scores)) {
     return `It scores lower than the blurred photos themselves on ${on}, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.`;
