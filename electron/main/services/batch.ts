@@ -1,4 +1,4 @@
-import { realpath, rmdir } from 'node:fs/promises';
+import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
@@ -9,7 +9,7 @@ import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
 import { unreadableNote } from '../../../model/src/image/readable-result.js';
-import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
+import { countSubfolders, findResult, photoFilesIn, planBatch, realPathOf, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/photo-files.js';
 import { newId } from '../ids.js';
 import { locateModel } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
@@ -102,7 +102,7 @@ export function createBatchService(context: ServiceContext): {
     const leftOut = [...notes];
     const plan = planBatch(await photoFilesIn(paths, { suffix, onLeftOut: (note) => leftOut.push(note) }), { ...(format ? { format } : {}), suffix, ...where, taken: queuedOutputs });
     const planned = new Set(plan.map((item) => item.output));
-    const reals = await Promise.all(plan.map((item) => realpath(item.input).catch(() => item.input)));
+    const reals = await Promise.all(plan.map((item) => realPathOf(item.input)));
     const queued = new Map([...pending.values()].map((item) => [realInputs.get(item) ?? item.input, item]));
     /** Photos queued by another batch under another path: said once, as a scan's own links are. */
     const linked: { input: string; queuedAs: string }[] = [];

@@ -73,6 +73,11 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   return once.files;
 }
 
+/** A path with its links followed; one that loops or leads nowhere has none and stands for itself (it fails alone). */
+export function realPathOf(file: string): Promise<string> {
+  return realpath(file).catch(() => file);
+}
+
 /**
  * Each file once, under the path first seen: a folder and one of its photos dropped together, a
  * folder and a link to it, a link to a photo beside it. Compared by real path (links followed),
@@ -85,8 +90,7 @@ async function oncePerFile(files: readonly string[]): Promise<{ files: string[];
   const reachedAgain = new Set<string>();
   let example = '';
   for (const file of files) {
-    // A link that loops or leads nowhere has no real path: it stands for itself (and fails alone).
-    const real = await realpath(file).catch(() => file);
+    const real = await realPathOf(file);
     const seen = firstSeen.get(real);
     if (seen === undefined) firstSeen.set(real, file);
     else if (seen !== file) {
@@ -103,13 +107,12 @@ async function oncePerFile(files: readonly string[]): Promise<{ files: string[];
  */
 export async function countSubfolders(paths: readonly string[], ignored: readonly string[] = []): Promise<number> {
   // By real path: a folder and a link to it are one folder.
-  const real = (folder: string) => realpath(folder).catch(() => folder);
-  const dropped = new Set(await Promise.all(paths.map((given) => real(path.resolve(given)))));
+  const dropped = new Set(await Promise.all(paths.map((given) => realPathOf(path.resolve(given)))));
   let count = 0;
   for (const folder of dropped) {
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
     const names = await subfoldersWithPhotos(folder, entries, ignored);
-    for (const name of names) if (!dropped.has(await real(path.join(folder, name)))) count++;
+    for (const name of names) if (!dropped.has(await realPathOf(path.join(folder, name)))) count++;
   }
   return count;
 }
