@@ -78,10 +78,14 @@ function lowest(cost: Float64Array, radius: number): number {
   return best;
 }
 
-function bestOf(a: Float32Array, b: Float32Array, w: number, h: number, centre: Shift, radius: number, margin: number, stride: number): Shift {
-  const i = lowest(costs(a, b, w, h, centre, radius, margin, stride), radius);
+/** The shift at index `i` of a `costs` grid around `centre`. */
+function shiftAt(i: number, radius: number, centre: Shift): Shift {
   const side = 2 * radius + 1;
   return { dx: centre.dx + (i % side) - radius, dy: centre.dy + Math.floor(i / side) - radius };
+}
+
+function bestOf(a: Float32Array, b: Float32Array, w: number, h: number, centre: Shift, radius: number, margin: number, stride: number): Shift {
+  return shiftAt(lowest(costs(a, b, w, h, centre, radius, margin, stride), radius), radius, centre);
 }
 
 /**
@@ -132,9 +136,9 @@ export function smallestMeasuredSide(): number {
  * full resolution within one shrunk pixel of that (camera-size ones through a MID-px level
  * first: a ±19-px full-resolution window was 9 s of a 24 MP pair's check). Every level is made
  * from the grey regions given (each file decoded once, pair-grey.ts). The cost is compared over
- * the same central window for every candidate, so the window shrinks as the search widens: a pair too small for a
- * trustworthy window, or whose best match is not clearly better than a distant second, is not
- * moved (`trust` says why).
+ * the same central window for every candidate, so the window shrinks as the search widens: a
+ * pair too small for a trustworthy window, or whose best match is not clearly better than a
+ * distant second, is not moved (`trust` says why).
  */
 export async function measureShift(ga: Grey, gb: Grey): Promise<MeasuredShift> {
   const scale = Math.max(1, Math.max(ga.width, ga.height) / THUMB);
@@ -146,10 +150,10 @@ export async function measureShift(ga: Grey, gb: Grey): Promise<MeasuredShift> {
   const [a, b] = await Promise.all([level(ga, w, h), level(gb, w, h)]);
   const cost = costs(a, b, w, h, { dx: 0, dy: 0 }, r, r, 1);
   const best = lowest(cost, r);
-  const side = 2 * r + 1;
-  const coarse = { dx: (best % side) - r, dy: Math.floor(best / side) - r };
+  const coarse = shiftAt(best, r, { dx: 0, dy: 0 });
   if (runnerUp(cost, r, best) < UNIQUE * cost[best]!) {
-    return { ...unmoved, trust: 'ambiguous', zeroRuledOut: cost[r * side + r]! > ZERO_IMPLAUSIBLE * cost[best]! };
+    // The grid's middle is the zero shift.
+    return { ...unmoved, trust: 'ambiguous', zeroRuledOut: cost[(cost.length - 1) / 2]! > ZERO_IMPLAUSIBLE * cost[best]! };
   }
   const atEdge = r > 0 && Math.max(Math.abs(coarse.dx), Math.abs(coarse.dy)) === r;
   if (scale === 1) return { ...coarse, atEdge, trust: 'matched', zeroRuledOut: false };
