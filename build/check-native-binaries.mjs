@@ -1,4 +1,4 @@
-// electron-builder's beforePack hook: stops a package whose native binaries are not the target's.
+// Whether node_modules holds the target's native binaries (build/before-pack.mjs stops a package without them).
 // electron-builder copies node_modules as installed (npmRebuild is off: nothing to compile), and
 // npm installs only the build machine's sharp binaries (@img/sharp-<os>-<cpu>): a Windows installer
 // built on Linux, or an Intel Mac's arm64 dmg, would open no photo. onnxruntime-node carries every
@@ -8,8 +8,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** builder-util's Arch enum, by value. */
-const ARCH_NAMES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
 
 /** The native packages the target needs that node_modules lacks, each with how to get it. */
 export function missingNativeBinaries(platform, arch, nodeModules = path.join(root, 'node_modules')) {
@@ -20,16 +18,4 @@ export function missingNativeBinaries(platform, arch, nodeModules = path.join(ro
   const ort = path.join('onnxruntime-node', 'bin', 'napi-v6', platform, arch);
   if (!existsSync(path.join(nodeModules, ort))) missing.push(ort);
   return missing;
-}
-
-export async function beforePack(context) {
-  const platform = context.electronPlatformName;
-  const arch = ARCH_NAMES[context.arch] ?? String(context.arch);
-  const missing = missingNativeBinaries(platform, arch);
-  if (missing.length === 0) return;
-  throw new Error(
-    `Cannot package Unshake for ${platform}-${arch}: node_modules lacks ${missing.join(', ')}. ` +
-      `Install the target's sharp binaries first (npm install --os=${platform} --cpu=${arch} sharp), ` +
-      'or build the package on a machine of that kind.',
-  );
 }
