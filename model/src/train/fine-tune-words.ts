@@ -18,6 +18,11 @@ export function inPanelWords(error: unknown, skipped: readonly string[]): unknow
     .replace(/ \(--(sharp|pairs)\)/g, '')
     // The panel always trains with the critic: it cannot turn it off.
     .replace(/, or train without the critic: --adversarial 0/, '')
+    // The panel's user can neither point at another folder nor pass flags: the weights ship with the app.
+    .replace(
+      / Point the trainer at the vgg19-block3 folder \(--vgg DIR\) or turn the perceptual loss off \(--perceptual 0\)\./,
+      ' Unshake’s installation is incomplete: reinstall it, or set Advanced › Perceptual loss weight to 0 to train without them.',
+    )
     .replace(/--crop (\d+)/g, '$1 px');
   return message === error.message ? error : new UnshakeError(error.code, message, { cause: error });
 }

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { inPanelWords, plainBackend, plainBackendName } from '../../../model/src/train/fine-tune-words.js';
+import { loadVgg } from '../../../model/src/train/vgg.js';
 
 describe('the training panel’s words for the trainer’s messages', () => {
   it('names the skipped photos where the CLI points at its report, and drops command-line flags', () => {
@@ -21,6 +25,21 @@ describe('the training panel’s words for the trainer’s messages', () => {
     expect((inPanelWords(sameName, []) as Error).message).toBe('A model called “My pairs” is already in your models (this name would replace it); choose another name.');
     const other = new Error('boom');
     expect(inPanelWords(other, [])).toBe(other);
+  });
+
+  it('says a missing VGG folder is the installation’s fault, without the command line’s --vgg and --perceptual', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'unshake-no-vgg-'));
+    const missing = await loadVgg(empty).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    await rm(empty, { recursive: true });
+    expect(missing).toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining('--vgg DIR') });
+    const said = inPanelWords(missing, []) as UnshakeError;
+    expect(said.code).toBe('MODEL_NOT_FOUND');
+    expect(said.message).toBe(
+      `The VGG19 weights for the perceptual loss are missing: no model.json in ${empty}. Unshake’s installation is incomplete: reinstall it, or set Advanced › Perceptual loss weight to 0 to train without them.`,
+    );
   });
 
   it('says where a run trains in plain words', () => {
