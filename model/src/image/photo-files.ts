@@ -11,8 +11,8 @@ import { resultExtension } from '../../../electron/common/result-name.js';
 import { pixelFingerprint } from './pixel-fingerprint.js';
 import { resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 
-/** File name extensions a folder is scanned for (what the app opens). */
-const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
+/** File name extensions a folder is scanned for (what the app opens; the packages' Open with offers them too). */
+export const PHOTO_EXTENSIONS: ReadonlySet<string> = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
 
 export const isPhotoName = (name: string): boolean => PHOTO_EXTENSIONS.has(path.extname(name).toLowerCase());
 const stemOf = (name: string) => path.basename(name, path.extname(name));
