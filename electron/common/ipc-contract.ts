@@ -105,6 +105,16 @@ export const ipcContract = {
     progress: false,
   },
   /**
+   * Why an interrupted batch in the job journal could not be offered (another version's record, a
+   * damaged journal), and where it was kept; told once (a reload does not repeat it).
+   */
+  journalNotice: {
+    channel: 'job:journal-notice',
+    request: z.object({}).strict(),
+    response: z.object({ notice: errorInfoSchema.nullable() }),
+    progress: false,
+  },
+  /**
    * Runs an interrupted batch again with the settings it started with: photos whose result is
    * there are skipped. Answers as job:batch does, with the paths it runs (those still there).
    */

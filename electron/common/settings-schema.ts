@@ -36,6 +36,12 @@ const settingsFields = {
 export const settingsSchema = z.object(settingsFields).strict();
 export const settingsPatchSchema = z.object(settingsFields).partial().strict();
 
+/**
+ * Settings as stored (the settings file, a batch's record in the job journal): any object, read
+ * field by field with settingsInForce. Another version's keys and values are kept as they are.
+ */
+export const storedSettingsSchema = z.record(z.string(), z.unknown());
+
 export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -50,3 +56,17 @@ export const DEFAULT_SETTINGS: Settings = {
   batchResults: 'beside',
   singleKeyShortcuts: true,
 };
+
+/**
+ * The settings in force from stored ones: each field the schema accepts, else its default. A key
+ * this version does not know (a newer version's) or one bad value never costs the other fields.
+ */
+export function settingsInForce(stored: Readonly<Record<string, unknown>>): Settings {
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
+    const field = settingsSchema.shape[key].safeParse(stored[key]);
+    // An optional field left out keeps its default rather than becoming undefined.
+    if (field.success && field.data !== undefined) settings[key] = field.data;
+  }
+  return settingsSchema.parse(settings);
+}

@@ -97,7 +97,7 @@ describe('an interrupted batch, the next time the app starts', () => {
     // Finished: the next start finds nothing to offer, and the journal is empty.
     await again.services.close();
     open.pop();
-    expect(await compactJobJournal(path.join(again.userDataDir, 'jobs.jsonl'))).toEqual([]);
+    expect(await compactJobJournal(path.join(again.userDataDir, 'jobs.jsonl'))).toEqual({ interrupted: [], notice: null });
     expect(await journalText(again)).toBe('');
   });
 
@@ -127,6 +127,51 @@ describe('an interrupted batch, the next time the app starts', () => {
     open.push(third);
     expect(ok<Offer[]>(await third.services.dispatch('job:batch-interrupted', {}))).toEqual([]);
     expect(await journalText(third)).toBe('');
+  });
+
+  it('one a newer version wrote, or with a setting out of range, is still offered; one that cannot be read is kept aside and told once', async () => {
+    const first = await startTestServices('resume-lenient');
+    const holiday = path.join(first.workDir, 'Holiday');
+    await mkdir(holiday);
+    await sharp(sharedPhoto('photos-extra/Kodak24/kodim07.png')).resize(160).jpeg().toFile(path.join(holiday, 'kodim07.jpg'));
+    await first.services.close();
+    const record = (runId: string, title: string, settings: object) => ({ runId, title, paths: [path.join(first.workDir, title)], strength: 1, modelId: 'placeholder', settings, photos: 120, alreadyDone: 47, queued: 73, startedAt: 1 });
+    // A newer Unshake's batch (a setting this version does not know), a hand-edited one, a right
+    // one; and one this version cannot read at all (a newer version renamed its model field).
+    const { modelId: _renamed, ...unreadable } = { ...record('batch_00000000wedding', 'Wedding', DEFAULT_SETTINGS), model: 'placeholder' };
+    const lines = [
+      { batch: record('batch_00000000holiday', 'Holiday', { ...DEFAULT_SETTINGS, outputFormat: 'png', sharpenAfter: true }) },
+      { batch: record('batch_000000000garden', 'Garden', { ...DEFAULT_SETTINGS, jpegQuality: 101 }) },
+      { batch: record('batch_0000000000party', 'Party', DEFAULT_SETTINGS) },
+      { batch: unreadable },
+    ].map((line) => JSON.stringify(line));
+    await writeFile(path.join(first.userDataDir, 'jobs.jsonl'), `${lines.join('\n')}\n`);
+
+    const again = await restartTestServices(first);
+    open.push(again);
+    const offers = ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}));
+    expect(offers.map((offer) => [offer.title, offer.photos, offer.done])).toEqual([['Holiday', 120, 47], ['Garden', 120, 47], ['Party', 120, 47]]);
+    // The line it could not read is in a file of its own, word for word, and the window is told where.
+    const aside = (await readdir(first.userDataDir)).filter((name) => name.startsWith('jobs.unreadable-'));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(path.join(first.userDataDir, aside[0]!), 'utf8')).toBe(`${lines[3]}\n`);
+    const { notice } = ok<{ notice: { code: string; message: string } | null }>(await again.services.dispatch('job:journal-notice', {}));
+    expect(notice).toEqual({ code: 'FILE_UNREADABLE', message: expect.stringContaining('Wedding') });
+    expect(notice?.message).toContain(path.join(first.userDataDir, aside[0]!));
+    expect(ok(await again.services.dispatch('job:journal-notice', {}))).toEqual({ notice: null });
+    // Resume runs with the batch's own known settings (PNG); the unknown one is left out.
+    const resumed = ok<BatchReply>(await again.services.dispatch('job:batch-resume', { runId: 'batch_00000000holiday' }));
+    expect((await ends(again, resumed.items)).map((end) => end.state.status)).toEqual(['done']);
+    expect((await readdir(holiday)).sort()).toEqual(['kodim07-unshaken.png', 'kodim07.jpg']);
+    await again.services.close();
+    open.pop();
+
+    // The next start: the other two still offered, nothing more set aside, nothing told.
+    const third = await restartTestServices(first);
+    open.push(third);
+    expect(ok<Offer[]>(await third.services.dispatch('job:batch-interrupted', {})).map((offer) => offer.title)).toEqual(['Garden', 'Party']);
+    expect((await readdir(first.userDataDir)).filter((name) => name.startsWith('jobs.unreadable-'))).toEqual(aside);
+    expect(ok(await third.services.dispatch('job:journal-notice', {}))).toEqual({ notice: null });
   });
 
   it('Dismiss removes the hidden temp files its killed run left, and never those of a run still writing there', async () => {

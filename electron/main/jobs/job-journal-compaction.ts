@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
+import type { ErrorInfo } from '../../common/error-codes.js';
+import { keepUnreadableBatches, setAsideTooBig } from './job-journal-aside.js';
 import { MAX_JOURNAL_BYTES, readJobJournal, type InterruptedBatch, type JournalLine } from './job-journal.js';
 
 const TERMINAL = new Set(['done', 'failed', 'cancelled']);
@@ -33,24 +35,39 @@ export function interruptedBatches(lines: readonly JournalLine[]): InterruptedBa
   });
 }
 
+/** What compaction found: the batches to offer, and what the window says once if part of the journal could not be used. */
+export interface CompactedJournal {
+  interrupted: InterruptedBatch[];
+  notice: ErrorInfo | null;
+}
+
 /**
  * Run at start, before this session writes a line: keeps only the batches left unfinished, one
  * line each, written atomically (a crash mid-rewrite leaves the old journal whole). So the file
  * never grows across sessions and keeps no record of finished work; lines of older versions
- * (which held every deblur's photo path and selection) go with it.
+ * (which held every deblur's photo path and selection) go with it. A batch it cannot read is
+ * never dropped unseen: its line is kept aside first, and the notice says where.
  */
-export async function compactJobJournal(filePath: string): Promise<InterruptedBatch[]> {
+export async function compactJobJournal(filePath: string): Promise<CompactedJournal> {
   const size = (await stat(filePath).catch(() => null))?.size;
-  if (size === undefined) return [];
-  if (size > MAX_JOURNAL_BYTES) console.error(`[jobs] ${filePath} (${size} bytes) is not a job journal any more: it is started afresh`);
+  if (size === undefined) return { interrupted: [], notice: null };
+  if (size > MAX_JOURNAL_BYTES) return { interrupted: [], notice: await setAsideTooBig(filePath, size) };
   try {
-    const interrupted = interruptedBatches(await readJobJournal(filePath));
+    const { lines, unreadableBatches } = await readJobJournal(filePath);
+    const interrupted = interruptedBatches(lines);
+    let notice: ErrorInfo | null = null;
+    if (unreadableBatches.length) {
+      const aside = await keepUnreadableBatches(filePath, unreadableBatches);
+      notice = aside.notice;
+      // Not kept aside: the journal is their only copy, so it stays as it is until a start can keep them.
+      if (!aside.kept) return { interrupted, notice };
+    }
     const at = new Date().toISOString();
     await writeFileAtomic(filePath, interrupted.map((run) => `${JSON.stringify({ at, interrupted: run })}\n`).join(''), 'utf8');
-    return interrupted;
+    return { interrupted, notice };
   } catch (error) {
     // The journal must never keep the app from starting: without it, a batch is finished by dropping its folder again.
     console.error('[jobs] the job journal could not be read or rewritten:', error);
-    return [];
+    return { interrupted: [], notice: null };
   }
 }

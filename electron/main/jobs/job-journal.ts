@@ -2,7 +2,7 @@ import { appendFile, mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobStatus } from '../../common/job-state.js';
-import { settingsPatchSchema } from '../../common/settings-schema.js';
+import { storedSettingsSchema } from '../../common/settings-schema.js';
 
 /**
  * What a batch needs to run again after a crash or quit: what the user handed over and the
@@ -14,8 +14,9 @@ export const batchRunRecordSchema = z.object({
   paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
   strength: z.number().min(0).max(1),
   modelId: z.string().min(1).max(200),
-  // Read leniently: fields a later version adds are filled from the defaults on resume, not a reason to drop the batch.
-  settings: settingsPatchSchema,
+  // Kept as written and read field by field on resume (settingsInForce): a newer version's key or
+  // one bad value falls back to its default there, never a reason to drop the batch.
+  settings: storedSettingsSchema.catch({}),
   /** Photos of the batch, and those of them done before it started (their results were there). */
   photos: z.number().int().nonnegative(),
   alreadyDone: z.number().int().nonnegative(),
@@ -75,38 +76,72 @@ export function createJobJournal(filePath: string): JobJournal {
   };
 }
 
+/** What the journal holds: the lines understood, and those naming a batch that were not (kept aside by compaction). */
+export interface JournalContents {
+  lines: JournalLine[];
+  unreadableBatches: UnreadableBatchLine[];
+}
+
+/** A line about a batch this version cannot read (another version's format, damaged): its text as it was, and its title if it has one. */
+export interface UnreadableBatchLine {
+  text: string;
+  title: string | null;
+}
+
 /**
  * Reads the journal back. A torn last line (a crash mid-write), a line of an older format or one
  * that does not parse is skipped: the file is in userData, but nothing in it is trusted unchecked.
+ * A line about a batch that is skipped is returned too: it is the only record of that batch.
  */
-export async function readJobJournal(filePath: string): Promise<JournalLine[]> {
-  const lines: JournalLine[] = [];
+export async function readJobJournal(filePath: string): Promise<JournalContents> {
+  const contents: JournalContents = { lines: [], unreadableBatches: [] };
   let file;
   try {
     file = await open(filePath, 'r');
   } catch {
-    return [];
+    return contents;
   }
   // Past this it is not a journal (a power cut can leave a file of zeros), and a line longer than
   // Node's largest string throws inside readline, past any catch: not read at all.
   if ((await file.stat()).size > MAX_JOURNAL_BYTES) {
     await file.close().catch(() => {});
-    return [];
+    return contents;
   }
   // Line by line: a journal of an older version, with every deblur's selection, can pass the
   // largest string Node can hold.
   try {
     for await (const line of file.readLines({ encoding: 'utf8' })) {
       if (!line.trim()) continue;
-      try {
-        const parsed = journalLineSchema.safeParse(JSON.parse(line));
-        if (parsed.success) lines.push(parsed.data);
-      } catch {
-        // torn write: ignore
-      }
+      const parsed = parseLine(line);
+      if (parsed.line) contents.lines.push(parsed.line);
+      else if (parsed.batch) contents.unreadableBatches.push({ text: line, title: parsed.batch.title });
     }
   } finally {
     await file.close().catch(() => {});
   }
-  return lines;
+  return contents;
+}
+
+function parseLine(text: string): { line?: JournalLine; batch?: { title: string | null } } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // A torn write: a crash cuts off only the last line, which never started a batch's photos.
+    return {};
+  }
+  const parsed = journalLineSchema.safeParse(json);
+  if (parsed.success) return { line: parsed.data };
+  const record = batchOf(json);
+  if (!record) return {};
+  const title = (record as { title?: unknown }).title;
+  return { batch: { title: typeof title === 'string' && title.trim() ? title.slice(0, 300) : null } };
+}
+
+/** The batch record a line carries, whatever its shape: a line with neither key is no batch's. */
+function batchOf(json: unknown): object | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const record = (json as { batch?: unknown; interrupted?: unknown }).batch ?? (json as { interrupted?: unknown }).interrupted;
+  if (record === undefined) return null;
+  return typeof record === 'object' && record !== null ? record : {};
 }

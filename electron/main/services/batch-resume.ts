@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
-import { BATCH_SUBFOLDER, DEFAULT_SETTINGS, type Settings } from '../../common/settings-schema.js';
+import { BATCH_SUBFOLDER, settingsInForce, type Settings } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { resultFoldersOf } from '../../../model/src/image/photo-files.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
@@ -19,6 +19,7 @@ export function createBatchResumeServices(
   startBatch: StartBatch,
 ): {
   interruptedBatches: () => Promise<IpcResponse<'interruptedBatches'>>;
+  journalNotice: () => Promise<IpcResponse<'journalNotice'>>;
   resumeBatch: (request: IpcParsedRequest<'resumeBatch'>) => Promise<IpcResponse<'resumeBatch'>>;
   dismissBatch: (request: IpcParsedRequest<'dismissBatch'>) => Promise<IpcResponse<'dismissBatch'>>;
 } {
@@ -28,6 +29,7 @@ export function createBatchResumeServices(
   return {
     interruptedBatches: async () =>
       store.list().map(({ runId, title, paths, strength, modelId, photos, done, startedAt }) => ({ runId, title, paths, strength, modelId, photos, done, startedAt })),
+    journalNotice: async () => ({ notice: store.takeNotice() }),
     async resumeBatch({ runId }) {
       const run = store.get(runId);
       if (!run || resuming.has(runId)) throw new UnshakeError('INVALID_REQUEST', 'That interrupted batch is no longer there: it was resumed or dismissed.');
@@ -47,7 +49,7 @@ export function createBatchResumeServices(
         for (const p of present) context.granted.grant(p);
         const reply = await startBatch(
           { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
-          { settings: { ...DEFAULT_SETTINGS, ...run.settings }, leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
+          { settings: settingsInForce(run.settings), leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
         ).catch((error: unknown) => {
           // Its model was deleted by hand since: a resume runs with no other.
           if (!(error instanceof UnshakeError) || error.code !== 'MODEL_NOT_FOUND') throw error;

@@ -1,3 +1,4 @@
+import type { ErrorInfo } from '../../common/error-codes.js';
 import type { InterruptedBatch, JobJournal } from '../jobs/job-journal.js';
 
 export interface InterruptedBatches {
@@ -7,10 +8,13 @@ export interface InterruptedBatches {
   close(runId: string): void;
   /** A batch of exactly these paths started: it finishes what an interrupted one of them left. */
   closeSame(paths: readonly string[]): void;
+  /** Why a batch in the journal could not be offered (compaction's notice), once (then null): the window says it. */
+  takeNotice(): ErrorInfo | null;
 }
 
 /** The batches an earlier session left unfinished (read from the journal at start), until each is resumed or dismissed. */
-export function createInterruptedBatches(journal: JobJournal, found: readonly InterruptedBatch[]): InterruptedBatches {
+export function createInterruptedBatches(journal: JobJournal, found: readonly InterruptedBatch[], notice: ErrorInfo | null = null): InterruptedBatches {
+  let untold = notice;
   const runs = new Map(found.map((run) => [run.runId, run]));
   const key = (paths: readonly string[]) => JSON.stringify([...new Set(paths)].sort());
   const close = (runId: string) => {
@@ -23,6 +27,11 @@ export function createInterruptedBatches(journal: JobJournal, found: readonly In
     closeSame(paths) {
       const same = key(paths);
       for (const run of [...runs.values()]) if (key(run.paths) === same) close(run.runId);
+    },
+    takeNotice() {
+      const told = untold;
+      untold = null;
+      return told;
     },
   };
 }

@@ -92,7 +92,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   // The journal keeps only the batches an earlier session left unfinished (read, then rewritten
   // with just those, before this session adds a line): it never grows from one session to the next.
   const journalFile = path.join(options.userDataDir, 'jobs.jsonl');
-  const interrupted = await compactJobJournal(journalFile);
+  const { interrupted, notice: journalNotice } = await compactJobJournal(journalFile);
   const journal = createJobJournal(journalFile);
   const jobs = createJobManager({ journal });
   const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE);
@@ -104,7 +104,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     images: createImageRegistry(options.maxOpenImages),
     jobs,
     journal,
-    interruptedBatches: createInterruptedBatches(journal, interrupted),
+    interruptedBatches: createInterruptedBatches(journal, interrupted, journalNotice),
     results: createResultStore({ budgetBytes: options.resultsBudgetBytes ?? RESULTS_BUDGET_BYTES, forgetPreview: (jobId) => resultPreviews.forget(jobId) }),
     editorDeblurs: new Map(),
     savesWriting: new Set(),

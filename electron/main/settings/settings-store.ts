@@ -1,11 +1,5 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
-import {
-  DEFAULT_SETTINGS,
-  settingsPatchSchema,
-  settingsSchema,
-  type Settings,
-  type SettingsPatch,
-} from '../../common/settings-schema.js';
+import { DEFAULT_SETTINGS, settingsInForce, settingsPatchSchema, type Settings, type SettingsPatch } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 
 export interface SettingsStore {
@@ -31,7 +25,7 @@ export function createValidatedSettingsStore(backend: KeyValueBackend, notice: E
   return {
     get() {
       try {
-        return validated(backend.store);
+        return settingsInForce(backend.store);
       } catch {
         return { ...DEFAULT_SETTINGS };
       }
@@ -56,7 +50,7 @@ export function createValidatedSettingsStore(backend: KeyValueBackend, notice: E
       } catch (error) {
         throw new UnshakeError('WRITE_FAILED', 'Could not save the settings file.', { cause: error });
       }
-      return validated(written);
+      return settingsInForce(written);
     },
     takeNotice() {
       const told = untold;
@@ -64,15 +58,4 @@ export function createValidatedSettingsStore(backend: KeyValueBackend, notice: E
       return told;
     },
   };
-}
-
-/** The settings in force: each stored field the schema accepts, else its default. */
-function validated(stored: Record<string, unknown>): Settings {
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-    const field = settingsSchema.shape[key].safeParse(stored[key]);
-    // An optional field left out keeps its default rather than becoming undefined.
-    if (field.success && field.data !== undefined) settings[key] = field.data;
-  }
-  return settingsSchema.parse(settings);
 }

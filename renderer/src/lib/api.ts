@@ -64,6 +64,7 @@ export const api = {
   batch: (request: IpcRequest<'batch'>): Promise<IpcResponse<'batch'>> => call('batch', request),
   batchRuns: (): Promise<IpcResponse<'batchRuns'>> => call('batchRuns', {}),
   interruptedBatches: (): Promise<IpcResponse<'interruptedBatches'>> => call('interruptedBatches', {}),
+  journalNotice: (): Promise<IpcResponse<'journalNotice'>> => call('journalNotice', {}),
   resumeBatch: (runId: string): Promise<IpcResponse<'resumeBatch'>> => call('resumeBatch', { runId }),
   dismissBatch: (runId: string): Promise<IpcResponse<'dismissBatch'>> => call('dismissBatch', { runId }),
   cancelBatch: (runId: string): Promise<IpcResponse<'cancelBatch'>> => call('cancelBatch', { runId }),

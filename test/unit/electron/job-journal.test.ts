@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { open, readFile, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,30 +22,39 @@ describe('job journal compaction', () => {
       { batch: run('batch_ghost', 1) },
     ];
     await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{"job":"j6","gr`);
-    const interrupted = await compactJobJournal(file);
+    const { interrupted, notice } = await compactJobJournal(file);
+    expect(notice).toBeNull();
     expect(interrupted.map((r) => [r.runId, r.done])).toEqual([['batch_cut', 2], ['batch_ghost', 1]]);
     const text = await readFile(file, 'utf8');
     expect(text.trim().split('\n').map((line) => Object.keys(JSON.parse(line) as object))).toEqual([['at', 'interrupted'], ['at', 'interrupted']]);
     expect(text).not.toContain('secret');
     // Compacting again changes nothing; a close after it drops the batch for good.
-    expect(await compactJobJournal(file)).toEqual(interrupted);
+    expect(await compactJobJournal(file)).toEqual({ interrupted, notice: null });
     await writeFile(file, `${await readFile(file, 'utf8')}${JSON.stringify({ closed: 'batch_cut' })}\n`);
-    expect((await compactJobJournal(file)).map((r) => r.runId)).toEqual(['batch_ghost']);
+    expect((await compactJobJournal(file)).interrupted.map((r) => r.runId)).toEqual(['batch_ghost']);
   });
 
   it('a missing journal is no batch, and is not made', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
-    expect(await compactJobJournal(file)).toEqual([]);
+    expect(await compactJobJournal(file)).toEqual({ interrupted: [], notice: null });
     await expect(readFile(file)).rejects.toThrow();
   });
 
-  it('a file too big to be a journal (a power cut can leave zeros, with no line break) is started afresh, not read', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+  it('a file too big to be a journal (a power cut can leave zeros, with no line break) is moved aside, not read, and told', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-'));
+    const file = path.join(dir, 'jobs.jsonl');
     // Sparse: 700 MB of zeros, one "line" past Node's largest string, costs no disk.
     const handle = await open(file, 'w');
     await handle.truncate(700 * 1024 * 1024);
     await handle.close();
-    expect(await compactJobJournal(file)).toEqual([]);
-    expect((await stat(file)).size).toBe(0);
+    const { interrupted, notice } = await compactJobJournal(file);
+    expect(interrupted).toEqual([]);
+    // Moved, not emptied: whatever it holds is still there (and, sparse, still costs no disk).
+    const aside = (await readdir(dir)).filter((name) => /^jobs\.unreadable-.+\.jsonl$/.test(name));
+    expect(aside).toHaveLength(1);
+    expect((await stat(path.join(dir, aside[0]!))).size).toBe(700 * 1024 * 1024);
+    await expect(stat(file)).rejects.toThrow();
+    expect(notice).toEqual({ code: 'FILE_UNREADABLE', message: expect.stringContaining(`was 700 MB, too big to be one`) });
+    expect(notice?.message).toContain(path.join(dir, aside[0]!));
   });
 });
