@@ -20,13 +20,16 @@ describe('an interrupted batch in the Batch panel', () => {
       await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24', `${name}.png`)).resize(200).jpeg({ quality: 90 }).toFile(file(`card/${name}.jpg`));
     }
     // The journal as a crash leaves it: a batch into an Unshaken folder as PNG (not today's
-    // settings), its first photo running; and one of a folder removed since.
+    // settings), its first photo running; one of a folder removed since, written by a newer
+    // Unshake (a setting this version does not know); and one this version cannot read at all.
     const settings = { ...DEFAULT_SETTINGS, outputFormat: 'png', batchResults: 'subfolder' };
     const record = (runId: string, title: string, paths: string[]) => ({ runId, title, paths, strength: 1, modelId: 'placeholder', settings, photos: 3, alreadyDone: 0, queued: 3, startedAt: Date.now() });
+    const { modelId: _renamed, ...unreadable } = record('batch_00000000wedding', 'wedding', [file('wedding')]);
     const lines = [
       { batch: record('batch_0000000000card', 'card', [file('card')]) },
       { job: 'job_1', group: 'batch_0000000000card', status: 'running' },
-      { batch: record('batch_00000000000gone', 'trip', [file('trip')]) },
+      { batch: { ...record('batch_00000000000gone', 'trip', [file('trip')]), settings: { ...settings, sharpenAfter: true } } },
+      { batch: unreadable },
     ];
     await mkdir(file('user-data'));
     await writeFile(file('user-data/jobs.jsonl'), lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
@@ -39,6 +42,7 @@ describe('an interrupted batch in the Batch panel', () => {
       'A batch of 3 photos from card was interrupted: 0 done.',
       'A batch of 3 photos from trip was interrupted: 0 done.',
     ]);
+    await expect.poll(() => page().getByTestId('error-banner').textContent()).toContain('Unshake could not read the interrupted batch from wedding in its job journal');
     await page().getByRole('button', { name: 'Resume the batch from card' }).click();
     await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 120_000 }).toEqual(['3 done']);
     expect(await offers()).toEqual(['A batch of 3 photos from trip was interrupted: 0 done.']);
