@@ -36,6 +36,8 @@ export const modelInfoSchema = z.object({
   description: z.string(),
   parameters: z.number().int().nonnegative(),
   source: z.enum(['bundled', 'user']),
+  /** Its manifest's: image sides must be multiples of it, so fine-tune crops too (training-crop.ts). */
+  sizeMultiple: z.number().int().positive(),
   /** For an alias ("base"): the id of the model it runs now, so the two count as one. */
   aliasOf: z.string().optional(),
 });

@@ -3,6 +3,7 @@ import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDirFor } from '../../model/src/train/train-run.js';
+import { installModel } from '../fixtures/broken-models.js';
 import { buildTinyGeneratorOnnx, installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 import { appLoaded, attachPath, dropFolder, focusedTestId } from './chromium-page.js';
@@ -227,5 +228,22 @@ describe('fine-tuning from the training panel', () => {
     await expect.poll(() => panel().getByTestId('training-status').textContent(), { timeout: 120_000 }).toMatch(/“Lone pair” (is ready|is saved)/);
     expect(await panel().getByTestId('training-scores').locator('caption').textContent()).toBe('PSNR on the training photos themselves, not held out (higher is sharper)');
     expect(await panel().getByTestId('training-advice').textContent()).toMatch(/on the training photos themselves.*not a fair test, .*; add photos of other scenes for a held-out score\.$/);
+  });
+
+  it('an imported model whose sizes go by 12 px: the crop field steps by its sizes and Start says which it takes', async () => {
+    await installModel(userModels(), 'twelve-px', buildTinyGeneratorOnnx(5), { sizeMultiple: 12 });
+    await page().evaluate(() => (globalThis as unknown as { dispatchEvent(event: Event): boolean }).dispatchEvent(new Event('focus')));
+    await expect.poll(models).toContain('twelve-px');
+    await page().locator('header select').selectOption({ label: 'twelve-px' });
+    await dropFolder(page(), '[data-testid="training-drop"]', file('one-pair'));
+    await fill('Twelve shots', 1);
+    await panel().getByTestId('training-start').click();
+    await expect.poll(() => page().getByTestId('error-banner').textContent({ timeout: 5_000 })).toContain(
+      'The model “twelve-px” trains on crop sizes that are multiples of 24 px from 24 to 1008; 32 px is not one of them. Use 24 px, or leave the crop size blank.',
+    );
+    expect(await panel().getByTestId('training-status').getAttribute('data-status')).not.toBe('running');
+    await panel().getByTestId('training-crop').fill('24');
+    await panel().getByTestId('training-crop').press('ArrowUp');
+    expect(await panel().getByTestId('training-crop').inputValue()).toBe('48');
   });
 });

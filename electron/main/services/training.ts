@@ -1,7 +1,10 @@
 import { stat } from 'node:fs/promises';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
+import { trainingCropProblem } from '../../common/training-crop.js';
 import { UnshakeError } from '../../../model/src/errors.js';
+import { locateModel } from '../../../model/src/models/library.js';
+import { modelDirs } from '../../workers/worker-paths.js';
 import type { EngineRequest } from '../engine/engine-client.js';
 import type { ServiceContext } from './context.js';
 
@@ -79,6 +82,11 @@ export function createTrainingServices(context: ServiceContext): {
       const info = await stat(folder).catch(() => null);
       if (!info) throw new UnshakeError('FILE_NOT_FOUND', `The folder ${folder} does not exist (any more).`);
       if (!info.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `${folder} is a file; choose the folder that holds the photos.`);
+      // The crop against the chosen model's sizes (its manifest, read here), as the panel checks
+      // it: refused now, not by the trainer once the run is queued and TF.js loaded.
+      const { manifest } = await locateModel(request.baseModelId, modelDirs(userModelsDir));
+      const cropProblem = trainingCropProblem(request.settings?.crop, { name: manifest.name, sizeMultiple: manifest.io.sizeMultiple });
+      if (cropProblem !== null) throw new UnshakeError('INVALID_REQUEST', cropProblem);
       const plan = () => context.trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: request.baseModelId, name: request.name });
       const { runId } = await plan();
       // Planned again in turn: a run of that name that was stopping has saved its checkpoint by now.

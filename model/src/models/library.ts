@@ -164,7 +164,7 @@ async function readModelFile(manifest: ModelManifest, onnxPath: string): Promise
 }
 
 function toInfo(m: ModelManifest, source: ResolvedModel['source']): ModelInfo {
-  return { id: m.id, name: m.name, placeholder: m.placeholder, description: m.description, parameters: m.parameters, source };
+  return { id: m.id, name: m.name, placeholder: m.placeholder, description: m.description, parameters: m.parameters, source, sizeMultiple: m.io.sizeMultiple };
 }
 
 /** The entries whose ONNX file exists. */

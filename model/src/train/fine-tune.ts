@@ -1,3 +1,4 @@
+import { fitTrainingCrop, trainingCropProblem, trainingCropRange } from '../../../electron/common/training-crop.js';
 import { UnshakeError } from '../errors.js';
 import { resolveBase } from './base-model.js';
 import { assertNewModelId } from './model-export.js';
@@ -124,6 +125,13 @@ export const CPU_BOUND_CROP = 64;
 async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: boolean): Promise<RunOptions> {
   const base = await resolveBase(r.baseModelId, r.modelsDir, { bundledDir: r.bundledDir });
   const s = r.settings ?? {};
+  // Main checked the crop against this model already (services/training.ts); a request sent
+  // straight to the engine gets the same words.
+  const model = { name: base.manifest.name, sizeMultiple: base.manifest.io.sizeMultiple };
+  const problem = trainingCropProblem(s.crop, model);
+  if (problem !== null) throw new UnshakeError('INVALID_REQUEST', problem);
+  // Loaded with the trainer (run-settings.ts loads TF.js through the critic): planning a run does not.
+  const { DEFAULT_CROP } = await import('./run-settings.js');
   return {
     baseOnnxPath: base.onnx,
     baseManifest: base.manifest,
@@ -132,7 +140,8 @@ async function newRun(r: Extract<FineTuneRequest, { kind: 'new' }>, cpuBound: bo
     outName: r.name.trim(),
     steps: r.steps,
     checkpointEvery: s.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
-    ...(s.crop === undefined ? (cpuBound ? { crop: CPU_BOUND_CROP } : {}) : { crop: s.crop }),
+    // No crop given: the trainer's default, fitted to the sizes this model takes (the same for the shipped models).
+    crop: s.crop ?? fitTrainingCrop(cpuBound ? CPU_BOUND_CROP : DEFAULT_CROP, trainingCropRange(model.sizeMultiple)!),
     ...(s.batch === undefined ? {} : { batch: s.batch }),
     ...(s.criticWidth === undefined ? {} : { criticWidth: s.criticWidth }),
     ...(s.mode === undefined ? {} : { mode: s.mode }),

@@ -1,4 +1,4 @@
-import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE, type FineTuneSettings } from '../../../electron/common/index.js';
+import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE, trainingCropProblem, trainingCropRange, type CropModel, type FineTuneSettings } from '../../../electron/common/index.js';
 
 /** The Fine-tune panel's advanced fields as typed (number inputs bind numbers; blank is null): blank keeps the trainer's default. */
 export type AdvancedFields = Record<'crop' | 'batch' | 'perceptualWeight' | 'criticWidth', number | null | undefined> & { decoderOnly: boolean };
@@ -15,15 +15,29 @@ export const ADVANCED_RANGES = {
   criticWidth: { min: 1, max: 256, step: 1, what: 'The critic width must be a whole number' },
 } as const;
 
-/** The settings typed, or what is wrong with the first one that a run would refuse (main checks again). */
-export function advancedSettings(a: AdvancedFields): { settings: FineTuneSettings | null } | { problem: string } {
+/** The input's range for a field: the crop's is the chosen model's (an imported one's sizes may go by 12 px). */
+export function fieldRange(key: keyof typeof ADVANCED_RANGES, model: CropModel | undefined): { min: number; max: number; step: number } {
+  return (key === 'crop' && model && trainingCropRange(model.sizeMultiple)) || ADVANCED_RANGES[key];
+}
+
+/**
+ * The settings typed, or what is wrong with the first one that a run would refuse (main checks
+ * again); `model`, the model the run starts from, for the crop sizes it takes.
+ */
+export function advancedSettings(a: AdvancedFields, model?: CropModel): { settings: FineTuneSettings | null } | { problem: string } {
   const given: Record<string, number | string> = {};
   for (const [key, { min, max, step, what }] of Object.entries(ADVANCED_RANGES) as [keyof typeof ADVANCED_RANGES, (typeof ADVANCED_RANGES)[keyof typeof ADVANCED_RANGES]][]) {
     const value = a[key];
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    // The model's own rule says which crops it takes (a subset of the app's); without one, the app's.
+    const cropProblem = key === 'crop' && model ? trainingCropProblem(value, model) : null;
+    if (cropProblem) return { problem: cropProblem };
     if (value < min || value > max || (step > 0 && value % step !== 0)) return { problem: `${what} from ${min} to ${max}.` };
     given[key] = value;
   }
+  // Blank: refused only for a model with no crop the app trains on.
+  const blankProblem = model && given.crop === undefined ? trainingCropProblem(undefined, model) : null;
+  if (blankProblem) return { problem: blankProblem };
   if (a.decoderOnly) given.mode = 'decoder';
   return { settings: Object.keys(given).length ? (given as FineTuneSettings) : null };
 }

@@ -79,7 +79,8 @@ class TrainingState {
       errors.show(new ApiError('INVALID_REQUEST', 'Steps must be a whole number from 1 to 1,000,000.'));
       return;
     }
-    const advanced = advancedSettings(this.advanced);
+    // The crop is checked against the sizes the chosen model takes (an imported one's may differ).
+    const advanced = advancedSettings(this.advanced, app.models.find((m) => m.id === baseModelId));
     if ('problem' in advanced) {
       errors.show(new ApiError('INVALID_REQUEST', advanced.problem));
       return;

@@ -7,7 +7,7 @@ import { resolveOutputFormat } from '../../../model/src/image/formats.js';
 import { announceJob, baseName, defaultSaveName, describeJob, savedName } from '../../../renderer/src/lib/job-text.js';
 import { modelLabelFor } from '../../../renderer/src/lib/model-label.js';
 
-const model = (id: string, name: string, placeholder = false): ModelInfo => ({ id, name, placeholder, description: '', parameters: 1, source: 'bundled' });
+const model = (id: string, name: string, placeholder = false): ModelInfo => ({ id, name, placeholder, description: '', parameters: 1, source: 'bundled', sizeMultiple: 4 });
 const MODELS = [
   model('base', 'Base model — Unshake base (Improved-DeblurGAN, CPU-trained)'),
   model('unshake-base', 'Unshake base (Improved-DeblurGAN, CPU-trained)'),

@@ -9,6 +9,7 @@ const model = (id: string, placeholder = false, aliasOf?: string): ModelInfo => 
   description: '',
   parameters: 1,
   source: id.startsWith('my-') ? 'user' : 'bundled',
+  sizeMultiple: 4,
   ...(aliasOf ? { aliasOf } : {}),
 });
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fineTuneSettingsSchema } from '../../../electron/common/training.js';
-import { TRAINING_CROP_RANGE } from '../../../electron/common/training-crop.js';
+import { fitTrainingCrop, TRAINING_CROP_RANGE, trainingCropProblem, trainingCropRange } from '../../../electron/common/training-crop.js';
 import { modelManifestSchema } from '../../../model/src/models/manifest.js';
 import { CPU_BOUND_CROP } from '../../../model/src/train/fine-tune.js';
 import { DEFAULT_LOSS_WEIGHTS } from '../../../model/src/train/losses.js';
@@ -29,7 +29,8 @@ function trainerTakes(manifest: (typeof shipped)[number], crop: number): boolean
   }
 }
 
-const panelTakes = (crop: number) => !('problem' in advancedSettings({ crop, batch: null, perceptualWeight: null, criticWidth: null, decoderOnly: false }));
+const panelTakes = (crop: number | null, model?: { name: string; sizeMultiple: number }) =>
+  !('problem' in advancedSettings({ crop, batch: null, perceptualWeight: null, criticWidth: null, decoderOnly: false }, model));
 const mainTakes = (crop: number) => fineTuneSettingsSchema.safeParse({ crop }).success;
 
 describe('the training crop rule', () => {
@@ -47,6 +48,28 @@ describe('the training crop rule', () => {
     expect(disagree.slice(0, 5)).toEqual([]);
     // The crops a run picks when none is given.
     for (const crop of [DEFAULT_CROP, CPU_BOUND_CROP]) expect(mainTakes(crop), `${crop} px`).toBe(true);
+  });
+
+  // An imported model's manifest may say another size multiple (12, 16, 2048…): the panel and main
+  // check the crop against that model's rule, which must be the trainer's too.
+  it.each([1, 2, 3, 5, 6, 8, 12, 16, 20, 24, 32, 48, 520, 2048])('takes exactly the crops the trainer takes from a model whose sizes go by %i px', (sizeMultiple) => {
+    const manifest = { ...shipped[0]!, io: { ...shipped[0]!.io, sizeMultiple } };
+    const model = { name: 'Imported', sizeMultiple };
+    const disagree: string[] = [];
+    for (let crop = 1; crop <= 2 * TRAINING_CROP_RANGE.max; crop++) {
+      const trainer = trainerTakes(manifest, crop) && crop <= TRAINING_CROP_RANGE.max;
+      const app = trainingCropProblem(crop, model) === null && panelTakes(crop, model);
+      if (app !== trainer) disagree.push(`${crop} px: trainer ${trainer}, app ${app}`);
+    }
+    expect(disagree.slice(0, 5)).toEqual([]);
+    // A run with no crop given trains on the default fitted to the model, which the trainer takes.
+    const range = trainingCropRange(sizeMultiple);
+    if (range === null) {
+      expect(trainingCropProblem(undefined, model)).toMatch(/^The model “Imported” cannot be fine-tuned in the app: its sizes go by \d+ px/);
+      expect(panelTakes(null, model)).toBe(false);
+    } else {
+      for (const crop of [DEFAULT_CROP, CPU_BOUND_CROP]) expect(trainerTakes(manifest, fitTrainingCrop(crop, range)), `${crop} px`).toBe(true);
+    }
   });
 
   it('says what the panel takes, in its words', () => {
