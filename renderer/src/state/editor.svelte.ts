@@ -8,6 +8,7 @@ import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { canvasView } from './canvas-view.svelte.js';
 import { restoreEditorSession } from './editor-restore.js';
+import { saveResult } from './editor-save.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { maskKey, selection } from './selection.svelte.js';
@@ -274,7 +275,7 @@ class EditorState {
 
   async save(): Promise<void> {
     if (!this.canSave) return;
-    await this.write('save', (request) => {
+    await saveResult(this, 'save', (request) => {
       const format = app.settings?.outputFormat;
       return api.save({ ...request, ...(format ? { format } : {}) });
     });
@@ -283,29 +284,7 @@ class EditorState {
   /** Save As…: the system's save dialog picks the place and the name (and so the type). */
   async saveAs(): Promise<void> {
     if (!this.canSaveAs) return;
-    await this.write('save-as', async (request) => (await api.saveAs(request)).saved);
-  }
-
-  /** One save of the current result at the strength shown; null from `write`: cancelled. */
-  private async write(which: 'save' | 'save-as', write: (request: { jobId: string; strength: number; quality?: number }) => Promise<{ path: string; bytes: number } | null>): Promise<void> {
-    const jobId = this.jobId;
-    if (!jobId) return;
-    this.saving = which;
-    try {
-      // The strength read once: the slider may move while the file is written.
-      const strength = this.strength;
-      // A quality or format just typed in the Output panel is stored first: the file has what it shows.
-      await app.settingsStored();
-      const quality = app.settings?.jpegQuality;
-      const saved = await write({ jobId, strength: strength / 100, ...(quality ? { quality } : {}) });
-      // Recorded on the job saved: another photo may have been opened meanwhile.
-      const note = this.jobNotes[jobId];
-      if (saved && note) note.saves.push({ ...saved, strength, quality, via: which });
-    } catch (error) {
-      errors.show(error);
-    } finally {
-      this.saving = null;
-    }
+    await saveResult(this, 'save-as', async (request) => (await api.saveAs(request)).saved);
   }
 }
 

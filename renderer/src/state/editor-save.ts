@@ -1,0 +1,40 @@
+import type { JobNote } from '../lib/job-notes.js';
+import { app } from './app.svelte.js';
+import { errors } from './errors.svelte.js';
+
+/** What of the editor a save reads and records (editor.svelte.ts). */
+export type SavingEditor = {
+  readonly jobId: string | null;
+  /** The slider's strength, in per cent. */
+  readonly strength: number;
+  saving: 'save' | 'save-as' | null;
+  jobNotes: Record<string, JobNote>;
+};
+
+/** A save's request to main: the job, its strength 0–1 and the Output panel's quality. */
+export type SaveRequest = { jobId: string; strength: number; quality?: number };
+
+/**
+ * One save of the current result at the strength shown, by Save or Save As… (`write` asks main;
+ * null from it: cancelled), recorded on the job saved so its card says where and at what strength.
+ */
+export async function saveResult(editor: SavingEditor, which: 'save' | 'save-as', write: (request: SaveRequest) => Promise<{ path: string; bytes: number } | null>): Promise<void> {
+  const jobId = editor.jobId;
+  if (!jobId) return;
+  editor.saving = which;
+  try {
+    // The strength read once: the slider may move while the file is written.
+    const strength = editor.strength;
+    // A quality or format just typed in the Output panel is stored first: the file has what it shows.
+    await app.settingsStored();
+    const quality = app.settings?.jpegQuality;
+    const saved = await write({ jobId, strength: strength / 100, ...(quality ? { quality } : {}) });
+    // Recorded on the job saved: another photo may have been opened meanwhile.
+    const note = editor.jobNotes[jobId];
+    if (saved && note) note.saves.push({ ...saved, strength, quality, via: which });
+  } catch (error) {
+    errors.show(error);
+  } finally {
+    editor.saving = null;
+  }
+}
