@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Bundles Electron's three entry points with esbuild into dist/electron/{main,preload,workers}.
+// Bundles Electron's three entry points with esbuild into dist/electron/{main,preload,workers}
+// (the worker as an entry file and the chunks it imports on demand).
 // Main and the worker are ESM for Node (native modules stay external and load from
 // node_modules, unpacked from the asar); the preload is one CJS file because a sandboxed
 // preload cannot require anything but 'electron'.
@@ -35,7 +36,17 @@ export async function buildElectron({ dev = false, quiet = false, outRoot = defa
   const node = { ...common, platform: 'node', format: 'esm', target: 'node22', external: NODE_EXTERNALS, banner: { js: CJS_SHIM } };
   await Promise.all([
     build({ ...node, entryPoints: { index: 'electron/main/index.ts' }, outdir: path.join(outRoot, 'main') }),
-    build({ ...node, entryPoints: { 'engine-worker': 'electron/workers/engine-worker.ts' }, outdir: path.join(outRoot, 'workers') }),
+    build({
+      ...node,
+      entryPoints: { 'engine-worker': 'electron/workers/engine-worker.ts' },
+      outdir: path.join(outRoot, 'workers'),
+      // Split at the worker's import()s, so each process loads sharp, ORT or TF.js with the first
+      // command that needs it (engine-handlers.ts); unsplit, esbuild hoists every external import
+      // to the bundle's top, loading all three in each process. Chunks stay beside the entry: code
+      // in them finds the weights relative to its own file (worker-paths.ts).
+      splitting: true,
+      chunkNames: '[name]-[hash]',
+    }),
     build({
       ...common,
       // 'browser' keeps Node built-ins out: the sandboxed preload has none.

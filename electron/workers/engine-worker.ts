@@ -1,6 +1,5 @@
 import { toErrorInfo, UnshakeError } from '../../model/src/errors.js';
-import { retireIdleSessions } from '../../model/src/infer/session-manager.js';
-import { runEngineCommand } from './engine-handlers.js';
+import { retireIdleSessions, runEngineCommand } from './engine-handlers.js';
 import { toWorkerMessageSchema } from './engine-protocol.js';
 import { connectToParent } from './worker-transport.js';
 
@@ -53,7 +52,7 @@ transport.onMessage((raw) => {
     .finally(() => {
       inFlight.delete(id);
       if (inFlight.size > 0) return;
-      idleTimer = setTimeout(retireIdleSessions, IDLE_RELEASE_MS);
+      idleTimer = setTimeout(() => void retireIdleSessions(), IDLE_RELEASE_MS);
       idleTimer.unref();
     });
 });

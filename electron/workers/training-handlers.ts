@@ -1,10 +1,11 @@
-import type { CommandContext } from './engine-handlers.js';
+import type { CommandContext, Handlers } from './command-context.js';
 import type { EngineRequest, EngineResponse } from './engine-protocol.js';
 import { bundledTrainingResources, bundledWeightsDir } from './worker-paths.js';
 
 /**
- * The training process's commands. TF.js (and Dawn, where it loads) is imported on the first
- * training request only: the engine process that serves deblurs never loads it.
+ * The training process's commands. TF.js (and Dawn, where it loads) is imported when a run
+ * starts, from the trainer: listing or discarding interrupted runs loads neither it nor ORT, and
+ * the processes that serve deblurs and images never load this module at all (engine-handlers.ts).
  */
 const fineTuning = () => import('../../model/src/train/fine-tune.js');
 const interruptedRuns = () => import('../../model/src/train/interrupted-runs.js');
@@ -44,3 +45,10 @@ export async function discardTrainingRun({ userModelsDir, runId }: EngineRequest
   await (await interruptedRuns()).discardInterruptedRun(userModelsDir, runId);
   return { discarded: true };
 }
+
+export const trainingHandlers: Handlers<'train' | 'planTrainingRun' | 'trainingRuns' | 'discardTrainingRun'> = {
+  train,
+  planTrainingRun,
+  trainingRuns,
+  discardTrainingRun,
+};
