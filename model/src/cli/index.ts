@@ -1,9 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { benchCommand, USAGE as BENCH_USAGE } from './bench-command.js';
-import { deblurCommand, USAGE as DEBLUR_USAGE } from './deblur-command.js';
-import { evalCommand, USAGE as EVAL_USAGE } from './eval-command.js';
-import { modelsCommand, USAGE as MODELS_USAGE } from './models-command.js';
-import { runTrainCommand, USAGE as TRAIN_USAGE } from '../train/cli-train.js';
 import { printError } from './error-line.js';
 import { COMMAND_HELP } from './help.js';
 
@@ -13,12 +8,15 @@ import { COMMAND_HELP } from './help.js';
  * (printed as `error [CODE]: message`, never a stack trace); `train` also 2 for a usage error
  * and 130 when cancelled.
  */
-const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
-  deblur: { run: deblurCommand, usage: DEBLUR_USAGE },
-  models: { run: modelsCommand, usage: MODELS_USAGE },
-  eval: { run: evalCommand, usage: EVAL_USAGE },
-  bench: { run: benchCommand, usage: BENCH_USAGE },
-  train: { run: runTrainCommand, usage: TRAIN_USAGE },
+type Command = (argv: string[]) => Promise<number>;
+// Each command's module is imported when it runs, not all at start: a deblur never loads TF.js
+// (the trainer's, most of a second to import), `models` neither ORT nor sharp.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  deblur: async () => (await import('./deblur-command.js')).deblurCommand,
+  models: async () => (await import('./models-command.js')).modelsCommand,
+  eval: async () => (await import('./eval-command.js')).evalCommand,
+  bench: async () => (await import('./bench-command.js')).benchCommand,
+  train: async () => (await import('../train/cli-train.js')).runTrainCommand,
 };
 
 const HELP = `usage: npm run <command> -- [options]   (in the repository; paths are relative to where you type it)
@@ -37,17 +35,17 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name === undefined ? 1 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     console.error(`error [INVALID_REQUEST]: unknown command "${name}".\n${HELP}`);
     return 1;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(COMMAND_HELP[name] ?? `usage: ${command.usage}`);
+    console.log(COMMAND_HELP[name] ?? HELP);
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await (await load())(rest);
   } catch (error) {
     printError(error);
     return 1;
