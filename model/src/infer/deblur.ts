@@ -126,11 +126,11 @@ async function runTiles(
   const buffers = new TileBuffers();
   for (const [b, band] of bands.entries()) {
     for (const tile of band.tiles) {
-      if (options.signal?.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
       const padW = roundUp(tile.window.width, io.sizeMultiple);
       const padH = roundUp(tile.window.height, io.sizeMultiple);
       const { input, output } = buffers.get(padW, padH);
       readTile(source, tile.window, padW, padH, io.range, input, options.workingSpace);
+      await throwIfCancelled(options.signal);
       const started = performance.now();
       await runTile(session, manifest, input, output, padW, padH);
       stats.networkSeconds += (performance.now() - started) / 1000;
@@ -148,6 +148,18 @@ async function runTiles(
     acc.flush(bands[b + 1]?.ySpan.start ?? height, source, target, blend);
   }
   return stats;
+}
+
+/**
+ * The last check before a tile's native run. ORT's session.run only queues that run with
+ * setImmediate, and a cancel that came while the previous tile blocked the thread (a message from
+ * main, a timer) is handled on the next turn of the event loop: after the run is queued, before
+ * it starts, so that whole tile would still run. One turn first lets such a cancel in.
+ */
+async function throwIfCancelled(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
 }
 
 function validate(length: number, expected: number, width: number, height: number, options: DeblurOptions): void {

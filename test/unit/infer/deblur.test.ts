@@ -109,6 +109,39 @@ describe('deblurRgb', () => {
     expect(seen).toEqual([1, 2]);
   });
 
+  // The app's cancel is a message (or a timer) handled by the event loop once the tile running
+  // when it came ends; by then the loop has already read the next tile and asked ORT to run it.
+  // Here the abort is queued from tile 2's progress event, as such a message is pending then.
+  const queuedAborts: [string, (abort: () => void) => void][] = [
+    ['setImmediate', (abort) => setImmediate(abort)],
+    [
+      'a MessagePort message',
+      (abort) => {
+        const { port1, port2 } = new MessageChannel();
+        port2.once('message', () => {
+          abort();
+          port2.close();
+        });
+        port1.postMessage('cancel');
+      },
+    ],
+  ];
+  it.each(queuedAborts)('a cancel queued by %s during a tile starts no further tile', async (_, queue) => {
+    const controller = new AbortController();
+    let afterAbort = 0;
+    const promise = run({
+      tileSize: 32,
+      signal: controller.signal,
+      onProgress: ({ tile }) => {
+        if (controller.signal.aborted) afterAbort++;
+        if (tile === 2) queue(() => controller.abort());
+      },
+    });
+    await expect(promise).rejects.toMatchObject({ code: 'CANCELLED' });
+    // No tile was in flight when abort() ran: none may finish after it.
+    expect(afterAbort).toBe(0);
+  });
+
   it('rejects inconsistent inputs with INVALID_REQUEST', async () => {
     await expect(deblurRgb(rgb.subarray(3), W, H, { model, strength: 1 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     await expect(run({ strength: 1.5 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
