@@ -7,3 +7,4 @@ export * from './settings-schema.js';
 export * from './training.js';
 export * from './training-crop.js';
 export * from './result-name.js';
+export * from './result-lost.js';

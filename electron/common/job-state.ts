@@ -42,10 +42,13 @@ export const jobStateSchema = z.discriminatedUnion('status', [
     /** What the result leaves out of its photo (other pages, an extra channel, float highlights…), in words. */
     notes: z.array(z.string().max(2000)).max(8).optional(),
     /**
-     * Main no longer keeps this deblur's result (an older one of its photo, its photo forgotten, or
-     * the results folder over its size budget): it can be neither shown nor saved; deblur again.
+     * Main no longer keeps this deblur's result (an older one of its photo, its photo forgotten,
+     * the results folder over its size budget, or its file found gone): it can be neither shown
+     * nor saved; deblur again.
      */
     resultRemoved: z.literal(true).optional(),
+    /** With `resultRemoved`: its file was found deleted or cut short when main last read it, not dropped by main. */
+    resultLost: z.literal(true).optional(),
   }),
   z.object({
     status: z.literal('failed'),

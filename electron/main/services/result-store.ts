@@ -6,6 +6,8 @@ import type { HeldResult } from './result-policy.js';
 /** A held result handed to one reader (a save, a preview, a 100 % crop): its file stays until release(). */
 export interface ResultLease {
   result: JobResult;
+  /** Its file's size when the deblur wrote it: another size now means it was cut short or replaced. */
+  bytes: number;
   release(): void;
 }
 
@@ -23,9 +25,12 @@ export interface ResultStore {
   reading(): Set<string>;
   /**
    * Forgets the results at once (no new lease, preview or save) and deletes their files, each once
-   * its last reader is done; resolves when those not being read are deleted.
+   * its last reader is done; resolves when those not being read are deleted. `lost`: their files
+   * were found deleted or cut short (result-read.ts), which their jobs then say.
    */
-  remove(jobIds: readonly string[]): Promise<void>;
+  remove(jobIds: readonly string[], options?: { lost?: boolean }): Promise<void>;
+  /** The photo whose result was removed because its file was found deleted or cut short; else undefined. */
+  lostSource(jobId: string): string | undefined;
   /** A done job as the window should see it: flagged, and without its preview, once its result is removed. */
   view(job: JobSnapshot): JobSnapshot;
   onRemoved(listener: (jobId: string) => void): () => void;
@@ -45,8 +50,8 @@ interface Entry {
  */
 export function createResultStore(options: { budgetBytes: number; forgetPreview(jobId: string): void }): ResultStore {
   const entries = new Map<string, Entry>();
-  /** When each removed result went: its job's card says it is no longer kept. */
-  const removedAt = new Map<string, number>();
+  /** When each removed result went, and whether its file was lost: its job's card says it is no longer kept. */
+  const removedAt = new Map<string, { at: number; lostSource?: string }>();
   const listeners = new Set<(jobId: string) => void>();
   const kept = (jobId: string) => {
     const entry = entries.get(jobId);
@@ -69,6 +74,7 @@ export function createResultStore(options: { budgetBytes: number; forgetPreview(
       let released = false;
       return {
         result: entry.result,
+        bytes: entry.bytes,
         release() {
           if (released) return;
           released = true;
@@ -79,24 +85,26 @@ export function createResultStore(options: { budgetBytes: number; forgetPreview(
     },
     held: () => [...entries].flatMap(([jobId, entry]) => (entry.removed ? [] : [{ jobId, imageId: entry.result.imageId, bytes: entry.bytes }])),
     reading: () => new Set([...entries].flatMap(([jobId, entry]) => (entry.readers > 0 ? [jobId] : []))),
-    async remove(jobIds) {
+    async remove(jobIds, { lost = false } = {}) {
       const deleting: Promise<void>[] = [];
       for (const jobId of jobIds) {
         const entry = kept(jobId);
         if (!entry) continue;
         entry.removed = true;
-        removedAt.set(jobId, Date.now());
+        removedAt.set(jobId, { at: Date.now(), ...(lost ? { lostSource: entry.result.sourcePath } : {}) });
         options.forgetPreview(jobId);
         if (entry.readers === 0) deleting.push(deleteFile(jobId, entry));
         for (const listener of listeners) listener(jobId);
       }
       await Promise.all(deleting);
     },
+    lostSource: (jobId) => removedAt.get(jobId)?.lostSource,
     view(job) {
-      const at = removedAt.get(job.id);
-      if (at === undefined || job.state.status !== 'done') return job;
+      const removed = removedAt.get(job.id);
+      if (removed === undefined || job.state.status !== 'done') return job;
       const { notes } = job.state;
-      return { ...job, state: { status: 'done', ...(notes ? { notes } : {}), resultRemoved: true }, updatedAt: Math.max(at, job.updatedAt) };
+      const state = { status: 'done' as const, ...(notes ? { notes } : {}), resultRemoved: true as const, ...(removed.lostSource ? { resultLost: true as const } : {}) };
+      return { ...job, state, updatedAt: Math.max(removed.at, job.updatedAt) };
     },
     onRemoved(listener) {
       listeners.add(listener);

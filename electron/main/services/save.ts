@@ -9,6 +9,7 @@ import { formatNotes } from '../../../model/src/image/result-notes.js';
 import type { JobResult, ServiceContext } from './context.js';
 import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
+import { notKeptError, readResult } from './result-read.js';
 
 /**
  * A save as main asks for it: the window's request (which names no path, so a page cannot aim the
@@ -39,14 +40,9 @@ export function createSaveService(context: ServiceContext): (request: SaveReques
 function writeSave(context: ServiceContext): (request: SaveRequest) => Promise<IpcResponse<'save'>> {
   return async (request) => {
     finishedResult(context, request.jobId);
-    // Held until the file is written: a result removed meanwhile (prune-results.ts) stays until then.
-    const lease = context.results.lease(request.jobId);
-    if (!lease) throw notKept();
-    try {
-      return await writeLeased(context, request, lease.result);
-    } finally {
-      lease.release();
-    }
+    // Held until the file is written: a result removed meanwhile (prune-results.ts) stays until
+    // then; one whose file was deleted or cut short since says so (result-read.ts).
+    return readResult(context, request.jobId, (result) => writeLeased(context, request, result));
   };
 }
 
@@ -94,12 +90,8 @@ export function finishedResult(context: ServiceContext, jobId: string): JobResul
   const job = findJob(context, jobId);
   if (job.state.status !== 'done') throw new UnshakeError('JOB_NOT_DONE', `This job is ${job.state.status}; only a finished deblur can be saved.`);
   const result = context.results.get(jobId);
-  if (!result) throw notKept();
+  if (!result) throw notKeptError(context, jobId);
   return result;
-}
-
-function notKept(): UnshakeError {
-  return new UnshakeError('RESULT_NOT_KEPT', "This result is no longer kept: Unshake keeps a photo's two newest results, and drops other photos' oldest past 1 GB. Deblur the photo again to save it.");
 }
 
 /**

@@ -22,6 +22,7 @@ import { createListModelsService } from './list-models.js';
 import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createResultStore } from './result-store.js';
+import { readResult } from './result-read.js';
 import { RESULTS_BUDGET_BYTES } from './prune-results.js';
 import { createBatchService } from './batch.js';
 import { createBatchResumeServices } from './batch-resume.js';
@@ -201,16 +202,13 @@ function imageSource(context: ServiceContext): ImageSource {
       const path = context.images.get(id)?.path;
       return path ? cropOf(context, path, region, context.settings.get().maxMegapixels) : undefined;
     }
-    // A result's file is held while it is read: a result removed meanwhile stays till then.
-    const lease = context.results.lease(id);
-    if (!lease) return undefined;
-    try {
-      const { result } = lease;
+    // A result's file is held while it is read: a result removed meanwhile stays till then. One
+    // whose file is gone fails here, and its job, pushed to the window, says why (result-read.ts).
+    if (!context.results.get(id)) return undefined;
+    return readResult(context, id, async (result) => {
       if (kind === 'crop') return region ? await cropOf(context, result.resultPath, region, result.maxMegapixels) : undefined;
       return (await context.resultPreviews.get(id, result)).jpeg;
-    } finally {
-      lease.release();
-    }
+    });
   };
 }
 

@@ -52,4 +52,16 @@ describe('the results main holds', () => {
     expect(view.state).toEqual({ status: 'done', notes: ['a note'], resultRemoved: true });
     expect(view.updatedAt).toBeGreaterThanOrEqual(done.updatedAt);
   });
+
+  it('a result removed as lost (its file deleted or cut short) says so, and names its photo', async () => {
+    const store = createResultStore({ budgetBytes: 1, forgetPreview: () => {} });
+    store.add('job_a', await resultFile('job_a'), 27);
+    store.add('job_b', await resultFile('job_b'), 27);
+    await store.remove(['job_a'], { lost: true });
+    await store.remove(['job_b']);
+    const done = (id: string): JobSnapshot => ({ id, kind: 'deblur', state: { status: 'done' }, createdAt: 1, updatedAt: 2 });
+    expect(store.view(done('job_a')).state).toEqual({ status: 'done', resultRemoved: true, resultLost: true });
+    expect(store.view(done('job_b')).state).toEqual({ status: 'done', resultRemoved: true });
+    expect([store.lostSource('job_a'), store.lostSource('job_b')]).toEqual(['/photos/a.jpg', undefined]);
+  });
 });
