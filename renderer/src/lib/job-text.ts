@@ -18,6 +18,7 @@ export function describeJob(job: JobSnapshot, ahead: JobAhead | null = null): st
       return `${state.progress.stage} · ${formatPercent(state.progress.fraction)}`;
     case 'done':
       // Main keeps a photo's newest results (and drops the oldest past its disk budget): no Show, no Save.
+      if (state.resultLost) return 'Result file removed or cut short: deblur the photo again';
       return state.resultRemoved ? 'Result no longer kept: deblur the photo again to save it' : 'Done';
     case 'failed':
       return state.error.message;

@@ -43,6 +43,8 @@ describe('a done deblur whose result main no longer keeps', () => {
   it('says so on its card, with what to do, instead of Done', () => {
     expect(describeJob(job({ status: 'done' }))).toBe('Done');
     expect(describeJob(job({ status: 'done', resultRemoved: true }))).toBe('Result no longer kept: deblur the photo again to save it');
+    // Its file deleted or cut short outside the app, found when it was read (result-read.ts).
+    expect(describeJob(job({ status: 'done', resultRemoved: true, resultLost: true }))).toBe('Result file removed or cut short: deblur the photo again');
   });
 });
 
