@@ -32,9 +32,16 @@ export async function saveResult(editor: SavingEditor, which: 'save' | 'save-as'
     // Recorded on the job saved: another photo may have been opened meanwhile.
     const note = editor.jobNotes[jobId];
     if (saved && note) note.saves.push({ ...saved, strength, quality, via: which });
+    // A file written: an earlier save's refusal of this photo (a BMP, the original's own path) is over.
+    if (saved) errors.withdraw(savesOf(note, jobId));
   } catch (error) {
-    errors.show(error);
+    errors.show(error, savesOf(editor.jobNotes[jobId], jobId));
   } finally {
     editor.saving = null;
   }
+}
+
+/** What the banner knows a save's error by: the saves of its photo (any of its results), else of its job. */
+function savesOf(note: JobNote | undefined, jobId: string): string {
+  return `save:${note?.image.imageId ?? jobId}`;
 }

@@ -4,13 +4,26 @@ import { ApiError } from '../lib/api.js';
 /** The one error banner: the latest failure a user should read, until they dismiss it. */
 class ErrorState {
   current = $state<ErrorInfo | null>(null);
+  /** What raised the banner shown, when it said (see withdraw); null for anything else. */
+  private source: string | null = null;
 
-  show(error: unknown): void {
+  /** Shows `error`; `source` names what raised it, so that a later success of the same can take it back. */
+  show(error: unknown, source?: string): void {
     this.current = toInfo(error);
+    this.source = source ?? null;
   }
 
   dismiss(): void {
     this.current = null;
+    this.source = null;
+  }
+
+  /**
+   * `source` has since succeeded: its banner, if it is still the one shown, no longer says what is
+   * true (a BMP refused, then a TIFF saved). Any other error stays until read and dismissed.
+   */
+  withdraw(source: string): void {
+    if (this.current && this.source === source) this.dismiss();
   }
 }
 
