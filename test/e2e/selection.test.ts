@@ -149,6 +149,31 @@ describe('selecting the part of the photo to fix', () => {
     expect(await app().cspViolations()).toEqual([]);
   });
 
+  it('Delete of the last shape leaves no hidden Invert behind, as Whole photo does; Ctrl+Z brings the shape back inverted', async () => {
+    const overlay = page().getByTestId('selection-overlay');
+    const invert = page().getByRole('checkbox', { name: 'Invert' });
+    await button('Rectangle').click();
+    await overlay.focus();
+    await page().keyboard.press('Enter');
+    await invert.check();
+    await overlay.focus();
+    await page().keyboard.press('Delete');
+    await expect.poll(() => overlay.locator('.edge').count()).toBe(0);
+    expect(await invert.count()).toBe(0);
+    // A new shape fixes itself, not everything but itself.
+    await page().keyboard.press('Enter');
+    await expect.poll(() => overlay.locator('rect.edge').count()).toBe(1);
+    expect(await invert.isChecked()).toBe(false);
+    // Undo goes back over the new shape, then over the Delete: the shape as it was, inverted.
+    await page().keyboard.press('Control+z');
+    await expect.poll(() => overlay.locator('.edge').count()).toBe(0);
+    await page().keyboard.press('Control+z');
+    await expect.poll(() => overlay.locator('rect.edge').count()).toBe(1);
+    expect(await invert.isChecked()).toBe(true);
+    await button('Whole photo').click();
+    await expect.poll(() => overlay.locator('.edge').count()).toBe(0);
+  });
+
   it('without a mouse: Tab reaches the photo, Enter draws, the arrow keys move and resize, Delete removes; only that part changes', async () => {
     await button('Rectangle').focus();
     await page().keyboard.press('Enter');

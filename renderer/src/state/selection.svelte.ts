@@ -57,7 +57,7 @@ class SelectionState {
 
   /** A finished drag: replaces the selection, or joins it when `add` (Shift held). */
   commit(shape: MaskShape, add: boolean): void {
-    this.shapes = add ? [...this.shapes, shape] : [shape];
+    this.reshape(add ? [...this.shapes, shape] : [shape]);
     this.record();
   }
 
@@ -65,7 +65,7 @@ class SelectionState {
   applyKey(key: SelectionKey, photo: PhotoSize): boolean {
     const drawKind = this.tool === 'rect' || this.tool === 'ellipse' ? this.tool : null;
     const shapes = shapesAfterKey($state.snapshot(this.shapes), key, drawKind, photo);
-    if (shapes) this.shapes = shapes;
+    if (shapes) this.reshape(shapes);
     this.record();
     return shapes !== null;
   }
@@ -84,8 +84,7 @@ class SelectionState {
 
   /** "Whole photo": no shapes, a step Undo takes back. */
   clear(): void {
-    this.shapes = [];
-    this.invert = false;
+    this.reshape([]);
     this.record();
   }
 
@@ -111,6 +110,16 @@ class SelectionState {
     const newest = shapes.at(-1);
     if (newest && this.tool === null) this.tool = TOOL_OF[newest.kind];
     return true;
+  }
+
+  /**
+   * The shapes an edit leaves. None is the whole photo, however it was reached (Whole photo, Delete
+   * of the last shape): Invert, hidden with them, is off, or the next shape would fix all but itself.
+   * Undo brings the step before back with its own Invert.
+   */
+  private reshape(shapes: MaskShape[]): void {
+    this.shapes = shapes;
+    if (shapes.length === 0) this.invert = false;
   }
 
   private draw(mask: RegionMask | undefined): void {
