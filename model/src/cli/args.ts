@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { open, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UnshakeError } from '../errors.js';
@@ -71,7 +72,25 @@ export async function outputFileOption(name: string, value: string): Promise<str
     throw new UnshakeError('WRITE_FAILED', `--${name} ${value}: the folder ${folder} does not exist; make it first or choose another place.`);
   }
   if (await stat(file).then((s) => s.isDirectory(), () => false)) throw new UnshakeError('WRITE_FAILED', `--${name} ${value} is a folder; give a file name.`);
+  await probeWritable(folder, `--${name} ${value}`);
   return file;
+}
+
+/**
+ * Creates and removes a hidden file in `folder`: the report is written there (atomically, through
+ * a temp file beside it) only at the end of the run. access(W_OK) is not enough: it answers yes
+ * to root on a folder root still cannot write (/sys), and says nothing of a full or quota'd disk.
+ */
+async function probeWritable(folder: string, label: string): Promise<void> {
+  const probe = path.join(folder, `.unshake-write-check-${randomUUID()}`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EROFS' ? 'is on a read-only disk' : code === 'ENOSPC' || code === 'EDQUOT' ? 'is on a full disk' : 'cannot be written';
+    throw new UnshakeError('WRITE_FAILED', `${label}: the folder ${folder} ${why}; choose another place.`, { cause: error });
+  }
+  await rm(probe, { force: true });
 }
 
 /**
