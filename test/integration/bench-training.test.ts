@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,5 +29,20 @@ describe('npm run bench: fine-tuning seconds per step per backend', () => {
     const md = trainingMarkdown(bench).join('\n');
     expect(md).toMatch(/^\| cpu \| 16² \| full \| 16 \| [\d.]+ \| [\d.]+ \|$/m);
     expect(md).toMatch(/\| tensorflow-gpu \| \| \| \| not available: /);
+  });
+
+  it('a backend whose step fails is a row with a one-line reason; the bench goes on', async () => {
+    const onnx = await writeTinyGenerator(work, 4);
+    // Without the VGG19 weights the child's first step throws (it used to end the whole bench with the child's stack).
+    const noVgg = path.join(work, 'no-vgg');
+    await mkdir(noVgg, { recursive: true });
+    const bench = await benchTraining(onnx, { size: 16, batch: 1, backends: ['cpu'], vggDir: noVgg });
+    expect(bench.rows).toHaveLength(1);
+    const [cpu] = bench.rows;
+    expect(cpu).toMatchObject({ backend: 'cpu', available: false, results: [] });
+    expect(cpu!.reason).toBe(
+      `The VGG19 weights for the perceptual loss are missing: no model.json in ${noVgg}. Point the trainer at the vgg19-block3 folder (--vgg DIR) or turn the perceptual loss off (--perceptual 0).`,
+    );
+    expect(trainingMarkdown(bench).join('\n')).toMatch(/\| cpu \| \| \| \| not available: The VGG19 weights/);
   });
 });

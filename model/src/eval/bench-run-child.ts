@@ -11,16 +11,33 @@ const run = promisify(execFile);
  * Runs a bench child module next to this file (`bench-child`, `bench-train-child`) in a fresh
  * Node process with `request` as JSON in argv[2], and parses the JSON line it prints last.
  * Each measurement gets its own process: peak RSS and TF.js backends are per process.
+ * `signal` (the CLI's Ctrl-C) ends the child too: it would otherwise go on alone and write
+ * into a temp folder the bench has removed.
  */
-export async function runBenchChild<T>(moduleName: string, request: unknown, what: string): Promise<T> {
+export async function runBenchChild<T>(moduleName: string, request: unknown, what: string, signal?: AbortSignal): Promise<T> {
   const child = fileURLToPath(new URL(`./${moduleName}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
   // From source (npm run bench), the child needs tsx's loader too.
   const loader = child.endsWith('.ts') ? ['--import', 'tsx'] : [];
   try {
-    const { stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: REPO_ROOT, maxBuffer: 1 << 20 });
+    const { stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: REPO_ROOT, maxBuffer: 1 << 20, ...(signal ? { signal } : {}) });
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as T;
   } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
-    throw new UnshakeError('INTERNAL', `The bench run ${what} failed: ${detail}`, { cause: error });
+    if (signal?.aborted) throw error;
+    throw new UnshakeError('INTERNAL', `The bench run ${what} failed: ${childFailure(error)}`, { cause: error });
   }
+}
+
+/**
+ * One line for a child that failed: its error's own line, not the stack under it nor the warnings
+ * a backend printed before it (the whole stderr stays on the error's cause, for UNSHAKE_DEBUG).
+ */
+export function childFailure(error: unknown): string {
+  const { stderr, code, signal } = error as { stderr?: string; code?: number | string; signal?: string };
+  const lines = (stderr ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const errorLine = lines.find((l) => /^(\w*Error|Unshake\w*)(\s*\[\w+\])?:/.test(l));
+  const line = errorLine ?? lines.filter((l) => !l.startsWith('at ')).at(-1);
+  const stripped = line?.replace(/^(\w*Error)(\s*\[\w+\])?:\s*/, '');
+  if (stripped) return stripped;
+  if (signal) return `its process was stopped by ${signal}`;
+  return typeof code === 'number' ? `its process ended with exit code ${code}` : error instanceof Error ? error.message : String(error);
 }

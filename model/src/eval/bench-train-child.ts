@@ -15,17 +15,30 @@ export interface TrainChildRequest {
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? '{}') as TrainChildRequest;
+  // A backend that does not load, or whose step fails, is a row of the report with its reason
+  // (one line: the message, not the stack), not the end of the bench.
+  const fail = (error: unknown) => process.stdout.write(`${JSON.stringify({ ok: false, reason: firstLine(error) })}\n`);
   let choice;
   try {
     // 'accept': the bench measures whatever adapter WebGPU finds and says if it is software.
     choice = await loadBestBackend({ candidates: [request.backend], softwareAdapter: 'accept' });
   } catch (error) {
-    process.stdout.write(`${JSON.stringify({ ok: false, reason: error instanceof Error ? error.message : String(error) })}\n`);
+    fail(error);
     return;
   }
-  // The CLI's critic width for this backend, so the number is what a user waits.
-  const result = await benchTrainStep(request.onnxPath, { criticWidth: defaultCriticWidth(choice), ...request.options });
+  let result;
+  try {
+    // The CLI's critic width for this backend, so the number is what a user waits.
+    result = await benchTrainStep(request.onnxPath, { criticWidth: defaultCriticWidth(choice), ...request.options });
+  } catch (error) {
+    fail(error);
+    return;
+  }
   process.stdout.write(`${JSON.stringify({ ok: true, backend: describeBackend(choice), adapter: choice.adapter ?? null, software: choice.software ?? false, result })}\n`);
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

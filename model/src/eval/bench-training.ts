@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { BackendName } from '../train/backend.js';
 import type { TrainBenchResult } from '../train/bench-train.js';
 import type { TrainChildRequest } from './bench-train-child.js';
-import { runBenchChild } from './bench-run-child.js';
+import { childFailure, runBenchChild } from './bench-run-child.js';
 
 /**
  * Fine-tuning speed per TF.js backend (issue 6): seconds per batch-4 training step of the model
@@ -35,18 +35,33 @@ const BIG_STEP_BUDGET_S = 60;
 
 type ChildReply = { ok: false; reason: string } | { ok: true; backend: string; software: boolean; result: TrainBenchResult };
 
-function inChild(request: TrainChildRequest): Promise<ChildReply> {
-  return runBenchChild<ChildReply>('bench-train-child', request, `of training on ${request.backend}`);
+/** A child that crashed (a native abort, out of memory) is a failed measurement, not the end of the bench; Ctrl-C is. */
+async function inChild(request: TrainChildRequest, signal?: AbortSignal): Promise<ChildReply> {
+  try {
+    return await runBenchChild<ChildReply>('bench-train-child', request, `of training on ${request.backend}`, signal);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return { ok: false, reason: childFailure((error as { cause?: unknown }).cause ?? error) };
+  }
 }
 
-export async function benchTraining(onnxPath: string, options: { batch?: number; size?: number; backends?: BackendName[]; vggDir?: string; log?: (line: string) => void } = {}): Promise<TrainingBench> {
+export interface BenchTrainingOptions {
+  batch?: number;
+  size?: number;
+  backends?: BackendName[];
+  vggDir?: string;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function benchTraining(onnxPath: string, options: BenchTrainingOptions = {}): Promise<TrainingBench> {
   const batch = options.batch ?? 4;
   const small = options.size ?? 64;
   const log = options.log ?? (() => {});
   const rows: TrainingBenchRow[] = [];
   for (const backend of options.backends ?? BACKENDS) {
     const measure = (size: number, mode: 'full' | 'decoder') =>
-      inChild({ backend, onnxPath, options: { size, batch, mode, steps: 2, firstStepSuffices: 20, ...(options.vggDir ? { vggDir: options.vggDir } : {}) } });
+      inChild({ backend, onnxPath, options: { size, batch, mode, steps: 2, firstStepSuffices: 20, ...(options.vggDir ? { vggDir: options.vggDir } : {}) } }, options.signal);
     log(`training step on ${backend}, ${small}², full…`);
     const first = await measure(small, 'full');
     if (!first.ok) {
@@ -58,10 +73,12 @@ export async function benchTraining(onnxPath: string, options: { batch?: number;
     log(`  ${first.result.secondsPerStep.toFixed(2)} s/step; decoder-only mode…`);
     const decoder = await measure(small, 'decoder');
     if (decoder.ok) results.push(decoder.result);
+    else log(`  decoder-only: ${decoder.reason}`);
     if (first.result.secondsPerStep * 4 < BIG_STEP_BUDGET_S) {
       log(`  ${2 * small}², full…`);
       const big = await measure(2 * small, 'full');
       if (big.ok) results.push(big.result);
+      else log(`  ${2 * small}²: ${big.reason}`);
     }
     rows.push({ backend, available: true, reason: null, description: first.backend, software: first.software, results });
   }

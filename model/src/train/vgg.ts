@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { UnshakeError } from '../errors.js';
+import { defaultVggDir } from './vgg-dir.js';
 
 /**
  * VGG19 conv3_3 features for the perceptual loss, from the TF.js layers model in
@@ -17,11 +17,6 @@ export interface VggFeatures {
 
 const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68];
 const FEATURE_LAYER = 'block3_conv3';
-
-function defaultVggDir(): string {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  return path.resolve(repoRoot, '../shared/weights/vgg19-block3');
-}
 
 interface ModelJson {
   modelTopology: tf.io.ModelArtifacts['modelTopology'];
