@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,29 @@ describe('unshake bench options', () => {
     expect(await refused(['--threads', '0'])).toMatch(/^--threads must be/);
     expect(await refused(['--threads', '1,'])).toMatch(/^--threads must be/);
     expect(await refused(['--tiles', '256.5'])).toMatch(/^--tiles must be comma-separated whole numbers/);
+  });
+
+  it('VGG19 weights that fine-tuning needs are checked before anything is measured, for a full bench and --train-only', async () => {
+    const noVgg = path.join(tmp, 'no-vgg');
+    await mkdir(noVgg, { recursive: true });
+    const full = await runCli(['bench', '--model', 'placeholder', '--sizes', '0.1', '--no-write', '--vgg', noVgg]);
+    expect(full.code).toBe(1);
+    expect(full.stderr).not.toMatch(/^bench: /m);
+    expect(full.stderr).toMatch(
+      new RegExp(`^error \\[MODEL_NOT_FOUND\\]: Timing fine-tuning needs the VGG19 weights of its perceptual loss: no model\\.json in ${noVgg}\\. Put the vgg19-block3 folder there or name it with --vgg <folder>, or leave fine-tuning out with --no-train`, 'm'),
+    );
+    expect(full.stderr).not.toMatch(/^\s+at /m);
+    // --train-only measures nothing else: the same words, without --no-train.
+    const report = path.join(tmp, 'last.json');
+    await writeFile(report, '{}');
+    const only = await runCli(['bench', '--model', 'placeholder', '--train-only', '--no-write', '--json', report, '--vgg', noVgg]);
+    expect(only.code).toBe(1);
+    expect(only.stderr).not.toMatch(/^bench: /m);
+    expect(only.stderr).toMatch(/^error \[MODEL_NOT_FOUND\]: Timing fine-tuning needs the VGG19 weights .*--vgg <folder>\.$/m);
+    // A shard that model.json names but is not there is said too.
+    await writeFile(path.join(noVgg, 'model.json'), JSON.stringify({ weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }] }));
+    const shard = await runCli(['bench', '--model', 'placeholder', '--train-only', '--no-write', '--json', report, '--vgg', noVgg]);
+    expect(shard.stderr).toMatch(/^error \[MODEL_NOT_FOUND\]: .*group1-shard1of1\.bin, named in its model\.json, is missing\./m);
   });
 
   it('--no-train, --train-only and --keep-training are alternatives: two at once are refused', async () => {

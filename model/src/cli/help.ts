@@ -62,7 +62,8 @@ one, is named and left out (exit code 1).
 
 Measures speed and memory (docs/bench.md): the processor's matrix speed, the network alone at
 several tile sizes and threads, whole photos end to end with their peak memory, and fine-tuning
-steps on each training backend. Prints a table and writes JSON and Markdown.
+steps on each training backend. Prints a table and writes JSON and Markdown. A training backend
+that fails is a row with its reason; Ctrl+C stops the bench and removes its temporary files.
 
   -m, --model <id>          model to measure (default: base)
       --models-dir <folder> where fine-tuned models are (default: the app's models folder)
@@ -78,7 +79,9 @@ steps on each training backend. Prints a table and writes JSON and Markdown.
       --no-train            leave out fine-tuning
       --train-only          time fine-tuning only, keeping the rest of the last report
       --keep-training       time inference only, keeping the last report's fine-tuning
-                            (--no-train, --train-only and --keep-training: one at most)`,
+                            (--no-train, --train-only and --keep-training: one at most)
+      --vgg <folder>        the VGG19 weights fine-tuning needs, checked before anything is
+                            measured (default: ../shared/weights/vgg19-block3)`,
 
   train: `npm run train -- --pairs <folder> | --sharp <folder> [options]
 

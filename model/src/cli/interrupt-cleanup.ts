@@ -50,6 +50,16 @@ interface Watched {
   existed: boolean;
 }
 
+export interface InterruptOptions {
+  /** A batch adds where it stood and how to finish it. */
+  afterStop?: () => string;
+  /**
+   * Removes what else the work leaves (the bench's temp folder), synchronously, once the work has
+   * settled or the wait ran out, and says what became of the run instead of the photo sentence.
+   */
+  onStop?: () => string;
+}
+
 /**
  * Run `work`, which writes `target`, so that Ctrl-C (SIGINT), SIGTERM or SIGHUP stop it without leaving
  * litter. The first signal aborts the work and waits (up to 30 s) for it to settle: the encoder
@@ -61,7 +71,7 @@ interface Watched {
  * (SIGINT), 143 (SIGTERM) or 129 (SIGHUP). `target` itself is never removed: it is either as before or, when the
  * signal came after it was published, the complete new file. The original photo is never touched.
  */
-export async function withInterruptCleanup<T>(target: string, work: (scope: InterruptScope) => Promise<T>, options: { afterStop?: () => string } = {}): Promise<T> {
+export async function withInterruptCleanup<T>(target: string, work: (scope: InterruptScope) => Promise<T>, options: InterruptOptions = {}): Promise<T> {
   const watched: Watched[] = [];
   const watch = (file: string) => {
     const absolute = resolve(file);
@@ -90,12 +100,13 @@ export async function withInterruptCleanup<T>(target: string, work: (scope: Inte
     const gone = found.filter((file) => !existsSync(file)).length;
     const { absolute, existed } = watched.at(-1)!;
     const written = !existed && existsSync(absolute);
-    const outcome = written
-      ? `${absolute} had already been written completely.`
-      : `stopped before ${absolute} was written${existed ? ' (the existing file is unchanged)' : ''}; the original is untouched.`;
+    const outcome = options.onStop
+      ? options.onStop()
+      : written
+        ? `${absolute} had already been written completely.`
+        : `stopped before ${absolute} was written${existed ? ' (the existing file is unchanged)' : ''}; the original is untouched.`;
     const cleanup = left.length ? ` Could not remove ${left.join(', ')}: delete it by hand.` : gone ? ` Removed ${gone} temporary file(s).` : '';
     // writeSync: the process exits right after, before an asynchronous write could finish.
-    // A batch adds where it stood and how to finish it.
     const after = options.afterStop ? `\n${options.afterStop()}` : '';
     writeStderr(`\ninterrupted (${signal}): ${outcome}${cleanup}${after}\n`);
     process.exit(EXIT_CODES[signal]);

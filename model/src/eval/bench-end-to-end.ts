@@ -28,9 +28,9 @@ export interface EndToEndPoint {
 }
 
 
-export async function endToEndInChild(input: string, options: DeblurFileOptions, isolatedSecondsPerMegapixel: number): Promise<EndToEndPoint> {
+export async function endToEndInChild(input: string, options: DeblurFileOptions, isolatedSecondsPerMegapixel: number, signal?: AbortSignal): Promise<EndToEndPoint> {
   const request: ChildRequest = { input, options };
-  const r = await runBenchChild<DeblurFileResult & { maxRssBytes: number }>('bench-child', request, `for ${path.basename(input)}`);
+  const r = await runBenchChild<DeblurFileResult & { maxRssBytes: number }>('bench-child', request, `for ${path.basename(input)}`, signal);
   const megapixels = (r.width * r.height) / 1e6;
   const secondsPerMegapixel = r.seconds / megapixels;
   return {

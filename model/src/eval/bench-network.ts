@@ -30,7 +30,7 @@ export interface NetworkPoint {
 
 export async function sweepNetwork(
   model: ResolvedModel,
-  options: { tileSizes: number[]; threads: number[]; preferred: EpPreference; rooflineGflops: number; log: (line: string) => void },
+  options: { tileSizes: number[]; threads: number[]; preferred: EpPreference; rooflineGflops: number; log: (line: string) => void; signal?: AbortSignal },
 ): Promise<NetworkPoint[]> {
   const { io } = model.manifest;
   const bytes = await readFile(model.onnxPath);
@@ -38,6 +38,8 @@ export async function sweepNetwork(
   for (const threads of options.threads) {
     const { session } = await getSession(model.onnxPath, { manifest: model.manifest, preferred: options.preferred, threads });
     for (const requested of options.tileSizes) {
+      // Each point takes up to 6 s: Ctrl-C is seen between them.
+      options.signal?.throwIfAborted();
       const g = tileGeometry({ tileSize: requested, margin: io.receptiveFieldMargin, sizeMultiple: io.sizeMultiple });
       const t = g.tileSize;
       const feeds = { [io.inputName]: new ort.Tensor('float32', photoLikeInput(t, t), [1, 3, t, t]) };

@@ -30,16 +30,25 @@ export async function photoLikePng16(dir: string, megapixels: number, photosDir 
   return file;
 }
 
-async function photoLike(megapixels: number, photosDir: string): Promise<Sharp> {
+/**
+ * The real photo the inputs are made from. runBench asks first, before minutes of measuring: the
+ * end-to-end runs that need it come after the roofline and the network sweep.
+ */
+export async function benchPhotoSource(photosDir = defaultPhotosDir()): Promise<string> {
   if (!existsSync(photosDir)) {
     throw new UnshakeError('FILE_NOT_FOUND', `The bench needs real photos in ${photosDir} (the shared data folder next to the repo).`);
   }
   const photos = (await readdir(photosDir)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort();
   if (photos.length === 0) throw new UnshakeError('FILE_NOT_FOUND', `No JPEG or PNG photos in ${photosDir}.`);
+  return path.join(photosDir, photos[0]!);
+}
+
+async function photoLike(megapixels: number, photosDir: string): Promise<Sharp> {
+  const source = await benchPhotoSource(photosDir);
   const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
   const height = Math.round((width * 3) / 4);
   const grain = { create: { width, height, channels: 3 as const, background: '#808080', noise: { type: 'gaussian' as const, mean: 128, sigma: 10 } } };
-  return sharp(path.join(photosDir, photos[0]!), { limitInputPixels: false })
+  return sharp(source, { limitInputPixels: false })
     .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
     .composite([{ input: grain, blend: 'overlay' }])
     .withExif({ IFD0: { Make: 'Unshake bench', Model: `${megapixels} MP synthetic` } })

@@ -8,7 +8,7 @@ import { chooseTileSize } from '../infer/tile-size.js';
 import type { ResolvedModel } from '../models/library.js';
 import { endToEndInChild, type EndToEndPoint } from './bench-end-to-end.js';
 import { bestPoint, compareGraphOptimisation, sweepNetwork, type GraphOptimisationPoint, type NetworkPoint } from './bench-network.js';
-import { photoLikeJpeg, photoLikePng16 } from './bench-photo.js';
+import { benchPhotoSource, photoLikeJpeg, photoLikePng16 } from './bench-photo.js';
 import { matmulRoofline, type Roofline } from './bench-roofline.js';
 import { benchTraining, type TrainingBench } from './bench-training.js';
 import { untiledNetwork, type UntiledPoint } from './bench-untiled.js';
@@ -30,6 +30,12 @@ export interface BenchOptions {
   photosDir?: string;
   /** Also time fine-tuning steps per TF.js backend (default true). */
   training?: boolean;
+  /** The VGG19 weights for the training steps' perceptual loss (default: ../shared/weights/vgg19-block3). */
+  vggDir?: string;
+  /** Where the inputs and outputs go; the caller removes it. Default: a temp folder of its own, removed at the end. */
+  workDir?: string;
+  /** Ctrl-C: stops between measurements and ends the child process measuring. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
@@ -77,8 +83,11 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
   const preferred = options.preferred ?? 'auto';
   const log = options.log ?? (() => {});
   const cores = os.availableParallelism();
+  const { signal } = options;
+  // The photos come after the roofline and the sweep: a missing folder is said before them.
+  if (options.sizes.length + (options.sizes16?.length ?? 0) > 0) await benchPhotoSource(options.photosDir);
   const loadBefore = os.loadavg()[0]!;
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'unshake-bench-'));
+  const dir = options.workDir ?? (await mkdtemp(path.join(os.tmpdir(), 'unshake-bench-')));
   try {
     log(`roofline: 2048² MatMul, ${cores} thread(s)…`);
     const roofline = await matmulRoofline(dir, { preferred, threads: cores });
@@ -89,13 +98,16 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
       preferred,
       rooflineGflops: roofline.gflops,
       log,
+      ...(signal ? { signal } : {}),
     });
     const best = bestPoint(points);
+    signal?.throwIfAborted();
     log(`graph optimisation levels at tile ${best.tileSize}²…`);
     const graphOptimisation = await compareGraphOptimisation(model, dir, best);
     const { executionProvider } = await getSession(model.onnxPath, { manifest: model.manifest, preferred, threads: best.threads });
     const untiledRun = () =>
-      untiledNetwork(model, { megapixels: Math.max(...options.sizes, ...(options.sizes16 ?? []), 1), threads: best.threads, preferred });
+      untiledNetwork(model, { megapixels: Math.max(...options.sizes, ...(options.sizes16 ?? []), 1), threads: best.threads, preferred, signal });
+    signal?.throwIfAborted();
     log('network alone on a whole untiled image (own process)…');
     const untiledBefore = await untiledRun();
     log(`  ${untiledBefore.width}×${untiledBefore.height}: ${untiledBefore.secondsPerMegapixel.toFixed(3)} s/MP`);
@@ -124,6 +136,7 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
           preferredProvider: preferred,
         },
         best.inputSecondsPerMegapixel,
+        signal,
       );
       endToEnd.push({ ...point, bitDepth, format, ...(sweepTile ? { sweepTile: true } : {}) });
       log(`  ${point.seconds.toFixed(1)} s, ${point.secondsPerMegapixel.toFixed(3)} s/MP, ${(point.maxRssBytes / 2 ** 20).toFixed(0)} MiB peak`);
@@ -134,7 +147,7 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
     log(`  ${untiledAfter.width}×${untiledAfter.height}: ${untiledAfter.secondsPerMegapixel.toFixed(3)} s/MP`);
     const untiled = { before: untiledBefore, after: untiledAfter, secondsPerMegapixel: (untiledBefore.secondsPerMegapixel + untiledAfter.secondsPerMegapixel) / 2 };
     for (const e of endToEnd) e.overUntiledNetwork = e.secondsPerMegapixel / untiled.secondsPerMegapixel;
-    const training = options.training === false ? undefined : await benchTraining(model.onnxPath, { log });
+    const training = options.training === false ? undefined : await benchTraining(model.onnxPath, { log, vggDir: options.vggDir, signal });
     // The issue's target is for camera photos (8-bit JPEG) as the app runs them; 16-bit PNG runs
     // are reported beside it (their zlib encode alone is a quarter of the time and no engine work
     // can hide it), and so is the check at the sweep's tile.
@@ -175,7 +188,7 @@ export async function runBench(model: ResolvedModel, options: BenchOptions): Pro
       ...(training ? { training } : {}),
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!options.workDir) await rm(dir, { recursive: true, force: true });
   }
 }
 
