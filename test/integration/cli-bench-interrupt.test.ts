@@ -71,6 +71,7 @@ describe('unshake bench interrupted', () => {
       expect(measuring, stderr).toBeDefined();
       expect(signal, stderr).toBeNull();
       expect(code, stderr).toBe(130);
+      expect(stderr).toMatch(/^stopping \(SIGINT\): ending the measurement in progress and removing the temporary files… \(Ctrl-C again to quit at once\)$/m);
       expect(stderr).toMatch(/^interrupted \(SIGINT\): the bench stopped; nothing more is measured or written, and its temporary folder .*unshake-bench-\w+ is removed\.$/m);
       expect(stderr).not.toMatch(/error \[/);
       expect((await readdir(tmp)).filter((n) => n.startsWith('unshake-bench-'))).toEqual([]);

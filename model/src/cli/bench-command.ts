@@ -96,6 +96,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-bench-'));
   try {
     return await withInterruptCleanup(jsonPath, ({ signal }) => measureAndWrite(signal), {
+      stopping: 'ending the measurement in progress and removing the temporary files',
       onStop: () => {
         rmSync(workDir, { recursive: true, force: true });
         const folder = existsSync(workDir) ? `could not remove its temporary folder ${workDir}: delete it by hand` : `its temporary folder ${workDir} is removed`;

@@ -58,6 +58,8 @@ export interface InterruptOptions {
    * settled or the wait ran out, and says what became of the run instead of the photo sentence.
    */
   onStop?: () => string;
+  /** What the first signal's note says is being done (default: the photo being saved). */
+  stopping?: string;
 }
 
 /**
@@ -118,7 +120,8 @@ export async function withInterruptCleanup<T>(target: string, work: (scope: Inte
     seenAtSignal = ours();
     controller.abort();
     // At once: a save in progress may take seconds to finish and be removed.
-    writeStderr(`\nstopping (${signal}): cancelling; a file being saved is finished and removed, not kept… (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
+    const doing = options.stopping ?? 'cancelling; a file being saved is finished and removed, not kept';
+    writeStderr(`\nstopping (${signal}): ${doing}… (${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to quit at once)\n`);
     setTimeout(() => finish(signal), WAIT_FOR_WORK_MS);
   };
   const handlers = STOP_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
