@@ -6,6 +6,7 @@ import { statedDensity } from './density.js';
 import { channelLayout, droppedChannelsNote, keepBands, type ChannelLayout } from './extra-channels.js';
 import { readGainMap } from './gain-map.js';
 import { iptcDatasets } from './iptc.js';
+import { impliedProfile } from './implied-profile.js';
 import { headPhotoshop, headXmp, readJpegHead } from './jpeg-head.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
 import { sourceFingerprint } from './provenance.js';
@@ -20,8 +21,9 @@ import type { BitDepth, DecodedImage, RasterImage } from './types.js';
  * `source.icc`, not applied (see colour.ts for why). CMYK (and Lab and other non-RGB spaces)
  * cannot go through an RGB network, so those are converted to sRGB here through their
  * embedded profile (sharp's built-in CMYK profile when there is none) and written back as
- * sRGB-tagged RGB; converting back to CMYK on save would need the printer's intent, which
- * we do not know.
+ * sRGB-tagged RGB, with a note saying so; converting back to CMYK on save would need the
+ * printer's intent, which we do not know. A profile stated without ICC (a PNG's gAMA/cHRM,
+ * EXIF's DCF Adobe RGB) is written as one (implied-profile.ts) and carried the same way.
  */
 export type DecodeOptions = ProbeOptions;
 
@@ -48,7 +50,10 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const space = meta.space ?? 'srgb';
   const layout = await channelLayout(absolute, meta);
   const plan = planDecode(space, meta.depth, layout);
-  const notes = await decodeNotes(absolute, meta, layout);
+  const notes = await decodeNotes(absolute, meta, layout, plan);
+  // A profile stated another way (PNG gAMA/cHRM, EXIF's DCF Adobe RGB) stands in for an ICC one.
+  const implied = plan.converted ? null : await impliedProfile(absolute, meta, plan.gray);
+  if (implied?.note) notes.push(implied.note);
   // sharp reports no XMP or IPTC for a JPEG with a gain map: those come from the file's head.
   const head = meta.format === 'jpeg' && (!meta.xmp || !meta.iptc || meta.gainMap) ? await readJpegHead(absolute).catch(() => []) : [];
   const gainMap = readGainMap(meta, head);
@@ -70,7 +75,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       format: meta.format ?? 'unknown',
       orientation: meta.orientation ?? 1,
       space,
-      icc: meta.icc ?? null,
+      icc: meta.icc ?? implied?.icc ?? null,
       exif: meta.exif ?? null,
       xmp,
       ...(density ? { density } : {}),
@@ -113,15 +118,25 @@ export async function isLosslessWebp(path: string): Promise<boolean> {
  * What the user is told about this read: pages or frames left out, extra channels dropped, float
  * values clipped. The engine's callers show them (CLI note lines, the app's job notes).
  */
-async function decodeNotes(path: string, meta: Metadata, layout: ChannelLayout): Promise<string[]> {
+async function decodeNotes(path: string, meta: Metadata, layout: ChannelLayout, plan: DecodePlan): Promise<string[]> {
   const name = basename(path);
   const notes: string[] = [];
+  if (plan.converted) notes.push(convertedNote(name, meta));
   const pages = meta.pages ?? 1;
   if (pages > 1) notes.push(`${name} has ${pages} pages or frames; only the first is deblurred and saved.`);
   if (layout.dropped > 0) notes.push(droppedChannelsNote(name, layout.dropped));
   if (meta.depth === 'float' || meta.depth === 'double') notes.push(await floatNote(path, name, meta.space));
   return notes;
 }
+
+/** CMYK and Lab photos come back as sRGB RGB (see the top of this file): said, not silent. */
+function convertedNote(name: string, meta: Metadata): string {
+  const space = SPACE_NAMES[meta.space ?? ''] ?? (meta.space ?? 'non-RGB').toUpperCase();
+  const profile = meta.icc ? ` (its ${space} profile is not kept)` : meta.space === 'cmyk' ? ' (it has no profile: a generic CMYK profile was assumed)' : '';
+  return `${name} is a ${space} photo: the result is RGB in sRGB${profile}.`;
+}
+
+const SPACE_NAMES: Readonly<Record<string, string>> = { cmyk: 'CMYK', lab: 'Lab', labs: 'Lab', labq: 'Lab', xyz: 'XYZ' };
 
 /**
  * Float TIFFs (HDR merges, linear scans) are read as 16-bit integers, where 1.0 is white: values
