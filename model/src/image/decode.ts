@@ -121,7 +121,8 @@ export async function isLosslessWebp(path: string): Promise<boolean> {
 async function decodeNotes(path: string, meta: Metadata, layout: ChannelLayout, plan: DecodePlan): Promise<string[]> {
   const name = basename(path);
   const notes: string[] = [];
-  if (plan.converted) notes.push(convertedNote(name, meta));
+  // scRGB is linear sRGB: converted to sRGB's curve, it loses nothing worth a note.
+  if (plan.converted && meta.space !== 'scrgb') notes.push(convertedNote(name, meta));
   const pages = meta.pages ?? 1;
   if (pages > 1) notes.push(`${name} has ${pages} pages or frames; only the first is deblurred and saved.`);
   if (layout.dropped > 0) notes.push(droppedChannelsNote(name, layout.dropped));

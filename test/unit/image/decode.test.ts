@@ -95,6 +95,7 @@ describe('decodeImage', () => {
     expect(raster.channels).toBe(3);
     expect(source.space).toBe('cmyk');
     expect(source.icc?.equals(header.icc!)).toBe(true);
+    expect(source.notes).toEqual(['cmyk.jpg is a CMYK photo: the result is RGB in sRGB (its CMYK profile is not kept).']);
     // Same as sharp's profile-based conversion, and still the blue it was made from (#3366cc).
     const viaProfile = await sharp(path).toColourspace('srgb').raw().toBuffer();
     expect(Buffer.from(raster.pixels).equals(viaProfile)).toBe(true);
