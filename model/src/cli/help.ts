@@ -7,8 +7,10 @@ export const COMMAND_HELP: Record<string, string> = {
 
 Removes camera shake from a photo, or from every photo of a folder (not its subfolders). The
 result is written next to the original as photo-unshaken.* with its EXIF, colour profile, XMP,
-print resolution and bit depth; the original is never written over. A folder run again after an
-interruption does only the photos whose result is not there yet: a result already there (in any
+print resolution and bit depth (a CMYK or Lab photo comes back as RGB in sRGB, and a note says so;
+a PNG's gamma/chromaticity tags become an equivalent ICC profile); the original is never written
+over. A folder run again after an interruption does only the photos whose result is not there
+yet: a result already there (in any
 format, next to the photo or in its Unshaken or --subfolder folder) counts as done, whatever
 strength or model made it.
 
