@@ -4,7 +4,7 @@ import { modelsDirOption } from './terminal-text.js';
 import { UnshakeError } from '../errors.js';
 import { evaluatePairs } from '../eval/evaluate.js';
 import { findPairs, firstOfSet } from '../eval/pairs.js';
-import { formatTable, summarise } from '../eval/report.js';
+import { formatTable, pairScoresText, summarise } from '../eval/report.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
 import { describeProvider } from './terminal-text.js';
 import { numberOption, outputFileOption, parseCommand } from './args.js';
@@ -47,7 +47,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     preferredProvider: values.cpu ? 'cpu' : 'auto',
     pixelLimit,
     onPair: (r, i, n) =>
-      process.stderr.write(`eval: ${i + 1}/${n} ${r.name}: ${r.input.psnr.toFixed(2)} → ${r.output.psnr.toFixed(2)} dB (${r.seconds.toFixed(2)} s)\n`),
+      process.stderr.write(`eval: ${i + 1}/${n} ${r.name}: ${pairScoresText(r)} (${r.seconds.toFixed(2)} s)\n`),
     onSkip: (p, i, n) => process.stderr.write(`eval: ${i + 1}/${n} ${p.name}: skipped: ${p.reason}\n`),
   });
   const skipped = [...unpaired, ...failed];

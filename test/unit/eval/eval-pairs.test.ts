@@ -60,17 +60,31 @@ describe('eval --set finds pairs as the fine-tuner does', () => {
 });
 
 describe('eval summary', () => {
-  it('a pair already identical to its target (∞ dB) counts as 100 dB, so the mean and gain stay numbers', () => {
-    const scores = (psnr: number) => ({ psnr, ssim: 1, ssimY: 1 });
+  const scores = (psnr: number, ssim = 1) => ({ psnr, ssim, ssimY: ssim });
+  it('a pair already identical to its target (∞ dB) is left out of every mean and the gain, and named', () => {
     const results: PairResult[] = [
-      { name: 'sharp.png', width: 8, height: 8, input: scores(Infinity), output: scores(Infinity), seconds: 0 },
-      { name: 'shaken.png', width: 8, height: 8, input: scores(24), output: scores(26), seconds: 0 },
+      { name: 'sharp.png', width: 8, height: 8, input: scores(Infinity), output: scores(30, 0.9), seconds: 0 },
+      { name: 'shaken.png', width: 8, height: 8, input: scores(24, 0.5), output: scores(26, 0.6), seconds: 0 },
     ];
     const summary = summarise(results);
-    expect(summary.input.psnr).toBe(62);
-    expect(summary.gainDb).toBe(1);
+    expect(summary).toEqual({
+      pairs: 1,
+      leftOut: [{ name: 'sharp.png', reason: 'its blurred photo is identical to its sharp one' }],
+      input: scores(24, 0.5),
+      output: scores(26, 0.6),
+      gainDb: 2,
+    });
     const table = formatTable(results, summary);
-    expect(table).toMatch(/\| sharp\.png +\| +∞ \| +∞ \| +0\.00 \|/);
+    expect(table).toMatch(/\| sharp\.png +\| +∞ \| +30\.00 \| +— \|/);
+    expect(table).toMatch(/\| mean \(1 of 2\) +\| +24\.00 \| +26\.00 \| +2\.00 \| +0\.5000 \| +0\.6000 \|/);
+    expect(table).toContain('1 pair left out of the means and the gain: sharp.png (its blurred photo is identical to its sharp one)');
     expect(table).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('with every pair identical there are no means: null, and the mean row says so with dashes', () => {
+    const results: PairResult[] = [{ name: 'sharp.png', width: 8, height: 8, input: scores(Infinity), output: scores(Infinity), seconds: 0 }];
+    const summary = summarise(results);
+    expect(summary).toMatchObject({ pairs: 0, input: null, output: null, gainDb: null });
+    expect(formatTable(results, summary)).toMatch(/\| mean \(0 of 1\) \| +— \| +— \|/);
   });
 });
