@@ -105,9 +105,13 @@ describe('resuming a run', () => {
 describe('the crop size', () => {
   it('is checked against the model size multiple before any data is prepared', async () => {
     const o: TrainOptions = { ...base, modelsDir: path.join(work, 'm-crop'), outId: 'c' };
-    const message = await refused({ ...o, crop: 30 }, 'INVALID_REQUEST', /multiple of 4 px; 30 is not\. Use --crop 28 or --crop 32\./);
+    // With the critic on, 28 is a multiple of 4 it would refuse: only sizes passing every rule are offered.
+    const message = await refused({ ...o, crop: 30 }, 'INVALID_REQUEST', /multiple of 4 px; 30 is not\. Use --crop 24 or --crop 32 \(the nearest that the critic of the adversarial loss also takes\)\.$/);
     expect(message).toContain('"tiny"');
-    await refused({ ...o, crop: 2 }, 'INVALID_REQUEST', /Use --crop 4\.$/);
+    await refused({ ...o, crop: 2 }, 'INVALID_REQUEST', /Use --crop 24 \(the nearest that the critic of the adversarial loss also takes\)\.$/);
+    const noCritic = { ...o, weights: { perceptual: 0, adversarial: 0 } };
+    await refused({ ...noCritic, crop: 30 }, 'INVALID_REQUEST', /multiple of 4 px; 30 is not\. Use --crop 28 or --crop 32\.$/);
+    await refused({ ...noCritic, crop: 2 }, 'INVALID_REQUEST', /Use --crop 4\.$/);
     await expect(stat(path.join(work, 'm-crop'))).rejects.toThrow();
   });
 });

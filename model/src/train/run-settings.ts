@@ -64,14 +64,22 @@ export function runSettings(o: TrainOptions, saved: RunState | undefined): RunSe
   return settings;
 }
 
-/** The crop must suit the model's size multiple and, with the adversarial loss, the critic. */
+/**
+ * The crop must suit the model's size multiple and, with the adversarial loss, the critic. Each
+ * refusal suggests only sizes that pass every rule that applies, so a suggestion is never refused.
+ */
 function checkCrop(o: TrainOptions, s: RunSettings): void {
   const m = o.baseManifest.io.sizeMultiple;
+  const critic = s.weights.adversarial > 0;
+  const fits = (c: number) => c % m === 0 && (!critic || criticOutputSize(c) > 0);
   if (s.crop % m !== 0) {
-    throw new UsageError(`Training crops for the model "${o.baseManifest.id}" must be a multiple of ${m} px; ${s.crop} is not. Use ${suggest(nearest(s.crop, (c) => c % m === 0))}.`);
+    const suggested = nearest(s.crop, fits);
+    const ofModel = nearest(s.crop, (c) => c % m === 0);
+    // 28 is a multiple of 4 but not a size the critic takes: say why it is not offered.
+    const why = suggested.below !== ofModel.below || suggested.above !== ofModel.above ? ' (the nearest that the critic of the adversarial loss also takes)' : '';
+    throw new UsageError(`Training crops for the model "${o.baseManifest.id}" must be a multiple of ${m} px; ${s.crop} is not. Use ${suggest(suggested)}${why}.`);
   }
-  if (s.weights.adversarial > 0 && criticOutputSize(s.crop) === 0) {
-    const fits = (c: number) => c % m === 0 && criticOutputSize(c) > 0;
+  if (critic && criticOutputSize(s.crop) === 0) {
     const smallest = nearest(0, fits).above!;
     // The sizes that fit are evenly spaced from the smallest: name the spacing, so the rule is said once (8 px for the app's models).
     const spacing = nearest(smallest, fits).above! - smallest;

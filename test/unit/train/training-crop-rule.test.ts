@@ -72,6 +72,35 @@ describe('the training crop rule', () => {
     }
   });
 
+  // `--crop 30` once suggested 28, which the critic then refused: every size a refusal offers must train.
+  it.each([1, 3, 4, 6, 8, 12, 16])('suggests only crops the trainer takes, with and without the critic, from a model whose sizes go by %i px', (sizeMultiple) => {
+    const baseManifest = { ...shipped[0]!, io: { ...shipped[0]!.io, sizeMultiple } };
+    const settings = (crop: number, adversarial: number) => () =>
+      runSettings({ baseOnnxPath: 'model.onnx', baseManifest, pairsDir: '/pairs', modelsDir: '/models', outId: 'x', steps: 10, crop, weights: { perceptual: 0, adversarial } }, undefined);
+    const refusedSuggestions: string[] = [];
+    for (const adversarial of [0, 1]) {
+      for (let crop = 1; crop <= 200; crop++) {
+        let message: string;
+        try {
+          settings(crop, adversarial)();
+          continue;
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        const offered = [...message.matchAll(/--crop (\d+)/g)].map((m) => Number(m[1])).filter((c) => c !== crop);
+        expect(offered.length, message).toBeGreaterThan(0);
+        for (const c of offered) {
+          try {
+            settings(c, adversarial)();
+          } catch {
+            refusedSuggestions.push(`--adversarial ${adversarial} --crop ${crop} suggests ${c}, which is refused`);
+          }
+        }
+      }
+    }
+    expect(refusedSuggestions.slice(0, 5)).toEqual([]);
+  });
+
   it('says what the panel takes, in its words', () => {
     expect(advancedSettings({ crop: 36, batch: null, perceptualWeight: null, criticWidth: null, decoderOnly: false })).toEqual({
       problem: 'The crop size must be a multiple of 8 px from 24 to 1024.',
