@@ -67,25 +67,29 @@ function npmTrainAndCtrlC(out: string, scriptShell?: string): Promise<Stopped> {
   });
 }
 
-/** The cancelled run's checkpoint step, after checking what the CLI said and left on disk. */
-async function checkpointed(r: Stopped, out: string): Promise<number> {
+/** The cancelled run's checkpoint step and the options its hint says to resume with, after checking what the CLI said and left on disk. */
+async function checkpointed(r: Stopped, out: string): Promise<{ step: number; suggested: string[] }> {
   expect(r.stderr).toMatch(/^Stopping after this step and saving a checkpoint… \(Ctrl-C again to stop at once without saving\)$/m);
   const step = Number(/^checkpoint @(\d+) \(cancel\): /m.exec(r.stderr)?.[1]);
   expect(step, r.stderr).toBeGreaterThanOrEqual(1);
-  expect(r.stderr).toContain(`stopped: Training of "${out}" was cancelled at step ${step} of 1000000; a checkpoint was saved: continue with --resume --out ${out}.`);
+  // The run is in a --models-dir of its own and from a named --base: the hint must say both, or
+  // typing it looks in the default models folder.
+  const hint = `--resume --out ${out} --models-dir ${modelsDir()} --base unshake-base`;
+  expect(r.stderr).toContain(`stopped: Training of "${out}" was cancelled at step ${step} of 1000000; a checkpoint was saved: continue with ${hint}.`);
   expect(r.stderr).not.toMatch(/Stopped at once/);
   // 130 as a shell sees it: node exits 130, and npm either passes that on or, having had the
   // SIGINT itself, re-raises it once its script is done.
   expect(r.code ?? 128 + os.constants.signals[r.signal!]).toBe(130);
   expect((await readdir(runDirFor(modelsDir(), out))).sort()).toEqual(['checkpoint.json', `weights-${String(step).padStart(8, '0')}.bin`]);
-  return step;
+  return { step, suggested: hint.split(' ') };
 }
 
 describe('Ctrl-C on `npm run train` (real npm, SIGINT to the process group)', () => {
   it('stops after the step, saves a checkpoint, and --resume continues from it', async () => {
-    const step = await checkpointed(await npmTrainAndCtrlC('ctrl-c'), 'ctrl-c');
+    const { step, suggested } = await checkpointed(await npmTrainAndCtrlC('ctrl-c'), 'ctrl-c');
 
-    const resumed = await captureOutput(() => runTrainCommand([...args, '--out', 'ctrl-c', '--resume', '--steps', String(step + 2)]));
+    // The hint as typed, and a new total: nothing else from the first command line.
+    const resumed = await captureOutput(() => runTrainCommand([...suggested, '--steps', String(step + 2)]));
     expect(resumed.err).not.toMatch(/error \[/);
     expect(resumed.code).toBe(0);
     expect(resumed.err).toMatch(new RegExp(`^resumed at step ${step}$`, 'm'));

@@ -11,6 +11,7 @@ import { resolveBase, type BaseModel } from './base-model.js';
 import { formatDataEvent, formatMode, formatProgress, formatRunSettings, formatScoreTable, formatDuration } from './cli-train-format.js';
 import { CPU_BOUND_CROP } from './fine-tune.js';
 import { freeDatedId, slug } from './model-name.js';
+import { resumeOptions } from './resume-hint.js';
 import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
 import { trainModel, type TrainEvent, type TrainResult } from './trainer.js';
@@ -153,10 +154,11 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
   }
   const controller = new AbortController();
   let outId = '';
+  let findAgain: string[] = [];
   let lastSave: string | null = null;
   const stopHandling = handleTrainingInterrupts(controller, () =>
     lastSave
-      ? `nothing after ${lastSave} was kept; continue from there with --resume --out ${outId}.`
+      ? `nothing after ${lastSave} was kept; continue from there with ${resumeOptions(outId, findAgain)}.`
       : 'this run had saved no checkpoint yet, so there is nothing to resume.',
   );
   const live = process.stderr.isTTY;
@@ -168,6 +170,11 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     if (mode !== undefined && mode !== 'full' && mode !== 'decoder') throw new UsageError(`--mode must be "full" or "decoder", got "${mode}".`);
     const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
     const base = await resolveBase(values.base, modelsDir, { acceptFile: true });
+    // A resume hint must find the run where it is: the folder and base model it was given.
+    findAgain = [
+      ...(modelsDir === path.resolve(defaultModelsDir()) ? [] : ['--models-dir', modelsDir]),
+      ...(values.base === undefined ? [] : ['--base', values.base]),
+    ];
     const backend = await loadBestBackend();
     process.stderr.write(`backend: ${describeBackend(backend)}\n${backend.warning ? `warning: ${backend.warning}\n` : ''}`);
     const resume = values.resume ?? false;
@@ -228,6 +235,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       validationCrop: numbers.validationCrop,
       seed: numbers.seed,
       resume,
+      findAgain,
       vggDir: values.vgg,
       synthesisSpecPath: values['synth-spec'],
       mildShare: numbers.mildShare,

@@ -25,7 +25,8 @@ export type SavedRun = NonNullable<Awaited<ReturnType<typeof openRun>>['saved']>
  * A checkpoint; a folder that cannot take it (full disk, read-only, removed) stops the run with
  * WRITE_FAILED, and the one saved before stays (checkpoint.ts writes the new one beside it).
  */
-export async function saveRunCheckpoint(run: TrainingNets, dir: string, state: RunState, kept: number | null): Promise<string> {
+/** `resume`: the options that continue the run (resume-hint.ts), for the failure's advice. */
+export async function saveRunCheckpoint(run: TrainingNets, dir: string, state: RunState, kept: number | null, resume: string): Promise<string> {
   try {
     await mkdir(dir, { recursive: true });
     const groups = {
@@ -38,14 +39,14 @@ export async function saveRunCheckpoint(run: TrainingNets, dir: string, state: R
     return await saveCheckpoint(dir, state.step, state, groups);
   } catch (error) {
     const failure = writeFailure(error, dir, `save the checkpoint at step ${state.step}`);
-    throw withKept(failure, kept, state.outId);
+    throw withKept(failure, kept, resume);
   }
 }
 
 /** A write failure, with what the user still has to resume from. */
-export function withKept(error: unknown, kept: number | null, outId: string): unknown {
+export function withKept(error: unknown, kept: number | null, resume: string): unknown {
   if (!(error instanceof UnshakeError) || error.code !== 'WRITE_FAILED') return error;
-  const then = kept === null ? 'No checkpoint of this run was saved before, so it cannot be resumed.' : `The checkpoint at step ${kept} is kept: once that is fixed, continue with --resume --out ${outId}.`;
+  const then = kept === null ? 'No checkpoint of this run was saved before, so it cannot be resumed.' : `The checkpoint at step ${kept} is kept: once that is fixed, continue with ${resume}.`;
   return new UnshakeError(error.code, `${error.message} ${then}`, { cause: error });
 }
 

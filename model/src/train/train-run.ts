@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { hasCheckpoint, listCheckpoints, loadCheckpoint } from './checkpoint.js';
 import { assertNewModelId, isPartialExport, readExportedModel, type ExportedModel, type TrainingSummary } from './model-export.js';
+import { resumeOptions } from './resume-hint.js';
 import type { RunSettings } from './run-settings.js';
 import type { TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
@@ -84,7 +85,7 @@ export async function openRun(o: TrainOptions): Promise<{ saved: SavedRun | null
   }
   await assertNewModelId(o.modelsDir, o.outId, o.baseOnnxPath, o.bundledDir);
   const saved = early ?? (await loadRun(o, runDir));
-  if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with --resume --out ${o.outId} or choose another name.`);
+  if (saved && !o.resume) throw new UnshakeError('OUTPUT_EXISTS', `An interrupted run for "${o.outId}" exists; resume it with ${resumeOptions(o.outId, o.findAgain)} or choose another name.`);
   if (!saved && o.resume) throw new UnshakeError('INVALID_REQUEST', `There is no interrupted run for "${o.outId}" to resume in ${o.modelsDir}.`);
   return { saved, finished: null };
 }

@@ -12,6 +12,7 @@ import { buildGenerator, decoderWeightNames } from './onnx-to-tf.js';
 import { Rng } from './random.js';
 import { runSettings, type RunSettings } from './run-settings.js';
 import { lockRun, removeEmptyFolders, sweepStaleRuns } from './run-lock.js';
+import { resumeOptions } from './resume-hint.js';
 import { restoreNets, saveRunCheckpoint, withKept, type SavedRun, type TrainingNets } from './train-checkpoint.js';
 import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, resumedFolders, runDirFor, trainingRunsDir, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
@@ -62,6 +63,11 @@ export interface TrainOptions {
   validationCrop?: number;
   seed?: number;
   resume?: boolean;
+  /**
+   * Command-line options besides --out that find this run again (a non-default --models-dir,
+   * --base), repeated in every "continue with --resume" hint. The app finds its runs itself.
+   */
+  findAgain?: string[];
   vggDir?: string;
   signal?: AbortSignal;
   onEvent?: (event: TrainEvent) => void;
@@ -185,7 +191,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     }
     let kept = saved ? state.step : null;
     const save = async (reason: 'interval' | 'cancel') => {
-      emit({ type: 'checkpoint', step: state.step, path: await saveRunCheckpoint(run, runDir, state, kept), reason });
+      emit({ type: 'checkpoint', step: state.step, path: await saveRunCheckpoint(run, runDir, state, kept, resumeOptions(o.outId, o.findAgain)), reason });
       kept = state.step;
     };
     const rng = new Rng(state.rng);
@@ -203,7 +209,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       if (!o.signal?.aborted) return;
       state.rng = rng.state;
       await save('cancel');
-      throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with --resume --out ${o.outId}.`);
+      throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with ${resumeOptions(o.outId, o.findAgain)}.`);
     };
     while (state.step < steps) {
       await stopIfAsked();
@@ -251,7 +257,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       parameters: run.gen.parameterCount,
       summary,
     }).catch((error: unknown) => {
-      throw withKept(error, kept, o.outId);
+      throw withKept(error, kept, resumeOptions(o.outId, o.findAgain));
     });
     await removeRunDir(runDir);
     return { model, summary };
