@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelManifest } from '../../model/src/models/manifest.js';
 import { loadBestBackend } from '../../model/src/train/backend.js';
 import { loadCheckpoint } from '../../model/src/train/checkpoint.js';
@@ -15,7 +16,8 @@ import { makeGoproPairsFolder, repoRoot } from '../unit/train/helpers.js';
  * A models folder that cannot be written is found before the first step, and a checkpoint that
  * cannot be written is WRITE_FAILED in plain words, keeping the checkpoint before it. (Run as any
  * user: a folder under a file cannot be made even by root, and a folder where the checkpoint's
- * file must go cannot be written over.)
+ * file must go cannot be written over. The read-only disk is a bind mount, so that test needs
+ * root and is skipped for other users.)
  */
 let work: string;
 let o: Omit<TrainOptions, 'outId' | 'modelsDir'>;
@@ -29,7 +31,21 @@ beforeAll(async () => {
     baseOnnxPath: await writeTinyGenerator(work, 4), baseManifest: manifest, pairsDir: path.join(work, 'pairs'),
     steps: 3, crop: 32, batch: 1, weights: { perceptual: 0, adversarial: 0 }, validationCrop: 32,
   };
+  // A read-only disk: a read-only bind mount of an empty folder, where this user may mount (root).
+  readOnly = path.join(work, 'read-only');
+  mkdirSync(readOnly);
+  try {
+    execFileSync('mount', ['--bind', '-o', 'ro', readOnly, readOnly], { stdio: 'ignore' });
+    mounted = true;
+  } catch {
+    mounted = false;
+  }
 });
+afterAll(() => {
+  if (mounted) execFileSync('umount', [readOnly]);
+});
+let readOnly: string;
+let mounted = false;
 
 describe('a models folder that cannot be written', () => {
   it('is refused before any step, saying which folder and what to do', async () => {
@@ -42,6 +58,17 @@ describe('a models folder that cannot be written', () => {
       message: `Could not make the folder for the run’s checkpoints in ${runDirFor(modelsDir, 'ro')}: a folder above it does not exist or is a file: create it, or choose another models folder.`,
     });
     expect(events).toEqual([]);
+  });
+
+  // Node's recursive mkdir says ENOENT there, which read as "a folder above it does not exist".
+  it.skipIf(process.getuid?.() !== 0)('on a read-only disk says so, though the folders to make do not exist yet', async (ctx) => {
+    if (!mounted) ctx.skip();
+    const modelsDir = path.join(readOnly, 'models');
+    const error = await trainModel({ ...o, modelsDir, outId: 'ro' }).then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'WRITE_FAILED',
+      message: `Could not make the folder for the run’s checkpoints in ${runDirFor(modelsDir, 'ro')}: it is on a read-only disk: choose a models folder on a disk that can be written.`,
+    });
   });
 
   it('at a checkpoint: WRITE_FAILED, and the checkpoint before it is kept and resumes', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { psnrText } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
-import { writeFailure } from './write-failure.js';
+import { mkdirFailure } from './write-failure.js';
 import { listModels } from '../models/library.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import type { SynthesisInfo } from './synth/synthesis-spec.js';
@@ -179,7 +179,7 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
     await writeFileAtomic(out.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    const plain = writeFailure(error, dir, 'save the fine-tuned model');
+    const plain = await mkdirFailure(error, dir, 'save the fine-tuned model');
     throw plain instanceof UnshakeError ? plain : new UnshakeError('WRITE_FAILED', `Could not save the fine-tuned model to ${dir}: ${(error as Error).message}`, { cause: error });
   }
   return out;

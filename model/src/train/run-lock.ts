@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { HOST_TAG } from '../image/atomic-file.js';
 import { isProcessRunning } from '../process-alive.js';
-import { writeFailure } from './write-failure.js';
+import { mkdirFailure, writeFailure } from './write-failure.js';
 
 /**
  * A run being trained holds a lock file in its run folder with its process id, so that a second
@@ -133,7 +133,7 @@ export async function lockRun(runDir: string, id: string): Promise<RunLock> {
       const first = await mkdir(runDir, { recursive: true });
       made ??= first;
     } catch (error) {
-      throw writeFailure(error, runDir, 'make the folder for the run’s checkpoints');
+      throw await mkdirFailure(error, runDir, 'make the folder for the run’s checkpoints');
     }
     try {
       created = tryCreate(file);

@@ -7,7 +7,7 @@ import type { PatchCritic } from './critic.js';
 import type { TrainableGenerator } from './onnx-to-tf.js';
 import type { openRun, RunState } from './train-run.js';
 import type { VggFeatures } from './vgg.js';
-import { writeFailure } from './write-failure.js';
+import { mkdirFailure } from './write-failure.js';
 
 /** What a run trains and how: the nets and their optimizers, as checkpoints save and restore them. */
 export interface TrainingNets {
@@ -38,7 +38,7 @@ export async function saveRunCheckpoint(run: TrainingNets, dir: string, state: R
     };
     return await saveCheckpoint(dir, state.step, state, groups);
   } catch (error) {
-    const failure = writeFailure(error, dir, `save the checkpoint at step ${state.step}`);
+    const failure = await mkdirFailure(error, dir, `save the checkpoint at step ${state.step}`);
     throw withKept(failure, kept, resume);
   }
 }

@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 
 /**
@@ -5,8 +8,7 @@ import { UnshakeError } from '../errors.js';
  * be written, in plain words: which folder, why, and what to do. Anything that is not a file
  * system refusal is returned as it is.
  */
-export function writeFailure(error: unknown, folder: string, what: string): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
+export function writeFailure(error: unknown, folder: string, what: string, code = errorCode(error)): unknown {
   const why = ((): string | null => {
     switch (code) {
       case 'ENOSPC':
@@ -29,4 +31,32 @@ export function writeFailure(error: unknown, folder: string, what: string): unkn
   })();
   if (why === null) return error;
   return new UnshakeError('WRITE_FAILED', `Could not ${what} in ${folder}: ${why}.`, { cause: error });
+}
+
+const errorCode = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
+
+/**
+ * writeFailure for a failed `mkdir(folder, { recursive: true })` and the writes after it. Node's
+ * recursive mkdir reports ENOENT when a folder it had to make could not be made, whatever the
+ * reason (a read-only disk is EROFS to a plain mkdir): the nearest folder above that exists says
+ * why — a file, a read-only disk, no permission — before the words are chosen.
+ */
+export async function mkdirFailure(error: unknown, folder: string, what: string): Promise<unknown> {
+  const code = errorCode(error);
+  return writeFailure(error, folder, what, code === 'ENOENT' ? ((await whyNotMade(folder)) ?? code) : code);
+}
+
+/** The error code the nearest existing folder above `folder` gives a write, or null if it takes one. */
+async function whyNotMade(folder: string): Promise<string | null> {
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    try {
+      if (!(await stat(dir)).isDirectory()) return 'ENOTDIR';
+      await access(dir, constants.W_OK);
+      return null;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return code ?? null;
+      if (dir === path.dirname(dir)) return null;
+    }
+  }
 }
