@@ -52,7 +52,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   const plan = planDecode(space, meta.depth, layout);
   const notes = await decodeNotes(absolute, meta, layout, plan);
   // A profile stated another way (PNG gAMA/cHRM, EXIF's DCF Adobe RGB) stands in for an ICC one.
-  const implied = plan.converted ? null : await impliedProfile(absolute, meta, plan.gray);
+  const implied = await impliedProfile(absolute, meta);
   if (implied?.note) notes.push(implied.note);
   // sharp reports no XMP or IPTC for a JPEG with a gain map: those come from the file's head.
   const head = meta.format === 'jpeg' && (!meta.xmp || !meta.iptc || meta.gainMap) ? await readJpegHead(absolute).catch(() => []) : [];

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Metadata } from 'sharp';
+import { isConvertedOnDecode } from './decode.js';
 import { bareExif } from './exif.js';
 import { D50_XYZ, writeProfile } from './icc-writer.js';
 import { readPngColourChunks, type PngColourChunks } from './png-colour-chunks.js';
@@ -9,10 +10,13 @@ import { readAtBuffer, readExifTree, tiffHeader } from './tiff-ifd.js';
  * A colour description a file gives without an ICC profile, turned into one: a PNG's gAMA/cHRM
  * chunks, or the DCF way cameras mark Adobe RGB in EXIF (ColorSpace = Uncalibrated and
  * InteropIndex "R03"). Decode carries it as the source's profile, so the network runs in sRGB
- * (working-space.ts) and the result embeds it, as it would the file's own.
+ * (working-space.ts) and the result embeds it, as it would the file's own; the editor's previews
+ * and 100 % crops (preview.ts) and side panel (metadata.ts) read the same, so Before matches After.
  */
 export interface ImpliedProfile {
   icc: Buffer;
+  /** The side panel's name for it, saying where it came from. */
+  label: string;
   /** What the user is told, where the file's own tags are not written back. */
   note?: string;
 }
@@ -25,14 +29,21 @@ const COLOR_SPACE_TAG = 0xa001;
 const INTEROP_INDEX_TAG = 0x0001;
 const UNCALIBRATED = 0xffff;
 
-/** `gray`: the pixels are decoded as gray (a gray PNG's gAMA becomes a GRAY profile). */
-export async function impliedProfile(path: string, meta: Metadata, gray: boolean): Promise<ImpliedProfile | null> {
-  if (meta.icc) return null;
+/**
+ * The one place that decides it, for decode, previews and the side panel alike. None where the
+ * file embeds a profile, or where decode converts it to sRGB (CMYK, Lab); a gray photo's (gray
+ * PNG's gAMA) is a GRAY profile.
+ */
+export async function impliedProfile(path: string, meta: Metadata): Promise<ImpliedProfile | null> {
+  const space = meta.space ?? 'srgb';
+  if (meta.icc || isConvertedOnDecode(space)) return null;
+  const gray = space === 'b-w' || space === 'grey16';
   if (meta.format === 'png') {
     const chunks = await readPngColourChunks(path).catch(() => null);
     return chunks ? pngProfile(chunks, basename(path), gray) : null;
   }
-  return !gray && (await isDcfAdobeRgb(meta.exif ?? null)) ? { icc: writeProfile({ description: 'Adobe RGB (1998)', gamma: ADOBE_RGB_GAMMA, toXyz: ADOBE_RGB_TO_XYZ }) } : null;
+  if (gray || !(await isDcfAdobeRgb(meta.exif ?? null))) return null;
+  return { icc: writeProfile({ description: 'Adobe RGB (1998)', gamma: ADOBE_RGB_GAMMA, toXyz: ADOBE_RGB_TO_XYZ }), label: 'Adobe RGB (1998), from EXIF' };
 }
 
 /**
@@ -52,6 +63,7 @@ function pngProfile(chunks: PngColourChunks, name: string, gray: boolean): Impli
   const description = `PNG ${stated} (gAMA${withChrm ? '/cHRM' : ''})`;
   return {
     icc: writeProfile({ description, gamma, ...(toXyz ? { toXyz } : {}) }),
+    label: description,
     note: `${name} describes its colours with PNG tags (${stated}) rather than an ICC profile: the result keeps the same colours under an equivalent ICC profile, "${description}", in place of those tags.`,
   };
 }

@@ -4,6 +4,7 @@ import { bareExif } from './exif.js';
 import { cameraName, EXIF_SUMMARY_TAGS, exposureText, lensName, takenAtIso, type ExifTags } from './exif-format.js';
 import { channelLayout } from './extra-channels.js';
 import { iccDescription } from './icc.js';
+import { impliedProfile } from './implied-profile.js';
 import { probeImage, type ProbeOptions } from './probe.js';
 
 /**
@@ -26,7 +27,8 @@ export async function readMetadataSummary(path: string, options: ProbeOptions = 
     channels: meta.channels ?? 3,
     space: meta.space ?? 'srgb',
     hasAlpha,
-    iccProfileName: iccDescription(meta.icc ?? null),
+    // A profile stated without ICC is named as such: the result embeds it (implied-profile.ts).
+    iccProfileName: iccDescription(meta.icc ?? null) ?? (await impliedProfile(absolute, meta).catch(() => null))?.label ?? null,
     camera: cameraName(tags),
     lens: lensName(tags),
     exposure: exposureText(tags),

@@ -1,7 +1,8 @@
-import sharp, { type JpegOptions, type Sharp } from 'sharp';
+import sharp, { type JpegOptions, type Metadata, type Sharp } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { channelLayout, keepBands } from './extra-channels.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
+import { previewProfile, withInputProfile, type InputProfile } from './preview-colour.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 
 export interface Preview {
@@ -12,30 +13,44 @@ export interface Preview {
 
 /**
  * A screen-size JPEG of a photo: upright, fitted inside maxEdge × maxEdge (never enlarged),
- * converted to sRGB through the embedded profile (screens and the renderer assume sRGB; this
- * is only for display, the full-resolution decode keeps the file's own values) and tagged sRGB.
+ * converted to sRGB through the embedded profile, or one stated without ICC as decode reads it
+ * (screens and the renderer assume sRGB; this is only for display, the full-resolution decode
+ * keeps the file's own values) and tagged sRGB.
  * Transparency is shown over white. JPEG shrink-on-load keeps this fast for large files.
  */
 export async function makePreview(path: string, maxEdge = 2048, options: ProbeOptions = {}): Promise<Preview> {
   const { path: absolute, meta } = await probeImage(path, options);
-  return screenJpeg(absolute, (await channelLayout(absolute, meta)).keep, (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), { quality: 88 });
+  return screenJpeg(absolute, await screenPlan(absolute, meta), (image) => image.resize({ width: maxEdge, height: maxEdge, fit: 'inside', withoutEnlargement: true }), { quality: 88 });
+}
+
+interface ScreenPlan {
+  /** The bands that are the picture (extra-channels.ts); null: all. */
+  keep: number[] | null;
+  /** A profile stated without ICC (preview-colour.ts); null: sharp's own reading. */
+  profile: InputProfile | null;
+}
+
+async function screenPlan(absolute: string, meta: Metadata): Promise<ScreenPlan> {
+  return { keep: (await channelLayout(absolute, meta)).keep, profile: await previewProfile(absolute, meta) };
 }
 
 /**
  * The upright photo, cut or scaled by `shape`, as an sRGB JPEG over white (what screens show).
- * `keep`: the bands that are the picture (extra-channels.ts), where a TIFF has extra channels that
- * are not transparency: picked from the shaped pixels, so a saved selection is not shown as holes.
+ * `keep`: where a TIFF has extra channels that are not transparency, picked from the shaped
+ * pixels, so a saved selection is not shown as holes. `profile`: attached after shaping, so the
+ * original's Before view has the colours of the result (which embeds that profile) in After.
  */
-async function screenJpeg(absolute: string, keep: number[] | null, shape: (image: Sharp) => Sharp, jpeg: JpegOptions): Promise<Preview> {
+async function screenJpeg(absolute: string, { keep, profile }: ScreenPlan, shape: (image: Sharp) => Sharp, jpeg: JpegOptions): Promise<Preview> {
   try {
-    const { data, info } = await withEndMarkerRepair(absolute, { ...STRICT_INPUT, autoOrient: true }, async (image) =>
-      (keep ? await pickBands(shape(image), keep) : shape(image))
+    const { data, info } = await withEndMarkerRepair(absolute, { ...STRICT_INPUT, autoOrient: true }, async (image) => {
+      const picked = keep ? await pickBands(shape(image), keep) : shape(image);
+      return (profile ? await withInputProfile(picked, profile) : picked)
         .flatten({ background: '#ffffff' })
         // Without an explicit target, sharp leaves 16-bit files in its P3 working space.
         .withIccProfile('srgb')
         .jpeg(jpeg)
-        .toBuffer({ resolveWithObject: true }),
-    );
+        .toBuffer({ resolveWithObject: true });
+    });
     return { jpeg: data, width: info.width, height: info.height };
   } catch (error) {
     throw decodeError(error, absolute);
@@ -75,5 +90,5 @@ export async function makeCrop(path: string, region: CropRegion, options: ProbeO
     throw new UnshakeError('INVALID_REQUEST', `The region ${region.left},${region.top} ${region.width}×${region.height} lies outside the ${fullWidth}×${fullHeight} photo.`);
   }
   // Full-resolution colour (4:4:4): at 100 % halved chroma softened colour edges (22 levels off vs 14).
-  return screenJpeg(absolute, (await channelLayout(absolute, meta)).keep, (image) => image.extract({ left, top, width, height }), { quality: 92, chromaSubsampling: '4:4:4' });
+  return screenJpeg(absolute, await screenPlan(absolute, meta), (image) => image.extract({ left, top, width, height }), { quality: 92, chromaSubsampling: '4:4:4' });
 }
