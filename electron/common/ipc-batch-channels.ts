@@ -46,6 +46,8 @@ export const batchChannels = {
         /** Photos in the batch, and those of them done when it stopped. */
         photos: z.number().int().nonnegative(),
         done: z.number().int().nonnegative(),
+        /** Photos the user cancelled before it stopped: a resume leaves them out. */
+        cancelled: z.number().int().nonnegative(),
         /** When it started (ms since 1970). */
         startedAt: z.number(),
       }),

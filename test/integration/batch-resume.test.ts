@@ -76,7 +76,7 @@ describe('an interrupted batch, the next time the app starts', () => {
     expect(compacted).not.toContain('kodim01.jpg');
     expect(compacted).not.toContain('polygon');
     const offers = ok<Offer[]>(await again.services.dispatch('job:batch-interrupted', {}));
-    expect(offers).toEqual([{ runId: reply.runId, title: 'card', paths: [folder], strength: 1, modelId: 'placeholder', photos: 5, done: before.size, startedAt: expect.any(Number) }]);
+    expect(offers).toEqual([{ runId: reply.runId, title: 'card', paths: [folder], strength: 1, modelId: 'placeholder', photos: 5, done: before.size, cancelled: 0, startedAt: expect.any(Number) }]);
     expect(await again.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_PATH' } });
 
     const resumed = ok<BatchReply & { paths: string[] }>(await again.services.dispatch('job:batch-resume', { runId: reply.runId }));

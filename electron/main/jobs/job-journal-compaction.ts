@@ -12,13 +12,18 @@ export function interruptedBatches(lines: readonly JournalLine[]): InterruptedBa
   /** Each journaled job's last status, with its batch. */
   const ends = new Map<string, { group: string; status: string }>();
   const carried = new Set<string>();
+  /** Photos the user cancelled, by batch: a resume leaves them out. */
+  const cancelled = new Map<string, Set<string>>();
   for (const line of lines) {
     if ('batch' in line) runs.set(line.batch.runId, { ...line.batch, done: line.batch.alreadyDone });
     else if ('interrupted' in line) {
       runs.set(line.interrupted.runId, line.interrupted);
       carried.add(line.interrupted.runId);
     } else if ('closed' in line) runs.delete(line.closed);
-    else ends.set(line.job, { group: line.group, status: line.status });
+    else if ('cancelledPhoto' in line) {
+      const { group, photo } = line.cancelledPhoto;
+      cancelled.set(group, (cancelled.get(group) ?? new Set()).add(photo));
+    } else ends.set(line.job, { group: line.group, status: line.status });
   }
   const ended = new Map<string, number>();
   const done = new Map<string, number>();
@@ -31,7 +36,9 @@ export function interruptedBatches(lines: readonly JournalLine[]): InterruptedBa
   return [...runs.values()].flatMap((run) => {
     if (carried.has(run.runId)) return [run];
     if ((ended.get(run.runId) ?? 0) >= run.queued) return [];
-    return [{ ...run, done: run.alreadyDone + (done.get(run.runId) ?? 0) }];
+    // A batch whose open photos were all cancelled has ended, as one stopped with Cancel batch: not offered (above).
+    const skipped = [...new Set([...run.cancelled, ...(cancelled.get(run.runId) ?? [])])];
+    return [{ ...run, done: run.alreadyDone + (done.get(run.runId) ?? 0), cancelled: skipped }];
   });
 }
 

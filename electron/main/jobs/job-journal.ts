@@ -23,6 +23,11 @@ export const batchRunRecordSchema = z.object({
   /** Photos it queued: the batch is interrupted while fewer of them than this have ended. */
   queued: z.number().int().nonnegative(),
   startedAt: z.number(),
+  /**
+   * Photos the user cancelled in an earlier run of this batch (one resumed): left out again. A
+   * record of an older version has none, read as none cancelled.
+   */
+  cancelled: z.array(z.string().min(1).max(4096)).default([]),
 });
 export type BatchRunRecord = z.infer<typeof batchRunRecordSchema>;
 
@@ -38,6 +43,11 @@ export const journalLineSchema = z.union([
   z.object({ batch: batchRunRecordSchema }),
   /** A status change of a journaled job (a batch's photo): its id and status only. */
   z.object({ job: z.string().min(1).max(100), group: z.string().min(1).max(100), status: z.enum(JOB_STATUSES) }),
+  /**
+   * A batch's photo the user cancelled (job:cancel): its path, so a resume leaves it out. Only
+   * cancelled ones are named; compaction drops the line with its batch once that has ended.
+   */
+  z.object({ cancelledPhoto: z.object({ group: z.string().min(1).max(100), photo: z.string().min(1).max(4096) }) }),
   /** An interrupted batch resumed or dismissed: no longer offered. */
   z.object({ closed: z.string().min(1).max(100) }),
   /** Written by compaction: a batch an earlier session left unfinished. */

@@ -7,12 +7,13 @@ import { resultFoldersOf } from '../../../model/src/image/photo-files.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import type { ServiceContext } from './context.js';
 
-type StartBatch = (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[] }) => Promise<IpcResponse<'batch'>>;
+type StartBatch = (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[]; cancelled: readonly string[] }) => Promise<IpcResponse<'batch'>>;
 
 /**
  * Batches an earlier session left unfinished (a crash, a kill, a quit mid-batch): listed for the
  * Batch panel, resumed with the settings they started with, or dismissed. A resume is a batch of
- * the same paths: results already written are found and skipped, so no photo runs twice.
+ * the same paths: results already written are found and skipped, so no photo runs twice, and
+ * photos the user cancelled before the interruption are left out.
  */
 export function createBatchResumeServices(
   context: ServiceContext,
@@ -28,7 +29,7 @@ export function createBatchResumeServices(
   const resuming = new Set<string>();
   return {
     interruptedBatches: async () =>
-      store.list().map(({ runId, title, paths, strength, modelId, photos, done, startedAt }) => ({ runId, title, paths, strength, modelId, photos, done, startedAt })),
+      store.list().map(({ runId, title, paths, strength, modelId, photos, done, cancelled, startedAt }) => ({ runId, title, paths, strength, modelId, photos, done, cancelled: cancelled.length, startedAt })),
     journalNotice: async () => ({ notice: store.takeNotice() }),
     async resumeBatch({ runId }) {
       const run = store.get(runId);
@@ -49,7 +50,8 @@ export function createBatchResumeServices(
         for (const p of present) context.granted.grant(p);
         const reply = await startBatch(
           { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
-          { settings: settingsInForce(run.settings), leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`) },
+          // Photos the user cancelled before the interruption stay cancelled: a resume finishes the rest.
+          { settings: settingsInForce(run.settings), leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`), cancelled: run.cancelled },
         ).catch((error: unknown) => {
           // Its model was deleted by hand since: a resume runs with no other.
           if (!(error instanceof UnshakeError) || error.code !== 'MODEL_NOT_FOUND') throw error;

@@ -28,12 +28,14 @@ export function createBatchService(context: ServiceContext): {
   /** Cancel batch: all its open photos at once, so none starts between two cancels. */
   cancelBatch: (request: IpcParsedRequest<'cancelBatch'>) => Promise<IpcResponse<'cancelBatch'>>;
   /** A batch with the output settings given (an interrupted one's, resumed) and notes of what was left out before it was planned. */
-  startBatch: (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[] }) => Promise<IpcResponse<'batch'>>;
+  startBatch: (request: IpcParsedRequest<'batch'>, options: StartOptions) => Promise<IpcResponse<'batch'>>;
 } {
   // Photos queued or being deblurred, by job: the same folder dropped again meanwhile does not
   // queue them twice, even if the output format or place changed since (keyed by the photo, not
   // its result). A job leaves it when it ends, however it ends (a cancelled one never runs).
   const pending = new Map<string, BatchItem>();
+  /** Each pending job's batch, for the journal: a photo the user cancels stays out of a resume. */
+  const runOf = new Map<string, string>();
   // Each queued photo's real path (links followed): a second drop that reaches it through a link
   // (ceremony/linkdir -> ../reception) is the same photo, not more work.
   const realInputs = new WeakMap<BatchItem, string>();
@@ -55,6 +57,11 @@ export function createBatchService(context: ServiceContext): {
     const item = pending.get(job.id);
     if (!item || !isTerminal(job.state.status)) return;
     pending.delete(job.id);
+    const group = runOf.get(job.id);
+    runOf.delete(job.id);
+    // Written before the job's own 'cancelled' line (listeners hear first). A quit or crash
+    // records no cancel: those photos are what a resume is for.
+    if (job.state.status === 'cancelled' && group) context.journal.append({ cancelledPhoto: { group, photo: item.input } });
     // A photo cancelled while queued never runs: the last one of its folder ends it here.
     removeIfLeftEmpty(path.dirname(item.output));
   });
@@ -83,7 +90,7 @@ export function createBatchService(context: ServiceContext): {
   const settingsOfRun = new Map<string, Settings>();
   const batch = (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> =>
     startBatch(request, { settings: (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get(), leftOut: [] });
-  const startBatch = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes }: { settings: Settings; leftOut: string[] }): Promise<IpcResponse<'batch'>> => {
+  const startBatch = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes, cancelled = [] }: StartOptions): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
     // The model is the whole batch's: one that is not there (or its manifest or file damaged) is
     // one error now, not the same failure for every photo of the folder. Checked here in main,
@@ -112,7 +119,14 @@ export function createBatchService(context: ServiceContext): {
     const searches = new Map<BatchItem, ResultSearch>();
     // Names this batch's photos and the queued ones will write: never another photo's result.
     const taken = new Set([...planned, ...queuedOutputs]);
+    const cancelledBefore = new Set(cancelled);
+    /** Photos the user cancelled in the run this one resumes: not deblurred now either. */
+    const skipped: string[] = [];
     for (const [index, item] of plan.entries()) {
+      if (cancelledBefore.has(item.input)) {
+        skipped.push(item.input);
+        continue;
+      }
       const real = reals[index]!;
       const underWay = queued.get(real);
       if (underWay) {
@@ -134,6 +148,7 @@ export function createBatchService(context: ServiceContext): {
       }
     }
     if (linked.length > 0) leftOut.push(linkedNote(linked));
+    if (skipped.length > 0) leftOut.push(cancelledNote(skipped));
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders: those
     // whose writing process is gone, for any result (the format changed since, or the result was
     // published before its carrier was removed); a live run's, this app's or a CLI's, stay.
@@ -145,7 +160,7 @@ export function createBatchService(context: ServiceContext): {
     // before its photos' lines. The same paths dropped again finish an interrupted batch.
     context.interruptedBatches.closeSame(paths);
     if (toDo.length > 0) {
-      const record = { runId, title, paths, strength: request.strength, modelId: request.modelId, settings, photos: plan.length, alreadyDone: alreadyDone.length, queued: toDo.length, startedAt: Date.now() };
+      const record = { runId, title, paths, strength: request.strength, modelId: request.modelId, settings, photos: plan.length, alreadyDone: alreadyDone.length, queued: toDo.length, startedAt: Date.now(), cancelled: skipped };
       context.journal.append({ batch: record });
     }
     const items: IpcResponse<'batch'>['items'] = [];
@@ -200,6 +215,7 @@ export function createBatchService(context: ServiceContext): {
         runId,
       );
       pending.set(job.id, item);
+      runOf.set(job.id, runId);
       items.push({ jobId: job.id, ...item });
     }
     const subfoldersLeftOut = await countSubfolders(paths, [BATCH_SUBFOLDER]);
@@ -217,6 +233,22 @@ export function createBatchService(context: ServiceContext): {
     return { cancelled: run.items.filter((item) => context.jobs.cancel(item.jobId)).length };
   };
   return { batch, batchRuns, cancelBatch, startBatch };
+}
+
+/** What a resume or Run again is handed besides the request. */
+interface StartOptions {
+  settings: Settings;
+  /** Notes of what was left out before the batch was planned. */
+  leftOut: string[];
+  /** Photos the user cancelled in the interrupted run being resumed: left out again. */
+  cancelled?: readonly string[];
+}
+
+/** Photos a resume leaves out because the user cancelled them before the interruption. */
+function cancelledNote(photos: readonly string[]): string {
+  const names = photos.slice(0, 3).map((photo) => path.basename(photo));
+  const more = photos.length > names.length ? ` and ${photos.length - names.length} more` : '';
+  return `${photos.length === 1 ? '1 photo you cancelled was' : `${photos.length} photos you cancelled were`} left out: ${names.join(', ')}${more}.`;
 }
 
 /** Photos of this drop already queued by another batch under another path (a link to its folder). */

@@ -25,7 +25,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     deblur: record({ jobId: JOB_ID }),
     batch: record({ runId: 'batch_1', items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [] }),
     batchRuns: record([]),
-    interruptedBatches: record([{ runId: BATCH_ID, title: 'Holiday', paths: ['/photos'], strength: 1, modelId: 'base', photos: 120, done: 47, startedAt: 1 }]),
+    interruptedBatches: record([{ runId: BATCH_ID, title: 'Holiday', paths: ['/photos'], strength: 1, modelId: 'base', photos: 120, done: 47, cancelled: 0, startedAt: 1 }]),
     resumeBatch: record({ runId: BATCH_ID, items: [], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [], paths: ['/photos'] }),
     dismissBatch: record({ dismissed: true as const }),
     journalNotice: record({ notice: null }),

@@ -34,6 +34,27 @@ describe('job journal compaction', () => {
     expect((await compactJobJournal(file)).interrupted.map((r) => r.runId)).toEqual(['batch_ghost']);
   });
 
+  it('keeps the photos the user cancelled with an interrupted batch; one whose open photos were all cancelled has ended', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    const cancel = (job: string, group: string, photo: string) => [{ cancelledPhoto: { group, photo } }, status(job, group, 'cancelled')];
+    const lines = [
+      // Before this field, an interrupted line named no cancelled photo: read as none.
+      { interrupted: { ...run('batch_older', 2), done: 1 } },
+      { batch: run('batch_cut', 3) }, status('j1', 'batch_cut', 'done'), ...cancel('j2', 'batch_cut', '/photos/batch_cut/b.jpg'), status('j3', 'batch_cut', 'running'),
+      { batch: { ...run('batch_again', 2), cancelled: ['/photos/batch_again/x.jpg'] } }, status('j4', 'batch_again', 'queued'),
+      { batch: run('batch_all_cancelled', 2) }, status('j5', 'batch_all_cancelled', 'done'), ...cancel('j6', 'batch_all_cancelled', '/photos/secret.jpg'),
+    ];
+    await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    const { interrupted } = await compactJobJournal(file);
+    expect(interrupted.map((r) => [r.runId, r.done, r.cancelled])).toEqual([
+      ['batch_older', 1, []],
+      ['batch_cut', 2, ['/photos/batch_cut/b.jpg']],
+      ['batch_again', 1, ['/photos/batch_again/x.jpg']],
+    ]);
+    expect(await readFile(file, 'utf8')).not.toContain('secret');
+    expect((await compactJobJournal(file)).interrupted).toEqual(interrupted);
+  });
+
   it('a missing journal is no batch, and is not made', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
     expect(await compactJobJournal(file)).toEqual({ interrupted: [], notice: null });
