@@ -33,7 +33,10 @@ export function connectToParent(): ParentTransport {
     return {
       kind: 'child-process',
       send: (message) => {
-        if (process.connected) send(message);
+        // `connected` is still true while the parent's death is unread (mid-tile): the write then
+        // fails with EPIPE, which without a callback is thrown as an uncaught 'error' on process.
+        // A gone parent wants nothing more; 'disconnect' ends the worker.
+        if (process.connected) send(message, undefined, {}, () => {});
       },
       onMessage: (handler) => process.on('message', handler),
     };
