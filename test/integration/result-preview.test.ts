@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -55,6 +55,24 @@ describe('the result of a deblur on screen', () => {
       ok: false,
       error: { code: 'IMAGE_TOO_LARGE', message: expect.stringMatching(/^wide\.jpg is 2\.0 megapixels/) },
     });
+  });
+
+  it('a deblur queued behind a batch runs under the limit in force when it was asked for, as the batch does', async () => {
+    t = await startTestServices('queued-limit');
+    const folder = path.join(t.workDir, 'card');
+    await mkdir(folder);
+    for (const name of ['a', 'b']) await sharp(PHOTO).resize(1600, 1200).jpeg().toFile(path.join(folder, `${name}.jpg`));
+    const image = await open('text.jpg', 1200, 900);
+    const batch = ok<{ items: { jobId: string }[] }>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' }));
+    const batchEnds = Promise.all(batch.items.map((item) => followJob(t!.services, item.jobId)));
+    await firstTile(t.services, batch.items[0]!.jobId);
+    // Asked for while a batch photo runs: it waits its turn, and the limit is lowered meanwhile.
+    const jobId = await deblur(image);
+    const ended = followJob(t.services, jobId);
+    ok(await t.services.dispatch('settings:set', { maxMegapixels: 1 }));
+    expect(ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId })).state.status).toBe('queued');
+    expect((await ended).at(-1)!.state).toMatchObject({ status: 'done', result: { width: 1200, height: 900 } });
+    expect((await batchEnds).map((updates) => updates.at(-1)!.state.status)).toEqual(['done', 'done']);
   });
 
   it('a result whose preview dies with the imaging process fails its job, naming the photo and why; Deblur again shows it', async () => {
