@@ -21,7 +21,8 @@ export const batchChannels = {
         title: z.string().min(1).max(300).optional(),
         /**
          * Run again: the runId of the batch this finishes. Its output settings (format, quality,
-         * where results go, suffix…) are used again, not today's, so its photos come out alike.
+         * where results go, suffix: BATCH_OUTPUT_SETTINGS) are used again, not today's, so its
+         * photos come out alike; the graphics-card choice and photo limit are today's.
          */
         again: z.string().min(1).max(100).optional(),
       })

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import { settingsForRerun } from '../../common/batch-output-settings.js';
 import { BATCH_SUBFOLDER, settingsInForce, type Settings } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { resultFoldersOf } from '../../../model/src/image/photo-files.js';
@@ -11,7 +12,8 @@ type StartBatch = (request: IpcParsedRequest<'batch'>, options: { settings: Sett
 
 /**
  * Batches an earlier session left unfinished (a crash, a kill, a quit mid-batch): listed for the
- * Batch panel, resumed with the settings they started with, or dismissed. A resume is a batch of
+ * Batch panel, resumed with the output settings they started with (today's graphics-card choice
+ * and photo limit: settingsForRerun), or dismissed. A resume is a batch of
  * the same paths: results already written are found and skipped, so no photo runs twice, and
  * photos the user cancelled before the interruption are left out.
  */
@@ -51,7 +53,7 @@ export function createBatchResumeServices(
         const reply = await startBatch(
           { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
           // Photos the user cancelled before the interruption stay cancelled: a resume finishes the rest.
-          { settings: settingsInForce(run.settings), leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`), cancelled: run.cancelled },
+          { settings: settingsForRerun(settingsInForce(run.settings), context.settings.get()), leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`), cancelled: run.cancelled },
         ).catch((error: unknown) => {
           // Its model was deleted by hand since: a resume runs with no other.
           if (!(error instanceof UnshakeError) || error.code !== 'MODEL_NOT_FOUND') throw error;

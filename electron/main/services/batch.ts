@@ -6,6 +6,7 @@ import { UnshakeError } from '../../../model/src/errors.js';
 import { isDiskFull } from '../../../model/src/image/disk-full.js';
 import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
+import { settingsForRerun } from '../../common/batch-output-settings.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
 import { unreadableNote } from '../../../model/src/image/readable-result.js';
@@ -86,10 +87,13 @@ export function createBatchService(context: ServiceContext): {
       .slice(-RUNS_RESTORED)
       .reverse()
       .map((run) => ({ ...run, jobs: run.items.flatMap((item) => context.jobs.get(item.jobId) ?? []) }));
-  // The settings each batch started with, for its Run again (past MAX_RUNS_KEPT: today's).
+  // The settings each batch started with: Run again keeps their output part (past MAX_RUNS_KEPT: today's).
   const settingsOfRun = new Map<string, Settings>();
-  const batch = (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> =>
-    startBatch(request, { settings: (request.again !== undefined ? settingsOfRun.get(request.again) : undefined) ?? context.settings.get(), leftOut: [] });
+  const batch = (request: IpcParsedRequest<'batch'>): Promise<IpcResponse<'batch'>> => {
+    const today = context.settings.get();
+    const kept = request.again !== undefined ? settingsOfRun.get(request.again) : undefined;
+    return startBatch(request, { settings: kept ? settingsForRerun(kept, today) : today, leftOut: [] });
+  };
   const startBatch = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes, cancelled = [] }: StartOptions): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
     // The model is the whole batch's: one that is not there (or its manifest or file damaged) is

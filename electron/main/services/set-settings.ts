@@ -5,5 +5,12 @@ import type { ServiceContext } from './context.js';
 export function createSetSettingsService(
   context: ServiceContext,
 ): (request: IpcParsedRequest<'setSettings'>) => Promise<IpcResponse<'setSettings'>> {
-  return async (patch) => context.settings.set(patch);
+  return async (patch) => {
+    const before = context.settings.get().preferredExecutionProvider;
+    const settings = await context.settings.set(patch);
+    // The last job's processor is not where the next deblur runs any more: the status bar says
+    // it is chosen at the next deblur rather than naming hardware that may not be used again.
+    if (settings.preferredExecutionProvider !== before) context.engineState.executionProvider = null;
+    return settings;
+  };
 }

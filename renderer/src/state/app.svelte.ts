@@ -35,7 +35,11 @@ class AppState {
 
   /** Changes settings in main (which validates and stores them); the stored settings come back. */
   async updateSettings(patch: SettingsPatch): Promise<void> {
-    const write = this.guard(async () => (this.settings = await api.setSettings(patch)));
+    const write = this.guard(async () => {
+      this.settings = await api.setSettings(patch);
+      // Main forgets the last job's processor once the choice changes: the status bar follows.
+      if (patch.preferredExecutionProvider !== undefined) this.info = await api.appInfo();
+    });
     this.settingsWrites = this.settingsWrites.then(() => write);
     await write;
   }
