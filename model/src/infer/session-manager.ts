@@ -3,27 +3,17 @@ import os from 'node:os';
 import type ort from 'onnxruntime-node';
 import type { ModelManifest } from '../models/manifest.js';
 import { createSession, validateAgainstManifest, type SessionHandle } from './session-create.js';
+import { executionProviderChain, type EpPreference } from './provider-chain.js';
 
 export { checkModelLoads, type SessionHandle } from './session-create.js';
+export { executionProviderChain, type EpPreference } from './provider-chain.js';
 
 /**
  * One lazily created ORT session per (model file and its contents, EP chain), reused across calls.
- * Each platform has an EP chain; a provider that fails to initialise is recorded with ORT's
- * reason and the next one is tried, so every result can say which EP ran and why.
+ * The chain is the providers this build of ONNX Runtime has (provider-chain.ts); one that fails to
+ * initialise is recorded with ORT's reason and the next one is tried, so every result can say
+ * which EP ran and why.
  */
-export type EpPreference = 'auto' | 'cpu';
-
-const CHAINS: Partial<Record<NodeJS.Platform, readonly string[]>> = {
-  linux: ['cuda', 'cpu'],
-  win32: ['cuda', 'dml', 'cpu'],
-  darwin: ['coreml', 'cpu'],
-};
-
-export function executionProviderChain(platform: NodeJS.Platform, preferred: EpPreference = 'auto'): string[] {
-  if (preferred === 'cpu') return ['cpu'];
-  return [...(CHAINS[platform] ?? ['cpu'])];
-}
-
 const cache = new Map<string, Promise<SessionHandle>>();
 /** The file identity each model path was last opened with: a changed file supersedes the old one. */
 const identityByPath = new Map<string, string>();
@@ -47,7 +37,7 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
   const preferred = options.preferred ?? 'auto';
   const threads = options.threads ?? os.availableParallelism();
   const cacheDir = options.optimizedCacheDir;
-  const full = executionProviderChain(process.platform, preferred);
+  const full = executionProviderChain(preferred);
   const loadable = () => full.filter((ep) => !unloadable.has(ep));
   // The file's identity is in the key: a model re-imported or retrained under the same path is
   // a new network, not the session built from the old bytes.

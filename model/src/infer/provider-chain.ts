@@ -1,0 +1,31 @@
+import ort from 'onnxruntime-node';
+
+/** Which execution providers a deblur may try: the user's choice, within what this build of ONNX Runtime has. */
+export type EpPreference = 'auto' | 'cpu';
+
+/** A provider as the onnxruntime-node binding lists it; `bundled: false` is an add-on installed apart (CUDA on Linux). */
+export interface OrtBackend {
+  name: string;
+  bundled: boolean;
+}
+
+/**
+ * Graphics providers, fastest first. Each binary has its own (1.30: Windows DirectML, no CUDA;
+ * Linux x64 CUDA as an add-on; Linux arm64 none; macOS CoreML), so a fixed per-platform list tried
+ * providers a build lacks and reported "cuda skipped: backend not found" on every Windows result,
+ * as if CUDA could be made to work. WebGPU and TensorRT are listed too but not tried: unmeasured.
+ */
+const GRAPHICS_ORDER = ['cuda', 'dml', 'coreml'] as const;
+
+let installed: readonly OrtBackend[] | undefined;
+
+/** What the installed binding was built with (asked once: it cannot change in a process). */
+export function installedBackends(): readonly OrtBackend[] {
+  return (installed ??= ort.listSupportedBackends());
+}
+
+export function executionProviderChain(preferred: EpPreference = 'auto', backends: readonly OrtBackend[] = installedBackends()): string[] {
+  if (preferred === 'cpu') return ['cpu'];
+  const built = new Set(backends.map((backend) => backend.name));
+  return [...GRAPHICS_ORDER.filter((name) => built.has(name)), 'cpu'];
+}
