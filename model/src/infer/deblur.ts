@@ -7,7 +7,8 @@ import type { RasterImage } from '../image/types.js';
 import type { WorkingSpace } from '../image/working-space.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { BandAccumulator } from './band-accumulator.js';
-import { useSession, type EpPreference } from './session-manager.js';
+import { ProviderFallback } from './provider-fallback.js';
+import type { EpPreference } from './session-manager.js';
 import { readTile, type SampleImage } from './tile-io.js';
 import { assertTileFits, chooseTileSize } from './tile-size.js';
 import { planBands, roundUp, tileGeometry, type Rect } from './tiler.js';
@@ -91,16 +92,17 @@ async function streamDeblur(source: SampleImage, target: SampleImage, options: D
     ...(options.preferredProvider ? { preferred: options.preferredProvider } : {}),
     ...(options.threads ? { threads: options.threads } : {}),
   };
-  return useSession(onnxPath, sessionOptions, ({ executionProvider, session }) => runTiles(source, target, options, executionProvider, session));
+  const sessions = await ProviderFallback.open(onnxPath, sessionOptions);
+  try {
+    const stats = await runTiles(source, target, options, sessions);
+    // The provider that ran the last tile: the CPU after a graphics card failed midway.
+    return { ...stats, executionProvider: sessions.executionProvider };
+  } finally {
+    await sessions.close();
+  }
 }
 
-async function runTiles(
-  source: SampleImage,
-  target: SampleImage,
-  options: DeblurOptions,
-  executionProvider: ExecutionProviderInfo,
-  session: ort.InferenceSession,
-): Promise<DeblurStats> {
+async function runTiles(source: SampleImage, target: SampleImage, options: DeblurOptions, sessions: ProviderFallback): Promise<DeblurStats> {
   const { manifest } = options.model;
   const { io } = manifest;
   const { width, height } = source;
@@ -110,7 +112,7 @@ async function runTiles(
     sizeMultiple: io.sizeMultiple,
   });
   assertTileFits(manifest, geometry.tileSize, width, height);
-  const stats: DeblurStats = { executionProvider, tiles: 0, tileSize: geometry.tileSize, networkSeconds: 0, accumulator: { rows: 0, width: 0, bytes: 0 } };
+  const stats: DeblurStats = { executionProvider: sessions.executionProvider, tiles: 0, tileSize: geometry.tileSize, networkSeconds: 0, accumulator: { rows: 0, width: 0, bytes: 0 } };
   const region = options.mask ? maskBounds(options.mask, width, height) : { x: 0, y: 0, width, height };
   if (!region || options.strength === 0) return stats;
 
@@ -132,7 +134,7 @@ async function runTiles(
       readTile(source, tile.window, padW, padH, io.range, input, options.workingSpace);
       await throwIfCancelled(options.signal);
       const started = performance.now();
-      await runTile(session, manifest, input, output, padW, padH);
+      await sessions.run((session) => runTile(session, manifest, input, output, padW, padH));
       stats.networkSeconds += (performance.now() - started) / 1000;
       if (!acc.add(output, padW, padH, tile, io.range)) {
         // Clamped, NaN became black and ±Infinity black or white: a photo that looked deblurred.

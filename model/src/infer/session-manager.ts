@@ -23,6 +23,12 @@ const identityByPath = new Map<string, string>();
  * 'cpu' built two identical CPU sessions, each with its own ~400 MB arena.
  */
 const unloadable = new Map<string, string>();
+/**
+ * Providers that loaded but then failed a run of a model (a graphics card out of memory), with the
+ * reason to show, per model path: the next deblur of that model goes straight to the next provider
+ * instead of failing on the same card again. Only a restart forgets it.
+ */
+const failedRuns = new Map<string, Map<string, string>>();
 
 export interface SessionOptions {
   preferred?: EpPreference;
@@ -38,7 +44,8 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
   const threads = options.threads ?? os.availableParallelism();
   const cacheDir = options.optimizedCacheDir;
   const full = executionProviderChain(preferred);
-  const loadable = () => full.filter((ep) => !unloadable.has(ep));
+  const failed = failedRuns.get(modelPath);
+  const loadable = () => full.filter((ep) => !unloadable.has(ep) && !failed?.has(ep));
   // The file's identity is in the key: a model re-imported or retrained under the same path is
   // a new network, not the session built from the old bytes.
   const identity = await fileIdentity(modelPath);
@@ -68,7 +75,8 @@ export async function getSession(modelPath: string, options: SessionOptions = {}
   const tried = full.flatMap((name) => {
     const own = handle.executionProvider.tried.find((t) => t.name === name);
     if (own) return [own];
-    return unloadable.has(name) ? [{ name, ok: false, reason: unloadable.get(name)! }] : [];
+    const reason = unloadable.get(name) ?? failed?.get(name);
+    return reason !== undefined ? [{ name, ok: false, reason }] : [];
   });
   const reported = { ...handle, executionProvider: { ...handle.executionProvider, tried } };
   return options.manifest ? validateAgainstManifest(reported, options.manifest) : reported;
@@ -137,19 +145,45 @@ async function retire(pending: Promise<SessionHandle>): Promise<void> {
  * that use one or two models in turn (bench, tests).
  */
 export async function useSession<T>(modelPath: string, options: SessionOptions, work: (handle: SessionHandle) => Promise<T>): Promise<T> {
-  const handle = await getSession(modelPath, options);
-  const { session } = handle;
-  users.set(session, (users.get(session) ?? 0) + 1);
+  const { handle, release } = await acquireSession(modelPath, options);
   try {
     return await work(handle);
   } finally {
+    await release();
+  }
+}
+
+/** useSession without the callback, for a run that may change sessions midway (provider-fallback.ts). */
+export async function acquireSession(modelPath: string, options: SessionOptions): Promise<{ handle: SessionHandle; release: () => Promise<void> }> {
+  const handle = await getSession(modelPath, options);
+  const { session } = handle;
+  users.set(session, (users.get(session) ?? 0) + 1);
+  let released = false;
+  const release = async (): Promise<void> => {
+    if (released) return;
+    released = true;
     const left = (users.get(session) ?? 1) - 1;
     if (left > 0) users.set(session, left);
     else {
       users.delete(session);
       if (retired.delete(session)) await session.release();
     }
-  }
+  };
+  return { handle, release };
+}
+
+/**
+ * A provider that failed a run of this model (not the CPU: its failure is the model's own) is left
+ * out of the model's chain for the rest of this process, and its sessions of the model are retired
+ * (released once no run uses them) so the card's memory is given back.
+ */
+export async function markProviderFailed(modelPath: string, provider: string, reason: string): Promise<void> {
+  if (provider === 'cpu') return;
+  const failed = failedRuns.get(modelPath) ?? new Map<string, string>();
+  failed.set(provider, reason);
+  failedRuns.set(modelPath, failed);
+  const onIt = [...cache].filter(([key, pending]) => key.split('\u0000').at(-2) === modelPath && ready.get(pending)?.executionProvider.active === provider);
+  for (const pending of new Set(onIt.map(([, value]) => value))) await retire(pending);
 }
 
 /**
