@@ -14,6 +14,8 @@ import type { SourceMetadata } from '../../model/src/image/types.js';
  * The worker validates what it receives, so a bad message is an error reply, never a crash.
  */
 const absolutePath = z.string().min(1).max(4096);
+/** The graphics-card setting when a training run starts; absent: the fastest backend (the CLI's way). */
+const trainingProvider = z.enum(['auto', 'cpu']).optional();
 const bytes = z.custom<Uint8Array<ArrayBufferLike>>((value) => value instanceof Uint8Array, 'expected bytes');
 
 /**
@@ -117,8 +119,8 @@ export const engineRequestSchemas = {
   modelFolder: z.object({ userModelsDir: absolutePath, modelId: z.string().min(1) }).strict(),
   /** A fine-tuning run (only ever sent to the training process): a new one, or an interrupted one resumed. */
   train: z.discriminatedUnion('kind', [
-    newTrainingRunSchema.extend({ kind: z.literal('new'), userModelsDir: absolutePath, folder: absolutePath, runId: trainingRunIdSchema }).strict(),
-    z.object({ kind: z.literal('resume'), userModelsDir: absolutePath, runId: trainingRunIdSchema }).strict(),
+    newTrainingRunSchema.extend({ kind: z.literal('new'), userModelsDir: absolutePath, folder: absolutePath, runId: trainingRunIdSchema, preferredProvider: trainingProvider }).strict(),
+    z.object({ kind: z.literal('resume'), userModelsDir: absolutePath, runId: trainingRunIdSchema, preferredProvider: trainingProvider }).strict(),
   ]),
   /** The id a new run's model gets, refused at once when taken. */
   planTrainingRun: z.object({ userModelsDir: absolutePath, baseModelId: modelIdSchema, name: z.string().min(1) }).strict(),

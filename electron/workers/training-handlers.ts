@@ -28,7 +28,7 @@ export async function train(request: EngineRequest<'train'>, { signal, onProgres
           ...(request.settings ? { settings: request.settings } : {}),
         }
       : { ...library, kind: 'resume', runId: request.runId },
-    { signal, onProgress, ...bundledTrainingResources() },
+    { signal, onProgress, ...(request.preferredProvider ? { preferredProvider: request.preferredProvider } : {}), ...bundledTrainingResources() },
   );
 }
 

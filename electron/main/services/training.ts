@@ -62,7 +62,9 @@ export function createTrainingServices(context: ServiceContext): {
     const job = context.jobs.enqueue(
       'training',
       async ({ signal, progress }) => {
-        const run = context.trainingEngine.request('train', payload, { signal, onProgress: progress });
+        // The graphics-card setting as the run starts (a queued run takes a change made meanwhile).
+        const preferredProvider = context.settings.get().preferredExecutionProvider;
+        const run = context.trainingEngine.request('train', { ...payload, preferredProvider }, { signal, onProgress: progress });
         working.set(runId, run);
         try {
           return { model: await run };

@@ -36,7 +36,16 @@ export interface BackendOptions {
    * native CPU backend failed, 'accept' takes it in WebGPU's place, 'refuse' never uses one.
    */
   softwareAdapter?: 'fallback' | 'accept' | 'refuse';
+  /**
+   * The app's graphics-card setting off ('cpu'): no backend that runs on a graphics card (CUDA,
+   * WebGPU on a hardware adapter), each skipped with that reason; WebGPU's software renderer runs
+   * on the processor and stays.
+   */
+  processorOnly?: boolean;
 }
+
+/** The skip reason the CLI and the panel show when the setting keeps training off the graphics card. */
+export const PROCESSOR_ONLY_REASON = 'not used: the graphics-card setting says to use the processor';
 
 const ORDER: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'cpu'];
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|basic render/i;
@@ -97,7 +106,7 @@ async function openDawn(): Promise<{ gpu: GpuLike; adapter: GpuAdapterLike | nul
 }
 
 /** Sets up WebGPU through Dawn; returns the adapter's label and whether it is software. */
-async function tryWebGpu(allowSoftware: boolean): Promise<{ adapter: string; software: boolean }> {
+async function tryWebGpu(allowSoftware: boolean, allowHardware = true): Promise<{ adapter: string; software: boolean }> {
   dawnAdapter ??= openDawn().catch((error: unknown) => {
     dawnAdapter = null; // a failed import or request may succeed later (e.g. a driver installed meanwhile)
     throw error;
@@ -107,6 +116,7 @@ async function tryWebGpu(allowSoftware: boolean): Promise<{ adapter: string; sof
   const label = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
   const software = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(label);
   if (software && !allowSoftware) throw new SoftwareAdapterError(`only a software adapter is available (${label || 'fallback'}), not a hardware GPU`);
+  if (!software && !allowHardware) throw new Error(`${label || 'a hardware adapter'}: ${PROCESSOR_ONLY_REASON}`);
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
@@ -122,16 +132,26 @@ async function tryNativeCpu(): Promise<void> {
   await activate('tensorflow');
 }
 
+/** The last backend loadBestBackend started in this process: training.json records it (backend-record.ts). */
+let lastChoice: BackendChoice | null = null;
+export const lastBackendChoice = (): BackendChoice | null => lastChoice;
+
 export async function loadBestBackend(options: BackendOptions = {}): Promise<BackendChoice> {
   const tried: BackendAttempt[] = [];
   const policy = options.softwareAdapter ?? 'fallback';
   let softwareSeen = false;
   // Filled by the WebGPU attempt (an object, so TypeScript does not narrow it to null).
   const found: { webgpu: { adapter: string; software: boolean } | null } = { webgpu: null };
+  const gpuAllowed = options.processorOnly !== true;
   const attempts: Record<BackendName, () => Promise<void>> = {
-    'tensorflow-gpu': tryNativeGpu,
+    'tensorflow-gpu': gpuAllowed
+      ? tryNativeGpu
+      : () => {
+          // Not even imported: tfjs-node-gpu would take the card's memory as it loads.
+          throw new Error(PROCESSOR_ONLY_REASON);
+        },
     webgpu: async () => {
-      found.webgpu = await tryWebGpu(policy === 'accept');
+      found.webgpu = await tryWebGpu(policy === 'accept', gpuAllowed);
     },
     tensorflow: tryNativeCpu,
     cpu: () => activate('cpu'),
@@ -144,7 +164,8 @@ export async function loadBestBackend(options: BackendOptions = {}): Promise<Bac
       tried.push({ name, ok: true, reason: null });
       const adapter = name === 'webgpu' ? found.webgpu : null;
       const warning = name === 'cpu' ? CPU_WARNING : adapter?.software ? SOFTWARE_WARNING : null;
-      return { name, tried, warning, ...(adapter ?? {}) };
+      lastChoice = { name, tried, warning, ...(adapter ?? {}) };
+      return lastChoice;
     } catch (error) {
       tried.push({ name, ok: false, reason: error instanceof Error ? error.message : String(error) });
       if (error instanceof SoftwareAdapterError && policy === 'fallback' && !softwareSeen) {

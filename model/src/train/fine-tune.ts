@@ -35,6 +35,8 @@ export interface FineTuneOptions {
   synthesisSpecPath?: string;
   mildSpecPath?: string;
   sharedDataDir?: string;
+  /** The app's graphics-card setting when the run starts: 'cpu' keeps training off the card too. */
+  preferredProvider?: 'auto' | 'cpu';
   signal?: AbortSignal;
   onProgress(progress: FineTuneProgress): void;
 }
@@ -50,6 +52,8 @@ export interface FineTuneOutcome {
 }
 
 const DEFAULT_CHECKPOINT_EVERY = 25;
+/** Said at the start of a run the setting keeps off the graphics card, so a slow run is not a mystery. */
+export const PROCESSOR_ONLY_NOTE = 'The graphics card is not used: “Deblur and fine-tune on the graphics card” is off in the Output panel.';
 
 export async function fineTune(request: FineTuneRequest, options: FineTuneOptions): Promise<FineTuneOutcome> {
   const progress = panelProgress(options.onProgress);
@@ -58,9 +62,10 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
   report('Loading TensorFlow.js');
   // Imported here, not at the top: listing and discarding runs, and planning one, never load TF.js.
   const [{ defaultCriticWidth, isCpuBound, loadBestBackend }, { trainModel }] = await Promise.all([import('./backend.js'), import('./trainer.js')]);
-  const backend = await loadBestBackend();
+  const processorOnly = options.preferredProvider === 'cpu';
+  const backend = await loadBestBackend({ processorOnly });
   const runOptions = request.kind === 'new' ? await newRun(request, isCpuBound(backend)) : await resumedRun(request);
-  progress.setBackend(plainBackend(backend));
+  progress.setBackend(`${plainBackend(backend)}${processorOnly ? ` ${PROCESSOR_ONLY_NOTE}` : ''}`);
   report('Checking the photos');
 
   let result: Awaited<ReturnType<typeof trainModel>>;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultCriticWidth, describeBackend, isCpuBound, loadBestBackend } from '../../../model/src/train/backend.js';
+import { defaultCriticWidth, describeBackend, isCpuBound, lastBackendChoice, loadBestBackend, PROCESSOR_ONLY_REASON } from '../../../model/src/train/backend.js';
 
 const installed = async (name: string) => import(name).then(() => true, () => false);
 
@@ -43,6 +43,14 @@ describe('loadBestBackend', () => {
       ],
     });
     expect(said).toBe('webgpu on llvmpipe (software renderer) (skipped tensorflow-gpu: not installed; webgpu on a graphics card: only a software adapter is available)');
+  });
+
+  it('with the graphics-card setting off, skips every backend on a graphics card and says why', async () => {
+    const choice = await loadBestBackend({ processorOnly: true });
+    // tfjs-node-gpu is not even loaded: the setting is the reason, not a missing package.
+    expect(choice.tried[0]).toEqual({ name: 'tensorflow-gpu', ok: false, reason: PROCESSOR_ONLY_REASON });
+    expect(isCpuBound(choice)).toBe(true);
+    expect(lastBackendChoice()).toBe(choice);
   });
 
   it('honours a restricted candidate list', async () => {
