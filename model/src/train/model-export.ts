@@ -4,6 +4,7 @@ import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { psnrText } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
+import type { BackendRecord } from './backend-record.js';
 import { mkdirFailure } from './write-failure.js';
 import { listModels } from '../models/library.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
@@ -50,7 +51,10 @@ export interface TrainingSummary {
   batch: number;
   /** Absent in models exported before it was recorded. */
   learningRate?: number;
+  /** TF.js's name for the last session's backend ("webgpu", "tensorflow"): kept for older readers; `backends` says more. */
   backend: string;
+  /** Each session's backend in words and whether it was a graphics card (a resumed run has several); absent before 2026-12-07. */
+  backends?: BackendRecord[];
   lossWeights: Record<string, number>;
   /** heldOut false: measured on the training photos themselves (one pair or one scene to train on). */
   validation: { input: Scores; base: Scores; fineTuned: Scores; crop: number; heldOut: boolean };

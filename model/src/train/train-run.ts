@@ -1,6 +1,7 @@
 import { rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
+import type { BackendRecord } from './backend-record.js';
 import { hasCheckpoint, listCheckpoints, loadCheckpoint } from './checkpoint.js';
 import { assertNewModelId, isPartialExport, readExportedModel, type ExportedModel, type TrainingSummary } from './model-export.js';
 import { resumeOptions } from './resume-hint.js';
@@ -31,6 +32,8 @@ export interface RunState extends Partial<RunSettings> {
   /** The pairs or sharp-photos folder, and the base model's id: what the app resumes with. Absent in older checkpoints. */
   folder?: string;
   baseId?: string;
+  /** Where each session of the run trained, in order; absent in checkpoints from before it was recorded. */
+  backends?: BackendRecord[];
 }
 
 /** Where interrupted runs keep their checkpoints: a dot-folder, so the library skips it. */

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { scoredOn } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import type { ModelManifest } from '../models/manifest.js';
+import { recordBackend } from './backend-record.js';
 import { createCritic } from './critic.js';
 import type { LossWeights } from './losses.js';
 import { exportFineTuned, type ExportedModel, type TrainingSummary } from './model-export.js';
@@ -183,6 +184,8 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
         `Training went wrong: at step ${state.step} the fine-tuned model produces invalid values (not numbers) on ${scoredOn(data.heldOut)}, so it was not saved. Train again, on other photos or for fewer steps; the model in use stays as it is.`,
       );
     };
+    // This session's backend joins the run's list (saved with each checkpoint, written to training.json).
+    state.backends = [...(state.backends ?? []), recordBackend(state.step)];
     if (saved) {
       await restoreNets(run, saved);
       emit({ type: 'resumed', step: state.step, ...settings });
@@ -243,6 +246,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       batch,
       learningRate: settings.learningRate,
       backend: tf.getBackend(),
+      backends: state.backends,
       lossWeights: { ...weights },
       validation: { ...state.baseline, fineTuned, crop: validationCrop, heldOut: data.heldOut },
       finishedAt: new Date().toISOString(),
