@@ -12,7 +12,7 @@ import { resolveModel, type ResolvedModel } from '../../../model/src/models/libr
  * run throws what ORT's CUDA arena throws when the card's memory is full (BFCArena), so the
  * engine's fallback runs on real tiles of a real photo with the shipped model.
  */
-const gpu = executionProviderChain(process.platform)[0]!;
+const gpu = executionProviderChain()[0]!;
 const OOM =
   "[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Non-zero status code returned while running Conv node. Name:'Conv_12' Status Message: " +
   '/onnxruntime_src/onnxruntime/core/framework/bfc_arena.cc:376 void* onnxruntime::BFCArena::AllocateRawInternal(size_t, bool, onnxruntime::Stream*, bool, ' +
