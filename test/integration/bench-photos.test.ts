@@ -10,7 +10,9 @@ describe('runBench without its photos', () => {
     const model = await resolveModel('placeholder', { userModelsDir: path.join(repoRoot, 'no-such-models') });
     const lines: string[] = [];
     const missing = path.join(repoRoot, 'no-such-photos');
-    await expect(runBench(model, { sizes: [0.1], tileSizes: [256], threads: [1], training: false, photosDir: missing, log: (l) => lines.push(l) })).rejects.toMatchObject({
+    // Nothing is written before the check: the work folder need not exist.
+    const workDir = path.join(repoRoot, 'no-such-work-dir');
+    await expect(runBench(model, { sizes: [0.1], tileSizes: [256], threads: [1], training: false, photosDir: missing, workDir, log: (l) => lines.push(l) })).rejects.toMatchObject({
       code: 'FILE_NOT_FOUND',
       message: `The bench needs real photos in ${missing} (the shared data folder next to the repo).`,
     });

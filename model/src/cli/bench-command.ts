@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
@@ -91,20 +91,25 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const without = values['train-only'] ? '' : ', or leave fine-tuning out with --no-train (--keep-training keeps the last report\'s)';
     throw new UnshakeError('MODEL_NOT_FOUND', `Timing fine-tuning needs the VGG19 weights of its perceptual loss: ${vggProblem}. Put the vgg19-block3 folder there or name it with --vgg <folder>${without}.`);
   }
-  // Ctrl-C (or SIGTERM, SIGHUP) ends the measuring child and removes this folder: the inputs
-  // (100 MP ones with --full), outputs and ONNX files. Ours, so it is known when the run stops.
+  // The inputs (100 MP ones with --full), outputs and ONNX files go here. This command alone
+  // removes it, by the one function below: at the end, and on Ctrl-C (or SIGTERM, SIGHUP), which
+  // also ends the measuring child and exits from within withInterruptCleanup, past any finally.
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-bench-'));
+  /** Synchronous: onStop runs right before process.exit. False if the folder is still there. */
+  const removeWorkDir = (): boolean => {
+    rmSync(workDir, { recursive: true, force: true });
+    return !existsSync(workDir);
+  };
   try {
     return await withInterruptCleanup(jsonPath, ({ signal }) => measureAndWrite(signal), {
       stopping: 'ending the measurement in progress and removing the temporary files',
       onStop: () => {
-        rmSync(workDir, { recursive: true, force: true });
-        const folder = existsSync(workDir) ? `could not remove its temporary folder ${workDir}: delete it by hand` : `its temporary folder ${workDir} is removed`;
+        const folder = removeWorkDir() ? `its temporary folder ${workDir} is removed` : `could not remove its temporary folder ${workDir}: delete it by hand`;
         return `the bench stopped; nothing more is measured or written, and ${folder}.`;
       },
     });
   } finally {
-    await rm(workDir, { recursive: true, force: true });
+    removeWorkDir();
   }
 
   async function measureAndWrite(signal: AbortSignal): Promise<number> {

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -12,19 +13,30 @@ const run = promisify(execFile);
  * Node process with `request` as JSON in argv[2], and parses the JSON line it prints last.
  * Each measurement gets its own process: peak RSS and TF.js backends are per process.
  * `signal` (the CLI's Ctrl-C) ends the child too: it would otherwise go on alone and write
- * into a temp folder the bench has removed.
+ * into a temp folder the bench has removed; it is waited for, so none outlives the bench.
+ * `onStart` gets the child's pid as soon as it runs (the bench says which process measures).
  */
-export async function runBenchChild<T>(moduleName: string, request: unknown, what: string, signal?: AbortSignal): Promise<T> {
+export async function runBenchChild<T>(moduleName: string, request: unknown, what: string, signal?: AbortSignal, onStart?: (pid: number) => void): Promise<T> {
   const child = fileURLToPath(new URL(`./${moduleName}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
   // From source (npm run bench), the child needs tsx's loader too.
   const loader = child.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const running = run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: REPO_ROOT, maxBuffer: 1 << 20, ...(signal ? { signal } : {}) });
+  if (running.child.pid !== undefined) onStart?.(running.child.pid);
   try {
-    const { stdout } = await run(process.execPath, [...loader, child, JSON.stringify(request)], { cwd: REPO_ROOT, maxBuffer: 1 << 20, ...(signal ? { signal } : {}) });
+    const { stdout } = await running;
     return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as T;
   } catch (error) {
-    if (signal?.aborted) throw error;
+    // The abort only sends the child SIGTERM and rejects at once: its end is awaited here.
+    if (signal?.aborted) {
+      await exited(running.child);
+      throw error;
+    }
     throw new UnshakeError('INTERNAL', `The bench run ${what} failed: ${childFailure(error)}`, { cause: error });
   }
+}
+
+function exited(child: ChildProcess): Promise<unknown> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit');
 }
 
 /**

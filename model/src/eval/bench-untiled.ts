@@ -32,10 +32,15 @@ export function untiledSize(megapixels: number, sizeMultiple: number, freeBytes 
   return { width, height };
 }
 
-export async function untiledNetwork(model: ResolvedModel, options: { megapixels: number; threads: number; preferred: EpPreference; signal?: AbortSignal | undefined }): Promise<UntiledPoint> {
+export async function untiledNetwork(
+  model: ResolvedModel,
+  options: { megapixels: number; threads: number; preferred: EpPreference; signal?: AbortSignal | undefined; log?: (line: string) => void },
+): Promise<UntiledPoint> {
   const { width, height } = untiledSize(options.megapixels, model.manifest.io.sizeMultiple);
   const request: UntiledRequest = { onnxPath: model.onnxPath, manifest: model.manifest, width, height, threads: options.threads, preferred: options.preferred };
-  const r = await runBenchChild<UntiledResult>('bench-untiled-child', request, `of the untiled network at ${width}×${height}`, options.signal);
+  // Which process measures: a user watching top (or a test) can tell it from the bench itself.
+  const started = (pid: number) => options.log?.(`  untiled ${width}×${height}: measuring in its own process (pid ${pid})…`);
+  const r = await runBenchChild<UntiledResult>('bench-untiled-child', request, `of the untiled network at ${width}×${height}`, options.signal, started);
   const megapixels = (r.width * r.height) / 1e6;
   return { ...r, megapixels, secondsPerMegapixel: r.seconds / megapixels };
 }
