@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,10 @@ import { makeGoproPairsFolder, repoRoot } from '../unit/train/helpers.js';
  * file must go cannot be written over. The read-only disk is a bind mount, so that test needs
  * root and is skipped for other users.)
  */
+const isRoot = process.getuid?.() === 0;
 let work: string;
+let readOnly: string;
+let mounted = false;
 let o: Omit<TrainOptions, 'outId' | 'modelsDir'>;
 
 beforeAll(async () => {
@@ -31,21 +34,29 @@ beforeAll(async () => {
     baseOnnxPath: await writeTinyGenerator(work, 4), baseManifest: manifest, pairsDir: path.join(work, 'pairs'),
     steps: 3, crop: 32, batch: 1, weights: { perceptual: 0, adversarial: 0 }, validationCrop: 32,
   };
-  // A read-only disk: a read-only bind mount of an empty folder, where this user may mount (root).
+  // A read-only disk: a read-only bind mount of an empty folder, tried by root only (no one else may mount).
   readOnly = path.join(work, 'read-only');
   mkdirSync(readOnly);
-  try {
-    execFileSync('mount', ['--bind', '-o', 'ro', readOnly, readOnly], { stdio: 'ignore' });
-    mounted = true;
-  } catch {
-    mounted = false;
+  if (isRoot) {
+    try {
+      execFileSync('mount', ['--bind', '-o', 'ro', readOnly, readOnly], { stdio: 'ignore' });
+      mounted = true;
+    } catch {
+      mounted = false;
+    }
   }
 });
-afterAll(() => {
-  if (mounted) execFileSync('umount', [readOnly]);
+// Never throws: a busy mount is detached lazily (-l), and the work folder goes with or without it.
+afterAll(async () => {
+  if (mounted) {
+    try {
+      execFileSync('umount', ['-l', readOnly], { stdio: 'ignore' });
+    } catch {
+      // Still mounted: rm below may fail on it (busy); a test run is not failed for that.
+    }
+  }
+  if (work) await rm(work, { recursive: true, force: true }).catch(() => {});
 });
-let readOnly: string;
-let mounted = false;
 
 describe('a models folder that cannot be written', () => {
   it('is refused before any step, saying which folder and what to do', async () => {
@@ -61,7 +72,7 @@ describe('a models folder that cannot be written', () => {
   });
 
   // Node's recursive mkdir says ENOENT there, which read as "a folder above it does not exist".
-  it.skipIf(process.getuid?.() !== 0)('on a read-only disk says so, though the folders to make do not exist yet', async (ctx) => {
+  it.skipIf(!isRoot)('on a read-only disk says so, though the folders to make do not exist yet', async (ctx) => {
     if (!mounted) ctx.skip();
     const modelsDir = path.join(readOnly, 'models');
     const error = await trainModel({ ...o, modelsDir, outId: 'ro' }).then(() => null, (e: unknown) => e);
