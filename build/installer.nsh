@@ -7,52 +7,54 @@
 ; per machine. The extensions are model/src/image/photo-files.ts's, less HEIC/HEIF and GIF
 ; (test/unit/build/windows-open-with.test.ts keeps them in step).
 
+; One ProgID of Unshake's: its name in Explorer, the app's icon, and the command that opens a photo.
+!macro UnshakeProgId PROGID NAME
+  WriteRegStr SHELL_CONTEXT "Software\Classes\${PROGID}" "" "${NAME}"
+  WriteRegStr SHELL_CONTEXT "Software\Classes\${PROGID}" "FriendlyTypeName" "${NAME}"
+  WriteRegStr SHELL_CONTEXT "Software\Classes\${PROGID}\DefaultIcon" "" "$INSTDIR\${APP_EXECUTABLE_FILENAME},0"
+  WriteRegStr SHELL_CONTEXT "Software\Classes\${PROGID}\shell\open\command" "" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" "%1"'
+!macroend
+
+; Unshake in an extension's Open with list, under that ProgID; the extension's default is left alone.
+!macro UnshakeOpenWith EXT PROGID
+  WriteRegStr SHELL_CONTEXT "Software\Classes\.${EXT}\OpenWithProgids" "${PROGID}" ""
+!macroend
+
+!macro UnshakeNoOpenWith EXT PROGID
+  DeleteRegValue SHELL_CONTEXT "Software\Classes\.${EXT}\OpenWithProgids" "${PROGID}"
+!macroend
+
 !macro customInstall
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.JPEG" "" "JPEG photo"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.JPEG" "FriendlyTypeName" "JPEG photo"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.JPEG\DefaultIcon" "" "$INSTDIR\${APP_EXECUTABLE_FILENAME},0"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.JPEG\shell\open\command" "" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" "%1"'
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.jpg\OpenWithProgids" "Unshake.JPEG" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.jpeg\OpenWithProgids" "Unshake.JPEG" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.jpe\OpenWithProgids" "Unshake.JPEG" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.PNG" "" "PNG image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.PNG" "FriendlyTypeName" "PNG image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.PNG\DefaultIcon" "" "$INSTDIR\${APP_EXECUTABLE_FILENAME},0"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.PNG\shell\open\command" "" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" "%1"'
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.png\OpenWithProgids" "Unshake.PNG" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.TIFF" "" "TIFF image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.TIFF" "FriendlyTypeName" "TIFF image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.TIFF\DefaultIcon" "" "$INSTDIR\${APP_EXECUTABLE_FILENAME},0"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.TIFF\shell\open\command" "" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" "%1"'
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.tif\OpenWithProgids" "Unshake.TIFF" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.tiff\OpenWithProgids" "Unshake.TIFF" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.WebP" "" "WebP image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.WebP" "FriendlyTypeName" "WebP image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.WebP\DefaultIcon" "" "$INSTDIR\${APP_EXECUTABLE_FILENAME},0"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.WebP\shell\open\command" "" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" "%1"'
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.webp\OpenWithProgids" "Unshake.WebP" ""
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.AVIF" "" "AVIF image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.AVIF" "FriendlyTypeName" "AVIF image"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.AVIF\DefaultIcon" "" "$INSTDIR\${APP_EXECUTABLE_FILENAME},0"
-  WriteRegStr SHELL_CONTEXT "Software\Classes\Unshake.AVIF\shell\open\command" "" '"$INSTDIR\${APP_EXECUTABLE_FILENAME}" "%1"'
-  WriteRegStr SHELL_CONTEXT "Software\Classes\.avif\OpenWithProgids" "Unshake.AVIF" ""
+  !insertmacro UnshakeProgId Unshake.JPEG "JPEG photo"
+  !insertmacro UnshakeOpenWith jpg Unshake.JPEG
+  !insertmacro UnshakeOpenWith jpeg Unshake.JPEG
+  !insertmacro UnshakeOpenWith jpe Unshake.JPEG
+  !insertmacro UnshakeProgId Unshake.PNG "PNG image"
+  !insertmacro UnshakeOpenWith png Unshake.PNG
+  !insertmacro UnshakeProgId Unshake.TIFF "TIFF image"
+  !insertmacro UnshakeOpenWith tif Unshake.TIFF
+  !insertmacro UnshakeOpenWith tiff Unshake.TIFF
+  !insertmacro UnshakeProgId Unshake.WebP "WebP image"
+  !insertmacro UnshakeOpenWith webp Unshake.WebP
+  !insertmacro UnshakeProgId Unshake.AVIF "AVIF image"
+  !insertmacro UnshakeOpenWith avif Unshake.AVIF
   ; Explorer rereads the associations now, not at the next sign-in.
   System::Call 'shell32::SHChangeNotify(i, i, i, i) v (0x08000000, 0, 0, 0)'
 !macroend
 
 !macro customUnInstall
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.jpg\OpenWithProgids" "Unshake.JPEG"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.jpeg\OpenWithProgids" "Unshake.JPEG"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.jpe\OpenWithProgids" "Unshake.JPEG"
+  !insertmacro UnshakeNoOpenWith jpg Unshake.JPEG
+  !insertmacro UnshakeNoOpenWith jpeg Unshake.JPEG
+  !insertmacro UnshakeNoOpenWith jpe Unshake.JPEG
   DeleteRegKey SHELL_CONTEXT "Software\Classes\Unshake.JPEG"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.png\OpenWithProgids" "Unshake.PNG"
+  !insertmacro UnshakeNoOpenWith png Unshake.PNG
   DeleteRegKey SHELL_CONTEXT "Software\Classes\Unshake.PNG"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.tif\OpenWithProgids" "Unshake.TIFF"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.tiff\OpenWithProgids" "Unshake.TIFF"
+  !insertmacro UnshakeNoOpenWith tif Unshake.TIFF
+  !insertmacro UnshakeNoOpenWith tiff Unshake.TIFF
   DeleteRegKey SHELL_CONTEXT "Software\Classes\Unshake.TIFF"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.webp\OpenWithProgids" "Unshake.WebP"
+  !insertmacro UnshakeNoOpenWith webp Unshake.WebP
   DeleteRegKey SHELL_CONTEXT "Software\Classes\Unshake.WebP"
-  DeleteRegValue SHELL_CONTEXT "Software\Classes\.avif\OpenWithProgids" "Unshake.AVIF"
+  !insertmacro UnshakeNoOpenWith avif Unshake.AVIF
   DeleteRegKey SHELL_CONTEXT "Software\Classes\Unshake.AVIF"
   System::Call 'shell32::SHChangeNotify(i, i, i, i) v (0x08000000, 0, 0, 0)'
 !macroend

@@ -28,10 +28,28 @@ const nsh = readFileSync(path.resolve(buildDir, '..', config.nsis.include), 'utf
 const NOT_OFFERED = new Set(['.heic', '.heif', '.gif']);
 const offered = [...PHOTO_EXTENSIONS].filter((ext) => !NOT_OFFERED.has(ext)).map((ext) => ext.slice(1)).sort();
 
+/** The include's macros: their parameters and their lines, comments and blank lines left out. */
+const macros = new Map(
+  [...nsh.matchAll(/^!macro (\w+)((?: \w+)*)\n([\s\S]*?)^!macroend/gm)].map((m) => [
+    m[1]!,
+    { params: m[2]!.split(' ').filter(Boolean), lines: m[3]!.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith(';')) },
+  ]),
+);
+/** A macro's arguments as NSIS reads them: quoted (the quotes dropped) or single words. */
+const macroArgs = (text: string) => [...text.matchAll(/"([^"]*)"|'([^']*)'|`([^`]*)`|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]!);
+
+/** A macro's lines with every !insertmacro expanded (NSIS puts each argument for its ${PARAM}). */
 function macroBody(name: string): string[] {
-  const body = new RegExp(`^!macro ${name}\\n([\\s\\S]*?)^!macroend`, 'm').exec(nsh);
-  expect(body, name).not.toBeNull();
-  return body![1]!.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith(';'));
+  const macro = macros.get(name);
+  expect(macro, name).toBeDefined();
+  return macro!.lines.flatMap((line) => {
+    const insert = /^!insertmacro (\w+)(.*)$/.exec(line);
+    if (!insert) return [line];
+    const args = macroArgs(insert[2]!);
+    const { params } = macros.get(insert[1]!) ?? { params: [] };
+    expect(args, line).toHaveLength(params.length);
+    return macroBody(insert[1]!).map((l) => params.reduce((out, param, i) => out.replaceAll(`\${${param}}`, args[i]!), l));
+  });
 }
 const REG = /^(WriteRegStr|DeleteRegValue|DeleteRegKey) SHELL_CONTEXT "([^"]+)"(?: "([^"]*)")?(?: (.+))?$/;
 const registry = (lines: string[]) => lines.filter((line) => !line.startsWith('System::Call')).map((line) => {
