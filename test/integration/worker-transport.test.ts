@@ -1,17 +1,21 @@
 import { fork } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './worker-helpers.js';
 
 /**
  * A worker whose parent died mid-deblur (main crashed or was killed) used to die of an uncaught
  * `write EPIPE` from its next progress message: a real process, its channel closed under it.
  */
+let tmp: string | undefined;
+afterAll(() => (tmp ? rm(tmp, { recursive: true, force: true }) : undefined));
+
 describe('a worker whose parent went away', () => {
   it('sends into the closed channel without an uncaught error, and ends quietly', async () => {
-    const gone = path.join(await mkdtemp(path.join(os.tmpdir(), 'unshake-transport-')), 'parent-gone');
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'unshake-transport-'));
+    const gone = path.join(tmp, 'parent-gone');
     const child = fork(path.join(repoRoot, 'test/fixtures/late-sender.ts'), [gone], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,17 +1,26 @@
 import { mkdtempSync } from 'node:fs';
-import { open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../../electron/common/settings-schema.js';
 import { compactJobJournal } from '../../../electron/main/jobs/job-journal-compaction.js';
 
 const run = (runId: string, queued: number) => ({ runId, title: runId, paths: [`/photos/${runId}`], strength: 1, modelId: 'base', settings: DEFAULT_SETTINGS, photos: queued + 1, alreadyDone: 1, queued, startedAt: 1 });
 const status = (job: string, group: string, s: string) => ({ job, group, status: s });
 
+// Each test's folder goes after it (one holds a 700 MB sparse file).
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true }))));
+
 describe('job journal compaction', () => {
   it('keeps only the batches left unfinished, one line each, and nothing of older versions', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    const file = path.join(tempDir(), 'jobs.jsonl');
     const lines = [
       // What versions before 2026-12-07 wrote: every deblur's photo and selection.
       { at: 'x', snapshot: { id: 'job_old', kind: 'deblur', state: { status: 'queued' } }, input: { path: '/photos/secret.jpg', mask: { shapes: [] } } },
@@ -35,7 +44,7 @@ describe('job journal compaction', () => {
   });
 
   it('keeps the photos the user cancelled with an interrupted batch; one whose open photos were all cancelled has ended', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    const file = path.join(tempDir(), 'jobs.jsonl');
     const cancel = (job: string, group: string, photo: string) => [{ cancelledPhoto: { group, photo } }, status(job, group, 'cancelled')];
     const lines = [
       // Before this field, an interrupted line named no cancelled photo: read as none.
@@ -56,13 +65,13 @@ describe('job journal compaction', () => {
   });
 
   it('a missing journal is no batch, and is not made', async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-')), 'jobs.jsonl');
+    const file = path.join(tempDir(), 'jobs.jsonl');
     expect(await compactJobJournal(file)).toEqual({ interrupted: [], notice: null });
     await expect(readFile(file)).rejects.toThrow();
   });
 
   it('a file too big to be a journal (a power cut can leave zeros, with no line break) is moved aside, not read, and told', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'unshake-journal-'));
+    const dir = tempDir();
     const file = path.join(dir, 'jobs.jsonl');
     // Sparse: 700 MB of zeros, one "line" past Node's largest string, costs no disk.
     const handle = await open(file, 'w');
