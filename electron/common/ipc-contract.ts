@@ -43,7 +43,13 @@ export const ipcContract = {
   },
   openImage: {
     channel: 'image:open',
-    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    request: z
+      .object({
+        path: z.string().min(1).max(4096),
+        /** The longest edge of the window's screen in device pixels: the preview is made to cover it. */
+        screenEdge: z.number().int().positive().max(65536).optional(),
+      })
+      .strict(),
     response: openImageResultSchema,
     progress: false,
   },

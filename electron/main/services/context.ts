@@ -27,6 +27,8 @@ export interface JobResult {
    * a limit lowered since guards what is opened next, not a result already made.
    */
   maxMegapixels: number;
+  /** Its photo's preview's long edge: the result's preview is made as large, so Before and After match. */
+  previewEdge: number;
 }
 
 /** An editor deblur of this session, for a reloaded window: its photo, what it ran with, its saves. */

@@ -41,7 +41,9 @@ export function createDeblurService(
             { signal, onProgress: progress },
           );
           context.engineState.executionProvider = result.executionProvider;
-          const file = { resultPath, maxMegapixels: settings.maxMegapixels };
+          // The result is the photo's size: a preview as long as the photo's is the same size as it.
+          const previewEdge = Math.max(image.preview.width, image.preview.height);
+          const file = { resultPath, maxMegapixels: settings.maxMegapixels, previewEdge };
           const preview = await resultPreview(context, jobId, file, image.path, signal);
           if (signal.aborted) throw new UnshakeError('CANCELLED', 'The job was cancelled.');
           const { size } = await stat(resultPath);

@@ -5,8 +5,21 @@ import { previewUrl } from '../images/image-protocol.js';
 import type { ServiceContext } from './context.js';
 import { pruneResults } from './prune-results.js';
 
-/** Long edge of the screen preview: sharp on a 4K/retina canvas without holding full-size pixels. */
-export const PREVIEW_MAX_EDGE = 2048;
+/** The preview's long edge when the window does not say its screen (and the least it gets). */
+export const PREVIEW_MIN_EDGE = 2048;
+/**
+ * The most: a 6K screen at one pixel per point. A 6144 × 4096 preview is 100 MB decoded per side
+ * in the page and ~2 s to make from 45 MP, so larger screens get a slightly enlarged Fit view.
+ */
+export const PREVIEW_MAX_EDGE = 6144;
+
+/**
+ * The preview's long edge for a screen whose long edge is `screenEdge` device pixels: Fit never
+ * draws the photo larger than the screen, so a preview that long is never enlarged on it.
+ */
+export function previewEdgeFor(screenEdge: number | undefined): number {
+  return Math.min(PREVIEW_MAX_EDGE, Math.max(PREVIEW_MIN_EDGE, screenEdge ?? 0));
+}
 
 export function createOpenImageService(
   context: ServiceContext,
@@ -17,7 +30,8 @@ export function createOpenImageService(
     // The settings' limit, not the engine's default: the engine refuses a larger photo (IMAGE_TOO_LARGE).
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.imaging.request('inspect', { path: filePath, maxMegapixels });
-    const preview = await context.imaging.request('preview', { path: filePath, maxEdge: PREVIEW_MAX_EDGE, maxMegapixels });
+    const maxEdge = previewEdgeFor(request.screenEdge);
+    const preview = await context.imaging.request('preview', { path: filePath, maxEdge, maxMegapixels });
     const opened = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview });
     // The registry may have forgotten its oldest photo: its results can no longer be shown or saved.
     await pruneResults(context);

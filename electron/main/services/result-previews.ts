@@ -2,7 +2,7 @@ import type { EngineClient } from '../engine/engine-client.js';
 import type { JobResult } from './context.js';
 
 /** A result's file, and the pixel limit it is read with (the one its deblur ran with). */
-export type ResultFile = Pick<JobResult, 'resultPath' | 'maxMegapixels'>;
+export type ResultFile = Pick<JobResult, 'resultPath' | 'maxMegapixels' | 'previewEdge'>;
 
 export interface ResultPreview {
   jpeg: Uint8Array;
@@ -26,15 +26,14 @@ export interface ResultPreviews {
  */
 export function createResultPreviews(
   engine: EngineClient,
-  maxEdge: number,
   maxEntries = 16,
 ): ResultPreviews {
   const previews = new Map<string, Promise<ResultPreview>>();
   return {
-    get(jobId, { resultPath, maxMegapixels }, signal) {
+    get(jobId, { resultPath, maxMegapixels, previewEdge }, signal) {
       const known = previews.get(jobId);
       if (known) return known;
-      const made = engine.request('preview', { path: resultPath, maxEdge, maxMegapixels }, signal ? { signal } : {});
+      const made = engine.request('preview', { path: resultPath, maxEdge: previewEdge, maxMegapixels }, signal ? { signal } : {});
       previews.set(jobId, made);
       made.catch(() => {
         if (previews.get(jobId) === made) previews.delete(jobId);

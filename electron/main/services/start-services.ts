@@ -19,7 +19,7 @@ import { createEditorJobsService, createEditorShowingService } from './editor-jo
 import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
-import { createOpenImageService, PREVIEW_MAX_EDGE } from './open-image.js';
+import { createOpenImageService } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createResultStore } from './result-store.js';
 import { readResult } from './result-read.js';
@@ -96,7 +96,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const { interrupted, notice: journalNotice } = await compactJobJournal(journalFile);
   const journal = createJobJournal(journalFile);
   const jobs = createJobManager({ journal });
-  const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine, PREVIEW_MAX_EDGE);
+  const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine);
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,

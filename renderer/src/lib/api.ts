@@ -11,6 +11,7 @@ import type {
   Settings,
   SettingsPatch,
 } from '../../../electron/common/index.js';
+import { screenEdge } from './screen-edge.js';
 
 /**
  * The only door from the renderer to main. It reads the preload's `window.unshake`, unwraps
@@ -59,7 +60,7 @@ async function call<K extends ChannelName>(channel: K, request: IpcRequest<K>): 
 
 export const api = {
   appInfo: (): Promise<AppInfo> => call('appInfo', {}),
-  openImage: (path: string): Promise<OpenImageResult> => call('openImage', { path }),
+  openImage: (path: string): Promise<OpenImageResult> => call('openImage', { path, screenEdge: screenEdge() }),
   deblur: (request: IpcRequest<'deblur'>): Promise<IpcResponse<'deblur'>> => call('deblur', request),
   batch: (request: IpcRequest<'batch'>): Promise<IpcResponse<'batch'>> => call('batch', request),
   batchRuns: (): Promise<IpcResponse<'batchRuns'>> => call('batchRuns', {}),

@@ -10,7 +10,7 @@ import { createResultStore } from '../../../electron/main/services/result-store.
 async function resultFile(name: string): Promise<JobResult> {
   const resultPath = path.join(await mkdtemp(path.join(os.tmpdir(), 'unshake-store-')), `${name}.png`);
   await writeFile(resultPath, 'a full-size lossless result');
-  return { imageId: 'img_a', sourcePath: '/photos/a.jpg', sourceFormat: 'jpeg', source: {} as JobResult['source'], resultPath, strength: 1, maxMegapixels: 250 };
+  return { imageId: 'img_a', sourcePath: '/photos/a.jpg', sourceFormat: 'jpeg', source: {} as JobResult['source'], resultPath, strength: 1, maxMegapixels: 250, previewEdge: 2048 };
 }
 
 describe('the results main holds', () => {
