@@ -265,12 +265,19 @@ export type UnshakeApi = {
 
 /**
  * Exactly what the preload puts on `window.unshake`: the channels plus the dropped file's path
+ * and the release of decoded images
  * (Electron's webUtils.getPathForFile; '' when the file has no path on disk). The file type is
  * a parameter because electron/common is also compiled without the DOM lib: the preload and the
  * renderer say `PreloadApi<File>`, Node-side code (the e2e page shim) keeps the structural default.
  */
 export type PreloadApi<DroppedFile extends { readonly name: string; readonly webkitRelativePath: string } = { readonly name: string; readonly webkitRelativePath: string }> = UnshakeApi & {
   pathForFile(file: DroppedFile): string;
+  /**
+   * Lets the page's own process drop decoded images it no longer shows (Electron's
+   * webFrame.clearCache). Chromium keeps each decoded preview and crop, about 14 MB apiece, until
+   * the system reports memory pressure, which Linux never does: memory grew with every photo opened.
+   */
+  releaseImageMemory(): void;
 };
 
 export type MetadataSummary = z.infer<typeof metadataSummarySchema>;

@@ -1,11 +1,12 @@
-import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webFrame, webUtils, type IpcRendererEvent } from 'electron';
 import { handedOverPath } from '../common/folder-path.js';
 import { CHANNEL_NAMES, GRANT_PATH_EVENT, ipcContract, JOB_UPDATE_EVENT, OPEN_REQUEST_EVENT, type PreloadApi, type UnshakeApi } from '../common/ipc-contract.js';
 import type { JobSnapshot } from '../common/job-state.js';
 
 /**
  * window.unshake: one method per contract channel, generated from the contract so the two
- * cannot drift, plus job updates and the dropped file's path. Nothing else crosses: no
+ * cannot drift, plus job updates, the dropped file's path and the release of decoded images
+ * (releaseImageMemory in ipc-contract.ts). Nothing else crosses: no
  * ipcRenderer, no event objects. Bundled to one CJS file (sandboxed preloads cannot require).
  */
 const invokers = Object.fromEntries(
@@ -37,6 +38,9 @@ const api: PreloadApi<File> = {
     if (path) ipcRenderer.sendSync(GRANT_PATH_EVENT, handedOverPath(path, file.webkitRelativePath));
     return path;
   },
+  // Blink's memory cache, and a critical memory-pressure signal inside this renderer only: the
+  // decoded-image cache then drops what no <img> shows any more.
+  releaseImageMemory: () => webFrame.clearCache(),
 };
 
 contextBridge.exposeInMainWorld('unshake', api);

@@ -29,6 +29,8 @@ export interface AppPage {
   pageErrors: string[];
   /** CSP violations the page reported so far ("directive blocked-uri source:line"). */
   cspViolations(): Promise<string[]>;
+  /** How often the page asked to drop decoded images it no longer shows (releaseImageMemory). */
+  imageMemoryReleases(): number;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,14 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
   // The preload's GRANT_PATH_EVENT: bindings run in the order the page calls them, as Electron's
   // IPC messages do, so a grant is in before the request that names the path.
   await page.exposeBinding('__unshakeGrantPath', (_source, fullPath: string, relativePath: string) => services.grantPath(handedOverPath(fullPath, relativePath)));
+  // The preload's webFrame.clearCache() signals critical memory pressure inside the renderer;
+  // DevTools' Memory domain sends the page's renderer the same signal.
+  const devtools = await context.newCDPSession(page);
+  let releases = 0;
+  await page.exposeBinding('__unshakeReleaseImageMemory', async () => {
+    releases += 1;
+    await devtools.send('Memory.simulatePressureNotification', { level: 'critical' });
+  });
   const channels = CHANNEL_NAMES.map((name): [string, string] => [name, ipcContract[name].channel]);
   await page.addInitScript(installPreloadShim, channels);
   // Main pushes JOB_UPDATE to the window; here each update is delivered by evaluating in the page
@@ -67,6 +77,7 @@ export async function openApp(browser: Browser, url: string, services: E2eServic
     page,
     pageErrors,
     cspViolations: () => page.evaluate(() => [...((globalThis as { __unshakeCspViolations?: string[] }).__unshakeCspViolations ?? [])]),
+    imageMemoryReleases: () => releases,
     close: async () => {
       unsubscribe();
       unsubscribeOpen();

@@ -16,6 +16,7 @@ interface ShimGlobals {
   unshake?: unknown;
   __unshakeDispatch(channel: string, payload: unknown): Promise<unknown>;
   __unshakeGrantPath(fullPath: string, relativePath: string): Promise<void>;
+  __unshakeReleaseImageMemory(): Promise<void>;
   __unshakeJobUpdate?: (job: JobSnapshot) => void;
   __unshakeOpenRequest?: () => void;
   __unshakeAttachPath?: (fileName: string, path: string) => void;
@@ -27,7 +28,7 @@ interface ShimGlobals {
 /**
  * Builds `window.unshake` exactly as the preload does: one method per contract channel that
  * forwards (channel wire name, request) to main and returns main's IpcResult untouched, plus
- * onJobUpdate and pathForFile. Here "main" is the `__unshakeDispatch` binding to the real services.
+ * onJobUpdate, pathForFile and releaseImageMemory. Here "main" is the `__unshakeDispatch` binding to the real services.
  * Also records CSP violations so the test can prove the UI runs under the strict policy, and
  * counts the requests still unanswered so a test can tell when the page has handled every reply.
  */
@@ -68,6 +69,8 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
     return path;
   };
   api.pathForFile = pathForFile;
+  // Electron's webFrame.clearCache: here the test's side sends the same critical pressure signal.
+  api.releaseImageMemory = () => void page.__unshakeReleaseImageMemory();
 
   page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));
   page.__unshakeOpenRequest = () => openListeners.forEach((listener) => listener());

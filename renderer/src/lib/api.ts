@@ -60,6 +60,8 @@ async function call<K extends ChannelName>(channel: K, request: IpcRequest<K>): 
 
 export const api = {
   appInfo: (): Promise<AppInfo> => call('appInfo', {}),
+  /** After the photo on screen changes: Chromium drops the decoded previews and crops of the last one. */
+  releaseImageMemory: (): void => bridge().releaseImageMemory(),
   openImage: (path: string): Promise<OpenImageResult> => call('openImage', { path, screenEdge: screenEdge() }),
   deblur: (request: IpcRequest<'deblur'>): Promise<IpcResponse<'deblur'>> => call('deblur', request),
   batch: (request: IpcRequest<'batch'>): Promise<IpcResponse<'batch'>> => call('batch', request),

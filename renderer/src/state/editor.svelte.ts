@@ -239,6 +239,8 @@ class EditorState {
 
   /** `image` on screen (with `jobId`'s result); main is told, so a reloaded window shows it again (a lost message costs only that). */
   private showing(image: OpenImageResult, jobId?: string): void {
+    // Another photo: the decoded previews and crops of the last one are never shown again.
+    if (this.image && this.image.imageId !== image.imageId) api.releaseImageMemory();
     this.image = image;
     void api.editorShowing(image.imageId, jobId).catch(() => {});
   }
