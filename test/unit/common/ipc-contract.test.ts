@@ -69,6 +69,13 @@ describe('IPC contract', () => {
     expect(ipcContract.openImage.request.safeParse({ path: '/photos/a.jpg' }).success).toBe(true);
   });
 
+  it('takes the screen’s long edge with an openImage request only as a positive whole number of pixels', () => {
+    expect(ipcContract.openImage.request.safeParse({ path: '/photos/a.jpg', screenEdge: 3840 }).success).toBe(true);
+    for (const screenEdge of [0, -1, 2048.5, 1e9, '3840']) {
+      expect(ipcContract.openImage.request.safeParse({ path: '/photos/a.jpg', screenEdge }).success).toBe(false);
+    }
+  });
+
   it('takes no path or overwrite for a save: Save writes next to the original, Save As… where main’s dialog says', () => {
     expect(ipcContract.save.request.parse({ jobId: JOB_ID })).toEqual({ jobId: JOB_ID });
     expect(ipcContract.save.request.safeParse({ jobId: JOB_ID, path: '/home/me/notes.txt' }).success).toBe(false);
