@@ -62,7 +62,6 @@ describe.runIf(process.platform === 'linux')('memory over repeated opens', () =>
     const devtools = await page().context().newCDPSession(page());
     const settled = async (): Promise<number> => {
       await devtools.send('HeapProfiler.collectGarbage');
-      await page().waitForTimeout(1500);
       return rendererMegabytes();
     };
     const afterRound: number[] = [];
