@@ -70,6 +70,7 @@ describe('eval summary', () => {
     expect(summary).toEqual({
       pairs: 1,
       leftOut: [{ name: 'sharp.png', reason: 'its blurred photo is identical to its sharp one' }],
+      exactOutputs: [],
       input: scores(24, 0.5),
       output: scores(26, 0.6),
       gainDb: 2,
@@ -78,6 +79,27 @@ describe('eval summary', () => {
     expect(table).toMatch(/\| sharp\.png +\| +∞ \| +30\.00 \| +— \|/);
     expect(table).toMatch(/\| mean \(1 of 2\) +\| +24\.00 \| +26\.00 \| +2\.00 \| +0\.5000 \| +0\.6000 \|/);
     expect(table).toContain('1 pair left out of the means and the gain: sharp.png (its blurred photo is identical to its sharp one)');
+    expect(table).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('a pair the model restores exactly (∞ dB out) stays in the means at the stated 100 dB, and is named', () => {
+    const results: PairResult[] = [
+      { name: 'restored.png', width: 8, height: 8, input: scores(30, 0.8), output: scores(Infinity), seconds: 0 },
+      { name: 'shaken.png', width: 8, height: 8, input: scores(24, 0.5), output: scores(26, 0.6), seconds: 0 },
+    ];
+    const summary = summarise(results);
+    expect(summary).toEqual({
+      pairs: 2,
+      leftOut: [],
+      exactOutputs: ['restored.png'],
+      input: scores(27, 0.65),
+      output: scores(63, 0.8),
+      gainDb: 36,
+    });
+    const table = formatTable(results, summary);
+    expect(table).toMatch(/\| restored\.png +\| +30\.00 \| +∞ \| +— \|/);
+    expect(table).toMatch(/\| mean \(2\) +\| +27\.00 \| +63\.00 \| +36\.00 \|/);
+    expect(table).toContain('1 pair restored exactly (∞ dB out), counted at 100 dB in the means and the gain: restored.png');
     expect(table).not.toMatch(/NaN|Infinity/);
   });
 
