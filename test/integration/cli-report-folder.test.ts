@@ -19,7 +19,7 @@ describe('a report folder that cannot be written', () => {
   it('eval --json is refused before any pair is scored', async () => {
     const r = await runCli(['eval', '--set', tmp, '--model', 'placeholder', '--json', '/sys/x.json']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error \[WRITE_FAILED\]: --json \/sys\/x\.json: the folder \/sys cannot be written; choose another place\.$/m);
+    expect(r.stderr).toMatch(/^error \[WRITE_FAILED\]: --json \/sys\/x\.json: the folder \/sys cannot be written \(you are not allowed to write there\); change its permissions or choose another folder\.$/m);
     expect(r.stderr).not.toMatch(/^eval: /m);
   });
 

@@ -66,7 +66,7 @@ describe('a models folder that cannot be written', () => {
     const error = await trainModel({ ...o, modelsDir, outId: 'ro', onEvent: (e) => events.push(e) }).then(() => null, (e: unknown) => e);
     expect(error).toMatchObject({
       code: 'WRITE_FAILED',
-      message: `Could not make the folder for the run’s checkpoints in ${runDirFor(modelsDir, 'ro')}: a folder above it does not exist or is a file: create it, or choose another models folder.`,
+      message: `Could not make the folder for the run’s checkpoints in ${runDirFor(modelsDir, 'ro')}: a folder on its path does not exist or is a file: create it or choose another folder.`,
     });
     expect(events).toEqual([]);
   });
@@ -78,7 +78,7 @@ describe('a models folder that cannot be written', () => {
     const error = await trainModel({ ...o, modelsDir, outId: 'ro' }).then(() => null, (e: unknown) => e);
     expect(error).toMatchObject({
       code: 'WRITE_FAILED',
-      message: `Could not make the folder for the run’s checkpoints in ${runDirFor(modelsDir, 'ro')}: it is on a read-only disk: choose a models folder on a disk that can be written.`,
+      message: `Could not make the folder for the run’s checkpoints in ${runDirFor(modelsDir, 'ro')}: it is on a read-only disk: choose a folder on a disk that can be written.`,
     });
   });
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { open, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UnshakeError } from '../errors.js';
+import { probeFolder, writeRefusal } from '../image/folder-write-check.js';
 
 /**
  * `--strength -0.5` as `--strength=-0.5`: parseArgs takes a value that starts with "-" for an
@@ -76,21 +76,13 @@ export async function outputFileOption(name: string, value: string): Promise<str
   return file;
 }
 
-/**
- * Creates and removes a hidden file in `folder`: the report is written there (atomically, through
- * a temp file beside it) only at the end of the run. access(W_OK) is not enough: it answers yes
- * to root on a folder root still cannot write (/sys), and says nothing of a full or quota'd disk.
- */
+/** The report is written there (atomically) only at the end of the run: find out now whether it can be. */
 async function probeWritable(folder: string, label: string): Promise<void> {
-  const probe = path.join(folder, `.unshake-write-check-${randomUUID()}`);
-  try {
-    await (await open(probe, 'wx')).close();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EROFS' ? 'is on a read-only disk' : code === 'ENOSPC' || code === 'EDQUOT' ? 'is on a full disk' : 'cannot be written';
-    throw new UnshakeError('WRITE_FAILED', `${label}: the folder ${folder} ${why}; choose another place.`, { cause: error });
-  }
-  await rm(probe, { force: true });
+  await probeFolder(folder).catch((error: unknown) => {
+    const refusal = writeRefusal(error);
+    const why = refusal ? ` (${refusal.why}); ${refusal.fix}` : '; choose another place';
+    throw new UnshakeError('WRITE_FAILED', `${label}: the folder ${folder} cannot be written${why}.`, { cause: error });
+  });
 }
 
 /**

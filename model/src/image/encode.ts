@@ -1,11 +1,11 @@
-import { lstat, open, rm, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { Sharp } from 'sharp';
 import { DEFAULT_SETTINGS, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { tempPathBeside, writeAtomically } from './atomic-file.js';
+import { probeFolder, writeRefusal } from './folder-write-check.js';
 import { withRasterPipeline } from './carrier.js';
-import { DISK_FULL } from './disk-full.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { planMetadata } from './file-metadata.js';
@@ -164,23 +164,11 @@ export async function checkOutput(target: string, source: Pick<SourceMetadata, '
   const folder = await stat(dirname(absolute)).catch(() => null);
   if (!folder?.isDirectory()) throw new UnshakeError('WRITE_FAILED', `The folder ${dirname(absolute)} does not exist: create it or choose another place for the output.`);
   await checkTarget(absolute, source.path, options.overwrite ?? false);
-  await probeFolder(absolute);
+  // Found before the deblur: a locked SD card, a read-only share, a folder the user may not write.
+  await probeFolder(dirname(absolute)).catch((error: unknown) => {
+    throw writeFailed(absolute, error);
+  });
   return format;
-}
-
-/**
- * Create and remove a file beside `target`: a read-only volume (a locked SD card, EROFS) or a
- * folder the user may not write is found before the deblur, also as root, where access() would
- * answer yes for a read-only mount's folder.
- */
-async function probeFolder(target: string): Promise<void> {
-  try {
-    const probe = tempPathBeside(target, 'probe');
-    await (await open(probe, 'wx')).close();
-    await rm(probe, { force: true });
-  } catch (error) {
-    throw writeFailed(target, error);
-  }
 }
 
 async function checkTarget(target: string, sourcePath: string, overwrite: boolean): Promise<void> {
@@ -215,25 +203,8 @@ async function sameFile(a: string, b: string): Promise<boolean> {
 /** The advice that fits the cause, from fs's errno code or the system error libvips quotes. */
 function writeFailed(target: string, error: unknown): UnshakeError {
   if (error instanceof UnshakeError) return error;
+  const refusal = writeRefusal(error);
   const message = error instanceof Error ? error.message : String(error);
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? LIBVIPS_ERRORS.find(([text]) => message.includes(text))?.[1];
-  const why = WRITE_ERRORS.get(code ?? '')?.(dirname(target)) ?? ` (${message.split('\n')[0]}); nothing was written. Check the folder exists and has free space.`;
+  const why = refusal ? `: ${refusal.why}: ${refusal.fix}. Nothing was written.` : ` (${message.split('\n')[0]}); nothing was written. Check the folder exists and has free space.`;
   return new UnshakeError('WRITE_FAILED', `Could not write ${target}${why}`, { cause: error });
 }
-
-const readOnly = (folder: string) => `: the folder ${folder} is read-only or you may not write there: choose another folder. Nothing was written.`;
-const WRITE_ERRORS = new Map<string, (folder: string) => string>([
-  ['EACCES', readOnly],
-  ['EPERM', readOnly],
-  ['EROFS', readOnly],
-  ['ENOSPC', () => `: ${DISK_FULL}: free some space or choose another disk. Nothing was written.`],
-  ['ENAMETOOLONG', () => ': the name is too long: choose a shorter file name or folder path. Nothing was written.'],
-]);
-/** libvips has no errno on its errors, only strerror's text ("system error: No space left on device"). */
-const LIBVIPS_ERRORS: [string, string][] = [
-  ['Permission denied', 'EACCES'],
-  ['Operation not permitted', 'EPERM'],
-  ['Read-only file system', 'EROFS'],
-  ['No space left on device', 'ENOSPC'],
-  ['File name too long', 'ENAMETOOLONG'],
-];

@@ -108,7 +108,9 @@ describe('checkOutput refuses an output that cannot be written, before any work'
     const error = await checkOutput(target, { path: join(dir, 'IMG_0042.jpg'), format: 'jpeg' }, {}).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'WRITE_FAILED',
-      message: `Could not write ${target}: the folder ${dir} is read-only or you may not write there: choose another folder. Nothing was written.`,
+      message: process.getuid?.() === 0
+        ? `Could not write ${target}: it is on a read-only disk: choose a folder on a disk that can be written. Nothing was written.`
+        : `Could not write ${target}: you are not allowed to write there: change its permissions or choose another folder. Nothing was written.`,
     });
     await chmod(dir, 0o755).catch(() => undefined);
   });
