@@ -59,10 +59,11 @@ export async function compactJobJournal(filePath: string): Promise<CompactedJour
   const size = (await stat(filePath).catch(() => null))?.size;
   if (size === undefined) return { interrupted: [], notice: null };
   if (size > MAX_JOURNAL_BYTES) return { interrupted: [], notice: await setAsideTooBig(filePath, size) };
+  // Told even if the rewrite below fails: the lines kept aside are somewhere the user must hear of.
+  let notice: ErrorInfo | null = null;
   try {
     const { lines, unreadableBatches } = await readJobJournal(filePath);
     const interrupted = interruptedBatches(lines);
-    let notice: ErrorInfo | null = null;
     if (unreadableBatches.length) {
       const aside = await keepUnreadableBatches(filePath, unreadableBatches);
       notice = aside.notice;
@@ -75,6 +76,6 @@ export async function compactJobJournal(filePath: string): Promise<CompactedJour
   } catch (error) {
     // The journal must never keep the app from starting: without it, a batch is finished by dropping its folder again.
     console.error('[jobs] the job journal could not be read or rewritten:', error);
-    return { interrupted: [], notice: null };
+    return { interrupted: [], notice };
   }
 }

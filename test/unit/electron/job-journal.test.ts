@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,26 @@ describe('job journal compaction', () => {
     const file = path.join(tempDir(), 'jobs.jsonl');
     expect(await compactJobJournal(file)).toEqual({ interrupted: [], notice: null });
     await expect(readFile(file)).rejects.toThrow();
+  });
+
+  it('a batch kept aside is told even when the journal cannot be rewritten, and not kept aside twice', async () => {
+    const dir = tempDir();
+    // The journal is a link to a file whose name leaves no room for write-file-atomic's temp
+    // name beside it (ENAMETOOLONG), so its rewrite fails while the aside file beside the link is made.
+    const real = path.join(dir, `${'j'.repeat(244)}.jsonl`);
+    const file = path.join(dir, 'jobs.jsonl');
+    const unreadable = JSON.stringify({ batch: { runId: 'batch_00000000wedding', title: 'Wedding', future: true } });
+    await writeFile(real, `${unreadable}\n`);
+    await symlink(real, file);
+    const first = await compactJobJournal(file);
+    const asides = async () => (await readdir(dir)).filter((name) => /^jobs\.unreadable-.+\.jsonl$/.test(name));
+    const [aside] = await asides();
+    expect(await readFile(path.join(dir, aside!), 'utf8')).toBe(`${unreadable}\n`);
+    expect(first.notice?.message).toContain(`Its record was kept in ${path.join(dir, aside!)}.`);
+    // The next start finds the same line: it names the file already made and makes no second one.
+    const second = await compactJobJournal(file);
+    expect(await asides()).toEqual([aside]);
+    expect(second.notice?.message).toContain(`Its record was kept in ${path.join(dir, aside!)}.`);
   });
 
   it('a file too big to be a journal (a power cut can leave zeros, with no line break) is moved aside, not read, and told', async () => {
