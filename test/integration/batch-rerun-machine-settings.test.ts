@@ -63,6 +63,19 @@ describe('a batch run again or resumed after the settings changed', () => {
     expect((await readdir(folder)).sort()).toEqual(['a-unshaken.png', 'a.png', 'big-unshaken.png', 'big.png']);
   });
 
+  it('a batch photo still running when the processor choice changes does not name its processor again', async () => {
+    const t = await startTestServices('choice-mid-batch');
+    open.push(t);
+    const folder = path.join(t.workDir, 'card');
+    await card(folder);
+    ok(await t.services.dispatch('settings:set', { preferredExecutionProvider: 'auto', maxMegapixels: 2 }));
+    const batch = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' }));
+    // Changed while the engine is still starting for the batch's first photo.
+    ok(await t.services.dispatch('settings:set', { preferredExecutionProvider: 'cpu' }));
+    expect((await ends(t, batch.items)).map((end) => end.state.status)).toEqual(['done', 'done']);
+    expect(await provider(t)).toBeNull();
+  });
+
   it('Resume: the interrupted batch’s format, today’s processor and photo limit', async () => {
     const first = await startTestServices('resume-machine');
     const folder = path.join(first.workDir, 'card');

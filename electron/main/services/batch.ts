@@ -14,7 +14,7 @@ import { countSubfolders, findResult, photoFilesIn, planBatch, realPathOf, resul
 import { newId } from '../ids.js';
 import { locateModel } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
-import type { ServiceContext } from './context.js';
+import { reportExecutionProvider, type ServiceContext } from './context.js';
 
 /**
  * Queues a batch: one 'batch-item' job per photo of the dropped folders and files, each written
@@ -190,7 +190,7 @@ export function createBatchService(context: ServiceContext): {
               },
               { signal, onProgress: progress },
             );
-            context.engineState.executionProvider = result.executionProvider;
+            reportExecutionProvider(context, settings.preferredExecutionProvider, result.executionProvider);
             return result.notes.length > 0 ? { notes: result.notes } : undefined;
           } catch (error) {
             // Another run (a second drop elsewhere, the CLI) wrote this photo's result meanwhile:

@@ -6,6 +6,7 @@ import type { ImageRegistry } from '../images/image-registry.js';
 import type { JobJournal } from '../jobs/job-journal.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { Settings } from '../../common/settings-schema.js';
 import type { ResultPreviews } from './result-previews.js';
 import type { ResultStore } from './result-store.js';
 import type { GrantedPaths } from './granted-paths.js';
@@ -73,4 +74,13 @@ export interface ServiceContext {
     runtime: { runtime: string; version: string } | null;
     executionProvider: ExecutionProviderInfo | null;
   };
+}
+
+/**
+ * The processor a job ran on, for the status bar, only if the graphics-card choice it was made
+ * under is still the one in force: a job started before the user changed it would otherwise name
+ * the old hardware again after setSettings cleared it.
+ */
+export function reportExecutionProvider(context: ServiceContext, madeUnder: Settings['preferredExecutionProvider'], used: ExecutionProviderInfo | null): void {
+  if (context.settings.get().preferredExecutionProvider === madeUnder) context.engineState.executionProvider = used;
 }

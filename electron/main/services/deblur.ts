@@ -4,7 +4,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import type { JobResultPreview } from '../../common/job-state.js';
 import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
-import type { ServiceContext } from './context.js';
+import { reportExecutionProvider, type ServiceContext } from './context.js';
 import type { ResultFile } from './result-previews.js';
 import { rememberEditorDeblur } from './editor-jobs.js';
 import { pruneResults } from './prune-results.js';
@@ -40,7 +40,7 @@ export function createDeblurService(
             },
             { signal, onProgress: progress },
           );
-          context.engineState.executionProvider = result.executionProvider;
+          reportExecutionProvider(context, settings.preferredExecutionProvider, result.executionProvider);
           // The result is the photo's size: a preview as long as the photo's is the same size as it.
           const previewEdge = Math.max(image.preview.width, image.preview.height);
           const file = { resultPath, maxMegapixels: settings.maxMegapixels, previewEdge };
