@@ -33,7 +33,9 @@ function lazily<C extends EngineCommand>(load: () => Promise<Handlers<C>>, comma
 
 const handlers: Handlers<EngineCommand> = {
   ...lazily(imageHandlers, ['inspect', 'preview', 'crop', 'encode']),
-  ...lazily(deblurHandlers, ['info', 'deblur', 'deblurTo'], true),
+  // 'info' only reads ORT's version: it opens no session.
+  ...lazily(deblurHandlers, ['info']),
+  ...lazily(deblurHandlers, ['deblur', 'deblurTo'], true),
   // A fine-tune opens its base model with ORT's session manager too.
   ...lazily(trainingHandlers, ['train', 'planTrainingRun', 'trainingRuns', 'discardTrainingRun'], true),
   models: async ({ userModelsDir }) => listModels(modelDirs(userModelsDir)),
