@@ -66,8 +66,10 @@ export const batchChannels = {
     progress: false,
   },
   /**
-   * Runs an interrupted batch again with the settings it started with: photos whose result is
-   * there are skipped. Answers as job:batch does, with the paths it runs (those still there).
+   * Runs an interrupted batch again with the output settings it started with (format, quality,
+   * where and how results are named) but today's processor choice and photo limit: photos whose
+   * result is there are skipped, and photos the user cancelled are left out. Answers as job:batch
+   * does, with the paths it runs (those still there).
    */
   resumeBatch: {
     channel: 'job:batch-resume',
