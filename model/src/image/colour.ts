@@ -20,6 +20,11 @@ export function maxValue(bitDepth: BitDepth): number {
   return bitDepth === 16 ? 65535 : 255;
 }
 
+/** Whether sharp's colour space (Metadata.space) is a gray one, 8- or 16-bit. */
+export function isGraySpace(space: string | undefined): boolean {
+  return space === 'b-w' || space === 'grey16';
+}
+
 export function isGray(raster: Pick<RasterImage, 'channels'>): boolean {
   return raster.channels <= 2;
 }

@@ -6,6 +6,7 @@ import { statedDensity } from './density.js';
 import { channelLayout, droppedChannelsNote, keepBands, type ChannelLayout } from './extra-channels.js';
 import { readGainMap } from './gain-map.js';
 import { iptcDatasets } from './iptc.js';
+import { isGraySpace } from './colour.js';
 import { impliedProfile } from './implied-profile.js';
 import { headPhotoshop, headXmp, readJpegHead } from './jpeg-head.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
@@ -163,7 +164,7 @@ async function floatNote(path: string, name: string, space: string | undefined):
 async function brightestSample(path: string, space: string | undefined): Promise<number | null> {
   const input = { ...STRICT_INPUT, pages: 1 };
   const stats = await sharp(path, input).stats();
-  const colour = stats.channels.slice(0, space === 'b-w' || space === 'grey16' ? 1 : 3);
+  const colour = stats.channels.slice(0, isGraySpace(space) ? 1 : 3);
   if (colour.length === 0) return null;
   const places = new Map(colour.map((c) => [`${c.maxX},${c.maxY}`, { left: c.maxX, top: c.maxY }]));
   let brightest = -Infinity;
@@ -179,7 +180,7 @@ async function brightestSample(path: string, space: string | undefined): Promise
 function planDecode(space: string, depth: string | undefined, layout: ChannelLayout): DecodePlan {
   const hasAlpha = layout.hasAlpha;
   const converted = isConvertedOnDecode(space);
-  const gray = !converted && (space === 'b-w' || space === 'grey16');
+  const gray = !converted && isGraySpace(space);
   // Anything deeper than 8 bits (16-bit ints, 32-bit float TIFF) is kept as 16 bits.
   const bitDepth: BitDepth = depth === undefined || depth === 'uchar' || depth === 'char' ? 8 : 16;
   const channels = ((gray ? 1 : 3) + (hasAlpha ? 1 : 0)) as RasterImage['channels'];

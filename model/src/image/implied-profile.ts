@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Metadata } from 'sharp';
+import { isGraySpace } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
 import { bareExif } from './exif.js';
 import { D50_XYZ, writeProfile } from './icc-writer.js';
@@ -32,14 +33,19 @@ const UNCALIBRATED = 0xffff;
 /**
  * The one place that decides it, for decode, previews and the side panel alike. None where the
  * file embeds a profile, or where decode converts it to sRGB (CMYK, Lab); a gray photo's (gray
- * PNG's gAMA) is a GRAY profile.
+ * PNG's gAMA) is a GRAY profile. None, too, where the tags cannot be read (a damaged EXIF or PNG
+ * chunk): the photo then opens and deblurs as sRGB, as it would without them.
  */
 export async function impliedProfile(path: string, meta: Metadata): Promise<ImpliedProfile | null> {
+  return readImpliedProfile(path, meta).catch(() => null);
+}
+
+async function readImpliedProfile(path: string, meta: Metadata): Promise<ImpliedProfile | null> {
   const space = meta.space ?? 'srgb';
   if (meta.icc || isConvertedOnDecode(space)) return null;
-  const gray = space === 'b-w' || space === 'grey16';
+  const gray = isGraySpace(space);
   if (meta.format === 'png') {
-    const chunks = await readPngColourChunks(path).catch(() => null);
+    const chunks = await readPngColourChunks(path);
     return chunks ? pngProfile(chunks, basename(path), gray) : null;
   }
   if (gray || !(await isDcfAdobeRgb(meta.exif ?? null))) return null;

@@ -28,7 +28,7 @@ export async function readMetadataSummary(path: string, options: ProbeOptions = 
     space: meta.space ?? 'srgb',
     hasAlpha,
     // A profile stated without ICC is named as such: the result embeds it (implied-profile.ts).
-    iccProfileName: iccDescription(meta.icc ?? null) ?? (await impliedProfile(absolute, meta).catch(() => null))?.label ?? null,
+    iccProfileName: iccDescription(meta.icc ?? null) ?? (await impliedProfile(absolute, meta))?.label ?? null,
     camera: cameraName(tags),
     lens: lensName(tags),
     exposure: exposureText(tags),

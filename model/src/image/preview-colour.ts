@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { isGraySpace } from './colour.js';
 import { impliedProfile } from './implied-profile.js';
 import { pngChunk } from './png-chunks.js';
 
@@ -9,9 +10,9 @@ import { pngChunk } from './png-chunks.js';
  * reading (the embedded profile, or sRGB) is right.
  */
 export async function previewProfile(path: string, meta: Metadata): Promise<InputProfile | null> {
-  const icc = (await impliedProfile(path, meta).catch(() => null))?.icc;
+  const icc = (await impliedProfile(path, meta))?.icc;
   if (!icc) return null;
-  const gray = meta.space === 'b-w' || meta.space === 'grey16';
+  const gray = isGraySpace(meta.space);
   // sharp writes PNG at 8 bits unless told 16: a 16-bit photo keeps its depth until converted.
   return { icc, ...(meta.depth === 'ushort' ? { deep: gray ? 'grey16' : 'rgb16' } : {}) };
 }
