@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Metadata } from 'sharp';
 import { isGraySpace } from './colour.js';
+import { apply3, invert3, multiply3 } from './matrix3.js';
 import { isConvertedOnDecode } from './decode.js';
 import { bareExif } from './exif.js';
 import { D50_XYZ, writeProfile } from './icc-writer.js';
@@ -106,23 +107,4 @@ export function chromaticitiesToXyzD50(chrm: readonly number[]): number[] | null
   const gain = [0, 1, 2].flatMap((r) => [0, 1, 2].map((c) => (r === c ? target[r]! / cone[r]! : 0)));
   const adapt = multiply3(invert3(bradford)!, multiply3(gain, bradford));
   return multiply3(adapt, toXyz);
-}
-
-function apply3(m: readonly number[], v: readonly number[]): number[] {
-  return [0, 1, 2].map((r) => m[3 * r]! * v[0]! + m[3 * r + 1]! * v[1]! + m[3 * r + 2]! * v[2]!);
-}
-
-function multiply3(a: readonly number[], b: readonly number[]): number[] {
-  return Array.from({ length: 9 }, (_, k) => {
-    const r = Math.floor(k / 3);
-    const c = k % 3;
-    return a[3 * r]! * b[c]! + a[3 * r + 1]! * b[3 + c]! + a[3 * r + 2]! * b[6 + c]!;
-  });
-}
-
-function invert3(m: readonly number[]): number[] | null {
-  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
-  const det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) return null;
-  return [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d].map((v) => v / det);
 }

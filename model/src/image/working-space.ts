@@ -1,6 +1,7 @@
 import { evalCurve, invertCurve, parseGrayTrc, parseMatrixTrc, type MatrixTrcProfile, type ToneCurve } from './icc-matrix.js';
 import { isConvertedOnDecode } from './decode.js';
 import { iccDescription } from './icc.js';
+import { invert3, multiply3 } from './matrix3.js';
 import type { SourceMetadata } from './types.js';
 
 /**
@@ -30,7 +31,7 @@ const SQRT_MAX = Math.SQRT2;
 
 /** sRGB's primaries adapted to D50: the rXYZ/gXYZ/bXYZ of the ICC sRGB profile, row-major. */
 const SRGB_TO_XYZ_D50 = [0.4360747, 0.3850649, 0.1430804, 0.2225045, 0.7168786, 0.0606169, 0.0139322, 0.0971045, 0.7141733];
-const XYZ_D50_TO_SRGB = invert3(SRGB_TO_XYZ_D50);
+const XYZ_D50_TO_SRGB = invertPrimaries(SRGB_TO_XYZ_D50);
 
 const SRGB_CURVE: ToneCurve = { kind: 'para', type: 3, p: [2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045] };
 /** sRGB's curve both ways over [0, TABLE_MAX]: its linear toe keeps the inverse gentle near black. */
@@ -53,7 +54,7 @@ export class WorkingSpace {
     readonly gray = false,
   ) {
     this.toSrgb = multiply3(XYZ_D50_TO_SRGB, profile.toXyz);
-    this.fromSrgb = invert3(this.toSrgb);
+    this.fromSrgb = invertPrimaries(this.toSrgb);
     this.decodeTables = profile.curves.map((c) => tabulate((x) => evalCurve(c, x), TABLE_MAX));
     this.encodeTables = profile.curves.map((c) => tabulate((t) => invertCurve(c, t * t), SQRT_MAX));
   }
@@ -168,20 +169,9 @@ function lookup(table: Table, x: number): number {
   return v[i]! + (pos - i) * (v[i + 1]! - v[i]!);
 }
 
-function multiply3(a: number[], b: number[]): number[] {
-  return Array.from({ length: 9 }, (_, k) => {
-    const row = Math.floor(k / 3);
-    const col = k % 3;
-    return a[row * 3]! * b[col]! + a[row * 3 + 1]! * b[3 + col]! + a[row * 3 + 2]! * b[6 + col]!;
-  });
-}
-
-function invert3(m: number[]): number[] {
-  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
-  const A = e * i - f * h;
-  const B = -(d * i - f * g);
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (Math.abs(det) < 1e-12) throw new RangeError('the profile primaries are degenerate (singular matrix)');
-  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det);
+/** A profile whose primaries give no inverse cannot be converted from. */
+function invertPrimaries(m: number[]): number[] {
+  const inverse = invert3(m);
+  if (!inverse) throw new RangeError('the profile primaries are degenerate (singular matrix)');
+  return inverse;
 }
