@@ -7,6 +7,10 @@
 /** D50, the PCS illuminant, as ICC profiles store it (s15Fixed16). */
 export const D50_XYZ = [0.9642, 1, 0.8249] as const;
 
+/** Adobe RGB (1998) as its own profile states it: D50 primaries (row-major RGB → XYZ), gamma 563/256. */
+export const ADOBE_RGB_TO_XYZ: readonly number[] = [0.60974, 0.20528, 0.14919, 0.31111, 0.62567, 0.06322, 0.01947, 0.06087, 0.74457];
+export const ADOBE_RGB_GAMMA = 563 / 256;
+
 export interface ProfileSpec {
   description: string;
   /** Decoding gamma: linear = value ** gamma. */
@@ -28,10 +32,11 @@ export function writeProfile({ description, gamma, toXyz }: ProfileSpec): Buffer
   } else {
     tags.push(['kTRC', trc]);
   }
-  return assemble(toXyz ? 'RGB ' : 'GRAY', tags);
+  return assembleProfile(toXyz ? 'RGB ' : 'GRAY', tags);
 }
 
-function assemble(space: 'RGB ' | 'GRAY', tags: [string, Buffer][]): Buffer {
+/** A v2 profile of the given tags; tags given the same Buffer share one data block. */
+export function assembleProfile(space: 'RGB ' | 'GRAY' | 'CMYK', tags: [string, Buffer][]): Buffer {
   const header = Buffer.alloc(128);
   header.writeUInt32BE(0x02100000, 8); // version 2.1
   header.write('mntr', 12, 'latin1');
@@ -66,19 +71,24 @@ function pad4(b: Buffer): Buffer {
   return b.length % 4 === 0 ? b : Buffer.concat([b, Buffer.alloc(4 - (b.length % 4))]);
 }
 
-function xyzTag(v: readonly number[]): Buffer {
+export function xyzTag(v: readonly number[]): Buffer {
   const b = Buffer.alloc(20);
   b.write('XYZ ', 0, 'latin1');
   v.forEach((x, i) => b.writeInt32BE(Math.round(x * 65536), 8 + 4 * i));
   return b;
 }
 
-/** One gamma as u8Fixed8Number, as Adobe RGB's own profile stores 2.19921875 (563/256). */
-function curvTag(gamma: number): Buffer {
-  const b = Buffer.alloc(16);
+/**
+ * curv with one gamma as u8Fixed8Number (as Adobe RGB's own profile stores 2.19921875, 563/256),
+ * or a table of values in [0, 1].
+ */
+export function curvTag(curve: number | readonly number[]): Buffer {
+  const entries = typeof curve === 'number' ? 1 : curve.length;
+  const b = Buffer.alloc(12 + 2 * entries + (entries % 2 ? 2 : 0));
   b.write('curv', 0, 'latin1');
-  b.writeUInt32BE(1, 8);
-  b.writeUInt16BE(Math.round(gamma * 256), 12);
+  b.writeUInt32BE(entries, 8);
+  if (typeof curve === 'number') b.writeUInt16BE(Math.round(curve * 256), 12);
+  else curve.forEach((v, i) => b.writeUInt16BE(Math.round(65535 * v), 12 + 2 * i));
   return b;
 }
 

@@ -4,7 +4,7 @@ import { isGraySpace } from './colour.js';
 import { apply3, invert3, multiply3 } from './matrix3.js';
 import { isConvertedOnDecode } from './decode.js';
 import { bareExif } from './exif.js';
-import { D50_XYZ, writeProfile } from './icc-writer.js';
+import { ADOBE_RGB_GAMMA, ADOBE_RGB_TO_XYZ, D50_XYZ, writeProfile } from './icc-writer.js';
 import { readPngColourChunks, type PngColourChunks } from './png-colour-chunks.js';
 import { readAtBuffer, readExifTree, tiffHeader } from './tiff-ifd.js';
 
@@ -23,9 +23,6 @@ export interface ImpliedProfile {
   note?: string;
 }
 
-/** Adobe RGB (1998) as its own profile states it: D50 primaries, gamma 563/256. */
-const ADOBE_RGB_TO_XYZ = [0.60974, 0.20528, 0.14919, 0.31111, 0.62567, 0.06322, 0.01947, 0.06087, 0.74457];
-const ADOBE_RGB_GAMMA = 563 / 256;
 const SRGB_CHROMATICITIES = [0.3127, 0.329, 0.64, 0.33, 0.3, 0.6, 0.15, 0.06];
 const COLOR_SPACE_TAG = 0xa001;
 const INTEROP_INDEX_TAG = 0x0001;
