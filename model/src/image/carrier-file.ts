@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { endianness } from 'node:os';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createDeflate, deflateSync } from 'node:zlib';
-import { pngChunk } from './png-chunks.js';
+import { createDeflate } from 'node:zlib';
+import { iccpChunk, PNG_SIGNATURE, pngChunk } from './png-chunks.js';
 import { toEightBit } from './colour.js';
 import type { BitDepth, RasterImage } from './types.js';
 
@@ -14,7 +14,6 @@ export interface CarrierMetadata {
   density?: number | null;
 }
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** PNG colour type by channel count: gray, gray + alpha, RGB, RGBA. */
 const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const;
 /** Rows are handed to zlib about this many bytes at a time: memory stays a few MiB. */
@@ -31,8 +30,8 @@ const IDAT_BYTES = 1 << 18;
  */
 export async function writeCarrierPng(raster: RasterImage, path: string, meta: CarrierMetadata, bitDepth: BitDepth = raster.bitDepth): Promise<void> {
   if (bitDepth > raster.bitDepth) throw new Error('the carrier cannot widen 8-bit samples to 16 bits');
-  const head = [SIGNATURE, pngChunk('IHDR', ihdr(raster, bitDepth))];
-  if (meta.icc) head.push(pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(meta.icc)])));
+  const head = [PNG_SIGNATURE, pngChunk('IHDR', ihdr(raster, bitDepth))];
+  if (meta.icc) head.push(iccpChunk(meta.icc));
   if (meta.exif) head.push(pngChunk('eXIf', meta.exif));
   if (meta.density) head.push(pngChunk('pHYs', physicalPixels(meta.density)));
   const chunker = new Transform({

@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { PNG_SIGNATURE } from './png-chunks.js';
 
 /** What a PNG says about its colours before its image data (PNG 3rd ed. §11.3.2). */
 export interface PngColourChunks {
@@ -11,7 +12,6 @@ export interface PngColourChunks {
   iccp: boolean;
 }
 
-const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Colour chunks must come before PLTE and IDAT; a head this long is already unusual. */
 const MAX_CHUNKS = 64;
 
@@ -19,7 +19,7 @@ export async function readPngColourChunks(path: string): Promise<PngColourChunks
   const file = await open(path, 'r');
   try {
     const head = Buffer.alloc(8);
-    if ((await file.read(head, 0, 8, 0)).bytesRead < 8 || !head.equals(SIGNATURE)) return null;
+    if ((await file.read(head, 0, 8, 0)).bytesRead < 8 || !head.equals(PNG_SIGNATURE)) return null;
     const found: PngColourChunks = { srgb: false, iccp: false };
     for (let pos = 8, n = 0; n < MAX_CHUNKS; n++) {
       if ((await file.read(head, 0, 8, pos)).bytesRead < 8) break;

@@ -1,8 +1,7 @@
-import { deflateSync } from 'node:zlib';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { isGraySpace } from './colour.js';
 import { impliedProfile } from './implied-profile.js';
-import { pngChunk } from './png-chunks.js';
+import { AFTER_IHDR, iccpChunk } from './png-chunks.js';
 
 /**
  * The profile a preview must read this photo through that sharp would not find: one stated
@@ -31,7 +30,6 @@ export interface InputProfile {
  */
 export async function withInputProfile(image: Sharp, { icc, deep }: InputProfile): Promise<Sharp> {
   const png = await (deep ? image.toColourspace(deep) : image).png({ compressionLevel: 0 }).toBuffer();
-  const iccp = pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(icc)]));
-  // Signature (8 bytes) and IHDR (25): the iCCP chunk must come before the image data.
-  return sharp(Buffer.concat([png.subarray(0, 33), iccp, png.subarray(33)]), { limitInputPixels: false });
+  // The iCCP chunk must come before the image data.
+  return sharp(Buffer.concat([png.subarray(0, AFTER_IHDR), iccpChunk(icc), png.subarray(AFTER_IHDR)]), { limitInputPixels: false });
 }
