@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
 import type { InterruptedBatch, JobJournal } from '../jobs/job-journal.js';
+import { toldOnce } from '../told-once.js';
 
 export interface InterruptedBatches {
   list(): InterruptedBatch[];
@@ -14,7 +15,6 @@ export interface InterruptedBatches {
 
 /** The batches an earlier session left unfinished (read from the journal at start), until each is resumed or dismissed. */
 export function createInterruptedBatches(journal: JobJournal, found: readonly InterruptedBatch[], notice: ErrorInfo | null = null): InterruptedBatches {
-  let untold = notice;
   const runs = new Map(found.map((run) => [run.runId, run]));
   const key = (paths: readonly string[]) => JSON.stringify([...new Set(paths)].sort());
   const close = (runId: string) => {
@@ -28,10 +28,6 @@ export function createInterruptedBatches(journal: JobJournal, found: readonly In
       const same = key(paths);
       for (const run of [...runs.values()]) if (key(run.paths) === same) close(run.runId);
     },
-    takeNotice() {
-      const told = untold;
-      untold = null;
-      return told;
-    },
+    takeNotice: toldOnce(notice),
   };
 }

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
 import { DEFAULT_SETTINGS, settingsInForce, settingsPatchSchema, type Settings, type SettingsPatch } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
+import { toldOnce } from '../told-once.js';
 
 export interface SettingsStore {
   get(): Settings;
@@ -21,7 +22,6 @@ export interface KeyValueBackend {
  * instead of crashing the app.
  */
 export function createValidatedSettingsStore(backend: KeyValueBackend, notice: ErrorInfo | null = null): SettingsStore {
-  let untold = notice;
   return {
     get() {
       try {
@@ -52,10 +52,6 @@ export function createValidatedSettingsStore(backend: KeyValueBackend, notice: E
       }
       return settingsInForce(written);
     },
-    takeNotice() {
-      const told = untold;
-      untold = null;
-      return told;
-    },
+    takeNotice: toldOnce(notice),
   };
 }
