@@ -3,11 +3,8 @@ import ort from 'onnxruntime-node';
 /** Which execution providers a deblur may try: the user's choice, within what this build of ONNX Runtime has. */
 export type EpPreference = 'auto' | 'cpu';
 
-/** A provider as the onnxruntime-node binding lists it; `bundled: false` is an add-on installed apart (CUDA on Linux). */
-export interface OrtBackend {
-  name: string;
-  bundled: boolean;
-}
+/** A provider as the onnxruntime-node binding lists it (ORT's own type; `bundled: false` is an add-on installed apart, CUDA on Linux). */
+export type OrtBackend = ReturnType<typeof ort.listSupportedBackends>[number];
 
 /**
  * Graphics providers, fastest first. Each binary has its own (1.30: Windows DirectML, no CUDA;
