@@ -1,23 +1,14 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROCESSOR_ONLY_NOTE } from '../../model/src/train/fine-tune.js';
 import type { BackendRecord } from '../../model/src/train/backend-record.js';
-import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
+import { installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { followJob, ok, repoRoot, startTestServices } from './worker-helpers.js';
+import { followJob, ok, startTestServices } from './worker-helpers.js';
 
 /** A tiny generator with the base model's ops, installed in the user's models folder. */
-async function installTinyModel(modelsDir: string): Promise<void> {
-  const dir = path.join(modelsDir, 'tiny');
-  await mkdir(dir, { recursive: true });
-  const onnx = buildTinyGeneratorOnnx(5);
-  await writeFile(path.join(dir, 'model.onnx'), onnx);
-  const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
-  const sha256 = createHash('sha256').update(onnx).digest('hex');
-  await writeFile(path.join(dir, 'tiny.manifest.json'), JSON.stringify({ ...manifest, id: 'tiny', name: 'Tiny', file: 'model.onnx', placeholder: false, sha256 }));
-}
+const installTinyModel = (modelsDir: string): Promise<void> => installTinyGenerator(modelsDir, 'tiny', 'Tiny', 5);
 
 describe('the graphics-card setting and fine-tuning', () => {
   it('off: the run trains on the processor, says why at its start, and training.json records it', async () => {

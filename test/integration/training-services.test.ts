@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,20 +9,12 @@ import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engi
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { runDirFor } from '../../model/src/train/train-run.js';
-import { buildTinyGeneratorOnnx } from '../fixtures/tiny-generator.js';
+import { installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { followJob, ok, repoRoot, sharedPhoto, startTestServices } from './worker-helpers.js';
+import { followJob, ok, sharedPhoto, startTestServices } from './worker-helpers.js';
 
 /** A tiny generator with the base model's ops, installed in the user's models folder. */
-async function installTinyModel(modelsDir: string): Promise<void> {
-  const dir = path.join(modelsDir, 'tiny');
-  await mkdir(dir, { recursive: true });
-  const onnx = buildTinyGeneratorOnnx(5);
-  await writeFile(path.join(dir, 'model.onnx'), onnx);
-  const manifest = JSON.parse(await readFile(path.join(repoRoot, 'model/weights/placeholder.manifest.json'), 'utf8')) as object;
-  const sha256 = createHash('sha256').update(onnx).digest('hex');
-  await writeFile(path.join(dir, 'tiny.manifest.json'), JSON.stringify({ ...manifest, id: 'tiny', name: 'Tiny', file: 'model.onnx', placeholder: false, sha256 }));
-}
+const installTinyModel = (modelsDir: string): Promise<void> => installTinyGenerator(modelsDir, 'tiny', 'Tiny', 5);
 
 const SMALL = { crop: 32, batch: 1, perceptualWeight: 0, criticWidth: 4 };
 
