@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readMetadataSummary } from '../../../model/src/image/metadata.js';
-import { pngChunk } from '../../../model/src/image/png-chunks.js';
+import { iccpChunk } from '../../../model/src/image/png-chunks.js';
 import { makeCrop, makePreview } from '../../../model/src/image/preview.js';
 import { exifBlock, jpegWithExif, jpegWithSegment } from '../../fixtures/exif-blocks.js';
 import { adobeLikeProfile } from '../../fixtures/icc-profiles.js';
 import { useTempDir } from '../../fixtures/make-images.js';
-import { pngWithChunks } from '../../fixtures/tag-photo.js';
+import { ADOBE_CHRM, chrmChunk, gamaChunk, pngWithChunks } from '../../fixtures/tag-photo.js';
 
 /**
  * The editor's Before view (preview and 100 % crop) and side panel must read a colour space
@@ -22,7 +21,6 @@ const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const photo = path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24/kodim23.png');
 const tempDir = useTempDir('unshake-preview-implied-');
 const region = { left: 200, top: 120, width: 256, height: 192 };
-const ADOBE_CHRM = [0.3127, 0.329, 0.64, 0.33, 0.21, 0.71, 0.15, 0.06];
 
 beforeAll(() => {
   if (!existsSync(photo)) throw new Error(`Test photo missing: ${photo} (expected ../shared/data next to the repo)`);
@@ -58,15 +56,6 @@ async function views(a: string, b: string) {
   return { preview: await compare(pa.jpeg, pb.jpeg), crop: await compare(ca.jpeg, cb.jpeg) };
 }
 
-const u32 = (v: number) => {
-  const data = Buffer.alloc(4);
-  data.writeUInt32BE(v);
-  return data;
-};
-const gama = (gamma: number) => pngChunk('gAMA', u32(Math.round(100000 / gamma)));
-const chrm = (values: number[]) => pngChunk('cHRM', Buffer.concat(values.map((v) => u32(Math.round(v * 100000)))));
-const iccp = (icc: Buffer) => pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(icc)]));
-
 describe('previews of a photo whose profile is stated without ICC', () => {
   it('shows a DCF Adobe RGB JPEG (R03) as its twin with the Adobe RGB profile, and names it', async () => {
     const jpeg = await sharp(photo).extract(region).jpeg({ quality: 95 }).toBuffer();
@@ -87,8 +76,8 @@ describe('previews of a photo whose profile is stated without ICC', () => {
       ['rgb16', await sharp(photo).extract(region).toColourspace('rgb16').png().toBuffer()],
       ['rgba8', await sharp(photo).extract(region).ensureAlpha(0.6).png().toBuffer()],
     ] as const) {
-      const withIcc = await saved(`${name}-icc.png`, pngWithChunks(png, [iccp(adobeLikeProfile(461 / 256))]));
-      const tagged = await saved(`${name}-gama.png`, pngWithChunks(png, [gama(1.8), chrm(ADOBE_CHRM)]));
+      const withIcc = await saved(`${name}-icc.png`, pngWithChunks(png, [iccpChunk(adobeLikeProfile(461 / 256))]));
+      const tagged = await saved(`${name}-gama.png`, pngWithChunks(png, [gamaChunk(1.8), chrmChunk(ADOBE_CHRM)]));
       const plain = await saved(`${name}.png`, png);
       expect((await views(plain, withIcc)).preview.mean, name).toBeGreaterThan(3);
       const { preview, crop } = await views(tagged, withIcc);

@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iccDescription } from '../../../model/src/image/icc.js';
-import { pngChunk } from '../../../model/src/image/png-chunks.js';
+import { iccpChunk } from '../../../model/src/image/png-chunks.js';
 import { deblurFile } from '../../../model/src/infer/deblur-file.js';
 import { releaseSessions } from '../../../model/src/infer/session-manager.js';
 import { exifBlock, jpegWithExif, jpegWithSegment } from '../../fixtures/exif-blocks.js';
 import { adobeLikeProfile } from '../../fixtures/icc-profiles.js';
 import { useTempDir } from '../../fixtures/make-images.js';
-import { pngWithChunks } from '../../fixtures/tag-photo.js';
+import { ADOBE_CHRM, chrmChunk, gamaChunk, pngWithChunks } from '../../fixtures/tag-photo.js';
 
 /**
  * A colour space stated without an ICC profile must be deblurred as the same photo with the
@@ -23,7 +22,6 @@ const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const photo = path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24/kodim23.png');
 const tempDir = useTempDir('unshake-implied-');
 const crop = { left: 300, top: 200, width: 96, height: 64 };
-const ADOBE_CHRM = [0.3127, 0.329, 0.64, 0.33, 0.21, 0.71, 0.15, 0.06];
 
 beforeAll(() => {
   if (!existsSync(photo)) throw new Error(`Test photo missing: ${photo} (expected ../shared/data next to the repo)`);
@@ -44,20 +42,6 @@ function maxDifference(a: Buffer, b: Buffer): number {
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
 }
-
-function gamaChunk(gamma: number): Buffer {
-  const data = Buffer.alloc(4);
-  data.writeUInt32BE(Math.round(100000 / gamma));
-  return pngChunk('gAMA', data);
-}
-
-function chrmChunk(values: number[]): Buffer {
-  const data = Buffer.alloc(32);
-  values.forEach((v, i) => data.writeUInt32BE(Math.round(v * 100000), 4 * i));
-  return pngChunk('cHRM', data);
-}
-
-const iccpChunk = (icc: Buffer) => pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(icc)]));
 
 describe('colour spaces stated without an ICC profile', () => {
   it('deblurs a DCF Adobe RGB JPEG (R03, no ICC) as the same photo with the Adobe RGB profile', async () => {
