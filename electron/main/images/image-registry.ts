@@ -7,6 +7,11 @@ export interface OpenedImage {
   fileName: string;
   metadata: MetadataSummary;
   preview: { jpeg: Uint8Array; width: number; height: number };
+  /**
+   * The megapixel limit it was opened under: its 100 % crops use this one, so a limit lowered
+   * since guards what is opened or deblurred next, not the photo already on screen.
+   */
+  maxMegapixels: number;
 }
 
 export interface ImageRegistry {

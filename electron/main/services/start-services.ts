@@ -199,8 +199,8 @@ function imageSource(context: ServiceContext): ImageSource {
   return async ({ kind, id, region }) => {
     if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
     if (kind === 'crop' && region && id.startsWith('img_')) {
-      const path = context.images.get(id)?.path;
-      return path ? cropOf(context, path, region, context.settings.get().maxMegapixels) : undefined;
+      const image = context.images.get(id);
+      return image ? cropOf(context, image.path, region, image.maxMegapixels) : undefined;
     }
     // A result's file is held while it is read: a result removed meanwhile stays till then. One
     // whose file is gone fails here, and its job, pushed to the window, says why (result-read.ts).
@@ -212,7 +212,7 @@ function imageSource(context: ServiceContext): ImageSource {
   };
 }
 
-/** A photo's crop is read under today's limit, as it was opened; a result's under its deblur's (context.ts). */
+/** A photo's crop is read under the limit it was opened with (image-registry.ts); a result's under its deblur's (context.ts). */
 async function cropOf(context: ServiceContext, path: string, region: CropRegion, maxMegapixels: number): Promise<Uint8Array> {
   return (await context.imaging.request('crop', { path, region, maxMegapixels })).jpeg;
 }
