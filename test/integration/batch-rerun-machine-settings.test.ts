@@ -3,9 +3,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExecutionProviderInfo } from '../../electron/common/ipc-contract.js';
-import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
-import { followJob, ok, restartTestServices, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { jobEnds, ok, restartTestServices, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * Run again and Resume keep a batch's output settings (format, where, name) but run on today's
@@ -15,14 +14,7 @@ import { followJob, ok, restartTestServices, startTestServices, type ServicesUnd
 type BatchReply = { runId: string; items: { jobId: string; input: string; output: string }[]; alreadyDone: { input: string; output: string }[] };
 const CPU_ONLY = [{ name: 'cpu', ok: true, reason: null }];
 
-const ends = (t: ServicesUnderTest, items: BatchReply['items']) =>
-  Promise.all(
-    items.map(async (item) => {
-      const following = followJob(t.services, item.jobId).then((u) => u.at(-1)!);
-      const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId: item.jobId }));
-      return ['done', 'failed', 'cancelled'].includes(now.state.status) ? now : following;
-    }),
-  );
+const ends = (t: ServicesUnderTest, items: BatchReply['items']) => jobEnds(t.services, items);
 const provider = async (t: ServicesUnderTest) => ok<{ executionProvider: ExecutionProviderInfo | null }>(await t.services.dispatch('app:info', {})).executionProvider;
 /** A small photo, and one of 1.1 megapixels: over a 1-megapixel limit, under 2. */
 async function card(folder: string): Promise<void> {

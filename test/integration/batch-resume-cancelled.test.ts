@@ -2,8 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobSnapshot } from '../../electron/common/job-state.js';
-import { followJob, ok, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { jobEnd, ok, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A photo the user cancelled in a batch stays cancelled when the interrupted batch is resumed
@@ -14,11 +13,7 @@ type Offer = { runId: string; title: string; photos: number; done: number; cance
 
 const NAMES = ['kodim01', 'kodim02', 'kodim03', 'kodim04', 'kodim05'];
 
-const ended = async (t: ServicesUnderTest, jobId: string): Promise<JobSnapshot> => {
-  const following = followJob(t.services, jobId).then((u) => u.at(-1)!);
-  const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId }));
-  return ['done', 'failed', 'cancelled'].includes(now.state.status) ? now : following;
-};
+const ended = (t: ServicesUnderTest, jobId: string) => jobEnd(t.services, jobId);
 
 describe('a photo cancelled in a batch that was then interrupted', () => {
   const open: ServicesUnderTest[] = [];

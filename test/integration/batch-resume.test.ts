@@ -3,12 +3,11 @@ import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
 import { compactJobJournal } from '../../electron/main/jobs/job-journal-compaction.js';
 import { tempPathBeside } from '../../model/src/image/atomic-file.js';
 import { endedProcessId } from '../fixtures/ended-process.js';
-import { followJob, ok, repoRoot, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { followJob, jobEnds, ok, repoRoot, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A batch cut off mid-way (the app quit, or crashed) is offered at the next start and resumed
@@ -22,15 +21,7 @@ const NAMES = ['kodim01', 'kodim02', 'kodim03', 'kodim04', 'kodim05'];
 const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 const journalText = (t: ServicesUnderTest) => readFile(path.join(t.userDataDir, 'jobs.jsonl'), 'utf8').catch(() => '');
 
-/** Each job's last state; one that already ended before anyone listened is read as it is. */
-const ends = (t: ServicesUnderTest, items: BatchReply['items']) =>
-  Promise.all(
-    items.map(async (item) => {
-      const following = followJob(t.services, item.jobId).then((u) => u.at(-1)!);
-      const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId: item.jobId }));
-      return ['done', 'failed', 'cancelled'].includes(now.state.status) ? now : following;
-    }),
-  );
+const ends = (t: ServicesUnderTest, items: BatchReply['items']) => jobEnds(t.services, items);
 
 describe('an interrupted batch, the next time the app starts', () => {
   const open: ServicesUnderTest[] = [];

@@ -6,7 +6,7 @@ import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { tempPathBeside } from '../../model/src/image/atomic-file.js';
 import { batchSecondsLeft, batchTimeText } from '../../renderer/src/lib/batch-eta.js';
 import { endedProcessId } from '../fixtures/ended-process.js';
-import { followJob, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { followJob, jobEnds, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A batch through main's services and the REAL engine worker: a dropped folder becomes one job
@@ -31,14 +31,7 @@ describe('batch through the services', () => {
   afterAll(() => t?.services.close());
 
   /** Each job's last state; one that already ended before anyone listened is read as it is. */
-  const run = (reply: BatchReply) =>
-    Promise.all(
-      reply.items.map(async (item) => {
-        const following = followJob(t.services, item.jobId).then((u) => u.at(-1)!);
-        const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId: item.jobId }));
-        return ['done', 'failed', 'cancelled'].includes(now.state.status) ? now : following;
-      }),
-    );
+  const run = (reply: BatchReply) => jobEnds(t.services, reply.items);
 
   it('deblurs every photo of a folder into its own file; a damaged one fails alone', async () => {
     ok(await t.services.dispatch('settings:set', { batchResults: 'subfolder' }));

@@ -78,21 +78,33 @@ export function ok<T>(result: IpcResult<unknown>): T {
   return result.value as T;
 }
 
+const TERMINAL: readonly JobStatus[] = ['done', 'failed', 'cancelled'];
+
 /** Collects a job's updates until it reaches a terminal status. */
 export function followJob(services: Services, jobId: string): Promise<JobSnapshot[]> {
-  const terminal: JobStatus[] = ['done', 'failed', 'cancelled'];
   return new Promise((resolve) => {
     const seen: JobSnapshot[] = [];
     const off = services.onJobUpdate((job) => {
       if (job.id !== jobId) return;
       seen.push(job);
-      if (terminal.includes(job.state.status)) {
+      if (TERMINAL.includes(job.state.status)) {
         off();
         resolve(seen);
       }
     });
   });
 }
+
+/** A job's last state: one that already ended before anyone listened is read as it is. */
+export async function jobEnd(services: Services, jobId: string): Promise<JobSnapshot> {
+  const following = followJob(services, jobId).then((updates) => updates.at(-1)!);
+  const now = ok<JobSnapshot>(await services.dispatch('job:status', { jobId }));
+  return TERMINAL.includes(now.state.status) ? now : following;
+}
+
+/** Each job's last state (jobEnd), in the order given. */
+export const jobEnds = (services: Services, items: readonly { jobId: string }[]): Promise<JobSnapshot[]> =>
+  Promise.all(items.map((item) => jobEnd(services, item.jobId)));
 
 /** Resolves on the job's first per-tile progress update: proof it is mid-inference. */
 export function firstTile(services: Services, jobId: string): Promise<JobSnapshot> {
