@@ -20,6 +20,11 @@ export function iccpChunk(icc: Buffer): Buffer {
   return pngChunk('iCCP', Buffer.concat([Buffer.from('ICC profile\0\0', 'latin1'), deflateSync(icc)]));
 }
 
+/** The in-memory PNG with `chunks` right after IHDR, before any image data (where iCCP, gAMA, cHRM must be). */
+export function pngWithChunks(png: Buffer, chunks: readonly Buffer[]): Buffer {
+  return Buffer.concat([png.subarray(0, AFTER_IHDR), ...chunks, png.subarray(AFTER_IHDR)]);
+}
+
 /**
  * `pngPath` rewritten with `chunk` right after IHDR (before any image data, where eXIf must be),
  * streamed through `scratchPath` (a temp name beside it), which is renamed over it.

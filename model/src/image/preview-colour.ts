@@ -1,7 +1,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { isGraySpace } from './colour.js';
 import { impliedProfile } from './implied-profile.js';
-import { AFTER_IHDR, iccpChunk } from './png-chunks.js';
+import { iccpChunk, pngWithChunks } from './png-chunks.js';
 
 /**
  * The profile a preview must read this photo through that sharp would not find: one stated
@@ -30,6 +30,5 @@ export interface InputProfile {
  */
 export async function withInputProfile(image: Sharp, { icc, deep }: InputProfile): Promise<Sharp> {
   const png = await (deep ? image.toColourspace(deep) : image).png({ compressionLevel: 0 }).toBuffer();
-  // The iCCP chunk must come before the image data.
-  return sharp(Buffer.concat([png.subarray(0, AFTER_IHDR), iccpChunk(icc), png.subarray(AFTER_IHDR)]), { limitInputPixels: false });
+  return sharp(pngWithChunks(png, [iccpChunk(icc)]), { limitInputPixels: false });
 }
