@@ -7,6 +7,11 @@ const NODE_BUILTINS = [
   'fs', 'fs/promises', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'stream',
   'http', 'https', 'net', 'util', 'events', 'buffer', 'zlib', 'module', 'process',
 ];
+const ortOnlyThroughWrapper = {
+  name: 'onnxruntime-node',
+  allowTypeImports: true,
+  message: "Import { ort } from model/src/infer/ort.ts: it turns ORT's usage telemetry off before any session.",
+};
 const nodeImportPatterns = [{ group: ['node:*', ...NODE_BUILTINS], message: 'The renderer must not import Node modules: go through src/lib/api.ts.' }];
 
 export default tseslint.config(
@@ -29,8 +34,17 @@ export default tseslint.config(
   {
     files: ['model/**/*.ts', 'electron/common/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'model/ and electron/common must stay Electron-free.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'model/ and electron/common must stay Electron-free.' }, ortOnlyThroughWrapper] }],
     },
+  },
+  // ORT's telemetry is turned off in one module; everything else reaches ORT through it.
+  {
+    files: ['electron/main/**/*.ts', 'electron/workers/**/*.ts', 'electron/preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ortOnlyThroughWrapper] }] },
+  },
+  {
+    files: ['model/src/infer/ort.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'model/ must stay Electron-free.' }] }] },
   },
   // electron/common is pure: no Node either, so the renderer can share it.
   {

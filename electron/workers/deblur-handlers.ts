@@ -1,4 +1,4 @@
-import { env as ortEnv } from 'onnxruntime-node';
+import { ort } from '../../model/src/infer/ort.js';
 import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile, type DeblurFileOptions } from '../../model/src/infer/deblur-file.js';
 import { pixelLimit, type CommandContext, type Handlers } from './command-context.js';
@@ -11,7 +11,7 @@ const WRITE_SHARE = 0.05;
 
 /** The commands that run the network: the only ones that load onnxruntime-node (besides training's). */
 export const deblurHandlers: Handlers<'info' | 'deblur' | 'deblurTo'> = {
-  info: async () => ({ runtime: 'onnxruntime-node', version: ortEnv.versions.node ?? ortEnv.versions.common }),
+  info: async () => ({ runtime: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common }),
   // The editor's deblur: a lossless PNG result in the photo's own depth and space, to be saved in
   // the user's format later; its metadata goes back to main for that save.
   deblur: async (request, context) => {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import ort from 'onnxruntime-node';
+import { ort } from '../../model/src/infer/ort.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../model/src/errors.js';
 import { getSession } from '../../model/src/infer/session-manager.js';

@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import type { EngineClient } from '../../electron/main/engine/engine-client.js';
 import { importedPackages, importLogFlags } from '../fixtures/import-log.js';
+import { ortTelemetryTraces } from '../fixtures/ort-telemetry-traces.js';
 import { writeTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 import { repoRoot, sharedPhoto } from './worker-helpers.js';
@@ -82,6 +83,8 @@ describe('what each worker process loads', () => {
     await engine.request('encode', { resultPath, source: result.source, outPath: path.join(dir, 'out.jpg'), format: 'jpeg', overwrite: false, maxMegapixels: 100, keep: 0.5 });
     expect(worker.loaded()).toContain('onnxruntime-node');
     expect(worker.loaded().filter((name) => TF.test(name))).toEqual([]);
+    // The bundled worker turns ORT's telemetry off too (the bundle keeps ort.ts's order).
+    expect(ortTelemetryTraces(engine.workerPid()!, os.tmpdir())).toEqual([]);
   });
 
   it('the training process loads TF.js only when a run starts', async () => {

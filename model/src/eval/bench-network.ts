@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from '../infer/ort.js';
 import { getSession, type EpPreference } from '../infer/session-manager.js';
 import { tileGeometry } from '../infer/tiler.js';
 import type { ResolvedModel } from '../models/library.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from '../infer/ort.js';
 import { getSession, type EpPreference } from '../infer/session-manager.js';
 import { encodeModel, node, tensorInfo } from '../models/onnx-writer.js';
 import { timeMedian } from './bench-timing.js';

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import ort from 'onnxruntime-node';
+import { ort } from '../infer/ort.js';
 import { getSession, type EpPreference } from '../infer/session-manager.js';
 import type { ModelManifest } from '../models/manifest.js';
 import { peakRssBytes } from './bench-child.js';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from '../infer/ort.js';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { getSession, type EpPreference } from '../infer/session-manager.js';
 import { chooseTileSize } from '../infer/tile-size.js';

@@ -1,4 +1,4 @@
-import ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
 import { maxValue } from '../image/colour.js';

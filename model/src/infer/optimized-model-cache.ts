@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 
 /**
  * ORT's optimised-model cache on disk: ORT writes the graph it produced with all

@@ -1,4 +1,4 @@
-import ort from 'onnxruntime-node';
+import { ort } from './ort.js';
 
 /** Which execution providers a deblur may try: the user's choice, within what this build of ONNX Runtime has. */
 export type EpPreference = 'auto' | 'cpu';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from '../../../model/src/infer/ort.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { executionProviderChain } from '../../../model/src/infer/provider-chain.js';
 import { getSession, releaseSessions } from '../../../model/src/infer/session-manager.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from '../../../model/src/infer/ort.js';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deblurRgb } from '../../../model/src/infer/deblur.js';

@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import { ort } from '../../../model/src/infer/ort.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { executionProviderChain, getSession, releaseSessions, retireIdleSessions, useSession } from '../../../model/src/infer/session-manager.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import ort from 'onnxruntime-node';
+import { ort } from '../../../model/src/infer/ort.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getSession } from '../../../model/src/infer/session-manager.js';
 import { decodeModel } from '../../../model/src/models/onnx-writer.js';
