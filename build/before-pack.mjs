@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { missingExtraResources } from './check-extra-resources.mjs';
 import { missingNativeBinaries } from './check-native-binaries.mjs';
+import { researchOnlyWeights } from './check-weights-licence.mjs';
 
 /** builder-util's Arch enum, by value. */
 const ARCH_NAMES = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
@@ -26,6 +27,15 @@ export async function beforePack(context) {
       `the files it bundles from outside the repository are missing: ${resources.join(', ')}. ` +
         'They come from the shared/ folder next to the repository (the VGG19 weights the training panel needs): ' +
         'put it there, as docs/release.md says, and package again.',
+    );
+  }
+  // Only a release (package:release sets forceCodeSigning) goes to the public.
+  const restricted = config.forceCodeSigning === true ? researchOnlyWeights(projectDir) : [];
+  if (restricted.length > 0) {
+    problems.push(
+      `a release would publish weights licensed for research use only: ${restricted.map((m) => `${m.file} (“${m.license}”)`).join(', ')}. ` +
+        'Replace them with weights whose training data may be shipped, or obtain the rights and say so in the manifest’s license, ' +
+        'as docs/release.md says; `npm run package` still makes a package to try.',
     );
   }
   if (problems.length > 0) throw new Error(`Cannot package Unshake for ${platform}-${arch}: ${problems.join(' Also, ')}`);

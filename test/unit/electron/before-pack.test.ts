@@ -18,8 +18,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const config = (require('js-yaml') as { load(text: string): Record<string, unknown> }).load(readFileSync(path.join(repoRoot, 'build/electron-builder.yml'), 'utf8'));
 const PLATFORM_KEYS: Record<string, string> = { linux: 'linux', win32: 'win', darwin: 'mac' };
 const hook = beforePack as (context: object) => Promise<void>;
-const pack = (projectDir: string, platform: string = process.platform, arch = ['ia32', 'x64', 'armv7l', 'arm64'].indexOf(process.arch)) =>
-  hook({ electronPlatformName: platform, arch, packager: { projectDir, config, platformSpecificBuildOptions: config[PLATFORM_KEYS[platform]!] } });
+const pack = (projectDir: string, platform: string = process.platform, arch = ['ia32', 'x64', 'armv7l', 'arm64'].indexOf(process.arch), overrides: object = {}) =>
+  hook({ electronPlatformName: platform, arch, packager: { projectDir, config: { ...config, ...overrides }, platformSpecificBuildOptions: config[PLATFORM_KEYS[platform]!] } });
+const arch = ['ia32', 'x64', 'armv7l', 'arm64'].indexOf(process.arch);
 
 let work = '';
 let project = '';
@@ -58,5 +59,13 @@ describe('the beforePack hook', () => {
     await rm(vgg(), { recursive: true });
     await cp(path.join(repoRoot, '../shared/weights/vgg19-block3'), vgg(), { recursive: true });
     await expect(pack(project)).resolves.toBeUndefined();
+  });
+
+  it('lets a release (forceCodeSigning) publish no research-only weights, and says what to do; a try-out package goes on', async () => {
+    await expect(pack(repoRoot, process.platform, arch, { forceCodeSigning: true })).rejects.toThrow(
+      `a release would publish weights licensed for research use only: ${path.join(repoRoot, 'model/weights/unshake-base.manifest.json')}`,
+    );
+    await expect(pack(repoRoot, process.platform, arch, { forceCodeSigning: true })).rejects.toThrow('Replace them with weights whose training data may be shipped');
+    await expect(pack(repoRoot, process.platform, arch, { forceCodeSigning: false })).resolves.toBeUndefined();
   });
 });
