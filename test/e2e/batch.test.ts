@@ -52,6 +52,16 @@ describe('batch from a dropped folder', () => {
     expect((await readdir(file('card'))).filter((f) => f.includes('-unshaken'))).toHaveLength(2);
   });
 
+  it('the same folder dropped twice before main answers is one batch, one card', async () => {
+    await mkdir(file('twice'));
+    for (const name of ['kodim07', 'kodim08']) await copyFile(file(`card/${name}.jpg`), file(`twice/${name}.jpg`));
+    await dropFolders(page(), CANVAS, [file('twice')], 2);
+    await expect.poll(async () => (await summaries())[0], { timeout: 60_000 }).toBe('2 done');
+    await expect.poll(() => pendingRequests(page())).toBe(0);
+    expect(await page().getByTestId('batch-run').filter({ hasText: 'twice' }).count()).toBe(1);
+    expect((await readdir(file('twice'))).sort()).toEqual(['kodim07-unshaken.jpg', 'kodim07.jpg', 'kodim08-unshaken.jpg', 'kodim08.jpg']);
+  });
+
   it('Deblur a folder… starts a batch from the system folder picker, from the keyboard', async () => {
     await mkdir(file('picked'));
     await copyFile(file('card/kodim08.jpg'), file('picked/harbour.jpg'));

@@ -128,8 +128,8 @@ export async function dropFolder(page: Page, selector: string, folderPath: strin
   await page.evaluate(dropFileInPage, { selector, fileName: path.basename(folderPath), mimeType: '', base64: '', path: folderPath });
 }
 
-/** Drops several folders at once (two memory cards), as Chromium hands them over: empty Files. */
-export async function dropFolders(page: Page, selector: string, folderPaths: readonly string[]): Promise<void> {
+/** Drops several folders at once (two memory cards), as Chromium hands them over: empty Files; `times` drops in one task, before any answer. */
+export async function dropFolders(page: Page, selector: string, folderPaths: readonly string[], times = 1): Promise<void> {
   type DropWindow = {
     document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
     DataTransfer: new () => { items: { add(file: unknown): void } };
@@ -139,7 +139,7 @@ export async function dropFolders(page: Page, selector: string, folderPaths: rea
   };
   const folders = folderPaths.map((p) => ({ name: path.basename(p), path: p }));
   await page.evaluate(
-    ({ selector, folders }) => {
+    ({ selector, folders, times }) => {
       const w = globalThis as unknown as DropWindow;
       const transfer = new w.DataTransfer();
       for (const folder of folders) {
@@ -147,8 +147,10 @@ export async function dropFolders(page: Page, selector: string, folderPaths: rea
         w.__unshakeAttachPath(folder.name, folder.path);
       }
       const target = w.document.querySelector(selector);
-      for (const type of ['dragenter', 'dragover', 'drop']) target?.dispatchEvent(new w.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      for (let n = 0; n < times; n++) {
+        for (const type of ['dragenter', 'dragover', 'drop']) target?.dispatchEvent(new w.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      }
     },
-    { selector, folders },
+    { selector, folders, times },
   );
 }

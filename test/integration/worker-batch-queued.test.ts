@@ -3,7 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
-import { ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { jobEnds, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * Batches against what is already queued, through main's services and the REAL engine worker:
@@ -59,6 +59,18 @@ describe('batches and the photos already queued', () => {
     await following.ended;
     expect([...following.seen.values()].map((updates) => updates.at(-1)?.state.status)).toEqual(['done', 'done', 'done']);
     expect((await readdir(reception)).filter((f) => f.includes('-unshaken')).sort()).toEqual(['kodim20-unshaken.jpg', 'kodim21-unshaken.jpg', 'kodim22-unshaken.jpg']);
+  });
+
+  it('the same folder dropped twice at once is planned once: the second drop finds the first\'s photos under way', async () => {
+    const card = path.join(t.workDir, 'card-twice');
+    await photos(card, ['kodim03', 'kodim04', 'kodim05'], 512);
+    const request = { paths: [card], strength: 1, modelId: 'placeholder' };
+    const [first, second] = (await Promise.all([t.services.dispatch('job:batch', request), t.services.dispatch('job:batch', request)])).map((reply) => ok<BatchReply>(reply));
+    expect(first!.items).toHaveLength(3);
+    expect(second!.items).toEqual([]);
+    expect(second!.alreadyDone).toEqual(first!.items.map(({ input, output }) => ({ input, output })));
+    const ends = await jobEnds(t.services, first!.items);
+    expect(ends.map((job) => job.state.status)).toEqual(['done', 'done', 'done']);
   });
 
   it('Cancel batch right after its first photo starts: no other photo of it ever runs', async () => {

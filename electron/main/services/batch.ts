@@ -1,5 +1,6 @@
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import PQueue from 'p-queue';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
@@ -94,7 +95,13 @@ export function createBatchService(context: ServiceContext): {
     const kept = request.again !== undefined ? settingsOfRun.get(request.again) : undefined;
     return startBatch(request, { settings: kept ? settingsForRerun(kept, today) : today, leftOut: [] });
   };
-  const startBatch = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes, cancelled = [] }: StartOptions): Promise<IpcResponse<'batch'>> => {
+  // Batches are planned one at a time: planning reads `pending` first and adds to it only after
+  // slow awaits (the model, the folder scan, each result looked for), so a folder dropped twice in
+  // quick succession was queued twice. The second now waits and finds the first's photos under way.
+  const planning = new PQueue({ concurrency: 1 });
+  const startBatch = (request: IpcParsedRequest<'batch'>, options: StartOptions): Promise<IpcResponse<'batch'>> =>
+    planning.add(() => planBatchNow(request, options));
+  const planBatchNow = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes, cancelled = [] }: StartOptions): Promise<IpcResponse<'batch'>> => {
     const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
     // The model is the whole batch's: one that is not there (or its manifest or file damaged) is
     // one error now, not the same failure for every photo of the folder. Checked here in main,

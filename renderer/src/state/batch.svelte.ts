@@ -39,6 +39,8 @@ class BatchState {
   interrupted = $state<InterruptedBatch[]>([]);
   starting = $state(false);
   private nextId = 1;
+  /** Drops main has not answered yet, by what was dropped. */
+  private dropsInFlight = new Set<string>();
 
   /** Dropped photos and folders: each result next to its original (or in the results subfolder). */
   async startDropped(files: readonly File[], settings: () => BatchSettings): Promise<void> {
@@ -54,10 +56,20 @@ class BatchState {
 
   /** `settings` read once the window has loaded: dropped early, the model and strength are not known yet. */
   private async startWhenLoaded(paths: string[], title: string, settings: () => BatchSettings): Promise<void> {
-    await app.loaded;
-    const { strength, modelId } = settings();
-    if (!modelId) throw new ApiError('MODEL_NOT_FOUND', 'No model to deblur with: none is installed, or the model list could not be read.');
-    await this.start(paths, title, { strength, modelId });
+    // The same folders dropped again before main has answered the first drop (a double drop, a
+    // shaky hand) are that batch: a second card of "already under way" photos would only be noise.
+    // Another folder dropped meanwhile is a batch of its own (main plans them one after another).
+    const key = JSON.stringify(paths);
+    if (this.dropsInFlight.has(key)) return;
+    this.dropsInFlight.add(key);
+    try {
+      await app.loaded;
+      const { strength, modelId } = settings();
+      if (!modelId) throw new ApiError('MODEL_NOT_FOUND', 'No model to deblur with: none is installed, or the model list could not be read.');
+      await this.start(paths, title, { strength, modelId });
+    } finally {
+      this.dropsInFlight.delete(key);
+    }
   }
 
   /** Queues a batch (`again`: the runId it runs again, with that run's output settings); true once main has it. */
