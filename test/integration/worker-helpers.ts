@@ -32,7 +32,7 @@ export interface ServicesUnderTest {
   userDataDir: string;
 }
 
-export type TestServicesOptions = Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'resultsBudgetBytes'> & {
+export type TestServicesOptions = Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'maxPreviewBytes' | 'resultsBudgetBytes'> & {
   /** Stands between the services and the real imaging engine: to act on a real request in flight (kill its worker…). */
   wrapImaging?: (imaging: EngineClient) => EngineClient;
 };

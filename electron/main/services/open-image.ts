@@ -32,7 +32,8 @@ export function createOpenImageService(
     const metadata = await context.imaging.request('inspect', { path: filePath, maxMegapixels });
     const maxEdge = previewEdgeFor(request.screenEdge);
     const preview = await context.imaging.request('preview', { path: filePath, maxEdge, maxMegapixels });
-    const opened = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview, maxMegapixels });
+    const { jpeg, width, height } = preview;
+    const opened = context.images.add({ path: filePath, fileName: path.basename(filePath), metadata, preview: { width, height, edge: maxEdge }, maxMegapixels }, jpeg);
     // The registry may have forgotten its oldest photo: its results can no longer be shown or saved.
     await pruneResults(context);
     return openImageResult(opened);

@@ -53,6 +53,8 @@ export interface StartServicesOptions {
   moveToTrash?: MoveToTrash;
   /** Photos the session keeps open (the image registry's limit; default 200): tests use fewer. */
   maxOpenImages?: number;
+  /** What their previews may hold in memory before the oldest are let go (default 64 MiB: image-registry.ts). */
+  maxPreviewBytes?: number;
   /** What deblur results may take on disk before other photos' oldest go (default 1 GiB: prune-results.ts). */
   resultsBudgetBytes?: number;
   /** The system's save dialog, for Save As…; without one (the CLI, most tests) Save As… says so. */
@@ -96,13 +98,19 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const { interrupted, notice: journalNotice } = await compactJobJournal(journalFile);
   const journal = createJobJournal(journalFile);
   const jobs = createJobManager({ journal });
-  const resultPreviews = createResultPreviews(options.imagingEngine ?? options.engine);
+  const imaging = options.imagingEngine ?? options.engine;
+  const resultPreviews = createResultPreviews(imaging);
+  const images = createImageRegistry({
+    ...(options.maxOpenImages !== undefined ? { maxImages: options.maxOpenImages } : {}),
+    ...(options.maxPreviewBytes !== undefined ? { maxPreviewBytes: options.maxPreviewBytes } : {}),
+    remakePreview: (image) => imaging.request('preview', { path: image.path, maxEdge: image.preview.edge, maxMegapixels: image.maxMegapixels }),
+  });
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,
-    imaging: options.imagingEngine ?? options.engine,
+    imaging,
     settings: options.settings,
-    images: createImageRegistry(options.maxOpenImages),
+    images,
     jobs,
     journal,
     interruptedBatches: createInterruptedBatches(journal, interrupted, journalNotice),
@@ -197,7 +205,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
  */
 function imageSource(context: ServiceContext): ImageSource {
   return async ({ kind, id, region }) => {
-    if (kind === 'preview') return context.images.get(id)?.preview.jpeg;
+    if (kind === 'preview') return context.images.preview(id);
     if (kind === 'crop' && region && id.startsWith('img_')) {
       const image = context.images.get(id);
       return image ? cropOf(context, image.path, region, image.maxMegapixels) : undefined;
