@@ -53,12 +53,22 @@ export type ImageSource = (target: ImageTarget) => Promise<Uint8Array | undefine
 
 /**
  * protocol.handle body. It maps ids to bytes the services already hold, never a URL to a path,
- * so there is nothing to traverse: unknown or malformed ids are a plain 404.
+ * so there is nothing to traverse: unknown or malformed ids are a plain 404. A preview or crop
+ * that could not be made (the imaging process crashed, the file is damaged or gone) is a 404
+ * too (the window shows the enlarged preview, or its job says why), but its cause is logged and
+ * in the body: a bare 404 left no trace of why the window showed none.
  */
 export function createImageRequestHandler(source: ImageSource): (url: string) => Promise<Response> {
   return async (url) => {
     const target = parseImageUrl(url);
-    const bytes = target ? await source(target).catch(() => undefined) : undefined;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = target ? await source(target) : undefined;
+    } catch (error) {
+      console.error(`[image] ${url} could not be made:`, error);
+      const cause = error instanceof Error ? error.message : String(error);
+      return new Response(`Could not be made: ${cause}`, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
     if (!bytes) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
     return new Response(new Uint8Array(bytes), {
       status: 200,

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAppRequestHandler, resolveAppAsset } from '../../../electron/main/app-protocol.js';
 import { createImageRequestHandler, cropUrl, parseImageUrl, previewUrl, resultPreviewUrl } from '../../../electron/main/images/image-protocol.js';
 import { CONTENT_SECURITY_POLICY } from '../../../electron/main/security.js';
@@ -102,8 +102,17 @@ describe('unshake-image:// protocol', () => {
     expect(asked).toEqual([`preview:${IMG}`, 'preview:img_ffffffffffffffff']);
   });
 
-  it('answers 404 when the source fails', async () => {
-    const handle = createImageRequestHandler(() => Promise.reject(new Error('engine down')));
-    expect((await handle(previewUrl(IMG))).status).toBe(404);
+  it('answers 404 when the source fails, with the cause in the body and the log', async () => {
+    const cause = new Error('engine down');
+    const handle = createImageRequestHandler(() => Promise.reject(cause));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const reply = await handle(previewUrl(IMG));
+      expect(reply.status).toBe(404);
+      expect(await reply.text()).toBe('Could not be made: engine down');
+      expect(logged).toHaveBeenCalledWith(`[image] ${previewUrl(IMG)} could not be made:`, cause);
+    } finally {
+      logged.mockRestore();
+    }
   });
 });
