@@ -39,6 +39,11 @@ export interface JobManager {
   open(): JobSnapshot[];
   /** Cancels a queued or running job; false if it is unknown or already finished. */
   cancel(id: string): boolean;
+  /**
+   * Forgets a job nothing can ask about any more (its batch is no longer remembered): at once if
+   * it has ended, else once it ends (its listeners hear the end first).
+   */
+  forget(id: string): void;
   onUpdate(listener: (job: JobSnapshot) => void): () => void;
   /**
    * Stops every job and waits for the running one, WITHOUT recording them as cancelled: the
@@ -51,6 +56,8 @@ interface JobRecord {
   snapshot: JobSnapshot;
   controller: AbortController;
   journalGroup: string | undefined;
+  /** Forgotten once it ends. */
+  forgetWhenEnded?: true;
 }
 
 /**
@@ -93,6 +100,7 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       notify(record.snapshot);
     } else {
       publish(record);
+      if (record.forgetWhenEnded && isTerminal(state.status)) jobs.delete(record.snapshot.id);
     }
     return true;
   };
@@ -146,6 +154,13 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
       transition(record, { status: 'cancelled' });
       record.controller.abort();
       return true;
+    },
+    forget(id) {
+      const record = jobs.get(id);
+      if (!record) return;
+      // Jobs were never deleted: every batch photo's snapshot stayed until quit, and open() walked them all.
+      if (isTerminal(record.snapshot.state.status)) jobs.delete(id);
+      else record.forgetWhenEnded = true;
     },
     onUpdate(listener) {
       listeners.add(listener);

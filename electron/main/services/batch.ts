@@ -230,7 +230,12 @@ export function createBatchService(context: ServiceContext): {
       items.push({ jobId: job.id, ...item });
     }
     const subfoldersLeftOut = await countSubfolders(paths, [BATCH_SUBFOLDER]);
-    if (runs.length >= MAX_RUNS_KEPT) settingsOfRun.delete(runs.shift()?.runId ?? '');
+    // A batch no longer remembered takes its photos' jobs with it: nothing can ask about them now.
+    const forgotten = runs.length >= MAX_RUNS_KEPT ? runs.shift() : undefined;
+    if (forgotten) {
+      settingsOfRun.delete(forgotten.runId);
+      for (const item of forgotten.items) context.jobs.forget(item.jobId);
+    }
     runs.push({ runId, title, paths, strength: request.strength, modelId: request.modelId, items, alreadyDone, subfoldersLeftOut, leftOut });
     settingsOfRun.set(runId, settings);
     return { runId, items, alreadyDone, subfoldersLeftOut, leftOut };

@@ -264,6 +264,27 @@ describe('job manager', () => {
     expect(() => jobs.enqueue('deblur', async () => {})).toThrow(UnshakeError);
   });
 
+  it('forgets an ended job at once, and a running one once it ends (its listeners hear the end first)', async () => {
+    const jobs = createJobManager();
+    const ended = jobs.enqueue('batch-item', async () => {});
+    await reach(jobs, ended.id, 'done');
+    jobs.forget(ended.id);
+    expect(jobs.get(ended.id)).toBeUndefined();
+    const gate = deferred();
+    const running = jobs.enqueue('batch-item', () => gate.promise);
+    await reach(jobs, running.id, 'running');
+    jobs.forget(running.id);
+    expect(jobs.get(running.id)?.state.status).toBe('running');
+    const heard: string[] = [];
+    jobs.onUpdate((job) => heard.push(`${job.state.status}:${jobs.get(job.id) ? 'known' : 'gone'}`));
+    gate.resolve();
+    await reach(jobs, running.id, 'done');
+    expect(heard).toEqual(['done:known']);
+    expect(jobs.get(running.id)).toBeUndefined();
+    expect(jobs.open()).toEqual([]);
+    await jobs.close();
+  });
+
   it('keeps going when a listener throws', async () => {
     const jobs = createJobManager();
     jobs.onUpdate(() => {
