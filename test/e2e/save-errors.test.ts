@@ -20,7 +20,8 @@ describe('a save’s error banner', () => {
   });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
   const banner = () => page().getByTestId('error-banner');
-  const bannerText = async () => ((await banner().count()) ? await banner().locator('.message').textContent() : null);
+  /** The banners' messages, oldest first (null: none). */
+  const bannerText = async () => ((await banner().count()) ? (await banner().locator('.message').allTextContents()).join('\n') : null);
   const saveAsDone = () => expect.poll(() => page().getByTestId('save-as-button').getAttribute('aria-disabled')).toBeNull();
 
   async function saveAs(to: string): Promise<void> {
@@ -53,10 +54,10 @@ describe('a save’s error banner', () => {
   it('an error that is not the save’s stays after a good save', async () => {
     await saveAs(file('ladybird.bmp'));
     await expect.poll(bannerText).toMatch(/^Unshake cannot write BMP files/);
-    // The Output panel refuses a quality: the banner now says that, and a save does not answer it.
+    // The Output panel refuses a quality: said beside the unread BMP banner, and a save does not answer it.
     await page().getByTestId('setting-quality').fill('500');
     await page().getByTestId('setting-quality').press('Tab');
-    await expect.poll(bannerText).toMatch(/^JPEG \/ WebP quality must be/);
+    await expect.poll(bannerText).toMatch(/^Unshake cannot write BMP files.*\nJPEG \/ WebP quality must be/s);
     await saveAs(file('ladybird-2.png'));
     await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird-2.png');
     expect(await bannerText()).toMatch(/^JPEG \/ WebP quality must be/);

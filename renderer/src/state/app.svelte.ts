@@ -29,7 +29,7 @@ class AppState {
   private async tellSettingsNotice(): Promise<void> {
     await this.guard(async () => {
       const { notice } = await api.settingsNotice();
-      if (notice) errors.show(new ApiError(notice.code, notice.message));
+      if (notice) errors.tell(new ApiError(notice.code, notice.message));
     });
   }
 

@@ -133,7 +133,7 @@ class BatchState {
       this.interrupted = await api.interruptedBatches();
       // A batch the journal held that this version could not read: said once, with where it was kept.
       const { notice } = await api.journalNotice();
-      if (notice) errors.show(new ApiError(notice.code, notice.message));
+      if (notice) errors.tell(new ApiError(notice.code, notice.message));
     } catch (error) {
       errors.show(error);
     }

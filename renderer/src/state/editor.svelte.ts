@@ -129,7 +129,7 @@ class EditorState {
       // The previous photo's deblur, if one runs, goes on: its job card shows it, and its Show
       // brings the photo back with the result. A deblur of this photo waits for it.
       this.showPhoto(image);
-      errors.dismiss();
+      errors.clear();
     } catch (error) {
       if (open === this.opens) errors.show(error);
     } finally {
@@ -141,7 +141,7 @@ class EditorState {
   async deblur(again = false): Promise<void> {
     const image = this.image;
     if (!image || !this.canDeblur) return;
-    errors.dismiss();
+    errors.clear();
     // Same photo, model and selection (the strength is applied afterwards): the network gives
     // the same pixels, minutes later. Said, with a way to run it anyway (result-notice.svelte).
     this.alreadyDone = !again && this.result && !this.stale ? this.jobId : null;
@@ -219,7 +219,7 @@ class EditorState {
     const note = this.jobNotes[jobId];
     if (!note || jobId === this.jobId) return;
     this.present(jobId, note);
-    errors.dismiss();
+    errors.clear();
     await this.follow(jobId);
   }
 

@@ -59,7 +59,7 @@ class TrainingState {
     const givenByFolder = this.folder !== null && this.name === folderName(this.folder);
     this.folder = path;
     if (!this.name.trim() || givenByFolder) this.name = folderName(path);
-    errors.dismiss();
+    errors.clear();
   }
 
   async refreshRuns(): Promise<void> {
@@ -118,7 +118,7 @@ class TrainingState {
     this.starting = true;
     try {
       this.jobId = (await request()).jobId;
-      errors.dismiss();
+      errors.clear();
     } catch (error) {
       errors.show(error);
       return;
