@@ -110,7 +110,8 @@ describe('fine-tuning from the training panel', () => {
     // 36 px is a multiple of the generator's 4 but not of the critic's 8: the run would be refused.
     await panel().getByTestId('training-crop').fill('36');
     await panel().getByTestId('training-start').click();
-    await expect.poll(() => page().getByTestId('error-banner').textContent({ timeout: 5_000 })).toContain('The crop size must be a multiple of 8 px from 24 to 1024.');
+    // Said at the field (training-fields.test.ts), not in the banner.
+    await expect.poll(() => panel().getByTestId('training-field-problem').textContent({ timeout: 5_000 })).toBe('The crop size must be a multiple of 8 px from 24 to 1024.');
     // The field's arrows go from one crop a run takes to the next.
     await panel().getByTestId('training-crop').fill('24');
     await panel().getByTestId('training-crop').press('ArrowUp');
@@ -238,7 +239,7 @@ describe('fine-tuning from the training panel', () => {
     await dropFolder(page(), '[data-testid="training-drop"]', file('one-pair'));
     await fill('Twelve shots', 1);
     await panel().getByTestId('training-start').click();
-    await expect.poll(() => page().getByTestId('error-banner').textContent({ timeout: 5_000 })).toContain(
+    await expect.poll(() => panel().getByTestId('training-field-problem').textContent({ timeout: 5_000 })).toBe(
       'The model “twelve-px” trains on crop sizes that are multiples of 24 px from 24 to 1008; 32 px is not one of them. Use 24 px, or leave the crop size blank.',
     );
     expect(await panel().getByTestId('training-status').getAttribute('data-status')).not.toBe('running');

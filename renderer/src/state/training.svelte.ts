@@ -1,5 +1,5 @@
 import { isTerminal, type InterruptedRunInfo, type JobSnapshot, type TrainingSource } from '../../../electron/common/index.js';
-import { advancedSettings, type AdvancedFields } from '../lib/advanced-settings.js';
+import { advancedSettings, type AdvancedFields, type AdvancedKey } from '../lib/advanced-settings.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder } from '../lib/image-file.js';
@@ -23,6 +23,11 @@ class TrainingState {
   /** The training job started or resumed from this window, newest. */
   jobId = $state<string | null>(null);
   starting = $state(false);
+  /**
+   * A field Start refused, with why: said at the field (aria-invalid, its message beside it), where
+   * the focus goes, not only in the window-top banner, far from what is to be changed.
+   */
+  fieldProblem = $state<{ field: 'steps' | AdvancedKey; message: string } | null>(null);
   /** Training jobs seen running: a cancelled one that never ran saved nothing to resume. */
   ran = $state<Record<string, true>>({});
 
@@ -75,20 +80,26 @@ class TrainingState {
 
   async start(baseModelId: string): Promise<void> {
     if (!this.folder) return;
+    this.fieldProblem = null;
     if (!Number.isInteger(this.steps) || this.steps < 1 || this.steps > 1_000_000) {
-      errors.show(new ApiError('INVALID_REQUEST', 'Steps must be a whole number from 1 to 1,000,000.'));
+      this.fieldProblem = { field: 'steps', message: 'Steps must be a whole number from 1 to 1,000,000.' };
       return;
     }
     // The crop is checked against the sizes the chosen model takes (an imported one's may differ).
     const advanced = advancedSettings(this.advanced, app.models.find((m) => m.id === baseModelId));
     if ('problem' in advanced) {
-      errors.show(new ApiError('INVALID_REQUEST', advanced.problem));
+      this.fieldProblem = { field: advanced.field, message: advanced.problem };
       return;
     }
     const { settings } = advanced;
     await this.launch(() =>
       api.trainStart({ baseModelId, source: this.source, folder: this.folder!, name: this.name, steps: this.steps, ...(settings ? { settings } : {}) }),
     );
+  }
+
+  /** The refused field was changed: its message no longer says what is in it. */
+  edited(field: 'steps' | AdvancedKey): void {
+    if (this.fieldProblem?.field === field) this.fieldProblem = null;
   }
 
   async resume(runId: string): Promise<void> {

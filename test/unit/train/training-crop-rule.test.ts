@@ -104,6 +104,7 @@ describe('the training crop rule', () => {
   it('says what the panel takes, in its words', () => {
     expect(advancedSettings({ crop: 36, batch: null, perceptualWeight: null, criticWidth: null, decoderOnly: false })).toEqual({
       problem: 'The crop size must be a multiple of 8 px from 24 to 1024.',
+      field: 'crop',
     });
   });
 });
