@@ -147,7 +147,7 @@ describe('batch from a dropped folder', () => {
     await writeFile(file('day3-notes/plan.txt'), 'no photos');
     await dropFolders(page(), CANVAS, [file('day1'), file('day2'), file('day3-notes')]);
     await expect.poll(async () => (await summaries())[0], { timeout: 60_000 }).toBe('2 done · 2 failed');
-    expect(await page().getByTestId('batch-run').first().getByTestId('batch-left-out').allTextContents()).toEqual([`${file('day3-notes')} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`]);
+    expect(await page().getByTestId('batch-run').first().getByTestId('batch-left-out').allTextContents()).toEqual([`${file('day3-notes')} holds no photos (JPEG, PNG, TIFF, WebP, HEIF/AVIF or GIF files).`]);
     const failures = await page().getByTestId('batch-run').first().locator('ul.failures li').allTextContents();
     expect(failures.map((f) => f.split(':')[0])).toEqual(['day1/IMG_0001.jpg', 'day2/IMG_0001.jpg']);
     expect(await page().getByTestId('batch-run').first().locator('.title').textContent()).toBe('3 items');

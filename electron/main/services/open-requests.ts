@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isPhotoName } from '../../../model/src/image/photo-files.js';
+import { isPhotoName } from '../../common/photo-types.js';
 import type { GrantedPaths } from './granted-paths.js';
 
 /**

@@ -10,11 +10,8 @@ import { readableResult } from './readable-result.js';
 import { resultExtension } from '../../../electron/common/result-name.js';
 import { pixelFingerprint } from './pixel-fingerprint.js';
 import { resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
+import { isPhotoName, photoTypesInWords } from '../../../electron/common/photo-types.js';
 
-/** File name extensions a folder is scanned for (what the app opens; the packages' Open with offers them too). */
-export const PHOTO_EXTENSIONS: ReadonlySet<string> = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.gif', '.heic', '.heif', '.avif']);
-
-export const isPhotoName = (name: string): boolean => PHOTO_EXTENSIONS.has(path.extname(name).toLowerCase());
 const stemOf = (name: string) => path.basename(name, path.extname(name));
 /** Files (symbolic links to files too) in name order, numbers by value: IMG_2 before IMG_10. */
 const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
@@ -154,7 +151,7 @@ async function photosInFolder(folder: string, known: KnownResults): Promise<{ na
  * down, and subfolders are not scanned: those holding photos are named, to be dropped instead.
  */
 async function noPhotosMessage(folder: string, entries: readonly Dirent[], resultsSubfolder: string): Promise<string> {
-  const none = `${folder} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`;
+  const none = `${folder} holds no photos (${photoTypesInWords()} files).`;
   const withPhotos = await subfoldersWithPhotos(folder, entries, [resultsSubfolder]);
   if (withPhotos.length === 0) return none;
   const shown = withPhotos.length > MAX_FOLDERS_NAMED ? [...withPhotos.slice(0, MAX_FOLDERS_NAMED), `${withPhotos.length - MAX_FOLDERS_NAMED} more`] : withPhotos;

@@ -3,6 +3,7 @@ import { access, open, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
+import { photoTypesInWords } from '../../../electron/common/photo-types.js';
 import { SUPPORTED_INPUT_FORMATS } from './formats.js';
 import { readTiffExif } from './tiff-exif.js';
 
@@ -60,7 +61,7 @@ export async function probeImage(path: string, options: ProbeOptions = {}): Prom
   if (!meta.format || !SUPPORTED_INPUT_FORMATS.has(meta.format)) {
     throw new UnshakeError(
       'UNSUPPORTED_FORMAT',
-      `${name} is a ${meta.format ?? 'unknown'} file, which Unshake does not open: use JPEG, PNG, TIFF, WebP, HEIF or GIF.`,
+      `${name} is a ${meta.format ?? 'unknown'} file, which Unshake does not open: use ${photoTypesInWords()}.`,
     );
   }
   if (!meta.width || !meta.height) {
@@ -137,7 +138,7 @@ function headerError(error: unknown, name: string, signature: string | null): Un
     }
     return new UnshakeError(
       'UNSUPPORTED_FORMAT',
-      `${name} is not an image Unshake can read (unknown format): use JPEG, PNG, TIFF, WebP, HEIF or GIF.`,
+      `${name} is not an image Unshake can read (unknown format): use ${photoTypesInWords()}.`,
       { cause: error },
     );
   }

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
+import { isTrainingPhotoName } from '../../../electron/common/photo-types.js';
 
 /**
  * Finds blurred/sharp pairs in the layouts photographers actually have, in this order:
@@ -24,13 +25,13 @@ export interface Discovery {
   unmatched: { file: string; reason: string; side: 'blurred' | 'sharp' }[];
 }
 
-const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|heic|heif|avif)$/i;
 const stem = (file: string) => path.basename(file).replace(/\.[^.]+$/, '');
 const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
 
+/** The photos fine-tuning reads in `dir` (photo-types.ts: the app's photos, GIF aside), by name. */
 async function images(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => IMAGE_EXT.test(n)).sort();
+  return names.filter(isTrainingPhotoName).sort();
 }
 
 function fromIndex(dir: string, text: string): Discovery {

@@ -1,15 +1,15 @@
+import { isPhotoName, PHOTO_EXTENSIONS, photoTypesInWords } from '../../../electron/common/index.js';
 import { api, ApiError } from './api.js';
 
 /**
  * First check of what the user dropped or picked, before asking main: one file, and one that
- * looks like a photo. Main still sniffs the bytes and has the last word (a renamed text file
- * fails there with the same code).
+ * looks like a photo (by the names photo-types.ts lists for every part of the app). Main still
+ * sniffs the bytes and has the last word (a renamed text file fails there with the same code).
  */
-const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'gif'];
-const FORMATS_SENTENCE = 'JPEG, PNG, TIFF, WebP, HEIF/AVIF or GIF';
+const FORMATS_SENTENCE = photoTypesInWords();
 
 /** For <input type="file" accept>: MIME families plus extensions for files without a MIME type. */
-export const IMAGE_ACCEPT = ['image/*', ...IMAGE_EXTENSIONS.map((ext) => `.${ext}`)].join(',');
+export const IMAGE_ACCEPT = ['image/*', ...PHOTO_EXTENSIONS].join(',');
 
 /** A file name's extension, lower case, without the dot ('jpg'); '' when it has none. */
 export function extensionOf(name: string): string {
@@ -47,7 +47,7 @@ export function looksLikeFolder(file: File): boolean {
 }
 
 function looksLikeImage(file: File): boolean {
-  return file.type.startsWith('image/') || IMAGE_EXTENSIONS.includes(extensionOf(file.name));
+  return file.type.startsWith('image/') || isPhotoName(file.name);
 }
 
 /** The single photo among what was dropped, or an ApiError a banner can show as is. */

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PHOTO_EXTENSIONS } from '../../../model/src/image/photo-files.js';
+import { PHOTO_EXTENSIONS } from '../../../electron/common/photo-types.js';
 
 /**
  * "Open with Unshake" as the packages declare it, read from the config and the NSIS include (no

@@ -123,7 +123,7 @@ describe('photos of a batch', () => {
     await expect(photoFilesIn([dcim])).rejects.toThrow(`${dcim} holds no photos itself, only in subfolders (100CANON, 101CANON), and subfolders are not included: drop those folders instead.`);
     const empty = path.join(tempDir(), 'empty');
     await mkdir(path.join(empty, 'notes'), { recursive: true });
-    await expect(photoFilesIn([empty])).rejects.toThrow(`${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`);
+    await expect(photoFilesIn([empty])).rejects.toThrow(`${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF/AVIF or GIF files).`);
   });
 
   it('a folder without photos among others is left out and said, not the end of the batch; alone it is an error', async () => {
@@ -134,7 +134,7 @@ describe('photos of a batch', () => {
     const notes: string[] = [];
     const photos = await photoFilesIn([full, empty, path.join(full, 'a-unshaken.jpg')], { onLeftOut: (note) => notes.push(note) });
     expect(names(photos)).toEqual(['full/a.jpg']);
-    expect(notes).toEqual(['a-unshaken.jpg is left out: it is a result of a photo beside it.', `${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF or GIF files).`]);
+    expect(notes).toEqual(['a-unshaken.jpg is left out: it is a result of a photo beside it.', `${empty} holds no photos (JPEG, PNG, TIFF, WebP, HEIF/AVIF or GIF files).`]);
     await expect(photoFilesIn([empty])).rejects.toThrow(/holds no photos/);
   });
 

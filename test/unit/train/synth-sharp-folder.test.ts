@@ -36,7 +36,7 @@ describe('sharp-only photo folders', () => {
     expect(report.rejected.map((r) => [r.name, r.reason])).toEqual([
       ['b-duplicate.jpg', 'duplicate of a-good.jpg'],
       ['empty.jpg', 'empty file (0 bytes)'],
-      ['notes.txt', 'not a photo (expected .jpg, .png, .tif, .webp, .heic or .avif)'],
+      ['notes.txt', 'not a photo (expected JPEG, PNG, TIFF, WebP or HEIF/AVIF files)'],
       ['tiny.png', 'too small: 64×64, needs at least 101×101 px'],
       ['truncated.jpg', expect.stringMatching(/^damaged or truncated: .*premature end of JPEG/i)],
     ]);

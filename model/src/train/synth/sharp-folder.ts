@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { withEndMarkerRepair } from '../../image/jpeg-end-marker.js';
 import { CAMERA_FILES } from '../../image/probe.js';
 import { UnshakeError } from '../../errors.js';
+import { photoTypeOf, photoTypesInWords, TRAINING_PHOTO_TYPES } from '../../../../electron/common/photo-types.js';
 import { Rng } from '../random.js';
 
 /**
@@ -35,7 +36,12 @@ export interface SharpFolderReport {
   rejected: RejectedPhoto[];
 }
 
-const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|heic|heif|avif)$/i;
+/** Why a file is not read as a photo for training (by its name), or null when it is. */
+function notATrainingPhoto(name: string): string | null {
+  const type = photoTypeOf(name);
+  if (type === undefined) return `not a photo (expected ${photoTypesInWords(TRAINING_PHOTO_TYPES)} files)`;
+  return type.notForTraining ?? null;
+}
 
 async function fileHash(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -87,7 +93,7 @@ export async function validateSharpFolder(folder: string, options: { minSize: nu
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new UnshakeError('FILE_NOT_FOUND', `The sharp-photos folder ${folder} does not exist or is not a folder.`);
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => e.name).sort();
-  const total = entries.filter((name) => IMAGE_EXT.test(name)).length;
+  const total = entries.filter((name) => notATrainingPhoto(name) === null).length;
   const seen = new Map<string, string>();
   const valid: SharpPhoto[] = [];
   const rejected: RejectedPhoto[] = [];
@@ -95,8 +101,9 @@ export async function validateSharpFolder(folder: string, options: { minSize: nu
   onProgress?.(0, total);
   for (const name of entries) {
     const file = path.join(dir, name);
-    if (!IMAGE_EXT.test(name)) {
-      rejected.push({ name, file, reason: 'not a photo (expected .jpg, .png, .tif, .webp, .heic or .avif)' });
+    const notAPhoto = notATrainingPhoto(name);
+    if (notAPhoto !== null) {
+      rejected.push({ name, file, reason: notAPhoto });
       continue;
     }
     const result = await checkPhoto(file, options.minSize, seen);
