@@ -4,7 +4,7 @@ import type { ErrorInfo } from './error-codes.js';
 import { batchChannels } from './ipc-batch-channels.js';
 import { jobSnapshotSchema } from './job-state.js';
 import { regionMaskSchema } from './mask.js';
-import { OUTPUT_FORMATS, settingsPatchSchema, settingsSchema } from './settings-schema.js';
+import { OUTPUT_FORMATS, QUALITY_RANGE, settingsPatchSchema, settingsSchema } from './settings-schema.js';
 import { interruptedRunSchema, newTrainingRunSchema, trainingRunIdSchema } from './training.js';
 import {
   editorSaveSchema,
@@ -117,7 +117,7 @@ export const ipcContract = {
         jobId: jobIdSchema,
         /** Absent: the settings' output format. (Always next to the original: Save As… picks a place in main's dialog.) */
         format: z.enum(OUTPUT_FORMATS).optional(),
-        quality: z.number().int().min(1).max(100).optional(),
+        quality: z.number().int().min(QUALITY_RANGE.min).max(QUALITY_RANGE.max).optional(),
         /**
          * Strength to save at, 0–1; absent: the strength the deblur ran with. Lower than that, the
          * result is blended with the original again (no second run of the network); higher needs
@@ -169,7 +169,7 @@ export const ipcContract = {
     request: z
       .object({
         jobId: jobIdSchema,
-        quality: z.number().int().min(1).max(100).optional(),
+        quality: z.number().int().min(QUALITY_RANGE.min).max(QUALITY_RANGE.max).optional(),
         strength: z.number().min(0).max(1).optional(),
       })
       .strict(),

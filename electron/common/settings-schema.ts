@@ -8,6 +8,8 @@ export const BATCH_SUBFOLDER = 'Unshaken';
 export const DEFAULT_OUTPUT_SUFFIX = '-unshaken';
 /** The largest-photo limit people may set, in megapixels: the Output panel's and the CLI's --max-megapixels. */
 export const MAX_MEGAPIXELS_RANGE = { min: 1, max: 2_000 } as const;
+/** JPEG and WebP quality, whole numbers: the Output panel's, Save's and the CLI's --quality. */
+export const QUALITY_RANGE = { min: 1, max: 100 } as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type BatchResults = (typeof BATCH_RESULTS)[number];
 
@@ -16,7 +18,7 @@ const settingsFields = {
   defaultModelId: z.string().min(1).max(200),
   defaultStrength: z.number().min(0).max(1),
   outputFormat: z.enum(OUTPUT_FORMATS),
-  jpegQuality: z.number().int().min(1).max(100),
+  jpegQuality: z.number().int().min(QUALITY_RANGE.min).max(QUALITY_RANGE.max),
   // Control characters too: a NUL cuts the name short in libvips and leaves a stray file. Spaces
   // alone (a hand-edited " ") would name results "photo .jpg", not told apart by eye.
   outputSuffix: z

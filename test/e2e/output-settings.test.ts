@@ -2,6 +2,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { MAX_MEGAPIXELS_RANGE, QUALITY_RANGE } from '../../electron/common/settings-schema.js';
 import { appLoaded, attachPath, dropFile, dropFolder } from './chromium-page.js';
 import { repoRoot, useE2eSession } from './harness.js';
 
@@ -102,12 +103,23 @@ describe('output settings', () => {
     await page().reload();
     await expect.poll(() => format('JPEG').getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
     expect(await panel().getByTestId('setting-quality').inputValue()).toBe('80');
+    // The fields offer the ranges the settings are checked against, not copies of them.
+    for (const [testId, range] of [['setting-quality', QUALITY_RANGE], ['setting-max-megapixels', MAX_MEGAPIXELS_RANGE]] as const) {
+      const field = panel().getByTestId(testId);
+      expect([await field.getAttribute('min'), await field.getAttribute('max')], testId).toEqual([String(range.min), String(range.max)]);
+    }
 
     await panel().getByTestId('setting-quality').fill('150');
     await panel().getByTestId('setting-quality').press('Tab');
     await expect.poll(() => text('error-code')).toBe('INVALID_REQUEST');
-    expect(await text('error-banner')).toContain('JPEG / WebP quality must be a whole number from 1 to 100.');
+    expect(await text('error-banner')).toContain(`JPEG / WebP quality must be a whole number from ${QUALITY_RANGE.min} to ${QUALITY_RANGE.max}.`);
     expect(await panel().getByTestId('setting-quality').inputValue()).toBe('80');
+    const megapixels = panel().getByTestId('setting-max-megapixels');
+    const before = await megapixels.inputValue();
+    await megapixels.fill(String(MAX_MEGAPIXELS_RANGE.max + 1));
+    await megapixels.press('Tab');
+    await expect.poll(() => text('error-banner')).toContain(`The largest photo size must be a whole number from ${MAX_MEGAPIXELS_RANGE.min} to ${MAX_MEGAPIXELS_RANGE.max}.`);
+    expect(await megapixels.inputValue()).toBe(before);
   });
 
   it('one-key shortcuts can be turned off (speech input types letters): Z and \\ then do nothing, and it stays so after a reload', async () => {

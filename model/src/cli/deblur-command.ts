@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
-import { BATCH_SUBFOLDER, OUTPUT_FORMATS, type OutputFormat } from '../../../electron/common/settings-schema.js';
+import { BATCH_SUBFOLDER, OUTPUT_FORMATS, QUALITY_RANGE, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import type { WritableFormat } from '../image/formats.js';
 import { makeOutputFolder } from '../image/results-folder.js';
@@ -57,7 +57,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     userModelsDir: await modelsDirOption(values['models-dir']),
     strength: strengthOption(values.strength),
     mask: parseRegion(values.region, values.feather, values.invert ?? false),
-    quality: numberOption('quality', values.quality, { min: 1, max: 100, integer: true }),
+    quality: numberOption('quality', values.quality, { ...QUALITY_RANGE, integer: true }),
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     ...pixelLimitOption(values['max-megapixels']),
     preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),
