@@ -4,7 +4,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import { settingsForRerun } from '../../common/batch-output-settings.js';
 import { BATCH_SUBFOLDER, settingsInForce, type Settings } from '../../common/settings-schema.js';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { resultFoldersOf } from '../../../model/src/image/photo-files.js';
+import { resultFoldersOf } from '../../../model/src/image/batch-results.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import type { ServiceContext } from './context.js';
 

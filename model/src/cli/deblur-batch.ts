@@ -4,7 +4,7 @@ import { toErrorInfo, UnshakeError } from '../errors.js';
 import { isDiskFull } from '../image/disk-full.js';
 import type { WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
-import { findResult, planBatch, resultFoldersOf } from '../image/photo-files.js';
+import { findResult, planBatch, resultFoldersOf } from '../image/batch-results.js';
 import { doneMeanwhile } from '../image/done-meanwhile.js';
 import { unreadableNote } from '../image/readable-result.js';
 import { makeResultsFolder } from '../image/results-folder.js';

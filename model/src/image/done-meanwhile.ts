@@ -1,5 +1,5 @@
 import { UnshakeError } from '../errors.js';
-import { findResult, type BatchItem, type ResultSearch } from './photo-files.js';
+import { findResult, type BatchItem, type ResultSearch } from './batch-results.js';
 
 /**
  * The result another run wrote while this one deblurred the same photo (two batches on one

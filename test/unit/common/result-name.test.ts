@@ -6,7 +6,7 @@ import type { ResultFormat } from '../../../electron/common/result-name.js';
 import type { JobResult } from '../../../electron/main/services/context.js';
 import { defaultSavePath } from '../../../electron/main/services/save.js';
 import { defaultOutputPath } from '../../../model/src/image/output-path.js';
-import { findResult, planBatch } from '../../../model/src/image/photo-files.js';
+import { findResult, planBatch } from '../../../model/src/image/batch-results.js';
 import { defaultSaveName } from '../../../renderer/src/lib/job-text.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { findResult, planBatch } from '../../../model/src/image/photo-files.js';
+import { findResult, planBatch } from '../../../model/src/image/batch-results.js';
 import { pixelFingerprint } from '../../../model/src/image/pixel-fingerprint.js';
 import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { ratePhotoInPlace } from '../../fixtures/tag-photo.js';

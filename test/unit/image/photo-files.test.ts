@@ -2,7 +2,8 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { countSubfolders, findResult, photoFilesIn, planBatch, resultFoldersOf } from '../../../model/src/image/photo-files.js';
+import { findResult, planBatch, resultFoldersOf } from '../../../model/src/image/batch-results.js';
+import { countSubfolders, photoFilesIn } from '../../../model/src/image/photo-files.js';
 import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
