@@ -1,6 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { modelManifestSchema } from '../../model/src/models/manifest.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
@@ -55,6 +56,23 @@ describe('unshake train', () => {
     expect(zero.code).toBe(2);
     expect(zero.err).toMatch(/--steps must be an integer from 1 to 10000000, got "0"/);
     expect(zero.err).not.toMatch(/^backend: /m);
+  });
+
+  it('fine-tunes on pairs saved as .jpe, a name a batch deblurs too', async () => {
+    const jpeDir = path.join(work, 'jpe-pairs');
+    for (const side of ['blur', 'sharp']) {
+      await mkdir(path.join(jpeDir, side), { recursive: true });
+      for (const name of await readdir(path.join(pairsDir, side))) {
+        await sharp(path.join(pairsDir, side, name)).jpeg({ quality: 95 }).toFile(path.join(jpeDir, side, name.replace(/\.png$/, '.jpe')));
+      }
+    }
+    const { code, err } = await run([
+      '--pairs', jpeDir, '--base', placeholderPath, '--steps', '1', '--crop', '32', '--batch', '1', '--val-crop', '32',
+      '--perceptual', '0', '--adversarial', '0', '--out', 'Jpe pairs', '--models-dir', path.join(work, 'm-jpe'),
+    ]);
+    expect(err).not.toMatch(/error \[/);
+    expect(err).toMatch(/pairs: 3 valid \(folders\), 2 for training, 1 held out/);
+    expect(code).toBe(0);
   });
 
   it('refuses --pairs together with --sharp (one data source per run)', async () => {
