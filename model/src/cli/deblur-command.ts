@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { regionMaskSchema, type RegionMask } from '../../../electron/common/mask.js';
 import { BATCH_SUBFOLDER, OUTPUT_FORMATS, QUALITY_RANGE, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import type { WritableFormat } from '../image/formats.js';
@@ -12,10 +11,11 @@ import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, formatFailures, loadBatchModel, type BatchOptions } from './deblur-batch.js';
 import { deblurOnePhoto } from './deblur-one-photo.js';
 import { pixelLimitOption } from './pixel-limit.js';
+import { selectionOption } from './selection-options.js';
 import { modelsDirOption } from './terminal-text.js';
 
 export const USAGE =
-  'npm run deblur -- <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h] [--feather px] [--invert] ' +
+  'npm run deblur -- <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h]... [--ellipse x,y,w,h]... [--mask <file.json>] [--feather px] [--invert] ' +
   '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>] [--json]\n' +
   '       npm run deblur -- <folder|photo>... [--out-dir <folder> | --subfolder <name>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
 
@@ -30,7 +30,11 @@ export async function deblurCommand(argv: string[]): Promise<number> {
         subfolder: { type: 'string' },
         model: { type: 'string', short: 'm' },
         strength: { type: 'string', short: 's' },
-        region: { type: 'string' },
+        // Repeatable: each adds a shape to the selection, as a Shift-drag does in the app.
+        region: { type: 'string', multiple: true },
+        ellipse: { type: 'string', multiple: true },
+        // Multiple only to refuse a second one in words rather than keep the last.
+        mask: { type: 'string', multiple: true },
         feather: { type: 'string' },
         invert: { type: 'boolean' },
         format: { type: 'string' },
@@ -56,7 +60,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     // Fine-tuned models from `npm run train` (and the app) are found here.
     userModelsDir: await modelsDirOption(values['models-dir']),
     strength: strengthOption(values.strength),
-    mask: parseRegion(values.region, values.feather, values.invert ?? false),
+    mask: await selectionOption(values),
     quality: numberOption('quality', values.quality, { ...QUALITY_RANGE, integer: true }),
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     ...pixelLimitOption(values['max-megapixels']),
@@ -142,37 +146,4 @@ function parseFormat(value: string | undefined): OutputFormat | undefined {
     throw new UnshakeError('INVALID_REQUEST', `--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${value}".`);
   }
   return format as OutputFormat;
-}
-
-function parseRegion(region: string | undefined, feather: string | undefined, invert: boolean): RegionMask | undefined {
-  if (region === undefined) {
-    if (feather !== undefined || invert) throw new UnshakeError('INVALID_REQUEST', '--feather and --invert need --region x,y,w,h.');
-    return undefined;
-  }
-  const parts = parseRegionNumbers(region);
-  const [x, y, width, height] = parts as [number, number, number, number];
-  const mask = regionMaskSchema.safeParse({
-    shapes: [{ kind: 'rect', x, y, width, height }],
-    feather: numberOption('feather', feather, { min: 0, max: 2000 }) ?? 0,
-    invert,
-  });
-  if (!mask.success) throw new UnshakeError('INVALID_REQUEST', `--region "${region}" is not a valid rectangle: ${mask.error.issues[0]?.message}.`);
-  return mask.data;
-}
-
-const REGION_FIELDS = ['x', 'y', 'width', 'height'] as const;
-
-/** Four numbers; an empty or non-numeric field is named rather than read as 0 (Number('') is 0). */
-function parseRegionNumbers(region: string): number[] {
-  const fields = region.split(',').map((p) => p.trim());
-  const usage = `--region must be four numbers x,y,width,height in pixels, e.g. --region 100,50,800,600`;
-  if (fields.length !== 4) throw new UnshakeError('INVALID_REQUEST', `${usage}; got ${fields.length} field(s) in "${region}".`);
-  return fields.map((field, i) => {
-    const n = Number(field);
-    if (field === '' || !Number.isFinite(n)) {
-      const what = field === '' ? 'is empty' : `is "${field}", not a number`;
-      throw new UnshakeError('INVALID_REQUEST', `${usage}; ${REGION_FIELDS[i]} ${what} in "${region}".`);
-    }
-    return n;
-  });
 }

@@ -19,9 +19,18 @@ strength or model made it.
       --subfolder <name>    put each result in a folder of that name beside its photo
   -m, --model <id>          model to run (default: base, the best model shipped; see \`npm run models\`)
   -s, --strength <0..1>     how much of the fix to apply (default: 1)
-      --region <x,y,w,h>    fix only this rectangle, in the photo's pixels (default: the whole photo)
-      --feather <px>        fade the fix out over this many pixels at the region's edge (default: 0)
-      --invert              fix everything but the region
+      --region <x,y,w,h>    fix only this rectangle, in the photo's pixels (default: the whole photo);
+                            give it again for more rectangles: the fix covers them all
+      --ellipse <x,y,w,h>   fix the ellipse inside this box (repeatable, and added to any --region)
+      --mask <file.json>    the whole selection as the app sends it, lasso outlines included:
+                            {"shapes": [{"kind": "rect", "x", "y", "width", "height"},
+                            {"kind": "ellipse", "cx", "cy", "rx", "ry"},
+                            {"kind": "polygon", "points": [[x, y], ...]}, ...],
+                            "feather": px, "invert": false} (coordinates in the photo's pixels);
+                            it replaces --region, --ellipse, --feather and --invert. At most
+                            1,000 shapes and 40,000 outline points, as in the app
+      --feather <px>        fade the fix out over this many pixels at the selection's edge (default: 0)
+      --invert              fix everything but the selection
       --format <f>          same | jpeg (jpg) | png | tiff (tif) | webp (default: same as the photo;
                             PNG for formats Unshake cannot write)
       --quality <1..100>    JPEG and WebP quality (default: 95)
