@@ -13,20 +13,25 @@ export const QUALITY_RANGE = { min: 1, max: 100 } as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export type BatchResults = (typeof BATCH_RESULTS)[number];
 
+/**
+ * What a result's name adds to its photo's: the Output panel's setting and the CLI's --suffix.
+ * Control characters too: a NUL cuts the name short in libvips and leaves a stray file. Spaces
+ * alone (a hand-edited " ") would name results "photo .jpg", not told apart by eye.
+ */
+export const outputSuffixSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part')
+  .regex(/\S/u, 'must not be only spaces');
+
 /** Field rules without defaults, so a partial patch never resets unrelated settings. */
 const settingsFields = {
   defaultModelId: z.string().min(1).max(200),
   defaultStrength: z.number().min(0).max(1),
   outputFormat: z.enum(OUTPUT_FORMATS),
   jpegQuality: z.number().int().min(QUALITY_RANGE.min).max(QUALITY_RANGE.max),
-  // Control characters too: a NUL cuts the name short in libvips and leaves a stray file. Spaces
-  // alone (a hand-edited " ") would name results "photo .jpg", not told apart by eye.
-  outputSuffix: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part')
-    .regex(/\S/u, 'must not be only spaces'),
+  outputSuffix: outputSuffixSchema,
   // Whole megapixels from 1 to 2000, as the Output panel offers.
   maxMegapixels: z.number().int().min(MAX_MEGAPIXELS_RANGE.min).max(MAX_MEGAPIXELS_RANGE.max),
   preferredExecutionProvider: z.enum(['auto', 'cpu']),

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultOutputPath } from '../../model/src/image/output-path.js';
 import { runCli, sharedData } from './cli-run.js';
 
 /**
@@ -23,6 +24,9 @@ beforeAll(async () => {
   await photo('kodim05.png').jpeg().toFile(path.join(dir, 'card', 'IMG_0001.JPG'));
   await photo('kodim06.png').jpeg().toFile(path.join(dir, 'card', 'IMG_0002.JPG'));
   await photo('kodim07.png').tiff().toFile(path.join(dir, 'card', 'S.TIFF'));
+  await mkdir(path.join(dir, 'suffix'));
+  await photo('kodim08.png').jpeg().toFile(path.join(dir, 'suffix', 'A.JPG'));
+  await photo('kodim09.png').png().toFile(path.join(dir, 'suffix', 'B.png'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -51,5 +55,34 @@ describe('the CLI’s result names', () => {
     const again = await deblur(path.join(dir, 'card'), '--format', 'tiff');
     expect(again.code, again.stderr).toBe(0);
     expect(lastLine(again.stdout)).toBe('batch: 0 done, 0 failed, 3 already done (of 3)');
+  }, 120_000);
+
+  it('follow --suffix as Save and a batch follow the settings\' outputSuffix: named so, and found done', async () => {
+    const folder = path.join(dir, 'suffix');
+    // The name the app's Save gives it with that suffix (services/save.ts: defaultOutputPath).
+    const saved = defaultOutputPath(path.join(folder, 'A.JPG'), '-fixed');
+    expect(saved).toBe(path.join(folder, 'A-fixed.JPG'));
+    // A dash first, as the default "-unshaken" has: a value, not an option.
+    const one = await deblur(path.join(folder, 'A.JPG'), '--suffix', '-fixed');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(`wrote ${saved} `);
+
+    // A-fixed.JPG is A's result, not a photo of the folder: A is done, B is not.
+    const batch = await deblur(folder, '--suffix', '-fixed');
+    expect(batch.code, batch.stderr).toBe(0);
+    expect(batch.stderr).toContain('batch: 2 photo(s)');
+    expect(batch.stdout).toContain(`already done (${path.join(folder, 'A-fixed.JPG')})`);
+    expect(lastLine(batch.stdout)).toBe('batch: 1 done, 0 failed, 1 already done (of 2)');
+    const again = await deblur(folder, '--suffix=-fixed');
+    expect(lastLine(again.stdout)).toBe('batch: 0 done, 0 failed, 2 already done (of 2)');
+    expect((await readdir(folder)).sort()).toEqual(['A-fixed.JPG', 'A.JPG', 'B-fixed.png', 'B.png']);
+
+    // The settings' own rule and words (settings-schema.ts), before any work.
+    const bad = await deblur(path.join(folder, 'A.JPG'), '--suffix', 'a/b');
+    expect([bad.code, bad.stderr.trim()]).toEqual([
+      1,
+      'error [INVALID_REQUEST]: --suffix "a/b" must be a valid file-name part: give what a result\'s name adds to its photo\'s, e.g. --suffix -sharp (default: -unshaken).',
+    ]);
+    expect((await readdir(folder)).sort()).toEqual(['A-fixed.JPG', 'A.JPG', 'B-fixed.png', 'B.png']);
   }, 120_000);
 });

@@ -7,13 +7,16 @@ import { probeFolder, writeRefusal } from '../image/folder-write-check.js';
 /**
  * `--strength -0.5` as `--strength=-0.5`: parseArgs takes a value that starts with "-" for an
  * option and answers "ambiguous"; joined, the option's own range check says what is allowed.
+ * `dashValued` options take any value that starts with one "-" ("--suffix -fixed", as the
+ * default "-unshaken" does), not only numbers: a short option ("-o") or "--…" stays an option.
  */
-export function joinNegativeValues(args: readonly string[]): string[] {
+export function joinNegativeValues(args: readonly string[], dashValued: readonly string[] = []): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const next = args[i + 1];
-    if (/^--[a-z0-9-]+$/.test(arg) && next !== undefined && /^-\d/.test(next)) {
+    const value = next !== undefined && (/^-\d/.test(next) || (dashValued.includes(arg) && /^-[^-]./.test(next)));
+    if (/^--[a-z0-9-]+$/.test(arg) && value) {
       joined.push(`${arg}=${next}`);
       i++;
     } else joined.push(arg);
@@ -22,9 +25,9 @@ export function joinNegativeValues(args: readonly string[]): string[] {
 }
 
 /** node's parseArgs, with its errors turned into INVALID_REQUEST plus the command's usage. */
-export function parseCommand<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+export function parseCommand<T extends ParseArgsConfig>(config: T, usage: string, dashValued: readonly string[] = []): ReturnType<typeof parseArgs<T>> {
   try {
-    return parseArgs({ ...config, args: joinNegativeValues(config.args ?? process.argv.slice(2)) }) as ReturnType<typeof parseArgs<T>>;
+    return parseArgs({ ...config, args: joinNegativeValues(config.args ?? process.argv.slice(2), dashValued) }) as ReturnType<typeof parseArgs<T>>;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UnshakeError('INVALID_REQUEST', `${reason}\nusage: ${usage}`);

@@ -47,7 +47,9 @@ export interface BatchSummary {
 export async function deblurBatch(inputs: readonly string[], options: BatchOptions): Promise<BatchSummary> {
   const summary: BatchSummary = { done: 0, failed: 0, skipped: 0, photos: [] };
   const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
-  const items = planBatch(inputs, { ...(options.format ? { format: options.format } : {}), ...where });
+  // Named, and found done, with the --suffix results were made with (the app's outputSuffix setting).
+  const suffix = options.deblur.suffix === undefined ? {} : { suffix: options.deblur.suffix };
+  const items = planBatch(inputs, { ...(options.format ? { format: options.format } : {}), ...suffix, ...where });
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
   const standing = () =>
@@ -93,6 +95,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       // in the app's Unshaken folder.
       const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
       const search = {
+        ...suffix,
         ...(options.format ? { format: options.format } : {}),
         otherFolders: options.outDir ? [] : [...new Set(folders)],
         othersPlanned: taken,

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { BATCH_SUBFOLDER, OUTPUT_FORMATS, QUALITY_RANGE, type OutputFormat } from '../../../electron/common/settings-schema.js';
+import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX, OUTPUT_FORMATS, QUALITY_RANGE, outputSuffixSchema, type OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import type { WritableFormat } from '../image/formats.js';
 import { makeOutputFolder } from '../image/results-folder.js';
@@ -15,7 +15,7 @@ import { selectionOption } from './selection-options.js';
 import { modelsDirOption } from './terminal-text.js';
 
 export const USAGE =
-  'npm run deblur -- <in> [--out <path>] [--model <id>] [--strength 0..1] [--region x,y,w,h]... [--ellipse x,y,w,h]... [--mask <file.json>] [--feather px] [--invert] ' +
+  'npm run deblur -- <in> [--out <path>] [--suffix <text>] [--model <id>] [--strength 0..1] [--region x,y,w,h]... [--ellipse x,y,w,h]... [--mask <file.json>] [--feather px] [--invert] ' +
   '[--format jpeg|png|tiff|webp] [--quality 1..100] [--overwrite] [--tile-size px] [--max-megapixels n] [--cpu] [--models-dir <folder>] [--json]\n' +
   '       npm run deblur -- <folder|photo>... [--out-dir <folder> | --subfolder <name>] [same options but --out/--overwrite]   (a batch: resumable, a failed photo fails alone)';
 
@@ -28,6 +28,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
         out: { type: 'string', short: 'o' },
         'out-dir': { type: 'string' },
         subfolder: { type: 'string' },
+        suffix: { type: 'string' },
         model: { type: 'string', short: 'm' },
         strength: { type: 'string', short: 's' },
         // Repeatable: each adds a shape to the selection, as a Shift-drag does in the app.
@@ -48,6 +49,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
       },
     },
     USAGE,
+    // Suffixes start with a dash, as the default "-unshaken" does.
+    ['--suffix'],
   );
   // path.resolve('') is the current folder: an unset shell variable would read as "a folder".
   if (positionals.some((p) => p.trim() === '')) throw new UnshakeError('FILE_NOT_FOUND', 'The input path is empty (an unset shell variable?): name a photo file.');
@@ -57,6 +60,7 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   const format = parseFormat(values.format);
   const shared = {
     modelId: values.model,
+    ...suffixOption(values.suffix),
     // Fine-tuned models from `npm run train` (and the app) are found here.
     userModelsDir: await modelsDirOption(values['models-dir']),
     strength: strengthOption(values.strength),
@@ -90,6 +94,17 @@ export async function deblurCommand(argv: string[]): Promise<number> {
   return deblurOnePhoto(input, { out: values.out, overwrite: values.overwrite ?? false, format, deblur: shared }, { noteQuality, say, json });
 }
 
+/** --suffix: checked by the settings' own outputSuffix rule, so the CLI names results as the app may. */
+function suffixOption(value: string | undefined): { suffix?: string } {
+  if (value === undefined) return {};
+  const parsed = outputSuffixSchema.safeParse(value);
+  if (!parsed.success) {
+    const why = value === '' ? 'is empty' : (parsed.error.issues[0]?.message ?? 'is not allowed').replace(/^Too big: expected string to have <=(\d+) characters$/, 'is longer than $1 characters');
+    throw new UnshakeError('INVALID_REQUEST', `--suffix "${value}" ${why}: give what a result's name adds to its photo's, e.g. --suffix -sharp (default: ${DEFAULT_OUTPUT_SUFFIX}).`);
+  }
+  return { suffix: parsed.data };
+}
+
 /** --subfolder: one folder name (made beside each photo), not a path. */
 function subfolderName(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -115,7 +130,8 @@ interface BatchOutput {
 async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, { noteQuality, say, json }: BatchOutput): Promise<number> {
   // A model that is not there or will not load fails the command once, before any photo or folder.
   await loadBatchModel(options.deblur);
-  const inputs = await photoFilesIn(args, { ...(options.subfolder ? { resultsSubfolder: options.subfolder } : {}), onLeftOut: (note) => process.stderr.write(`note: ${note}\n`) });
+  const naming = { ...(options.subfolder ? { resultsSubfolder: options.subfolder } : {}), ...(options.deblur.suffix === undefined ? {} : { suffix: options.deblur.suffix }) };
+  const inputs = await photoFilesIn(args, { ...naming, onLeftOut: (note) => process.stderr.write(`note: ${note}\n`) });
   noteQuality(inputs.map((input) => batchFormatOf(input, options.format)));
   if (options.outDir) {
     const outDir = path.resolve(options.outDir);

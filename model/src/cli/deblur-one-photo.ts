@@ -18,7 +18,7 @@ export interface OnePhotoOptions {
   out: string | undefined;
   overwrite: boolean;
   format: OutputFormat | undefined;
-  /** Model, strength, region, quality, tile size, pixel limit… as the options gave them. */
+  /** Model, strength, region, suffix, quality, tile size, pixel limit… as the options gave them. */
   deblur: Omit<DeblurFileOptions, 'outPath' | 'outPathIsDefault' | 'format' | 'overwrite' | 'signal' | 'onOutPath'>;
 }
 
@@ -71,7 +71,7 @@ async function deblurIt(input: string, options: OnePhotoOptions, noteQuality: On
   let outPath = path.resolve(
     out !== undefined
       ? await outWithExtension(out, resolveOutputFormat(meta.format ?? '', requested), note)
-      : defaultOutputPath(input, undefined, requested === 'same' ? undefined : requested),
+      : defaultOutputPath(input, deblur.suffix, requested === 'same' ? undefined : requested),
   );
   // As the encoder will decide it: from --format, --out's extension, or the photo's own format.
   noteQuality([resolveOutputFormat(meta.format ?? '', requested, outPath)]);

@@ -6,7 +6,7 @@ export const COMMAND_HELP: Record<string, string> = {
   deblur: `npm run deblur -- <photo or folder>... [options]
 
 Removes camera shake from a photo, or from every photo of a folder (not its subfolders). The
-result is written next to the original as photo-unshaken.* with its EXIF, colour profile, XMP,
+result is written next to the original as photo-unshaken.* (--suffix names another) with its EXIF, colour profile, XMP,
 print resolution and bit depth (a CMYK or Lab photo comes back as RGB in sRGB, and a note says so;
 a PNG's gamma/chromaticity tags become an equivalent ICC profile); the original is never written
 over. A folder run again after an interruption does only the photos whose result is not there
@@ -17,6 +17,8 @@ strength or model made it.
   -o, --out <file>          where to write the result of one photo (default: next to it, -unshaken)
       --out-dir <folder>    a folder for every result of a batch (made if missing)
       --subfolder <name>    put each result in a folder of that name beside its photo
+      --suffix <text>       what a result's name adds to its photo's (default: -unshaken); the app's
+                            outputSuffix setting, so a batch finds the app's results done
   -m, --model <id>          model to run (default: base, the best model shipped; see \`npm run models\`)
   -s, --strength <0..1>     how much of the fix to apply (default: 1)
       --region <x,y,w,h>    fix only this rectangle, in the photo's pixels (default: the whole photo);

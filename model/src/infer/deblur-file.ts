@@ -18,7 +18,7 @@ import type { EpPreference } from './session-manager.js';
 import { minimumTileSize } from './tiler.js';
 
 export interface DeblurFileOptions {
-  /** Absent: next to the original with the default suffix. */
+  /** Absent: next to the original with `suffix`. */
   outPath?: string;
   /**
    * `outPath` is the default name, not one the user chose (the CLI without --out names it early
@@ -27,6 +27,8 @@ export interface DeblurFileOptions {
    */
   outPathIsDefault?: boolean;
   onOutPath?: (outPath: string) => void;
+  /** What a default name adds to the photo's (default "-unshaken"): the settings' outputSuffix, the CLI's --suffix. */
+  suffix?: string;
   modelId?: string;
   strength?: number;
   mask?: RegionMask;
@@ -74,7 +76,7 @@ export interface DeblurFileResult {
 export async function deblurFile(inPath: string, options: DeblurFileOptions = {}): Promise<DeblurFileResult> {
   const started = performance.now();
   const format = options.format ?? 'same';
-  const defaultName = () => path.resolve(defaultOutputPath(inPath, undefined, format === 'same' ? undefined : format));
+  const defaultName = () => path.resolve(defaultOutputPath(inPath, options.suffix, format === 'same' ? undefined : format));
   let outPath = path.resolve(options.outPath ?? defaultName());
   const isDefault = options.outPath === undefined || options.outPathIsDefault === true;
   // A default name was free when chosen, so it never replaces a file: one taken meanwhile (two
