@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { modelManifestSchema } from '../../model/src/models/manifest.js';
+import type { BackendRecord } from '../../model/src/train/backend-record.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
 import { trainModel } from '../../model/src/train/trainer.js';
 import { makeGoproPairsFolder, placeholderPath } from '../unit/train/helpers.js';
@@ -98,6 +99,39 @@ describe('unshake train', () => {
     expect(small.code).toBe(2);
     expect(small.err).toMatch(/error \[INVALID_REQUEST\]: --crop 16 is too small for the adversarial loss: its critic needs crops of at least 24 px\. Use --crop 24, or train without the critic: --adversarial 0\./);
     expect(small.err).not.toMatch(/^pairs: /m);
+  });
+
+  it('--cpu keeps the run off the graphics card as the app\'s setting does, says so, and training.json records the processor', async () => {
+    const modelsDir = path.join(work, 'm-cpu');
+    const { code, err } = await run([
+      '--pairs', pairsDir, '--base', placeholderPath, '--steps', '1', '--crop', '32', '--batch', '1', '--val-crop', '32',
+      '--perceptual', '0', '--adversarial', '0', '--out', 'Processor only', '--models-dir', modelsDir, '--cpu',
+    ]);
+    expect(err).not.toMatch(/error \[/);
+    expect(code).toBe(0);
+    // tfjs-node-gpu not even loaded (it would take the card's memory), with --cpu as the reason.
+    expect(err).toMatch(/^backend: .+\(skipped tensorflow-gpu: not used: --cpu says to use the processor[;)]/m);
+    const summary = JSON.parse(await readFile(path.join(modelsDir, 'processor-only', 'training.json'), 'utf8')) as { backends: BackendRecord[] };
+    expect(summary.backends).toEqual([{ name: expect.stringMatching(/^(cpu|tensorflow|webgpu)$/), plain: expect.stringMatching(/^the processor \(/), gpu: false, fromStep: 0 }]);
+  });
+
+  it('--cpu is in the resume hint, so continuing as told stays on the processor', async () => {
+    const modelsDir = path.join(work, 'm-cpu-resume');
+    const manifest = modelManifestSchema.parse(JSON.parse(await readFile(placeholderPath.replace(/\.onnx$/, '.manifest.json'), 'utf8')));
+    const controller = new AbortController();
+    await expect(trainModel({
+      baseOnnxPath: placeholderPath, baseManifest: manifest, pairsDir, modelsDir, outId: 'cpu-again', steps: 2, crop: 32, batch: 1, validationCrop: 32,
+      weights: { perceptual: 0, adversarial: 0 }, signal: controller.signal, onEvent: (e) => e.type === 'step' && controller.abort(),
+    })).rejects.toMatchObject({ code: 'CANCELLED' });
+    const light = ['--pairs', pairsDir, '--base', placeholderPath, '--crop', '32', '--batch', '1', '--val-crop', '32', '--perceptual', '0', '--adversarial', '0'];
+    const fresh = await run([...light, '--out', 'cpu-again', '--models-dir', modelsDir, '--cpu']);
+    expect(fresh.code).toBe(1);
+    expect(fresh.err).toContain(`resume it with --resume --out cpu-again --models-dir ${modelsDir} --base ${placeholderPath} --cpu or choose another name`);
+    const resumed = await run(['--resume', '--out', 'cpu-again', '--models-dir', modelsDir, '--base', placeholderPath, '--cpu']);
+    expect(resumed.err).not.toMatch(/error \[/);
+    expect(resumed.err).toMatch(/^backend: .+\(skipped tensorflow-gpu: not used: --cpu says to use the processor[;)]/m);
+    const summary = JSON.parse(await readFile(path.join(modelsDir, 'cpu-again', 'training.json'), 'utf8')) as { backends: BackendRecord[] };
+    expect(summary.backends.at(-1)).toMatchObject({ gpu: false, fromStep: 1 });
   });
 });
 

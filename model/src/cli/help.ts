@@ -127,6 +127,9 @@ checkpoint; --resume goes on from it.
       --synth-spec <file>   simulated-shake settings for --sharp (default: the shipped spec)
       --mild-share <0..1>   share of nearly sharp examples for --sharp (default: 0.1)
       --models-dir <folder> where models are saved (default: the app's models folder)
+      --cpu                 train on the processor even where a graphics card could be used, as
+                            with the app's "Deblur and fine-tune on the graphics card" off (a
+                            resumed run takes it anew: give it again with --resume)
 
 Exit codes: 0 done, 1 error, 2 usage error, 130 stopped (resumable).`,
 };

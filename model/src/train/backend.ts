@@ -42,6 +42,8 @@ export interface BackendOptions {
    * on the processor and stays.
    */
   processorOnly?: boolean;
+  /** Why `processorOnly` skips a backend, in the caller's words (the CLI's --cpu); default PROCESSOR_ONLY_REASON. */
+  processorOnlyReason?: string;
 }
 
 /** The skip reason the CLI and the panel show when the setting keeps training off the graphics card. */
@@ -106,7 +108,7 @@ async function openDawn(): Promise<{ gpu: GpuLike; adapter: GpuAdapterLike | nul
 }
 
 /** Sets up WebGPU through Dawn; returns the adapter's label and whether it is software. */
-async function tryWebGpu(allowSoftware: boolean, allowHardware = true): Promise<{ adapter: string; software: boolean }> {
+async function tryWebGpu(allowSoftware: boolean, allowHardware = true, processorOnlyReason = PROCESSOR_ONLY_REASON): Promise<{ adapter: string; software: boolean }> {
   dawnAdapter ??= openDawn().catch((error: unknown) => {
     dawnAdapter = null; // a failed import or request may succeed later (e.g. a driver installed meanwhile)
     throw error;
@@ -116,7 +118,7 @@ async function tryWebGpu(allowSoftware: boolean, allowHardware = true): Promise<
   const label = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.device, adapter.info?.description].filter(Boolean).join(' ');
   const software = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(label);
   if (software && !allowSoftware) throw new SoftwareAdapterError(`only a software adapter is available (${label || 'fallback'}), not a hardware GPU`);
-  if (!software && !allowHardware) throw new Error(`${label || 'a hardware adapter'}: ${PROCESSOR_ONLY_REASON}`);
+  if (!software && !allowHardware) throw new Error(`${label || 'a hardware adapter'}: ${processorOnlyReason}`);
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
@@ -143,15 +145,16 @@ export async function loadBestBackend(options: BackendOptions = {}): Promise<Bac
   // Filled by the WebGPU attempt (an object, so TypeScript does not narrow it to null).
   const found: { webgpu: { adapter: string; software: boolean } | null } = { webgpu: null };
   const gpuAllowed = options.processorOnly !== true;
+  const processorOnlyReason = options.processorOnlyReason ?? PROCESSOR_ONLY_REASON;
   const attempts: Record<BackendName, () => Promise<void>> = {
     'tensorflow-gpu': gpuAllowed
       ? tryNativeGpu
       : () => {
           // Not even imported: tfjs-node-gpu would take the card's memory as it loads.
-          throw new Error(PROCESSOR_ONLY_REASON);
+          throw new Error(processorOnlyReason);
         },
     webgpu: async () => {
-      found.webgpu = await tryWebGpu(policy === 'accept', gpuAllowed);
+      found.webgpu = await tryWebGpu(policy === 'accept', gpuAllowed, processorOnlyReason);
     },
     tensorflow: tryNativeCpu,
     cpu: () => activate('cpu'),

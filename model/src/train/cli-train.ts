@@ -21,7 +21,10 @@ import { UsageError } from './usage-error.js';
 export const USAGE =
   'npm run train -- --pairs DIR | --sharp DIR [--steps N] [--crop 256] [--batch 4] [--out NAME] [--resume] [--models-dir DIR] ' +
   '[--base MODEL-ID | FILE.onnx] [--lr 1e-4] [--l1 W] [--perceptual W] [--adversarial W] [--critic-width 64] [--checkpoint-every 100] ' +
-  '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json] [--mild-share 0.1]';
+  '[--val-crop 256] [--vgg DIR] [--seed N] [--mode full|decoder] [--synth-spec FILE.json] [--mild-share 0.1] [--cpu]';
+
+/** Why --cpu skips a backend on a graphics card, in the backend line (the app names its setting instead). */
+export const CPU_OPTION_REASON = 'not used: --cpu says to use the processor';
 
 function num(name: string, value: string | undefined, min: number, max: number, integer = true): number | undefined {
   if (value === undefined) return undefined;
@@ -78,7 +81,7 @@ function parse(argv: string[]) {
     options: {
       pairs: str, sharp: str, steps: str, crop: str, batch: str, out: str, resume: { type: 'boolean' }, 'models-dir': str,
       base: str, lr: str, l1: str, perceptual: str, adversarial: str, 'critic-width': str, 'checkpoint-every': str,
-      'val-crop': str, vgg: str, seed: str, mode: str, 'synth-spec': str, 'mild-share': str,
+      'val-crop': str, vgg: str, seed: str, mode: str, 'synth-spec': str, 'mild-share': str, cpu: { type: 'boolean' },
     },
   });
   return values;
@@ -171,11 +174,16 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     const modelsDir = path.resolve(values['models-dir'] ?? defaultModelsDir());
     const base = await resolveBase(values.base, modelsDir, { acceptFile: true });
     // A resume hint must find the run where it is: the folder and base model it was given.
+    const processorOnly = values.cpu ?? false;
     findAgain = [
       ...(modelsDir === path.resolve(defaultModelsDir()) ? [] : ['--models-dir', modelsDir]),
       ...(values.base === undefined ? [] : ['--base', values.base]),
+      // Not needed to find the run, but a resume hint without it would put the rest on the card.
+      ...(processorOnly ? ['--cpu'] : []),
     ];
-    const backend = await loadBestBackend();
+    // As the app's graphics-card setting off: no CUDA (tfjs-node-gpu not even loaded), no WebGPU
+    // on a hardware adapter; WebGPU's software renderer, native TensorFlow on the CPU and pure JS stay.
+    const backend = await loadBestBackend({ processorOnly, processorOnlyReason: CPU_OPTION_REASON });
     process.stderr.write(`backend: ${describeBackend(backend)}\n${backend.warning ? `warning: ${backend.warning}\n` : ''}`);
     const resume = values.resume ?? false;
     const named = await outIdFor(modelsDir, base, values.out, resume);
