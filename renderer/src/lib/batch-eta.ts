@@ -6,22 +6,24 @@ const knownOf = (snapshots: Snapshots) => snapshots.filter((job): job is JobSnap
 const isOpen = (job: JobSnapshot) => !isTerminal(job.state.status);
 
 /**
- * About how long a batch has left, from how long its photos took to run: the mean running time
- * (startedAt to end) of its ended photos, times the photos still to do (less the part of the
- * running one that is done). Only running time counts: a wait behind another batch or the
- * editor's deblurs is not the batch's pace. The first photo to run is left out, since it may
- * carry the engine's start-up (7 s against 0.5 s a photo for small photos), so there is no
- * estimate until a second photo has ended; none once no photo is left.
+ * About how long a batch has left, from how long its photos took to deblur: the mean running
+ * time (startedAt to end) of its done photos, times the photos still to do (less the part of
+ * the running one that is done). Only running time counts: a wait behind another batch or the
+ * editor's deblurs is not the batch's pace. Failed photos set no pace (a cut-short file fails in
+ * milliseconds), and each photo left counts as one to deblur: whether it will fail is not known
+ * until it runs, damaged files come in runs (a card's last shots), and a failure only ends the
+ * batch sooner than said. The first photo deblurred is left out, since it carries the engine's
+ * start-up (7 s against 0.5 s a photo for small photos), so there is no estimate until a second
+ * photo is done; none once no photo is left.
  */
 export function batchSecondsLeft(snapshots: Snapshots): number | null {
   const known = knownOf(snapshots);
   const open = known.filter(isOpen);
-  const started = known.filter((job) => job.startedAt !== undefined);
-  if (open.length === 0 || started.length === 0) return null;
-  const first = started.reduce((a, b) => (b.startedAt! < a.startedAt! ? b : a));
-  const ran = started.filter((job) => job !== first && (job.state.status === 'done' || job.state.status === 'failed'));
-  if (ran.length === 0) return null;
-  const perPhoto = ran.reduce((sum, job) => sum + (job.updatedAt - job.startedAt!), 0) / 1000 / ran.length;
+  const deblurred = known.filter((job) => job.startedAt !== undefined && job.state.status === 'done');
+  if (open.length === 0 || deblurred.length < 2) return null;
+  const first = deblurred.reduce((a, b) => (b.startedAt! < a.startedAt! ? b : a));
+  const paced = deblurred.filter((job) => job !== first);
+  const perPhoto = paced.reduce((sum, job) => sum + (job.updatedAt - job.startedAt!), 0) / 1000 / paced.length;
   const running = open.find((job) => job.state.status === 'running');
   const runningDone = running?.state.status === 'running' ? running.state.progress.fraction : 0;
   return perPhoto * (open.length - runningDone);

@@ -15,19 +15,60 @@ const done: JobState = { status: 'done' };
 const queued: JobState = { status: 'queued' };
 
 describe('how long a batch has left', () => {
-  it('the mean running time of its photos after the first, times the photos left less the running one’s done part', () => {
+  it('the mean running time of its photos deblurred after the first, times the photos left less the running one’s done part', () => {
     const left = batchSecondsLeft([
-      // The first to run carried the engine's start-up: not the batch's pace.
-      job(done, { startedAt: 0, updatedAt: 7_000 }),
+      // A cut-short file fails at once, before the engine starts: it sets no pace.
+      job({ status: 'failed', error: { code: 'CORRUPT_IMAGE', message: 'x' } }, { startedAt: 0, updatedAt: 5 }),
+      // The first deblurred carried the engine's start-up: not the batch's pace.
+      job(done, { startedAt: 5, updatedAt: 7_000 }),
       job(done, { startedAt: 7_000, updatedAt: 27_000 }),
       // A deblur of the editor's ran 30 s between these two: not counted.
-      job({ status: 'failed', error: { code: 'CORRUPT_IMAGE', message: 'x' } }, { startedAt: 57_000, updatedAt: 97_000 }),
-      job({ status: 'running', progress: { stage: 'Tile 2 of 4', fraction: 0.5 } }, { startedAt: 97_000, updatedAt: 100_000 }),
+      job(done, { startedAt: 57_000, updatedAt: 97_000 }),
+      job({ status: 'failed', error: { code: 'CORRUPT_IMAGE', message: 'x' } }, { startedAt: 97_000, updatedAt: 97_010 }),
+      job({ status: 'running', progress: { stage: 'Tile 2 of 4', fraction: 0.5 } }, { startedAt: 97_010, updatedAt: 100_000 }),
       job(queued, { updatedAt: 0 }),
       job(queued, { updatedAt: 0 }),
     ]);
     // (20 s + 40 s) / 2 = 30 s a photo, 2.5 photos left.
     expect(left).toBeCloseTo(75, 6);
+  });
+
+  it('damaged files first: quick failures neither set the pace nor make the photos left cheaper', async () => {
+    // The reviewer's folder: 8 zero-byte files (A_0.jpg…, sorted first) then 24 photos of
+    // 2000 px at 15 s each, the first with the engine's 7 s start-up; it took about 370 s.
+    let clock = 0;
+    const jobs = createJobManager({ now: () => clock });
+    const photo = (ms: number, fails = false) => async () => {
+      await Promise.resolve();
+      clock += ms;
+      if (fails) throw new Error('A_0.jpg is empty');
+    };
+    const ids = [
+      ...Array.from({ length: 8 }, () => jobs.enqueue('batch-item', photo(3, true)).id),
+      ...Array.from({ length: 24 }, (_, i) => jobs.enqueue('batch-item', photo(i === 0 ? 22_000 : 15_000)).id),
+    ];
+    const seen: { ended: number; truth: number; text: string | null; left: number | null }[] = [];
+    let endedAt = 0;
+    await new Promise<void>((resolve) =>
+      jobs.onUpdate((update) => {
+        if (update.kind !== 'batch-item' || (update.state.status !== 'done' && update.state.status !== 'failed')) return;
+        const snapshots = ids.map((id) => jobs.get(id));
+        const ended = snapshots.filter((s) => s?.state.status === 'done' || s?.state.status === 'failed').length;
+        const open = ids.length - ended;
+        seen.push({ ended, truth: open * 15, text: batchTimeText(snapshots, []), left: batchSecondsLeft(snapshots) });
+        if (open === 0) {
+          endedAt = clock;
+          resolve();
+        }
+      }),
+    );
+    expect(endedAt).toBeCloseTo(8 * 3 + 22_000 + 23 * 15_000, -1);
+    // Nothing is said from eight failures and one photo with the start-up…
+    expect(seen.filter((s) => s.ended <= 9).map((s) => s.text)).toEqual(Array(9).fill(null));
+    // …then, with 22 photos of 15 s left, 5.5 min: the truth, not the "About 1 min" it said.
+    expect(seen.find((s) => s.ended === 10)!.text).toBe('About 6 min left');
+    for (const s of seen.filter((s) => s.ended >= 10 && s.left !== null)) expect(s.left).toBeCloseTo(s.truth, 6);
+    expect(seen.find((s) => s.ended === 25)!.text).toBe('About 2 min left');
   });
 
   it('says nothing before a second photo has ended, or once none is left', () => {
