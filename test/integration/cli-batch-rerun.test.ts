@@ -50,6 +50,20 @@ describe('a batch run again', () => {
     expect((await readdir(shoot)).sort()).toEqual(['IMG_0001-unshaken.jpg', 'IMG_0001.jpg', 'IMG_0002-unshaken.tif', 'IMG_0003-unshaken.png', 'IMG_0003.png', 'IMG_0004-unshaken.jpg', 'IMG_0004.jpg']);
   }, 60_000);
 
+  it('a long-named photo, its result’s name cut to fit 255 bytes, is already done: its result is not called a culled photo’s', async () => {
+    const shoot = path.join(dir, 'long');
+    await mkdir(shoot);
+    const photo = `L${'x'.repeat(243)}.jpg`;
+    await sharp(sharedData('photos-extra', 'Kodak24', 'kodim11.png')).resize(120).jpeg().toFile(path.join(shoot, photo));
+    const first = await runCli(['deblur', shoot, '--model', 'placeholder', '--cpu']);
+    expect(lines(first.stdout).at(-1), first.stderr).toBe('batch: 1 done, 0 failed, 0 already done (of 1)');
+    const again = await runCli(['deblur', shoot, '--model', 'placeholder', '--cpu']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('left out');
+    expect(lines(again.stdout).at(-1)).toBe('batch: 0 done, 0 failed, 1 already done (of 1)');
+    expect((await readdir(shoot)).map((name) => Buffer.byteLength(name)).sort()).toEqual([248, 255]);
+  }, 60_000);
+
   it('a result another run writes while this one deblurs the photo is reported as done by that run, not as a failure', async () => {
     const folder = path.join(dir, 'two-runs');
     await mkdir(folder);

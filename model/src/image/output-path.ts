@@ -62,12 +62,39 @@ export function sourceStemOf(fileName: string, suffix = DEFAULT_OUTPUT_SUFFIX): 
   return tail ? stem.slice(0, tail.index) : null;
 }
 
+/**
+ * Whether `fileName` is an output name made from one of the photos named (without extension) in
+ * `stems`: photo-unshaken.jpg, photo-unshaken-2.jpg, and a long photo's, whose name the namer
+ * shortened to fit 255 bytes (Lxxx…x-unshaken.jpg is not "Lxxx…x"'s by its name alone).
+ */
+export function isOutputNameOfAny(fileName: string, stems: ReadonlySet<string>, suffix = DEFAULT_OUTPUT_SUFFIX): boolean {
+  const stem = sourceStemOf(fileName, suffix);
+  if (stem === null) return false;
+  if (stems.has(stem)) return true;
+  const name = basename(fileName);
+  // Cutting drops whole characters of up to 4 bytes: only a name this long can have been cut, so
+  // a folder of ordinary names is not compared photo by photo.
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES - 4) return false;
+  const rest = name.slice(stem.length);
+  // Names of results aside: a cut result's own name, cut again, gives itself.
+  const mayBeCut = (photo: string) => photo.length > stem.length && photo.startsWith(stem) && sourceStemOf(`${photo}.x`, suffix) === null;
+  for (const photo of stems) if (mayBeCut(photo) && fittedName(photo, rest) === name) return true;
+  return false;
+}
+
 /** Names an output for a tail ('' or '-2') with `extension` in place of the original's. */
 function outputNamer(absolute: string, suffix: string, extension: string, folder: string): (tail: string) => string {
   const name = basename(absolute, extname(absolute));
-  // File systems cap a name at 255 bytes: a long original's name is shortened (whole characters)
-  // so the suffix, a counter and the extension still fit, instead of failing after the deblur.
-  return (tail) => join(folder, shortened(name, MAX_NAME_BYTES - Buffer.byteLength(suffix + tail + extension)) + suffix + tail + extension);
+  return (tail) => join(folder, fittedName(name, suffix + tail + extension));
+}
+
+/**
+ * `stem` + `rest` (suffix, counter, extension). File systems cap a name at 255 bytes: a long
+ * original's name is shortened (whole characters) so the rest still fits, instead of failing
+ * after the deblur.
+ */
+function fittedName(stem: string, rest: string): string {
+  return shortened(stem, MAX_NAME_BYTES - Buffer.byteLength(rest)) + rest;
 }
 
 const MAX_NAME_BYTES = 255;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { culledResults, culledResultsNote, onlyCulledResultsMessage } from './culled-results.js';
-import { isOutputName, sourceStemOf } from './output-path.js';
+import { isOutputName, isOutputNameOfAny } from './output-path.js';
 import { isPhotoName, photoTypesInWords } from '../../../electron/common/photo-types.js';
 
 const stemOf = (name: string) => path.basename(name, path.extname(name));
@@ -175,10 +175,7 @@ async function photoStemsNear(folder: string, names: readonly string[], resultsS
   return new Set([...names, ...entries.filter((e) => e.isFile()).map((e) => e.name)].filter(isPhotoName).map(stemOf));
 }
 
-/** photo-unshaken.jpg or photo-unshaken-2.jpg (or another of `suffixes`) whose photo (photo.*) is among `stems`. */
+/** photo-unshaken.jpg or photo-unshaken-2.jpg (or another of `suffixes`; shortened if long) whose photo (photo.*) is among `stems`. */
 function isOurResult(name: string, stems: ReadonlySet<string>, suffixes: readonly string[]): boolean {
-  return suffixes.some((suffix) => {
-    const photo = sourceStemOf(name, suffix);
-    return photo !== null && stems.has(photo);
-  });
+  return suffixes.some((suffix) => isOutputNameOfAny(name, stems, suffix));
 }

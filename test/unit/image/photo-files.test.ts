@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { findResult, planBatch, resultFoldersOf } from '../../../model/src/image/batch-results.js';
 import { countSubfolders, photoFilesIn } from '../../../model/src/image/photo-files.js';
+import { plainOutputPath } from '../../../model/src/image/output-path.js';
 import { sourceFingerprint, xmpWithSource } from '../../../model/src/image/provenance.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
@@ -105,6 +106,25 @@ describe('photos of a batch', () => {
     // Given by itself it is deblurred: that is deliberate.
     expect(names(await photoFilesIn([path.join(dir, 'IMG_2-unshaken.png')]))).toEqual(['culled/IMG_2-unshaken.png']);
     await expect(photoFilesIn([path.join(dir, 'only')])).rejects.toThrow(/holds no photos, only 1 earlier result of Unshake/);
+  });
+
+  it('knows a long-named photo’s result, whose name was shortened to fit 255 bytes, as that photo’s; culled, it is left out as any', async () => {
+    const { dir, photo, result } = await resultsFolder('long', []);
+    await mkdir(dir);
+    // 248 bytes; 'a' + 123 × 'é' (2 bytes each): cut between whole characters, 254 bytes in all.
+    const [ascii, accented, culled] = [`L${'x'.repeat(243)}`, `a${'é'.repeat(123)}`, `C${'x'.repeat(243)}`];
+    for (const stem of [ascii, accented, culled]) await photo(`${stem}.png`, '#123');
+    const outputs = planBatch([ascii, accented, culled].map((stem) => path.join(dir, `${stem}.png`)));
+    for (const { input, output } of outputs) await result(path.basename(input), path.basename(output));
+    // A numbered one is cut further (its counter takes room too).
+    await result(`${ascii}.png`, path.basename(plainOutputPath(path.join(dir, `${ascii}.png`), { counter: 2 })));
+    await rm(path.join(dir, `${culled}.png`));
+    const notes: string[] = [];
+    const photos = await photoFilesIn([dir], { onLeftOut: (note) => notes.push(note) });
+    expect(names(photos)).toEqual([`long/${accented}.png`, `long/${ascii}.png`]);
+    expect(notes).toEqual([`${path.basename(outputs[2]!.output)} is left out: it is an earlier result of Unshake whose photo is gone (give that file by itself to deblur it again).`]);
+    // Selected by hand with its photo: left out as a result of it.
+    expect(names(await photoFilesIn([path.join(dir, `${ascii}.png`), outputs[0]!.output]))).toEqual([`long/${ascii}.png`]);
   });
 
   it('knows the results of the settings’ own suffix as well as the default one', async () => {
