@@ -9,3 +9,4 @@ export * from './training.js';
 export * from './training-crop.js';
 export * from './result-name.js';
 export * from './result-lost.js';
+export * from './batch-names.js';

@@ -167,4 +167,19 @@ describe('batch from a dropped folder', () => {
     expect(app().pageErrors).toEqual([]);
     expect(await app().cspViolations()).toEqual([]);
   });
+
+  it('two cards’ DCIM/100CANON dropped together: each damaged IMG_0001.JPG named with the folders that tell it apart', async () => {
+    await appLoaded(page());
+    const whole = await readFile(file('card/kodim07.jpg'));
+    for (const card of ['card1', 'card2']) {
+      await mkdir(file(`${card}/DCIM/100CANON`), { recursive: true });
+      await writeFile(file(`${card}/DCIM/100CANON/IMG_0001.JPG`), whole.subarray(0, whole.length / 4));
+    }
+    await dropFolders(page(), CANVAS, [file('card1/DCIM/100CANON'), file('card2/DCIM/100CANON')]);
+    const run = page().getByTestId('batch-run').filter({ hasText: '2 items' });
+    await expect.poll(() => run.getByTestId('batch-summary').textContent(), { timeout: 60_000 }).toBe('0 done · 2 failed');
+    const failures = await run.locator('ul.failures li').allTextContents();
+    // As the CLI's log names them (batch-names.ts): "100CANON/IMG_0001.JPG" would be both.
+    expect(failures.map((f) => f.split(':')[0])).toEqual(['card1/DCIM/100CANON/IMG_0001.JPG', 'card2/DCIM/100CANON/IMG_0001.JPG']);
+  });
 });

@@ -136,6 +136,7 @@ export async function dropFolders(page: Page, selector: string, folderPaths: rea
     File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
     DragEvent: new (type: string, init: object) => unknown;
     __unshakeAttachPath(name: string, path: string): void;
+    __unshakeAttachFile(file: unknown, path: string): void;
   };
   const folders = folderPaths.map((p) => ({ name: path.basename(p), path: p }));
   await page.evaluate(
@@ -143,7 +144,10 @@ export async function dropFolders(page: Page, selector: string, folderPaths: rea
       const w = globalThis as unknown as DropWindow;
       const transfer = new w.DataTransfer();
       for (const folder of folders) {
-        transfer.items.add(new w.File([], folder.name, { type: '' }));
+        const file = new w.File([], folder.name, { type: '' });
+        transfer.items.add(file);
+        // By the File, not its name: card1/DCIM/100CANON and card2/DCIM/100CANON are two drops.
+        w.__unshakeAttachFile(file, folder.path);
         w.__unshakeAttachPath(folder.name, folder.path);
       }
       const target = w.document.querySelector(selector);

@@ -20,6 +20,7 @@ interface ShimGlobals {
   __unshakeJobUpdate?: (job: JobSnapshot) => void;
   __unshakeOpenRequest?: () => void;
   __unshakeAttachPath?: (fileName: string, path: string) => void;
+  __unshakeAttachFile?: (file: object, path: string) => void;
   __unshakeCspViolations?: string[];
   __unshakePendingRequests?: () => number;
   addEventListener(type: string, listener: (event: CspViolationEvent) => void): void;
@@ -36,8 +37,11 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
   const page = globalThis as unknown as ShimGlobals;
   const listeners = new Set<(job: JobSnapshot) => void>();
   const openListeners = new Set<() => void>();
-  // In Electron, webUtils.getPathForFile reads the path from the File; here the test names it.
+  // In Electron, webUtils.getPathForFile reads the path from the File; here the test names it:
+  // for a File the test made (a drop), by that File, so two folders both named 100CANON dropped
+  // together stay two; else (a File the page made: a file input), by its name.
   const paths = new Map<string, string>();
+  const filePaths = new WeakMap<object, string>();
   const violations: string[] = [];
   let pending = 0;
 
@@ -63,7 +67,7 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
     };
   };
   const pathForFile: PreloadApi['pathForFile'] = (file) => {
-    const path = paths.get(file.name) ?? '';
+    const path = filePaths.get(file) ?? paths.get(file.name) ?? '';
     // As the preload tells main: requests may name what the user handed over, nothing else.
     if (path) void page.__unshakeGrantPath(path, file.webkitRelativePath);
     return path;
@@ -75,6 +79,7 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
   page.__unshakeJobUpdate = (job) => listeners.forEach((listener) => listener(job));
   page.__unshakeOpenRequest = () => openListeners.forEach((listener) => listener());
   page.__unshakeAttachPath = (fileName, path) => paths.set(fileName, path);
+  page.__unshakeAttachFile = (file, path) => filePaths.set(file, path);
   page.__unshakeCspViolations = violations;
   page.__unshakePendingRequests = () => pending;
   page.addEventListener('securitypolicyviolation', (event) =>
@@ -85,6 +90,7 @@ export function installPreloadShim(channels: Array<[name: string, wire: string]>
 
 interface DropGlobals {
   __unshakeAttachPath(fileName: string, path: string): void;
+  __unshakeAttachFile(file: unknown, path: string): void;
   document: { querySelector(selector: string): { dispatchEvent(event: unknown): boolean } | null };
   File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
   DataTransfer: new () => { items: { add(file: unknown): unknown } };
@@ -107,7 +113,10 @@ export function dropFileInPage(spec: DropSpec): void {
   if (!target) throw new Error(`drop target ${spec.selector} not found`);
   const bytes = Uint8Array.from(atob(spec.base64), (char) => char.charCodeAt(0));
   const transfer = new page.DataTransfer();
-  transfer.items.add(new page.File([bytes], spec.fileName, { type: spec.mimeType }));
+  const file = new page.File([bytes], spec.fileName, { type: spec.mimeType });
+  transfer.items.add(file);
+  page.__unshakeAttachFile(file, spec.path);
+  // By name too, for a File the page makes later of the same photo (a file input).
   page.__unshakeAttachPath(spec.fileName, spec.path);
   for (const type of ['dragenter', 'dragover', 'drop']) {
     target.dispatchEvent(new page.DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));

@@ -11,7 +11,7 @@ import { makeResultsFolder } from '../image/results-folder.js';
 import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
 import { printable } from './terminal-text.js';
-import { batchNames } from './batch-names.js';
+import { batchNames } from '../../../electron/common/batch-names.js';
 import { doneRecord, failedRecord, type FailedRecord, type PhotoRecord } from './deblur-json.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { getSession } from '../infer/session-manager.js';
@@ -87,7 +87,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   async function runEach(made: Set<string>): Promise<void> {
     let index = 0;
     // Two photos of one name (IMG_0100.jpg on two cards) are told apart by their folders.
-    const names = batchNames(items.map((item) => item.input));
+    const names = batchNames(items.map((item) => path.resolve(item.input)));
     for (const item of items) {
       const { input } = item;
       const name = `[${++index}/${items.length}] ${printable(names[index - 1]!)}`;

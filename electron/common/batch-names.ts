@@ -1,14 +1,13 @@
-import path from 'node:path';
-
 /**
- * How the batch's log names each photo: its file name, or, when another photo of the batch has
- * that name (IMG_0100.jpg in two cards' folders), as many of its folders as tell them apart
- * (A/IMG_0100.jpg, B/IMG_0100.jpg), as the app's Batch panel does. `inputs` are whole paths.
- * Counted a level at a time (how many photos end alike in their last n parts), so a card of
- * thousands of photos is named at once, not by comparing every photo with every other.
+ * How a batch names each photo, in the CLI's log and the app's Batch panel alike: its file name,
+ * or, when another photo of the batch has that name (IMG_0100.jpg in two cards' folders), as many
+ * of its folders as tell them apart (A/IMG_0100.jpg, B/IMG_0100.jpg; card1/DCIM/100CANON/IMG_1.JPG).
+ * `inputs` are whole paths, split at either separator (main may run on Windows). Counted a level
+ * at a time (how many photos end alike in their last n parts), so a card of thousands of photos
+ * is named at once, not by comparing every photo with every other.
  */
 export function batchNames(inputs: readonly string[]): string[] {
-  const parts = inputs.map((input) => path.resolve(input).split(path.sep).filter(Boolean));
+  const parts = inputs.map((input) => input.split(/[\\/]+/).filter(Boolean));
   const tail = (segments: string[], count: number) => segments.slice(-count).join('/');
   const counts = parts.map(() => 1);
   const open = new Set(parts.keys());
