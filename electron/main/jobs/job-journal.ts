@@ -1,4 +1,5 @@
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobStatus } from '../../common/job-state.js';
@@ -62,27 +63,47 @@ export type JournalLine = z.infer<typeof journalLineSchema>;
 export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 export interface JobJournal {
+  /** Written at the next turn of the event loop, with whatever else was appended meanwhile. */
   append(line: JournalLine): void;
+  /**
+   * Written before it returns, after the lines appended before it: for a photo's end, whose
+   * result is already on disk, so a kill the next moment cannot offer the batch a photo short.
+   */
+  appendNow(line: JournalLine): void;
   /** Resolves once every append so far is on disk. */
   flush(): Promise<void>;
 }
 
 /**
  * Append-only JSON-lines journal of batches and their photos' status changes, so the next start
- * can offer a batch that never finished (job-journal-compaction.ts). Writes are chained to keep
- * lines whole and in order; a failing disk is logged, not fatal, since the journal must never
- * break the job it describes.
+ * can offer a batch that never finished (job-journal-compaction.ts). Every write is synchronous,
+ * so lines stay whole and in order however `append` and `appendNow` mix; the lines appended in
+ * one turn (a batch's thousands of queued photos) go in one write, so the main thread waits
+ * milliseconds, not a write per line. A failing disk is logged, not fatal, since the journal must
+ * never break the job it describes.
  */
 export function createJobJournal(filePath: string): JobJournal {
-  let tail: Promise<void> = mkdir(path.dirname(filePath), { recursive: true }).then(() => undefined);
+  let pending = '';
+  let madeFolder = false;
+  const write = (text: string) => {
+    pending = '';
+    if (!text) return;
+    try {
+      if (!madeFolder) mkdirSync(path.dirname(filePath), { recursive: true });
+      madeFolder = true;
+      appendFileSync(filePath, text, 'utf8');
+    } catch (error) {
+      console.error('[jobs] journal write failed:', error);
+    }
+  };
+  const textOf = (line: JournalLine) => `${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`;
   return {
     append(line) {
-      const text = `${JSON.stringify({ at: new Date().toISOString(), ...line })}\n`;
-      tail = tail
-        .then(() => appendFile(filePath, text, 'utf8'))
-        .catch((error: unknown) => console.error('[jobs] journal write failed:', error));
+      if (!pending) setImmediate(() => write(pending));
+      pending += textOf(line);
     },
-    flush: () => tail,
+    appendNow: (line) => write(pending + textOf(line)),
+    flush: async () => write(pending),
   };
 }
 

@@ -83,9 +83,14 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
     }
   };
   const publish = (record: JobRecord) => {
-    notify(record.snapshot);
     // Its id and status only: no photo, selection, result or error text outlives the session.
-    if (record.journalGroup) options.journal?.append({ job: record.snapshot.id, group: record.journalGroup, status: record.snapshot.state.status });
+    // A photo's end is on disk before anyone hears of it: its result is published already, and
+    // the app killed the next moment must not offer the batch as one photo short.
+    const status = record.snapshot.state.status;
+    const line = record.journalGroup ? { job: record.snapshot.id, group: record.journalGroup, status } : null;
+    if (line && isTerminal(status)) options.journal?.appendNow(line);
+    notify(record.snapshot);
+    if (line && !isTerminal(status)) options.journal?.append(line);
   };
 
   /** Applies a state change if the state machine allows it; returns whether it did. */
