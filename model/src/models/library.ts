@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelInfo } from '../../../electron/common/ipc-contract.js';
@@ -34,7 +34,7 @@ export interface ResolvedModel {
 /** `named`: the manifest sits where its id says (`<id>.manifest.json`, in folder `<id>/` if nested). */
 type Entry =
   | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source']; named: boolean }
-  | { ok: false; id: string; reason: string; dir: string; source: ResolvedModel['source']; named: boolean };
+  | { ok: false; id: string; reason: string; dir: string; source: ResolvedModel['source']; named: boolean; brokenLink?: boolean };
 
 /** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -127,6 +127,8 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   const entry = entries.find((e) => e.source === 'user' && idOf(e) === id) ?? entries.find((e) => idOf(e) === id);
   if (!entry) throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed.`);
   if (entry.source === 'bundled') throw new UnshakeError('INVALID_REQUEST', `"${id}" ships with Unshake and cannot be removed.`);
+  // A link to a folder that is not there: the link is all there is to move to the trash.
+  if (!entry.ok && entry.brokenLink && path.dirname(path.resolve(entry.dir)) === path.resolve(options.userModelsDir)) return entry.dir;
   // A damaged model too: its folder is what the user would otherwise have to find by hand.
   const folder = entry.dir;
   const manifests = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith(MANIFEST_SUFFIX));
@@ -218,6 +220,7 @@ async function loadDir(dir: string, source: ResolvedModel['source']): Promise<En
   const files = entries.filter((e) => e.isFile && e.name.endsWith(MANIFEST_SUFFIX)).map((e) => e.name).sort();
   const flat = await Promise.all(files.map((name) => loadManifest(dir, name, source)));
   if (source === 'bundled') return flat;
+  const broken = entries.flatMap((e) => (e.brokenTo !== undefined && !e.name.startsWith('.') ? [brokenLinkEntry(dir, { ...e, brokenTo: e.brokenTo }, source)] : []));
   // Fine-tuned models live one folder each (<id>/model.onnx + <id>.manifest.json, training.json);
   // dot-folders hold training checkpoints and are not models. Only one level down, so a link
   // that points back up (a loop) is read once, not followed round.
@@ -225,21 +228,36 @@ async function loadDir(dir: string, source: ResolvedModel['source']): Promise<En
   const nested = await Promise.all(
     folders.map(async (name) => (await loadDir(path.join(dir, name), 'bundled')).map((e) => ({ ...e, source, named: e.named && idOf(e) === name }))),
   );
-  return [...flat, ...nested.flat()];
+  return [...flat, ...nested.flat(), ...broken];
 }
+
+/** A name in a folder: a symbolic link is taken as what it points to; `brokenTo` is where a link to nothing points. */
+type Named = { name: string; isFile: boolean; isDirectory: boolean; brokenTo?: string };
 
 /**
  * What each name is, a symbolic link taken as what it points to: a model folder kept on another
- * disk and linked into the models folder is a model like the others (a broken link is nothing).
+ * disk and linked into the models folder is a model like the others. A link to nothing (the disk
+ * not connected) keeps where it points, so the model is listed as unusable rather than gone.
  */
-async function followLinks(dir: string, entries: Dirent[]): Promise<{ name: string; isFile: boolean; isDirectory: boolean }[]> {
+async function followLinks(dir: string, entries: Dirent[]): Promise<Named[]> {
   return Promise.all(
-    entries.map(async (e) => {
+    entries.map(async (e): Promise<Named> => {
       if (!e.isSymbolicLink()) return { name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory() };
-      const target = await stat(path.join(dir, e.name)).catch(() => null);
-      return { name: e.name, isFile: target?.isFile() ?? false, isDirectory: target?.isDirectory() ?? false };
+      const at = path.join(dir, e.name);
+      const target = await stat(at).catch(() => null);
+      if (target) return { name: e.name, isFile: target.isFile(), isDirectory: target.isDirectory() };
+      const to = await readlink(at).catch(() => e.name);
+      return { name: e.name, isFile: false, isDirectory: false, brokenTo: path.resolve(dir, to) };
     }),
   );
+}
+
+/** A model whose folder (or manifest) is a link to nothing: listed with where it points, a disk perhaps not connected. */
+function brokenLinkEntry(dir: string, e: Named & { brokenTo: string }, source: ResolvedModel['source']): Entry {
+  const manifest = e.name.endsWith(MANIFEST_SUFFIX);
+  const id = manifest ? e.name.slice(0, -MANIFEST_SUFFIX.length) : e.name;
+  const what = manifest ? 'its manifest' : 'its folder';
+  return { ok: false, id, dir: manifest ? dir : path.join(dir, e.name), source, named: true, brokenLink: !manifest, reason: `${what} links to ${e.brokenTo}, which is not there (is the disk it is on connected?)` };
 }
 
 async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {

@@ -11,6 +11,8 @@ class AppState {
   settings = $state<Settings | null>(null);
   /** The model list has been answered at least once ("No models installed" means that only then). */
   modelsListed = $state(false);
+  /** Each model's name as last listed: one gone since is still named by it, not by its id. */
+  readonly seenNames = new Map<string, string>();
 
   private markLoaded: () => void = () => {};
   /**
@@ -60,6 +62,7 @@ class AppState {
     await this.guard(async () => {
       try {
         ({ models: this.models, unusable: this.unusableModels } = await api.listModels());
+        for (const model of this.models) this.seenNames.set(model.id, model.name);
       } finally {
         this.modelsListed = true;
       }

@@ -1,6 +1,7 @@
 import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
+import { chosenModelProblem } from '../lib/model-problem.js';
 import { earlierResult } from '../lib/earlier-result.js';
 import { savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
 import { recallStrength, rememberStrength } from '../lib/window-memory.js';
@@ -82,12 +83,22 @@ class EditorState {
     rememberStrength(percent);
   }
 
-  /** The model to run: the user's pick while installed, else the settings' default if installed, else the first. */
+  /**
+   * The model to run: the user's pick, else the settings' default (else the first listed). Never
+   * swapped for another when it goes missing: `modelProblem` says so, and Deblur, a batch and a
+   * fine-tune refuse until another is chosen.
+   */
   get modelId(): string {
-    // A picked model deleted since (the list is refreshed on focus) would only fail to load.
-    if (this.chosenModel !== null && app.models.some((model) => model.id === this.chosenModel)) return this.chosenModel;
-    const preferred = app.models.find((model) => model.id === app.settings?.defaultModelId);
-    return (preferred ?? app.models[0])?.id ?? '';
+    return this.chosenModel ?? app.settings?.defaultModelId ?? app.models[0]?.id ?? '';
+  }
+
+  /** The chosen model is not in the list (a disk not connected, a folder deleted, damaged), with why; null once the list says it is there. */
+  modelProblem = $derived(app.modelsListed ? chosenModelProblem(this.modelId, app.models, app.unusableModels, app.seenNames.get(this.modelId) ?? null) : null);
+
+  /** Throws the chosen model's problem, if it has one: what a Deblur, a batch or a fine-tune is refused with. */
+  requireUsableModel(): string {
+    if (this.modelProblem) throw this.modelProblem.error;
+    return this.modelId;
   }
 
   /**
@@ -117,7 +128,7 @@ class EditorState {
     await batch.chooseFolder(this.batchSettings).catch((error: unknown) => errors.show(error));
   }
 
-  private readonly batchSettings = () => ({ strength: this.strength, modelId: this.modelId });
+  private readonly batchSettings = () => ({ strength: this.strength, modelId: this.requireUsableModel() });
 
   async openPath(path: string): Promise<void> {
     // Opens can overlap (drop, then drop again): only the latest may show its photo or error.
@@ -142,6 +153,7 @@ class EditorState {
     const image = this.image;
     if (!image || !this.canDeblur) return;
     errors.clear();
+    if (this.modelProblem) return errors.show(this.modelProblem.error);
     // Same photo, model and selection (the strength is applied afterwards): the network gives
     // the same pixels, minutes later. Said, with a way to run it anyway (result-notice.svelte).
     this.alreadyDone = !again && this.result && !this.stale ? this.jobId : null;

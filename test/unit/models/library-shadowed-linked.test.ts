@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,8 +46,7 @@ describe('user models that used to vanish without a word', () => {
     const models = path.join(tmp, 'linked');
     await mkdir(models, { recursive: true });
     await symlink(elsewhere, path.join(models, 'night-tripod'), 'dir');
-    // A link that points nowhere, and one back at the models folder itself (a loop), are nothing.
-    await symlink(path.join(tmp, 'nowhere'), path.join(models, 'dangling'), 'dir');
+    // A link back at the models folder itself (a loop) is read once and is nothing.
     await symlink(models, path.join(models, 'loop'), 'dir');
     const library = { userModelsDir: models };
     expect((await listModels(library)).filter((m) => m.source === 'user').map((m) => m.id)).toEqual(['night-tripod']);
@@ -62,5 +61,26 @@ describe('user models that used to vanish without a word', () => {
     expect((await lstat(path.join(userData, 'Trash', trashed!))).isSymbolicLink()).toBe(true);
     expect(existsSync(path.join(elsewhere, 'model.onnx'))).toBe(true);
     expect((await listModels(library)).filter((m) => m.source === 'user')).toEqual([]);
+  });
+
+  it('a linked model folder whose disk is not connected is listed as unusable, says where it points, and its link can be removed', async () => {
+    const disk = path.join(tmp, 'external-disk');
+    await fineTune(path.join(disk, 'holiday'), 'holiday', 'Holiday fine-tune');
+    const models = path.join(tmp, 'unplugged');
+    await mkdir(models, { recursive: true });
+    await symlink(path.join(disk, 'holiday'), path.join(models, 'holiday'), 'dir');
+    const library = { userModelsDir: models };
+    expect((await listModels(library)).map((m) => m.id)).toContain('holiday');
+    await rename(disk, `${disk}-unplugged`);
+    expect((await listModels(library)).map((m) => m.id)).not.toContain('holiday');
+    expect(await unlistedModels(library)).toEqual([
+      { id: 'holiday', source: 'user', reason: `its folder links to ${path.join(disk, 'holiday')}, which is not there (is the disk it is on connected?)` },
+    ]);
+    await expect(resolveModel('holiday', library)).rejects.toThrow(/The model "holiday" cannot be used: its folder links to .*which is not there/);
+    const link = await userModelFolder('holiday', library);
+    expect(link).toBe(path.join(models, 'holiday'));
+    await trashInUserData(path.join(tmp, 'user-data-2'))(link);
+    expect(await unlistedModels(library)).toEqual([]);
+    expect(existsSync(path.join(`${disk}-unplugged`, 'holiday', 'model.onnx'))).toBe(true);
   });
 });
