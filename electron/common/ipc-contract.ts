@@ -203,6 +203,20 @@ export const ipcContract = {
     response: z.object({ removed: z.literal(true) }),
     progress: false,
   },
+  /** Import model…: main's own folder dialog, then the folder's model copied into the library (null: the dialog was cancelled). */
+  importModel: {
+    channel: 'models:import',
+    request: z.object({}).strict(),
+    response: z.object({ imported: z.object({ id: z.string(), name: z.string() }).nullable() }),
+    progress: false,
+  },
+  /** Show models folder: the user's models folder opened in the system's file manager (made if missing). */
+  showModelsFolder: {
+    channel: 'models:show-folder',
+    request: z.object({}).strict(),
+    response: z.object({ folder: z.string() }),
+    progress: false,
+  },
   getSettings: {
     channel: 'settings:get',
     request: z.object({}).strict(),

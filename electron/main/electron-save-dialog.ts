@@ -1,4 +1,5 @@
 import { dialog, type BrowserWindow } from 'electron';
+import type { ChooseModelFolder } from './services/import-model.js';
 import type { ChooseSavePath } from './services/save-as.js';
 
 /**
@@ -16,5 +17,15 @@ export function electronSaveDialog(window: () => BrowserWindow | null): ChooseSa
     const parent = window();
     const { canceled, filePath } = parent && !parent.isDestroyed() ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
     return canceled || !filePath ? null : filePath;
+  };
+}
+
+/** Import model…: the system's folder dialog, in main, so the page never names the folder. */
+export function electronModelFolderDialog(window: () => BrowserWindow | null): ChooseModelFolder {
+  return async () => {
+    const options = { title: 'Import a model folder (its .manifest.json and .onnx file)', properties: ['openDirectory'] as Array<'openDirectory'> };
+    const parent = window();
+    const { canceled, filePaths } = parent && !parent.isDestroyed() ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+    return canceled ? null : (filePaths[0] ?? null);
   };
 }

@@ -5,7 +5,7 @@ import { JOB_UPDATE_EVENT, OPEN_REQUEST_EVENT } from '../common/ipc-contract.js'
 import { createAppRequestHandler } from './app-protocol.js';
 import { registerIpcHandlers } from './electron-ipc.js';
 import { hardenSession, registerSchemes } from './electron-session.js';
-import { electronSaveDialog } from './electron-save-dialog.js';
+import { electronModelFolderDialog, electronSaveDialog } from './electron-save-dialog.js';
 import { createElectronSettingsStore } from './electron-settings.js';
 import { createUtilityProcessEngine } from './electron-utility-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from './engine/process-engine.js';
@@ -51,6 +51,12 @@ async function start(): Promise<void> {
     // The desktop's trash; where there is none (a bare Linux session), Unshake's own.
     moveToTrash: (target) => shell.trashItem(target).catch(() => trashInUserData(app.getPath('userData'))(target)),
     chooseSavePath: electronSaveDialog(() => window),
+    chooseModelFolder: electronModelFolderDialog(() => window),
+    // shell.openPath answers an error's text, or '' when the folder opened.
+    openFolder: async (folder) => {
+      const failed = await shell.openPath(folder);
+      if (failed) throw new Error(`Could not open ${folder}: ${failed}`);
+    },
     settings: createElectronSettingsStore(),
     appVersion: app.getVersion(),
   });

@@ -62,6 +62,8 @@ export interface E2eSession {
   app: AppPage;
   /** What the save dialog answers next (a path, or null: cancelled), and what it was asked. */
   saveDialog: { answer(path: string | null): void; asked: Parameters<ChooseSavePath>[0][] };
+  /** Import model…'s folder dialog: the folders it answers, in turn (none left: cancelled); and the folders Show models folder opened. */
+  modelFolders: { answers: string[]; opened: string[] };
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export interface E2eSession {
  */
 export async function startE2eSession(userDataDir: string, wrap: (services: Services) => E2eServices = (s) => s): Promise<E2eSession> {
   const saveDialog = answeredSaveDialog();
+  const modelFolders = { answers: [] as string[], opened: [] as string[] };
   const services = await startServices({
     userDataDir,
     engine: createChildProcessEngine(),
@@ -79,6 +82,8 @@ export async function startE2eSession(userDataDir: string, wrap: (services: Serv
     settings: createConfSettingsStore(userDataDir),
     appVersion: '0.0.0-e2e',
     chooseSavePath: saveDialog.choose,
+    chooseModelFolder: async () => modelFolders.answers.shift() ?? null,
+    openFolder: async (folder) => void modelFolders.opened.push(folder),
   });
   const facing = wrap(services);
   const server = await startRendererServer(facing);
@@ -88,6 +93,7 @@ export async function startE2eSession(userDataDir: string, wrap: (services: Serv
     services,
     app,
     saveDialog: { answer: saveDialog.answer, asked: saveDialog.asked },
+    modelFolders,
     close: async () => {
       await app.close();
       await browser.close();

@@ -29,6 +29,7 @@ import { createBatchResumeServices } from './batch-resume.js';
 import { createInterruptedBatches } from './interrupted-batches.js';
 import { createSaveService } from './save.js';
 import { createSaveAsService, type ChooseSavePath } from './save-as.js';
+import { createImportModelService, createShowModelsFolderService, type ChooseModelFolder, type OpenFolder } from './import-model.js';
 import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
 import { createSetSettingsService } from './set-settings.js';
 import { createSettingsNoticeService } from './settings-notice.js';
@@ -59,6 +60,9 @@ export interface StartServicesOptions {
   resultsBudgetBytes?: number;
   /** The system's save dialog, for Save As…; without one (the CLI, most tests) Save As… says so. */
   chooseSavePath?: ChooseSavePath;
+  /** The system's folder dialog, for Import model…, and the file manager, for Show models folder. */
+  chooseModelFolder?: ChooseModelFolder;
+  openFolder?: OpenFolder;
   settings: SettingsStore;
   appVersion: string;
 }
@@ -155,6 +159,8 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     listModels: createListModelsService(context),
     takeOpenRequests: async () => openRequests.take(),
     removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir)),
+    importModel: createImportModelService(context, options.chooseModelFolder),
+    showModelsFolder: createShowModelsFolderService(context, options.openFolder),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),
     settingsNotice: createSettingsNoticeService(context),

@@ -82,7 +82,7 @@ export async function resolveModel(id: string, options: LibraryOptions = {}): Pr
   const model = await locateModel(id, options);
   const bytes = await readModelFile(model.manifest, model.onnxPath);
   if (model.manifest.sha256 && createHash('sha256').update(bytes).digest('hex') !== model.manifest.sha256) {
-    throw new UnshakeError('MODEL_INVALID', `The model file ${model.manifest.file} does not match its manifest checksum; it may be damaged. Re-install or re-import it.`);
+    throw new UnshakeError('MODEL_INVALID', `The model file ${model.manifest.file} does not match its manifest checksum; it may be damaged or changed since it was made. Remove it (Your models, in the Fine-tune panel) and import it again from a good copy with Import model…, or reinstall Unshake for a shipped model.`);
   }
   return model;
 }
@@ -133,7 +133,7 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   const folder = entry.dir;
   const manifests = (await readdir(folder).catch(() => [] as string[])).filter((name) => name.endsWith(MANIFEST_SUFFIX));
   // The folder goes to the trash whole: only when it is this model's alone.
-  if (path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir) || manifests.length !== 1) {
+  if (path.dirname(path.resolve(folder)) !== path.resolve(options.userModelsDir) || manifests.length > 1) {
     throw new UnshakeError('INVALID_REQUEST', `The model "${id}" is not in a folder of its own; remove its files from ${folder} by hand.`);
   }
   // A linked folder (a model kept on another disk) is this path, the link: the link goes to the
@@ -215,20 +215,26 @@ function oneEntryPerId(entries: Entry[]): Entry[] {
   return entries.filter((e) => chosen.get(idOf(e)) === e);
 }
 
-async function loadDir(dir: string, source: ResolvedModel['source']): Promise<Entry[]> {
+async function loadDir(dir: string, source: ResolvedModel['source'], nested = false): Promise<Entry[]> {
   const entries = await followLinks(dir, await readdir(dir, { withFileTypes: true }).catch(() => []));
   const files = entries.filter((e) => e.isFile && e.name.endsWith(MANIFEST_SUFFIX)).map((e) => e.name).sort();
   const flat = await Promise.all(files.map((name) => loadManifest(dir, name, source)));
-  if (source === 'bundled') return flat;
+  if (source === 'bundled' && !nested) return flat;
+  // An ONNX file no manifest here names (another app's model, a file copied in alone) is listed, not ignored.
+  const named = new Set(flat.flatMap((e) => (e.ok ? [e.manifest.file] : [])));
+  const bare = entries.filter((e) => e.isFile && e.name.toLowerCase().endsWith('.onnx') && !named.has(e.name) && !e.name.startsWith('.')).map((e) => e.name).sort();
+  const noManifest = (id: string, what: string): Entry => ({ ok: false, id, dir, source, named: true, reason: `no manifest (${what} has no <id>.manifest.json beside it, which Unshake needs to run a model; it may be another app's model)` });
+  if (nested) return flat.length === 0 && bare.length > 0 ? [noManifest(path.basename(dir), `its folder's ${bare[0]}`)] : flat;
+  const loose = bare.map((name) => noManifest(name.slice(0, -'.onnx'.length), name));
   const broken = entries.flatMap((e) => (e.brokenTo !== undefined && !e.name.startsWith('.') ? [brokenLinkEntry(dir, { ...e, brokenTo: e.brokenTo }, source)] : []));
   // Fine-tuned models live one folder each (<id>/model.onnx + <id>.manifest.json, training.json);
   // dot-folders hold training checkpoints and are not models. Only one level down, so a link
   // that points back up (a loop) is read once, not followed round.
   const folders = entries.filter((e) => e.isDirectory && !e.name.startsWith('.')).map((e) => e.name).sort();
-  const nested = await Promise.all(
-    folders.map(async (name) => (await loadDir(path.join(dir, name), 'bundled')).map((e) => ({ ...e, source, named: e.named && idOf(e) === name }))),
+  const inFolders = await Promise.all(
+    folders.map(async (name) => (await loadDir(path.join(dir, name), 'bundled', true)).map((e) => ({ ...e, source, named: e.named && idOf(e) === name }))),
   );
-  return [...flat, ...nested.flat(), ...broken];
+  return [...flat, ...loose, ...inFolders.flat(), ...broken];
 }
 
 /** A name in a folder: a symbolic link is taken as what it points to; `brokenTo` is where a link to nothing points. */

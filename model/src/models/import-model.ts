@@ -1,0 +1,81 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UnshakeError } from '../errors.js';
+import { listModels, unlistedModels, type LibraryOptions } from './library.js';
+import { modelManifestSchema } from './manifest.js';
+
+const MANIFEST_SUFFIX = '.manifest.json';
+const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+/**
+ * Copies a model folder (one `<id>.manifest.json` beside its ONNX file, as Unshake saves its
+ * fine-tunes) into the user's models folder, checked as the library checks a model: the manifest's
+ * schema, a plain file name, the size limit and the checksum. Under a free id (a model of that id
+ * is there: `<id>-2`…); the same file already in the library is refused. Written to a dot-folder
+ * (which the library never reads) and renamed into place, so a half-copied model is never listed.
+ */
+export async function importModel(folder: string, options: LibraryOptions & { userModelsDir: string }): Promise<{ id: string; name: string }> {
+  const refuse = (why: string): never => {
+    throw new UnshakeError('MODEL_INVALID', `${folder} cannot be imported: ${why}.`);
+  };
+  const names = await readdir(folder).catch((error: Error) => refuse(`it cannot be read (${error.message})`));
+  const manifests = names.filter((name) => name.endsWith(MANIFEST_SUFFIX));
+  if (manifests.length === 0) {
+    const onnx = names.find((name) => name.toLowerCase().endsWith('.onnx'));
+    refuse(onnx ? `${onnx} has no Unshake manifest (<id>.manifest.json) beside it; it may be another app's model, which Unshake cannot run` : 'it holds no Unshake model (a <id>.manifest.json beside its .onnx file)');
+  }
+  if (manifests.length > 1) refuse(`it holds ${manifests.length} model manifests; choose a folder with one model`);
+  const manifestName = manifests[0]!;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path.join(folder, manifestName), 'utf8'));
+  } catch (error) {
+    refuse(error instanceof SyntaxError ? `its manifest ${manifestName} is damaged (not valid JSON)` : `its manifest ${manifestName} cannot be read (${(error as Error).message})`);
+  }
+  const parsed = modelManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    refuse(`its manifest ${manifestName} is not an Unshake model manifest (${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'})`);
+  }
+  const manifest = parsed.data!;
+  if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) refuse(`its manifest names "${manifest.file}", not a plain file name beside it`);
+  const onnxPath = path.join(folder, manifest.file);
+  const size = await stat(onnxPath).then((s) => s.size, () => refuse(`its model file ${manifest.file} is missing`));
+  if (size > MAX_MODEL_BYTES) refuse(`its model file is ${(size / 2 ** 30).toFixed(1)} GiB; ONNX models cannot exceed 2 GiB`);
+  const sha256 = createHash('sha256').update(await readFile(onnxPath)).digest('hex');
+  if (manifest.sha256 && manifest.sha256 !== sha256) refuse(`its model file ${manifest.file} does not match its manifest's checksum (damaged, or changed since it was made)`);
+
+  const library = await listModels(options);
+  const same = await Promise.all(library.filter((m) => m.source === 'user').map(async (m) => ((await manifestSha(options.userModelsDir, m.id)) === sha256 ? m : null)));
+  const duplicate = same.find((m) => m !== null);
+  if (duplicate) refuse(`it is already in your models as “${duplicate.name}”`);
+  const taken = new Set([...library.map((m) => m.id), ...(await unlistedModels(options)).map((m) => m.id), ...(await readdir(options.userModelsDir).catch(() => []))]);
+  let id = manifest.id;
+  for (let n = 2; taken.has(id); n++) id = `${manifest.id}-${n}`;
+
+  await mkdir(options.userModelsDir, { recursive: true });
+  const staging = path.join(options.userModelsDir, `.import-${randomUUID()}`);
+  try {
+    await mkdir(staging);
+    await copyFile(onnxPath, path.join(staging, manifest.file));
+    await writeFile(path.join(staging, `${id}${MANIFEST_SUFFIX}`), `${JSON.stringify({ ...manifest, id, sha256 }, null, 2)}\n`);
+    await rename(staging, path.join(options.userModelsDir, id));
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw new UnshakeError('WRITE_FAILED', `Could not copy the model into ${options.userModelsDir}: ${(error as Error).message}`, { cause: error });
+  }
+  return { id, name: manifest.name };
+}
+
+/** The checksum a user model's manifest states (fine-tunes always state one), if it is where its id says. */
+async function manifestSha(userModelsDir: string, id: string): Promise<string | undefined> {
+  const text = await readFile(path.join(userModelsDir, id, `${id}${MANIFEST_SUFFIX}`), 'utf8').catch(() => null);
+  if (text === null) return undefined;
+  try {
+    const parsed = modelManifestSchema.safeParse(JSON.parse(text) as unknown);
+    return parsed.success ? parsed.data.sha256 : undefined;
+  } catch {
+    return undefined;
+  }
+}
