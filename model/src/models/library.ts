@@ -55,9 +55,13 @@ export async function unlistedModels(options: LibraryOptions = {}): Promise<Unus
   const entries = await loadEntries(options);
   const valid = entries.filter((e) => e.ok);
   const present = new Set(await withFiles(valid));
+  const sizes = new Map(await Promise.all(valid.map(async (e) => [e, await fileSize(e)] as const)));
   return entries.flatMap((e) => {
     if (!e.ok) return [{ id: e.id, reason: e.reason, source: e.source }];
-    return present.has(e) ? [] : [{ id: e.manifest.id, reason: `its file ${e.manifest.file} is missing from ${e.dir}`, source: e.source }];
+    if (present.has(e)) return [];
+    const size = sizes.get(e);
+    const reason = size === undefined ? `its file ${e.manifest.file} is missing from ${e.dir}` : `its file ${e.manifest.file} is ${(size / 2 ** 30).toFixed(1)} GiB; ONNX models cannot exceed 2 GiB`;
+    return [{ id: e.manifest.id, reason, source: e.source }];
   });
 }
 
@@ -169,10 +173,14 @@ function toInfo(m: ModelManifest, source: ResolvedModel['source']): ModelInfo {
   return { id: m.id, name: m.name, placeholder: m.placeholder, description: m.description, parameters: m.parameters, source, sizeMultiple: m.io.sizeMultiple };
 }
 
-/** The entries whose ONNX file exists. */
+/** The size of an entry's ONNX file; undefined when it is not there (or not a file). */
+const fileSize = (e: Entry & { ok: true }): Promise<number | undefined> =>
+  stat(path.join(e.dir, e.manifest.file)).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+
+/** The entries whose ONNX file exists and is not over 2 GiB (never loadable: listed as unusable, not offered). */
 async function withFiles<E extends Entry & { ok: true }>(entries: E[]): Promise<E[]> {
-  const present = await Promise.all(entries.map((e) => stat(path.join(e.dir, e.manifest.file)).then((s) => s.isFile(), () => false)));
-  return entries.filter((_, i) => present[i]);
+  const sizes = await Promise.all(entries.map(fileSize));
+  return entries.filter((_, i) => sizes[i] !== undefined && sizes[i] <= MAX_MODEL_BYTES);
 }
 
 function pickBase<E extends Entry & { ok: true }>(entries: E[]): E | undefined {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +60,14 @@ describe('Import model…', () => {
       ['folder-only', 'no manifest'],
     ]);
     expect(unusable[0]!.reason).toContain('DeblurGANv2.onnx has no <id>.manifest.json beside it');
+  });
+
+  it('a model file over 2 GiB is listed as unusable, with its size, not offered', async () => {
+    const models = path.join(tmp, 'huge-models');
+    const dir = await modelFolder(path.join(models, 'huge'), 'huge', 'Huge', (m) => delete m.sha256);
+    await truncate(path.join(dir, 'model.onnx'), 3 * 2 ** 30);
+    const library = { userModelsDir: models };
+    expect((await listModels(library)).map((m) => m.id)).not.toContain('huge');
+    expect(await unlistedModels(library)).toEqual([{ id: 'huge', source: 'user', reason: 'its file model.onnx is 3.0 GiB; ONNX models cannot exceed 2 GiB' }]);
   });
 });
