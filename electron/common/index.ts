@@ -5,6 +5,7 @@ export * from './mask.js';
 export * from './photo-types.js';
 export * from './model-id.js';
 export * from './settings-schema.js';
+export * from './stored-settings.js';
 export * from './training.js';
 export * from './training-crop.js';
 export * from './result-name.js';

@@ -64,16 +64,4 @@ export const DEFAULT_SETTINGS: Settings = {
   singleKeyShortcuts: true,
 };
 
-/**
- * The settings in force from stored ones: each field the schema accepts, else its default. A key
- * this version does not know (a newer version's) or one bad value never costs the other fields.
- */
-export function settingsInForce(stored: Readonly<Record<string, unknown>>): Settings {
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof Settings)[]) {
-    const field = settingsSchema.shape[key].safeParse(stored[key]);
-    // An optional field left out keeps its default rather than becoming undefined.
-    if (field.success && field.data !== undefined) settings[key] = field.data;
-  }
-  return settingsSchema.parse(settings);
-}
+// The settings in force from stored ones, and what was not used: stored-settings.ts.

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -65,6 +65,26 @@ describe('settings across a restart', () => {
     await page.reload();
     await appLoaded(page);
     expect(await page.getByTestId('error-banner').count()).toBe(0);
+  });
+
+  it('a hand-edited settings.json: values it cannot use are named in the banner with what is used instead, and "false" means off', async () => {
+    const dir = path.join(workDir, 'hand-edited');
+    await mkdir(dir, { recursive: true });
+    const text = '{\n  // mine\n  "defaultStrength": 60, "outputFormat": "JPEG", "jpegQuality": "90", "maxMegapixels": 300.5,\n  "singleKeyShortcuts": "false", "myNote": "keep me",\n}';
+    await writeFile(path.join(dir, 'settings.json'), text);
+    const page = await restart(dir);
+    const banner = page.getByTestId('error-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain(`Unshake could not use 2 settings in ${path.join(dir, 'settings.json')}`);
+    expect(await banner.textContent()).toContain('Strength at start ("defaultStrength") is 60 there, but must be a number from 0 to 1 (0.6 is 60 %): 100 % is used.');
+    expect(await banner.textContent()).toContain('("maxMegapixels") is 300.5 there, but must be a whole number from 1 to 2000: 250 is used.');
+    // What the panel shows is what is in force: the obvious spellings as meant, the others at their defaults.
+    const panel = page.getByTestId('output-settings');
+    expect(await panel.getByTestId('setting-single-keys').isChecked()).toBe(false);
+    expect(await panel.getByRole('button', { name: 'JPEG', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await panel.getByTestId('setting-quality').inputValue()).toBe('90');
+    expect(await panel.getByTestId('setting-default-strength').inputValue()).toBe('100');
+    // The file is the user's: left as it is.
+    expect(await readFile(path.join(dir, 'settings.json'), 'utf8')).toBe(text);
   });
 
   it('two fine-tunes named alike read apart in the Model menu: the names are not cut to one', async () => {

@@ -1,4 +1,6 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
+import { readStoredSettings } from '../../common/stored-settings.js';
+import { ignoredSettingsNotice } from './ignored-settings-notice.js';
 import { createValidatedSettingsStore, type KeyValueBackend, type SettingsStore } from './settings-store.js';
 import { settingsNotice } from './settings-notice.js';
 import { parseSettingsText } from './settings-text.js';
@@ -10,7 +12,8 @@ export type OpenBackend = (deserialize: (text: string) => Record<string, unknown
 /**
  * Opens the settings in `file`, whatever state it is in: a file that cannot be read (a folder,
  * no permission) never stops the app. It then starts with the defaults held in memory, and the
- * store keeps a notice saying why and where the file is, which the window shows once.
+ * store keeps a notice saying why and where the file is, which the window shows once; so it does
+ * for values in a readable file that cannot be used, naming each.
  */
 export function openSettingsStore(file: string, open: OpenBackend): SettingsStore {
   const problem = checkSettingsFile(file);
@@ -23,7 +26,16 @@ export function openSettingsStore(file: string, open: OpenBackend): SettingsStor
     inMemory = true;
     if (!problem) return withNotice(backend, settingsNotice(file, { kind: 'unreadable', ...whyUnreadable(error) }, true));
   }
-  return withNotice(backend, problem ? settingsNotice(file, problem, inMemory) : null);
+  return withNotice(backend, problem ? settingsNotice(file, problem, inMemory) : ignoredSettingsNotice(file, ignoredIn(backend)));
+}
+
+/** Values the file holds that cannot be used (a hand edit's "quality": 300): said, not silently replaced. */
+function ignoredIn(backend: KeyValueBackend) {
+  try {
+    return readStoredSettings(backend.store).ignored;
+  } catch {
+    return [];
+  }
 }
 
 function withNotice(backend: KeyValueBackend, notice: ErrorInfo | null): SettingsStore {

@@ -1,5 +1,6 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
-import { DEFAULT_SETTINGS, settingsInForce, settingsPatchSchema, type Settings, type SettingsPatch } from '../../common/settings-schema.js';
+import { DEFAULT_SETTINGS, settingsPatchSchema, type Settings, type SettingsPatch } from '../../common/settings-schema.js';
+import { settingsInForce } from '../../common/stored-settings.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { toldOnce } from '../told-once.js';
 

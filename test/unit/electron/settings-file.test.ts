@@ -49,6 +49,50 @@ describe('a hand-edited settings file', () => {
   });
 });
 
+describe('hand-edited values that cannot be used', () => {
+  const handEdited = `{
+  // mine
+  "defaultStrength": 60,
+  "outputFormat": "JPEG",
+  "jpegQuality": "90",
+  "maxMegapixels": 300.5,
+  "preferredExecutionProvider": "cpu",
+  "batchResults": "Unshaken",
+  "singleKeyShortcuts": "false",
+  "outputSuffix": "_sharp",
+  "myNote": "keep me",
+}`;
+
+  it('are told once, each with the value found and the value in force; obvious spellings are read as meant', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), handEdited);
+    const store = createConfSettingsStore(dir);
+    // "false", "JPEG" and "90" mean what they say; 60 as a strength and "Unshaken" are not guessed at.
+    expect(store.get()).toEqual({ ...DEFAULT_SETTINGS, outputFormat: 'jpeg', jpegQuality: 90, preferredExecutionProvider: 'cpu', singleKeyShortcuts: false, outputSuffix: '_sharp' });
+    const notice = store.takeNotice();
+    expect(notice?.code).toBe('INVALID_REQUEST');
+    expect(notice?.message).toContain(`Unshake could not use 3 settings in ${settingsFile(dir)}, so it uses their defaults:`);
+    expect(notice?.message).toContain('Strength at start ("defaultStrength") is 60 there, but must be a number from 0 to 1 (0.6 is 60 %): 100 % is used.');
+    expect(notice?.message).toContain('Largest photo (megapixels) ("maxMegapixels") is 300.5 there, but must be a whole number from 1 to 2000: 250 is used.');
+    expect(notice?.message).toContain('Batch results ("batchResults") is "Unshaken" there, but must be "beside" or "subfolder": “Next to the photos” is used.');
+    // Neither the values read as meant nor a key this version does not know are named.
+    expect(notice?.message).not.toMatch(/jpegQuality|outputFormat|singleKeyShortcuts|myNote/);
+    expect(store.takeNotice()).toBeNull();
+  });
+
+  it('stay in the file until that setting is changed in the app, and are told again at the next start until then', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), '{ "singleKeyShortcuts": "no", "jpegQuality": 300 }');
+    createConfSettingsStore(dir).set({ jpegQuality: 80 });
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ singleKeyShortcuts: 'no', jpegQuality: 80 });
+    const next = createConfSettingsStore(dir);
+    expect(next.get().singleKeyShortcuts).toBe(true);
+    expect(next.takeNotice()?.message).toBe(
+      `Unshake could not use one setting in ${settingsFile(dir)}, so it uses its default: One-key shortcuts ("singleKeyShortcuts") is "no" there, but must be true or false: on is used. Set it again in Unshake, or correct the file while Unshake is closed; until then the file is left as it is.`,
+    );
+  });
+});
+
 describe('a settings file that cannot be read', () => {
   it('a folder named settings.json: the app starts with the defaults in memory, says why and where, and leaves it', () => {
     const dir = freshDir();
