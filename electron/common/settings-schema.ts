@@ -6,6 +6,8 @@ export const BATCH_RESULTS = ['beside', 'subfolder'] as const;
 export const BATCH_SUBFOLDER = 'Unshaken';
 /** What a result's name adds to its photo's (photo-unshaken.jpg); the settings may name another. */
 export const DEFAULT_OUTPUT_SUFFIX = '-unshaken';
+/** What outputSuffix's rule below allows, in words: the Output panel and the settings notice say it. */
+export const OUTPUT_SUFFIX_RULE = '1 to 64 characters, not only spaces, without / \\ : * ? " < > | or line breaks';
 /** The largest-photo limit people may set, in megapixels: the Output panel's and the CLI's --max-megapixels. */
 export const MAX_MEGAPIXELS_RANGE = { min: 1, max: 2_000 } as const;
 /** JPEG and WebP quality, whole numbers: the Output panel's, Save's and the CLI's --quality. */

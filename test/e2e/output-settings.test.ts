@@ -156,4 +156,33 @@ describe('output settings', () => {
     await page().locator('body').press('z');
     await expect.poll(zoomed).toBe(1);
   });
+
+  it('the result name ending is set in the panel: a batch names its results with it and knows them again; a refused one is said and put back', async () => {
+    const field = panel().getByTestId('setting-output-suffix');
+    expect(await field.inputValue()).toBe('-unshaken');
+    // A path separator would write elsewhere: refused in words, the field back to what is stored.
+    await field.fill('/sharp');
+    await field.press('Tab');
+    await expect.poll(() => text('error-code')).toBe('INVALID_REQUEST');
+    expect(await text('error-banner')).toContain('The result name ending must be 1 to 64 characters, not only spaces, without / \\ : * ? " < > | or line breaks.');
+    expect(await field.inputValue()).toBe('-unshaken');
+    await page().getByTestId('error-banner').getByRole('button').first().click();
+
+    await field.fill('-sharp');
+    await field.press('Tab');
+    await expect.poll(async () => JSON.parse(await readFile(file('user-data/settings.json'), 'utf8')).outputSuffix).toBe('-sharp');
+    expect(await page().getByTestId('output-settings').locator('#output-suffix-hint').textContent()).toContain('IMG_0001-sharp.jpg');
+    await mkdir(file('ending'));
+    await copyFile(file('card/a.jpg'), file('ending/c.jpg'));
+    const runs = () => page().getByTestId('batch-summary').count();
+    const before = await runs();
+    await dropFolder(page(), CANVAS, file('ending'));
+    await expect.poll(runs).toBe(before + 1);
+    await expect.poll(async () => (await page().getByTestId('batch-summary').allTextContents())[0], { timeout: 60_000 }).toBe('1 done');
+    expect((await readdir(file('ending'))).sort()).toEqual(['c-sharp.jpg', 'c.jpg']);
+    // Dropped again, c-sharp.jpg is c.jpg's result, not a photo, and c.jpg is already done.
+    await dropFolder(page(), CANVAS, file('ending'));
+    await expect.poll(runs).toBe(before + 2);
+    expect((await page().getByTestId('batch-summary').allTextContents())[0]).toBe('0 done · 1 already done or under way');
+  });
 });

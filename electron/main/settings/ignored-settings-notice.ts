@@ -1,5 +1,5 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
-import { BATCH_SUBFOLDER, MAX_MEGAPIXELS_RANGE, OUTPUT_FORMATS, type Settings } from '../../common/settings-schema.js';
+import { BATCH_SUBFOLDER, MAX_MEGAPIXELS_RANGE, OUTPUT_FORMATS, OUTPUT_SUFFIX_RULE, type Settings } from '../../common/settings-schema.js';
 import type { IgnoredSetting } from '../../common/stored-settings.js';
 
 /** Each setting as the Output panel names it, what the file may hold, and a value in the panel's words. */
@@ -8,7 +8,7 @@ const WORDS: { [K in keyof Settings]: { name: string; allowed: string; say: (val
   defaultStrength: { name: 'Strength at start', allowed: 'a number from 0 to 1 (0.6 is 60 %)', say: (strength) => `${Math.round(strength * 100)} %` },
   outputFormat: { name: 'Save as', allowed: OUTPUT_FORMATS.map((format) => `"${format}"`).join(', '), say: (format) => (format === 'same' ? '“Same”' : format.toUpperCase()) },
   jpegQuality: { name: 'JPEG / WebP quality', allowed: 'a whole number from 1 to 100', say: String },
-  outputSuffix: { name: 'Result name ending', allowed: 'text of 1 to 64 characters, not only spaces, without / \\ : * ? " < > |', say: (suffix) => `"${suffix}"` },
+  outputSuffix: { name: 'Result name ending', allowed: `text of ${OUTPUT_SUFFIX_RULE}`, say: (suffix) => `"${suffix}"` },
   maxMegapixels: { name: 'Largest photo (megapixels)', allowed: `a whole number from ${MAX_MEGAPIXELS_RANGE.min} to ${MAX_MEGAPIXELS_RANGE.max}`, say: String },
   preferredExecutionProvider: { name: 'Deblur and fine-tune on the graphics card', allowed: '"auto" (on) or "cpu" (off)', say: (choice) => (choice === 'auto' ? 'on' : 'off') },
   batchResults: { name: 'Batch results', allowed: '"beside" or "subfolder"', say: (place) => (place === 'beside' ? '“Next to the photos”' : `“In ${BATCH_SUBFOLDER}”`) },
