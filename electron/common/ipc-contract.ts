@@ -36,7 +36,8 @@ export const ipcContract = {
       name: z.string(),
       version: z.string(),
       platform: z.string(),
-      engine: z.object({ runtime: z.string(), version: z.string() }),
+      /** `graphics`: the graphics-card providers this install may try, in order; `bundled: false` only if its add-on is installed. */
+      engine: z.object({ runtime: z.string(), version: z.string(), graphics: z.array(z.object({ name: z.string(), bundled: z.boolean() })) }),
       executionProvider: executionProviderInfoSchema.nullable(),
     }),
     progress: false,

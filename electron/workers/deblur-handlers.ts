@@ -1,4 +1,5 @@
 import { ort } from '../../model/src/infer/ort.js';
+import { graphicsProviders } from '../../model/src/infer/provider-chain.js';
 import type { TileProgress } from '../../model/src/infer/deblur.js';
 import { deblurFile, type DeblurFileOptions } from '../../model/src/infer/deblur-file.js';
 import { pixelLimit, type CommandContext, type Handlers } from './command-context.js';
@@ -11,7 +12,12 @@ const WRITE_SHARE = 0.05;
 
 /** The commands that run the network: the only ones that load onnxruntime-node (besides training's). */
 export const deblurHandlers: Handlers<'info' | 'deblur' | 'deblurTo'> = {
-  info: async () => ({ runtime: 'onnxruntime-node', version: ort.env.versions.node ?? ort.env.versions.common }),
+  info: async () => ({
+    runtime: 'onnxruntime-node',
+    version: ort.env.versions.node ?? ort.env.versions.common,
+    // Only what this build has, from the binding's list: no session is loaded to learn it.
+    graphics: graphicsProviders().map(({ name, bundled }) => ({ name, bundled })),
+  }),
   // The editor's deblur: a lossless PNG result in the photo's own depth and space, to be saved in
   // the user's format later; its metadata goes back to main for that save.
   deblur: async (request, context) => {

@@ -132,7 +132,8 @@ export type EngineCommand = keyof typeof engineRequestSchemas;
 export type EngineRequest<T extends EngineCommand> = z.infer<(typeof engineRequestSchemas)[T]>;
 
 export interface EngineResponses {
-  info: { runtime: string; version: string };
+  /** `graphics`: the graphics providers this ONNX Runtime build may try, before any session loads. */
+  info: { runtime: string; version: string; graphics: { name: string; bundled: boolean }[] };
   inspect: MetadataSummary;
   /** Uint8Array rather than Buffer: structured clone drops Buffer's prototype. */
   preview: { jpeg: Uint8Array; width: number; height: number };

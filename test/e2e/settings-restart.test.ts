@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphicsProviders } from '../../model/src/infer/provider-chain.js';
 import { appLoaded } from './chromium-page.js';
 import { installModelCopy, startE2eSession, type E2eSession } from './harness.js';
 
@@ -85,6 +86,28 @@ describe('settings across a restart', () => {
     expect(await panel.getByTestId('setting-default-strength').inputValue()).toBe('100');
     // The file is the user's: left as it is.
     expect(await readFile(path.join(dir, 'settings.json'), 'utf8')).toBe(text);
+  });
+
+  it('the status bar says where work runs before the first deblur: the processor with the card turned off, else what this install may try', async () => {
+    const dir = path.join(workDir, 'processor-only');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'settings.json'), '{ "preferredExecutionProvider": "cpu" }');
+    const page = await restart(dir);
+    const status = page.getByTestId('status-bar');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toContain('Runs on CPU (graphics card turned off in Output)');
+    expect(await page.getByTestId('execution-provider').getAttribute('data-provider')).toBe('cpu');
+    // Turned on: the card this ONNX Runtime build may try is named, but not claimed to load.
+    await page.getByTestId('setting-use-gpu').check();
+    const graphics = graphicsProviders();
+    if (graphics.length > 0) {
+      await expect.poll(() => page.getByTestId('execution-provider').textContent()).toMatch(/^Graphics card \(.+\) or processor: chosen at the next deblur$/);
+      // On Linux x64, CUDA is an add-on installed apart: said so.
+      if (graphics.some((p) => p.name === 'cuda' && !p.bundled)) expect(await page.getByTestId('execution-provider').textContent()).toContain('CUDA if installed');
+    } else {
+      await expect.poll(() => status.textContent()).toContain('Runs on CPU (this install has no graphics-card support)');
+    }
+    await page.getByTestId('setting-use-gpu').uncheck();
+    await expect.poll(() => status.textContent()).toContain('Runs on CPU (graphics card turned off in Output)');
   });
 
   it('two fine-tunes named alike read apart in the Model menu: the names are not cut to one', async () => {

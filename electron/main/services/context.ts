@@ -1,6 +1,6 @@
 import type { EditorSave, ExecutionProviderInfo } from '../../common/ipc-contract.js';
 import type { RegionMask } from '../../common/mask.js';
-import type { SourceMetadataWire } from '../../workers/engine-protocol.js';
+import type { EngineResponses, SourceMetadataWire } from '../../workers/engine-protocol.js';
 import type { EngineClient } from '../engine/engine-client.js';
 import type { ImageRegistry } from '../images/image-registry.js';
 import type { JobJournal } from '../jobs/job-journal.js';
@@ -71,7 +71,7 @@ export interface ServiceContext {
   appVersion: string;
   /** Facts learned from the engine as it runs, reported by appInfo. */
   engineState: {
-    runtime: { runtime: string; version: string } | null;
+    runtime: EngineResponses['info'] | null;
     executionProvider: ExecutionProviderInfo | null;
   };
 }

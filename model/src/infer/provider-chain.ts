@@ -21,8 +21,12 @@ export function installedBackends(): readonly OrtBackend[] {
   return (installed ??= ort.listSupportedBackends());
 }
 
+/** The graphics providers a deblur may try on this build, in the order tried (`bundled: false`: only if its add-on is installed). */
+export function graphicsProviders(backends: readonly OrtBackend[] = installedBackends()): OrtBackend[] {
+  return GRAPHICS_ORDER.flatMap((name) => backends.filter((backend) => backend.name === name));
+}
+
 export function executionProviderChain(preferred: EpPreference = 'auto', backends: readonly OrtBackend[] = installedBackends()): string[] {
   if (preferred === 'cpu') return ['cpu'];
-  const built = new Set(backends.map((backend) => backend.name));
-  return [...GRAPHICS_ORDER.filter((name) => built.has(name)), 'cpu'];
+  return [...graphicsProviders(backends).map((backend) => backend.name), 'cpu'];
 }

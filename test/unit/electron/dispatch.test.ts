@@ -20,7 +20,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     return value;
   };
   return {
-    appInfo: record({ name: 'Unshake', version: '0.1.0', platform: 'linux', engine: { runtime: 'ort', version: '1' }, executionProvider: null }),
+    appInfo: record({ name: 'Unshake', version: '0.1.0', platform: 'linux', engine: { runtime: 'ort', version: '1', graphics: [] }, executionProvider: null }),
     openImage: record({ imageId: IMAGE_ID, path: '/p/a.jpg', fileName: 'a.jpg', metadata, previewUrl: `unshake-image://preview/${IMAGE_ID}`, previewWidth: 640, previewHeight: 480 }),
     deblur: record({ jobId: JOB_ID }),
     batch: record({ runId: 'batch_1', items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [] }),
