@@ -288,11 +288,13 @@ describe('editor UX in Chromium with the real services', () => {
     await expect.poll(options).toContain('My camera');
     await page().locator('select').selectOption({ label: 'My camera' });
 
-    // Deleted (in a file manager): gone from the list, and the picker is back on the default.
+    // Deleted (in a file manager): no longer offered, but still the choice, said to be unavailable,
+    // so nothing is deblurred with another model in its place (model-unavailable.test.ts).
     await rm(dir, { recursive: true });
     await focus();
     await expect.poll(options).not.toContain('My camera');
-    expect(await page().locator('select').inputValue()).toBe('base');
+    expect(await page().locator('select').inputValue()).toBe('my-camera');
+    expect(await page().getByTestId('unavailable-model').textContent()).toBe('My camera — cannot be used');
   });
 
   it('ran with no page errors and no Content-Security-Policy violations', async () => {

@@ -118,7 +118,10 @@ describe('output settings', () => {
     const before = await megapixels.inputValue();
     await megapixels.fill(String(MAX_MEGAPIXELS_RANGE.max + 1));
     await megapixels.press('Tab');
-    await expect.poll(() => text('error-banner')).toContain(`The largest photo size must be a whole number from ${MAX_MEGAPIXELS_RANGE.min} to ${MAX_MEGAPIXELS_RANGE.max}.`);
+    // The quality's banner stays until dismissed; this one comes after it.
+    const banners = () => page().getByTestId('error-banner').allTextContents();
+    await expect.poll(banners).toHaveLength(2);
+    expect((await banners())[1]).toContain(`The largest photo size must be a whole number from ${MAX_MEGAPIXELS_RANGE.min} to ${MAX_MEGAPIXELS_RANGE.max}.`);
     expect(await megapixels.inputValue()).toBe(before);
   });
 
