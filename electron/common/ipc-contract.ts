@@ -201,7 +201,8 @@ export const ipcContract = {
   removeModel: {
     channel: 'models:remove',
     request: z.object({ modelId: modelIdSchema }).strict(),
-    response: z.object({ removed: z.literal(true) }),
+    // keptAt: where it went when the desktop has no trash (Unshake's own Trash folder), to be said.
+    response: z.object({ removed: z.literal(true), keptAt: z.string().optional() }),
     progress: false,
   },
   /** Import model…: main's own folder dialog, then the folder's model copied into the library (null: the dialog was cancelled). */

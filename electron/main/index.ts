@@ -49,7 +49,7 @@ async function start(): Promise<void> {
     trainingEngine: createUtilityProcessEngine({ ...TRAINING_ENGINE_OPTIONS, serviceName: 'Unshake training' }),
     imagingEngine: createUtilityProcessEngine({ serviceName: 'Unshake images' }),
     // The desktop's trash; where there is none (a bare Linux session), Unshake's own.
-    moveToTrash: (target) => shell.trashItem(target).catch(() => trashInUserData(app.getPath('userData'))(target)),
+    moveToTrash: (target) => shell.trashItem(target).then(() => undefined, () => trashInUserData(app.getPath('userData'))(target)),
     chooseSavePath: electronSaveDialog(() => window),
     chooseModelFolder: electronModelFolderDialog(() => window),
     // shell.openPath answers an error's text, or '' when the folder opened.

@@ -30,7 +30,7 @@ describe('importing a model', () => {
 
     session!.modelFolders.answers.push(file('usb/models/holiday'));
     await page.getByTestId('import-model').click();
-    await expect.poll(() => page.getByTestId('import-note').textContent()).toBe('Imported “Holiday fine-tune”: it is in the Model menu.');
+    await expect.poll(() => page.getByTestId('library-note').textContent()).toBe('Imported “Holiday fine-tune”: it is in the Model menu.');
     await expect.poll(() => page.locator('header select option').allTextContents()).toContain('Holiday fine-tune');
 
     session!.modelFolders.answers.push(file('usb/models/holiday'));

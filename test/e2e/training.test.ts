@@ -190,6 +190,10 @@ describe('fine-tuning from the training panel', () => {
     const trashed = (await readdir(file('user-data/Trash'))).filter((name) => name.startsWith('night-walk '));
     expect(trashed).toHaveLength(1);
     expect(existsSync(path.join(file('user-data/Trash'), trashed[0]!, 'model.onnx'))).toBe(true);
+    // No desktop trash here (the harness, like a bare Linux session): where it went is said.
+    expect(await panel().getByTestId('library-note').textContent()).toBe(
+      `Moved “Night walk” to ${path.join(file('user-data/Trash'), trashed[0]!)}: this desktop has no trash. Delete it there to free the space, or move it back to restore it.`,
+    );
     expect(await models()).not.toContain('Night walk');
     // The model in use removed: the picker goes back to the base model.
     await page().locator('header select').selectOption({ label: 'Street shots' });

@@ -42,10 +42,12 @@ describe('removing a model', () => {
       error: { message: 'The interrupted training run “Night” starts from this model: resume or discard it first.' },
     });
     ok(await t.services.dispatch('train:discard', { runId: 'night' }));
-    ok(await t.services.dispatch('models:remove', { modelId: 'solo' }));
+    const removed = ok(await t.services.dispatch('models:remove', { modelId: 'solo' }));
     expect(existsSync(path.join(models(), 'solo'))).toBe(false);
     const trashed = await readdir(path.join(t.userDataDir, 'Trash'));
     expect(trashed).toEqual([expect.stringMatching(/^solo \d{4}-\d\d-\d\dT/)]);
+    // Not the desktop's trash: the reply says where, for the window to say it.
+    expect(removed).toEqual({ removed: true, keptAt: path.join(t.userDataDir, 'Trash', trashed[0]!) });
     expect(await readdir(path.join(t.userDataDir, 'Trash', trashed[0]!))).toEqual(['solo.manifest.json', 'solo.onnx']);
     expect(await listed()).not.toContain('solo');
   });

@@ -4,8 +4,11 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import { UnshakeError } from '../../../model/src/errors.js';
 import type { ServiceContext } from './context.js';
 
-/** Moves a file or folder where the user can still get it back (the OS trash in the app). */
-export type MoveToTrash = (target: string) => Promise<void>;
+/**
+ * Moves a file or folder where the user can still get it back (the OS trash in the app); resolves
+ * to where it went when that is not the system's trash, which the user would not think to look in.
+ */
+export type MoveToTrash = (target: string) => Promise<string | undefined>;
 
 /**
  * Without a desktop trash (the CLI, tests, the e2e harness): the folder goes to
@@ -15,7 +18,9 @@ export function trashInUserData(userDataDir: string): MoveToTrash {
   return async (target) => {
     const trash = path.join(userDataDir, 'Trash');
     await mkdir(trash, { recursive: true });
-    await rename(target, path.join(trash, `${path.basename(target)} ${new Date().toISOString().replace(/[:.]/g, '-')}`));
+    const kept = path.join(trash, `${path.basename(target)} ${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await rename(target, kept);
+    return kept;
   };
 }
 
@@ -43,11 +48,12 @@ export function createRemoveModelService(
       throw new UnshakeError('INVALID_REQUEST', `The interrupted training run “${startsFromIt.name}” starts from this model: resume or discard it first.`);
     }
     const { folder } = await context.engine.request('modelFolder', { userModelsDir, modelId });
+    let keptAt: string | undefined;
     try {
-      await moveToTrash(folder);
+      keptAt = await moveToTrash(folder);
     } catch (error) {
       throw new UnshakeError('WRITE_FAILED', `Could not move ${folder} to the trash: ${(error as Error).message}`, { cause: error });
     }
-    return { removed: true };
+    return keptAt ? { removed: true, keptAt } : { removed: true };
   };
 }
