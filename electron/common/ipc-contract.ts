@@ -5,7 +5,7 @@ import { batchChannels } from './ipc-batch-channels.js';
 import { jobSnapshotSchema } from './job-state.js';
 import { regionMaskSchema } from './mask.js';
 import { OUTPUT_FORMATS, QUALITY_RANGE, settingsPatchSchema, settingsSchema } from './settings-schema.js';
-import { interruptedRunSchema, newTrainingRunSchema, trainingRunIdSchema } from './training.js';
+import { interruptedRunSchema, newTrainingRunSchema, stoppedRunSchema, trainingRunIdSchema } from './training.js';
 import {
   editorSaveSchema,
   errorInfoSchema,
@@ -146,12 +146,13 @@ export const ipcContract = {
   },
   /**
    * Interrupted runs that can be resumed (not those queued or running now), and the jobs of those
-   * queued or running: a reloaded window shows them before their next update.
+   * queued or running: a reloaded window shows them before their next update. `stopped`: how the
+   * runs stopped in this session ended (kept a checkpoint, kept nothing, or failed).
    */
   trainingRuns: {
     channel: 'train:runs',
     request: z.object({}).strict(),
-    response: z.object({ interrupted: z.array(interruptedRunSchema), underWay: z.array(jobIdSchema) }),
+    response: z.object({ interrupted: z.array(interruptedRunSchema), underWay: z.array(jobIdSchema), stopped: z.array(stoppedRunSchema) }),
     progress: false,
   },
   discardTrainingRun: {

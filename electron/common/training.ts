@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorInfoSchema, jobIdSchema } from './ipc-schemas.js';
 import { MODEL_ID_PATTERN, modelIdSchema } from './model-id.js';
 import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE } from './training-crop.js';
 
@@ -50,6 +51,15 @@ export const interruptedRunSchema = z.object({
   /** Its checkpoint cannot be read: it can only be discarded. */
   damaged: z.boolean(),
 });
+
+/**
+ * How a run stopped from the panel ended once its process had finished: the step of the checkpoint
+ * it keeps (null: stopped before its first step, nothing to resume), or the error it ended with
+ * instead (a checkpoint that could not be written). The job itself reads 'cancelled' at once.
+ */
+export const stoppedRunSchema = z
+  .object({ jobId: jobIdSchema, runId: trainingRunIdSchema, kept: z.number().int().nonnegative().nullable(), error: errorInfoSchema.optional() })
+  .strict();
 
 // Infinity: held-out blurred crops identical to their sharp ones (zod 4's number refuses it).
 const scoresSchema = z.object({ psnr: z.union([z.number(), z.literal(Infinity)]), ssim: z.number() });
@@ -161,4 +171,5 @@ export type TrainingSource = (typeof TRAINING_SOURCES)[number];
 export type FineTuneSettings = z.infer<typeof fineTuneSettingsSchema>;
 export type NewTrainingRun = z.infer<typeof newTrainingRunSchema>;
 export type InterruptedRunInfo = z.infer<typeof interruptedRunSchema>;
+export type StoppedRun = z.infer<typeof stoppedRunSchema>;
 export type TrainedModel = z.infer<typeof trainedModelSchema>;

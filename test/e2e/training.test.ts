@@ -141,6 +141,8 @@ describe('fine-tuning from the training panel', () => {
     await expect.poll(runs, { timeout: 90_000 }).toHaveLength(1);
     const [listed] = await runs();
     expect(listed).toMatch(/^Night walk\s+Stopped at step \d+ of 30 · \/.*\/pairs\s/);
+    // Said once the run's process has ended, with what it kept.
+    expect(await panel().getByTestId('training-stopped').textContent()).toMatch(/^Stopped\. Its checkpoint at step \d+ is kept: resume it below\.$/);
     expect(existsSync(path.join(runDirFor(userModels(), 'night-walk'), 'checkpoint.json'))).toBe(true);
 
     await panel().getByRole('button', { name: 'Resume Night walk' }).click();

@@ -28,7 +28,7 @@ describe('a fine-tune crop against an imported model’s size multiple', () => {
       expect(advancedSettings(fields, twelve)).toEqual({ problem: TAKES });
       const request = { baseModelId: 'twelve', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'My pairs', steps: 1, settings: { crop: 32, batch: 1, perceptualWeight: 0, criticWidth: 4 } };
       expect(await services.dispatch('train:start', request)).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: TAKES } });
-      expect(ok(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [] });
+      expect(ok(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [], stopped: [] });
       // Blank: the trainer's default crop, fitted to the model, trains.
       const { crop: _, ...blank } = request.settings;
       expect(advancedSettings({ ...fields, crop: null }, twelve)).toEqual({ settings: blank });

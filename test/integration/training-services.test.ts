@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,7 +82,7 @@ describe('training runs through the services, with the real training process', (
       const [damaged] = ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {})).interrupted;
       expect(damaged).toMatchObject({ id: 'quit-mid-run', damaged: true, folder: null });
       ok(await again.dispatch('train:discard', { runId: 'quit-mid-run' }));
-      expect(ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [] });
+      expect(ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [], stopped: [] });
     } finally {
       await again.close();
     }
@@ -160,11 +161,33 @@ describe('training runs through the services, with the real training process', (
       // The resumed run goes on from the checkpoint the discard did not delete.
       await stepping(jobId);
       // Under way: not offered to resume, but named so a reloaded window finds it.
-      expect(ok<{ interrupted: unknown[]; underWay: string[] }>(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [jobId] });
+      expect(ok<{ interrupted: unknown[]; underWay: string[] }>(await services.dispatch('train:runs', {}))).toMatchObject({ interrupted: [], underWay: [jobId] });
       ok(await services.dispatch('job:cancel', { jobId }));
       expect(ok<{ discarded: boolean }>(await services.dispatch('train:discard', { runId: 'race' }))).toEqual({ discarded: true });
       expect(services.trainingUnderWay()).toBe(false);
       expect(await services.dispatch('train:resume', { runId: 'race' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('no longer there') } });
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('a stop while the photos are checked ends the run there: nothing is kept, and the list says so', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-stop-check');
+    try {
+      const modelsDir = path.join(userDataDir, 'models');
+      await installTinyModel(modelsDir);
+      await makeGoproPairsFolder(path.join(workDir, 'pairs'));
+      const started = ok<{ jobId: string; runId: string }>(
+        await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Early stop', steps: 500, settings: SMALL }),
+      );
+      await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && job.state.progress.stage.startsWith('Checking the photos: 1 of'));
+      ok(await services.dispatch('job:cancel', { jobId: started.jobId }));
+      // The list answers once the run's process has ended: no step-0 checkpoint to resume, no folder.
+      const runs = ok<{ interrupted: unknown[]; stopped: unknown[] }>(await services.dispatch('train:runs', {}));
+      expect(runs).toEqual({ interrupted: [], underWay: [], stopped: [{ jobId: started.jobId, runId: 'early-stop', kept: null }] });
+      expect(existsSync(runDirFor(modelsDir, 'early-stop'))).toBe(false);
+      // The name is free again at once.
+      ok(await services.dispatch('job:cancel', { jobId: ok<{ jobId: string }>(await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Early stop', steps: 1, settings: SMALL })).jobId }));
     } finally {
       await services.close();
     }
@@ -189,7 +212,7 @@ describe('training runs through the services, with the real training process', (
         error: { code: 'MODEL_NOT_FOUND', message: expect.stringContaining('No model with id "model.onnx"') },
       });
       expect(services.trainingUnderWay()).toBe(false);
-      expect(ok(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [] });
+      expect(ok(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [], stopped: [] });
       expect(ok<{ models: { id: string }[] }>(await services.dispatch('models:list', {})).models.map((m) => m.id)).not.toContain('tiny');
       // The training process holds to the same rule, whoever sends it a path.
       const userModelsDir = path.join(userDataDir, 'models');

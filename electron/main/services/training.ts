@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
+import type { StoppedRun } from '../../common/training.js';
 import { trainingCropProblem } from '../../common/training-crop.js';
-import { UnshakeError } from '../../../model/src/errors.js';
+import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { locateModel } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
 import type { EngineRequest } from '../engine/engine-client.js';
@@ -30,6 +31,8 @@ export function createTrainingServices(context: ServiceContext): {
   // checkpoint: until then the run is neither listed nor resumed nor discarded.
   const jobOfRun = new Map<string, string>();
   const working = new Map<string, Promise<unknown>>();
+  // How each stopped job really ended, once its process has: the panel says it (by job id).
+  const stopped = new Map<string, StoppedRun>();
   const isUnderWay = (runId: string) => {
     const status = context.jobs.get(jobOfRun.get(runId) ?? '')?.state.status;
     return status !== undefined && !isTerminal(status);
@@ -58,17 +61,36 @@ export function createTrainingServices(context: ServiceContext): {
   const interrupted = async (runId: string) => (await context.trainingEngine.request('trainingRuns', { userModelsDir })).find((run) => run.id === runId);
   const noSuchRun = () => new UnshakeError('INVALID_REQUEST', 'That interrupted run is no longer there: it was resumed (here or by the command-line trainer), finished or discarded.');
 
+  /**
+   * A stop ends the job at once, but the run ends when its process does: with a checkpoint, with
+   * none (stopped before its first step), or with an error of its own, which is not a stop.
+   */
+  const stopOutcome = async (jobId: string, runId: string, run: Promise<unknown>): Promise<StoppedRun> => {
+    const error = await run.then(() => null, (e: unknown) => e);
+    const info = error === null ? null : toErrorInfo(error);
+    const kept = (await interrupted(runId).catch(() => undefined))?.step ?? null;
+    return { jobId, runId, kept, ...(info && info.code !== 'CANCELLED' ? { error: info } : {}) };
+  };
+
   const enqueue = (runId: string, payload: EngineRequest<'train'>) => {
     const job = context.jobs.enqueue(
       'training',
-      async ({ signal, progress }) => {
+      async ({ jobId, signal, progress }) => {
         // The graphics-card setting as the run starts (a queued run takes a change made meanwhile).
         const preferredProvider = context.settings.get().preferredExecutionProvider;
         const run = context.trainingEngine.request('train', { ...payload, preferredProvider }, { signal, onProgress: progress });
-        working.set(runId, run);
+        // Settled once a stopped run's outcome is known: the list waits for it (trainingRuns).
+        const settled = run.then(
+          () => {},
+          () => {},
+        ).then(async () => {
+          if (signal.aborted) stopped.set(jobId, await stopOutcome(jobId, runId, run));
+        });
+        working.set(runId, settled);
         try {
           return { model: await run };
         } finally {
+          await settled;
           working.delete(runId);
         }
       },
@@ -108,7 +130,7 @@ export function createTrainingServices(context: ServiceContext): {
       // A run being stopped is listed once its checkpoint is written.
       await Promise.allSettled([...working].filter(([runId]) => !isUnderWay(runId)).map(([, run]) => run));
       const interrupted = (await context.trainingEngine.request('trainingRuns', { userModelsDir })).filter((run) => !isUnderWay(run.id));
-      return { interrupted, underWay: [...jobOfRun].filter(([runId]) => isUnderWay(runId)).map(([, jobId]) => jobId) };
+      return { interrupted, underWay: [...jobOfRun].filter(([runId]) => isUnderWay(runId)).map(([, jobId]) => jobId), stopped: [...stopped.values()] };
     },
     underWay: () => [...jobOfRun.keys()].some(isUnderWay),
     async discardTrainingRun({ runId }) {

@@ -7,6 +7,7 @@ import { discoverPairs, type PairCandidate } from './pair-discovery.js';
 import { cropGrey, decodeGrey, type Grey } from './pair-grey.js';
 import { measureSameness, samePictureReason } from './pair-sameness.js';
 import { Rng } from './random.js';
+import { throwIfStopped } from './train-stop.js';
 
 /**
  * Validates every discovered pair before training starts (each bad pair is skipped with a
@@ -140,8 +141,16 @@ async function checkPair(pair: PairCandidate, o: Required<ValidationOptions>, se
   return { ...pair, blurRegion, sharpRegion, shift, sharpHash: sharpP.hash, note: alignmentNote(shift, framing, dw, dh, blurRegion), ...unchecked };
 }
 
-/** `onProgress(checked, total)`: after each pair (and once before the first), for a count on screen. */
-export async function validatePairs(folder: string, options: ValidationOptions = {}, onProgress?: (checked: number, total: number) => void): Promise<PairValidation> {
+/**
+ * `onProgress(checked, total)`: after each pair (and once before the first), for a count on screen.
+ * `signal`: a stop is seen before each pair (a camera-size pair takes a second or more).
+ */
+export async function validatePairs(
+  folder: string,
+  options: ValidationOptions = {},
+  onProgress?: (checked: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<PairValidation> {
   const o: Required<ValidationOptions> = { maxSizeDifference: 8, maxShift: 16, minSize: 32, ...options };
   const found = await discoverPairs(folder);
   const seen = new Map<string, string>();
@@ -150,6 +159,7 @@ export async function validatePairs(folder: string, options: ValidationOptions =
   onProgress?.(0, found.pairs.length);
   // One pair at a time: bounded memory for folders of large photos.
   for (const pair of found.pairs) {
+    throwIfStopped(signal);
     const result = await checkPair(pair, o, seen);
     if (typeof result === 'string') rejected.push({ ...pair, reason: result });
     else valid.push(result);

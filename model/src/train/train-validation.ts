@@ -5,6 +5,7 @@ import { validationCrop } from './crop-sampler.js';
 import type { TrainableGenerator } from './onnx-to-tf.js';
 import type { TrainingPair } from './pairs.js';
 import { cropTensor, rgbToNetwork, toUnitRange } from './tensor-image.js';
+import { throwIfStopped } from './train-stop.js';
 
 /** Held-out scores on centre crops of the validation pairs (same crops before, during, after). */
 export interface Scores {
@@ -20,9 +21,10 @@ export interface ValidationItem {
   target: Float32Array;
 }
 
-export async function loadValidationSet(pairs: readonly TrainingPair[], size: number): Promise<ValidationItem[]> {
+export async function loadValidationSet(pairs: readonly TrainingPair[], size: number, signal?: AbortSignal): Promise<ValidationItem[]> {
   const items: ValidationItem[] = [];
   for (const p of pairs) {
+    throwIfStopped(signal);
     const crop = await validationCrop(p, size);
     items.push({ name: p.name, edge: crop.edge, blurred: crop.blurred, target: toUnitRange(rgbToNetwork(crop.sharp)) });
   }
@@ -48,11 +50,13 @@ function mean(all: Scores[]): Scores {
 /**
  * Mean PSNR/SSIM of the generator's output (or of the blurred input when `gen` is null). `modelId`
  * names the model in the error for an output of another size than its input (a stride-2 or
- * upscaling network), which the metrics could only call arrays of different lengths.
+ * upscaling network), which the metrics could only call arrays of different lengths. `signal`: the
+ * starting model's measurement stops between crops (validations during training are not asked to).
  */
-export async function scoreSet(gen: TrainableGenerator | null, items: readonly ValidationItem[], modelId = 'being trained'): Promise<Scores> {
+export async function scoreSet(gen: TrainableGenerator | null, items: readonly ValidationItem[], modelId = 'being trained', signal?: AbortSignal): Promise<Scores> {
   const all: Scores[] = [];
   for (const item of items) {
+    throwIfStopped(signal);
     const out = tf.tidy(() => {
       const x = cropTensor(item.blurred, item.edge, item.edge);
       return gen ? gen.apply(x) : x;

@@ -17,6 +17,7 @@ import { resumeOptions } from './resume-hint.js';
 import { restoreNets, saveRunCheckpoint, withKept, type SavedRun, type TrainingNets } from './train-checkpoint.js';
 import { openRun, removeRunDir, removeRunDirWithoutCheckpoint, resumedFolders, runDirFor, trainingRunsDir, type RunState, type TrainMode } from './train-run.js';
 import { disposeNets, trainStep } from './train-step.js';
+import { StoppedBeforeTraining, stoppedBeforeTraining, throwIfStopped } from './train-stop.js';
 import { scoreSet, unusableScores, type Scores } from './train-validation.js';
 import { dataSourceOf, prepareTrainingData, type CheckingEvent, type DataEvent, type DataSourceKind } from './training-data.js';
 import { loadVgg } from './vgg.js';
@@ -98,9 +99,12 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   await sweepStaleRuns(trainingRunsDir(o.modelsDir));
   // Before anything is read: a run another trainer holds is refused, not shared (run-lock.ts).
   const lock = await lockRun(runDir, o.outId);
+  // The step of the checkpoint a stop before the first step leaves (a resumed run's), else none.
+  let keptStep: number | null = null;
   try {
     const { saved, finished } = await openRun(o);
     if (finished) return { ...finished, alreadyFinished: true };
+    keptStep = saved?.state.step ?? null;
     const folders = saved ? await resumedFolders(o, saved.state) : { pairsDir: o.pairsDir, sharpDir: o.sharpDir };
     const run = { ...o, pairsDir: folders.pairsDir, sharpDir: folders.sharpDir };
     return await train(run, dataSourceOf(run), saved, runSettings(o, saved?.state), runDir);
@@ -108,6 +112,8 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
     // Never another trainer's folder: this one holds the lock. A refused run leaves no folder.
     await removeRunDirWithoutCheckpoint(runDir);
     await removeEmptyFolders(o.modelsDir, lock.made);
+    // Said as what is left once the folder is cleaned: nothing, or the resumed run's checkpoint.
+    if (error instanceof StoppedBeforeTraining) throw stoppedBeforeTraining(o.outId, keptStep, o.findAgain);
     throw error;
   } finally {
     lock.release();
@@ -118,6 +124,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
   const { mode, crop, criticWidth, batch, weights, steps, validationCrop } = settings;
   const validateEvery = typeof o.validateEvery === 'function' ? o.validateEvery(steps) : o.validateEvery;
   const emit = o.onEvent ?? (() => {});
+  throwIfStopped(o.signal);
 
   const baseBytes = new Uint8Array(await readFile(o.baseOnnxPath));
   const baseSha256 = createHash('sha256').update(baseBytes).digest('hex');
@@ -140,6 +147,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
     mildShare: settings.mildShare,
     mildSpecPath: o.mildSpecPath,
     saved: saved ? { train: saved.state.train, validation: saved.state.validation } : undefined,
+    signal: o.signal,
   }, emit);
   const valSet = data.validationSet;
 
@@ -164,7 +172,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       outId: o.outId,
       train: data.train,
       validation: data.validation,
-      baseline: { input: await scoreSet(null, valSet), base: await scoreSet(run.gen, valSet, o.baseManifest.id) },
+      baseline: { input: await scoreSet(null, valSet, undefined, o.signal), base: await scoreSet(run.gen, valSet, o.baseManifest.id, o.signal) },
       ...settings,
       outName: o.outName,
       ...recorded,
@@ -210,6 +218,8 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
       // on the CPU backend, whose steps never wait for I/O.
       await new Promise((resolve) => setImmediate(resolve));
       if (!o.signal?.aborted) return;
+      // Nothing trained in this session: a new run keeps nothing, a resumed one its checkpoint as it is.
+      if (state.step === startStep) throw new StoppedBeforeTraining();
       state.rng = rng.state;
       await save('cancel');
       throw new UnshakeError('CANCELLED', `Training of "${o.outId}" was cancelled at step ${state.step} of ${steps}; a checkpoint was saved: continue with ${resumeOptions(o.outId, o.findAgain)}.`);

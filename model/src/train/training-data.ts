@@ -62,6 +62,8 @@ export interface DataOptions {
   mildSpecPath?: string;
   /** The interrupted run's split, when resuming. */
   saved?: { train: string[]; validation: string[] };
+  /** A stop is seen between photos (StoppedBeforeTraining). */
+  signal?: AbortSignal;
 }
 
 export interface TrainingData {
@@ -139,7 +141,7 @@ function pick<T extends { name: string }>(valid: readonly T[], names: string[], 
 const names = (items: readonly { name: string }[]) => items.map((i) => i.name);
 
 async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent | CheckingEvent) => void): Promise<TrainingData> {
-  const report = await validatePairs(dir, { minSize: o.crop }, (checked, total) => emit({ type: 'checking', what: 'pairs', checked, total }));
+  const report = await validatePairs(dir, { minSize: o.crop }, (checked, total) => emit({ type: 'checking', what: 'pairs', checked, total }), o.signal);
   // Nothing found at all (not even a file without its partner): say what the folder lacks.
   if (report.valid.length + report.rejected.length + report.unmatched.length === 0 && report.layout !== 'index.tsv') {
     throw new UnshakeError('INVALID_REQUEST', await noPairsMessage(dir));
@@ -156,7 +158,7 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent | Chec
     source: 'pairs',
     train: names(split.train),
     validation: names(split.validation),
-    validationSet: await loadValidationSet(split.validation, o.validationCrop),
+    validationSet: await loadValidationSet(split.validation, o.validationCrop, o.signal),
     heldOut: split.heldOut,
     sampler: (rng, startBatch) => new CropSampler(split.train, { crop: o.crop, batch: o.batch, rng, seed: o.seed, startBatch }),
     summary: {
@@ -186,7 +188,7 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent | Chec
   const mild = mildSpecFile ? await mildSynthesis(mildSpecFile, o, mildShare) : undefined;
   // A training crop needs the largest kernel's margin around it.
   const minSize = o.crop + maxKernelSize(spec, bank.kernels) - 1;
-  const report = await validateSharpFolder(dir, { minSize }, (checked, total) => emit({ type: 'checking', what: 'photos', checked, total }));
+  const report = await validateSharpFolder(dir, { minSize }, (checked, total) => emit({ type: 'checking', what: 'photos', checked, total }), o.signal);
   if (report.valid.length === 0) {
     const pairs = await pairsLayoutIn(dir);
     if (pairs) throw new UnshakeError('INVALID_REQUEST', `${dir} holds ${pairs}, not sharp photos: train on blurred + sharp pairs (--pairs) instead.`);
@@ -205,7 +207,7 @@ async function sharpData(dir: string, o: DataOptions, emit: (e: DataEvent | Chec
     source: 'sharp',
     train: names(split.train),
     validation: names(split.validation),
-    validationSet: await syntheticValidationSet(split.validation, synth, o.validationCrop, o.seed),
+    validationSet: await syntheticValidationSet(split.validation, synth, o.validationCrop, o.seed, o.signal),
     heldOut: split.heldOut,
     sampler: (rng) => new SynthSampler(split.train, synth, { crop: o.crop, batch: o.batch, rng, mild }),
     summary: {

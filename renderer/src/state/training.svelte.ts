@@ -1,4 +1,4 @@
-import { isTerminal, type InterruptedRunInfo, type JobSnapshot, type TrainingSource } from '../../../electron/common/index.js';
+import { isTerminal, type InterruptedRunInfo, type JobSnapshot, type StoppedRun, type TrainingSource } from '../../../electron/common/index.js';
 import { advancedSettings, type AdvancedFields, type AdvancedKey } from '../lib/advanced-settings.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
@@ -30,6 +30,8 @@ class TrainingState {
   fieldProblem = $state<{ field: 'steps' | AdvancedKey; message: string } | null>(null);
   /** Training jobs seen running: a cancelled one that never ran saved nothing to resume. */
   ran = $state<Record<string, true>>({});
+  /** How stopped jobs really ended once their process had (by job id): a checkpoint kept, none, or an error. */
+  stopped = $state<Record<string, StoppedRun>>({});
 
   // The run started here, else the newest one main reports (a window reloaded mid-run still shows it and can stop it).
   job = $derived<JobSnapshot | null>(this.jobId ? (jobs.byId[this.jobId] ?? null) : (jobs.list.find((job) => job.kind === 'training') ?? null));
@@ -69,8 +71,9 @@ class TrainingState {
 
   async refreshRuns(): Promise<void> {
     try {
-      const { interrupted, underWay } = await api.trainingRuns();
+      const { interrupted, underWay, stopped } = await api.trainingRuns();
       this.runs = interrupted;
+      for (const run of stopped) this.stopped[run.jobId] = run;
       // Runs under way that this window has not heard of (it was reloaded, or opened again).
       for (const jobId of underWay) if (!jobs.byId[jobId]) jobs.record(await api.jobStatus(jobId));
     } catch (error) {

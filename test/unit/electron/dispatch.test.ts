@@ -38,7 +38,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     saveAs: record({ saved: null }),
     trainStart: record({ jobId: JOB_ID, runId: 'street-shots' }),
     trainResume: record({ jobId: JOB_ID, runId: 'street-shots' }),
-    trainingRuns: record({ interrupted: [], underWay: [] }),
+    trainingRuns: record({ interrupted: [], underWay: [], stopped: [] }),
     discardTrainingRun: record({ discarded: true as const }),
     listModels: record({ models: [], unusable: [] }),
     importModel: record({ imported: null }),

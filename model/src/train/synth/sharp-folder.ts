@@ -8,6 +8,7 @@ import { CAMERA_FILES } from '../../image/probe.js';
 import { UnshakeError } from '../../errors.js';
 import { photoTypeOf, photoTypesInWords, TRAINING_PHOTO_TYPES } from '../../../../electron/common/photo-types.js';
 import { Rng } from '../random.js';
+import { throwIfStopped } from '../train-stop.js';
 
 /**
  * Finds the usable photos in a folder of sharp-only photos (synthetic shake is added later).
@@ -88,7 +89,12 @@ async function checkPhoto(file: string, minSize: number, seen: Map<string, strin
  * `onProgress(checked, total)` counts the photos (files named as one) as the pair check counts
  * its pairs: once before the first and after each.
  */
-export async function validateSharpFolder(folder: string, options: { minSize: number }, onProgress?: (checked: number, total: number) => void): Promise<SharpFolderReport> {
+export async function validateSharpFolder(
+  folder: string,
+  options: { minSize: number },
+  onProgress?: (checked: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<SharpFolderReport> {
   const dir = path.resolve(folder);
   const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
   if (!isDir) throw new UnshakeError('FILE_NOT_FOUND', `The sharp-photos folder ${folder} does not exist or is not a folder.`);
@@ -106,6 +112,7 @@ export async function validateSharpFolder(folder: string, options: { minSize: nu
       rejected.push({ name, file, reason: notAPhoto });
       continue;
     }
+    throwIfStopped(signal);
     const result = await checkPhoto(file, options.minSize, seen);
     if (typeof result === 'string') rejected.push({ name, file, reason: result });
     else valid.push({ name, file, ...result });

@@ -1,5 +1,6 @@
 import { decodeRegion } from '../crop-sampler.js';
 import { Rng } from '../random.js';
+import { throwIfStopped } from '../train-stop.js';
 import { rgbToNetwork, toUnitRange } from '../tensor-image.js';
 import type { ValidationItem } from '../train-validation.js';
 import type { SharpPhoto } from './sharp-folder.js';
@@ -19,9 +20,10 @@ function itemSeed(seed: number, name: string): number {
   return h;
 }
 
-export async function syntheticValidationSet(photos: readonly SharpPhoto[], synth: ShakeSynthesis, size: number, seed: number): Promise<ValidationItem[]> {
+export async function syntheticValidationSet(photos: readonly SharpPhoto[], synth: ShakeSynthesis, size: number, seed: number, signal?: AbortSignal): Promise<ValidationItem[]> {
   const items: ValidationItem[] = [];
   for (const photo of photos) {
+    throwIfStopped(signal);
     const rng = new Rng(itemSeed(seed, photo.name));
     const shake = drawShake(rng, synth.spec, synth.bank);
     const footprint = shakeFootprint(shake, photo.width, photo.height);
