@@ -137,10 +137,13 @@ export const ipcContract = {
     response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
     progress: true,
   },
-  /** Continues an interrupted (stopped, or cut off by a quit or crash) run from its last checkpoint. */
+  /**
+   * Continues an interrupted (stopped, or cut off by a quit or crash) run from its last checkpoint.
+   * `folder`: where the user located its folder (picked, so granted) when the recorded one is gone.
+   */
   trainResume: {
     channel: 'train:resume',
-    request: z.object({ runId: trainingRunIdSchema }).strict(),
+    request: z.object({ runId: trainingRunIdSchema, folder: z.string().min(1).max(4096).optional() }).strict(),
     response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
     progress: true,
   },

@@ -47,6 +47,8 @@ export const interruptedRunSchema = z.object({
   source: z.enum(TRAINING_SOURCES),
   /** null: recorded by an older version; such a run resumes only from the command line. */
   folder: z.string().nullable(),
+  /** The recorded folder is not there (moved or renamed): Locate folder… resumes it from its new place. */
+  folderGone: z.boolean(),
   baseModelId: z.string().nullable(),
   /** Its checkpoint cannot be read: it can only be discarded. */
   damaged: z.boolean(),

@@ -120,7 +120,8 @@ export const engineRequestSchemas = {
   /** A fine-tuning run (only ever sent to the training process): a new one, or an interrupted one resumed. */
   train: z.discriminatedUnion('kind', [
     newTrainingRunSchema.extend({ kind: z.literal('new'), userModelsDir: absolutePath, folder: absolutePath, runId: trainingRunIdSchema, preferredProvider: trainingProvider }).strict(),
-    z.object({ kind: z.literal('resume'), userModelsDir: absolutePath, runId: trainingRunIdSchema, preferredProvider: trainingProvider }).strict(),
+    // folder: where the user located a pairs folder moved since the run recorded it.
+    z.object({ kind: z.literal('resume'), userModelsDir: absolutePath, runId: trainingRunIdSchema, folder: absolutePath.optional(), preferredProvider: trainingProvider }).strict(),
   ]),
   /** The id a new run's model gets, refused at once when taken. */
   planTrainingRun: z.object({ userModelsDir: absolutePath, baseModelId: modelIdSchema, name: z.string().min(1) }).strict(),

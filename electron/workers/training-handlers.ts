@@ -27,7 +27,7 @@ export async function train(request: EngineRequest<'train'>, { signal, onProgres
           steps: request.steps,
           ...(request.settings ? { settings: request.settings } : {}),
         }
-      : { ...library, kind: 'resume', runId: request.runId },
+      : { ...library, kind: 'resume', runId: request.runId, ...(request.folder ? { folder: request.folder } : {}) },
     { signal, onProgress, ...(request.preferredProvider ? { preferredProvider: request.preferredProvider } : {}), ...bundledTrainingResources() },
   );
 }

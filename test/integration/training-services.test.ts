@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ describe('training runs through the services, with the real training process', (
     });
     try {
       const { interrupted: runs } = ok<{ interrupted: InterruptedRunInfo[] }>(await again.dispatch('train:runs', {}));
-      expect(runs).toEqual([{ id: 'quit-mid-run', name: 'Quit mid-run', step: checkpoint.state.step, steps: 500, source: 'pairs', folder: null, baseModelId: null, damaged: false }]);
+      expect(runs).toEqual([{ id: 'quit-mid-run', name: 'Quit mid-run', step: checkpoint.state.step, steps: 500, source: 'pairs', folder: null, folderGone: false, baseModelId: null, damaged: false }]);
       const resumed = ok<{ jobId: string }>(await again.dispatch('train:resume', { runId: 'quit-mid-run' }));
       const end = (await followJob(again, resumed.jobId)).at(-1)!;
       expect(end.state).toMatchObject({ status: 'failed', error: { code: 'INVALID_REQUEST' } });
@@ -188,6 +188,41 @@ describe('training runs through the services, with the real training process', (
       expect(existsSync(runDirFor(modelsDir, 'early-stop'))).toBe(false);
       // The name is free again at once.
       ok(await services.dispatch('job:cancel', { jobId: ok<{ jobId: string }>(await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Early stop', steps: 1, settings: SMALL })).jobId }));
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('a run whose folder was moved: listed as such, Resume says how to go on, Locate folder… resumes from the new place and records it', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-moved');
+    try {
+      const modelsDir = path.join(userDataDir, 'models');
+      await installTinyModel(modelsDir);
+      await makeGoproPairsFolder(path.join(workDir, 'card'));
+      await makeGoproPairsFolder(path.join(workDir, 'other'), 2);
+      const started = ok<{ jobId: string }>(
+        await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'card'), name: 'Moved', steps: 3, settings: SMALL }),
+      );
+      await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && /^Step [12] of 3/.test(job.state.progress.stage));
+      ok(await services.dispatch('job:cancel', { jobId: started.jobId }));
+      const listed = async () => ok<{ interrupted: InterruptedRunInfo[] }>(await services.dispatch('train:runs', {}));
+      expect((await listed()).interrupted).toMatchObject([{ id: 'moved', folder: path.join(workDir, 'card'), folderGone: false }]);
+      await rename(path.join(workDir, 'card'), path.join(workDir, 'card moved'));
+      expect((await listed()).interrupted).toMatchObject([{ id: 'moved', folderGone: true }]);
+
+      const resume = async (folder?: string) => (await followJob(services, ok<{ jobId: string }>(await services.dispatch('train:resume', { runId: 'moved', ...(folder ? { folder } : {}) })).jobId)).at(-1)!;
+      const gone = await resume();
+      expect(gone.state).toMatchObject({ status: 'failed', error: { code: 'FILE_NOT_FOUND', message: `The pairs folder of “Moved”, ${path.join(workDir, 'card')}, is not there any more (moved, renamed or on a disk not connected): choose Locate folder… to resume it from where the folder is now, or discard the run.` } });
+      // Only a folder the user picked, and only the run's own pairs.
+      expect(await services.dispatch('train:resume', { runId: 'moved', folder: path.dirname(workDir) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_PATH' } });
+      const other = await resume(path.join(workDir, 'other'));
+      expect(other.state).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^The pair "[^"]+" of the interrupted run is no longer valid in the folder/) } });
+      expect((await listed()).interrupted).toMatchObject([{ id: 'moved', folderGone: true }]);
+
+      const done = await resume(path.join(workDir, 'card moved'));
+      expect(done.state).toMatchObject({ status: 'done', model: { modelId: 'moved', steps: 3 } });
+      const manifest = JSON.parse(await readFile(path.join(modelsDir, 'moved', 'training.json'), 'utf8')) as { data: { folder: string } };
+      expect(manifest.data.folder).toBe(path.join(workDir, 'card moved'));
     } finally {
       await services.close();
     }

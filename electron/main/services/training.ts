@@ -58,6 +58,14 @@ export function createTrainingServices(context: ServiceContext): {
     void turn.catch(() => {}).finally(() => chains.get(runId) === turn && chains.delete(runId));
     return turn;
   };
+  /** A folder the user handed over (dropped or picked), there and a folder. */
+  const grantedFolder = async (requested: string): Promise<string> => {
+    const folder = context.granted.require(requested, 'training folder');
+    const info = await stat(folder).catch(() => null);
+    if (!info) throw new UnshakeError('FILE_NOT_FOUND', `The folder ${folder} does not exist (any more).`);
+    if (!info.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `${folder} is a file; choose the folder that holds the photos.`);
+    return folder;
+  };
   const interrupted = async (runId: string) => (await context.trainingEngine.request('trainingRuns', { userModelsDir })).find((run) => run.id === runId);
   const noSuchRun = () => new UnshakeError('INVALID_REQUEST', 'That interrupted run is no longer there: it was resumed (here or by the command-line trainer), finished or discarded.');
 
@@ -102,10 +110,7 @@ export function createTrainingServices(context: ServiceContext): {
 
   return {
     async trainStart(request) {
-      const folder = context.granted.require(request.folder, 'training folder');
-      const info = await stat(folder).catch(() => null);
-      if (!info) throw new UnshakeError('FILE_NOT_FOUND', `The folder ${folder} does not exist (any more).`);
-      if (!info.isDirectory()) throw new UnshakeError('INVALID_REQUEST', `${folder} is a file; choose the folder that holds the photos.`);
+      const folder = await grantedFolder(request.folder);
       // The crop against the chosen model's sizes (its manifest, read here), as the panel checks
       // it: refused now, not by the trainer once the run is queued and TF.js loaded.
       const { manifest } = await locateModel(request.baseModelId, modelDirs(userModelsDir));
@@ -120,10 +125,11 @@ export function createTrainingServices(context: ServiceContext): {
         `A run named “${request.name.trim()}” is training now; choose another name.`,
       );
     },
-    async trainResume({ runId }) {
+    async trainResume({ runId, folder: located }) {
+      const folder = located === undefined ? undefined : await grantedFolder(located);
       return exclusive(runId, async () => {
         if (!(await interrupted(runId))) throw noSuchRun();
-        return enqueue(runId, { kind: 'resume', runId, userModelsDir });
+        return enqueue(runId, { kind: 'resume', runId, userModelsDir, ...(folder === undefined ? {} : { folder }) });
       });
     },
     async trainingRuns() {

@@ -5,7 +5,7 @@ import { assertNewModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { panelProgress, type FineTuneProgress } from './fine-tune-progress.js';
 import { inPanelWords, plainBackend, plainBackendName } from './fine-tune-words.js';
-import { listInterruptedRuns, refuseIfTraining } from './interrupted-runs.js';
+import { isFolder, listInterruptedRuns, refuseIfTraining } from './interrupted-runs.js';
 import type { TrainMode, TrainOptions } from './trainer.js';
 import type { Scores } from './train-validation.js';
 
@@ -27,7 +27,7 @@ export interface FineTuneSettings {
 type Library = { modelsDir: string; bundledDir?: string };
 export type FineTuneRequest =
   | (Library & { kind: 'new'; runId: string; baseModelId: string; source: 'pairs' | 'sharp'; folder: string; name: string; steps: number; settings?: FineTuneSettings })
-  | (Library & { kind: 'resume'; runId: string });
+  | (Library & { kind: 'resume'; runId: string; folder?: string });
 
 export interface FineTuneOptions {
   /** Where the trainer's resources are in a packaged app (default: this source tree's). */
@@ -164,11 +164,21 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
       `“${run.name}” was started by an older version that did not record its folder, so the app cannot resume it: discard it, or resume it with the command-line trainer (train --resume --out ${run.id} with its --pairs or --sharp folder).`,
     );
   }
+  const what = run.source === 'pairs' ? 'pairs folder' : 'sharp-photos folder';
+  // A folder moved since is taken where the user located it; the trainer checks it as the CLI's
+  // --pairs NEW (the recorded one must be gone, the run's pairs all there) and records it.
+  if (r.folder === undefined && !(await isFolder(run.folder))) {
+    throw new UnshakeError(
+      'FILE_NOT_FOUND',
+      `The ${what} of “${run.name}”, ${run.folder}, is not there any more (moved, renamed or on a disk not connected): choose Locate folder… to resume it from where the folder is now, or discard the run.`,
+    );
+  }
+  const folder = r.folder ?? run.folder;
   const base = await resolveBase(run.baseModelId, r.modelsDir, { bundledDir: r.bundledDir });
   return {
     baseOnnxPath: base.onnx,
     baseManifest: base.manifest,
-    ...(run.source === 'pairs' ? { pairsDir: run.folder } : { sharpDir: run.folder }),
+    ...(run.source === 'pairs' ? { pairsDir: folder } : { sharpDir: folder }),
     outId: run.id,
     resume: true,
     checkpointEvery: DEFAULT_CHECKPOINT_EVERY,

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { UnshakeError } from '../errors.js';
 import { isModelId } from './model-export.js';
 import { listCheckpoints } from './checkpoint.js';
@@ -13,6 +14,8 @@ export interface InterruptedRun {
   source: 'pairs' | 'sharp';
   /** null: a checkpoint from before folders were recorded, resumable only from the CLI. */
   folder: string | null;
+  /** Its recorded folder is not there (moved, renamed, on a disk not plugged in): resumed from where it is now. */
+  folderGone: boolean;
   baseModelId: string | null;
   /** Its checkpoint cannot be read (cut short, edited): it can only be discarded. */
   damaged: boolean;
@@ -32,21 +35,26 @@ export function refuseIfTraining(modelsDir: string, runId: string, { exceptOwn =
 export async function listInterruptedRuns(modelsDir: string): Promise<InterruptedRun[]> {
   await sweepStaleRuns(trainingRunsDir(modelsDir));
   const runs = await listCheckpoints<Partial<RunState>>(trainingRunsDir(modelsDir));
-  return runs.flatMap(({ id, dir, state }): InterruptedRun[] => {
+  const listed = await Promise.all(runs.map(async ({ id, dir, state }): Promise<InterruptedRun[]> => {
     if (!isModelId(id) || runHolder(dir) !== null) return [];
-    if (!state || typeof state.step !== 'number') return [{ id, name: id, step: 0, steps: null, source: 'pairs', folder: null, baseModelId: null, damaged: true }];
+    if (!state || typeof state.step !== 'number') return [{ id, name: id, step: 0, steps: null, source: 'pairs', folder: null, folderGone: false, baseModelId: null, damaged: true }];
+    const folder = state.folder ?? null;
     return [{
       id,
       name: state.outName ?? id,
       step: state.step,
       steps: state.steps ?? null,
       source: state.source ?? 'pairs',
-      folder: state.folder ?? null,
+      folder,
+      folderGone: folder !== null && !(await isFolder(folder)),
       baseModelId: state.baseId ?? null,
       damaged: false,
     }];
-  });
+  }));
+  return listed.flat();
 }
+
+export const isFolder = (p: string): Promise<boolean> => stat(p).then((s) => s.isDirectory(), () => false);
 
 /** Deletes an interrupted run's checkpoint (its model was never exported). */
 export async function discardInterruptedRun(modelsDir: string, runId: string): Promise<void> {

@@ -78,7 +78,7 @@ export const api = {
   save: (request: IpcRequest<'save'>): Promise<IpcResponse<'save'>> => call('save', request),
   saveAs: (request: IpcRequest<'saveAs'>): Promise<IpcResponse<'saveAs'>> => call('saveAs', request),
   trainStart: (request: IpcRequest<'trainStart'>): Promise<IpcResponse<'trainStart'>> => call('trainStart', request),
-  trainResume: (runId: string): Promise<IpcResponse<'trainResume'>> => call('trainResume', { runId }),
+  trainResume: (runId: string, folder?: string): Promise<IpcResponse<'trainResume'>> => call('trainResume', { runId, ...(folder === undefined ? {} : { folder }) }),
   trainingRuns: (): Promise<IpcResponse<'trainingRuns'>> => call('trainingRuns', {}),
   discardTrainingRun: (runId: string): Promise<IpcResponse<'discardTrainingRun'>> => call('discardTrainingRun', { runId }),
   listModels: (): Promise<IpcResponse<'listModels'>> => call('listModels', {}),

@@ -109,6 +109,16 @@ class TrainingState {
     await this.launch(() => api.trainResume(runId));
   }
 
+  /** Locate folder…: a run whose folder was moved resumes from where the user picks it now. */
+  async locateAndResume(runId: string): Promise<void> {
+    try {
+      const folder = await chooseFolder();
+      if (folder) await this.launch(() => api.trainResume(runId, folder.path));
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
   async discard(runId: string): Promise<void> {
     try {
       await api.discardTrainingRun(runId);
