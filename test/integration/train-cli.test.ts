@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,17 +141,22 @@ describe('a model name without Latin letters', () => {
   const light = ['--pairs', '', '--base', placeholderPath, '--steps', '1', '--crop', '32', '--batch', '1', '--val-crop', '32', '--perceptual', '0', '--adversarial', '0'];
   const args = (modelsDir: string, extra: string[]) => [...light.map((a) => a || pairsDir), '--models-dir', modelsDir, ...extra];
 
-  it('gets a dated id (a free one) and keeps the typed name as the model’s name', async () => {
+  it('gets a dated id (a free one) and keeps the typed name as the model’s name; a name taken is refused, as a Latin one is', async () => {
     const modelsDir = path.join(work, 'models-jp');
-    for (const id of [`placeholder-finetuned-${date}`, `placeholder-finetuned-${date}-2`]) {
-      const { code, out, err } = await run(args(modelsDir, ['--out', '日本の夏']));
+    for (const [id, name] of [[`placeholder-finetuned-${date}`, '日本の夏'], [`placeholder-finetuned-${date}-2`, '日本の秋']] as const) {
+      const { code, out, err } = await run(args(modelsDir, ['--out', name]));
       expect(err).not.toMatch(/error \[/);
       expect(code).toBe(0);
-      expect(err).toContain(`training "${id}"\nnote: "日本の夏" has no letters a model id can use (a-z, 0-9, ".", "_", "-"), so the model gets this id; "日本の夏" stays its name`);
+      expect(err).toContain(`training "${id}"\nnote: "${name}" has no letters a model id can use (a-z, 0-9, ".", "_", "-"), so the model gets this id; "${name}" stays its name`);
       expect(out).toContain(`saved "${id}" to ${path.join(modelsDir, id)}`);
       const manifest = modelManifestSchema.parse(JSON.parse(await readFile(path.join(modelsDir, id, `${id}.manifest.json`), 'utf8')));
-      expect(manifest).toMatchObject({ id, name: '日本の夏' });
+      expect(manifest).toMatchObject({ id, name });
     }
+    // Its id would be a fresh dated one: the name is what is taken.
+    const again = await run(args(modelsDir, ['--out', '日本の夏']));
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('error [OUTPUT_EXISTS]: A model called “日本の夏” is already in your models; choose another name (--out NAME on the command line).');
+    expect(existsSync(path.join(modelsDir, `placeholder-finetuned-${date}-3`))).toBe(false);
   });
 
   it('is how --resume finds its interrupted run again', async () => {

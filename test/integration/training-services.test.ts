@@ -12,7 +12,7 @@ import { createConfSettingsStore } from '../../electron/main/settings/conf-setti
 import { runDirFor } from '../../model/src/train/train-run.js';
 import { installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { followJob, ok, sharedPhoto, startTestServices } from './worker-helpers.js';
+import { followJob, jobEnd, ok, sharedPhoto, startTestServices } from './worker-helpers.js';
 
 /** A tiny generator with the base model's ops, installed in the user's models folder. */
 const installTinyModel = (modelsDir: string): Promise<void> => installTinyGenerator(modelsDir, 'tiny', 'Tiny', 5);
@@ -223,6 +223,26 @@ describe('training runs through the services, with the real training process', (
       expect(done.state).toMatchObject({ status: 'done', model: { modelId: 'moved', steps: 3 } });
       const manifest = JSON.parse(await readFile(path.join(modelsDir, 'moved', 'training.json'), 'utf8')) as { data: { folder: string } };
       expect(manifest.data.folder).toBe(path.join(workDir, 'card moved'));
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('a name with no Latin letters is taken once, as a Latin one is: by a model, or by an interrupted run', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-jp-name');
+    try {
+      await installTinyModel(path.join(userDataDir, 'models'));
+      await makeGoproPairsFolder(path.join(workDir, 'pairs'), 2);
+      const start = (name: string, steps = 1) => services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name, steps, settings: SMALL });
+      const first = ok<{ jobId: string }>(await start('日本の夏'));
+      expect((await jobEnd(services, first.jobId)).state).toMatchObject({ status: 'done', model: { name: '日本の夏' } });
+      expect(await start(' 日本の夏 ')).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS', message: 'A model called “日本の夏” is already in your models; choose another name.' } });
+      // Stopped after a step: an interrupted run holds its name until resumed or discarded.
+      const second = ok<{ jobId: string }>(await start('夏の夜', 500));
+      await firstUpdate(services, second.jobId, (job) => job.state.status === 'running' && /^Step [1-9]/.test(job.state.progress.stage));
+      ok(await services.dispatch('job:cancel', { jobId: second.jobId }));
+      expect(ok<{ interrupted: InterruptedRunInfo[] }>(await services.dispatch('train:runs', {})).interrupted).toMatchObject([{ name: '夏の夜' }]);
+      expect(await start('夏の夜')).toMatchObject({ ok: false, error: { code: 'OUTPUT_EXISTS', message: expect.stringMatching(/^An interrupted training run “夏の夜” \([a-z0-9-]+\) already uses that name: resume or discard it/) } });
     } finally {
       await services.close();
     }

@@ -11,6 +11,7 @@ import { resolveBase, type BaseModel } from './base-model.js';
 import { formatDataEvent, formatMode, formatProgress, formatRunSettings, formatScoreTable, formatDuration } from './cli-train-format.js';
 import { CPU_BOUND_CROP } from './fine-tune.js';
 import { freeDatedId, slug } from './model-name.js';
+import { refuseTakenName } from './name-taken.js';
 import { resumeOptions } from './resume-hint.js';
 import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
@@ -70,6 +71,8 @@ async function outIdFor(modelsDir: string, base: BaseModel, outName: string | un
   const id = slug(outName);
   if (id) return { id };
   if (resume) return { id: await runNamed(modelsDir, outName) };
+  // Its id is a fresh dated one: only its name can be taken already.
+  await refuseTakenName(modelsDir, outName);
   const note = `"${outName}" has no letters a model id can use (a-z, 0-9, ".", "_", "-"), so the model gets this id; "${outName}" stays its name`;
   return { id: await freeDatedId(modelsDir, base.manifest.id), note };
 }

@@ -3,6 +3,7 @@ import { UnshakeError } from '../errors.js';
 import { resolveBase } from './base-model.js';
 import { assertNewModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
+import { refuseTakenName } from './name-taken.js';
 import { panelProgress, type FineTuneProgress } from './fine-tune-progress.js';
 import { inPanelWords, plainBackend, plainBackendName } from './fine-tune-words.js';
 import { isFolder, listInterruptedRuns, refuseIfTraining } from './interrupted-runs.js';
@@ -115,6 +116,10 @@ export async function planRunId(r: Library & { baseModelId: string; name: string
     throw new UnshakeError('OUTPUT_EXISTS', `An interrupted training run “${interrupted.name}” already uses that name: resume or discard it, or choose another name.`);
   }
   await assertNewModelId(r.modelsDir, id, base.onnx, r.bundledDir).catch((error: unknown) => {
+    throw inPanelWords(error, []);
+  });
+  // By name too: a name with no id letters gets a fresh dated id whatever it is (name-taken.ts).
+  await refuseTakenName(r.modelsDir, name, r.bundledDir).catch((error: unknown) => {
     throw inPanelWords(error, []);
   });
   return id;
