@@ -39,6 +39,8 @@ export function panelProgress(onProgress: (progress: FineTuneProgress) => void) 
       // The step line stays (with its time left); only the scores change.
       report(e.step === 0 ? 'Training' : undefined);
     } else if (e.type === 'resumed') {
+      // The bar starts where the run is, not at 0 until its next step (minutes on a processor).
+      fraction = Math.min(1, e.step / e.steps);
       report(`Resumed at step ${e.step}`);
     } else if (e.type === 'step') {
       fraction = Math.min(1, e.step / e.total);
