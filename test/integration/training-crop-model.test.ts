@@ -25,7 +25,7 @@ describe('a fine-tune crop against an imported model’s size multiple', () => {
       const twelve = ok<{ models: ModelInfo[] }>(await services.dispatch('models:list', {})).models.find((m) => m.id === 'twelve')!;
       expect(twelve.sizeMultiple).toBe(12);
       // The panel's check, with the model the list gave it.
-      expect(advancedSettings(fields, twelve)).toEqual({ problem: TAKES });
+      expect(advancedSettings(fields, twelve)).toEqual({ problem: TAKES, field: 'crop' });
       const request = { baseModelId: 'twelve', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'My pairs', steps: 1, settings: { crop: 32, batch: 1, perceptualWeight: 0, criticWidth: 4 } };
       expect(await services.dispatch('train:start', request)).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: TAKES } });
       expect(ok(await services.dispatch('train:runs', {}))).toEqual({ interrupted: [], underWay: [], stopped: [] });
