@@ -86,6 +86,8 @@ describe('a chosen model that can no longer be used', () => {
     await rename(file('night-moved'), file('user-data/models/night'));
     await refocus(page);
     await expect.poll(() => page.getByTestId('unavailable-model').count()).toBe(0);
+    // Its banner goes with it: it no longer says what is true.
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
     await page.getByRole('button', { name: 'Deblur', exact: true }).click();
     await expect.poll(() => page.getByTestId('job-status').first().textContent(), { timeout: 60_000 }).toBe('Done');
   });

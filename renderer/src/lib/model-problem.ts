@@ -1,6 +1,9 @@
 import type { ModelInfo, UnusableModel } from '../../../electron/common/index.js';
 import { ApiError } from './api.js';
 
+/** What raises the chosen model's banner (errors.show's source), so it can be withdrawn once untrue. */
+export const MODEL_PROBLEM_SOURCE = 'chosen-model';
+
 /** The model chosen to run (a pick, or the settings' default) cannot be: which, and why, in words. */
 export type ModelProblem = { id: string; label: string; error: ApiError };
 

@@ -1,7 +1,7 @@
 import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
-import { chosenModelProblem } from '../lib/model-problem.js';
+import { chosenModelProblem, MODEL_PROBLEM_SOURCE } from '../lib/model-problem.js';
 import { earlierResult } from '../lib/earlier-result.js';
 import { savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
 import { recallStrength, rememberStrength } from '../lib/window-memory.js';
@@ -97,7 +97,11 @@ class EditorState {
 
   /** Throws the chosen model's problem, if it has one: what a Deblur, a batch or a fine-tune is refused with. */
   requireUsableModel(): string {
-    if (this.modelProblem) throw this.modelProblem.error;
+    if (this.modelProblem) {
+      // Shown under its source first, so the banner goes once the model is back (model-picker.svelte).
+      errors.show(this.modelProblem.error, MODEL_PROBLEM_SOURCE);
+      throw this.modelProblem.error;
+    }
     return this.modelId;
   }
 
@@ -153,7 +157,7 @@ class EditorState {
     const image = this.image;
     if (!image || !this.canDeblur) return;
     errors.clear();
-    if (this.modelProblem) return errors.show(this.modelProblem.error);
+    if (this.modelProblem) return errors.show(this.modelProblem.error, MODEL_PROBLEM_SOURCE);
     // Same photo, model and selection (the strength is applied afterwards): the network gives
     // the same pixels, minutes later. Said, with a way to run it anyway (result-notice.svelte).
     this.alreadyDone = !again && this.result && !this.stale ? this.jobId : null;

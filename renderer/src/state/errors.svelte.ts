@@ -54,11 +54,14 @@ class ErrorState {
   private add(info: ErrorInfo, source: string | null, told: boolean): void {
     // The same words again (a field refused twice) would only repeat a banner already there.
     const same = this.shown.find((shown) => shown.code === info.code && shown.message === info.message);
+    // The same words raised again without a source (a Deblur refused for the reason a banner
+    // already says) keep the first one's, so what withdraws it still does.
+    const from = source ?? same?.source ?? null;
     if (same) {
-      if (same.source === source && (same.told || !told)) return;
+      if (same.source === from && (same.told || !told)) return;
       this.dismiss(same.id);
     }
-    this.shown = [...this.shown, { ...info, id: this.nextId++, source, told: told || (same?.told ?? false) }];
+    this.shown = [...this.shown, { ...info, id: this.nextId++, source: from, told: told || (same?.told ?? false) }];
   }
 }
 
