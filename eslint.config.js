@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   // ORT's telemetry is turned off in one module; everything else reaches ORT through it.
   {
-    files: ['electron/main/**/*.ts', 'electron/workers/**/*.ts', 'electron/preload/**/*.ts'],
+    files: ['electron/main/**/*.ts', 'electron/workers/**/*.ts', 'electron/preload/**/*.ts', 'scripts/**/*.{ts,mjs}', 'build/**/*.mjs'],
     rules: { 'no-restricted-imports': ['error', { paths: [ortOnlyThroughWrapper] }] },
   },
   {
@@ -50,7 +50,7 @@ export default tseslint.config(
   {
     files: ['electron/common/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/common must stay Electron-free.' }], patterns: nodeImportPatterns }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'electron/common must stay Electron-free.' }, ortOnlyThroughWrapper], patterns: nodeImportPatterns }],
     },
   },
   {

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { modelManifestSchema } from '../../model/src/models/manifest.js';
+import { installModel } from '../fixtures/broken-models.js';
 import type { BackendRecord } from '../../model/src/train/backend-record.js';
 import { runTrainCommand } from '../../model/src/train/cli-train.js';
 import { trainModel } from '../../model/src/train/trainer.js';
@@ -157,6 +158,15 @@ describe('a model name without Latin letters', () => {
     expect(again.code).toBe(1);
     expect(again.err).toContain('error [OUTPUT_EXISTS]: A model called “日本の夏” is already in your models; choose another name (--out NAME on the command line).');
     expect(existsSync(path.join(modelsDir, `placeholder-finetuned-${date}-3`))).toBe(false);
+
+    // A Latin name whose id is free is refused too when another model has that name (an imported
+    // "Holiday" under the id holiday-2), as the panel refuses it.
+    await installModel(modelsDir, 'holiday-2', await readFile(placeholderPath), {});
+    const manifestPath = path.join(modelsDir, 'holiday-2', 'holiday-2.manifest.json');
+    await writeFile(manifestPath, JSON.stringify({ ...JSON.parse(await readFile(manifestPath, 'utf8')), name: 'Holiday' }));
+    const latin = await run(args(modelsDir, ['--out', 'Holiday']));
+    expect(latin.err).toContain('error [OUTPUT_EXISTS]: A model called “Holiday” is already in your models');
+    expect(existsSync(path.join(modelsDir, 'holiday'))).toBe(false);
   });
 
   it('is how --resume finds its interrupted run again', async () => {

@@ -69,10 +69,12 @@ async function outIdFor(modelsDir: string, base: BaseModel, outName: string | un
   // The first free dated id: a second run on the same day gets `-2` instead of being refused.
   if (outName === undefined) return { id: resume ? await runToResume(modelsDir, base) : await freeDatedId(modelsDir, base.manifest.id) };
   const id = slug(outName);
+  if (resume) return { id: id || (await runNamed(modelsDir, outName)) };
+  // A new model's name is checked as the panel checks it, in every script: an id still free
+  // ("holiday") can go with a name another model has ("Holiday", imported as holiday-2).
+  // An interrupted run under that id is left to the trainer, whose refusal says how to resume it.
+  await refuseTakenName(modelsDir, outName, undefined, { runs: !id });
   if (id) return { id };
-  if (resume) return { id: await runNamed(modelsDir, outName) };
-  // Its id is a fresh dated one: only its name can be taken already.
-  await refuseTakenName(modelsDir, outName);
   const note = `"${outName}" has no letters a model id can use (a-z, 0-9, ".", "_", "-"), so the model gets this id; "${outName}" stays its name`;
   return { id: await freeDatedId(modelsDir, base.manifest.id), note };
 }

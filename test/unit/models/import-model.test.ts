@@ -37,6 +37,12 @@ describe('Import model…', () => {
     await writeFile(path.join(other, 'model.onnx'), Buffer.concat([await readFile(path.join(other, 'model.onnx')), Buffer.from([0])]));
     expect(await importModel(other, library)).toEqual({ id: 'street-2', name: 'Street at night' });
     expect((await listModels(library)).filter((m) => m.source === 'user').map((m) => m.id).sort()).toEqual(['street', 'street-2']);
+    // Other weights under a name already there (in another case): two cards nobody could tell apart, so " (2)".
+    const twin = await modelFolder(path.join(tmp, 'usb', 'twin'), 'twin', 'street SHOTS', (m) => delete m.sha256);
+    await writeFile(path.join(twin, 'model.onnx'), Buffer.concat([await readFile(path.join(twin, 'model.onnx')), Buffer.from([1])]));
+    expect(await importModel(twin, library)).toEqual({ id: 'twin', name: 'street SHOTS (2)' });
+    expect((await resolveModel('twin', library)).manifest.name).toBe('street SHOTS (2)');
+    await rm(path.join(models, 'twin'), { recursive: true });
 
     const damaged = await modelFolder(path.join(tmp, 'usb', 'damaged'), 'damaged', 'Damaged', (m) => (m.sha256 = 'a'.repeat(64)));
     await expect(importModel(damaged, library)).rejects.toThrow(/does not match its manifest's checksum/);
