@@ -60,7 +60,14 @@ export const interruptedRunSchema = z.object({
  * instead (a checkpoint that could not be written). The job itself reads 'cancelled' at once.
  */
 export const stoppedRunSchema = z
-  .object({ jobId: jobIdSchema, runId: trainingRunIdSchema, kept: z.number().int().nonnegative().nullable(), error: errorInfoSchema.optional() })
+  .object({
+    jobId: jobIdSchema,
+    runId: trainingRunIdSchema,
+    kept: z.number().int().nonnegative().nullable(),
+    error: errorInfoSchema.optional(),
+    // Stopped too late: the run had already saved its model (this name), which is in the library.
+    saved: z.string().optional(),
+  })
   .strict();
 
 // Infinity: held-out blurred crops identical to their sharp ones (zod 4's number refuses it).

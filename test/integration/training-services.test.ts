@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { InterruptedRunInfo } from '../../electron/common/training.js';
+import { FINAL_TRAINING_STAGE, type InterruptedRunInfo } from '../../electron/common/training.js';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
@@ -188,6 +188,25 @@ describe('training runs through the services, with the real training process', (
       expect(existsSync(runDirFor(modelsDir, 'early-stop'))).toBe(false);
       // The name is free again at once.
       ok(await services.dispatch('job:cancel', { jobId: ok<{ jobId: string }>(await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Early stop', steps: 1, settings: SMALL })).jobId }));
+    } finally {
+      await services.close();
+    }
+  });
+
+  it('a stop that comes while the model is measured and saved stops nothing: the list says the model was saved', async () => {
+    const { services, workDir, userDataDir } = await startTestServices('training-stop-late');
+    try {
+      await installTinyModel(path.join(userDataDir, 'models'));
+      await makeGoproPairsFolder(path.join(workDir, 'pairs'));
+      const started = ok<{ jobId: string; runId: string }>(
+        await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Late stop', steps: 1, settings: SMALL }),
+      );
+      await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && job.state.progress.stage === FINAL_TRAINING_STAGE);
+      ok(await services.dispatch('job:cancel', { jobId: started.jobId }));
+      const runs = ok<{ interrupted: unknown[]; stopped: unknown[] }>(await services.dispatch('train:runs', {}));
+      expect(runs).toEqual({ interrupted: [], underWay: [], stopped: [{ jobId: started.jobId, runId: 'late-stop', kept: null, saved: 'Late stop' }] });
+      const listed = ok<{ models: { name: string }[] }>(await services.dispatch('models:list', {})).models.map((m) => m.name);
+      expect(listed).toContain('Late stop');
     } finally {
       await services.close();
     }

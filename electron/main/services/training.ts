@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
-import type { StoppedRun } from '../../common/training.js';
+import type { StoppedRun, TrainedModel } from '../../common/training.js';
 import { trainingCropProblem } from '../../common/training-crop.js';
 import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { locateModel } from '../../../model/src/models/library.js';
@@ -73,11 +73,14 @@ export function createTrainingServices(context: ServiceContext): {
    * A stop ends the job at once, but the run ends when its process does: with a checkpoint, with
    * none (stopped before its first step), or with an error of its own, which is not a stop.
    */
-  const stopOutcome = async (jobId: string, runId: string, run: Promise<unknown>): Promise<StoppedRun> => {
-    const error = await run.then(() => null, (e: unknown) => e);
-    const info = error === null ? null : toErrorInfo(error);
+  const stopOutcome = async (jobId: string, runId: string, run: Promise<TrainedModel>): Promise<StoppedRun> => {
+    // A stop that came after the last step was checked (while the model was measured and saved)
+    // stops nothing: the model is there, and "nothing to resume" would hide it.
+    const outcome = await run.then((model) => ({ model }), (e: unknown) => ({ error: e }));
+    if ('model' in outcome) return { jobId, runId, kept: null, saved: outcome.model.name };
+    const info = toErrorInfo(outcome.error);
     const kept = (await interrupted(runId).catch(() => undefined))?.step ?? null;
-    return { jobId, runId, kept, ...(info && info.code !== 'CANCELLED' ? { error: info } : {}) };
+    return { jobId, runId, kept, ...(info.code !== 'CANCELLED' ? { error: info } : {}) };
   };
 
   const enqueue = (runId: string, payload: EngineRequest<'train'>) => {

@@ -154,7 +154,10 @@ class TrainingState {
 
   /** When the run ends, however it ended: the new model joins the picker, a stopped run the list to resume. */
   async ended(): Promise<void> {
-    await Promise.all([app.refreshModels(), this.refreshRuns()]);
+    // The runs first: for a stopped run main answers once its process has ended, which may have
+    // saved the model after all (a stop too late), so the models are listed after that.
+    await this.refreshRuns();
+    await app.refreshModels();
   }
 }
 
