@@ -38,6 +38,8 @@ const handlers: Handlers<EngineCommand> = {
   ...lazily(deblurHandlers, ['deblur', 'deblurTo'], true),
   // A fine-tune opens its base model with ORT's session manager too.
   ...lazily(trainingHandlers, ['train', 'planTrainingRun', 'trainingRuns', 'discardTrainingRun'], true),
+  // Opens a session and closes it again (checkModelLoads), as a fine-tune's first check does.
+  ...lazily(trainingHandlers, ['checkModel']),
   models: async ({ userModelsDir }) => listModels(modelDirs(userModelsDir)),
   modelFolder: async ({ userModelsDir, modelId }) => ({ folder: await userModelFolder(modelId, modelDirs(userModelsDir)) }),
 };

@@ -127,6 +127,8 @@ export const engineRequestSchemas = {
   planTrainingRun: z.object({ userModelsDir: absolutePath, baseModelId: modelIdSchema, name: z.string().min(1) }).strict(),
   trainingRuns: z.object({ userModelsDir: absolutePath }).strict(),
   discardTrainingRun: z.object({ userModelsDir: absolutePath, runId: trainingRunIdSchema }).strict(),
+  /** Whether a library model opens in ONNX Runtime as a deblur would: asked after a fine-tune failed with MODEL_INVALID. */
+  checkModel: z.object({ userModelsDir: absolutePath, modelId: z.string().min(1) }).strict(),
 } as const;
 
 export type EngineCommand = keyof typeof engineRequestSchemas;
@@ -149,6 +151,8 @@ export interface EngineResponses {
   planTrainingRun: { runId: string };
   trainingRuns: InterruptedRunInfo[];
   discardTrainingRun: { discarded: true };
+  /** null: it loads; else why not (the MODEL_INVALID message). */
+  checkModel: { problem: string | null };
 }
 export type EngineResponse<T extends EngineCommand> = EngineResponses[T];
 

@@ -1,6 +1,7 @@
+import { UnshakeError } from '../../model/src/errors.js';
 import type { CommandContext, Handlers } from './command-context.js';
 import type { EngineRequest, EngineResponse } from './engine-protocol.js';
-import { bundledTrainingResources, bundledWeightsDir } from './worker-paths.js';
+import { bundledTrainingResources, bundledWeightsDir, modelDirs } from './worker-paths.js';
 
 /**
  * The training process's commands. TF.js (and Dawn, where it loads) is imported when a run
@@ -46,9 +47,26 @@ export async function discardTrainingRun({ userModelsDir, runId }: EngineRequest
   return { discarded: true };
 }
 
-export const trainingHandlers: Handlers<'train' | 'planTrainingRun' | 'trainingRuns' | 'discardTrainingRun'> = {
+/**
+ * Whether a model runs as a deblur would open it: a fine-tune fails with MODEL_INVALID for other
+ * reasons too (ops the trainer cannot import, its VGG19 weights), after which the model still deblurs.
+ */
+export async function checkModel({ userModelsDir, modelId }: EngineRequest<'checkModel'>): Promise<EngineResponse<'checkModel'>> {
+  const [{ resolveModel }, { checkModelLoads }] = await Promise.all([import('../../model/src/models/library.js'), import('../../model/src/infer/session-create.js')]);
+  try {
+    const model = await resolveModel(modelId, modelDirs(userModelsDir));
+    await checkModelLoads(model.onnxPath, model.manifest);
+    return { problem: null };
+  } catch (error) {
+    if (error instanceof UnshakeError && error.code === 'MODEL_INVALID') return { problem: error.message };
+    throw error;
+  }
+}
+
+export const trainingHandlers: Handlers<'train' | 'planTrainingRun' | 'trainingRuns' | 'discardTrainingRun' | 'checkModel'> = {
   train,
   planTrainingRun,
   trainingRuns,
   discardTrainingRun,
+  checkModel,
 };

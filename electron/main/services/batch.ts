@@ -218,6 +218,7 @@ export function createBatchService(context: ServiceContext): {
             // any photo (removed or changed meanwhile, or a file ONNX Runtime cannot load).
             const gone = modelGone(error, request.modelId);
             if (gone) {
+              await context.modelFailures.record(request.modelId, error);
               stopRest();
               throw gone;
             }

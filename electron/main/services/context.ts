@@ -11,6 +11,7 @@ import type { ResultPreviews } from './result-previews.js';
 import type { ResultStore } from './result-store.js';
 import type { GrantedPaths } from './granted-paths.js';
 import type { InterruptedBatches } from './interrupted-batches.js';
+import type { ModelFailures } from './model-failures.js';
 
 /** A finished deblur: where its lossless result lies and which photo it came from. */
 export interface JobResult {
@@ -69,6 +70,8 @@ export interface ServiceContext {
   /** What the user handed the window: the only files and folders a request may name. */
   granted: GrantedPaths;
   appVersion: string;
+  /** User models ONNX Runtime refused this session: listed as unusable, never kept as the default. */
+  modelFailures: ModelFailures;
   /** Facts learned from the engine as it runs, reported by appInfo. */
   engineState: {
     runtime: EngineResponses['info'] | null;

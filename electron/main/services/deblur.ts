@@ -62,6 +62,8 @@ export function createDeblurService(
           // No half-written or orphaned result for a job that did not finish (one held waits for its readers).
           if (context.results.get(jobId)) await context.results.remove([jobId]);
           else await rm(resultPath, { force: true });
+          // Before the job fails: the window lists the models again when it hears, and finds it unusable.
+          await context.modelFailures.record(request.modelId, error);
           throw error;
         }
       },

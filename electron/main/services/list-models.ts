@@ -13,6 +13,7 @@ export function createListModelsService(context: ServiceContext): () => Promise<
   return async () => {
     const library = modelDirs(context.paths.userModelsDir);
     const [models, unusable] = await Promise.all([listModels(library), unlistedModels(library)]);
-    return { models, unusable };
+    // A model ONNX Runtime refused this session is said as such, not offered again (model-failures.ts).
+    return context.modelFailures.apply({ models, unusable });
   };
 }

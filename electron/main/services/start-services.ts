@@ -19,6 +19,7 @@ import { createEditorJobsService, createEditorShowingService } from './editor-jo
 import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
+import { createModelFailures } from './model-failures.js';
 import { createOpenImageService } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createResultStore } from './result-store.js';
@@ -36,6 +37,7 @@ import { createSettingsNoticeService } from './settings-notice.js';
 import { createTrainingServices } from './training.js';
 import { createGrantedPaths } from './granted-paths.js';
 import { createOpenRequests } from './open-requests.js';
+import { modelDirs } from '../../workers/worker-paths.js';
 
 export interface StartServicesOptions {
   userDataDir: string;
@@ -109,6 +111,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     ...(options.maxPreviewBytes !== undefined ? { maxPreviewBytes: options.maxPreviewBytes } : {}),
     remakePreview: (image) => imaging.request('preview', { path: image.path, maxEdge: image.preview.edge, maxMegapixels: image.maxMegapixels }),
   });
+  const userModelsDir = path.join(options.userDataDir, 'models');
   const context: ServiceContext = {
     engine: options.engine,
     trainingEngine: options.trainingEngine,
@@ -123,10 +126,11 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     savesWriting: new Set(),
     editorShowing: null,
     resultPreviews,
-    paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir: path.join(options.userDataDir, 'models') },
+    paths: { userDataDir: options.userDataDir, resultsDir, userModelsDir },
     granted: createGrantedPaths(),
     appVersion: options.appVersion,
     engineState: { runtime: null, executionProvider: null },
+    modelFailures: createModelFailures(() => modelDirs(userModelsDir), options.settings),
   };
 
   // Saves are engine requests, not jobs: quitting waits for them, or a photo being written is lost.

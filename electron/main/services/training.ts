@@ -83,7 +83,17 @@ export function createTrainingServices(context: ServiceContext): {
     return { jobId, runId, kept, ...(info.code !== 'CANCELLED' ? { error: info } : {}) };
   };
 
-  const enqueue = (runId: string, payload: EngineRequest<'train'>) => {
+  /**
+   * A fine-tune that failed with MODEL_INVALID may have found its starting model unrunnable (the
+   * check a deblur would fail too): asked once more, so only a model no deblur runs is marked.
+   */
+  const noteUnrunnableBase = async (baseModelId: string | null, error: unknown) => {
+    if (baseModelId === null || toErrorInfo(error).code !== 'MODEL_INVALID') return;
+    const { problem } = await context.trainingEngine.request('checkModel', { userModelsDir, modelId: baseModelId }).catch(() => ({ problem: null }));
+    if (problem !== null) await context.modelFailures.record(baseModelId, new UnshakeError('MODEL_INVALID', problem));
+  };
+
+  const enqueue = (runId: string, payload: EngineRequest<'train'>, baseModelId: string | null) => {
     const job = context.jobs.enqueue(
       'training',
       async ({ jobId, signal, progress }) => {
@@ -100,6 +110,9 @@ export function createTrainingServices(context: ServiceContext): {
         working.set(runId, settled);
         try {
           return { model: await run };
+        } catch (error) {
+          if (!signal.aborted) await noteUnrunnableBase(baseModelId, error);
+          throw error;
         } finally {
           await settled;
           working.delete(runId);
@@ -119,20 +132,26 @@ export function createTrainingServices(context: ServiceContext): {
       const { manifest } = await locateModel(request.baseModelId, modelDirs(userModelsDir));
       const cropProblem = trainingCropProblem(request.settings?.crop, { name: manifest.name, sizeMultiple: manifest.io.sizeMultiple });
       if (cropProblem !== null) throw new UnshakeError('INVALID_REQUEST', cropProblem);
-      const plan = () => context.trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: request.baseModelId, name: request.name });
+      // Planning opens the starting model as a deblur would (resolveBase): one it cannot is marked.
+      const plan = () =>
+        context.trainingEngine.request('planTrainingRun', { userModelsDir, baseModelId: request.baseModelId, name: request.name }).catch(async (error: unknown) => {
+          await noteUnrunnableBase(request.baseModelId, error);
+          throw error;
+        });
       const { runId } = await plan();
       // Planned again in turn: a run of that name that was stopping has saved its checkpoint by now.
       return exclusive(
         runId,
-        async () => enqueue((await plan()).runId, { ...request, kind: 'new', folder, runId, userModelsDir }),
+        async () => enqueue((await plan()).runId, { ...request, kind: 'new', folder, runId, userModelsDir }, request.baseModelId),
         `A run named “${request.name.trim()}” is training now; choose another name.`,
       );
     },
     async trainResume({ runId, folder: located }) {
       const folder = located === undefined ? undefined : await grantedFolder(located);
       return exclusive(runId, async () => {
-        if (!(await interrupted(runId))) throw noSuchRun();
-        return enqueue(runId, { kind: 'resume', runId, userModelsDir, ...(folder === undefined ? {} : { folder }) });
+        const run = await interrupted(runId);
+        if (!run) throw noSuchRun();
+        return enqueue(runId, { kind: 'resume', runId, userModelsDir, ...(folder === undefined ? {} : { folder }) }, run.baseModelId);
       });
     },
     async trainingRuns() {

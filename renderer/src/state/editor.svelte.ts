@@ -115,6 +115,21 @@ class EditorState {
     if (app.settings?.defaultModelId !== id) void app.updateSettings({ defaultModelId: id });
   }
 
+  /**
+   * A model that turned out unusable stays the one shown (with its problem) until the user picks
+   * another: main has moved the stored default away from it, and reading that default again must
+   * not swap the model in use without a word.
+   */
+  private keepChoice(): void {
+    if (this.modelProblem && this.chosenModel === null) this.chosenModel = this.modelId;
+  }
+
+  /** A deblur, batch or fine-tune failed with MODEL_INVALID: main may list that model as unusable now (model-failures.ts). */
+  async modelRefused(): Promise<void> {
+    await app.refreshModels();
+    this.keepChoice();
+  }
+
   async openFile(files: FileList | readonly File[] | null | undefined): Promise<void> {
     try {
       const list = files ? Array.from(files) : [];
@@ -197,7 +212,11 @@ class EditorState {
     try {
       const final = await jobs.settled(jobId);
       if (this.jobId !== jobId) return;
-      if (final.state.status === 'failed') errors.show(new ApiError(final.state.error.code, final.state.error.message));
+      if (final.state.status === 'failed') {
+        // A model ONNX Runtime refused is now listed as unusable: the Model menu's banner says it, with ORT's reason, once.
+        if (final.state.error.code === 'MODEL_INVALID') await this.modelRefused();
+        if (final.state.error.code !== 'MODEL_INVALID' || !this.modelProblem) errors.show(new ApiError(final.state.error.code, final.state.error.message));
+      }
       if (final.state.status !== 'done') this.backToEarlier(jobId);
       if (final.state.status === 'done') {
         // Show the fix at once; the user compares with "\" or Before/After, then decides to save.

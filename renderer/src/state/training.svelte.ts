@@ -5,6 +5,7 @@ import { chooseFolder } from '../lib/file-dialog.js';
 import { looksLikeFolder } from '../lib/image-file.js';
 import { folderName } from '../lib/job-text.js';
 import { app } from './app.svelte.js';
+import { editor } from './editor.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 
@@ -145,6 +146,8 @@ class TrainingState {
       errors.clear();
     } catch (error) {
       errors.show(error);
+      // A starting model ONNX Runtime refused is listed as unusable from now on: the menus say so.
+      if (error instanceof ApiError && error.code === 'MODEL_INVALID') await editor.modelRefused();
       return;
     } finally {
       this.starting = false;
