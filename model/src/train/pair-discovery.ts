@@ -164,6 +164,31 @@ export async function noPairsMessage(folder: string): Promise<string> {
     }
   }
   const photos = (await images(dir)).length;
+  // A parent of the pairs' folder (sessions, days): the subfolders that hold pairs are the ones to choose.
+  const below = await subfoldersWithPairs(dir);
+  if (below.length > 0) {
+    const shown = below.length > MAX_FOLDERS_NAMED ? [...below.slice(0, MAX_FOLDERS_NAMED), `${below.length - MAX_FOLDERS_NAMED} more`] : below;
+    const what = photos === 0 ? 'holds no photos itself' : `holds ${photos === 1 ? 'a photo' : `${photos} photos`} but no pairs itself`;
+    const where = below.length === 1 ? `its subfolder ${shown[0]} does` : `its subfolders ${shown.join(', ')} do`;
+    return `${folder} ${what}; ${where}, and subfolders are not read: choose ${below.length === 1 ? 'that folder' : 'one of them'} instead.`;
+  }
   if (photos === 0) return `${folder} holds no photos. ${howTo}.`;
   return `${folder} holds ${photos === 1 ? 'a photo' : `${photos} photos`} but no pairs. ${howTo}; to train on sharp photos alone, use sharp photos only (--sharp).`;
+}
+
+const MAX_FOLDERS_NAMED = 5;
+
+/** The subfolders of `dir` (one level down only) laid out as pairs: an index.tsv, blur/ + sharp/, or photo_blur/photo_sharp names. */
+async function subfoldersWithPairs(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const subs = entries.filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isSymbolicLink())).map((e) => e.name).sort();
+  const found = await Promise.all(
+    subs.map(async (name) => {
+      const sub = path.join(dir, name);
+      if (!(await isDir(sub))) return false;
+      if ((await pairsLayoutIn(sub)) !== null) return true;
+      return (await fromSiblings(sub)).pairs.length > 0;
+    }),
+  );
+  return subs.filter((_, i) => found[i]);
 }

@@ -245,6 +245,19 @@ describe('pair discovery and validation', () => {
     await mkdir(photos);
     for (const name of ['a.png', 'b.png']) await writeFile(path.join(photos, name), await windowPng(0, 0, false));
     expect(await reasonFor({ pairsDir: photos })).toMatch(/none-photos holds 2 photos but no pairs\. .*; to train on sharp photos alone, use sharp photos only \(--sharp\)\.$/);
+    // A parent of the pairs' folders: the subfolders that hold pairs are named, one level down only.
+    const parent = path.join(tmp, 'none-parent');
+    for (const side of ['blur', 'sharp']) {
+      await mkdir(path.join(parent, 'session1', side), { recursive: true });
+      await writeFile(path.join(parent, 'session1', side, 'a.png'), await windowPng(0, 0, side === 'blur'));
+    }
+    await mkdir(path.join(parent, 'notes'));
+    await mkdir(path.join(parent, 'deeper', 'session3', 'blur'), { recursive: true });
+    await mkdir(path.join(parent, 'deeper', 'session3', 'sharp'), { recursive: true });
+    expect(await reasonFor({ pairsDir: parent })).toBe(`${parent} holds no photos itself; its subfolder session1 does, and subfolders are not read: choose that folder instead.`);
+    await mkdir(path.join(parent, 'session2'));
+    for (const name of ['x_blur.png', 'x_sharp.png']) await writeFile(path.join(parent, 'session2', name), await windowPng(0, 0, name.includes('blur')));
+    expect(await reasonFor({ pairsDir: parent })).toBe(`${parent} holds no photos itself; its subfolders session1, session2 do, and subfolders are not read: choose one of them instead.`);
     // Sharp photos only, given a folder of pairs (or nothing).
     const pairs = path.join(tmp, 'pairs-not-sharp');
     for (const sub of ['blur', 'sharp']) {
