@@ -70,6 +70,20 @@ export const stoppedRunSchema = z
   })
   .strict();
 
+/**
+ * What a finished run left out of its folder (photos it could not use, files without a partner):
+ * how many of how many, and the first few with why, so the finished card still says it.
+ */
+export const skippedSchema = z
+  .object({
+    count: z.number().int().positive(),
+    of: z.number().int().positive(),
+    unit: z.enum(['pairs', 'photos']),
+    listed: z.array(z.string()).max(5),
+  })
+  .strict();
+export type SkippedFiles = z.infer<typeof skippedSchema>;
+
 // Infinity: held-out blurred crops identical to their sharp ones (zod 4's number refuses it).
 const scoresSchema = z.object({ psnr: z.union([z.number(), z.literal(Infinity)]), ssim: z.number() });
 
@@ -84,8 +98,15 @@ export const trainedModelSchema = z
     backend: z.string(),
     steps: z.number().int().nonnegative(),
     scores: z.object({ input: scoresSchema, base: scoresSchema, fineTuned: scoresSchema, heldOut: z.boolean() }),
+    skipped: skippedSchema.optional(),
   })
   .strict();
+
+/** "4 of 7 pairs skipped: c: …; blur/d.png: no sharp/d.* to pair with; and 1 more (all in training.json)." */
+export function skippedText({ count, of, unit, listed }: SkippedFiles): string {
+  const more = count > listed.length ? `; and ${count - listed.length} more` : '';
+  return `${count} of ${of} ${unit} skipped: ${listed.join('; ')}${more} (all in the model's training.json).`;
+}
 
 /** The photos a run's scores were measured on, for a sentence ("… on the held-out photos"). */
 export function scoredOn(heldOut: boolean): string {

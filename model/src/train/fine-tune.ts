@@ -1,9 +1,11 @@
 import { fitTrainingCrop, trainingCropProblem, trainingCropRange } from '../../../electron/common/training-crop.js';
+import type { SkippedFiles } from '../../../electron/common/training.js';
 import { UnshakeError } from '../errors.js';
 import { resolveBase } from './base-model.js';
 import { assertNewModelId } from './model-export.js';
 import { freeDatedId, slug } from './model-name.js';
 import { refuseTakenName } from './name-taken.js';
+import { skippedSummary } from './panel-data-lines.js';
 import { panelProgress, type FineTuneProgress } from './fine-tune-progress.js';
 import { inPanelWords, plainBackend, plainBackendName } from './fine-tune-words.js';
 import { isFolder, listInterruptedRuns, refuseIfTraining } from './interrupted-runs.js';
@@ -50,6 +52,8 @@ export interface FineTuneOutcome {
   steps: number;
   /** heldOut false: measured on the training photos themselves (training.json's validation.heldOut). */
   scores: { input: Scores; base: Scores; fineTuned: Scores; heldOut: boolean };
+  /** What the run left out of its folder (skippedSummary); absent when nothing. */
+  skipped?: SkippedFiles;
 }
 
 const DEFAULT_CHECKPOINT_EVERY = 25;
@@ -89,12 +93,15 @@ export async function fineTune(request: FineTuneRequest, options: FineTuneOption
     throw inPanelWords(error, progress.skipped());
   }
   const { summary, model } = result;
+  const skipped = skippedSummary(summary.data);
   return {
     modelId: model.manifest.id,
     name: model.manifest.name,
     backend: plainBackendName(backend),
     steps: summary.steps,
     scores: { input: summary.validation.input, base: summary.validation.base, fineTuned: summary.validation.fineTuned, heldOut: summary.validation.heldOut },
+    // The running card's skip lines go with the run: the finished card keeps them.
+    ...(skipped ? { skipped } : {}),
   };
 }
 

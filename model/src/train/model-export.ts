@@ -9,6 +9,7 @@ import { mkdirFailure } from './write-failure.js';
 import { listModels } from '../models/library.js';
 import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import type { SynthesisInfo } from './synth/synthesis-spec.js';
+import { skippedSummary } from './panel-data-lines.js';
 import { writeWeightsToOnnx } from './tf-to-onnx.js';
 
 /**
@@ -28,6 +29,8 @@ export type TrainingDataSummary =
       trainPairs: string[];
       validationPairs: string[];
       rejected: { name: string; reason: string }[];
+      /** Files without a partner, relative to `folder` ("blur/c.png"); absent before 2026-12-07. */
+      unpaired?: { file: string; reason: string }[];
       /** Pairs whose sharp crops were moved to line up: the measured shift (px) against centred. Absent before 2026-12-08. */
       realigned?: { name: string; dx: number; dy: number }[];
     }
@@ -128,6 +131,12 @@ function describeData(d: TrainingDataSummary): string {
   return `${d.trainPhotos.length} sharp-only photo(s) with synthetic camera shake (spec v${d.synthesis.specVersion}, seed ${d.synthesis.seed})`;
 }
 
+/** What the run left out of its folder, for the description; '' when nothing. */
+function describeSkipped(d: TrainingDataSummary): string {
+  const skipped = skippedSummary(d);
+  return skipped ? `${skipped.count} of ${skipped.of} ${skipped.unit} in its folder were skipped (named in training.json). ` : '';
+}
+
 /**
  * The base version with `+ft.<steps>` (semver build metadata, so it sorts with its base); a
  * fine-tune of a fine-tune appends `.ft.<steps>`.
@@ -164,6 +173,7 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
     name: req.name,
     description:
       `Fine-tuned from ${b.name}${b.version ? ` ${b.version}` : ''} on ${describeData(req.summary.data)} for ${req.summary.steps} steps. ` +
+      describeSkipped(req.summary.data) +
       describeScores(req.summary.validation),
     version: fineTunedVersion(b.version, req.summary.steps),
     ...(b.license === undefined ? {} : { license: b.license }),

@@ -1,5 +1,7 @@
 import { shiftLength, smallestMeasuredSide } from './pair-alignment.js';
 import type { TrainingPair } from './pairs.js';
+import type { SkippedFiles } from '../../../electron/common/training.js';
+import type { TrainingDataSummary } from './model-export.js';
 import type { DataEvent } from './training-data.js';
 
 /**
@@ -44,6 +46,18 @@ function uncheckedWords(valid: readonly TrainingPair[]): string {
 /** "name: reason" for every file the run skips (the CLI's report and the panel list the same). */
 export function skippedFiles(report: { rejected: readonly { name: string; reason: string }[]; unmatched?: readonly { file: string; reason: string }[] }): string[] {
   return [...report.rejected.map((r) => `${r.name}: ${r.reason}`), ...(report.unmatched ?? []).map((u) => `${u.file}: ${u.reason}`)];
+}
+
+/**
+ * What a finished run skipped, for its card and its description: every rejected pair or photo and
+ * every file without a partner, counted against all it found; undefined when nothing was skipped.
+ */
+export function skippedSummary(d: TrainingDataSummary): SkippedFiles | undefined {
+  const unpaired = d.source === 'pairs' ? (d.unpaired ?? []) : [];
+  const lines = skippedFiles({ rejected: d.rejected, unmatched: unpaired });
+  if (lines.length === 0) return undefined;
+  const used = new Set(d.source === 'pairs' ? [...d.trainPairs, ...d.validationPairs] : [...d.trainPhotos, ...d.validationPhotos]).size;
+  return { count: lines.length, of: used + lines.length, unit: d.source === 'pairs' ? 'pairs' : 'photos', listed: lines.slice(0, LISTED) };
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -168,6 +168,8 @@ async function pairsData(dir: string, o: DataOptions, emit: (e: DataEvent | Chec
       trainPairs: names(split.train),
       validationPairs: names(split.validation),
       rejected: report.rejected.map((r) => ({ name: r.name, reason: r.reason })),
+      // Said as the panel lists them, relative to the folder: "blur/c.png", a nested one's folders too.
+      unpaired: report.unmatched.map((u) => ({ file: path.relative(path.resolve(dir), u.file), reason: u.reason })),
       realigned: report.valid.filter((p) => p.shift.dx || p.shift.dy).map((p) => ({ name: p.name, ...p.shift })),
     },
   };
