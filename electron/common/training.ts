@@ -163,30 +163,36 @@ export function fineTuneVerdict(scores: VerdictScores): 'better' | 'unchanged' |
 
 /**
  * What to tell the photographer about a fine-tuned model that is not better, or whose scores
- * were measured on its training photos (a gain there is no evidence); null otherwise.
+ * were measured on its training photos (a gain there is no evidence); null otherwise. `inUse`:
+ * the user chose it (Use) all the same, so the advice says so instead of "the model in use stays
+ * as it is", which the card's "Now the model in use." would contradict.
  */
-export function fineTuneAdvice(scores: VerdictScores & { heldOut: boolean }): string | null {
-  const advice = verdictAdvice(scores, scoredOn(scores.heldOut));
+export function fineTuneAdvice(scores: VerdictScores & { heldOut: boolean }, inUse = false): string | null {
+  const advice = verdictAdvice(scores, scoredOn(scores.heldOut), inUse ? IN_USE_ANYWAY : STAYS);
   // Identical photos already say the scores show nothing; the memorising caveat would not follow.
   if (scores.heldOut || (scores.input !== undefined && sameAsSharp(scores.input.psnr))) return advice;
   // The advice already names the photos; on its own the caveat must.
   return advice ? `${advice} That is ${NOT_A_FAIR_TEST}.` : `These scores are measured on the training photos themselves: ${NOT_A_FAIR_TEST}.`;
 }
 
-function verdictAdvice(scores: VerdictScores, on: string): string | null {
+const STAYS = 'the model in use stays as it is';
+const IN_USE_ANYWAY = 'it is the model in use now all the same: choose another in the Model menu to go back';
+
+/** `then`: what became of the model in use (kept, or replaced by this one at the user's Use). */
+function verdictAdvice(scores: VerdictScores, on: string, then: string): string | null {
   if (unusableModel(scores)) {
-    return `It produces invalid values (not numbers) on ${on}, so it would turn photos black. Train again, on other photos or for fewer steps; the model in use stays as it is.`;
+    return `It produces invalid values (not numbers) on ${on}, so it would turn photos black. Train again, on other photos or for fewer steps; ${then}.`;
   }
   if (scores.input !== undefined && sameAsSharp(scores.input.psnr)) {
     const which = on === scoredOn(true) ? 'The held-out blurred photos' : `The blurred photos it was measured on (${on})`;
-    return `${which} are identical to their sharp ones, so these scores cannot show whether it removes blur. Train on pairs whose blurred photo is really shaken; the model in use stays as it is.`;
+    return `${which} are identical to their sharp ones, so these scores cannot show whether it removes blur. Train on pairs whose blurred photo is really shaken; ${then}.`;
   }
   if (belowBlurred(scores)) {
-    return `It scores lower than the blurred photos themselves on ${on}, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; the model in use stays as it is.`;
+    return `It scores lower than the blurred photos themselves on ${on}, so it would leave photos less sharp than not deblurring them. Check that each pair shows the same framing, then train for more steps or on more photos; ${then}.`;
   }
   switch (fineTuneVerdict(scores)) {
     case 'worse':
-      return `It scores lower than the model it started from on ${on}, so it would leave photos less sharp. Train for more steps or on more photos; the model in use stays as it is.`;
+      return `It scores lower than the model it started from on ${on}, so it would leave photos less sharp. Train for more steps or on more photos; ${then}.`;
     case 'unchanged':
       return `It scores about the same as the model it started from on ${on}: more steps or more photos may help.`;
     case 'better':

@@ -68,6 +68,10 @@ describe('fine-tuning from the training panel', () => {
     expect(await page().getByTestId('job-panel').locator('li').count()).toBe(0);
     await panel().getByTestId('training-use').click();
     expect(await page().locator('header select').inputValue()).toBe('street-shots');
+    // The advice follows Use: "Now the model in use." is not contradicted by "…stays as it is".
+    expect(await panel().getByTestId('training-in-use').textContent()).toBe('Now the model in use.');
+    if (said!.includes('not an improvement')) expect(await panel().getByTestId('training-advice').textContent()).toMatch(/it is the model in use now all the same/);
+    expect(await panel().getByTestId('training-status').textContent()).not.toContain('stays as it is');
     // Use makes it the default: the next start opens with the model just made.
     const settingsFile = file('user-data/settings.json');
     await expect.poll(async () => (JSON.parse(await readFile(settingsFile, 'utf8')) as { defaultModelId?: string }).defaultModelId).toBe('street-shots');

@@ -18,6 +18,16 @@ describe('whether a fine-tuned model is an improvement', () => {
     expect(fineTuneAdvice(scores(34.09, 34.1))).toMatch(/^It scores about the same as the model it started from/);
   });
 
+  it('follows Use: a model chosen all the same is not said to leave the model in use as it is', () => {
+    // Review: after Use on a worse fine-tune, "…the model in use stays as it is" showed beside "Now the model in use."
+    const worse = fineTuneAdvice(scores(34.09, 33.33), true);
+    expect(worse).toBe('It scores lower than the model it started from on the held-out photos, so it would leave photos less sharp. Train for more steps or on more photos; it is the model in use now all the same: choose another in the Model menu to go back.');
+    expect(fineTuneAdvice({ input: { psnr: 41.14, ssim: 0.9 }, ...scores(40.64, 40.99) }, true)).not.toMatch(/stays as it is/);
+    expect(fineTuneAdvice(scores(Number.NaN, Number.NaN), true)).toMatch(/; it is the model in use now all the same: choose another in the Model menu to go back\.$/);
+    // Advice without that clause reads the same either way.
+    expect(fineTuneAdvice(scores(34.09, 34.1), true)).toBe(fineTuneAdvice(scores(34.09, 34.1)));
+  });
+
   it('is worse, whatever the starting model did, when it scores below the blurred photos themselves', () => {
     // Run "ref" of the review: blurred 41.14, base 40.64, fine-tuned 40.99.
     const ref = { input: { psnr: 41.14, ssim: 0.9 }, ...scores(40.64, 40.99) };
