@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { modelIdSchema } from './model-id.js';
 import type { ErrorInfo } from './error-codes.js';
 import { batchChannels } from './ipc-batch-channels.js';
+import { trainingChannels } from './ipc-training-channels.js';
 import { jobSnapshotSchema } from './job-state.js';
 import { regionMaskSchema } from './mask.js';
 import { OUTPUT_FORMATS, QUALITY_RANGE, settingsPatchSchema, settingsSchema } from './settings-schema.js';
-import { interruptedRunSchema, newTrainingRunSchema, stoppedRunSchema, trainingRunIdSchema } from './training.js';
 import {
   editorSaveSchema,
   errorInfoSchema,
@@ -130,40 +130,7 @@ export const ipcContract = {
     response: savedFileSchema,
     progress: false,
   },
-  /** Fine-tunes a model from the library on a folder; the new model joins the library when the job is done. */
-  trainStart: {
-    channel: 'train:start',
-    request: newTrainingRunSchema,
-    response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
-    progress: true,
-  },
-  /**
-   * Continues an interrupted (stopped, or cut off by a quit or crash) run from its last checkpoint.
-   * `folder`: where the user located its folder (picked, so granted) when the recorded one is gone.
-   */
-  trainResume: {
-    channel: 'train:resume',
-    request: z.object({ runId: trainingRunIdSchema, folder: z.string().min(1).max(4096).optional() }).strict(),
-    response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
-    progress: true,
-  },
-  /**
-   * Interrupted runs that can be resumed (not those queued or running now), and the jobs of those
-   * queued or running: a reloaded window shows them before their next update. `stopped`: how the
-   * runs stopped in this session ended (kept a checkpoint, kept nothing, or failed).
-   */
-  trainingRuns: {
-    channel: 'train:runs',
-    request: z.object({}).strict(),
-    response: z.object({ interrupted: z.array(interruptedRunSchema), underWay: z.array(jobIdSchema), stopped: z.array(stoppedRunSchema) }),
-    progress: false,
-  },
-  discardTrainingRun: {
-    channel: 'train:discard',
-    request: z.object({ runId: trainingRunIdSchema }).strict(),
-    response: z.object({ discarded: z.literal(true) }),
-    progress: false,
-  },
+  ...trainingChannels,
   /**
    * Save As…: the system's save dialog (opened by main) picks the place and name, starting at
    * Save's default; null when the photographer cancelled it. A name that exists was agreed to be

@@ -1,7 +1,7 @@
 import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult } from '../../../electron/common/index.js';
 import { api, ApiError } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
-import { chosenModelProblem, MODEL_PROBLEM_SOURCE } from '../lib/model-problem.js';
+import { MODEL_PROBLEM_SOURCE, type ModelProblem } from '../lib/model-problem.js';
 import { earlierResult } from '../lib/earlier-result.js';
 import { savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
 import { recallStrength, rememberStrength } from '../lib/window-memory.js';
@@ -13,6 +13,7 @@ import { saveResult } from './editor-save.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { maskKey, selection } from './selection.svelte.js';
+import { modelChoice } from './model-choice.svelte.js';
 
 /**
  * The one photo being edited: open → deblur (job) → compare → save. The finished job's snapshot
@@ -34,7 +35,6 @@ class EditorState {
   saving = $state<'save' | 'save-as' | null>(null);
   // Kept over a reload: the job cards say the strength each save had, and Save writes at this one.
   private chosenStrength = $state<number | null>(recallStrength());
-  private chosenModel = $state<string | null>(null);
   /** Per job of this session: its photo, the settings it ran with, and where it was saved. */
   jobNotes = $state<Record<string, JobNote>>({});
   /** The current job's: what the result on screen was made with, and where it was last saved. */
@@ -83,51 +83,21 @@ class EditorState {
     rememberStrength(percent);
   }
 
-  /**
-   * The model to run: the user's pick, else the settings' default (else the first listed). Never
-   * swapped for another when it goes missing: `modelProblem` says so, and Deblur, a batch and a
-   * fine-tune refuse until another is chosen.
-   */
+  /** The model to run and whether it can (model-choice.svelte.ts), for the editor's views. */
   get modelId(): string {
-    return this.chosenModel ?? app.settings?.defaultModelId ?? app.models[0]?.id ?? '';
+    return modelChoice.id;
   }
-
-  /** The chosen model is not in the list (a disk not connected, a folder deleted, damaged), with why; null once the list says it is there. */
-  modelProblem = $derived(app.modelsListed ? chosenModelProblem(this.modelId, app.models, app.unusableModels, app.seenNames.get(this.modelId) ?? null) : null);
-
-  /** Throws the chosen model's problem, if it has one: what a Deblur, a batch or a fine-tune is refused with. */
+  get modelProblem(): ModelProblem | null {
+    return modelChoice.problem;
+  }
   requireUsableModel(): string {
-    if (this.modelProblem) {
-      // Shown under its source first, so the banner goes once the model is back (model-picker.svelte).
-      errors.show(this.modelProblem.error, MODEL_PROBLEM_SOURCE);
-      throw this.modelProblem.error;
-    }
-    return this.modelId;
+    return modelChoice.requireUsable();
   }
-
-  /**
-   * The user picks a model (the toolbar's Model menu, the Fine-tune panel's Use): it runs now and
-   * is the settings' default, so the next start opens with it. A job's model brought back with
-   * its result (Show, a reload) is not a pick and leaves the default alone.
-   */
   chooseModel(id: string): void {
-    this.chosenModel = id;
-    if (app.settings?.defaultModelId !== id) void app.updateSettings({ defaultModelId: id });
+    modelChoice.choose(id);
   }
-
-  /**
-   * A model that turned out unusable stays the one shown (with its problem) until the user picks
-   * another: main has moved the stored default away from it, and reading that default again must
-   * not swap the model in use without a word.
-   */
-  private keepChoice(): void {
-    if (this.modelProblem && this.chosenModel === null) this.chosenModel = this.modelId;
-  }
-
-  /** A deblur, batch or fine-tune failed with MODEL_INVALID: main may list that model as unusable now (model-failures.ts). */
-  async modelRefused(): Promise<void> {
-    await app.refreshModels();
-    this.keepChoice();
+  modelRefused(): Promise<void> {
+    return modelChoice.refused();
   }
 
   async openFile(files: FileList | readonly File[] | null | undefined): Promise<void> {
@@ -298,11 +268,11 @@ class EditorState {
     canvasView.reset();
     selection.restore(note.madeWith.mask);
     const made = note.madeWith.modelId;
-    if (app.models.some((model) => model.id === made)) this.chosenModel = made;
+    if (app.models.some((model) => model.id === made)) modelChoice.chosen = made;
     // After a reload the list is still on its way: picked once it is there, unless the user picked one.
     else
       void app.loaded.then(() => {
-        if (this.jobId === jobId && this.chosenModel === null && app.models.some((m) => m.id === made)) this.chosenModel = made;
+        if (this.jobId === jobId && modelChoice.chosen === null && app.models.some((m) => m.id === made)) modelChoice.chosen = made;
       });
   }
 
