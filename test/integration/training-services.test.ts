@@ -201,7 +201,12 @@ describe('training runs through the services, with the real training process', (
       const started = ok<{ jobId: string; runId: string }>(
         await services.dispatch('train:start', { baseModelId: 'tiny', source: 'pairs', folder: path.join(workDir, 'pairs'), name: 'Late stop', steps: 1, settings: SMALL }),
       );
-      await firstUpdate(services, started.jobId, (job) => job.state.status === 'running' && job.state.progress.stage === FINAL_TRAINING_STAGE);
+      // Once the new model's own scores are out, only its export is left: nothing checks for a stop.
+      await firstUpdate(
+        services,
+        started.jobId,
+        (job) => job.state.status === 'running' && job.state.progress.stage === FINAL_TRAINING_STAGE && (job.state.progress.detail ?? []).some((line) => line.endsWith('(step 1)')),
+      );
       ok(await services.dispatch('job:cancel', { jobId: started.jobId }));
       const runs = ok<{ interrupted: unknown[]; stopped: unknown[] }>(await services.dispatch('train:runs', {}));
       expect(runs).toEqual({ interrupted: [], underWay: [], stopped: [{ jobId: started.jobId, runId: 'late-stop', kept: null, saved: 'Late stop' }] });
