@@ -7,7 +7,8 @@ export const BATCH_SUBFOLDER = 'Unshaken';
 /** What a result's name adds to its photo's (photo-unshaken.jpg); the settings may name another. */
 export const DEFAULT_OUTPUT_SUFFIX = '-unshaken';
 /** What outputSuffix's rule below allows, in words: the Output panel and the settings notice say it. */
-export const OUTPUT_SUFFIX_RULE = '1 to 64 characters, not only spaces, without / \\ : * ? " < > | or line breaks';
+export const OUTPUT_SUFFIX_RULE =
+  '1 to 64 characters, not a number alone (like -2: cameras and Unshake number files so), not starting with a dot, no space at either end, without / \\ : * ? " < > | or line breaks';
 /** The largest-photo limit people may set, in megapixels: the Output panel's and the CLI's --max-megapixels. */
 export const MAX_MEGAPIXELS_RANGE = { min: 1, max: 2_000 } as const;
 /** JPEG and WebP quality, whole numbers: the Output panel's, Save's and the CLI's --quality. */
@@ -17,15 +18,20 @@ export type BatchResults = (typeof BATCH_RESULTS)[number];
 
 /**
  * What a result's name adds to its photo's: the Output panel's setting and the CLI's --suffix.
- * Control characters too: a NUL cuts the name short in libvips and leaves a stray file. Spaces
- * alone (a hand-edited " ") would name results "photo .jpg", not told apart by eye.
+ * Control characters too: a NUL cuts the name short in libvips and leaves a stray file. Spaces at
+ * an end (a hand-edited " ") would name results "photo .jpg", not told apart by eye; a leading dot
+ * gives "photo.jpg.jpg". A number alone ("-2", "_1", " (3)") is how cameras, phones and exports
+ * number photos, and how Unshake numbers a second result: a batch would take IMG_0001-2.jpg for
+ * IMG_0001.jpg's result and deblur neither.
  */
 export const outputSuffixSchema = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part')
-  .regex(/\S/u, 'must not be only spaces');
+  .regex(/^\S(.*\S)?$/su, 'must not start or end with a space')
+  .regex(/^[^.]/u, 'must not start with a dot')
+  .refine((suffix) => !/^[-_ ]?\(?\d+\)?$/u.test(suffix), 'must not be a number alone');
 
 /** Field rules without defaults, so a partial patch never resets unrelated settings. */
 const settingsFields = {

@@ -2,7 +2,7 @@ import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { MAX_MEGAPIXELS_RANGE, QUALITY_RANGE } from '../../electron/common/settings-schema.js';
+import { MAX_MEGAPIXELS_RANGE, OUTPUT_SUFFIX_RULE, QUALITY_RANGE } from '../../electron/common/settings-schema.js';
 import { appLoaded, attachPath, dropFile, dropFolder } from './chromium-page.js';
 import { repoRoot, useE2eSession } from './harness.js';
 
@@ -167,7 +167,7 @@ describe('output settings', () => {
     await field.fill('/sharp');
     await field.press('Tab');
     await expect.poll(() => text('error-code')).toBe('INVALID_REQUEST');
-    expect(await text('error-banner')).toContain('The result name ending must be 1 to 64 characters, not only spaces, without / \\ : * ? " < > | or line breaks.');
+    expect(await text('error-banner')).toContain(`The result name ending must be ${OUTPUT_SUFFIX_RULE}.`);
     expect(await field.inputValue()).toBe('-unshaken');
     await page().getByTestId('error-banner').getByRole('button').first().click();
 

@@ -54,6 +54,26 @@ describe('the Fine-tune panel’s fields', () => {
     expect(await panel().getByTestId('training-field-problem').count()).toBe(0);
   });
 
+  it('a blank name or a step count of 0 leaves Start enabled, and Start says why at that field', async () => {
+    const name = panel().getByTestId('training-name');
+    const steps = panel().getByTestId('training-steps');
+    const before = await name.inputValue();
+    for (const [field, value, words] of [
+      [name, '   ', 'Give the new model a name: it is how the Model menu will list it.'],
+      [steps, '0', 'Steps must be a whole number from 1 to 1,000,000.'],
+    ] as const) {
+      await field.fill(value);
+      expect(await panel().getByTestId('training-start').isDisabled()).toBe(false);
+      await panel().getByTestId('training-start').click();
+      await expect.poll(() => field.getAttribute('aria-invalid')).toBe('true');
+      expect(await page().locator(`#${await field.getAttribute('aria-describedby')}`).textContent()).toBe(words);
+      expect(await focusedTestId(page())).toBe(await field.getAttribute('data-testid'));
+      await field.fill(field === name ? before : '1');
+      expect(await field.getAttribute('aria-invalid')).toBeNull();
+    }
+    expect(await page().getByTestId('training-status').count()).toBe(0);
+  });
+
   it('the Advanced fields’ placeholders (the trainer’s defaults) meet AA contrast', async () => {
     const advanced = panel().locator('details.advanced');
     if (!(await advanced.evaluate((details) => (details as unknown as { open: boolean }).open))) await advanced.locator('summary').click();

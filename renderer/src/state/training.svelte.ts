@@ -28,7 +28,7 @@ class TrainingState {
    * A field Start refused, with why: said at the field (aria-invalid, its message beside it), where
    * the focus goes, not only in the window-top banner, far from what is to be changed.
    */
-  fieldProblem = $state<{ field: 'steps' | AdvancedKey; message: string } | null>(null);
+  fieldProblem = $state<{ field: 'name' | 'steps' | AdvancedKey; message: string } | null>(null);
   /** Training jobs seen running: a cancelled one that never ran saved nothing to resume. */
   ran = $state<Record<string, true>>({});
   /** How stopped jobs really ended once their process had (by job id): a checkpoint kept, none, or an error. */
@@ -85,6 +85,10 @@ class TrainingState {
   async start(baseModelId: string): Promise<void> {
     if (!this.folder) return;
     this.fieldProblem = null;
+    if (!this.name.trim()) {
+      this.fieldProblem = { field: 'name', message: 'Give the new model a name: it is how the Model menu will list it.' };
+      return;
+    }
     if (!Number.isInteger(this.steps) || this.steps < 1 || this.steps > 1_000_000) {
       this.fieldProblem = { field: 'steps', message: 'Steps must be a whole number from 1 to 1,000,000.' };
       return;
@@ -102,7 +106,7 @@ class TrainingState {
   }
 
   /** The refused field was changed: its message no longer says what is in it. */
-  edited(field: 'steps' | AdvancedKey): void {
+  edited(field: 'name' | 'steps' | AdvancedKey): void {
     if (this.fieldProblem?.field === field) this.fieldProblem = null;
   }
 

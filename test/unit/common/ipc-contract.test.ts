@@ -136,6 +136,11 @@ describe('settings schema', () => {
 
   it('rejects unsafe suffixes and out-of-range values', () => {
     expect(settingsPatchSchema.safeParse({ outputSuffix: '../evil' }).success).toBe(false);
+    // A number alone is how cameras and Unshake itself number files: a batch would take
+    // IMG_0001-2.jpg for IMG_0001.jpg's result and deblur neither. A dot first doubles the
+    // extension; a space at an end is not seen in a file name.
+    for (const suffix of ['-2', '_1', '(3)', '7', '.jpg', ' -x', '-x ']) expect(settingsPatchSchema.safeParse({ outputSuffix: suffix }).success, suffix).toBe(false);
+    for (const suffix of ['-unshaken', '_sharp', '-v2', 'sharp', '-ünšhäkèn📷']) expect(settingsPatchSchema.safeParse({ outputSuffix: suffix }).success, suffix).toBe(true);
     expect(settingsPatchSchema.safeParse({ jpegQuality: 101 }).success).toBe(false);
     expect(settingsPatchSchema.safeParse({ unknownKey: 1 }).success).toBe(false);
   });
