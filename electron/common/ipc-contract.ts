@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { modelIdSchema } from './model-id.js';
+import { modelIdSchema, modelNameSchema } from './model-id.js';
 import type { ErrorInfo } from './error-codes.js';
 import { batchChannels } from './ipc-batch-channels.js';
 import { trainingChannels } from './ipc-training-channels.js';
@@ -174,6 +174,14 @@ export const ipcContract = {
     request: z.object({ modelId: modelIdSchema }).strict(),
     // keptAt: where it went when the desktop has no trash (Unshake's own Trash folder), to be said.
     response: z.object({ removed: z.literal(true), keptAt: z.string().optional() }),
+    progress: false,
+  },
+  /** Rename: only the manifest's name changes (the id, its folder and every reference to it stay). */
+  renameModel: {
+    channel: 'models:rename',
+    request: z.object({ modelId: modelIdSchema, name: modelNameSchema }).strict(),
+    // from: the name it had, for the window to say "Renamed “from” to “to”."
+    response: z.object({ from: z.string(), to: z.string() }),
     progress: false,
   },
   /** Import model…: main's own folder dialog, then the folder's model copied into the library (null: the dialog was cancelled). */

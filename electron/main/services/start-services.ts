@@ -31,6 +31,7 @@ import { createInterruptedBatches } from './interrupted-batches.js';
 import { createSaveService } from './save.js';
 import { createSaveAsService, type ChooseSavePath } from './save-as.js';
 import { createImportModelService, createShowModelsFolderService, type ChooseModelFolder, type OpenFolder } from './import-model.js';
+import { createRenameModelService } from './rename-model.js';
 import { createRemoveModelService, trashInUserData, type MoveToTrash } from './remove-model.js';
 import { createSetSettingsService } from './set-settings.js';
 import { createSettingsNoticeService } from './settings-notice.js';
@@ -164,6 +165,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     takeOpenRequests: async () => openRequests.take(),
     removeModel: createRemoveModelService(context, options.moveToTrash ?? trashInUserData(options.userDataDir)),
     importModel: createImportModelService(context, options.chooseModelFolder),
+    renameModel: createRenameModelService(context),
     showModelsFolder: createShowModelsFolderService(context, options.openFolder),
     getSettings: createGetSettingsService(context),
     setSettings: createSetSettingsService(context),

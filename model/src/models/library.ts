@@ -33,7 +33,7 @@ export interface ResolvedModel {
 
 /** `named`: the manifest sits where its id says (`<id>.manifest.json`, in folder `<id>/` if nested). */
 type Entry =
-  | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source']; named: boolean }
+  | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source']; named: boolean; manifestFile: string }
   | { ok: false; id: string; reason: string; dir: string; source: ResolvedModel['source']; named: boolean; brokenLink?: boolean };
 
 /** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
@@ -143,6 +143,22 @@ export async function userModelFolder(id: string, options: LibraryOptions & { us
   // A linked folder (a model kept on another disk) is this path, the link: the link goes to the
   // trash, the files it points to stay where the user put them.
   return folder;
+}
+
+/**
+ * The manifest file of a model in the user's library, to rewrite its name (Rename). A shipped
+ * model, and a damaged one, are refused in words.
+ */
+export async function userModelManifest(id: string, options: LibraryOptions & { userModelsDir: string }): Promise<{ manifest: ModelManifest; manifestPath: string }> {
+  const entries = await loadEntries(options);
+  const entry = entries.find((e) => e.source === 'user' && idOf(e) === id) ?? entries.find((e) => idOf(e) === id);
+  if (id === BASE_MODEL_ALIAS || entry?.source === 'bundled') {
+    const name = entry?.ok ? entry.manifest.name : id;
+    throw new UnshakeError('INVALID_REQUEST', `“${name}” ships with Unshake and cannot be renamed.`);
+  }
+  if (!entry) throw new UnshakeError('MODEL_NOT_FOUND', `No model with id "${id}" is installed.`);
+  if (!entry.ok) throw new UnshakeError('MODEL_INVALID', `The model "${id}" cannot be renamed: ${entry.reason}.`);
+  return { manifest: entry.manifest, manifestPath: path.join(entry.dir, entry.manifestFile) };
 }
 
 function modelFileError(manifest: ModelManifest, onnxPath: string, why: string): UnshakeError {
@@ -294,5 +310,5 @@ async function loadManifest(dir: string, name: string, source: ResolvedModel['so
   if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) {
     return failed(`file "${manifest.file}" must be a plain file name next to the manifest`);
   }
-  return { ok: true, manifest, dir, source, named: manifest.id === id };
+  return { ok: true, manifest, dir, source, named: manifest.id === id, manifestFile: name };
 }

@@ -84,6 +84,7 @@ export const api = {
   listModels: (): Promise<IpcResponse<'listModels'>> => call('listModels', {}),
   takeOpenRequests: (): Promise<string[]> => call('takeOpenRequests', {}),
   removeModel: (modelId: string): Promise<IpcResponse<'removeModel'>> => call('removeModel', { modelId }),
+  renameModel: (modelId: string, name: string): Promise<IpcResponse<'renameModel'>> => call('renameModel', { modelId, name }),
   importModel: (): Promise<IpcResponse<'importModel'>> => call('importModel', {}),
   showModelsFolder: (): Promise<IpcResponse<'showModelsFolder'>> => call('showModelsFolder', {}),
   getSettings: (): Promise<Settings> => call('getSettings', {}),
