@@ -2,8 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appLoaded } from './chromium-page.js';
+import type { Page } from 'playwright-core';
+import { appLoaded, focusedTestId } from './chromium-page.js';
 import { installModelCopy, startE2eSession, type E2eSession } from './harness.js';
+
+/** The focused element's accessible name as set by aria-label. */
+const focusedLabel = (page: Page): Promise<string | null> =>
+  page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('aria-label') ?? null);
 
 /** Rename in Your models, by keyboard alone, over the real services: the manifest, the menu and the note follow. */
 describe('renaming a model', () => {
@@ -28,8 +33,9 @@ describe('renaming a model', () => {
 
     await page.getByRole('button', { name: 'Rename pairs' }).focus();
     await page.keyboard.press('Enter');
-    const field = page.getByRole('textbox', { name: 'New name for pairs' });
-    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The field is named after the model, and has the focus.
+    await expect.poll(() => page.getByRole('textbox', { name: 'New name for pairs' }).count()).toBe(1);
+    await expect.poll(() => focusedTestId(page)).toBe('rename-input');
     // A name another model has: refused under the field, which stays open.
     await page.keyboard.type('street SHOTS');
     await page.keyboard.press('Enter');
@@ -44,14 +50,14 @@ describe('renaming a model', () => {
     const manifest = JSON.parse(await readFile(path.join(userData(), 'models/pairs/pairs.manifest.json'), 'utf8')) as { id: string; name: string };
     expect(manifest).toMatchObject({ id: 'pairs', name: 'Harbour at dusk' });
     // The focus is back on the card's Rename, now named after the new name.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rename Harbour at dusk');
+    await expect.poll(() => focusedLabel(page)).toBe('Rename Harbour at dusk');
 
     // Escape leaves the name as it was.
     await page.keyboard.press('Enter');
     await page.keyboard.type('Thrown away');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('rename-input').count()).toBe(0);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rename Harbour at dusk');
+    await expect.poll(() => focusedLabel(page)).toBe('Rename Harbour at dusk');
     expect(await page.getByTestId('user-model').locator('.name').allTextContents()).toContain('Harbour at dusk');
   });
 });
