@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
 import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engine.js';
 import type { ChooseSavePath } from '../../electron/main/services/save-as.js';
-import { startServices, type Services } from '../../electron/main/services/start-services.js';
+import { startServices, type Services, type StartServicesOptions } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { launchChromium, openApp, type AppPage } from './chromium-page.js';
 import type { E2eServices } from './image-route.js';
@@ -71,7 +71,8 @@ export interface E2eSession {
  * Starts an e2e session on `userDataDir`. `wrap` lets a test put itself between the page and
  * the services (e.g. to hold a reply back); the services themselves stay the real ones.
  */
-export async function startE2eSession(userDataDir: string, wrap: (services: Services) => E2eServices = (s) => s): Promise<E2eSession> {
+/** `options`: the services' own limits a test may lower (maxPreviewBytes: previews let go sooner). */
+export async function startE2eSession(userDataDir: string, wrap: (services: Services) => E2eServices = (s) => s, options: Pick<StartServicesOptions, 'maxPreviewBytes'> = {}): Promise<E2eSession> {
   const saveDialog = answeredSaveDialog();
   const modelFolders = { answers: [] as string[], opened: [] as string[] };
   const services = await startServices({
@@ -84,6 +85,7 @@ export async function startE2eSession(userDataDir: string, wrap: (services: Serv
     chooseSavePath: saveDialog.choose,
     chooseModelFolder: async () => modelFolders.answers.shift() ?? null,
     openFolder: async (folder) => void modelFolders.opened.push(folder),
+    ...options,
   });
   const facing = wrap(services);
   const server = await startRendererServer(facing);
