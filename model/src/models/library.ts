@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
-import { modelManifestSchema, type ModelManifest } from './manifest.js';
+import { idOf, loadDir, MANIFEST_SUFFIX, type Entry } from './library-folder.js';
+import type { ModelManifest } from './manifest.js';
 
 /**
  * The model library: bundled generators in model/weights plus the user's imported ones, each a
@@ -17,7 +17,6 @@ import { modelManifestSchema, type ModelManifest } from './manifest.js';
  */
 export const BASE_MODEL_ALIAS = 'base';
 const PREFERRED_BASE_ID = 'unshake-base';
-const MANIFEST_SUFFIX = '.manifest.json';
 
 export interface LibraryOptions {
   userModelsDir?: string;
@@ -30,11 +29,6 @@ export interface ResolvedModel {
   onnxPath: string;
   source: 'bundled' | 'user';
 }
-
-/** `named`: the manifest sits where its id says (`<id>.manifest.json`, in folder `<id>/` if nested). */
-type Entry =
-  | { ok: true; manifest: ModelManifest; dir: string; source: ResolvedModel['source']; named: boolean; manifestFile: string }
-  | { ok: false; id: string; reason: string; dir: string; source: ResolvedModel['source']; named: boolean; brokenLink?: boolean };
 
 /** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
 const MAX_MODEL_BYTES = 2 ** 31 - 1;
@@ -222,8 +216,6 @@ async function loadEntries(options: LibraryOptions): Promise<Entry[]> {
   return [...bundled, ...oneEntryPerId(user).map(shadowed)];
 }
 
-const idOf = (e: Entry): string => (e.ok ? e.manifest.id : e.id);
-
 /**
  * A copied model folder ("backup of crop-64", "crop-64 (copy)") carries the same id as the
  * original. Two entries with one id broke the app's picker and let the copy shadow a model
@@ -237,78 +229,4 @@ function oneEntryPerId(entries: Entry[]): Entry[] {
     if (!held || (e.named && !held.named)) chosen.set(idOf(e), e);
   }
   return entries.filter((e) => chosen.get(idOf(e)) === e);
-}
-
-async function loadDir(dir: string, source: ResolvedModel['source'], nested = false): Promise<Entry[]> {
-  const entries = await followLinks(dir, await readdir(dir, { withFileTypes: true }).catch(() => []));
-  const files = entries.filter((e) => e.isFile && e.name.endsWith(MANIFEST_SUFFIX)).map((e) => e.name).sort();
-  const flat = await Promise.all(files.map((name) => loadManifest(dir, name, source)));
-  if (source === 'bundled' && !nested) return flat;
-  // An ONNX file no manifest here names (another app's model, a file copied in alone) is listed, not ignored.
-  const named = new Set(flat.flatMap((e) => (e.ok ? [e.manifest.file] : [])));
-  const bare = entries.filter((e) => e.isFile && e.name.toLowerCase().endsWith('.onnx') && !named.has(e.name) && !e.name.startsWith('.')).map((e) => e.name).sort();
-  const noManifest = (id: string, what: string): Entry => ({ ok: false, id, dir, source, named: true, reason: `no manifest (${what} has no <id>.manifest.json beside it, which Unshake needs to run a model; it may be another app's model)` });
-  if (nested) return flat.length === 0 && bare.length > 0 ? [noManifest(path.basename(dir), `its folder's ${bare[0]}`)] : flat;
-  const loose = bare.map((name) => noManifest(name.slice(0, -'.onnx'.length), name));
-  const broken = entries.flatMap((e) => (e.brokenTo !== undefined && !e.name.startsWith('.') ? [brokenLinkEntry(dir, { ...e, brokenTo: e.brokenTo }, source)] : []));
-  // Fine-tuned models live one folder each (<id>/model.onnx + <id>.manifest.json, training.json);
-  // dot-folders hold training checkpoints and are not models. Only one level down, so a link
-  // that points back up (a loop) is read once, not followed round.
-  const folders = entries.filter((e) => e.isDirectory && !e.name.startsWith('.')).map((e) => e.name).sort();
-  const inFolders = await Promise.all(
-    folders.map(async (name) => (await loadDir(path.join(dir, name), 'bundled', true)).map((e) => ({ ...e, source, named: e.named && idOf(e) === name }))),
-  );
-  return [...flat, ...loose, ...inFolders.flat(), ...broken];
-}
-
-/** A name in a folder: a symbolic link is taken as what it points to; `brokenTo` is where a link to nothing points. */
-type Named = { name: string; isFile: boolean; isDirectory: boolean; brokenTo?: string };
-
-/**
- * What each name is, a symbolic link taken as what it points to: a model folder kept on another
- * disk and linked into the models folder is a model like the others. A link to nothing (the disk
- * not connected) keeps where it points, so the model is listed as unusable rather than gone.
- */
-async function followLinks(dir: string, entries: Dirent[]): Promise<Named[]> {
-  return Promise.all(
-    entries.map(async (e): Promise<Named> => {
-      if (!e.isSymbolicLink()) return { name: e.name, isFile: e.isFile(), isDirectory: e.isDirectory() };
-      const at = path.join(dir, e.name);
-      const target = await stat(at).catch(() => null);
-      if (target) return { name: e.name, isFile: target.isFile(), isDirectory: target.isDirectory() };
-      const to = await readlink(at).catch(() => e.name);
-      return { name: e.name, isFile: false, isDirectory: false, brokenTo: path.resolve(dir, to) };
-    }),
-  );
-}
-
-/** A model whose folder (or manifest) is a link to nothing: listed with where it points, a disk perhaps not connected. */
-function brokenLinkEntry(dir: string, e: Named & { brokenTo: string }, source: ResolvedModel['source']): Entry {
-  const manifest = e.name.endsWith(MANIFEST_SUFFIX);
-  const id = manifest ? e.name.slice(0, -MANIFEST_SUFFIX.length) : e.name;
-  const what = manifest ? 'its manifest' : 'its folder';
-  return { ok: false, id, dir: manifest ? dir : path.join(dir, e.name), source, named: true, brokenLink: !manifest, reason: `${what} links to ${e.brokenTo}, which is not there (is the disk it is on connected?)` };
-}
-
-async function loadManifest(dir: string, name: string, source: ResolvedModel['source']): Promise<Entry> {
-  const id = name.slice(0, -MANIFEST_SUFFIX.length);
-  const failed = (reason: string): Entry => ({ ok: false, id, dir, source, named: true, reason });
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path.join(dir, name), 'utf8'));
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    return failed(error instanceof SyntaxError ? `its manifest ${name} is damaged (not valid JSON: ${why})` : `its manifest ${name} cannot be read (${why})`);
-  }
-  const parsed = modelManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return failed(`its manifest ${name} is not a model manifest (${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'})`);
-  }
-  const manifest = parsed.data;
-  // The ONNX file must sit next to the manifest: no paths that escape the models folder.
-  if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) {
-    return failed(`file "${manifest.file}" must be a plain file name next to the manifest`);
-  }
-  return { ok: true, manifest, dir, source, named: manifest.id === id, manifestFile: name };
 }
