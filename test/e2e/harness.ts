@@ -9,7 +9,7 @@ import { TRAINING_ENGINE_OPTIONS } from '../../electron/main/engine/process-engi
 import type { ChooseSavePath } from '../../electron/main/services/save-as.js';
 import { startServices, type Services, type StartServicesOptions } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
-import { launchChromium, openApp, type AppPage } from './chromium-page.js';
+import { appLoaded, launchChromium, openApp, type AppPage } from './chromium-page.js';
 import type { E2eServices } from './image-route.js';
 import { startRendererServer } from './renderer-servers.js';
 
@@ -138,4 +138,33 @@ export function useE2eSession(prefix: string, prepare: (file: (name: string) => 
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
   return { file, page: () => started().app.page, app: () => started().app, services: () => started().services, saveDialog: () => started().saveDialog };
+}
+
+/**
+ * For a test file whose tests start the app themselves, often more than once on the same user-data
+ * folder (what a start finds there is the point): `restart` closes the session there is and starts
+ * another, its window loaded. The temp folder and the last session go after the file.
+ */
+export function useRestartedSessions(prefix: string): { file(name: string): string; restart(): Promise<Page>; session(): E2eSession } {
+  let workDir = '';
+  let current: E2eSession | undefined;
+  const file = (name: string) => path.join(workDir, name);
+  beforeAll(async () => {
+    workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-e2e-${prefix}-`));
+  });
+  afterAll(async () => {
+    await current?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+  const restart = async () => {
+    await current?.close();
+    current = await startE2eSession(file('user-data'));
+    await appLoaded(current.app.page);
+    return current.app.page;
+  };
+  const session = () => {
+    if (!current) throw new Error('no e2e session started yet');
+    return current;
+  };
+  return { file, restart, session };
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appLoaded, dropFile } from './chromium-page.js';
-import { installModelCopy, repoRoot, startE2eSession, type E2eSession } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dropFile } from './chromium-page.js';
+import { installModelCopy, repoRoot, useRestartedSessions } from './harness.js';
 
 /**
  * A model ONNX Runtime cannot load (random bytes, no checksum in its manifest) is offered until
@@ -13,28 +12,15 @@ import { installModelCopy, repoRoot, startE2eSession, type E2eSession } from './
  * opens with the model chosen before it (review of 2026-12-07).
  */
 describe('a model that fails its first Deblur', () => {
-  let workDir = '';
-  let session: E2eSession | undefined;
-  const file = (name: string) => path.join(workDir, name);
-  const restart = async () => {
-    await session?.close();
-    session = await startE2eSession(file('user-data'));
-    await appLoaded(session.app.page);
-    return session.app.page;
-  };
+  const { file, restart } = useRestartedSessions('failed-model');
 
   beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-failed-model-'));
     const dir = await installModelCopy(file('user-data'), 'noise', 'Noise');
     await writeFile(path.join(dir, 'noise.onnx'), randomBytes(50_000));
     const manifestPath = path.join(dir, 'noise.manifest.json');
     const { sha256: _, ...manifest } = JSON.parse(await readFile(manifestPath, 'utf8')) as { sha256?: string };
     await writeFile(manifestPath, JSON.stringify(manifest));
     await sharp(path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24/kodim01.png')).resize(240).jpeg().toFile(file('p.jpg'));
-  });
-  afterAll(async () => {
-    await session?.close();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
   it('is marked as unusable in the menu and Your models, and is not the model the next start opens with', async () => {

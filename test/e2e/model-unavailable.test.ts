@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, dropFolder } from './chromium-page.js';
-import { installModelCopy, repoRoot, startE2eSession, type E2eSession } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dropFile, dropFolder } from './chromium-page.js';
+import { installModelCopy, repoRoot, useRestartedSessions } from './harness.js';
 
 const CANVAS = '[data-testid="canvas"]';
 /** The window gets the focus back: the model list is read again. */
@@ -17,18 +16,9 @@ const refocus = (page: Page) => page.evaluate(() => (globalThis as unknown as { 
  * and runs nothing in its place, in Chromium over the real services and library.
  */
 describe('a chosen model that can no longer be used', () => {
-  let workDir = '';
-  let session: E2eSession | undefined;
-  const file = (name: string) => path.join(workDir, name);
-  const restart = async () => {
-    await session?.close();
-    session = await startE2eSession(file('user-data'));
-    await appLoaded(session.app.page);
-    return session.app.page;
-  };
+  const { file, restart, session } = useRestartedSessions('unavailable');
 
   beforeAll(async () => {
-    workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-unavailable-'));
     await installModelCopy(file('external-disk'), 'holiday', 'Holiday fine-tune');
     await mkdir(file('user-data/models'), { recursive: true });
     await symlink(file('external-disk/models/holiday'), file('user-data/models/holiday'), 'dir');
@@ -38,10 +28,6 @@ describe('a chosen model that can no longer be used', () => {
     const kodak = path.resolve(repoRoot, '../shared/data/photos-extra/Kodak24/kodim01.png');
     await sharp(kodak).resize(200).jpeg().toFile(file('card/a.jpg'));
     await sharp(kodak).resize(240).jpeg().toFile(file('p.jpg'));
-  });
-  afterAll(async () => {
-    await session?.close();
-    if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
   it('a default model on a disk not connected is named with why at start; a dropped folder is not deblurred with another model', async () => {
@@ -67,7 +53,7 @@ describe('a chosen model that can no longer be used', () => {
   });
 
   it('a model chosen in this window whose folder is moved away: Deblur is refused, naming it, until another is chosen', async () => {
-    const page = session!.app.page;
+    const page = session().app.page;
     await page.locator('header select').selectOption({ label: 'Night' });
     await dropFile(page, CANVAS, file('p.jpg'), 'image/jpeg');
     await expect.poll(() => page.getByTestId('meta-file').textContent(), { timeout: 30_000 }).toBe('p.jpg');
