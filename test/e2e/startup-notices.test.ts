@@ -93,6 +93,33 @@ describe('notices and reasons a user is told', () => {
     await expect.poll(banners).toEqual(['JPEG / WebP quality must be a whole number from 1 to 100.', 'The strength at start must be a whole number from 0 to 100.']);
   });
 
+  it('many at once in a small window: the newest is scrolled to, they are counted, and Dismiss all clears them', async () => {
+    const size = page().viewportSize()!;
+    await page().setViewportSize({ width: 900, height: 600 });
+    for (const [testId, value] of [['setting-quality', '0'], ['setting-max-megapixels', '5000'], ['setting-output-suffix', '-2']] as const) {
+      await page().getByTestId(testId).fill(value);
+      await page().getByTestId(testId).press('Tab');
+    }
+    // Quality's words again (the test before left them): still one banner.
+    await expect.poll(async () => (await banners()).length).toBe(4);
+    expect(await page().getByTestId('error-summary').textContent()).toContain('4 messages');
+    // The last one raised (the ending) is in sight within the stack, not below its fold.
+    const inSight = () =>
+      page().evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } | null; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { top: number; bottom: number } }> } }).document;
+        const stack = doc.querySelector('.banners')!.getBoundingClientRect();
+        const all = doc.querySelectorAll('[data-testid="error-banner"]');
+        const last = all[all.length - 1]!.getBoundingClientRect();
+        return last.top >= stack.top && last.bottom <= stack.bottom + 1;
+      });
+    await expect.poll(inSight).toBe(true);
+    expect((await banners()).at(-1)).toContain('The result name ending must be');
+    await page().getByTestId('dismiss-all-errors').click();
+    await expect.poll(banners).toEqual([]);
+    expect(await page().getByTestId('error-summary').count()).toBe(0);
+    await page().setViewportSize(size);
+  });
+
   it('why deblurring left the graphics card is reached by keyboard and read, not only a tooltip', async () => {
     const why = page().getByRole('button', { name: 'Why not CUDA?' });
     await expect.poll(() => why.count(), { timeout: 30_000 }).toBe(1);
