@@ -4,11 +4,9 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { listModels, unlistedModels, type LibraryOptions } from './library.js';
+import { loadManifest, MANIFEST_SUFFIX, MAX_MODEL_BYTES } from './library-folder.js';
 import { modelManifestSchema } from './manifest.js';
 import { modelNameKey } from './model-name.js';
-
-const MANIFEST_SUFFIX = '.manifest.json';
-const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 /**
  * Copies a model folder (one `<id>.manifest.json` beside its ONNX file, as Unshake saves its
@@ -29,20 +27,10 @@ export async function importModel(folder: string, options: LibraryOptions & { us
     refuse(onnx ? `${onnx} has no Unshake manifest (<id>.manifest.json) beside it; it may be another app's model, which Unshake cannot run` : 'it holds no Unshake model (a <id>.manifest.json beside its .onnx file)');
   }
   if (manifests.length > 1) refuse(`it holds ${manifests.length} model manifests; choose a folder with one model`);
-  const manifestName = manifests[0]!;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(path.join(folder, manifestName), 'utf8'));
-  } catch (error) {
-    refuse(error instanceof SyntaxError ? `its manifest ${manifestName} is damaged (not valid JSON)` : `its manifest ${manifestName} cannot be read (${(error as Error).message})`);
-  }
-  const parsed = modelManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    refuse(`its manifest ${manifestName} is not an Unshake model manifest (${issue?.path.join('.') || 'manifest'}: ${issue?.message ?? 'invalid'})`);
-  }
-  const manifest = parsed.data!;
-  if (path.basename(manifest.file) !== manifest.file || manifest.file.startsWith('.')) refuse(`its manifest names "${manifest.file}", not a plain file name beside it`);
+  // Read and checked by the library's own rule (JSON, schema, a plain file name beside it).
+  const entry = await loadManifest(folder, manifests[0]!, 'user');
+  if (!entry.ok) return refuse(entry.reason);
+  const { manifest } = entry;
   const onnxPath = path.join(folder, manifest.file);
   const size = await stat(onnxPath).then((s) => s.size, () => refuse(`its model file ${manifest.file} is missing`));
   if (size > MAX_MODEL_BYTES) refuse(`its model file is ${(size / 2 ** 30).toFixed(1)} GiB; ONNX models cannot exceed 2 GiB`);

@@ -10,6 +10,9 @@ import { modelManifestSchema, type ModelManifest } from './manifest.js';
 
 export const MANIFEST_SUFFIX = '.manifest.json';
 
+/** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
+export const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
 type Source = 'bundled' | 'user';
 
 /** `named`: the manifest sits where its id says (`<id>.manifest.json`, in folder `<id>/` if nested). */
@@ -70,7 +73,8 @@ function brokenLinkEntry(dir: string, e: Named & { brokenTo: string }, source: S
   return { ok: false, id, dir: manifest ? dir : path.join(dir, e.name), source, named: true, brokenLink: !manifest, reason: `${what} links to ${e.brokenTo}, which is not there (is the disk it is on connected?)` };
 }
 
-async function loadManifest(dir: string, name: string, source: Source): Promise<Entry> {
+/** One manifest, read and checked: a model entry, or why it cannot be one (the library's and Import's rule). */
+export async function loadManifest(dir: string, name: string, source: Source): Promise<Entry> {
   const id = name.slice(0, -MANIFEST_SUFFIX.length);
   const failed = (reason: string): Entry => ({ ok: false, id, dir, source, named: true, reason });
   let json: unknown;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
-import { idOf, loadDir, MANIFEST_SUFFIX, type Entry } from './library-folder.js';
+import { idOf, loadDir, MANIFEST_SUFFIX, MAX_MODEL_BYTES, type Entry } from './library-folder.js';
 import type { ModelManifest } from './manifest.js';
 
 /**
@@ -30,8 +30,6 @@ export interface ResolvedModel {
   source: 'bundled' | 'user';
 }
 
-/** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
-const MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 export function bundledModelsDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../weights');

@@ -3,22 +3,20 @@ import { listModels } from '../models/library.js';
 import { modelNameKey } from '../models/model-name.js';
 import { listInterruptedRuns } from './interrupted-runs.js';
 
-/** A new model's name must differ from every model's and interrupted run's name, in any script (modelNameKey). */
-const key = modelNameKey;
-
 /** Who already has a name: a model (by its listed name) or an interrupted run (its name and id). */
 export type NameOwner = { kind: 'model'; name: string } | { kind: 'run'; name: string; id: string };
 
 /**
- * The model or interrupted run that already has `name`, if any. `except`: a model id left out
+ * The model or interrupted run that already has `name` (compared by modelNameKey, in any
+ * script), if any. `except`: a model id left out
  * (a model being renamed keeps its own name, in another case or spacing if the user likes).
  */
 export async function takenNameOwner(modelsDir: string, name: string, bundledDir?: string, { runs = true, except }: { runs?: boolean; except?: string } = {}): Promise<NameOwner | undefined> {
-  const wanted = key(name);
+  const wanted = modelNameKey(name);
   const models = await listModels({ userModelsDir: modelsDir, ...(bundledDir === undefined ? {} : { bundledDir }) });
-  const model = models.find((m) => m.id !== except && key(m.name) === wanted);
+  const model = models.find((m) => m.id !== except && modelNameKey(m.name) === wanted);
   if (model) return { kind: 'model', name: model.name };
-  const run = runs ? (await listInterruptedRuns(modelsDir)).find((r) => key(r.name) === wanted) : undefined;
+  const run = runs ? (await listInterruptedRuns(modelsDir)).find((r) => modelNameKey(r.name) === wanted) : undefined;
   return run ? { kind: 'run', name: run.name, id: run.id } : undefined;
 }
 
