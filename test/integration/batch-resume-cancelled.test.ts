@@ -1,8 +1,7 @@
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jobEnd, ok, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { jobEnd, kodakCard, ok, restartTestServices, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A photo the user cancelled in a batch stays cancelled when the interrupted batch is resumed
@@ -24,8 +23,7 @@ describe('a photo cancelled in a batch that was then interrupted', () => {
   it('is left out when the batch is resumed, and the offer counts it', async () => {
     const first = await startTestServices('resume-cancelled');
     const folder = path.join(first.workDir, 'card');
-    await mkdir(folder);
-    for (const name of NAMES) await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(160).jpeg().toFile(path.join(folder, `${name}.jpg`));
+    await kodakCard(folder, NAMES);
     const reply = ok<BatchReply>(await first.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder', title: 'card' }));
     expect(reply.items).toHaveLength(5);
     // The fourth photo waits behind the others: cancelled while queued. Then the app goes away

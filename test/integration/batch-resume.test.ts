@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS } from '../../electron/common/settings-schema.js';
 import { compactJobJournal } from '../../electron/main/jobs/job-journal-compaction.js';
 import { tempPathBeside } from '../../model/src/image/atomic-file.js';
 import { endedProcessId } from '../fixtures/ended-process.js';
-import { followJob, jobEnds, ok, repoRoot, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
+import { followJob, jobEnds, kodakCard, ok, repoRoot, restartTestServices, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
  * A batch cut off mid-way (the app quit, or crashed) is offered at the next start and resumed
@@ -32,8 +32,7 @@ describe('an interrupted batch, the next time the app starts', () => {
   it('is offered, and Resume finishes it with its own settings: each photo once, earlier results untouched', async () => {
     const first = await startTestServices('resume');
     const folder = path.join(first.workDir, 'card');
-    await mkdir(folder);
-    for (const name of NAMES) await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(160).jpeg().toFile(path.join(folder, `${name}.jpg`));
+    await kodakCard(folder, NAMES);
     // Photos with a selection deblurred in the editor this session: none of that is journaled.
     const opened = ok<{ imageId: string }>(await first.services.dispatch('image:open', { path: path.join(folder, 'kodim01.jpg') }));
     const lasso = Array.from({ length: 500 }, (_, i) => [40 + 30 * Math.cos(i / 80), 40 + 30 * Math.sin(i / 80)]);

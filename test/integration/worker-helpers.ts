@@ -3,6 +3,7 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import type { IpcResult } from '../../electron/common/ipc-contract.js';
 import type { JobSnapshot, JobStatus } from '../../electron/common/job-state.js';
 import { createChildProcessEngine } from '../../electron/main/engine/child-process-engine.js';
@@ -21,6 +22,12 @@ export function sharedPhoto(relative: string): string {
     throw new Error(`Test photo missing: ${file}. These tests need ../shared/data next to the repo (see ../shared/data/fetch-photos.sh).`);
   }
   return file;
+}
+
+/** A memory card of small JPEGs: each Kodak photo `names` names, `edge` px wide, as `<name>.jpg` in `folder`. */
+export async function kodakCard(folder: string, names: readonly string[], edge = 160): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  for (const name of names) await sharp(sharedPhoto(`photos-extra/Kodak24/${name}.png`)).resize(edge).jpeg().toFile(path.join(folder, `${name}.jpg`));
 }
 
 export interface ServicesUnderTest {
