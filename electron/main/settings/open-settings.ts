@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../../common/error-codes.js';
 import { readStoredSettings } from '../../common/stored-settings.js';
 import { ignoredSettingsNotice } from './ignored-settings-notice.js';
+import { misspelledSettings } from './misspelled-settings.js';
 import { createValidatedSettingsStore, type KeyValueBackend, type SettingsStore } from './settings-store.js';
 import { settingsNotice } from './settings-notice.js';
 import { parseSettingsText } from './settings-text.js';
@@ -26,15 +27,19 @@ export function openSettingsStore(file: string, open: OpenBackend): SettingsStor
     inMemory = true;
     if (!problem) return withNotice(backend, settingsNotice(file, { kind: 'unreadable', ...whyUnreadable(error) }, true));
   }
-  return withNotice(backend, problem ? settingsNotice(file, problem, inMemory) : ignoredSettingsNotice(file, ignoredIn(backend)));
+  return withNotice(backend, problem ? settingsNotice(file, problem, inMemory) : noticeOfUnused(file, backend));
 }
 
-/** Values the file holds that cannot be used (a hand edit's "quality": 300): said, not silently replaced. */
-function ignoredIn(backend: KeyValueBackend) {
+/**
+ * Values the file holds that cannot be used (a hand edit's "jpegQuality": 300) and keys that are
+ * one of ours misspelled ("jpegquality"): said, not silently replaced.
+ */
+function noticeOfUnused(file: string, backend: KeyValueBackend): ErrorInfo | null {
   try {
-    return readStoredSettings(backend.store).ignored;
+    const stored = backend.store;
+    return ignoredSettingsNotice(file, readStoredSettings(stored).ignored, misspelledSettings(stored));
   } catch {
-    return [];
+    return null;
   }
 }
 

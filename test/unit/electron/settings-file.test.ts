@@ -93,6 +93,30 @@ describe('hand-edited values that cannot be used', () => {
   });
 });
 
+describe('hand-edited keys that are one of ours misspelled', () => {
+  it('are named with the spelling Unshake knows and the value in force; other unknown keys (a newer version’s) are not', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), '{ "jpeg_quality": 80, "DefaultStrenght": 0.5, "outputformat": "png", "newFeature": true, "mode": 1 }');
+    const store = createConfSettingsStore(dir);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    const message = store.takeNotice()?.message;
+    expect(message).toContain(`Unshake could not use 3 settings in ${settingsFile(dir)}, so it uses their defaults:`);
+    expect(message).toContain('"jpeg_quality" is not a setting Unshake knows; JPEG / WebP quality is spelled "jpegQuality": 95 is used.');
+    expect(message).toContain('"DefaultStrenght" is not a setting Unshake knows; Strength at start is spelled "defaultStrength": 100 % is used.');
+    expect(message).toContain('"outputformat" is not a setting Unshake knows; Save as is spelled "outputFormat": “Same” is used.');
+    expect(message).not.toMatch(/newFeature|"mode"/);
+  });
+
+  it('are not named once the setting itself is in the file (set in the app since)', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), '{ "jpegquality": 80 }');
+    createConfSettingsStore(dir).set({ jpegQuality: 80 });
+    const next = createConfSettingsStore(dir);
+    expect(next.get().jpegQuality).toBe(80);
+    expect(next.takeNotice()).toBeNull();
+  });
+});
+
 describe('a settings file that cannot be read', () => {
   it('a folder named settings.json: the app starts with the defaults in memory, says why and where, and leaves it', () => {
     const dir = freshDir();
