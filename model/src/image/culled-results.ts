@@ -20,6 +20,22 @@ export async function culledResults(folder: string, names: readonly string[], su
   return results;
 }
 
+/**
+ * Which of `names` in `folder` are Unshake's results named with an ending no longer set
+ * (a-sharp.jpg after the ending went back to -unshaken): a name that is a photo's (among `stems`)
+ * with more after it, carrying the source fingerprint. Without this a later batch deblurred them
+ * as photos, sharpening a result twice. Only such names are read, and only their headers.
+ */
+export async function resultsOfEarlierEndings(folder: string, names: readonly string[], stems: ReadonlySet<string>): Promise<Set<string>> {
+  const results = new Set<string>();
+  for (const name of names) {
+    const stem = path.basename(name, path.extname(name));
+    if (![...stems].some((photo) => photo.length < stem.length && stem.startsWith(photo))) continue;
+    if ((await resultSources(path.join(folder, name)).catch(() => null)) !== null) results.add(name);
+  }
+  return results;
+}
+
 const MAX_NAMED = 5;
 
 /** Said of the results `culledResults` found, once for a whole batch. */

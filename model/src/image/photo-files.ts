@@ -3,7 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
-import { culledResults, culledResultsNote, onlyCulledResultsMessage } from './culled-results.js';
+import { culledResults, culledResultsNote, onlyCulledResultsMessage, resultsOfEarlierEndings } from './culled-results.js';
 import { isOutputName, isOutputNameOfAny } from './output-path.js';
 import { isPhotoName, photoTypesInWords } from '../../../electron/common/photo-types.js';
 
@@ -26,8 +26,9 @@ export interface ResultNaming {
 /**
  * The photos named by paths for a batch, each once: files as given, folders scanned (not their
  * subfolders) for photo files in name order, leaving out hidden files and our own results — a
- * `photo-unshaken.jpg` whose `photo.*` is beside it, or one with no photo beside it that carries
- * Unshake's fingerprint (its photo culled since: said in `onLeftOut`); a photographer's own
+ * `photo-unshaken.jpg` whose `photo.*` is beside it, a `photo-<earlier ending>.jpg` beside it that
+ * carries Unshake's fingerprint, or a result with no photo beside it that carries that fingerprint
+ * (its photo culled since: said in `onLeftOut`); a photographer's own
  * "x-unshaken.jpg" is a photo. A file named by itself is taken even so (deblurring a result again
  * on purpose). A file that is not a photo after all fails on its own when deblurred.
  */
@@ -133,7 +134,8 @@ async function photosInFolder(folder: string, known: KnownResults): Promise<{ na
     if (file) candidates.push(e.name);
   }
   const stems = await photoStemsNear(folder, candidates, known.resultsSubfolder);
-  const byItsName = candidates.filter((name) => !isOurResult(name, stems, known.suffixes));
+  const earlierEndings = await resultsOfEarlierEndings(folder, candidates, stems);
+  const byItsName = candidates.filter((name) => !isOurResult(name, stems, known.suffixes) && !earlierEndings.has(name));
   const culled = await culledResults(folder, byItsName, known.suffixes);
   const names = byItsName.filter((name) => !culled.has(name)).sort(byName);
   if (names.length === 0 && culled.size > 0) throw new UnshakeError('FILE_NOT_FOUND', onlyCulledResultsMessage(folder, culled.size));

@@ -137,6 +137,21 @@ describe('photos of a batch', () => {
     expect(planBatch([path.join(card, 'a.jpg')], { suffix: '-sharp' }).map((i) => i.output)).toEqual([path.join(card, 'a-sharp.jpg')]);
   });
 
+  it('knows results named with an ending set earlier (they carry Unshake’s fingerprint) beside their photos, in the folder and its results subfolder', async () => {
+    const { dir, photo, result } = await resultsFolder('earlier-ending', ['Unshaken']);
+    for (const [name, colour] of [['a.png', '#f00'], ['b.png', '#0f0']] as const) await photo(name, colour);
+    await result('a.png', 'a-sharp.png');
+    await result('a.png', 'a-sharp-crisp.png');
+    await result('b.png', 'Unshaken/b-final.png');
+    // The photographer's own a-print.png (no fingerprint) and a result of a photo not beside it stay photos.
+    await photo('a-print.png', '#00f');
+    await result('b.png', 'c-sharp.png');
+    expect(names(await photoFilesIn([dir]))).toEqual(['earlier-ending/a-print.png', 'earlier-ending/a.png', 'earlier-ending/b.png', 'earlier-ending/c-sharp.png']);
+    await expect(photoFilesIn([path.join(dir, 'Unshaken')])).rejects.toThrow(/holds no photos/);
+    // Given by itself it is deblurred: that is deliberate.
+    expect(names(await photoFilesIn([path.join(dir, 'a-sharp.png')]))).toEqual(['earlier-ending/a-sharp.png']);
+  });
+
   it('a folder whose photos are all in subfolders (a card’s DCIM) names those to drop instead', async () => {
     const dcim = path.join(tempDir(), 'DCIM');
     for (const sub of ['100CANON', '101CANON', 'MISC', '.thumbs']) await mkdir(path.join(dcim, sub), { recursive: true });
