@@ -34,22 +34,45 @@ async function images(dir: string): Promise<string[]> {
   return names.filter(isTrainingPhotoName).sort();
 }
 
+/**
+ * Whether an index.tsv cell names a file outside its folder: absolute in POSIX or Windows terms
+ * (`/x`, `C:\x`, `C:x`, a `\\host\share` network share) or climbing out with `..`. Judged with
+ * `\` as a separator too, so an index means the same on every system. Only what the user
+ * handed over is read (decisions.md, "index.tsv rows name files inside their folder").
+ */
+function outsideFolder(cell: string): boolean {
+  const slashed = cell.replace(/\\/g, '/');
+  if (path.posix.isAbsolute(slashed) || path.win32.isAbsolute(cell) || /^[a-z]:/i.test(cell)) return true;
+  return path.posix.normalize(slashed).split('/')[0] === '..';
+}
+
 function fromIndex(dir: string, text: string): Discovery {
-  const [header, ...rows] = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const columns = (header ?? '').split('\t').map((c) => c.trim());
+  const lines = text.split(/\r?\n/).map((line, i) => ({ line, number: i + 1 })).filter(({ line }) => line.trim() !== '' && !line.startsWith('#'));
+  const [header, ...rows] = lines;
+  const columns = (header?.line ?? '').split('\t').map((c) => c.trim());
   const b = columns.indexOf('blurred');
   const s = columns.indexOf('sharp');
   if (b < 0 || s < 0) {
     throw new UnshakeError('INVALID_REQUEST', `${path.join(dir, 'index.tsv')} needs "blurred" and "sharp" columns (found: ${columns.join(', ')}).`);
   }
-  const pairs = rows.map((row) => {
-    const cells = row.split('\t').map((c) => c.trim());
+  const pairs: PairCandidate[] = [];
+  const unmatched: Discovery['unmatched'] = [];
+  for (const { line, number } of rows) {
+    const cells = line.split('\t').map((c) => c.trim());
+    const blurred = cells[b] ?? '';
+    const sharp = cells[s] ?? '';
+    const outside = [blurred, sharp].find(outsideFolder);
+    if (outside !== undefined) {
+      // Counted as a blurred photo without its partner: a pair eval cannot score either.
+      const reason = `line ${number} names a file outside the folder: ${outside}; list the photos inside it, by their path from the folder`;
+      unmatched.push({ file: path.join(dir, 'index.tsv'), reason, side: 'blurred' });
+      continue;
+    }
     // Named by the blurred file's path as listed, less its extension: rows from different
     // folders often share a file name (seqA/blur/000047.png, seqB/blur/000047.png).
-    const blurred = cells[b] ?? '';
-    return { name: blurred.replace(/\\/g, '/').replace(/\.[^./]+$/, ''), blurred: path.resolve(dir, blurred), sharp: path.resolve(dir, cells[s] ?? '') };
-  });
-  return { layout: 'index.tsv', pairs, unmatched: [] };
+    pairs.push({ name: blurred.replace(/\\/g, '/').replace(/\.[^./]+$/, ''), blurred: path.resolve(dir, blurred), sharp: path.resolve(dir, sharp) });
+  }
+  return { layout: 'index.tsv', pairs, unmatched };
 }
 
 /** One side's files by match key; the key is lower-cased, as macOS and Windows compare names. */

@@ -45,17 +45,19 @@ describe('eval --set finds pairs as the fine-tuner does', () => {
     expect(firstOfSet(found)).toEqual({ pairs: found.pairs, unpaired: found.unpaired });
   });
 
-  it('reads index.tsv with comment lines and absolute paths, and keeps same-named files of different folders apart', async () => {
+  it('reads index.tsv with comment lines, keeps same-named files of different folders apart, and refuses a file outside the set', async () => {
     const set = path.join(tmp, 'index');
     const elsewhere = await put(path.join(tmp, 'elsewhere', 'ref.png'), await png(100));
-    for (const seq of ['seqA', 'seqB']) {
+    for (const seq of ['seqA', 'seqB', 'seqC']) {
       await put(path.join(set, seq, 'blur', '000047.png'), await png(90));
       await put(path.join(set, seq, 'sharp', '000047.png'), await png(100));
     }
-    await put(path.join(set, 'index.tsv'), ['# pairs from camera X', 'blurred\tsharp', 'seqA/blur/000047.png\tseqA/sharp/000047.png', `seqB/blur/000047.png\t${elsewhere}`].join('\n'));
-    const { pairs } = await findPairs(set);
+    const rows = ['seqA/blur/000047.png\tseqA/sharp/000047.png', 'seqB/blur/000047.png\tseqB/sharp/000047.png', `seqC/blur/000047.png\t${elsewhere}`];
+    await put(path.join(set, 'index.tsv'), ['# pairs from camera X', 'blurred\tsharp', ...rows].join('\n'));
+    const { pairs, unpaired } = await findPairs(set);
     expect(pairs.map((p) => p.name)).toEqual(['seqA/blur/000047.png', 'seqB/blur/000047.png']);
-    expect(pairs[1]!.sharp).toBe(elsewhere);
+    // Only files inside the set are read, as for fine-tuning: the row is a pair that cannot be scored.
+    expect(unpaired).toEqual([{ name: 'index.tsv', reason: `line 5 names a file outside the folder: ${elsewhere}; list the photos inside it, by their path from the folder` }]);
   });
 });
 
