@@ -3,18 +3,26 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobStatus } from '../../common/job-state.js';
+import { batchRunIdSchema } from '../../common/ipc-schemas.js';
+import { modelIdSchema } from '../../common/model-id.js';
+import { pathSchema } from '../../common/path-schema.js';
 import { storedSettingsSchema } from '../../common/settings-schema.js';
+
+/** A path as recorded: absolute here, as a batch's paths always are (another system's, or a hand edit, is not). */
+const recordedPathSchema = pathSchema.refine((value) => path.isAbsolute(value), 'not an absolute path on this system');
 
 /**
  * What a batch needs to run again after a crash or quit: what the user handed over and the
  * settings it ran with (never a photo list, a mask or a result: the results on disk say what is done).
+ * Its ids and paths are held to the IPC contract's own rules (job:batch-interrupted is built
+ * from it): a record that breaks them is kept aside and told, not offered (job-journal-aside.ts).
  */
 export const batchRunRecordSchema = z.object({
-  runId: z.string().min(1).max(100),
+  runId: batchRunIdSchema,
   title: z.string().min(1).max(300),
-  paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+  paths: z.array(recordedPathSchema).min(1).max(10_000),
   strength: z.number().min(0).max(1),
-  modelId: z.string().min(1).max(200),
+  modelId: modelIdSchema,
   // Kept as written and read field by field on resume (settingsInForce): a newer version's key or
   // one bad value falls back to its default there, never a reason to drop the batch.
   settings: storedSettingsSchema.catch({}),
@@ -28,7 +36,7 @@ export const batchRunRecordSchema = z.object({
    * Photos the user cancelled in an earlier run of this batch (one resumed): left out again. A
    * record of an older version has none, read as none cancelled.
    */
-  cancelled: z.array(z.string().min(1).max(4096)).default([]),
+  cancelled: z.array(recordedPathSchema).default([]),
 });
 export type BatchRunRecord = z.infer<typeof batchRunRecordSchema>;
 

@@ -9,7 +9,10 @@ import { resultFoldersOf } from '../../../model/src/image/batch-results.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import type { ServiceContext } from './context.js';
 
-type StartBatch = (request: IpcParsedRequest<'batch'>, options: { settings: Settings; leftOut: string[]; cancelled: readonly string[] }) => Promise<IpcResponse<'batch'>>;
+type StartBatch = (
+  request: IpcParsedRequest<'batch'>,
+  options: { settings: Settings; leftOut: string[]; cancelled: readonly string[]; handedOverBefore: true },
+) => Promise<IpcResponse<'batch'>>;
 
 /**
  * Batches an earlier session left unfinished (a crash, a kill, a quit mid-batch): listed for the
@@ -49,12 +52,17 @@ export function createBatchResumeServices(
             `${what} (moved, renamed, or on a disk that is not connected), so the batch cannot be resumed. Connect the disk and try again, or drop the folder where it is now (photos already done are skipped) and Dismiss this one.`,
           );
         }
-        // The user handed these over in the session that started the batch; Resume hands them over again.
-        for (const p of present) context.granted.grant(p);
+        // The user handed these over in the session that started the batch: planned as such, and
+        // granted again only once it has started (below), never before a check could refuse it.
         const reply = await startBatch(
           { paths: present, strength: run.strength, modelId: run.modelId, title: run.title },
           // Photos the user cancelled before the interruption stay cancelled: a resume finishes the rest.
-          { settings: settingsForRerun(settingsInForce(run.settings), context.settings.get()), leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`), cancelled: run.cancelled },
+          {
+            settings: settingsForRerun(settingsInForce(run.settings), context.settings.get()),
+            leftOut: gone.map((p) => `${p} is no longer there: its photos were left out.`),
+            cancelled: run.cancelled,
+            handedOverBefore: true,
+          },
         ).catch((error: unknown) => {
           // Its model was deleted by hand since: a resume runs with no other.
           if (!(error instanceof UnshakeError) || error.code !== 'MODEL_NOT_FOUND') throw error;
@@ -64,6 +72,9 @@ export function createBatchResumeServices(
             { cause: error },
           );
         });
+        // Run again names these paths, as after a drop. A disk's root is never granted: it would
+        // open every file on it to the page (a record can name one, edited or damaged).
+        for (const p of present) if (path.dirname(p) !== p) context.granted.grant(p);
         store.close(runId);
         return { ...reply, paths: present };
       } finally {

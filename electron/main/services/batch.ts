@@ -17,6 +17,7 @@ import { newId } from '../ids.js';
 import { locateModel } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
 import { reportExecutionProvider, type ServiceContext } from './context.js';
+import { requireAbsolutePath } from './paths.js';
 
 /**
  * Queues a batch: one 'batch-item' job per photo of the dropped folders and files, each written
@@ -102,8 +103,9 @@ export function createBatchService(context: ServiceContext): {
   const planning = new PQueue({ concurrency: 1 });
   const startBatch = (request: IpcParsedRequest<'batch'>, options: StartOptions): Promise<IpcResponse<'batch'>> =>
     planning.add(() => planBatchNow(request, options));
-  const planBatchNow = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes, cancelled = [] }: StartOptions): Promise<IpcResponse<'batch'>> => {
-    const paths = request.paths.map((p) => context.granted.require(p, 'photo or folder path'));
+  const planBatchNow = async (request: IpcParsedRequest<'batch'>, { settings, leftOut: notes, cancelled = [], handedOverBefore = false }: StartOptions): Promise<IpcResponse<'batch'>> => {
+    const what = 'photo or folder path';
+    const paths = request.paths.map((p) => (handedOverBefore ? requireAbsolutePath(p, what) : context.granted.require(p, what)));
     // The model is the whole batch's: one that is not there (or its manifest or file damaged) is
     // one error now, not the same failure for every photo of the folder. Checked here in main,
     // without reading the file: the engine may be busy with a deblur for minutes, and the drop
@@ -260,6 +262,11 @@ interface StartOptions {
   leftOut: string[];
   /** Photos the user cancelled in the interrupted run being resumed: left out again. */
   cancelled?: readonly string[];
+  /**
+   * The paths were handed over in the session that started the batch (a resume, from its journal
+   * record): planned without a grant of this one, so a resume that fails hands nothing over.
+   */
+  handedOverBefore?: boolean;
 }
 
 /** Photos a resume leaves out because the user cancelled them before the interruption. */

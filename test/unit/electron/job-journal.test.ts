@@ -9,6 +9,7 @@ import { compactJobJournal } from '../../../electron/main/jobs/job-journal-compa
 const run = (runId: string, queued: number) => ({ runId, title: runId, paths: [`/photos/${runId}`], strength: 1, modelId: 'base', settings: DEFAULT_SETTINGS, photos: queued + 1, alreadyDone: 1, queued, startedAt: 1 });
 const status = (job: string, group: string, s: string) => ({ job, group, status: s });
 
+// Run ids are as the app makes them (batch_ and 8–32 letters or digits): a record with another is kept aside.
 // Each test's folder goes after it (one holds a 700 MB sparse file).
 const dirs: string[] = [];
 const tempDir = () => {
@@ -26,21 +27,21 @@ describe('job journal compaction', () => {
       { at: 'x', snapshot: { id: 'job_old', kind: 'deblur', state: { status: 'queued' } }, input: { path: '/photos/secret.jpg', mask: { shapes: [] } } },
       { batch: run('batch_finished', 2) }, status('j1', 'batch_finished', 'done'), status('j2', 'batch_finished', 'failed'),
       { batch: run('batch_cancelled', 2) }, status('j3', 'batch_cancelled', 'done'), status('j4', 'batch_cancelled', 'cancelled'),
-      { batch: run('batch_cut', 3) }, status('j5', 'batch_cut', 'running'), status('j5', 'batch_cut', 'done'), status('j6', 'batch_cut', 'running'),
+      { batch: run('batch_cut00000', 3) }, status('j5', 'batch_cut00000', 'running'), status('j5', 'batch_cut00000', 'done'), status('j6', 'batch_cut00000', 'running'),
       { batch: run('batch_dismissed', 1) }, { closed: 'batch_dismissed' },
-      { batch: run('batch_ghost', 1) },
+      { batch: run('batch_ghost000', 1) },
     ];
     await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{"job":"j6","gr`);
     const { interrupted, notice } = await compactJobJournal(file);
     expect(notice).toBeNull();
-    expect(interrupted.map((r) => [r.runId, r.done])).toEqual([['batch_cut', 2], ['batch_ghost', 1]]);
+    expect(interrupted.map((r) => [r.runId, r.done])).toEqual([['batch_cut00000', 2], ['batch_ghost000', 1]]);
     const text = await readFile(file, 'utf8');
     expect(text.trim().split('\n').map((line) => Object.keys(JSON.parse(line) as object))).toEqual([['at', 'interrupted'], ['at', 'interrupted']]);
     expect(text).not.toContain('secret');
     // Compacting again changes nothing; a close after it drops the batch for good.
     expect(await compactJobJournal(file)).toEqual({ interrupted, notice: null });
-    await writeFile(file, `${await readFile(file, 'utf8')}${JSON.stringify({ closed: 'batch_cut' })}\n`);
-    expect((await compactJobJournal(file)).interrupted.map((r) => r.runId)).toEqual(['batch_ghost']);
+    await writeFile(file, `${await readFile(file, 'utf8')}${JSON.stringify({ closed: 'batch_cut00000' })}\n`);
+    expect((await compactJobJournal(file)).interrupted.map((r) => r.runId)).toEqual(['batch_ghost000']);
   });
 
   it('keeps the photos the user cancelled with an interrupted batch; one whose open photos were all cancelled has ended', async () => {
@@ -48,17 +49,17 @@ describe('job journal compaction', () => {
     const cancel = (job: string, group: string, photo: string) => [{ cancelledPhoto: { group, photo } }, status(job, group, 'cancelled')];
     const lines = [
       // Before this field, an interrupted line named no cancelled photo: read as none.
-      { interrupted: { ...run('batch_older', 2), done: 1 } },
-      { batch: run('batch_cut', 3) }, status('j1', 'batch_cut', 'done'), ...cancel('j2', 'batch_cut', '/photos/batch_cut/b.jpg'), status('j3', 'batch_cut', 'running'),
-      { batch: { ...run('batch_again', 2), cancelled: ['/photos/batch_again/x.jpg'] } }, status('j4', 'batch_again', 'queued'),
-      { batch: run('batch_all_cancelled', 2) }, status('j5', 'batch_all_cancelled', 'done'), ...cancel('j6', 'batch_all_cancelled', '/photos/secret.jpg'),
+      { interrupted: { ...run('batch_older000', 2), done: 1 } },
+      { batch: run('batch_cut00000', 3) }, status('j1', 'batch_cut00000', 'done'), ...cancel('j2', 'batch_cut00000', '/photos/batch_cut00000/b.jpg'), status('j3', 'batch_cut00000', 'running'),
+      { batch: { ...run('batch_again000', 2), cancelled: ['/photos/batch_again000/x.jpg'] } }, status('j4', 'batch_again000', 'queued'),
+      { batch: run('batch_allcancelled', 2) }, status('j5', 'batch_allcancelled', 'done'), ...cancel('j6', 'batch_allcancelled', '/photos/secret.jpg'),
     ];
     await writeFile(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     const { interrupted } = await compactJobJournal(file);
     expect(interrupted.map((r) => [r.runId, r.done, r.cancelled])).toEqual([
-      ['batch_older', 1, []],
-      ['batch_cut', 2, ['/photos/batch_cut/b.jpg']],
-      ['batch_again', 1, ['/photos/batch_again/x.jpg']],
+      ['batch_older000', 1, []],
+      ['batch_cut00000', 2, ['/photos/batch_cut00000/b.jpg']],
+      ['batch_again000', 1, ['/photos/batch_again000/x.jpg']],
     ]);
     expect(await readFile(file, 'utf8')).not.toContain('secret');
     expect((await compactJobJournal(file)).interrupted).toEqual(interrupted);
