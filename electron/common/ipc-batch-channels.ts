@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { batchRunIdSchema, batchStartedSchema, errorInfoSchema, jobIdSchema } from './ipc-schemas.js';
 import { jobSnapshotSchema } from './job-state.js';
 import { modelIdSchema } from './model-id.js';
+import { pathSchema } from './path-schema.js';
 
 /**
  * The IPC contract's batch channels (job:batch and what the batch panel does with a batch): part
@@ -14,7 +15,7 @@ export const batchChannels = {
     request: z
       .object({
         /** Photos and folders (a folder: its photos, not its subfolders). */
-        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+        paths: z.array(pathSchema).min(1).max(10_000),
         strength: z.number().min(0).max(1),
         modelId: modelIdSchema,
         /** What was dropped, for people ("Holiday", "3 items"): shown again after a reload. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { modelIdSchema, modelNameSchema } from './model-id.js';
+import { pathSchema } from './path-schema.js';
 import type { ErrorInfo } from './error-codes.js';
 import { batchChannels } from './ipc-batch-channels.js';
 import { trainingChannels } from './ipc-training-channels.js';
@@ -46,7 +47,7 @@ export const ipcContract = {
     channel: 'image:open',
     request: z
       .object({
-        path: z.string().min(1).max(4096),
+        path: pathSchema,
         /** The longest edge of the window's screen in device pixels: the preview is made to cover it. */
         screenEdge: z.number().int().positive().max(65536).optional(),
       })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobIdSchema } from './ipc-schemas.js';
+import { pathSchema } from './path-schema.js';
 import { interruptedRunSchema, newTrainingRunSchema, stoppedRunSchema, trainingRunIdSchema } from './training.js';
 
 /**
@@ -20,7 +21,7 @@ export const trainingChannels = {
    */
   trainResume: {
     channel: 'train:resume',
-    request: z.object({ runId: trainingRunIdSchema, folder: z.string().min(1).max(4096).optional() }).strict(),
+    request: z.object({ runId: trainingRunIdSchema, folder: pathSchema.optional() }).strict(),
     response: z.object({ jobId: jobIdSchema, runId: trainingRunIdSchema }),
     progress: true,
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelIdSchema } from './model-id.js';
 
 export const OUTPUT_FORMATS = ['same', 'jpeg', 'png', 'tiff', 'webp'] as const;
 /** Where a batch writes: next to each photo, or in this folder beside each photo. */
@@ -35,7 +36,7 @@ export const outputSuffixSchema = z
 
 /** Field rules without defaults, so a partial patch never resets unrelated settings. */
 const settingsFields = {
-  defaultModelId: z.string().min(1).max(200),
+  defaultModelId: modelIdSchema,
   defaultStrength: z.number().min(0).max(1),
   outputFormat: z.enum(OUTPUT_FORMATS),
   jpegQuality: z.number().int().min(QUALITY_RANGE.min).max(QUALITY_RANGE.max),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { errorInfoSchema, jobIdSchema } from './ipc-schemas.js';
 import { MODEL_ID_PATTERN, modelIdSchema } from './model-id.js';
+import { pathSchema } from './path-schema.js';
 import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE } from './training-crop.js';
 
 /**
@@ -29,7 +30,7 @@ export const newTrainingRunSchema = z
     /** A library model: never a file (the command line's --base FILE.onnx is its own). */
     baseModelId: modelIdSchema,
     source: z.enum(TRAINING_SOURCES),
-    folder: z.string().min(1).max(4096),
+    folder: pathSchema,
     name: z.string().trim().min(1, 'Give the new model a name.').max(200),
     steps: z.number().int().min(1).max(1_000_000),
     settings: fineTuneSettingsSchema.optional(),

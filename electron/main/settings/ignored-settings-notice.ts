@@ -5,7 +5,7 @@ import type { MisspelledSetting } from './misspelled-settings.js';
 
 /** Each setting as the Output panel names it, what the file may hold, and a value in the panel's words. */
 const WORDS: { [K in keyof Settings]: { name: string; allowed: string; say: (value: Settings[K]) => string } } = {
-  defaultModelId: { name: 'Model at start', allowed: 'a model’s id, such as "base"', say: (id) => `"${id}"` },
+  defaultModelId: { name: 'Model at start', allowed: 'a model’s id (lower-case letters, digits, ".", "_" and "-"), such as "base"', say: (id) => `"${id}"` },
   defaultStrength: { name: 'Strength at start', allowed: 'a number from 0 to 1 (0.6 is 60 %)', say: (strength) => `${Math.round(strength * 100)} %` },
   outputFormat: { name: 'Save as', allowed: OUTPUT_FORMATS.map((format) => `"${format}"`).join(', '), say: (format) => (format === 'same' ? '“Same”' : format.toUpperCase()) },
   jpegQuality: { name: 'JPEG / WebP quality', allowed: 'a whole number from 1 to 100', say: String },

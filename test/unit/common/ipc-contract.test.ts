@@ -144,4 +144,9 @@ describe('settings schema', () => {
     expect(settingsPatchSchema.safeParse({ jpegQuality: 101 }).success).toBe(false);
     expect(settingsPatchSchema.safeParse({ unknownKey: 1 }).success).toBe(false);
   });
+
+  it('takes only a model id as the model at start, never a path', () => {
+    for (const id of ['../../x', '../../etc/passwd', '/home/me/model.onnx', 'Base', '']) expect(settingsPatchSchema.safeParse({ defaultModelId: id }).success, id).toBe(false);
+    for (const id of ['base', 'street-shots', 'pairs_2.1']) expect(settingsPatchSchema.safeParse({ defaultModelId: id }).success, id).toBe(true);
+  });
 });

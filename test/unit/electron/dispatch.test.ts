@@ -111,6 +111,14 @@ const INVALID: [ChannelName, string, unknown][] = [
   ['save', 'overwrite', { jobId: JOB_ID, overwrite: true }],
   ['saveAs', 'a path (only the system dialog names one)', { jobId: JOB_ID, path: '/etc/passwd' }],
   ['setSettings', 'a suffix with a slash', { outputSuffix: '../x' }],
+  // Every path field: one rule (path-schema.ts), so a NUL or a relative name is a bad request, not a file error.
+  ['openImage', 'a NUL in the path', { path: '/photos/a.jpg\0.png' }],
+  ['openImage', 'a line break in the path', { path: '/photos/a\n.jpg' }],
+  ['openImage', 'a relative path', { path: 'photos/a.jpg' }],
+  ['batch', 'a NUL in a path', { paths: ['/photos', '/photos/a.jpg\0.png'], strength: 1, modelId: 'base' }],
+  ['trainStart', 'a NUL in the folder', { ...(VALID.trainStart as object), folder: '/photos/\0x' }],
+  ['trainResume', 'a NUL in the folder', { runId: 'street-shots', folder: '/photos/\0x' }],
+  ['setSettings', 'a path as the model at start', { defaultModelId: '../../etc/passwd' }],
   ['setSettings', 'an unknown setting', { theme: 'dark' }],
 ];
 
@@ -140,6 +148,17 @@ describe('IPC dispatcher', () => {
     expect(result.error.code).toBe('INVALID_REQUEST');
     expect(result.error.message).toContain(ipcContract[name].channel);
     expect(seen).toHaveLength(0);
+  });
+
+  it('says what is wrong with a path, and takes Windows drive and network-share paths', async () => {
+    const dispatch = createIpcDispatcher(recordingHandlers([]));
+    expect(await dispatch('image:open', { path: '/photos/a.jpg\0.png' })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'Invalid image:open request: path: A path cannot hold control characters (a NUL, a tab, a line break).' },
+    });
+    for (const windows of ['C:\\Users\\me\\a.jpg', 'D:/photos/a.jpg', '\\\\nas\\photos\\a.jpg']) {
+      expect((await dispatch('image:open', { path: windows })).ok, windows).toBe(true);
+    }
   });
 
   it('names the offending field in the message', async () => {

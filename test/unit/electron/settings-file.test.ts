@@ -93,6 +93,18 @@ describe('hand-edited values that cannot be used', () => {
   });
 });
 
+describe('a hand-edited model at start', () => {
+  it('that is no model id (a path) is not used, and is named with what it must be', () => {
+    const dir = freshDir();
+    writeFileSync(settingsFile(dir), '{ "defaultModelId": "../../etc/passwd", "jpegQuality": 80 }');
+    const store = createConfSettingsStore(dir);
+    expect(store.get()).toEqual({ ...DEFAULT_SETTINGS, jpegQuality: 80 });
+    expect(store.takeNotice()?.message).toContain(
+      'Model at start ("defaultModelId") is "../../etc/passwd" there, but must be a model’s id (lower-case letters, digits, ".", "_" and "-"), such as "base": "base" is used.',
+    );
+  });
+});
+
 describe('hand-edited keys that are one of ours misspelled', () => {
   it('are named with the spelling Unshake knows and the value in force; other unknown keys (a newer version’s) are not', () => {
     const dir = freshDir();
