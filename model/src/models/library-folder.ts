@@ -1,7 +1,8 @@
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { modelManifestSchema, type ModelManifest } from './manifest.js';
+import { NotRegularFile, openRegularFile, readCapped } from './regular-file.js';
 
 /**
  * Reading one folder of the model library (library.ts): its manifests, its model folders one level
@@ -12,6 +13,9 @@ export const MANIFEST_SUFFIX = '.manifest.json';
 
 /** ONNX files are protobufs, which cannot exceed 2 GiB; Node cannot read a bigger file at once either. */
 export const MAX_MODEL_BYTES = 2 ** 31 - 1;
+
+/** A manifest is a few KB of JSON: anything far bigger is another file, and read whole would take main's memory. */
+export const MAX_MANIFEST_BYTES = 1024 ** 2;
 
 type Source = 'bundled' | 'user';
 
@@ -73,15 +77,20 @@ function brokenLinkEntry(dir: string, e: Named & { brokenTo: string }, source: S
   return { ok: false, id, dir: manifest ? dir : path.join(dir, e.name), source, named: true, brokenLink: !manifest, reason: `${what} links to ${e.brokenTo}, which is not there (is the disk it is on connected?)` };
 }
 
-/** One manifest, read and checked: a model entry, or why it cannot be one (the library's and Import's rule). */
-export async function loadManifest(dir: string, name: string, source: Source): Promise<Entry> {
+/**
+ * One manifest, read and checked: a model entry, or why it cannot be one (the library's and
+ * Import's rule). Import reads a link to no manifest (`followLinks: false`); the library does, as a
+ * model folder kept on another disk may be linked in.
+ */
+export async function loadManifest(dir: string, name: string, source: Source, { followLinks = true }: { followLinks?: boolean } = {}): Promise<Entry> {
   const id = name.slice(0, -MANIFEST_SUFFIX.length);
   const failed = (reason: string): Entry => ({ ok: false, id, dir, source, named: true, reason });
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path.join(dir, name), 'utf8'));
+    json = JSON.parse(await readManifest(path.join(dir, name), followLinks));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
+    if (error instanceof NotRegularFile) return failed(`its manifest ${name} ${why}`);
     return failed(error instanceof SyntaxError ? `its manifest ${name} is damaged (not valid JSON: ${why})` : `its manifest ${name} cannot be read (${why})`);
   }
   const parsed = modelManifestSchema.safeParse(json);
@@ -95,4 +104,17 @@ export async function loadManifest(dir: string, name: string, source: Source): P
     return failed(`file "${manifest.file}" must be a plain file name next to the manifest`);
   }
   return { ok: true, manifest, dir, source, named: manifest.id === id, manifestFile: name };
+}
+
+async function readManifest(file: string, followLinks: boolean): Promise<string> {
+  const { handle, size } = await openRegularFile(file, { followLinks });
+  try {
+    const tooBig = (bytes: number) => new NotRegularFile(`is ${(bytes / 1024 ** 2).toFixed(1)} MB; a model manifest is a few KB of JSON (is it the right file?)`);
+    if (size > MAX_MANIFEST_BYTES) throw tooBig(size);
+    const bytes = await readCapped(handle, MAX_MANIFEST_BYTES);
+    if (bytes.length > MAX_MANIFEST_BYTES) throw tooBig(bytes.length);
+    return bytes.toString('utf8');
+  } finally {
+    await handle.close();
+  }
 }

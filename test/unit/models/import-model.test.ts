@@ -1,4 +1,5 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +76,47 @@ describe('Import model…', () => {
     const library = { userModelsDir: models };
     expect((await listModels(library)).map((m) => m.id)).not.toContain('huge');
     expect(await unlistedModels(library)).toEqual([{ id: 'huge', source: 'user', reason: 'its file model.onnx is 3.0 GiB; ONNX models cannot exceed 2 GiB' }]);
+  });
+});
+
+describe('Import model… reads only regular files', () => {
+  const library = () => ({ userModelsDir: path.join(tmp, 'plain-models') });
+  /** A model folder whose model.onnx (or manifest) is replaced by `make`. */
+  async function oddFolder(name: string, what: 'model.onnx' | 'manifest', make: (file: string) => Promise<unknown>): Promise<string> {
+    const dir = await modelFolder(path.join(tmp, 'odd', name), name, name);
+    const file = path.join(dir, what === 'manifest' ? `${name}.manifest.json` : 'model.onnx');
+    await rm(file);
+    await make(file);
+    return dir;
+  }
+
+  // Each once hung for ever (/dev/zero, a pipe), read 512 MB, threw a bare EISDIR or copied the file a link pointed to.
+  it.each([
+    ['a link to /dev/zero', 'zero', 'model.onnx', (f: string) => symlink('/dev/zero', f), /its model file model\.onnx is a link; Import model… copies only plain files/],
+    ['a pipe (FIFO)', 'fifo', 'model.onnx', async (f: string) => execFileSync('mkfifo', [f]), /its model file model\.onnx is not a regular file \(it is a pipe\)/],
+    ['a folder', 'folder', 'model.onnx', (f: string) => mkdir(f), /its model file model\.onnx is not a regular file \(it is a folder\)/],
+    ['a link to another file', 'private', 'model.onnx', async (f: string) => symlink(await writePrivate(), f), /its model file model\.onnx is a link/],
+    ['a manifest linking to /dev/zero', 'zero-manifest', 'manifest', (f: string) => symlink('/dev/zero', f), /its manifest zero-manifest\.manifest\.json is a link/],
+    ['a manifest of 2 MB', 'big-manifest', 'manifest', (f: string) => writeFile(f, ' '.repeat(2 * 1024 ** 2)), /its manifest big-manifest\.manifest\.json is 2\.0 MB; a model manifest is a few KB/],
+  ] as const)('%s is refused in words, at once, and nothing is copied', async (_, name, what, make, words) => {
+    const dir = await oddFolder(name, what, make);
+    const error = await importModel(dir, library()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(words) as unknown });
+    expect(await readdir(library().userModelsDir).catch(() => [])).toEqual([]);
+  });
+
+  async function writePrivate(): Promise<string> {
+    const file = path.join(tmp, 'private-notes.txt');
+    await writeFile(file, 'not a model');
+    return file;
+  }
+
+  it('the library lists a model whose manifest is over 1 MB as unusable, without reading it whole', async () => {
+    const models = path.join(tmp, 'big-manifest-models');
+    const dir = await modelFolder(path.join(models, 'big'), 'big', 'Big');
+    await writeFile(path.join(dir, 'big.manifest.json'), ' '.repeat(2 * 1024 ** 2));
+    expect(await unlistedModels({ userModelsDir: models })).toEqual([
+      { id: 'big', source: 'user', reason: 'its manifest big.manifest.json is 2.0 MB; a model manifest is a few KB of JSON (is it the right file?)' },
+    ]);
   });
 });
