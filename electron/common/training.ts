@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorInfoSchema, jobIdSchema } from './ipc-schemas.js';
-import { MODEL_ID_PATTERN, modelIdSchema } from './model-id.js';
+import { MODEL_ID_PATTERN, modelIdSchema, modelNameSchema } from './model-id.js';
 import { pathSchema } from './path-schema.js';
 import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE } from './training-crop.js';
 
@@ -31,7 +31,8 @@ export const newTrainingRunSchema = z
     baseModelId: modelIdSchema,
     source: z.enum(TRAINING_SOURCES),
     folder: pathSchema,
-    name: z.string().trim().min(1, 'Give the new model a name.').max(200),
+    /** The Rename rule: the name is shown on the same one-line cards and menus. */
+    name: modelNameSchema,
     steps: z.number().int().min(1).max(1_000_000),
     settings: fineTuneSettingsSchema.optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_ID_PATTERN } from '../../../electron/common/model-id.js';
+import { cleanModelName, MODEL_ID_PATTERN } from '../../../electron/common/model-id.js';
 
 /**
  * What the engine needs to know about a generator ONNX file. Stored as `<id>.manifest.json`
@@ -15,7 +15,11 @@ export const MAX_RECEPTIVE_FIELD_MARGIN = 256;
 
 export const modelManifestSchema = z.object({
   id: z.string().regex(MODEL_ID_PATTERN),
-  name: z.string().min(1),
+  /**
+   * Made one line and at most 100 characters as read (cleanModelName): a shared manifest's name
+   * is shown on cards and menus, and is what Import copies in and Rename starts from.
+   */
+  name: z.string().transform(cleanModelName).pipe(z.string().min(1, 'must have something to show besides spaces and control characters')),
   description: z.string(),
   /** The weights' version (the base recipe writes 0.<training steps>.0). */
   version: z.string().optional(),

@@ -1,4 +1,4 @@
-import { isTerminal, type InterruptedRunInfo, type JobSnapshot, type StoppedRun, type TrainingSource } from '../../../electron/common/index.js';
+import { isTerminal, modelNameSchema, type InterruptedRunInfo, type JobSnapshot, type StoppedRun, type TrainingSource } from '../../../electron/common/index.js';
 import { advancedSettings, type AdvancedFields, type AdvancedKey } from '../lib/advanced-settings.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
@@ -87,6 +87,12 @@ class TrainingState {
     this.fieldProblem = null;
     if (!this.name.trim()) {
       this.fieldProblem = { field: 'name', message: 'Give the new model a name: it is how the Model menu will list it.' };
+      return;
+    }
+    // Main refuses by the same rule (a line break, a direction control, over 100 characters): said here, at the field.
+    const named = modelNameSchema.safeParse(this.name);
+    if (!named.success) {
+      this.fieldProblem = { field: 'name', message: named.error.issues[0]?.message ?? 'Choose another name.' };
       return;
     }
     if (!Number.isInteger(this.steps) || this.steps < 1 || this.steps > 1_000_000) {

@@ -30,6 +30,11 @@ describe('IPC contract', () => {
     ['a file as the base model', { baseModelId: '/home/me/model.onnx', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
     ['a share as the base model', { baseModelId: '\\\\host\\share\\m.onnx', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
     ['a base model id that climbs out of the library', { baseModelId: '../base', source: 'pairs', folder: '/p', name: 'x', steps: 10 }],
+    // The Rename rule: the new model's name is shown on the same one-line cards and menus.
+    ['a name on two lines', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'a\nb', steps: 10 }],
+    ['a name with a bell and 150 more characters', { baseModelId: 'base', source: 'pairs', folder: '/p', name: `Trip\n\u0007${'x'.repeat(150)}`, steps: 10 }],
+    ['a name of 101 characters', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'x'.repeat(101), steps: 10 }],
+    ['a name with a direction override', { baseModelId: 'base', source: 'pairs', folder: '/p', name: 'Evil\u202Egpj.exe', steps: 10 }],
   ])('rejects a training request with %s', (_label, payload) => {
     expect(ipcContract.trainStart.request.safeParse(payload).success).toBe(false);
   });

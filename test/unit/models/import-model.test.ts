@@ -120,3 +120,27 @@ describe('Import model… reads only regular files', () => {
     ]);
   });
 });
+
+describe('a model name from a manifest', () => {
+  const evil = `Evil\u202Egpj.exe\nsecond line\u0007${'A'.repeat(5000)}`;
+  const clean = `Evilgpj.exe second line ${'A'.repeat(75)}…`;
+
+  it('is imported made one line, without direction controls, at most 100 characters; one with nothing to show is refused', async () => {
+    const library = { userModelsDir: path.join(tmp, 'named-models') };
+    const from = await modelFolder(path.join(tmp, 'named', 'evil'), 'evil', evil);
+    expect(await importModel(from, library)).toEqual({ id: 'evil', name: clean });
+    // Written so in the copy: Rename starts from it and can save it unchanged.
+    const copied = JSON.parse(await readFile(path.join(library.userModelsDir, 'evil', 'evil.manifest.json'), 'utf8')) as { name: string };
+    expect(copied.name).toBe(clean);
+    expect((await listModels(library)).find((m) => m.id === 'evil')?.name).toBe(clean);
+
+    const blank = await modelFolder(path.join(tmp, 'named', 'blank'), 'blank', '\u202E\n\u0007');
+    await expect(importModel(blank, library)).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/its manifest blank\.manifest\.json is not a model manifest \(name: must have something to show/) as unknown });
+  });
+
+  it('copied into the models folder by hand is listed with the same clean name', async () => {
+    const models = path.join(tmp, 'hand-copied');
+    await modelFolder(path.join(models, 'evil'), 'evil', evil);
+    expect((await listModels({ userModelsDir: models })).find((m) => m.id === 'evil')?.name).toBe(clean);
+  });
+});
