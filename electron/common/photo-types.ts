@@ -53,6 +53,26 @@ export function photoTypeOf(name: string): PhotoType | undefined {
 
 export const isPhotoName = (name: string): boolean => photoTypeOf(name) !== undefined;
 
+/**
+ * Camera raw files. Most are TIFF underneath, so the pixels sharp would read are IFD0's small
+ * embedded preview (160 × 120 in a NEF or DNG), not the photo: they are refused by name
+ * everywhere, with rawFileMessage, rather than "deblurred" as a thumbnail.
+ */
+export const RAW_EXTENSIONS: readonly string[] = [
+  '.nef', '.nrw', '.cr2', '.cr3', '.crw', '.arw', '.srf', '.sr2', '.dng', '.raf', '.orf', '.rw2',
+  '.pef', '.srw', '.x3f', '.3fr', '.iiq', '.erf', '.kdc', '.mos', '.mrw', '.raw', '.rwl', '.dcr',
+];
+
+export const isRawName = (name: string): boolean => RAW_EXTENSIONS.includes(photoExtensionOf(name));
+
+/** A raw file's MIME type (image/x-nikon-nef, image/x-adobe-dng, image/x-canon-cr3): its last word is a raw extension. */
+export const isRawMimeType = (type: string): boolean => type.startsWith('image/') && RAW_EXTENSIONS.includes(`.${type.split(/[/-]/).at(-1)!.toLowerCase()}`);
+
+/** The one refusal of a raw file, whoever finds it (a drop, the engine, a batch, the command line). */
+export function rawFileMessage(name: string): string {
+  return `${name} is a raw file; Unshake does not develop raw files. Export a 16-bit TIFF from your raw developer and open that.`;
+}
+
 export const isTrainingPhotoName = (name: string): boolean => {
   const type = photoTypeOf(name);
   return type !== undefined && type.notForTraining === undefined;

@@ -11,6 +11,7 @@ import { CONTENT_SECURITY_POLICY } from '../../electron/main/security.js';
 import { startServices, type Services } from '../../electron/main/services/start-services.js';
 import { createConfSettingsStore } from '../../electron/main/settings/conf-settings.js';
 import { appLoaded, attachPath, dropFile, launchChromium, openApp, type AppPage } from './chromium-page.js';
+import { makeRawLookalike } from '../fixtures/raw-files.js';
 import { repoRoot } from './harness.js';
 import { startBuiltRenderer, startRendererServer, type RendererServer } from './renderer-servers.js';
 
@@ -106,6 +107,22 @@ describe('renderer e2e in Chromium with the real services', () => {
     await built?.close();
     await services?.close();
     if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('refuses a dropped raw file (a NEF) with the raw-file banner; Deblur stays disabled', async () => {
+    await appLoaded(page());
+    const nef = await makeRawLookalike(workDir, 'DSC_0001.NEF', 'nef');
+    await dropFile(page(), CANVAS, nef, 'image/x-nikon-nef');
+
+    await expect.poll(() => text(page(), 'error-code'), { timeout: 15_000 }).toBe('UNSUPPORTED_FORMAT');
+    expect(await text(page(), 'error-banner')).toContain(
+      'DSC_0001.NEF is a raw file; Unshake does not develop raw files. Export a 16-bit TIFF from your raw developer and open that.',
+    );
+    // Its 160 × 120 embedded preview was not opened in its stead.
+    expect(await page().getByTestId('meta-file').count()).toBe(0);
+    expect(await page().getByRole('button', { name: 'Deblur', exact: true }).isDisabled()).toBe(true);
+    await page().getByRole('button', { name: 'Dismiss error' }).click();
+    await expect.poll(() => page().getByTestId('error-banner').count()).toBe(0);
   });
 
   it('the drop zone works from the keyboard: Enter opens the file picker', async () => {

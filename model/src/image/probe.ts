@@ -5,6 +5,7 @@ import sharp, { type Metadata, type SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { photoTypesInWords } from '../../../electron/common/photo-types.js';
 import { SUPPORTED_INPUT_FORMATS } from './formats.js';
+import { refuseRawFile } from './raw-files.js';
 import { readTiffExif } from './tiff-exif.js';
 
 /** Default refusal threshold (issue 4): beyond this, decoding would risk running out of memory. */
@@ -52,6 +53,8 @@ export async function probeImage(path: string, options: ProbeOptions = {}): Prom
   const absolute = resolve(path);
   const name = basename(absolute);
   const fileSizeBytes = await checkFile(absolute, name);
+  // Before sharp, which would read a raw file's embedded thumbnail as the photo (or fail on it as "damaged").
+  await refuseRawFile(absolute, name);
   let meta: Metadata;
   try {
     meta = await sharp(absolute, STRICT_INPUT).metadata();

@@ -48,7 +48,7 @@ const MAKER_NOTE = 0x927c;
 const MAX_TIFF_OFFSET = 0xffffffff;
 
 /** Reads within the file only: a damaged entry claiming more bytes than there are allocates none. */
-async function readAtFile(file: FileHandle): Promise<{ readAt: ReadAt; size: number }> {
+export async function readAtFile(file: FileHandle): Promise<{ readAt: ReadAt; size: number }> {
   const size = (await file.stat()).size;
   const readAt: ReadAt = async (offset, length) => {
     const available = Math.max(0, Math.min(length, size - offset));

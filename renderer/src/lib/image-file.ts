@@ -1,4 +1,4 @@
-import { isPhotoName, PHOTO_EXTENSIONS, photoTypesInWords } from '../../../electron/common/index.js';
+import { isPhotoName, isRawMimeType, isRawName, PHOTO_EXTENSIONS, photoTypesInWords, rawFileMessage } from '../../../electron/common/index.js';
 import { api, ApiError } from './api.js';
 
 /**
@@ -58,6 +58,8 @@ export function singleImageFile(files: ArrayLike<File> | null | undefined): File
   if (list.length > 1) throw new ApiError('INVALID_REQUEST', 'Drop one photo at a time.');
   // Before the extension check, which would call a folder "not a photo" and list formats.
   if (looksLikeFolder(file)) throw new ApiError('FILE_UNREADABLE', `“${file.name}” is a folder; pick a photo inside it.`);
+  // Its image/* type would pass it on, and main would open its tiny embedded preview as the photo.
+  if (isRawName(file.name) || isRawMimeType(file.type)) throw new ApiError('UNSUPPORTED_FORMAT', rawFileMessage(file.name));
   if (!looksLikeImage(file)) {
     throw new ApiError('UNSUPPORTED_FORMAT', `“${file.name}” is not a photo Unshake can open. Use ${FORMATS_SENTENCE}.`);
   }
