@@ -5,7 +5,7 @@ import { UnshakeError } from '../errors.js';
 import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common/settings-schema.js';
 import { culledResults, culledResultsNote, onlyCulledResultsMessage, resultsOfEarlierEndings } from './culled-results.js';
 import { isOutputName, isOutputNameOfAny } from './output-path.js';
-import { isPhotoName, photoTypesInWords } from '../../../electron/common/photo-types.js';
+import { isPhotoName, isRawName, photoTypesInWords, rawFileMessage } from '../../../electron/common/photo-types.js';
 
 const stemOf = (name: string) => path.basename(name, path.extname(name));
 /** Files (symbolic links to files too) in name order, numbers by value: IMG_2 before IMG_10. */
@@ -40,23 +40,31 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   const photos: string[] = [];
   const empty: UnshakeError[] = [];
   const culled: string[] = [];
+  const raws: string[] = [];
   for (const given of paths) {
     const absolute = path.resolve(given);
     if ((await stat(absolute).catch(() => null))?.isDirectory()) {
-      // One folder without photos does not stop the others of the batch.
+      // One folder without photos (or with raw files only) does not stop the others of the batch.
       const found = await photosInFolder(absolute, known).catch((error: unknown) => {
-        if (!(error instanceof UnshakeError) || error.code !== 'FILE_NOT_FOUND') throw error;
+        if (!(error instanceof UnshakeError) || !NO_PHOTOS_CODES.has(error.code)) throw error;
         empty.push(error);
-        return { names: [], culled: [] };
+        return { names: [], culled: [], raws: [] };
       });
       photos.push(...found.names.map((name) => path.join(absolute, name)));
       culled.push(...found.culled.map((name) => path.join(absolute, name)));
+      raws.push(...found.raws);
+    } else if (isRawName(absolute)) {
+      // Selected by hand with its JPEG (RAW+JPEG): the JPEG is the photo.
+      raws.push(path.basename(absolute));
     } else if (await isResultBesideItsPhoto(absolute, known)) {
       // Selected by hand with its photo (select all in a file manager): not deblurred again.
       naming.onLeftOut?.(`${path.basename(absolute)} is left out: it is a result of a photo beside it.`);
     } else photos.push(absolute);
   }
   if (photos.length === 0 && empty.length > 0) throw empty[0]!;
+  if (photos.length === 0 && raws.length === 1) throw new UnshakeError('UNSUPPORTED_FORMAT', rawFileMessage(raws[0]!));
+  if (photos.length === 0 && raws.length > 1) throw new UnshakeError('UNSUPPORTED_FORMAT', `${rawsInWords(raws)} are raw files: ${RAW_ADVICE}`);
+  if (raws.length > 0) naming.onLeftOut?.(`${raws.length === 1 ? '1 raw file is' : `${raws.length} raw files are`} left out (${rawsInWords(raws)}): ${RAW_ADVICE}`);
   const results = await oncePerFile(culled);
   if (results.files.length > 0) naming.onLeftOut?.(culledResultsNote(results.files));
   for (const error of empty) naming.onLeftOut?.(error.message);
@@ -123,24 +131,40 @@ async function subfoldersWithPhotos(folder: string, entries: readonly Dirent[], 
 
 type KnownResults = { resultsSubfolder: string; suffixes: readonly string[] };
 
-/** A folder's photos, and the results in it whose photos are gone (culledResults), by name. */
-async function photosInFolder(folder: string, known: KnownResults): Promise<{ names: string[]; culled: string[] }> {
+/** A folder that gives a batch nothing: no photos (FILE_NOT_FOUND), raw files only (UNSUPPORTED_FORMAT). */
+const NO_PHOTOS_CODES: ReadonlySet<string> = new Set(['FILE_NOT_FOUND', 'UNSUPPORTED_FORMAT']);
+/** rawFileMessage's words, for many files at once. */
+const RAW_ADVICE = 'Unshake does not develop raw files. Export 16-bit TIFFs from your raw developer to deblur them.';
+const MAX_RAWS_NAMED = 5;
+
+/** "a.NEF, b.NEF" (the first few, then how many more). */
+function rawsInWords(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_RAWS_NAMED);
+  return names.length > MAX_RAWS_NAMED ? `${shown.join(', ')} and ${names.length - MAX_RAWS_NAMED} more` : shown.join(', ');
+}
+
+/** A folder's photos, the results in it whose photos are gone (culledResults), and its raw files, by name. */
+async function photosInFolder(folder: string, known: KnownResults): Promise<{ names: string[]; culled: string[]; raws: string[] }> {
   const entries = await readdir(folder, { withFileTypes: true });
   const candidates: string[] = [];
+  const raws: string[] = [];
   for (const e of entries) {
-    if (e.name.startsWith('.') || !isPhotoName(e.name)) continue;
+    const raw = isRawName(e.name);
+    if (e.name.startsWith('.') || !(raw || isPhotoName(e.name))) continue;
     // A link to a photo is a photo; a link to a folder (or nothing) is not.
     const file = e.isFile() || (e.isSymbolicLink() && (await stat(path.join(folder, e.name)).then((s) => s.isFile(), () => false)));
-    if (file) candidates.push(e.name);
+    if (file) (raw ? raws : candidates).push(e.name);
   }
+  raws.sort(byName);
   const stems = await photoStemsNear(folder, candidates, known.resultsSubfolder);
   const earlierEndings = await resultsOfEarlierEndings(folder, candidates, stems);
   const byItsName = candidates.filter((name) => !isOurResult(name, stems, known.suffixes) && !earlierEndings.has(name));
   const culled = await culledResults(folder, byItsName, known.suffixes);
   const names = byItsName.filter((name) => !culled.has(name)).sort(byName);
   if (names.length === 0 && culled.size > 0) throw new UnshakeError('FILE_NOT_FOUND', onlyCulledResultsMessage(folder, culled.size));
+  if (names.length === 0 && raws.length > 0) throw new UnshakeError('UNSUPPORTED_FORMAT', `${folder} holds only raw files (${rawsInWords(raws)}): ${RAW_ADVICE}`);
   if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', await noPhotosMessage(folder, entries, known.resultsSubfolder));
-  return { names, culled: [...culled].sort(byName) };
+  return { names, culled: [...culled].sort(byName), raws };
 }
 
 /**
