@@ -27,6 +27,8 @@ beforeAll(async () => {
   await mkdir(path.join(dir, 'suffix'));
   await photo('kodim08.png').jpeg().toFile(path.join(dir, 'suffix', 'A.JPG'));
   await photo('kodim09.png').png().toFile(path.join(dir, 'suffix', 'B.png'));
+  await mkdir(path.join(dir, 'mis'));
+  await photo('kodim10.png').png().toFile(path.join(dir, 'mis', 'x.jpg'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -85,4 +87,13 @@ describe('the CLI’s result names', () => {
     ]);
     expect((await readdir(folder)).sort()).toEqual(['A-fixed.JPG', 'A.JPG', 'B-fixed.png', 'B.png']);
   }, 120_000);
+
+  it('"Same" follows what the photo is, not its name, as Save does: a PNG named x.jpg gives a lossless x-unshaken.png', async () => {
+    const folder = path.join(dir, 'mis');
+    const one = await deblur(path.join(folder, 'x.jpg'));
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(`wrote ${path.join(folder, 'x-unshaken.png')} `);
+    expect((await readdir(folder)).sort()).toEqual(['x-unshaken.png', 'x.jpg']);
+    expect((await sharp(path.join(folder, 'x-unshaken.png')).metadata()).format).toBe('png');
+  }, 60_000);
 });

@@ -68,11 +68,9 @@ async function deblurIt(input: string, options: OnePhotoOptions, noteQuality: On
   const { meta } = await probeImage(input, { maxMegapixels: deblur.maxMegapixels, limitAdvice: deblur.limitAdvice });
   // The same default as deblurFile's, decided here so Ctrl-C knows which temp files are ours.
   const requested = format ?? 'same';
-  let outPath = path.resolve(
-    out !== undefined
-      ? await outWithExtension(out, resolveOutputFormat(meta.format ?? '', requested), note)
-      : defaultOutputPath(input, deblur.suffix, requested === 'same' ? undefined : requested),
-  );
+  // "Same" is what the photo is, not what it is named, as the app's Save names it: a PNG named x.jpg gives x-unshaken.png.
+  const written = resolveOutputFormat(meta.format ?? '', requested);
+  let outPath = path.resolve(out !== undefined ? await outWithExtension(out, written, note) : defaultOutputPath(input, deblur.suffix, written));
   // As the encoder will decide it: from --format, --out's extension, or the photo's own format.
   noteQuality([resolveOutputFormat(meta.format ?? '', requested, outPath)]);
   // Said in the command line's words (the engine's message speaks for the app's dialogs).

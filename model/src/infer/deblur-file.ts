@@ -5,7 +5,7 @@ import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
 import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
-import { resolveOutputFormat } from '../image/formats.js';
+import { resolveOutputFormat, type WritableFormat } from '../image/formats.js';
 import { withFreeDefaultName } from '../image/free-output-name.js';
 import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
 import { rasterFingerprint } from '../image/provenance.js';
@@ -76,7 +76,9 @@ export interface DeblurFileResult {
 export async function deblurFile(inPath: string, options: DeblurFileOptions = {}): Promise<DeblurFileResult> {
   const started = performance.now();
   const format = options.format ?? 'same';
-  const defaultName = () => path.resolve(defaultOutputPath(inPath, options.suffix, format === 'same' ? undefined : format));
+  // "Same" as the decoded photo's content says, once known (a PNG named x.jpg is written as PNG, as Save names it).
+  let sameAs: WritableFormat | undefined = undefined;
+  const defaultName = () => path.resolve(defaultOutputPath(inPath, options.suffix, format === 'same' ? sameAs : format));
   let outPath = path.resolve(options.outPath ?? defaultName());
   const isDefault = options.outPath === undefined || options.outPathIsDefault === true;
   // A default name was free when chosen, so it never replaces a file: one taken meanwhile (two
@@ -106,6 +108,8 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   // changes them in place.
   const source = { ...read.source, pixels: rasterFingerprint(raster) };
   const decoded = performance.now();
+  sameAs = resolveOutputFormat(source.format, 'same');
+  if (options.outPath === undefined) outPath = defaultName();
   await toFreeName((target) => checkOutput(target, source, { format, overwrite }));
   const mask = options.mask ? rasteriseMask(options.mask, raster.width, raster.height) : undefined;
   if (options.mask && mask) assertMaskSelectsPixels(options.mask, mask, raster.width, raster.height);

@@ -86,4 +86,14 @@ describe('deblurFile on the streaming engine', () => {
       await expect(runEngineCommand(command, { path: input, maxMegapixels: 1, ...extra }, context), command).resolves.toBeTruthy();
     }
   });
+
+  it('"Same" names its default result by what the photo is: a PNG named x.jpg gives x-unshaken.png, then x-unshaken-2.png', async () => {
+    const misnamed = path.join(dir, 'x.jpg');
+    await sharp(input).png().toFile(misnamed);
+    for (const name of ['x-unshaken.png', 'x-unshaken-2.png']) {
+      const result = await deblurFile(misnamed, { modelId: 'placeholder', preferredProvider: 'cpu' });
+      expect(result.outPath).toBe(path.join(dir, name));
+      expect((await sharp(result.outPath).metadata()).format).toBe('png');
+    }
+  });
 });
