@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'FILE_NOT_FOUND',
   'FILE_UNREADABLE',
   'FILE_EMPTY',
+  /** An opened photo's file is another picture now (saved over, cropped): what it was opened as can no longer be read. */
+  'FILE_CHANGED',
   'UNSUPPORTED_FORMAT',
   'CORRUPT_IMAGE',
   'IMAGE_TOO_LARGE',

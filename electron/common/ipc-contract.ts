@@ -55,6 +55,16 @@ export const ipcContract = {
     response: openImageResultSchema,
     progress: false,
   },
+  /**
+   * Why an opened photo's preview or crop could not be shown (the image protocol's 404 carries no
+   * reason the page can read): its file moved, changed on disk, or it is no longer open. Null: none of those.
+   */
+  imageStatus: {
+    channel: 'image:status',
+    request: z.object({ imageId: imageIdSchema }).strict(),
+    response: z.object({ problem: errorInfoSchema.nullable() }),
+    progress: false,
+  },
   deblur: {
     channel: 'job:deblur',
     request: z

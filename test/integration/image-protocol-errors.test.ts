@@ -32,13 +32,13 @@ describe('image requests that fail', () => {
     const logged: unknown[][] = [];
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
 
-    // Damaged since it was opened: its 100 % crop cannot be decoded.
+    // Damaged since it was opened: not the file it was opened as, so no 100 % crop is cut from it.
     const whole = await readFile(path.join(t.workDir, 'cut.jpg'));
     await writeFile(path.join(t.workDir, 'cut.jpg'), whole.subarray(0, whole.length / 3));
     const crop = cropUrl(cut.imageId, { left: 600, top: 400, width: 100, height: 100 });
     const cropReply = await t.services.handleImageRequest(crop);
     expect(cropReply.status).toBe(404);
-    expect(await cropReply.text()).toMatch(/^Could not be made: .*cut\.jpg.*(truncated|corrupt)/);
+    expect(await cropReply.text()).toBe('Could not be made: cut.jpg changed on disk since it was opened: open it again.');
 
     // Deleted since, its preview let go of: it cannot be made again.
     await rm(path.join(t.workDir, 'gone.jpg'));
@@ -47,6 +47,6 @@ describe('image requests that fail', () => {
     expect(await previewReply.text()).toMatch(/^Could not be made: .*gone\.jpg/);
 
     expect(logged.map(([message]) => message)).toEqual([`[image] ${crop} could not be made:`, `[image] ${previewUrl(gone.imageId)} could not be made:`]);
-    expect(logged.map(([, error]) => (error as { code?: string }).code)).toEqual(['CORRUPT_IMAGE', 'FILE_NOT_FOUND']);
+    expect(logged.map(([, error]) => (error as { code?: string }).code)).toEqual(['FILE_CHANGED', 'FILE_NOT_FOUND']);
   });
 });

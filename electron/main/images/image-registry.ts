@@ -1,10 +1,10 @@
 import type { MetadataSummary } from '../../common/ipc-contract.js';
 import { newId } from '../ids.js';
+import { changedOnDisk, type OpenedFile } from './opened-file.js';
 
-export interface OpenedImage {
+/** `fingerprint`: its file as opened; its preview and crops are made again only from that file (opened-file.ts). */
+export interface OpenedImage extends OpenedFile {
   imageId: string;
-  path: string;
-  fileName: string;
   metadata: MetadataSummary;
   /** Its preview's size, and the long edge it was made for: its JPEG may be let go and made again alike. */
   preview: { width: number; height: number; edge: number };
@@ -62,7 +62,7 @@ export function createImageRegistry({ maxImages = 200, maxPreviewBytes = PREVIEW
     const made = await remakePreview(image);
     // The window was told the first one's size, and Before and After are drawn at it.
     if (made.width !== image.preview.width || made.height !== image.preview.height) {
-      throw new Error(`${image.fileName} changed on disk since it was opened (its preview is now ${made.width} × ${made.height}, not ${image.preview.width} × ${image.preview.height}): open it again.`);
+      throw changedOnDisk(image, `its preview is now ${made.width} × ${made.height}, not ${image.preview.width} × ${image.preview.height}`);
     }
     if (images.has(image.imageId)) hold(image.imageId, made.jpeg);
     return made.jpeg;

@@ -4,6 +4,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import type { JobResultPreview } from '../../common/job-state.js';
 import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
+import { changedOnDisk, requireUnchanged } from '../images/opened-file.js';
 import { reportExecutionProvider, type ServiceContext } from './context.js';
 import type { ResultFile } from './result-previews.js';
 import { rememberEditorDeblur } from './editor-jobs.js';
@@ -26,6 +27,8 @@ export function createDeblurService(
       async ({ jobId, signal, progress }) => {
         const resultPath = path.join(context.paths.resultsDir, `${jobId}.png`);
         try {
+          // The photo on screen, not another picture saved over it since (opened-file.ts).
+          await requireUnchanged(image);
           const result = await context.engine.request(
             'deblur',
             {
@@ -40,6 +43,8 @@ export function createDeblurService(
             },
             { signal, onProgress: progress },
           );
+          // Saved over while it was read: the result may be of the new picture.
+          if (result.source.fingerprint !== undefined && result.source.fingerprint !== image.fingerprint) throw changedOnDisk(image);
           reportExecutionProvider(context, settings.preferredExecutionProvider, result.executionProvider);
           // The result is the photo's size: a preview as long as the photo's is the same size as it.
           const previewEdge = Math.max(image.preview.width, image.preview.height);

@@ -6,6 +6,7 @@ import type { JobSnapshot } from '../../common/job-state.js';
 import type { EngineClient } from '../engine/engine-client.js';
 import { createImageRequestHandler, type CropRegion, type ImageSource } from '../images/image-protocol.js';
 import { createImageRegistry } from '../images/image-registry.js';
+import { fromUnchanged } from '../images/opened-file.js';
 import { createIpcDispatcher } from '../ipc/dispatch.js';
 import { createJobJournal } from '../jobs/job-journal.js';
 import { compactJobJournal } from '../jobs/job-journal-compaction.js';
@@ -20,6 +21,7 @@ import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
 import { createModelFailures } from './model-failures.js';
+import { createImageStatusService } from './image-status.js';
 import { createOpenImageService } from './open-image.js';
 import { createResultPreviews } from './result-previews.js';
 import { createResultStore } from './result-store.js';
@@ -110,7 +112,8 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const images = createImageRegistry({
     ...(options.maxOpenImages !== undefined ? { maxImages: options.maxOpenImages } : {}),
     ...(options.maxPreviewBytes !== undefined ? { maxPreviewBytes: options.maxPreviewBytes } : {}),
-    remakePreview: (image) => imaging.request('preview', { path: image.path, maxEdge: image.preview.edge, maxMegapixels: image.maxMegapixels }),
+    // From the file as opened only: one saved over since would be another picture at the same size.
+    remakePreview: (image) => fromUnchanged(image, () => imaging.request('preview', { path: image.path, maxEdge: image.preview.edge, maxMegapixels: image.maxMegapixels })),
   });
   const userModelsDir = path.join(options.userDataDir, 'models');
   const context: ServiceContext = {
@@ -150,6 +153,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
   const dispatch = createIpcDispatcher({
     appInfo: createAppInfoService(context),
     openImage: createOpenImageService(context),
+    imageStatus: createImageStatusService(context),
     deblur: createDeblurService(context),
     batch: batches.batch,
     batchRuns: batches.batchRuns,
@@ -220,7 +224,8 @@ function imageSource(context: ServiceContext): ImageSource {
     if (kind === 'preview') return context.images.preview(id);
     if (kind === 'crop' && region && id.startsWith('img_')) {
       const image = context.images.get(id);
-      return image ? cropOf(context, image.path, region, image.maxMegapixels) : undefined;
+      // Cut from the file as opened only: Fit and After show that picture (opened-file.ts).
+      return image ? fromUnchanged(image, () => cropOf(context, image.path, region, image.maxMegapixels)) : undefined;
     }
     // A result's file is held while it is read: a result removed meanwhile stays till then. One
     // whose file is gone fails here, and its job, pushed to the window, says why (result-read.ts).

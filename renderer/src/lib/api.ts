@@ -63,6 +63,7 @@ export const api = {
   /** After the photo on screen changes: Chromium drops the decoded previews and crops of the last one. */
   releaseImageMemory: (): void => bridge().releaseImageMemory(),
   openImage: (path: string): Promise<OpenImageResult> => call('openImage', { path, screenEdge: screenEdge() }),
+  imageStatus: (imageId: string): Promise<IpcResponse<'imageStatus'>> => call('imageStatus', { imageId }),
   deblur: (request: IpcRequest<'deblur'>): Promise<IpcResponse<'deblur'>> => call('deblur', request),
   batch: (request: IpcRequest<'batch'>): Promise<IpcResponse<'batch'>> => call('batch', request),
   batchRuns: (): Promise<IpcResponse<'batchRuns'>> => call('batchRuns', {}),

@@ -1,15 +1,24 @@
-import { ApiError } from '../lib/api.js';
+import type { ErrorInfo, OpenImageResult } from '../../../electron/common/index.js';
+import { api, ApiError } from '../lib/api.js';
 import { errors } from './errors.svelte.js';
 
 /**
- * A photo's preview that main could not make again (main lets previews of photos not on screen go,
- * image-registry.ts): its file was moved, renamed or deleted since it was opened. Said once per
- * photo, naming it: the <img> alone was hidden without a word.
+ * A photo's preview or 100 % crop that main could not make: main says why (image:status), since
+ * a failed <img> carries no reason. Its file moved, renamed or deleted, or changed on disk since it
+ * was opened (saved over, cropped: another picture now, refused rather than shown beside the old
+ * one's result). Said once per photo, naming it: the <img> alone was hidden without a word.
  */
 const told = new Set<string>();
 
-export function sayPreviewLost(imageId: string, fileName: string): void {
-  if (told.has(imageId)) return;
-  told.add(imageId);
-  errors.show(new ApiError('FILE_NOT_FOUND', `${fileName} can no longer be shown: it was moved, renamed or deleted since it was opened. Open it again from its new place.`));
+/**
+ * `what`: which image failed. A crop main finds no such reason for (the imaging process busy or
+ * restarted) says nothing here: the view keeps the enlarged preview and says so itself.
+ */
+export async function sayImageLost(image: Pick<OpenImageResult, 'imageId' | 'fileName'>, what: 'preview' | 'crop'): Promise<void> {
+  if (told.has(image.imageId)) return;
+  told.add(image.imageId);
+  const problem: ErrorInfo | null = await api.imageStatus(image.imageId).then(({ problem }) => problem, () => null);
+  if (problem) errors.show(new ApiError(problem.code, problem.message));
+  else if (what === 'preview') errors.show(new ApiError('INTERNAL', `${image.fileName} could not be shown: its preview could not be made. Open it again.`));
+  else told.delete(image.imageId);
 }

@@ -22,6 +22,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
   return {
     appInfo: record({ name: 'Unshake', version: '0.1.0', platform: 'linux', engine: { runtime: 'ort', version: '1', graphics: [] }, executionProvider: null }),
     openImage: record({ imageId: IMAGE_ID, path: '/p/a.jpg', fileName: 'a.jpg', metadata, previewUrl: `unshake-image://preview/${IMAGE_ID}`, previewWidth: 640, previewHeight: 480 }),
+    imageStatus: record({ problem: { code: 'FILE_CHANGED' as const, message: 'a.jpg changed on disk since it was opened: open it again.' } }),
     deblur: record({ jobId: JOB_ID }),
     batch: record({ runId: 'batch_1', items: [{ jobId: JOB_ID, input: '/p/a.jpg', output: '/p/a-unshaken.jpg' }], alreadyDone: [], subfoldersLeftOut: 0, leftOut: [] }),
     batchRuns: record([]),
@@ -55,6 +56,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
 const VALID: Record<ChannelName, unknown> = {
   appInfo: {},
   openImage: { path: '/photos/a.jpg' },
+  imageStatus: { imageId: IMAGE_ID },
   deblur: { imageId: IMAGE_ID, strength: 0.5, modelId: 'base', mask: { shapes: [{ kind: 'rect', x: 0, y: 0, width: 10, height: 10 }] } },
   batch: { paths: ['/photos'], strength: 1, modelId: 'base', again: 'batch_1' },
   batchRuns: {},
@@ -103,6 +105,7 @@ const INVALID: [ChannelName, string, unknown][] = [
   ['deblur', 'strength above 1', { imageId: IMAGE_ID, strength: 2, modelId: 'base' }],
   ['deblur', 'a bad mask shape', { imageId: IMAGE_ID, strength: 1, modelId: 'base', mask: { shapes: [{ kind: 'star' }] } }],
   ['jobStatus', 'an image id as job id', { jobId: IMAGE_ID }],
+  ['imageStatus', 'a path as image id', { imageId: '/photos/a.jpg' }],
   ['cancelJob', 'a missing job id', {}],
   ['save', 'an unknown format', { jobId: JOB_ID, format: 'bmp' }],
   ['save', 'quality 0', { jobId: JOB_ID, quality: 0 }],
