@@ -1,13 +1,13 @@
 import { isTerminal, type JobResultPreview, type JobSnapshot, type OpenImageResult } from '../../../electron/common/index.js';
-import { api, ApiError } from '../lib/api.js';
+import { api } from '../lib/api.js';
 import { looksLikeFolder, pathOnDisk, singleImageFile } from '../lib/image-file.js';
 import { MODEL_PROBLEM_SOURCE, type ModelProblem } from '../lib/model-problem.js';
-import { earlierResult } from '../lib/earlier-result.js';
 import { savedAlready, type DeblurSettings, type JobNote, type SavedFile } from '../lib/job-notes.js';
 import { recallStrength, rememberStrength } from '../lib/window-memory.js';
 import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { canvasView } from './canvas-view.svelte.js';
+import { followJob } from './editor-follow.js';
 import { restoreEditorSession } from './editor-restore.js';
 import { saveResult } from './editor-save.js';
 import { errors } from './errors.svelte.js';
@@ -177,37 +177,14 @@ class EditorState {
     }
   }
 
-  /** Waits for the job to end and shows how, unless another photo has replaced it meanwhile. */
+  /** Waits for the job to end and shows how, unless another photo has replaced it meanwhile (editor-follow.ts). */
   async follow(jobId: string): Promise<void> {
-    try {
-      const final = await jobs.settled(jobId);
-      if (this.jobId !== jobId) return;
-      if (final.state.status === 'failed') {
-        // A model ONNX Runtime refused is now listed as unusable: the Model menu's banner says it, with ORT's reason, once.
-        if (final.state.error.code === 'MODEL_INVALID') await this.modelRefused();
-        if (final.state.error.code !== 'MODEL_INVALID' || !this.modelProblem) errors.show(new ApiError(final.state.error.code, final.state.error.message));
-      }
-      if (final.state.status !== 'done') this.backToEarlier(jobId);
-      if (final.state.status === 'done') {
-        // Show the fix at once; the user compares with "\" or Before/After, then decides to save.
-        canvasView.showFix();
-        // The execution provider is decided when the first session loads: show what really ran.
-        await app.refreshInfo();
-      }
-    } catch (error) {
-      if (this.jobId === jobId) errors.show(error);
-    }
+    await followJob(this, jobId);
   }
 
-  /**
-   * A deblur of this photo ended without a result (cancelled, failed): the photo's result before it
-   * comes back, with the selection and model as they are now (flagged if they differ).
-   */
-  private backToEarlier(jobId: string): void {
-    const earlier = earlierResult(jobId, this.jobNotes, jobs.byId);
-    if (!earlier) return;
-    this.showing(this.jobNotes[earlier]!.image, earlier);
-    this.jobId = earlier;
+  returnTo(jobId: string): void {
+    this.showing(this.jobNotes[jobId]!.image, jobId);
+    this.jobId = jobId;
   }
 
   /** The selection the result on screen was made with, drawn again: its Save is back (Ctrl+Z undoes it). */
