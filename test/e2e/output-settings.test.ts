@@ -43,7 +43,7 @@ describe('output settings', () => {
     const save = page().getByRole('button', { name: 'Save', exact: true });
     expect(await save.isDisabled()).toBe(true);
     // Greyed out, it says why and what would save another copy.
-    expect(await save.getAttribute('title')).toMatch(/^Already saved next to the original at this strength, format and quality: .*Save As…$/);
+    expect(await save.getAttribute('title')).toMatch(/^Already saved next to the original at this strength, format, quality and name ending: .*Save As…$/);
     await format('JPEG').click();
     await expect.poll(() => save.isEnabled()).toBe(true);
     await save.click();

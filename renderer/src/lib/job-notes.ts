@@ -1,6 +1,6 @@
 import type { EditorSave, IpcResponse, OpenImageResult, RegionMask, Settings } from '../../../electron/common/index.js';
-import { extensionOf } from './image-file.js';
-import { defaultSaveName } from './job-text.js';
+import { splitExtension } from '../../../electron/common/result-name.js';
+import { baseName, defaultSaveName } from './job-text.js';
 
 /** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
@@ -12,7 +12,7 @@ export type SavedFile = { path: string; bytes: number; strength: number; quality
  */
 export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[]; shownBefore?: string };
 
-const LOSSY_EXTENSIONS = ['jpg', 'jpeg', 'jpe', 'webp'];
+const LOSSY_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.webp'];
 
 /** A deblur as main held it through a reload, as the editor notes it (strengths in percent). */
 export function noteFromRestored({ image, madeWith, saves }: IpcResponse<'editorJobs'>['deblurs'][number]): JobNote {
@@ -24,16 +24,34 @@ export function noteFromRestored({ image, madeWith, saves }: IpcResponse<'editor
   };
 }
 
+/** Why Save is greyed out after a save: its title, and what Ctrl+S on it says. */
+export const SAVED_ALREADY_TEXT =
+  'Already saved next to the original at this strength, format, quality and name ending: change one of them to save another copy, or use Save As…';
+
 /**
- * Whether Save would only write a copy of a file Save already wrote: at this strength, in the
- * type it would write now (another type is another file; "same" and JPEG write the same file for
- * a JPEG photo), at this quality where quality means something (JPEG, WebP). A Save As… made
- * elsewhere or under another name leaves Save its own copy to write.
+ * Whether Save would only write a copy of a file Save already wrote: under the name it would give
+ * now (the result name ending and the type are in it; "same" and JPEG write the same file for a
+ * JPEG photo), at this strength, at this quality where quality means something (JPEG, WebP). A
+ * save whose file a later save replaced (Save As… agreed to it) no longer counts, nor does one
+ * made elsewhere or under another name.
  */
 export function savedAlready(note: JobNote, strength: number, settings: Settings): boolean {
-  const wouldWrite = extensionOf(defaultSaveName(note.image.fileName, note.image.metadata.format, settings));
-  const lossy = LOSSY_EXTENSIONS.includes(wouldWrite);
+  const wouldWrite = defaultSaveName(note.image.fileName, note.image.metadata.format, settings);
+  const lossy = LOSSY_EXTENSIONS.includes(splitExtension(wouldWrite).extension.toLowerCase());
   return note.saves.some(
-    (s) => s.via === 'save' && s.strength === strength && extensionOf(s.path) === wouldWrite && (!lossy || s.quality === settings.jpegQuality),
+    (s, at) =>
+      s.via === 'save' &&
+      s.strength === strength &&
+      isDefaultName(baseName(s.path), wouldWrite) &&
+      (!lossy || s.quality === settings.jpegQuality) &&
+      !note.saves.slice(at + 1).some((later) => later.path === s.path),
   );
+}
+
+/** `name` is Save's default `name`, or that name numbered by main because it was taken ("car-unshaken-2.jpg"). */
+function isDefaultName(name: string, defaultName: string): boolean {
+  if (name === defaultName) return true;
+  const { stem, extension } = splitExtension(defaultName);
+  const counter = name.startsWith(`${stem}-`) && name.endsWith(extension) ? name.slice(stem.length + 1, name.length - extension.length) : '';
+  return /^\d+$/.test(counter);
 }

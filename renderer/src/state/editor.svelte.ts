@@ -68,6 +68,8 @@ class EditorState {
   canSave = $derived(this.canSaveAs && !this.savedAsShown);
   /** Deblur was pressed on this job's result, made as it would be now: said instead of minutes of the same run. */
   alreadyDone = $state<string | null>(null);
+  /** Ctrl+S was pressed while Save would only write a file there already: said, not ignored (result-notice.svelte). */
+  alreadySaved = $state<string | null>(null);
 
   /**
    * Strength in percent (0–100) for the slider; the settings' default until the user moves it. A
@@ -258,7 +260,10 @@ class EditorState {
   }
 
   async save(): Promise<void> {
-    if (!this.canSave) return;
+    if (!this.canSave) {
+      this.alreadySaved = this.canSaveAs && this.savedAsShown ? this.jobId : null;
+      return;
+    }
     await saveResult(this, 'save', (request) => {
       const format = app.settings?.outputFormat;
       return api.save({ ...request, ...(format ? { format } : {}) });

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type OpenImageResult, type Settings } from '../../../electron/common/index.js';
+import { savedAlready, type JobNote, type SavedFile } from '../../../renderer/src/lib/job-notes.js';
+
+// Only the photo's name and type matter to the check.
+const image = { fileName: 'car.jpg', metadata: { format: 'jpeg' } } as unknown as OpenImageResult;
+const saved = (name: string, strength = 70, via: SavedFile['via'] = 'save'): SavedFile => ({ path: `/photos/${name}`, bytes: 1, strength, quality: DEFAULT_SETTINGS.jpegQuality, via });
+const note = (...saves: SavedFile[]): JobNote => ({ fileName: 'car.jpg', image, madeWith: { modelId: 'base', mask: undefined }, saves });
+const settings = (patch: Partial<Settings> = {}): Settings => ({ ...DEFAULT_SETTINGS, outputSuffix: '-unshaken', ...patch });
+
+describe('Save is greyed out only while it would write a file that is there already', () => {
+  it('at the name Save gives now, numbered or not', () => {
+    expect(savedAlready(note(saved('car-unshaken.jpg')), 70, settings())).toBe(true);
+    expect(savedAlready(note(saved('car-unshaken-2.jpg')), 70, settings())).toBe(true);
+    // Another result name ending is another file.
+    expect(savedAlready(note(saved('car-unshaken.jpg')), 70, settings({ outputSuffix: '-sharp' }))).toBe(false);
+    expect(savedAlready(note(saved('car-unshaken-x.jpg')), 70, settings())).toBe(false);
+    expect(savedAlready(note(saved('car-unshaken.jpg')), 60, settings())).toBe(false);
+    expect(savedAlready(note(saved('car-unshaken.jpg')), 70, settings({ outputFormat: 'png' }))).toBe(false);
+  });
+
+  it('not once a later save replaced that file at another strength', () => {
+    expect(savedAlready(note(saved('car-unshaken.jpg'), saved('car-unshaken.jpg', 40, 'save-as')), 70, settings())).toBe(false);
+    expect(savedAlready(note(saved('car-unshaken.jpg'), saved('elsewhere.jpg', 40, 'save-as')), 70, settings())).toBe(true);
+  });
+});
