@@ -110,6 +110,17 @@ export const ipcContract = {
     response: z.object({}),
     progress: false,
   },
+  /**
+   * The editor's saves of this session that are no longer on disk (deleted or moved in a file
+   * manager): asked when the window gets the focus back, so Save is offered again. It names no
+   * path: main looks only at the files it wrote itself.
+   */
+  missingSaves: {
+    channel: 'job:missing-saves',
+    request: z.object({}).strict(),
+    response: z.object({ paths: z.array(z.string()) }),
+    progress: false,
+  },
   jobStatus: {
     channel: 'job:status',
     request: z.object({ jobId: jobIdSchema }).strict(),

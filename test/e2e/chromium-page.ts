@@ -104,6 +104,11 @@ export function focusedTestId(page: Page): Promise<string | null> {
   });
 }
 
+/** The window gets the focus back, as after a visit to a file manager or a terminal: what it checks then runs. */
+export async function refocus(page: Page): Promise<void> {
+  await page.evaluate(() => (globalThis as unknown as { dispatchEvent(event: Event): boolean }).dispatchEvent(new Event('focus')));
+}
+
 /** How many of the page's requests to main are still unanswered (0: it has handled every reply). */
 export function pendingRequests(page: Page): Promise<number> {
   return page.evaluate(() => (globalThis as { __unshakePendingRequests?: () => number }).__unshakePendingRequests?.() ?? 0);

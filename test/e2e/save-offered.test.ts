@@ -1,8 +1,8 @@
-import { access } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { dropFile } from './chromium-page.js';
+import { dropFile, refocus } from './chromium-page.js';
 import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
@@ -59,6 +59,18 @@ describe('when Save is offered', () => {
     await save().click();
     await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('car-sharp.jpg'));
     await expect.poll(() => save().isDisabled()).toBe(true);
+    expect(await exists('car-sharp.jpg')).toBe(true);
+  });
+
+  it('offers Save again once the window is back and the saved file has gone', async () => {
+    await rm(file('car-sharp.jpg'));
+    // Still greyed until the window learns of it: it asks when it gets the focus back.
+    expect(await save().isDisabled()).toBe(true);
+    await refocus(page());
+    await expect.poll(() => save().isEnabled()).toBe(true);
+    expect(await page().getByTestId('job-save').last().textContent()).toContain('since deleted or moved');
+    await save().click();
+    await expect.poll(() => save().isDisabled(), { timeout: 60_000 }).toBe(true);
     expect(await exists('car-sharp.jpg')).toBe(true);
   });
 

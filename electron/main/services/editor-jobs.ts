@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import type { EditorDeblur, ServiceContext } from './context.js';
 import { openImageResult } from './open-image.js';
@@ -51,4 +52,13 @@ export function rememberEditorDeblur(context: ServiceContext, jobId: string, deb
   if (context.editorShowing?.imageId === deblur.imageId) context.editorShowing = { imageId: deblur.imageId, jobId };
   // Masks can be large (brush strokes): entries no reload could show are not kept all session.
   for (const [id, known] of context.editorDeblurs) if (!context.images.get(known.imageId)) context.editorDeblurs.delete(id);
+}
+
+/** The editor's saves (by Save or Save As…) whose file is gone: only paths main wrote, never one the page names. */
+export function createMissingSavesService(context: ServiceContext): () => Promise<IpcResponse<'missingSaves'>> {
+  return async () => {
+    const written = new Set([...context.editorDeblurs.values()].flatMap((deblur) => deblur.saves.map((save) => save.path)));
+    const there = await Promise.all([...written].map(async (file) => ({ file, there: await access(file).then(() => true, () => false) })));
+    return { paths: there.filter((entry) => !entry.there).map((entry) => entry.file) };
+  };
 }

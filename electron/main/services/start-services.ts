@@ -16,7 +16,7 @@ import { createAppInfoService } from './app-info.js';
 import { createCancelJobService } from './cancel-job.js';
 import type { ServiceContext } from './context.js';
 import { createDeblurService } from './deblur.js';
-import { createEditorJobsService, createEditorShowingService } from './editor-jobs.js';
+import { createEditorJobsService, createEditorShowingService, createMissingSavesService } from './editor-jobs.js';
 import { createGetSettingsService } from './get-settings.js';
 import { createJobStatusService } from './job-status.js';
 import { createListModelsService } from './list-models.js';
@@ -161,6 +161,7 @@ export async function startServices(options: StartServicesOptions): Promise<Serv
     ...createBatchResumeServices(context, batches.startBatch),
     editorJobs: createEditorJobsService(context),
     editorShowing: createEditorShowingService(context),
+    missingSaves: createMissingSavesService(context),
     jobStatus: createJobStatusService(context),
     cancelJob: createCancelJobService(context),
     save: trackedSave,

@@ -74,6 +74,7 @@ export const api = {
   cancelBatch: (runId: string): Promise<IpcResponse<'cancelBatch'>> => call('cancelBatch', { runId }),
   editorJobs: (): Promise<IpcResponse<'editorJobs'>> => call('editorJobs', {}),
   editorShowing: (imageId: string, jobId?: string): Promise<IpcResponse<'editorShowing'>> => call('editorShowing', { imageId, ...(jobId ? { jobId } : {}) }),
+  missingSaves: (): Promise<IpcResponse<'missingSaves'>> => call('missingSaves', {}),
   jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),
   cancelJob: (jobId: string): Promise<IpcResponse<'cancelJob'>> => call('cancelJob', { jobId }),
   save: (request: IpcRequest<'save'>): Promise<IpcResponse<'save'>> => call('save', request),

@@ -4,8 +4,11 @@ import { baseName, defaultSaveName } from './job-text.js';
 
 /** The settings a deblur ran with: what the result on screen was made with (no mask: the whole photo). */
 export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
-/** A saved file, the strength (percent) and the JPEG/WebP quality it was saved with, and by which button. */
-export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined; via: EditorSave['via']; notes?: string[] };
+/**
+ * A saved file, the strength (percent) and the JPEG/WebP quality it was saved with, and by which
+ * button; `gone`: the file was found deleted or moved since (saves-on-disk.ts).
+ */
+export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined; via: EditorSave['via']; notes?: string[]; gone?: boolean };
 /**
  * The editor's notes on one deblur: its photo, what it ran with, each save (oldest first), and the
  * job whose result was on screen when it started (to go back to if it ends without one).
@@ -32,8 +35,8 @@ export const SAVED_ALREADY_TEXT =
  * Whether Save would only write a copy of a file Save already wrote: under the name it would give
  * now (the result name ending and the type are in it; "same" and JPEG write the same file for a
  * JPEG photo), at this strength, at this quality where quality means something (JPEG, WebP). A
- * save whose file a later save replaced (Save As… agreed to it) no longer counts, nor does one
- * made elsewhere or under another name.
+ * save whose file is gone, or was replaced by a later save (Save As… agreed to it), no longer
+ * counts, nor does one made elsewhere or under another name.
  */
 export function savedAlready(note: JobNote, strength: number, settings: Settings): boolean {
   const wouldWrite = defaultSaveName(note.image.fileName, note.image.metadata.format, settings);
@@ -41,6 +44,7 @@ export function savedAlready(note: JobNote, strength: number, settings: Settings
   return note.saves.some(
     (s, at) =>
       s.via === 'save' &&
+      !s.gone &&
       s.strength === strength &&
       isDefaultName(baseName(s.path), wouldWrite) &&
       (!lossy || s.quality === settings.jpegQuality) &&

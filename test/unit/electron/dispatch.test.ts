@@ -33,6 +33,7 @@ function recordingHandlers(seen: unknown[]): IpcHandlerMap {
     cancelBatch: record({ cancelled: 2 }),
     editorJobs: record({ deblurs: [], current: null }),
     editorShowing: record({}),
+    missingSaves: record({ paths: [] }),
     jobStatus: record({ id: JOB_ID, kind: 'deblur' as const, state: { status: 'queued' as const }, createdAt: 1, updatedAt: 1 }),
     cancelJob: record({ cancelled: true }),
     save: record({ path: '/p/a-unshaken.jpg', bytes: 10 }),
@@ -67,6 +68,7 @@ const VALID: Record<ChannelName, unknown> = {
   cancelBatch: { runId: BATCH_ID },
   editorJobs: {},
   editorShowing: { imageId: IMAGE_ID },
+  missingSaves: {},
   jobStatus: { jobId: JOB_ID },
   cancelJob: { jobId: JOB_ID },
   save: { jobId: JOB_ID, format: 'png' },
@@ -111,6 +113,8 @@ const INVALID: [ChannelName, string, unknown][] = [
   ['save', 'quality 0', { jobId: JOB_ID, quality: 0 }],
   // Save writes next to the original only: a page cannot name (or replace) a file of its choosing.
   ['save', 'a path', { jobId: JOB_ID, path: '/home/me/.bashrc' }],
+  // Which saves are gone: main looks only at files it wrote, never at a path the page names.
+  ['missingSaves', 'a path', { path: '/home/me/.ssh/id_rsa' }],
   ['save', 'overwrite', { jobId: JOB_ID, overwrite: true }],
   ['saveAs', 'a path (only the system dialog names one)', { jobId: JOB_ID, path: '/etc/passwd' }],
   ['setSettings', 'a suffix with a slash', { outputSuffix: '../x' }],

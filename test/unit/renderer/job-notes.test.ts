@@ -19,8 +19,10 @@ describe('Save is greyed out only while it would write a file that is there alre
     expect(savedAlready(note(saved('car-unshaken.jpg')), 70, settings({ outputFormat: 'png' }))).toBe(false);
   });
 
-  it('not once a later save replaced that file at another strength', () => {
+  it('not once a later save replaced that file at another strength, nor once it is gone', () => {
     expect(savedAlready(note(saved('car-unshaken.jpg'), saved('car-unshaken.jpg', 40, 'save-as')), 70, settings())).toBe(false);
     expect(savedAlready(note(saved('car-unshaken.jpg'), saved('elsewhere.jpg', 40, 'save-as')), 70, settings())).toBe(true);
+    // Deleted or moved since (found when the window got the focus back).
+    expect(savedAlready(note({ ...saved('car-unshaken.jpg'), gone: true }), 70, settings())).toBe(false);
   });
 });
