@@ -86,4 +86,21 @@ describe('when Save is offered', () => {
     await slider().fill('70');
     await expect.poll(() => save().isEnabled()).toBe(true);
   });
+
+  it('Show brings a result back at the strength it was left at, not the one another photo was set to', async () => {
+    await save().click();
+    await expect.poll(() => save().isDisabled(), { timeout: 60_000 }).toBe(true);
+    await deblur('lion.jpg');
+    await slider().fill('30');
+    await page().getByRole('button', { name: 'Show car.jpg and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('car.jpg');
+    expect(await slider().inputValue()).toBe('70');
+    expect(await page().getByRole('img', { name: 'After: car.jpg, deblurred at 70 %' }).count()).toBe(1);
+    expect(await save().isDisabled()).toBe(true);
+    // And the other way: the lion comes back at its 30 %.
+    await page().getByRole('button', { name: 'Show lion.jpg and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('lion.jpg');
+    expect(await slider().inputValue()).toBe('30');
+    expect(await save().isEnabled()).toBe(true);
+  });
 });

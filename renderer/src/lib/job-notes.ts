@@ -10,10 +10,11 @@ export type DeblurSettings = { modelId: string; mask: RegionMask | undefined };
  */
 export type SavedFile = { path: string; bytes: number; strength: number; quality: number | undefined; via: EditorSave['via']; notes?: string[]; gone?: boolean };
 /**
- * The editor's notes on one deblur: its photo, what it ran with, each save (oldest first), and the
- * job whose result was on screen when it started (to go back to if it ends without one).
+ * The editor's notes on one deblur: its photo, what it ran with, each save (oldest first), the
+ * job whose result was on screen when it started (to go back to if it ends without one), and the
+ * strength (percent) its result was last shown at (unknown for one from before a reload).
  */
-export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[]; shownBefore?: string };
+export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[]; shownBefore?: string; strength?: number };
 
 const LOSSY_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.webp'];
 

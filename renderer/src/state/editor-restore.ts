@@ -11,6 +11,8 @@ export type RestorableEditor = {
   jobNotes: Record<string, JobNote>;
   image: OpenImageResult | null;
   opening: boolean;
+  /** The slider's strength, in per cent (kept over the reload). */
+  readonly strength: number;
   showPhoto(image: OpenImageResult): void;
   present(jobId: string, note: JobNote): void;
   follow(jobId: string): Promise<void>;
@@ -41,7 +43,10 @@ export async function restoreEditorSession(editor: RestorableEditor): Promise<vo
     }
     // At once, with its Cancel, not after the model list and settings (still on their way after a
     // reload): the model it was made with is picked once the list is there (present).
-    editor.present(shown.job.id, editor.jobNotes[shown.job.id]!);
+    // At the strength the slider was left at before the reload, not its last save's.
+    const note = editor.jobNotes[shown.job.id]!;
+    note.strength ??= editor.strength;
+    editor.present(shown.job.id, note);
     // A step of its own: Undo goes back to the selection the result was made with.
     if (drawn) selection.use(drawn.mask);
     await editor.follow(shown.job.id);

@@ -74,8 +74,9 @@ class EditorState {
   /**
    * Strength in percent (0–100) for the slider; the settings' default until the user moves it. A
    * move is this window's only (kept over a reload, not a restart): how much fix a photo can bear
-   * is judged photo by photo, and a batch runs at the slider's strength. The Output panel sets the
-   * default the slider starts from.
+   * is judged photo by photo, so each result keeps the strength it was left at, and Show brings
+   * it back with it; a batch runs at the slider's strength. The Output panel sets the default the
+   * slider starts from.
    */
   get strength(): number {
     return this.chosenStrength ?? Math.round((app.settings?.defaultStrength ?? 1) * 100);
@@ -83,6 +84,8 @@ class EditorState {
   set strength(percent: number) {
     this.chosenStrength = percent;
     rememberStrength(percent);
+    const note = this.jobId ? this.jobNotes[this.jobId] : undefined;
+    if (note) note.strength = percent;
   }
 
   /** The model to run and whether it can (model-choice.svelte.ts), for the editor's views. */
@@ -164,7 +167,7 @@ class EditorState {
     try {
       // Full strength: the slider is applied to the result afterwards (class comment).
       const { jobId } = await api.deblur({ imageId: image.imageId, strength: 1, modelId: settings.modelId, ...(mask ? { mask } : {}) });
-      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [], shownBefore };
+      this.jobNotes[jobId] = { fileName: image.fileName, image, madeWith: settings, saves: [], shownBefore, strength: this.strength };
       // Another photo was opened while the request was on its way: the job was asked for, so it
       // runs, on its card, without replacing the photo now on screen.
       if (this.image?.imageId !== image.imageId) return null;
@@ -187,6 +190,8 @@ class EditorState {
   returnTo(jobId: string): void {
     this.showing(this.jobNotes[jobId]!.image, jobId);
     this.jobId = jobId;
+    // The same photo: the slider stays where it was set for it.
+    this.jobNotes[jobId]!.strength = this.strength;
   }
 
   /** The selection the result on screen was made with, drawn again: its Save is back (Ctrl+Z undoes it). */
@@ -237,13 +242,16 @@ class EditorState {
     selection.restore(undefined);
   }
 
-  /** A job's photo and result on screen, with the selection and model it was made with (so it can be saved). */
+  /** A job's photo and result on screen, with the selection, model and strength it was made and left with (so it can be saved). */
   present(jobId: string, note: JobNote): void {
     // Like an open: a slower open still on its way must not replace this photo.
     ++this.opens;
     this.opening = false;
     this.showing(note.image, jobId);
     this.jobId = jobId;
+    // At the strength it was left at on screen, else its last save's (a result from before a reload).
+    const strength = note.strength ?? note.saves.at(-1)?.strength;
+    if (strength !== undefined) this.strength = strength;
     canvasView.reset();
     selection.restore(note.madeWith.mask);
     const made = note.madeWith.modelId;
