@@ -3,7 +3,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appLoaded, dropFile, focusedTestId, pendingRequests } from './chromium-page.js';
+import { appLoaded, dropFile, focusedTestId, pendingRequests, refocus } from './chromium-page.js';
 import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 
 /**
@@ -282,7 +282,7 @@ describe('editor UX in Chromium with the real services', () => {
   it('lists a model installed while the app runs once the window has the focus again, and drops a deleted one', async () => {
     const dir = await installModelCopy(file('user-data'), 'my-camera', 'My camera');
     const options = () => page().locator('select option').allTextContents();
-    const focus = () => page().evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): boolean }).dispatchEvent(new Event('focus')));
+    const focus = () => refocus(page());
     expect(await options()).not.toContain('My camera');
     await focus();
     await expect.poll(options).toContain('My camera');

@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dropFile, dropFolder } from './chromium-page.js';
+import { dropFile, dropFolder, refocus } from './chromium-page.js';
 import { installModelCopy, repoRoot, useRestartedSessions } from './harness.js';
 
 const CANVAS = '[data-testid="canvas"]';
 /** The window gets the focus back: the model list is read again. */
-const refocus = (page: Page) => page.evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): boolean }).dispatchEvent(new Event('focus')));
 
 /**
  * The chosen model gone (its linked disk not connected, its folder moved away): the app says so

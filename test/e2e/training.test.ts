@@ -6,7 +6,7 @@ import { runDirFor } from '../../model/src/train/train-run.js';
 import { installModel } from '../fixtures/broken-models.js';
 import { buildTinyGeneratorOnnx, installTinyGenerator } from '../fixtures/tiny-generator.js';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
-import { appLoaded, attachPath, dropFolder, focusedTestId } from './chromium-page.js';
+import { appLoaded, attachPath, dropFolder, focusedTestId, refocus } from './chromium-page.js';
 import { useE2eSession } from './harness.js';
 
 /**
@@ -218,7 +218,7 @@ describe('fine-tuning from the training panel', () => {
     // Cut short, as by a full disk or a copy stopped half-way.
     await writeFile(path.join(dir, 'old-walk.manifest.json'), '{ "id": "old-walk", "name": "Old w');
     // The window getting the focus back lists the library again.
-    await page().evaluate(() => (globalThis as unknown as { dispatchEvent(event: Event): boolean }).dispatchEvent(new Event('focus')));
+    await refocus(page());
     const damaged = () => panel().getByTestId('unusable-model').allTextContents();
     await expect.poll(damaged).toEqual([expect.stringMatching(/^old-walk\s*Cannot be used: its manifest old-walk\.manifest\.json is damaged \(not valid JSON: .+\)\.\s*Remove$/)]);
     expect(await models()).not.toContain('Old w');
@@ -245,7 +245,7 @@ describe('fine-tuning from the training panel', () => {
 
   it('an imported model whose sizes go by 12 px: the crop field steps by its sizes and Start says which it takes', async () => {
     await installModel(userModels(), 'twelve-px', buildTinyGeneratorOnnx(5), { sizeMultiple: 12 });
-    await page().evaluate(() => (globalThis as unknown as { dispatchEvent(event: Event): boolean }).dispatchEvent(new Event('focus')));
+    await refocus(page());
     await expect.poll(models).toContain('twelve-px');
     await page().locator('header select').selectOption({ label: 'twelve-px' });
     await dropFolder(page(), '[data-testid="training-drop"]', file('one-pair'));
