@@ -4,6 +4,13 @@ import type { Metadata } from 'sharp';
 import { bareExif } from './exif.js';
 
 /**
+ * What readers take a photo stating no print resolution to be, and so what a result states for it
+ * where its format must state one (TIFF's XResolution, the pHYs libvips always writes into PNG):
+ * left to libvips, that would be its default of 1 pixel per mm, 25.4 ppi.
+ */
+export const UNSTATED_PPI = 72;
+
+/**
  * The print resolution a file states, in pixels per inch, or undefined where it states none.
  * sharp reports a density for resolutions without a unit too (PNG's pHYs unit 0 and TIFF's
  * ResolutionUnit 1 are only an aspect ratio): 72:72 then reads as 1829 ppi, which a result must

@@ -8,6 +8,7 @@ import { probeFolder, writeRefusal } from './folder-write-check.js';
 import { withRasterPipeline } from './carrier.js';
 import { isGray } from './colour.js';
 import { isConvertedOnDecode } from './decode.js';
+import { UNSTATED_PPI } from './density.js';
 import { planMetadata } from './file-metadata.js';
 import { attachGainMap, resultGainMap, xmpWithGainMapLength } from './gain-map.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
@@ -132,7 +133,8 @@ const OPTIMISE_JPEG_CODING_MAX_PIXELS = 50e6;
 /**
  * `lossless`: the source was a lossless WebP; a WebP output stays lossless (quality is ignored).
  * `density`: the source's pixels per inch, which sharp's TIFF writer would otherwise replace with
- * its own default (1 pixel per mm, 25.4 ppi); the other writers take it from the carrier.
+ * its own default (1 pixel per mm, 25.4 ppi): 72 where the photo states none, as readers assume;
+ * the other writers take it from the carrier.
  */
 function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, lossless, density }: { quality: number; pixels: number; lossless: boolean; density: number | undefined }): Sharp {
   switch (format) {
@@ -146,7 +148,7 @@ function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, 
     case 'png':
       return pipeline.png({ compressionLevel: 6 });
     case 'tiff':
-      return pipeline.tiff({ compression: 'lzw', predictor: 'horizontal', ...(density ? { xres: density / 25.4, yres: density / 25.4, resolutionUnit: 'inch' as const } : {}) });
+      return pipeline.tiff({ compression: 'lzw', predictor: 'horizontal', xres: (density ?? UNSTATED_PPI) / 25.4, yres: (density ?? UNSTATED_PPI) / 25.4, resolutionUnit: 'inch' });
     case 'webp':
       // exact: keep the colour under fully transparent pixels, which lossless mode may otherwise alter.
       return lossless ? pipeline.webp({ lossless: true, exact: true }) : pipeline.webp({ quality });

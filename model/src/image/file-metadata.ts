@@ -1,3 +1,4 @@
+import { UNSTATED_PPI } from './density.js';
 import { addToTiff } from './tiff-exif.js';
 import { bareExif, exifHasResolution, exifWithOrientation, exifWithoutThumbnail, exifWithPixelSize, resolutionExif } from './exif.js';
 import type { WritableFormat } from './formats.js';
@@ -72,9 +73,12 @@ function planFileMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'wid
     };
   }
   if (format === 'png') {
+    // libvips always writes a pHYs, from the carrier's or else its own 25.4 ppi: so a PNG always
+    // takes the carrier (its deflate costs far more than the carrier's uncompressed write).
+    const stated = source.density ?? UNSTATED_PPI;
     return own
-      ? { carriedExif: null, carriedDensity: density, addAfter: (written, scratch) => insertPngChunk(written, pngChunk('eXIf', own), scratch) }
-      : { carriedExif: null, carriedDensity: density, addAfter: () => Promise.resolve() };
+      ? { carriedExif: null, carriedDensity: stated, addAfter: (written, scratch) => insertPngChunk(written, pngChunk('eXIf', own), scratch) }
+      : { carriedExif: null, carriedDensity: stated, addAfter: () => Promise.resolve() };
   }
   // WebP states a resolution only in EXIF: a block without one goes through libvips, which writes
   // it in (at libexif's cost, for this rare case), rather than losing it. Not for 72 ppi, which
@@ -96,5 +100,5 @@ function planFileMetadata(source: SourceMetadata, raster: Pick<RasterImage, 'wid
  * EXIF keeps the fast path without one); beside EXIF that libvips no longer reads, it goes too.
  */
 function carriedDensity(density: number | undefined, withExif: boolean): number | null {
-  return density !== undefined && (density !== 72 || withExif) ? density : null;
+  return density !== undefined && (density !== UNSTATED_PPI || withExif) ? density : null;
 }

@@ -1,6 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,15 @@ async function pngWithPhys(name: string, perUnit: number, unit: 0 | 1): Promise<
 
 const saveAs = (source: string, name: string) => reencode(source, join(tempDir(), name));
 
+/** `png` without its pHYs chunk (sharp always writes one): a PNG that states no resolution. */
+function withoutPhys(png: Buffer): Buffer {
+  const parts = [png.subarray(0, 8)];
+  for (let pos = 8; pos < png.length; pos += 12 + png.readUInt32BE(pos)) {
+    if (png.toString('latin1', pos + 4, pos + 8) !== 'pHYs') parts.push(png.subarray(pos, pos + 12 + png.readUInt32BE(pos)));
+  }
+  return Buffer.concat(parts);
+}
+
 describe('what else a result keeps, and what it must not', () => {
   it('the print resolution (300 ppi) is kept in JPEG, PNG and TIFF, from JPEG and from 16-bit PNG', async () => {
     const jpeg = join(tempDir(), 'print.jpg');
@@ -51,6 +60,24 @@ describe('what else a result keeps, and what it must not', () => {
     const aspect = await pngWithPhys('aspect.png', 72, 0);
     expect((await sharp(aspect).metadata()).density).toBe(1829);
     for (const ext of ['png', 'tif']) expect([ext, (await sharp(await saveAs(aspect, `aspect-out.${ext}`)).metadata()).density]).not.toEqual([ext, 1829]);
+  });
+
+  it('a photo stating no resolution, or 72 ppi without EXIF, gives PNG and TIFF results of 72 ppi, never libvips’ 25.4', async () => {
+    const png16 = join(tempDir(), 'unstated16.png');
+    await writeFile(png16, withoutPhys(await readFile((await makePng16(tempDir())).path)));
+    const avif = join(tempDir(), 'unstated.avif');
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#506070' } }).avif().toFile(avif);
+    // libjpeg's JFIF says 72 ppi; no EXIF.
+    const jfif72 = join(tempDir(), 'jfif72.jpg');
+    await sharp({ create: { width: 30, height: 20, channels: 3, background: '#506070' } }).jpeg().toFile(jfif72);
+    for (const [source, stated] of [[png16, undefined], [avif, undefined], [jfif72, 72]] as const) {
+      const meta = await sharp(source).metadata();
+      expect([source, meta.exif, source.endsWith('.png') ? undefined : meta.density]).toEqual([source, undefined, stated]);
+      for (const ext of ['png', 'tif']) {
+        const out = await saveAs(source, `${basename(source)}-out.${ext}`);
+        expect([out, (await sharp(out).metadata()).density]).toEqual([out, 72]);
+      }
+    }
   });
 
   it('a JPEG or WebP result states the resolution its EXIF block does not: from a TIFF with camera EXIF, from JFIF', async () => {
