@@ -33,6 +33,7 @@ export const sourceMetadataSchema = z
     exif: bytes.nullable(),
     xmp: bytes.nullable(),
     hasAlpha: z.boolean(),
+    transparent: z.boolean().optional(),
     fileSizeBytes: z.number().nonnegative(),
     lossless: z.boolean().optional(),
     density: z.number().positive().optional(),

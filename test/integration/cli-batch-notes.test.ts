@@ -24,4 +24,18 @@ describe('batch notes', () => {
     const notes = Object.fromEntries(summary.photos.map((p) => [path.basename(p.input), p.notes]));
     expect(notes).toEqual({ 'pages.tif': ['pages.tif has 3 pages or frames; only the first is deblurred and saved.'], 'plain.jpg': [] });
   });
+
+  it('says a photo’s transparency is flattened when the result is a JPEG, and not when it is a PNG', async () => {
+    const pixels = Buffer.alloc(64 * 48 * 4);
+    for (let i = 0; i < 64 * 48; i++) pixels.set([200, 50, 80, (i % 64) * 4], i * 4);
+    const photo = path.join(dir, 'alpha.png');
+    await sharp(pixels, { raw: { width: 64, height: 48, channels: 4 } }).png().toFile(photo);
+    for (const format of ['jpeg', 'png']) {
+      const out = path.join(dir, `alpha-out.${format}`);
+      const r = await runCli(['deblur', photo, '--format', format, '--region', '20,20,30,20', '--out', out, '--model', 'placeholder', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const [result] = (JSON.parse(r.stdout) as { photos: { notes: string[] }[] }).photos;
+      expect([format, result?.notes.filter((n) => /transparen/.test(n))]).toEqual([format, format === 'jpeg' ? ['alpha.png has transparency: the JPEG result is flattened onto white (choose PNG, TIFF or WebP to keep it).'] : []]);
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { followJob, ok, startTestServices, type ServicesUnderTest } from './work
 
 /**
  * What a result leaves out of its photo reaches the app: on the deblur's and the batch photo's
- * `done` state, and, for what only the save's format cannot hold (an HDR gain map), on the save.
+ * `done` state, and, for what only the save's format cannot hold (an HDR gain map, transparency), on the save.
  */
 const W = 64;
 const H = 48;
@@ -46,6 +46,18 @@ describe('notes on results in the app', () => {
     expect(asPng.notes).toEqual([expect.stringMatching(/^pixel\.jpg is an HDR photo .*PNG cannot hold the gain map/)]);
     const pngXmp = (await sharp(asPng.path).metadata()).xmp?.toString('utf8') ?? '';
     expect([pngXmp.includes(`xmp:Rating="${TAGS.rating}"`), pngXmp.includes(`<rdf:li>${TAGS.byline}</rdf:li>`)]).toEqual([true, true]);
+  });
+
+  it('a transparent PNG: saved as JPEG the save says its transparency is flattened; saved as PNG nothing', async () => {
+    const pixels = Buffer.alloc(W * H * 4);
+    for (let i = 0; i < W * H; i++) pixels.set([200, 50, 80, (i % W) * 4], i * 4);
+    const photo = path.join(t.workDir, 'cutout.png');
+    await sharp(pixels, { raw: { width: W, height: H, channels: 4 } }).png().toFile(photo);
+    const job = await deblur(photo);
+    expect(job.state.status).toBe('done');
+    const asJpeg = ok<{ notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'jpeg' }));
+    expect(asJpeg.notes).toEqual(['cutout.png has transparency: the JPEG result is flattened onto white (choose PNG, TIFF or WebP to keep it).']);
+    expect(ok<{ notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'png' })).notes).toBeUndefined();
   });
 
   it('a TIFF with a saved selection: the deblur says the extra channel is not kept', async () => {

@@ -80,8 +80,8 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
   const strength = request.strength ?? result.strength;
   const via = request.path ? 'save-as' : 'save';
   context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
-  // An HDR photo's gain map saved as PNG, TIFF or WebP: said with the save.
-  const notes = formatNotes({ path: result.sourcePath, gainMap: result.source.gainMap }, format);
+  // An HDR photo's gain map saved as PNG, TIFF or WebP, transparency flattened in a JPEG: said with the save.
+  const notes = formatNotes({ path: result.sourcePath, gainMap: result.source.gainMap, transparent: result.source.transparent }, format);
   return notes.length > 0 ? { ...saved, notes } : saved;
 }
 

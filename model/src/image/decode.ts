@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
 import { UnshakeError } from '../errors.js';
 import { statedDensity } from './density.js';
-import { channelLayout, droppedChannelsNote, keepBands, type ChannelLayout } from './extra-channels.js';
+import { channelLayout, droppedChannelsNote, isTransparent, keepBands, type ChannelLayout } from './extra-channels.js';
 import { readGainMap } from './gain-map.js';
 import { iptcDatasets } from './iptc.js';
 import { isGraySpace } from './colour.js';
@@ -69,8 +69,9 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   } catch (error) {
     throw decodeError(error, absolute);
   }
+  const raster = toRaster(decoded.data, decoded.info, plan, absolute);
   return {
-    raster: toRaster(decoded.data, decoded.info, plan, absolute),
+    raster,
     source: {
       path: absolute,
       format: meta.format ?? 'unknown',
@@ -83,6 +84,7 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       ...(iptc ? { iptc } : {}),
       ...(fingerprint ? { fingerprint } : {}),
       hasAlpha: plan.hasAlpha,
+      ...(isTransparent(raster) ? { transparent: true } : {}),
       ...(gainMap ? { gainMap } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       fileSizeBytes,

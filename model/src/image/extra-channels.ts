@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Metadata } from 'sharp';
 import { readIfd, tiffHeader, type ReadAt } from './tiff-ifd.js';
+import type { RasterImage } from './types.js';
 
 /**
  * Which of a file's bands are its picture. libvips calls any band after the colour ones alpha,
@@ -74,4 +75,16 @@ export function keepBands<T extends Uint8Array | Uint16Array>(pixels: T, channel
 export function droppedChannelsNote(name: string, dropped: number): string {
   const what = dropped === 1 ? 'an extra channel that is' : `${dropped} extra channels that are`;
   return `${name} has ${what} not transparency (a saved selection or spot colour): only its colour and transparency are deblurred and saved; the extra channel is not kept (the original still has it).`;
+}
+
+/**
+ * Whether some pixel of `raster` is not fully opaque. Many editors save an alpha channel that is
+ * opaque everywhere: flattening that loses nothing, and a note would be a false alarm.
+ */
+export function isTransparent(raster: RasterImage): boolean {
+  const { channels, pixels, bitDepth } = raster;
+  if (channels !== 2 && channels !== 4) return false;
+  const opaque = bitDepth === 16 ? 65535 : 255;
+  for (let i = channels - 1; i < pixels.length; i += channels) if (pixels[i] !== opaque) return true;
+  return false;
 }

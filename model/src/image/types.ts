@@ -44,6 +44,8 @@ export interface SourceMetadata {
   /** The decoded pixels' fingerprint (provenance.ts rasterFingerprint), where a deblur took it. */
   pixels?: string;
   hasAlpha: boolean;
+  /** Some pixel is not fully opaque: a JPEG result, flattened onto white, loses that (result-notes.ts). */
+  transparent?: boolean;
   fileSizeBytes: number;
   /**
    * The source is a lossless WebP (VP8L): a WebP output is then written lossless too, so saving
