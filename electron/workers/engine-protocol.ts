@@ -36,6 +36,8 @@ export const sourceMetadataSchema = z
     transparent: z.boolean().optional(),
     fileSizeBytes: z.number().nonnegative(),
     lossless: z.boolean().optional(),
+    jpegQuality: z.number().int().min(1).max(100).optional(),
+    chromaSubsampling: z.string().max(16).optional(),
     density: z.number().positive().optional(),
     iptc: bytes.optional(),
     fingerprint: z.string().optional(),

@@ -10,6 +10,7 @@ import { isGraySpace } from './colour.js';
 import { impliedProfile } from './implied-profile.js';
 import { headPhotoshop, headXmp, readJpegHead } from './jpeg-head.js';
 import { withEndMarkerRepair } from './jpeg-end-marker.js';
+import { headQuality } from './jpeg-quality.js';
 import { sourceFingerprint } from './provenance.js';
 import { decodeError, probeImage, STRICT_INPUT, type ProbeOptions } from './probe.js';
 import type { BitDepth, DecodedImage, RasterImage } from './types.js';
@@ -55,8 +56,10 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
   // A profile stated another way (PNG gAMA/cHRM, EXIF's DCF Adobe RGB) stands in for an ICC one.
   const implied = await impliedProfile(absolute, meta);
   if (implied?.note) notes.push(implied.note);
-  // sharp reports no XMP or IPTC for a JPEG with a gain map: those come from the file's head.
-  const head = meta.format === 'jpeg' && (!meta.xmp || !meta.iptc || meta.gainMap) ? await readJpegHead(absolute).catch(() => []) : [];
+  // sharp reports no XMP or IPTC for a JPEG with a gain map: those come from the file's head, as
+  // do the quantisation tables (jpeg-quality.ts).
+  const head = meta.format === 'jpeg' ? await readJpegHead(absolute).catch(() => []) : [];
+  const jpegQuality = headQuality(head);
   const gainMap = readGainMap(meta, head);
   const density = await statedDensity(absolute, meta);
   const xmp = meta.xmp ?? headXmp(head);
@@ -88,6 +91,8 @@ export async function decodeImage(path: string, options: DecodeOptions = {}): Pr
       ...(gainMap ? { gainMap } : {}),
       ...(notes.length > 0 ? { notes } : {}),
       fileSizeBytes,
+      ...(jpegQuality ? { jpegQuality } : {}),
+      ...(meta.format === 'jpeg' && meta.chromaSubsampling ? { chromaSubsampling: meta.chromaSubsampling } : {}),
       lossless: meta.format === 'webp' && (await isLosslessWebp(absolute)),
     },
   };

@@ -13,6 +13,7 @@ import { planMetadata } from './file-metadata.js';
 import { attachGainMap, resultGainMap, xmpWithGainMapLength } from './gain-map.js';
 import { resolveOutputFormat, SIXTEEN_BIT_FORMATS, type WritableFormat } from './formats.js';
 import { iccColourSpace, srgbIccProfile } from './icc.js';
+import { jpegCoding, type ChromaSubsampling } from './jpeg-quality.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
@@ -22,7 +23,7 @@ export { defaultOutputPath } from './output-path.js';
 export interface EncodeOptions {
   path: string;
   format?: OutputFormat;
-  /** 1..100 for JPEG and WebP; default 95. */
+  /** 1..100 for JPEG and WebP; default 95. A JPEG original's own quality is kept where higher (jpeg-quality.ts). */
   quality?: number;
   /** Replace an existing file (never the source itself). */
   overwrite?: boolean;
@@ -49,7 +50,8 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   const target = resolve(options.path);
   await checkTarget(target, source.path, options.overwrite ?? false);
   const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
-  const quality = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
+  const setting = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
+  const { quality, chromaSubsampling } = format === 'jpeg' ? jpegCoding(source, setting) : { quality: setting, chromaSubsampling: undefined };
   const { overwrite = false, signal } = options;
   // Which photo the result is of, for a batch run again (provenance.ts): as it was when its pixels
   // were read, else as it is now; a source gone since it was opened leaves the result without one.
@@ -60,7 +62,7 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   try {
     // replace: false publishes with a hard link, which fails (EEXIST) where a rename would
     // silently replace a file another save created meanwhile under the same name.
-    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, target, temp, fingerprint, pixels }), { replace: overwrite, signal });
+    const bytes = await writeAtomically(target, (temp) => encodeToFile(raster, source, { format, quality, chromaSubsampling, target, temp, fingerprint, pixels }), { replace: overwrite, signal });
     return { path: target, bytes };
   } catch (error) {
     if (signal?.aborted) throw new UnshakeError('CANCELLED', `The save was cancelled; ${target} was not written.`, { cause: error });
@@ -72,6 +74,8 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
 interface FileJob {
   format: WritableFormat;
   quality: number;
+  /** JPEG only (jpeg-quality.ts). */
+  chromaSubsampling: ChromaSubsampling | undefined;
   target: string;
   /** Where libvips writes; writeAtomically renames it over `target`. */
   temp: string;
@@ -79,7 +83,7 @@ interface FileJob {
   pixels: string | null;
 }
 
-async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, target, temp, fingerprint, pixels }: FileJob): Promise<void> {
+async function encodeToFile(raster: RasterImage, source: SourceMetadata, { format, quality, chromaSubsampling, target, temp, fingerprint, pixels }: FileJob): Promise<void> {
   const expected = raster.width * raster.height * raster.channels;
   if (raster.pixels.length !== expected) {
     throw new Error(`raster has ${raster.pixels.length} samples, expected ${expected}`);
@@ -107,7 +111,7 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
     else if (xmp) pipeline = pipeline.withXmp(xmp);
     const sixteen = bitDepth === 16;
     pipeline = pipeline.toColourspace(grayOut ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb');
-    await withFormat(pipeline, format, { quality, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
+    await withFormat(pipeline, format, { quality, chromaSubsampling, pixels: raster.width * raster.height, lossless: source.lossless === true, density: source.density }).toFile(temp);
   });
   await metadata.addAfter(temp, tempPathBeside(target, 'metadata'));
   if (gainMap && source.gainMap) await attachGainMap(temp, source.gainMap, gainMap, tempPathBeside(target, 'gainmap'));
@@ -136,13 +140,17 @@ const OPTIMISE_JPEG_CODING_MAX_PIXELS = 50e6;
  * its own default (1 pixel per mm, 25.4 ppi): 72 where the photo states none, as readers assume;
  * the other writers take it from the carrier.
  */
-function withFormat(pipeline: Sharp, format: WritableFormat, { quality, pixels, lossless, density }: { quality: number; pixels: number; lossless: boolean; density: number | undefined }): Sharp {
+function withFormat(
+  pipeline: Sharp,
+  format: WritableFormat,
+  { quality, chromaSubsampling, pixels, lossless, density }: { quality: number; chromaSubsampling: ChromaSubsampling | undefined; pixels: number; lossless: boolean; density: number | undefined },
+): Sharp {
   switch (format) {
     case 'jpeg':
       // JPEG has no alpha: flatten onto white as most viewers would show it.
       return pipeline.flatten({ background: '#ffffff' }).jpeg({
         quality,
-        chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0',
+        chromaSubsampling: chromaSubsampling ?? (quality >= 90 ? '4:4:4' : '4:2:0'),
         optimiseCoding: pixels <= OPTIMISE_JPEG_CODING_MAX_PIXELS,
       });
     case 'png':

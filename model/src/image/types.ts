@@ -52,6 +52,10 @@ export interface SourceMetadata {
    * in its own format does not add compression loss. Absent or false: lossy or not WebP.
    */
   lossless?: boolean;
+  /** A JPEG's IJG quality, estimated from its quantisation tables (jpeg-quality.ts): a JPEG result's floor. */
+  jpegQuality?: number;
+  /** A JPEG's chroma subsampling as sharp reports it (4:2:0, 4:4:4, 4:2:2…): a JPEG result keeps 4:2:0. */
+  chromaSubsampling?: string;
   /** An Ultra HDR / ISO 21496-1 JPEG's gain map (gain-map.ts): put back in a JPEG result. */
   gainMap?: GainMap;
   /**

@@ -75,9 +75,10 @@ describe('encodeImage round trips', () => {
     });
 
     const again = await decodeImage(result.path);
-    // JPEG re-encoding at q95 4:4:4: small on average, a little more on the hard quadrant edges.
-    expect(meanAbsDiff(again.raster.pixels, raster.pixels)).toBeLessThan(1);
-    expect(maxAbsDiff(again.raster.pixels, raster.pixels)).toBeLessThanOrEqual(16);
+    // JPEG re-encoding at q95 keeping the photo's 4:2:0 (jpeg-quality.ts): small on average, more
+    // where half-resolution colour meets the quadrants' hard saturated edges (measured: mean 2.2, max 34).
+    expect(meanAbsDiff(again.raster.pixels, raster.pixels)).toBeLessThan(3);
+    expect(maxAbsDiff(again.raster.pixels, raster.pixels)).toBeLessThanOrEqual(40);
     const topLeft = meanColour(again.raster.pixels, ORIENTED.width, 3, 10, 8);
     expect(maxAbsDiff(topLeft, meanColour(raster.pixels, ORIENTED.width, 3, 10, 8))).toBeLessThan(2);
     expect(topLeft[0]!).toBeGreaterThan(QUADRANTS.topLeft[1] + 100);
