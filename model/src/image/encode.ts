@@ -17,6 +17,8 @@ import { jpegCoding, type ChromaSubsampling } from './jpeg-quality.js';
 import type { RasterImage, SourceMetadata } from './types.js';
 import { sourceFingerprint, xmpWithSource } from './provenance.js';
 import { xmpWithOrientation } from './xmp.js';
+import { xmpAsResult } from './xmp-version.js';
+import { UNSHAKE_VERSION } from '../version.js';
 
 export { defaultOutputPath } from './output-path.js';
 
@@ -100,7 +102,9 @@ async function encodeToFile(raster: RasterImage, source: SourceMetadata, { forma
   // An HDR photo's gain map goes back after the deblurred picture (other formats cannot hold it:
   // result-notes.ts says so), made first, since the XMP may state its length.
   const gainMap = format === 'jpeg' && source.gainMap ? await resultGainMap(source.gainMap, source.orientation) : null;
-  const photoXmp = source.xmp ? xmpWithOrientation(source.xmp.toString('utf8'), 1) : null;
+  // Upright, and a new version of the photo (xmp-version.ts), not the photo as it was.
+  const version = { width: raster.width, height: raster.height, software: `Unshake ${UNSHAKE_VERSION}` };
+  const photoXmp = source.xmp ? xmpAsResult(xmpWithOrientation(source.xmp.toString('utf8'), 1), version) : null;
   await withRasterPipeline(raster, { icc, exif, density: metadata.carriedDensity }, { bitDepth, target }, async (input) => {
     let pipeline = input;
     if (grayToSrgb) pipeline = pipeline.withIccProfile('srgb');
