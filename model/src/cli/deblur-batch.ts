@@ -1,7 +1,6 @@
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo, UnshakeError } from '../errors.js';
-import { isDiskFull } from '../image/disk-full.js';
 import type { WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
 import { findResult, planBatch, resultFoldersOf } from '../image/batch-results.js';
@@ -16,6 +15,7 @@ import { doneRecord, failedRecord, type FailedRecord, type PhotoRecord } from '.
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { getSession } from '../infer/session-manager.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
+import { batchStop, checkBatchDestination, refusedPhoto } from './batch-destination.js';
 import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
 
 export interface BatchOptions {
@@ -52,6 +52,8 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const items = planBatch(inputs, { ...(options.format ? { format: options.format } : {}), ...suffix, ...where });
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
+  // A locked card or read-only --out-dir: said once, before any photo is decoded.
+  const refused = await checkBatchDestination(items, { subfolder: options.subfolder, search: { ...suffix, ...(options.format ? { format: options.format } : {}), othersPlanned: taken } });
   const standing = () =>
     `${formatBatchSummary(summary, items.length)} before the stop; run the same command again to finish the rest.`;
   // A run killed mid-write (SIGKILL, a power cut) left full-size temp files: removed now, only
@@ -111,6 +113,8 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       const outPath = found.output;
       taken.add(outPath);
       try {
+        const refusal = refusedPhoto(refused, outPath);
+        if (refusal) throw refusal;
         if (options.subfolder && (await makeResultsFolder(path.dirname(outPath)))) made.add(path.dirname(outPath));
         inPhoto = true;
         const result = await withInterruptCleanup(
@@ -142,8 +146,9 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         summary.photos.push(record);
         options.log(`${name}: failed [${record.error.code}] ${record.error.message}`);
         // Every photo after would fail the same way: stop, and say how to finish.
-        if (isDiskFull(error)) {
-          options.log(`batch stopped: the disk is full; free some space and run the same command again to do the ${photosLeft(summary, items.length)} photo(s) left.`);
+        const stop = refusedPhoto(refused, outPath) ? null : await batchStop(error, outPath, { subfolder: options.subfolder, left: photosLeft(summary, items.length) });
+        if (stop) {
+          options.log(stop);
           break;
         }
       }

@@ -175,14 +175,22 @@ function withFormat(
 export async function checkOutput(target: string, source: Pick<SourceMetadata, 'path' | 'format'>, options: Pick<EncodeOptions, 'format' | 'overwrite'>): Promise<WritableFormat> {
   const absolute = resolve(target);
   const format = resolveOutputFormat(source.format, options.format ?? 'same', absolute);
+  await checkTarget(absolute, source.path, options.overwrite ?? false);
+  await checkOutputFolder(absolute);
+  return format;
+}
+
+/**
+ * The folder `target` goes in is there and can be written: a locked SD card, a read-only share, a
+ * folder the user may not write. Needs only the path, so it runs before the photo is decoded.
+ */
+export async function checkOutputFolder(target: string): Promise<void> {
+  const absolute = resolve(target);
   const folder = await stat(dirname(absolute)).catch(() => null);
   if (!folder?.isDirectory()) throw new UnshakeError('WRITE_FAILED', `The folder ${dirname(absolute)} does not exist: create it or choose another place for the output.`);
-  await checkTarget(absolute, source.path, options.overwrite ?? false);
-  // Found before the deblur: a locked SD card, a read-only share, a folder the user may not write.
   await probeFolder(dirname(absolute)).catch((error: unknown) => {
     throw writeFailed(absolute, error);
   });
-  return format;
 }
 
 async function checkTarget(target: string, sourcePath: string, overwrite: boolean): Promise<void> {

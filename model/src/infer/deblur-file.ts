@@ -4,7 +4,7 @@ import type { RegionMask } from '../../../electron/common/mask.js';
 import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { UnshakeError } from '../errors.js';
 import { decodeImage } from '../image/decode.js';
-import { checkOutput, defaultOutputPath, encodeImage } from '../image/encode.js';
+import { checkOutput, checkOutputFolder, defaultOutputPath, encodeImage } from '../image/encode.js';
 import { resolveOutputFormat, type WritableFormat } from '../image/formats.js';
 import { withFreeDefaultName } from '../image/free-output-name.js';
 import { assertMaskSelectsPixels, rasteriseMask } from '../image/mask-raster.js';
@@ -101,6 +101,8 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   if (options.tileSize !== undefined && options.tileSize < minimumTile) {
     options.onTileSizeRaised?.({ requested: options.tileSize, used: minimumTile, margin });
   }
+  // A locked card or a folder deleted is said before the decode, not after it.
+  await checkOutputFolder(outPath);
   const decodeStart = performance.now();
   const read = await decodeImage(inPath, { maxMegapixels: options.maxMegapixels, limitAdvice: options.limitAdvice });
   const { raster } = read;
