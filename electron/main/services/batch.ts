@@ -18,6 +18,8 @@ import { locateModel } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
 import { reportExecutionProvider, type ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
+import { folderStop, writablePhotos } from './batch-destination.js';
+import { cancelledNote, linkedNote } from './batch-notes.js';
 
 /**
  * Queues a batch: one 'batch-item' job per photo of the dropped folders and files, each written
@@ -161,6 +163,9 @@ export function createBatchService(context: ServiceContext): {
         taken.add(found.output);
       }
     }
+    // A locked card or read-only disk: one note (or one error), not a failure per photo after its decode.
+    const mayMake = settings.batchResults === 'subfolder';
+    toDo.splice(0, toDo.length, ...(await writablePhotos(toDo, { mayMake, leftOut })));
     if (linked.length > 0) leftOut.push(linkedNote(linked));
     if (skipped.length > 0) leftOut.push(cancelledNote(skipped));
     // A quit or crash mid-write left the encoder's temp files in the photographer's folders: those
@@ -216,6 +221,11 @@ export function createBatchService(context: ServiceContext): {
               stopRest();
               throw new UnshakeError('WRITE_FAILED', `${(error as Error).message} The rest of the batch was stopped: Run again once there is space.`, { cause: error });
             }
+            const stop = await folderStop(error, item, mayMake);
+            if (stop) {
+              stopRest();
+              throw stop;
+            }
             // The model was found before the batch was queued: failing now, it cannot be used for
             // any photo (removed or changed meanwhile, or a file ONNX Runtime cannot load).
             const gone = modelGone(error, request.modelId);
@@ -267,20 +277,6 @@ interface StartOptions {
    * record): planned without a grant of this one, so a resume that fails hands nothing over.
    */
   handedOverBefore?: boolean;
-}
-
-/** Photos a resume leaves out because the user cancelled them before the interruption. */
-function cancelledNote(photos: readonly string[]): string {
-  const names = photos.slice(0, 3).map((photo) => path.basename(photo));
-  const more = photos.length > names.length ? ` and ${photos.length - names.length} more` : '';
-  return `${photos.length === 1 ? '1 photo you cancelled was' : `${photos.length} photos you cancelled were`} left out: ${names.join(', ')}${more}.`;
-}
-
-/** Photos of this drop already queued by another batch under another path (a link to its folder). */
-function linkedNote(linked: readonly { input: string; queuedAs: string }[]): string {
-  const n = linked.length;
-  const { input, queuedAs } = linked[0]!;
-  return `${n === 1 ? '1 photo is' : `${n} photos are`} already queued in another batch, reached here through symbolic links (${input} is ${queuedAs}): ${n === 1 ? 'it is' : 'each is'} deblurred once.`;
 }
 
 /** A model problem met by a photo of a batch: the whole batch's, said once. */
