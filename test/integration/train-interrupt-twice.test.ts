@@ -47,6 +47,19 @@ describe('Ctrl-C twice during training (real process)', () => {
     expect(stderr).toMatch(/^Stopped at once, without saving: nothing after the checkpoint at step 4 was kept\.$/m);
   });
 
+  it('SIGTERM then SIGHUP: the first stops after the step, the second exits at once with its own code (129)', async () => {
+    const c = child(0);
+    c.p.stdin.write('ready?\n');
+    await c.until(/alive/);
+    c.p.kill('SIGTERM');
+    await c.until(/aborted/);
+    c.p.kill('SIGHUP');
+    const { code, stderr } = await c.exited;
+    expect(code).toBe(129);
+    expect(stderr).toMatch(/^Stopping after this step and saving a checkpoint \(SIGTERM\)… \(the signal again to stop at once without saving\)$/m);
+    expect(stderr).toMatch(/^Stopped at once, without saving: nothing after the checkpoint at step 4 was kept\.$/m);
+  });
+
   it('a SIGINT right behind the first is the same press: the run keeps stopping after its step', async () => {
     // A window far longer than the test takes: what counts here is that a SIGINT inside it is
     // ignored. (Two kill() calls in a row would merge into one pending signal, so the second is

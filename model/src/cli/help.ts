@@ -101,8 +101,8 @@ that fails is a row with its reason; Ctrl+C stops the bench and removes its temp
 Fine-tunes a model on your own photos and saves it as a new model (see docs/fine-tuning.md).
 --pairs: blurred photos and their sharp versions (blur/ and sharp/ subfolders with matching
 names, name_blur / name_sharp files, or an index.tsv). --sharp: sharp photos only; the camera
-shake is simulated. A fifth of the photos is held back to measure the new model. Ctrl+C saves a
-checkpoint; --resume goes on from it.
+shake is simulated. A fifth of the photos is held back to measure the new model. Ctrl+C (or
+SIGTERM, SIGHUP) saves a checkpoint after the step; --resume goes on from it.
 
       --pairs <folder>      blurred photos and their sharp versions (one of --pairs, --sharp)
       --sharp <folder>      sharp photos only; the camera shake is simulated
@@ -131,5 +131,5 @@ checkpoint; --resume goes on from it.
                             with the app's "Deblur and fine-tune on the graphics card" off (a
                             resumed run takes it anew: give it again with --resume)
 
-Exit codes: 0 done, 1 error, 2 usage error, 130 stopped (resumable).`,
+Exit codes: 0 done, 1 error, 2 usage error, 130 / 143 / 129 stopped by Ctrl+C / SIGTERM / SIGHUP (resumable).`,
 };

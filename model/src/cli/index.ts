@@ -6,7 +6,7 @@ import { COMMAND_HELP } from './help.js';
  * `npm run <command> -- …`: the engine's services from a terminal (no `unshake` command is
  * installed: the engine runs from its sources through tsx). Exit codes: 0 done, 1 error
  * (printed as `error [CODE]: message`, never a stack trace); `train` also 2 for a usage error
- * and 130 when cancelled.
+ * and 130 / 143 / 129 when stopped by SIGINT / SIGTERM / SIGHUP.
  */
 type Command = (argv: string[]) => Promise<number>;
 // Each command's module is imported when it runs, not all at start: a deblur never loads TF.js

@@ -17,6 +17,7 @@ import { handleTrainingInterrupts } from './train-interrupt.js';
 import { interruptedRuns, trainingRunsDir } from './train-run.js';
 import { trainModel, type TrainEvent, type TrainResult } from './trainer.js';
 import { joinNegativeValues } from '../cli/args.js';
+import { EXIT_CODES } from '../cli/interrupt-cleanup.js';
 import { UsageError } from './usage-error.js';
 
 export const USAGE =
@@ -146,7 +147,7 @@ function printResult({ model, summary, alreadyFinished }: TrainResult, seconds: 
   if (advice) process.stdout.write(`note: ${advice}\n`);
 }
 
-/** `npm run train -- …`: returns the exit code (0 done, 1 error, 2 usage / not supported, 130 cancelled). */
+/** `npm run train -- …`: returns the exit code (0 done, 1 error, 2 usage / not supported, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP). */
 export async function runTrainCommand(argv: string[]): Promise<number> {
   let values: Values;
   try {
@@ -164,7 +165,7 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
   let outId = '';
   let findAgain: string[] = [];
   let lastSave: string | null = null;
-  const stopHandling = handleTrainingInterrupts(controller, () =>
+  const interrupts = handleTrainingInterrupts(controller, () =>
     lastSave
       ? `nothing after ${lastSave} was kept; continue from there with ${resumeOptions(outId, findAgain)}.`
       : 'this run had saved no checkpoint yet, so there is nothing to resume.',
@@ -259,11 +260,11 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const info = toErrorInfo(error);
-    // A stop asked for (Ctrl+C) is not an error: the run is kept to resume.
+    // A stop asked for (Ctrl+C, SIGTERM, SIGHUP) is not an error: the run is kept to resume.
     process.stderr.write(info.code === 'CANCELLED' ? `\nstopped: ${info.message}\n` : `\nerror [${info.code}]: ${printable(info.message, { multiline: true })}\n`);
-    return error instanceof UsageError ? 2 : info.code === 'CANCELLED' ? 130 : 1;
+    return error instanceof UsageError ? 2 : info.code === 'CANCELLED' ? EXIT_CODES[interrupts.received() ?? 'SIGINT'] : 1;
   } finally {
-    stopHandling();
+    interrupts.uninstall();
   }
 }
 
