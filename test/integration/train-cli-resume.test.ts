@@ -27,10 +27,10 @@ const cli = (modelsDir: string, onnx = baseOnnx, extra: string[] = []) =>
   );
 
 /** Start a run (as `unshake train` on an earlier day would) and cancel it after step 1. */
-async function interrupted(modelsDir: string, outId: string): Promise<string> {
+async function interrupted(modelsDir: string, outId: string, extra: Partial<TrainOptions> = {}): Promise<string> {
   const controller = new AbortController();
   const onEvent = (e: TrainEvent) => e.type === 'step' && controller.abort();
-  const error = await trainModel({ ...options, modelsDir, outId, signal: controller.signal, onEvent }).then(() => null, (e: unknown) => e as Error);
+  const error = await trainModel({ ...options, ...extra, modelsDir, outId, signal: controller.signal, onEvent }).then(() => null, (e: unknown) => e as Error);
   expect(error).toMatchObject({ code: 'CANCELLED' });
   return error!.message;
 }
@@ -58,6 +58,7 @@ beforeAll(async () => {
   await interrupted(path.join(work, 'two'), 'run-a');
   await interrupted(path.join(work, 'two'), 'run-b');
   await interrupted(path.join(work, 'three'), 'light');
+  await interrupted(path.join(work, 'four'), 'every-2', { checkpointEvery: 2 });
 });
 
 describe('unshake train --resume without --out', () => {
@@ -99,11 +100,22 @@ describe('unshake train --resume without --out', () => {
     const { code, out, err } = await bare([]);
     expect(err).not.toMatch(/error \[/);
     expect(code).toBe(0);
-    expect(err).toMatch(/^batch 1, 2 steps, learning rate 0\.0001, loss weights L1 100 \/ perceptual 0 \/ adversarial 0, held-out crops ≤ 32 px$/m);
+    expect(err).toMatch(/^batch 1, 2 steps, learning rate 0\.0001, loss weights L1 100 \/ perceptual 0 \/ adversarial 0, held-out crops ≤ 32 px, checkpoint every 100 steps$/m);
     expect(err).toMatch(/^step 2\/2 {2}total [\d.e+-]+ {2}l1 [\d.e+-]+ {2}/m);
     expect(err).not.toMatch(/^step .*(critic|adversarial|perceptual)/m);
     // Base and fine-tuned scores on the same crops.
     // The time is this session's, so it says how many steps ran in it.
     expect(out).toMatch(/fine-tuned to step 2 on .*: 1 step in \S+ after resuming at step 1; held-out 1 pair\(s\), centre crops ≤ 32 px/);
+  });
+
+  it('`--resume` keeps the run\'s --checkpoint-every (2 here, not the default 100)', async () => {
+    const { code, err } = await captureOutput(() =>
+      runTrainCommand(['--pairs', path.join(work, 'pairs'), '--base', baseOnnx, '--models-dir', path.join(work, 'four'), '--resume', '--out', 'every-2', '--steps', '4']),
+    );
+    expect(err).not.toMatch(/error \[/);
+    expect(code).toBe(0);
+    expect(err).toMatch(/^resumed at step 1$/m);
+    expect(err).toMatch(/, checkpoint every 2 steps$/m);
+    expect(err).toMatch(/^checkpoint @2 \(interval\): /m);
   });
 });

@@ -121,7 +121,7 @@ SIGTERM, SIGHUP) saves a checkpoint after the step; --resume goes on from it.
       --critic-width <n>    the critic's first layer width (default: 64 with a graphics card, 16 without)
       --mode full|decoder   train every weight, or the decoder only (default: full)
       --val-crop <px>       largest held-out centre crop (default: 256)
-      --checkpoint-every <n> steps between checkpoints (default: 100)
+      --checkpoint-every <n> steps between checkpoints (default: 100; --resume keeps the run's)
       --seed <n>            random seed: the same seed, data and settings give the same model (default: 1)
       --vgg <folder>        VGG19 weights for the perceptual loss (default: ../shared/weights/vgg19-block3)
       --synth-spec <file>   simulated-shake settings for --sharp (default: the shipped spec)

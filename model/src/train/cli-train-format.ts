@@ -60,7 +60,7 @@ export function formatRunSettings(s: RunSettings): string {
   const w = s.weights;
   const mild = s.mildShare === undefined ? '' : `, mild-shake share ${s.mildShare}`;
   return `batch ${s.batch}, ${s.steps} steps, learning rate ${s.learningRate}, loss weights L1 ${w.l1} / perceptual ${w.perceptual} / adversarial ${w.adversarial}, ` +
-    `held-out crops ≤ ${s.validationCrop} px${mild}`;
+    `held-out crops ≤ ${s.validationCrop} px${mild}, checkpoint every ${s.checkpointEvery} steps`;
 }
 
 export function formatProgress(step: number, total: number, losses: Record<string, number>, stepsPerSecond: number, etaSeconds: number): string {

@@ -244,7 +244,8 @@ export async function runTrainCommand(argv: string[]): Promise<number> {
       criticWidth,
       defaultCriticWidth: defaultCriticWidth(backend),
       mode,
-      checkpointEvery: numbers.checkpointEvery ?? 100,
+      // Absent: a resumed run keeps its own (run-settings.ts), a new one takes 100.
+      checkpointEvery: numbers.checkpointEvery,
       validateEvery: (steps) => Math.max(1, Math.floor(steps / 5)),
       validationCrop: numbers.validationCrop,
       seed: numbers.seed,

@@ -193,6 +193,7 @@ async function resumedRun(r: Extract<FineTuneRequest, { kind: 'resume' }>): Prom
     ...(run.source === 'pairs' ? { pairsDir: folder } : { sharpDir: folder }),
     outId: run.id,
     resume: true,
-    checkpointEvery: DEFAULT_CHECKPOINT_EVERY,
+    // The run's own interval, recorded when it started; older runs recorded none.
+    defaultCheckpointEvery: DEFAULT_CHECKPOINT_EVERY,
   };
 }

@@ -10,7 +10,8 @@ import { UsageError } from './usage-error.js';
  * The settings a run trains with. A resumed run keeps those it started with (its weights, its
  * crop stream and its baseline scores depend on them): an absent flag takes the recorded value
  * and an explicit different one is refused. The total number of steps is the exception: the
- * weights do not depend on it, so an explicit --steps extends or shortens the run. Checkpoints
+ * weights do not depend on it, so an explicit --steps extends or shortens the run; so does the
+ * checkpoint interval (an explicit --checkpoint-every replaces the recorded one). Checkpoints
  * from before a setting was recorded take what is passed, as before.
  */
 export interface RunSettings {
@@ -22,6 +23,8 @@ export interface RunSettings {
   learningRate: number;
   weights: LossWeights;
   validationCrop: number;
+  /** Steps between interval checkpoints (a stop saves one too). */
+  checkpointEvery: number;
   /** Sharp-only runs: the mild-shake share and the synthetic-shake spec file. */
   mildShare?: number;
   synthesisSpec?: string;
@@ -29,6 +32,7 @@ export interface RunSettings {
 
 export const DEFAULT_STEPS = 1000;
 export const DEFAULT_CROP = 256;
+export const DEFAULT_CHECKPOINT_EVERY = 100;
 
 const WEIGHT_FLAGS: Record<keyof LossWeights, string> = { l1: 'l1', perceptual: 'perceptual', adversarial: 'adversarial', gradientPenalty: 'gradient-penalty' };
 
@@ -54,6 +58,7 @@ export function runSettings(o: TrainOptions, saved: RunState | undefined): RunSe
     learningRate: pick('lr', o.learningRate, saved?.learningRate, 1e-4),
     weights,
     validationCrop: pick('val-crop', o.validationCrop, saved?.validationCrop, 256),
+    checkpointEvery: o.checkpointEvery ?? saved?.checkpointEvery ?? o.defaultCheckpointEvery ?? DEFAULT_CHECKPOINT_EVERY,
   };
   if (o.sharpDir !== undefined) {
     settings.mildShare = pick('mild-share', o.mildShare, saved?.mildShare, DEFAULT_MILD_SHARE);

@@ -58,7 +58,10 @@ export interface TrainOptions {
   /** 'decoder': train only the decoder and tail (lighter on slow backends); default 'full'. */
   mode?: TrainMode;
   criticSteps?: number;
+  /** Steps between checkpoints; a resumed run keeps its recorded one unless this is given. */
   checkpointEvery?: number;
+  /** The interval when none is given or recorded (the app's); default 100. */
+  defaultCheckpointEvery?: number;
   /** Validate every N steps; a function gets the run's total steps. */
   validateEvery?: number | ((steps: number) => number);
   validationFraction?: number;
@@ -237,7 +240,7 @@ async function train(o: TrainOptions, source: DataSourceKind, saved: SavedRun | 
         await checkUsable(current);
         emit({ type: 'validation', step: state.step, ...state.baseline, current });
       }
-      if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && state.step < steps && !o.signal?.aborted) {
+      if (state.step % settings.checkpointEvery === 0 && state.step < steps && !o.signal?.aborted) {
         await save('interval');
       }
     }
