@@ -35,7 +35,8 @@ export async function findPairs(setDir: string): Promise<EvalSet> {
   }
   const name = (file: string) => path.relative(dir, file).split(path.sep).join('/');
   const pairs = found.pairs.map((p) => ({ name: name(p.blurred), blurred: p.blurred, sharp: p.sharp }));
-  const unpaired = found.unmatched.filter((u) => u.side === 'blurred').map((u) => ({ name: name(u.file), reason: u.reason }));
+  // A refused index.tsv row by its line: several would otherwise all be "index.tsv" in the summary.
+  const unpaired = found.unmatched.filter((u) => u.side === 'blurred').map((u) => ({ name: `${name(u.file)}${u.line ? ` line ${u.line}` : ''}`, reason: u.reason }));
   return { pairs, unpaired, unmatched: found.unmatched.filter((u) => u.side === 'sharp') };
 }
 

@@ -20,9 +20,10 @@ export interface Discovery {
   pairs: PairCandidate[];
   /**
    * Files that have no partner, with a reason (shown in the validation report); `side` says which
-   * kind the file is: a blurred photo without its sharp one is a pair eval cannot score.
+   * kind the file is: a blurred photo without its sharp one is a pair eval cannot score. `line`:
+   * the index.tsv row a refused row was on.
    */
-  unmatched: { file: string; reason: string; side: 'blurred' | 'sharp' }[];
+  unmatched: { file: string; reason: string; side: 'blurred' | 'sharp'; line?: number }[];
 }
 
 const stem = (file: string) => path.basename(file).replace(/\.[^.]+$/, '');
@@ -57,20 +58,34 @@ function fromIndex(dir: string, text: string): Discovery {
   }
   const pairs: PairCandidate[] = [];
   const unmatched: Discovery['unmatched'] = [];
+  /** The line each pair of files was first listed on: a repeated row would be scored twice. */
+  const listed = new Map<string, number>();
   for (const { line, number } of rows) {
     const cells = line.split('\t').map((c) => c.trim());
     const blurred = cells[b] ?? '';
     const sharp = cells[s] ?? '';
     const outside = [blurred, sharp].find(outsideFolder);
-    if (outside !== undefined) {
+    const files = { blurred: path.resolve(dir, blurred), sharp: path.resolve(dir, sharp) };
+    const key = `${files.blurred}\0${files.sharp}`;
+    // An empty cell would resolve to the folder itself ("… is a folder"): said as the row's mistake.
+    const problem = !blurred
+      ? `line ${number}: no blurred file given`
+      : !sharp
+        ? `line ${number}: no sharp file given`
+        : outside !== undefined
+          ? `line ${number} names a file outside the folder: ${outside}; list the photos inside it, by their path from the folder`
+          : listed.has(key)
+            ? `line ${number} repeats line ${listed.get(key)}: each pair is used once`
+            : null;
+    if (problem !== null) {
       // Counted as a blurred photo without its partner: a pair eval cannot score either.
-      const reason = `line ${number} names a file outside the folder: ${outside}; list the photos inside it, by their path from the folder`;
-      unmatched.push({ file: path.join(dir, 'index.tsv'), reason, side: 'blurred' });
+      unmatched.push({ file: path.join(dir, 'index.tsv'), reason: problem, side: 'blurred', line: number });
       continue;
     }
+    listed.set(key, number);
     // Named by the blurred file's path as listed, less its extension: rows from different
     // folders often share a file name (seqA/blur/000047.png, seqB/blur/000047.png).
-    pairs.push({ name: blurred.replace(/\\/g, '/').replace(/\.[^./]+$/, ''), blurred: path.resolve(dir, blurred), sharp: path.resolve(dir, sharp) });
+    pairs.push({ name: blurred.replace(/\\/g, '/').replace(/\.[^./]+$/, ''), ...files });
   }
   return { layout: 'index.tsv', pairs, unmatched };
 }

@@ -57,7 +57,29 @@ describe('eval --set finds pairs as the fine-tuner does', () => {
     const { pairs, unpaired } = await findPairs(set);
     expect(pairs.map((p) => p.name)).toEqual(['seqA/blur/000047.png', 'seqB/blur/000047.png']);
     // Only files inside the set are read, as for fine-tuning: the row is a pair that cannot be scored.
-    expect(unpaired).toEqual([{ name: 'index.tsv', reason: `line 5 names a file outside the folder: ${elsewhere}; list the photos inside it, by their path from the folder` }]);
+    expect(unpaired).toEqual([{ name: 'index.tsv line 5', reason: `line 5 names a file outside the folder: ${elsewhere}; list the photos inside it, by their path from the folder` }]);
+  });
+
+  it('index.tsv: a repeated row is scored once, a row without a file is skipped, each named by its line; no pair is nameless', async () => {
+    const set = path.join(tmp, 'index-rows');
+    await put(path.join(set, 'small_blur.png'), await png(90));
+    await put(path.join(set, 'small_sharp.png'), await png(100));
+    await put(path.join(set, 'index.tsv'), [
+      'blurred\tsharp',
+      'small_blur.png\tsmall_sharp.png',
+      './small_blur.png\tsmall_sharp.png',
+      'small_blur.png',
+      '\tsmall_sharp.png',
+      'small_blur.png\t ',
+    ].join('\n'));
+    const { pairs, unpaired } = await findPairs(set);
+    expect(pairs).toEqual([{ name: 'small_blur.png', blurred: path.join(set, 'small_blur.png'), sharp: path.join(set, 'small_sharp.png') }]);
+    expect(unpaired).toEqual([
+      { name: 'index.tsv line 3', reason: 'line 3 repeats line 2: each pair is used once' },
+      { name: 'index.tsv line 4', reason: 'line 4: no sharp file given' },
+      { name: 'index.tsv line 5', reason: 'line 5: no blurred file given' },
+      { name: 'index.tsv line 6', reason: 'line 6: no sharp file given' },
+    ]);
   });
 });
 

@@ -47,10 +47,10 @@ describe('index.tsv rows that name files outside the folder', () => {
     expect(report.rejected).toEqual([]);
     const index = path.join(dir, 'index.tsv');
     expect(report.unmatched).toEqual([
-      { file: index, side: 'blurred', reason: 'line 2 names a file outside the folder: ../private/holiday-soft.png; list the photos inside it, by their path from the folder' },
-      { file: index, side: 'blurred', reason: `line 3 names a file outside the folder: ${path.join(outside, 'holiday-soft.png')}; list the photos inside it, by their path from the folder` },
-      { file: index, side: 'blurred', reason: `line 4 names a file outside the folder: ${share}; list the photos inside it, by their path from the folder` },
-      { file: index, side: 'blurred', reason: 'line 5 names a file outside the folder: ../private/holiday.png; list the photos inside it, by their path from the folder' },
+      { file: index, side: 'blurred', line: 2, reason: 'line 2 names a file outside the folder: ../private/holiday-soft.png; list the photos inside it, by their path from the folder' },
+      { file: index, side: 'blurred', line: 3, reason: `line 3 names a file outside the folder: ${path.join(outside, 'holiday-soft.png')}; list the photos inside it, by their path from the folder` },
+      { file: index, side: 'blurred', line: 4, reason: `line 4 names a file outside the folder: ${share}; list the photos inside it, by their path from the folder` },
+      { file: index, side: 'blurred', line: 5, reason: 'line 5 names a file outside the folder: ../private/holiday.png; list the photos inside it, by their path from the folder' },
     ]);
   });
 
