@@ -28,8 +28,13 @@ function nearestKnown(key: string, stored: Readonly<Record<string, unknown>>): k
   let best: { key: keyof Settings; distance: number } | undefined;
   for (const known of KNOWN) {
     if (stored[known] !== undefined) continue;
-    const distance = editDistance(typed, comparable(known));
-    // Two slips at most, and never on a short word, where two slips make another word.
+    const spelled = comparable(known);
+    // A plural or an added word is how a newer version names a new setting (outputFormats, a
+    // list): never taken for a slip. Two slips at most, and never on a short word.
+    if (typed.startsWith(spelled) || spelled.startsWith(typed)) {
+      if (typed !== spelled) continue;
+    }
+    const distance = editDistance(typed, spelled);
     const near = distance === 0 || (distance <= 2 && typed.length >= 8);
     if (near && (!best || distance < best.distance)) best = { key: known, distance };
   }
