@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resultExtension } from '../../../electron/common/result-name.js';
 import { extensionFor, WRITABLE_FORMATS, type WritableFormat } from './formats.js';
@@ -58,8 +58,8 @@ export interface ResultSearch {
 
 /**
  * A photo's result from an earlier run of this batch (`done`), or where to write it (`output`).
- * Looked for under the photo's result name and its numbered forms (-2, -3: the name was another
- * photo's), in every writable format and the photo's own extension (the output format setting
+ * Looked for under the photo's result name and each numbered form in the folder (-2, -3: the name
+ * was another photo's; gaps before it too, as a failed or deleted result leaves), in every writable format and the photo's own extension (the output format setting
  * changed since), under each format's standard extension too (what earlier versions
  * named a JPEG result of IMG_1.JPG: IMG_1-unshaken.jpg), in the planned
  * folder and `otherFolders`. A result says which photo it is of (provenance.ts), by the photo's
@@ -88,17 +88,17 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
   // then every format's standard extension: another format's result, or an older version's name.
   const exts = [resultExtension(photoExtension, search.format), resultExtension(photoExtension), ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
   for (const folder of [...new Set([plannedFolder, ...(search.otherFolders ?? []).map((f) => path.resolve(f))])]) {
+    // Listed once: every numbered name there counts, gaps too (the plain name's photo failed, or
+    // its result was deleted to redo it), so a photo's -2 is found with no plain name before it.
+    const there = await readdir(folder).catch(() => [] as string[]);
     for (const ext of new Set(exts)) {
-      for (let counter = 0; ; counter = counter === 0 ? 2 : counter + 1) {
+      for (const counter of countersIn(there, ext, (n) => path.basename(nameOf(folder, ext, n)))) {
         const candidate = nameOf(folder, ext, counter);
         // A name another photo of the batch will write (a.jpg's a-unshaken.jpg, for a.png) may
         // still hold this photo's result from an earlier run, but a file that says nothing is not
         // taken for this one's there.
         const plannedByOther = candidate !== item.output && othersPlanned.has(candidate);
-        if (!(await isFile(candidate))) {
-          if (plannedByOther) continue;
-          break;
-        }
+        if (!(await isFile(candidate))) continue;
         const header = await readableResult(candidate);
         if (!header) {
           if (!unreadable.includes(candidate)) unreadable.push(candidate);
@@ -116,6 +116,24 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
     const candidate = nameOf(plannedFolder, resultExtension(photoExtension, search.format), counter);
     if (!othersPlanned.has(candidate) && !(await isFile(candidate))) return { output: candidate, ...notes };
   }
+}
+
+/**
+ * The counters under which a folder listed as `names` may hold a result named by `nameOf` with
+ * `extension`: 0 (the plain name, always tried, as stat sees it), then 2, 3… ascending. The number
+ * is read from each name, then the name remade from it, so a long photo's shortened result names
+ * count as planBatch made them. Compared as the disk may (without case, composed accents alike):
+ * the caller's stat decides.
+ */
+function countersIn(names: readonly string[], extension: string, nameOf: (counter: number) => string): number[] {
+  const same = (name: string) => name.normalize('NFC').toLowerCase();
+  const numbered = new RegExp(`-(\\d+)${extension.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+  const counters = new Set<number>();
+  for (const name of names) {
+    const counter = Number(numbered.exec(name)?.[1] ?? NaN);
+    if (Number.isSafeInteger(counter) && counter >= 2 && same(name) === same(nameOf(counter))) counters.add(counter);
+  }
+  return [0, ...[...counters].sort((a, b) => a - b)];
 }
 
 /** Where a batch may have put a photo's result: next to it, or in a results subfolder beside it. */

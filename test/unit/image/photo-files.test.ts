@@ -282,4 +282,20 @@ describe('photos of a batch', () => {
     expect(await findResult(gif!, { othersPlanned: both })).toEqual({ done: path.join(dir, 'gif/a-unshaken.png') });
     expect(await findResult(png!, { othersPlanned: both })).toEqual({ output: path.join(dir, 'gif/a-unshaken-3.png') });
   });
+
+  it('finds a photo’s numbered result when the names before it are gone (the other photo failed, or its result was deleted to redo it)', async () => {
+    const { dir, photo, result } = await resultsFolder('gap', ['a', 'b', 'out']);
+    await photo('a/IMG.png', '#f00');
+    await photo('b/IMG.png', '#0f0');
+    await result('b/IMG.png', 'out/IMG-unshaken-2.png');
+    // b run alone now: planned under the plain name, which is free, yet done as -2.
+    const [b] = planBatch([path.join(dir, 'b/IMG.png')], { folder: path.join(dir, 'out') });
+    expect(await findResult(b!)).toEqual({ done: path.join(dir, 'out/IMG-unshaken-2.png') });
+    // Two gaps: -4 is a's, found past the free plain name, -2 and -3.
+    await rm(path.join(dir, 'out/IMG-unshaken-2.png'));
+    await result('a/IMG.png', 'out/IMG-unshaken-4.png');
+    const [a] = planBatch([path.join(dir, 'a/IMG.png')], { folder: path.join(dir, 'out') });
+    expect(await findResult(a!)).toEqual({ done: path.join(dir, 'out/IMG-unshaken-4.png') });
+    expect(await findResult(b!)).toEqual({ output: path.join(dir, 'out/IMG-unshaken.png') });
+  });
 });
