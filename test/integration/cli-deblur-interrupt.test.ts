@@ -49,6 +49,7 @@ interface Interrupted {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  stdout?: string;
 }
 
 /**
@@ -66,6 +67,7 @@ function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', extra: stri
       { cwd: repoRoot, env: { ...process.env, UNSHAKE_DEBUG: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
+    let stdout = '';
     let saving = false;
     let sent = false;
     const older = new Set(readdirSync(dir));
@@ -76,7 +78,7 @@ function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', extra: stri
       child.kill(signal);
     };
     watcher.on('change', maybeSend);
-    child.stdout.resume();
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       if (!saving && /^deblur: saving /m.test(stderr)) {
@@ -88,7 +90,7 @@ function deblurAndInterrupt(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', extra: stri
     child.on('close', (code, exitSignal) => {
       watcher.close();
       if (!sent) reject(new Error(`the CLI ended before the encode was seen (code ${code}):\n${stderr}`));
-      else resolve({ code, signal: exitSignal, stderr });
+      else resolve({ code, signal: exitSignal, stderr, stdout });
     });
   });
 }
@@ -119,10 +121,11 @@ describe('unshake deblur interrupted while saving (real process, 24 MP)', () => 
     expect((await readdir(tmp)).sort()).toEqual(['big.jpg']);
   }, 120_000);
 
-  it('SIGTERM with --overwrite keeps the existing output unchanged and exits 143', async () => {
+  it('SIGTERM with --overwrite keeps the existing output unchanged and exits 143; --json still says the photo was stopped', async () => {
     const out = path.join(tmp, 'out.png');
     await writeFile(out, 'previous result');
-    const r = await deblurAndInterrupt('SIGTERM', ['--overwrite']);
+    const r = await deblurAndInterrupt('SIGTERM', ['--overwrite', '--json']);
+    expect(JSON.parse(r.stdout!)).toEqual({ photos: [{ input: photo, status: 'stopped' }], done: 0, failed: 0, alreadyDone: 0, interrupted: 'SIGTERM' });
     expect(r.signal, r.stderr).toBeNull();
     expect(r.code, r.stderr).toBe(143);
     expect(r.stderr).toMatch(/^interrupted \(SIGTERM\): stopped before .*out\.png was written \(the existing file is unchanged\)/m);

@@ -11,7 +11,7 @@ import { removeStaleTempFiles } from '../image/stale-temp-files.js';
 import { formatBytes } from './args.js';
 import { printable } from './terminal-text.js';
 import { batchNames } from '../../../electron/common/batch-names.js';
-import { doneRecord, failedRecord, type FailedRecord, type PhotoRecord } from './deblur-json.js';
+import { doneRecord, failedRecord, stoppedRecord, type FailedRecord, type PhotoRecord } from './deblur-json.js';
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { getSession } from '../infer/session-manager.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
@@ -27,6 +27,8 @@ export interface BatchOptions {
   /** Everything else a single deblur takes (model, strength, region, quality, tile size…). */
   deblur: Omit<DeblurFileOptions, 'outPath' | 'outPathIsDefault' | 'format' | 'signal' | 'onOutPath' | 'overwrite'>;
   log: (line: string) => void;
+  /** A signal ends the batch (the process exits): each photo's record so far, the one in progress "stopped". Synchronous. */
+  onStop?: (photos: PhotoRecord[], signal: StopSignal) => void;
 }
 
 export interface BatchSummary {
@@ -64,7 +66,11 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const betweenPhotos = (signal: StopSignal) => () => {
     if (inPhoto) return;
     writeStderr(`\ninterrupted (${signal}): between two photos, nothing was being written.\n${standing()}\n`);
-    process.exit(EXIT_CODES[signal]);
+    try {
+      options.onStop?.(summary.photos, signal);
+    } finally {
+      process.exit(EXIT_CODES[signal]);
+    }
   };
   const handlers = STOP_SIGNALS.map((signal) => [signal, betweenPhotos(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
@@ -120,7 +126,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         const result = await withInterruptCleanup(
           outPath,
           ({ signal }) => deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
-          { afterStop: standing },
+          { afterStop: standing, onExit: (stop) => options.onStop?.([...summary.photos, stoppedRecord(input, stop)], stop.signal) },
         ).finally(() => {
           inPhoto = false;
           clearLiveLine();

@@ -5,7 +5,8 @@ import { UnshakeError } from '../errors.js';
 import type { WritableFormat } from '../image/formats.js';
 import { makeOutputFolder } from '../image/results-folder.js';
 import { numberOption, onePositional, parseCommand, refuseStdio } from './args.js';
-import { summaryJson } from './deblur-json.js';
+import { summaryJson, type PhotoRecord } from './deblur-json.js';
+import { writeStdout, type StopSignal } from './interrupt-cleanup.js';
 import { batchFormatOf, qualityNote, strengthOption } from './deblur-output-checks.js';
 import { countSubfolders, photoFilesIn } from '../image/photo-files.js';
 import { deblurBatch, formatBatchSummary, formatFailures, loadBatchModel, type BatchOptions } from './deblur-batch.js';
@@ -145,7 +146,9 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, { no
   const resultsFolders = [BATCH_SUBFOLDER, ...(options.subfolder ? [options.subfolder] : []), ...(options.outDir ? [path.basename(path.resolve(options.outDir))] : [])];
   const subfolders = await countSubfolders(args, resultsFolders);
   if (subfolders > 0) process.stderr.write(`note: ${subfolders === 1 ? '1 subfolder with photos is' : `${subfolders} subfolders with photos are`} not included: name ${subfolders === 1 ? 'it' : 'them'} too to deblur ${subfolders === 1 ? 'its' : 'their'} photos.\n`);
-  const summary = await deblurBatch(inputs, { ...options, log: say });
+  // Stopped by a signal: the photos done so far are still said (the process exits from within).
+  const onStop = (photos: PhotoRecord[], signal: StopSignal) => writeStdout(`${summaryJson(photos, signal)}\n`);
+  const summary = await deblurBatch(inputs, { ...options, log: say, ...(json ? { onStop } : {}) });
   // Before the counts, so that the last line stays the batch's summary.
   for (const line of formatFailures(summary)) say(line);
   say(formatBatchSummary(summary, inputs.length));

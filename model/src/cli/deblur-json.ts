@@ -2,13 +2,15 @@ import path from 'node:path';
 import type { ErrorInfo } from '../../../electron/common/error-codes.js';
 import { toErrorInfo } from '../errors.js';
 import type { DeblurFileResult } from '../infer/deblur-file.js';
+import type { StopSignal } from './interrupt-cleanup.js';
 
 /**
  * deblur --json: one summary on stdout when the command has run, for one photo or a batch alike,
  * so a script need not parse "wrote <path> (…)" (ambiguous for a path holding " ("). The human
  * lines go to stderr instead. A photo that fails is a "failed" record, given alone or with others
  * (exit 1 either way); a command that fails as a whole (a usage error, a model that is not there)
- * prints no JSON: its exit code and `error [CODE]` line say it.
+ * prints no JSON: its exit code and `error [CODE]` line say it. One stopped by a signal prints
+ * what it had done, the photo in progress "stopped", and "interrupted": the signal.
  */
 export type PhotoRecord =
   | {
@@ -27,13 +29,17 @@ export type PhotoRecord =
     }
   /** Its result was there already (an earlier run), or another run wrote it meanwhile. */
   | { input: string; status: 'already-done'; output: string }
-  | { input: string; status: 'failed'; error: Pick<ErrorInfo, 'code' | 'message'> };
+  | { input: string; status: 'failed'; error: Pick<ErrorInfo, 'code' | 'message'> }
+  /** In progress when a signal stopped the command; `output` only where its result was complete before. */
+  | { input: string; status: 'stopped'; output?: string };
 
 export interface DeblurSummary {
   photos: PhotoRecord[];
   done: number;
   failed: number;
   alreadyDone: number;
+  /** The signal that stopped the command before every photo was done. */
+  interrupted?: StopSignal;
 }
 
 export function doneRecord(input: string, result: DeblurFileResult): PhotoRecord {
@@ -59,8 +65,12 @@ export function failedRecord(input: string, error: unknown): FailedRecord {
   return { input: path.resolve(input), status: 'failed', error: { code, message } };
 }
 
-export function summaryJson(photos: PhotoRecord[]): string {
+export function stoppedRecord(input: string, stop: { target: string; written: boolean }): PhotoRecord {
+  return { input: path.resolve(input), status: 'stopped', ...(stop.written ? { output: stop.target } : {}) };
+}
+
+export function summaryJson(photos: PhotoRecord[], interrupted?: StopSignal): string {
   const count = (status: PhotoRecord['status']) => photos.filter((p) => p.status === status).length;
-  const summary: DeblurSummary = { photos, done: count('done'), failed: count('failed'), alreadyDone: count('already-done') };
+  const summary: DeblurSummary = { photos, done: count('done'), failed: count('failed'), alreadyDone: count('already-done'), ...(interrupted ? { interrupted } : {}) };
   return JSON.stringify(summary, null, 2);
 }

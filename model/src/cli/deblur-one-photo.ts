@@ -8,10 +8,10 @@ import { probeImage } from '../image/probe.js';
 import { deblurFile, type DeblurFileOptions, type DeblurFileResult } from '../infer/deblur-file.js';
 import { formatBytes } from './args.js';
 import { reportStaleTempFiles } from './deblur-batch.js';
-import { doneRecord, failedRecord, summaryJson } from './deblur-json.js';
+import { doneRecord, failedRecord, stoppedRecord, summaryJson } from './deblur-json.js';
 import { outWithExtension } from './deblur-output-checks.js';
 import { printError } from './error-line.js';
-import { withInterruptCleanup } from './interrupt-cleanup.js';
+import { withInterruptCleanup, writeStdout, type InterruptOptions } from './interrupt-cleanup.js';
 import { describeProvider, printable } from './terminal-text.js';
 
 export interface OnePhotoOptions {
@@ -44,7 +44,7 @@ const COMMAND_CODES = new Set(['MODEL_NOT_FOUND', 'MODEL_INVALID']);
 export async function deblurOnePhoto(input: string, options: OnePhotoOptions, output: OnePhotoOutput): Promise<number> {
   let result: DeblurFileResult;
   try {
-    result = await deblurIt(input, options, output.noteQuality);
+    result = await deblurIt(input, options, output);
   } catch (error) {
     if (!output.json || COMMAND_CODES.has(toErrorInfo(error).code)) throw error;
     printError(error);
@@ -62,7 +62,7 @@ export async function deblurOnePhoto(input: string, options: OnePhotoOptions, ou
 
 const note = (line: string) => process.stderr.write(`note: ${line}\n`);
 
-async function deblurIt(input: string, options: OnePhotoOptions, noteQuality: OnePhotoOutput['noteQuality']): Promise<DeblurFileResult> {
+async function deblurIt(input: string, options: OnePhotoOptions, { noteQuality, json }: OnePhotoOutput): Promise<DeblurFileResult> {
   const { out, overwrite, format, deblur } = options;
   // Before anything reads the file: a FIFO or a folder gets a clear refusal, not a hang.
   const { meta } = await probeImage(input, { maxMegapixels: deblur.maxMegapixels, limitAdvice: deblur.limitAdvice });
@@ -100,16 +100,21 @@ async function deblurIt(input: string, options: OnePhotoOptions, noteQuality: On
       if (tile === tiles) process.stderr.write(`deblur: saving ${outPath}\n`);
     },
   };
-  return withInterruptCleanup(outPath, ({ signal, watch }) =>
-    deblurFile(input, {
-      ...fileOptions,
-      signal,
-      onOutPath: (moved) => {
-        // Another run took the default name meanwhile (two deblurs of one photo at once).
-        process.stderr.write(`note: ${path.basename(outPath)} was taken meanwhile; saving as ${moved}\n`);
-        watch(moved);
-        outPath = moved;
-      },
-    }),
+  // Stopped by a signal under --json: the summary still comes, the photo "stopped".
+  const onExit: InterruptOptions['onExit'] = (stop) => writeStdout(`${summaryJson([stoppedRecord(input, stop)], stop.signal)}\n`);
+  return withInterruptCleanup(
+    outPath,
+    ({ signal, watch }) =>
+      deblurFile(input, {
+        ...fileOptions,
+        signal,
+        onOutPath: (moved) => {
+          // Another run took the default name meanwhile (two deblurs of one photo at once).
+          process.stderr.write(`note: ${path.basename(outPath)} was taken meanwhile; saving as ${moved}\n`);
+          watch(moved);
+          outPath = moved;
+        },
+      }),
+    json ? { onExit } : {},
   );
 }

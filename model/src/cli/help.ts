@@ -43,9 +43,10 @@ strength or model made it.
       --cpu                 run on the processor even where a graphics card could be used
       --models-dir <folder> where fine-tuned models are (default: the app's models folder)
       --json                print one JSON summary on stdout (the other lines go to stderr):
-                            {"photos": [{"input", "status": "done" | "already-done" | "failed",
-                            "output", …, "error": {"code", "message"}}], "done", "failed",
-                            "alreadyDone"}; use \`npm run -s\` so npm's own lines stay out of it`,
+                            {"photos": [{"input", "status": "done" | "already-done" | "failed"
+                            | "stopped", "output", …, "error": {"code", "message"}}], "done",
+                            "failed", "alreadyDone"}, and "interrupted": the signal when one
+                            stopped it; use \`npm run -s\` so npm's own lines stay out of it`,
 
   models: `npm run models -- [options]
 

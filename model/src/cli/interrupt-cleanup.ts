@@ -15,10 +15,25 @@ export const STOP_SIGNALS = Object.keys(EXIT_CODES) as StopSignal[];
  * the terminal may be gone (EIO): the cleanup and the exit code matter more than the note.
  */
 export function writeStderr(text: string): void {
-  try {
-    writeSync(2, text);
-  } catch {
-    // Nowhere to say it.
+  writeAllSync(2, text);
+}
+
+/** What must reach stdout on the way out (an interrupted --json summary), as writeStderr. */
+export function writeStdout(text: string): void {
+  writeAllSync(1, text);
+}
+
+/** All of `text`, however the pipe takes it: in parts, or "try again" (EAGAIN) while a reader catches up. */
+function writeAllSync(fd: number, text: string): void {
+  let rest = Buffer.from(text);
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      // Nowhere to say it (closed pipe, terminal gone).
+      return;
+    }
   }
 }
 
@@ -60,6 +75,11 @@ export interface InterruptOptions {
   onStop?: () => string;
   /** What the first signal's note says is being done (default: the photo being saved). */
   stopping?: string;
+  /**
+   * Last, synchronously, right before the exit (a batch's --json summary, its empty results
+   * folders): `target` as finally watched, `written` when it was complete before the stop.
+   */
+  onExit?: (stop: { signal: StopSignal; target: string; written: boolean }) => void;
 }
 
 /**
@@ -111,7 +131,11 @@ export async function withInterruptCleanup<T>(target: string, work: (scope: Inte
     // writeSync: the process exits right after, before an asynchronous write could finish.
     const after = options.afterStop ? `\n${options.afterStop()}` : '';
     writeStderr(`\ninterrupted (${signal}): ${outcome}${cleanup}${after}\n`);
-    process.exit(EXIT_CODES[signal]);
+    try {
+      options.onExit?.({ signal, target: absolute, written });
+    } finally {
+      process.exit(EXIT_CODES[signal]);
+    }
   };
 
   const onSignal = (signal: StopSignal) => {
