@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import type { IpcResponse } from '../../common/ipc-contract.js';
 import { importModel } from '../../../model/src/models/import-model.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { modelDirs } from '../../workers/worker-paths.js';
 import type { ServiceContext } from './context.js';
+import { makeFolders } from '../../../model/src/image/make-folders.js';
 
 /** Main's own folder dialog: the page never names the folder a model is imported from. Null: cancelled. */
 export type ChooseModelFolder = () => Promise<string | null>;
@@ -25,7 +25,7 @@ export function createImportModelService(context: ServiceContext, choose: Choose
 export function createShowModelsFolderService(context: ServiceContext, open: OpenFolder | undefined): () => Promise<IpcResponse<'showModelsFolder'>> {
   return async () => {
     const folder = context.paths.userModelsDir;
-    await mkdir(folder, { recursive: true });
+    await makeFolders(folder);
     if (!open) throw new UnshakeError('INVALID_REQUEST', `The models folder is ${folder}.`);
     await open(folder);
     return { folder };

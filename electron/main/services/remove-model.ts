@@ -1,8 +1,9 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import type { ServiceContext } from './context.js';
+import { makeFolders } from '../../../model/src/image/make-folders.js';
 
 /**
  * Moves a file or folder where the user can still get it back (the OS trash in the app); resolves
@@ -17,7 +18,7 @@ export type MoveToTrash = (target: string) => Promise<string | undefined>;
 export function trashInUserData(userDataDir: string): MoveToTrash {
   return async (target) => {
     const trash = path.join(userDataDir, 'Trash');
-    await mkdir(trash, { recursive: true });
+    await makeFolders(trash);
     const kept = path.join(trash, `${path.basename(target)} ${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await rename(target, kept);
     return kept;

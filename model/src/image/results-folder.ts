@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { UnshakeError } from '../errors.js';
+import { makeFolders } from './make-folders.js';
 
 /**
  * A results folder beside the photos ("Unshaken", or the CLI's --subfolder): true when made now
@@ -8,12 +9,14 @@ import { UnshakeError } from '../errors.js';
  */
 export async function makeResultsFolder(folder: string): Promise<boolean> {
   try {
-    return (await mkdir(folder, { recursive: true })) !== undefined;
+    return (await makeFolders(folder)) !== undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new UnshakeError('INVALID_REQUEST', `${folder} is a file, so the results cannot go in a folder of that name.`, { cause: error });
-    if (code === 'ENOENT') throw new UnshakeError('WRITE_FAILED', `${folder} is a link to a folder that is no longer there, so the results cannot go in it.`, { cause: error });
-    throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${(error as Error).message}`, { cause: error });
+    if (code === 'ENOENT' && (await lstat(folder).catch(() => null))?.isSymbolicLink()) {
+      throw new UnshakeError('WRITE_FAILED', `${folder} is a link to a folder that is no longer there, so the results cannot go in it.`, { cause: error });
+    }
+    throw new UnshakeError('WRITE_FAILED', `Could not make the folder ${folder} for the results: ${whyNotMade(code)}.`, { cause: error });
   }
 }
 
@@ -24,15 +27,18 @@ export async function makeResultsFolder(folder: string): Promise<boolean> {
  */
 export async function makeOutputFolder(folder: string, option: string): Promise<void> {
   try {
-    await mkdir(folder, { recursive: true });
+    await makeFolders(folder);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOTDIR' || code === 'EEXIST'
-        ? 'a file is in the way, where a folder on that path should be'
-        : code === 'ENOSPC'
-          ? 'the disk is full'
-          : `the place is read-only or you may not write there (${code ?? 'unknown error'})`;
-    throw new UnshakeError('WRITE_FAILED', `Could not make the ${option} folder ${folder}: ${why}. Choose another folder; nothing was written.`, { cause: error });
+    throw new UnshakeError('WRITE_FAILED', `Could not make the ${option} folder ${folder}: ${whyNotMade(code)}. Choose another folder; nothing was written.`, { cause: error });
   }
+}
+
+/** Why mkdir refused, in words (ENOENT under a folder that exists: a place like /proc that takes no folders). */
+function whyNotMade(code: string | undefined): string {
+  return code === 'ENOTDIR' || code === 'EEXIST'
+    ? 'a file is in the way, where a folder on that path should be'
+    : code === 'ENOSPC'
+      ? 'the disk is full'
+      : `the place is read-only or you may not write there (${code ?? 'unknown error'})`;
 }

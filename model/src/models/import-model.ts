@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { listModels, unlistedModels, type LibraryOptions } from './library.js';
@@ -7,6 +7,7 @@ import { loadManifest, MANIFEST_SUFFIX, MAX_MODEL_BYTES } from './library-folder
 import type { ModelManifest } from './manifest.js';
 import { modelNameKey } from './model-name.js';
 import { copyHashed, NotRegularFile, openRegularFile, SourceProblem } from './regular-file.js';
+import { makeFolders } from '../image/make-folders.js';
 
 /**
  * Copies a model folder (one `<id>.manifest.json` beside its ONNX file, as Unshake saves its
@@ -50,7 +51,7 @@ export async function importModel(folder: string, options: LibraryOptions & { us
 async function copyIn(from: FileHandle, manifest: ModelManifest, refuse: (why: string) => never, options: LibraryOptions & { userModelsDir: string }): Promise<{ id: string; name: string }> {
   const staging = path.join(options.userModelsDir, `.import-${randomUUID()}`);
   try {
-    await mkdir(staging, { recursive: true });
+    await makeFolders(staging);
     const { sha256 } = await copyHashed(from, path.join(staging, manifest.file), MAX_MODEL_BYTES).catch((error: unknown) =>
       error instanceof SourceProblem ? refuse(`its model file ${manifest.file} ${error.message}`) : Promise.reject(error),
     );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { psnrText } from '../../../electron/common/training.js';
@@ -11,6 +11,7 @@ import { modelManifestSchema, type ModelManifest } from '../models/manifest.js';
 import type { SynthesisInfo } from './synth/synthesis-spec.js';
 import { skippedSummary } from './panel-data-lines.js';
 import { writeWeightsToOnnx } from './tf-to-onnx.js';
+import { makeFolders } from '../image/make-folders.js';
 
 /**
  * Writes a fine-tuned model into the user's library as `<modelsDir>/<id>/model.onnx`, its
@@ -187,7 +188,7 @@ export async function exportFineTuned(req: ExportRequest): Promise<ExportedModel
   });
   const out: ExportedModel = { ...exportPaths(dir, req.id), manifest };
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     await writeFileAtomic(out.onnxPath, Buffer.from(onnx));
     await writeFileAtomic(out.summaryPath, `${JSON.stringify(req.summary, null, 2)}\n`);
     await writeFileAtomic(out.manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -1,10 +1,11 @@
 import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { mkdir, readdir, rmdir } from 'node:fs/promises';
+import { readdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { HOST_TAG } from '../image/atomic-file.js';
 import { isProcessRunning } from '../process-alive.js';
 import { mkdirFailure, writeFailure } from './write-failure.js';
+import { makeFolders } from '../image/make-folders.js';
 
 /**
  * A run being trained holds a lock file in its run folder with its process id, so that a second
@@ -130,7 +131,7 @@ export async function lockRun(runDir: string, id: string): Promise<RunLock> {
   // Again when a sweep (below) removed the empty folders between the mkdir and the lock.
   for (let tries = 0; tries < 3 && !created; tries++) {
     try {
-      const first = await mkdir(runDir, { recursive: true });
+      const first = await makeFolders(runDir);
       made ??= first;
     } catch (error) {
       throw await mkdirFailure(error, runDir, 'make the folder for the run’s checkpoints');

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import { UnshakeError } from '../errors.js';
 import { saveCheckpoint } from './checkpoint.js';
@@ -8,6 +7,7 @@ import type { TrainableGenerator } from './onnx-to-tf.js';
 import type { openRun, RunState } from './train-run.js';
 import type { VggFeatures } from './vgg.js';
 import { mkdirFailure } from './write-failure.js';
+import { makeFolders } from '../image/make-folders.js';
 
 /** What a run trains and how: the nets and their optimizers, as checkpoints save and restore them. */
 export interface TrainingNets {
@@ -28,7 +28,7 @@ export type SavedRun = NonNullable<Awaited<ReturnType<typeof openRun>>['saved']>
 /** `resume`: the options that continue the run (resume-hint.ts), for the failure's advice. */
 export async function saveRunCheckpoint(run: TrainingNets, dir: string, state: RunState, kept: number | null, resume: string): Promise<string> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
     const groups = {
       generator: variableGroup(await run.gen.readWeights(), run.gen.variables),
       genOpt: await optimizerGroup(run.genOpt),
