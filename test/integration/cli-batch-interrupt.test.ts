@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, watch } from 'node:fs';
+import { existsSync, readdirSync, watch } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,5 +81,18 @@ describe('a batch stopped by a signal', () => {
     // Stopped before its result was written: no output to name.
     expect(summary.photos[1]).toEqual({ input: path.join(folder, 'b-big.jpg'), status: 'stopped' });
     expect(readdirSync(folder).sort()).toEqual(['a-small-unshaken.png', 'a-small.png', 'b-big.jpg']);
+  }, 120_000);
+
+  it('Ctrl-C during a --subfolder batch leaves no empty results folder behind', async () => {
+    const folder = path.join(tmp, 'subfolder');
+    await mkdir(folder);
+    await copyFile(big, path.join(folder, 'h.jpg'));
+    const fixed = path.join(folder, 'Fixed');
+    // Once the batch has made Fixed/ for the photo it is deblurring.
+    const r = await batchAndStop([folder, '--subfolder', 'Fixed'], 'SIGINT', folder, () => readdirSync(folder).includes('Fixed'));
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/^interrupted \(SIGINT\): /m);
+    expect(existsSync(fixed)).toBe(false);
+    expect(readdirSync(folder)).toEqual(['h.jpg']);
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { rmdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo, UnshakeError } from '../errors.js';
@@ -63,11 +64,25 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   await reportStaleTempFiles(items.flatMap((item) => [path.dirname(item.output), ...resultFoldersOf(item.input, options.subfolder ?? BATCH_SUBFOLDER)]), options.log);
   // Ctrl-C while a photo is deblurred is withInterruptCleanup's; between two photos, this says where the batch stood.
   let inPhoto = false;
+  // --subfolder folders this run made: one no result went into (its photos all failed, or the
+  // batch was stopped on its first) is removed; rmdir removes only an empty folder.
+  const made = new Set<string>();
+  /** Before a signal's exit, which skips every finally: synchronous. */
+  const onExit = (signal: StopSignal, stopped?: PhotoRecord) => {
+    for (const folder of made) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // Not empty (a result is in it), or gone: left as it is.
+      }
+    }
+    options.onStop?.(stopped ? [...summary.photos, stopped] : summary.photos, signal);
+  };
   const betweenPhotos = (signal: StopSignal) => () => {
     if (inPhoto) return;
     writeStderr(`\ninterrupted (${signal}): between two photos, nothing was being written.\n${standing()}\n`);
     try {
-      options.onStop?.(summary.photos, signal);
+      onExit(signal);
     } finally {
       process.exit(EXIT_CODES[signal]);
     }
@@ -82,17 +97,15 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   return summary;
 
   async function runItems(): Promise<void> {
-    // --subfolder folders this run made: one no result went into (its photos all failed) is removed.
-    const made = new Set<string>();
     try {
-      await runEach(made);
+      await runEach();
     } finally {
       // rmdir removes only an empty folder: one with a result (or anything else) stays.
       for (const folder of made) await rmdir(folder).catch(() => {});
     }
   }
 
-  async function runEach(made: Set<string>): Promise<void> {
+  async function runEach(): Promise<void> {
     let index = 0;
     // Two photos of one name (IMG_0100.jpg on two cards) are told apart by their folders.
     const names = batchNames(items.map((item) => path.resolve(item.input)));
@@ -126,7 +139,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         const result = await withInterruptCleanup(
           outPath,
           ({ signal }) => deblurFile(input, { ...options.deblur, outPath, format: options.format ?? 'same', overwrite: false, signal, ...liveProgress(name) }),
-          { afterStop: standing, onExit: (stop) => options.onStop?.([...summary.photos, stoppedRecord(input, stop)], stop.signal) },
+          { afterStop: standing, onExit: (stop) => onExit(stop.signal, stoppedRecord(input, stop)) },
         ).finally(() => {
           inPhoto = false;
           clearLiveLine();
