@@ -96,4 +96,24 @@ describe('the CLI’s result names', () => {
     expect((await readdir(folder)).sort()).toEqual(['x-unshaken.png', 'x.jpg']);
     expect((await sharp(path.join(folder, 'x-unshaken.png')).metadata()).format).toBe('png');
   }, 60_000);
+
+  it('a result given by itself is deblurred again, as asked, with a note naming its photo (on stderr and in --json)', async () => {
+    const folder = path.join(dir, 'again');
+    await mkdir(folder);
+    const photo = sharp(sharedData('photos-extra', 'Kodak24', 'kodim11.png')).resize(96);
+    await photo.clone().jpeg().toFile(path.join(folder, 'x.jpg'));
+    await photo.clone().jpeg().toFile(path.join(folder, 'x-unshaken.jpg'));
+    // A photographer's own "-unshaken" name, with no photo of its stem beside it: a photo, no note.
+    await photo.clone().jpeg().toFile(path.join(folder, 'y-unshaken.jpg'));
+    const again = await deblur(path.join(folder, 'x-unshaken.jpg'), '--json');
+    expect(again.code, again.stderr).toBe(0);
+    const note = 'x-unshaken.jpg is a result of x.jpg beside it; deblurring it again.';
+    expect(again.stderr.split('\n')).toContain(`note: ${note}`);
+    const [record] = JSON.parse(again.stdout).photos;
+    expect(record).toMatchObject({ status: 'done', output: path.join(folder, 'x-unshaken-unshaken.jpg') });
+    expect(record.notes).toContain(note);
+    const own = await deblur(path.join(folder, 'y-unshaken.jpg'));
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).not.toMatch(/result of/);
+  }, 60_000);
 });

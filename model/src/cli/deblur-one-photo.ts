@@ -4,6 +4,7 @@ import type { OutputFormat } from '../../../electron/common/settings-schema.js';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import { defaultOutputPath } from '../image/encode.js';
 import { resolveOutputFormat, type WritableFormat } from '../image/formats.js';
+import { photoOfResult } from '../image/photo-files.js';
 import { probeImage } from '../image/probe.js';
 import { deblurFile, type DeblurFileOptions, type DeblurFileResult } from '../infer/deblur-file.js';
 import { formatBytes } from './args.js';
@@ -42,6 +43,10 @@ const COMMAND_CODES = new Set(['MODEL_NOT_FOUND', 'MODEL_INVALID']);
  * deblurring photos one at a time reads JSON for each; the exit code is 1 all the same.
  */
 export async function deblurOnePhoto(input: string, options: OnePhotoOptions, output: OnePhotoOutput): Promise<number> {
+  // A result given by itself is deblurred again as asked (a batch would leave it out): said, so a
+  // script looping over *.jpg sees it is redoing its own results.
+  const again = await resultAgainNote(input, options.deblur.suffix);
+  if (again) note(printable(again));
   let result: DeblurFileResult;
   try {
     result = await deblurIt(input, options, output);
@@ -56,11 +61,18 @@ export async function deblurOnePhoto(input: string, options: OnePhotoOptions, ou
   output.say(`wrote ${result.outPath} (${formatBytes(result.bytes)}, ${result.width}×${result.height}) in ${result.seconds.toFixed(2)} s, ${result.tiles} tile(s)`);
   output.say(`model: ${result.model.id} — ${printable(result.model.name)}${result.model.placeholder ? ' (placeholder: not a trained deblurrer)' : ''}`);
   output.say(`execution provider: ${describeProvider(result.executionProvider)}`);
-  if (output.json) console.log(summaryJson([doneRecord(input, result)]));
+  if (output.json) console.log(summaryJson([doneRecord(input, again ? { ...result, notes: [again, ...result.notes] } : result)]));
   return 0;
 }
 
 const note = (line: string) => process.stderr.write(`note: ${line}\n`);
+
+async function resultAgainNote(input: string, suffix: string | undefined): Promise<string | null> {
+  const photo = await photoOfResult(input, suffix === undefined ? {} : { suffix }).catch(() => null);
+  if (!photo) return null;
+  const where = path.dirname(photo) === path.dirname(path.resolve(input)) ? 'beside it' : 'in the folder above';
+  return `${path.basename(input)} is a result of ${path.basename(photo)} ${where}; deblurring it again.`;
+}
 
 async function deblurIt(input: string, options: OnePhotoOptions, { noteQuality, json }: OnePhotoOutput): Promise<DeblurFileResult> {
   const { out, overwrite, format, deblur } = options;

@@ -33,10 +33,7 @@ export interface ResultNaming {
  * on purpose). A file that is not a photo after all fails on its own when deblurred.
  */
 export async function photoFilesIn(paths: readonly string[], naming: ResultNaming = {}): Promise<string[]> {
-  const known: KnownResults = {
-    resultsSubfolder: naming.resultsSubfolder ?? BATCH_SUBFOLDER,
-    suffixes: [...new Set([DEFAULT_OUTPUT_SUFFIX, naming.suffix ?? DEFAULT_OUTPUT_SUFFIX])],
-  };
+  const known = knownResults(naming);
   const photos: string[] = [];
   const empty: UnshakeError[] = [];
   const culled: string[] = [];
@@ -131,6 +128,13 @@ async function subfoldersWithPhotos(folder: string, entries: readonly Dirent[], 
 
 type KnownResults = { resultsSubfolder: string; suffixes: readonly string[] };
 
+function knownResults(naming: Pick<ResultNaming, 'resultsSubfolder' | 'suffix'>): KnownResults {
+  return {
+    resultsSubfolder: naming.resultsSubfolder ?? BATCH_SUBFOLDER,
+    suffixes: [...new Set([DEFAULT_OUTPUT_SUFFIX, naming.suffix ?? DEFAULT_OUTPUT_SUFFIX])],
+  };
+}
+
 /** A folder that gives a batch nothing: no photos (FILE_NOT_FOUND), raw files only (UNSUPPORTED_FORMAT). */
 const NO_PHOTOS_CODES: ReadonlySet<string> = new Set(['FILE_NOT_FOUND', 'UNSUPPORTED_FORMAT']);
 /** rawFileMessage's words, for many files at once. */
@@ -186,6 +190,24 @@ async function isResultBesideItsPhoto(file: string, known: KnownResults): Promis
   if (!known.suffixes.some((suffix) => isOutputName(path.basename(file), suffix))) return false;
   const names = await readdir(path.dirname(file)).catch(() => [] as string[]);
   return isOurResult(path.basename(file), await photoStemsNear(path.dirname(file), names, known.resultsSubfolder), known.suffixes);
+}
+
+/**
+ * The photo (its path) a file given by itself is a result of, beside it or above its results
+ * subfolder, as a batch tells results from photos; null for a photo. A single deblur still takes
+ * it (deblurring a result again on purpose), and says so.
+ */
+export async function photoOfResult(file: string, naming: Pick<ResultNaming, 'suffix'> = {}): Promise<string | null> {
+  const known = knownResults(naming);
+  if (!(await isResultBesideItsPhoto(file, known))) return null;
+  const folder = path.dirname(path.resolve(file));
+  const near = [folder, ...(path.basename(folder) === known.resultsSubfolder ? [path.dirname(folder)] : [])];
+  for (const dir of near) {
+    const names = (await readdir(dir).catch(() => [] as string[])).filter(isPhotoName).sort();
+    const photo = names.find((name) => name !== path.basename(file) && isOurResult(path.basename(file), new Set([stemOf(name)]), known.suffixes));
+    if (photo) return path.join(dir, photo);
+  }
+  return null;
 }
 
 /**
