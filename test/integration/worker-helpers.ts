@@ -42,6 +42,8 @@ export interface ServicesUnderTest {
 export type TestServicesOptions = Pick<StartServicesOptions, 'chooseSavePath' | 'maxOpenImages' | 'maxPreviewBytes' | 'resultsBudgetBytes'> & {
   /** Stands between the services and the real imaging engine: to act on a real request in flight (kill its worker…). */
   wrapImaging?: (imaging: EngineClient) => EngineClient;
+  /** Runs on the empty userData folder before the services start in it (to mount a small disk there…). */
+  beforeStart?: (userDataDir: string) => void;
 };
 
 /** The same wiring the e2e harness uses: real services over a real child-process engine. */
@@ -49,7 +51,9 @@ export async function startTestServices(prefix: string, extra: TestServicesOptio
   const workDir = await mkdtemp(path.join(os.tmpdir(), `unshake-${prefix}-`));
   const userDataDir = path.join(workDir, 'user-data');
   await mkdir(userDataDir);
-  const started = await startServicesIn(workDir, userDataDir, extra);
+  const { beforeStart, ...rest } = extra;
+  beforeStart?.(userDataDir);
+  const started = await startServicesIn(workDir, userDataDir, rest);
   // As if the user had dropped them: requests may name what is in these folders (granted-paths.ts).
   started.services.grantPath(workDir);
   return started;
@@ -63,7 +67,7 @@ export function restartTestServices(previous: Pick<ServicesUnderTest, 'workDir' 
   return startServicesIn(previous.workDir, previous.userDataDir, {});
 }
 
-async function startServicesIn(workDir: string, userDataDir: string, { wrapImaging, ...extra }: TestServicesOptions): Promise<ServicesUnderTest> {
+async function startServicesIn(workDir: string, userDataDir: string, { wrapImaging, ...extra }: Omit<TestServicesOptions, 'beforeStart'>): Promise<ServicesUnderTest> {
   const engine = createChildProcessEngine();
   const imaging = createChildProcessEngine();
   const services = await startServices({

@@ -9,6 +9,7 @@ import { reportExecutionProvider, type ServiceContext } from './context.js';
 import type { ResultFile } from './result-previews.js';
 import { rememberEditorDeblur } from './editor-jobs.js';
 import { pruneResults } from './prune-results.js';
+import { inResultDiskTerms, requireResultSpace } from './result-space.js';
 
 /**
  * Queues a deblur of an opened image. The worker writes a lossless PNG of the result to
@@ -29,6 +30,8 @@ export function createDeblurService(
         try {
           // The photo on screen, not another picture saved over it since (opened-file.ts).
           await requireUnchanged(image);
+          const disk = { resultsDir: context.paths.resultsDir, userDataDir: context.paths.userDataDir };
+          await requireResultSpace(disk, image.metadata);
           const result = await context.engine.request(
             'deblur',
             {
@@ -42,7 +45,9 @@ export function createDeblurService(
               preferredProvider: settings.preferredExecutionProvider,
             },
             { signal, onProgress: progress },
-          );
+          ).catch(async (error: unknown) => {
+            throw await inResultDiskTerms(error, disk, image.metadata);
+          });
           // Saved over while it was read: the result may be of the new picture.
           if (result.source.fingerprint !== undefined && result.source.fingerprint !== image.fingerprint) throw changedOnDisk(image);
           reportExecutionProvider(context, settings.preferredExecutionProvider, result.executionProvider);
