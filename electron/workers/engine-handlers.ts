@@ -32,7 +32,7 @@ function lazily<C extends EngineCommand>(load: () => Promise<Handlers<C>>, comma
 }
 
 const handlers: Handlers<EngineCommand> = {
-  ...lazily(imageHandlers, ['inspect', 'preview', 'crop', 'encode']),
+  ...lazily(imageHandlers, ['inspect', 'preview', 'pixels', 'crop', 'encode']),
   // 'info' only reads ORT's version: it opens no session.
   ...lazily(deblurHandlers, ['info']),
   ...lazily(deblurHandlers, ['deblur', 'deblurTo'], true),

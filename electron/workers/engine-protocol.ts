@@ -6,6 +6,7 @@ import { regionMaskSchema } from '../common/mask.js';
 import { modelIdSchema } from '../common/model-id.js';
 import { OUTPUT_FORMATS } from '../common/settings-schema.js';
 import { newTrainingRunSchema, trainingRunIdSchema, type InterruptedRunInfo, type TrainedModel } from '../common/training.js';
+import type { FilePixels } from '../../model/src/image/pixel-fingerprint.js';
 import type { SourceMetadata } from '../../model/src/image/types.js';
 
 /**
@@ -68,6 +69,8 @@ export const engineRequestSchemas = {
   /** maxMegapixels: the settings' limit, so a user who raised it can open the photo. */
   inspect: z.object({ path: absolutePath, maxMegapixels: z.number().positive() }).strict(),
   preview: z.object({ path: absolutePath, maxEdge: z.number().int().positive(), maxMegapixels: z.number().positive() }).strict(),
+  /** An opened photo's decoded pixels' fingerprint, to tell a rating written into it from another picture (opened-file.ts). */
+  pixels: z.object({ path: absolutePath, maxMegapixels: z.number().positive() }).strict(),
   /** A full-resolution region of the upright photo, for the editor's 100 % view. */
   crop: z
     .object({
@@ -144,6 +147,8 @@ export interface EngineResponses {
   /** Uint8Array rather than Buffer: structured clone drops Buffer's prototype. */
   preview: { jpeg: Uint8Array; width: number; height: number };
   crop: { jpeg: Uint8Array; width: number; height: number };
+  /** pixel-fingerprint.ts filePixels: `fingerprint`, the file's bytes just before its pixels were read. */
+  pixels: FilePixels;
   deblur: { outPath: string; width: number; height: number; tiles: number; executionProvider: ExecutionProviderInfo; source: SourceMetadataWire };
   encode: { path: string; bytes: number };
   /** notes: what the result leaves out of the photo, in words (result-notes.ts). */

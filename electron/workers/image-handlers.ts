@@ -4,18 +4,20 @@ import { encodeImage } from '../../model/src/image/encode.js';
 import { readMetadataSummary } from '../../model/src/image/metadata.js';
 import { keepShareOfChange } from '../../model/src/image/partial-result.js';
 import { rasterFingerprint } from '../../model/src/image/provenance.js';
+import { filePixels } from '../../model/src/image/pixel-fingerprint.js';
 import { makeCrop, makePreview } from '../../model/src/image/preview.js';
 import type { RasterImage, SourceMetadata } from '../../model/src/image/types.js';
 import { pixelLimit, type Handlers } from './command-context.js';
 import { sourceFromWire } from './engine-protocol.js';
 
 /** The commands that need sharp and exifr only: the images process runs nothing else, and never loads ORT. */
-export const imageHandlers: Handlers<'inspect' | 'preview' | 'crop' | 'encode'> = {
+export const imageHandlers: Handlers<'inspect' | 'preview' | 'pixels' | 'crop' | 'encode'> = {
   inspect: async ({ path, maxMegapixels }) => readMetadataSummary(path, pixelLimit(maxMegapixels)),
   preview: async ({ path, maxEdge, maxMegapixels }) => {
     const preview = await makePreview(path, maxEdge, pixelLimit(maxMegapixels));
     return { jpeg: new Uint8Array(preview.jpeg), width: preview.width, height: preview.height };
   },
+  pixels: async ({ path, maxMegapixels }) => filePixels(path, pixelLimit(maxMegapixels)),
   crop: async ({ path, region, maxMegapixels }) => {
     const crop = await makeCrop(path, region, pixelLimit(maxMegapixels));
     return { jpeg: new Uint8Array(crop.jpeg), width: crop.width, height: crop.height };

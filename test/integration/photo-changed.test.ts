@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OpenImageResult } from '../../electron/common/ipc-contract.js';
 import { cropUrl, previewUrl } from '../../electron/main/images/image-protocol.js';
+import { ratePhotoInPlace } from '../fixtures/tag-photo.js';
 import { jobEnd, ok, sharedPhoto, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
 
 /**
@@ -11,6 +12,7 @@ import { jobEnd, ok, sharedPhoto, startTestServices, type ServicesUnderTest } fr
  * Photoshop): through the real services, its 100 % crops, a preview made again and a new Deblur
  * are refused as "changed on disk" (they would be the new picture beside the old one's preview and
  * result), image:status says so for the window; the file as opened, put back, is served again.
+ * Rated or keyworded meanwhile (its bytes change, not its pixels), it is still the photo opened.
  */
 describe('an open photo changed on disk', () => {
   let t: ServicesUnderTest | undefined;
@@ -29,7 +31,7 @@ describe('an open photo changed on disk', () => {
       return ok<OpenImageResult>(await t!.services.dispatch('image:open', { path: file(name) }));
     };
     const photo = await open('photo.jpg');
-    await open('newest.jpg');
+    const newest = await open('newest.jpg');
     const asOpened = await readFile(file('photo.jpg'));
     const crop = cropUrl(photo.imageId, { left: 100, top: 100, width: 64, height: 64 });
     const status = async (imageId: string) => ok<{ problem: unknown }>(await t!.services.dispatch('image:status', { imageId })).problem;
@@ -40,6 +42,17 @@ describe('an open photo changed on disk', () => {
     await utimes(file('photo.jpg'), new Date(2001, 0, 1), new Date(2001, 0, 1));
     expect(await served(crop)).toBe(200);
     expect(await status(photo.imageId)).toBeNull();
+
+    // Rated and keyworded in Lightroom, Bridge or digiKam (XMP written into the file): the same pixels.
+    await ratePhotoInPlace(file('photo.jpg'));
+    expect(await readFile(file('photo.jpg'))).not.toEqual(asOpened);
+    expect(await status(photo.imageId)).toBeNull();
+    expect(await served(crop)).toBe(200);
+    expect(await served(previewUrl(photo.imageId))).toBe(200);
+    const rated = ok<{ jobId: string }>(await t.services.dispatch('job:deblur', { imageId: photo.imageId, strength: 1, modelId: 'placeholder' }));
+    expect((await jobEnd(t.services, rated.jobId)).state).toMatchObject({ status: 'done' });
+    // The newest photo's preview held again: the photo's is made again from its file below.
+    expect(await served(previewUrl(newest.imageId))).toBe(200);
 
     // Saved over at the same size: another picture now.
     await sharp(asOpened).negate({ alpha: false }).jpeg({ quality: 90 }).toFile(file('edit.tmp'));

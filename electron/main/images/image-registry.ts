@@ -2,7 +2,7 @@ import type { MetadataSummary } from '../../common/ipc-contract.js';
 import { newId } from '../ids.js';
 import { changedOnDisk, type OpenedFile } from './opened-file.js';
 
-/** `fingerprint`: its file as opened; its preview and crops are made again only from that file (opened-file.ts). */
+/** `content`: its file as opened; its preview and crops are made again only from that file (opened-file.ts). */
 export interface OpenedImage extends OpenedFile {
   imageId: string;
   metadata: MetadataSummary;

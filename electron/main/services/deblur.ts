@@ -4,7 +4,7 @@ import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js
 import type { JobResultPreview } from '../../common/job-state.js';
 import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
 import { resultPreviewUrl } from '../images/image-protocol.js';
-import { changedOnDisk, requireUnchanged } from '../images/opened-file.js';
+import { changedOnDisk, readAsOpened, requireUnchanged } from '../images/opened-file.js';
 import { reportExecutionProvider, type ServiceContext } from './context.js';
 import type { ResultFile } from './result-previews.js';
 import { rememberEditorDeblur } from './editor-jobs.js';
@@ -48,8 +48,8 @@ export function createDeblurService(
           ).catch(async (error: unknown) => {
             throw await inResultDiskTerms(error, disk, image.metadata);
           });
-          // Saved over while it was read: the result may be of the new picture.
-          if (result.source.fingerprint !== undefined && result.source.fingerprint !== image.fingerprint) throw changedOnDisk(image);
+          // Saved over while it was read: the result may be of the new picture (rated meanwhile, it is not).
+          if (!readAsOpened(image, result.source)) throw changedOnDisk(image);
           reportExecutionProvider(context, settings.preferredExecutionProvider, result.executionProvider);
           // The result is the photo's size: a preview as long as the photo's is the same size as it.
           const previewEdge = Math.max(image.preview.width, image.preview.height);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { IpcParsedRequest, IpcResponse, OpenImageResult } from '../../common/ipc-contract.js';
 import type { OpenedImage } from '../images/image-registry.js';
 import { previewUrl } from '../images/image-protocol.js';
-import { fingerprintOf } from '../images/opened-file.js';
+import { openFile } from '../images/opened-file.js';
 import type { ServiceContext } from './context.js';
 import { pruneResults } from './prune-results.js';
 
@@ -31,13 +31,15 @@ export function createOpenImageService(
     // The settings' limit, not the engine's default: the engine refuses a larger photo (IMAGE_TOO_LARGE).
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.imaging.request('inspect', { path: filePath, maxMegapixels });
-    // Before its preview is made: a save over it from then on is refused later (opened-file.ts), never shown as this photo.
-    const fileName = path.basename(filePath);
-    const fingerprint = await fingerprintOf({ path: filePath, fileName });
+    // Its bytes before its preview is made, its pixels alongside: a save over it from then on is
+    // refused later (opened-file.ts), never shown as this photo; a rating written into it is not.
     const maxEdge = previewEdgeFor(request.screenEdge);
-    const preview = await context.imaging.request('preview', { path: filePath, maxEdge, maxMegapixels });
-    const { jpeg, width, height } = preview;
-    const opened = context.images.add({ path: filePath, fileName, fingerprint, metadata, preview: { width, height, edge: maxEdge }, maxMegapixels }, jpeg);
+    const readPixels = (at: string) => context.imaging.request('pixels', { path: at, maxMegapixels });
+    const { file, made } = await openFile(filePath, path.basename(filePath), readPixels, () =>
+      context.imaging.request('preview', { path: filePath, maxEdge, maxMegapixels }),
+    );
+    const { jpeg, width, height } = made;
+    const opened = context.images.add({ ...file, metadata, preview: { width, height, edge: maxEdge }, maxMegapixels }, jpeg);
     // The registry may have forgotten its oldest photo: its results can no longer be shown or saved.
     await pruneResults(context);
     return openImageResult(opened);
