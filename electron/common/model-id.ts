@@ -1,3 +1,4 @@
+import { ESCAPE_SEQUENCES } from './escape-sequences.js';
 import { z } from 'zod';
 
 /**
@@ -30,11 +31,11 @@ export const modelNameSchema = z
 
 /**
  * A name from a manifest nobody checked (a shared or hand-copied model) made one that
- * modelNameSchema takes: control characters and line breaks become spaces, direction controls go,
+ * modelNameSchema takes: terminal escape sequences go whole, control characters and line breaks become spaces, direction controls go,
  * and a long one is cut to MODEL_NAME_MAX with "…". Empty when nothing showable is left.
  */
 export function cleanModelName(raw: string): string {
-  const spaced = raw.replace(new RegExp(CONTROL_CHARACTERS, 'g'), ' ').replace(new RegExp(BIDI_CONTROLS, 'g'), '').replace(/\s+/g, ' ').trim();
+  const spaced = raw.replace(ESCAPE_SEQUENCES, '').replace(new RegExp(CONTROL_CHARACTERS, 'g'), ' ').replace(new RegExp(BIDI_CONTROLS, 'g'), '').replace(/\s+/g, ' ').trim();
   if (spaced.length <= MODEL_NAME_MAX) return spaced;
   let cut = '';
   // By code point, so an emoji is not split in half.

@@ -27,9 +27,10 @@ describe('npm run models prints manifests as text, and says where it looked', ()
     expect(r.stdout).toMatch(/^evil +EvilRED \[user, [\d,]+ parameters\]\n {17}line1 error \[MODEL_INVALID\]: fake !$/m);
     expect(r.stdout).not.toMatch(/^error/m);
     expect(r.stdout.trim().split('\n').at(-1)).toBe(`your models: ${models}`);
-    // --json keeps stdout JSON; the folder is said on stderr. JSON escapes the codes itself.
+    // --json keeps stdout JSON; the folder is said on stderr. The name is the one the app shows too:
+    // a manifest's name is made one clean line when it is read (cleanModelName).
     const json = await runCli(['models', '--models-dir', models, '--json']);
-    expect(JSON.parse(json.stdout).find((m: { id: string }) => m.id === 'evil').name).toContain('\u001b[2J');
+    expect(JSON.parse(json.stdout).find((m: { id: string }) => m.id === 'evil').name).toBe('EvilRED');
     expect(json.stderr).toContain(`your models: ${models}\n`);
   });
 

@@ -1,15 +1,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ESCAPE_SEQUENCES } from '../../../electron/common/escape-sequences.js';
 import type { ExecutionProviderInfo } from '../../../electron/common/ipc-contract.js';
 import { UnshakeError } from '../errors.js';
 import { defaultModelsDir } from '../models/user-models-dir.js';
 
-/**
- * Escape sequences: CSI (ESC [ … final byte, or its one-byte form 0x9B), OSC/DCS/APC/PM/SOS strings
- * (up to BEL or ST), and two-byte ESC sequences. Removed whole, so no remnant like "[2J" is left.
- */
-// eslint-disable-next-line no-control-regex
-const ESCAPES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]P^_X]|[\u0090\u009d\u009e\u009f\u0098])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
 const LINE_BREAKS = /[\n\r\t\v\f\u0085\u2028\u2029]+/g;
 // eslint-disable-next-line no-control-regex
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -21,7 +16,7 @@ const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
  * cannot print a line that looks like the CLI's own ("error [MODEL_INVALID]: …").
  */
 export function printable(text: string, { multiline = false } = {}): string {
-  const plain = text.replace(ESCAPES, '');
+  const plain = text.replace(ESCAPE_SEQUENCES, '');
   const lines = multiline ? plain.replace(/\r\n?/g, '\n').split('\n') : [plain.replace(LINE_BREAKS, ' ')];
   return lines.map((line) => line.replace(/\t/g, ' ').replace(CONTROLS, '')).join('\n');
 }
