@@ -140,6 +140,7 @@ export const ipcContract = {
         jobId: jobIdSchema,
         /** Absent: the settings' output format. (Always next to the original: Save As… picks a place in main's dialog.) */
         format: z.enum(OUTPUT_FORMATS).optional(),
+        /** The Output panel's quality as the window has it (absent: the stored one): raised to a JPEG photo's own where that is higher. */
         quality: z.number().int().min(QUALITY_RANGE.min).max(QUALITY_RANGE.max).optional(),
         /**
          * Strength to save at, 0–1; absent: the strength the deblur ran with. Lower than that, the

@@ -22,6 +22,8 @@ export const metadataSummarySchema = z.object({
   exposure: z.string().nullable(),
   takenAt: z.string().nullable(),
   fileSizeBytes: z.number().int().nonnegative(),
+  /** A JPEG's own quality, from its quantisation tables: its JPEG result is saved at least at it (jpeg-quality-floor.ts). */
+  jpegQuality: z.number().int().min(1).max(100).optional(),
 });
 
 export const executionProviderInfoSchema = z.object({

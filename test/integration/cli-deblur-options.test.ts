@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJpegHead } from '../../model/src/image/jpeg-head.js';
+import { headQuality } from '../../model/src/image/jpeg-quality.js';
 import { repoRoot, runCli, sharedData } from './cli-run.js';
 
 /** deblur's options that would have written something useless: refused or amended, and said. */
@@ -47,6 +49,23 @@ describe('deblur options that would write something useless', () => {
     const lossy = await deblur(jpg, '--quality', '50', '--out', path.join(tmp, 'lossy.jpg'));
     expect(lossy.code, lossy.stderr).toBe(0);
     expect(lossy.stderr).not.toMatch(/^note: --quality/m);
+  });
+
+  it('--quality 40 on a q98 photo writes quality 40, smaller than the photo; without it the photo\'s 98 is kept, and said', async () => {
+    const q98 = path.join(tmp, 'q98.jpg');
+    await sharp(jpg).jpeg({ quality: 98 }).toFile(q98);
+    const quality = async (file: string) => headQuality(await readJpegHead(file));
+    const low = await deblur(q98, '--quality', '40', '--out', path.join(tmp, 'q98-40.jpg'), '--json');
+    expect(low.code, low.stderr).toBe(0);
+    expect(await quality(path.join(tmp, 'q98-40.jpg'))).toBe(40);
+    expect(JSON.parse(low.stdout).photos[0].bytes).toBeLessThan((await readFile(q98)).length);
+    expect(JSON.parse(low.stdout).photos[0].notes).toEqual([]);
+    const kept = await deblur(q98, '--out', path.join(tmp, 'q98-kept.jpg'), '--json');
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(await quality(path.join(tmp, 'q98-kept.jpg'))).toBe(98);
+    const said = "q98.jpg is a JPEG of quality 98: its result is kept at quality 98, the photo's own, above the setting's 95.";
+    expect(JSON.parse(kept.stdout).photos[0].notes).toEqual([said]);
+    expect(kept.stderr).toContain(`note: ${said}`);
   });
 
   it('a batch of PNG and JPEG photos says how many results the quality does not apply to', async () => {

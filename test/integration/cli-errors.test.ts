@@ -149,7 +149,7 @@ describe('unshake deblur on bad input', () => {
       for (const option of new Set(usage.match(/--[a-z0-9-]+/g))) expect(r.stdout, `${command} ${option}`).toMatch(new RegExp(`^ +(-[a-z], )?${option}\\b`, 'm'));
     }
     expect((await runCli(['train', '--help'])).stdout).toMatch(/--steps <n> +training steps \(default: 1000\)/);
-    expect((await runCli(['deblur', '--help'])).stdout).toMatch(/--quality <1\.\.100> +JPEG and WebP quality \(default: 95\)/);
+    expect((await runCli(['deblur', '--help'])).stdout).toMatch(/--quality <1\.\.100> +JPEG and WebP quality, written exactly as given, lower than a JPEG\n +photo's own too \(default: 95, raised to a JPEG photo's own quality\n/);
   });
 
   it('refuses an output it cannot write before any deblurring: a GIF/HEIC name, a missing folder, a region outside the photo', async () => {

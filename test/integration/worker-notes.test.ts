@@ -4,6 +4,8 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobSnapshot } from '../../electron/common/job-state.js';
+import { readJpegHead } from '../../model/src/image/jpeg-head.js';
+import { headQuality } from '../../model/src/image/jpeg-quality.js';
 import { writeRgbTiff } from '../fixtures/tiff-writer.js';
 import { isoUltraHdr, TAGS, tagUltraHdr } from '../fixtures/ultra-hdr.js';
 import { followJob, ok, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
@@ -58,6 +60,31 @@ describe('notes on results in the app', () => {
     const asJpeg = ok<{ notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'jpeg' }));
     expect(asJpeg.notes).toEqual(['cutout.png has transparency: the JPEG result is flattened onto white (choose PNG, TIFF or WebP to keep it).']);
     expect(ok<{ notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'png' })).notes).toBeUndefined();
+  });
+
+  it('a q98 JPEG: the editor is told its quality; saved with the setting at 80 it keeps 98 and says so, as its batch result does', async () => {
+    const pixels = Buffer.alloc(W * H * 3);
+    for (let i = 0; i < W * H * 3; i++) pixels[i] = (i * 37) % 251;
+    const photo = path.join(t.workDir, 'fine.jpg');
+    await sharp(pixels, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 98 }).toFile(photo);
+    const opened = ok<{ metadata: { jpegQuality?: number } }>(await t.services.dispatch('image:open', { path: photo }));
+    expect(opened.metadata.jpegQuality).toBe(98);
+    const kept = 'fine.jpg is a JPEG of quality 98: its result is kept at quality 98, the photo\'s own, above the setting\'s 80.';
+    const job = await deblur(photo);
+    const saved = ok<{ path: string; notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, quality: 80 }));
+    expect([headQuality(await readJpegHead(saved.path)), saved.notes]).toEqual([98, [kept]]);
+    // Saved as WebP, the setting is what is written: nothing to say.
+    expect(ok<{ notes?: string[] }>(await t.services.dispatch('job:save', { jobId: job.id, format: 'webp', quality: 80 })).notes).toBeUndefined();
+    // A batch takes the stored setting (95).
+    const folder = path.join(t.workDir, 'fine-batch');
+    await mkdir(folder);
+    await sharp(pixels, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 98 }).toFile(path.join(folder, 'fine.jpg'));
+    const reply = ok<{ items: { jobId: string }[] }>(await t.services.dispatch('job:batch', { paths: [path.join(folder, 'fine.jpg')], strength: 1, modelId: 'placeholder' }));
+    const jobId = reply.items[0]!.jobId;
+    const following = followJob(t.services, jobId).then((u) => u.at(-1)!);
+    const now = ok<JobSnapshot>(await t.services.dispatch('job:status', { jobId }));
+    const end = now.state.status === 'done' ? now : await following;
+    expect(end.state).toMatchObject({ status: 'done', notes: [kept.replace("setting's 80", "setting's 95")] });
   });
 
   it('a TIFF with a saved selection: the deblur says the extra channel is not kept', async () => {

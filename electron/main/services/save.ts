@@ -52,6 +52,8 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
   // A name chosen in Save As…'s dialog speaks for itself; otherwise the preferred output format.
   const requested = request.format ?? (request.path ? 'same' : settings.outputFormat);
   const format = resolveOutputFormat(result.sourceFormat, requested, request.path);
+  // The Output panel's setting (the window sends it with the save): at least a JPEG photo's own quality.
+  const quality = request.quality ?? settings.jpegQuality;
   const encode = (outPath: string, overwrite: boolean) =>
     context.engine
       .request('encode', {
@@ -59,7 +61,7 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
         source: result.source,
         outPath,
         format,
-        quality: request.quality ?? settings.jpegQuality,
+        quality,
         overwrite,
         // The deblur's limit, not today's: the result and its photo were accepted under it (context.ts).
         maxMegapixels: result.maxMegapixels,
@@ -80,8 +82,10 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
   const strength = request.strength ?? result.strength;
   const via = request.path ? 'save-as' : 'save';
   context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
-  // An HDR photo's gain map saved as PNG, TIFF or WebP, transparency flattened in a JPEG: said with the save.
-  const notes = formatNotes({ path: result.sourcePath, gainMap: result.source.gainMap, transparent: result.source.transparent }, format);
+  // An HDR photo's gain map saved as PNG, TIFF or WebP, transparency flattened in a JPEG, the
+  // setting raised to a JPEG photo's own quality: said with the save.
+  const { gainMap, transparent, format: sourceFormat, jpegQuality } = result.source;
+  const notes = formatNotes({ path: result.sourcePath, gainMap, transparent, format: sourceFormat, jpegQuality }, format, { quality });
   return notes.length > 0 ? { ...saved, notes } : saved;
 }
 

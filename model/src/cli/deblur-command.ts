@@ -67,6 +67,8 @@ export async function deblurCommand(argv: string[]): Promise<number> {
     strength: strengthOption(values.strength),
     mask: await selectionOption(values),
     quality: numberOption('quality', values.quality, { ...QUALITY_RANGE, integer: true }),
+    // Asked for: written as given, even below a JPEG photo's own quality (which the default 95 keeps).
+    exactQuality: values.quality !== undefined,
     tileSize: numberOption('tile-size', values['tile-size'], { min: 16, max: 8192, integer: true }),
     ...pixelLimitOption(values['max-megapixels']),
     preferredProvider: values.cpu ? ('cpu' as const) : ('auto' as const),

@@ -35,7 +35,9 @@ strength or model made it.
       --invert              fix everything but the selection
       --format <f>          same | jpeg (jpg) | png | tiff (tif) | webp (default: same as the photo;
                             PNG for formats Unshake cannot write)
-      --quality <1..100>    JPEG and WebP quality (default: 95)
+      --quality <1..100>    JPEG and WebP quality, written exactly as given, lower than a JPEG
+                            photo's own too (default: 95, raised to a JPEG photo's own quality
+                            where that is higher, and said in a note)
       --overwrite           replace --out if it exists (never the original)
       --tile-size <px>      the network's tile size (default: the model's own, from its manifest)
       --max-megapixels <n>  the largest photo to deblur, 1 to 2000 (default: 250; more needs more

@@ -25,8 +25,10 @@ export { defaultOutputPath } from './output-path.js';
 export interface EncodeOptions {
   path: string;
   format?: OutputFormat;
-  /** 1..100 for JPEG and WebP; default 95. A JPEG original's own quality is kept where higher (jpeg-quality.ts). */
+  /** 1..100 for JPEG and WebP; default 95. A JPEG original's own quality is kept where higher, unless `exactQuality` (jpeg-quality.ts). */
   quality?: number;
+  /** `quality` was asked for this file (the command line's --quality): written as asked, even below a JPEG original's own. */
+  exactQuality?: boolean;
   /** Replace an existing file (never the source itself). */
   overwrite?: boolean;
   /** Aborted (Ctrl-C): nothing is published, the temp file is removed, CANCELLED is thrown. */
@@ -53,7 +55,7 @@ export async function encodeImage(raster: RasterImage, source: SourceMetadata, o
   await checkTarget(target, source.path, options.overwrite ?? false);
   const format = resolveOutputFormat(source.format, options.format ?? 'same', target);
   const setting = options.quality ?? DEFAULT_SETTINGS.jpegQuality;
-  const { quality, chromaSubsampling } = format === 'jpeg' ? jpegCoding(source, setting) : { quality: setting, chromaSubsampling: undefined };
+  const { quality, chromaSubsampling } = format === 'jpeg' ? jpegCoding(source, setting, options.exactQuality) : { quality: setting, chromaSubsampling: undefined };
   const { overwrite = false, signal } = options;
   // Which photo the result is of, for a batch run again (provenance.ts): as it was when its pixels
   // were read, else as it is now; a source gone since it was opened leaves the result without one.

@@ -1,3 +1,4 @@
+import { jpegQualityFromSetting } from '../../../electron/common/jpeg-quality-floor.js';
 import type { JpegSegment } from './jpeg-head.js';
 import type { SourceMetadata } from './types.js';
 
@@ -57,13 +58,18 @@ export type ChromaSubsampling = '4:2:0' | '4:4:4';
 
 /**
  * How a JPEG result is coded. From a JPEG original, the setting is a floor: a q98 original is
- * saved at 98, not degraded to 95 around a small selection, and its subsampling is kept (4:2:0
- * stays 4:2:0, not bloated; anything else gets 4:4:4, which loses no colour). Otherwise the
- * setting, with 4:4:4 from quality 90 up.
+ * saved at 98, not degraded to 95 around a small selection; a quality asked for `exact`ly (the
+ * command line's --quality) is written as asked, lower too. The original's subsampling is kept
+ * (4:2:0 stays 4:2:0, not bloated; anything else gets 4:4:4, which loses no colour). Otherwise
+ * the setting, with 4:4:4 from quality 90 up.
  */
-export function jpegCoding(source: Pick<SourceMetadata, 'format' | 'jpegQuality' | 'chromaSubsampling'>, setting: number): { quality: number; chromaSubsampling: ChromaSubsampling } {
+export function jpegCoding(
+  source: Pick<SourceMetadata, 'format' | 'jpegQuality' | 'chromaSubsampling'>,
+  setting: number,
+  exact = false,
+): { quality: number; chromaSubsampling: ChromaSubsampling } {
   const own = source.format === 'jpeg';
-  const quality = own ? Math.max(setting, source.jpegQuality ?? 0) : setting;
+  const quality = own && !exact ? jpegQualityFromSetting(setting, source.jpegQuality) : setting;
   const fromSetting: ChromaSubsampling = quality >= 90 ? '4:4:4' : '4:2:0';
   if (!own || !source.chromaSubsampling) return { quality, chromaSubsampling: fromSetting };
   return { quality, chromaSubsampling: source.chromaSubsampling === '4:2:0' ? '4:2:0' : '4:4:4' };

@@ -5,6 +5,8 @@ import { cameraName, EXIF_SUMMARY_TAGS, exposureText, lensName, takenAtIso, type
 import { channelLayout } from './extra-channels.js';
 import { iccDescription } from './icc.js';
 import { impliedProfile } from './implied-profile.js';
+import { readJpegHead } from './jpeg-head.js';
+import { headQuality } from './jpeg-quality.js';
 import { probeImage, type ProbeOptions } from './probe.js';
 
 /**
@@ -18,6 +20,8 @@ export async function readMetadataSummary(path: string, options: ProbeOptions = 
   const { hasAlpha } = await channelLayout(absolute, meta);
   const tags = await readExifTags(meta.exif ?? null);
   const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
+  // Only the head's few segments are read: the editor needs it to know which file a Save writes.
+  const jpegQuality = meta.format === 'jpeg' ? headQuality(await readJpegHead(absolute).catch(() => [])) : undefined;
   return {
     format: meta.format ?? 'unknown',
     width: meta.autoOrient?.width ?? meta.width ?? 1,
@@ -34,6 +38,7 @@ export async function readMetadataSummary(path: string, options: ProbeOptions = 
     exposure: exposureText(tags),
     takenAt: takenAtIso(tags),
     fileSizeBytes,
+    ...(jpegQuality ? { jpegQuality } : {}),
   };
 }
 

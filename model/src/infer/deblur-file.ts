@@ -34,6 +34,8 @@ export interface DeblurFileOptions {
   mask?: RegionMask;
   format?: OutputFormat;
   quality?: number;
+  /** `quality` was asked for (the command line's --quality): written as asked, even below a JPEG photo's own (jpeg-quality.ts). */
+  exactQuality?: boolean;
   overwrite?: boolean;
   maxMegapixels?: number;
   /** IMAGE_TOO_LARGE's advice: where the caller's limit is set (probe.ts). */
@@ -130,7 +132,7 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
   if (options.signal?.aborted) throw new UnshakeError('CANCELLED', 'The deblur was cancelled.');
   const deblurred = performance.now();
   const written = await toFreeName((target) =>
-    encodeImage(result.raster, source, { path: target, format, quality: options.quality, overwrite, signal: options.signal }),
+    encodeImage(result.raster, source, { path: target, format, quality: options.quality, exactQuality: options.exactQuality, overwrite, signal: options.signal }),
   );
   const done = performance.now();
   return {
@@ -151,6 +153,6 @@ export async function deblurFile(inPath: string, options: DeblurFileOptions = {}
     height: raster.height,
     model: { id: model.manifest.id, name: model.manifest.name, placeholder: model.manifest.placeholder },
     source,
-    notes: resultNotes(source, resolveOutputFormat(source.format, format, written.path)),
+    notes: resultNotes(source, resolveOutputFormat(source.format, format, written.path), options),
   };
 }

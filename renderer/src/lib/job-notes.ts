@@ -1,4 +1,5 @@
 import type { EditorSave, IpcResponse, OpenImageResult, RegionMask, Settings } from '../../../electron/common/index.js';
+import { jpegQualityFromSetting } from '../../../electron/common/jpeg-quality-floor.js';
 import { splitExtension } from '../../../electron/common/result-name.js';
 import { baseName, defaultSaveName } from './job-text.js';
 
@@ -35,20 +36,25 @@ export const SAVED_ALREADY_TEXT =
 /**
  * Whether Save would only write a copy of a file Save already wrote: under the name it would give
  * now (the result name ending and the type are in it; "same" and JPEG write the same file for a
- * JPEG photo), at this strength, at this quality where quality means something (JPEG, WebP). A
- * save whose file is gone, or was replaced by a later save (Save As… agreed to it), no longer
- * counts, nor does one made elsewhere or under another name.
+ * JPEG photo), at this strength, at this quality where quality means something (JPEG, WebP): as
+ * written, so on a q98 JPEG the settings 80 and 85 both write 98, one file. A save whose file is
+ * gone, or was replaced by a later save (Save As… agreed to it), no longer counts, nor does one
+ * made elsewhere or under another name.
  */
 export function savedAlready(note: JobNote, strength: number, settings: Settings): boolean {
-  const wouldWrite = defaultSaveName(note.image.fileName, note.image.metadata.format, settings);
-  const lossy = LOSSY_EXTENSIONS.includes(splitExtension(wouldWrite).extension.toLowerCase());
+  const { format, jpegQuality } = note.image.metadata;
+  const wouldWrite = defaultSaveName(note.image.fileName, format, settings);
+  const extension = splitExtension(wouldWrite).extension.toLowerCase();
+  const lossy = LOSSY_EXTENSIONS.includes(extension);
+  // A JPEG photo's JPEG result keeps its own quality where the setting is lower (jpeg-quality-floor.ts).
+  const written = (quality: number | undefined) => (quality !== undefined && format === 'jpeg' && extension !== '.webp' ? jpegQualityFromSetting(quality, jpegQuality) : quality);
   return note.saves.some(
     (s, at) =>
       s.via === 'save' &&
       !s.gone &&
       s.strength === strength &&
       isDefaultName(baseName(s.path), wouldWrite) &&
-      (!lossy || s.quality === settings.jpegQuality) &&
+      (!lossy || written(s.quality) === written(settings.jpegQuality)) &&
       !note.saves.slice(at + 1).some((later) => later.path === s.path),
   );
 }

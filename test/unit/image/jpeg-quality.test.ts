@@ -2,8 +2,11 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { psnr } from '../../../model/src/eval/metrics.js';
+import { decodeImage } from '../../../model/src/image/decode.js';
+import { encodeImage } from '../../../model/src/image/encode.js';
 import { readJpegHead } from '../../../model/src/image/jpeg-head.js';
-import { headQuality } from '../../../model/src/image/jpeg-quality.js';
+import { headQuality, jpegCoding } from '../../../model/src/image/jpeg-quality.js';
+import { formatNotes } from '../../../model/src/image/result-notes.js';
 import { reencode } from '../../fixtures/reencode.js';
 import { useTempDir } from '../../fixtures/make-images.js';
 
@@ -55,5 +58,33 @@ describe('a JPEG saved as JPEG keeps its quality and chroma subsampling', () => 
     const png = join(tempDir(), 'from.png');
     await sharp(source).png().toFile(png);
     expect((await sharp(await reencode(png, join(tempDir(), 'from-png.jpg'))).metadata()).chromaSubsampling).toBe('4:4:4');
+  });
+});
+
+describe('the setting is a floor for a better JPEG; a quality asked for exactly is honoured', () => {
+  const q98 = { format: 'jpeg', jpegQuality: 98, chromaSubsampling: '4:4:4' } as const;
+
+  it('the rule: the setting is raised to the photo\'s own; an exact quality is not, nor is another format\'s', () => {
+    expect(jpegCoding(q98, 95).quality).toBe(98);
+    expect(jpegCoding(q98, 99).quality).toBe(99);
+    expect(jpegCoding(q98, 40, true).quality).toBe(40);
+    expect(jpegCoding({ format: 'png' }, 40).quality).toBe(40);
+  });
+
+  it('an exact quality 40 on a q98 original writes a q40 file, smaller than the original; the setting 40 keeps 98', async () => {
+    const source = await photo('exact98.jpg', 98, '4:4:4');
+    const { raster, source: meta } = await decodeImage(source);
+    const exact = await encodeImage(raster, meta, { path: join(tempDir(), 'exact40.jpg'), quality: 40, exactQuality: true });
+    const floored = await encodeImage(raster, meta, { path: join(tempDir(), 'floor40.jpg'), quality: 40 });
+    expect([await jpegQuality(exact.path), await jpegQuality(floored.path)]).toEqual([40, 98]);
+    expect(exact.bytes).toBeLessThan(floored.bytes);
+  });
+
+  it('a raised quality is said with the result; an exact one, an equal or higher setting, or another format says nothing', async () => {
+    const { source } = await decodeImage(await photo('note98.jpg', 98, '4:4:4'));
+    expect(formatNotes(source, 'jpeg', { quality: 95 })).toEqual(['note98.jpg is a JPEG of quality 98: its result is kept at quality 98, the photo\'s own, above the setting\'s 95.']);
+    expect(formatNotes(source, 'jpeg', { quality: 40, exactQuality: true })).toEqual([]);
+    expect(formatNotes(source, 'jpeg', { quality: 98 })).toEqual([]);
+    expect(formatNotes(source, 'webp', { quality: 95 })).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ describe('readMetadataSummary', () => {
       exposure: '1/60 s · f/2.8 · ISO 400 · 35 mm',
       takenAt: '2024-05-06T07:08:09+02:00',
       fileSizeBytes: (await stat(path)).size,
+      // Its own quality, from its quantisation tables: the editor knows a Save keeps it (job-notes.ts).
+      jpegQuality: 95,
     });
     expect(summary.iccProfileName).toBeTruthy();
   });
@@ -53,6 +55,7 @@ describe('readMetadataSummary', () => {
   it('gives nulls, not errors, for an image without EXIF or ICC', async () => {
     const summary = await readMetadataSummary((await makePng16(tempDir())).path);
     expect(summary).toMatchObject({ format: 'png', bitDepth: 16, channels: 3, orientation: 1, iccProfileName: null, camera: null, lens: null, exposure: null, takenAt: null });
+    expect(summary.jpegQuality).toBeUndefined();
   });
 
   it('reports alpha and CMYK as stored', async () => {

@@ -26,3 +26,18 @@ describe('Save is greyed out only while it would write a file that is there alre
     expect(savedAlready(note({ ...saved('car-unshaken.jpg'), gone: true }), 70, settings())).toBe(false);
   });
 });
+
+describe('on a JPEG photo better than the setting, a setting below its own quality writes the same file', () => {
+  const q98 = { fileName: 'car.jpg', metadata: { format: 'jpeg', jpegQuality: 98 } } as unknown as OpenImageResult;
+  const at = (quality: number): SavedFile => ({ ...saved('car-unshaken.jpg'), quality });
+  const noteOf = (image: OpenImageResult, ...saves: SavedFile[]): JobNote => ({ ...note(...saves), image });
+
+  it('saved at 80, the setting now 85 or 98: greyed out (both write quality 98); 99 or another format writes another file', () => {
+    expect(savedAlready(noteOf(q98, at(80)), 70, settings({ jpegQuality: 85 }))).toBe(true);
+    expect(savedAlready(noteOf(q98, at(80)), 70, settings({ jpegQuality: 98 }))).toBe(true);
+    expect(savedAlready(noteOf(q98, at(80)), 70, settings({ jpegQuality: 99 }))).toBe(false);
+    expect(savedAlready(noteOf(q98, at(80)), 70, settings({ jpegQuality: 85, outputFormat: 'webp' }))).toBe(false);
+    // A photo whose own quality is unknown (or lower): the setting is what is written.
+    expect(savedAlready(noteOf(image, at(80)), 70, settings({ jpegQuality: 85 }))).toBe(false);
+  });
+});
