@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobEnds, kodakCard, ok, startTestServices, type ServicesUnderTest } from './worker-helpers.js';
@@ -9,30 +9,35 @@ import { jobEnds, kodakCard, ok, startTestServices, type ServicesUnderTest } fro
  * read-only mid-batch): one message, not the same failure for each photo after its decode. A
  * real read-only file system (tmpfs) needs root to mount; without it the suite is skipped.
  */
-type BatchReply = { items: { jobId: string; input: string; output: string }[] };
+type BatchReply = { items: { jobId: string; input: string; output: string }[]; leftOut: string[] };
 
 describe.skipIf(process.getuid?.() !== 0)('a batch on a card that cannot be written', () => {
   let t: ServicesUnderTest;
   let card = '';
+  /** A second card, on its own file system: the first turning read-only leaves it writable. */
+  let card2 = '';
   let mounted = false;
-  const mount = (options: string) => execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', card], { stdio: 'ignore' });
+  const mount = (options: string, where = card) => execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', where], { stdio: 'ignore' });
   beforeAll(async () => {
     t = await startTestServices('batch-read-only');
     card = path.join(t.workDir, 'card');
-    await mkdir(card);
+    card2 = path.join(t.workDir, 'card2');
+    for (const where of [card, card2]) await mkdir(where);
     try {
       mount('size=5m');
       mounted = true;
+      mount('size=5m', card2);
     } catch {
       return;
     }
     // One folder for each test: a batch the first queues (without the fix) never reaches the second's.
-    for (const folder of ['locked', 'mid']) await kodakCard(path.join(card, folder), ['kodim01', 'kodim02', 'kodim03']);
+    for (const folder of ['locked', 'mid', 'two']) await kodakCard(path.join(card, folder), ['kodim01', 'kodim02', 'kodim03']);
+    await kodakCard(path.join(card2, 'other'), ['kodim04', 'kodim05']);
     ok(await t.services.dispatch('settings:set', { batchResults: 'beside' }));
   });
   afterAll(async () => {
     await t?.services.close();
-    if (mounted) execFileSync('umount', [card]);
+    if (mounted) for (const where of [card, card2]) execFileSync('umount', [where]);
   });
 
   it('a read-only card is refused when the batch is planned, before any photo', async (context) => {
@@ -44,10 +49,10 @@ describe.skipIf(process.getuid?.() !== 0)('a batch on a card that cannot be writ
     expect(reply.ok).toBe(false);
     if (reply.ok) return;
     expect(reply.error.code).toBe('WRITE_FAILED');
-    expect(reply.error.message).toContain(`${folder} cannot be written (it is on a read-only disk)`);
+    expect(reply.error.message).toBe(`${folder} cannot be written: it is on a read-only disk: choose a folder on a disk that can be written. No photo was deblurred.`);
   });
 
-  it('a card that turns read-only mid-batch fails one photo and stops the rest', async (context) => {
+  it('a card that turns read-only mid-batch fails one photo and stops its others', async (context) => {
     if (!mounted) context.skip();
     const folder = path.join(card, 'mid');
     const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [folder], strength: 1, modelId: 'placeholder' }));
@@ -61,7 +66,32 @@ describe.skipIf(process.getuid?.() !== 0)('a batch on a card that cannot be writ
     expect(ends.map((end) => end.state.status)).toEqual(['done', 'failed', 'cancelled']);
     expect(ends[1]!.state).toMatchObject({ error: { code: 'WRITE_FAILED' } });
     const failed = ends[1]!.state.status === 'failed' ? ends[1]!.state.error.message : '';
-    expect(failed).toContain(`${folder} can no longer be written (it is on a read-only disk). The rest of the batch was stopped`);
+    expect(failed).toBe(`${folder} can no longer be written (it is on a read-only disk). Its other photos in this batch were stopped: Run again once it can be written.`);
     expect((await readdir(folder)).filter((name) => name.includes('-unshaken'))).toEqual(['kodim01-unshaken.jpg']);
+  });
+
+  it('a card that turns read-only mid-batch stops only its own photos; another card goes on', async (context) => {
+    if (!mounted) context.skip();
+    const [locked, other] = [path.join(card, 'two'), path.join(card2, 'other')];
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [locked, other], strength: 1, modelId: 'placeholder' }));
+    expect(reply.items.map((item) => path.dirname(item.input))).toEqual([locked, locked, locked, other, other]);
+    const off = t.services.onJobUpdate((job) => {
+      if (job.id === reply.items[0]!.jobId && job.state.status === 'done') mount('remount,ro');
+    });
+    const ends = await jobEnds(t.services, reply.items).finally(off);
+    mount('remount,rw');
+    expect(ends.map((end) => end.state.status)).toEqual(['done', 'failed', 'cancelled', 'done', 'done']);
+    expect((await readdir(other)).filter((name) => name.includes('-unshaken')).sort()).toEqual(['kodim04-unshaken.jpg', 'kodim05-unshaken.jpg']);
+  });
+
+  it('a read-only card dropped with another is left out with one note', async (context) => {
+    if (!mounted) context.skip();
+    const [locked, other] = [path.join(card, 'locked'), path.join(card2, 'other')];
+    await rm(path.join(other, 'kodim04-unshaken.jpg'), { force: true });
+    mount('remount,ro');
+    const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [locked, other], strength: 1, modelId: 'placeholder' }).finally(() => mount('remount,rw')));
+    expect(reply.items.map((item) => item.input)).toEqual([path.join(other, 'kodim04.jpg')]);
+    expect(reply.leftOut).toEqual([`${locked} cannot be written: it is on a read-only disk: choose a folder on a disk that can be written. Its 3 photos were left out.`]);
+    await jobEnds(t.services, reply.items);
   });
 });

@@ -4,7 +4,7 @@ import PQueue from 'p-queue';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { isDiskFull } from '../../../model/src/image/disk-full.js';
+import { isStopped, stopAfterFailure } from '../../../model/src/image/result-destination.js';
 import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { settingsForRerun } from '../../common/batch-output-settings.js';
@@ -18,7 +18,7 @@ import { locateModel } from '../../../model/src/models/library.js';
 import { modelDirs } from '../../workers/worker-paths.js';
 import { reportExecutionProvider, type ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
-import { folderStop, writablePhotos } from './batch-destination.js';
+import { writablePhotos } from './batch-destination.js';
 import { cancelledNote, linkedNote } from './batch-notes.js';
 
 /**
@@ -213,18 +213,19 @@ export function createBatchService(context: ServiceContext): {
             if (await doneMeanwhile(error, item, searches.get(item) ?? {})) return;
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
             await removeStaleTempFiles([path.dirname(item.output)]);
-            // Every later photo of the batch would fail the same way: they are stopped, for Run again.
-            const stopRest = () => {
-              for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item) context.jobs.cancel(other.jobId);
+            // The later photos of the batch that would fail the same way (`only`: a folder's) are stopped, for Run again.
+            const stopRest = (only?: (other: BatchItem) => boolean) => {
+              for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item && (only?.(other) ?? true)) context.jobs.cancel(other.jobId);
             };
-            if (isDiskFull(error)) {
+            // A full disk stops them all; a folder that cannot be written now only its own, as when planned.
+            const stop = await stopAfterFailure(error, item.output, { mayMake });
+            if (stop?.scope === 'all') {
               stopRest();
               throw new UnshakeError('WRITE_FAILED', `${(error as Error).message} The rest of the batch was stopped: Run again once there is space.`, { cause: error });
             }
-            const stop = await folderStop(error, item, mayMake);
             if (stop) {
-              stopRest();
-              throw stop;
+              stopRest((other) => isStopped(stop, other.output));
+              throw new UnshakeError('WRITE_FAILED', `${stop.words}. Its other photos in this batch were stopped: Run again once it can be written.`, { cause: error });
             }
             // The model was found before the batch was queued: failing now, it cannot be used for
             // any photo (removed or changed meanwhile, or a file ONNX Runtime cannot load).

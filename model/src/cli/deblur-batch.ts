@@ -4,7 +4,7 @@ import path from 'node:path';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import type { WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
-import { findResult, planBatch, resultFoldersOf } from '../image/batch-results.js';
+import { findResult, planBatch, resultFoldersOf, type BatchItem } from '../image/batch-results.js';
 import { doneMeanwhile } from '../image/done-meanwhile.js';
 import { unreadableNote } from '../image/readable-result.js';
 import { makeResultsFolder } from '../image/results-folder.js';
@@ -16,7 +16,8 @@ import { doneRecord, failedRecord, stoppedRecord, type FailedRecord, type PhotoR
 import { deblurFile, type DeblurFileOptions } from '../infer/deblur-file.js';
 import { getSession } from '../infer/session-manager.js';
 import { BASE_MODEL_ALIAS, resolveModel } from '../models/library.js';
-import { batchStop, checkBatchDestination, refusedPhoto } from './batch-destination.js';
+import { isStopped, stopAfterFailure } from '../image/result-destination.js';
+import { refusedFolders } from './refused-folders.js';
 import { EXIT_CODES, STOP_SIGNALS, withInterruptCleanup, writeStderr, type StopSignal } from './interrupt-cleanup.js';
 
 export interface BatchOptions {
@@ -35,6 +36,8 @@ export interface BatchOptions {
 export interface BatchSummary {
   done: number;
   failed: number;
+  /** Not tried: their results folder could not be written (before the batch, or since a photo of it failed). */
+  leftOut: number;
   /** Their result was already there (done by an earlier run), or another run wrote it meanwhile. */
   skipped: number;
   /** Each photo's outcome, in order: what --json prints. */
@@ -45,18 +48,26 @@ export interface BatchSummary {
  * Deblurs photos one after another. Each result is written atomically under its plain name
  * (photo-unshaken.jpg); a photo whose result is already there is skipped, so running the same
  * command again after a crash or Ctrl-C goes on where it stopped. A photo that fails (damaged,
- * too large, unwritable result) is reported and the others go on.
+ * too large) is reported and the others go on; a results folder that cannot be written leaves out
+ * its own photos (refusedFolders, stopAfterFailure), and a full disk stops the batch.
  */
 export async function deblurBatch(inputs: readonly string[], options: BatchOptions): Promise<BatchSummary> {
-  const summary: BatchSummary = { done: 0, failed: 0, skipped: 0, photos: [] };
+  const summary: BatchSummary = { done: 0, failed: 0, leftOut: 0, skipped: 0, photos: [] };
   const where = options.outDir ? { folder: options.outDir } : options.subfolder ? { subfolder: options.subfolder } : {};
   // Named, and found done, with the --suffix results were made with (the app's outputSuffix setting).
   const suffix = options.deblur.suffix === undefined ? {} : { suffix: options.deblur.suffix };
   const items = planBatch(inputs, { ...(options.format ? { format: options.format } : {}), ...suffix, ...where });
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
-  // A locked card or read-only --out-dir: said once, before any photo is decoded.
-  const refused = await checkBatchDestination(items, { subfolder: options.subfolder, search: { ...suffix, ...(options.format ? { format: options.format } : {}), othersPlanned: taken } });
+  /** How a photo's result is looked for: also where a run with another choice put it (next to the photo, in this --subfolder, or in the app's Unshaken folder). */
+  const searchOf = ({ input }: BatchItem) => {
+    const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
+    return { ...suffix, ...(options.format ? { format: options.format } : {}), otherFolders: options.outDir ? [] : [...new Set(folders)], othersPlanned: taken };
+  };
+  const mayMake = options.subfolder !== undefined;
+  // A locked card or read-only --out-dir: said once, before any photo is decoded. Why each
+  // folder's photos are left out, by folder; one that turns unwritable mid-batch joins it.
+  const leftOut = await refusedFolders(items, { mayMake, searchOf, log: options.log });
   const standing = () =>
     `${formatBatchSummary(summary, items.length)} before the stop; run the same command again to finish the rest.`;
   // A run killed mid-write (SIGKILL, a power cut) left full-size temp files: removed now, only
@@ -112,15 +123,7 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
     for (const item of items) {
       const { input } = item;
       const name = `[${++index}/${items.length}] ${printable(names[index - 1]!)}`;
-      // Also where a run with another choice put it: next to the photo, in this --subfolder, or
-      // in the app's Unshaken folder.
-      const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
-      const search = {
-        ...suffix,
-        ...(options.format ? { format: options.format } : {}),
-        otherFolders: options.outDir ? [] : [...new Set(folders)],
-        othersPlanned: taken,
-      };
+      const search = searchOf(item);
       const found = await findResult(item, search);
       if ('done' in found) {
         summary.skipped++;
@@ -130,10 +133,14 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       }
       for (const file of found.unreadable ?? []) options.log(`${name}: ${unreadableNote(file)}`);
       const outPath = found.output;
+      const reason = leftOut.get(path.dirname(outPath));
+      if (reason) {
+        summary.leftOut++;
+        summary.photos.push({ input: path.resolve(input), status: 'left-out', reason });
+        continue;
+      }
       taken.add(outPath);
       try {
-        const refusal = refusedPhoto(refused, outPath);
-        if (refusal) throw refusal;
         if (options.subfolder && (await makeResultsFolder(path.dirname(outPath)))) made.add(path.dirname(outPath));
         inPhoto = true;
         const result = await withInterruptCleanup(
@@ -164,11 +171,17 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
         const record = failedRecord(input, error);
         summary.photos.push(record);
         options.log(`${name}: failed [${record.error.code}] ${record.error.message}`);
-        // Every photo after would fail the same way: stop, and say how to finish.
-        const stop = refusedPhoto(refused, outPath) ? null : await batchStop(error, outPath, { subfolder: options.subfolder, left: photosLeft(summary, items.length) });
-        if (stop) {
-          options.log(stop);
+        // The photos after would fail the same way: all of them on a full disk, else those of
+        // a folder that cannot be written now. Say how to finish.
+        const stop = await stopAfterFailure(error, outPath, { mayMake });
+        if (stop?.scope === 'all') {
+          options.log(`batch stopped: the disk is full; free some space and run the same command again to do the ${photosLeft(summary, items.length)} photo(s) left.`);
           break;
+        }
+        if (stop) {
+          const left = 1 + items.slice(index).filter((later) => isStopped(stop, later.output)).length;
+          options.log(`${stop.words}: its later photos are left out; once it can be written, run the same command again to do its ${left} photo(s) left.`);
+          leftOut.set(stop.folder, `${stop.words}.`);
         }
       }
     }
@@ -228,7 +241,8 @@ export function formatFailures(summary: BatchSummary): string[] {
 
 /** The batch's last line, and where it stood at a stop: "batch: 3 done, 1 failed, 0 already done (of 4)". */
 export function formatBatchSummary(summary: BatchSummary, total: number): string {
-  return `batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done (of ${total})`;
+  const leftOut = summary.leftOut > 0 ? `, ${summary.leftOut} left out` : '';
+  return `batch: ${summary.done} done, ${summary.failed} failed, ${summary.skipped} already done${leftOut} (of ${total})`;
 }
 
 /** On a terminal, one line that follows the photo's tiles (a 40 MP photo takes a minute); in logs, nothing. */

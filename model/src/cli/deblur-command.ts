@@ -155,7 +155,8 @@ async function runBatch(args: string[], options: Omit<BatchOptions, 'log'>, { no
   for (const line of formatFailures(summary)) say(line);
   say(formatBatchSummary(summary, inputs.length));
   if (json) console.log(summaryJson(summary.photos));
-  return summary.failed > 0 ? 1 : 0;
+  // Photos left out were asked for too: the command did not do all it was given.
+  return summary.failed > 0 || summary.leftOut > 0 ? 1 : 0;
 }
 
 function parseFormat(value: string | undefined): OutputFormat | undefined {

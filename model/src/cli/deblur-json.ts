@@ -30,6 +30,8 @@ export type PhotoRecord =
   /** Its result was there already (an earlier run), or another run wrote it meanwhile. */
   | { input: string; status: 'already-done'; output: string }
   | { input: string; status: 'failed'; error: Pick<ErrorInfo, 'code' | 'message'> }
+  /** Not tried: its results folder cannot be written (`reason`, said once per folder on stderr). Exit 1, as a failure. */
+  | { input: string; status: 'left-out'; reason: string }
   /** In progress when a signal stopped the command; `output` only where its result was complete before. */
   | { input: string; status: 'stopped'; output?: string };
 
@@ -38,6 +40,8 @@ export interface DeblurSummary {
   done: number;
   failed: number;
   alreadyDone: number;
+  /** Photos left out, only when there are some. */
+  leftOut?: number;
   /** The signal that stopped the command before every photo was done. */
   interrupted?: StopSignal;
 }
@@ -71,6 +75,7 @@ export function stoppedRecord(input: string, stop: { target: string; written: bo
 
 export function summaryJson(photos: PhotoRecord[], interrupted?: StopSignal): string {
   const count = (status: PhotoRecord['status']) => photos.filter((p) => p.status === status).length;
-  const summary: DeblurSummary = { photos, done: count('done'), failed: count('failed'), alreadyDone: count('already-done'), ...(interrupted ? { interrupted } : {}) };
+  const leftOut = count('left-out');
+  const summary: DeblurSummary = { photos, done: count('done'), failed: count('failed'), alreadyDone: count('already-done'), ...(leftOut > 0 ? { leftOut } : {}), ...(interrupted ? { interrupted } : {}) };
   return JSON.stringify(summary, null, 2);
 }
