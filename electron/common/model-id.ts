@@ -31,16 +31,18 @@ export const modelNameSchema = z
 
 /**
  * A name from a manifest nobody checked (a shared or hand-copied model) made one that
- * modelNameSchema takes: terminal escape sequences go whole, control characters and line breaks become spaces, direction controls go,
- * and a long one is cut to MODEL_NAME_MAX with "…". Empty when nothing showable is left.
+ * modelNameSchema takes: terminal escape sequences go whole, control characters and line breaks
+ * become spaces, direction controls go, and a long one is cut to maxLength with "…". Empty when
+ * nothing showable is left. A smaller maxLength leaves room for a suffix (Import's " (2)") that
+ * must survive being read back.
  */
-export function cleanModelName(raw: string): string {
+export function cleanModelName(raw: string, maxLength = MODEL_NAME_MAX): string {
   const spaced = raw.replace(ESCAPE_SEQUENCES, '').replace(new RegExp(CONTROL_CHARACTERS, 'g'), ' ').replace(new RegExp(BIDI_CONTROLS, 'g'), '').replace(/\s+/g, ' ').trim();
-  if (spaced.length <= MODEL_NAME_MAX) return spaced;
+  if (spaced.length <= maxLength) return spaced;
   let cut = '';
   // By code point, so an emoji is not split in half.
   for (const c of spaced) {
-    if (cut.length + c.length > MODEL_NAME_MAX - 1) break;
+    if (cut.length + c.length > maxLength - 1) break;
     cut += c;
   }
   return `${cut.trimEnd()}…`;

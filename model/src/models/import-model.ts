@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { cleanModelName, MODEL_NAME_MAX } from '../../../electron/common/model-id.js';
 import { UnshakeError } from '../errors.js';
 import { listModels, unlistedModels, type LibraryOptions } from './library.js';
 import { loadManifest, MANIFEST_SUFFIX, MAX_MODEL_BYTES } from './library-folder.js';
@@ -67,7 +68,8 @@ async function copyIn(from: FileHandle, manifest: ModelManifest, refuse: (why: s
     // Another model of the same name (other weights) would give two cards nobody could tell apart.
     const namesTaken = new Set(library.map((m) => modelNameKey(m.name)));
     let name = manifest.name;
-    for (let n = 2; namesTaken.has(modelNameKey(name)); n++) name = `${manifest.name} (${n})`;
+    // Room made for the suffix first: one added past the limit is cut off again when read back.
+    for (let n = 2; namesTaken.has(modelNameKey(name)); n++) name = `${cleanModelName(manifest.name, MODEL_NAME_MAX - ` (${n})`.length)} (${n})`;
 
     await writeFile(path.join(staging, `${id}${MANIFEST_SUFFIX}`), `${JSON.stringify({ ...manifest, id, name, sha256 }, null, 2)}\n`);
     await rename(staging, path.join(options.userModelsDir, id));

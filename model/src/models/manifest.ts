@@ -19,7 +19,7 @@ export const modelManifestSchema = z.object({
    * Made one line and at most 100 characters as read (cleanModelName): a shared manifest's name
    * is shown on cards and menus, and is what Import copies in and Rename starts from.
    */
-  name: z.string().transform(cleanModelName).pipe(z.string().min(1, 'must have something to show besides spaces and control characters')),
+  name: z.string().transform((name) => cleanModelName(name)).pipe(z.string().min(1, 'must have something to show besides spaces and control characters')),
   description: z.string(),
   /** The weights' version (the base recipe writes 0.<training steps>.0). */
   version: z.string().optional(),

@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, wri
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_NAME_MAX, modelNameSchema } from '../../../electron/common/model-id.js';
 import { importModel } from '../../../model/src/models/import-model.js';
 import { bundledModelsDir, listModels, resolveModel, unlistedModels } from '../../../model/src/models/library.js';
 
@@ -54,6 +55,25 @@ describe('Import model…', () => {
     await writeFile(path.join(tmp, 'usb', 'damaged', 'x.manifest.json'), '{');
     await expect(importModel(damaged, library)).rejects.toThrow(/holds 2 model manifests/);
     expect((await readdir(models)).sort()).toEqual(['street', 'street-2']);
+  });
+
+  it('a clashing name at the length limit keeps its " (2)" as read back, and Rename takes it', async () => {
+    const models = path.join(tmp, 'long-models');
+    const library = { userModelsDir: models };
+    for (const length of [98, 99, 100]) {
+      const long = `Long ${length} `.padEnd(length, 'x');
+      await importModel(await modelFolder(path.join(tmp, 'usb-long', `a${length}`), `a${length}`, long), library);
+      const other = await modelFolder(path.join(tmp, 'usb-long', `b${length}`), `b${length}`, long, (m) => delete m.sha256);
+      await writeFile(path.join(other, 'model.onnx'), Buffer.concat([await readFile(path.join(other, 'model.onnx')), Buffer.from([length])]));
+      const { name } = await importModel(other, library);
+      expect(name).toMatch(/^Long \d+ x+…? \(2\)$/);
+      expect(name.length).toBeLessThanOrEqual(MODEL_NAME_MAX);
+      // As listed (the manifest read back through the schema): the same name, " (2)" still there.
+      expect((await resolveModel(`b${length}`, library)).manifest.name).toBe(name);
+      expect(modelNameSchema.safeParse(name).success).toBe(true);
+      await rm(path.join(models, `a${length}`), { recursive: true });
+      await rm(path.join(models, `b${length}`), { recursive: true });
+    }
   });
 
   it('a bare .onnx in the models folder, or in a folder of its own, is listed as unusable: no manifest', async () => {
