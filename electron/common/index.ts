@@ -11,3 +11,4 @@ export * from './training-crop.js';
 export * from './result-name.js';
 export * from './result-lost.js';
 export * from './batch-names.js';
+export * from './named-few.js';

@@ -3,6 +3,7 @@ import { errorInfoSchema, jobIdSchema } from './ipc-schemas.js';
 import { MODEL_ID_PATTERN, modelIdSchema, modelNameSchema } from './model-id.js';
 import { pathSchema } from './path-schema.js';
 import { TRAINING_CROP_RANGE, TRAINING_CROP_RULE } from './training-crop.js';
+import { namedFew } from './named-few.js';
 
 /**
  * Fine-tuning from the training panel: what a run may be asked (shared by the IPC contract and
@@ -106,8 +107,7 @@ export const trainedModelSchema = z
 
 /** "4 of 7 pairs skipped: c: …; blur/d.png: no sharp/d.* to pair with; and 1 more (all in training.json)." */
 export function skippedText({ count, of, unit, listed }: SkippedFiles): string {
-  const more = count > listed.length ? `; and ${count - listed.length} more` : '';
-  return `${count} of ${of} ${unit} skipped: ${listed.join('; ')}${more} (all in the model's training.json).`;
+  return `${count} of ${of} ${unit} skipped: ${namedFew(listed, listed.length, { separator: '; ', beforeMore: '; and ', total: count })} (all in the model's training.json).`;
 }
 
 /** The photos a run's scores were measured on, for a sentence ("… on the held-out photos"). */

@@ -1,10 +1,9 @@
 import path from 'node:path';
+import { namedFew } from '../../common/named-few.js';
 
 /** Photos a resume leaves out because the user cancelled them before the interruption. */
 export function cancelledNote(photos: readonly string[]): string {
-  const names = photos.slice(0, 3).map((photo) => path.basename(photo));
-  const more = photos.length > names.length ? ` and ${photos.length - names.length} more` : '';
-  return `${photos.length === 1 ? '1 photo you cancelled was' : `${photos.length} photos you cancelled were`} left out: ${names.join(', ')}${more}.`;
+  return `${photos.length === 1 ? '1 photo you cancelled was' : `${photos.length} photos you cancelled were`} left out: ${namedFew(photos.map((photo) => path.basename(photo)), 3)}.`;
 }
 
 /** Photos of this drop already queued by another batch under another path (a link to its folder). */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isOutputName } from './output-path.js';
 import { resultSources } from './provenance.js';
+import { namedFew } from '../../../electron/common/named-few.js';
 
 /**
  * Which of `names` in `folder` are Unshake's results although no photo of theirs is beside them:
@@ -44,8 +45,7 @@ const MAX_NAMED = 5;
 export function culledResultsNote(files: readonly string[]): string {
   const names = files.map((file) => path.basename(file));
   if (names.length === 1) return `${names[0]} is left out: it is an earlier result of Unshake whose photo is gone (give that file by itself to deblur it again).`;
-  const shown = names.length > MAX_NAMED ? [...names.slice(0, MAX_NAMED), `${names.length - MAX_NAMED} more`] : names;
-  return `${names.length} earlier results of Unshake are left out, their photos gone: ${shown.join(', ')} (give a file by itself to deblur it again).`;
+  return `${names.length} earlier results of Unshake are left out, their photos gone: ${namedFew(names, MAX_NAMED, { beforeMore: ', ' })} (give a file by itself to deblur it again).`;
 }
 
 /** Why a folder holding only such results gives no photos. */

@@ -6,6 +6,7 @@ import { BATCH_SUBFOLDER, DEFAULT_OUTPUT_SUFFIX } from '../../../electron/common
 import { culledResults, culledResultsNote, onlyCulledResultsMessage, resultsOfEarlierEndings } from './culled-results.js';
 import { isOutputName, isOutputNameOfAny } from './output-path.js';
 import { isPhotoName, isRawName, photoTypesInWords, rawFileMessage } from '../../../electron/common/photo-types.js';
+import { namedFew } from '../../../electron/common/named-few.js';
 
 const stemOf = (name: string) => path.basename(name, path.extname(name));
 /** Files (symbolic links to files too) in name order, numbers by value: IMG_2 before IMG_10. */
@@ -60,8 +61,8 @@ export async function photoFilesIn(paths: readonly string[], naming: ResultNamin
   }
   if (photos.length === 0 && empty.length > 0) throw empty[0]!;
   if (photos.length === 0 && raws.length === 1) throw new UnshakeError('UNSUPPORTED_FORMAT', rawFileMessage(raws[0]!));
-  if (photos.length === 0 && raws.length > 1) throw new UnshakeError('UNSUPPORTED_FORMAT', `${rawsInWords(raws)} are raw files: ${RAW_ADVICE}`);
-  if (raws.length > 0) naming.onLeftOut?.(`${raws.length === 1 ? '1 raw file is' : `${raws.length} raw files are`} left out (${rawsInWords(raws)}): ${RAW_ADVICE}`);
+  if (photos.length === 0 && raws.length > 1) throw new UnshakeError('UNSUPPORTED_FORMAT', `${namedFew(raws, MAX_RAWS_NAMED)} are raw files: ${RAW_ADVICE}`);
+  if (raws.length > 0) naming.onLeftOut?.(`${raws.length === 1 ? '1 raw file is' : `${raws.length} raw files are`} left out (${namedFew(raws, MAX_RAWS_NAMED)}): ${RAW_ADVICE}`);
   const results = await oncePerFile(culled);
   if (results.files.length > 0) naming.onLeftOut?.(culledResultsNote(results.files));
   for (const error of empty) naming.onLeftOut?.(error.message);
@@ -141,12 +142,6 @@ const NO_PHOTOS_CODES: ReadonlySet<string> = new Set(['FILE_NOT_FOUND', 'UNSUPPO
 const RAW_ADVICE = 'Unshake does not develop raw files. Export 16-bit TIFFs from your raw developer to deblur them.';
 const MAX_RAWS_NAMED = 5;
 
-/** "a.NEF, b.NEF" (the first few, then how many more). */
-function rawsInWords(names: readonly string[]): string {
-  const shown = names.slice(0, MAX_RAWS_NAMED);
-  return names.length > MAX_RAWS_NAMED ? `${shown.join(', ')} and ${names.length - MAX_RAWS_NAMED} more` : shown.join(', ');
-}
-
 /** A folder's photos, the results in it whose photos are gone (culledResults), and its raw files, by name. */
 async function photosInFolder(folder: string, known: KnownResults): Promise<{ names: string[]; culled: string[]; raws: string[] }> {
   const entries = await readdir(folder, { withFileTypes: true });
@@ -166,7 +161,7 @@ async function photosInFolder(folder: string, known: KnownResults): Promise<{ na
   const culled = await culledResults(folder, byItsName, known.suffixes);
   const names = byItsName.filter((name) => !culled.has(name)).sort(byName);
   if (names.length === 0 && culled.size > 0) throw new UnshakeError('FILE_NOT_FOUND', onlyCulledResultsMessage(folder, culled.size));
-  if (names.length === 0 && raws.length > 0) throw new UnshakeError('UNSUPPORTED_FORMAT', `${folder} holds only raw files (${rawsInWords(raws)}): ${RAW_ADVICE}`);
+  if (names.length === 0 && raws.length > 0) throw new UnshakeError('UNSUPPORTED_FORMAT', `${folder} holds only raw files (${namedFew(raws, MAX_RAWS_NAMED)}): ${RAW_ADVICE}`);
   if (names.length === 0) throw new UnshakeError('FILE_NOT_FOUND', await noPhotosMessage(folder, entries, known.resultsSubfolder));
   return { names, culled: [...culled].sort(byName), raws };
 }
@@ -179,9 +174,8 @@ async function noPhotosMessage(folder: string, entries: readonly Dirent[], resul
   const none = `${folder} holds no photos (${photoTypesInWords()} files).`;
   const withPhotos = await subfoldersWithPhotos(folder, entries, [resultsSubfolder]);
   if (withPhotos.length === 0) return none;
-  const shown = withPhotos.length > MAX_FOLDERS_NAMED ? [...withPhotos.slice(0, MAX_FOLDERS_NAMED), `${withPhotos.length - MAX_FOLDERS_NAMED} more`] : withPhotos;
   const them = withPhotos.length === 1 ? 'that folder' : 'those folders';
-  return `${folder} holds no photos itself, only in ${withPhotos.length === 1 ? 'its subfolder' : 'subfolders'} (${shown.join(', ')}), and subfolders are not included: drop ${them} instead.`;
+  return `${folder} holds no photos itself, only in ${withPhotos.length === 1 ? 'its subfolder' : 'subfolders'} (${namedFew(withPhotos, MAX_FOLDERS_NAMED, { beforeMore: ', ' })}), and subfolders are not included: drop ${them} instead.`;
 }
 
 const MAX_FOLDERS_NAMED = 5;

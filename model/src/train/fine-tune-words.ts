@@ -1,5 +1,6 @@
 import { UnshakeError } from '../errors.js';
 import type { BackendChoice } from './backend.js';
+import { namedFew } from '../../../electron/common/named-few.js';
 
 /**
  * The trainer's messages are written for the command line ("see the report above", flags); the
@@ -7,7 +8,7 @@ import type { BackendChoice } from './backend.js';
  */
 export function inPanelWords(error: unknown, skipped: readonly string[]): unknown {
   if (!(error instanceof UnshakeError)) return error;
-  const reasons = skipped.length ? `: ${skipped.slice(0, 3).join('; ')}${skipped.length > 3 ? `; and ${skipped.length - 3} more` : ''}` : '';
+  const reasons = skipped.length ? `: ${namedFew(skipped, 3, { separator: '; ', beforeMore: '; and ' })}` : '';
   const message = error.message
     .replace(' (see the report above)', reasons)
     .replace(/resume it with --resume --out \S+ or choose another name/, 'resume or discard it under Interrupted runs, or choose another name')

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UnshakeError } from '../errors.js';
 import { isTrainingPhotoName } from '../../../electron/common/photo-types.js';
+import { namedFew } from '../../../electron/common/named-few.js';
 
 /**
  * Finds blurred/sharp pairs in the layouts photographers actually have, in this order:
@@ -205,9 +206,8 @@ export async function noPairsMessage(folder: string): Promise<string> {
   // A parent of the pairs' folder (sessions, days): the subfolders that hold pairs are the ones to choose.
   const below = await subfoldersWithPairs(dir);
   if (below.length > 0) {
-    const shown = below.length > MAX_FOLDERS_NAMED ? [...below.slice(0, MAX_FOLDERS_NAMED), `${below.length - MAX_FOLDERS_NAMED} more`] : below;
     const what = photos === 0 ? 'holds no photos itself' : `holds ${photos === 1 ? 'a photo' : `${photos} photos`} but no pairs itself`;
-    const where = below.length === 1 ? `its subfolder ${shown[0]} does` : `its subfolders ${shown.join(', ')} do`;
+    const where = below.length === 1 ? `its subfolder ${below[0]} does` : `its subfolders ${namedFew(below, MAX_FOLDERS_NAMED, { beforeMore: ', ' })} do`;
     return `${folder} ${what}; ${where}, and subfolders are not read: choose ${below.length === 1 ? 'that folder' : 'one of them'} instead.`;
   }
   if (photos === 0) return `${folder} holds no photos. ${howTo}.`;

@@ -3,6 +3,7 @@ import type { TrainingPair } from './pairs.js';
 import type { SkippedFiles } from '../../../electron/common/training.js';
 import type { TrainingDataSummary } from './model-export.js';
 import type { DataEvent } from './training-data.js';
+import { namedFew } from '../../../electron/common/named-few.js';
 
 /**
  * The panel's lines on the photos a run uses and skips. The CLI lists every skipped file with its
@@ -16,8 +17,7 @@ const LISTED = 5;
 export function realignedWords(valid: readonly TrainingPair[]): string {
   const moved = valid.filter((p) => shiftLength(p.shift) > 0).map((p) => `${p.name} (${shiftLength(p.shift)} px)`);
   if (!moved.length) return '';
-  const more = moved.length > LISTED ? ` and ${moved.length - LISTED} more` : '';
-  return `; realigned ${moved.slice(0, LISTED).join(', ')}${more}`;
+  return `; realigned ${namedFew(moved, LISTED)}`;
 }
 
 /**
@@ -27,7 +27,7 @@ export function realignedWords(valid: readonly TrainingPair[]): string {
 export function uncheckedPhrases(valid: readonly TrainingPair[]): string[] {
   const named = (kind: TrainingPair['unchecked']) => {
     const names = valid.filter((p) => p.unchecked === kind).map((p) => p.name);
-    return names.length > LISTED ? `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more` : names.join(', ');
+    return namedFew(names, LISTED);
   };
   const small = valid.filter((p) => p.unchecked === 'too-small').length;
   const flat = valid.filter((p) => p.unchecked === 'ambiguous').length;
@@ -70,6 +70,5 @@ export function panelDataLines(e: DataEvent): { data: string; note: string; skip
   const data = e.source === 'pairs'
     ? `${count(e.report.valid.length, 'pair', 'pairs')}: ${e.train} for training, ${measure}${realignedWords(e.report.valid)}${uncheckedWords(e.report.valid)}${skips}`
     : `${count(e.report.valid.length, 'sharp photo', 'sharp photos')} with synthetic camera shake: ${e.train} for training, ${e.heldOut ? `${e.validation} held out` : measure}${skips}`;
-  const more = skipped.length > LISTED ? `; and ${skipped.length - LISTED} more` : '';
-  return { data, note: e.note ?? '', skipped: skipped.length ? `Skipped ${skipped.slice(0, LISTED).join('; ')}${more}` : '' };
+  return { data, note: e.note ?? '', skipped: skipped.length ? `Skipped ${namedFew(skipped, LISTED, { separator: '; ', beforeMore: '; and ' })}` : '' };
 }
