@@ -1,6 +1,5 @@
-import { open } from 'node:fs/promises';
 import type { Metadata } from 'sharp';
-import { readIfd, tiffHeader, type ReadAt } from './tiff-ifd.js';
+import { readIfd, withTiffIfd0 } from './tiff-ifd.js';
 import type { RasterImage } from './types.js';
 
 /**
@@ -37,18 +36,9 @@ export async function channelLayout(path: string, meta: Pick<Metadata, 'format' 
 
 /** IFD0's colour band count and ExtraSamples values, or null where the file does not say. */
 async function tiffExtraSamples(path: string): Promise<{ colour: number; extra: number[] } | null> {
-  const file = await open(path, 'r');
-  try {
-    const size = (await file.stat()).size;
-    const readAt: ReadAt = async (offset, length) => {
-      const bytes = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
-      const { bytesRead } = await file.read(bytes, 0, bytes.length, offset);
-      return bytes.subarray(0, bytesRead);
-    };
-    const header = tiffHeader(await readAt(0, 8));
-    if (!header) return null;
-    const tags = new Set([PHOTOMETRIC, SAMPLES_PER_PIXEL, EXTRA_SAMPLES]);
-    const { entries } = await readIfd(readAt, header.ifd0, header.little, { keep: (tag) => tags.has(tag) });
+  const tags = new Set([PHOTOMETRIC, SAMPLES_PER_PIXEL, EXTRA_SAMPLES]);
+  return withTiffIfd0(path, async ({ readAt, ifd0, little }) => {
+    const { entries } = await readIfd(readAt, ifd0, little, { keep: (tag) => tags.has(tag) });
     const shorts = (tag: number) => {
       const entry = entries.find((e) => e.tag === tag && e.type === 3);
       return entry ? Array.from({ length: entry.count }, (_, i) => entry.value.readUInt16LE(i * 2)) : null;
@@ -56,9 +46,7 @@ async function tiffExtraSamples(path: string): Promise<{ colour: number; extra: 
     const colour = COLOUR_BANDS[shorts(PHOTOMETRIC)?.[0] ?? -1];
     if (colour === undefined) return null;
     return { colour, extra: shorts(EXTRA_SAMPLES) ?? [] };
-  } finally {
-    await file.close();
-  }
+  });
 }
 
 /** `pixels` (interleaved, `channels` bands) with only the bands `keep` names. */

@@ -1,8 +1,6 @@
-import { open } from 'node:fs/promises';
 import { isRawName, rawFileMessage } from '../../../electron/common/photo-types.js';
 import { UnshakeError } from '../errors.js';
-import { readAtFile } from './tiff-exif.js';
-import { readIfd, tiffHeader } from './tiff-ifd.js';
+import { readIfd, withTiffIfd0 } from './tiff-ifd.js';
 
 /** DNGVersion: in IFD0 of every DNG (Apple ProRAW too), whatever the file is named. */
 const DNG_VERSION = 50706;
@@ -18,16 +16,11 @@ export async function refuseRawFile(path: string, name: string): Promise<void> {
 
 async function isDng(path: string): Promise<boolean> {
   try {
-    const file = await open(path, 'r');
-    try {
-      const { readAt } = await readAtFile(file);
-      const header = tiffHeader(await readAt(0, 8));
-      if (!header) return false;
-      const { entries } = await readIfd(readAt, header.ifd0, header.little, { keep: (tag) => tag === DNG_VERSION });
+    const dng = await withTiffIfd0(path, async ({ readAt, ifd0, little }) => {
+      const { entries } = await readIfd(readAt, ifd0, little, { keep: (tag) => tag === DNG_VERSION });
       return entries.length > 0;
-    } finally {
-      await file.close();
-    }
+    });
+    return dng ?? false;
   } catch {
     // Not readable as a TIFF here: sharp's own read says what is wrong with it.
     return false;

@@ -1,6 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { makerNoteMover } from './maker-note.js';
-import { readAtBuffer, readExifTree, readIfd, tiffHeader, writeExifTree, type ExifTree, type IfdEntry, type ReadAt } from './tiff-ifd.js';
+import { readAtBuffer, readExifTree, readIfd, tiffHeader, withTiffIfd0, writeExifTree, type ExifTree, type IfdEntry } from './tiff-ifd.js';
 
 /**
  * EXIF in TIFF files, which neither side of sharp handles: libvips reads no EXIF from a TIFF
@@ -46,18 +45,6 @@ const EMPTY_TREE: ExifTree = { little: true, ifd0: [], exif: [], gps: [], intero
 const MAKER_NOTE = 0x927c;
 /** Classic TIFF offsets are 32-bit. */
 const MAX_TIFF_OFFSET = 0xffffffff;
-
-/** Reads within the file only: a damaged entry claiming more bytes than there are allocates none. */
-export async function readAtFile(file: FileHandle): Promise<{ readAt: ReadAt; size: number }> {
-  const size = (await file.stat()).size;
-  const readAt: ReadAt = async (offset, length) => {
-    const available = Math.max(0, Math.min(length, size - offset));
-    const bytes = Buffer.alloc(available);
-    const { bytesRead } = available > 0 ? await file.read(bytes, 0, available, offset) : { bytesRead: 0 };
-    return bytes.subarray(0, bytesRead);
-  };
-  return { readAt, size };
-}
 
 /**
  * UNDEFINED values whose bytes follow the EXIF's byte order (UCS-2 text, SHORTs inside): a
@@ -115,19 +102,13 @@ function hasPhotoTags(tree: ExifTree): boolean {
  */
 export async function readTiffExif(path: string): Promise<Buffer | null> {
   try {
-    const file = await open(path, 'r');
-    try {
-      const { readAt } = await readAtFile(file);
-      const header = tiffHeader(await readAt(0, 8));
-      if (!header) return null;
+    return await withTiffIfd0(path, async ({ readAt, little, ifd0 }) => {
       // IFD0's layout values (strip offsets, the ICC profile, Photoshop's data…) are not read.
-      const tree = await readExifTree(readAt, header.ifd0, header.little, (tag) => DESCRIPTIVE_IFD0_TAGS.has(tag) || ORIENTATION_AND_RESOLUTION_TAGS.has(tag));
+      const tree = await readExifTree(readAt, ifd0, little, (tag) => DESCRIPTIVE_IFD0_TAGS.has(tag) || ORIENTATION_AND_RESOLUTION_TAGS.has(tag));
       if (!hasPhotoTags(tree)) return null;
-      const blockHeader = Buffer.from(header.little ? 'II*\0\x08\0\0\0' : 'MM\0*\0\0\0\x08', 'latin1');
-      return Buffer.concat([blockHeader, writeExifTree({ ...tree, exif: movableExif(tree, header.little) }, header.little, 8)]);
-    } finally {
-      await file.close();
-    }
+      const blockHeader = Buffer.from(little ? 'II*\0\x08\0\0\0' : 'MM\0*\0\0\0\x08', 'latin1');
+      return Buffer.concat([blockHeader, writeExifTree({ ...tree, exif: movableExif(tree, little) }, little, 8)]);
+    });
   } catch {
     return null;
   }
@@ -145,32 +126,31 @@ export async function addToTiff(path: string, { exif, iptc }: { exif: Buffer | n
   const source = exif ? tiffHeader(exif) : null;
   const tree = exif && source ? await readExifTree(readAtBuffer(exif), source.ifd0, source.little) : EMPTY_TREE;
   if (!hasPhotoTags(tree) && !iptc) return false;
-  const file = await open(path, 'r+');
-  try {
-    const { readAt, size: end } = await readAtFile(file);
-    const header = tiffHeader(await readAt(0, 8));
-    if (!header) return false;
-    const exifEntries = movableExif(tree, header.little).filter((e) => !NOT_IN_TIFF.has(e.tag));
-    const own = await readIfd(readAt, header.ifd0, header.little);
-    // Rewriting IFD0 without an entry it could not read would damage the file.
-    if (!own.complete) return false;
-    const ownTags = new Set(own.entries.map((e) => e.tag));
-    const added = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) && !ownTags.has(e.tag));
-    if (iptc && !ownTags.has(IPTC_NAA)) added.push(iptcEntry(iptc, header.little));
-    // TIFF offsets must be even.
-    const base = end + (end & 1);
-    const appended = { ifd0: [...own.entries, ...added], exif: exifEntries, gps: tree.gps, interop: tree.interop };
-    // Laid out once at 0 for its size: past 4 GB its offsets could not be written at all.
-    if (base + writeExifTree(appended, header.little, 0).length > MAX_TIFF_OFFSET) return false;
-    const bytes = writeExifTree(appended, header.little, base, own.next);
-    await file.write(Buffer.alloc(base - end), 0, base - end, end);
-    await file.write(bytes, 0, bytes.length, base);
-    const pointer = Buffer.alloc(4);
-    if (header.little) pointer.writeUInt32LE(base);
-    else pointer.writeUInt32BE(base);
-    await file.write(pointer, 0, 4, 4);
-    return true;
-  } finally {
-    await file.close();
-  }
+  const done = await withTiffIfd0(
+    path,
+    async ({ file, readAt, size: end, ...header }) => {
+      const exifEntries = movableExif(tree, header.little).filter((e) => !NOT_IN_TIFF.has(e.tag));
+      const own = await readIfd(readAt, header.ifd0, header.little);
+      // Rewriting IFD0 without an entry it could not read would damage the file.
+      if (!own.complete) return false;
+      const ownTags = new Set(own.entries.map((e) => e.tag));
+      const added = tree.ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag) && !ownTags.has(e.tag));
+      if (iptc && !ownTags.has(IPTC_NAA)) added.push(iptcEntry(iptc, header.little));
+      // TIFF offsets must be even.
+      const base = end + (end & 1);
+      const appended = { ifd0: [...own.entries, ...added], exif: exifEntries, gps: tree.gps, interop: tree.interop };
+      // Laid out once at 0 for its size: past 4 GB its offsets could not be written at all.
+      if (base + writeExifTree(appended, header.little, 0).length > MAX_TIFF_OFFSET) return false;
+      const bytes = writeExifTree(appended, header.little, base, own.next);
+      await file.write(Buffer.alloc(base - end), 0, base - end, end);
+      await file.write(bytes, 0, bytes.length, base);
+      const pointer = Buffer.alloc(4);
+      if (header.little) pointer.writeUInt32LE(base);
+      else pointer.writeUInt32BE(base);
+      await file.write(pointer, 0, 4, 4);
+      return true;
+    },
+    'r+',
+  );
+  return done ?? false;
 }

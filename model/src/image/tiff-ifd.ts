@@ -1,3 +1,5 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
 /**
  * Reading and writing TIFF image file directories (IFDs), the structure EXIF is made of. Only
  * what moving EXIF between a TIFF file and an EXIF block needs: IFD0 and its EXIF, GPS and
@@ -29,6 +31,43 @@ export interface ExifTree {
 
 /** Reads `length` bytes at `offset`; fewer bytes back means the file ends there. */
 export type ReadAt = (offset: number, length: number) => Promise<Buffer>;
+
+/** Reads within the file only: a damaged entry claiming more bytes than there are allocates none. */
+async function readAtFile(file: FileHandle): Promise<{ readAt: ReadAt; size: number }> {
+  const size = (await file.stat()).size;
+  const readAt: ReadAt = async (offset, length) => {
+    const available = Math.max(0, Math.min(length, size - offset));
+    const bytes = Buffer.alloc(available);
+    const { bytesRead } = available > 0 ? await file.read(bytes, 0, available, offset) : { bytesRead: 0 };
+    return bytes.subarray(0, bytesRead);
+  };
+  return { readAt, size };
+}
+
+/** A TIFF file opened and its header read: a reader within the file, its size, byte order and IFD0's offset. */
+export interface OpenTiff {
+  file: FileHandle;
+  readAt: ReadAt;
+  size: number;
+  little: boolean;
+  ifd0: number;
+}
+
+/**
+ * Opens the TIFF at `path` ('r+' to write to it as well), reads its header and hands it to `use`;
+ * null where the file has no TIFF header. Closed however `use` ends; an error opening or reading
+ * it is the caller's to handle.
+ */
+export async function withTiffIfd0<T>(path: string, use: (tiff: OpenTiff) => Promise<T>, mode: 'r' | 'r+' = 'r'): Promise<T | null> {
+  const file = await open(path, mode);
+  try {
+    const { readAt, size } = await readAtFile(file);
+    const header = tiffHeader(await readAt(0, 8));
+    return header ? await use({ file, readAt, size, ...header }) : null;
+  } finally {
+    await file.close();
+  }
+}
 
 const TAG = {
   exifPointer: 0x8769,
