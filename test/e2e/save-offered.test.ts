@@ -8,7 +8,9 @@ import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 /**
  * When Save is offered, in Chromium with the real services: greyed out only while it would write
  * a file that is there already (same name, strength, format and quality), and a photo brought
- * back with Show comes with its own strength, not the one another photo was left at.
+ * back with Show comes with its own strength, not the one another photo was left at. Each test
+ * deblurs and saves a photo of its own (a deblur of these takes under a second), so one that
+ * fails does not take the others with it.
  */
 const CANVAS = '[data-testid="canvas"]';
 const KODAK = '../shared/data/photos-extra/Kodak24';
@@ -16,7 +18,9 @@ const KODAK = '../shared/data/photos-extra/Kodak24';
 describe('when Save is offered', () => {
   const { file, page, saveDialog } = useE2eSession('save-offered', async (file) => {
     // Small, with the instant model: the deblur is not what is tested.
-    await sharp(path.resolve(repoRoot, KODAK, 'kodim03.png')).resize(240).jpeg({ quality: 92 }).toFile(file('car.jpg'));
+    for (const name of ['car.jpg', 'gone.jpg', 'replaced.jpg', 'shown.jpg']) {
+      await sharp(path.resolve(repoRoot, KODAK, 'kodim03.png')).resize(240).jpeg({ quality: 92 }).toFile(file(name));
+    }
     await sharp(path.resolve(repoRoot, KODAK, 'kodim23.png')).resize(240).jpeg({ quality: 92 }).toFile(file('lion.jpg'));
     await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
   });
@@ -36,12 +40,28 @@ describe('when Save is offered', () => {
     await expect.poll(() => text('job-status'), { timeout: 120_000 }).toBe('Done');
   }
 
-  it('says why Save is greyed out when Ctrl+S is pressed, and offers it again under another name ending', async () => {
-    await deblur('car.jpg');
-    await slider().fill('70');
+  /** The name ending setting, waited for until Save would write under it. */
+  async function setEnding(suffix: string, name: string): Promise<void> {
+    const ending = page().getByTestId('setting-output-suffix');
+    await ending.fill(suffix);
+    await ending.press('Tab');
+    await expect.poll(() => save().getAttribute('title')).toContain(`${path.parse(name).name}${suffix}.jpg`);
+  }
+
+  /** `name` deblurred and saved next to it at `strength` % under `suffix`: the path it was saved to. */
+  async function deblurAndSave(name: string, strength: number, suffix: string): Promise<string> {
+    await deblur(name);
+    await setEnding(suffix, name);
+    await slider().fill(String(strength));
     await save().click();
-    await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(file('car-unshaken.jpg'));
+    const saved = file(`${path.parse(name).name}${suffix}.jpg`);
+    await expect.poll(() => text('saved-path'), { timeout: 60_000 }).toBe(saved);
     await expect.poll(() => save().isDisabled()).toBe(true);
+    return saved;
+  }
+
+  it('says why Save is greyed out when Ctrl+S is pressed, and offers it again under another name ending', async () => {
+    await deblurAndSave('car.jpg', 70, '-unshaken');
     const why = await save().getAttribute('title');
     expect(why).toMatch(/^Already saved next to the original at this strength, format, quality and name ending: .*Save As…$/);
     // Ctrl+S on the greyed Save says the same, on screen and to a screen reader.
@@ -63,39 +83,40 @@ describe('when Save is offered', () => {
   });
 
   it('offers Save again once the window is back and the saved file has gone', async () => {
-    await rm(file('car-sharp.jpg'));
+    const saved = await deblurAndSave('gone.jpg', 70, '-sharp');
+    await rm(saved);
     // Still greyed until the window learns of it: it asks when it gets the focus back.
     expect(await save().isDisabled()).toBe(true);
     await refocus(page());
     await expect.poll(() => save().isEnabled()).toBe(true);
-    expect(await page().getByTestId('job-save').last().textContent()).toContain('since deleted or moved');
+    expect(await page().getByTestId('job-save').filter({ hasText: saved }).textContent()).toContain('since deleted or moved');
     await save().click();
     await expect.poll(() => save().isDisabled(), { timeout: 60_000 }).toBe(true);
-    expect(await exists('car-sharp.jpg')).toBe(true);
+    expect(await exists('gone-sharp.jpg')).toBe(true);
   });
 
   it('offers Save again after Save As… replaced the saved file at another strength', async () => {
+    const saved = await deblurAndSave('replaced.jpg', 70, '-sharp');
     const saves = () => page().getByTestId('job-panel').getByTestId('job-save').count();
     const before = await saves();
     await slider().fill('40');
-    saveDialog().answer(file('car-sharp.jpg'));
+    saveDialog().answer(saved);
     await page().getByTestId('save-as-button').click();
     await expect.poll(() => page().getByTestId('save-as-button').getAttribute('aria-disabled'), { timeout: 60_000 }).toBeNull();
     await expect.poll(saves).toBe(before + 1);
-    // Back at 70 %: car-sharp.jpg now holds the 40 % one, so Save has a file to write.
+    // Back at 70 %: replaced-sharp.jpg now holds the 40 % one, so Save has a file to write.
     await slider().fill('70');
     await expect.poll(() => save().isEnabled()).toBe(true);
   });
 
   it('Show brings a result back at the strength it was left at, not the one another photo was set to', async () => {
-    await save().click();
-    await expect.poll(() => save().isDisabled(), { timeout: 60_000 }).toBe(true);
+    await deblurAndSave('shown.jpg', 70, '-unshaken');
     await deblur('lion.jpg');
     await slider().fill('30');
-    await page().getByRole('button', { name: 'Show car.jpg and its result' }).click();
-    await expect.poll(() => text('meta-file')).toBe('car.jpg');
+    await page().getByRole('button', { name: 'Show shown.jpg and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('shown.jpg');
     expect(await slider().inputValue()).toBe('70');
-    expect(await page().getByRole('img', { name: 'After: car.jpg, deblurred at 70 %' }).count()).toBe(1);
+    expect(await page().getByRole('img', { name: 'After: shown.jpg, deblurred at 70 %' }).count()).toBe(1);
     expect(await save().isDisabled()).toBe(true);
     // And the other way: the lion comes back at its 30 %.
     await page().getByRole('button', { name: 'Show lion.jpg and its result' }).click();
