@@ -30,10 +30,9 @@ function nearestKnown(key: string, stored: Readonly<Record<string, unknown>>): k
     if (stored[known] !== undefined) continue;
     const spelled = comparable(known);
     // A plural or an added word is how a newer version names a new setting (outputFormats, a
-    // list): never taken for a slip. Two slips at most, and never on a short word.
-    if (typed.startsWith(spelled) || spelled.startsWith(typed)) {
-      if (typed !== spelled) continue;
-    }
+    // list): never taken for a slip; a letter dropped at the end ("defaultStrengt") is one. Two
+    // slips at most, and never on a short word.
+    if (typed.length > spelled.length && typed.startsWith(spelled)) continue;
     const distance = editDistance(typed, spelled);
     const near = distance === 0 || (distance <= 2 && typed.length >= 8);
     if (near && (!best || distance < best.distance)) best = { key: known, distance };

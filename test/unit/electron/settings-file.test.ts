@@ -108,11 +108,13 @@ describe('a hand-edited model at start', () => {
 describe('hand-edited keys that are one of ours misspelled', () => {
   it('are named with the spelling Unshake knows and the value in force; other unknown keys (a newer version’s) are not', () => {
     const dir = freshDir();
-    writeFileSync(settingsFile(dir), '{ "jpeg_quality": 80, "DefaultStrenght": 0.5, "outputformat": "png", "newFeature": true, "mode": 1, "outputSuffixes": ["-a"], "preferredExecutionProviders": ["cuda"] }');
+    writeFileSync(settingsFile(dir), '{ "jpeg_quality": 80, "DefaultStrenght": 0.5, "outputformat": "png", "batchResult": "subfolder", "newFeature": true, "mode": 1, "outputSuffixes": ["-a"], "preferredExecutionProviders": ["cuda"] }');
     const store = createConfSettingsStore(dir);
     expect(store.get()).toEqual(DEFAULT_SETTINGS);
     const message = store.takeNotice()?.message;
-    expect(message).toContain(`Unshake could not use 3 settings in ${settingsFile(dir)}, so it uses their defaults:`);
+    expect(message).toContain(`Unshake could not use 4 settings in ${settingsFile(dir)}, so it uses their defaults:`);
+    // A letter dropped at the end is a slip too.
+    expect(message).toContain('"batchResult" is not a setting Unshake knows; Batch results is spelled "batchResults": “Next to the photos” is used.');
     expect(message).toContain('"jpeg_quality" is not a setting Unshake knows; JPEG / WebP quality is spelled "jpegQuality": 95 is used.');
     expect(message).toContain('"DefaultStrenght" is not a setting Unshake knows; Strength at start is spelled "defaultStrength": 100 % is used.');
     expect(message).toContain('"outputformat" is not a setting Unshake knows; Save as is spelled "outputFormat": “Same” is used.');
