@@ -1,3 +1,4 @@
+import { cp } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { makeGoproPairsFolder } from '../unit/train/helpers.js';
 import { appLoaded, dropFolder, focusedTestId } from './chromium-page.js';
@@ -62,6 +63,8 @@ describe('the Fine-tune panel’s fields', () => {
       [name, '   ', 'Give the new model a name: it is how the Model menu will list it.'],
       // Main refuses it too (train:start's schema is Rename's): said here, at the field, not in the banner.
       [name, 'Evil\u202Egpj.exe', 'A model name cannot hold text-direction controls (they can make it read as something else).'],
+      // Typed or pasted too long: refused in words, not cut short without one.
+      [name, 'x'.repeat(101), 'A model name can be at most 100 characters.'],
       [steps, '0', 'Steps must be a whole number from 1 to 1,000,000.'],
     ] as const) {
       await field.fill(value);
@@ -74,6 +77,13 @@ describe('the Fine-tune panel’s fields', () => {
       expect(await field.getAttribute('aria-invalid')).toBeNull();
     }
     expect(await page().getByTestId('training-status').count()).toBe(0);
+  });
+
+  it('a folder whose name has a line break gives a name the rule takes, shown as one line', async () => {
+    const odd = file('pairs\nday 1');
+    await cp(file('pairs'), odd, { recursive: true });
+    await dropFolder(page(), '[data-testid="training-drop"]', odd);
+    await expect.poll(() => panel().getByTestId('training-name').inputValue(), { timeout: 30_000 }).toBe('pairs day 1');
   });
 
   it('the Advanced fields’ placeholders (the trainer’s defaults) meet AA contrast', async () => {

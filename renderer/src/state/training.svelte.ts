@@ -1,4 +1,4 @@
-import { isTerminal, modelNameSchema, type InterruptedRunInfo, type JobSnapshot, type StoppedRun, type TrainingSource } from '../../../electron/common/index.js';
+import { cleanModelName, isTerminal, modelNameSchema, type InterruptedRunInfo, type JobSnapshot, type StoppedRun, type TrainingSource } from '../../../electron/common/index.js';
 import { advancedSettings, type AdvancedFields, type AdvancedKey } from '../lib/advanced-settings.js';
 import { api, ApiError } from '../lib/api.js';
 import { chooseFolder } from '../lib/file-dialog.js';
@@ -8,6 +8,13 @@ import { app } from './app.svelte.js';
 import { editor } from './editor.svelte.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
+
+/**
+ * The name a folder gives a new model, made one that the name rule takes (as Import makes a
+ * manifest's): a folder may be named with a tab or a line break, or be longer than 100 characters,
+ * and Start would refuse a name the user did not type and, for a line break, cannot see.
+ */
+const nameFromFolder = (path: string) => cleanModelName(folderName(path));
 
 /**
  * The Fine-tune panel: the folder and kind of training data, the new model's name and length,
@@ -64,9 +71,9 @@ class TrainingState {
 
   private useFolder(path: string): void {
     // The name a folder gave follows the next folder; one the user typed stays.
-    const givenByFolder = this.folder !== null && this.name === folderName(this.folder);
+    const givenByFolder = this.folder !== null && this.name === nameFromFolder(this.folder);
     this.folder = path;
-    if (!this.name.trim() || givenByFolder) this.name = folderName(path);
+    if (!this.name.trim() || givenByFolder) this.name = nameFromFolder(path);
     errors.clear();
   }
 
