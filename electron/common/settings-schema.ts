@@ -25,6 +25,9 @@ export type BatchResults = (typeof BATCH_RESULTS)[number];
  * number photos, and how Unshake numbers a second result: a batch would take IMG_0001-2.jpg for
  * IMG_0001.jpg's result and deblur neither.
  */
+/** A number alone ("-2", "_1", " (3)", "7"): how files are numbered, never a result name ending. */
+export const NUMBER_ALONE = /^[-_ ]?\(?\d+\)?$/u;
+
 export const outputSuffixSchema = z
   .string()
   .min(1)
@@ -32,7 +35,7 @@ export const outputSuffixSchema = z
   .regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, 'must be a valid file-name part')
   .regex(/^\S(.*\S)?$/su, 'must not start or end with a space')
   .regex(/^[^.]/u, 'must not start with a dot')
-  .refine((suffix) => !/^[-_ ]?\(?\d+\)?$/u.test(suffix), 'must not be a number alone');
+  .refine((suffix) => !NUMBER_ALONE.test(suffix), 'must not be a number alone');
 
 /** Field rules without defaults, so a partial patch never resets unrelated settings. */
 const settingsFields = {

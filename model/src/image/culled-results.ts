@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { NUMBER_ALONE } from '../../../electron/common/settings-schema.js';
 import { isOutputName } from './output-path.js';
 import { resultSources } from './provenance.js';
 import { namedFew } from '../../../electron/common/named-few.js';
@@ -32,8 +33,10 @@ export async function resultsOfEarlierEndings(folder: string, names: readonly st
   for (const name of names) {
     const stem = path.basename(name, path.extname(name));
     // Each shorter start of the name looked up, not each photo compared: a card of 10,000 photos
-    // is planned on main's thread.
-    if (!Array.from({ length: stem.length - 1 }, (_, i) => stem.slice(0, i + 1)).some((start) => stems.has(start))) continue;
+    // is planned on main's thread. What follows a photo's name must be able to be an ending: a
+    // number alone never is (DSC_10 after DSC_1), so a card numbered without zeros reads no header.
+    const starts = Array.from({ length: stem.length - 1 }, (_, i) => stem.slice(0, i + 1));
+    if (!starts.some((start) => stems.has(start) && !NUMBER_ALONE.test(stem.slice(start.length)))) continue;
     if ((await resultSources(path.join(folder, name)).catch(() => null)) !== null) results.add(name);
   }
   return results;
