@@ -31,6 +31,14 @@ export const jobResultPreviewSchema = z
   })
   .strict();
 
+/**
+ * Why the app, not the user, cancelled a batch's photo: a photo before it failed in a way every
+ * photo left would (a full disk, its results folder no longer writable, the model unusable). Such
+ * a photo is not done: Run again and a resume deblur it, and the Batch panel never calls it cancelled.
+ */
+export const STOP_REASONS = ['disk-full', 'folder-unwritable', 'model-unusable'] as const;
+export type StopReason = (typeof STOP_REASONS)[number];
+
 export const jobStateSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('queued') }),
   z.object({ status: z.literal('running'), progress: jobProgressSchema }),
@@ -54,7 +62,7 @@ export const jobStateSchema = z.discriminatedUnion('status', [
     status: z.literal('failed'),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }),
   }),
-  z.object({ status: z.literal('cancelled') }),
+  z.object({ status: z.literal('cancelled'), stopped: z.enum(STOP_REASONS).optional() }),
 ]);
 
 export const jobSnapshotSchema = z.object({

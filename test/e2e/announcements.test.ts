@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { appLoaded, dropFile, dropFolder } from './chromium-page.js';
+import { makeRawLookalike } from '../fixtures/raw-files.js';
 import { installModelCopy, repoRoot, useE2eSession } from './harness.js';
 import { liveRecord, recordLiveRegions } from './live-regions.js';
 
@@ -21,6 +22,12 @@ describe('announcements of result notes and batches', () => {
     // Large enough that the base model takes seconds over them: the batch is seen running.
     for (const name of ['a', 'b', 'c']) await sharp(SAMPLE).resize(640, 400).jpeg().toFile(file(`card/${name}.jpg`));
     await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
+    // A camera's RAW+JPEG card: the raw files are left out, with a note.
+    await mkdir(file('raws'));
+    for (const name of ['DSC_0001', 'DSC_0002']) {
+      await sharp(SAMPLE).resize(320, 200).jpeg().toFile(file(`raws/${name}.JPG`));
+      await makeRawLookalike(file('raws'), `${name}.NEF`, 'nef');
+    }
   });
 
   it('a CMYK photo’s note is said by a region that was there before the result', async () => {
@@ -53,6 +60,17 @@ describe('announcements of result notes and batches', () => {
     await expect.poll(() => page().getByTestId('batch-summary').allTextContents(), { timeout: 60_000 }).toEqual(['0 done · 3 already done or under way', '3 done']);
     await expect.poll(async () => (await liveRecord(page())).said).toContain('Batch card: nothing to deblur, 3 already done or under way');
     // No card's region inserted holding its text: the panel's one region spoke.
+    expect((await liveRecord(page())).inserted).toEqual([]);
+  });
+
+  it('what a batch leaves out (raw files) is said with its start, not only shown on its card', async () => {
+    await recordLiveRegions(page());
+    await dropFolder(page(), CANVAS, file('raws'));
+    await expect.poll(() => page().getByTestId('batch-summary').first().textContent(), { timeout: 120_000 }).toBe('2 done');
+    const [note] = await page().getByTestId('batch-left-out').allTextContents();
+    expect(note).toMatch(/^2 raw files are left out \(DSC_0001\.NEF, DSC_0002\.NEF\)/);
+    await expect.poll(async () => (await liveRecord(page())).said.join(' | ')).toContain(`Batch raws started: 2 photos to deblur. ${note}`);
+    expect((await liveRecord(page())).said.join(' | ')).toContain('Batch raws finished: 2 written, 0 failed');
     expect((await liveRecord(page())).inserted).toEqual([]);
   });
 });

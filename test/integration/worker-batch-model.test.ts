@@ -72,6 +72,8 @@ describe('the model of a batch in the app', () => {
     const reply = ok<BatchReply>(await t.services.dispatch('job:batch', { paths: [card], strength: 1, modelId: 'junk' }));
     const ends: JobSnapshot[] = await Promise.all(reply.items.map(async (item) => (await followJob(t.services, item.jobId)).at(-1)!));
     expect(ends.map((e) => e.state.status)).toEqual(['failed', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    // Stopped by the app, not cancelled by the user: Run again and a resume still do them.
+    for (const end of ends.slice(1)) expect(end.state).toEqual({ status: 'cancelled', stopped: 'model-unusable' });
     expect(ends[0]!.state).toMatchObject({ error: { code: 'MODEL_INVALID', message: expect.stringMatching(/^The model "junk" cannot be used \(.*could not be loaded by ONNX Runtime/) } });
   });
 });

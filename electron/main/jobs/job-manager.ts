@@ -7,6 +7,7 @@ import {
   type JobResultPreview,
   type JobSnapshot,
   type JobState,
+  type StopReason,
 } from '../../common/job-state.js';
 import type { TrainedModel } from '../../common/training.js';
 import { toErrorInfo, UnshakeError } from '../../../model/src/errors.js';
@@ -37,8 +38,11 @@ export interface JobManager {
   get(id: string): JobSnapshot | undefined;
   /** The jobs queued or running now. */
   open(): JobSnapshot[];
-  /** Cancels a queued or running job; false if it is unknown or already finished. */
-  cancel(id: string): boolean;
+  /**
+   * Cancels a queued or running job; false if it is unknown or already finished. `stopped`: the
+   * app stops it, not the user (its state says why).
+   */
+  cancel(id: string, stopped?: StopReason): boolean;
   /**
    * Forgets a job nothing can ask about any more (its batch is no longer remembered): at once if
    * it has ended, else once it ends (its listeners hear the end first).
@@ -151,12 +155,12 @@ export function createJobManager(options: { journal?: JobJournal; now?: () => nu
     },
     get: (id) => jobs.get(id)?.snapshot,
     open: () => [...jobs.values()].map((record) => record.snapshot).filter((snapshot) => !isTerminal(snapshot.state.status)),
-    cancel(id) {
+    cancel(id, stopped) {
       const record = jobs.get(id);
       if (!record || isTerminal(record.snapshot.state.status)) return false;
       // Cancelled at once for the UI; the abort then stops the worker, and anything the
       // runner reports afterwards is refused by the state machine.
-      transition(record, { status: 'cancelled' });
+      transition(record, { status: 'cancelled', ...(stopped ? { stopped } : {}) });
       record.controller.abort();
       return true;
     },

@@ -4,7 +4,6 @@ import PQueue from 'p-queue';
 import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { isTerminal } from '../../common/job-state.js';
 import { UnshakeError } from '../../../model/src/errors.js';
-import { isStopped, stopAfterFailure } from '../../../model/src/image/result-destination.js';
 import { makeResultsFolder } from '../../../model/src/image/results-folder.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { settingsForRerun } from '../../common/batch-output-settings.js';
@@ -20,6 +19,7 @@ import { reportExecutionProvider, type ServiceContext } from './context.js';
 import { requireAbsolutePath } from './paths.js';
 import { writablePhotos } from './batch-destination.js';
 import { cancelledNote, linkedNote } from './batch-notes.js';
+import { failureStop } from './batch-stop.js';
 
 /**
  * Queues a batch: one 'batch-item' job per photo of the dropped folders and files, each written
@@ -66,8 +66,8 @@ export function createBatchService(context: ServiceContext): {
     const group = runOf.get(job.id);
     runOf.delete(job.id);
     // Written before the job's own 'cancelled' line (listeners hear first). A quit or crash
-    // records no cancel: those photos are what a resume is for.
-    if (job.state.status === 'cancelled' && group) context.journal.append({ cancelledPhoto: { group, photo: item.input } });
+    // records no cancel, nor does a photo the app stopped: those photos are what a resume is for.
+    if (job.state.status === 'cancelled' && !job.state.stopped && group) context.journal.append({ cancelledPhoto: { group, photo: item.input } });
     // A photo cancelled while queued never runs: the last one of its folder ends it here.
     removeIfLeftEmpty(path.dirname(item.output));
   });
@@ -213,29 +213,12 @@ export function createBatchService(context: ServiceContext): {
             if (await doneMeanwhile(error, item, searches.get(item) ?? {})) return;
             // The worker killed mid-encode (a quit, a crash) cannot remove its own temp file.
             await removeStaleTempFiles([path.dirname(item.output)]);
-            // The later photos of the batch that would fail the same way (`only`: a folder's) are stopped, for Run again.
-            const stopRest = (only?: (other: BatchItem) => boolean) => {
-              for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item && (only?.(other) ?? true)) context.jobs.cancel(other.jobId);
-            };
-            // A full disk stops them all; a folder that cannot be written now only its own, as when planned.
-            const stop = await stopAfterFailure(error, item.output, { mayMake });
-            if (stop?.scope === 'all') {
-              stopRest();
-              throw new UnshakeError('WRITE_FAILED', `${(error as Error).message} The rest of the batch was stopped: Run again once there is space.`, { cause: error });
-            }
-            if (stop) {
-              stopRest((other) => isStopped(stop, other.output));
-              throw new UnshakeError('WRITE_FAILED', `${stop.words}. Its other photos in this batch were stopped: Run again once it can be written.`, { cause: error });
-            }
-            // The model was found before the batch was queued: failing now, it cannot be used for
-            // any photo (removed or changed meanwhile, or a file ONNX Runtime cannot load).
-            const gone = modelGone(error, request.modelId);
-            if (gone) {
-              await context.modelFailures.record(request.modelId, error);
-              stopRest();
-              throw gone;
-            }
-            throw error;
+            // The later photos of the batch that would fail the same way are stopped, for Run again.
+            const stop = await failureStop(error, item.output, { mayMake, modelId: request.modelId });
+            if (!stop) throw error;
+            if (stop.reason === 'model-unusable') await context.modelFailures.record(request.modelId, error);
+            for (const other of items) if (pending.has(other.jobId) && pending.get(other.jobId) !== item && stop.stops(other.output)) context.jobs.cancel(other.jobId, stop.reason);
+            throw stop.error;
           }
         }),
         runId,
@@ -278,17 +261,6 @@ interface StartOptions {
    * record): planned without a grant of this one, so a resume that fails hands nothing over.
    */
   handedOverBefore?: boolean;
-}
-
-/** A model problem met by a photo of a batch: the whole batch's, said once. */
-function modelGone(error: unknown, modelId: string): UnshakeError | null {
-  if (!(error instanceof UnshakeError) || (error.code !== 'MODEL_NOT_FOUND' && error.code !== 'MODEL_INVALID')) return null;
-  return new UnshakeError(
-    error.code,
-    `The model "${modelId}" cannot be used (${error.message.replace(/\.$/, '')}). ` +
-      'The rest of the batch was stopped: Run again once the model is back or repaired, or drop the folder again with another model.',
-    { cause: error },
-  );
 }
 
 /** Batches remembered for a reloaded window (only those still under way are shown). */

@@ -211,6 +211,24 @@ describe('job manager', () => {
     expect(jobs.cancel(b.id)).toBe(false);
   });
 
+  it('a job the app stops ends cancelled with why, never run, and its state passes the schema', async () => {
+    const jobs = createJobManager();
+    const gate = deferred();
+    const a = jobs.enqueue('batch-item', () => gate.promise);
+    let bRan = false;
+    const b = jobs.enqueue('batch-item', async () => {
+      bRan = true;
+    });
+    await reach(jobs, a.id, 'running');
+    expect(jobs.cancel(b.id, 'disk-full')).toBe(true);
+    expect(jobs.get(b.id)?.state).toEqual({ status: 'cancelled', stopped: 'disk-full' });
+    expect(jobSnapshotSchema.parse(jobs.get(b.id)).state).toEqual({ status: 'cancelled', stopped: 'disk-full' });
+    gate.resolve();
+    await reach(jobs, a.id, 'done');
+    await jobs.close();
+    expect(bRan).toBe(false);
+  });
+
   it('cancels a running job through its signal and ignores what it reports afterwards', async () => {
     const jobs = createJobManager();
     const started = deferred<JobContext>();
