@@ -65,6 +65,8 @@ export const editorSaveSchema = z.object({
   quality: z.number().int().optional(),
   /** Save writes next to the original; Save As… wherever its dialog said. */
   via: z.enum(['save', 'save-as']),
+  /** What the file's format could not hold of the photo, or the quality it kept: said again after a reload. */
+  notes: z.array(z.string()).optional(),
 });
 
 /** A written result; `notes`: what this format cannot hold of the photo (an HDR gain map in a PNG…), in words. */

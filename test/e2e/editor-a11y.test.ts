@@ -323,10 +323,13 @@ describe('editor accessibility in Chromium with the real services', () => {
     await saveAs.click();
     await expect.poll(() => text('job-status'), { timeout: 60_000 }).toBe('Saved as ladybird for the web.jpg');
     expect(await button('Save').isEnabled()).toBe(true);
-    // The same file again, agreed to be replaced in the dialog: a second line on the card.
+    // The same file again at another strength, agreed to be replaced in the dialog: its one line says what it holds now.
+    await page().locator('input[type="range"]').fill('50');
     saveDialog().answer(file('ladybird for the web.jpg'));
     await saveAs.click();
-    await expect.poll(async () => (await cards.first().getByTestId('job-save').allTextContents()).filter((line) => line.includes('for the web')).length, { timeout: 60_000 }).toBe(2);
+    const web = async () => (await cards.first().getByTestId('job-save').allTextContents()).filter((line) => line.includes('for the web')).map((line) => line.replace(/\s+/g, ' ').trim());
+    await expect.poll(web, { timeout: 60_000 }).toEqual([`Saved to ${file('ladybird for the web.jpg')} at 50 %`]);
+    await page().locator('input[type="range"]').fill('70');
     expect(app().pageErrors).toEqual([]);
   });
 

@@ -89,21 +89,26 @@ describe('when Save is offered', () => {
     expect(await save().isDisabled()).toBe(true);
     await refocus(page());
     await expect.poll(() => save().isEnabled()).toBe(true);
-    expect(await page().getByTestId('job-save').filter({ hasText: saved }).textContent()).toContain('since deleted or moved');
+    const lines = page().getByTestId('job-save').filter({ hasText: saved });
+    expect((await lines.textContent())?.replace(/\s+/g, ' ').trim()).toMatch(/ at 70 % — since deleted or moved$/);
     await save().click();
     await expect.poll(() => save().isDisabled(), { timeout: 60_000 }).toBe(true);
     expect(await exists('gone-sharp.jpg')).toBe(true);
+    // Written again under the same name: one line for it, found there at the next focus.
+    await refocus(page());
+    await expect.poll(() => lines.allTextContents()).toHaveLength(1);
+    expect(await lines.textContent()).not.toContain('since deleted or moved');
+    expect(await save().isDisabled()).toBe(true);
   });
 
   it('offers Save again after Save As… replaced the saved file at another strength', async () => {
     const saved = await deblurAndSave('replaced.jpg', 70, '-sharp');
-    const saves = () => page().getByTestId('job-panel').getByTestId('job-save').count();
-    const before = await saves();
+    const lines = async () => (await page().getByTestId('job-panel').getByTestId('job-save').filter({ hasText: saved }).allTextContents()).map((line) => line.replace(/\s+/g, ' ').trim());
     await slider().fill('40');
     saveDialog().answer(saved);
     await page().getByTestId('save-as-button').click();
-    await expect.poll(() => page().getByTestId('save-as-button').getAttribute('aria-disabled'), { timeout: 60_000 }).toBeNull();
-    await expect.poll(saves).toBe(before + 1);
+    // One line for the file, at what it holds now: the 70 % save it replaced has left the card.
+    await expect.poll(lines, { timeout: 60_000 }).toEqual([`Saved to ${saved} at 40 %`]);
     // Back at 70 %: replaced-sharp.jpg now holds the 40 % one, so Save has a file to write.
     await slider().fill('70');
     await expect.poll(() => save().isEnabled()).toBe(true);

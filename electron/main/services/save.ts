@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
+import type { EditorSave, IpcParsedRequest, IpcResponse } from '../../common/ipc-contract.js';
 import { UnshakeError } from '../../../model/src/errors.js';
 import { defaultOutputPath } from '../../../model/src/image/encode.js';
 import { resolveOutputFormat, type WritableFormat } from '../../../model/src/image/formats.js';
@@ -78,15 +78,31 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
     ? await encode(requireAbsolutePath(request.path, 'output path'), request.overwrite ?? false)
     : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
       await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
-  // Listed on the job's card again after a reload, as the window listed it.
-  const strength = request.strength ?? result.strength;
-  const via = request.path ? 'save-as' : 'save';
-  context.editorDeblurs.get(request.jobId)?.saves.push({ path: saved.path, bytes: saved.bytes, strength, via, ...(request.quality ? { quality: request.quality } : {}) });
   // An HDR photo's gain map saved as PNG, TIFF or WebP, transparency flattened in a JPEG, the
   // setting raised to a JPEG photo's own quality: said with the save.
   const { gainMap, transparent, format: sourceFormat, jpegQuality } = result.source;
   const notes = formatNotes({ path: result.sourcePath, gainMap, transparent, format: sourceFormat, jpegQuality }, format, { quality });
+  // Listed on the job's card again after a reload, as the window listed it, with its notes.
+  const strength = request.strength ?? result.strength;
+  const via = request.path ? 'save-as' : 'save';
+  recordEditorSave(context, request.jobId, {
+    path: saved.path,
+    bytes: saved.bytes,
+    strength,
+    via,
+    ...(request.quality ? { quality: request.quality } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  });
   return notes.length > 0 ? { ...saved, notes } : saved;
+}
+
+/**
+ * A save on its job's list. An earlier save of the same path (its file was deleted and saved
+ * again, or replaced by Save As…) holds this one's file now: it leaves every job's list.
+ */
+function recordEditorSave(context: ServiceContext, jobId: string, save: EditorSave): void {
+  for (const deblur of context.editorDeblurs.values()) deblur.saves = deblur.saves.filter((earlier) => earlier.path !== save.path);
+  context.editorDeblurs.get(jobId)?.saves.push(save);
 }
 
 /** A finished deblur's result, or why the job cannot be saved. */

@@ -25,7 +25,14 @@ export function noteFromRestored({ image, madeWith, saves }: IpcResponse<'editor
     fileName: image.fileName,
     image,
     madeWith: { modelId: madeWith.modelId, mask: madeWith.mask },
-    saves: saves.map((save) => ({ path: save.path, bytes: save.bytes, strength: Math.round(save.strength * 100), quality: save.quality, via: save.via })),
+    saves: saves.map((save) => ({
+      path: save.path,
+      bytes: save.bytes,
+      strength: Math.round(save.strength * 100),
+      quality: save.quality,
+      via: save.via,
+      ...(save.notes ? { notes: save.notes } : {}),
+    })),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { JobNote } from '../lib/job-notes.js';
+import type { JobNote, SavedFile } from '../lib/job-notes.js';
 import { app } from './app.svelte.js';
 import { errors } from './errors.svelte.js';
 
@@ -31,7 +31,7 @@ export async function saveResult(editor: SavingEditor, which: 'save' | 'save-as'
     const saved = await write({ jobId, strength: strength / 100, ...(quality ? { quality } : {}) });
     // Recorded on the job saved: another photo may have been opened meanwhile.
     const note = editor.jobNotes[jobId];
-    if (saved && note) note.saves.push({ ...saved, strength, quality, via: which });
+    if (saved && note) recordSave(editor.jobNotes, note, { ...saved, strength, quality, via: which });
     // A file written: an earlier save's refusal of this photo (a BMP, the original's own path) is over.
     if (saved) errors.withdraw(savesOf(note, jobId));
   } catch (error) {
@@ -39,6 +39,15 @@ export async function saveResult(editor: SavingEditor, which: 'save' | 'save-as'
   } finally {
     editor.saving = null;
   }
+}
+
+/**
+ * A save on its job's card. An earlier save of the same path (its file deleted and saved again,
+ * or replaced by Save As…) no longer holds what it says: it leaves every card, as in main (save.ts).
+ */
+function recordSave(notes: Record<string, JobNote>, note: JobNote, save: SavedFile): void {
+  for (const other of Object.values(notes)) if (other.saves.some((earlier) => earlier.path === save.path)) other.saves = other.saves.filter((earlier) => earlier.path !== save.path);
+  note.saves.push(save);
 }
 
 /** What the banner knows a save's error by: the saves of its photo (any of its results), else of its job. */
