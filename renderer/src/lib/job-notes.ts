@@ -37,8 +37,25 @@ export function noteFromRestored({ image, madeWith, saves }: IpcResponse<'editor
 }
 
 /** Why Save is greyed out after a save: its title, and what Ctrl+S on it says. */
-export const SAVED_ALREADY_TEXT =
+const SAVED_ALREADY_TEXT =
   'Already saved next to the original at this strength, format, quality and name ending: change one of them to save another copy, or use Save As…';
+
+/**
+ * Why Save is greyed out for this photo: on a JPEG whose own quality is above the setting, a
+ * lower setting writes that quality all the same, so changing it would not help.
+ */
+export function savedAlreadyText(image: OpenImageResult, settings: Settings): string {
+  const kept = keptJpegQuality(image, settings);
+  if (kept === undefined) return SAVED_ALREADY_TEXT;
+  return `Already saved next to the original at this strength, format and name ending: this JPEG keeps its own quality ${kept} at any setting below it, so change the strength, format or name ending to save another copy, or use Save As…`;
+}
+
+/** The JPEG photo's own quality where Save's JPEG would keep it over the lower setting (jpeg-quality-floor.ts). */
+function keptJpegQuality({ fileName, metadata }: OpenImageResult, settings: Settings): number | undefined {
+  const extension = splitExtension(defaultSaveName(fileName, metadata.format, settings)).extension.toLowerCase();
+  const jpeg = metadata.format === 'jpeg' && LOSSY_EXTENSIONS.includes(extension) && extension !== '.webp';
+  return jpeg && metadata.jpegQuality !== undefined && metadata.jpegQuality > settings.jpegQuality ? metadata.jpegQuality : undefined;
+}
 
 /**
  * Whether Save would only write a copy of a file Save already wrote: under the name it would give

@@ -68,8 +68,8 @@ class EditorState {
   canSave = $derived(this.canSaveAs && !this.savedAsShown);
   /** Deblur was pressed on this job's result, made as it would be now: said instead of minutes of the same run. */
   alreadyDone = $state<string | null>(null);
-  /** Ctrl+S was pressed while Save would only write a file there already: said, not ignored (result-notice.svelte). */
-  alreadySaved = $state<string | null>(null);
+  /** Ctrl+S was pressed (`presses` times) while Save would only write a file there already: said at each press (result-notice.svelte). */
+  alreadySaved = $state<{ jobId: string; presses: number } | null>(null);
 
   /**
    * Strength in percent (0–100) for the slider; the settings' default until the user moves it. A
@@ -269,7 +269,8 @@ class EditorState {
 
   async save(): Promise<void> {
     if (!this.canSave) {
-      this.alreadySaved = this.canSaveAs && this.savedAsShown ? this.jobId : null;
+      const jobId = this.canSaveAs && this.savedAsShown ? this.jobId : null;
+      this.alreadySaved = jobId ? { jobId, presses: (this.alreadySaved?.jobId === jobId ? this.alreadySaved.presses : 0) + 1 } : null;
       return;
     }
     await saveResult(this, 'save', (request) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type OpenImageResult, type Settings } from '../../../electron/common/index.js';
-import { savedAlready, type JobNote, type SavedFile } from '../../../renderer/src/lib/job-notes.js';
+import { savedAlready, savedAlreadyText, type JobNote, type SavedFile } from '../../../renderer/src/lib/job-notes.js';
 
 // Only the photo's name and type matter to the check.
 const image = { fileName: 'car.jpg', metadata: { format: 'jpeg' } } as unknown as OpenImageResult;
@@ -39,5 +39,20 @@ describe('on a JPEG photo better than the setting, a setting below its own quali
     expect(savedAlready(noteOf(q98, at(80)), 70, settings({ jpegQuality: 85, outputFormat: 'webp' }))).toBe(false);
     // A photo whose own quality is unknown (or lower): the setting is what is written.
     expect(savedAlready(noteOf(image, at(80)), 70, settings({ jpegQuality: 85 }))).toBe(false);
+  });
+});
+
+describe('why Save is greyed out, in words that fit the photo', () => {
+  const q98 = { fileName: 'car.jpg', metadata: { format: 'jpeg', jpegQuality: 98 } } as unknown as OpenImageResult;
+
+  it('a q98 JPEG with the setting below 98 keeps its own quality: changing the quality is not offered', () => {
+    const why = savedAlreadyText(q98, settings({ jpegQuality: 90 }));
+    expect(why).toContain('this JPEG keeps its own quality 98 at any setting below it');
+    expect(why).not.toContain('change one of them');
+  });
+
+  it('otherwise (the setting at or above its quality, another format, a photo of lower quality) the quality is one thing to change', () => {
+    for (const [photo, patch] of [[q98, { jpegQuality: 98 }], [q98, { jpegQuality: 90, outputFormat: 'webp' }], [image, { jpegQuality: 90 }]] as const)
+      expect(savedAlreadyText(photo, settings(patch))).toContain('change one of them');
   });
 });
