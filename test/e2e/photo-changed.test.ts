@@ -37,7 +37,7 @@ describe('a photo changed on disk while it is open', () => {
   beforeAll(async () => {
     if (!existsSync(SOURCE)) throw new Error(`Test photo missing: ${SOURCE} (expected ../shared/data next to the repo)`);
     workDir = await mkdtemp(path.join(os.tmpdir(), 'unshake-e2e-photo-changed-'));
-    for (const name of ['same.jpg', 'cropped.jpg', 'other.jpg']) await saveOver(name, (photo) => photo);
+    for (const name of ['same.jpg', 'cropped.jpg', 'other.jpg', 'again.jpg']) await saveOver(name, (photo) => photo);
     await mkdir(file('user-data'), { recursive: true });
     // Under one preview's bytes: only the newest preview is held, the others are made again.
     session = await startE2eSession(file('user-data'), undefined, { maxPreviewBytes: 1 });
@@ -82,5 +82,25 @@ describe('a photo changed on disk while it is open', () => {
     await expect.poll(banner, { timeout: 60_000 }).toContain('cropped.jpg changed on disk since it was opened');
     expect(await banner()).not.toContain('moved, renamed or deleted');
     expect(await page().getByTestId('error-banner').count()).toBe(1);
+  });
+
+  it('Deblur on its result says it changed, again after the banner was dismissed; Save writes the old result with a note', async () => {
+    await openAndDeblur('again.jpg');
+    await saveOver('again.jpg', (photo) => photo.negate({ alpha: false }));
+    const changed = 'again.jpg changed on disk since it was opened';
+    // Same model and selection: not "already deblurred, the result is on screen", but why it is not the photo.
+    await button('Deblur').click();
+    await expect.poll(banner, { timeout: 60_000 }).toContain(changed);
+    expect(await page().getByTestId('done-notice').count()).toBe(0);
+    // Dismissed, then found changed again on the next press: said again.
+    await page().getByRole('button', { name: 'Dismiss error' }).click();
+    await expect.poll(() => page().getByTestId('error-banner').count()).toBe(0);
+    await button('Deblur').click();
+    await expect.poll(banner, { timeout: 60_000 }).toContain(changed);
+    // Saved (the original is never written over), of the picture as it was opened, and said so.
+    await button('Save').click();
+    await expect.poll(() => page().getByTestId('saved-path').textContent(), { timeout: 60_000 }).toBe(file('again-unshaken.jpg'));
+    expect(existsSync(file('again-unshaken.jpg'))).toBe(true);
+    await expect.poll(() => page().getByTestId('result-note').allTextContents()).toContain('again.jpg has changed on disk since it was opened; this result is of the picture as it was.');
   });
 });

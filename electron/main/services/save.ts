@@ -6,6 +6,7 @@ import { resolveOutputFormat, type WritableFormat } from '../../../model/src/ima
 import { withFreeDefaultName } from '../../../model/src/image/free-output-name.js';
 import { removeStaleTempFiles } from '../../../model/src/image/stale-temp-files.js';
 import { formatNotes } from '../../../model/src/image/result-notes.js';
+import { changedSinceOpenedNote } from './changed-since-opened.js';
 import type { JobResult, ServiceContext } from './context.js';
 import { findJob } from './job-status.js';
 import { requireAbsolutePath } from './paths.js';
@@ -79,9 +80,10 @@ async function writeLeased(context: ServiceContext, request: SaveRequest, result
     : // A default name was free when chosen: it never replaces a file, even one saved meanwhile.
       await withFreeDefaultName(defaultName(), defaultName, (outPath) => encode(outPath, false));
   // An HDR photo's gain map saved as PNG, TIFF or WebP, transparency flattened in a JPEG, the
-  // setting raised to a JPEG photo's own quality: said with the save.
+  // setting raised to a JPEG photo's own quality, the photo changed on disk since: said with the save.
   const { gainMap, transparent, format: sourceFormat, jpegQuality } = result.source;
-  const notes = formatNotes({ path: result.sourcePath, gainMap, transparent, format: sourceFormat, jpegQuality }, format, { quality });
+  const changed = await changedSinceOpenedNote(context, result.imageId);
+  const notes = [...formatNotes({ path: result.sourcePath, gainMap, transparent, format: sourceFormat, jpegQuality }, format, { quality }), ...(changed ? [changed] : [])];
   // Listed on the job's card again after a reload, as the window listed it, with its notes.
   const strength = request.strength ?? result.strength;
   const via = request.path ? 'save-as' : 'save';

@@ -9,6 +9,7 @@ import { batch } from './batch.svelte.js';
 import { canvasView } from './canvas-view.svelte.js';
 import { followJob } from './editor-follow.js';
 import { restoreEditorSession } from './editor-restore.js';
+import { sayImageChanged } from './preview-lost.js';
 import { saveResult } from './editor-save.js';
 import { errors } from './errors.svelte.js';
 import { jobs } from './jobs.svelte.js';
@@ -55,7 +56,7 @@ class EditorState {
    * another Deblur (or for the settings to come back). An alias ("Base model") and the model it
    * runs count as one.
    */
-  modelChanged = $derived(this.madeWith !== null && runsAs(this.madeWith.modelId) !== runsAs(this.modelId));
+  modelChanged = $derived(this.madeWith !== null && modelChoice.runsAs(this.madeWith.modelId) !== modelChoice.runsAs(this.modelId));
   selectionChanged = $derived(this.madeWith !== null && maskKey(this.madeWith.mask) !== maskKey(selection.mask));
   stale = $derived(this.result !== null && (this.modelChanged || this.selectionChanged));
   /** Saved already at this strength, where and as Save would write: another Save would only write a copy. */
@@ -149,9 +150,12 @@ class EditorState {
     errors.clear();
     if (this.modelProblem) return errors.show(this.modelProblem.error, MODEL_PROBLEM_SOURCE);
     // Same photo, model and selection (the strength is applied afterwards): the network gives
-    // the same pixels, minutes later. Said, with a way to run it anyway (result-notice.svelte).
-    this.alreadyDone = !again && this.result && !this.stale ? this.jobId : null;
-    if (this.alreadyDone) return;
+    // the same pixels, minutes later. Said, with a way to run it anyway (result-notice.svelte),
+    // unless the photo is another picture on disk now: then that is said (preview-lost.ts).
+    const done = !again && this.result && !this.stale ? this.jobId : null;
+    this.alreadyDone = null;
+    if (done && !(await sayImageChanged(image)) && this.jobId === done) this.alreadyDone = done;
+    if (done) return;
     const jobId = await this.startDeblur(image);
     if (jobId) await this.follow(jobId);
   }
@@ -284,11 +288,6 @@ class EditorState {
     if (!this.canSaveAs) return;
     await saveResult(this, 'save-as', async (request) => (await api.saveAs(request)).saved);
   }
-}
-
-/** The model an id runs: an alias's target, else the id itself. */
-function runsAs(id: string): string {
-  return app.models.find((model) => model.id === id)?.aliasOf ?? id;
 }
 
 export const editor = new EditorState();

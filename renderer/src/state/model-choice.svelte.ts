@@ -18,6 +18,11 @@ class ModelChoice {
   /** The chosen model is not in the list (a disk not connected, a folder deleted, damaged), with why; null once the list says it is there. */
   problem = $derived<ModelProblem | null>(app.modelsListed ? chosenModelProblem(this.id, app.models, app.unusableModels, app.seenNames.get(this.id) ?? null) : null);
 
+  /** The model an id runs: an alias's target, else the id itself. */
+  runsAs(id: string): string {
+    return app.models.find((model) => model.id === id)?.aliasOf ?? id;
+  }
+
   /** Throws the chosen model's problem, if it has one: what a Deblur, a batch or a fine-tune is refused with. */
   requireUsable(): string {
     if (this.problem) {

@@ -17,8 +17,26 @@ const told = new Set<string>();
 export async function sayImageLost(image: Pick<OpenImageResult, 'imageId' | 'fileName'>, what: 'preview' | 'crop'): Promise<void> {
   if (told.has(image.imageId)) return;
   told.add(image.imageId);
-  const problem: ErrorInfo | null = await api.imageStatus(image.imageId).then(({ problem }) => problem, () => null);
+  const problem = await problemOf(image);
   if (problem) errors.show(new ApiError(problem.code, problem.message));
   else if (what === 'preview') errors.show(new ApiError('INTERNAL', `${image.fileName} could not be shown: its preview could not be made. Open it again.`));
   else told.delete(image.imageId);
+}
+
+/**
+ * Asked when the user acts on the photo's result again (Deblur on it): a photo that is another
+ * picture on disk now is said even after its banner was dismissed, since "the result is on screen"
+ * would hide it. Moved or renamed, it is still the photo the result is of: not said here. True: said.
+ */
+export async function sayImageChanged(image: Pick<OpenImageResult, 'imageId'>): Promise<boolean> {
+  const problem = await problemOf(image);
+  if (problem?.code !== 'FILE_CHANGED') return false;
+  told.add(image.imageId);
+  errors.show(new ApiError(problem.code, problem.message));
+  return true;
+}
+
+/** Main's reason the photo cannot be shown now; null: none, or main could not be asked. */
+function problemOf(image: Pick<OpenImageResult, 'imageId'>): Promise<ErrorInfo | null> {
+  return api.imageStatus(image.imageId).then(({ problem }) => problem, () => null);
 }
