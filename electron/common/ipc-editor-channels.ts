@@ -63,6 +63,8 @@ export const editorChannels = {
           madeWith: z.object({ modelId: z.string(), mask: regionMaskSchema.optional() }),
           /** Strength 0–1 as asked for, quality as asked for (absent: the settings' then). */
           saves: z.array(editorSaveSchema),
+          /** The strength 0–1 its result was last shown at (editorShowing); absent: never told. */
+          strength: z.number().min(0).max(1).optional(),
         }),
       ),
       /** The photo on screen, and the deblur whose result it showed (null: none yet). */
@@ -70,10 +72,13 @@ export const editorChannels = {
     }),
     progress: false,
   },
-  /** The photo the editor shows now (opened, or brought back with Show, with its result's job): what a reload restores. */
+  /**
+   * The photo the editor shows now (opened, or brought back with Show, with its result's job): what a
+   * reload restores; `strength` (0–1), the slider's for that result, so Show after a reload has it too.
+   */
   editorShowing: {
     channel: 'editor:showing',
-    request: z.object({ imageId: imageIdSchema, jobId: jobIdSchema.optional() }).strict(),
+    request: z.object({ imageId: imageIdSchema, jobId: jobIdSchema.optional(), strength: z.number().min(0).max(1).optional() }).strict(),
     response: z.object({}),
     progress: false,
   },

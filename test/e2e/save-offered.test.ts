@@ -18,10 +18,10 @@ const KODAK = '../shared/data/photos-extra/Kodak24';
 describe('when Save is offered', () => {
   const { file, page, saveDialog } = useE2eSession('save-offered', async (file) => {
     // Small, with the instant model: the deblur is not what is tested.
-    for (const name of ['car.jpg', 'gone.jpg', 'replaced.jpg', 'shown.jpg']) {
+    for (const name of ['car.jpg', 'gone.jpg', 'replaced.jpg', 'shown.jpg', 'left.jpg']) {
       await sharp(path.resolve(repoRoot, KODAK, 'kodim03.png')).resize(240).jpeg({ quality: 92 }).toFile(file(name));
     }
-    await sharp(path.resolve(repoRoot, KODAK, 'kodim23.png')).resize(240).jpeg({ quality: 92 }).toFile(file('lion.jpg'));
+    for (const name of ['lion.jpg', 'right.jpg']) await sharp(path.resolve(repoRoot, KODAK, 'kodim23.png')).resize(240).jpeg({ quality: 92 }).toFile(file(name));
     await installModelCopy(file('user-data'), 'quick-look', 'Quick look');
   });
   const text = (testId: string) => page().getByTestId(testId).textContent({ timeout: 5_000 });
@@ -128,5 +128,20 @@ describe('when Save is offered', () => {
     await expect.poll(() => text('meta-file')).toBe('lion.jpg');
     expect(await slider().inputValue()).toBe('30');
     expect(await save().isEnabled()).toBe(true);
+  });
+
+  it('after a reload, Show brings an unsaved result back at the strength it was left at, and says it', async () => {
+    await deblur('left.jpg');
+    await slider().fill('30');
+    await deblur('right.jpg');
+    await slider().fill('80');
+    await page().reload();
+    await expect.poll(() => text('meta-file'), { timeout: 30_000 }).toBe('right.jpg');
+    expect(await slider().inputValue()).toBe('80');
+    await page().getByRole('button', { name: 'Show left.jpg and its result' }).click();
+    await expect.poll(() => text('meta-file')).toBe('left.jpg');
+    expect(await slider().inputValue()).toBe('30');
+    // The slider a dropped folder runs at has moved: said, not only seen.
+    await expect.poll(() => text('job-announcement')).toBe('Deblur done: left.jpg, shown at 30 %');
   });
 });

@@ -39,6 +39,8 @@ export interface EditorDeblur {
   modelId: string;
   mask: RegionMask | undefined;
   saves: EditorSave[];
+  /** The strength (0–1) the window last showed its result at: Show brings it back after a reload. */
+  strength?: number;
   /** The result of its photo on screen when it was asked for: what the window shows again if it is cancelled or fails. */
   restores?: string;
 }

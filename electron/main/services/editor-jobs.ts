@@ -22,7 +22,8 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
       const image = context.images.get(deblur.imageId);
       if (!job || !image) return [];
       const madeWith = { modelId: deblur.modelId, ...(deblur.mask ? { mask: deblur.mask } : {}) };
-      return [{ job, image: openImageResult(image), madeWith, saves: deblur.saves.map((save) => ({ ...save })) }];
+      const strength = deblur.strength !== undefined ? { strength: deblur.strength } : {};
+      return [{ job, image: openImageResult(image), madeWith, saves: deblur.saves.map((save) => ({ ...save })), ...strength }];
     });
     const showing = context.editorShowing;
     const image = showing ? context.images.get(showing.imageId) : undefined;
@@ -31,15 +32,21 @@ export function createEditorJobsService(context: ServiceContext): () => Promise<
 }
 
 /**
- * The window says which photo it shows (opened, or brought back with Show): only it knows, as
- * opens can overlap and Show is the window's own. A photo not (or no longer) open is ignored.
+ * The window says which photo it shows (opened, or brought back with Show), and the strength its
+ * result is shown at: only it knows, as opens can overlap and Show and the slider are the window's
+ * own. A photo not (or no longer) open is ignored.
  */
 export function createEditorShowingService(context: ServiceContext): (request: IpcParsedRequest<'editorShowing'>) => Promise<IpcResponse<'editorShowing'>> {
-  return async ({ imageId, jobId }) => {
+  return async ({ imageId, jobId, strength }) => {
     if (!context.images.get(imageId)) return {};
+    const shown = context.editorShowing;
+    const moved = shown?.imageId !== imageId || shown.jobId !== (jobId ?? null);
     context.editorShowing = { imageId, jobId: jobId ?? null };
-    // The photo moved away from may have more results than the window can reach now.
-    await pruneResults(context);
+    const deblur = jobId ? context.editorDeblurs.get(jobId) : undefined;
+    if (deblur?.imageId === imageId && strength !== undefined) deblur.strength = strength;
+    // The photo moved away from may have more results than the window can reach now (a slider
+    // move, told at each step, changes nothing there).
+    if (moved) await pruneResults(context);
     return {};
   };
 }

@@ -73,7 +73,8 @@ export const api = {
   dismissBatch: (runId: string): Promise<IpcResponse<'dismissBatch'>> => call('dismissBatch', { runId }),
   cancelBatch: (runId: string): Promise<IpcResponse<'cancelBatch'>> => call('cancelBatch', { runId }),
   editorJobs: (): Promise<IpcResponse<'editorJobs'>> => call('editorJobs', {}),
-  editorShowing: (imageId: string, jobId?: string): Promise<IpcResponse<'editorShowing'>> => call('editorShowing', { imageId, ...(jobId ? { jobId } : {}) }),
+  editorShowing: (imageId: string, jobId?: string, strength?: number): Promise<IpcResponse<'editorShowing'>> =>
+    call('editorShowing', { imageId, ...(jobId ? { jobId } : {}), ...(strength !== undefined ? { strength } : {}) }),
   missingSaves: (): Promise<IpcResponse<'missingSaves'>> => call('missingSaves', {}),
   jobStatus: (jobId: string): Promise<JobSnapshot> => call('jobStatus', { jobId }),
   cancelJob: (jobId: string): Promise<IpcResponse<'cancelJob'>> => call('cancelJob', { jobId }),

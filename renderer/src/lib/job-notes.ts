@@ -13,14 +13,14 @@ export type SavedFile = { path: string; bytes: number; strength: number; quality
 /**
  * The editor's notes on one deblur: its photo, what it ran with, each save (oldest first), the
  * job whose result was on screen when it started (to go back to if it ends without one), and the
- * strength (percent) its result was last shown at (unknown for one from before a reload).
+ * strength (percent) its result was last shown at (kept by main over a reload; unknown if never told).
  */
 export type JobNote = { fileName: string; image: OpenImageResult; madeWith: DeblurSettings; saves: SavedFile[]; shownBefore?: string; strength?: number };
 
 const LOSSY_EXTENSIONS = ['.jpg', '.jpeg', '.jpe', '.webp'];
 
 /** A deblur as main held it through a reload, as the editor notes it (strengths in percent). */
-export function noteFromRestored({ image, madeWith, saves }: IpcResponse<'editorJobs'>['deblurs'][number]): JobNote {
+export function noteFromRestored({ image, madeWith, saves, strength }: IpcResponse<'editorJobs'>['deblurs'][number]): JobNote {
   return {
     fileName: image.fileName,
     image,
@@ -33,6 +33,7 @@ export function noteFromRestored({ image, madeWith, saves }: IpcResponse<'editor
       via: save.via,
       ...(save.notes ? { notes: save.notes } : {}),
     })),
+    ...(strength !== undefined ? { strength: Math.round(strength * 100) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { app } from './app.svelte.js';
 import { batch } from './batch.svelte.js';
 import { canvasView } from './canvas-view.svelte.js';
 import { followJob } from './editor-follow.js';
+import { restoreResultSettings } from './editor-present.js';
 import { restoreEditorSession } from './editor-restore.js';
 import { sayImageChanged } from './preview-lost.js';
 import { saveResult } from './editor-save.js';
@@ -69,6 +70,8 @@ class EditorState {
   canSave = $derived(this.canSaveAs && !this.savedAsShown);
   /** Deblur was pressed on this job's result, made as it would be now: said instead of minutes of the same run. */
   alreadyDone = $state<string | null>(null);
+  /** A result brought back with Show, and the strength it came at: said (status-bar.svelte), since the slider is also a batch's. */
+  shownAt = $state<{ jobId: string; strength: number } | null>(null);
   /** Ctrl+S was pressed (`presses` times) while Save would only write a file there already: said at each press (result-notice.svelte). */
   alreadySaved = $state<{ jobId: string; presses: number } | null>(null);
 
@@ -85,8 +88,11 @@ class EditorState {
   set strength(percent: number) {
     this.chosenStrength = percent;
     rememberStrength(percent);
+    this.shownAt = null;
     const note = this.jobId ? this.jobNotes[this.jobId] : undefined;
-    if (note) note.strength = percent;
+    if (!note) return;
+    note.strength = percent;
+    this.showing(note.image, this.jobId!);
   }
 
   /** The model to run and whether it can (model-choice.svelte.ts), for the editor's views. */
@@ -177,6 +183,7 @@ class EditorState {
       if (this.image?.imageId !== image.imageId) return null;
       // Only now: a request that fails must leave the current (perhaps saved) result as it is.
       this.jobId = jobId;
+      this.showing(image, jobId);
       return jobId;
     } catch (error) {
       if (this.image?.imageId === image.imageId) errors.show(error);
@@ -192,10 +199,10 @@ class EditorState {
   }
 
   returnTo(jobId: string): void {
-    this.showing(this.jobNotes[jobId]!.image, jobId);
-    this.jobId = jobId;
     // The same photo: the slider stays where it was set for it.
     this.jobNotes[jobId]!.strength = this.strength;
+    this.showing(this.jobNotes[jobId]!.image, jobId);
+    this.jobId = jobId;
   }
 
   /** The selection the result on screen was made with, drawn again: its Save is back (Ctrl+Z undoes it). */
@@ -212,6 +219,7 @@ class EditorState {
     const note = this.jobNotes[jobId];
     if (!note || jobId === this.jobId) return;
     this.present(jobId, note);
+    this.shownAt = { jobId, strength: this.strength };
     errors.clear();
     await this.follow(jobId);
   }
@@ -230,12 +238,13 @@ class EditorState {
     await restoreEditorSession(this);
   }
 
-  /** `image` on screen (with `jobId`'s result); main is told, so a reloaded window shows it again (a lost message costs only that). */
+  /** `image` on screen (with `jobId`'s result, at its strength); main is told, so a reloaded window shows it again (a lost message costs only that). */
   private showing(image: OpenImageResult, jobId?: string): void {
     // Another photo: the decoded previews and crops of the last one are never shown again.
     if (this.image && this.image.imageId !== image.imageId) api.releaseImageMemory();
     this.image = image;
-    void api.editorShowing(image.imageId, jobId).catch(() => {});
+    const percent = jobId ? this.jobNotes[jobId]?.strength : undefined;
+    void api.editorShowing(image.imageId, jobId, percent === undefined ? undefined : percent / 100).catch(() => {});
   }
 
   /** A photo on screen with no result yet, and the whole photo to fix. */
@@ -253,18 +262,7 @@ class EditorState {
     this.opening = false;
     this.showing(note.image, jobId);
     this.jobId = jobId;
-    // At the strength it was left at on screen, else its last save's (a result from before a reload).
-    const strength = note.strength ?? note.saves.at(-1)?.strength;
-    if (strength !== undefined) this.strength = strength;
-    canvasView.reset();
-    selection.restore(note.madeWith.mask);
-    const made = note.madeWith.modelId;
-    if (app.models.some((model) => model.id === made)) modelChoice.chosen = made;
-    // After a reload the list is still on its way: picked once it is there, unless the user picked one.
-    else
-      void app.loaded.then(() => {
-        if (this.jobId === jobId && modelChoice.chosen === null && app.models.some((m) => m.id === made)) modelChoice.chosen = made;
-      });
+    restoreResultSettings(this, jobId, note);
   }
 
   async cancel(): Promise<void> {
