@@ -10,7 +10,7 @@ import { settingsForRerun } from '../../common/batch-output-settings.js';
 import { BATCH_SUBFOLDER, type Settings } from '../../common/settings-schema.js';
 import { doneMeanwhile } from '../../../model/src/image/done-meanwhile.js';
 import { unreadableNote } from '../../../model/src/image/readable-result.js';
-import { findResult, planBatch, resultFoldersOf, type BatchItem, type ResultSearch } from '../../../model/src/image/batch-results.js';
+import { findResult, planBatch, resultFoldersOf, resultListing, type BatchItem, type ResultSearch } from '../../../model/src/image/batch-results.js';
 import { countSubfolders, photoFilesIn, realPathOf } from '../../../model/src/image/photo-files.js';
 import { newId } from '../ids.js';
 import { locateModel } from '../../../model/src/models/library.js';
@@ -136,6 +136,8 @@ export function createBatchService(context: ServiceContext): {
     // Names this batch's photos and the queued ones will write: never another photo's result.
     const taken = new Set([...planned, ...queuedOutputs]);
     const cancelledBefore = new Set(cancelled);
+    // Each folder listed once for the whole plan, not once per photo (n² for a big folder).
+    const listing = resultListing();
     /** Photos the user cancelled in the run this one resumes: not deblurred now either. */
     const skipped: string[] = [];
     for (const [index, item] of plan.entries()) {
@@ -151,7 +153,7 @@ export function createBatchService(context: ServiceContext): {
         continue;
       }
       // Also where the other "Batch results" choice put it: a rerun after changing it finds them.
-      const search = { suffix, ...(format ? { format } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken };
+      const search = { suffix, ...(format ? { format } : {}), otherFolders: resultFoldersOf(item.input, BATCH_SUBFOLDER), othersPlanned: taken, listing };
       const found = await findResult(item, search);
       if ('done' in found) alreadyDone.push({ ...item, output: found.done });
       else {

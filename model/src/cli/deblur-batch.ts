@@ -4,7 +4,7 @@ import path from 'node:path';
 import { toErrorInfo, UnshakeError } from '../errors.js';
 import type { WritableFormat } from '../image/formats.js';
 import { BATCH_SUBFOLDER } from '../../../electron/common/settings-schema.js';
-import { findResult, planBatch, resultFoldersOf, type BatchItem } from '../image/batch-results.js';
+import { findResult, planBatch, resultFoldersOf, resultListing, type BatchItem } from '../image/batch-results.js';
 import { doneMeanwhile } from '../image/done-meanwhile.js';
 import { unreadableNote } from '../image/readable-result.js';
 import { makeResultsFolder } from '../image/results-folder.js';
@@ -59,10 +59,12 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
   const items = planBatch(inputs, { ...(options.format ? { format: options.format } : {}), ...suffix, ...where });
   // Names this batch's photos will write: never another photo's result.
   const taken = new Set(items.map((item) => item.output));
+  // Each folder listed once for the run (again only where it changed), not once per photo.
+  const listing = resultListing();
   /** How a photo's result is looked for: also where a run with another choice put it (next to the photo, in this --subfolder, or in the app's Unshaken folder). */
   const searchOf = ({ input }: BatchItem) => {
     const folders = [...resultFoldersOf(input, BATCH_SUBFOLDER), ...(options.subfolder ? resultFoldersOf(input, options.subfolder) : [])];
-    return { ...suffix, ...(options.format ? { format: options.format } : {}), otherFolders: options.outDir ? [] : [...new Set(folders)], othersPlanned: taken };
+    return { ...suffix, ...(options.format ? { format: options.format } : {}), otherFolders: options.outDir ? [] : [...new Set(folders)], othersPlanned: taken, listing };
   };
   const mayMake = options.subfolder !== undefined;
   // A locked card or read-only --out-dir: said once, before any photo is decoded. Why each

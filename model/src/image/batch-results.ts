@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { resultExtension } from '../../../electron/common/result-name.js';
 import { extensionFor, WRITABLE_FORMATS, type WritableFormat } from './formats.js';
@@ -6,6 +6,7 @@ import { plainOutputPath } from './output-path.js';
 import { pixelFingerprint } from './pixel-fingerprint.js';
 import { resultSources, sourceFingerprint, type ResultSource } from './provenance.js';
 import { readableResult } from './readable-result.js';
+import { ResultListing } from './result-listing.js';
 
 /**
  * Where a batch's results go (planBatch) and whether an earlier run wrote one already
@@ -54,6 +55,13 @@ export interface ResultSearch {
   otherFolders?: readonly string[];
   /** Names other photos of the batch, or batches still queued, will write. */
   othersPlanned?: ReadonlySet<string>;
+  /** The batch's folder listings, made once (resultListing); absent: this call lists its own. */
+  listing?: ResultListing;
+}
+
+/** One listing for a whole batch's findResult calls: each folder read and indexed once. */
+export function resultListing(): ResultListing {
+  return new ResultListing();
 }
 
 /**
@@ -86,13 +94,13 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
   const photoExtension = path.extname(item.input);
   // The output format's name first, then "Same"'s (the photo's own spelling: .JPG, .jpeg, .tiff),
   // then every format's standard extension: another format's result, or an older version's name.
+  const listing = search.listing ?? new ResultListing();
   const exts = [resultExtension(photoExtension, search.format), resultExtension(photoExtension), ...WRITABLE_FORMATS.map((format) => extensionFor(format))];
   for (const folder of [...new Set([plannedFolder, ...(search.otherFolders ?? []).map((f) => path.resolve(f))])]) {
     // Listed once: every numbered name there counts, gaps too (the plain name's photo failed, or
     // its result was deleted to redo it), so a photo's -2 is found with no plain name before it.
-    const there = await readdir(folder).catch(() => [] as string[]);
     for (const ext of new Set(exts)) {
-      for (const counter of countersIn(there, ext, (n) => path.basename(nameOf(folder, ext, n)))) {
+      for (const counter of await listing.countersIn(folder, ext, (n) => path.basename(nameOf(folder, ext, n)))) {
         const candidate = nameOf(folder, ext, counter);
         // A name another photo of the batch will write (a.jpg's a-unshaken.jpg, for a.png) may
         // still hold this photo's result from an earlier run, but a file that says nothing is not
@@ -116,24 +124,6 @@ export async function findResult(item: BatchItem, search: ResultSearch = {}): Pr
     const candidate = nameOf(plannedFolder, resultExtension(photoExtension, search.format), counter);
     if (!othersPlanned.has(candidate) && !(await isFile(candidate))) return { output: candidate, ...notes };
   }
-}
-
-/**
- * The counters under which a folder listed as `names` may hold a result named by `nameOf` with
- * `extension`: 0 (the plain name, always tried, as stat sees it), then 2, 3… ascending. The number
- * is read from each name, then the name remade from it, so a long photo's shortened result names
- * count as planBatch made them. Compared as the disk may (without case, composed accents alike):
- * the caller's stat decides.
- */
-function countersIn(names: readonly string[], extension: string, nameOf: (counter: number) => string): number[] {
-  const same = (name: string) => name.normalize('NFC').toLowerCase();
-  const numbered = new RegExp(`-(\\d+)${extension.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
-  const counters = new Set<number>();
-  for (const name of names) {
-    const counter = Number(numbered.exec(name)?.[1] ?? NaN);
-    if (Number.isSafeInteger(counter) && counter >= 2 && same(name) === same(nameOf(counter))) counters.add(counter);
-  }
-  return [0, ...[...counters].sort((a, b) => a - b)];
 }
 
 /** Where a batch may have put a photo's result: next to it, or in a results subfolder beside it. */

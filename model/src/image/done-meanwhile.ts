@@ -8,6 +8,8 @@ import { findResult, type BatchItem, type ResultSearch } from './batch-results.j
  */
 export async function doneMeanwhile(error: unknown, item: BatchItem, search: ResultSearch): Promise<string | null> {
   if (!(error instanceof UnshakeError && error.code === 'OUTPUT_EXISTS')) return null;
-  const found = await findResult(item, search);
+  // Listed afresh: the other run's result was written after the batch's listing.
+  const { listing: _batchListing, ...fresh } = search;
+  const found = await findResult(item, fresh);
   return 'done' in found ? found.done : null;
 }
