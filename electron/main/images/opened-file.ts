@@ -21,8 +21,11 @@ export interface OpenedFile {
 export interface OpenedContent {
   /** provenance.ts's fast fingerprint (size, first and last 256 KiB) at open. */
   readonly bytes: string;
-  /** Its decoded pixels' fingerprint at open; null where they could not be read as opened (saved over meanwhile). */
-  readonly pixels: string | null;
+  /**
+   * Its decoded pixels' fingerprint as opened, read after the open's reply; null where they could
+   * not be read as opened (saved over meanwhile) or were not read (a raster over the budget).
+   */
+  readonly pixels: Promise<string | null>;
   readonly readPixels: ReadPixels;
   /** Other byte fingerprints seen since, by their pixels: true, the photo opened (rated); false, another picture. */
   readonly compared: Map<string, Promise<boolean>>;
@@ -63,18 +66,31 @@ export function changedOnDisk(file: Pick<OpenedFile, 'fileName'>, detail?: strin
 }
 
 /**
- * Opens `path`: its bytes' fingerprint first, then its pixels' read alongside `make` (its preview),
- * so the open takes about the longer of the two. Pixels read from a file saved over meanwhile are
- * not kept: that photo is then known by its bytes only, as before pixels were compared.
+ * Opens `path`: its bytes' fingerprint first, then `make` (its preview), then its pixels' read
+ * after the reply (`withPixels`: false for a raster too large to decode twice at once), so the
+ * open waits for the preview alone and the two decodes never hold memory together. Pixels read
+ * from a file saved over meanwhile are not kept: that photo is then known by its bytes only, as
+ * before pixels were compared.
  */
-export async function openFile<T>(path: string, fileName: string, readPixels: ReadPixels, make: () => Promise<T>): Promise<{ file: OpenedFile; made: T }> {
+export async function openFile<T>(
+  path: string,
+  fileName: string,
+  { readPixels, withPixels = true }: { readPixels: ReadPixels; withPixels?: boolean },
+  make: () => Promise<T>,
+): Promise<{ file: OpenedFile; made: T }> {
   const named = { path, fileName };
   const stamp = await stampOf(named);
   const bytes = await fingerprintOf(named);
-  const [made, read] = await Promise.all([make(), readPixels(path).catch(() => null)]);
-  const asOpened = async () => read?.fingerprint === bytes && ((await stampOf(named)) === stamp || (await fingerprintOf(named)) === bytes);
-  const pixels = read && (await asOpened().catch(() => false)) ? read.pixels : null;
+  const made = await make();
+  const pixels = withPixels ? pixelsAsOpened(named, { stamp, bytes }, readPixels) : Promise.resolve(null);
   return { file: { path, fileName, content: { bytes, pixels, readPixels, compared: new Map() } }, made };
+}
+
+/** The pixels' fingerprint, kept only where the file read is the one opened; never rejects. */
+async function pixelsAsOpened(named: Pick<OpenedFile, 'path' | 'fileName'>, { stamp, bytes }: { stamp: string; bytes: string }, readPixels: ReadPixels): Promise<string | null> {
+  const read = await readPixels(named.path).catch(() => null);
+  const asOpened = async () => read?.fingerprint === bytes && ((await stampOf(named)) === stamp || (await fingerprintOf(named)) === bytes);
+  return read && (await asOpened().catch(() => false)) ? read.pixels : null;
 }
 
 /**
@@ -102,8 +118,9 @@ export async function fromUnchanged<T>(file: OpenedFile, make: () => Promise<T>)
  * Whether a deblur read the photo opened: by the pixels it decoded where both are known (a
  * rating written meanwhile changes only the bytes), else by its bytes, as it recorded them.
  */
-export function readAsOpened(file: OpenedFile, source: { fingerprint?: string; pixels?: string }): boolean {
-  if (source.pixels !== undefined && file.content.pixels !== null) return source.pixels === file.content.pixels;
+export async function readAsOpened(file: OpenedFile, source: { fingerprint?: string; pixels?: string }): Promise<boolean> {
+  const opened = await file.content.pixels;
+  if (source.pixels !== undefined && opened !== null) return source.pixels === opened;
   return source.fingerprint === undefined || source.fingerprint === file.content.bytes;
 }
 
@@ -130,7 +147,7 @@ function samePixels(file: OpenedFile, bytes: string): Promise<boolean> {
 }
 
 async function comparePixels(file: OpenedFile, bytes: string): Promise<boolean> {
-  const opened = file.content.pixels;
+  const opened = await file.content.pixels;
   if (opened === null) return false;
   let now: FilePixels;
   try {

@@ -49,7 +49,7 @@ export function createDeblurService(
             throw await inResultDiskTerms(error, disk, image.metadata);
           });
           // Saved over while it was read: the result may be of the new picture (rated meanwhile, it is not).
-          if (!readAsOpened(image, result.source)) throw changedOnDisk(image);
+          if (!(await readAsOpened(image, result.source))) throw changedOnDisk(image);
           reportExecutionProvider(context, settings.preferredExecutionProvider, result.executionProvider);
           // The result is the photo's size: a preview as long as the photo's is the same size as it.
           const previewEdge = Math.max(image.preview.width, image.preview.height);

@@ -31,11 +31,12 @@ export function createOpenImageService(
     // The settings' limit, not the engine's default: the engine refuses a larger photo (IMAGE_TOO_LARGE).
     const { maxMegapixels } = context.settings.get();
     const metadata = await context.imaging.request('inspect', { path: filePath, maxMegapixels });
-    // Its bytes before its preview is made, its pixels alongside: a save over it from then on is
+    // Its bytes before its preview is made, its pixels after: a save over it from then on is
     // refused later (opened-file.ts), never shown as this photo; a rating written into it is not.
     const maxEdge = previewEdgeFor(request.screenEdge);
     const readPixels = (at: string) => context.imaging.request('pixels', { path: at, maxMegapixels });
-    const { file, made } = await openFile(filePath, path.basename(filePath), readPixels, () =>
+    const withPixels = rasterBytes(metadata) <= PIXEL_FINGERPRINT_BUDGET;
+    const { file, made } = await openFile(filePath, path.basename(filePath), { readPixels, withPixels }, () =>
       context.imaging.request('preview', { path: filePath, maxEdge, maxMegapixels }),
     );
     const { jpeg, width, height } = made;
@@ -44,6 +45,17 @@ export function createOpenImageService(
     await pruneResults(context);
     return openImageResult(opened);
   };
+}
+
+/**
+ * A raster above it is not decoded whole for its fingerprint (several times the open's memory for
+ * a 250 MP 16-bit photo): the photo is known by its bytes only, the documented fallback.
+ */
+const PIXEL_FINGERPRINT_BUDGET = 512 * 1024 * 1024;
+
+/** About what a full decode holds: width × height × channels at the file's sample size. */
+function rasterBytes({ width, height, channels, bitDepth }: { width: number; height: number; channels: number; bitDepth: number }): number {
+  return width * height * channels * (bitDepth / 8);
 }
 
 /** What the renderer is told of an opened image (again, after a reload). */
