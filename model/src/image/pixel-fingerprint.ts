@@ -1,5 +1,5 @@
 import { decodeImage, type DecodeOptions } from './decode.js';
-import { rasterFingerprint } from './provenance.js';
+import { rasterFingerprintYielding } from './provenance.js';
 
 /** A file's pixel fingerprint, and its byte fingerprint (provenance.ts) read just before the pixels. */
 export interface FilePixels {
@@ -9,13 +9,13 @@ export interface FilePixels {
 }
 
 /**
- * A photo file's pixel fingerprint (provenance.ts rasterFingerprint), decoded as a deblur decodes
+ * A photo file's pixel fingerprint (provenance.ts rasterFingerprint, hashed in slices), decoded as a deblur decodes
  * it, with the byte fingerprint it had: a caller that knows those bytes knows which file the
  * pixels are of. A full decode: asked for only where a file's bytes alone do not tell.
  */
 export async function filePixels(path: string, options: DecodeOptions): Promise<FilePixels> {
   const { raster, source } = await decodeImage(path, options);
-  return { ...(source.fingerprint ? { fingerprint: source.fingerprint } : {}), pixels: rasterFingerprint(raster) };
+  return { ...(source.fingerprint ? { fingerprint: source.fingerprint } : {}), pixels: await rasterFingerprintYielding(raster) };
 }
 
 /**
