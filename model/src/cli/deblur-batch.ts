@@ -1,4 +1,4 @@
-import { rmdirSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
 import { rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { toErrorInfo, UnshakeError } from '../errors.js';
@@ -143,7 +143,12 @@ export async function deblurBatch(inputs: readonly string[], options: BatchOptio
       }
       taken.add(outPath);
       try {
-        if (options.subfolder && (await makeResultsFolder(path.dirname(outPath)))) made.add(path.dirname(outPath));
+        if (options.subfolder) {
+          const folder = path.dirname(outPath);
+          // Counted before it is made: a signal handled before mkdir's answer must still find it.
+          if (!existsSync(folder)) made.add(folder);
+          await makeResultsFolder(folder);
+        }
         inPhoto = true;
         const result = await withInterruptCleanup(
           outPath,
